@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+namespace Hivelab::Cli {
+
+const QList<Command> &commands()
+{
+    static const QList<Command> list = {
+        {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"), &cmdNew},
+    };
+    return list;
+}
+
+const Command *findCommand(const QString &name)
+{
+    for (const Command &c : commands()) {
+        if (name == QLatin1String(c.name))
+            return &c;
+    }
+    return nullptr;
+}
+
+int run(const QStringList &args)
+{
+    const Command *cmd = args.isEmpty() ? nullptr : findCommand(args.first());
+    if (!cmd) {
+        printErr(QCoreApplication::translate("Cli", "Unknown command. Try: hivelab --help"));
+        return ExitUsage;
+    }
+    return cmd->run(args);
+}
+
+void printOut(const QString &text)
+{
+    QTextStream out(stdout);
+    out << text << Qt::endl;
+}
+
+void printErr(const QString &text)
+{
+    QTextStream err(stderr);
+    err << text << Qt::endl;
+}
+
+} // namespace Hivelab::Cli

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QStringList>
+
+#include <cstdio>
+
+namespace Hivelab::Cli {
+
+/// Exit codes shared by every subcommand.
+enum ExitCode {
+    ExitOk = 0,
+    ExitFindings = 1, // the command ran and found an error-level problem
+    ExitUsage = 2,    // bad arguments, unreadable input
+    ExitRemote = 255, // connection/auth/host-key failure (like ssh)
+};
+
+using CommandFn = int (*)(const QStringList &args);
+
+struct Command
+{
+    const char *name;
+    const char *summary;
+    CommandFn run;
+};
+
+/// All subcommands (new, check, exec, discover, …). Each lives in app/cmd_NAME.cpp.
+const QList<Command> &commands();
+const Command *findCommand(const QString &name);
+
+/// Runs `hivelab SUBCOMMAND ARGS…` with a QCoreApplication already constructed.
+/// args[0] is the subcommand name. Returns the process exit code.
+int run(const QStringList &args);
+
+void printOut(const QString &text);
+void printErr(const QString &text);
+
+// Subcommand entry points (one per cmd_*.cpp).
+int cmdNew(const QStringList &args);
+
+} // namespace Hivelab::Cli

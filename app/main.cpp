@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli.h"
+#include "demolab.h"
+#include "labdocument.h"
+#include "labfile.h"
+#include "mainwindow.h"
+#include "platforminfo.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QScreen>
+#include <QTimer>
+
+#include <memory>
+
+using namespace Hivelab;
+
+namespace {
+
+void setIdentity()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Hivelab"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("hivelab.invalid"));
+    QCoreApplication::setApplicationName(QStringLiteral("hivelab"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HIVELAB_VERSION));
+}
+
+QString topLevelHelp()
+{
+    QString text = QCoreApplication::translate(
+        "main", "Usage: hivelab [--demo | FILE] [--screenshot PNG]\n"
+                "       hivelab COMMAND [OPTIONS]   (COMMAND --help for details)\n\n"
+                "Plan, provision and run a fault-tolerant Docker Swarm on single-board computers.\n\n"
+                "Options:\n"
+                "  --demo              Open the built-in demo lab.\n"
+                "  --screenshot PNG    Save a screenshot of the main window and quit.\n"
+                "  -h, --help          Show this help.\n"
+                "  -v, --version       Show the version.\n\n"
+                "Commands:\n");
+    for (const Cli::Command &c : Cli::commands()) {
+        text += QStringLiteral("  %1%2\n")
+                    .arg(QString::fromLatin1(c.name).leftJustified(20, QLatin1Char(' ')),
+                         QCoreApplication::translate("Cli", c.summary));
+    }
+    return text;
+}
+
+bool wantsHelpOrVersion(int argc, char **argv, bool *version)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "--help" || a == "-h" || a == "-?")
+            return true;
+        if (a == "--version" || a == "-v") {
+            *version = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // Subcommands and --help/--version never need a display.
+    const bool isCommand = argc > 1 && Cli::findCommand(QString::fromLocal8Bit(argv[1]));
+    bool version = false;
+    if (isCommand || wantsHelpOrVersion(argc, argv, &version)) {
+        QCoreApplication app(argc, argv);
+        setIdentity();
+        if (isCommand) {
+            QStringList args = QCoreApplication::arguments();
+            args.removeFirst();
+            return Cli::run(args);
+        }
+        if (version) {
+            Cli::printOut(QStringLiteral("hivelab %1 (%2)")
+                              .arg(QCoreApplication::applicationVersion(), platformLibraryVersions()));
+        } else {
+            Cli::printOut(topLevelHelp());
+        }
+        return Cli::ExitOk;
+    }
+
+    QApplication app(argc, argv);
+    setIdentity();
+    QApplication::setApplicationDisplayName(QStringLiteral("Hivelab"));
+    QApplication::setDesktopFileName(QStringLiteral("io.hivelab.Hivelab"));
+
+    QCommandLineParser parser;
+    const QCommandLineOption demo(QStringLiteral("demo"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QString(),
+                                        QStringLiteral("PNG"));
+    parser.addOption(demo);
+    parser.addOption(screenshot);
+    parser.addPositionalArgument(QStringLiteral("FILE"), QString());
+    if (!parser.parse(QCoreApplication::arguments())) {
+        Cli::printErr(parser.errorText() + QLatin1Char('\n') + topLevelHelp());
+        return Cli::ExitUsage;
+    }
+
+    auto document = std::make_unique<LabDocument>();
+    MainWindow window(document.get());
+    if (parser.isSet(demo)) {
+        window.openDemo();
+    } else if (!parser.positionalArguments().isEmpty()) {
+        window.openFile(parser.positionalArguments().first());
+    }
+    window.show();
+
+    if (parser.isSet(screenshot)) {
+        const QString path = parser.value(screenshot);
+        // Two event-loop turns: the first lays out, the second paints.
+        QTimer::singleShot(800, &window, [&window, path]() {
+            const bool ok = window.grab().save(path);
+            Cli::printErr(ok ? QStringLiteral("Screenshot saved to %1").arg(path)
+                             : QStringLiteral("Could not save screenshot to %1").arg(path));
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
+    }
+    return QApplication::exec();
+}

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "workflowsinfo.h"
+
+namespace Hivelab {
+
+QString workflowsSummary() { return QStringLiteral("check"); }
+
+} // namespace Hivelab

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "labdocument.h"
+
+namespace Hivelab {
+
+namespace {
+template<typename T>
+int indexOf(const QList<T> &list, const QString &id)
+{
+    for (int i = 0; i < list.size(); ++i) {
+        if (list.at(i).id == id)
+            return i;
+    }
+    return -1;
+}
+} // namespace
+
+LabDocument::LabDocument(QObject *parent)
+    : QObject(parent)
+{
+}
+
+void LabDocument::setLab(const Lab &lab)
+{
+    m_lab = lab;
+    m_states.clear();
+    Q_EMIT reset();
+    Q_EMIT changed();
+    setModified(false);
+}
+
+void LabDocument::setFilePath(const QString &path)
+{
+    if (m_filePath == path)
+        return;
+    m_filePath = path;
+    Q_EMIT filePathChanged(path);
+}
+
+void LabDocument::setModified(bool modified)
+{
+    if (m_modified == modified)
+        return;
+    m_modified = modified;
+    Q_EMIT modifiedChanged(modified);
+}
+
+void LabDocument::touch()
+{
+    Q_EMIT changed();
+    setModified(true);
+}
+
+void LabDocument::setName(const QString &name)
+{
+    if (m_lab.name == name)
+        return;
+    m_lab.name = name;
+    touch();
+}
+
+void LabDocument::setSwarmSettings(const SwarmSettings &settings)
+{
+    if (m_lab.swarm == settings)
+        return;
+    m_lab.swarm = settings;
+    touch();
+}
+
+void LabDocument::addRack(const Rack &rack, int index)
+{
+    if (index < 0 || index > m_lab.racks.size())
+        index = m_lab.racks.size();
+    m_lab.racks.insert(index, rack);
+    Q_EMIT objectAdded(ObjectKind::Rack, rack.id);
+    touch();
+}
+
+void LabDocument::updateRack(const Rack &rack)
+{
+    const int i = indexOf(m_lab.racks, rack.id);
+    if (i < 0 || m_lab.racks.at(i) == rack)
+        return;
+    m_lab.racks[i] = rack;
+    Q_EMIT objectChanged(ObjectKind::Rack, rack.id);
+    touch();
+}
+
+bool LabDocument::removeRack(const QString &id)
+{
+    const int i = indexOf(m_lab.racks, id);
+    if (i < 0)
+        return false;
+    for (Board &b : m_lab.boards) {
+        if (b.rackId == id) {
+            b.rackId.clear();
+            b.slot = -1;
+            Q_EMIT objectChanged(ObjectKind::Board, b.id);
+        }
+    }
+    m_lab.racks.removeAt(i);
+    Q_EMIT objectRemoved(ObjectKind::Rack, id);
+    touch();
+    return true;
+}
+
+void LabDocument::addPowerSupply(const PowerSupply &psu)
+{
+    m_lab.powerSupplies.append(psu);
+    Q_EMIT objectAdded(ObjectKind::PowerSupply, psu.id);
+    touch();
+}
+
+void LabDocument::updatePowerSupply(const PowerSupply &psu)
+{
+    const int i = indexOf(m_lab.powerSupplies, psu.id);
+    if (i < 0 || m_lab.powerSupplies.at(i) == psu)
+        return;
+    m_lab.powerSupplies[i] = psu;
+    Q_EMIT objectChanged(ObjectKind::PowerSupply, psu.id);
+    touch();
+}
+
+bool LabDocument::removePowerSupply(const QString &id)
+{
+    const int i = indexOf(m_lab.powerSupplies, id);
+    if (i < 0)
+        return false;
+    for (Board &b : m_lab.boards) {
+        if (b.psuId == id) {
+            b.psuId.clear();
+            Q_EMIT objectChanged(ObjectKind::Board, b.id);
+        }
+    }
+    for (NetworkSwitch &s : m_lab.switches) {
+        if (s.psuId == id) {
+            s.psuId.clear();
+            Q_EMIT objectChanged(ObjectKind::Switch, s.id);
+        }
+    }
+    m_lab.powerSupplies.removeAt(i);
+    Q_EMIT objectRemoved(ObjectKind::PowerSupply, id);
+    touch();
+    return true;
+}
+
+void LabDocument::addSwitch(const NetworkSwitch &sw)
+{
+    m_lab.switches.append(sw);
+    Q_EMIT objectAdded(ObjectKind::Switch, sw.id);
+    touch();
+}
+
+void LabDocument::updateSwitch(const NetworkSwitch &sw)
+{
+    const int i = indexOf(m_lab.switches, sw.id);
+    if (i < 0 || m_lab.switches.at(i) == sw)
+        return;
+    m_lab.switches[i] = sw;
+    Q_EMIT objectChanged(ObjectKind::Switch, sw.id);
+    touch();
+}
+
+bool LabDocument::removeSwitch(const QString &id)
+{
+    const int i = indexOf(m_lab.switches, id);
+    if (i < 0)
+        return false;
+    for (Board &b : m_lab.boards) {
+        if (b.switchId == id) {
+            b.switchId.clear();
+            b.switchPort = -1;
+            Q_EMIT objectChanged(ObjectKind::Board, b.id);
+        }
+    }
+    for (NetworkSwitch &s : m_lab.switches) {
+        if (s.uplinkSwitchId == id) {
+            s.uplinkSwitchId.clear();
+            Q_EMIT objectChanged(ObjectKind::Switch, s.id);
+        }
+    }
+    m_lab.switches.removeAt(i);
+    Q_EMIT objectRemoved(ObjectKind::Switch, id);
+    touch();
+    return true;
+}
+
+void LabDocument::addBoard(const Board &board, int index)
+{
+    if (index < 0 || index > m_lab.boards.size())
+        index = m_lab.boards.size();
+    m_lab.boards.insert(index, board);
+    Q_EMIT objectAdded(ObjectKind::Board, board.id);
+    touch();
+}
+
+void LabDocument::updateBoard(const Board &board)
+{
+    const int i = indexOf(m_lab.boards, board.id);
+    if (i < 0 || m_lab.boards.at(i) == board)
+        return;
+    m_lab.boards[i] = board;
+    Q_EMIT objectChanged(ObjectKind::Board, board.id);
+    touch();
+}
+
+bool LabDocument::removeBoard(const QString &id)
+{
+    const int i = indexOf(m_lab.boards, id);
+    if (i < 0)
+        return false;
+    m_lab.boards.removeAt(i);
+    m_states.remove(id);
+    Q_EMIT objectRemoved(ObjectKind::Board, id);
+    touch();
+    return true;
+}
+
+QString LabDocument::moveBoard(const QString &boardId, const QString &rackId, int slot)
+{
+    Board *mover = m_lab.board(boardId);
+    if (!mover || (mover->rackId == rackId && mover->slot == slot))
+        return {};
+    QString swappedId;
+    if (const Board *occupant = m_lab.boardAt(rackId, slot)) {
+        swappedId = occupant->id;
+        Board *other = m_lab.board(swappedId);
+        other->rackId = mover->rackId;
+        other->slot = mover->slot;
+    }
+    mover->rackId = rackId;
+    mover->slot = slot;
+    Q_EMIT objectChanged(ObjectKind::Board, boardId);
+    if (!swappedId.isEmpty())
+        Q_EMIT objectChanged(ObjectKind::Board, swappedId);
+    touch();
+    return swappedId;
+}
+
+void LabDocument::setRole(const QString &boardId, Role role)
+{
+    Board *b = m_lab.board(boardId);
+    if (!b || b->role == role)
+        return;
+    b->role = role;
+    Q_EMIT objectChanged(ObjectKind::Board, boardId);
+    touch();
+}
+
+void LabDocument::setNodeState(const QString &boardId, NodeState state)
+{
+    if (nodeState(boardId) == state)
+        return;
+    m_states.insert(boardId, state);
+    Q_EMIT nodeStateChanged(boardId, state);
+}
+
+} // namespace Hivelab

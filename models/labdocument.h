@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "labtypes.h"
+
+#include <QHash>
+#include <QObject>
+
+namespace Hivelab {
+
+/// The open lab: single source of truth for views, item models and workflows.
+/// Lives in the GUI thread (or the CLI's main thread); every mutation emits a signal naming the
+/// object by ID. Views never hold pointers into it across calls.
+class LabDocument : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LabDocument)
+public:
+    explicit LabDocument(QObject *parent = nullptr);
+
+    const Lab &lab() const { return m_lab; }
+    /// Replaces everything (open, new); emits reset().
+    void setLab(const Lab &lab);
+
+    QString filePath() const { return m_filePath; }
+    void setFilePath(const QString &path);
+    bool isModified() const { return m_modified; }
+    void setModified(bool modified);
+
+    void setName(const QString &name);
+    void setSwarmSettings(const SwarmSettings &settings);
+
+    void addRack(const Rack &rack, int index = -1);
+    void updateRack(const Rack &rack);
+    /// Removes the rack; boards in it become unplaced. Returns false for an unknown ID.
+    bool removeRack(const QString &id);
+
+    void addPowerSupply(const PowerSupply &psu);
+    void updatePowerSupply(const PowerSupply &psu);
+    bool removePowerSupply(const QString &id);
+
+    void addSwitch(const NetworkSwitch &sw);
+    void updateSwitch(const NetworkSwitch &sw);
+    bool removeSwitch(const QString &id);
+
+    void addBoard(const Board &board, int index = -1);
+    void updateBoard(const Board &board);
+    bool removeBoard(const QString &id);
+    /// Puts a board into rack/slot. A board already there swaps into the mover's old place.
+    /// Returns the ID of the swapped board (empty if none).
+    QString moveBoard(const QString &boardId, const QString &rackId, int slot);
+    void setRole(const QString &boardId, Role role);
+
+    NodeState nodeState(const QString &boardId) const
+    {
+        return m_states.value(boardId, NodeState::Unknown);
+    }
+    /// Runtime state from the live swarm; not part of the saved document.
+    void setNodeState(const QString &boardId, NodeState state);
+
+Q_SIGNALS:
+    void reset();
+    void objectAdded(Hivelab::ObjectKind kind, const QString &id);
+    void objectChanged(Hivelab::ObjectKind kind, const QString &id);
+    void objectRemoved(Hivelab::ObjectKind kind, const QString &id);
+    void nodeStateChanged(const QString &boardId, Hivelab::NodeState state);
+    /// Any change of the saved content (for live re-checks).
+    void changed();
+    void modifiedChanged(bool modified);
+    void filePathChanged(const QString &path);
+
+private:
+    void touch();
+
+    Lab m_lab;
+    QString m_filePath;
+    bool m_modified = false;
+    QHash<QString, NodeState> m_states;
+};
+
+} // namespace Hivelab

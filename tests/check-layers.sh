@@ -1,0 +1,17 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Fails when a layer includes what it must not: models/ and platform/ never see QtGui/QtWidgets,
+# models/ never sees QtNetwork or platform headers.
+root=${1:-.}
+status=0
+if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QPainter|QColor|QPixmap|QImage|QIcon|QApplication)' \
+    "$root/models" "$root/platform"; then
+    echo "error: models/ or platform/ includes GUI headers" >&2
+    status=1
+fi
+if grep -rnE '#include <(QtNetwork|QTcpSocket|QNetwork|QHostAddress|QUdpSocket)' "$root/models"; then
+    echo "error: models/ includes network headers" >&2
+    status=1
+fi
+[ $status -eq 0 ] && echo "layers ok"
+exit $status

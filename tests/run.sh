@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs dependencies, builds, and runs the whole test suite through ctest inside a private
+# D-Bus session with a fresh gnome-keyring (a real Secret Service for the keychain tests).
+#   tests/run.sh [ctest args…]      e.g. tests/run.sh -L unit
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${HIVELAB_BUILD_DIR:-$root/build}
+"$root/packaging/install-deps.sh" all
+"$root/packaging/build.sh"
+
+scratch=$(mktemp -d /tmp/hivelab-test.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/home" "$scratch/runtime"
+chmod 700 "$scratch/runtime"
+export HOME="$scratch/home" XDG_RUNTIME_DIR="$scratch/runtime"
+export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
+cd "$build"
+exec dbus-run-session -- sh -c '
+    printf "%s" "hivelab-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
+    ctest --output-on-failure --timeout 600 "$@"' ctest "$@"
