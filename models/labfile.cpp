@@ -652,11 +652,13 @@ bool LabFile::save(const Lab &lab, const QString &path, LabFileError *error)
     }
     const QByteArray data = toJson(lab);
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
+    // Unbuffered: Qt 6.4 loses a write error hit while flushing its buffer in commit() and
+    // then renames the truncated file over the old one (seen with EFBIG).
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
         error->message = tr("cannot write the file: %1").arg(file.errorString());
         return false;
     }
-    if (file.write(data) != data.size()) {
+    if (file.write(data) != data.size() || file.error() != QFileDevice::NoError) {
         error->message = tr("cannot write the file: %1").arg(file.errorString());
         file.cancelWriting();
         return false;
