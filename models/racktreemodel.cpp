@@ -234,13 +234,16 @@ QString RackTreeModel::detailsText(const QModelIndex &index) const
         const Group &g = m_groups.at(index.row());
         const Rack *rack = lab.rack(g.rackId);
         if (!rack)
-            return tr("%n object(s)", nullptr, int(g.children.size()));
+            return g.children.size() == 1 ? tr("1 object")
+                                          : tr("%1 objects").arg(g.children.size());
         int used = 0;
         for (const Item &item : g.children) {
             const Board *b = item.kind == ObjectKind::Board ? lab.board(item.id) : nullptr;
             used += b && b->slot >= 0 ? 1 : 0;
         }
-        return tr("%1 of %n slot(s) used", nullptr, rack->slotCount).arg(used);
+        // No "%n" plurals: without a loaded translator they would print as "slot(s)".
+        return rack->slotCount == 1 ? tr("%1 of 1 slot used").arg(used)
+                                    : tr("%1 of %2 slots used").arg(used).arg(rack->slotCount);
     }
     const Item &item = m_groups.at(int(index.internalId() - 1)).children.at(index.row());
     switch (item.kind) {
@@ -252,7 +255,7 @@ QString RackTreeModel::detailsText(const QModelIndex &index) const
         break;
     case ObjectKind::Switch:
         if (const NetworkSwitch *s = lab.networkSwitch(item.id))
-            return tr("%n port(s)", nullptr, s->ports);
+            return s->ports == 1 ? tr("1 port") : tr("%1 ports").arg(s->ports);
         break;
     case ObjectKind::Board:
         if (const Board *b = lab.board(item.id)) {
