@@ -10,6 +10,8 @@ const QList<Command> &commands()
 {
     static const QList<Command> list = {
         {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"), &cmdNew},
+        {"check", QT_TRANSLATE_NOOP("Cli", "Check a lab's fault domains (FILE or --demo, --json)"),
+         &cmdCheck},
     };
     return list;
 }
