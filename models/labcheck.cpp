@@ -808,12 +808,16 @@ private:
         std::vector<int> chosen;
         std::vector<int> best;
         std::tuple<int, int, int> bestScore{-1, 0, 0};
-        int budget = 200000;
+        std::pair<int, int> ideal; // no placement can beat this (kept, -storage)
+        bool done = false;
+        // Candidate tests; bounds the worst case on huge labs (tens of milliseconds) at the price
+        // of a possibly less preferred placement, or none, when it runs out.
+        int budget = 300000;
     };
 
     static void searchFrom(Search &s, int start)
     {
-        if (--s.budget < 0)
+        if (s.done || s.budget < 0)
             return;
         if (int(s.chosen.size()) == s.size) {
             int kept = 0, storage = 0, order = 0;
@@ -827,12 +831,15 @@ private:
             if (s.best.empty() || score > s.bestScore) {
                 s.best = s.chosen;
                 s.bestScore = score;
+                // Candidates come in preference order, so the first ideal set is the one to keep.
+                s.done = std::make_pair(kept, -storage) == s.ideal;
             }
             return;
         }
         const int need = s.size - int(s.chosen.size());
-        for (int i = start; i + need <= int(s.candidates.size()); ++i) {
+        for (int i = start; i + need <= int(s.candidates.size()) && !s.done && s.budget >= 0; ++i) {
             const Candidate &c = s.candidates[i];
+            --s.budget;
             const bool fits =
                 std::all_of(c.in.begin(), c.in.end(), [&](int d) { return s.load[d] < s.maxLoss; });
             if (!fits)
@@ -872,6 +879,26 @@ private:
         return out;
     }
 
+    /// How many current managers can stay at best; sets the bar for stopping the search early.
+    static int mostManagersKept(const Search &s)
+    {
+        Search managers = s;
+        managers.candidates.clear();
+        for (const Candidate &c : s.candidates) {
+            if (c.manager)
+                managers.candidates.push_back(c);
+        }
+        for (int kept = std::min<int>(s.size, managers.candidates.size()); kept > 0; --kept) {
+            managers.size = kept;
+            managers.best.clear();
+            managers.budget = s.budget / 10;
+            searchFrom(managers, 0);
+            if (!managers.best.empty())
+                return kept;
+        }
+        return 0;
+    }
+
     QStringList findPlacement(const std::vector<Candidate> &eligible, int size) const
     {
         Search s;
@@ -885,6 +912,10 @@ private:
             if (perSignature[c.in]++ < size)
                 s.candidates.push_back(c);
         }
+        int plain = 0;
+        for (const Candidate &c : s.candidates)
+            plain += c.storage ? 0 : 1;
+        s.ideal = {mostManagersKept(s), -std::max(0, size - plain)};
         searchFrom(s, 0);
         QStringList ids;
         for (int c : s.best)
@@ -892,33 +923,25 @@ private:
         return ids;
     }
 
-    QString whyNoPlacement(const std::vector<Candidate> &eligible) const
+    static QString kindWord(FaultDomainKind kind, int n)
     {
-        if (eligible.size() < 3) {
-            return tr("Only %1 board(s) can be managers (Linux, with a known rack, power supply "
-                      "and switch); 3 are needed.")
-                .arg(eligible.size());
+        switch (kind) {
+        case FaultDomainKind::Rack:
+            return n == 1 ? tr("rack") : tr("racks");
+        case FaultDomainKind::PowerSupply:
+            return n == 1 ? tr("power supply") : tr("power supplies");
+        case FaultDomainKind::Circuit:
+            return n == 1 ? tr("circuit") : tr("circuits");
+        case FaultDomainKind::Switch:
+            break;
         }
-        int worst = -1;
-        int worstLost = 0;
-        for (int d = 0; d < m_report.domains.size(); ++d) {
-            int lost = 0;
-            for (const Candidate &c : eligible)
-                lost += std::find(c.in.begin(), c.in.end(), d) != c.in.end() ? 1 : 0;
-            if (lost > worstLost) {
-                worst = d;
-                worstLost = lost;
-            }
-        }
-        if (worst >= 0 && int(eligible.size()) - worstLost < quorumFor(3)) {
-            return tr("Losing %1 takes down %2 of the %3 boards that could be managers, so no "
-                      "set of managers survives it.")
-                .arg(m_report.domains.at(worst).name)
-                .arg(worstLost)
-                .arg(eligible.size());
-        }
-        // Pigeonhole: if two domains of one kind cover every candidate, any odd set puts a
-        // majority into one of them.
+        return n == 1 ? tr("switch") : tr("switches");
+    }
+
+    /// Why no odd manager set can survive, when two domains of one kind cover every candidate
+    /// (any odd set then puts a majority into one of them); empty otherwise.
+    QString pigeonhole(const std::vector<Candidate> &eligible) const
+    {
         for (FaultDomainKind kind : {FaultDomainKind::Rack, FaultDomainKind::PowerSupply,
                                      FaultDomainKind::Circuit, FaultDomainKind::Switch}) {
             QStringList covering;
@@ -936,11 +959,42 @@ private:
                 allCovered = allCovered && covered;
             }
             if (allCovered && covering.size() < 3) {
-                return tr("All boards that could be managers depend on %1 (%2); surviving the "
-                          "loss of any one of them needs managers spread over at least 3.")
-                    .arg(tr("%1 %2").arg(covering.size()).arg(faultDomainKindName(kind)),
+                return tr("All boards that could be managers depend on %1 %2 (%3); surviving "
+                          "the loss of any one needs managers spread over at least 3.")
+                    .arg(QString::number(covering.size()), kindWord(kind, covering.size()),
                          covering.join(QStringLiteral(", ")));
             }
+        }
+        return {};
+    }
+
+    QString whyNoPlacement(const std::vector<Candidate> &eligible) const
+    {
+        if (eligible.size() < 3) {
+            return tr("Only %1 board(s) can be managers (Linux, with a known rack, power supply "
+                      "and switch); 3 are needed.")
+                .arg(eligible.size());
+        }
+        const QString pigeonholed = pigeonhole(eligible);
+        if (!pigeonholed.isEmpty())
+            return pigeonholed;
+        int worst = -1;
+        int worstLost = 0;
+        for (int d = 0; d < m_report.domains.size(); ++d) {
+            int lost = 0;
+            for (const Candidate &c : eligible)
+                lost += std::find(c.in.begin(), c.in.end(), d) != c.in.end() ? 1 : 0;
+            if (lost > worstLost) {
+                worst = d;
+                worstLost = lost;
+            }
+        }
+        if (worst >= 0 && int(eligible.size()) - worstLost < quorumFor(3)) {
+            return tr("Losing %1 takes down %2 of the %3 boards that could be managers, so no "
+                      "set of managers survives it.")
+                .arg(m_report.domains.at(worst).name)
+                .arg(worstLost)
+                .arg(eligible.size());
         }
         return tr("The boards that could be managers share too many racks, power supplies, "
                   "circuits or switches for 3 managers to survive every single failure.");
@@ -969,7 +1023,10 @@ private:
 
         const std::vector<Candidate> eligible = eligibleCandidates();
         QStringList placement;
+        const bool hopeless = eligible.size() < 3 || !pigeonhole(eligible).isEmpty();
         for (int size : n >= 5 ? std::vector<int>{5, 3} : std::vector<int>{3, 5}) {
+            if (hopeless)
+                break;
             placement = findPlacement(eligible, size);
             if (!placement.isEmpty())
                 break;
