@@ -29,7 +29,8 @@ int run(const QStringList &args)
 {
     const Command *cmd = args.isEmpty() ? nullptr : findCommand(args.first());
     if (!cmd) {
-        printErr(QCoreApplication::translate("Cli", "Unknown command. Try: hivelab --help"));
+        printErr(QCoreApplication::translate("Cli", "Unknown command \"%1\". Try: hivelab --help")
+                     .arg(args.value(0)));
         return ExitUsage;
     }
     return cmd->run(args);
