@@ -392,6 +392,10 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
     auto checkRef = [&](const QString &id, const QString &p, ObjectKind kind, const QString &what) {
         if (id.isEmpty() || (kinds.contains(id) && kinds.value(id) == kind))
             return true;
+        if (kinds.contains(id))
+            return setError(error, p,
+                            tr("no %1 with ID \"%2\" in this lab (%3 is not a %1)")
+                                .arg(what, id, idPaths.value(id)));
         return setError(error, p, tr("no %1 with ID \"%2\" in this lab").arg(what, id));
     };
     const QString racksPath = child(QStringLiteral("$"), QStringLiteral("racks"));

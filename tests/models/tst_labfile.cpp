@@ -255,7 +255,8 @@ void TestLabFile::malformed_data()
     row("dangling-board-rack", "$.boards[1].rackId", "no rack with ID \"rack-z\"");
     row("dangling-board-psu", "$.boards[0].psuId", "no power supply with ID \"psu-z\"");
     row("dangling-board-switch", "$.boards[1].switchId", "no switch with ID \"sw-a-typo\"");
-    row("ref-to-wrong-kind", "$.boards[1].psuId", "no power supply with ID \"sw-b\"");
+    row("ref-to-wrong-kind", "$.boards[1].psuId",
+        "no power supply with ID \"sw-b\" in this lab ($.switches[1] is not a power supply)");
     row("dangling-psu-rack", "$.powerSupplies[0].rackId", "no rack with ID \"rack-z\"");
     row("dangling-uplink", "$.switches[1].uplinkSwitchId", "no switch with ID \"sw-z\"");
     row("uplink-loop", "$.switches[0].uplinkSwitchId", "uplinks form a loop");
