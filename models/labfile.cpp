@@ -244,6 +244,11 @@ std::optional<Lab> LabFile::load(const QString &path, LabFileError *error)
         error->message = tr("this is a folder, not a lab file");
         return std::nullopt;
     }
+    if (!info.isFile()) {
+        // A FIFO or device would block or never end.
+        error->message = tr("this is not a regular file");
+        return std::nullopt;
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         error->message = tr("cannot open the file: %1").arg(file.errorString());

@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace Hivelab;
@@ -276,6 +277,8 @@ void TestLabFile::malformed_data()
     row("bad-hostname", "$.boards[1].hostname", "(RFC 1123), got \"node_2\"");
     row("bad-mac", "$.boards[0].mac", "expected a MAC address");
     row("bad-network", "$.swarm.advertiseNetwork", "expected a network like");
+    row("duplicate-key", "$.boards[1].hostname", "appears more than once");
+    row("duplicate-label-key", "$.boards[0].labels.zone", "appears more than once");
     row("swarm-key-typo", "$.swarm.advertiseNetwrok", "did you mean \"advertiseNetwork\"");
 }
 
@@ -319,6 +322,11 @@ void TestLabFile::missingFileAndFolder()
     QVERIFY2(error.message.contains(QStringLiteral("does not exist")), qPrintable(error.message));
     QVERIFY(!LabFile::load(dir.path(), &error));
     QVERIFY2(error.message.contains(QStringLiteral("folder")), qPrintable(error.message));
+    const QString fifo = dir.filePath(QStringLiteral("pipe.hivelab"));
+    QCOMPARE(mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QVERIFY(!LabFile::load(fifo, &error));
+    QVERIFY2(error.message.contains(QStringLiteral("not a regular file")),
+             qPrintable(error.message));
 }
 
 void TestLabFile::hugeFileRefusedBeforeReading()
