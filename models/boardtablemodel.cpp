@@ -5,6 +5,8 @@
 #include "boardcatalog.h"
 #include "labdocument.h"
 
+#include <limits>
+
 namespace Hivelab {
 
 BoardTableModel::BoardTableModel(LabDocument *document, QObject *parent)
@@ -144,6 +146,36 @@ QString BoardTableModel::toolTip(const Board &b, int column) const
     return lines.join(QLatin1Char('\n'));
 }
 
+QVariant BoardTableModel::sortKey(const Board &b, int column) const
+{
+    switch (column) {
+    case IpColumn: {
+        // Zero-padded octets sort 10.77.0.9 before 10.77.0.10; IPv6 and empty sort after.
+        const QStringList octets = b.ip.split(QLatin1Char('.'));
+        if (octets.size() != 4)
+            return QStringLiteral("~") + b.ip;
+        QString key;
+        for (const QString &o : octets)
+            key += o.rightJustified(3, QLatin1Char('0'));
+        return key;
+    }
+    case RoleColumn:
+        return int(b.role);
+    case StateColumn:
+        return int(m_document->nodeState(b.id));
+    case RackSlotColumn: {
+        const int rack = m_document->lab().rackIndex(b.rackId);
+        // Unplaced boards last.
+        return qint64(rack < 0 ? std::numeric_limits<int>::max() : rack) * 100000 + b.slot + 1;
+    }
+    case SwitchPortColumn:
+        return displayText(b, column).section(QStringLiteral(" / port "), 0, 0) + QLatin1Char('/') +
+               QString::number(b.switchPort + 1).rightJustified(5, QLatin1Char('0'));
+    default:
+        return displayText(b, column).toLower();
+    }
+}
+
 QVariant BoardTableModel::data(const QModelIndex &index, int role) const
 {
     if (!m_document || !index.isValid() || !checkIndex(index, CheckIndexOption::IndexIsValid))
@@ -170,6 +202,8 @@ QVariant BoardTableModel::data(const QModelIndex &index, int role) const
         }
     case Qt::ToolTipRole:
         return toolTip(*b, index.column());
+    case SortRole:
+        return sortKey(*b, index.column());
     default:
         break;
     }
@@ -282,6 +316,7 @@ QHash<int, QByteArray> BoardTableModel::roleNames() const
 {
     QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
     names.insert(BoardIdRole, "boardId");
+    names.insert(SortRole, "sortKey");
     return names;
 }
 

@@ -36,6 +36,7 @@ public:
 
     enum DataRole {
         BoardIdRole = Qt::UserRole + 1, // QString board ID, for every column
+        SortRole, // for QSortFilterProxyModel: IPs numerically, rack/slot in rack order
     };
     Q_ENUM(DataRole)
 
@@ -70,6 +71,7 @@ private:
     void rowChanged(int row);
     QString displayText(const Board &b, int column) const;
     QString toolTip(const Board &b, int column) const;
+    QVariant sortKey(const Board &b, int column) const;
 
     QPointer<LabDocument> m_document;
     // Board IDs in row order. The document signals after it has changed, so the rows

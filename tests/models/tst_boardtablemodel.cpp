@@ -6,6 +6,7 @@
 #include <QAbstractItemModelTester>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTest>
 
 using namespace Hivelab;
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void editRole();
     void readOnlyColumns();
     void toolTips();
+    void sortRoleOrdersNaturally();
     void mutationSequenceStaysConsistent();
 
 private:
@@ -305,6 +307,32 @@ void TestBoardTableModel::toolTips()
         m_model->index(row, BoardTableModel::ModelColumn).data(Qt::ToolTipRole).toString();
     QVERIFY2(model.contains(QStringLiteral("Pine64 Pine A64-LTS")), qPrintable(model));
     QVERIFY2(model.contains(QStringLiteral("10.0 W peak")), qPrintable(model));
+}
+
+void TestBoardTableModel::sortRoleOrdersNaturally()
+{
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(m_model);
+    proxy.setSortRole(BoardTableModel::SortRole);
+    auto order = [&proxy](int column) {
+        proxy.sort(column);
+        QStringList ids;
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            ids.append(proxy.index(r, 0).data(BoardTableModel::BoardIdRole).toString());
+        return ids;
+    };
+    // 10.77.0.9 must come before 10.77.0.10 (a text sort puts it last).
+    Board b = *m_doc->lab().board(QStringLiteral("pine64-1"));
+    b.ip = QStringLiteral("10.77.0.9");
+    m_doc->updateBoard(b);
+    QCOMPARE(order(BoardTableModel::IpColumn).first(), QStringLiteral("pine64-1"));
+    // Rack order, then slot: rack 1 slots 1-3 first, rack 4 last; unplaced after everything.
+    m_doc->moveBoard(QStringLiteral("up-1"), QString(), -1);
+    const QStringList byRack = order(BoardTableModel::RackSlotColumn);
+    QCOMPARE(byRack.mid(0, 2),
+             (QStringList{QStringLiteral("pine64-1"), QStringLiteral("pine64-2")}));
+    QCOMPARE(byRack.at(byRack.size() - 2), QStringLiteral("pine64-7"));
+    QCOMPARE(byRack.last(), QStringLiteral("up-1"));
 }
 
 void TestBoardTableModel::mutationSequenceStaysConsistent()
