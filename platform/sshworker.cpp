@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
+#include <QLoggingCategory>
 #include <QRegularExpression>
 
 #include <libssh2.h>
@@ -26,6 +27,8 @@
 #include <unistd.h>
 
 namespace Hivelab {
+
+Q_LOGGING_CATEGORY(lcSsh, "hivelab.ssh", QtWarningMsg)
 
 namespace {
 
@@ -863,6 +866,7 @@ SshWorker::Step SshWorker::stepChannel(Channel &c)
 
     const SshExecOptions &opt = c.state->options;
     int rc = 0;
+    qCDebug(lcSsh) << "step phase" << int(c.phase) << "stuck" << int(c.stuckOp);
     switch (c.phase) {
     case Channel::Phase::Queued:
         return Step::Idle;
@@ -1212,7 +1216,11 @@ void SshWorker::serveCommands()
             const int untilDeadline = int(qMax<qint64>(0, nextDeadline - nowMs()) + 1);
             timeout = timeout < 0 ? untilDeadline : qMin(timeout, untilDeadline);
         }
+        const qint64 before = nowMs();
         ::poll(fds, 2, timeout);
+        qCDebug(lcSsh) << "poll" << m_options.host << "socket" << wantSocket << "dir" << dir
+                       << "waited" << nowMs() - before << "ms; revents" << fds[0].revents
+                       << fds[1].revents << "channels" << m_channels.size();
         if (fds[1].revents)
             m_wake->drain();
     }

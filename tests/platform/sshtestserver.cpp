@@ -148,11 +148,12 @@ bool SshTestServer::launch(QString *error)
         const QString config = dir() + QStringLiteral("/sshd_config");
         QFile f(config);
         f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        // sshd keeps the first value of a keyword: test-specific lines go first.
+        f.write(m_extraConfig.toUtf8() + '\n');
         f.write(QStringLiteral("ListenAddress 127.0.0.1\n"
                                "HostKey %1\n"
                                "PidFile none\n"
-                               "UsePAM yes\n"
-                               "KbdInteractiveAuthentication yes\n"
+                               "UsePAM no\n"
                                "AuthorizedKeysFile %2/authorized_keys/%u\n"
                                "StrictModes no\n"
                                "PermitRootLogin prohibit-password\n"
