@@ -10,6 +10,7 @@ const QList<Command> &commands()
 {
     static const QList<Command> list = {
         {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"), &cmdNew},
+        {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
     };
     return list;
 }
