@@ -12,6 +12,7 @@ const QList<Command> &commands()
         {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"), &cmdNew},
         {"check", QT_TRANSLATE_NOOP("Cli", "Check a lab's fault domains (FILE or --demo, --json)"),
          &cmdCheck},
+        {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
     };
     return list;
 }
