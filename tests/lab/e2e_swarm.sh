@@ -146,6 +146,12 @@ for i in "${!members[@]}"; do
 done
 [ "$(wc -l <<<"$nodes")" -eq ${#members[@]} ] || fail "unexpected nodes in the swarm"
 
+if [ -n "${HIVELAB_E2E_KEEP_SWARM:-}" ]; then
+    swarm=()
+    step "swarm kept (HIVELAB_E2E_KEEP_SWARM); all checks passed"
+    exit 0
+fi
+
 # 6. Leave again so the lab can be reused: demoting first spares raft its quorum-loss timeouts.
 on "$m1" docker node demote "${names[@]:1:2}" >/dev/null
 for k in "${members[@]:1}"; do on "$k" docker swarm leave >/dev/null & done
