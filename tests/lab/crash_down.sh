@@ -25,8 +25,8 @@ lab down >/dev/null
 # …and are gone after down.
 stat=$(awk '{print $3}' "/proc/$dockerd/stat" 2>/dev/null || echo gone)
 [ "$stat" = gone ] || [ "$stat" = Z ] || fail "dockerd $dockerd survived down ($stat)"
-if ps -eo args | grep -v grep | grep -q -- "$data/"; then fail "lab processes survived down"; fi
-[ ! -e "$state" ] && [ ! -e "$data" ] || fail "state left behind"
+if pgrep -f -- "$data/" >/dev/null; then fail "lab processes survived down"; fi
+if [ -e "$state" ] || [ -e "$data" ]; then fail "state left behind"; fi
 grep -q "hivelab-lab/$name" /proc/self/mountinfo && fail "mounts left behind"
 [ "$(ip -o link | awk -F': ' '{print $2}' | sort)" = "$links_before" ] || fail "host links changed"
 lab down | grep -q "nothing to take down" || fail "second down is not a no-op"

@@ -24,7 +24,8 @@ declare -A IP PORT SERVER HOST USR DOCKER AUTH POWER
 boards=()
 for entry in $HIVELAB_LAB_BOARDS; do
     k=${entry%%=*}
-    IFS=: read -r IP[$k] PORT[$k] SERVER[$k] HOST[$k] USR[$k] DOCKER[$k] AUTH[$k] POWER[$k] <<<"${entry#*=}"
+    IFS=: read -r "IP[$k]" "PORT[$k]" "SERVER[$k]" "HOST[$k]" "USR[$k]" "DOCKER[$k]" "AUTH[$k]" \
+        "POWER[$k]" <<<"${entry#*=}"
     boards+=("$k")
 done
 
@@ -38,6 +39,7 @@ on() {
         "root@${IP[$k]}" "$@"
 }
 # Password login; the password reaches ssh through an askpass helper, never a command line.
+# shellcheck disable=SC2016 # expanded by the helper, not here
 printf '#!/bin/sh\nprintf "%%s\\n" "$HIVELAB_LAB_PASSWORD"\n' >"$tmp/askpass"
 chmod 700 "$tmp/askpass"
 on_pw() {
@@ -66,10 +68,12 @@ done
 step "ssh ports: ${#boards[@]} boards checked"
 
 # 2. Key login to a Dropbear and an OpenSSH board: distinct, correct hostnames.
-pick() { # pick SERVER AUTH [DOCKER] -> first matching powered-on board
+pick() { # pick SERVER AUTH -> first matching powered-on board
     for k in "${boards[@]}"; do
-        [ "${POWER[$k]}" = on ] && [ "${SERVER[$k]}" = "$1" ] && [ "${AUTH[$k]}" = "$2" ] &&
-            [ -z "${3:-}" -o "${DOCKER[$k]}" = "${3:-}" ] && { echo "$k"; return; }
+        if [ "${POWER[$k]}" = on ] && [ "${SERVER[$k]}" = "$1" ] && [ "${AUTH[$k]}" = "$2" ]; then
+            echo "$k"
+            return
+        fi
     done
     return 1
 }
@@ -102,7 +106,7 @@ fi
 
 # 4. Boards without Docker have no engine; the others each have their own.
 for k in "${boards[@]}"; do
-    [ "${POWER[$k]}" = on ] && [ "${DOCKER[$k]}" = nodocker ] || continue
+    if [ "${POWER[$k]}" != on ] || [ "${DOCKER[$k]}" != nodocker ]; then continue; fi
     if on_pw root "$k" docker info >/dev/null 2>&1; then fail "board $k should have no engine"; fi
 done
 
@@ -135,7 +139,7 @@ done
 step "swarm formed: managers ${members[*]:0:3}, workers ${members[*]:3}"
 
 nodes=$(on "$m1" "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}'")
-echo "$nodes" | sed 's/^/        /'
+while read -r line; do echo "        $line"; done <<<"$nodes"
 for i in "${!members[@]}"; do
     k=${members[$i]}
     line=$(grep "^${HOST[$k]} " <<<"$nodes") || fail "${HOST[$k]} missing from docker node ls"
