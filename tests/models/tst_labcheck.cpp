@@ -158,6 +158,7 @@ private Q_SLOTS:
     void powerBudget_data();
     void powerBudget();
     void powerUsesCatalog();
+    void builtinCatalogKnowsDemoBoards();
     void unknownModelWarning();
     void switchPorts_data();
     void switchPorts();
@@ -493,17 +494,35 @@ void TestLabCheck::powerUsesCatalog()
 {
     QString error;
     const std::optional<BoardCatalog> catalog = BoardCatalog::fromJson(
-        R"({"version": 1, "models": [{"id": "test-board", "vendor": "Test", "name": "Test board",
-            "arch": "arm64", "volts": 5, "typicalAmps": 1, "peakAmps": 2,
-            "bootMedia": ["microSD"], "images": [], "ouiPrefixes": [], "deviceTreeModels": []}]})",
+        R"({"format": "hivelab-board-catalog", "schemaVersion": 1, "boards": [
+            {"id": "test-board", "vendor": "Test", "name": "Test board", "arch": "arm64",
+             "volts": 5, "typicalAmps": 1, "peakAmps": 2, "bootMedia": ["microSD"],
+             "images": [{"name": "Debian", "defaultUser": "root", "defaultPassword": "x",
+                         "sshServer": "openssh"}],
+             "ouiPrefixes": [], "hardwareNames": []}]})",
         &error);
-    if (!catalog)
-        QSKIP(qPrintable(QStringLiteral("catalog JSON not readable yet: ") + error));
+    QVERIFY2(catalog, qPrintable(error));
     const BoardModelInfo *model = catalog->model(QStringLiteral("test-board"));
     QVERIFY(model);
+    QCOMPARE(model->peakWatts(), 10.0);
     const CheckReport report = checkLab(rackLab(1, 3), *catalog);
-    QCOMPARE(report.powerBudgets.first().peakWatts, 3 * model->peakWatts() + 5);
+    QCOMPARE(report.powerBudgets.first().peakWatts, 3 * 10.0 + 5);
     QVERIFY(!allCodes(report).contains(QStringLiteral("power.unknown-model")));
+}
+
+void TestLabCheck::builtinCatalogKnowsDemoBoards()
+{
+    const BoardCatalog &catalog = BoardCatalog::builtin();
+    const Lab lab = demoLab();
+    for (const Board &b : lab.boards)
+        QVERIFY2(catalog.model(b.model), qPrintable(b.model));
+    const CheckReport report = checkLab(lab, catalog);
+    QVERIFY(!allCodes(report).contains(QStringLiteral("power.unknown-model")));
+    // Architecture comes from the catalog when a board does not say.
+    Lab noArch = lab;
+    for (Board &b : noArch.boards)
+        b.arch.clear();
+    QVERIFY(hasCode(checkLab(noArch, catalog), QStringLiteral("arch.mixed"), Severity::Warning));
 }
 
 void TestLabCheck::unknownModelWarning()
