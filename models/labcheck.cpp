@@ -812,7 +812,7 @@ private:
         bool done = false;
         // Candidate tests; bounds the worst case on huge labs (tens of milliseconds) at the price
         // of a possibly less preferred placement, or none, when it runs out.
-        int budget = 300000;
+        int budget = 200000;
     };
 
     static void searchFrom(Search &s, int start)
