@@ -1041,6 +1041,9 @@ private:
             return;
         }
 
+        std::sort(placement.begin(), placement.end(), [this](const QString &a, const QString &b) {
+            return m_lab.boardIndex(a) < m_lab.boardIndex(b);
+        });
         m_report.suggestedManagers = placement;
         QStringList racks;
         for (const QString &id : placement) {
@@ -1069,7 +1072,7 @@ private:
             steps.append(tr("make %1 worker(s)").arg(boardNames(demote)));
         const QString how = steps.join(QStringLiteral("; "));
         add(Severity::Info, QStringLiteral("placement.suggestion"),
-            tr("Suggested managers: %1.").arg(m_report.suggestionReason), placement,
+            tr("A safer manager placement exists. %1").arg(m_report.suggestionReason), placement,
             how.isEmpty() ? QString() : how.left(1).toUpper() + how.mid(1) + QLatin1Char('.'));
         // Point every quorum error at the concrete fix.
         for (Finding &f : m_report.findings) {
