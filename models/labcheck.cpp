@@ -1165,6 +1165,8 @@ QJsonObject checkReportToJson(const CheckReport &report, const Lab &lab)
                                  {QStringLiteral("switches"), ids(p.switchIds)}});
     }
     return QJsonObject{
+        {QStringLiteral("format"), QStringLiteral("hivelab-check-report")},
+        {QStringLiteral("version"), 1},
         {QStringLiteral("lab"), lab.name},
         {QStringLiteral("managerCount"), report.managerCount},
         {QStringLiteral("quorum"), report.quorum},

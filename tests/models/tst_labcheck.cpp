@@ -966,6 +966,8 @@ void TestLabCheck::json()
     const Lab lab = demoLab();
     const CheckReport report = checkLab(lab, BoardCatalog::builtin());
     const QJsonObject o = checkReportToJson(report, lab);
+    QCOMPARE(o.value(QStringLiteral("format")).toString(), QStringLiteral("hivelab-check-report"));
+    QCOMPARE(o.value(QStringLiteral("version")).toInt(), 1);
     QCOMPARE(o.value(QStringLiteral("managerCount")).toInt(), 3);
     QCOMPARE(o.value(QStringLiteral("quorum")).toInt(), 2);
     QCOMPARE(o.value(QStringLiteral("ok")).toBool(), true);
