@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QTest>
 
@@ -182,6 +183,7 @@ private Q_SLOTS:
     void suggestionImpossible();
     void suggestionKeepsSafePlacement();
     void largeLabIsFast();
+    void randomLabsAgreeWithBruteForce();
     void demoLabHasNoErrors();
     void json();
 };
@@ -938,6 +940,116 @@ void TestLabCheck::largeLabIsFast()
     qDebug() << "placement among 320 boards:" << timer.elapsed() << "ms";
     QCOMPARE(ok.suggestedManagers.size(), 5);
     QVERIFY(ok.suggestedManagers.contains(boardId(1, 1)));
+}
+
+namespace {
+
+/// Racks with their own supply and switch, mostly; boards mostly use their rack's. Enough
+/// sharing and cascading to make both outcomes common.
+Lab randomLab(QRandomGenerator &rng)
+{
+    auto chance = [&rng](int percent) { return int(rng.bounded(100)) < percent; };
+    Lab lab;
+    const int racks = 1 + rng.bounded(6);
+    for (int r = 1; r <= racks; ++r) {
+        lab.racks.append({rackId(r), QStringLiteral("Rack %1").arg(r), 6});
+        PowerSupply p;
+        p.id = psuId(r);
+        p.rackId = rackId(r);
+        p.circuit = QStringLiteral("wall-%1").arg(QLatin1Char(char('A' + rng.bounded(4))));
+        p.ratingWatts = 500;
+        lab.powerSupplies.append(p);
+        NetworkSwitch sw;
+        sw.id = switchId(r);
+        sw.rackId = rackId(r);
+        sw.psuId = chance(80) ? psuId(r) : psuId(1 + rng.bounded(r));
+        sw.ports = 48;
+        if (r > 1 && chance(25))
+            sw.uplinkSwitchId = switchId(1 + rng.bounded(r - 1)); // earlier only: no loops
+        lab.switches.append(sw);
+    }
+    for (int i = 0, n = rng.bounded(16); i < n; ++i) {
+        const int r = 1 + rng.bounded(racks);
+        Board b;
+        b.id = QStringLiteral("b-%1").arg(i);
+        b.arch = QStringLiteral("arm64");
+        b.os = chance(15) ? QStringLiteral("Windows Server 2019") : QStringLiteral("Debian 12");
+        b.rackId = chance(95) ? rackId(r) : QString();
+        b.psuId = chance(85) ? psuId(r) : (chance(50) ? psuId(1 + rng.bounded(racks)) : QString());
+        b.switchId =
+            chance(85) ? switchId(r) : (chance(50) ? switchId(1 + rng.bounded(racks)) : QString());
+        b.role = chance(35) ? Role::Manager : Role::Worker;
+        if (chance(30))
+            b.storage.append(StorageDevice{});
+        lab.boards.append(b);
+    }
+    return lab;
+}
+
+/// Whether some `size` boards out of `eligible` keep quorum through every single failure.
+bool safeSetExists(const QList<QSet<QString>> &lost, const QStringList &eligible, int size,
+                   int start = 0, QStringList chosen = {})
+{
+    if (chosen.size() == size) {
+        for (const QSet<QString> &l : lost) {
+            int n = 0;
+            for (const QString &id : chosen)
+                n += l.contains(id) ? 1 : 0;
+            if (n > toleratedFailuresFor(size))
+                return false;
+        }
+        return true;
+    }
+    for (int i = start; i < eligible.size(); ++i) {
+        if (safeSetExists(lost, eligible, size, i + 1, chosen + QStringList{eligible.at(i)}))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+void TestLabCheck::randomLabsAgreeWithBruteForce()
+{
+    QRandomGenerator rng(20261125);
+    int suggested = 0, impossible = 0;
+    for (int round = 0; round < 300; ++round) {
+        const Lab lab = randomLab(rng);
+        const CheckReport report = check(lab);
+        QCOMPARE(report.managerCount, int(lab.managers().size()));
+        QList<QSet<QString>> lost;
+        for (const DomainImpact &d : report.domains) {
+            QCOMPARE(d.survivingManagers + int(d.lostManagers.size()), report.managerCount);
+            lost.append(QSet<QString>(d.lostBoards.cbegin(), d.lostBoards.cend()));
+        }
+        if (!report.suggestedManagers.isEmpty()) {
+            ++suggested;
+            QVERIFY(report.suggestedManagers.size() % 2 == 1);
+            Lab applied = lab;
+            for (Board &b : applied.boards)
+                b.role = report.suggestedManagers.contains(b.id) ? Role::Manager : Role::Worker;
+            const CheckReport after = check(applied);
+            for (const Finding &f : after.findings)
+                QVERIFY2(!f.code.startsWith(QLatin1String("quorum.")), qPrintable(dump(after)));
+            QCOMPARE(after.suggestedManagers, report.suggestedManagers);
+        } else {
+            ++impossible;
+            QStringList eligible;
+            for (const Board &b : lab.boards) {
+                if (!b.isWindows() && lab.rack(b.rackId) && lab.powerSupply(b.psuId) &&
+                    lab.networkSwitch(b.switchId))
+                    eligible.append(b.id);
+            }
+            QVERIFY2(
+                !safeSetExists(lost, eligible, 3) && !safeSetExists(lost, eligible, 5),
+                qPrintable(QStringLiteral("round %1: %2").arg(round).arg(report.suggestionReason)));
+            QVERIFY(!report.suggestionReason.isEmpty());
+        }
+    }
+    qDebug() << "random labs:" << suggested << "with a placement," << impossible << "without";
+    // Both outcomes are exercised.
+    QVERIFY2(suggested > 20 && impossible > 20,
+             qPrintable(QStringLiteral("%1 / %2").arg(suggested).arg(impossible)));
 }
 
 void TestLabCheck::demoLabHasNoErrors()
