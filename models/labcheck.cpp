@@ -899,7 +899,7 @@ private:
         return 0;
     }
 
-    QStringList findPlacement(const std::vector<Candidate> &eligible, int size) const
+    QStringList findPlacement(const std::vector<Candidate> &eligible, int size, bool *gaveUp) const
     {
         Search s;
         s.size = size;
@@ -917,6 +917,7 @@ private:
             plain += c.storage ? 0 : 1;
         s.ideal = {mostManagersKept(s), -std::max(0, size - plain)};
         searchFrom(s, 0);
+        *gaveUp = *gaveUp || (s.best.empty() && s.budget < 0);
         QStringList ids;
         for (int c : s.best)
             ids.append(m_lab.boards.at(s.candidates[c].board).id);
@@ -1024,12 +1025,23 @@ private:
         const std::vector<Candidate> eligible = eligibleCandidates();
         QStringList placement;
         const bool hopeless = eligible.size() < 3 || !pigeonhole(eligible).isEmpty();
+        bool gaveUp = false;
         for (int size : n >= 5 ? std::vector<int>{5, 3} : std::vector<int>{3, 5}) {
             if (hopeless)
                 break;
-            placement = findPlacement(eligible, size);
+            placement = findPlacement(eligible, size, &gaveUp);
             if (!placement.isEmpty())
                 break;
+        }
+        if (placement.isEmpty() && gaveUp) {
+            m_report.suggestionReason =
+                tr("This lab is too large to try every manager placement, and none of those tried "
+                   "survives every single failure.");
+            add(Severity::Warning, QStringLiteral("placement.not-found"), m_report.suggestionReason,
+                {},
+                tr("Spread boards over more racks, power supplies, circuits and switches, or pick "
+                   "managers by hand and check again."));
+            return;
         }
         if (placement.isEmpty()) {
             m_report.suggestionReason = whyNoPlacement(eligible);
