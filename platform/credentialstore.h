@@ -15,7 +15,7 @@ namespace Hivelab {
 /// Stores SSH passwords and key passphrases in the OS keychain (QtKeychain: Secret Service on
 /// Linux, Keychain on macOS, Credential Manager on Windows). Async: every call returns at once and
 /// answers with exactly one signal. Lives on the thread that owns it (normally the GUI thread) and
-/// needs that thread's event loop.
+/// needs that thread's event loop. Use one per application: the memory fallback is per instance.
 ///
 /// Keys (build them with secretKey()): service "Hivelab", account
 /// "lab:<labId>/board:<boardId>/user:<user>/<password|passphrase>", each id percent-encoded so a
