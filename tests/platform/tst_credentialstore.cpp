@@ -2,6 +2,7 @@
 #include "credentialstore.h"
 
 #include <QCoreApplication>
+#include <QDirIterator>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -138,6 +139,19 @@ ChildResult runInPrivateSession(const QTemporaryDir &dir, const QString &scenari
                       {QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"), script,
                        QCoreApplication::applicationFilePath(), scenario},
                       env);
+}
+
+// Plain-text storage never happens: no file the child could write holds the secret.
+QStringList filesContaining(const QString &root, const QByteArray &needle)
+{
+    QStringList hits;
+    QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle))
+            hits.append(f.fileName());
+    }
+    return hits;
 }
 
 bool haveSessionTools()
@@ -359,6 +373,7 @@ void TestCredentialStore::fallbackWithoutSessionBus()
     QVERIFY2(message.contains(QLatin1String("kept only in memory")), qPrintable(message));
     QVERIFY(!r.stdoutText.contains(childSecret.toUtf8()));
     QVERIFY(!r.stderrText.contains(childSecret.toUtf8()));
+    QCOMPARE(filesContaining(dir.path(), childSecret.toUtf8()), QStringList());
 }
 
 void TestCredentialStore::fallbackWithBusButNoKeyring()
@@ -379,6 +394,7 @@ void TestCredentialStore::fallbackWithBusButNoKeyring()
              qPrintable(r.facts.value(QStringLiteral("message"))));
     QVERIFY(!r.stdoutText.contains(childSecret.toUtf8()));
     QVERIFY(!r.stderrText.contains(childSecret.toUtf8()));
+    QCOMPARE(filesContaining(dir.path(), childSecret.toUtf8()), QStringList());
 }
 
 void TestCredentialStore::fallbackWhenKeyringLocked()
@@ -404,6 +420,7 @@ void TestCredentialStore::fallbackWhenKeyringLocked()
     const QString message = r.facts.value(QStringLiteral("message"));
     QVERIFY2(message.contains(QLatin1String("locked")), qPrintable(message));
     QVERIFY2(message.contains(QLatin1String("kept only in memory")), qPrintable(message));
+    QCOMPARE(filesContaining(dir.path(), childSecret.toUtf8()), QStringList());
 }
 
 void TestCredentialStore::cleanupTestCase()
