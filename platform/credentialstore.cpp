@@ -162,20 +162,22 @@ void CredentialStore::remove(const QString &key)
 
 void CredentialStore::startJob(Op op, const QString &key, const QString &secret)
 {
+    // No parent: a libsecret call in flight points at its job, so a job must be able to outlive a
+    // store destroyed early. autoDelete frees it once it has finished (it always finishes).
     QKeychain::Job *job = nullptr;
     switch (op) {
     case Op::Probe:
     case Op::Read:
-        job = new QKeychain::ReadPasswordJob(m_service, this);
+        job = new QKeychain::ReadPasswordJob(m_service);
         break;
     case Op::Store: {
-        auto *write = new QKeychain::WritePasswordJob(m_service, this);
+        auto *write = new QKeychain::WritePasswordJob(m_service);
         write->setTextData(secret);
         job = write;
         break;
     }
     case Op::Remove:
-        job = new QKeychain::DeletePasswordJob(m_service, this);
+        job = new QKeychain::DeletePasswordJob(m_service);
         break;
     }
     // The insecure fallback would write the secret in plain text to a settings file.

@@ -172,6 +172,7 @@ private Q_SLOTS:
     void storeReadOverwriteRemove();
     void boardsAreIndependent();
     void persistsAcrossInstances();
+    void destroyedWhileJobsRun();
     void fallbackWithoutSessionBus();
     void fallbackWithBusButNoKeyring();
     void fallbackWhenKeyringLocked();
@@ -350,6 +351,27 @@ void TestCredentialStore::persistsAcrossInstances()
     CredentialStore second(testService());
     QCOMPARE(readAndWait(second, key), QStringLiteral("kept"));
     QCOMPARE(second.backend(), CredentialStore::Backend::Keychain);
+}
+
+void TestCredentialStore::destroyedWhileJobsRun()
+{
+    const QString key = CredentialStore::secretKey(QStringLiteral("lab-2"), QStringLiteral("rpi-1"),
+                                                   QStringLiteral("pi"));
+    {
+        CredentialStore probe(testService());
+        if (!requireKeyring(probe))
+            QSKIP("No private test keyring (run through tests/run.sh)");
+    }
+    m_keysToClean.append(key);
+    // A store() issued just before its store is destroyed still reaches the keychain (and the
+    // orphaned jobs finish without touching the dead store).
+    auto *early = new CredentialStore(testService());
+    early->store(key, QStringLiteral("written after its store died"));
+    early->read(key);
+    delete early;
+    // QtKeychain runs jobs one after another, so this read answers after the orphaned jobs ran.
+    CredentialStore later(testService());
+    QCOMPARE(readAndWait(later, key), QStringLiteral("written after its store died"));
 }
 
 void TestCredentialStore::fallbackWithoutSessionBus()
