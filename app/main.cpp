@@ -5,6 +5,7 @@
 #include "labfile.h"
 #include "mainwindow.h"
 #include "platforminfo.h"
+#include "setupwizard.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -30,12 +31,14 @@ void setIdentity()
 QString topLevelHelp()
 {
     QString text = QCoreApplication::translate(
-        "main", "Usage: hivelab [--demo | FILE] [--screenshot PNG]\n"
+        "main", "Usage: hivelab [--demo | FILE] [--wizard] [--screenshot PNG]\n"
                 "       hivelab COMMAND [OPTIONS]   (COMMAND --help for details)\n\n"
                 "Plan, provision and run a fault-tolerant Docker Swarm on single-board computers.\n\n"
                 "Options:\n"
                 "  --demo              Open the built-in demo lab.\n"
                 "  --screenshot PNG    Save a screenshot of the main window and quit.\n"
+                "  --wizard            Open the setup wizard over the main window.\n"
+                "  --wizard-page N     Open the wizard at step N (1-8; with --screenshot).\n"
                 "  -h, --help          Show this help.\n"
                 "  -v, --version       Show the version.\n\n"
                 "Commands:\n");
@@ -108,6 +111,10 @@ int main(int argc, char **argv)
                                         QStringLiteral("PNG"));
     parser.addOption(demo);
     parser.addOption(screenshot);
+    const QCommandLineOption wizardOption(QStringLiteral("wizard"));
+    parser.addOption(wizardOption);
+    const QCommandLineOption wizardPage(QStringLiteral("wizard-page"), QString(), QStringLiteral("N"));
+    parser.addOption(wizardPage);
     parser.addPositionalArgument(QStringLiteral("FILE"), QString());
     if (!parser.parse(QCoreApplication::arguments())) {
         Cli::printErr(parser.errorText() + QLatin1Char('\n') + topLevelHelp());
@@ -122,12 +129,21 @@ int main(int argc, char **argv)
         window.openFile(parser.positionalArguments().first());
     }
     window.show();
+    QWidget *shown = &window;
+    if (parser.isSet(wizardOption) || parser.isSet(wizardPage)) {
+        auto *wizard = new SetupWizard(document.get(), &window);
+        wizard->setAttribute(Qt::WA_DeleteOnClose);
+        wizard->show();
+        if (parser.isSet(wizardPage))
+            wizard->advanceTo(parser.value(wizardPage).toInt() - 1);
+        shown = wizard;
+    }
 
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
         // Two event-loop turns: the first lays out, the second paints.
-        QTimer::singleShot(800, &window, [&window, path]() {
-            const bool ok = window.grab().save(path);
+        QTimer::singleShot(800, shown, [shown, path]() {
+            const bool ok = shown->grab().save(path);
             Cli::printErr(ok ? QStringLiteral("Screenshot saved to %1").arg(path)
                              : QStringLiteral("Could not save screenshot to %1").arg(path));
             QCoreApplication::exit(ok ? 0 : 1);

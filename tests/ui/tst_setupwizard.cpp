@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "boardcatalog.h"
+#include "connectpage.h"
+#include "demolab.h"
+#include "discoverpage.h"
+#include "labcheck.h"
+#include "labdocument.h"
+#include "managerspage.h"
+#include "setupwizard.h"
+#include "sshtestserver.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QFile>
+#include <QFontInfo>
+#include <QFrame>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+#include <memory>
+
+using namespace Hivelab;
+
+namespace {
+
+template <typename T> T *find(QWidget *page, const char *name)
+{
+    T *w = page->findChild<T *>(QString::fromLatin1(name));
+    if (!w)
+        qWarning("no widget %s", name);
+    return w;
+}
+
+bool nextEnabled(const SetupWizard &wizard)
+{
+    return wizard.button(QWizard::NextButton)->isEnabled();
+}
+
+Lab oneBoardLab(quint16 port)
+{
+    Lab lab;
+    lab.name = QStringLiteral("loopback");
+    lab.racks << Rack{QStringLiteral("rack-1"), QStringLiteral("Rack 1"), 4};
+    Board b;
+    b.id = QStringLiteral("board-1");
+    b.name = QStringLiteral("loop-1");
+    b.ip = QStringLiteral("127.0.0.1");
+    b.sshPort = port;
+    b.model = QStringLiteral("generic-x86-64");
+    b.os = QStringLiteral("Debian 12");
+    b.rackId = QStringLiteral("rack-1");
+    b.slot = 0;
+    lab.boards << b;
+    return lab;
+}
+
+} // namespace
+
+class TestSetupWizard : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fontIsPresent() { QVERIFY(!QFontInfo(QApplication::font()).family().isEmpty()); }
+
+    void planValidationBlocksNext()
+    {
+        LabDocument doc;
+        SetupWizard wizard(&doc);
+        wizard.show();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::PlanPageId));
+        QWidget *page = wizard.currentPage();
+        auto *racks = find<QSpinBox>(page, "racks");
+        auto *slotCount = find<QSpinBox>(page, "slots");
+        auto *message = find<QLabel>(page, "planMessage");
+        QVERIFY(racks && slotCount && message);
+
+        racks->setValue(0);
+        QVERIFY(!nextEnabled(wizard));
+        QVERIFY(message->text().contains(QLatin1String("between 1 and 20")));
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::PlanPageId));
+
+        racks->setValue(21);
+        QVERIFY(!nextEnabled(wizard));
+        racks->setValue(2);
+        slotCount->setValue(9); // more slots than the 8 switch ports
+        QVERIFY(!nextEnabled(wizard));
+        QVERIFY(message->text().contains(QLatin1String("8 ports")));
+        slotCount->setValue(5);
+        QVERIFY(nextEnabled(wizard));
+        QVERIFY(message->text().isEmpty());
+
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::DiscoverPageId));
+        QCOMPARE(doc.lab().racks.size(), 2);
+        QCOMPARE(doc.lab().racks.at(1).slotCount, 5);
+        QCOMPARE(doc.lab().powerSupplies.size(), 2);
+        QCOMPARE(doc.lab().powerSupplies.at(0).effectiveWatts(), 60.0);
+        QCOMPARE(doc.lab().switches.size(), 2);
+        QCOMPARE(doc.lab().switches.at(1).rackId, QStringLiteral("rack-2"));
+        QVERIFY(doc.isModified());
+    }
+
+    void discoverValidatesRangeAndAddsBoards()
+    {
+        LabDocument doc;
+        SetupWizard wizard(&doc);
+        wizard.show();
+        find<QSpinBox>(wizard.currentPage(), "racks")->setValue(2);
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::DiscoverPageId));
+        QWidget *page = wizard.currentPage();
+
+        QVERIFY(!nextEnabled(wizard)); // no boards yet
+        auto *name = find<QLineEdit>(page, "boardName");
+        auto *ip = find<QLineEdit>(page, "boardIp");
+        auto *add = find<QPushButton>(page, "addBoard");
+        QVERIFY(name && ip && add);
+        name->setText(QStringLiteral("pi-1"));
+        ip->setText(QStringLiteral("10.9.0.300"));
+        QVERIFY(!add->isEnabled());
+        ip->setText(QStringLiteral("10.9.0.11"));
+        QVERIFY(add->isEnabled());
+        QTest::mouseClick(add, Qt::LeftButton);
+        QCOMPARE(doc.lab().boards.size(), 1);
+        const Board first = doc.lab().boards.first();
+        QCOMPARE(first.ip, QStringLiteral("10.9.0.11"));
+        QCOMPARE(first.rackId, QStringLiteral("rack-1"));
+        QCOMPARE(first.slot, 0);
+        QCOMPARE(first.psuId, QStringLiteral("psu-1"));
+        QCOMPARE(first.switchPort, 1);
+        // The form moves on to the next name and address.
+        QCOMPARE(name->text(), QStringLiteral("pi-2"));
+        QCOMPARE(ip->text(), QStringLiteral("10.9.0.12"));
+        QTest::mouseClick(add, Qt::LeftButton);
+        QCOMPARE(doc.lab().boards.at(1).slot, 1);
+        QCOMPARE(find<QTreeWidget>(page, "labBoards")->topLevelItemCount(), 2);
+        QVERIFY(nextEnabled(wizard));
+
+        auto *range = find<QLineEdit>(page, "scanRange");
+        auto *message = find<QLabel>(page, "discoverMessage");
+        range->setText(QStringLiteral("10.9.0.0/33"));
+        QVERIFY(!nextEnabled(wizard));
+        QVERIFY(message->text().contains(QLatin1String("not a valid network")));
+        range->setText(QStringLiteral("10.0.0.0/8"));
+        QVERIFY(!nextEnabled(wizard));
+        QVERIFY(message->text().contains(QLatin1String("/16")));
+        range->setText(QStringLiteral("10.9.0.0/24"));
+        QVERIFY(nextEnabled(wizard));
+
+        // Back and Next again keep the boards.
+        wizard.back();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::PlanPageId));
+        wizard.next();
+        QCOMPARE(doc.lab().boards.size(), 2);
+        QVERIFY(wizard.advanceTo(SetupWizard::FlashPageId));
+    }
+
+    void scanRange_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("size");
+        QTest::newRow("/24") << QStringLiteral("192.168.1.0/24") << qint64(256);
+        QTest::newRow("/16") << QStringLiteral("10.1.0.0/16") << qint64(65536);
+        QTest::newRow("/15") << QStringLiteral("10.0.0.0/15") << qint64(-1);
+        QTest::newRow("/32") << QStringLiteral("10.0.0.1/32") << qint64(1);
+        QTest::newRow("range") << QStringLiteral("10.0.0.10-10.0.0.20") << qint64(11);
+        QTest::newRow("short range") << QStringLiteral("10.0.0.10-20") << qint64(11);
+        QTest::newRow("backwards") << QStringLiteral("10.0.0.20-10.0.0.10") << qint64(-1);
+        QTest::newRow("huge range") << QStringLiteral("10.0.0.0-10.2.0.0") << qint64(-1);
+        QTest::newRow("octet") << QStringLiteral("10.0.0.256/24") << qint64(-1);
+        QTest::newRow("short ip") << QStringLiteral("10.1/24") << qint64(-1);
+        QTest::newRow("words") << QStringLiteral("my network") << qint64(-1);
+    }
+
+    void scanRange()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, size);
+        QString error;
+        QCOMPARE(DiscoverPage::scanRangeSize(text, &error), size);
+        QCOMPARE(error.isEmpty(), size > 0);
+    }
+
+    void managersPreselectSuggestionAndUpdateQuorum()
+    {
+        LabDocument doc;
+        doc.setLab(demoLab());
+        SetupWizard wizard(&doc);
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::ManagersPageId));
+        auto *page = qobject_cast<ManagersPage *>(wizard.currentPage());
+        QVERIFY(page);
+        const CheckReport report = checkLab(demoLab(), BoardCatalog::builtin());
+        QVERIFY(!report.suggestedManagers.isEmpty());
+        QCOMPARE(page->checkedManagers(), report.suggestedManagers);
+        auto *suggestion = find<QLabel>(page, "managerSuggestion");
+        QVERIFY(suggestion->text().contains(report.suggestionReason.toHtmlEscaped()));
+
+        auto *summary = find<QLabel>(page, "quorumSummary");
+        QVERIFY(summary->text().contains(QLatin1String("3 managers")));
+        QVERIFY(summary->text().contains(QLatin1String("quorum needs 2")));
+        QVERIFY(summary->text().contains(QLatin1String("<b>yes</b>")));
+
+        // Drop the manager of one rack and add a second one to another: one rack holds 2 of 3.
+        const QString dropped = report.suggestedManagers.first();
+        page->setManagerChecked(dropped, false);
+        QVERIFY(summary->text().contains(QLatin1String("2 managers")));
+        QVERIFY(summary->text().contains(QLatin1String("<b>no</b>")));
+        QString sameRack;
+        const Board *keep = doc.lab().board(report.suggestedManagers.at(1));
+        for (const Board &b : doc.lab().boards) {
+            if (b.rackId == keep->rackId && b.id != keep->id && !b.isWindows())
+                sameRack = b.id;
+        }
+        QVERIFY(!sameRack.isEmpty());
+        page->setManagerChecked(sameRack, true);
+        QVERIFY(summary->text().contains(QLatin1String("3 managers")));
+        QVERIFY(summary->text().contains(QLatin1String("<b>no</b>")));
+        QVERIFY(summary->text().contains(doc.lab().rack(keep->rackId)->name));
+
+        page->setManagerChecked(sameRack, false);
+        page->setManagerChecked(dropped, true);
+        QVERIFY(summary->text().contains(QLatin1String("<b>yes</b>")));
+        // Unticking everything blocks Next.
+        for (const QString &id : report.suggestedManagers)
+            page->setManagerChecked(id, false);
+        QVERIFY(!nextEnabled(wizard));
+        page->setManagerChecked(sameRack, true);
+        QVERIFY(nextEnabled(wizard));
+        wizard.next();
+        QCOMPARE(doc.lab().managers().size(), 1);
+        QCOMPARE(doc.lab().managers().first()->id, sameRack);
+    }
+
+    void summaryShowsDockerContext()
+    {
+        LabDocument doc;
+        doc.setLab(demoLab());
+        SetupWizard wizard(&doc);
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::SummaryPageId));
+        auto *commands = find<QPlainTextEdit>(wizard.currentPage(), "dockerContextCommands");
+        QVERIFY(commands);
+        const Board *manager = doc.lab().managers().first();
+        const QString expected =
+            QStringLiteral("docker context create hivelab --docker "
+                           "\"host=ssh://%1@%2\"")
+                .arg(manager->sshUser.isEmpty() ? QStringLiteral("root") : manager->sshUser,
+                     manager->ip);
+        QVERIFY2(commands->toPlainText().contains(expected), qPrintable(commands->toPlainText()));
+        QVERIFY(commands->toPlainText().contains(QLatin1String("docker context use hivelab")));
+        QVERIFY(commands->toPlainText().contains(QLatin1String("DOCKER_HOST=ssh://")));
+    }
+
+    void connectAsksForUnknownHostKey()
+    {
+        const QString why = SshTestServer::whyUnavailable();
+        if (!why.isEmpty())
+            QSKIP(qPrintable(why));
+        QString error;
+        SshTestUser user;
+        QVERIFY2(user.create(&error), qPrintable(error));
+        SshTestServer server(SshTestServer::Kind::OpenSsh);
+        QVERIFY2(server.start(&error), qPrintable(error));
+        QTemporaryDir dir;
+        const QString knownHosts = dir.filePath(QStringLiteral("known_hosts"));
+
+        LabDocument doc;
+        Lab lab = oneBoardLab(server.port());
+        lab.boards[0].sshUser = user.name();
+        doc.setLab(lab);
+        SetupWizard wizard(&doc);
+        wizard.setKnownHostsPath(knownHosts);
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::ConnectPageId));
+        auto *page = qobject_cast<ConnectPage *>(wizard.currentPage());
+        QVERIFY(page);
+        auto *password = find<QLineEdit>(page, "password-board-1");
+        QVERIFY(password);
+        QCOMPARE(password->echoMode(), QLineEdit::Password);
+        password->setText(user.password());
+
+        auto *panel = find<QFrame>(page, "hostKeyPanel");
+        auto *prompt = find<QLabel>(page, "hostKeyPrompt");
+        auto *table = find<QTableWidget>(page, "connectTable");
+        QTest::mouseClick(find<QPushButton>(page, "testConnections"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->isVisible(), 15000);
+        QVERIFY2(
+            prompt->text().contains(
+                QStringLiteral("ED25519 key fingerprint is %1").arg(server.hostKeyFingerprint())),
+            qPrintable(prompt->text()));
+        QVERIFY(!QFile::exists(knownHosts)); // nothing trusted before the user says so
+
+        QTest::mouseClick(find<QPushButton>(page, "acceptHostKey"), Qt::LeftButton);
+        const int status = 4; // board, address, user, password, status
+        QTRY_COMPARE_WITH_TIMEOUT(
+            wizard.statuses(SetupWizard::ConnectPageId).value(QStringLiteral("board-1")).state,
+            BoardStatus::State::Done, 20000);
+        QCOMPARE(table->item(0, status)->text(), BoardStatus::text(BoardStatus::State::Done));
+        QVERIFY(QFile::exists(knownHosts));
+        QVERIFY(panel->isHidden());
+
+        // A reinstalled board (new key, same address) is refused outright.
+        QVERIFY2(server.restartWithNewHostKey(&error), qPrintable(error));
+        QTest::mouseClick(find<QPushButton>(page, "testConnections"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            wizard.statuses(SetupWizard::ConnectPageId).value(QStringLiteral("board-1")).state,
+            BoardStatus::State::Failed, 20000);
+        auto *warning = find<QLabel>(page, "connectWarning");
+        QVERIFY(warning->isVisible());
+        QVERIFY(warning->text().contains(QLatin1String("WARNING")));
+        QVERIFY(warning->text().contains(server.hostKeyFingerprint()));
+        QVERIFY(panel->isHidden());
+    }
+};
+
+QTEST_MAIN(TestSetupWizard)
+#include "tst_setupwizard.moc"

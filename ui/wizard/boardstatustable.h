@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "boardstatus.h"
+
+#include <QStringList>
+#include <QTableWidget>
+
+namespace Hivelab {
+
+class LabDocument;
+
+/// Per-board progress table shared by the long wizard steps: board, address, optional
+/// page-specific columns, status (icon + text) and details. GUI thread.
+class BoardStatusTable : public QTableWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BoardStatusTable)
+public:
+    explicit BoardStatusTable(const QStringList &extraColumns = {}, QWidget *parent = nullptr);
+
+    /// Rebuilds the rows from the document's boards, keeping known statuses.
+    void setBoards(const LabDocument *document, const QHash<QString, BoardStatus> &statuses);
+    void setStatus(const QString &boardId, const BoardStatus &status);
+    int rowOf(const QString &boardId) const;
+    QString boardIdAt(int row) const;
+    QStringList boardIds() const;
+    int statusColumn() const { return 2 + m_extraColumns; }
+    int detailColumn() const { return 3 + m_extraColumns; }
+    int firstExtraColumn() const { return 2; }
+
+private:
+    int m_extraColumns;
+};
+
+} // namespace Hivelab

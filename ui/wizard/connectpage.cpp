@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "connectpage.h"
+
+#include "boardstatustable.h"
+#include "credentialstore.h"
+#include "labdocument.h"
+#include "setupwizard.h"
+
+#include <QCheckBox>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace Hivelab {
+
+namespace {
+constexpr int UserColumn = 2;
+constexpr int PasswordColumn = 3;
+} // namespace
+
+ConnectPage::ConnectPage(SetupWizard *wizard)
+    : QWizardPage(wizard)
+    , m_wizard(wizard)
+    , m_runner(new BoardCommandRunner(this))
+    , m_acceptRunner(new BoardCommandRunner(this))
+{
+    setTitle(tr("Connect and sign in"));
+    setSubTitle(tr("Enter the login of each board and test the connection. The first time, "
+                   "compare each board's host key fingerprint with the one on its console."));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setSpacing(8);
+    m_table = new BoardStatusTable({tr("User"), tr("Password")}, this);
+    m_table->setObjectName(QStringLiteral("connectTable"));
+    layout->addWidget(m_table, 1);
+
+    auto *keyRow = new QHBoxLayout;
+    m_remember = new QCheckBox(tr("&Remember passwords in the keychain"), this);
+    m_remember->setObjectName(QStringLiteral("rememberPasswords"));
+    m_remember->setChecked(true);
+    keyRow->addWidget(m_remember);
+    m_backend = new QLabel(this);
+    m_backend->setObjectName(QStringLiteral("keychainBackend"));
+    m_backend->setWordWrap(true);
+    keyRow->addWidget(m_backend, 1);
+    layout->addLayout(keyRow);
+
+    m_keyPanel = new QFrame(this);
+    m_keyPanel->setObjectName(QStringLiteral("hostKeyPanel"));
+    m_keyPanel->setFrameShape(QFrame::StyledPanel);
+    auto *panel = new QHBoxLayout(m_keyPanel);
+    auto *keyIcon = new QLabel(m_keyPanel);
+    keyIcon->setPixmap(QIcon(QStringLiteral(":/hivelab/wizard/warning.svg")).pixmap(24, 24));
+    keyIcon->setAlignment(Qt::AlignTop);
+    panel->addWidget(keyIcon);
+    m_keyText = new QLabel(m_keyPanel);
+    m_keyText->setObjectName(QStringLiteral("hostKeyPrompt"));
+    m_keyText->setWordWrap(true);
+    m_keyText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    panel->addWidget(m_keyText, 1);
+    auto *keyButtons = new QVBoxLayout;
+    m_accept = new QPushButton(tr("&Trust and connect"), m_keyPanel);
+    m_accept->setObjectName(QStringLiteral("acceptHostKey"));
+    m_reject = new QPushButton(tr("&Do not trust"), m_keyPanel);
+    m_reject->setObjectName(QStringLiteral("rejectHostKey"));
+    keyButtons->addWidget(m_accept);
+    keyButtons->addWidget(m_reject);
+    keyButtons->addStretch(1);
+    panel->addLayout(keyButtons);
+    m_keyPanel->hide();
+    layout->addWidget(m_keyPanel);
+
+    m_warning = new QLabel(this);
+    m_warning->setObjectName(QStringLiteral("connectWarning"));
+    m_warning->setWordWrap(true);
+    m_warning->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_warning->hide();
+    layout->addWidget(m_warning);
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    m_test = new QPushButton(tr("&Test connections"), this);
+    m_test->setObjectName(QStringLiteral("testConnections"));
+    m_cancel = new QPushButton(tr("Ca&ncel"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelConnections"));
+    buttons->addWidget(m_test);
+    buttons->addWidget(m_cancel);
+    layout->addLayout(buttons);
+
+    connect(m_test, &QPushButton::clicked, this, &ConnectPage::testConnections);
+    connect(m_cancel, &QPushButton::clicked, this, &ConnectPage::cancel);
+    connect(m_accept, &QPushButton::clicked, this, &ConnectPage::acceptHostKey);
+    connect(m_reject, &QPushButton::clicked, this, &ConnectPage::rejectHostKey);
+    connect(m_runner, &BoardCommandRunner::boardStarted, this, [this](const QString &id) {
+        m_wizard->setStatus(SetupWizard::ConnectPageId, id,
+                            {BoardStatus::State::Running, tr("Connecting…")});
+        m_table->setStatus(id, m_wizard->statuses(SetupWizard::ConnectPageId).value(id));
+    });
+    connect(m_runner, &BoardCommandRunner::boardFinished, this,
+            [this](const QString &id, const BoardCommandRunner::Result &r) {
+                onBoardFinished(id, r, false, QString());
+            });
+    connect(m_runner, &BoardCommandRunner::finished, this, &ConnectPage::updateButtons);
+    connect(m_acceptRunner, &BoardCommandRunner::boardFinished, this,
+            [this](const QString &id, const BoardCommandRunner::Result &r) {
+                onBoardFinished(id, r, true, m_acceptingFingerprint);
+            });
+    connect(m_acceptRunner, &BoardCommandRunner::finished, this, [this]() {
+        showNextHostKey();
+        updateButtons();
+    });
+
+    CredentialStore *store = m_wizard->credentials();
+    connect(store, &CredentialStore::backendChanged, this, &ConnectPage::updateBackendLabel);
+    connect(store, &CredentialStore::secretRead, this,
+            [this](const QString &key, const QString &secret) {
+                for (int row = 0; row < m_table->rowCount(); ++row) {
+                    const QString id = m_table->boardIdAt(row);
+                    auto *pw = qobject_cast<QLineEdit *>(m_table->cellWidget(row, PasswordColumn));
+                    if (keyFor(id) == key && pw && pw->text().isEmpty()) {
+                        pw->setText(secret);
+                        m_wizard->setPassword(id, secret);
+                    }
+                }
+            });
+    updateBackendLabel();
+}
+
+QString ConnectPage::keyFor(const QString &boardId) const
+{
+    const Lab &lab = m_wizard->document()->lab();
+    const Board *b = lab.board(boardId);
+    return CredentialStore::secretKey(lab.name, boardId,
+                                      b ? m_wizard->userFor(boardId) : QString());
+}
+
+void ConnectPage::initializePage()
+{
+    m_table->setBoards(m_wizard->document(), m_wizard->statuses(SetupWizard::ConnectPageId));
+    for (int row = 0; row < m_table->rowCount(); ++row) {
+        const QString id = m_table->boardIdAt(row);
+        auto *user = new QLineEdit(m_wizard->userFor(id), m_table);
+        user->setObjectName(QStringLiteral("user-%1").arg(id));
+        user->setFrame(false);
+        auto *pw = new QLineEdit(m_wizard->password(id), m_table);
+        pw->setObjectName(QStringLiteral("password-%1").arg(id));
+        pw->setEchoMode(QLineEdit::Password);
+        pw->setFrame(false);
+        pw->setPlaceholderText(tr("password"));
+        m_table->setCellWidget(row, UserColumn, user);
+        m_table->setCellWidget(row, PasswordColumn, pw);
+        if (pw->text().isEmpty() && !user->text().isEmpty())
+            m_wizard->credentials()->read(keyFor(id));
+    }
+    m_table->setColumnWidth(UserColumn, 110);
+    m_table->setColumnWidth(PasswordColumn, 130);
+    if (!m_probed) {
+        m_probed = true;
+        m_wizard->credentials()->probe();
+    }
+    updateButtons();
+}
+
+void ConnectPage::updateBackendLabel()
+{
+    const CredentialStore *store = m_wizard->credentials();
+    switch (store->backend()) {
+    case CredentialStore::Backend::Keychain:
+        m_backend->setText(tr("Passwords are kept in the system keychain."));
+        break;
+    case CredentialStore::Backend::Memory:
+        m_backend->setText(
+            QStringLiteral("<img src=\":/hivelab/wizard/warning.svg\" width=14 height=14>&nbsp;") +
+            tr("No keychain is available (%1): passwords are kept in memory only, until Hivelab "
+               "quits.")
+                .arg(store->backendMessage())
+                .toHtmlEscaped());
+        break;
+    case CredentialStore::Backend::Unknown:
+        m_backend->setText(tr("Looking for the system keychain…"));
+        break;
+    }
+}
+
+void ConnectPage::syncCredentials()
+{
+    LabDocument *doc = m_wizard->document();
+    for (int row = 0; row < m_table->rowCount(); ++row) {
+        const QString id = m_table->boardIdAt(row);
+        const auto *user = qobject_cast<QLineEdit *>(m_table->cellWidget(row, UserColumn));
+        const auto *pw = qobject_cast<QLineEdit *>(m_table->cellWidget(row, PasswordColumn));
+        if (!user || !pw)
+            continue;
+        m_wizard->setPassword(id, pw->text());
+        const Board *b = doc->lab().board(id);
+        if (b && b->sshUser != user->text().trimmed()) {
+            Board copy = *b;
+            copy.sshUser = user->text().trimmed();
+            doc->updateBoard(copy);
+        }
+    }
+}
+
+void ConnectPage::testConnections()
+{
+    if (m_runner->isRunning() || m_acceptRunner->isRunning())
+        return;
+    syncCredentials();
+    m_pendingKeys.clear();
+    m_keyPanel->hide();
+    m_warning->hide();
+    // Resume: boards already connected are not tried again unless every board is.
+    const auto statuses = m_wizard->statuses(SetupWizard::ConnectPageId);
+    QStringList ids;
+    for (const QString &id : m_table->boardIds()) {
+        if (statuses.value(id).state != BoardStatus::State::Done)
+            ids << id;
+    }
+    if (ids.isEmpty())
+        ids = m_table->boardIds();
+    QList<BoardCommandRunner::Target> targets;
+    for (const QString &id : ids) {
+        targets << m_wizard->targetFor(id, false);
+        m_wizard->setStatus(
+            SetupWizard::ConnectPageId, id,
+            {BoardStatus::State::Pending, tr("Waiting for a free connection slot")});
+        m_table->setStatus(id, m_wizard->statuses(SetupWizard::ConnectPageId).value(id));
+    }
+    m_runner->start(targets, QString());
+    updateButtons();
+}
+
+void ConnectPage::cancel()
+{
+    m_runner->cancel();
+    m_acceptRunner->cancel();
+    updateButtons();
+}
+
+QString ConnectPage::openSshFingerprintLine(const QString &keyType, const QString &fingerprint)
+{
+    QString type = keyType;
+    if (type.startsWith(QLatin1String("ssh-")))
+        type = type.mid(4);
+    if (type.startsWith(QLatin1String("ecdsa")))
+        type = QStringLiteral("ecdsa");
+    return tr("%1 key fingerprint is %2.").arg(type.toUpper(), fingerprint);
+}
+
+void ConnectPage::onBoardFinished(const QString &id, const BoardCommandRunner::Result &r,
+                                  bool afterAccept, const QString &acceptedFingerprint)
+{
+    const Board *b = m_wizard->document()->lab().board(id);
+    const QString name = b ? b->name : id;
+    BoardStatus status;
+    if (r.ok) {
+        if (afterAccept && !acceptedFingerprint.isEmpty() && r.fingerprint != acceptedFingerprint) {
+            status = {BoardStatus::State::Failed,
+                      tr("The host key changed while you were confirming it (now %1). Check the "
+                         "board before trusting it.")
+                          .arg(r.fingerprint)};
+        } else {
+            status = {BoardStatus::State::Done,
+                      tr("Signed in (%1, host key %2)").arg(r.banner, r.fingerprint)};
+            if (m_remember->isChecked() && !m_wizard->password(id).isEmpty())
+                m_wizard->credentials()->store(keyFor(id), m_wizard->password(id));
+        }
+    } else if (r.error.code == SshError::HostKeyUnknown && !afterAccept) {
+        status = {BoardStatus::State::Pending, tr("Confirm the host key below")};
+        m_pendingKeys << PendingKey{id, r.error.hostKeyType, r.fingerprint};
+    } else if (r.error.code == SshError::HostKeyMismatch) {
+        status = {BoardStatus::State::Failed,
+                  tr("REFUSED: the host key changed (now %1)").arg(r.fingerprint)};
+        QString where;
+        if (!r.error.knownHostsFile.isEmpty())
+            where = tr(" The old key is line %1 of %2; remove it only if you reinstalled the "
+                       "board.")
+                        .arg(r.error.knownHostsLine)
+                        .arg(r.error.knownHostsFile);
+        m_warning->setText(
+            QStringLiteral(
+                "<img src=\":/hivelab/wizard/failed.svg\" width=16 height=16>&nbsp;<b>") +
+            tr("WARNING: the host key of %1 has changed!")
+                .toHtmlEscaped()
+                .arg(name.toHtmlEscaped()) +
+            QStringLiteral("</b><br>") +
+            (tr("Someone could be intercepting the connection, or the board was reinstalled. "
+                "Hivelab refuses to connect. %1")
+                 .arg(openSshFingerprintLine(r.error.hostKeyType, r.fingerprint)) +
+             where)
+                .toHtmlEscaped());
+        m_warning->show();
+    } else {
+        status = {r.error.code == SshError::Cancelled ? BoardStatus::State::Cancelled
+                                                      : BoardStatus::State::Failed,
+                  r.error.message};
+    }
+    m_wizard->setStatus(SetupWizard::ConnectPageId, id, status);
+    m_table->setStatus(id, status);
+    if (!afterAccept && m_keyPanel->isHidden())
+        showNextHostKey();
+    Q_EMIT completeChanged();
+}
+
+void ConnectPage::showNextHostKey()
+{
+    if (m_acceptRunner->isRunning())
+        return;
+    if (m_pendingKeys.isEmpty()) {
+        m_keyPanel->hide();
+        return;
+    }
+    const PendingKey &k = m_pendingKeys.first();
+    const Board *b = m_wizard->document()->lab().board(k.boardId);
+    const QString name = b ? b->name : k.boardId;
+    const QString host = b ? b->sshTarget() : QString();
+    m_keyText->setText(
+        QStringLiteral("<b>%1</b><br>%2<br><code>%3</code><br>%4")
+            .arg(tr("Hivelab has never connected to %1 (%2) before.")
+                     .arg(name, host)
+                     .toHtmlEscaped(),
+                 tr("The authenticity of the host cannot be established yet.").toHtmlEscaped(),
+                 openSshFingerprintLine(k.keyType, k.fingerprint).toHtmlEscaped(),
+                 tr("Compare it with the board's own key (on its console: ssh-keygen -lf "
+                    "/etc/ssh/ssh_host_ed25519_key.pub) before trusting it.")
+                     .toHtmlEscaped()));
+    m_keyPanel->show();
+}
+
+void ConnectPage::acceptHostKey()
+{
+    if (m_pendingKeys.isEmpty() || m_acceptRunner->isRunning())
+        return;
+    const PendingKey k = m_pendingKeys.takeFirst();
+    m_keyPanel->hide();
+    m_acceptingFingerprint = k.fingerprint;
+    m_wizard->setStatus(SetupWizard::ConnectPageId, k.boardId,
+                        {BoardStatus::State::Running, tr("Connecting with the trusted key…")});
+    m_table->setStatus(k.boardId, m_wizard->statuses(SetupWizard::ConnectPageId).value(k.boardId));
+    m_acceptRunner->start({m_wizard->targetFor(k.boardId, true)}, QString());
+    updateButtons();
+}
+
+void ConnectPage::rejectHostKey()
+{
+    if (m_pendingKeys.isEmpty())
+        return;
+    const PendingKey k = m_pendingKeys.takeFirst();
+    const BoardStatus status{BoardStatus::State::Failed,
+                             tr("You did not trust host key %1").arg(k.fingerprint)};
+    m_wizard->setStatus(SetupWizard::ConnectPageId, k.boardId, status);
+    m_table->setStatus(k.boardId, status);
+    showNextHostKey();
+    updateButtons();
+}
+
+void ConnectPage::updateButtons()
+{
+    const bool busy = m_runner->isRunning() || m_acceptRunner->isRunning();
+    m_test->setEnabled(!busy && m_table->rowCount() > 0);
+    m_cancel->setEnabled(busy);
+    Q_EMIT completeChanged();
+}
+
+bool ConnectPage::isComplete() const
+{
+    return !m_runner->isRunning() && !m_acceptRunner->isRunning();
+}
+
+} // namespace Hivelab

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "boardcommandrunner.h"
+
+#include <QWizardPage>
+
+class QCheckBox;
+class QLabel;
+class QPushButton;
+class QFrame;
+
+namespace Hivelab {
+
+class BoardStatusTable;
+class SetupWizard;
+
+/// Step 4: user and password per board, keychain, host-key confirmation, connection test.
+class ConnectPage : public QWizardPage
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectPage)
+public:
+    explicit ConnectPage(SetupWizard *wizard);
+
+    void initializePage() override;
+    bool isComplete() const override;
+
+    /// "ED25519 key fingerprint is SHA256:…", as OpenSSH's ssh prints it.
+    static QString openSshFingerprintLine(const QString &keyType, const QString &fingerprint);
+
+    void testConnections();
+    void cancel();
+    void acceptHostKey();
+    void rejectHostKey();
+
+private:
+    struct PendingKey
+    {
+        QString boardId;
+        QString keyType;
+        QString fingerprint;
+    };
+
+    void syncCredentials();
+    void onBoardFinished(const QString &boardId, const BoardCommandRunner::Result &result,
+                         bool afterAccept, const QString &acceptedFingerprint);
+    void showNextHostKey();
+    void updateButtons();
+    void updateBackendLabel();
+    QString keyFor(const QString &boardId) const;
+
+    SetupWizard *m_wizard;
+    BoardStatusTable *m_table;
+    QCheckBox *m_remember;
+    QLabel *m_backend;
+    QPushButton *m_test;
+    QPushButton *m_cancel;
+    QFrame *m_keyPanel;
+    QLabel *m_keyText;
+    QPushButton *m_accept;
+    QPushButton *m_reject;
+    QLabel *m_warning;
+    BoardCommandRunner *m_runner;
+    BoardCommandRunner *m_acceptRunner;
+    QList<PendingKey> m_pendingKeys;
+    QString m_acceptingFingerprint;
+    bool m_probed = false;
+};
+
+} // namespace Hivelab

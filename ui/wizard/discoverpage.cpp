@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "discoverpage.h"
+
+#include "boardcatalog.h"
+#include "labdocument.h"
+#include "setupwizard.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QHostAddress>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace Hivelab {
+
+namespace {
+
+bool parseIpv4(const QString &text, quint32 *out)
+{
+    QHostAddress a;
+    if (!a.setAddress(text.trimmed()) || a.protocol() != QAbstractSocket::IPv4Protocol)
+        return false;
+    // QHostAddress accepts "10.1" and "10" as shorthand; a scan range wants all four parts.
+    if (text.trimmed().count(QLatin1Char('.')) != 3)
+        return false;
+    *out = a.toIPv4Address();
+    return true;
+}
+
+QString statusHtml(const QString &icon, const QString &text)
+{
+    return QStringLiteral("<img src=\":/hivelab/wizard/%1.svg\" width=14 height=14>&nbsp;%2")
+        .arg(icon, text.toHtmlEscaped());
+}
+
+} // namespace
+
+DiscoverPage::DiscoverPage(SetupWizard *wizard)
+    : QWizardPage(wizard)
+    , m_wizard(wizard)
+{
+    setTitle(tr("Discover boards"));
+    setSubTitle(tr("Tell Hivelab which boards belong to the lab. Each board goes into the first "
+                   "free rack slot; you can move it later on the canvas."));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setSpacing(10);
+
+    auto *scanBox = new QGroupBox(tr("Scan the network"), this);
+    auto *scanLayout = new QVBoxLayout(scanBox);
+    auto *scanRow = new QHBoxLayout;
+    scanRow->addWidget(new QLabel(tr("Net&work:"), scanBox));
+    m_range = new QLineEdit(scanBox);
+    m_range->setObjectName(QStringLiteral("scanRange"));
+    m_range->setPlaceholderText(tr("e.g. 192.168.1.0/24 or 192.168.1.10-192.168.1.60"));
+    m_range->setClearButtonEnabled(true);
+    qobject_cast<QLabel *>(scanRow->itemAt(0)->widget())->setBuddy(m_range);
+    scanRow->addWidget(m_range, 1);
+    m_scan = new QPushButton(tr("&Scan"), scanBox);
+    m_scan->setObjectName(QStringLiteral("scanButton"));
+    // This build has no scanner: the button stays visible so the step reads the same once it does.
+    m_scan->setEnabled(false);
+    scanRow->addWidget(m_scan);
+    scanLayout->addLayout(scanRow);
+    m_scanNote = new QLabel(
+        tr("Network scanning is not available in this build. Add each board below by hand: its "
+           "address is shown by your router's DHCP client list, or on the board's console with "
+           "<code>ip -4 addr</code>."),
+        scanBox);
+    m_scanNote->setWordWrap(true);
+    m_scanNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    scanLayout->addWidget(m_scanNote);
+    layout->addWidget(scanBox);
+
+    auto *manualBox = new QGroupBox(tr("Add manually"), this);
+    auto *manual = new QVBoxLayout(manualBox);
+    auto *form = new QHBoxLayout;
+    m_name = new QLineEdit(manualBox);
+    m_name->setObjectName(QStringLiteral("boardName"));
+    m_name->setPlaceholderText(tr("Name, e.g. pine-1"));
+    m_ip = new QLineEdit(manualBox);
+    m_ip->setObjectName(QStringLiteral("boardIp"));
+    m_ip->setPlaceholderText(tr("IP address"));
+    m_model = new QComboBox(manualBox);
+    m_model->setObjectName(QStringLiteral("boardModel"));
+    for (const BoardModelInfo &m : BoardCatalog::builtin().models())
+        m_model->addItem(m.vendor + QLatin1Char(' ') + m.name, m.id);
+    m_os = new QComboBox(manualBox);
+    m_os->setObjectName(QStringLiteral("boardOs"));
+    m_os->setEditable(true);
+    m_os->setMinimumContentsLength(18);
+    m_add = new QPushButton(QIcon(QStringLiteral(":/hivelab/wizard/ok.svg")), tr("&Add board"),
+                            manualBox);
+    m_add->setObjectName(QStringLiteral("addBoard"));
+    form->addWidget(m_name, 2);
+    form->addWidget(m_ip, 2);
+    form->addWidget(m_model, 3);
+    form->addWidget(m_os, 3);
+    form->addWidget(m_add);
+    manual->addLayout(form);
+
+    m_boards = new QTreeWidget(manualBox);
+    m_boards->setObjectName(QStringLiteral("labBoards"));
+    m_boards->setRootIsDecorated(false);
+    m_boards->setAlternatingRowColors(true);
+    m_boards->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_boards->setHeaderLabels({tr("Board"), tr("IP"), tr("Model"), tr("OS"), tr("Place")});
+    manual->addWidget(m_boards, 1);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    m_remove = new QPushButton(tr("&Remove selected"), manualBox);
+    m_remove->setObjectName(QStringLiteral("removeBoards"));
+    buttons->addWidget(m_remove);
+    manual->addLayout(buttons);
+    layout->addWidget(manualBox, 1);
+
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("discoverMessage"));
+    m_message->setWordWrap(true);
+    layout->addWidget(m_message);
+
+    connect(m_range, &QLineEdit::textChanged, this, [this]() {
+        updateMessages();
+        Q_EMIT completeChanged();
+    });
+    connect(m_name, &QLineEdit::textChanged, this, &DiscoverPage::updateMessages);
+    connect(m_ip, &QLineEdit::textChanged, this, &DiscoverPage::updateMessages);
+    connect(m_ip, &QLineEdit::returnPressed, this, &DiscoverPage::onAddBoard);
+    connect(m_model, &QComboBox::currentIndexChanged, this, &DiscoverPage::onModelChanged);
+    connect(m_add, &QPushButton::clicked, this, &DiscoverPage::onAddBoard);
+    connect(m_remove, &QPushButton::clicked, this, &DiscoverPage::onRemoveBoards);
+    connect(m_boards, &QTreeWidget::itemSelectionChanged, this,
+            [this]() { m_remove->setEnabled(!m_boards->selectedItems().isEmpty()); });
+    onModelChanged();
+}
+
+qint64 DiscoverPage::scanRangeSize(const QString &text, QString *error)
+{
+    const QString t = text.trimmed();
+    static const QRegularExpression cidr(QStringLiteral("^([0-9.]+)/([0-9]+)$"));
+    static const QRegularExpression range(QStringLiteral("^([0-9.]+)\\s*-\\s*([0-9.]+)$"));
+    quint32 first = 0;
+    quint32 last = 0;
+    if (const auto m = cidr.match(t); m.hasMatch()) {
+        bool ok = false;
+        const int prefix = m.captured(2).toInt(&ok);
+        if (!parseIpv4(m.captured(1), &first) || !ok || prefix < 0 || prefix > 32) {
+            *error = tr("“%1” is not a valid network; write it like 192.168.1.0/24.").arg(t);
+            return -1;
+        }
+        const qint64 count = qint64(1) << (32 - prefix);
+        if (count > MaxScanAddresses) {
+            *error = tr("%1 holds %L2 addresses; scan at most a /16 (%L3 addresses) at a time.")
+                         .arg(t)
+                         .arg(count)
+                         .arg(MaxScanAddresses);
+            return -1;
+        }
+        return count;
+    }
+    if (const auto m = range.match(t); m.hasMatch()) {
+        if (!parseIpv4(m.captured(1), &first)) {
+            *error = tr("“%1” is not a valid start address.").arg(m.captured(1));
+            return -1;
+        }
+        const QString end = m.captured(2);
+        if (!end.contains(QLatin1Char('.'))) {
+            bool ok = false;
+            const int octet = end.toInt(&ok);
+            if (!ok || octet < 0 || octet > 255) {
+                *error = tr("“%1” is not a valid end of the range.").arg(end);
+                return -1;
+            }
+            last = (first & 0xFFFFFF00u) | quint32(octet);
+        } else if (!parseIpv4(end, &last)) {
+            *error = tr("“%1” is not a valid end address.").arg(end);
+            return -1;
+        }
+        if (last < first) {
+            *error = tr("The range ends before it starts.");
+            return -1;
+        }
+        const qint64 count = qint64(last) - qint64(first) + 1;
+        if (count > MaxScanAddresses) {
+            *error = tr("That range holds %L1 addresses; scan at most %L2 at a time.")
+                         .arg(count)
+                         .arg(MaxScanAddresses);
+            return -1;
+        }
+        return count;
+    }
+    *error = tr("“%1” is neither a network (192.168.1.0/24) nor a range "
+                "(192.168.1.10-192.168.1.60).")
+                 .arg(t);
+    return -1;
+}
+
+void DiscoverPage::placeInFreeSlot(const Lab &lab, Board *board)
+{
+    for (const Rack &rack : lab.racks) {
+        for (int slot = 0; slot < rack.slotCount; ++slot) {
+            if (lab.boardAt(rack.id, slot))
+                continue;
+            board->rackId = rack.id;
+            board->slot = slot;
+            for (const PowerSupply &psu : lab.powerSupplies) {
+                if (psu.rackId == rack.id) {
+                    board->psuId = psu.id;
+                    break;
+                }
+            }
+            for (const NetworkSwitch &sw : lab.switches) {
+                if (sw.rackId != rack.id)
+                    continue;
+                for (int port = 1; port <= sw.ports; ++port) {
+                    const bool used =
+                        std::any_of(lab.boards.cbegin(), lab.boards.cend(), [&](const Board &b) {
+                            return b.switchId == sw.id && b.switchPort == port;
+                        });
+                    if (!used) {
+                        board->switchId = sw.id;
+                        board->switchPort = port;
+                        break;
+                    }
+                }
+                break;
+            }
+            return;
+        }
+    }
+}
+
+void DiscoverPage::initializePage()
+{
+    const Lab &lab = m_wizard->document()->lab();
+    if (m_range->text().isEmpty() && !lab.swarm.advertiseNetwork.isEmpty())
+        m_range->setText(lab.swarm.advertiseNetwork);
+    if (m_name->text().isEmpty())
+        m_name->setText(QStringLiteral("node-%1").arg(lab.boards.size() + 1));
+    refreshBoards();
+}
+
+void DiscoverPage::refreshBoards()
+{
+    const Lab &lab = m_wizard->document()->lab();
+    m_boards->clear();
+    for (const Board &b : lab.boards) {
+        const BoardModelInfo *info = BoardCatalog::builtin().model(b.model);
+        QString place = tr("not placed");
+        if (const Rack *rack = lab.rack(b.rackId))
+            place = tr("%1, slot %2").arg(rack->name).arg(b.slot + 1);
+        auto *item = new QTreeWidgetItem(
+            {b.name, b.ip, info ? info->vendor + QLatin1Char(' ') + info->name : b.model, b.os,
+             place});
+        item->setData(0, Qt::UserRole, b.id);
+        m_boards->addTopLevelItem(item);
+    }
+    for (int c = 0; c < m_boards->columnCount(); ++c)
+        m_boards->resizeColumnToContents(c);
+    m_remove->setEnabled(false);
+    updateMessages();
+    Q_EMIT completeChanged();
+}
+
+QString DiscoverPage::manualProblem() const
+{
+    const Lab &lab = m_wizard->document()->lab();
+    const QString name = m_name->text().trimmed();
+    const QString ip = m_ip->text().trimmed();
+    if (name.isEmpty())
+        return tr("Enter a name for the board.");
+    for (const Board &b : lab.boards) {
+        if (b.name.compare(name, Qt::CaseInsensitive) == 0)
+            return tr("There is already a board named %1.").arg(name);
+        if (!ip.isEmpty() && b.ip == ip)
+            return tr("%1 already uses %2.").arg(b.name, ip);
+    }
+    quint32 dummy = 0;
+    if (ip.isEmpty())
+        return tr("Enter the board's IP address.");
+    if (!parseIpv4(ip, &dummy))
+        return tr("“%1” is not an IPv4 address.").arg(ip);
+    return {};
+}
+
+void DiscoverPage::updateMessages()
+{
+    QStringList lines;
+    QString error;
+    if (!m_range->text().trimmed().isEmpty() && scanRangeSize(m_range->text(), &error) < 0)
+        lines << statusHtml(QStringLiteral("failed"), error);
+    if (m_wizard->document()->lab().boards.isEmpty())
+        lines << statusHtml(QStringLiteral("warning"), tr("Add at least one board to continue."));
+    const bool canAdd = manualProblem().isEmpty();
+    m_add->setEnabled(canAdd);
+    m_add->setToolTip(canAdd ? QString() : manualProblem());
+    if (!canAdd && !m_ip->text().isEmpty())
+        lines << statusHtml(QStringLiteral("warning"), manualProblem());
+    m_message->setText(lines.join(QStringLiteral("<br>")));
+}
+
+void DiscoverPage::onModelChanged()
+{
+    m_os->clear();
+    if (const BoardModelInfo *info =
+            BoardCatalog::builtin().model(m_model->currentData().toString())) {
+        for (const OsImage &img : info->images)
+            m_os->addItem(img.name);
+    }
+}
+
+void DiscoverPage::onAddBoard()
+{
+    if (!manualProblem().isEmpty())
+        return;
+    LabDocument *doc = m_wizard->document();
+    const Lab &lab = doc->lab();
+    Board b;
+    b.id = lab.uniqueId(QStringLiteral("board"));
+    b.name = m_name->text().trimmed();
+    b.hostname = b.name.toLower().replace(QRegularExpression(QStringLiteral("[^a-z0-9-]")),
+                                          QStringLiteral("-"));
+    b.ip = m_ip->text().trimmed();
+    b.model = m_model->currentData().toString();
+    b.os = m_os->currentText().trimmed();
+    if (const BoardModelInfo *info = BoardCatalog::builtin().model(b.model)) {
+        b.arch = info->arch;
+        for (const OsImage &img : info->images) {
+            if (img.name == b.os)
+                b.sshUser = img.defaultUser;
+        }
+    }
+    b.role = Role::Worker;
+    placeInFreeSlot(lab, &b);
+    doc->addBoard(b);
+
+    // Ready for the next one: same model and OS, next name and address.
+    static const QRegularExpression trailingNumber(QStringLiteral("^(.*?)(\\d+)$"));
+    if (const auto m = trailingNumber.match(b.name); m.hasMatch())
+        m_name->setText(m.captured(1) + QString::number(m.captured(2).toInt() + 1));
+    quint32 ip = 0;
+    if (parseIpv4(b.ip, &ip) && (ip & 0xFF) < 254)
+        m_ip->setText(QHostAddress(ip + 1).toString());
+    refreshBoards();
+}
+
+void DiscoverPage::onRemoveBoards()
+{
+    const auto selected = m_boards->selectedItems();
+    for (QTreeWidgetItem *item : selected)
+        m_wizard->document()->removeBoard(item->data(0, Qt::UserRole).toString());
+    refreshBoards();
+}
+
+bool DiscoverPage::isComplete() const
+{
+    QString error;
+    if (!m_range->text().trimmed().isEmpty() && scanRangeSize(m_range->text(), &error) < 0)
+        return false;
+    return !m_wizard->document()->lab().boards.isEmpty();
+}
+
+} // namespace Hivelab

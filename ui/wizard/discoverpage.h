@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWizardPage>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTreeWidget;
+
+namespace Hivelab {
+
+class SetupWizard;
+struct Board;
+struct Lab;
+
+/// Step 2: find the boards (network scan when this build has one) or add them by hand.
+class DiscoverPage : public QWizardPage
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DiscoverPage)
+public:
+    explicit DiscoverPage(SetupWizard *wizard);
+
+    void initializePage() override;
+    bool isComplete() const override;
+
+    /// Largest range a scan accepts: a /16.
+    static constexpr qint64 MaxScanAddresses = 65536;
+    /// Number of addresses in "10.0.0.0/24", "10.0.0.10-10.0.0.20" or "10.0.0.10-20";
+    /// -1 with *error set when the text is not a usable range.
+    static qint64 scanRangeSize(const QString &text, QString *error);
+    /// Puts a board into the first free rack slot, with that rack's PSU and a free switch port.
+    static void placeInFreeSlot(const Lab &lab, Board *board);
+
+private:
+    void refreshBoards();
+    void updateMessages();
+    void onModelChanged();
+    void onAddBoard();
+    void onRemoveBoards();
+    QString manualProblem() const;
+
+    SetupWizard *m_wizard;
+    QLineEdit *m_range;
+    QPushButton *m_scan;
+    QLabel *m_scanNote;
+    QLineEdit *m_name;
+    QLineEdit *m_ip;
+    QComboBox *m_model;
+    QComboBox *m_os;
+    QPushButton *m_add;
+    QPushButton *m_remove;
+    QTreeWidget *m_boards;
+    QLabel *m_message;
+};
+
+} // namespace Hivelab

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dockerpage.h"
+
+#include "labdocument.h"
+
+#include <QSet>
+
+namespace Hivelab {
+
+DockerPage::DockerPage(SetupWizard *wizard)
+    : RemoteStepPage(wizard, SetupWizard::DockerPageId, tr("&Check Docker"))
+{
+    setTitle(tr("Install Docker"));
+    setSubTitle(tr("Every board needs a running Docker engine before it can join the swarm."));
+}
+
+QString DockerPage::command() const
+{
+    // Exit codes tell "not installed" from "installed but not usable" without parsing text.
+    return QStringLiteral("command -v docker >/dev/null 2>&1 || exit 3; "
+                          "docker version --format '{{.Server.Version}}' 2>&1 || exit 4");
+}
+
+BoardStatus DockerPage::interpret(const Board &board, const BoardCommandRunner::Result &r) const
+{
+    const QString user = m_wizard->userFor(board.id);
+    if (r.ok)
+        return {BoardStatus::State::Done, tr("Docker %1 is running").arg(r.output)};
+    if (r.exitStatus == 3)
+        return {BoardStatus::State::Failed,
+                tr("Docker is not installed: install it as shown above, then check again.")};
+    if (r.output.contains(QLatin1String("permission denied"), Qt::CaseInsensitive))
+        return {BoardStatus::State::Failed,
+                tr("%1 may not use Docker: run “sudo usermod -aG docker %1”, sign in again and "
+                   "check again.")
+                    .arg(user)};
+    if (r.exitStatus == 4)
+        return {BoardStatus::State::Failed,
+                tr("Docker is installed but its daemon does not answer: start it with “sudo "
+                   "systemctl enable --now docker” (%1).")
+                    .arg(r.output.left(160))};
+    return {BoardStatus::State::Failed,
+            r.error.isError()
+                ? r.error.message
+                : tr("Unexpected answer (exit %1): %2").arg(r.exitStatus).arg(r.output.left(160))};
+}
+
+QString DockerPage::skipReason(const Board &board) const
+{
+    if (board.isWindows())
+        return tr("Windows board: install Docker on it by hand (see above).");
+    return RemoteStepPage::skipReason(board);
+}
+
+QString DockerPage::instructionsHtml() const
+{
+    QSet<QString> families;
+    for (const Board &b : m_wizard->document()->lab().boards) {
+        if (b.isWindows())
+            families << QStringLiteral("windows");
+        else if (b.os.contains(QLatin1String("DietPi"), Qt::CaseInsensitive))
+            families << QStringLiteral("dietpi");
+        else
+            families << QStringLiteral("debian");
+    }
+    QString html = tr("<p><b>Automatic Docker installation is not available in this build.</b> "
+                      "Install Docker on each board as shown, then press <i>Check Docker</i>: "
+                      "Hivelab signs in to every board and confirms its engine answers.</p>");
+    if (families.contains(QStringLiteral("dietpi")))
+        html += tr("<p><b>DietPi</b> boards:</p><pre>dietpi-software install 162</pre>");
+    if (families.contains(QStringLiteral("debian")))
+        html += tr("<p><b>Debian, Raspberry Pi OS, Armbian, Ubuntu</b> boards:</p>"
+                   "<pre>sudo apt-get update\nsudo apt-get install -y docker.io\n"
+                   "sudo systemctl enable --now docker\nsudo usermod -aG docker $USER</pre>");
+    if (families.contains(QStringLiteral("windows")))
+        html += tr("<p><b>Windows Server</b> boards (elevated PowerShell, then restart):</p>"
+                   "<pre>Install-Module -Name DockerMsftProvider -Repository PSGallery -Force\n"
+                   "Install-Package -Name docker -ProviderName DockerMsftProvider -Force\n"
+                   "Restart-Computer -Force</pre>");
+    return html;
+}
+
+} // namespace Hivelab

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "remotesteppage.h"
+
+namespace Hivelab {
+
+/// Step 5: Docker on every board (install instructions, then a check over SSH).
+class DockerPage : public RemoteStepPage
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DockerPage)
+public:
+    explicit DockerPage(SetupWizard *wizard);
+
+protected:
+    QString command() const override;
+    BoardStatus interpret(const Board &board, const BoardCommandRunner::Result &r) const override;
+    QString instructionsHtml() const override;
+    QString skipReason(const Board &board) const override;
+};
+
+} // namespace Hivelab

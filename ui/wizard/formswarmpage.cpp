@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "formswarmpage.h"
+
+#include "labdocument.h"
+
+namespace Hivelab {
+
+FormSwarmPage::FormSwarmPage(SetupWizard *wizard)
+    : RemoteStepPage(wizard, SetupWizard::FormSwarmPageId, tr("&Check swarm"))
+{
+    setTitle(tr("Form the swarm"));
+    setSubTitle(tr("The first manager starts the swarm; the other boards join it with a token."));
+}
+
+QString FormSwarmPage::formationCommands(const Lab &lab)
+{
+    QList<const Board *> managers;
+    QList<const Board *> workers;
+    for (const Board &b : lab.boards) {
+        if (b.role == Role::Manager)
+            managers << &b;
+        else
+            workers << &b;
+    }
+    if (managers.isEmpty())
+        return tr("# Choose at least one manager on the previous step.");
+    const Board *first = managers.first();
+    const QString addr = first->ip.isEmpty() ? first->sshTarget() : first->ip;
+    QString text;
+    text +=
+        tr("# 1. On %1 (%2): start the swarm and print the join tokens\n").arg(first->name, addr);
+    text += QStringLiteral("docker swarm init --advertise-addr %1\n").arg(addr);
+    text += QStringLiteral("docker swarm join-token -q manager\n");
+    text += QStringLiteral("docker swarm join-token -q worker\n");
+    if (managers.size() > 1) {
+        text += tr("\n# 2. On each other manager, with the manager token:\n");
+        for (int i = 1; i < managers.size(); ++i)
+            text += QStringLiteral("ssh %1@%2 docker swarm join --token MANAGER-TOKEN %3:2377\n")
+                        .arg(managers[i]->sshUser.isEmpty() ? QStringLiteral("root")
+                                                            : managers[i]->sshUser,
+                             managers[i]->sshTarget(), addr);
+    }
+    if (!workers.isEmpty()) {
+        text += tr("\n# 3. On each worker, with the worker token:\n");
+        for (const Board *w : workers)
+            text += QStringLiteral("ssh %1@%2 docker swarm join --token WORKER-TOKEN %3:2377\n")
+                        .arg(w->sshUser.isEmpty() ? QStringLiteral("root") : w->sshUser,
+                             w->sshTarget(), addr);
+    }
+    return text;
+}
+
+QString FormSwarmPage::command() const
+{
+    return QStringLiteral("docker info --format '{{.Swarm.LocalNodeState}} "
+                          "{{.Swarm.ControlAvailable}}' 2>&1");
+}
+
+BoardStatus FormSwarmPage::interpret(const Board &board, const BoardCommandRunner::Result &r) const
+{
+    const QStringList parts = r.output.split(QLatin1Char(' '));
+    if (!r.ok || parts.size() < 2)
+        return {BoardStatus::State::Failed,
+                tr("Could not ask Docker for the swarm state: %1")
+                    .arg(r.output.isEmpty() ? r.error.message : r.output.left(160))};
+    const bool active = parts.at(0) == QLatin1String("active");
+    const bool manager = parts.at(1) == QLatin1String("true");
+    if (!active)
+        return {
+            BoardStatus::State::Failed,
+            tr("Not in a swarm yet (state “%1”): run its join command above.").arg(parts.at(0))};
+    if (board.role == Role::Manager && !manager)
+        return {BoardStatus::State::Failed,
+                tr("Joined as a worker but planned as a manager: promote it with “docker node "
+                   "promote %1” on a manager.")
+                    .arg(board.hostname.isEmpty() ? board.name : board.hostname)};
+    return {BoardStatus::State::Done,
+            manager ? tr("In the swarm as a manager") : tr("In the swarm as a worker")};
+}
+
+QString FormSwarmPage::skipReason(const Board &board) const
+{
+    if (board.isWindows())
+        return tr("Windows board: join it by hand with the worker command above.");
+    return RemoteStepPage::skipReason(board);
+}
+
+QString FormSwarmPage::instructionsHtml() const
+{
+    return tr("<p><b>Forming the swarm automatically is not available in this build.</b> Run "
+              "these commands in order, then press <i>Check swarm</i>: Hivelab asks every board "
+              "whether it is in the swarm and in which role.</p>") +
+           QStringLiteral("<pre>%1</pre>")
+               .arg(formationCommands(m_wizard->document()->lab()).toHtmlEscaped());
+}
+
+} // namespace Hivelab

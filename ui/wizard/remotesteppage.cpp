@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "remotesteppage.h"
+
+#include "boardstatustable.h"
+#include "labdocument.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace Hivelab {
+
+RemoteStepPage::RemoteStepPage(SetupWizard *wizard, SetupWizard::PageId step,
+                               const QString &startText)
+    : QWizardPage(wizard)
+    , m_wizard(wizard)
+    , m_step(step)
+    , m_runner(new BoardCommandRunner(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setSpacing(8);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    m_instructions = new QTextBrowser(splitter);
+    m_instructions->setObjectName(QStringLiteral("stepInstructions"));
+    m_instructions->setOpenLinks(false);
+    m_table = new BoardStatusTable({}, splitter);
+    m_table->setObjectName(QStringLiteral("stepTable"));
+    splitter->addWidget(m_instructions);
+    splitter->addWidget(m_table);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    layout->addWidget(splitter, 1);
+
+    auto *row = new QHBoxLayout;
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("stepSummary"));
+    m_summary->setWordWrap(true);
+    row->addWidget(m_summary, 1);
+    m_start = new QPushButton(startText, this);
+    m_start->setObjectName(QStringLiteral("stepStart"));
+    m_cancel = new QPushButton(tr("Ca&ncel"), this);
+    m_cancel->setObjectName(QStringLiteral("stepCancel"));
+    row->addWidget(m_start);
+    row->addWidget(m_cancel);
+    layout->addLayout(row);
+
+    connect(m_start, &QPushButton::clicked, this, &RemoteStepPage::start);
+    connect(m_cancel, &QPushButton::clicked, this, &RemoteStepPage::cancel);
+    connect(m_runner, &BoardCommandRunner::boardStarted, this, [this](const QString &id) {
+        setBoardStatus(id, {BoardStatus::State::Running, tr("Running…")});
+    });
+    connect(m_runner, &BoardCommandRunner::boardFinished, this,
+            [this](const QString &id, const BoardCommandRunner::Result &r) {
+                const Board *b = m_wizard->document()->lab().board(id);
+                if (!b)
+                    return;
+                if (r.error.code == SshError::Cancelled)
+                    setBoardStatus(id, {BoardStatus::State::Cancelled, tr("Cancelled")});
+                else if (r.error.isError() && r.exitStatus < 0)
+                    setBoardStatus(id, {BoardStatus::State::Failed, r.error.message});
+                else
+                    setBoardStatus(id, interpret(*b, r));
+            });
+    connect(m_runner, &BoardCommandRunner::finished, this, &RemoteStepPage::updateButtons);
+}
+
+QString RemoteStepPage::skipReason(const Board &board) const
+{
+    if (m_wizard->statuses(SetupWizard::ConnectPageId).value(board.id).state !=
+        BoardStatus::State::Done)
+        return tr("Not signed in: test its connection on the Connect step first.");
+    return {};
+}
+
+void RemoteStepPage::initializePage()
+{
+    m_instructions->setHtml(instructionsHtml());
+    m_table->setBoards(m_wizard->document(), m_wizard->statuses(m_step));
+    updateButtons();
+}
+
+void RemoteStepPage::setBoardStatus(const QString &id, const BoardStatus &status)
+{
+    m_wizard->setStatus(m_step, id, status);
+    m_table->setStatus(id, status);
+    updateButtons();
+}
+
+void RemoteStepPage::start()
+{
+    if (m_runner->isRunning())
+        return;
+    const auto statuses = m_wizard->statuses(m_step);
+    QList<BoardCommandRunner::Target> targets;
+    for (const Board &b : m_wizard->document()->lab().boards) {
+        if (statuses.value(b.id).state == BoardStatus::State::Done)
+            continue; // resume: done boards stay done
+        const QString why = skipReason(b);
+        if (!why.isEmpty()) {
+            setBoardStatus(b.id, {BoardStatus::State::Skipped, why});
+            continue;
+        }
+        setBoardStatus(b.id, {BoardStatus::State::Pending, tr("Waiting…")});
+        targets << m_wizard->targetFor(b.id);
+    }
+    m_runner->start(targets, command());
+    updateButtons();
+}
+
+void RemoteStepPage::cancel()
+{
+    m_runner->cancel();
+    updateButtons();
+}
+
+void RemoteStepPage::updateButtons()
+{
+    const bool busy = m_runner->isRunning();
+    m_start->setEnabled(!busy && m_table->rowCount() > 0);
+    m_cancel->setEnabled(busy);
+    int done = 0;
+    int failed = 0;
+    const auto statuses = m_wizard->statuses(m_step);
+    for (const BoardStatus &s : statuses) {
+        done += s.state == BoardStatus::State::Done;
+        failed += s.state == BoardStatus::State::Failed;
+    }
+    m_summary->setText(statuses.isEmpty() ? QString()
+                                          : tr("%1 of %2 boards ready, %3 failed.")
+                                                .arg(done)
+                                                .arg(m_table->rowCount())
+                                                .arg(failed));
+    Q_EMIT completeChanged();
+}
+
+bool RemoteStepPage::isComplete() const
+{
+    return !m_runner->isRunning();
+}
+
+} // namespace Hivelab

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "boardcommandrunner.h"
+#include "boardstatus.h"
+#include "setupwizard.h"
+
+#include <QWizardPage>
+
+class QLabel;
+class QPushButton;
+class QTextBrowser;
+
+namespace Hivelab {
+
+class BoardStatusTable;
+struct Lab;
+struct Board;
+
+/// A wizard step that runs one command on every signed-in board, a few at a time, and shows
+/// per-board progress; cancelling keeps finished boards, starting again resumes the rest.
+class RemoteStepPage : public QWizardPage
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RemoteStepPage)
+public:
+    RemoteStepPage(SetupWizard *wizard, SetupWizard::PageId step, const QString &startText);
+
+    void initializePage() override;
+    bool isComplete() const override;
+
+    void start();
+    void cancel();
+    bool isRunning() const { return m_runner->isRunning(); }
+
+protected:
+    /// Shell command run on each board.
+    virtual QString command() const = 0;
+    /// Status of a board from what the command printed.
+    virtual BoardStatus interpret(const Board &board,
+                                  const BoardCommandRunner::Result &r) const = 0;
+    /// Instructions shown above the table (HTML).
+    virtual QString instructionsHtml() const = 0;
+    /// Boards this step does not run on, with the reason (empty: run it).
+    virtual QString skipReason(const Board &board) const;
+
+    SetupWizard *m_wizard;
+    SetupWizard::PageId m_step;
+
+private:
+    void setBoardStatus(const QString &id, const BoardStatus &status);
+    void updateButtons();
+
+    QTextBrowser *m_instructions;
+    BoardStatusTable *m_table;
+    QLabel *m_summary;
+    QPushButton *m_start;
+    QPushButton *m_cancel;
+    BoardCommandRunner *m_runner;
+};
+
+} // namespace Hivelab

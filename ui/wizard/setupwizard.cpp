@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "setupwizard.h"
+
+#include "boardcatalog.h"
+#include "connectpage.h"
+#include "credentialstore.h"
+#include "discoverpage.h"
+#include "dockerpage.h"
+#include "flashpage.h"
+#include "formswarmpage.h"
+#include "labdocument.h"
+#include "managerspage.h"
+#include "planpage.h"
+#include "summarypage.h"
+#include "wizardsidebar.h"
+
+#include <QIcon>
+
+namespace Hivelab {
+
+SetupWizard::SetupWizard(LabDocument *document, QWidget *parent)
+    : QWizard(parent)
+    , m_document(document)
+    , m_credentials(new CredentialStore(this))
+{
+    setObjectName(QStringLiteral("setupWizard"));
+    setWindowTitle(tr("Set up a swarm"));
+    setWizardStyle(QWizard::ModernStyle);
+    setOption(QWizard::NoBackButtonOnStartPage, true);
+    setOption(QWizard::HaveFinishButtonOnEarlyPages, false);
+    setPixmap(QWizard::LogoPixmap,
+              QIcon(QStringLiteral(":/hivelab/wizard/hive.svg")).pixmap(48, 48));
+
+    setPage(PlanPageId, new PlanPage(this));
+    setPage(DiscoverPageId, new DiscoverPage(this));
+    setPage(FlashPageId, new FlashPage(this));
+    setPage(ConnectPageId, new ConnectPage(this));
+    setPage(DockerPageId, new DockerPage(this));
+    setPage(ManagersPageId, new ManagersPage(this));
+    setPage(FormSwarmPageId, new FormSwarmPage(this));
+    setPage(SummaryPageId, new SummaryPage(this));
+    setStartId(PlanPageId);
+
+    QStringList steps;
+    for (int id = PlanPageId; id <= SummaryPageId; ++id)
+        steps << stepTitle(PageId(id));
+    m_sidebar = new WizardSidebar(steps, this);
+    setSideWidget(m_sidebar);
+    connect(this, &QWizard::currentIdChanged, this, &SetupWizard::onCurrentIdChanged);
+    resize(1000, 700);
+}
+
+SetupWizard::~SetupWizard()
+{
+    // Wipe session secrets before the memory goes back to the allocator.
+    for (auto it = m_passwords.begin(); it != m_passwords.end(); ++it)
+        it->fill(QLatin1Char('\0'));
+}
+
+QString SetupWizard::stepTitle(PageId step)
+{
+    switch (step) {
+    case PlanPageId:
+        return tr("Plan racks");
+    case DiscoverPageId:
+        return tr("Discover boards");
+    case FlashPageId:
+        return tr("Flash and preconfigure");
+    case ConnectPageId:
+        return tr("Connect and sign in");
+    case DockerPageId:
+        return tr("Install Docker");
+    case ManagersPageId:
+        return tr("Choose managers");
+    case FormSwarmPageId:
+        return tr("Form the swarm");
+    case SummaryPageId:
+        return tr("Summary");
+    }
+    return {};
+}
+
+void SetupWizard::onCurrentIdChanged(int id)
+{
+    m_sidebar->setCurrent(id);
+}
+
+void SetupWizard::setPassword(const QString &boardId, const QString &password)
+{
+    QString &slot = m_passwords[boardId];
+    slot.fill(QLatin1Char('\0'));
+    slot = password;
+}
+
+QString SetupWizard::userFor(const QString &boardId) const
+{
+    const Board *b = m_document->lab().board(boardId);
+    if (!b)
+        return {};
+    if (!b->sshUser.isEmpty())
+        return b->sshUser;
+    if (const BoardModelInfo *info = BoardCatalog::builtin().model(b->model)) {
+        const QString firstWord = b->os.section(QLatin1Char(' '), 0, 0);
+        for (const OsImage &img : info->images) {
+            if (!firstWord.isEmpty() && img.name.startsWith(firstWord, Qt::CaseInsensitive) &&
+                !img.defaultUser.isEmpty())
+                return img.defaultUser;
+        }
+    }
+    return b->isWindows() ? QStringLiteral("Administrator") : QStringLiteral("root");
+}
+
+BoardCommandRunner::Target SetupWizard::targetFor(const QString &boardId,
+                                                  bool acceptNewHostKey) const
+{
+    BoardCommandRunner::Target t;
+    t.boardId = boardId;
+    if (const Board *b = m_document->lab().board(boardId)) {
+        t.options.host = b->sshTarget();
+        t.options.port = quint16(b->sshPort);
+    }
+    t.options.connectTimeoutMs = 8000;
+    t.options.authTimeoutMs = 15000;
+    t.options.knownHostsPath = m_knownHostsPath;
+    t.options.acceptNewHostKey = acceptNewHostKey;
+    t.options.keepaliveSeconds = 0;
+    t.auth.user = userFor(boardId);
+    t.auth.password = password(boardId);
+    t.auth.useAgent = true;
+    return t;
+}
+
+void SetupWizard::setStatus(PageId step, const QString &boardId, const BoardStatus &status)
+{
+    m_statuses[step][boardId] = status;
+}
+
+bool SetupWizard::advanceTo(int page)
+{
+    if (currentId() < 0)
+        restart();
+    while (currentId() != page) {
+        const int before = currentId();
+        next();
+        if (currentId() == before)
+            return false;
+    }
+    return true;
+}
+
+} // namespace Hivelab

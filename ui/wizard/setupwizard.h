@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "boardcommandrunner.h"
+#include "boardstatus.h"
+
+#include <QHash>
+#include <QWizard>
+
+namespace Hivelab {
+
+class CredentialStore;
+class LabDocument;
+class WizardSidebar;
+
+/// The setup wizard: plan → discover → flash → connect → Docker → managers → swarm → summary.
+/// Works on the caller's LabDocument; long steps run asynchronously on the GUI thread. GUI thread.
+class SetupWizard : public QWizard
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SetupWizard)
+public:
+    enum PageId {
+        PlanPageId,
+        DiscoverPageId,
+        FlashPageId,
+        ConnectPageId,
+        DockerPageId,
+        ManagersPageId,
+        FormSwarmPageId,
+        SummaryPageId,
+    };
+    Q_ENUM(PageId)
+
+    SetupWizard(LabDocument *document, QWidget *parent = nullptr);
+    ~SetupWizard() override;
+
+    LabDocument *document() const { return m_document; }
+    CredentialStore *credentials() const { return m_credentials; }
+
+    /// Session-only secrets typed on the Connect page (never written to the lab file).
+    QString password(const QString &boardId) const { return m_passwords.value(boardId); }
+    void setPassword(const QString &boardId, const QString &password);
+    /// Login name for a board: its sshUser, else the catalog's default for its OS image.
+    QString userFor(const QString &boardId) const;
+    /// known_hosts used for every connection (empty: the app's default).
+    QString knownHostsPath() const { return m_knownHostsPath; }
+    void setKnownHostsPath(const QString &path) { m_knownHostsPath = path; }
+    /// Connection options and credentials for a board, as the Connect page set them up.
+    BoardCommandRunner::Target targetFor(const QString &boardId,
+                                         bool acceptNewHostKey = false) const;
+
+    /// Per-board outcome of a step, for resuming and for the summary.
+    QHash<QString, BoardStatus> statuses(PageId step) const { return m_statuses.value(step); }
+    void setStatus(PageId step, const QString &boardId, const BoardStatus &status);
+
+    /// Steps Next until `page` is current or a page refuses (screenshots, tests).
+    bool advanceTo(int page);
+
+    static QString stepTitle(PageId step);
+
+private:
+    void onCurrentIdChanged(int id);
+
+    LabDocument *m_document;
+    CredentialStore *m_credentials;
+    WizardSidebar *m_sidebar;
+    QString m_knownHostsPath;
+    QHash<QString, QString> m_passwords;
+    QHash<int, QHash<QString, BoardStatus>> m_statuses;
+};
+
+} // namespace Hivelab
