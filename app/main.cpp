@@ -113,7 +113,8 @@ int main(int argc, char **argv)
     parser.addOption(screenshot);
     const QCommandLineOption wizardOption(QStringLiteral("wizard"));
     parser.addOption(wizardOption);
-    const QCommandLineOption wizardPage(QStringLiteral("wizard-page"), QString(), QStringLiteral("N"));
+    const QCommandLineOption wizardPage(QStringLiteral("wizard-page"), QString(),
+                                        QStringLiteral("N"));
     parser.addOption(wizardPage);
     parser.addPositionalArgument(QStringLiteral("FILE"), QString());
     if (!parser.parse(QCoreApplication::arguments())) {

@@ -27,7 +27,7 @@ QString BoardStatus::text(State state)
 {
     switch (state) {
     case State::Pending:
-        return QCoreApplication::translate("BoardStatus", "Waiting");
+        return QCoreApplication::translate("BoardStatus", "Not started");
     case State::Running:
         return QCoreApplication::translate("BoardStatus", "Working…");
     case State::Done:

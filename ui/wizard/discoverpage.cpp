@@ -316,6 +316,8 @@ void DiscoverPage::onModelChanged()
         for (const OsImage &img : info->images)
             m_os->addItem(img.name);
     }
+    if (m_os->lineEdit())
+        m_os->lineEdit()->setCursorPosition(0);
 }
 
 void DiscoverPage::onAddBoard()

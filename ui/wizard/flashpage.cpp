@@ -172,8 +172,8 @@ QString FlashPage::guidanceHtml(const Board &b)
                "the card with <code>lsblk</code> and write it (this erases /dev/sdX):</p>");
     html += pre(QStringLiteral("sudo bmaptool copy --nobmap IMAGE.img.xz /dev/sdX\n"
                                "# or\n"
-                               "xzcat IMAGE.img.xz | sudo dd of=/dev/sdX bs=4M conv=fsync "
-                               "status=progress"));
+                               "xzcat IMAGE.img.xz | \\\n"
+                               "  sudo dd of=/dev/sdX bs=4M conv=fsync status=progress"));
 
     html += tr("<h4>2. Preconfigure before the first boot</h4>");
     if (os.contains(QLatin1String("DietPi"), Qt::CaseInsensitive)) {

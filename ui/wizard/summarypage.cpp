@@ -40,7 +40,8 @@ SummaryPage::SummaryPage(SetupWizard *wizard)
     m_commands->setObjectName(QStringLiteral("dockerContextCommands"));
     m_commands->setReadOnly(true);
     m_commands->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_commands->setMaximumHeight(110);
+    m_commands->setMinimumHeight(120);
+    m_commands->setMaximumHeight(140);
     layout->addWidget(m_commands, 1);
 
     auto *row = new QHBoxLayout;
@@ -113,8 +114,9 @@ void SummaryPage::initializePage()
                 .arg(lab.boards.size())
                 .arg(managers)
                 .arg(ready);
-    html += QStringLiteral("<table cellspacing=0 cellpadding=4 border=1 style=\"border-collapse:"
-                           "collapse\"><tr><th>%1</th><th>%2</th><th>%3</th><th>%4</th></tr>")
+    html += QStringLiteral("<table cellspacing=0 cellpadding=4 border=1 width=\"100%\" "
+                           "style=\"border-collapse:collapse\"><tr><th>%1</th><th>%2</th><th>%3</"
+                           "th><th>%4</th></tr>")
                 .arg(tr("Board"), tr("Connection"), tr("Docker"), tr("Swarm"));
     for (const Board &b : lab.boards) {
         html += QStringLiteral("<tr><td><b>%1</b><br>%2</td>%3%4%5</tr>")
@@ -123,6 +125,25 @@ void SummaryPage::initializePage()
                          cell(connect, b.id), cell(docker, b.id), cell(swarm, b.id));
     }
     html += QStringLiteral("</table>");
+
+    // Failures again, one line each, so the reason is readable without widening the table.
+    QStringList problems;
+    const QList<QPair<QString, QHash<QString, BoardStatus>>> steps{
+        {SetupWizard::stepTitle(SetupWizard::ConnectPageId), connect},
+        {SetupWizard::stepTitle(SetupWizard::DockerPageId), docker},
+        {SetupWizard::stepTitle(SetupWizard::FormSwarmPageId), swarm}};
+    for (const Board &b : lab.boards) {
+        for (const auto &[title, statuses] : steps) {
+            const BoardStatus s = statuses.value(b.id);
+            if (statuses.contains(b.id) && s.state == BoardStatus::State::Failed)
+                problems << QStringLiteral("<li><b>%1</b> (%2): %3</li>")
+                                .arg(b.name.toHtmlEscaped(), title.toHtmlEscaped(),
+                                     s.detail.toHtmlEscaped());
+        }
+    }
+    if (!problems.isEmpty())
+        html += tr("<h4>What failed and why</h4>") +
+                QStringLiteral("<ul>%1</ul>").arg(problems.join(QString()));
     m_report->setHtml(html);
     m_commands->setPlainText(dockerContextCommands(lab));
     updateSaveState();
