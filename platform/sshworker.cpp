@@ -275,17 +275,20 @@ void SshWorker::run()
     if (!ok) {
         if (m_cancel.load() && m_error.code != SshError::HostKeyMismatch)
             setError(SshError::Cancelled, msg("Cancelled."));
+        // Session state first, so whoever sees a command fail also sees the session failed.
+        postFailed();
         failAll(m_error);
         teardown();
-        postFailed();
         return;
     }
     postConnected();
     serveCommands();
-    teardown();
-    if (m_error.isError())
+    if (m_error.isError()) {
         postFailed();
-    else
+        failAll(m_error);
+    }
+    teardown();
+    if (!m_error.isError())
         postClosed();
 }
 
@@ -1175,13 +1178,11 @@ void SshWorker::serveCommands()
         if (err && err != LIBSSH2_ERROR_BAD_USE) {
             setError(SshError::Disconnected,
                      msg("Connection to %1 lost: %2").arg(m_options.host, lastLibError()));
-            failAll(m_error);
-            return;
+            return; // run() reports the session failure first, then fails the commands
         }
         if (err == LIBSSH2_ERROR_BAD_USE) {
             setError(SshError::Internal, msg("Internal SSH error: %1").arg(lastLibError()));
-            failAll(m_error);
-            return;
+            return; // run() reports the session failure first, then fails the commands
         }
         // Drop channels that are completely done.
         for (auto it = m_channels.begin(); it != m_channels.end();) {

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "boardprobe.h"
+#include "workflowjob.h"
+
+#include <QSet>
+
+namespace Hivelab {
+
+/// "Install Docker": per board (in parallel) detect Docker, whether the engine runs, the init
+/// system and root access; install docker.io with apt on the Debian family when it is missing;
+/// start the engine (systemctl, the init script, or dockerd detached under setsid when the board
+/// has no init system) and wait, bounded, until `docker info` answers. Windows boards are
+/// reported as not supported yet. Every board of the lab unless filtered. Updates
+/// LabDocument::setNodeState (DockerReady / Reachable / Offline). Async job, GUI thread.
+class DockerSetup : public WorkflowJob
+{
+    Q_OBJECT
+public:
+    enum class Mode {
+        Probe, // only look; a board succeeds when its engine runs
+        Setup, // install and start as needed
+    };
+    Q_ENUM(Mode)
+
+    explicit DockerSetup(LabDocument *document, QObject *parent = nullptr);
+
+    void setMode(Mode mode) { m_mode = mode; }
+    Mode mode() const { return m_mode; }
+    /// Allow `apt-get install docker.io` (default true); when false a missing Docker fails.
+    void setAllowInstall(bool allow) { m_allowInstall = allow; }
+    /// Seconds to wait for a started engine to answer (default 30).
+    void setEngineWaitSeconds(int seconds) { m_engineWaitSeconds = seconds; }
+
+    /// What the last probe of the board found (valid() false before).
+    BoardProbe probe(const QString &boardId) const { return m_probes.value(boardId); }
+    /// True when this run started (or installed) the engine on the board.
+    bool engineStartedByUs(const QString &boardId) const { return m_started.contains(boardId); }
+
+    /// The root shell command that starts an installed engine on a board with this init system.
+    static QString startEngineCommand(InitSystem::Kind init);
+
+protected:
+    void begin() override;
+
+private:
+    void probeBoard(const QString &id);
+    void onProbed(const QString &id, const BoardProbe &probe);
+    void install(const QString &id);
+    void startEngine(const QString &id);
+    void waitForEngine(const QString &id);
+
+    Mode m_mode = Mode::Setup;
+    bool m_allowInstall = true;
+    int m_engineWaitSeconds = 30;
+    QHash<QString, BoardProbe> m_probes;
+    QSet<QString> m_started;
+};
+
+} // namespace Hivelab

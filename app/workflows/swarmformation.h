@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dockerinfo.h"
+#include "swarmnode.h"
+#include "workflowjob.h"
+
+#include <QHash>
+
+namespace Hivelab {
+
+/// "Form swarm" / "Join to swarm" / "Leave swarm" over the lab plan. Async job, GUI thread.
+///
+/// Form (one click for the whole lab): every board with a role (Manager/Worker) unless
+/// filtered. Probes each engine (`docker info`), reuses a swarm some planned manager already
+/// runs (idempotent: running it twice changes nothing) or `docker swarm init`s on the first
+/// planned manager, joins the other managers one by one and the workers in parallel, promotes or
+/// demotes members whose role differs from the plan, applies node labels (swarm default labels,
+/// board labels, "arch"), then verifies with `docker node ls` (bounded wait) that every board is
+/// Ready with its planned role, and sets NodeState SwarmReady / SwarmDown.
+///
+/// Join: like Form for the filtered boards only, joining the swarm the planned managers run
+/// (refuses to create one: use Form). Unassigned boards join as workers.
+///
+/// Leave: the filtered boards (all boards with a role when no filter) leave; managers are
+/// demoted first and their nodes removed, so the rest of the swarm keeps quorum; leaving every
+/// manager dissolves the swarm.
+///
+/// A board that belongs to another swarm is refused with an explanation unless setForce(true),
+/// which makes it leave that swarm first. Join tokens are read over SSH and passed to
+/// `docker swarm join` on stdin: they never appear in logs or in a process list.
+class SwarmFormation : public WorkflowJob
+{
+    Q_OBJECT
+public:
+    enum class Operation { Form, Join, Leave };
+    Q_ENUM(Operation)
+
+    explicit SwarmFormation(LabDocument *document, QObject *parent = nullptr);
+
+    void setOperation(Operation operation) { m_operation = operation; }
+    Operation operation() const { return m_operation; }
+    void setForce(bool force) { m_force = force; }
+    /// Seconds `docker node ls` may take to show every node Ready (default 30).
+    void setVerifySeconds(int seconds) { m_verifySeconds = seconds; }
+
+    /// Board of the manager the job worked through (after the probe step).
+    QString leaderBoardId() const { return m_leader; }
+    /// True when this run ran `docker swarm init` (false when it reused a swarm).
+    bool initialisedSwarm() const { return m_initialised; }
+    /// `docker node ls` as last seen by the verify step.
+    QList<SwarmNode> nodes() const { return m_nodes; }
+
+protected:
+    void begin() override;
+
+private:
+    struct Member
+    {
+        DockerInfo info;
+        bool probed = false;
+        bool wantManager = false;
+        bool member = false; // already in our swarm
+    };
+    void probeAll();
+    void onProbesDone();
+    void initSwarm();
+    void readClusterNodes(const std::function<void()> &next);
+    void fetchTokens();
+    void joinManagers(int index);
+    void joinWorkers();
+    void joinBoard(const QString &id, const std::function<void(bool)> &done);
+    void leaveOtherSwarm(const QString &id, const std::function<void(bool)> &done);
+    void fixRoles();
+    void applyLabels();
+    void verify(int attempt);
+    void leaveBoards();
+    void leaveNext(int index, const QStringList &order);
+    QString advertiseAddress(const QString &id) const;
+    QMap<QString, QString> labelsFor(const QString &id) const;
+    QString nodeIdOf(const QString &boardId) const;
+
+    Operation m_operation = Operation::Form;
+    bool m_force = false;
+    int m_verifySeconds = 30;
+    QHash<QString, Member> m_members;
+    QString m_leader;
+    QString m_clusterId;
+    bool m_initialised = false;
+    QByteArray m_managerToken; // secrets: cleared when the job finishes
+    QByteArray m_workerToken;
+    QList<SwarmNode> m_nodes;
+    int m_pending = 0;
+};
+
+} // namespace Hivelab

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "swarmnode.h"
+#include "workflowjob.h"
+
+namespace Hivelab {
+
+/// Live swarm state for the canvas LEDs: asks the planned managers in turn (first that
+/// answers) for `docker node ls` and sets LabDocument node states: SwarmReady for Ready nodes,
+/// SwarmDown for nodes the swarm lists as down; planned boards the swarm does not list are
+/// reported (and left as they were). Bounded: one command per manager with the job's timeout.
+/// Async job, GUI thread. boardFinished() is emitted for every board with a role (ok = in the
+/// swarm and Ready with its planned role).
+class SwarmStatus : public WorkflowJob
+{
+    Q_OBJECT
+public:
+    explicit SwarmStatus(LabDocument *document, QObject *parent = nullptr);
+
+    QList<SwarmNode> nodes() const { return m_nodes; }
+    /// Board that answered (empty when none did).
+    QString managerBoardId() const { return m_manager; }
+    /// Board ID for each listed node ID (nodes matched to boards by hostname).
+    QHash<QString, QString> nodeBoards() const { return m_nodeBoards; }
+
+protected:
+    void begin() override;
+
+private:
+    void ask(int index);
+    void report();
+
+    QStringList m_managers;
+    QList<SwarmNode> m_nodes;
+    QString m_manager;
+    QHash<QString, QString> m_nodeBoards;
+};
+
+} // namespace Hivelab

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "boardconnection.h"
+#include "ssherror.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <functional>
+
+namespace Hivelab {
+
+class LabDocument;
+class SshConfig;
+class SshPool;
+class SshPoolTask;
+struct Board;
+
+/// Outcome of a workflow on one board. Plain value type.
+struct BoardResult
+{
+    QString boardId;
+    bool ok = false;
+    QString message; // user-facing: what was done, or what failed and what to do about it
+};
+
+/// Base of the provisioning workflows (DockerSetup, SwarmFormation, SwarmStatus): a job object
+/// over a LabDocument and one SshPool that runs boards in parallel. Async: start() returns at
+/// once, work happens in the event loop of the thread that owns the job (normally the GUI
+/// thread; libssh2 runs on the pool's worker threads), nothing blocks. cancel() may be called
+/// from any thread. Every board of the run ends in exactly one boardFinished(), then the job
+/// ends in exactly one finished().
+///
+/// Secrets: passwords given here are used for the SSH login and for sudo (through stdin, never
+/// on a command line) and never appear in logMessage().
+class WorkflowJob : public QObject
+{
+    Q_OBJECT
+public:
+    ~WorkflowJob() override;
+    Q_DISABLE_COPY_MOVE(WorkflowJob)
+
+    LabDocument *document() const { return m_document; }
+
+    /// Shares a pool (e.g. the application's); by default the job makes its own. Before start().
+    void setPool(SshPool *pool);
+    SshPool *pool();
+    /// Boards in flight at once when the job owns its pool (default 8).
+    void setMaxParallel(int boards);
+    void setConnectionSettings(const ConnectionSettings &settings);
+    const ConnectionSettings &connectionSettings() const { return m_settings; }
+    /// Password for login and sudo on boards without one of their own (e.g. --password-stdin,
+    /// or read from CredentialStore by the caller).
+    void setDefaultPassword(const QString &password);
+    void setPassword(const QString &boardId, const QString &password);
+    /// Restrict the run to these board IDs (empty: every board the workflow applies to).
+    void setBoardFilter(const QStringList &boardIds);
+    QStringList boardFilter() const { return m_filter; }
+    /// Deadline for each remote command (default 60 s).
+    void setCommandTimeoutMs(int ms);
+
+    /// Async: starts on the next event-loop turn. Call once.
+    void start();
+    /// Any thread: stops issuing commands, cancels running ones; the job then finishes with
+    /// every unfinished board reported as cancelled.
+    void cancel();
+
+    bool isRunning() const { return m_running; }
+    bool isFinished() const { return m_finished; }
+    /// After finished(): true when every board succeeded and the job itself had no error.
+    bool succeeded() const { return m_ok; }
+    /// A failure of the job as a whole (no manager reachable, bad plan); empty otherwise.
+    QString errorString() const { return m_error; }
+    /// Boards of the run in lab order (known once the job started).
+    QStringList boardIds() const { return m_boards; }
+    QList<BoardResult> results() const;
+    BoardResult result(const QString &boardId) const { return m_results.value(boardId); }
+
+Q_SIGNALS:
+    void started();
+    /// done/total in boards (or steps, for workflows that say so).
+    void progressChanged(qint64 done, qint64 total);
+    /// One line of progress for a board (empty boardId: about the whole job). Never a secret.
+    void logMessage(const QString &boardId, const QString &line);
+    void boardFinished(const QString &boardId, bool ok, const QString &message);
+    void finished(bool ok);
+
+protected:
+    explicit WorkflowJob(LabDocument *document, QObject *parent = nullptr);
+
+    /// Output of one remote command.
+    struct Remote
+    {
+        int exitStatus = -1;
+        QByteArray out;
+        QByteArray err;
+        SshErrorInfo error;
+        bool cancelled = false;
+        bool ok() const { return !error.isError() && exitStatus == 0; }
+        /// stderr (else stdout) trimmed, last lines only: for messages.
+        QString errorText() const;
+    };
+    using RemoteCallback = std::function<void(const Remote &)>;
+    struct RemoteOptions
+    {
+        bool asRoot = true;   // via sudo when the login user is not root
+        QByteArray stdinData; // e.g. a join token: never on the command line
+        int timeoutMs = 0;    // 0: the job's command timeout
+        QString logAs;        // what to log instead of the command ("" = the command)
+        bool quiet = false;   // do not log the command at all
+    };
+
+    /// Subclasses pick their boards (lab order) and begin work; called from start().
+    virtual void begin() = 0;
+    /// Boards selected by the filter among `candidates`, in lab order.
+    QStringList filterBoards(const QStringList &candidates) const;
+    void setBoards(const QStringList &boardIds);
+    const Board *board(const QString &boardId) const;
+
+    /// Runs `command` on the board (login resolved from the plan) and calls `done` on this
+    /// thread, unless the job was cancelled meanwhile (then `done` gets cancelled = true).
+    void runOn(const QString &boardId, const QString &command, const RemoteCallback &done,
+               const RemoteOptions &options);
+    void runOn(const QString &boardId, const QString &command, const RemoteCallback &done)
+    {
+        runOn(boardId, command, done, RemoteOptions{});
+    }
+
+    void log(const QString &boardId, const QString &line);
+    /// Records a board's outcome once (later calls for the same board are ignored).
+    void finishBoard(const QString &boardId, bool ok, const QString &message);
+    bool isBoardFinished(const QString &boardId) const { return m_results.contains(boardId); }
+    /// Marks the job failed as a whole; boards not finished yet end with `message`.
+    void failJob(const QString &message);
+    /// Ends the job once every board has finished (no-op before); subclasses call it when
+    /// their last step is done.
+    void finishJob();
+    bool isCancelled() const { return m_cancelled.load(); }
+    void setProgress(qint64 done, qint64 total);
+
+    /// One user-facing sentence for a failed remote command.
+    static QString describe(const Remote &remote);
+
+private:
+    void doStart();
+    void doCancel();
+
+    QPointer<LabDocument> m_document;
+    SshPool *m_pool = nullptr;
+    bool m_ownPool = false;
+    int m_maxParallel = 8;
+    ConnectionSettings m_settings;
+    SshConfig *m_sshConfig = nullptr;
+    QString m_defaultPassword;
+    QHash<QString, QString> m_passwords;
+    QStringList m_filter;
+    int m_commandTimeoutMs = 60000;
+    QStringList m_boards;
+    QHash<QString, BoardResult> m_results;
+    QList<QPointer<SshPoolTask>> m_tasks;
+    std::atomic<bool> m_cancelled{false};
+    bool m_running = false;
+    bool m_finished = false;
+    bool m_ok = false;
+    QString m_error;
+};
+
+} // namespace Hivelab
