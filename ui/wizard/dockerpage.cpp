@@ -5,10 +5,18 @@
 
 #include <QSet>
 
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+#include "dockersetup.h"
+#endif
+
 namespace Hivelab {
 
 DockerPage::DockerPage(SetupWizard *wizard)
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+    : RemoteStepPage(wizard, SetupWizard::DockerPageId, tr("&Install Docker"))
+#else
     : RemoteStepPage(wizard, SetupWizard::DockerPageId, tr("&Check Docker"))
+#endif
 {
     setTitle(tr("Install Docker"));
     setSubTitle(tr("Every board needs a running Docker engine before it can join the swarm."));
@@ -52,6 +60,17 @@ QString DockerPage::skipReason(const Board &board) const
     return RemoteStepPage::skipReason(board);
 }
 
+WorkflowJob *DockerPage::createJob()
+{
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+    auto *job = new DockerSetup(m_wizard->document(), this);
+    job->setMode(DockerSetup::Mode::Setup);
+    return job;
+#else
+    return nullptr;
+#endif
+}
+
 QString DockerPage::instructionsHtml() const
 {
     QSet<QString> families;
@@ -63,9 +82,18 @@ QString DockerPage::instructionsHtml() const
         else
             families << QStringLiteral("debian");
     }
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+    QString html =
+        tr("<p>Press <i>Install Docker</i>: on every signed-in board Hivelab checks for "
+           "Docker, installs <code>docker.io</code> with apt where it is missing (Debian, "
+           "Raspberry Pi OS, Armbian, Ubuntu), starts the engine and waits until it "
+           "answers. Boards already done are skipped when you run it again. Windows "
+           "boards and other systems need the manual steps below.</p>");
+#else
     QString html = tr("<p><b>Automatic Docker installation is not available in this build.</b> "
                       "Install Docker on each board as shown, then press <i>Check Docker</i>: "
                       "Hivelab signs in to every board and confirms its engine answers.</p>");
+#endif
     if (families.contains(QStringLiteral("dietpi")))
         html += tr("<p><b>DietPi</b> boards:</p><pre>dietpi-software install 162</pre>");
     if (families.contains(QStringLiteral("debian")))

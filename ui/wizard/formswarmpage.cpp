@@ -3,10 +3,18 @@
 
 #include "labdocument.h"
 
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+#include "swarmformation.h"
+#endif
+
 namespace Hivelab {
 
 FormSwarmPage::FormSwarmPage(SetupWizard *wizard)
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+    : RemoteStepPage(wizard, SetupWizard::FormSwarmPageId, tr("&Form swarm"))
+#else
     : RemoteStepPage(wizard, SetupWizard::FormSwarmPageId, tr("&Check swarm"))
+#endif
 {
     setTitle(tr("Form the swarm"));
     setSubTitle(tr("The first manager starts the swarm; the other boards join it with a token."));
@@ -85,13 +93,34 @@ QString FormSwarmPage::skipReason(const Board &board) const
     return RemoteStepPage::skipReason(board);
 }
 
+WorkflowJob *FormSwarmPage::createJob()
+{
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+    auto *job = new SwarmFormation(m_wizard->document(), this);
+    job->setOperation(SwarmFormation::Operation::Form);
+    return job;
+#else
+    return nullptr;
+#endif
+}
+
 QString FormSwarmPage::instructionsHtml() const
 {
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+    return tr("<p>Press <i>Form swarm</i>: Hivelab starts the swarm on the first manager (or "
+              "reuses the one your managers already run), joins the other managers one by one "
+              "and the workers in parallel, and checks that every board is Ready in its planned "
+              "role. Join tokens never appear in logs. Running it again changes nothing that is "
+              "already right. By hand, the same steps are:</p>") +
+           QStringLiteral("<pre>%1</pre>")
+               .arg(formationCommands(m_wizard->document()->lab()).toHtmlEscaped());
+#else
     return tr("<p><b>Forming the swarm automatically is not available in this build.</b> Run "
               "these commands in order, then press <i>Check swarm</i>: Hivelab asks every board "
               "whether it is in the swarm and in which role.</p>") +
            QStringLiteral("<pre>%1</pre>")
                .arg(formationCommands(m_wizard->document()->lab()).toHtmlEscaped());
+#endif
 }
 
 } // namespace Hivelab

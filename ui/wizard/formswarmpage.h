@@ -21,6 +21,7 @@ protected:
     BoardStatus interpret(const Board &board, const BoardCommandRunner::Result &r) const override;
     QString instructionsHtml() const override;
     QString skipReason(const Board &board) const override;
+    WorkflowJob *createJob() override;
 };
 
 } // namespace Hivelab

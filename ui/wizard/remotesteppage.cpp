@@ -3,6 +3,9 @@
 
 #include "boardstatustable.h"
 #include "labdocument.h"
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+#include "workflowjob.h"
+#endif
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -89,9 +92,18 @@ void RemoteStepPage::setBoardStatus(const QString &id, const BoardStatus &status
     updateButtons();
 }
 
+bool RemoteStepPage::isRunning() const
+{
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+    if (m_job && m_job->isRunning())
+        return true;
+#endif
+    return m_runner->isRunning();
+}
+
 void RemoteStepPage::start()
 {
-    if (m_runner->isRunning())
+    if (isRunning())
         return;
     const auto statuses = m_wizard->statuses(m_step);
     QList<BoardCommandRunner::Target> targets;
@@ -106,19 +118,62 @@ void RemoteStepPage::start()
         setBoardStatus(b.id, {BoardStatus::State::Pending, tr("Waiting…")});
         targets << m_wizard->targetFor(b.id);
     }
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+    if (WorkflowJob *job = createJob()) {
+        delete m_job;
+        m_job = job;
+        ConnectionSettings settings;
+        settings.knownHostsPath = m_wizard->knownHostsPath();
+        // Keys were accepted (or refused) on the Connect step; nothing new is trusted here.
+        settings.acceptNewHostKeys = false;
+        job->setConnectionSettings(settings);
+        QStringList ids;
+        for (const BoardCommandRunner::Target &t : std::as_const(targets)) {
+            ids << t.boardId;
+            job->setPassword(t.boardId, t.auth.password);
+        }
+        job->setBoardFilter(ids);
+        connect(job, &WorkflowJob::logMessage, this,
+                [this](const QString &id, const QString &line) {
+                    if (!id.isEmpty())
+                        setBoardStatus(id, {BoardStatus::State::Running, line});
+                });
+        connect(job, &WorkflowJob::boardFinished, this,
+                [this](const QString &id, bool ok, const QString &message) {
+                    setBoardStatus(
+                        id, {ok ? BoardStatus::State::Done : BoardStatus::State::Failed, message});
+                });
+        connect(job, &WorkflowJob::finished, this, [this, job]() {
+            if (!job->errorString().isEmpty())
+                m_summary->setText(job->errorString().toHtmlEscaped());
+            updateButtons();
+        });
+        if (ids.isEmpty()) {
+            updateButtons();
+            return;
+        }
+        job->start();
+        updateButtons();
+        return;
+    }
+#endif
     m_runner->start(targets, command());
     updateButtons();
 }
 
 void RemoteStepPage::cancel()
 {
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+    if (m_job)
+        m_job->cancel();
+#endif
     m_runner->cancel();
     updateButtons();
 }
 
 void RemoteStepPage::updateButtons()
 {
-    const bool busy = m_runner->isRunning();
+    const bool busy = isRunning();
     m_start->setEnabled(!busy && m_table->rowCount() > 0);
     m_cancel->setEnabled(busy);
     int done = 0;
@@ -138,7 +193,7 @@ void RemoteStepPage::updateButtons()
 
 bool RemoteStepPage::isComplete() const
 {
-    return !m_runner->isRunning();
+    return !isRunning();
 }
 
 } // namespace Hivelab

@@ -5,6 +5,7 @@
 #include "boardstatus.h"
 #include "setupwizard.h"
 
+#include <QPointer>
 #include <QWizardPage>
 
 class QLabel;
@@ -14,6 +15,7 @@ class QTextBrowser;
 namespace Hivelab {
 
 class BoardStatusTable;
+class WorkflowJob;
 struct Lab;
 struct Board;
 
@@ -31,7 +33,7 @@ public:
 
     void start();
     void cancel();
-    bool isRunning() const { return m_runner->isRunning(); }
+    bool isRunning() const;
 
 protected:
     /// Shell command run on each board.
@@ -43,6 +45,9 @@ protected:
     virtual QString instructionsHtml() const = 0;
     /// Boards this step does not run on, with the reason (empty: run it).
     virtual QString skipReason(const Board &board) const;
+    /// The provisioning workflow doing this step, when this build has one (else the page only
+    /// runs command() as a check). A new job per run; the page owns it.
+    virtual WorkflowJob *createJob() { return nullptr; }
 
     SetupWizard *m_wizard;
     SetupWizard::PageId m_step;
@@ -57,6 +62,7 @@ private:
     QPushButton *m_start;
     QPushButton *m_cancel;
     BoardCommandRunner *m_runner;
+    QPointer<WorkflowJob> m_job;
 };
 
 } // namespace Hivelab
