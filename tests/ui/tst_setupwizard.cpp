@@ -19,6 +19,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -308,6 +309,26 @@ private Q_SLOTS:
         QCOMPARE(table->item(0, status)->text(), BoardStatus::text(BoardStatus::State::Done));
         QVERIFY(QFile::exists(knownHosts));
         QVERIFY(panel->isHidden());
+
+        // The Docker step signs in with the accepted key and the typed password and runs its
+        // check on the board (here: this machine).
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::DockerPageId));
+        QWizardPage *dockerPage = wizard.currentPage();
+        QTest::mouseClick(find<QPushButton>(dockerPage, "stepStart"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dockerPage->isComplete(), 20000);
+        const BoardStatus docker =
+            wizard.statuses(SetupWizard::DockerPageId).value(QStringLiteral("board-1"));
+        QVERIFY2(docker.state == BoardStatus::State::Done ||
+                     docker.state == BoardStatus::State::Failed,
+                 qPrintable(docker.detail));
+        if (QStandardPaths::findExecutable(QStringLiteral("docker")).isEmpty())
+            QVERIFY2(docker.detail.contains(QLatin1String("not installed")),
+                     qPrintable(docker.detail));
+        QVERIFY(!docker.detail.contains(QLatin1String("Not signed in")));
+        qInfo("Docker check on loopback: %s", qPrintable(docker.detail));
+        wizard.back();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::ConnectPageId));
 
         // A reinstalled board (new key, same address) is refused outright.
         QVERIFY2(server.restartWithNewHostKey(&error), qPrintable(error));
