@@ -11,9 +11,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=1
 for step in plan discover flash connect docker managers swarm summary; do
+    # Step 1 on an empty lab shows the planning form; the others work on the demo lab.
+    lab=--demo
+    [ "$n" = 1 ] && lab=
     # A fresh HOME: no keychain, no known_hosts or settings from the user's own session.
     HOME=$tmp XDG_RUNTIME_DIR=$tmp QT_QPA_PLATFORM=xcb \
         xvfb-run -a -s "-screen 0 1280x900x24" \
-        "$bin" --demo --wizard-page "$n" --screenshot "$here/wizard-$n-$step.png"
+        "$bin" $lab --wizard-page "$n" --screenshot "$here/wizard-$n-$step.png"
     n=$((n + 1))
 done

@@ -97,14 +97,18 @@ DiscoverPage::DiscoverPage(SetupWizard *wizard)
     m_os = new QComboBox(manualBox);
     m_os->setObjectName(QStringLiteral("boardOs"));
     m_os->setEditable(true);
-    m_os->setMinimumContentsLength(18);
-    m_add = new QPushButton(QIcon(QStringLiteral(":/hivelab/wizard/ok.svg")), tr("&Add board"),
-                            manualBox);
+    m_os->setMinimumContentsLength(14);
+    m_os->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_model->setMinimumContentsLength(14);
+    m_model->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_name->setMinimumWidth(110);
+    m_ip->setMinimumWidth(110);
+    m_add = new QPushButton(tr("&Add board"), manualBox);
     m_add->setObjectName(QStringLiteral("addBoard"));
-    form->addWidget(m_name, 2);
-    form->addWidget(m_ip, 2);
-    form->addWidget(m_model, 3);
-    form->addWidget(m_os, 3);
+    form->addWidget(m_name, 3);
+    form->addWidget(m_ip, 3);
+    form->addWidget(m_model, 4);
+    form->addWidget(m_os, 4);
     form->addWidget(m_add);
     manual->addLayout(form);
 

@@ -224,7 +224,7 @@ void PlanPage::updatePreview()
                   "with your own on the next page.");
     } else if (m_current->isChecked()) {
         const Lab &lab = m_wizard->document()->lab();
-        text = tr("Keep %1 as it is: %2 rack(s), %3 power supplies, %4 switches, %5 boards.")
+        text = tr("Keep %1 as it is. Racks: %2, power supplies: %3, switches: %4, boards: %5.")
                    .arg(lab.name.isEmpty() ? tr("the current lab") : lab.name)
                    .arg(lab.racks.size())
                    .arg(lab.powerSupplies.size())
@@ -236,10 +236,10 @@ void PlanPage::updatePreview()
                                  : m_psuAmps->value() * m_psuVolts->value();
         // A Pine A64 peaks at 10 W, a Raspberry Pi 4 at about 15 W.
         const int perPsu = int(watts / 10.0);
-        text = tr("%1 rack(s) × %2 slots = room for %3 boards.\n"
+        text = tr("%1 × %2 slots = room for %3 boards.\n"
                   "Each rack: one %4 W power supply (enough for about %5 small boards at peak "
                   "load) and one %6-port switch.")
-                   .arg(m_racks->value())
+                   .arg(m_racks->value() == 1 ? tr("1 rack") : tr("%1 racks").arg(m_racks->value()))
                    .arg(m_slots->value())
                    .arg(m_racks->value() * m_slots->value())
                    .arg(watts, 0, 'f', 0)
