@@ -9,7 +9,10 @@ namespace Hivelab::Cli {
 const QList<Command> &commands()
 {
     static const QList<Command> list = {
-        {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"), &cmdNew},
+        {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"),
+         &cmdNew},
+        {"discover", QT_TRANSLATE_NOOP("Cli", "Find and identify boards on given networks"),
+         &cmdDiscover},
     };
     return list;
 }
