@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Runs `hivelab discover` against loopback only: this process's own servers are the "boards".
+#include "labfile.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Hivelab;
+
+class TestCmdDiscover : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void jsonLinePerHost();
+    void humanTable();
+    void mergeIntoLabTwice();
+    void refusesTooLargeAndEmpty_data();
+    void refusesTooLargeAndEmpty();
+    void help();
+
+private:
+    struct Run
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+    // Runs the binary without blocking this thread, so the servers here keep answering.
+    Run run(const QStringList &args);
+
+    QString m_bin;
+    QTemporaryDir m_dir;
+    QTcpServer m_ssh;
+};
+
+void TestCmdDiscover::initTestCase()
+{
+    m_bin = qEnvironmentVariable("HIVELAB_BIN");
+    QVERIFY2(QFileInfo::exists(m_bin), "HIVELAB_BIN not set (run through ctest)");
+    QVERIFY(m_dir.isValid());
+    QVERIFY(m_ssh.listen(QHostAddress::LocalHost, 0));
+    connect(&m_ssh, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *s = m_ssh.nextPendingConnection()) {
+            s->write("SSH-2.0-dropbear_2022.83\r\n");
+            connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+        }
+    });
+}
+
+TestCmdDiscover::Run TestCmdDiscover::run(const QStringList &args)
+{
+    QProcess p;
+    QSignalSpy done(&p, &QProcess::finished);
+    p.start(m_bin, QStringList{QStringLiteral("discover")} + args);
+    Run r;
+    if (!done.wait(30000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitCode();
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+void TestCmdDiscover::jsonLinePerHost()
+{
+    const QString port = QString::number(m_ssh.serverPort());
+    const Run r = run({"127.0.0.1-3", "--ports", port, "--json", "--no-dns"});
+    QCOMPARE(r.exitCode, 0);
+    const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    QSet<QString> ips;
+    for (const QString &line : lines) {
+        const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+        ips.insert(o.value("ip").toString());
+        if (o.value("ip").toString() == QLatin1String("127.0.0.1")) {
+            QVERIFY(o.value("openPorts").toArray().contains(m_ssh.serverPort()));
+            QCOMPARE(o.value("sshBanner").toString(), QStringLiteral("SSH-2.0-dropbear_2022.83"));
+            QCOMPARE(o.value("sshPort").toInt(), int(m_ssh.serverPort()));
+            QCOMPARE(o.value("osHint").toString(), QStringLiteral("DietPi?"));
+        }
+    }
+    QCOMPARE(ips, (QSet<QString>{"127.0.0.1", "127.0.0.2", "127.0.0.3"}));
+    QVERIFY2(r.err.contains(QStringLiteral("3 found, 0 absent")), qPrintable(r.err));
+}
+
+void TestCmdDiscover::humanTable()
+{
+    const Run r = run({"127.0.0.1", "--ports", QString::number(m_ssh.serverPort()), "--no-dns"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.startsWith(QStringLiteral("ADDRESS")));
+    QVERIFY2(r.out.contains(QStringLiteral("dropbear_2022.83")), qPrintable(r.out));
+}
+
+void TestCmdDiscover::mergeIntoLabTwice()
+{
+    const QString file = m_dir.filePath(QStringLiteral("found.hivelab"));
+    const QStringList args{"127.0.0.1", "--ports", QString::number(m_ssh.serverPort()),
+                           "--no-dns",  "--into",  file};
+    Run r = run(args);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("1 added")), qPrintable(r.err));
+    LabFileError error;
+    auto lab = LabFile::load(file, &error);
+    QVERIFY2(lab, qPrintable(error.toString()));
+    QCOMPARE(lab->boards.size(), 1);
+    QCOMPARE(lab->boards[0].ip, QStringLiteral("127.0.0.1"));
+    QCOMPARE(lab->boards[0].sshPort, int(m_ssh.serverPort()));
+    QCOMPARE(lab->boards[0].role, Role::Unassigned);
+    QCOMPARE(lab->boards[0].slot, -1);
+
+    r = run(args);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QStringLiteral("0 added")), qPrintable(r.err));
+    lab = LabFile::load(file, &error);
+    QVERIFY(lab);
+    QCOMPARE(lab->boards.size(), 1); // matched by IP, not duplicated
+}
+
+void TestCmdDiscover::refusesTooLargeAndEmpty_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("slash15") << QStringList{"127.0.0.0/15"} << "the limit is 65,536";
+    QTest::newRow("no target") << QStringList{} << "No scan target";
+    QTest::newRow("bad ports") << QStringList{"127.0.0.1", "--ports", "22,x"} << "--ports";
+    QTest::newRow("bad timeout") << QStringList{"127.0.0.1", "--timeout", "0"} << "--timeout";
+}
+
+void TestCmdDiscover::refusesTooLargeAndEmpty()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const Run r = run(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty()); // refused before any probe: no table header either
+}
+
+void TestCmdDiscover::help()
+{
+    const Run r = run({"--help"});
+    QCOMPARE(r.exitCode, 0);
+    for (const char *opt : {"--ports", "--timeout", "--json", "--into", "--login", "--suggest"})
+        QVERIFY2(r.out.contains(QLatin1String(opt)), opt);
+}
+
+QTEST_GUILESS_MAIN(TestCmdDiscover)
+#include "tst_cmd_discover.moc"
