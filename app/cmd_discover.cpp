@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli.h"
 #include "discoveryservice.h"
+#include "identifyworkflow.h"
 #include "labfile.h"
 #include "labmerge.h"
 #include "networksuggestions.h"
+#include "opensshclient.h"
 #include "scantargets.h"
 
 #include <QCommandLineParser>
@@ -51,6 +53,20 @@ QString humanLine(const DiscoveredHost &h)
             .arg(ports.isEmpty() ? QStringLiteral("-") : ports.join(QLatin1Char(',')), -14)
             .arg(ssh.isEmpty() ? QStringLiteral("-") : ssh);
     QStringList extra;
+    if (h.facts) {
+        const HostFacts &f = *h.facts;
+        for (const QString &s : {f.modelName(), f.debianArch(), f.osPrettyName})
+            if (!s.isEmpty())
+                extra << s;
+        if (f.cores > 0)
+            extra << tr("%1 cores").arg(f.cores);
+        if (f.memTotalBytes > 0)
+            extra << tr("%1 MiB").arg(f.memTotalBytes / (1024 * 1024));
+        if (!f.dockerVersion.isEmpty())
+            extra << (f.swarmRole().isEmpty()
+                          ? tr("Docker %1").arg(f.dockerVersion)
+                          : tr("Docker %1, swarm %2").arg(f.dockerVersion, f.swarmRole()));
+    }
     if (!h.vendor.isEmpty())
         extra << h.vendor;
     if (!h.osHint.isEmpty())
@@ -90,7 +106,16 @@ int cmdDiscover(const QStringList &args)
                                         "missing)."),
                                      QStringLiteral("FILE"));
     const QCommandLineOption loginOpt(QStringLiteral("login"),
-                                      tr("Log in over SSH to identify each host."));
+                                      tr("Log in over SSH (keys/agent) to identify each host: "
+                                         "model, arch, cores, RAM, OS, disks, Docker, swarm."));
+    const QCommandLineOption userOpt(QStringLiteral("user"), tr("Login user for --login."),
+                                     QStringLiteral("USER"));
+    const QCommandLineOption identityOpt(
+        QStringList{QStringLiteral("i"), QStringLiteral("identity")},
+        tr("Private key file for --login."), QStringLiteral("KEYFILE"));
+    const QCommandLineOption acceptOpt(QStringLiteral("accept-new-host-key"),
+                                       tr("With --login, trust host keys seen for the first time "
+                                          "(a changed key is always refused)."));
     const QCommandLineOption mdnsOpt(QStringLiteral("mdns"),
                                      tr("Also ask multicast DNS (on the scanned network's "
                                         "interface only)."));
@@ -99,7 +124,7 @@ int cmdDiscover(const QStringList &args)
                                         tr("List this machine's networks as suggestions; scans "
                                            "nothing."));
     parser.addOptions({portsOpt, timeoutOpt, parallelOpt, deadlineOpt, jsonOpt, intoOpt, loginOpt,
-                       mdnsOpt, noDnsOpt, suggestOpt});
+                       mdnsOpt, noDnsOpt, suggestOpt, userOpt, identityOpt, acceptOpt});
     parser.addPositionalArgument(QStringLiteral("TARGET"),
                                  tr("10.0.0.0/24, 10.0.0.5-40, 10.0.0.5-10.0.0.40, addresses or "
                                     "host names (at most a /16 in all)."),
@@ -124,11 +149,6 @@ int cmdDiscover(const QStringList &args)
         }
         return ExitOk;
     }
-    if (parser.isSet(loginOpt)) {
-        printErr(tr("--login needs the SSH layer, which this build does not have yet."));
-        return ExitUsage;
-    }
-
     QString error;
     const auto targets = ScanTargets::parse(parser.positionalArguments(), &error);
     if (!targets) {
@@ -179,21 +199,57 @@ int cmdDiscover(const QStringList &args)
     }
 
     const bool json = parser.isSet(jsonOpt);
+    const bool login = parser.isSet(loginOpt);
+    const auto print = [json](const DiscoveredHost &h) {
+        printOut(json ? QString::fromUtf8(QJsonDocument(h.toJson()).toJson(QJsonDocument::Compact))
+                      : humanLine(h));
+    };
     DiscoveryService service;
     QEventLoop loop;
     DiscoveryService::Outcome outcome = DiscoveryService::Outcome::Completed;
-    QObject::connect(
-        &service, &DiscoveryService::hostFound, &service, [json](const DiscoveredHost &h) {
-            printOut(
-                json ? QString::fromUtf8(QJsonDocument(h.toJson()).toJson(QJsonDocument::Compact))
-                     : humanLine(h));
-        });
-    QObject::connect(&service, &DiscoveryService::message, &service,
+    bool scanDone = false;
+    QList<DiscoveredHost> results;
+
+    OpenSshClient::Options sshOptions;
+    sshOptions.user = parser.value(userOpt);
+    sshOptions.acceptNewHostKey = parser.isSet(acceptOpt);
+    sshOptions.identityFile = parser.value(identityOpt);
+    IdentifyWorkflow identify([&sshOptions, &loop](const DiscoveredHost &h, const QString &command,
+                                                   IdentifyWorkflow::Done done) {
+        OpenSshClient::Options o = sshOptions;
+        o.port = h.sshPort;
+        OpenSshClient::run(&loop, h.ip, command, o,
+                           [done](const QByteArray &out, int code, const QString &error) {
+                               done(out, code == 0 ? QString() : error);
+                           });
+    });
+    QObject::connect(&identify, &IdentifyWorkflow::hostIdentified, &loop,
+                     [&](const DiscoveredHost &h) {
+                         results << h;
+                         print(h);
+                         if (!h.loginError.isEmpty() && !json)
+                             printErr(tr("%1: login failed: %2").arg(h.ip, h.loginError));
+                     });
+    QObject::connect(&identify, &IdentifyWorkflow::idle, &loop, [&] {
+        if (scanDone)
+            loop.quit();
+    });
+    QObject::connect(&service, &DiscoveryService::hostFound, &loop, [&](const DiscoveredHost &h) {
+        if (login) {
+            identify.add(h);
+        } else {
+            results << h;
+            print(h);
+        }
+    });
+    QObject::connect(&service, &DiscoveryService::message, &loop,
                      [](const QString &m) { printErr(m); });
     QObject::connect(&service, &DiscoveryService::finished, &loop,
                      [&](DiscoveryService::Outcome o) {
                          outcome = o;
-                         loop.quit();
+                         scanDone = true;
+                         if (identify.isIdle())
+                             loop.quit();
                      });
     if (!json)
         printOut(QStringLiteral("%1 %2 %3 %4 %5")
@@ -212,14 +268,14 @@ int cmdDiscover(const QStringList &args)
     QString summary = tr("Scanned %1 addresses in %2 s: %3 found, %4 absent.")
                           .arg(options.targets.size())
                           .arg(double(ms) / 1000.0, 0, 'f', 2)
-                          .arg(service.results().size())
+                          .arg(results.size())
                           .arg(service.absentHosts().size());
     if (outcome == DiscoveryService::Outcome::DeadlineExceeded)
         summary += QLatin1Char(' ') + tr("Stopped at the deadline: results are incomplete.");
     printErr(summary);
 
     if (!into.isEmpty()) {
-        const LabMerge::Result merged = LabMerge::merge(lab, service.results(), options.targets);
+        const LabMerge::Result merged = LabMerge::merge(lab, results, options.targets);
         for (const LabMerge::Change &c : merged.changes)
             printErr(c.message);
         LabFileError le;

@@ -2,15 +2,22 @@
 // Runs `hivelab discover` against loopback only: this process's own servers are the "boards".
 #include "labfile.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QSysInfo>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <unistd.h>
 
 using namespace Hivelab;
 
@@ -25,6 +32,7 @@ private Q_SLOTS:
     void refusesTooLargeAndEmpty_data();
     void refusesTooLargeAndEmpty();
     void help();
+    void loginIdentifiesThroughRealSshd();
 
 private:
     struct Run
@@ -58,6 +66,10 @@ void TestCmdDiscover::initTestCase()
 TestCmdDiscover::Run TestCmdDiscover::run(const QStringList &args)
 {
     QProcess p;
+    // Keep the app's known_hosts out of the real user's data directory.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg-data")));
+    p.setProcessEnvironment(env);
     QSignalSpy done(&p, &QProcess::finished);
     p.start(m_bin, QStringList{QStringLiteral("discover")} + args);
     Run r;
@@ -154,6 +166,75 @@ void TestCmdDiscover::help()
     QCOMPARE(r.exitCode, 0);
     for (const char *opt : {"--ports", "--timeout", "--json", "--into", "--login", "--suggest"})
         QVERIFY2(r.out.contains(QLatin1String(opt)), opt);
+}
+
+void TestCmdDiscover::loginIdentifiesThroughRealSshd()
+{
+    // A real OpenSSH server on a loopback port, key login only, this machine as the "board".
+    const QString sshd =
+        QStandardPaths::findExecutable(QStringLiteral("sshd"), {QStringLiteral("/usr/sbin")});
+    if (sshd.isEmpty() || QStandardPaths::findExecutable(QStringLiteral("ssh")).isEmpty())
+        QSKIP("needs openssh-server and openssh-client");
+    if (::geteuid() != 0)
+        QSKIP("needs root: sshd must switch users");
+    const QString dir = m_dir.filePath(QStringLiteral("sshd"));
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(QDir().mkpath(QStringLiteral("/run/sshd"))); // privilege separation directory
+    const auto keygen = [](const QString &file) {
+        return QProcess::execute(QStringLiteral("ssh-keygen"),
+                                 {"-q", "-t", "ed25519", "-N", "", "-f", file});
+    };
+    QCOMPARE(keygen(dir + "/host"), 0);
+    QCOMPARE(keygen(dir + "/client"), 0);
+    QVERIFY(QFile::copy(dir + "/client.pub", dir + "/authorized_keys"));
+    QTcpServer probe; // pick a free port
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    QProcess server;
+    server.start(sshd, {"-D", "-e",
+                        "-f", "/dev/null",
+                        "-o", "ListenAddress=127.0.0.1",
+                        "-o", QStringLiteral("Port=%1").arg(port),
+                        "-o", "HostKey=" + dir + "/host",
+                        "-o", "AuthorizedKeysFile=" + dir + "/authorized_keys",
+                        "-o", "StrictModes=no",
+                        "-o", "UsePAM=no",
+                        "-o", "PidFile=none",
+                        "-o", "PermitRootLogin=prohibit-password"});
+    QVERIFY(server.waitForStarted());
+    auto stopServer = qScopeGuard([&server] {
+        server.terminate();
+        server.waitForFinished(3000);
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [port] {
+            QTcpSocket s;
+            s.connectToHost(QHostAddress::LocalHost, port);
+            return s.waitForConnected(200);
+        }(),
+        5000);
+
+    QStringList args{
+        "127.0.0.1", "--ports", QString::number(port), "--no-dns", "--json", "--login", "--user",
+        "root",      "-i",      dir + "/client"};
+    // Unknown host key without consent: login refused, host still reported.
+    Run r = run(args);
+    QCOMPARE(r.exitCode, 0);
+    QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QVERIFY2(!o.value("loginError").toString().isEmpty(), qPrintable(r.out));
+    QVERIFY(!o.contains("identification"));
+
+    r = run(args + QStringList{"--accept-new-host-key"});
+    QCOMPARE(r.exitCode, 0);
+    o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    const QJsonObject id = o.value("identification").toObject();
+    QVERIFY2(!id.isEmpty(), qPrintable(r.out + r.err));
+    QCOMPARE(id.value("hostname").toString(), QSysInfo::machineHostName());
+    QCOMPARE(id.value("cores").toInt(), QThread::idealThreadCount());
+    QVERIFY(id.value("memBytes").toDouble() > 0);
+    QVERIFY(!id.value("os").toString().isEmpty());
+    QCOMPARE(o.value("hostname").toString(), QSysInfo::machineHostName());
 }
 
 QTEST_GUILESS_MAIN(TestCmdDiscover)
