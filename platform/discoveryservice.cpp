@@ -11,6 +11,7 @@
 #include <QTcpSocket>
 
 #include <algorithm>
+#include <memory>
 
 namespace Hivelab {
 
@@ -95,6 +96,7 @@ bool DiscoveryService::start(const DiscoveryOptions &options, QString *error)
         m_hosts.append(h);
     }
 
+    ++m_generation;
     m_running = true;
     m_clock.start();
     m_deadline.start(options.deadlineMs);
@@ -140,8 +142,10 @@ void DiscoveryService::resolveNames()
         if (!m_hosts[i].resolving)
             continue;
         QPointer<DiscoveryService> self(this);
-        m_hosts[i].dnsLookupId =
-            QHostInfo::lookupHost(m_hosts[i].target, this, [this, i](const QHostInfo &info) {
+        m_hosts[i].dnsLookupId = QHostInfo::lookupHost(
+            m_hosts[i].target, this, [this, i, gen = m_generation](const QHostInfo &info) {
+                if (gen != m_generation)
+                    return;
                 Host &h = m_hosts[i];
                 if (!h.resolving)
                     return;
@@ -163,7 +167,9 @@ void DiscoveryService::resolveNames()
                 }
                 pump();
             });
-        QTimer::singleShot(m_options.dnsTimeoutMs, this, [this, i] {
+        QTimer::singleShot(m_options.dnsTimeoutMs, this, [this, i, gen = m_generation] {
+            if (gen != m_generation)
+                return;
             Host &h = m_hosts[i];
             if (!h.resolving)
                 return;
@@ -307,11 +313,12 @@ void DiscoveryService::readBanner(int hostIndex, int port, QTcpSocket *socket)
 {
     Host &h = m_hosts[hostIndex];
     ++h.banners;
-    auto *buffer = new QByteArray;
+    auto buffer = std::make_shared<QByteArray>();
+    const quint64 gen = m_generation;
     auto *timer = new QTimer(socket);
     timer->setSingleShot(true);
     const auto done = [=] {
-        if (socket->property("hl_banner_done").toBool())
+        if (gen != m_generation || socket->property("hl_banner_done").toBool())
             return;
         socket->setProperty("hl_banner_done", true);
         Host &host = m_hosts[hostIndex];
@@ -321,7 +328,6 @@ void DiscoveryService::readBanner(int hostIndex, int port, QTcpSocket *socket)
             host.result.sshBanner = b.line();
             host.result.sshPort = port;
         }
-        delete buffer;
         m_sockets.remove(socket);
         socket->abort();
         socket->deleteLater();
@@ -373,8 +379,10 @@ void DiscoveryService::finishHost(int hostIndex)
         emitHost(hostIndex);
         return;
     }
-    h.dnsLookupId =
-        QHostInfo::lookupHost(h.result.ip, this, [this, hostIndex](const QHostInfo &info) {
+    h.dnsLookupId = QHostInfo::lookupHost(
+        h.result.ip, this, [this, hostIndex, gen = m_generation](const QHostInfo &info) {
+            if (gen != m_generation)
+                return;
             Host &host = m_hosts[hostIndex];
             if (host.dnsLookupId < 0)
                 return;
@@ -384,7 +392,9 @@ void DiscoveryService::finishHost(int hostIndex)
                 host.result.reverseName = info.hostName();
             emitHost(hostIndex);
         });
-    QTimer::singleShot(m_options.dnsTimeoutMs, this, [this, hostIndex] {
+    QTimer::singleShot(m_options.dnsTimeoutMs, this, [this, hostIndex, gen = m_generation] {
+        if (gen != m_generation)
+            return;
         Host &host = m_hosts[hostIndex];
         if (host.dnsLookupId < 0)
             return;
@@ -455,6 +465,7 @@ void DiscoveryService::stop(Outcome outcome)
     if (!m_running || m_stopping)
         return;
     m_stopping = true;
+    ++m_generation; // callbacks still queued from this scan become no-ops
     m_deadline.stop();
     for (QTcpSocket *s : std::as_const(m_sockets)) {
         s->disconnect(this);

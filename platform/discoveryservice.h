@@ -116,6 +116,7 @@ private:
     int m_peakInFlight = 0;
     qint64 m_done = 0;
     bool m_running = false;
+    quint64 m_generation = 0; // bumps on start/stop so stale callbacks do nothing
     bool m_stopping = false;
     QList<QPair<quint32, quint32>> m_onLinkNets; // (network, mask) of local IPv4 interfaces
     QList<DiscoveredHost> m_results;
