@@ -37,6 +37,8 @@ void DiscoveredHost::deriveHints(const OuiTable &oui)
     hints.clear();
     warnings.clear();
     osHint.clear();
+    if (isThisMachine)
+        hints << tr("This machine.");
     if (!mac.isEmpty()) {
         vendor = oui.vendor(mac);
         if (vendor.isEmpty() && OuiTable::isLocallyAdministered(mac))
@@ -94,6 +96,8 @@ QJsonObject DiscoveredHost::toJson() const
     if (facts)
         o.insert(QStringLiteral("identification"), facts->toJson());
     put("loginError", loginError);
+    if (isThisMachine)
+        o.insert(QStringLiteral("thisMachine"), true);
     return o;
 }
 

@@ -41,6 +41,7 @@ struct DiscoveredHost
     QStringList warnings;           // human sentences, security-relevant
     std::optional<HostFacts> facts; // after login
     QString loginError;
+    bool isThisMachine = false; // one of the scanning machine's own addresses
 
     /// Best name: logged-in hostname, else mDNS, else reverse DNS (full), else empty.
     QString hostname() const;

@@ -102,6 +102,8 @@ LabMerge::Result LabMerge::merge(const Lab &lab, const QList<DiscoveredHost> &ho
     };
 
     for (const DiscoveredHost &h : hosts) {
+        if (h.isThisMachine)
+            continue; // the machine running the scan is not a board of the lab
         const QString mac = normMac(h.mac);
         const QString name = h.shortHostname();
         int index = -1;

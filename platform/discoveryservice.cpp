@@ -66,9 +66,11 @@ bool DiscoveryService::start(const DiscoveryOptions &options, QString *error)
     m_waitingForMdns.clear();
 
     m_onLinkNets.clear();
+    m_localAddresses.clear();
     const auto interfaces = QNetworkInterface::allInterfaces();
     for (const QNetworkInterface &iface : interfaces) {
         for (const QNetworkAddressEntry &e : iface.addressEntries()) {
+            m_localAddresses.insert(e.ip().toString());
             if (e.ip().protocol() != QAbstractSocket::IPv4Protocol || e.prefixLength() < 0)
                 continue;
             const quint32 mask = e.prefixLength() == 0 ? 0 : ~quint32(0) << (32 - e.prefixLength());
@@ -298,7 +300,7 @@ void DiscoveryService::afterFirstProbe(int hostIndex)
         if (!h.onLink)
             probeRest = true;
         else
-            probeRest = !neighbourMac(h.result.ip, true).isEmpty();
+            probeRest = !neighbourMac(h.result.ip).isEmpty();
     }
     if (!probeRest) {
         h.ports.clear();
@@ -372,9 +374,7 @@ void DiscoveryService::finishHost(int hostIndex)
 {
     Host &h = m_hosts[hostIndex];
     h.finishing = true;
-    h.result.mac = neighbourMac(h.result.ip, false);
-    if (h.result.mac.isEmpty())
-        h.result.mac = neighbourMac(h.result.ip, true);
+    h.result.mac = neighbourMac(h.result.ip);
     if (!m_options.reverseDns || !h.result.reverseName.isEmpty()) {
         emitHost(hostIndex);
         return;
@@ -417,6 +417,7 @@ void DiscoveryService::emitHost(int hostIndex)
         return;
     h.done = true;
     h.result.mdnsName = m_mdnsNames.value(h.result.ip);
+    h.result.isThisMachine = m_localAddresses.contains(h.result.ip);
     h.result.deriveHints(OuiTable::builtin());
     m_results << h.result;
     Q_EMIT hostFound(h.result);
@@ -440,9 +441,12 @@ void DiscoveryService::markDone(int /*hostIndex*/)
         stop(Outcome::Completed);
 }
 
-QString DiscoveryService::neighbourMac(const QString &ip, bool refresh)
+QString DiscoveryService::neighbourMac(const QString &ip)
 {
-    if (refresh || !m_arpAge.isValid() || m_arpAge.elapsed() > ArpCacheMs) {
+    // Hundreds of absent hosts time out together: re-reading the table for each would cost
+    // seconds. An ARP answer arrives within milliseconds of the SYN, long before a probe times
+    // out, so a table a few milliseconds old already holds it.
+    if (!m_arpAge.isValid() || m_arpAge.elapsed() > ArpCacheMs) {
         m_arpMacs.clear();
         const auto table = NeighbourTable::read();
         for (auto it = table.cbegin(); it != table.cend(); ++it) {
@@ -491,7 +495,7 @@ void DiscoveryService::stop(Outcome outcome)
         for (Host &h : m_hosts) {
             if (h.alive && !h.done) {
                 h.done = true;
-                h.result.mac = neighbourMac(h.result.ip, false);
+                h.result.mac = neighbourMac(h.result.ip);
                 h.result.deriveHints(OuiTable::builtin());
                 m_results << h.result;
                 Q_EMIT hostFound(h.result);

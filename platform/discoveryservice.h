@@ -105,7 +105,7 @@ private:
     void resolveNames();
     void stop(Outcome outcome);
     bool isOnLink(const QHostAddress &address) const;
-    QString neighbourMac(const QString &ip, bool refresh);
+    QString neighbourMac(const QString &ip);
     void onMdnsFinished();
 
     DiscoveryOptions m_options;
@@ -118,6 +118,7 @@ private:
     bool m_running = false;
     quint64 m_generation = 0; // bumps on start/stop so stale callbacks do nothing
     bool m_stopping = false;
+    QSet<QString> m_localAddresses;
     QList<QPair<quint32, quint32>> m_onLinkNets; // (network, mask) of local IPv4 interfaces
     QList<DiscoveredHost> m_results;
     QStringList m_absent;

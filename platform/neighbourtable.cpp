@@ -17,12 +17,17 @@ QHash<QString, NeighbourTable::Entry> NeighbourTable::parse(const QByteArray &pr
             continue;
         bool ok = false;
         const uint flags = f[2].toUInt(&ok, 16);
-        const auto mac = OuiTable::normalizeMac(QString::fromLatin1(f[3]));
-        if (!ok || !mac)
+        if (!ok)
             continue;
         Entry e;
-        e.complete = (flags & 0x2) && *mac != QLatin1String("00:00:00:00:00:00");
-        e.mac = e.complete ? *mac : QString();
+        // Incomplete entries (a scan leaves hundreds) skip the MAC parsing.
+        if (flags & 0x2) {
+            const auto mac = OuiTable::normalizeMac(QString::fromLatin1(f[3]));
+            if (!mac)
+                continue;
+            e.complete = *mac != QLatin1String("00:00:00:00:00:00");
+            e.mac = e.complete ? *mac : QString();
+        }
         e.device = QString::fromLatin1(f[5]);
         out.insert(QString::fromLatin1(f[0]), e);
     }

@@ -54,7 +54,8 @@ void TestCmdDiscover::initTestCase()
     m_bin = qEnvironmentVariable("HIVELAB_BIN");
     QVERIFY2(QFileInfo::exists(m_bin), "HIVELAB_BIN not set (run through ctest)");
     QVERIFY(m_dir.isValid());
-    QVERIFY(m_ssh.listen(QHostAddress::LocalHost, 0));
+    // Any address so that every 127.x.y.z answers; nothing here connects outside loopback.
+    QVERIFY(m_ssh.listen(QHostAddress::AnyIPv4, 0));
     connect(&m_ssh, &QTcpServer::newConnection, this, [this] {
         while (QTcpSocket *s = m_ssh.nextPendingConnection()) {
             s->write("SSH-2.0-dropbear_2022.83\r\n");
@@ -96,8 +97,9 @@ void TestCmdDiscover::jsonLinePerHost()
     for (const QString &line : lines) {
         const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
         ips.insert(o.value("ip").toString());
+        QVERIFY(o.value("openPorts").toArray().contains(m_ssh.serverPort()));
         if (o.value("ip").toString() == QLatin1String("127.0.0.1")) {
-            QVERIFY(o.value("openPorts").toArray().contains(m_ssh.serverPort()));
+            QVERIFY(o.value("thisMachine").toBool());
             QCOMPARE(o.value("sshBanner").toString(), QStringLiteral("SSH-2.0-dropbear_2022.83"));
             QCOMPARE(o.value("sshPort").toInt(), int(m_ssh.serverPort()));
             QCOMPARE(o.value("osHint").toString(), QStringLiteral("DietPi?"));
@@ -118,8 +120,9 @@ void TestCmdDiscover::humanTable()
 void TestCmdDiscover::mergeIntoLabTwice()
 {
     const QString file = m_dir.filePath(QStringLiteral("found.hivelab"));
-    const QStringList args{"127.0.0.1", "--ports", QString::number(m_ssh.serverPort()),
-                           "--no-dns",  "--into",  file};
+    // 127.0.0.1 is this machine and never becomes a board; 127.0.0.7 plays one.
+    const QStringList args{"127.0.0.1", "127.0.0.7", "--ports", QString::number(m_ssh.serverPort()),
+                           "--no-dns",  "--into",    file};
     Run r = run(args);
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.err.contains(QStringLiteral("1 added")), qPrintable(r.err));
@@ -127,7 +130,7 @@ void TestCmdDiscover::mergeIntoLabTwice()
     auto lab = LabFile::load(file, &error);
     QVERIFY2(lab, qPrintable(error.toString()));
     QCOMPARE(lab->boards.size(), 1);
-    QCOMPARE(lab->boards[0].ip, QStringLiteral("127.0.0.1"));
+    QCOMPARE(lab->boards[0].ip, QStringLiteral("127.0.0.7"));
     QCOMPARE(lab->boards[0].sshPort, int(m_ssh.serverPort()));
     QCOMPARE(lab->boards[0].role, Role::Unassigned);
     QCOMPARE(lab->boards[0].slot, -1);

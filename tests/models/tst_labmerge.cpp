@@ -57,6 +57,7 @@ private Q_SLOTS:
     void sameResultTwiceIsIdempotent();
     void macCaseAndNotationIgnored();
     void hintsFromPortsAndBanner();
+    void scanningMachineIsNotABoard();
 };
 
 void TestLabMerge::matchByMacReportsIpChange()
@@ -193,6 +194,19 @@ void TestLabMerge::hintsFromPortsAndBanner()
     const QJsonObject j = h.toJson();
     QCOMPARE(j.value("sshPort").toInt(), 2222);
     QCOMPARE(j.value("openPorts").toArray().size(), 3);
+}
+
+void TestLabMerge::scanningMachineIsNotABoard()
+{
+    DiscoveredHost self = host("10.0.0.2", QString());
+    self.isThisMachine = true;
+    self.deriveHints(OuiTable::builtin());
+    QVERIFY(self.hints.contains(QStringLiteral("This machine.")));
+    QVERIFY(self.toJson().value("thisMachine").toBool());
+    const auto r = LabMerge::merge(Lab{}, {self, host("10.0.0.3", "02:00:00:00:00:03")},
+                                   {"10.0.0.2", "10.0.0.3"});
+    QCOMPARE(r.lab.boards.size(), 1);
+    QCOMPARE(r.lab.boards[0].ip, QStringLiteral("10.0.0.3"));
 }
 
 QTEST_GUILESS_MAIN(TestLabMerge)
