@@ -69,7 +69,7 @@ QString humanLine(const DiscoveredHost &h)
     }
     if (!h.vendor.isEmpty())
         extra << h.vendor;
-    if (!h.osHint.isEmpty())
+    if (!h.osHint.isEmpty() && !h.facts)
         extra << h.osHint;
     if (!extra.isEmpty())
         line += QStringLiteral("  [%1]").arg(extra.join(QStringLiteral(", ")));
@@ -227,7 +227,7 @@ int cmdDiscover(const QStringList &args)
                      [&](const DiscoveredHost &h) {
                          results << h;
                          print(h);
-                         if (!h.loginError.isEmpty() && !json)
+                         if (!h.loginError.isEmpty() && h.sshPort > 0 && !json)
                              printErr(tr("%1: login failed: %2").arg(h.ip, h.loginError));
                      });
     QObject::connect(&identify, &IdentifyWorkflow::idle, &loop, [&] {

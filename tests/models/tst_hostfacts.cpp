@@ -33,6 +33,7 @@ private Q_SLOTS:
     void dockerInfoTruncated();
     void compoundFromThisMachine();
     void compoundTruncated();
+    void compoundFromLabBoards();
     void modelNameFallbacks();
 };
 
@@ -187,6 +188,22 @@ void TestHostFacts::compoundTruncated()
     QVERIFY(f.problems.contains(QStringLiteral("output truncated (no end marker)")));
     QVERIFY(f.disks.isEmpty());
     QVERIFY(HostFacts::parseCompound("random noise\n").hostname.isEmpty());
+}
+
+void TestHostFacts::compoundFromLabBoards()
+{
+    // Captured on lab boards (tests/lab/hivelab-lab board K -- sh -c COMPOUND).
+    const HostFacts b1 = HostFacts::parseCompound(data("compound-lab-board1-dropbear.txt"));
+    QCOMPARE(b1.hostname, QStringLiteral("pine64-1"));
+    QVERIFY(b1.problems.isEmpty());
+    QVERIFY(b1.dockerVersion.startsWith(QStringLiteral("20.10")));
+    QCOMPARE(b1.swarmState, QStringLiteral("inactive"));
+    QCOMPARE(b1.swarmRole(), QString());
+    const HostFacts b4 = HostFacts::parseCompound(data("compound-lab-board4-nodocker.txt"));
+    QCOMPARE(b4.hostname, QStringLiteral("pine64-4"));
+    QVERIFY(b4.dockerVersion.isEmpty()); // engine installed but stopped
+    QCOMPARE(b4.problems.size(), 1);
+    QVERIFY(b4.problems.first().contains(QStringLiteral("not reachable")));
 }
 
 void TestHostFacts::modelNameFallbacks()
