@@ -15,6 +15,7 @@ const QList<Command> &commands()
          &cmdCheck},
         {"discover", QT_TRANSLATE_NOOP("Cli", "Find and identify boards on given networks"),
          &cmdDiscover},
+        {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
     };
     return list;
 }

@@ -39,5 +39,6 @@ void printErr(const QString &text);
 int cmdNew(const QStringList &args);
 int cmdDiscover(const QStringList &args);
 int cmdCheck(const QStringList &args);
+int cmdExec(const QStringList &args);
 
 } // namespace Hivelab::Cli

@@ -2,17 +2,23 @@
 #include "cli.h"
 #include "discoveryservice.h"
 #include "identifyworkflow.h"
+#include "knownhosts.h"
 #include "labfile.h"
 #include "labmerge.h"
 #include "networksuggestions.h"
-#include "opensshclient.h"
 #include "scantargets.h"
+#include "sshcommand.h"
+#include "sshconfig.h"
+#include "sshsession.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonDocument>
+
+#include <memory>
 
 namespace Hivelab::Cli {
 
@@ -210,18 +216,55 @@ int cmdDiscover(const QStringList &args)
     bool scanDone = false;
     QList<DiscoveredHost> results;
 
-    OpenSshClient::Options sshOptions;
-    sshOptions.user = parser.value(userOpt);
-    sshOptions.acceptNewHostKey = parser.isSet(acceptOpt);
-    sshOptions.identityFile = parser.value(identityOpt);
-    IdentifyWorkflow identify([&sshOptions, &loop](const DiscoveredHost &h, const QString &command,
-                                                   IdentifyWorkflow::Done done) {
-        OpenSshClient::Options o = sshOptions;
-        o.port = h.sshPort;
-        OpenSshClient::run(&loop, h.ip, command, o,
-                           [done](const QByteArray &out, int code, const QString &error) {
-                               done(out, code == 0 ? QString() : error);
-                           });
+    // Login through the SSH layer (libssh2 on worker threads): keys and agent only, the same
+    // resolution as `hivelab exec` (~/.ssh/config, then the default key files).
+    const QString localUser = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+    SshConfig sshConfig;
+    sshConfig.load(SshConfig::defaultPath());
+    const bool acceptNew = parser.isSet(acceptOpt);
+    const QString loginUser = parser.value(userOpt);
+    const QStringList identities = parser.values(identityOpt);
+    IdentifyWorkflow identify([&](const DiscoveredHost &h, const QString &command,
+                                  IdentifyWorkflow::Done done) {
+        const SshHostConfig cfg = sshConfig.resolve(h.ip, localUser);
+        SshConnectOptions o;
+        o.host = cfg.hostName.isEmpty() ? h.ip : cfg.hostName;
+        o.port = quint16(h.sshPort);
+        o.connectTimeoutMs = 10000;
+        o.authTimeoutMs = 10000;
+        o.acceptNewHostKey = acceptNew;
+        o.knownHostsPath = KnownHosts::defaultPath();
+        SshAuth auth;
+        auth.user = !loginUser.isEmpty() ? loginUser : !cfg.user.isEmpty() ? cfg.user : localUser;
+        auth.identityFiles = identities + cfg.identityFiles;
+        if (auth.identityFiles.isEmpty()) {
+            for (const char *name : {"id_ed25519", "id_ecdsa", "id_rsa"})
+                auth.identityFiles
+                    << QDir::homePath() + QStringLiteral("/.ssh/") + QLatin1String(name);
+        }
+        auth.useAgent = identities.isEmpty() && !cfg.identitiesOnly;
+        auto *session = new SshSession(&loop);
+        session->connectToHost(o, auth);
+        SshExecOptions e;
+        e.timeoutMs = 20000;
+        e.closeStdin = true;
+        SshCommand *job = session->exec(command, e);
+        auto out = std::make_shared<QByteArray>();
+        QObject::connect(job, &SshCommand::stdoutData, &loop, [out](const QByteArray &chunk) {
+            if (out->size() < 1024 * 1024) // bounded: a board cannot flood the scanner
+                out->append(chunk);
+        });
+        QObject::connect(
+            job, &SshCommand::finished, &loop,
+            [out, session, done](int status, const QString &, const SshErrorInfo &error) {
+                QString why;
+                if (status != 0)
+                    why = !error.message.isEmpty() ? error.message
+                                                   : QStringLiteral("exit status %1").arg(status);
+                done(*out, why);
+                session->close();
+                session->deleteLater();
+            });
     });
     QObject::connect(&identify, &IdentifyWorkflow::hostIdentified, &loop,
                      [&](const DiscoveredHost &h) {

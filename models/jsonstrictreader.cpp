@@ -3,6 +3,7 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QSet>
 
 #include <algorithm>
 #include <cctype>
@@ -57,6 +58,57 @@ bool isTruncation(QJsonParseError::ParseError e)
     default:
         return false;
     }
+}
+/// QJsonDocument keeps one of two equal keys without a word; a hand-edited file with a pasted
+/// block would then silently lose data. Scans text that already parsed as JSON.
+bool findDuplicateKey(const QByteArray &data, QString *path)
+{
+    struct Frame
+    {
+        bool isObject = false;
+        bool expectKey = false;
+        int index = 0;
+        QString key;
+        QSet<QByteArray> keys;
+    };
+    QList<Frame> stack;
+    for (qsizetype i = 0; i < data.size(); ++i) {
+        const char c = data.at(i);
+        if (c == '"') {
+            const qsizetype start = ++i;
+            while (i < data.size() && data.at(i) != '"')
+                i += data.at(i) == '\\' ? 2 : 1;
+            const QByteArray raw = data.mid(start, i - start);
+            if (stack.isEmpty() || !stack.last().isObject || !stack.last().expectKey)
+                continue;
+            Frame &top = stack.last();
+            top.expectKey = false;
+            top.key = QString::fromUtf8(raw);
+            if (top.keys.contains(raw)) {
+                QString p = QStringLiteral("$");
+                for (qsizetype f = 0; f + 1 < stack.size(); ++f)
+                    p = stack.at(f).isObject ? JsonStrictReader::child(p, stack.at(f).key)
+                                             : JsonStrictReader::element(p, stack.at(f).index);
+                *path = JsonStrictReader::child(p, top.key);
+                return true;
+            }
+            top.keys.insert(raw);
+        } else if (c == '{' || c == '[') {
+            Frame f;
+            f.isObject = c == '{';
+            f.expectKey = f.isObject;
+            stack.append(f);
+        } else if (c == '}' || c == ']') {
+            if (!stack.isEmpty())
+                stack.removeLast();
+        } else if (c == ',' && !stack.isEmpty()) {
+            if (stack.last().isObject)
+                stack.last().expectKey = true;
+            else
+                ++stack.last().index;
+        }
+    }
+    return false;
 }
 } // namespace
 
@@ -153,6 +205,10 @@ bool JsonStrictReader::parseObject(const QByteArray &data, QJsonObject *out)
     if (!doc.isObject())
         return fail(QStringLiteral("$"), tr("expected a JSON object at the top level, got %1")
                                              .arg(doc.isArray() ? tr("an array") : tr("a value")));
+    QString duplicate;
+    if (findDuplicateKey(data, &duplicate))
+        return fail(duplicate, tr("this key appears more than once in the same object; only one "
+                                  "of the values would be used"));
     *out = doc.object();
     return true;
 }

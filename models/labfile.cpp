@@ -244,6 +244,11 @@ std::optional<Lab> LabFile::load(const QString &path, LabFileError *error)
         error->message = tr("this is a folder, not a lab file");
         return std::nullopt;
     }
+    if (!info.isFile()) {
+        // A FIFO or device would block or never end.
+        error->message = tr("this is not a regular file");
+        return std::nullopt;
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         error->message = tr("cannot open the file: %1").arg(file.errorString());
@@ -392,6 +397,10 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
     auto checkRef = [&](const QString &id, const QString &p, ObjectKind kind, const QString &what) {
         if (id.isEmpty() || (kinds.contains(id) && kinds.value(id) == kind))
             return true;
+        if (kinds.contains(id))
+            return setError(error, p,
+                            tr("no %1 with ID \"%2\" in this lab (%3 is not a %1)")
+                                .arg(what, id, idPaths.value(id)));
         return setError(error, p, tr("no %1 with ID \"%2\" in this lab").arg(what, id));
     };
     const QString racksPath = child(QStringLiteral("$"), QStringLiteral("racks"));

@@ -70,6 +70,7 @@ TestCmdDiscover::Run TestCmdDiscover::run(const QStringList &args)
     // Keep the app's known_hosts out of the real user's data directory.
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg-data")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("xdg-config")));
     p.setProcessEnvironment(env);
     QSignalSpy done(&p, &QProcess::finished);
     p.start(m_bin, QStringList{QStringLiteral("discover")} + args);

@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace Hivelab;
@@ -255,7 +256,8 @@ void TestLabFile::malformed_data()
     row("dangling-board-rack", "$.boards[1].rackId", "no rack with ID \"rack-z\"");
     row("dangling-board-psu", "$.boards[0].psuId", "no power supply with ID \"psu-z\"");
     row("dangling-board-switch", "$.boards[1].switchId", "no switch with ID \"sw-a-typo\"");
-    row("ref-to-wrong-kind", "$.boards[1].psuId", "no power supply with ID \"sw-b\"");
+    row("ref-to-wrong-kind", "$.boards[1].psuId",
+        "no power supply with ID \"sw-b\" in this lab ($.switches[1] is not a power supply)");
     row("dangling-psu-rack", "$.powerSupplies[0].rackId", "no rack with ID \"rack-z\"");
     row("dangling-uplink", "$.switches[1].uplinkSwitchId", "no switch with ID \"sw-z\"");
     row("uplink-loop", "$.switches[0].uplinkSwitchId", "uplinks form a loop");
@@ -275,6 +277,8 @@ void TestLabFile::malformed_data()
     row("bad-hostname", "$.boards[1].hostname", "(RFC 1123), got \"node_2\"");
     row("bad-mac", "$.boards[0].mac", "expected a MAC address");
     row("bad-network", "$.swarm.advertiseNetwork", "expected a network like");
+    row("duplicate-key", "$.boards[1].hostname", "appears more than once");
+    row("duplicate-label-key", "$.boards[0].labels.zone", "appears more than once");
     row("swarm-key-typo", "$.swarm.advertiseNetwrok", "did you mean \"advertiseNetwork\"");
 }
 
@@ -318,6 +322,11 @@ void TestLabFile::missingFileAndFolder()
     QVERIFY2(error.message.contains(QStringLiteral("does not exist")), qPrintable(error.message));
     QVERIFY(!LabFile::load(dir.path(), &error));
     QVERIFY2(error.message.contains(QStringLiteral("folder")), qPrintable(error.message));
+    const QString fifo = dir.filePath(QStringLiteral("pipe.hivelab"));
+    QCOMPARE(mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QVERIFY(!LabFile::load(fifo, &error));
+    QVERIFY2(error.message.contains(QStringLiteral("not a regular file")),
+             qPrintable(error.message));
 }
 
 void TestLabFile::hugeFileRefusedBeforeReading()
