@@ -59,6 +59,7 @@ private Q_SLOTS:
     void initTestCase();
     void findsEveryPoweredBoard();
     void mergeReportsMovedAndMissingBoards();
+    void mdnsNameFromAResponder();
 
 private:
     QString boardMac(const LabBoard &b);
@@ -207,6 +208,39 @@ void TestDiscoverLab::mergeReportsMovedAndMissingBoards()
         withMac += b.mac == moved.mac ? 1 : 0;
     QCOMPARE(withMac, 1); // matched, not duplicated
     QCOMPARE(merged->board(QStringLiteral("known-1"))->ip, first->ip);
+}
+
+void TestDiscoverLab::mdnsNameFromAResponder()
+{
+    // The lab boards run no mDNS daemon; a small responder (a fake, tests/data) stands in on one
+    // board. It exits by itself after 5 s.
+    const LabBoard *board = nullptr;
+    for (const LabBoard &b : std::as_const(m_boards)) {
+        if (b.power == QLatin1String("on")) {
+            board = &b;
+            break;
+        }
+    }
+    QVERIFY(board);
+    QProcess responder;
+    responder.start(m_tool, {"board", QString::number(board->index), "--", "/usr/bin/python3",
+                             QStringLiteral(HIVELAB_TEST_DATA "/discovery/mdns_responder.py"),
+                             QStringLiteral("mdns-%1").arg(board->index), board->ip, "5"});
+    QVERIFY(responder.waitForStarted());
+    QByteArray said;
+    QElapsedTimer waited;
+    waited.start();
+    while (!said.contains("ready") && waited.elapsed() < 10000 &&
+           responder.state() == QProcess::Running) {
+        responder.waitForReadyRead(200);
+        said += responder.readAllStandardOutput();
+    }
+    QVERIFY2(said.contains("ready"), responder.readAllStandardError().constData());
+    const Run r = runProcess(m_bin, {"discover", board->ip, "--json", "--no-dns", "--mdns"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o.value("mdnsName").toString(), QStringLiteral("mdns-%1.local").arg(board->index));
+    QVERIFY(responder.waitForFinished(15000));
 }
 
 QTEST_GUILESS_MAIN(TestDiscoverLab)
