@@ -59,6 +59,7 @@ private Q_SLOTS:
     void deadlineStopsAndReportsKnownHosts();
     void boundedInFlight();
     void refusesBadOptions();
+    void resolvesHostNames();
     void suggestionsNarrowLargeNetworks();
 
 private:
@@ -261,6 +262,27 @@ void TestDiscoveryService::refusesBadOptions()
     QVERIFY(error.contains(QStringLiteral("already running")));
     QSignalSpy finished(&service, &DiscoveryService::finished);
     QVERIFY(finished.wait(5000));
+}
+
+void TestDiscoveryService::resolvesHostNames()
+{
+    // "localhost" comes from /etc/hosts: no DNS server is asked.
+    DiscoveryService service;
+    QSignalSpy found(&service, &DiscoveryService::hostFound);
+    QSignalSpy finished(&service, &DiscoveryService::finished);
+    DiscoveryOptions o;
+    o.targets = {QStringLiteral("localhost")};
+    o.sshPorts = {m_ssh->serverPort()};
+    o.otherPorts = {};
+    o.reverseDns = false;
+    QVERIFY(service.start(o));
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(found.size(), 1);
+    const auto h = found.first().first().value<DiscoveredHost>();
+    QCOMPARE(h.ip, QStringLiteral("127.0.0.1"));
+    QCOMPARE(h.reverseName, QStringLiteral("localhost"));
+    QVERIFY(h.isThisMachine);
+    QCOMPARE(h.sshPort, int(m_ssh->serverPort()));
 }
 
 void TestDiscoveryService::suggestionsNarrowLargeNetworks()
