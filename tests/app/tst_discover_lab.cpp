@@ -33,6 +33,13 @@ struct Run
 Run runProcess(const QString &program, const QStringList &args, int timeoutMs = 60000)
 {
     QProcess p;
+    // The app's known_hosts goes to a directory of this test only, so host keys trusted here
+    // never make other lab tests see "known" hosts.
+    static QTemporaryDir xdg;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), xdg.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), xdg.filePath(QStringLiteral("config")));
+    p.setProcessEnvironment(env);
     QElapsedTimer t;
     t.start();
     p.start(program, args);
