@@ -191,6 +191,44 @@ private Q_SLOTS:
         QCOMPARE(error.isEmpty(), size > 0);
     }
 
+    void discoverScansLoopbackOnlyWhenAsked()
+    {
+        const QString why = SshTestServer::whyUnavailable();
+        if (!why.isEmpty())
+            QSKIP(qPrintable(why));
+        QString error;
+        SshTestServer server(SshTestServer::Kind::OpenSsh);
+        QVERIFY2(server.start(&error), qPrintable(error));
+
+        LabDocument doc;
+        doc.setLab(oneBoardLab(22));
+        SetupWizard wizard(&doc);
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::DiscoverPageId));
+        auto *page = qobject_cast<DiscoverPage *>(wizard.currentPage());
+        QVERIFY(page);
+        QVERIFY(!page->isScanning()); // never scans on its own
+        auto *results = find<QTableWidget>(page, "scanResults");
+        QCOMPARE(results->rowCount(), 0);
+
+        find<QLineEdit>(page, "scanRange")->setText(QStringLiteral("127.0.0.1/32"));
+        find<QLineEdit>(page, "scanPorts")->setText(QString::number(server.port()));
+        auto *scan = find<QPushButton>(page, "scanButton");
+        QVERIFY(scan->isEnabled());
+        QTest::mouseClick(scan, Qt::LeftButton);
+        QVERIFY(page->isScanning());
+        QVERIFY(!nextEnabled(wizard)); // no Next while scanning
+        QTRY_VERIFY_WITH_TIMEOUT(!page->isScanning(), 15000);
+        QCOMPARE(results->rowCount(), 1);
+        QCOMPARE(results->item(0, 0)->text(), QStringLiteral("127.0.0.1"));
+        QVERIFY2(results->item(0, 4)->text().startsWith(QLatin1String("SSH-2.0-OpenSSH")),
+                 qPrintable(results->item(0, 4)->text()));
+        // The scanning machine itself is never ticked for the lab.
+        QCOMPARE(results->item(0, 0)->checkState(), Qt::Unchecked);
+        QVERIFY(results->item(0, 5)->text().contains(QLatin1String("this computer")));
+        QVERIFY(nextEnabled(wizard));
+    }
+
     void managersPreselectSuggestionAndUpdateQuorum()
     {
         LabDocument doc;

@@ -2,7 +2,12 @@
 #include "discoverpage.h"
 
 #include "boardcatalog.h"
+#include "discoveredhost.h"
+#include "discoveryservice.h"
 #include "labdocument.h"
+#include "labmerge.h"
+#include "networksuggestions.h"
+#include "scantargets.h"
 #include "setupwizard.h"
 
 #include <QComboBox>
@@ -15,6 +20,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSplitter>
+#include <QTableWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -47,6 +54,7 @@ QString statusHtml(const QString &icon, const QString &text)
 DiscoverPage::DiscoverPage(SetupWizard *wizard)
     : QWizardPage(wizard)
     , m_wizard(wizard)
+    , m_scanner(new DiscoveryService(this))
 {
     setTitle(tr("Discover boards"));
     setSubTitle(tr("Tell Hivelab which boards belong to the lab. Each board goes into the first "
@@ -55,33 +63,64 @@ DiscoverPage::DiscoverPage(SetupWizard *wizard)
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(10);
 
-    auto *scanBox = new QGroupBox(tr("Scan the network"), this);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setChildrenCollapsible(false);
+    auto *scanBox = new QGroupBox(tr("Scan the network"), splitter);
     auto *scanLayout = new QVBoxLayout(scanBox);
     auto *scanRow = new QHBoxLayout;
-    scanRow->addWidget(new QLabel(tr("Net&work:"), scanBox));
+    auto *rangeLabel = new QLabel(tr("Net&work:"), scanBox);
+    scanRow->addWidget(rangeLabel);
     m_range = new QLineEdit(scanBox);
     m_range->setObjectName(QStringLiteral("scanRange"));
-    m_range->setPlaceholderText(tr("e.g. 192.168.1.0/24 or 192.168.1.10-192.168.1.60"));
+    m_range->setPlaceholderText(tr("e.g. 192.168.1.0/24 or 192.168.1.10-60"));
     m_range->setClearButtonEnabled(true);
-    qobject_cast<QLabel *>(scanRow->itemAt(0)->widget())->setBuddy(m_range);
-    scanRow->addWidget(m_range, 1);
+    rangeLabel->setBuddy(m_range);
+    scanRow->addWidget(m_range, 2);
+    m_suggestions = new QComboBox(scanBox);
+    m_suggestions->setObjectName(QStringLiteral("scanSuggestions"));
+    m_suggestions->setToolTip(tr("Networks this computer is connected to"));
+    scanRow->addWidget(m_suggestions, 2);
+    auto *portsLabel = new QLabel(tr("SSH &ports:"), scanBox);
+    scanRow->addWidget(portsLabel);
+    m_ports = new QLineEdit(QStringLiteral("22"), scanBox);
+    m_ports->setObjectName(QStringLiteral("scanPorts"));
+    m_ports->setMaximumWidth(90);
+    portsLabel->setBuddy(m_ports);
+    scanRow->addWidget(m_ports);
     m_scan = new QPushButton(tr("&Scan"), scanBox);
     m_scan->setObjectName(QStringLiteral("scanButton"));
-    // This build has no scanner: the button stays visible so the step reads the same once it does.
-    m_scan->setEnabled(false);
+    m_cancelScan = new QPushButton(tr("Ca&ncel"), scanBox);
+    m_cancelScan->setObjectName(QStringLiteral("cancelScan"));
     scanRow->addWidget(m_scan);
+    scanRow->addWidget(m_cancelScan);
     scanLayout->addLayout(scanRow);
-    m_scanNote = new QLabel(
-        tr("Network scanning is not available in this build. Add each board below by hand: its "
-           "address is shown by your router's DHCP client list, or on the board's console with "
-           "<code>ip -4 addr</code>."),
-        scanBox);
+    m_scanNote = new QLabel(scanBox);
+    m_scanNote->setObjectName(QStringLiteral("scanNote"));
     m_scanNote->setWordWrap(true);
-    m_scanNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_scanNote->setText(tr("Hivelab only probes the addresses you enter, and only when you press "
+                           "Scan. Scan only networks you own."));
     scanLayout->addWidget(m_scanNote);
-    layout->addWidget(scanBox);
+    m_found = new QTableWidget(scanBox);
+    m_found->setObjectName(QStringLiteral("scanResults"));
+    m_found->setColumnCount(7);
+    m_found->setHorizontalHeaderLabels(
+        {tr("IP"), tr("MAC"), tr("Vendor"), tr("Host name"), tr("SSH"), tr("Hints"), tr("In lab")});
+    m_found->verticalHeader()->hide();
+    m_found->setAlternatingRowColors(true);
+    m_found->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_found->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_found->horizontalHeader()->setStretchLastSection(true);
+    scanLayout->addWidget(m_found, 1);
+    auto *foundRow = new QHBoxLayout;
+    foundRow->addStretch(1);
+    m_addFound = new QPushButton(tr("Add &ticked hosts to the lab"), scanBox);
+    m_addFound->setObjectName(QStringLiteral("addFound"));
+    foundRow->addWidget(m_addFound);
+    scanLayout->addLayout(foundRow);
+    splitter->addWidget(scanBox);
+    layout->addWidget(splitter, 1);
 
-    auto *manualBox = new QGroupBox(tr("Add manually"), this);
+    auto *manualBox = new QGroupBox(tr("Boards in the lab · add manually"), splitter);
     auto *manual = new QVBoxLayout(manualBox);
     auto *form = new QHBoxLayout;
     m_name = new QLineEdit(manualBox);
@@ -125,7 +164,7 @@ DiscoverPage::DiscoverPage(SetupWizard *wizard)
     m_remove->setObjectName(QStringLiteral("removeBoards"));
     buttons->addWidget(m_remove);
     manual->addLayout(buttons);
-    layout->addWidget(manualBox, 1);
+    splitter->addWidget(manualBox);
 
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("discoverMessage"));
@@ -144,7 +183,173 @@ DiscoverPage::DiscoverPage(SetupWizard *wizard)
     connect(m_remove, &QPushButton::clicked, this, &DiscoverPage::onRemoveBoards);
     connect(m_boards, &QTreeWidget::itemSelectionChanged, this,
             [this]() { m_remove->setEnabled(!m_boards->selectedItems().isEmpty()); });
+    connect(m_suggestions, &QComboBox::activated, this, [this](int index) {
+        const QString cidr = m_suggestions->itemData(index).toString();
+        if (!cidr.isEmpty())
+            m_range->setText(cidr);
+    });
+    connect(m_range, &QLineEdit::textChanged, this, &DiscoverPage::updateScanButtons);
+    connect(m_ports, &QLineEdit::textChanged, this, &DiscoverPage::updateScanButtons);
+    connect(m_scan, &QPushButton::clicked, this, &DiscoverPage::startScan);
+    connect(m_cancelScan, &QPushButton::clicked, this, &DiscoverPage::cancelScan);
+    connect(m_addFound, &QPushButton::clicked, this, &DiscoverPage::addSelectedHosts);
+    connect(m_scanner, &DiscoveryService::hostFound, this, &DiscoverPage::onHostFound);
+    connect(m_scanner, &DiscoveryService::progressChanged, this, [this](qint64 done, qint64 total) {
+        m_scanNote->setText(tr("Scanning… %1 of %2 addresses, %3 hosts found.")
+                                .arg(done)
+                                .arg(total)
+                                .arg(m_found->rowCount()));
+    });
+    connect(m_scanner, &DiscoveryService::finished, this, &DiscoverPage::onScanFinished);
     onModelChanged();
+    updateScanButtons();
+}
+
+bool DiscoverPage::isScanning() const
+{
+    return m_scanner->isRunning();
+}
+
+void DiscoverPage::updateScanButtons()
+{
+    QString error;
+    const bool validRange =
+        !m_range->text().trimmed().isEmpty() && scanRangeSize(m_range->text(), &error) > 0;
+    bool portsOk = true;
+    for (const QString &p : m_ports->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const int port = p.trimmed().toInt(&portsOk);
+        if (!portsOk || port < 1 || port > 65535) {
+            portsOk = false;
+            break;
+        }
+    }
+    m_scan->setEnabled(validRange && portsOk && !isScanning());
+    m_cancelScan->setEnabled(isScanning());
+    bool anyTicked = false;
+    for (int row = 0; row < m_found->rowCount(); ++row)
+        anyTicked |= m_found->item(row, 0)->checkState() == Qt::Checked;
+    m_addFound->setEnabled(anyTicked && !isScanning());
+    Q_EMIT completeChanged();
+}
+
+void DiscoverPage::startScan()
+{
+    if (isScanning())
+        return;
+    QString error;
+    const auto targets = ScanTargets::parse(m_range->text().trimmed(), &error);
+    if (!targets || scanRangeSize(m_range->text(), &error) < 0) {
+        m_scanNote->setText(error);
+        return;
+    }
+    DiscoveryOptions options;
+    options.targets = *targets;
+    options.sshPorts.clear();
+    for (const QString &p : m_ports->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        options.sshPorts << p.trimmed().toInt();
+    if (options.sshPorts.isEmpty())
+        options.sshPorts << 22;
+    m_found->setRowCount(0);
+    m_scanned = *targets;
+    if (!m_scanner->start(options, &error)) {
+        m_scanNote->setText(error);
+        return;
+    }
+    m_scanNote->setText(tr("Scanning %1 addresses…").arg(targets->size()));
+    updateScanButtons();
+}
+
+void DiscoverPage::cancelScan()
+{
+    m_scanner->cancel();
+}
+
+void DiscoverPage::onHostFound(const DiscoveredHost &host)
+{
+    const Lab &lab = m_wizard->document()->lab();
+    QString inLab;
+    for (const Board &b : lab.boards) {
+        if ((!host.mac.isEmpty() && b.mac.compare(host.mac, Qt::CaseInsensitive) == 0) ||
+            b.ip == host.ip)
+            inLab = b.ip == host.ip ? b.name : tr("%1 (was %2)").arg(b.name, b.ip);
+    }
+    const int row = m_found->rowCount();
+    m_found->insertRow(row);
+    auto *ip = new QTableWidgetItem(host.ip);
+    ip->setFlags(ip->flags() | Qt::ItemIsUserCheckable);
+    // Ticked by default: SSH-speaking hosts not in the lab yet, and never this computer.
+    const bool tick = host.sshPort != 0 && inLab.isEmpty() && !host.isThisMachine;
+    ip->setCheckState(tick ? Qt::Checked : Qt::Unchecked);
+    ip->setData(Qt::UserRole, QVariant::fromValue(host));
+    m_found->setItem(row, 0, ip);
+    m_found->setItem(row, 1, new QTableWidgetItem(host.mac));
+    m_found->setItem(row, 2, new QTableWidgetItem(host.vendor));
+    m_found->setItem(row, 3, new QTableWidgetItem(host.hostname()));
+    m_found->setItem(row, 4, new QTableWidgetItem(host.sshBanner));
+    QStringList hints = host.hints;
+    if (host.isThisMachine)
+        hints.prepend(tr("this computer"));
+    hints += host.warnings;
+    auto *hintItem = new QTableWidgetItem(hints.join(QStringLiteral("; ")));
+    hintItem->setToolTip(hints.join(QLatin1Char('\n')));
+    m_found->setItem(row, 5, hintItem);
+    m_found->setItem(row, 6, new QTableWidgetItem(inLab.isEmpty() ? tr("new") : inLab));
+    updateScanButtons();
+}
+
+void DiscoverPage::onScanFinished()
+{
+    m_scanNote->setText(tr("Scan finished: %1 hosts answered, %2 addresses silent. Tick the "
+                           "boards to add and press “Add ticked hosts”.")
+                            .arg(m_found->rowCount())
+                            .arg(m_scanner->absentHosts().size()));
+    m_found->resizeColumnsToContents();
+    m_found->horizontalHeader()->setStretchLastSection(true);
+    updateScanButtons();
+}
+
+void DiscoverPage::addSelectedHosts()
+{
+    QList<DiscoveredHost> hosts;
+    for (int row = 0; row < m_found->rowCount(); ++row) {
+        const QTableWidgetItem *it = m_found->item(row, 0);
+        if (it->checkState() == Qt::Checked)
+            hosts << it->data(Qt::UserRole).value<DiscoveredHost>();
+    }
+    if (hosts.isEmpty())
+        return;
+    LabDocument *doc = m_wizard->document();
+    const LabMerge::Result merged = LabMerge::merge(doc->lab(), hosts, m_scanned);
+    QStringList lines;
+    for (const LabMerge::Change &c : merged.changes) {
+        const Board *b = merged.lab.board(c.boardId);
+        switch (c.kind) {
+        case LabMerge::Kind::Added:
+            if (b) {
+                Board copy = *b;
+                if (copy.role == Role::Unassigned)
+                    copy.role = Role::Worker;
+                placeInFreeSlot(doc->lab(), &copy);
+                doc->addBoard(copy);
+            }
+            break;
+        case LabMerge::Kind::Updated:
+        case LabMerge::Kind::IpChanged:
+            if (b)
+                doc->updateBoard(*b);
+            break;
+        case LabMerge::Kind::Unchanged:
+        case LabMerge::Kind::Missing:
+        case LabMerge::Kind::Conflict:
+            break;
+        }
+        if (c.kind != LabMerge::Kind::Unchanged && !c.message.isEmpty())
+            lines << c.message;
+    }
+    m_scanNote->setText(lines.isEmpty()
+                            ? tr("Nothing new: every ticked host is already in the lab.")
+                            : lines.join(QLatin1Char('\n')));
+    refreshBoards();
 }
 
 qint64 DiscoverPage::scanRangeSize(const QString &text, QString *error)
@@ -250,6 +455,15 @@ void DiscoverPage::initializePage()
         m_range->setText(lab.swarm.advertiseNetwork);
     if (m_name->text().isEmpty())
         m_name->setText(QStringLiteral("node-%1").arg(lab.boards.size() + 1));
+    if (m_suggestions->count() == 0) {
+        // Reads this computer's interfaces only; nothing is sent until the user presses Scan.
+        m_suggestions->addItem(tr("Suggestions…"));
+        for (const NetworkSuggestion &s : NetworkSuggestions::fromInterfaces())
+            m_suggestions->addItem(
+                tr("%1 (%2, %3 addresses)").arg(s.cidr, s.interfaceName).arg(s.hostCount), s.cidr);
+        if (m_range->text().isEmpty() && m_suggestions->count() > 1)
+            m_range->setText(m_suggestions->itemData(1).toString());
+    }
     refreshBoards();
 }
 
@@ -369,6 +583,8 @@ void DiscoverPage::onRemoveBoards()
 
 bool DiscoverPage::isComplete() const
 {
+    if (isScanning())
+        return false;
     QString error;
     if (!m_range->text().trimmed().isEmpty() && scanRangeSize(m_range->text(), &error) < 0)
         return false;

@@ -7,11 +7,14 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QTableWidget;
 class QTreeWidget;
 
 namespace Hivelab {
 
+class DiscoveryService;
 class SetupWizard;
+struct DiscoveredHost;
 struct Board;
 struct Lab;
 
@@ -25,6 +28,13 @@ public:
 
     void initializePage() override;
     bool isComplete() const override;
+
+    /// Starts a scan of the entered range (never on its own: only this, from the Scan button).
+    void startScan();
+    void cancelScan();
+    bool isScanning() const;
+    /// Merges the ticked scan results into the lab (new boards placed in free slots).
+    void addSelectedHosts();
 
     /// Largest range a scan accepts: a /16.
     static constexpr qint64 MaxScanAddresses = 65536;
@@ -41,10 +51,20 @@ private:
     void onAddBoard();
     void onRemoveBoards();
     QString manualProblem() const;
+    void onHostFound(const DiscoveredHost &host);
+    void onScanFinished();
+    void updateScanButtons();
 
     SetupWizard *m_wizard;
     QLineEdit *m_range;
     QPushButton *m_scan;
+    QPushButton *m_cancelScan;
+    QPushButton *m_addFound;
+    QComboBox *m_suggestions;
+    QLineEdit *m_ports;
+    QTableWidget *m_found;
+    QStringList m_scanned;
+    DiscoveryService *m_scanner;
     QLabel *m_scanNote;
     QLineEdit *m_name;
     QLineEdit *m_ip;
