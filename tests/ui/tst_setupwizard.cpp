@@ -11,6 +11,7 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QDir>
 #include <QFile>
 #include <QFontInfo>
 #include <QFrame>
@@ -278,6 +279,35 @@ private Q_SLOTS:
         wizard.next();
         QCOMPARE(doc.lab().managers().size(), 1);
         QCOMPARE(doc.lab().managers().first()->id, sameRack);
+    }
+
+    void connectKeepsTypedLoginsWhenGoingBack()
+    {
+        LabDocument doc;
+        doc.setLab(demoLab());
+        SetupWizard wizard(&doc);
+        wizard.setKnownHostsPath(QDir::temp().filePath(QStringLiteral("hivelab-unused")));
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::ConnectPageId));
+        const QString id = doc.lab().boards.first().id;
+        auto *table = find<QTableWidget>(wizard.currentPage(), "connectTable");
+        auto *user = qobject_cast<QLineEdit *>(table->cellWidget(0, 2));
+        auto *password = qobject_cast<QLineEdit *>(table->cellWidget(0, 3));
+        QVERIFY(user && password);
+        QCOMPARE(password->echoMode(), QLineEdit::Password);
+        user->setText(QStringLiteral("pi"));
+        password->setText(QStringLiteral("s3cret"));
+        wizard.back();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::FlashPageId));
+        wizard.next();
+        // The cells are rebuilt on the way in; read the live ones, not widgets being deleted.
+        password = qobject_cast<QLineEdit *>(table->cellWidget(0, 3));
+        user = qobject_cast<QLineEdit *>(table->cellWidget(0, 2));
+        QVERIFY(user && password);
+        QCOMPARE(password->text(), QStringLiteral("s3cret"));
+        QCOMPARE(user->text(), QStringLiteral("pi"));
+        QCOMPARE(doc.lab().board(id)->sshUser, QStringLiteral("pi"));
+        QCOMPARE(wizard.password(id), QStringLiteral("s3cret"));
     }
 
     void summaryShowsDockerContext()

@@ -366,6 +366,18 @@ void ConnectPage::updateButtons()
     Q_EMIT completeChanged();
 }
 
+bool ConnectPage::validatePage()
+{
+    syncCredentials();
+    return true;
+}
+
+void ConnectPage::cleanupPage()
+{
+    // Back keeps what was typed (the table is rebuilt from the wizard on the way in).
+    syncCredentials();
+}
+
 bool ConnectPage::isComplete() const
 {
     return !m_runner->isRunning() && !m_acceptRunner->isRunning();

@@ -25,6 +25,8 @@ public:
 
     void initializePage() override;
     bool isComplete() const override;
+    bool validatePage() override;
+    void cleanupPage() override;
 
     /// "ED25519 key fingerprint is SHA256:…", as OpenSSH's ssh prints it.
     static QString openSshFingerprintLine(const QString &keyType, const QString &fingerprint);
