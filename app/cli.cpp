@@ -9,10 +9,21 @@ namespace Hivelab::Cli {
 const QList<Command> &commands()
 {
     static const QList<Command> list = {
-        {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"), &cmdNew},
+        {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"),
+         &cmdNew},
         {"check", QT_TRANSLATE_NOOP("Cli", "Check a lab's fault domains (FILE or --demo, --json)"),
          &cmdCheck},
         {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
+        {"provision",
+         QT_TRANSLATE_NOOP("Cli", "Install and start Docker on the lab's boards (FILE)"),
+         &cmdProvision},
+        {"swarm",
+         QT_TRANSLATE_NOOP("Cli", "Form, join, leave or show the lab's swarm (form|join|leave|"
+                                  "status FILE)"),
+         &cmdSwarm},
+        {"join",
+         QT_TRANSLATE_NOOP("Cli", "Join boards to the swarm (FILE [BOARD…]; none: form it)"),
+         &cmdJoin},
     };
     return list;
 }

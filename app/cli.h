@@ -39,5 +39,8 @@ void printErr(const QString &text);
 int cmdNew(const QStringList &args);
 int cmdCheck(const QStringList &args);
 int cmdExec(const QStringList &args);
+int cmdProvision(const QStringList &args);
+int cmdSwarm(const QStringList &args);
+int cmdJoin(const QStringList &args);
 
 } // namespace Hivelab::Cli
