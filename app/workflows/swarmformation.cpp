@@ -516,19 +516,37 @@ void SwarmFormation::leaveBoards()
         leaveNext(0, managers);
         return;
     }
+    // A manager that stays in the swarm removes the nodes that left (they would stay listed as
+    // Down, and a board joining again would show up twice).
+    QString stayer;
+    for (auto it = m_members.begin(); it != m_members.end(); ++it) {
+        if (it->probed && it->info.inSwarm() && it->info.controlAvailable &&
+            !managers.contains(it.key())) {
+            stayer = it.key();
+            break;
+        }
+    }
     auto pending = std::make_shared<int>(int(workers.size()));
+    auto next = [this, pending, managers]() {
+        if (--*pending == 0)
+            leaveNext(0, managers);
+    };
     for (const QString &id : workers) {
-        runOn(id, QStringLiteral("docker swarm leave"),
-              [this, id, pending, managers](const Remote &r) {
-                  if (r.ok()) {
-                      finishBoard(id, true, tr("Left the swarm."));
-                      document()->setNodeState(id, NodeState::DockerReady);
-                  } else {
-                      finishBoard(id, false, tr("docker swarm leave failed: %1").arg(describe(r)));
-                  }
-                  if (--*pending == 0)
-                      leaveNext(0, managers);
-              });
+        runOn(id, QStringLiteral("docker swarm leave"), [this, id, next, stayer](const Remote &r) {
+            if (!r.ok()) {
+                finishBoard(id, false, tr("docker swarm leave failed: %1").arg(describe(r)));
+                next();
+                return;
+            }
+            finishBoard(id, true, tr("Left the swarm."));
+            document()->setNodeState(id, NodeState::DockerReady);
+            if (stayer.isEmpty()) {
+                next();
+                return;
+            }
+            runOn(stayer, QStringLiteral("docker node rm --force %1").arg(nodeIdOf(id)),
+                  [next](const Remote &) { next(); });
+        });
     }
 }
 
