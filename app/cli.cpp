@@ -13,6 +13,8 @@ const QList<Command> &commands()
          &cmdNew},
         {"check", QT_TRANSLATE_NOOP("Cli", "Check a lab's fault domains (FILE or --demo, --json)"),
          &cmdCheck},
+        {"discover", QT_TRANSLATE_NOOP("Cli", "Find and identify boards on given networks"),
+         &cmdDiscover},
         {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
         {"provision",
          QT_TRANSLATE_NOOP("Cli", "Install and start Docker on the lab's boards (FILE)"),
