@@ -16,6 +16,16 @@ const QList<Command> &commands()
         {"discover", QT_TRANSLATE_NOOP("Cli", "Find and identify boards on given networks"),
          &cmdDiscover},
         {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
+        {"provision",
+         QT_TRANSLATE_NOOP("Cli", "Install and start Docker on the lab's boards (FILE)"),
+         &cmdProvision},
+        {"swarm",
+         QT_TRANSLATE_NOOP("Cli", "Form, join, leave or show the lab's swarm (form|join|leave|"
+                                  "status FILE)"),
+         &cmdSwarm},
+        {"join",
+         QT_TRANSLATE_NOOP("Cli", "Join boards to the swarm (FILE [BOARD…]; none: form it)"),
+         &cmdJoin},
     };
     return list;
 }

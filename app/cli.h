@@ -40,5 +40,8 @@ int cmdNew(const QStringList &args);
 int cmdDiscover(const QStringList &args);
 int cmdCheck(const QStringList &args);
 int cmdExec(const QStringList &args);
+int cmdProvision(const QStringList &args);
+int cmdSwarm(const QStringList &args);
+int cmdJoin(const QStringList &args);
 
 } // namespace Hivelab::Cli

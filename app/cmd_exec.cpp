@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "boardconnection.h"
 #include "cli.h"
 #include "knownhosts.h"
 #include "sshcommand.h"
@@ -7,7 +8,6 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDir>
 #include <QEventLoop>
 #include <QFile>
 #include <QPointer>
@@ -165,16 +165,7 @@ int cmdExec(const QStringList &args)
         user = destination.left(at);
         destination = destination.mid(at + 1);
     }
-    const QString localUser = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
-    SshConfig config;
-    QString configError;
-    if (!config.load(SshConfig::defaultPath(), &configError))
-        printErr(tr("Warning: cannot read %1: %2").arg(SshConfig::defaultPath(), configError));
-    const SshHostConfig host = config.resolve(destination, localUser);
-
-    SshConnectOptions options;
-    options.host = host.hostName;
-    options.port = host.port ? host.port : 22;
+    quint16 explicitPort = 0;
     if (parser.isSet(port)) {
         bool ok = false;
         const uint p = parser.value(port).toUInt(&ok);
@@ -182,7 +173,7 @@ int cmdExec(const QStringList &args)
             printErr(tr("Invalid port: %1").arg(parser.value(port)));
             return ExitUsage;
         }
-        options.port = quint16(p);
+        explicitPort = quint16(p);
     }
     bool ok = false;
     const int seconds = parser.value(timeout).toInt(&ok);
@@ -190,19 +181,20 @@ int cmdExec(const QStringList &args)
         printErr(tr("Invalid timeout: %1").arg(parser.value(timeout)));
         return ExitUsage;
     }
-    options.connectTimeoutMs = seconds * 1000;
-    options.acceptNewHostKey = parser.isSet(acceptNew);
-    options.knownHostsPath =
+    ConnectionSettings settings;
+    settings.connectTimeoutMs = seconds * 1000;
+    settings.acceptNewHostKeys = parser.isSet(acceptNew);
+    settings.knownHostsPath =
         parser.isSet(knownHosts) ? parser.value(knownHosts) : KnownHosts::defaultPath();
-
-    SshAuth auth;
-    auth.user = !user.isEmpty() ? user : !host.user.isEmpty() ? host.user : localUser;
-    auth.identityFiles = parser.values(identity) + host.identityFiles;
-    if (auth.identityFiles.isEmpty()) {
-        for (const char *name : {"id_ed25519", "id_ecdsa", "id_rsa"})
-            auth.identityFiles << QDir::homePath() + QStringLiteral("/.ssh/") + QLatin1String(name);
-    }
-    auth.useAgent = !host.identitiesOnly;
+    settings.identityFiles = parser.values(identity);
+    SshConfig config;
+    QString configWarning;
+    if (!BoardConnection::loadConfig(settings, &config, &configWarning))
+        printErr(tr("Warning: %1").arg(configWarning));
+    const SshLogin login =
+        BoardConnection::forDestination(destination, user, explicitPort, settings, &config);
+    const SshConnectOptions &options = login.options;
+    SshAuth auth = login.auth;
     if (parser.isSet(passwordStdin))
         auth.password = QString::fromUtf8(readLineFromStdin());
 

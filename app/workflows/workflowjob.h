@@ -2,6 +2,7 @@
 #pragma once
 
 #include "boardconnection.h"
+#include "labdocument.h"
 #include "ssherror.h"
 
 #include <QByteArray>
@@ -17,7 +18,6 @@
 
 namespace Hivelab {
 
-class LabDocument;
 class SshConfig;
 class SshPool;
 class SshPoolTask;

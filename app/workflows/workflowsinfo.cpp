@@ -3,6 +3,9 @@
 
 namespace Hivelab {
 
-QString workflowsSummary() { return QStringLiteral("check"); }
+QString workflowsSummary()
+{
+    return QStringLiteral("check, provision, swarm");
+}
 
 } // namespace Hivelab

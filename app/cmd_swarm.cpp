@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli.h"
+#include "swarmformation.h"
+#include "swarmstatus.h"
+#include "workflowcli.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace Hivelab::Cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Cli", text);
+}
+
+const char *const Usage =
+    QT_TRANSLATE_NOOP("Cli", "Usage: hivelab swarm form|join|leave|status FILE [BOARD…] "
+                             "[--boards LIST] [--force] [--accept-new-host-keys] "
+                             "[--password-stdin] [--json]");
+
+// `verb` is form, join, leave or status; args[0] is the word before it.
+int runSwarm(const QString &verb, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Docker Swarm on the lab's boards, over SSH.\n"
+           "  form FILE      form the swarm of every board with a role (managers: role "
+           "manager, the rest workers); reuses a swarm the managers already run, so running it "
+           "again changes nothing\n"
+           "  join FILE BOARD…  join boards to the swarm the planned managers run\n"
+           "  leave FILE [BOARD…]  make boards leave (all boards with a role when none given)\n"
+           "  status FILE    ask a manager which boards are in the swarm and Ready\n"
+           "Progress per board on stderr, summary on stdout; exits 1 when any board failed."));
+    WorkflowCli cli;
+    cli.addOptions(&parser);
+    const QCommandLineOption force(
+        QStringLiteral("force"),
+        tr("Make boards that belong to another swarm leave it first (they are refused "
+           "otherwise)."));
+    if (verb != QLatin1String("status"))
+        parser.addOption(force);
+    parser.addPositionalArgument(QStringLiteral("FILE"), tr("Lab file."));
+    parser.addPositionalArgument(QStringLiteral("BOARD"), tr("Boards (join, leave)."),
+                                 QStringLiteral("[BOARD…]"));
+    if (!parser.parse(args)) {
+        printErr(parser.errorText());
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return ExitOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty() || (verb == QLatin1String("form") && positional.size() > 1) ||
+        (verb == QLatin1String("status") && positional.size() > 1)) {
+        printErr(tr(Usage));
+        return ExitUsage;
+    }
+    if (verb == QLatin1String("join") && positional.size() < 2 &&
+        !parser.isSet(QStringLiteral("boards"))) {
+        printErr(tr("Name the boards to join (or use `hivelab swarm form` for the whole lab)."));
+        return ExitUsage;
+    }
+    const int prepared = cli.prepare(parser, positional.first(), positional.mid(1));
+    if (prepared >= 0)
+        return prepared;
+    if (verb == QLatin1String("status")) {
+        SwarmStatus job(cli.document());
+        return cli.run(&job, QStringLiteral("swarm status"));
+    }
+    SwarmFormation job(cli.document());
+    job.setOperation(verb == QLatin1String("form")   ? SwarmFormation::Operation::Form
+                     : verb == QLatin1String("join") ? SwarmFormation::Operation::Join
+                                                     : SwarmFormation::Operation::Leave);
+    job.setForce(parser.isSet(force));
+    return cli.run(&job, QStringLiteral("swarm %1").arg(verb));
+}
+
+} // namespace
+
+int cmdSwarm(const QStringList &args)
+{
+    const QString verb = args.value(1);
+    static const QStringList verbs = {QStringLiteral("form"), QStringLiteral("join"),
+                                      QStringLiteral("leave"), QStringLiteral("status")};
+    if (verb == QLatin1String("--help") || verb == QLatin1String("-h") || verb.isEmpty()) {
+        printOut(tr(Usage));
+        return verb.isEmpty() ? ExitUsage : ExitOk;
+    }
+    if (!verbs.contains(verb)) {
+        printErr(tr("Unknown swarm command \"%1\".").arg(verb));
+        printErr(tr(Usage));
+        return ExitUsage;
+    }
+    return runSwarm(verb, QStringList{args.first() + QLatin1Char(' ') + verb} + args.mid(2));
+}
+
+int cmdJoin(const QStringList &args)
+{
+    // `hivelab join FILE` forms the whole swarm; `hivelab join FILE BOARD…` joins those boards.
+    QStringList positional;
+    for (int i = 1; i < args.size(); ++i) {
+        if (!args.at(i).startsWith(QLatin1Char('-')))
+            positional << args.at(i);
+        else if (args.at(i) == QLatin1String("--boards") || args.at(i) == QLatin1String("-i") ||
+                 args.at(i) == QLatin1String("--known-hosts") ||
+                 args.at(i) == QLatin1String("--connect-timeout") ||
+                 args.at(i) == QLatin1String("--parallel"))
+            ++i;
+    }
+    const bool boards = positional.size() > 1 || args.contains(QStringLiteral("--boards"));
+    return runSwarm(boards ? QStringLiteral("join") : QStringLiteral("form"), args);
+}
+
+} // namespace Hivelab::Cli

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "workflowcli.h"
+
+#include "cli.h"
+#include "knownhosts.h"
+#include "labdocument.h"
+#include "labfile.h"
+#include "workflowjob.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMetaEnum>
+
+#include <unistd.h>
+
+namespace Hivelab::Cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Cli", text);
+}
+
+// One line from fd 0, byte by byte, so nothing after it is consumed.
+QString readPasswordLine()
+{
+    QByteArray line;
+    char c;
+    while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+        line += c;
+    if (line.endsWith('\r'))
+        line.chop(1);
+    const QString text = QString::fromUtf8(line);
+    line.fill('\0');
+    return text;
+}
+
+QString boardLabel(const Lab &lab, const QString &id)
+{
+    const Board *b = lab.board(id);
+    return b && !b->name.isEmpty() ? b->name : id;
+}
+
+QString stateName(NodeState state)
+{
+    return QString::fromLatin1(QMetaEnum::fromType<NodeState>().valueToKey(int(state)));
+}
+
+} // namespace
+
+WorkflowCli::WorkflowCli()
+    : m_boards(QStringLiteral("boards"),
+               tr("Only these boards (IDs, names or hostnames, comma separated)."),
+               QStringLiteral("LIST"))
+    , m_acceptNew(QStringLiteral("accept-new-host-keys"),
+                  tr("Trust and store host keys of boards seen for the first time. A changed key "
+                     "is always refused."))
+    , m_passwordStdin(QStringLiteral("password-stdin"),
+                      tr("Read the password for SSH logins and sudo from the first line of "
+                         "stdin (used for every board)."))
+    , m_jsonOption(QStringLiteral("json"), tr("Print the summary as JSON."))
+    , m_identity({QStringLiteral("i"), QStringLiteral("identity")},
+                 tr("Private key file (may be repeated)."), QStringLiteral("KEYFILE"))
+    , m_knownHosts(QStringLiteral("known-hosts"),
+                   tr("known_hosts file to use instead of Hivelab's own."), QStringLiteral("FILE"))
+    , m_timeout(QStringLiteral("connect-timeout"),
+                tr("Seconds to wait for each board's SSH connection (default 10)."),
+                QStringLiteral("SECONDS"), QStringLiteral("10"))
+    , m_parallelOption(QStringLiteral("parallel"), tr("Boards worked on at once (default 8)."),
+                       QStringLiteral("N"), QStringLiteral("8"))
+{}
+
+void WorkflowCli::addOptions(QCommandLineParser *parser, bool withBoards)
+{
+    parser->addHelpOption();
+    m_withBoards = withBoards;
+    if (withBoards)
+        parser->addOption(m_boards);
+    parser->addOptions({m_acceptNew, m_passwordStdin, m_jsonOption, m_identity, m_knownHosts,
+                        m_timeout, m_parallelOption});
+}
+
+int WorkflowCli::prepare(const QCommandLineParser &parser, const QString &file,
+                         const QStringList &extraBoards)
+{
+    LabFileError error;
+    const std::optional<Lab> lab = LabFile::load(file, &error);
+    if (!lab) {
+        printErr(error.toString());
+        return ExitUsage;
+    }
+    m_document = std::make_unique<LabDocument>();
+    m_document->setLab(*lab);
+    m_document->setFilePath(file);
+
+    QStringList wanted = extraBoards;
+    if (m_withBoards && parser.isSet(m_boards)) {
+        for (const QString &part :
+             parser.value(m_boards).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            wanted << part.trimmed();
+    }
+    for (const QString &w : std::as_const(wanted)) {
+        QString found;
+        for (const Board &b : lab->boards) {
+            if (b.id == w || b.name.compare(w, Qt::CaseInsensitive) == 0 ||
+                b.hostname.compare(w, Qt::CaseInsensitive) == 0) {
+                found = b.id;
+                break;
+            }
+        }
+        if (found.isEmpty()) {
+            printErr(tr("No board \"%1\" in %2.").arg(w, file));
+            return ExitUsage;
+        }
+        if (!m_boardIds.contains(found))
+            m_boardIds << found;
+    }
+
+    bool ok = false;
+    const int seconds = parser.value(m_timeout).toInt(&ok);
+    if (!ok || seconds <= 0) {
+        printErr(tr("Invalid timeout: %1").arg(parser.value(m_timeout)));
+        return ExitUsage;
+    }
+    m_parallel = parser.value(m_parallelOption).toInt(&ok);
+    if (!ok || m_parallel <= 0) {
+        printErr(tr("Invalid --parallel: %1").arg(parser.value(m_parallelOption)));
+        return ExitUsage;
+    }
+    m_settings.connectTimeoutMs = seconds * 1000;
+    m_settings.acceptNewHostKeys = parser.isSet(m_acceptNew);
+    m_settings.knownHostsPath =
+        parser.isSet(m_knownHosts) ? parser.value(m_knownHosts) : KnownHosts::defaultPath();
+    m_settings.identityFiles = parser.values(m_identity);
+    m_json = parser.isSet(m_jsonOption);
+    if (parser.isSet(m_passwordStdin)) {
+        m_password = readPasswordLine();
+        m_havePassword = true;
+    }
+    return -1;
+}
+
+int WorkflowCli::run(WorkflowJob *job, const QString &title)
+{
+    const Lab &lab = m_document->lab();
+    job->setConnectionSettings(m_settings);
+    job->setMaxParallel(m_parallel);
+    job->setBoardFilter(m_boardIds);
+    if (m_havePassword)
+        job->setDefaultPassword(m_password);
+
+    QElapsedTimer clock;
+    clock.start();
+    auto stamp = [&clock]() {
+        return QStringLiteral("%1s").arg(double(clock.elapsed()) / 1000.0, 6, 'f', 2);
+    };
+    QObject::connect(
+        job, &WorkflowJob::logMessage, job, [&](const QString &boardId, const QString &line) {
+            printErr(QStringLiteral("%1 [%2] %3")
+                         .arg(stamp(), boardId.isEmpty() ? title : boardLabel(lab, boardId), line));
+        });
+    QObject::connect(job, &WorkflowJob::boardFinished, job,
+                     [&](const QString &boardId, bool ok, const QString &message) {
+                         printErr(QStringLiteral("%1 [%2] %3: %4")
+                                      .arg(stamp(), boardLabel(lab, boardId),
+                                           ok ? tr("ok") : tr("FAILED"), message));
+                     });
+    QEventLoop loop;
+    QObject::connect(job, &WorkflowJob::finished, &loop, &QEventLoop::quit);
+    job->start();
+    loop.exec();
+
+    const QList<BoardResult> results = job->results();
+    if (m_json) {
+        QJsonArray boards;
+        for (const BoardResult &r : results) {
+            const Board *b = lab.board(r.boardId);
+            boards.append(
+                QJsonObject{{QStringLiteral("id"), r.boardId},
+                            {QStringLiteral("name"), b ? b->name : QString()},
+                            {QStringLiteral("hostname"), b ? b->hostname : QString()},
+                            {QStringLiteral("role"), b ? roleName(b->role) : QString()},
+                            {QStringLiteral("ok"), r.ok},
+                            {QStringLiteral("state"), stateName(m_document->nodeState(r.boardId))},
+                            {QStringLiteral("message"), r.message}});
+        }
+        QJsonObject root{{QStringLiteral("operation"), title},
+                         {QStringLiteral("ok"), job->succeeded()},
+                         {QStringLiteral("seconds"), double(clock.elapsed()) / 1000.0},
+                         {QStringLiteral("boards"), boards}};
+        if (!job->errorString().isEmpty())
+            root.insert(QStringLiteral("error"), job->errorString());
+        printOut(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented)).trimmed());
+    } else {
+        int failed = 0;
+        for (const BoardResult &r : results) {
+            failed += r.ok ? 0 : 1;
+            printOut(QStringLiteral("%1  %2  %3")
+                         .arg(boardLabel(lab, r.boardId).leftJustified(16, QLatin1Char(' ')),
+                              (r.ok ? tr("ok") : tr("FAILED")).leftJustified(6, QLatin1Char(' ')),
+                              r.message));
+        }
+        if (!job->errorString().isEmpty())
+            printOut(tr("%1: %2").arg(title, job->errorString()));
+        printOut(tr("%1: %2 of %3 board(s) ok in %4 s")
+                     .arg(title)
+                     .arg(results.size() - failed)
+                     .arg(results.size())
+                     .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1));
+    }
+    return job->succeeded() ? ExitOk : ExitFindings;
+}
+
+} // namespace Hivelab::Cli

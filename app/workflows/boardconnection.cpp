@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "boardconnection.h"
+
+#include "knownhosts.h"
+#include "sshconfig.h"
+
+#include <QDir>
+
+namespace Hivelab {
+
+QStringList BoardConnection::defaultIdentityFiles()
+{
+    QStringList files;
+    for (const char *name : {"id_ed25519", "id_ecdsa", "id_rsa"})
+        files << QDir::homePath() + QStringLiteral("/.ssh/") + QLatin1String(name);
+    return files;
+}
+
+QString BoardConnection::localUser()
+{
+    return qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+}
+
+SshLogin BoardConnection::forDestination(const QString &host, const QString &user, quint16 port,
+                                         const ConnectionSettings &settings,
+                                         const SshConfig *config)
+{
+    SshHostConfig resolved;
+    resolved.hostName = host;
+    if (config)
+        resolved = config->resolve(host, localUser());
+
+    SshLogin login;
+    login.options.host = resolved.hostName.isEmpty() ? host : resolved.hostName;
+    login.options.port = port ? port : (resolved.port ? resolved.port : 22);
+    login.options.connectTimeoutMs = settings.connectTimeoutMs;
+    login.options.acceptNewHostKey = settings.acceptNewHostKeys;
+    login.options.knownHostsPath =
+        settings.knownHostsPath.isEmpty() ? KnownHosts::defaultPath() : settings.knownHostsPath;
+
+    login.auth.user = !user.isEmpty()            ? user
+                      : !resolved.user.isEmpty() ? resolved.user
+                                                 : localUser();
+    login.auth.identityFiles = settings.identityFiles + resolved.identityFiles;
+    // Like OpenSSH: the default identities are tried only when nothing names a key.
+    if (login.auth.identityFiles.isEmpty())
+        login.auth.identityFiles = defaultIdentityFiles();
+    login.auth.identityFiles.removeDuplicates();
+    login.auth.useAgent = settings.useAgent && !resolved.identitiesOnly;
+    return login;
+}
+
+SshLogin BoardConnection::forBoard(const Board &board, const ConnectionSettings &settings,
+                                   const QString &password, const SshConfig *config)
+{
+    QString user = board.sshUser;
+    // A plan without a user means root, unless ~/.ssh/config names one for that host.
+    if (user.isEmpty() && !(config && !config->resolve(board.sshTarget()).user.isEmpty()))
+        user = QStringLiteral("root");
+    const quint16 port = board.sshPort > 0 && board.sshPort <= 65535 ? quint16(board.sshPort) : 0;
+    SshLogin login = forDestination(board.sshTarget(), user, port, settings, config);
+    login.auth.password = password;
+    return login;
+}
+
+bool BoardConnection::loadConfig(const ConnectionSettings &settings, SshConfig *config,
+                                 QString *warning)
+{
+    if (settings.ignoreSshConfig)
+        return true;
+    const QString path =
+        settings.sshConfigPath.isEmpty() ? SshConfig::defaultPath() : settings.sshConfigPath;
+    QString error;
+    if (config->load(path, &error))
+        return true;
+    *config = SshConfig();
+    if (warning)
+        *warning = tr("Cannot read %1: %2").arg(path, error);
+    return false;
+}
+
+} // namespace Hivelab

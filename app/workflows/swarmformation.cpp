@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "swarmformation.h"
+
+#include "labdocument.h"
+#include "sshsession.h"
+
+#include <QSet>
+#include <QTimer>
+
+#include <memory>
+
+namespace Hivelab {
+
+namespace {
+
+const QString NodeListCommand = QStringLiteral("docker node ls --format '{{json .}}'");
+const QString InfoCommand = QStringLiteral("docker info --format '{{json .}}'");
+constexpr int JoinTimeoutMs = 90000;
+
+} // namespace
+
+SwarmFormation::SwarmFormation(LabDocument *document, QObject *parent)
+    : WorkflowJob(document, parent)
+{}
+
+void SwarmFormation::begin()
+{
+    QStringList candidates;
+    for (const Board &b : document()->lab().boards) {
+        if (b.role != Role::Unassigned ||
+            (m_operation != Operation::Form && boardFilter().contains(b.id)))
+            candidates << b.id;
+    }
+    const QStringList run = filterBoards(candidates);
+    for (const QString &id : boardFilter()) {
+        if (!board(id)) {
+            failJob(tr("There is no board \"%1\" in the lab.").arg(id));
+            return;
+        }
+    }
+    setBoards(run);
+    if (run.isEmpty()) {
+        failJob(m_operation == Operation::Form
+                    ? tr("No board has a role: choose managers (and workers) first.")
+                    : tr("No board to work on."));
+        return;
+    }
+    for (const QString &id : run) {
+        const Board *b = board(id);
+        if (b->isWindows()) {
+            finishBoard(id, false,
+                        tr("Windows boards are not supported yet (Docker Swarm on Windows needs "
+                           "Docker Engine for Windows, set up by hand)."));
+            continue;
+        }
+        Member m;
+        m.wantManager = b->role == Role::Manager;
+        m_members.insert(id, m);
+    }
+    // Managers outside the run are still asked: they may hold the swarm the run joins.
+    for (const Board &b : document()->lab().boards) {
+        if (b.role == Role::Manager && !b.isWindows() && !m_members.contains(b.id)) {
+            Member m;
+            m.wantManager = true;
+            m_members.insert(b.id, m);
+        }
+    }
+    probeAll();
+}
+
+void SwarmFormation::probeAll()
+{
+    const QStringList ids = m_members.keys();
+    m_pending = int(ids.size());
+    if (m_pending == 0) {
+        finishJob();
+        return;
+    }
+    for (const QString &id : ids) {
+        runOn(id, InfoCommand, [this, id](const Remote &r) {
+            Member &m = m_members[id];
+            m.info = DockerInfo::fromJson(r.out);
+            if (r.ok() && m.info.engineAnswered) {
+                m.probed = true;
+                log(id, tr("Docker %1 on %2, swarm: %3")
+                            .arg(m.info.serverVersion, m.info.name, m.info.localNodeState));
+            } else {
+                const QString why = describe(r);
+                log(id, why);
+                if (r.error.isError())
+                    document()->setNodeState(id, NodeState::Offline);
+                else
+                    document()->setNodeState(id, NodeState::Reachable);
+                if (boardIds().contains(id))
+                    finishBoard(id, false, why);
+            }
+            if (--m_pending == 0)
+                onProbesDone();
+        });
+    }
+}
+
+void SwarmFormation::onProbesDone()
+{
+    if (m_operation == Operation::Leave) {
+        leaveBoards();
+        return;
+    }
+    // Our swarm: the one the first planned manager with control belongs to (lab order).
+    for (const Board &b : document()->lab().boards) {
+        const Member m = m_members.value(b.id);
+        if (b.role == Role::Manager && m.probed && m.info.inSwarm() && m.info.controlAvailable) {
+            m_leader = b.id;
+            m_clusterId = m.info.clusterId;
+            break;
+        }
+    }
+    if (!m_leader.isEmpty()) {
+        log(m_leader, tr("Swarm %1 already runs here: reusing it.").arg(m_clusterId));
+        readClusterNodes([this]() { fixRoles(); });
+        return;
+    }
+    if (m_operation == Operation::Join) {
+        failJob(tr("No planned manager runs a swarm to join: form the swarm first."));
+        return;
+    }
+    QStringList busy;
+    for (const Board &b : document()->lab().boards) {
+        const Member m = m_members.value(b.id);
+        if (b.role != Role::Manager || !m.probed)
+            continue;
+        if (m.info.inSwarm() && !m_force) {
+            busy << b.id;
+            continue;
+        }
+        m_leader = b.id;
+        break;
+    }
+    if (m_leader.isEmpty()) {
+        failJob(busy.isEmpty()
+                    ? tr("No planned manager is reachable with a running Docker engine.")
+                    : tr("Every reachable planned manager (%1) already belongs to another swarm "
+                         "as a worker. Leave it first (hivelab swarm leave) or use --force.")
+                          .arg(busy.join(QStringLiteral(", "))));
+        return;
+    }
+    initSwarm();
+}
+
+void SwarmFormation::initSwarm()
+{
+    const Member m = m_members.value(m_leader);
+    QString command = QStringLiteral("docker swarm init --advertise-addr %1")
+                          .arg(SshSession::shellQuote(advertiseAddress(m_leader)));
+    if (m.info.inSwarm()) // only with --force (checked above)
+        command = QStringLiteral("docker swarm leave --force >/dev/null && ") + command;
+    runOn(
+        m_leader, command,
+        [this](const Remote &r) {
+            if (!r.ok()) {
+                failJob(tr("docker swarm init failed on %1: %2")
+                            .arg(board(m_leader)->name, describe(r)));
+                return;
+            }
+            m_initialised = true;
+            log(m_leader, tr("Swarm initialised."));
+            runOn(m_leader, InfoCommand, [this](const Remote &info) {
+                Member &leader = m_members[m_leader];
+                leader.info = DockerInfo::fromJson(info.out);
+                m_clusterId = leader.info.clusterId;
+                readClusterNodes([this]() { fixRoles(); });
+            });
+        },
+        RemoteOptions{true, {}, JoinTimeoutMs, {}, false});
+}
+
+void SwarmFormation::readClusterNodes(const std::function<void()> &next)
+{
+    runOn(m_leader, NodeListCommand, [this, next](const Remote &r) {
+        if (!r.ok()) {
+            failJob(tr("Cannot list the swarm's nodes on %1: %2")
+                        .arg(board(m_leader)->name, describe(r)));
+            return;
+        }
+        m_nodes = SwarmNode::parseList(r.out);
+        QSet<QString> ids;
+        for (const SwarmNode &n : std::as_const(m_nodes))
+            ids.insert(n.id);
+        for (auto it = m_members.begin(); it != m_members.end(); ++it)
+            it->member = it->probed && it->info.inSwarm() && ids.contains(it->info.nodeId);
+        next();
+    });
+}
+
+void SwarmFormation::fixRoles()
+{
+    // Members whose role differs from the plan are promoted/demoted through the leader.
+    QStringList changes;
+    for (const QString &id : boardIds()) {
+        const Member m = m_members.value(id);
+        if (!m.member || isBoardFinished(id) || id == m_leader)
+            continue;
+        const bool isManager = m.info.controlAvailable;
+        if (m.wantManager != isManager)
+            changes << id;
+    }
+    if (changes.isEmpty()) {
+        fetchTokens();
+        return;
+    }
+    auto pending = std::make_shared<int>(int(changes.size()));
+    for (const QString &id : changes) {
+        const Member m = m_members.value(id);
+        const QString verb = m.wantManager ? QStringLiteral("promote") : QStringLiteral("demote");
+        runOn(m_leader, QStringLiteral("docker node %1 %2").arg(verb, m.info.nodeId),
+              [this, id, pending, verb](const Remote &r) {
+                  if (!r.ok())
+                      finishBoard(id, false,
+                                  tr("docker node %1 failed: %2").arg(verb, describe(r)));
+                  else
+                      log(id, m_members.value(id).wantManager ? tr("Promoted to manager.")
+                                                              : tr("Demoted to worker."));
+                  if (--*pending == 0)
+                      fetchTokens();
+              });
+    }
+}
+
+void SwarmFormation::fetchTokens()
+{
+    bool needed = false;
+    for (const QString &id : boardIds()) {
+        const Member m = m_members.value(id);
+        needed = needed || (m.probed && !m.member && id != m_leader && !isBoardFinished(id));
+    }
+    if (!needed) {
+        joinManagers(0);
+        return;
+    }
+    RemoteOptions quiet;
+    quiet.logAs = QStringLiteral("docker swarm join-token -q manager; docker swarm join-token -q "
+                                 "worker");
+    runOn(
+        m_leader,
+        QStringLiteral("docker swarm join-token -q manager && docker swarm join-token -q worker"),
+        [this](const Remote &r) {
+            const QList<QByteArray> lines = r.out.trimmed().split('\n');
+            if (!r.ok() || lines.size() != 2) {
+                failJob(tr("Cannot read the join tokens on %1: %2")
+                            .arg(board(m_leader)->name, describe(r)));
+                return;
+            }
+            m_managerToken = lines.at(0).trimmed();
+            m_workerToken = lines.at(1).trimmed();
+            joinManagers(0);
+        },
+        quiet);
+}
+
+void SwarmFormation::joinManagers(int index)
+{
+    // Managers one at a time: every manager join is a Raft membership change, and the swarm
+    // must keep quorum between them.
+    const QStringList ids = boardIds();
+    for (int i = index; i < ids.size(); ++i) {
+        const QString id = ids.at(i);
+        const Member m = m_members.value(id);
+        if (!m.wantManager || m.member || !m.probed || id == m_leader || isBoardFinished(id))
+            continue;
+        joinBoard(id, [this, i](bool) { joinManagers(i + 1); });
+        return;
+    }
+    joinWorkers();
+}
+
+void SwarmFormation::joinWorkers()
+{
+    QStringList workers;
+    for (const QString &id : boardIds()) {
+        const Member m = m_members.value(id);
+        if (!m.wantManager && !m.member && m.probed && id != m_leader && !isBoardFinished(id))
+            workers << id;
+    }
+    if (workers.isEmpty()) {
+        applyLabels();
+        return;
+    }
+    auto pending = std::make_shared<int>(int(workers.size()));
+    for (const QString &id : workers) {
+        joinBoard(id, [this, pending](bool) {
+            if (--*pending == 0)
+                applyLabels();
+        });
+    }
+}
+
+void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)> &done)
+{
+    const Member m = m_members.value(id);
+    if (m.info.inSwarm()) {
+        if (!m_force) {
+            const QString where =
+                m.info.remoteManagers.isEmpty()
+                    ? QString()
+                    : tr(" (managers %1)").arg(m.info.remoteManagers.join(QStringLiteral(", ")));
+            finishBoard(id, false,
+                        tr("Already in another swarm%1. Leave it first (hivelab swarm leave, or "
+                           "docker swarm leave on the board) or use --force to make it leave.")
+                            .arg(where));
+            done(false);
+            return;
+        }
+        leaveOtherSwarm(id, [this, id, done](bool ok) {
+            if (!ok) {
+                done(false);
+                return;
+            }
+            m_members[id].info.localNodeState = QStringLiteral("inactive");
+            joinBoard(id, done);
+        });
+        return;
+    }
+    const bool manager = m.wantManager;
+    const QString command =
+        QStringLiteral("docker swarm join --advertise-addr %1 --token \"$(cat)\" %2:2377")
+            .arg(SshSession::shellQuote(advertiseAddress(id)),
+                 SshSession::shellQuote(advertiseAddress(m_leader)));
+    RemoteOptions options;
+    options.stdinData = manager ? m_managerToken : m_workerToken;
+    options.timeoutMs = JoinTimeoutMs;
+    options.logAs = QStringLiteral("docker swarm join --advertise-addr %1 --token <%2 token> "
+                                   "%3:2377")
+                        .arg(advertiseAddress(id),
+                             manager ? QStringLiteral("manager") : QStringLiteral("worker"),
+                             advertiseAddress(m_leader));
+    runOn(
+        id, command,
+        [this, id, done, manager](const Remote &r) {
+            if (!r.ok()) {
+                finishBoard(id, false, tr("docker swarm join failed: %1").arg(describe(r)));
+                done(false);
+                return;
+            }
+            m_members[id].member = true;
+            log(id, manager ? tr("Joined as manager.") : tr("Joined as worker."));
+            done(true);
+        },
+        options);
+}
+
+void SwarmFormation::leaveOtherSwarm(const QString &id, const std::function<void(bool)> &done)
+{
+    log(id, tr("Leaving the other swarm (--force)."));
+    runOn(id, QStringLiteral("docker swarm leave --force"), [this, id, done](const Remote &r) {
+        if (!r.ok()) {
+            finishBoard(id, false, tr("Cannot leave the other swarm: %1").arg(describe(r)));
+            done(false);
+            return;
+        }
+        done(true);
+    });
+}
+
+QMap<QString, QString> SwarmFormation::labelsFor(const QString &id) const
+{
+    const Lab &lab = document()->lab();
+    QMap<QString, QString> labels = lab.swarm.defaultLabels;
+    const Board *b = board(id);
+    for (auto it = b->labels.begin(); it != b->labels.end(); ++it)
+        labels.insert(it.key(), it.value());
+    const QString arch = !b->arch.isEmpty() ? b->arch : m_members.value(id).info.planArchitecture();
+    if (!arch.isEmpty() && !labels.contains(QStringLiteral("arch")))
+        labels.insert(QStringLiteral("arch"), arch);
+    return labels;
+}
+
+void SwarmFormation::applyLabels()
+{
+    readClusterNodes([this]() {
+        QHash<QString, QString> hostnames;
+        for (auto it = m_members.begin(); it != m_members.end(); ++it) {
+            if (it->probed)
+                hostnames.insert(it.key(), it->info.name);
+        }
+        const QHash<QString, QString> nodeBoards =
+            SwarmNode::matchBoards(document()->lab(), m_nodes, hostnames);
+        QList<QPair<QString, QString>> updates; // board ID, command
+        for (auto it = nodeBoards.begin(); it != nodeBoards.end(); ++it) {
+            const QString &boardId = it.value();
+            if (!boardIds().contains(boardId) || isBoardFinished(boardId))
+                continue;
+            QStringList args;
+            const QMap<QString, QString> labels = labelsFor(boardId);
+            for (auto l = labels.begin(); l != labels.end(); ++l)
+                args << QStringLiteral("--label-add")
+                     << SshSession::shellQuote(l.key() + QLatin1Char('=') + l.value());
+            if (!args.isEmpty())
+                updates << qMakePair(boardId, QStringLiteral("docker node update %1 %2")
+                                                  .arg(args.join(QLatin1Char(' ')), it.key()));
+        }
+        if (updates.isEmpty()) {
+            verify(0);
+            return;
+        }
+        auto pending = std::make_shared<int>(int(updates.size()));
+        for (const auto &[boardId, command] : std::as_const(updates)) {
+            RemoteOptions options;
+            options.logAs = command;
+            runOn(
+                m_leader, command,
+                [this, boardId = boardId, pending](const Remote &r) {
+                    if (!r.ok())
+                        finishBoard(boardId, false,
+                                    tr("Labels could not be set: %1").arg(describe(r)));
+                    if (--*pending == 0)
+                        verify(0);
+                },
+                options);
+        }
+    });
+}
+
+void SwarmFormation::verify(int attempt)
+{
+    runOn(m_leader, NodeListCommand, [this, attempt](const Remote &r) {
+        if (!r.ok()) {
+            failJob(tr("Cannot list the swarm's nodes on %1: %2")
+                        .arg(board(m_leader)->name, describe(r)));
+            return;
+        }
+        m_nodes = SwarmNode::parseList(r.out);
+        QHash<QString, QString> hostnames;
+        for (auto it = m_members.begin(); it != m_members.end(); ++it) {
+            if (it->probed)
+                hostnames.insert(it.key(), it->info.name);
+        }
+        const QHash<QString, QString> nodeBoards =
+            SwarmNode::matchBoards(document()->lab(), m_nodes, hostnames);
+        QHash<QString, SwarmNode> byBoard;
+        for (const SwarmNode &n : std::as_const(m_nodes)) {
+            const QString id = nodeBoards.value(n.id);
+            if (!id.isEmpty() && (!byBoard.contains(id) || n.isReady()))
+                byBoard.insert(id, n);
+        }
+        bool waiting = false;
+        QStringList notReady;
+        for (const QString &id : boardIds()) {
+            if (isBoardFinished(id))
+                continue;
+            const Member m = m_members.value(id);
+            const SwarmNode n = byBoard.value(id);
+            if (n.id.isEmpty() || !n.isReady() || n.isManager() != m.wantManager) {
+                waiting = true;
+                notReady << id;
+            }
+        }
+        if (waiting && attempt < m_verifySeconds) {
+            // The swarm needs a moment to mark fresh nodes Ready: ask again in a second.
+            QTimer::singleShot(1000, this, [this, attempt]() {
+                if (!isCancelled())
+                    verify(attempt + 1);
+            });
+            return;
+        }
+        for (const QString &id : boardIds()) {
+            if (isBoardFinished(id))
+                continue;
+            const Member m = m_members.value(id);
+            const SwarmNode n = byBoard.value(id);
+            const QString role = m.wantManager ? tr("manager") : tr("worker");
+            if (n.id.isEmpty()) {
+                finishBoard(id, false, tr("Not listed by docker node ls after joining."));
+                document()->setNodeState(id, NodeState::SwarmDown);
+            } else if (!n.isReady() || n.isManager() != m.wantManager) {
+                finishBoard(id, false,
+                            tr("%1 is %2 as %3, expected Ready as %4.")
+                                .arg(n.hostname, n.status,
+                                     n.isManager() ? tr("manager") : tr("worker"), role));
+                document()->setNodeState(id, NodeState::SwarmDown);
+            } else {
+                const QString status = n.isLeader() ? tr("manager (leader)") : role;
+                finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));
+                document()->setNodeState(id, NodeState::SwarmReady);
+            }
+        }
+        m_managerToken.fill('\0');
+        m_workerToken.fill('\0');
+        m_managerToken.clear();
+        m_workerToken.clear();
+        finishJob();
+    });
+}
+
+void SwarmFormation::leaveBoards()
+{
+    // Workers first (in parallel), then managers one by one, demoted through a manager that
+    // stays so the rest keeps quorum; the last manager dissolves the swarm with --force.
+    QStringList workers, managers;
+    for (const QString &id : boardIds()) {
+        const Member m = m_members.value(id);
+        if (isBoardFinished(id) || !m.probed)
+            continue;
+        if (!m.info.inSwarm()) {
+            finishBoard(id, true, tr("Not in a swarm."));
+            document()->setNodeState(id, NodeState::DockerReady);
+            continue;
+        }
+        (m.info.controlAvailable ? managers : workers) << id;
+    }
+    const QStringList order = workers + managers;
+    if (order.isEmpty()) {
+        finishJob();
+        return;
+    }
+    if (workers.isEmpty()) {
+        leaveNext(0, managers);
+        return;
+    }
+    // A manager that stays in the swarm removes the nodes that left (they would stay listed as
+    // Down, and a board joining again would show up twice).
+    QString stayer;
+    for (auto it = m_members.begin(); it != m_members.end(); ++it) {
+        if (it->probed && it->info.inSwarm() && it->info.controlAvailable &&
+            !managers.contains(it.key())) {
+            stayer = it.key();
+            break;
+        }
+    }
+    auto pending = std::make_shared<int>(int(workers.size()));
+    auto next = [this, pending, managers]() {
+        if (--*pending == 0)
+            leaveNext(0, managers);
+    };
+    for (const QString &id : workers) {
+        runOn(id, QStringLiteral("docker swarm leave"), [this, id, next, stayer](const Remote &r) {
+            if (!r.ok()) {
+                finishBoard(id, false, tr("docker swarm leave failed: %1").arg(describe(r)));
+                next();
+                return;
+            }
+            finishBoard(id, true, tr("Left the swarm."));
+            document()->setNodeState(id, NodeState::DockerReady);
+            if (stayer.isEmpty()) {
+                next();
+                return;
+            }
+            runOn(stayer, QStringLiteral("docker node rm --force %1").arg(nodeIdOf(id)),
+                  [next](const Remote &) { next(); });
+        });
+    }
+}
+
+QString SwarmFormation::nodeIdOf(const QString &boardId) const
+{
+    return m_members.value(boardId).info.nodeId;
+}
+
+void SwarmFormation::leaveNext(int index, const QStringList &order)
+{
+    if (index >= order.size()) {
+        finishJob();
+        return;
+    }
+    const QString id = order.at(index);
+    // A manager that stays in the swarm: one not leaving in this run, else the last one leaving.
+    QString stayer;
+    for (auto it = m_members.begin(); it != m_members.end(); ++it) {
+        if (it->probed && it->info.inSwarm() && it->info.controlAvailable &&
+            !order.contains(it.key()) && it->info.clusterId == m_members.value(id).info.clusterId) {
+            stayer = it.key();
+            break;
+        }
+    }
+    if (stayer.isEmpty() && index + 1 < order.size())
+        stayer = order.last();
+    auto afterLeave = [this, id, index, order, stayer](const Remote &r) {
+        if (!r.ok()) {
+            finishBoard(id, false, tr("docker swarm leave failed: %1").arg(describe(r)));
+        } else {
+            finishBoard(id, true, tr("Left the swarm."));
+            document()->setNodeState(id, NodeState::DockerReady);
+        }
+        if (!stayer.isEmpty() && r.ok()) {
+            // The swarm still lists a node that left (Down): remove it so the list stays true.
+            runOn(stayer, QStringLiteral("docker node rm --force %1").arg(nodeIdOf(id)),
+                  [this, index, order](const Remote &) { leaveNext(index + 1, order); });
+            return;
+        }
+        leaveNext(index + 1, order);
+    };
+    if (stayer.isEmpty()) {
+        runOn(id, QStringLiteral("docker swarm leave --force"), afterLeave);
+        return;
+    }
+    runOn(stayer, QStringLiteral("docker node demote %1").arg(nodeIdOf(id)),
+          [this, id, afterLeave](const Remote &r) {
+              if (!r.ok())
+                  log(id, tr("Demote failed (%1); leaving anyway.").arg(describe(r)));
+              runOn(id, QStringLiteral("docker swarm leave"), afterLeave);
+          });
+}
+
+QString SwarmFormation::advertiseAddress(const QString &id) const
+{
+    const Board *b = board(id);
+    if (b && !b->ip.isEmpty())
+        return b->ip;
+    const Member m = m_members.value(id);
+    if (!m.info.nodeAddr.isEmpty())
+        return m.info.nodeAddr;
+    return b ? b->sshTarget() : QString();
+}
+
+} // namespace Hivelab

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "swarmstatus.h"
+
+#include "labdocument.h"
+
+namespace Hivelab {
+
+SwarmStatus::SwarmStatus(LabDocument *document, QObject *parent)
+    : WorkflowJob(document, parent)
+{}
+
+void SwarmStatus::begin()
+{
+    QStringList planned;
+    for (const Board &b : document()->lab().boards) {
+        if (b.role == Role::Manager)
+            m_managers << b.id;
+        if (b.role != Role::Unassigned)
+            planned << b.id;
+    }
+    setBoards(filterBoards(planned));
+    if (m_managers.isEmpty()) {
+        failJob(tr("The lab has no manager: choose managers first."));
+        return;
+    }
+    ask(0);
+}
+
+void SwarmStatus::ask(int index)
+{
+    if (index >= m_managers.size()) {
+        for (const QString &id : boardIds()) {
+            if (document()->nodeState(id) == NodeState::SwarmReady)
+                document()->setNodeState(id, NodeState::SwarmDown);
+        }
+        failJob(tr("No manager answered with the swarm's node list."));
+        return;
+    }
+    const QString id = m_managers.at(index);
+    runOn(id, QStringLiteral("docker node ls --format '{{json .}}'"),
+          [this, id, index](const Remote &r) {
+              if (!r.ok()) {
+                  log(id, tr("No node list from this manager: %1").arg(describe(r)));
+                  if (r.error.isError())
+                      document()->setNodeState(id, NodeState::Offline);
+                  ask(index + 1);
+                  return;
+              }
+              m_manager = id;
+              m_nodes = SwarmNode::parseList(r.out);
+              report();
+          });
+}
+
+void SwarmStatus::report()
+{
+    m_nodeBoards = SwarmNode::matchBoards(document()->lab(), m_nodes);
+    QHash<QString, SwarmNode> byBoard;
+    for (const SwarmNode &n : std::as_const(m_nodes)) {
+        const QString id = m_nodeBoards.value(n.id);
+        if (id.isEmpty()) {
+            log(QString(), tr("Node %1 (%2) is not a board of this lab.").arg(n.hostname, n.id));
+            continue;
+        }
+        // A board that left and joined again shows up twice: the Ready entry is the live one.
+        if (!byBoard.contains(id) || n.isReady())
+            byBoard.insert(id, n);
+    }
+    for (const Board &b : document()->lab().boards) {
+        if (!byBoard.contains(b.id))
+            continue;
+        const SwarmNode n = byBoard.value(b.id);
+        document()->setNodeState(b.id, n.isReady() ? NodeState::SwarmReady : NodeState::SwarmDown);
+    }
+    for (const QString &id : boardIds()) {
+        const Board *b = board(id);
+        if (!byBoard.contains(id)) {
+            finishBoard(id, false, tr("Not in the swarm."));
+            continue;
+        }
+        const SwarmNode n = byBoard.value(id);
+        const bool wantManager = b && b->role == Role::Manager;
+        const QString role = n.isManager() ? tr("manager (%1)").arg(n.managerStatus) : tr("worker");
+        if (!n.isReady())
+            finishBoard(id, false, tr("%1, %2: %3").arg(n.hostname, role, n.status));
+        else if (wantManager != n.isManager())
+            finishBoard(id, false,
+                        tr("%1 is Ready as %2 but the plan says %3.")
+                            .arg(n.hostname, role, wantManager ? tr("manager") : tr("worker")));
+        else
+            finishBoard(id, true, tr("%1, %2, Ready").arg(n.hostname, role));
+    }
+    finishJob();
+}
+
+} // namespace Hivelab

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "workflowjob.h"
+
+#include "labdocument.h"
+#include "sshconfig.h"
+#include "sshpool.h"
+#include "sshpooltask.h"
+#include "sshsession.h"
+
+#include <memory>
+
+namespace Hivelab {
+
+namespace {
+
+// Remote output kept per command: probes and node lists are small; anything larger is noise.
+constexpr qsizetype MaxOutputBytes = 4 * 1024 * 1024;
+
+// SshPool has no execAsRoot(); this is the same protocol as SshSession::execAsRoot: the first
+// stdin line is the sudo password (possibly empty) and is always consumed, so the command's own
+// stdin follows it whichever branch runs; printf is a builtin, so the password is in no argv.
+QString rootWrapped(const QString &command)
+{
+    const QString quoted = SshSession::shellQuote(command);
+    const QString script =
+        QStringLiteral("IFS= read -r hl_pw; "
+                       "if [ \"$(id -u)\" = 0 ]; then unset hl_pw; exec sh -c %1; "
+                       "elif sudo -n true 2>/dev/null; then unset hl_pw; exec sudo -n sh -c %1; "
+                       "else { printf '%s\\n' \"$hl_pw\"; unset hl_pw; exec cat; } | "
+                       "sudo -S -p '' sh -c %1; fi")
+            .arg(quoted);
+    return QStringLiteral("sh -c %1").arg(SshSession::shellQuote(script));
+}
+
+} // namespace
+
+WorkflowJob::WorkflowJob(LabDocument *document, QObject *parent)
+    : QObject(parent)
+    , m_document(document)
+    , m_sshConfig(new SshConfig)
+{}
+
+WorkflowJob::~WorkflowJob()
+{
+    for (const QPointer<SshPoolTask> &t : std::as_const(m_tasks)) {
+        if (t)
+            disconnect(t, nullptr, this, nullptr);
+    }
+    delete m_sshConfig;
+}
+
+void WorkflowJob::setPool(SshPool *pool)
+{
+    if (m_ownPool)
+        return; // already made its own (start() ran)
+    m_pool = pool;
+}
+
+SshPool *WorkflowJob::pool()
+{
+    if (!m_pool) {
+        m_pool = new SshPool(this);
+        m_pool->setMaxConcurrent(m_maxParallel);
+        m_ownPool = true;
+    }
+    return m_pool;
+}
+
+void WorkflowJob::setMaxParallel(int boards)
+{
+    m_maxParallel = qMax(1, boards);
+    if (m_ownPool)
+        m_pool->setMaxConcurrent(m_maxParallel);
+}
+
+void WorkflowJob::setConnectionSettings(const ConnectionSettings &settings)
+{
+    m_settings = settings;
+}
+
+void WorkflowJob::setDefaultPassword(const QString &password)
+{
+    m_defaultPassword = password;
+}
+
+void WorkflowJob::setPassword(const QString &boardId, const QString &password)
+{
+    m_passwords.insert(boardId, password);
+}
+
+void WorkflowJob::setBoardFilter(const QStringList &boardIds)
+{
+    m_filter = boardIds;
+}
+
+void WorkflowJob::setCommandTimeoutMs(int ms)
+{
+    m_commandTimeoutMs = qMax(1000, ms);
+}
+
+void WorkflowJob::start()
+{
+    if (m_running || m_finished)
+        return;
+    m_running = true;
+    QMetaObject::invokeMethod(this, &WorkflowJob::doStart, Qt::QueuedConnection);
+}
+
+void WorkflowJob::cancel()
+{
+    if (m_cancelled.exchange(true))
+        return;
+    QMetaObject::invokeMethod(this, &WorkflowJob::doCancel, Qt::QueuedConnection);
+}
+
+QList<BoardResult> WorkflowJob::results() const
+{
+    QList<BoardResult> list;
+    for (const QString &id : m_boards) {
+        if (m_results.contains(id))
+            list << m_results.value(id);
+    }
+    return list;
+}
+
+void WorkflowJob::doStart()
+{
+    Q_EMIT started();
+    if (!m_document) {
+        failJob(tr("No lab is open."));
+        return;
+    }
+    QString warning;
+    if (!BoardConnection::loadConfig(m_settings, m_sshConfig, &warning))
+        log(QString(), warning);
+    if (isCancelled()) {
+        doCancel();
+        return;
+    }
+    begin();
+    if (m_boards.isEmpty() && !m_finished && m_error.isEmpty())
+        finishJob();
+}
+
+void WorkflowJob::doCancel()
+{
+    if (m_finished)
+        return;
+    m_cancelled = true;
+    const QList<QPointer<SshPoolTask>> tasks = m_tasks; // cancel() may finish synchronously
+    for (const QPointer<SshPoolTask> &t : tasks) {
+        if (t && !t->isFinished())
+            t->cancel();
+    }
+    for (const QString &id : std::as_const(m_boards))
+        finishBoard(id, false, tr("Cancelled."));
+    if (m_running)
+        finishJob();
+}
+
+QStringList WorkflowJob::filterBoards(const QStringList &candidates) const
+{
+    if (m_filter.isEmpty())
+        return candidates;
+    QStringList out;
+    for (const QString &id : candidates) {
+        if (m_filter.contains(id))
+            out << id;
+    }
+    return out;
+}
+
+void WorkflowJob::setBoards(const QStringList &boardIds)
+{
+    m_boards = boardIds;
+    setProgress(0, m_boards.size());
+}
+
+const Board *WorkflowJob::board(const QString &boardId) const
+{
+    return m_document ? m_document->lab().board(boardId) : nullptr;
+}
+
+void WorkflowJob::runOn(const QString &boardId, const QString &command, const RemoteCallback &done,
+                        const RemoteOptions &options)
+{
+    const Board *b = board(boardId);
+    if (isCancelled())
+        return; // doCancel() reports every unfinished board
+    if (!b) {
+        Remote r;
+        r.error = SshErrorInfo{SshError::Internal,
+                               tr("Board %1 is not in the lab.").arg(boardId),
+                               {},
+                               {},
+                               {},
+                               {},
+                               {},
+                               0};
+        QMetaObject::invokeMethod(
+            this, [done, r]() { done(r); }, Qt::QueuedConnection);
+        return;
+    }
+    const QString password = m_passwords.value(boardId, m_defaultPassword);
+    const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
+
+    SshExecOptions exec;
+    exec.timeoutMs = options.timeoutMs > 0 ? options.timeoutMs : m_commandTimeoutMs;
+    exec.closeStdin = true;
+    QString remoteCommand = command;
+    if (options.asRoot && login.auth.user != QLatin1String("root")) {
+        remoteCommand = rootWrapped(command);
+        exec.stdinData = password.toUtf8() + '\n' + options.stdinData;
+    } else {
+        exec.stdinData = options.stdinData;
+    }
+    if (!options.quiet)
+        log(boardId, QStringLiteral("$ %1").arg(options.logAs.isEmpty() ? command : options.logAs));
+
+    SshPoolTask *task = pool()->run(login.options, login.auth, remoteCommand, exec);
+    m_tasks << task;
+    auto result = std::make_shared<Remote>();
+    connect(task, &SshPoolTask::stdoutData, this, [result](const QByteArray &chunk) {
+        if (result->out.size() < MaxOutputBytes)
+            result->out += chunk;
+    });
+    connect(task, &SshPoolTask::stderrData, this, [result](const QByteArray &chunk) {
+        if (result->err.size() < MaxOutputBytes)
+            result->err += chunk;
+    });
+    connect(task, &SshPoolTask::finished, this,
+            [this, result, done, task](int status, const QString &, const SshErrorInfo &error) {
+                m_tasks.removeAll(task);
+                task->deleteLater();
+                if (isCancelled())
+                    return;
+                result->exitStatus = status;
+                result->error = error;
+                result->cancelled = error.code == SshError::Cancelled;
+                done(*result);
+            });
+}
+
+void WorkflowJob::log(const QString &boardId, const QString &line)
+{
+    Q_EMIT logMessage(boardId, line);
+}
+
+void WorkflowJob::finishBoard(const QString &boardId, bool ok, const QString &message)
+{
+    if (m_results.contains(boardId) || m_finished)
+        return;
+    m_results.insert(boardId, BoardResult{boardId, ok, message});
+    Q_EMIT boardFinished(boardId, ok, message);
+    setProgress(m_results.size(), qMax(m_boards.size(), m_results.size()));
+}
+
+void WorkflowJob::failJob(const QString &message)
+{
+    if (m_finished)
+        return;
+    m_error = message;
+    log(QString(), message);
+    for (const QString &id : std::as_const(m_boards))
+        finishBoard(id, false, message);
+    finishJob();
+}
+
+void WorkflowJob::finishJob()
+{
+    if (m_finished)
+        return;
+    for (const QString &id : std::as_const(m_boards)) {
+        if (!m_results.contains(id))
+            return;
+    }
+    bool ok = m_error.isEmpty() && !isCancelled();
+    for (const BoardResult &r : std::as_const(m_results))
+        ok = ok && r.ok;
+    m_ok = ok;
+    m_finished = true;
+    m_running = false;
+    Q_EMIT finished(ok);
+}
+
+void WorkflowJob::setProgress(qint64 done, qint64 total)
+{
+    Q_EMIT progressChanged(done, total);
+}
+
+QString WorkflowJob::Remote::errorText() const
+{
+    QByteArray text = err.trimmed();
+    if (text.isEmpty())
+        text = out.trimmed();
+    QList<QByteArray> lines = text.split('\n');
+    while (lines.size() > 3)
+        lines.removeFirst();
+    return QString::fromUtf8(lines.join('\n')).trimmed();
+}
+
+QString WorkflowJob::describe(const Remote &remote)
+{
+    if (remote.error.isError()) {
+        QString message = remote.error.message;
+        if (remote.error.code == SshError::HostKeyUnknown)
+            message += QLatin1Char(' ') +
+                       tr("Accept the host key first (command line: --accept-new-host-keys).");
+        return message;
+    }
+    const QString text = remote.errorText();
+    if (text.contains(QLatin1String("Cannot connect to the Docker daemon")))
+        return tr("The Docker engine is not running (Install Docker / `hivelab provision` starts "
+                  "it).");
+    if (remote.exitStatus == 127 || text.contains(QLatin1String("docker: not found")) ||
+        text.contains(QLatin1String("docker: command not found")))
+        return tr("Docker is not installed (Install Docker / `hivelab provision` installs it).");
+    if (text.contains(QLatin1String("a password is required")) ||
+        text.contains(QLatin1String("incorrect password")) ||
+        text.contains(QLatin1String("Sorry, try again")))
+        return tr("sudo needs the user's password: give it (--password-stdin or the keychain), "
+                  "or log in as root.");
+    if (text.isEmpty())
+        return tr("The command failed with exit status %1.").arg(remote.exitStatus);
+    return text;
+}
+
+} // namespace Hivelab

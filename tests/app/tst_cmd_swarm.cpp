@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `hivelab provision`, `swarm` and `join` as users call them: usage errors, help, and a board
+// that cannot be reached (loopback, closed port). The working paths run in tst_swarmlab.
+#include "labfile.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Hivelab;
+
+class TestCmdSwarm : public QObject
+{
+    Q_OBJECT
+private:
+    struct Run
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    Run run(const QStringList &args)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), m_dir.path()); // no user keys, config or known_hosts
+        p.setProcessEnvironment(env);
+        p.start(qEnvironmentVariable("HIVELAB_BIN"), args);
+        p.closeWriteChannel();
+        Run r;
+        if (!p.waitForFinished(30000)) {
+            p.kill();
+            p.waitForFinished();
+            return r;
+        }
+        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+    QTemporaryDir m_dir;
+    QString m_lab;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (qEnvironmentVariableIsEmpty("HIVELAB_BIN"))
+            QSKIP("HIVELAB_BIN not set (run through ctest)");
+        quint16 port = 0;
+        {
+            QTcpServer s;
+            QVERIFY(s.listen(QHostAddress::LocalHost));
+            port = s.serverPort();
+        }
+        Lab lab;
+        lab.name = QStringLiteral("cli");
+        for (const char *id : {"m1", "w1"}) {
+            Board b;
+            b.id = b.name = b.hostname = QLatin1String(id);
+            b.ip = QStringLiteral("127.0.0.1");
+            b.sshPort = port;
+            b.role = b.id == QLatin1String("m1") ? Role::Manager : Role::Worker;
+            lab.boards << b;
+        }
+        m_lab = m_dir.filePath(QStringLiteral("cli.hivelab"));
+        LabFileError error;
+        QVERIFY2(LabFile::save(lab, m_lab, &error), qPrintable(error.toString()));
+    }
+
+    void usage_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("swarm alone") << QStringList{"swarm"} << 2 << "Usage: hivelab swarm";
+        QTest::newRow("swarm bogus") << QStringList{"swarm", "bogus"} << 2 << "Unknown swarm";
+        QTest::newRow("swarm --help") << QStringList{"swarm", "--help"} << 0 << "form|join";
+        QTest::newRow("form --help")
+            << QStringList{"swarm", "form", "--help"} << 0 << "--accept-new-host-keys";
+        QTest::newRow("provision --help")
+            << QStringList{"provision", "--help"} << 0 << "--password-stdin";
+        QTest::newRow("provision no file") << QStringList{"provision"} << 2 << "Usage";
+        QTest::newRow("missing file")
+            << QStringList{"swarm", "form", "/nonexistent.hivelab"} << 2 << "nonexistent";
+        QTest::newRow("join without board")
+            << QStringList{"swarm", "join", "LAB"} << 2 << "Name the boards";
+        QTest::newRow("unknown board")
+            << QStringList{"swarm", "join", "LAB", "zz"} << 2 << "No board \"zz\"";
+        QTest::newRow("bad --boards")
+            << QStringList{"provision", "LAB", "--boards", "m1,zz"} << 2 << "No board \"zz\"";
+        QTest::newRow("bad --parallel")
+            << QStringList{"provision", "LAB", "--parallel", "0"} << 2 << "--parallel";
+    }
+    void usage()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, says);
+        args.replaceInStrings(QStringLiteral("LAB"), m_lab);
+        const Run r = run(args);
+        QCOMPARE(r.exitCode, code);
+        QVERIFY2((r.out + r.err).contains(says.toUtf8()), (r.out + r.err).constData());
+    }
+
+    void unreachableBoardsExitOne_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("provision") << QStringList{"provision", "LAB", "--json"};
+        QTest::newRow("swarm status") << QStringList{"swarm", "status", "LAB", "--json"};
+        QTest::newRow("swarm form") << QStringList{"swarm", "form", "LAB", "--json"};
+        QTest::newRow("join (form)") << QStringList{"join", "LAB", "--json"};
+    }
+    void unreachableBoardsExitOne()
+    {
+        QFETCH(QStringList, args);
+        args.replaceInStrings(QStringLiteral("LAB"), m_lab);
+        const Run r = run(args);
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject root = QJsonDocument::fromJson(r.out).object();
+        QVERIFY2(!root.isEmpty(), r.out.constData());
+        QCOMPARE(root.value(QLatin1String("ok")).toBool(true), false);
+        const QJsonArray boards = root.value(QLatin1String("boards")).toArray();
+        QCOMPARE(boards.size(), 2);
+        for (const QJsonValue &b : boards)
+            QCOMPARE(b.toObject().value(QLatin1String("ok")).toBool(true), false);
+        // Progress goes to stderr, one line per board at least.
+        QVERIFY2(r.err.contains("[m1]") && r.err.contains("[w1]"), r.err.constData());
+    }
+
+    void boardsFilter()
+    {
+        const Run r = run({QStringLiteral("provision"), m_lab, QStringLiteral("--boards"),
+                           QStringLiteral("w1"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 1);
+        const QJsonArray boards =
+            QJsonDocument::fromJson(r.out).object().value(QLatin1String("boards")).toArray();
+        QCOMPARE(boards.size(), 1);
+        QCOMPARE(boards.first().toObject().value(QLatin1String("id")).toString(),
+                 QStringLiteral("w1"));
+        QCOMPARE(boards.first().toObject().value(QLatin1String("state")).toString(),
+                 QStringLiteral("Offline"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCmdSwarm)
+#include "tst_cmd_swarm.moc"

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "boardconnection.h"
+#include "sshconfig.h"
+
+#include <QDir>
+#include <QTest>
+
+using namespace Hivelab;
+
+class TestBoardConnection : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void boardFromPlan()
+    {
+        Board b;
+        b.ip = QStringLiteral("10.77.0.15");
+        b.sshPort = 2222;
+        b.sshUser = QStringLiteral("dietpi");
+        ConnectionSettings s;
+        s.knownHostsPath = QStringLiteral("/tmp/kh");
+        s.acceptNewHostKeys = true;
+        s.connectTimeoutMs = 3000;
+        const SshLogin login = BoardConnection::forBoard(b, s, QStringLiteral("pw"), nullptr);
+        QCOMPARE(login.options.host, QStringLiteral("10.77.0.15"));
+        QCOMPARE(login.options.port, quint16(2222));
+        QCOMPARE(login.options.knownHostsPath, QStringLiteral("/tmp/kh"));
+        QVERIFY(login.options.acceptNewHostKey);
+        QCOMPARE(login.options.connectTimeoutMs, 3000);
+        QCOMPARE(login.auth.user, QStringLiteral("dietpi"));
+        QCOMPARE(login.auth.password, QStringLiteral("pw"));
+        QCOMPARE(login.auth.identityFiles, BoardConnection::defaultIdentityFiles());
+        QVERIFY(login.auth.useAgent);
+    }
+
+    void planWithoutUserIsRoot()
+    {
+        Board b;
+        b.hostname = QStringLiteral("pine64-1");
+        const SshLogin login = BoardConnection::forBoard(b, {}, {}, nullptr);
+        QCOMPARE(login.options.host, QStringLiteral("pine64-1"));
+        QCOMPARE(login.options.port, quint16(22));
+        QCOMPARE(login.auth.user, QStringLiteral("root"));
+    }
+
+    void sshConfigLikeOpenSsh()
+    {
+        SshConfig config;
+        config.parse("Host rack1-*\n  User admin\n  Port 2200\n  IdentityFile /keys/lab\n"
+                     "  IdentitiesOnly yes\nHost rack1-a\n  HostName 10.0.0.5\n");
+        ConnectionSettings s;
+        s.identityFiles = {QStringLiteral("/keys/cli")};
+        const SshLogin alias =
+            BoardConnection::forDestination(QStringLiteral("rack1-a"), {}, 0, s, &config);
+        QCOMPARE(alias.options.host, QStringLiteral("10.0.0.5"));
+        QCOMPARE(alias.options.port, quint16(2200));
+        QCOMPARE(alias.auth.user, QStringLiteral("admin"));
+        // Named keys replace the defaults; IdentitiesOnly turns the agent off.
+        QCOMPARE(alias.auth.identityFiles,
+                 QStringList({QStringLiteral("/keys/cli"), QStringLiteral("/keys/lab")}));
+        QVERIFY(!alias.auth.useAgent);
+
+        // Explicit user and port beat the config; a board without a user takes the config's.
+        const SshLogin explicitOnes = BoardConnection::forDestination(
+            QStringLiteral("rack1-a"), QStringLiteral("pi"), 22, s, &config);
+        QCOMPARE(explicitOnes.auth.user, QStringLiteral("pi"));
+        QCOMPARE(explicitOnes.options.port, quint16(22));
+        Board b;
+        b.sshHost = QStringLiteral("rack1-a");
+        QCOMPARE(BoardConnection::forBoard(b, {}, {}, &config).auth.user, QStringLiteral("admin"));
+    }
+
+    void defaultIdentities()
+    {
+        const QStringList files = BoardConnection::defaultIdentityFiles();
+        QCOMPARE(files.size(), 3);
+        QCOMPARE(files.first(), QDir::homePath() + QStringLiteral("/.ssh/id_ed25519"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBoardConnection)
+#include "tst_boardconnection.moc"

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End to end on a lab of its own (tests/app/workflows/CMakeLists.txt): Docker setup starts the
+// stopped engine, the swarm forms (twice: idempotent), status, single-board leave/join, a board
+// in another swarm is refused then forced, and everything is left as found.
+#include "dockersetup.h"
+#include "labdocument.h"
+#include "labfile.h"
+#include "swarmformation.h"
+#include "swarmstatus.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Hivelab;
+
+class TestSwarmLab : public QObject
+{
+    Q_OBJECT
+private:
+    struct Output
+    {
+        int code = -1;
+        QByteArray out;
+    };
+    // Runs a shell command on lab board K as root, through the lab tool (checks what the app
+    // did, independently of the app's own SSH).
+    static Output onBoard(const QString &board, const QString &command)
+    {
+        QProcess p;
+        p.start(QStringLiteral(HIVELAB_LAB_TOOL),
+                {QStringLiteral("board"), board.section(QLatin1Char('-'), -1), QStringLiteral("--"),
+                 QStringLiteral("sh"), QStringLiteral("-c"), command});
+        if (!p.waitForFinished(30000)) {
+            p.kill();
+            p.waitForFinished();
+            return {};
+        }
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                p.readAllStandardOutput()};
+    }
+
+    template <typename Job> bool run(Job *job, int timeoutMs, const char *what)
+    {
+        QElapsedTimer clock;
+        clock.start();
+        QSignalSpy finished(job, &WorkflowJob::finished);
+        QSignalSpy boardDone(job, &WorkflowJob::boardFinished);
+        connect(job, &WorkflowJob::boardFinished, this,
+                [](const QString &id, bool ok, const QString &message) {
+                    qInfo("  %s %s: %s", qPrintable(id), ok ? "ok" : "FAILED", qPrintable(message));
+                });
+        job->setConnectionSettings(m_settings);
+        job->setDefaultPassword(m_password);
+        job->start();
+        if (!finished.wait(timeoutMs))
+            return false;
+        qInfo("%s: %.2f s", what, double(clock.elapsed()) / 1000.0);
+        // Exactly one boardFinished per board, exactly one finished.
+        return finished.size() == 1 && boardDone.size() == job->boardIds().size();
+    }
+
+    QStringList nodeLines()
+    {
+        const Output o = onBoard(m_managers.first(), QStringLiteral("docker node ls --format "
+                                                                    "'{{.Hostname}} {{.Status}}'"));
+        QStringList lines = QString::fromUtf8(o.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        for (QString &l : lines)
+            l = l.trimmed();
+        lines.sort();
+        return lines;
+    }
+    QStringList expectedNodes() const
+    {
+        QStringList lines;
+        for (const QString &m : m_managers)
+            lines << m + QStringLiteral(" Ready");
+        for (const QString &w : m_workers)
+            lines << w + QStringLiteral(" Ready");
+        lines.sort();
+        return lines;
+    }
+    QString swarmState(const QString &board)
+    {
+        return QString::fromUtf8(
+                   onBoard(board,
+                           QStringLiteral("docker info --format '{{.Swarm.LocalNodeState}}'"))
+                       .out)
+            .trimmed();
+    }
+
+    QTemporaryDir m_dir;
+    LabDocument m_doc;
+    ConnectionSettings m_settings;
+    QString m_password;
+    QStringList m_managers;
+    QStringList m_workers;
+    QString m_stopped; // board whose engine is installed but not running
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
+        if (boards.isEmpty())
+            QSKIP("HIVELAB_LAB_BOARDS is not set: run through ctest (needs root and the lab)");
+        m_password = qEnvironmentVariable("HIVELAB_LAB_PASSWORD");
+        const QString name = qEnvironmentVariable("HIVELAB_LAB_NAME");
+        Lab lab;
+        lab.name = QStringLiteral("swarm e2e");
+        lab.swarm.defaultLabels.insert(QStringLiteral("lab"), QStringLiteral("e2e"));
+        for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
+            QCOMPARE(f.size(), 8);
+            if (f.at(7) != QLatin1String("on"))
+                continue;
+            Board b;
+            b.hostname = f.at(3);
+            b.id = b.name = b.hostname;
+            b.ip = f.at(0);
+            b.sshPort = f.at(1).toInt();
+            b.sshUser = f.at(4); // not root: every docker command goes through sudo
+            const bool docker = f.at(5) == QLatin1String("docker");
+            if (docker && m_managers.size() < 3) {
+                b.role = Role::Manager;
+                m_managers << b.id;
+            } else {
+                b.role = Role::Worker;
+                m_workers << b.id;
+            }
+            if (!docker)
+                m_stopped = b.id;
+            if (b.id == QLatin1String("pine64-5"))
+                b.labels.insert(QStringLiteral("disk"), QStringLiteral("ssd"));
+            lab.boards << b;
+        }
+        if (m_managers.size() < 3 || m_workers.size() < 2 || m_stopped.isEmpty())
+            QSKIP("needs 3 boards with Docker, 2 more boards, one with a stopped engine");
+        m_doc.setLab(lab);
+        m_settings.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
+        m_settings.acceptNewHostKeys = true;
+        m_settings.connectTimeoutMs = 5000;
+        m_settings.ignoreSshConfig = true;
+
+        // The stopped board's engine gets the lab's per-board settings from daemon.json, as a
+        // distribution's config would give them (its own data root; no iptables or bridge).
+        const QString k = m_stopped.section(QLatin1Char('-'), -1);
+        const QString json =
+            QStringLiteral("{\"data-root\": \"/var/lib/hivelab-lab/%1/b%2/docker\", "
+                           "\"exec-root\": \"/run/docker\", \"pidfile\": \"/run/docker.pid\", "
+                           "\"hosts\": [\"unix:///run/docker.sock\"], \"iptables\": false, "
+                           "\"ip-masq\": false, \"bridge\": \"none\", "
+                           "\"cgroup-parent\": \"/hl-%1-%2\", \"shutdown-timeout\": 3}")
+                .arg(name, k);
+        QCOMPARE(onBoard(m_stopped, QStringLiteral("mkdir -p /etc/docker && printf '%s\\n' '%1' "
+                                                   "> /etc/docker/daemon.json")
+                                        .arg(json))
+                     .code,
+                 0);
+        QVERIFY(onBoard(m_stopped, QStringLiteral("docker info >/dev/null 2>&1")).code != 0);
+    }
+
+    void probeSeesStoppedEngine()
+    {
+        DockerSetup job(&m_doc);
+        job.setMode(DockerSetup::Mode::Probe);
+        QVERIFY(run(&job, 30000, "docker probe"));
+        QVERIFY(!job.succeeded());
+        const BoardResult stopped = job.result(m_stopped);
+        QVERIFY(!stopped.ok);
+        QVERIFY2(stopped.message.contains(QLatin1String("not running")),
+                 qPrintable(stopped.message));
+        QVERIFY(job.probe(m_stopped).dockerInstalled());
+        QCOMPARE(job.probe(m_stopped).initSystem, InitSystem::None);
+        QVERIFY(job.probe(m_stopped).isRoot); // sudo with the password from stdin
+        for (const QString &id : m_managers) {
+            QVERIFY(job.result(id).ok);
+            QCOMPARE(m_doc.nodeState(id), NodeState::DockerReady);
+        }
+        QCOMPARE(m_doc.nodeState(m_stopped), NodeState::Reachable);
+        // Probing changed nothing.
+        QVERIFY(onBoard(m_stopped, QStringLiteral("docker info >/dev/null 2>&1")).code != 0);
+    }
+
+    void setupStartsStoppedEngine()
+    {
+        DockerSetup job(&m_doc);
+        QSignalSpy progress(&job, &WorkflowJob::progressChanged);
+        QVERIFY(run(&job, 60000, "docker setup"));
+        QVERIFY2(job.succeeded(), qPrintable(job.result(m_stopped).message));
+        QVERIFY(job.engineStartedByUs(m_stopped));
+        QVERIFY(!job.engineStartedByUs(m_managers.first()));
+        QCOMPARE(m_doc.nodeState(m_stopped), NodeState::DockerReady);
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.last().at(0).toLongLong(), progress.last().at(1).toLongLong());
+        // The engine outlived the SSH channel that started it.
+        QCOMPARE(onBoard(m_stopped, QStringLiteral("docker info >/dev/null 2>&1")).code, 0);
+    }
+
+    void formSwarm()
+    {
+        SwarmFormation job(&m_doc);
+        QStringList logs;
+        connect(&job, &WorkflowJob::logMessage, this,
+                [&logs](const QString &, const QString &line) { logs << line; });
+        QVERIFY(run(&job, 60000, "swarm form"));
+        QVERIFY2(job.succeeded(), qPrintable(job.errorString()));
+        QVERIFY(job.initialisedSwarm());
+        QCOMPARE(job.leaderBoardId(), m_managers.first());
+        QCOMPARE(nodeLines(), expectedNodes() /* roles checked below */);
+        for (const QString &id : m_managers + m_workers)
+            QCOMPARE(m_doc.nodeState(id), NodeState::SwarmReady);
+        // Managers are managers, workers are workers, on the swarm's own view.
+        const Output ls =
+            onBoard(m_managers.first(),
+                    QStringLiteral("docker node ls --format '{{.Hostname}}={{.ManagerStatus}}'"));
+        for (const QString &m : m_managers)
+            QVERIFY2(QRegularExpression(QStringLiteral("^%1=(Leader|Reachable)$").arg(m),
+                                        QRegularExpression::MultilineOption)
+                         .match(QString::fromUtf8(ls.out))
+                         .hasMatch(),
+                     ls.out.constData());
+        for (const QString &w : m_workers)
+            QVERIFY(ls.out.contains((w + QStringLiteral("=\n")).toUtf8()));
+        // Labels: defaults, the board's own, arch.
+        const Output labels =
+            onBoard(m_managers.first(), QStringLiteral("docker node inspect pine64-5 --format "
+                                                       "'{{json .Spec.Labels}}'"));
+        const QJsonObject l = QJsonDocument::fromJson(labels.out).object();
+        QCOMPARE(l.value(QLatin1String("lab")).toString(), QStringLiteral("e2e"));
+        QCOMPARE(l.value(QLatin1String("disk")).toString(), QStringLiteral("ssd"));
+        QCOMPARE(l.value(QLatin1String("arch")).toString(), QStringLiteral("amd64"));
+        // Tokens never reach the log.
+        const QString workerToken =
+            QString::fromUtf8(
+                onBoard(m_managers.first(), QStringLiteral("docker swarm join-token -q worker"))
+                    .out)
+                .trimmed();
+        QVERIFY(workerToken.startsWith(QLatin1String("SWMTKN-")));
+        for (const QString &line : std::as_const(logs))
+            QVERIFY2(!line.contains(QLatin1String("SWMTKN-")), qPrintable(line));
+    }
+
+    void formAgainIsIdempotent()
+    {
+        const Output before =
+            onBoard(m_managers.first(), QStringLiteral("docker node ls -q | sort"));
+        SwarmFormation job(&m_doc);
+        QVERIFY(run(&job, 60000, "swarm form again"));
+        QVERIFY(job.succeeded());
+        QVERIFY(!job.initialisedSwarm());
+        const Output after =
+            onBoard(m_managers.first(), QStringLiteral("docker node ls -q | sort"));
+        QCOMPARE(after.out, before.out);
+        QCOMPARE(nodeLines(), expectedNodes());
+    }
+
+    void statusUpdatesNodeStates()
+    {
+        for (const QString &id : m_managers + m_workers)
+            m_doc.setNodeState(id, NodeState::Unknown);
+        SwarmStatus job(&m_doc);
+        QVERIFY(run(&job, 30000, "swarm status"));
+        QVERIFY(job.succeeded());
+        QCOMPARE(job.nodes().size(), m_managers.size() + m_workers.size());
+        for (const QString &id : m_managers + m_workers)
+            QCOMPARE(m_doc.nodeState(id), NodeState::SwarmReady);
+
+        // The same through the command line, as JSON.
+        LabFileError error;
+        const QString file = m_dir.filePath(QStringLiteral("lab.hivelab"));
+        QVERIFY2(LabFile::save(m_doc.lab(), file, &error), qPrintable(error.toString()));
+        QProcess p;
+        p.start(qEnvironmentVariable("HIVELAB_BIN"),
+                {QStringLiteral("swarm"), QStringLiteral("status"), file, QStringLiteral("--json"),
+                 QStringLiteral("--password-stdin"), QStringLiteral("--known-hosts"),
+                 m_settings.knownHostsPath});
+        p.write(m_password.toUtf8() + '\n');
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 0);
+        const QJsonObject root = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        QVERIFY(root.value(QLatin1String("ok")).toBool());
+        QCOMPARE(root.value(QLatin1String("boards")).toArray().size(),
+                 m_managers.size() + m_workers.size());
+        QCOMPARE(root.value(QLatin1String("boards"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QLatin1String("state")),
+                 QJsonValue(QStringLiteral("SwarmReady")));
+    }
+
+    void leaveAndJoinOneBoard()
+    {
+        const QString board = m_workers.last();
+        {
+            SwarmFormation leave(&m_doc);
+            leave.setOperation(SwarmFormation::Operation::Leave);
+            leave.setBoardFilter({board});
+            QVERIFY(run(&leave, 30000, "leave one board"));
+            QVERIFY(leave.succeeded());
+            QCOMPARE(leave.boardIds(), QStringList{board});
+            QCOMPARE(swarmState(board), QStringLiteral("inactive"));
+            QCOMPARE(swarmState(m_managers.first()), QStringLiteral("active"));
+        }
+        {
+            SwarmFormation join(&m_doc);
+            join.setOperation(SwarmFormation::Operation::Join);
+            join.setBoardFilter({board});
+            QVERIFY(run(&join, 60000, "join one board"));
+            QVERIFY(join.succeeded());
+            QCOMPARE(swarmState(board), QStringLiteral("active"));
+            QCOMPARE(nodeLines(), expectedNodes());
+        }
+    }
+
+    void anotherSwarmIsRefusedUnlessForced()
+    {
+        const QString board = m_workers.last();
+        QCOMPARE(onBoard(board, QStringLiteral("docker swarm leave >/dev/null && docker swarm init "
+                                               "--advertise-addr 127.0.0.1 >/dev/null"))
+                     .code,
+                 0);
+        // The old node entry (Down) stays listed in our swarm until it is removed.
+        onBoard(
+            m_managers.first(),
+            QStringLiteral("docker node ls -q --filter name=%1 | xargs -r docker node rm --force")
+                .arg(board));
+        SwarmFormation refused(&m_doc);
+        refused.setOperation(SwarmFormation::Operation::Join);
+        refused.setBoardFilter({board});
+        QVERIFY(run(&refused, 30000, "join refused"));
+        QVERIFY(!refused.succeeded());
+        QVERIFY2(refused.result(board).message.contains(QLatin1String("another swarm")),
+                 qPrintable(refused.result(board).message));
+
+        SwarmFormation forced(&m_doc);
+        forced.setOperation(SwarmFormation::Operation::Join);
+        forced.setBoardFilter({board});
+        forced.setForce(true);
+        QVERIFY(run(&forced, 60000, "join forced"));
+        QVERIFY2(forced.succeeded(), qPrintable(forced.result(board).message));
+        QCOMPARE(nodeLines(), expectedNodes());
+    }
+
+    void leaveEverything()
+    {
+        SwarmFormation job(&m_doc);
+        job.setOperation(SwarmFormation::Operation::Leave);
+        QVERIFY(run(&job, 60000, "swarm leave"));
+        QVERIFY(job.succeeded());
+        for (const QString &id : m_managers + m_workers) {
+            QCOMPARE(swarmState(id), QStringLiteral("inactive"));
+            QCOMPARE(m_doc.nodeState(id), NodeState::DockerReady);
+        }
+        // Status now fails: no manager has a swarm.
+        SwarmStatus status(&m_doc);
+        QVERIFY(run(&status, 30000, "status without swarm"));
+        QVERIFY(!status.succeeded());
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_managers.isEmpty())
+            return;
+        // Leave the lab as found, even after a failure above.
+        for (const QString &id : m_managers + m_workers)
+            onBoard(id, QStringLiteral("docker swarm leave --force >/dev/null 2>&1; true"));
+        onBoard(m_stopped,
+                QStringLiteral("if [ -s /run/docker.pid ]; then kill $(cat /run/docker.pid); "
+                               "i=0; while [ -e /run/docker.pid ] && [ $i -lt 100 ]; "
+                               "do sleep 0.1; i=$((i+1)); done; fi; "
+                               "rm -f /etc/docker/daemon.json"));
+        QVERIFY(onBoard(m_stopped, QStringLiteral("docker info >/dev/null 2>&1")).code != 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSwarmLab)
+#include "tst_swarmlab.moc"

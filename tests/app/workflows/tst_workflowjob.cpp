@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Job mechanics without boards: loopback only (a closed port, a server that never speaks).
+#include "dockersetup.h"
+#include "labdocument.h"
+#include "swarmformation.h"
+#include "swarmstatus.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Hivelab;
+
+class TestWorkflowJob : public QObject
+{
+    Q_OBJECT
+private:
+    static quint16 closedPort()
+    {
+        QTcpServer s;
+        s.listen(QHostAddress::LocalHost);
+        return s.serverPort(); // closed again when s goes away
+    }
+    static Board board(const QString &id, quint16 port, Role role = Role::Worker)
+    {
+        Board b;
+        b.id = b.name = b.hostname = id;
+        b.ip = QStringLiteral("127.0.0.1");
+        b.sshPort = port;
+        b.sshUser = QStringLiteral("nobody");
+        b.role = role;
+        return b;
+    }
+    ConnectionSettings settings()
+    {
+        ConnectionSettings s;
+        s.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
+        s.ignoreSshConfig = true;
+        s.identityFiles = {m_dir.filePath(QStringLiteral("no-such-key"))};
+        s.useAgent = false;
+        return s;
+    }
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void unreachableBoardFailsClearly()
+    {
+        LabDocument doc;
+        Lab lab;
+        lab.boards << board(QStringLiteral("a"), closedPort());
+        doc.setLab(lab);
+        DockerSetup job(&doc);
+        job.setConnectionSettings(settings());
+        QSignalSpy finished(&job, &WorkflowJob::finished);
+        QSignalSpy boards(&job, &WorkflowJob::boardFinished);
+        QSignalSpy progress(&job, &WorkflowJob::progressChanged);
+        job.start();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().first().toBool(), false);
+        QCOMPARE(boards.size(), 1);
+        QVERIFY(!job.result(QStringLiteral("a")).ok);
+        QVERIFY2(job.result(QStringLiteral("a"))
+                     .message.contains(QLatin1String("refused"), Qt::CaseInsensitive),
+                 qPrintable(job.result(QStringLiteral("a")).message));
+        QCOMPARE(doc.nodeState(QStringLiteral("a")), NodeState::Offline);
+        QCOMPARE(progress.last().at(0).toLongLong(), 1);
+        QCOMPARE(progress.last().at(1).toLongLong(), 1);
+    }
+
+    void cancelEndsAtOnce()
+    {
+        // Accepts connections and never sends a banner: the SSH handshake hangs until cancel.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        QList<QTcpSocket *> held;
+        connect(&silent, &QTcpServer::newConnection, this, [&]() {
+            while (QTcpSocket *s = silent.nextPendingConnection())
+                held << s;
+        });
+        LabDocument doc;
+        Lab lab;
+        lab.boards << board(QStringLiteral("m1"), silent.serverPort(), Role::Manager)
+                   << board(QStringLiteral("w1"), silent.serverPort());
+        doc.setLab(lab);
+        SwarmFormation job(&doc);
+        ConnectionSettings s = settings();
+        s.connectTimeoutMs = 60000;
+        job.setConnectionSettings(s);
+        QSignalSpy finished(&job, &WorkflowJob::finished);
+        job.start();
+        QTRY_VERIFY_WITH_TIMEOUT(held.size() >= 1, 5000);
+        QElapsedTimer clock;
+        clock.start();
+        job.cancel();
+        QVERIFY(finished.wait(5000));
+        QVERIFY(clock.elapsed() < 5000);
+        QCOMPARE(finished.size(), 1);
+        QVERIFY(!job.succeeded());
+        QCOMPARE(job.results().size(), 2);
+        for (const BoardResult &r : job.results()) {
+            QVERIFY(!r.ok);
+            QCOMPARE(r.message, QStringLiteral("Cancelled."));
+        }
+        qDeleteAll(held);
+    }
+
+    void windowsBoardsAreNotSupportedYet()
+    {
+        LabDocument doc;
+        Lab lab;
+        Board w = board(QStringLiteral("win"), closedPort(), Role::Worker);
+        w.os = QStringLiteral("Windows Server 2019");
+        lab.boards << w;
+        doc.setLab(lab);
+        DockerSetup job(&doc);
+        job.setConnectionSettings(settings());
+        QSignalSpy finished(&job, &WorkflowJob::finished);
+        job.start();
+        QVERIFY(finished.wait(5000));
+        QVERIFY(!job.succeeded());
+        QVERIFY(
+            job.result(QStringLiteral("win")).message.contains(QLatin1String("not supported yet")));
+    }
+
+    void planWithoutManagers()
+    {
+        LabDocument doc;
+        Lab lab;
+        lab.boards << board(QStringLiteral("w"), closedPort(), Role::Worker);
+        doc.setLab(lab);
+        SwarmStatus status(&doc);
+        QSignalSpy finished(&status, &WorkflowJob::finished);
+        status.start();
+        QVERIFY(finished.wait(5000));
+        QVERIFY(!status.succeeded());
+        QVERIFY(status.errorString().contains(QLatin1String("no manager")));
+
+        SwarmFormation join(&doc);
+        join.setOperation(SwarmFormation::Operation::Join);
+        join.setBoardFilter({QStringLiteral("nope")});
+        QSignalSpy joined(&join, &WorkflowJob::finished);
+        join.start();
+        QVERIFY(joined.wait(5000));
+        QVERIFY(join.errorString().contains(QLatin1String("nope")));
+    }
+
+    void emptyLabFinishesOk()
+    {
+        LabDocument doc;
+        DockerSetup job(&doc);
+        QSignalSpy finished(&job, &WorkflowJob::finished);
+        job.start();
+        QVERIFY(finished.wait(5000));
+        QVERIFY(job.succeeded());
+        QVERIFY(job.results().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkflowJob)
+#include "tst_workflowjob.moc"
