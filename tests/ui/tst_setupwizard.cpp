@@ -11,6 +11,7 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QFile>
 #include <QFontInfo>
@@ -338,6 +339,7 @@ private Q_SLOTS:
         QString error;
         SshTestUser user;
         QVERIFY2(user.create(&error), qPrintable(error));
+        QVERIFY(user.allowSudo(true)); // the Docker probe inspects the engine as root
         SshTestServer server(SshTestServer::Kind::OpenSsh);
         QVERIFY2(server.start(&error), qPrintable(error));
         QTemporaryDir dir;
@@ -383,6 +385,11 @@ private Q_SLOTS:
         wizard.next();
         QCOMPARE(wizard.currentId(), int(SetupWizard::DockerPageId));
         QWizardPage *dockerPage = wizard.currentPage();
+        // This "board" is the test machine itself: only look, never install anything on it.
+        if (auto *install = dockerPage->findChild<QCheckBox *>(QStringLiteral("installDocker")))
+            install->setChecked(false);
+        const bool checkOnly =
+            find<QPushButton>(dockerPage, "stepStart")->text().contains(QLatin1String("Check"));
         QTest::mouseClick(find<QPushButton>(dockerPage, "stepStart"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(dockerPage->isComplete(), 20000);
         const BoardStatus docker =
@@ -390,7 +397,8 @@ private Q_SLOTS:
         QVERIFY2(docker.state == BoardStatus::State::Done ||
                      docker.state == BoardStatus::State::Failed,
                  qPrintable(docker.detail));
-        if (QStandardPaths::findExecutable(QStringLiteral("docker")).isEmpty())
+        QVERIFY(!docker.detail.isEmpty());
+        if (checkOnly && QStandardPaths::findExecutable(QStringLiteral("docker")).isEmpty())
             QVERIFY2(docker.detail.contains(QLatin1String("not installed")),
                      qPrintable(docker.detail));
         QVERIFY(!docker.detail.contains(QLatin1String("Not signed in")));

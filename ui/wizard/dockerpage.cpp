@@ -3,6 +3,8 @@
 
 #include "labdocument.h"
 
+#include <QBoxLayout>
+#include <QCheckBox>
 #include <QSet>
 
 #ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
@@ -20,6 +22,15 @@ DockerPage::DockerPage(SetupWizard *wizard)
 {
     setTitle(tr("Install Docker"));
     setSubTitle(tr("Every board needs a running Docker engine before it can join the swarm."));
+#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
+    m_install = new QCheckBox(tr("Install and start Docker where it is missing (untick to only "
+                                 "check)"),
+                              this);
+    m_install->setObjectName(QStringLiteral("installDocker"));
+    m_install->setChecked(true);
+    if (auto *box = qobject_cast<QBoxLayout *>(layout()))
+        box->insertWidget(1, m_install);
+#endif
 }
 
 QString DockerPage::command() const
@@ -64,7 +75,8 @@ WorkflowJob *DockerPage::createJob()
 {
 #ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     auto *job = new DockerSetup(m_wizard->document(), this);
-    job->setMode(DockerSetup::Mode::Setup);
+    job->setMode(m_install && !m_install->isChecked() ? DockerSetup::Mode::Probe
+                                                      : DockerSetup::Mode::Setup);
     return job;
 #else
     return nullptr;

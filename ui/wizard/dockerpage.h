@@ -3,6 +3,8 @@
 
 #include "remotesteppage.h"
 
+class QCheckBox;
+
 namespace Hivelab {
 
 /// Step 5: Docker on every board (install instructions, then a check over SSH).
@@ -19,6 +21,9 @@ protected:
     QString instructionsHtml() const override;
     QString skipReason(const Board &board) const override;
     WorkflowJob *createJob() override;
+
+private:
+    QCheckBox *m_install = nullptr;
 };
 
 } // namespace Hivelab
