@@ -5,11 +5,13 @@
 #include "labfile.h"
 #include "mainwindow.h"
 #include "platforminfo.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
 #include <QScreen>
+#include <QSettings>
 #include <QTimer>
 
 #include <memory>
@@ -29,15 +31,17 @@ void setIdentity()
 QString topLevelHelp()
 {
     QString text = QCoreApplication::translate(
-        "main", "Usage: hivelab [--demo | FILE] [--screenshot PNG]\n"
-                "       hivelab COMMAND [OPTIONS]   (COMMAND --help for details)\n\n"
-                "Plan, provision and run a fault-tolerant Docker Swarm on single-board computers.\n\n"
-                "Options:\n"
-                "  --demo              Open the built-in demo lab.\n"
-                "  --screenshot PNG    Save a screenshot of the main window and quit.\n"
-                "  -h, --help          Show this help.\n"
-                "  -v, --version       Show the version.\n\n"
-                "Commands:\n");
+        "main",
+        "Usage: hivelab [--demo | FILE] [--screenshot PNG]\n"
+        "       hivelab COMMAND [OPTIONS]   (COMMAND --help for details)\n\n"
+        "Plan, provision and run a fault-tolerant Docker Swarm on single-board computers.\n\n"
+        "Options:\n"
+        "  --demo              Open the built-in demo lab.\n"
+        "  --screenshot PNG    Save a screenshot of the main window and quit.\n"
+        "  --dark              Use the dark palette.\n"
+        "  -h, --help          Show this help.\n"
+        "  -v, --version       Show the version.\n\n"
+        "Commands:\n");
     for (const Cli::Command &c : Cli::commands()) {
         text += QStringLiteral("  %1%2\n")
                     .arg(QString::fromLatin1(c.name).leftJustified(20, QLatin1Char(' ')),
@@ -76,8 +80,9 @@ int main(int argc, char **argv)
             return Cli::run(args);
         }
         if (version) {
-            Cli::printOut(QStringLiteral("hivelab %1 (%2)")
-                              .arg(QCoreApplication::applicationVersion(), platformLibraryVersions()));
+            Cli::printOut(
+                QStringLiteral("hivelab %1 (%2)")
+                    .arg(QCoreApplication::applicationVersion(), platformLibraryVersions()));
         } else {
             Cli::printOut(topLevelHelp());
         }
@@ -93,14 +98,17 @@ int main(int argc, char **argv)
     const QCommandLineOption demo(QStringLiteral("demo"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QString(),
                                         QStringLiteral("PNG"));
+    const QCommandLineOption dark(QStringLiteral("dark"));
     parser.addOption(demo);
     parser.addOption(screenshot);
+    parser.addOption(dark);
     parser.addPositionalArgument(QStringLiteral("FILE"), QString());
     if (!parser.parse(QCoreApplication::arguments())) {
         Cli::printErr(parser.errorText() + QLatin1Char('\n') + topLevelHelp());
         return Cli::ExitUsage;
     }
 
+    Theme::apply(parser.isSet(dark) || QSettings().value(QStringLiteral("view/dark")).toBool());
     auto document = std::make_unique<LabDocument>();
     MainWindow window(document.get());
     if (parser.isSet(demo)) {
