@@ -121,7 +121,14 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
             .arg(QCoreApplication::applicationVersion()));
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Children die after this body; their signals (undo stack clear, selection) must not reach
+    // a half-destroyed window.
+    m_undoStack->disconnect(this);
+    m_scene->disconnect(this);
+    m_document->disconnect(this);
+}
 
 QAction *MainWindow::makeAction(const QString &icon, const QString &text,
                                 const QKeySequence &shortcut, const QString &tip)
@@ -520,6 +527,7 @@ bool MainWindow::exportPng(const QString &path)
 {
     const QStringList selected = m_scene->selectedBoardIds();
     m_scene->selectBoards({});
+    m_scene->setItemCaching(false);
     const QRectF source = m_scene->itemsBoundingRect().adjusted(-24, -24, 24, 24);
     const qreal scale = 2.0; // crisp on high-DPI screens and in documents
     QImage image((source.size() * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
@@ -528,6 +536,7 @@ bool MainWindow::exportPng(const QString &path)
     painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     m_scene->render(&painter, QRectF(QPointF(0, 0), source.size() * scale), source);
     painter.end();
+    m_scene->setItemCaching(true);
     m_scene->selectBoards(selected);
     const bool ok = image.save(path, "PNG");
     log(ok ? tr("Exported the canvas to %1").arg(path) : tr("Could not write %1").arg(path), {},
@@ -539,6 +548,7 @@ bool MainWindow::exportSvg(const QString &path)
 {
     const QStringList selected = m_scene->selectedBoardIds();
     m_scene->selectBoards({});
+    m_scene->setItemCaching(false);
     const QRectF source = m_scene->itemsBoundingRect().adjusted(-24, -24, 24, 24);
     QSvgGenerator generator;
     generator.setFileName(path);
@@ -552,6 +562,7 @@ bool MainWindow::exportSvg(const QString &path)
         m_scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
         ok = painter.end();
     }
+    m_scene->setItemCaching(true);
     m_scene->selectBoards(selected);
     ok = ok && QFileInfo(path).size() > 0;
     log(ok ? tr("Exported the canvas to %1").arg(path) : tr("Could not write %1").arg(path), {},

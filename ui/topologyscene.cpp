@@ -55,7 +55,12 @@ TopologyScene::TopologyScene(LabDocument *document, QUndoStack *undoStack, QObje
     rebuild();
 }
 
-TopologyScene::~TopologyScene() = default;
+TopologyScene::~TopologyScene()
+{
+    // Item destructors emit selectionChanged; our handler must not run on a half-destroyed scene.
+    blockSignals(true);
+    clear();
+}
 
 void TopologyScene::rebuild()
 {
@@ -409,6 +414,12 @@ void TopologyScene::highlightObjects(const QStringList &ids)
     }
     selectBoards(boards);
     m_highlighted = ids;
+}
+
+void TopologyScene::setItemCaching(bool enabled)
+{
+    for (BoardItem *item : std::as_const(m_boards))
+        item->setCacheMode(enabled ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache);
 }
 
 void TopologyScene::moveSelection(int dx, int dy)

@@ -45,6 +45,8 @@ public:
     /// Selects the boards among ids and outlines the racks, PSUs and switches among them.
     void highlightObjects(const QStringList &ids);
     void setCheckReport(const CheckReport &report);
+    /// Pixmap caching of cards: on for screens, off for vector/scaled export.
+    void setItemCaching(bool enabled);
     /// Keyboard navigation: moves the selection to the neighbouring board.
     void moveSelection(int dx, int dy);
 
