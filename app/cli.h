@@ -37,5 +37,6 @@ void printErr(const QString &text);
 
 // Subcommand entry points (one per cmd_*.cpp).
 int cmdNew(const QStringList &args);
+int cmdCheck(const QStringList &args);
 
 } // namespace Hivelab::Cli

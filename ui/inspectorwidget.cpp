@@ -2,38 +2,19 @@
 #include "inspectorwidget.h"
 #include "plural.h"
 
+#include "addressrules.h"
 #include "labdocument.h"
 
 #include <QComboBox>
 #include <QFormLayout>
-#include <QHostAddress>
 #include <QLabel>
 #include <QLineEdit>
-#include <QRegularExpression>
-#include <QRegularExpressionValidator>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
 namespace Hivelab {
-
-namespace {
-const QRegularExpression &macPattern()
-{
-    static const QRegularExpression re(QStringLiteral("^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$"));
-    return re;
-}
-
-const QRegularExpression &hostnamePattern()
-{
-    // RFC 1123 labels.
-    static const QRegularExpression re(QStringLiteral(
-        "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}"
-        "[A-Za-z0-9])?)*$"));
-    return re;
-}
-} // namespace
 
 InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     : QWidget(parent)
@@ -222,14 +203,15 @@ bool InspectorWidget::commit()
     m_error->hide();
     const QString name = m_name->text().trimmed();
     const QString host = m_hostname->text().trimmed();
-    const QString mac = m_mac->text().trimmed().toUpper();
+    const QString macText = m_mac->text().trimmed();
+    const QString mac = AddressRules::normalizeMac(macText);
     const QString ip = m_ip->text().trimmed();
     bool ok = true;
-    ok &= validate(m_ip, ip.isEmpty() || !QHostAddress(ip).isNull(),
+    ok &= validate(m_ip, ip.isEmpty() || AddressRules::isValidIpAddress(ip),
                    tr("IP address: expected an IPv4 or IPv6 address such as 10.77.0.11."));
-    ok &= validate(m_mac, mac.isEmpty() || macPattern().match(mac).hasMatch(),
+    ok &= validate(m_mac, macText.isEmpty() || !mac.isEmpty(),
                    tr("MAC: expected six hex pairs separated by colons, e.g. 02:BA:5E:00:00:01."));
-    ok &= validate(m_hostname, host.isEmpty() || hostnamePattern().match(host).hasMatch(),
+    ok &= validate(m_hostname, host.isEmpty() || AddressRules::isValidHostname(host),
                    tr("Hostname: letters, digits and hyphens only, no leading or trailing "
                       "hyphen."));
     ok &= validate(m_name, !name.isEmpty(), tr("Name: a board needs a name."));

@@ -121,6 +121,10 @@ QStringList EditBoardsCommand::boardIds() const
 
 void EditBoardsCommand::redo()
 {
+    if (m_skipRedo) {
+        m_skipRedo = false;
+        return;
+    }
     for (const Board &b : std::as_const(m_after))
         m_document->updateBoard(b);
 }

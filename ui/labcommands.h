@@ -35,12 +35,16 @@ public:
     static EditBoardsCommand *setRole(LabDocument *document, const QStringList &boardIds,
                                       Role role);
 
+    /// The change is already in the document (made by an item model): the first redo is a no-op.
+    void setAlreadyApplied() { m_skipRedo = true; }
+
     void redo() override;
     void undo() override;
     QStringList boardIds() const;
 
 private:
     LabDocument *m_document;
+    bool m_skipRedo = false;
     QList<Board> m_before;
     QList<Board> m_after;
 };

@@ -4,10 +4,11 @@
 
 #include "boardcatalog.h"
 #include "boarditem.h"
+#include "boardtablemodel.h"
 #include "checkresultswidget.h"
 #include "demolab.h"
 #include "inspectorwidget.h"
-#include "inventorymodel.h"
+#include "inventoryproxymodel.h"
 #include "labcommands.h"
 #include "labdocument.h"
 #include "labfile.h"
@@ -313,15 +314,22 @@ void MainWindow::createMenus()
 
 void MainWindow::createDocks()
 {
-    m_inventoryModel = new InventoryModel(m_document, this);
-    connect(m_inventoryModel, &InventoryModel::editRequested, this,
-            [this](const Board &after) { pushEdit(EditBoardsCommand::edit(m_document, after)); });
+    m_inventoryModel = new InventoryProxyModel(m_document, this);
+    connect(m_inventoryModel, &InventoryProxyModel::edited, this,
+            [this](const Board &before, const Board &after) {
+                auto *cmd = new EditBoardsCommand(m_document, {before}, {after},
+                                                  tr("Edit %1").arg(after.name));
+                cmd->setAlreadyApplied();
+                pushEdit(cmd);
+            });
     m_inventoryView = new QTableView(this);
     m_inventoryView->setModel(m_inventoryModel);
     m_inventoryView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_inventoryView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_inventoryView->setAlternatingRowColors(true);
     m_inventoryView->setWordWrap(false);
+    m_inventoryView->setSortingEnabled(true);
+    m_inventoryView->sortByColumn(-1, Qt::AscendingOrder); // document order until a click
     m_inventoryView->setShowGrid(false);
     m_inventoryView->verticalHeader()->hide();
     m_inventoryView->verticalHeader()->setDefaultSectionSize(24);
@@ -329,7 +337,7 @@ void MainWindow::createDocks()
     m_inventoryView->horizontalHeader()->setHighlightSections(false);
     m_inventoryView->setEditTriggers(QAbstractItemView::DoubleClicked |
                                      QAbstractItemView::EditKeyPressed);
-    const int widths[] = {90, 110, 60, 170, 90, 90, 90, 60, 40, 120};
+    const int widths[] = {90, 90, 110, 60, 170, 90, 90, 90, 90, 120};
     for (int c = 0; c < int(std::size(widths)); ++c)
         m_inventoryView->setColumnWidth(c, widths[c]);
     connect(m_inventoryView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -740,16 +748,15 @@ void MainWindow::onBoardSelection(const QStringList &boardIds)
     m_syncingSelection = true;
     QItemSelection selection;
     for (const QString &id : boardIds) {
-        const int row = m_inventoryModel->rowOf(id);
-        if (row >= 0)
-            selection.select(m_inventoryModel->index(row, 0),
-                             m_inventoryModel->index(row, InventoryModel::ColumnCount - 1));
+        const QModelIndex first = m_inventoryModel->indexOf(id, 0);
+        if (first.isValid())
+            selection.select(first, first.siblingAtColumn(m_inventoryModel->columnCount() - 1));
     }
     m_inventoryView->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
     if (boardIds.size() == 1) {
-        const int row = m_inventoryModel->rowOf(boardIds.first());
-        if (row >= 0)
-            m_inventoryView->scrollTo(m_inventoryModel->index(row, 0));
+        const QModelIndex first = m_inventoryModel->indexOf(boardIds.first(), 0);
+        if (first.isValid())
+            m_inventoryView->scrollTo(first);
     }
     m_syncingSelection = false;
 }
@@ -762,7 +769,7 @@ void MainWindow::onTableSelection()
     QStringList ids;
     const auto rows = m_inventoryView->selectionModel()->selectedRows();
     for (const QModelIndex &row : rows)
-        ids.append(row.data(InventoryModel::BoardIdRole).toString());
+        ids.append(row.data(BoardTableModel::BoardIdRole).toString());
     m_scene->selectBoards(ids);
     if (ids.size() == 1) {
         if (BoardItem *item = m_scene->boardItem(ids.first()))

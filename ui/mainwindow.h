@@ -20,7 +20,7 @@ namespace Hivelab {
 
 class CheckResultsWidget;
 class InspectorWidget;
-class InventoryModel;
+class InventoryProxyModel;
 class LabDocument;
 class LogConsole;
 class TopologyScene;
@@ -58,7 +58,7 @@ public:
     TopologyView *view() const { return m_view; }
     QUndoStack *undoStack() const { return m_undoStack; }
     QTableView *inventoryView() const { return m_inventoryView; }
-    InventoryModel *inventoryModel() const { return m_inventoryModel; }
+    InventoryProxyModel *inventoryModel() const { return m_inventoryModel; }
     InspectorWidget *inspector() const { return m_inspector; }
     CheckResultsWidget *checkResults() const { return m_checkResults; }
     LogConsole *logConsole() const { return m_log; }
@@ -106,7 +106,7 @@ private:
     QUndoStack *m_undoStack;
     TopologyScene *m_scene;
     TopologyView *m_view;
-    InventoryModel *m_inventoryModel = nullptr;
+    InventoryProxyModel *m_inventoryModel = nullptr;
     QTableView *m_inventoryView = nullptr;
     InspectorWidget *m_inspector = nullptr;
     CheckResultsWidget *m_checkResults = nullptr;
