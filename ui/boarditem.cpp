@@ -19,11 +19,33 @@ namespace Hivelab {
 using namespace CanvasMetrics;
 
 namespace {
+// Fonts and metrics built once: constructing them per card per frame dominated zoom frames.
+struct CardFonts
+{
+    QFont name;
+    QFont small;
+    QFont pill;
+    QFont badge;
+    QFont bang;
+    QFontMetricsF nameMetrics;
+    QFontMetricsF smallMetrics;
+    QFontMetricsF pillMetrics;
+};
+
 QFont font(qreal pointSize, bool bold = false)
 {
     QFont f = QApplication::font();
     f.setPointSizeF(pointSize);
     f.setBold(bold);
+    return f;
+}
+
+const CardFonts &fonts()
+{
+    static const CardFonts f{font(10, true),         font(8),
+                             font(7.5, true),        font(9.5, true),
+                             font(7, true),          QFontMetricsF(font(10, true)),
+                             QFontMetricsF(font(8)), QFontMetricsF(font(7.5, true))};
     return f;
 }
 
@@ -188,7 +210,8 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         painter->drawRoundedRect(QRectF(bc.x() - 11, bc.y() - 11, 22, 22), 4, 4);
         letter = QStringLiteral("?");
     }
-    painter->setFont(font(9.5, true));
+    const CardFonts &cf = fonts();
+    painter->setFont(cf.badge);
     painter->setPen(m_role == Role::Unassigned ? roleColour : QColor(Qt::white));
     painter->drawText(QRectF(bc.x() - 12, bc.y() - 12, 24, 24), Qt::AlignCenter, letter);
 
@@ -213,23 +236,21 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         painter->setBrush(Theme::severityColor(m_badge));
         painter->drawPath(tri);
         painter->setPen(Qt::white);
-        painter->setFont(font(7, true));
+        painter->setFont(cf.bang);
         painter->drawText(QRectF(c.x() - 5, c.y() - 5, 10, 11), Qt::AlignCenter,
                           QStringLiteral("!"));
         nameRight -= 20;
     }
 
     const qreal textX = 48;
-    QFont nameFont = font(10, true);
-    painter->setFont(nameFont);
+    painter->setFont(cf.name);
     painter->setPen(Theme::text());
-    const QFontMetricsF nfm(nameFont);
+    const QFontMetricsF &nfm = cf.nameMetrics;
     painter->drawText(QRectF(textX, 5, nameRight - textX, 20), Qt::AlignLeft | Qt::AlignVCenter,
                       nfm.elidedText(m_name, Qt::ElideRight, nameRight - textX));
 
-    QFont small = font(8);
-    const QFontMetricsF sfm(small);
-    painter->setFont(small);
+    const QFontMetricsF &sfm = cf.smallMetrics;
+    painter->setFont(cf.small);
     painter->setPen(Theme::mutedText());
     const QString sub = m_os.isEmpty() ? m_modelName : m_modelName + QStringLiteral(" · ") + m_os;
     painter->drawText(QRectF(textX, 24, CardWidth - textX - 8, 16),
@@ -237,9 +258,8 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
                       sfm.elidedText(sub, Qt::ElideRight, CardWidth - textX - 8));
 
     // Bottom row: arch pill, storage pill, switch port.
-    QFont pillFont = font(7.5, true);
-    const QFontMetricsF pfm(pillFont);
-    painter->setFont(pillFont);
+    const QFontMetricsF &pfm = cf.pillMetrics;
+    painter->setFont(cf.pill);
     qreal x = textX;
     auto pill = [&](const QString &text, const QColor &colour) {
         const qreal w = pfm.horizontalAdvance(text) + 12;
@@ -256,7 +276,7 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     if (!m_storage.isEmpty())
         pill(m_storage, QColor(0x64, 0x74, 0x8b));
     if (!m_port.isEmpty()) {
-        painter->setFont(small);
+        painter->setFont(cf.small);
         painter->setPen(Theme::mutedText());
         painter->drawText(QRectF(x, 43, CardWidth - 10 - x, 17), Qt::AlignRight | Qt::AlignVCenter,
                           m_port);

@@ -50,8 +50,8 @@ CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     m_tree->setWordWrap(true);
     m_tree->setUniformRowHeights(false);
     m_tree->header()->setStretchLastSection(true);
-    m_tree->header()->resizeSection(0, 380);
-    m_tree->header()->resizeSection(1, 180);
+    m_tree->header()->resizeSection(0, 420);
+    m_tree->header()->resizeSection(1, 160);
     layout->addWidget(m_tree, 1);
     auto activate = [this](QTreeWidgetItem *item) {
         if (item)

@@ -5,6 +5,7 @@
 #include "boardcatalog.h"
 #include "boarditem.h"
 #include "boardtablemodel.h"
+#include "canvasmetrics.h"
 #include "checkresultswidget.h"
 #include "demolab.h"
 #include "inspectorwidget.h"
@@ -32,6 +33,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QRegularExpression>
 #include <QSettings>
@@ -614,6 +616,11 @@ void MainWindow::onAbout()
 
 void MainWindow::onSetupWizard()
 {
+    openSetupWizard();
+}
+
+QWizard *MainWindow::openSetupWizard()
+{
     auto *wizard = new SetupWizard(m_document, this);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &SetupWizard::demoRequested, this, [this]() {
@@ -621,6 +628,30 @@ void MainWindow::onSetupWizard()
             openDemo();
     });
     wizard->open();
+    return wizard;
+}
+
+bool MainWindow::startDragPreview(const QString &boardId, const QString &rackId, int slot)
+{
+    BoardItem *item = m_scene->boardItem(boardId);
+    const QRectF target = m_scene->slotRect(rackId, slot);
+    if (!item || target.isEmpty())
+        return false;
+    const QPoint from = m_view->mapFromScene(
+        item->pos() + QPointF(CanvasMetrics::CardWidth / 2, CanvasMetrics::CardHeight / 2));
+    // Stop a little short of the slot centre so the card visibly hovers over the target.
+    const QPoint to = m_view->mapFromScene(target.center() + QPointF(-18, -14));
+    QWidget *vp = m_view->viewport();
+    auto send = [vp](QEvent::Type type, const QPoint &pos, Qt::MouseButtons buttons) {
+        QMouseEvent event(type, QPointF(pos), QPointF(vp->mapToGlobal(pos)),
+                          type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton, buttons,
+                          Qt::NoModifier);
+        QApplication::sendEvent(vp, &event);
+    };
+    send(QEvent::MouseButtonPress, from, Qt::LeftButton);
+    for (int i = 1; i <= 8; ++i)
+        send(QEvent::MouseMove, from + (to - from) * i / 8, Qt::LeftButton);
+    return true;
 }
 
 void MainWindow::pushEdit(QUndoCommand *command)

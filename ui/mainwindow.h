@@ -15,6 +15,7 @@ class QTableView;
 class QTimer;
 class QUndoCommand;
 class QUndoStack;
+class QWizard;
 
 namespace Hivelab {
 
@@ -68,6 +69,11 @@ public:
     /// Context menu for the given boards (caller owns it).
     QMenu *createBoardMenu(const QStringList &boardIds);
     QAction *formSwarmAction() const { return m_formSwarm; }
+    /// Presses on a board and moves it towards a rack slot without releasing, through real
+    /// mouse events on the canvas (screenshots of a drag in progress).
+    bool startDragPreview(const QString &boardId, const QString &rackId, int slot);
+    /// Opens the setup wizard (non-modal) and returns it.
+    QWizard *openSetupWizard();
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -131,7 +131,7 @@ void RackItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     for (int s = 0; s < m_slotCount; ++s) {
         const QRectF slot(RackPadding, m_slotsTop + s * SlotPitch + 4, CardWidth, CardHeight);
         const bool occupied = s < m_occupied.size() && m_occupied.at(s);
-        if (!occupied) {
+        if (!occupied && s != m_dropSlot) {
             painter->setPen(QPen(Theme::slotOutline(), 1.2, Qt::DashLine));
             painter->setBrush(Qt::NoBrush);
             painter->drawRoundedRect(slot, 7, 7);

@@ -142,10 +142,13 @@ QString SetupWizard::flashGuidance() const
     for (const Board &b : m_document->lab().boards) {
         const BoardModelInfo *info = catalog.model(b.model);
         unknown += info ? 0 : 1;
-        const QString image = info && !info->images.isEmpty()
-                                  ? info->images.first().name + QStringLiteral(" (") +
-                                        info->images.first().defaultUser + QLatin1Char(')')
-                                  : b.os;
+        QString image = b.os;
+        if (info && !info->images.isEmpty()) {
+            const OsImage &os = info->images.first();
+            image = os.defaultUser.isEmpty()
+                        ? os.name
+                        : tr("%1 — first login: %2").arg(os.name, os.defaultUser);
+        }
         html +=
             QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
                 .arg(

@@ -28,7 +28,7 @@ namespace {
 QString modelDisplayName(const QString &modelId)
 {
     if (const BoardModelInfo *info = BoardCatalog::builtin().model(modelId))
-        return info->vendor.isEmpty() ? info->name : info->vendor + QLatin1Char(' ') + info->name;
+        return info->name;
     return modelId;
 }
 
@@ -269,7 +269,7 @@ void TopologyScene::layoutAll()
                          QPointF(RackPadding, rack->slotsTop() + b.slot * SlotPitch + 4));
         }
     }
-    const QRectF bounds = itemsBoundingRect().adjusted(-40, -40, 40, 40);
+    const QRectF bounds = itemsBoundingRect().adjusted(-32, -32, 32, 32);
     setSceneRect(bounds.isEmpty() ? QRectF(0, 0, 400, 300) : bounds);
 }
 
@@ -327,6 +327,10 @@ void TopologyScene::applyFindings()
 {
     QHash<QString, QPair<Severity, QStringList>> byObject;
     for (const Finding &f : m_report.findings) {
+        // Info findings (what a loss would take down) are normal for any lab: badges would
+        // cover every item. They stay in the check dock.
+        if (f.severity == Severity::Info)
+            continue;
         for (const QString &id : f.objectIds) {
             auto &entry = byObject[id];
             if (entry.second.isEmpty() || int(f.severity) > int(entry.first))
@@ -590,20 +594,23 @@ void TopologyScene::drawBackground(QPainter *painter, const QRectF &rect)
 {
     painter->fillRect(rect, Theme::canvasBackground());
     const qreal scale = painter->worldTransform().m11();
-    const qreal step = 24;
+    constexpr qreal step = 24;
     if (step * scale < 10)
         return;
+    // One dot per tile, drawn as a texture: thousands of antialiased points per frame are not.
     QColor dot = Theme::rackBorder();
-    dot.setAlpha(110);
-    painter->setPen(QPen(dot, 1.5 / scale));
-    const qreal left = std::floor(rect.left() / step) * step;
-    const qreal top = std::floor(rect.top() / step) * step;
-    QVector<QPointF> points;
-    for (qreal x = left; x < rect.right(); x += step) {
-        for (qreal y = top; y < rect.bottom(); y += step)
-            points.append(QPointF(x, y));
+    if (m_gridTile.isNull() || m_gridColour != dot) {
+        m_gridColour = dot;
+        m_gridTile = QPixmap(int(step), int(step));
+        m_gridTile.fill(Qt::transparent);
+        QPainter p(&m_gridTile);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(Qt::NoPen);
+        dot.setAlpha(130);
+        p.setBrush(dot);
+        p.drawEllipse(QRectF(0, 0, 2, 2));
     }
-    painter->drawPoints(points.constData(), int(points.size()));
+    painter->fillRect(rect, QBrush(m_gridTile));
 }
 
 } // namespace Hivelab

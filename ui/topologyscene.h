@@ -6,6 +6,7 @@
 
 #include <QGraphicsScene>
 #include <QHash>
+#include <QPixmap>
 
 class QUndoStack;
 
@@ -90,6 +91,8 @@ private:
     QHash<QString, QPointF> m_dragStart;
     bool m_dragMoved = false;
     RackItem *m_dropRack = nullptr;
+    QPixmap m_gridTile;
+    QColor m_gridColour;
 };
 
 } // namespace Hivelab

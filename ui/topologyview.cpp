@@ -70,7 +70,7 @@ void TopologyView::resizeEvent(QResizeEvent *event)
 void TopologyView::fitAll()
 {
     m_autoFit = true;
-    const QRectF bounds = m_scene->itemsBoundingRect().adjusted(-24, -24, 24, 24);
+    const QRectF bounds = m_scene->sceneRect();
     if (bounds.isEmpty())
         return;
     fitInView(bounds, Qt::KeepAspectRatio);
