@@ -6,6 +6,7 @@
 #include <QKeyEvent>
 #include <QResizeEvent>
 #include <QScrollBar>
+#include <QTimer>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -21,7 +22,13 @@ constexpr qreal ZoomStep = 1.2;
 TopologyView::TopologyView(TopologyScene *scene, QWidget *parent)
     : QGraphicsView(scene, parent)
     , m_scene(scene)
+    , m_zoomSettle(new QTimer(this))
 {
+    // While the scale keeps changing, card caches would be rebuilt every frame for nothing:
+    // draw directly until the zoom settles, then cache again.
+    m_zoomSettle->setSingleShot(true);
+    m_zoomSettle->setInterval(250);
+    connect(m_zoomSettle, &QTimer::timeout, this, [this]() { m_scene->setItemCaching(true); });
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setDragMode(RubberBandDrag);
     setRubberBandSelectionMode(Qt::IntersectsItemShape);
@@ -40,6 +47,9 @@ void TopologyView::setZoom(qreal zoom)
     zoom = qBound(MinZoom, zoom, MaxZoom);
     if (qFuzzyCompare(zoom, this->zoom()))
         return;
+    if (!m_zoomSettle->isActive())
+        m_scene->setItemCaching(false);
+    m_zoomSettle->start();
     setTransform(QTransform::fromScale(zoom, zoom));
     Q_EMIT zoomChanged(zoom);
 }

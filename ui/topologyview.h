@@ -3,6 +3,8 @@
 
 #include <QGraphicsView>
 
+class QTimer;
+
 namespace Hivelab {
 
 class TopologyScene;
@@ -41,6 +43,7 @@ private:
     bool m_spaceHeld = false;
     bool m_autoFit = true; // keep fitting on resize until the user zooms
     QPoint m_panLast;
+    QTimer *m_zoomSettle;
 };
 
 } // namespace Hivelab
