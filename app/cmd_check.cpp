@@ -57,7 +57,7 @@ QString textReport(const Lab &lab, const CheckReport &report)
             const QString verdict = d.breaksQuorum
                                         ? tr("QUORUM LOST")
                                         : (report.managerCount > 0 ? tr("ok") : QString());
-            lines << QStringLiteral("  %1 %2 boards lost, managers left %3/%4  %5")
+            lines << tr("  %1 %2 board(s) lost, managers left %3/%4  %5")
                          .arg(d.name.leftJustified(28, QLatin1Char(' ')))
                          .arg(d.lostBoards.size(), 2)
                          .arg(d.survivingManagers)

@@ -812,7 +812,7 @@ private:
         bool done = false;
         // Candidate tests; bounds the worst case on huge labs (tens of milliseconds) at the price
         // of a possibly less preferred placement, or none, when it runs out.
-        int budget = 300000;
+        int budget = 200000;
     };
 
     static void searchFrom(Search &s, int start)
@@ -899,7 +899,7 @@ private:
         return 0;
     }
 
-    QStringList findPlacement(const std::vector<Candidate> &eligible, int size) const
+    QStringList findPlacement(const std::vector<Candidate> &eligible, int size, bool *gaveUp) const
     {
         Search s;
         s.size = size;
@@ -917,6 +917,7 @@ private:
             plain += c.storage ? 0 : 1;
         s.ideal = {mostManagersKept(s), -std::max(0, size - plain)};
         searchFrom(s, 0);
+        *gaveUp = *gaveUp || (s.best.empty() && s.budget < 0);
         QStringList ids;
         for (int c : s.best)
             ids.append(m_lab.boards.at(s.candidates[c].board).id);
@@ -1024,12 +1025,23 @@ private:
         const std::vector<Candidate> eligible = eligibleCandidates();
         QStringList placement;
         const bool hopeless = eligible.size() < 3 || !pigeonhole(eligible).isEmpty();
+        bool gaveUp = false;
         for (int size : n >= 5 ? std::vector<int>{5, 3} : std::vector<int>{3, 5}) {
             if (hopeless)
                 break;
-            placement = findPlacement(eligible, size);
+            placement = findPlacement(eligible, size, &gaveUp);
             if (!placement.isEmpty())
                 break;
+        }
+        if (placement.isEmpty() && gaveUp) {
+            m_report.suggestionReason =
+                tr("This lab is too large to try every manager placement, and none of those tried "
+                   "survives every single failure.");
+            add(Severity::Warning, QStringLiteral("placement.not-found"), m_report.suggestionReason,
+                {},
+                tr("Spread boards over more racks, power supplies, circuits and switches, or pick "
+                   "managers by hand and check again."));
+            return;
         }
         if (placement.isEmpty()) {
             m_report.suggestionReason = whyNoPlacement(eligible);
@@ -1041,6 +1053,9 @@ private:
             return;
         }
 
+        std::sort(placement.begin(), placement.end(), [this](const QString &a, const QString &b) {
+            return m_lab.boardIndex(a) < m_lab.boardIndex(b);
+        });
         m_report.suggestedManagers = placement;
         QStringList racks;
         for (const QString &id : placement) {
@@ -1069,7 +1084,7 @@ private:
             steps.append(tr("make %1 worker(s)").arg(boardNames(demote)));
         const QString how = steps.join(QStringLiteral("; "));
         add(Severity::Info, QStringLiteral("placement.suggestion"),
-            tr("Suggested managers: %1.").arg(m_report.suggestionReason), placement,
+            tr("A safer manager placement exists. %1").arg(m_report.suggestionReason), placement,
             how.isEmpty() ? QString() : how.left(1).toUpper() + how.mid(1) + QLatin1Char('.'));
         // Point every quorum error at the concrete fix.
         for (Finding &f : m_report.findings) {
@@ -1162,6 +1177,8 @@ QJsonObject checkReportToJson(const CheckReport &report, const Lab &lab)
                                  {QStringLiteral("switches"), ids(p.switchIds)}});
     }
     return QJsonObject{
+        {QStringLiteral("format"), QStringLiteral("hivelab-check-report")},
+        {QStringLiteral("version"), 1},
         {QStringLiteral("lab"), lab.name},
         {QStringLiteral("managerCount"), report.managerCount},
         {QStringLiteral("quorum"), report.quorum},

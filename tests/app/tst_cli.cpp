@@ -35,14 +35,13 @@ private Q_SLOTS:
     void checkDemoJson();
     void checkFiles();
     void checkMissingFile();
+    void checkMalformedFile();
     void checkUsage_data();
     void checkUsage();
     void unknownCommand();
 
 private:
     Run run(const QStringList &args);
-    /// Writes the demo lab with `hivelab new --demo`; skips while lab files cannot be written.
-    QString writeDemo(const QString &name);
 
     QString m_bin;
     QTemporaryDir m_dir;
@@ -63,15 +62,6 @@ Run TestCli::run(const QStringList &args)
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
-}
-
-QString TestCli::writeDemo(const QString &name)
-{
-    const QString path = m_dir.filePath(name);
-    const Run r = run({QStringLiteral("new"), QStringLiteral("--demo"), path});
-    if (r.exitCode != 0 && r.err.contains(QLatin1String("not implemented")))
-        return {};
-    return r.exitCode == 0 ? path : QStringLiteral("FAILED: ") + r.err;
 }
 
 void TestCli::initTestCase()
@@ -147,12 +137,11 @@ void TestCli::checkDemoJson()
 
 void TestCli::checkFiles()
 {
-    const QString good = writeDemo(QStringLiteral("demo.hivelab"));
-    if (good.isEmpty())
-        QSKIP("lab files cannot be written yet (LabFile not implemented)");
-    QVERIFY2(!good.startsWith(QLatin1String("FAILED")), qPrintable(good));
+    const QString good = m_dir.filePath(QStringLiteral("demo.hivelab"));
+    Run r = run({QStringLiteral("new"), QStringLiteral("--demo"), good});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 
-    Run r = run({QStringLiteral("check"), good});
+    r = run({QStringLiteral("check"), good});
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains(QLatin1String("Managers: 3 (quorum needs 2")), qPrintable(r.out));
 
@@ -191,6 +180,16 @@ void TestCli::checkMissingFile()
     const Run r = run({QStringLiteral("check"), missing});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(missing), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::checkMalformedFile()
+{
+    const QString truncated = QStringLiteral(HIVELAB_TEST_DATA "/labs/malformed/truncated.hivelab");
+    QVERIFY(QFileInfo::exists(truncated));
+    const Run r = run({QStringLiteral("check"), truncated});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.startsWith(truncated + QLatin1String(": ")), qPrintable(r.err));
     QVERIFY(r.out.isEmpty());
 }
 

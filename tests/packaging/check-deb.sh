@@ -17,13 +17,22 @@ appstreamcli validate --no-net --pedantic "$src/packaging/io.hivelab.Hivelab.met
 (cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack"; }
 deb=$(ls "$work"/out/hivelab_*.deb)
 deps=$(dpkg-deb -f "$deb" Depends)
-for want in libqt6widgets6 libssh2-1 openssh-client; do
+# A private libssh2 >= 1.11 (docs/SSH-RSA.md) is linked statically: no libssh2-1 dependency then,
+# but its licence travels in the package.
+libssh2_dep=libssh2-1
+libssh2_file=""
+if [ "${HIVELAB_LIBSSH2_PRIVATE:-OFF}" = ON ]; then
+    libssh2_dep=""
+    libssh2_file=./usr/share/doc/hivelab/COPYING.libssh2
+    case $deps in *libssh2-1*) fail "Depends has libssh2-1 although libssh2 is linked statically: $deps" ;; esac
+fi
+for want in libqt6widgets6 $libssh2_dep openssh-client; do
     echo "$deps" | grep -q "$want" || fail "Depends lacks $want: $deps"
 done
 contents=$(dpkg-deb -c "$deb")
 for want in ./usr/bin/hivelab ./usr/share/applications/io.hivelab.Hivelab.desktop \
     ./usr/share/metainfo/io.hivelab.Hivelab.metainfo.xml \
-    ./usr/share/icons/hicolor/scalable/apps/io.hivelab.Hivelab.svg; do
+    ./usr/share/icons/hicolor/scalable/apps/io.hivelab.Hivelab.svg $libssh2_file; do
     echo "$contents" | grep -q " $want\$" || fail "package lacks $want"
 done
 dpkg-deb -x "$deb" "$work/root"

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli.h"
+#include "knownhosts.h"
+#include "sshcommand.h"
+#include "sshconfig.h"
+#include "sshsession.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QPointer>
+#include <QSemaphore>
+
+#include <csignal>
+#include <cstring>
+#include <thread>
+#include <unistd.h>
+
+namespace Hivelab::Cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Cli", text);
+}
+
+void writeAll(int fd, const QByteArray &data)
+{
+    qsizetype done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.constData() + done, size_t(data.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return; // reader went away; the remote output is dropped like ssh does
+        done += n;
+    }
+}
+
+// Reads one line from fd 0 byte by byte, so nothing after it is consumed (it goes to the
+// remote command).
+QByteArray readLineFromStdin()
+{
+    QByteArray line;
+    char c;
+    while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+        line += c;
+    if (line.endsWith('\r'))
+        line.chop(1);
+    return line;
+}
+
+int signalNumber(const QString &name)
+{
+    static const QList<QPair<const char *, int>> names = {
+        {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+        {"ABRT", SIGABRT}, {"FPE", SIGFPE},   {"KILL", SIGKILL}, {"SEGV", SIGSEGV},
+        {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"USR1", SIGUSR1},
+        {"USR2", SIGUSR2}};
+    for (const auto &[n, v] : names) {
+        if (name == QLatin1String(n))
+            return v;
+    }
+    return 0;
+}
+
+} // namespace
+
+int cmdExec(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Run one command on a board over SSH. Remote stdout/stderr stream to local "
+           "stdout/stderr and local stdin is forwarded. Exits with the remote exit status "
+           "(128+N when killed by signal N), or 255 when the connection, the host key or the "
+           "login fails (reason on stderr). Reads ~/.ssh/config and uses ssh-agent and "
+           "~/.ssh/id_ed25519, id_ecdsa, id_rsa; host keys are kept in Hivelab's own "
+           "known_hosts under the XDG data directory."));
+    parser.addHelpOption();
+    const QCommandLineOption port({QStringLiteral("p"), QStringLiteral("port")},
+                                  tr("SSH port (default: from ~/.ssh/config, else 22)."),
+                                  QStringLiteral("PORT"));
+    const QCommandLineOption identity({QStringLiteral("i"), QStringLiteral("identity")},
+                                      tr("Private key file (may be repeated)."),
+                                      QStringLiteral("KEYFILE"));
+    const QCommandLineOption acceptNew(
+        QStringLiteral("accept-new-host-key"),
+        tr("Trust and store the host key of a host seen for the first time. A changed key is "
+           "always refused."));
+    const QCommandLineOption passwordStdin(
+        QStringLiteral("password-stdin"),
+        tr("Read the login password from the first line of stdin (the rest is forwarded)."));
+    const QCommandLineOption noStdin(QStringLiteral("n"),
+                                     tr("Do not forward stdin (the command reads EOF)."));
+    const QCommandLineOption tty({QStringLiteral("t"), QStringLiteral("tty")},
+                                 tr("Request a pseudo-terminal."));
+    const QCommandLineOption timeout(QStringLiteral("connect-timeout"),
+                                     tr("Seconds to wait for connect and handshake (default 10)."),
+                                     QStringLiteral("SECONDS"), QStringLiteral("10"));
+    const QCommandLineOption knownHosts(QStringLiteral("known-hosts"),
+                                        tr("known_hosts file to use instead of Hivelab's own."),
+                                        QStringLiteral("FILE"));
+    parser.addOptions(
+        {port, identity, acceptNew, passwordStdin, noStdin, tty, timeout, knownHosts});
+    parser.addPositionalArgument(QStringLiteral("[USER@]HOST"), tr("Board to connect to."));
+    parser.addPositionalArgument(QStringLiteral("CMD"), tr("Command and arguments (after --)."),
+                                 QStringLiteral("-- CMD…"));
+    // Options may follow HOST (like ssh); the command starts after "--", or else at the first
+    // word after HOST that is not an option.
+    QStringList head{args.value(0)};
+    QStringList commandWords;
+    {
+        static const QStringList withValue = {QStringLiteral("-p"),
+                                              QStringLiteral("--port"),
+                                              QStringLiteral("-i"),
+                                              QStringLiteral("--identity"),
+                                              QStringLiteral("--connect-timeout"),
+                                              QStringLiteral("--known-hosts")};
+        bool haveHost = false;
+        for (int i = 1; i < args.size(); ++i) {
+            const QString &a = args.at(i);
+            if (a == QLatin1String("--")) {
+                commandWords = args.mid(i + 1);
+                break;
+            }
+            if (a.startsWith(QLatin1Char('-')) && a.size() > 1) {
+                head << a;
+                if (withValue.contains(a) && i + 1 < args.size())
+                    head << args.at(++i);
+                continue;
+            }
+            if (haveHost) {
+                commandWords = args.mid(i);
+                break;
+            }
+            haveHost = true;
+            head << a;
+        }
+    }
+    if (!parser.parse(head)) {
+        printErr(parser.errorText());
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return ExitOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1 || commandWords.isEmpty()) {
+        printErr(tr("Usage: hivelab exec [USER@]HOST [-p PORT] [-i KEYFILE] "
+                    "[--accept-new-host-key] [--password-stdin] -- CMD…"));
+        return ExitUsage;
+    }
+    QString destination = positional.first();
+    const QStringList &positionalCommand = commandWords;
+    // Like ssh: the words are joined with spaces and the remote shell parses them.
+    const QString command = positionalCommand.join(QLatin1Char(' '));
+
+    QString user;
+    const int at = destination.lastIndexOf(QLatin1Char('@'));
+    if (at >= 0) {
+        user = destination.left(at);
+        destination = destination.mid(at + 1);
+    }
+    const QString localUser = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+    SshConfig config;
+    QString configError;
+    if (!config.load(SshConfig::defaultPath(), &configError))
+        printErr(tr("Warning: cannot read %1: %2").arg(SshConfig::defaultPath(), configError));
+    const SshHostConfig host = config.resolve(destination, localUser);
+
+    SshConnectOptions options;
+    options.host = host.hostName;
+    options.port = host.port ? host.port : 22;
+    if (parser.isSet(port)) {
+        bool ok = false;
+        const uint p = parser.value(port).toUInt(&ok);
+        if (!ok || p == 0 || p > 65535) {
+            printErr(tr("Invalid port: %1").arg(parser.value(port)));
+            return ExitUsage;
+        }
+        options.port = quint16(p);
+    }
+    bool ok = false;
+    const int seconds = parser.value(timeout).toInt(&ok);
+    if (!ok || seconds <= 0) {
+        printErr(tr("Invalid timeout: %1").arg(parser.value(timeout)));
+        return ExitUsage;
+    }
+    options.connectTimeoutMs = seconds * 1000;
+    options.acceptNewHostKey = parser.isSet(acceptNew);
+    options.knownHostsPath =
+        parser.isSet(knownHosts) ? parser.value(knownHosts) : KnownHosts::defaultPath();
+
+    SshAuth auth;
+    auth.user = !user.isEmpty() ? user : !host.user.isEmpty() ? host.user : localUser;
+    auth.identityFiles = parser.values(identity) + host.identityFiles;
+    if (auth.identityFiles.isEmpty()) {
+        for (const char *name : {"id_ed25519", "id_ecdsa", "id_rsa"})
+            auth.identityFiles << QDir::homePath() + QStringLiteral("/.ssh/") + QLatin1String(name);
+    }
+    auth.useAgent = !host.identitiesOnly;
+    if (parser.isSet(passwordStdin))
+        auth.password = QString::fromUtf8(readLineFromStdin());
+
+    SshSession session;
+    SshExecOptions execOptions;
+    execOptions.pty = parser.isSet(tty);
+    if (parser.isSet(noStdin))
+        execOptions.closeStdin = true;
+    SshCommand *job = session.exec(command, execOptions);
+
+    int exitCode = ExitRemote;
+    QEventLoop loop;
+    QObject::connect(job, &SshCommand::stdoutData, job,
+                     [](const QByteArray &chunk) { writeAll(STDOUT_FILENO, chunk); });
+    QObject::connect(job, &SshCommand::stderrData, job,
+                     [](const QByteArray &chunk) { writeAll(STDERR_FILENO, chunk); });
+    QObject::connect(job, &SshCommand::finished, &loop,
+                     [&](int status, const QString &signal, const SshErrorInfo &error) {
+                         if (error.isError()) {
+                             printErr(QStringLiteral("hivelab exec: %1").arg(error.message));
+                             if (error.code == SshError::HostKeyUnknown)
+                                 printErr(tr("Run again with --accept-new-host-key to trust it."));
+                             exitCode = ExitRemote;
+                         } else if (!signal.isEmpty()) {
+                             const int n = signalNumber(signal);
+                             exitCode = n ? 128 + n : ExitRemote;
+                         } else {
+                             exitCode = status;
+                         }
+                         loop.quit();
+                     });
+
+    // Forward local stdin from a reader thread; the semaphore bounds what is buffered.
+    auto credit = std::make_shared<QSemaphore>(4 * 1024 * 1024);
+    if (!parser.isSet(noStdin)) {
+        QObject::connect(job, &SshCommand::stdinWritten, job,
+                         [credit](qint64 bytes) { credit->release(int(bytes)); });
+        QPointer<SshCommand> target(job);
+        std::thread([credit, target]() {
+            char buffer[64 * 1024];
+            for (;;) {
+                credit->acquire(int(sizeof buffer));
+                const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+                if (n < 0 && errno == EINTR) {
+                    credit->release(int(sizeof buffer));
+                    continue;
+                }
+                credit->release(int(sizeof buffer) - int(qMax<ssize_t>(n, 0)));
+                QByteArray data(buffer, int(qMax<ssize_t>(n, 0)));
+                QCoreApplication *app = QCoreApplication::instance();
+                if (!app)
+                    return;
+                QMetaObject::invokeMethod(
+                    app,
+                    [target, data, n]() {
+                        if (!target)
+                            return;
+                        if (n > 0)
+                            target->writeStdin(data);
+                        else
+                            target->closeStdin();
+                    },
+                    Qt::QueuedConnection);
+                if (n <= 0)
+                    return;
+            }
+        }).detach();
+    }
+
+    session.connectToHost(options, auth);
+    loop.exec();
+    return exitCode;
+}
+
+} // namespace Hivelab::Cli

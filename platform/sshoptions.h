@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+
+namespace Hivelab {
+
+/// Credentials for one login. Filled by the caller (keychain, prompt, CLI); never logged or
+/// persisted by the SSH layer. Plain value type, any thread.
+struct SshAuth
+{
+    QString user;
+    /// Used for "password" and for password prompts of "keyboard-interactive". Empty: not tried.
+    QString password;
+    /// Passphrase for encrypted identity files (the same one is tried for every file).
+    QString passphrase;
+    /// Private key files tried in order (the ".pub" next to them is not needed).
+    QStringList identityFiles;
+    /// Ask the ssh-agent at $SSH_AUTH_SOCK (when set) before identity files.
+    bool useAgent = true;
+};
+
+/// Where and how to connect. Plain value type, any thread.
+struct SshConnectOptions
+{
+    QString host;
+    quint16 port = 22;
+    /// TCP connect + SSH handshake deadline.
+    int connectTimeoutMs = 10000;
+    /// Deadline for all authentication attempts together.
+    int authTimeoutMs = 20000;
+    /// OpenSSH-format known_hosts of the app; empty = KnownHosts::defaultPath().
+    QString knownHostsPath;
+    /// Trust on first use: store an unknown host key. Never overrides a changed key.
+    bool acceptNewHostKey = false;
+    /// Seconds between keepalive probes on an idle connection (0 = off).
+    int keepaliveSeconds = 30;
+};
+
+/// How to run one remote command. Plain value type, any thread.
+struct SshExecOptions
+{
+    /// Request a pseudo-terminal (merges stderr into stdout on the server; sshd sends SIGHUP to
+    /// the command when the channel closes).
+    bool pty = false;
+    QByteArray ptyTerm = "xterm";
+    /// Sent as "env" channel requests; servers only honour names they allow (OpenSSH AcceptEnv,
+    /// Dropbear none), so commands needing variables for sure should set them in the command.
+    QList<QPair<QByteArray, QByteArray>> environment;
+    /// Whole-command deadline (0 = none).
+    int timeoutMs = 0;
+    /// Written to stdin before anything passed to writeStdin().
+    QByteArray stdinData;
+    /// Send EOF on stdin right after stdinData (commands like `cat` wait for it otherwise).
+    bool closeStdin = false;
+};
+
+} // namespace Hivelab

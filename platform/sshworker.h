@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Internal to the SSH layer: the thread that owns one libssh2 session. Not public API.
+
+#include "ssherror.h"
+#include "sshoptions.h"
+
+#include <QByteArray>
+#include <QMutex>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+struct _LIBSSH2_SESSION;
+struct _LIBSSH2_CHANNEL;
+
+namespace Hivelab {
+
+class SshCommand;
+class SshSession;
+
+/// Wakes the worker's poll() from any thread (an eventfd).
+class SshWake
+{
+public:
+    SshWake();
+    ~SshWake();
+    Q_DISABLE_COPY_MOVE(SshWake)
+    void signal();
+    void drain();
+    int fd() const { return m_fd; }
+
+private:
+    int m_fd = -1;
+};
+
+/// State shared by an SshCommand (owner thread) and the worker; guarded by mutex except atomics.
+struct SshCommandState
+{
+    QByteArray command;
+    SshExecOptions options;
+    std::shared_ptr<SshWake> wake;
+
+    QMutex mutex;
+    SshCommand *receiver = nullptr; // null once the job object is gone
+    QByteArray stdinBuffer;
+    bool stdinEof = false;
+    bool cancelRequested = false;
+
+    // Bytes posted to the owner thread but not yet delivered: the worker stops reading the
+    // channel above a limit, so the SSH window throttles the server and memory stays bounded.
+    std::atomic<qint64> inFlight{0};
+    std::atomic<bool> throttled{false};
+};
+
+/// One libssh2 session in non-blocking mode, driven by poll() on its own thread.
+class SshWorker : public QThread
+{
+public:
+    SshWorker(SshSession *owner, const SshConnectOptions &options, const SshAuth &auth,
+              std::shared_ptr<SshWake> wake);
+    ~SshWorker() override;
+    Q_DISABLE_COPY_MOVE(SshWorker)
+
+    std::shared_ptr<SshWake> wake() const { return m_wake; }
+    void enqueue(const std::shared_ptr<SshCommandState> &command);
+    /// Graceful: running commands end as Cancelled, then the session is closed.
+    void requestStop();
+    /// Abort whatever stage we are in (connect, handshake, auth) with SshError::Cancelled.
+    void requestCancel();
+
+    static constexpr qint64 kMaxInFlight = 4 * 1024 * 1024;
+
+protected:
+    void run() override;
+
+private:
+    struct Channel;
+    enum class Step { Idle, Progress, Blocked, Pinned };
+
+    bool connectSocket();
+    bool handshake();
+    bool verifyHostKey();
+    bool authenticate();
+    bool authAgent(QStringList *notes, bool *rsaRejected);
+    bool authKeyFile(const QString &file, QStringList *notes, bool *rsaRejected, bool *fileError);
+    bool authPassword(QStringList *notes);
+    bool authKeyboardInteractive(QStringList *notes);
+    void serveCommands();
+    Step stepChannel(Channel &c);
+    Step readStreams(Channel &c, bool *progress);
+    void finishChannel(Channel &c, const SshErrorInfo &error);
+    void failAll(const SshErrorInfo &error);
+    void teardown();
+
+    // Waits for the socket (libssh2's blocked direction) or a wake-up, until deadline.
+    // Returns false with m_error set on timeout or cancel.
+    bool waitSocket(qint64 deadlineMs, const QString &timeoutMessage);
+    bool stopOrCancel() const { return m_cancel.load() || m_stop.load(); }
+    void setError(SshError code, const QString &message);
+    QString lastLibError() const;
+    bool rsaSha1Only() const;
+
+    void postState(int state);
+    void postConnected();
+    void postFailed();
+    void postClosed();
+
+    friend struct KbdIntContext;
+
+    SshSession *m_owner;
+    SshConnectOptions m_options;
+    SshAuth m_auth;
+    std::shared_ptr<SshWake> m_wake;
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_cancel{false};
+
+    QMutex m_queueMutex;
+    std::vector<std::shared_ptr<SshCommandState>> m_queue;
+
+    int m_socket = -1;
+    _LIBSSH2_SESSION *m_session = nullptr;
+    SshErrorInfo m_error;
+    QString m_banner;
+    QString m_fingerprint;
+    QStringList m_offered;
+    QStringList m_tried;
+    std::vector<std::unique_ptr<Channel>> m_channels;
+    Channel *m_pinned = nullptr;
+    int m_fatalRc = 0;
+};
+
+} // namespace Hivelab

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `hivelab exec` end to end: the real binary against a real sshd, with HOME and XDG_* isolated.
+#include "sshtestserver.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Hivelab;
+
+class TestCmdExec : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<SshTestServer> m_server;
+    std::unique_ptr<SshTestUser> m_user;
+    QTemporaryDir m_home;
+
+    struct Run
+    {
+        int code = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+
+    Run hivelab(const QStringList &args, const QByteArray &input = QByteArray())
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), m_home.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path() + QStringLiteral("/data"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
+        env.remove(QStringLiteral("SSH_AUTH_SOCK"));
+        p.setProcessEnvironment(env);
+        p.start(qEnvironmentVariable("HIVELAB_BIN"), QStringList{QStringLiteral("exec")} + args);
+        Run r;
+        if (!p.waitForStarted(5000))
+            return r;
+        p.write(input);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(30000))
+            p.kill();
+        p.waitForFinished(2000);
+        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+    QString port() const { return QString::number(m_server->port()); }
+    QString knownHosts() const
+    {
+        return m_home.path() + QStringLiteral("/data/Hivelab/hivelab/known_hosts");
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (qEnvironmentVariableIsEmpty("HIVELAB_BIN"))
+            QSKIP("HIVELAB_BIN not set (run through ctest)");
+        const QString why = SshTestServer::whyUnavailable();
+        if (!why.isEmpty())
+            QSKIP(qPrintable(why));
+        const QString ssh = m_home.path() + QStringLiteral("/.ssh");
+        QVERIFY(QDir().mkpath(ssh));
+        int rc = 0;
+        SshTestServer::run(QStringLiteral("ssh-keygen"),
+                           {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
+                            QStringLiteral("-N"), QString(), QStringLiteral("-f"),
+                            ssh + QStringLiteral("/id_ed25519")},
+                           &rc);
+        QCOMPARE(rc, 0);
+        QFile pub(ssh + QStringLiteral("/id_ed25519.pub"));
+        QVERIFY(pub.open(QIODevice::ReadOnly));
+        const QByteArray key = pub.readAll();
+        m_user = std::make_unique<SshTestUser>();
+        QString error;
+        QVERIFY2(m_user->create(&error), qPrintable(error));
+        m_server = std::make_unique<SshTestServer>(SshTestServer::Kind::OpenSsh);
+        QVERIFY2(m_server->start(&error), qPrintable(error));
+        QVERIFY(m_server->setAuthorizedKeys(m_user->name(), key));
+        QFile config(ssh + QStringLiteral("/config"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(QStringLiteral("Host board1\n  HostName 127.0.0.1\n  Port %1\n  User %2\n")
+                         .arg(port(), m_user->name())
+                         .toUtf8());
+    }
+
+    void cleanupTestCase()
+    {
+        m_server.reset();
+        m_user.reset();
+    }
+
+    void unknownHostKeyRefused()
+    {
+        QFile::remove(knownHosts());
+        const Run r = hivelab({m_user->name() + QStringLiteral("@127.0.0.1"), QStringLiteral("-p"),
+                               port(), QStringLiteral("--"), QStringLiteral("true")});
+        QCOMPARE(r.code, 255);
+        QVERIFY2(r.err.contains(m_server->hostKeyFingerprint().toUtf8()), r.err.constData());
+        QVERIFY(r.err.contains("--accept-new-host-key"));
+        QVERIFY(!QFile::exists(knownHosts()));
+    }
+
+    void acceptNewThenExitStatus()
+    {
+        const Run r =
+            hivelab({m_user->name() + QStringLiteral("@127.0.0.1"), QStringLiteral("-p"), port(),
+                     QStringLiteral("--accept-new-host-key"), QStringLiteral("--"),
+                     QStringLiteral("echo out; echo err >&2; exit 3")});
+        QCOMPARE(r.code, 3);
+        QCOMPARE(r.out, QByteArray("out\n"));
+        QCOMPARE(r.err, QByteArray("err\n"));
+        QVERIFY(QFile::exists(knownHosts()));
+        // Known now: no flag needed.
+        const Run again =
+            hivelab({m_user->name() + QStringLiteral("@127.0.0.1"), QStringLiteral("-p"), port(),
+                     QStringLiteral("--"), QStringLiteral("exit"), QStringLiteral("0")});
+        QCOMPARE(again.code, 0);
+    }
+
+    void sshConfigAliasAndStdin()
+    {
+        const Run r = hivelab({QStringLiteral("--accept-new-host-key"), QStringLiteral("board1"),
+                               QStringLiteral("--"), QStringLiteral("tr"), QStringLiteral("a-z"),
+                               QStringLiteral("A-Z")},
+                              "forwarded stdin\n");
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out, QByteArray("FORWARDED STDIN\n"));
+    }
+
+    void passwordStdin()
+    {
+        const Run r =
+            hivelab({QStringLiteral("--accept-new-host-key"), QStringLiteral("--password-stdin"),
+                     QStringLiteral("-i"), m_home.path() + QStringLiteral("/none"),
+                     QStringLiteral("-p"), port(), m_user->name() + QStringLiteral("@127.0.0.1"),
+                     QStringLiteral("--"), QStringLiteral("cat")},
+                    m_user->password().toUtf8() + "\nrest of stdin\n");
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out, QByteArray("rest of stdin\n"));
+    }
+
+    void signalExit()
+    {
+        const Run r = hivelab(
+            {QStringLiteral("board1"), QStringLiteral("--"), QStringLiteral("kill -KILL $$")});
+        QCOMPARE(r.code, 128 + 9);
+    }
+
+    void authFailure()
+    {
+        const Run r = hivelab({QStringLiteral("--accept-new-host-key"), QStringLiteral("-p"),
+                               port(), QStringLiteral("nobody-here@127.0.0.1"),
+                               QStringLiteral("--"), QStringLiteral("true")});
+        QCOMPARE(r.code, 255);
+        QVERIFY2(r.err.contains("Authentication"), r.err.constData());
+        QVERIFY(r.err.contains("publickey"));
+    }
+
+    void connectionRefused()
+    {
+        const Run r =
+            hivelab({QStringLiteral("-p"), QString::number(SshTestServer::freePort()),
+                     QStringLiteral("127.0.0.1"), QStringLiteral("--"), QStringLiteral("true")});
+        QCOMPARE(r.code, 255);
+        QVERIFY2(r.err.contains("refused"), r.err.constData());
+    }
+
+    void hostKeyChanged()
+    {
+        QString error;
+        QVERIFY2(m_server->restartWithNewHostKey(&error), qPrintable(error));
+        const Run r = hivelab({QStringLiteral("--accept-new-host-key"), QStringLiteral("board1"),
+                               QStringLiteral("--"), QStringLiteral("true")});
+        QCOMPARE(r.code, 255);
+        QVERIFY2(r.err.contains("CHANGED"), r.err.constData());
+        QVERIFY(r.err.contains(knownHosts().toUtf8()));
+    }
+
+    void usage()
+    {
+        QCOMPARE(hivelab({QStringLiteral("onlyhost")}).code, 2);
+        QCOMPARE(hivelab({QStringLiteral("-p"), QStringLiteral("x"), QStringLiteral("h"),
+                          QStringLiteral("--"), QStringLiteral("true")})
+                     .code,
+                 2);
+        const Run help = hivelab({QStringLiteral("--help")});
+        QCOMPARE(help.code, 0);
+        QVERIFY(help.out.contains("--accept-new-host-key"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCmdExec)
+#include "tst_cmd_exec.moc"

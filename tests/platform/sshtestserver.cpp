@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sshtestserver.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+#include <unistd.h>
+
+namespace Hivelab {
+
+SshTestServer::SshTestServer(Kind kind)
+    : m_kind(kind)
+{}
+
+SshTestServer::~SshTestServer()
+{
+    stop();
+}
+
+QString SshTestServer::whyUnavailable()
+{
+    if (::geteuid() != 0)
+        return QStringLiteral("needs root: sshd and Dropbear refuse to run test servers as a user");
+    for (const char *tool : {"/usr/sbin/sshd", "/usr/sbin/dropbear", "/usr/bin/dropbearkey",
+                             "/usr/bin/ssh-keygen", "/usr/sbin/useradd"}) {
+        if (!QFile::exists(QString::fromLatin1(tool)))
+            return QStringLiteral("%1 missing (packaging/install-deps.sh test)").arg(tool);
+    }
+    return QString();
+}
+
+QByteArray SshTestServer::run(const QString &program, const QStringList &args, int *rc,
+                              const QByteArray &stdinData)
+{
+    QProcess p;
+    p.start(program, args);
+    if (!p.waitForStarted(5000)) {
+        if (rc)
+            *rc = -1;
+        return QByteArray();
+    }
+    if (!stdinData.isEmpty())
+        p.write(stdinData);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(30000))
+        p.kill();
+    p.waitForFinished(1000);
+    if (rc)
+        *rc = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    return p.readAllStandardOutput();
+}
+
+quint16 SshTestServer::freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+bool SshTestServer::makeHostKey(QString *error)
+{
+    ++m_generation;
+    const QString key = dir() + QStringLiteral("/hostkey%1").arg(m_generation);
+    int rc = 0;
+    if (m_kind == Kind::OpenSsh) {
+        run(QStringLiteral("ssh-keygen"),
+            {QStringLiteral("-q"), QStringLiteral("-t"), m_keyType, QStringLiteral("-N"), QString(),
+             QStringLiteral("-C"), QString(), QStringLiteral("-f"), key},
+            &rc);
+    } else {
+        run(QStringLiteral("dropbearkey"),
+            {QStringLiteral("-t"), m_keyType, QStringLiteral("-f"), key}, &rc);
+        // ssh-keygen -lf needs the public half in OpenSSH format.
+        const QByteArray pub =
+            run(QStringLiteral("dropbearkey"), {QStringLiteral("-y"), QStringLiteral("-f"), key});
+        QFile out(key + QStringLiteral(".pub"));
+        for (const QByteArray &line : pub.split('\n')) {
+            if (line.startsWith("ssh-") || line.startsWith("ecdsa-")) {
+                out.open(QIODevice::WriteOnly);
+                out.write(line + '\n');
+            }
+        }
+    }
+    if (rc != 0 || !QFile::exists(key)) {
+        *error = QStringLiteral("host key generation failed for %1").arg(key);
+        return false;
+    }
+    return true;
+}
+
+QString SshTestServer::hostKeyFingerprint() const
+{
+    const QString pub = dir() + QStringLiteral("/hostkey%1.pub").arg(m_generation);
+    const QByteArray out = run(QStringLiteral("ssh-keygen"), {QStringLiteral("-lf"), pub});
+    const QList<QByteArray> fields = out.split(' ');
+    return fields.size() > 1 ? QString::fromLatin1(fields.at(1)) : QString();
+}
+
+bool SshTestServer::setAuthorizedKeys(const QString &user, const QByteArray &keys)
+{
+    // sshd reads the file as the target user: the path must be readable by everyone.
+    const auto open = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+                      QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                      QFileDevice::ExeOther;
+    QDir().mkpath(dir() + QStringLiteral("/authorized_keys"));
+    QFile::setPermissions(dir(), open);
+    QFile::setPermissions(dir() + QStringLiteral("/authorized_keys"), open);
+    QFile f(dir() + QStringLiteral("/authorized_keys/") + user);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    f.write(keys);
+    f.close();
+    return f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                            QFileDevice::ReadGroup | QFileDevice::ReadOther);
+}
+
+bool SshTestServer::start(QString *error, const QString &hostKeyType, const QString &extraConfig)
+{
+    if (!m_dir.isValid()) {
+        *error = QStringLiteral("no temporary directory");
+        return false;
+    }
+    m_keyType = hostKeyType;
+    m_extraConfig = extraConfig;
+    m_port = freePort();
+    return makeHostKey(error) && launch(error);
+}
+
+bool SshTestServer::restartWithNewHostKey(QString *error)
+{
+    stop();
+    return makeHostKey(error) && launch(error);
+}
+
+bool SshTestServer::launch(QString *error)
+{
+    const QString key = dir() + QStringLiteral("/hostkey%1").arg(m_generation);
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    if (m_kind == Kind::OpenSsh) {
+        QDir().mkpath(QStringLiteral("/run/sshd")); // privilege separation directory
+        const QString config = dir() + QStringLiteral("/sshd_config");
+        QFile f(config);
+        f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        // sshd keeps the first value of a keyword: test-specific lines go first.
+        f.write(m_extraConfig.toUtf8() + '\n');
+        f.write(QStringLiteral("ListenAddress 127.0.0.1\n"
+                               "HostKey %1\n"
+                               "PidFile none\n"
+                               "UsePAM no\n"
+                               "AuthorizedKeysFile %2/authorized_keys/%u\n"
+                               "StrictModes no\n"
+                               "PermitRootLogin prohibit-password\n"
+                               "AcceptEnv HL_*\n"
+                               "MaxStartups 200\n"
+                               "MaxSessions 50\n"
+                               "LogLevel ERROR\n"
+                               "Subsystem sftp /usr/lib/openssh/sftp-server\n")
+                    .arg(key, dir())
+                    .toUtf8() +
+                m_extraConfig.toUtf8() + '\n');
+        f.close();
+        m_process->start(QStringLiteral("/usr/sbin/sshd"),
+                         {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"), config,
+                          QStringLiteral("-p"), QString::number(m_port)});
+    } else {
+        m_process->start(QStringLiteral("/usr/sbin/dropbear"),
+                         {QStringLiteral("-F"), QStringLiteral("-E"), QStringLiteral("-p"),
+                          QStringLiteral("127.0.0.1:%1").arg(m_port), QStringLiteral("-r"), key});
+    }
+    if (!m_process->waitForStarted(5000)) {
+        *error = QStringLiteral("server did not start: %1").arg(m_process->errorString());
+        return false;
+    }
+    // Ready when it accepts connections (bounded; each probe waits on the socket, not a timer).
+    const QDeadlineTimer deadline(10000);
+    while (!deadline.hasExpired()) {
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, m_port);
+        if (probe.waitForConnected(200))
+            return true;
+        if (m_process->state() != QProcess::Running)
+            break;
+        m_process->waitForFinished(50);
+    }
+    *error = QStringLiteral("server on port %1 did not come up").arg(m_port);
+    return false;
+}
+
+void SshTestServer::stop()
+{
+    if (!m_process)
+        return;
+    m_process->terminate();
+    if (!m_process->waitForFinished(3000)) {
+        m_process->kill();
+        m_process->waitForFinished(3000);
+    }
+    m_process.reset();
+}
+
+// ---- SshTestUser -----------------------------------------------------------------------------
+
+SshTestUser::SshTestUser()
+    : m_name(QStringLiteral("hlt%1").arg(::getpid()))
+    , m_password(QStringLiteral("pw-%1").arg(QRandomGenerator::global()->generate(), 0, 16))
+{}
+
+SshTestUser::~SshTestUser()
+{
+    if (!m_sudoers.isEmpty())
+        QFile::remove(m_sudoers);
+    if (m_created)
+        SshTestServer::run(QStringLiteral("userdel"), {QStringLiteral("-f"), m_name});
+}
+
+bool SshTestUser::create(QString *error)
+{
+    // A stale account of a crashed earlier run with the same pid.
+    SshTestServer::run(QStringLiteral("userdel"), {QStringLiteral("-f"), m_name});
+    int rc = 0;
+    SshTestServer::run(QStringLiteral("useradd"),
+                       {QStringLiteral("-M"), QStringLiteral("-d"), home(), QStringLiteral("-s"),
+                        QStringLiteral("/bin/sh"), m_name},
+                       &rc);
+    if (rc != 0) {
+        *error = QStringLiteral("useradd %1 failed").arg(m_name);
+        return false;
+    }
+    m_created = true;
+    SshTestServer::run(QStringLiteral("chpasswd"), {}, &rc,
+                       QStringLiteral("%1:%2\n").arg(m_name, m_password).toUtf8());
+    if (rc != 0) {
+        *error = QStringLiteral("chpasswd failed");
+        return false;
+    }
+    SshTestServer::run(QStringLiteral("chown"), {m_name, home()}, &rc);
+    QFile::setPermissions(home(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                      QFileDevice::ExeOwner | QFileDevice::ReadGroup |
+                                      QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                      QFileDevice::ExeOther);
+    return rc == 0;
+}
+
+bool SshTestUser::setAuthorizedKeys(const QByteArray &keys)
+{
+    const QString sshDir = home() + QStringLiteral("/.ssh");
+    QDir().mkpath(sshDir);
+    QFile f(sshDir + QStringLiteral("/authorized_keys"));
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    f.write(keys);
+    f.close();
+    QFile::setPermissions(sshDir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    int rc = 0;
+    SshTestServer::run(QStringLiteral("chown"), {QStringLiteral("-R"), m_name, sshDir}, &rc);
+    return rc == 0;
+}
+
+bool SshTestUser::allowSudo(bool withoutPassword)
+{
+    QDir().mkpath(QStringLiteral("/etc/sudoers.d"));
+    m_sudoers = QStringLiteral("/etc/sudoers.d/hivelab-test-%1").arg(m_name);
+    QFile f(m_sudoers);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    f.write(QStringLiteral("%1 ALL=(ALL) %2ALL\n")
+                .arg(m_name, withoutPassword ? QStringLiteral("NOPASSWD: ") : QString())
+                .toUtf8());
+    f.close();
+    return f.setPermissions(QFileDevice::ReadOwner | QFileDevice::ReadGroup);
+}
+
+} // namespace Hivelab
