@@ -55,8 +55,16 @@ const char *const IconProperty = "hivelabIcon";
 
 QString needsBackend()
 {
-    return QCoreApplication::translate("MainWindow", "Not available yet: needs the SSH/Docker "
-                                                     "backend, which this build does not have.");
+    return QCoreApplication::translate("MainWindow",
+                                       "Not available yet: needs the Docker swarm workflow, which "
+                                       "this build does not have.");
+}
+
+QString notWiredYet()
+{
+    return QCoreApplication::translate(
+        "MainWindow", "Not wired into the window yet: SSH works from the command line "
+                      "(hivelab exec USER@HOST -- COMMAND), or use Copy SSH Command.");
 }
 } // namespace
 
@@ -877,7 +885,10 @@ QMenu *MainWindow::createBoardMenu(const QStringList &boardIds)
             log(tr("Copied \"%1\" to the clipboard").arg(command), {id});
         });
     }
-    for (const QString &text : {tr("&Connect"), tr("D&rain"), tr("&Join Swarm")}) {
+    QAction *connectAction = menu->addAction(tr("&Connect"));
+    connectAction->setEnabled(false);
+    connectAction->setToolTip(notWiredYet());
+    for (const QString &text : {tr("D&rain"), tr("&Join Swarm")}) {
         QAction *a = menu->addAction(text);
         a->setEnabled(false);
         a->setToolTip(needsBackend());

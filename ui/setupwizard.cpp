@@ -17,8 +17,8 @@ QString notInThisBuild(const QString &what)
 {
     return QCoreApplication::translate(
                "SetupWizard",
-               "<p><b>Not available in this build.</b> %1 needs the SSH/Docker backend, which "
-               "has not landed yet. Nothing is done here; you can continue and come back "
+               "<p><b>Not available in this build.</b> %1 needs the Docker/swarm workflow, "
+               "which has not landed yet. Nothing is done here; you can continue and come back "
                "later.</p>")
         .arg(what);
 }
@@ -54,7 +54,10 @@ SetupWizard::SetupWizard(LabDocument *document, QWidget *parent)
     QWizardPage *p =
         makePage(tr("Discover boards"),
                  tr("Find boards on the lab network by MAC vendor and SSH banner."), &body);
-    body->setText(notInThisBuild(tr("Discovery")));
+    body->setText(tr("<p><b>Not wired into the wizard yet.</b> Discovery works from the "
+                     "command line, for example:</p><pre>hivelab discover 10.77.0.0/24</pre>"
+                     "<p>(see <code>hivelab discover --help</code>; it only probes the networks "
+                     "you give it). You can continue and come back later.</p>"));
     setPage(DiscoverPage, p);
 
     p = makePage(tr("Flash and preconfigure"), tr("Per-board guidance: image, boot media, login."),
@@ -63,7 +66,10 @@ SetupWizard::SetupWizard(LabDocument *document, QWidget *parent)
 
     p = makePage(tr("Connect and credentials"),
                  tr("Accept host-key fingerprints; passwords go to the system keychain."), &body);
-    body->setText(notInThisBuild(tr("Connecting over SSH")));
+    body->setText(tr("<p><b>Not wired into the wizard yet.</b> SSH connections with host-key "
+                     "checks work from the command line (<code>hivelab exec --help</code>); the "
+                     "wizard page that accepts fingerprints and stores passwords in the keychain "
+                     "is still to come.</p>"));
     setPage(ConnectPage, p);
 
     p = makePage(tr("Install Docker"), tr("Per-board progress; cancel and resume at any time."),
@@ -205,8 +211,9 @@ QString SetupWizard::summaryText() const
                        .arg(report.managerCount)
                        .arg(report.count(Severity::Error))
                        .arg(report.count(Severity::Warning));
-    html += tr("<p><b>Not done:</b> discovery, SSH connection, Docker installation and swarm "
-               "formation need the SSH/Docker backend, which this build does not have.</p>");
+    html += tr("<p><b>Not done:</b> discovery and SSH are not wired into the wizard yet (they "
+               "work from the command line); Docker installation and swarm formation need the "
+               "Docker/swarm workflow, which this build does not have.</p>");
     const QList<const Board *> managers = m_document->lab().managers();
     const QString host = managers.isEmpty() ? QStringLiteral("MANAGER")
                                             : managers.first()->sshTarget().toHtmlEscaped();

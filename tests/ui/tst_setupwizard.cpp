@@ -58,15 +58,16 @@ void TestSetupWizard::walksAllPagesHonestly()
     wizard.show();
     wizard.next();
     QCOMPARE(wizard.currentId(), int(SetupWizard::DiscoverPage));
-    QVERIFY(pageText(wizard.currentPage()).contains(QStringLiteral("Not available in this build")));
+    QVERIFY(pageText(wizard.currentPage()).contains(QStringLiteral("hivelab discover")));
     wizard.next();
     QCOMPARE(wizard.currentId(), int(SetupWizard::FlashPage));
     const QString flash = pageText(wizard.currentPage());
     QVERIFY(flash.contains(QStringLiteral("pine64-7")));
     QVERIFY(flash.contains(QStringLiteral("up-3")));
     wizard.next(); // connect
-    QVERIFY(pageText(wizard.currentPage()).contains(QStringLiteral("Not available")));
+    QVERIFY(pageText(wizard.currentPage()).contains(QStringLiteral("Not wired")));
     wizard.next(); // docker
+    QVERIFY(pageText(wizard.currentPage()).contains(QStringLiteral("Not available")));
     wizard.next();
     QCOMPARE(wizard.currentId(), int(SetupWizard::ManagersPage));
     const QString managers = pageText(wizard.currentPage());
