@@ -128,6 +128,10 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     updateTitle();
     updateStatus();
     runCheckNow();
+    m_view->setFocus(); // arrow keys walk the boards straight away
+    statusBar()->showMessage(tr("Drag boards between racks · right-click a board for actions · "
+                                "Ctrl+wheel zooms"),
+                             15000);
     log(tr("Hivelab %1 ready. Open a lab or the demo lab to start.")
             .arg(QCoreApplication::applicationVersion()));
 }
