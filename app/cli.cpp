@@ -10,6 +10,8 @@ const QList<Command> &commands()
 {
     static const QList<Command> list = {
         {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"), &cmdNew},
+        {"check", QT_TRANSLATE_NOOP("Cli", "Check a lab's fault domains (FILE or --demo, --json)"),
+         &cmdCheck},
         {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
     };
     return list;
@@ -28,7 +30,8 @@ int run(const QStringList &args)
 {
     const Command *cmd = args.isEmpty() ? nullptr : findCommand(args.first());
     if (!cmd) {
-        printErr(QCoreApplication::translate("Cli", "Unknown command. Try: hivelab --help"));
+        printErr(QCoreApplication::translate("Cli", "Unknown command \"%1\". Try: hivelab --help")
+                     .arg(args.value(0)));
         return ExitUsage;
     }
     return cmd->run(args);

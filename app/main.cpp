@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QScreen>
 #include <QTimer>
@@ -46,6 +47,17 @@ QString topLevelHelp()
     return text;
 }
 
+// A bare word that is no file ("hivelab chek") is a mistyped subcommand, not a lab to open.
+bool looksLikeCommand(int argc, char **argv)
+{
+    if (argc < 2)
+        return false;
+    const QString first = QString::fromLocal8Bit(argv[1]);
+    return !first.isEmpty() && !first.startsWith(QLatin1Char('-'))
+           && !first.contains(QLatin1Char('.')) && !first.contains(QLatin1Char('/'))
+           && !QFileInfo::exists(first);
+}
+
 bool wantsHelpOrVersion(int argc, char **argv, bool *version)
 {
     for (int i = 1; i < argc; ++i) {
@@ -65,7 +77,8 @@ bool wantsHelpOrVersion(int argc, char **argv, bool *version)
 int main(int argc, char **argv)
 {
     // Subcommands and --help/--version never need a display.
-    const bool isCommand = argc > 1 && Cli::findCommand(QString::fromLocal8Bit(argv[1]));
+    const bool isCommand = (argc > 1 && Cli::findCommand(QString::fromLocal8Bit(argv[1])))
+                           || looksLikeCommand(argc, argv);
     bool version = false;
     if (isCommand || wantsHelpOrVersion(argc, argv, &version)) {
         QCoreApplication app(argc, argv);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QCoreApplication>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -12,11 +13,12 @@ namespace Hivelab {
 
 struct OsImage
 {
-    QString name;       // "DietPi (Debian bookworm)"
-    QString url;        // where users download it (informational; the app never fetches)
-    QString defaultUser;
+    QString name;            // "DietPi (Debian bookworm)"
+    QString url;             // where users download it (informational; the app never fetches)
+    QString defaultUser;     // empty: the installer / imager asks for one
     QString defaultPassword; // documented factory default, shown as guidance only
-    QString sshServer;  // "dropbear" / "openssh"
+    QString sshServer;       // "dropbear" / "openssh"
+    QString notes;           // first-login quirks
 };
 
 struct BoardModelInfo
@@ -28,10 +30,11 @@ struct BoardModelInfo
     double volts = 5;
     double typicalAmps = 0;
     double peakAmps = 0;
-    QStringList bootMedia;   // "microSD", "eMMC", "USB", "NVMe", "SATA"
-    QList<OsImage> images;   // recommended first
-    QStringList ouiPrefixes; // "B8:27:EB"
+    QStringList bootMedia;        // "microSD", "eMMC", "USB", "NVMe", "SATA", "SPI", "PXE"
+    QList<OsImage> images;        // recommended first
+    QStringList ouiPrefixes;      // "B8:27:EB"; empty when the board makes up its MAC
     QStringList deviceTreeModels; // substrings of /proc/device-tree/model or DMI product name
+    QString notes;
 
     double typicalWatts() const { return volts * typicalAmps; }
     double peakWatts() const { return volts * peakAmps; }
@@ -41,16 +44,28 @@ struct BoardModelInfo
 /// Adding a board model is editing that file. Immutable after load; any thread.
 class BoardCatalog
 {
+    Q_DECLARE_TR_FUNCTIONS(BoardCatalog)
 public:
-    /// The built-in catalog (loaded once, thread-safe).
+    static constexpr const char *FormatName = "hivelab-board-catalog";
+    static constexpr int CurrentSchemaVersion = 1;
+    static constexpr const char *ResourcePath = ":/hivelab/boards.json";
+
+    /// The built-in catalog (loaded once, thread-safe). Empty, with a critical log message, if
+    /// the shipped JSON is broken (the unit test makes sure it is not).
     static const BoardCatalog &builtin();
+    /// Strict parse; on failure *error reads "at $.boards[2].arch: expected one of …".
     static std::optional<BoardCatalog> fromJson(const QByteArray &data, QString *error);
 
     const QList<BoardModelInfo> &models() const { return m_models; }
     const BoardModelInfo *model(const QString &id) const;
-    /// Model whose OUI list holds the MAC's first three octets, or nullptr.
+    /// Every model whose OUI list holds the MAC's first three octets (any case, separators
+    /// ':' '-' '.' or none). One vendor block often covers several models.
+    QList<const BoardModelInfo *> modelsForMac(const QString &mac) const;
+    /// The model for a MAC when exactly one matches, else nullptr (unknown or ambiguous: ask
+    /// the board for its device-tree model instead).
     const BoardModelInfo *modelForMac(const QString &mac) const;
-    /// Model matching a device-tree model / DMI product string, or nullptr.
+    /// Model matching a device-tree model / DMI product string (case-insensitive substring,
+    /// longest match wins), or nullptr.
     const BoardModelInfo *modelForHardwareName(const QString &name) const;
 
 private:

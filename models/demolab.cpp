@@ -46,7 +46,9 @@ Lab demoLab()
         psu.id = QStringLiteral("psu-%1").arg(r);
         psu.name = QStringLiteral("PSU %1 (5 V 16 A)").arg(r);
         psu.rackId = rack.id;
-        psu.circuit = r <= 2 ? QStringLiteral("wall-A") : QStringLiteral("wall-B");
+        // One circuit per manager rack: with two, one tripped breaker would take two of the
+        // three managers, and quorum, down.
+        psu.circuit = QStringLiteral("wall-%1").arg(QLatin1Char("ABCA"[r - 1]));
         psu.ratingAmps = 16;
         psu.volts = 5;
         lab.powerSupplies.append(psu);

@@ -1,10 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// STUB: replaced by the fault-domain analysis.
 #include "labcheck.h"
+#include "boardcatalog.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QJsonArray>
+#include <QSet>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <vector>
 
 namespace Hivelab {
 
-bool CheckReport::hasErrors() const { return count(Severity::Error) > 0; }
+bool CheckReport::hasErrors() const
+{
+    return count(Severity::Error) > 0;
+}
 
 int CheckReport::count(Severity severity) const
 {
@@ -14,12 +27,24 @@ int CheckReport::count(Severity severity) const
     return n;
 }
 
-CheckReport checkLab(const Lab &lab, const BoardCatalog &)
+QList<Finding> CheckReport::findingsWithCode(const QString &code) const
 {
-    CheckReport r;
-    r.managerCount = lab.managers().size();
-    r.quorum = r.managerCount > 0 ? r.managerCount / 2 + 1 : 0;
-    return r;
+    QList<Finding> out;
+    for (const Finding &f : findings) {
+        if (f.code == code)
+            out.append(f);
+    }
+    return out;
+}
+
+int quorumFor(int managers)
+{
+    return managers > 0 ? managers / 2 + 1 : 0;
+}
+
+int toleratedFailuresFor(int managers)
+{
+    return managers - quorumFor(managers);
 }
 
 QString severityName(Severity severity)
@@ -33,6 +58,1141 @@ QString severityName(Severity severity)
         break;
     }
     return QStringLiteral("info");
+}
+
+QString faultDomainKindName(FaultDomainKind kind)
+{
+    switch (kind) {
+    case FaultDomainKind::PowerSupply:
+        return QStringLiteral("psu");
+    case FaultDomainKind::Circuit:
+        return QStringLiteral("circuit");
+    case FaultDomainKind::Switch:
+        return QStringLiteral("switch");
+    case FaultDomainKind::Rack:
+        break;
+    }
+    return QStringLiteral("rack");
+}
+
+namespace {
+
+class LabCheckText
+{
+    Q_DECLARE_TR_FUNCTIONS(LabCheck)
+};
+
+QString tr(const char *text, int n = -1)
+{
+    return LabCheckText::tr(text, nullptr, n);
+}
+
+template <typename T> QString displayName(const T *object, const QString &id)
+{
+    return object && !object->name.isEmpty() ? object->name : id;
+}
+
+QString normalizedArch(const QString &arch)
+{
+    const QString a = arch.trimmed().toLower();
+    if (a == QLatin1String("aarch64") || a == QLatin1String("arm64v8"))
+        return QStringLiteral("arm64");
+    if (a == QLatin1String("x86_64") || a == QLatin1String("x86-64") || a == QLatin1String("x64"))
+        return QStringLiteral("amd64");
+    if (a == QLatin1String("armv7") || a == QLatin1String("armv7l") || a == QLatin1String("arm"))
+        return QStringLiteral("armhf");
+    return a;
+}
+
+/// Switch IDs on the uplink path above `sw` (excluding sw), stopping at a cycle.
+QStringList uplinkChain(const Lab &lab, const NetworkSwitch &sw, bool *cycle = nullptr)
+{
+    QStringList chain;
+    QSet<QString> seen{sw.id};
+    QString next = sw.uplinkSwitchId;
+    while (!next.isEmpty()) {
+        if (seen.contains(next)) {
+            if (cycle)
+                *cycle = true;
+            break;
+        }
+        seen.insert(next);
+        chain.append(next);
+        const NetworkSwitch *up = lab.networkSwitch(next);
+        next = up ? up->uplinkSwitchId : QString();
+    }
+    return chain;
+}
+
+QString domainName(const Lab &lab, FaultDomainKind kind, const QString &id)
+{
+    switch (kind) {
+    case FaultDomainKind::Rack:
+        return displayName(lab.rack(id), id);
+    case FaultDomainKind::PowerSupply:
+        return displayName(lab.powerSupply(id), id);
+    case FaultDomainKind::Switch:
+        return displayName(lab.networkSwitch(id), id);
+    case FaultDomainKind::Circuit:
+        break;
+    }
+    return tr("circuit %1").arg(id);
+}
+
+} // namespace
+
+DomainImpact domainImpact(const Lab &lab, FaultDomainKind kind, const QString &id)
+{
+    DomainImpact impact;
+    impact.kind = kind;
+    impact.id = id;
+    impact.name = domainName(lab, kind, id);
+
+    QSet<QString> downPsus;
+    QSet<QString> downSwitches;
+    QSet<QString> downBoards;
+    switch (kind) {
+    case FaultDomainKind::Rack:
+        if (!lab.rack(id))
+            break;
+        for (const PowerSupply &p : lab.powerSupplies) {
+            if (p.rackId == id)
+                downPsus.insert(p.id);
+        }
+        for (const NetworkSwitch &s : lab.switches) {
+            if (s.rackId == id)
+                downSwitches.insert(s.id);
+        }
+        for (const Board &b : lab.boards) {
+            if (b.rackId == id)
+                downBoards.insert(b.id);
+        }
+        break;
+    case FaultDomainKind::PowerSupply:
+        if (lab.powerSupply(id))
+            downPsus.insert(id);
+        break;
+    case FaultDomainKind::Circuit:
+        for (const PowerSupply &p : lab.powerSupplies) {
+            if (!id.isEmpty() && p.circuit == id)
+                downPsus.insert(p.id);
+        }
+        break;
+    case FaultDomainKind::Switch:
+        if (lab.networkSwitch(id))
+            downSwitches.insert(id);
+        break;
+    }
+
+    // Power first: a dead supply takes the switches it feeds down too.
+    for (const NetworkSwitch &s : lab.switches) {
+        if (!s.psuId.isEmpty() && downPsus.contains(s.psuId))
+            downSwitches.insert(s.id);
+    }
+    for (const Board &b : lab.boards) {
+        if (!b.psuId.isEmpty() && downPsus.contains(b.psuId))
+            downBoards.insert(b.id);
+    }
+    // A switch whose uplink path crosses a dead switch is cut off from the rest of the swarm.
+    QSet<QString> lostSwitches = downSwitches;
+    for (const NetworkSwitch &s : lab.switches) {
+        if (lostSwitches.contains(s.id))
+            continue;
+        const QStringList chain = uplinkChain(lab, s);
+        for (const QString &up : chain) {
+            if (downSwitches.contains(up)) {
+                lostSwitches.insert(s.id);
+                break;
+            }
+        }
+    }
+
+    int managers = 0;
+    for (const Board &b : lab.boards) {
+        managers += b.role == Role::Manager ? 1 : 0;
+        const bool lost = downBoards.contains(b.id) ||
+                          (!b.switchId.isEmpty() && lostSwitches.contains(b.switchId));
+        if (!lost)
+            continue;
+        impact.lostBoards.append(b.id);
+        if (b.role == Role::Manager)
+            impact.lostManagers.append(b.id);
+        else if (b.role == Role::Worker)
+            impact.lostWorkers.append(b.id);
+        if (b.hasStorage())
+            impact.lostStorage.append(b.id);
+    }
+    for (const PowerSupply &p : lab.powerSupplies) {
+        if (downPsus.contains(p.id))
+            impact.lostPowerSupplies.append(p.id);
+    }
+    for (const NetworkSwitch &s : lab.switches) {
+        if (lostSwitches.contains(s.id))
+            impact.lostSwitches.append(s.id);
+    }
+    impact.survivingManagers = managers - impact.lostManagers.size();
+    impact.breaksQuorum = managers > 0 && impact.survivingManagers < quorumFor(managers);
+    return impact;
+}
+
+namespace {
+
+/// One run of the analysis; keeps the rules apart while sharing lookups.
+class LabChecker
+{
+public:
+    LabChecker(const Lab &lab, const BoardCatalog &catalog)
+        : m_lab(lab)
+        , m_catalog(catalog)
+    {}
+
+    CheckReport run()
+    {
+        const QList<const Board *> managers = m_lab.managers();
+        m_report.managerCount = managers.size();
+        m_report.quorum = quorumFor(m_report.managerCount);
+        m_report.toleratedFailures = toleratedFailuresFor(m_report.managerCount);
+
+        checkIdentity();
+        checkReferences();
+        checkManagerCount();
+        checkManagerBoards();
+        checkUnknownDomains();
+        checkRackSlots();
+        checkSwitchPorts();
+        checkPower();
+        checkStorageSpread();
+        computeDomains();
+        checkArchitecture();
+        suggestPlacement();
+        return m_report;
+    }
+
+private:
+    void add(Severity severity, const QString &code, const QString &message,
+             const QStringList &objects = {}, const QString &suggestion = {})
+    {
+        m_report.findings.append({severity, code, message, objects, suggestion});
+    }
+
+    QString boardName(const QString &id) const { return displayName(m_lab.board(id), id); }
+
+    QString boardNames(const QStringList &ids) const
+    {
+        QStringList names;
+        for (const QString &id : ids)
+            names.append(boardName(id));
+        return names.join(QStringLiteral(", "));
+    }
+
+    bool knownPsu(const Board &b) const { return m_lab.powerSupply(b.psuId) != nullptr; }
+    bool knownSwitch(const Board &b) const { return m_lab.networkSwitch(b.switchId) != nullptr; }
+
+    void checkIdentity()
+    {
+        QHash<QString, int> uses;
+        for (const Rack &r : m_lab.racks)
+            ++uses[r.id];
+        for (const PowerSupply &p : m_lab.powerSupplies)
+            ++uses[p.id];
+        for (const NetworkSwitch &s : m_lab.switches)
+            ++uses[s.id];
+        for (const Board &b : m_lab.boards)
+            ++uses[b.id];
+        QStringList duplicated;
+        for (auto it = uses.cbegin(); it != uses.cend(); ++it) {
+            if (it.value() > 1 || it.key().isEmpty())
+                duplicated.append(it.key().isEmpty() ? QStringLiteral("\"\"") : it.key());
+        }
+        std::sort(duplicated.begin(), duplicated.end());
+        if (!duplicated.isEmpty()) {
+            add(Severity::Error, QStringLiteral("lab.duplicate-id"),
+                tr("Object IDs must be unique and not empty; these are not: %1.")
+                    .arg(duplicated.join(QStringLiteral(", "))),
+                duplicated, tr("Give each rack, supply, switch and board its own ID."));
+        }
+    }
+
+    void dangling(const QString &ownerId, const QString &ownerName, const QString &what,
+                  const QString &ref)
+    {
+        add(Severity::Error, QStringLiteral("lab.dangling-reference"),
+            tr("%1 refers to %2 \"%3\", which does not exist.").arg(ownerName, what, ref),
+            {ownerId}, tr("Pick an existing object or clear the field."));
+    }
+
+    void checkReferences()
+    {
+        for (const PowerSupply &p : m_lab.powerSupplies) {
+            if (!p.rackId.isEmpty() && !m_lab.rack(p.rackId))
+                dangling(p.id, displayName(&p, p.id), tr("rack"), p.rackId);
+        }
+        for (const NetworkSwitch &s : m_lab.switches) {
+            if (!s.rackId.isEmpty() && !m_lab.rack(s.rackId))
+                dangling(s.id, displayName(&s, s.id), tr("rack"), s.rackId);
+            if (!s.psuId.isEmpty() && !m_lab.powerSupply(s.psuId))
+                dangling(s.id, displayName(&s, s.id), tr("power supply"), s.psuId);
+            if (!s.uplinkSwitchId.isEmpty() && !m_lab.networkSwitch(s.uplinkSwitchId))
+                dangling(s.id, displayName(&s, s.id), tr("switch"), s.uplinkSwitchId);
+        }
+        for (const Board &b : m_lab.boards) {
+            if (!b.rackId.isEmpty() && !m_lab.rack(b.rackId))
+                dangling(b.id, displayName(&b, b.id), tr("rack"), b.rackId);
+            if (!b.psuId.isEmpty() && !knownPsu(b))
+                dangling(b.id, displayName(&b, b.id), tr("power supply"), b.psuId);
+            if (!b.switchId.isEmpty() && !knownSwitch(b))
+                dangling(b.id, displayName(&b, b.id), tr("switch"), b.switchId);
+        }
+    }
+
+    void checkManagerCount()
+    {
+        const int n = m_report.managerCount;
+        QStringList ids;
+        for (const Board *m : m_lab.managers())
+            ids.append(m->id);
+        if (n == 0) {
+            add(Severity::Error, QStringLiteral("managers.none"),
+                tr("No board is a manager: a swarm needs at least one manager, and 3 are "
+                   "recommended."),
+                {}, tr("Give 3 boards in different racks the manager role."));
+            return;
+        }
+        if (n == 1) {
+            add(Severity::Warning, QStringLiteral("managers.single"),
+                tr("Only one manager: the swarm cannot be managed while %1 is down (no fault "
+                   "tolerance).")
+                    .arg(boardName(ids.first())),
+                ids, tr("Use 3 managers in different racks."));
+        } else if (n % 2 == 0) {
+            add(Severity::Warning, QStringLiteral("managers.even"),
+                tr("%1 managers need a quorum of %2 and tolerate %3 failure(s), no more than %4 "
+                   "managers would.")
+                    .arg(n)
+                    .arg(quorumFor(n))
+                    .arg(toleratedFailuresFor(n))
+                    .arg(n - 1),
+                ids,
+                n + 1 <= 7 ? tr("Use %1 or %2 managers.").arg(n - 1).arg(n + 1)
+                           : tr("Use %1 managers.").arg(n - 1));
+        }
+        if (n > 7) {
+            add(Severity::Warning, QStringLiteral("managers.too-many"),
+                tr("%1 managers: every Raft write must reach %2 of them, which slows the swarm "
+                   "down; Docker recommends at most 7.")
+                    .arg(n)
+                    .arg(quorumFor(n)),
+                ids, tr("Make the extra managers workers; 5 or 7 managers are plenty."));
+        }
+    }
+
+    void checkManagerBoards()
+    {
+        QStringList windows;
+        QStringList storage;
+        for (const Board *m : m_lab.managers()) {
+            if (m->isWindows())
+                windows.append(m->id);
+            if (m->hasStorage())
+                storage.append(m->id);
+        }
+        if (!windows.isEmpty()) {
+            add(Severity::Warning, QStringLiteral("managers.windows"),
+                tr("Windows managers (%1): Windows nodes should only be workers.")
+                    .arg(boardNames(windows)),
+                windows, tr("Make Linux boards the managers and these workers."));
+        }
+        if (!storage.isEmpty()) {
+            add(Severity::Info, QStringLiteral("managers.storage"),
+                tr("Managers with attached storage (%1): keep managers lean so storage workloads "
+                   "cannot starve Raft.")
+                    .arg(boardNames(storage)),
+                storage, tr("Prefer managers without storage; run storage services on workers."));
+        }
+    }
+
+    void checkUnknownDomains()
+    {
+        QStringList noPsu;
+        QStringList noSwitch;
+        QStringList unplaced;
+        for (const Board &b : m_lab.boards) {
+            if (b.psuId.isEmpty())
+                noPsu.append(b.id);
+            if (b.switchId.isEmpty())
+                noSwitch.append(b.id);
+            if (b.rackId.isEmpty())
+                unplaced.append(b.id);
+        }
+        if (!noPsu.isEmpty()) {
+            add(Severity::Warning, QStringLiteral("board.no-psu"),
+                tr("No power supply assigned to %1: their power fault domain is unknown.")
+                    .arg(boardNames(noPsu)),
+                noPsu, tr("Assign each board the supply that feeds it."));
+        }
+        if (!noSwitch.isEmpty()) {
+            add(Severity::Warning, QStringLiteral("board.no-switch"),
+                tr("No switch assigned to %1: their network fault domain is unknown.")
+                    .arg(boardNames(noSwitch)),
+                noSwitch, tr("Assign each board the switch it is cabled to."));
+        }
+        if (!unplaced.isEmpty()) {
+            add(Severity::Info, QStringLiteral("board.unplaced"),
+                tr("Not placed in any rack: %1.").arg(boardNames(unplaced)), unplaced,
+                tr("Place boards in rack slots so rack failures can be analysed."));
+        }
+    }
+
+    void checkRackSlots()
+    {
+        for (const Rack &r : m_lab.racks) {
+            const QString rackName = displayName(&r, r.id);
+            QStringList inRack;
+            QStringList outOfRange;
+            std::map<int, QStringList> bySlot;
+            for (const Board &b : m_lab.boards) {
+                if (b.rackId != r.id)
+                    continue;
+                inRack.append(b.id);
+                if (b.slot >= r.slotCount || b.slot < -1)
+                    outOfRange.append(b.id);
+                else if (b.slot >= 0)
+                    bySlot[b.slot].append(b.id);
+            }
+            if (inRack.size() > r.slotCount) {
+                add(Severity::Error, QStringLiteral("rack.overfull"),
+                    tr("%1 holds %2 boards but has only %3 slots.")
+                        .arg(rackName)
+                        .arg(inRack.size())
+                        .arg(r.slotCount),
+                    QStringList{r.id} + inRack,
+                    tr("Move boards to another rack or raise the slot count."));
+            }
+            if (!outOfRange.isEmpty()) {
+                add(Severity::Error, QStringLiteral("rack.slot-range"),
+                    tr("%1 has slots 1 to %2; %3 sit outside them.")
+                        .arg(rackName)
+                        .arg(r.slotCount)
+                        .arg(boardNames(outOfRange)),
+                    QStringList{r.id} + outOfRange, tr("Move these boards into a free slot."));
+            }
+            for (const auto &[slot, ids] : bySlot) {
+                if (ids.size() < 2)
+                    continue;
+                add(Severity::Error, QStringLiteral("rack.slot-duplicate"),
+                    tr("%1 slot %2 is taken by several boards: %3.")
+                        .arg(rackName)
+                        .arg(slot + 1)
+                        .arg(boardNames(ids)),
+                    QStringList{r.id} + ids, tr("Give each board its own slot."));
+            }
+        }
+    }
+
+    void checkSwitchPorts()
+    {
+        QStringList inCycle;
+        for (const NetworkSwitch &s : m_lab.switches) {
+            const QString swName = displayName(&s, s.id);
+            QStringList boards;
+            std::map<int, QStringList> byPort;
+            QStringList outOfRange;
+            for (const Board &b : m_lab.boards) {
+                if (b.switchId != s.id)
+                    continue;
+                boards.append(b.id);
+                if (b.switchPort == -1)
+                    continue;
+                if (b.switchPort < 1 || b.switchPort > s.ports)
+                    outOfRange.append(b.id);
+                else
+                    byPort[b.switchPort].append(b.id);
+            }
+            QStringList downlinks;
+            for (const NetworkSwitch &o : m_lab.switches) {
+                if (o.id != s.id && o.uplinkSwitchId == s.id)
+                    downlinks.append(o.id);
+            }
+            const int ownUplink = !s.uplinkSwitchId.isEmpty() || !s.uplink.isEmpty() ? 1 : 0;
+            const int used = boards.size() + downlinks.size() + ownUplink;
+            if (used > s.ports) {
+                add(Severity::Error, QStringLiteral("switch.ports-exceeded"),
+                    tr("%1 has %2 ports but needs %3 (%4 boards, %5 downlinks, %6 uplink).")
+                        .arg(swName)
+                        .arg(s.ports)
+                        .arg(used)
+                        .arg(boards.size())
+                        .arg(downlinks.size())
+                        .arg(ownUplink),
+                    QStringList{s.id} + boards + downlinks,
+                    tr("Use a bigger switch or move boards to another one."));
+            }
+            if (!outOfRange.isEmpty()) {
+                add(Severity::Error, QStringLiteral("switch.port-range"),
+                    tr("%1 has ports 1 to %2; %3 use a port outside them.")
+                        .arg(swName)
+                        .arg(s.ports)
+                        .arg(boardNames(outOfRange)),
+                    QStringList{s.id} + outOfRange, tr("Correct the port numbers."));
+            }
+            for (const auto &[port, ids] : byPort) {
+                if (ids.size() < 2)
+                    continue;
+                add(Severity::Error, QStringLiteral("switch.port-duplicate"),
+                    tr("%1 port %2 is used by several boards: %3.")
+                        .arg(swName)
+                        .arg(port)
+                        .arg(boardNames(ids)),
+                    QStringList{s.id} + ids, tr("Give each board its own port."));
+            }
+            bool cycle = false;
+            uplinkChain(m_lab, s, &cycle);
+            if (cycle)
+                inCycle.append(s.id);
+        }
+        if (!inCycle.isEmpty()) {
+            add(Severity::Error, QStringLiteral("switch.uplink-cycle"),
+                tr("Switch uplinks form a loop through %1.")
+                    .arg(inCycle.join(QStringLiteral(", "))),
+                inCycle, tr("Each switch uplinks to one switch closer to the router, never back."));
+        }
+    }
+
+    void checkPower()
+    {
+        std::map<QString, QStringList> unknownModels; // model -> boards
+        auto boardWatts = [&](const Board &b) {
+            const BoardModelInfo *info = m_catalog.model(b.model);
+            double w = info && info->peakWatts() > 0 ? info->peakWatts() : AssumedBoardPeakWatts;
+            if (!info || info->peakWatts() <= 0)
+                unknownModels[b.model].append(b.id);
+            for (const StorageDevice &d : b.storage)
+                w += d.peakWatts;
+            return w;
+        };
+
+        for (const PowerSupply &p : m_lab.powerSupplies) {
+            PowerBudget budget;
+            budget.psuId = p.id;
+            budget.ratingWatts = p.effectiveWatts();
+            for (const Board &b : m_lab.boards) {
+                if (b.psuId != p.id)
+                    continue;
+                budget.boardIds.append(b.id);
+                budget.peakWatts += boardWatts(b);
+            }
+            for (const NetworkSwitch &s : m_lab.switches) {
+                if (s.psuId != p.id)
+                    continue;
+                budget.switchIds.append(s.id);
+                budget.peakWatts += s.watts;
+            }
+            m_report.powerBudgets.append(budget);
+
+            const QString psuName = displayName(&p, p.id);
+            const QStringList objects = QStringList{p.id} + budget.boardIds + budget.switchIds;
+            if (budget.ratingWatts <= 0) {
+                add(Severity::Warning, QStringLiteral("power.no-rating"),
+                    tr("%1 has no rating, so its load (%2 W peak) cannot be checked.")
+                        .arg(psuName, QString::number(budget.peakWatts, 'f', 1)),
+                    {p.id}, tr("Enter its rating in watts, or in amps and volts."));
+                continue;
+            }
+            const QString load = tr("%1 feeds %2 W peak of its %3 W rating (%4%).")
+                                     .arg(psuName, QString::number(budget.peakWatts, 'f', 1),
+                                          QString::number(budget.ratingWatts, 'f', 1),
+                                          QString::number(qRound(budget.load() * 100)));
+            const QString fix =
+                tr("Keep the peak under 80% of the rating (%1 W): move boards or disks to "
+                   "another supply, or use a bigger one.")
+                    .arg(QString::number(budget.ratingWatts * 0.8, 'f', 1));
+            if (budget.load() > 1.0) {
+                add(Severity::Error, QStringLiteral("power.over-budget"), load, objects, fix);
+            } else if (budget.load() > 0.8) {
+                add(Severity::Warning, QStringLiteral("power.low-headroom"),
+                    load + QLatin1Char(' ') + tr("Less than 20% headroom."), objects, fix);
+            }
+        }
+
+        // Only boards on a supply count towards a budget, but every unknown model is worth a word.
+        for (const Board &b : m_lab.boards) {
+            if (b.psuId.isEmpty() || !knownPsu(b))
+                boardWatts(b);
+        }
+        for (const auto &[model, ids] : unknownModels) {
+            QStringList unique = ids;
+            unique.removeDuplicates();
+            const QString watts = QString::number(AssumedBoardPeakWatts, 'f', 1);
+            add(Severity::Warning, QStringLiteral("power.unknown-model"),
+                model.isEmpty()
+                    ? tr("No board model set for %1; assuming %2 W peak each.")
+                          .arg(boardNames(unique), watts)
+                    : tr("Board model \"%1\" is not in the catalog (%2); assuming %3 W peak each.")
+                          .arg(model, boardNames(unique), watts),
+                unique, tr("Pick a model from the board catalog, or add it to the catalog."));
+        }
+    }
+
+    void checkStorageSpread()
+    {
+        QStringList storage;
+        QSet<QString> racks;
+        for (const Board &b : m_lab.boards) {
+            if (!b.hasStorage())
+                continue;
+            storage.append(b.id);
+            racks.insert(b.rackId);
+        }
+        m_storageCount = storage.size();
+        if (storage.size() >= 2 && racks.size() == 1 && !racks.cbegin()->isEmpty()) {
+            m_singleStorageRack = *racks.cbegin();
+            add(Severity::Warning, QStringLiteral("storage.single-rack"),
+                tr("All %1 storage workers are in %2: losing that rack loses all storage.")
+                    .arg(storage.size())
+                    .arg(displayName(m_lab.rack(m_singleStorageRack), m_singleStorageRack)),
+                QStringList{m_singleStorageRack} + storage,
+                tr("Spread storage workers over several racks."));
+        }
+    }
+
+    void addDomain(FaultDomainKind kind, const QString &id)
+    {
+        m_report.domains.append(domainImpact(m_lab, kind, id));
+    }
+
+    QString quorumFix(FaultDomainKind kind) const
+    {
+        const int n = m_report.managerCount;
+        const int maxLoss = toleratedFailuresFor(n);
+        switch (kind) {
+        case FaultDomainKind::Rack:
+            return tr("Spread managers so that no rack holds more than %1 of them.").arg(maxLoss);
+        case FaultDomainKind::PowerSupply:
+            return tr("Spread managers so that no power supply feeds more than %1 of them.")
+                .arg(maxLoss);
+        case FaultDomainKind::Circuit:
+            return tr("Spread managers so that no mains circuit feeds more than %1 of them.")
+                .arg(maxLoss);
+        case FaultDomainKind::Switch:
+            break;
+        }
+        return tr("Spread managers so that no switch (or the switches behind it) connects more "
+                  "than %1 of them.")
+            .arg(maxLoss);
+    }
+
+    void computeDomains()
+    {
+        for (const Rack &r : m_lab.racks)
+            addDomain(FaultDomainKind::Rack, r.id);
+        for (const PowerSupply &p : m_lab.powerSupplies)
+            addDomain(FaultDomainKind::PowerSupply, p.id);
+        QStringList circuits;
+        for (const PowerSupply &p : m_lab.powerSupplies) {
+            if (!p.circuit.isEmpty() && !circuits.contains(p.circuit))
+                circuits.append(p.circuit);
+        }
+        for (const QString &c : circuits)
+            addDomain(FaultDomainKind::Circuit, c);
+        for (const NetworkSwitch &s : m_lab.switches)
+            addDomain(FaultDomainKind::Switch, s.id);
+
+        const int n = m_report.managerCount;
+        for (const DomainImpact &d : m_report.domains) {
+            const QString kind = faultDomainKindName(d.kind);
+            QStringList objects =
+                d.kind == FaultDomainKind::Circuit ? d.lostPowerSupplies : QStringList{d.id};
+            if (d.breaksQuorum) {
+                // One manager has no fault tolerance anyway (reported as such); with two or more,
+                // a single failure that stops the swarm is a planning error.
+                add(n >= 2 ? Severity::Error : Severity::Warning,
+                    QStringLiteral("quorum.%1-loss").arg(kind),
+                    tr("Losing %1 leaves %2 of %3 managers; quorum needs %4.")
+                            .arg(d.name)
+                            .arg(d.survivingManagers)
+                            .arg(n)
+                            .arg(m_report.quorum) +
+                        QLatin1Char(' ') + tr("Lost managers: %1.").arg(boardNames(d.lostManagers)),
+                    objects + d.lostManagers, quorumFix(d.kind));
+            }
+            if (!d.lostWorkers.isEmpty()) {
+                QString message = tr("Losing %1 takes down %2 worker(s): %3.")
+                                      .arg(d.name)
+                                      .arg(d.lostWorkers.size())
+                                      .arg(boardNames(d.lostWorkers));
+                if (!d.lostStorage.isEmpty()) {
+                    message += QLatin1Char(' ') +
+                               tr("Storage lost with it: %1.").arg(boardNames(d.lostStorage));
+                }
+                add(Severity::Info, QStringLiteral("impact.%1-loss").arg(kind), message,
+                    objects + d.lostWorkers);
+            }
+            const bool alreadySaid = d.kind == FaultDomainKind::Rack && d.id == m_singleStorageRack;
+            if (m_storageCount > 0 && d.lostStorage.size() * 2 > m_storageCount && !alreadySaid) {
+                add(Severity::Warning, QStringLiteral("storage.%1-loss").arg(kind),
+                    tr("Losing %1 takes out %2 of %3 storage workers: %4.")
+                        .arg(d.name)
+                        .arg(d.lostStorage.size())
+                        .arg(m_storageCount)
+                        .arg(boardNames(d.lostStorage)),
+                    objects + d.lostStorage,
+                    tr("Spread storage workers so no single failure takes out more than half."));
+            }
+        }
+    }
+
+    void checkArchitecture()
+    {
+        std::map<QString, QStringList> byArch;
+        QStringList windows;
+        for (const Board &b : m_lab.boards) {
+            QString arch = normalizedArch(b.arch);
+            if (arch.isEmpty()) {
+                const BoardModelInfo *info = m_catalog.model(b.model);
+                arch = info ? normalizedArch(info->arch) : QString();
+            }
+            if (!arch.isEmpty())
+                byArch[arch].append(b.id);
+            if (b.isWindows())
+                windows.append(b.id);
+        }
+        if (byArch.size() > 1) {
+            QStringList parts;
+            QStringList labels;
+            QString majority;
+            for (const auto &[arch, ids] : byArch) {
+                parts.append(tr("%1: %2 board(s)").arg(arch).arg(ids.size()));
+                labels.append(QStringLiteral("arch=%1").arg(arch));
+                if (majority.isEmpty() || ids.size() > byArch[majority].size())
+                    majority = arch;
+            }
+            QStringList minority;
+            for (const auto &[arch, ids] : byArch) {
+                if (arch != majority)
+                    minority += ids;
+            }
+            add(Severity::Warning, QStringLiteral("arch.mixed"),
+                tr("The swarm mixes CPU architectures (%1): every image needs a multi-arch "
+                   "manifest, or services need placement constraints.")
+                    .arg(parts.join(QStringLiteral(", "))),
+                minority,
+                tr("Publish multi-arch images, or label nodes (%1) and constrain services, "
+                   "e.g. --constraint node.labels.arch==%2.")
+                    .arg(labels.join(QStringLiteral(", ")), majority));
+        }
+        if (!windows.isEmpty()) {
+            add(Severity::Info, QStringLiteral("os.windows"),
+                tr("Windows nodes (%1) run only Windows container images and should only be "
+                   "workers.")
+                    .arg(boardNames(windows)),
+                windows,
+                tr("Constrain Windows services with --constraint node.platform.os==windows and "
+                   "Linux services with node.platform.os==linux."));
+        }
+    }
+
+    struct Candidate
+    {
+        int board = 0;       // index in m_lab.boards
+        std::vector<int> in; // indices of report.domains that take it down
+        bool manager = false;
+        bool storage = false;
+    };
+
+    struct Search
+    {
+        std::vector<Candidate> candidates;
+        int size = 3;
+        int maxLoss = 1;
+        std::vector<int> load; // per domain: chosen boards it takes down
+        std::vector<int> chosen;
+        std::vector<int> best;
+        std::tuple<int, int, int> bestScore{-1, 0, 0};
+        std::pair<int, int> ideal; // no placement can beat this (kept, -storage)
+        bool done = false;
+        // Candidate tests; bounds the worst case on huge labs (tens of milliseconds) at the price
+        // of a possibly less preferred placement, or none, when it runs out.
+        int budget = 200000;
+    };
+
+    static void searchFrom(Search &s, int start)
+    {
+        if (s.done || s.budget < 0)
+            return;
+        if (int(s.chosen.size()) == s.size) {
+            int kept = 0, storage = 0, order = 0;
+            for (int c : s.chosen) {
+                kept += s.candidates[c].manager ? 1 : 0;
+                storage += s.candidates[c].storage ? 1 : 0;
+                order += c;
+            }
+            // Keep as many current managers as possible, then as few storage boards.
+            const std::tuple<int, int, int> score{kept, -storage, -order};
+            if (s.best.empty() || score > s.bestScore) {
+                s.best = s.chosen;
+                s.bestScore = score;
+                // Candidates come in preference order, so the first ideal set is the one to keep.
+                s.done = std::make_pair(kept, -storage) == s.ideal;
+            }
+            return;
+        }
+        const int need = s.size - int(s.chosen.size());
+        for (int i = start; i + need <= int(s.candidates.size()) && !s.done && s.budget >= 0; ++i) {
+            const Candidate &c = s.candidates[i];
+            --s.budget;
+            const bool fits =
+                std::all_of(c.in.begin(), c.in.end(), [&](int d) { return s.load[d] < s.maxLoss; });
+            if (!fits)
+                continue;
+            for (int d : c.in)
+                ++s.load[d];
+            s.chosen.push_back(i);
+            searchFrom(s, i + 1);
+            s.chosen.pop_back();
+            for (int d : c.in)
+                --s.load[d];
+        }
+    }
+
+    std::vector<Candidate> eligibleCandidates() const
+    {
+        std::vector<Candidate> out;
+        for (int i = 0; i < m_lab.boards.size(); ++i) {
+            const Board &b = m_lab.boards.at(i);
+            if (b.isWindows() || !m_lab.rack(b.rackId) || !knownPsu(b) || !knownSwitch(b))
+                continue;
+            Candidate c;
+            c.board = i;
+            c.manager = b.role == Role::Manager;
+            c.storage = b.hasStorage();
+            for (int d = 0; d < m_report.domains.size(); ++d) {
+                if (m_report.domains.at(d).lostBoards.contains(b.id))
+                    c.in.push_back(d);
+            }
+            out.push_back(c);
+        }
+        std::stable_sort(out.begin(), out.end(), [](const Candidate &a, const Candidate &b) {
+            if (a.manager != b.manager)
+                return a.manager;
+            return !a.storage && b.storage;
+        });
+        return out;
+    }
+
+    /// How many current managers can stay at best; sets the bar for stopping the search early.
+    static int mostManagersKept(const Search &s)
+    {
+        Search managers = s;
+        managers.candidates.clear();
+        for (const Candidate &c : s.candidates) {
+            if (c.manager)
+                managers.candidates.push_back(c);
+        }
+        for (int kept = std::min<int>(s.size, managers.candidates.size()); kept > 0; --kept) {
+            managers.size = kept;
+            managers.best.clear();
+            managers.budget = s.budget / 10;
+            searchFrom(managers, 0);
+            if (!managers.best.empty())
+                return kept;
+        }
+        return 0;
+    }
+
+    QStringList findPlacement(const std::vector<Candidate> &eligible, int size, bool *gaveUp) const
+    {
+        Search s;
+        s.size = size;
+        s.maxLoss = toleratedFailuresFor(size);
+        s.load.assign(m_report.domains.size(), 0);
+        // Boards failing with exactly the same domains are interchangeable: keeping the `size`
+        // most preferred of each kind bounds the search without losing any placement.
+        std::map<std::vector<int>, int> perSignature;
+        for (const Candidate &c : eligible) {
+            if (perSignature[c.in]++ < size)
+                s.candidates.push_back(c);
+        }
+        int plain = 0;
+        for (const Candidate &c : s.candidates)
+            plain += c.storage ? 0 : 1;
+        s.ideal = {mostManagersKept(s), -std::max(0, size - plain)};
+        searchFrom(s, 0);
+        *gaveUp = *gaveUp || (s.best.empty() && s.budget < 0);
+        QStringList ids;
+        for (int c : s.best)
+            ids.append(m_lab.boards.at(s.candidates[c].board).id);
+        return ids;
+    }
+
+    static QString kindWord(FaultDomainKind kind, int n)
+    {
+        switch (kind) {
+        case FaultDomainKind::Rack:
+            return n == 1 ? tr("rack") : tr("racks");
+        case FaultDomainKind::PowerSupply:
+            return n == 1 ? tr("power supply") : tr("power supplies");
+        case FaultDomainKind::Circuit:
+            return n == 1 ? tr("circuit") : tr("circuits");
+        case FaultDomainKind::Switch:
+            break;
+        }
+        return n == 1 ? tr("switch") : tr("switches");
+    }
+
+    /// Why no odd manager set can survive, when two domains of one kind cover every candidate
+    /// (any odd set then puts a majority into one of them); empty otherwise.
+    QString pigeonhole(const std::vector<Candidate> &eligible) const
+    {
+        for (FaultDomainKind kind : {FaultDomainKind::Rack, FaultDomainKind::PowerSupply,
+                                     FaultDomainKind::Circuit, FaultDomainKind::Switch}) {
+            QStringList covering;
+            bool allCovered = true;
+            for (const Candidate &c : eligible) {
+                bool covered = false;
+                for (int d : c.in) {
+                    const DomainImpact &impact = m_report.domains.at(d);
+                    if (impact.kind != kind)
+                        continue;
+                    covered = true;
+                    if (!covering.contains(impact.name))
+                        covering.append(impact.name);
+                }
+                allCovered = allCovered && covered;
+            }
+            if (allCovered && covering.size() < 3) {
+                return tr("All boards that could be managers depend on %1 %2 (%3); surviving "
+                          "the loss of any one needs managers spread over at least 3.")
+                    .arg(QString::number(covering.size()), kindWord(kind, covering.size()),
+                         covering.join(QStringLiteral(", ")));
+            }
+        }
+        return {};
+    }
+
+    QString whyNoPlacement(const std::vector<Candidate> &eligible) const
+    {
+        if (eligible.size() < 3) {
+            return tr("Only %1 board(s) can be managers (Linux, with a known rack, power supply "
+                      "and switch); 3 are needed.")
+                .arg(eligible.size());
+        }
+        const QString pigeonholed = pigeonhole(eligible);
+        if (!pigeonholed.isEmpty())
+            return pigeonholed;
+        int worst = -1;
+        int worstLost = 0;
+        for (int d = 0; d < m_report.domains.size(); ++d) {
+            int lost = 0;
+            for (const Candidate &c : eligible)
+                lost += std::find(c.in.begin(), c.in.end(), d) != c.in.end() ? 1 : 0;
+            if (lost > worstLost) {
+                worst = d;
+                worstLost = lost;
+            }
+        }
+        if (worst >= 0 && int(eligible.size()) - worstLost < quorumFor(3)) {
+            return tr("Losing %1 takes down %2 of the %3 boards that could be managers, so no "
+                      "set of managers survives it.")
+                .arg(m_report.domains.at(worst).name)
+                .arg(worstLost)
+                .arg(eligible.size());
+        }
+        return tr("The boards that could be managers share too many racks, power supplies, "
+                  "circuits or switches for 3 managers to survive every single failure.");
+    }
+
+    void suggestPlacement()
+    {
+        const int n = m_report.managerCount;
+        QStringList current;
+        bool currentOk = n >= 3 && n <= 7 && n % 2 == 1;
+        for (const Board *m : m_lab.managers()) {
+            current.append(m->id);
+            currentOk = currentOk && !m->isWindows() && m_lab.rack(m->rackId) && knownPsu(*m) &&
+                        knownSwitch(*m);
+        }
+        for (const DomainImpact &d : m_report.domains)
+            currentOk = currentOk && !d.breaksQuorum;
+        if (currentOk) {
+            m_report.suggestedManagers = current;
+            m_report.suggestionReason =
+                tr("The current %1 managers survive the loss of any single rack, power supply, "
+                   "circuit or switch.")
+                    .arg(n);
+            return;
+        }
+
+        const std::vector<Candidate> eligible = eligibleCandidates();
+        QStringList placement;
+        const bool hopeless = eligible.size() < 3 || !pigeonhole(eligible).isEmpty();
+        bool gaveUp = false;
+        for (int size : n >= 5 ? std::vector<int>{5, 3} : std::vector<int>{3, 5}) {
+            if (hopeless)
+                break;
+            placement = findPlacement(eligible, size, &gaveUp);
+            if (!placement.isEmpty())
+                break;
+        }
+        if (placement.isEmpty() && gaveUp) {
+            m_report.suggestionReason =
+                tr("This lab is too large to try every manager placement, and none of those tried "
+                   "survives every single failure.");
+            add(Severity::Warning, QStringLiteral("placement.not-found"), m_report.suggestionReason,
+                {},
+                tr("Spread boards over more racks, power supplies, circuits and switches, or pick "
+                   "managers by hand and check again."));
+            return;
+        }
+        if (placement.isEmpty()) {
+            m_report.suggestionReason = whyNoPlacement(eligible);
+            add(Severity::Warning, QStringLiteral("placement.impossible"),
+                tr("No manager placement survives every single failure in this lab.") +
+                    QLatin1Char(' ') + m_report.suggestionReason,
+                {},
+                tr("Add racks, power supplies, circuits or switches and spread boards over them."));
+            return;
+        }
+
+        std::sort(placement.begin(), placement.end(), [this](const QString &a, const QString &b) {
+            return m_lab.boardIndex(a) < m_lab.boardIndex(b);
+        });
+        m_report.suggestedManagers = placement;
+        QStringList racks;
+        for (const QString &id : placement) {
+            const Board *b = m_lab.board(id);
+            racks.append(displayName(m_lab.rack(b->rackId), b->rackId));
+        }
+        m_report.suggestionReason =
+            tr("Managers on %1 (%2) survive the loss of any single rack, power supply, circuit or "
+               "switch.")
+                .arg(boardNames(placement), racks.join(QStringLiteral(", ")));
+
+        QStringList promote;
+        QStringList demote;
+        for (const QString &id : placement) {
+            if (!current.contains(id))
+                promote.append(id);
+        }
+        for (const QString &id : current) {
+            if (!placement.contains(id))
+                demote.append(id);
+        }
+        QStringList steps;
+        if (!promote.isEmpty())
+            steps.append(tr("make %1 manager(s)").arg(boardNames(promote)));
+        if (!demote.isEmpty())
+            steps.append(tr("make %1 worker(s)").arg(boardNames(demote)));
+        const QString how = steps.join(QStringLiteral("; "));
+        add(Severity::Info, QStringLiteral("placement.suggestion"),
+            tr("A safer manager placement exists. %1").arg(m_report.suggestionReason), placement,
+            how.isEmpty() ? QString() : how.left(1).toUpper() + how.mid(1) + QLatin1Char('.'));
+        // Point every quorum error at the concrete fix.
+        for (Finding &f : m_report.findings) {
+            if (f.code.startsWith(QLatin1String("quorum.")) && !how.isEmpty()) {
+                f.suggestion += QLatin1Char(' ') + tr("Suggested: %1.").arg(how);
+            }
+        }
+    }
+
+    const Lab &m_lab;
+    const BoardCatalog &m_catalog;
+    CheckReport m_report;
+    int m_storageCount = 0;
+    QString m_singleStorageRack;
+};
+
+QString objectKind(const Lab &lab, const QString &id)
+{
+    if (lab.board(id))
+        return QStringLiteral("board");
+    if (lab.rack(id))
+        return QStringLiteral("rack");
+    if (lab.powerSupply(id))
+        return QStringLiteral("psu");
+    if (lab.networkSwitch(id))
+        return QStringLiteral("switch");
+    return QStringLiteral("unknown");
+}
+
+QString objectName(const Lab &lab, const QString &id)
+{
+    if (const Board *b = lab.board(id))
+        return displayName(b, id);
+    if (const Rack *r = lab.rack(id))
+        return displayName(r, id);
+    if (const PowerSupply *p = lab.powerSupply(id))
+        return displayName(p, id);
+    if (const NetworkSwitch *s = lab.networkSwitch(id))
+        return displayName(s, id);
+    return id;
+}
+
+} // namespace
+
+CheckReport checkLab(const Lab &lab, const BoardCatalog &catalog)
+{
+    return LabChecker(lab, catalog).run();
+}
+
+QJsonObject checkReportToJson(const CheckReport &report, const Lab &lab)
+{
+    auto ids = [](const QStringList &list) { return QJsonArray::fromStringList(list); };
+    QJsonArray findings;
+    for (const Finding &f : report.findings) {
+        QJsonArray objects;
+        for (const QString &id : f.objectIds) {
+            objects.append(QJsonObject{{QStringLiteral("id"), id},
+                                       {QStringLiteral("kind"), objectKind(lab, id)},
+                                       {QStringLiteral("name"), objectName(lab, id)}});
+        }
+        findings.append(QJsonObject{{QStringLiteral("severity"), severityName(f.severity)},
+                                    {QStringLiteral("code"), f.code},
+                                    {QStringLiteral("message"), f.message},
+                                    {QStringLiteral("objects"), objects},
+                                    {QStringLiteral("suggestion"), f.suggestion}});
+    }
+    QJsonArray domains;
+    for (const DomainImpact &d : report.domains) {
+        domains.append(QJsonObject{
+            {QStringLiteral("kind"), faultDomainKindName(d.kind)},
+            {QStringLiteral("id"), d.id},
+            {QStringLiteral("name"), d.name},
+            {QStringLiteral("lostBoards"), ids(d.lostBoards)},
+            {QStringLiteral("lostManagers"), ids(d.lostManagers)},
+            {QStringLiteral("lostWorkers"), ids(d.lostWorkers)},
+            {QStringLiteral("lostStorage"), ids(d.lostStorage)},
+            {QStringLiteral("lostPowerSupplies"), ids(d.lostPowerSupplies)},
+            {QStringLiteral("lostSwitches"), ids(d.lostSwitches)},
+            {QStringLiteral("survivingManagers"), d.survivingManagers},
+            {QStringLiteral("breaksQuorum"), d.breaksQuorum},
+        });
+    }
+    QJsonArray power;
+    for (const PowerBudget &p : report.powerBudgets) {
+        power.append(QJsonObject{{QStringLiteral("psu"), p.psuId},
+                                 {QStringLiteral("peakWatts"), p.peakWatts},
+                                 {QStringLiteral("ratingWatts"), p.ratingWatts},
+                                 {QStringLiteral("load"), p.load()},
+                                 {QStringLiteral("boards"), ids(p.boardIds)},
+                                 {QStringLiteral("switches"), ids(p.switchIds)}});
+    }
+    return QJsonObject{
+        {QStringLiteral("format"), QStringLiteral("hivelab-check-report")},
+        {QStringLiteral("version"), 1},
+        {QStringLiteral("lab"), lab.name},
+        {QStringLiteral("managerCount"), report.managerCount},
+        {QStringLiteral("quorum"), report.quorum},
+        {QStringLiteral("toleratedFailures"), report.toleratedFailures},
+        {QStringLiteral("ok"), !report.hasErrors()},
+        {QStringLiteral("errors"), report.count(Severity::Error)},
+        {QStringLiteral("warnings"), report.count(Severity::Warning)},
+        {QStringLiteral("infos"), report.count(Severity::Info)},
+        {QStringLiteral("findings"), findings},
+        {QStringLiteral("domains"), domains},
+        {QStringLiteral("powerBudgets"), power},
+        {QStringLiteral("suggestedManagers"), ids(report.suggestedManagers)},
+        {QStringLiteral("suggestionReason"), report.suggestionReason},
+    };
 }
 
 } // namespace Hivelab

@@ -3,6 +3,8 @@
 
 #include "labtypes.h"
 
+#include <QJsonObject>
+
 namespace Hivelab {
 
 class BoardCatalog;
@@ -12,28 +14,79 @@ enum class Severity { Info, Warning, Error };
 struct Finding
 {
     Severity severity = Severity::Info;
-    QString code;         // stable machine-readable id, e.g. "quorum.rack-loss"
-    QString message;      // user-facing (tr)
+    QString code;          // stable machine-readable id, e.g. "quorum.rack-loss"
+    QString message;       // user-facing (tr)
     QStringList objectIds; // racks/PSUs/switches/boards concerned
-    QString suggestion;   // how to fix it (may be empty)
+    QString suggestion;    // how to fix it (may be empty)
+};
+
+/// A single thing that can fail and take boards with it.
+enum class FaultDomainKind { Rack, PowerSupply, Circuit, Switch };
+
+/// What one failure takes down. Board lists hold IDs in lab order.
+struct DomainImpact
+{
+    FaultDomainKind kind = FaultDomainKind::Rack;
+    QString id;               // object ID; for a circuit, the circuit name
+    QString name;             // display name ("Rack 2", "circuit wall-A")
+    QStringList lostBoards;   // powered off or cut off from the network
+    QStringList lostManagers; // subset of lostBoards
+    QStringList lostWorkers;  // subset of lostBoards (role worker)
+    QStringList lostStorage;  // subset of lostBoards with attached storage
+    QStringList lostPowerSupplies;
+    QStringList lostSwitches; // powered off or isolated (uplinked through a lost switch)
+    int survivingManagers = 0;
+    bool breaksQuorum = false; // survivors < quorum (only meaningful with managers)
+};
+
+struct PowerBudget
+{
+    QString psuId;
+    double peakWatts = 0;   // boards (catalog peak) + bus-powered storage + switches
+    double ratingWatts = 0; // PowerSupply::effectiveWatts(), 0 when unknown
+    QStringList boardIds;
+    QStringList switchIds;
+    /// Load as a fraction of the rating; 0 with no rating.
+    double load() const { return ratingWatts > 0 ? peakWatts / ratingWatts : 0; }
 };
 
 struct CheckReport
 {
     int managerCount = 0;
-    int quorum = 0; // floor(n/2)+1, 0 with no managers
+    int quorum = 0;            // floor(n/2)+1, 0 with no managers
+    int toleratedFailures = 0; // managers that may fail while quorum holds
     QList<Finding> findings;
-    /// Board IDs of a manager set that survives any single rack/PSU/switch loss (empty if none).
+    QList<DomainImpact> domains; // every rack, PSU, circuit and switch, in that order
+    QList<PowerBudget> powerBudgets;
+    /// Board IDs of a manager set that survives any single rack/PSU/circuit/switch loss (empty if
+    /// none). Equals the current managers when their placement is already safe.
     QStringList suggestedManagers;
     QString suggestionReason;
 
     bool hasErrors() const;
     int count(Severity severity) const;
+    QList<Finding> findingsWithCode(const QString &code) const;
 };
+
+/// Raft quorum for n managers: floor(n/2)+1, 0 for none. Pure; any thread.
+int quorumFor(int managers);
+/// Manager failures n managers survive: n - quorum, 0 for none. Pure; any thread.
+int toleratedFailuresFor(int managers);
+
+/// Peak watts the catalog gives for a board model, or AssumedBoardPeakWatts when unknown.
+inline constexpr double AssumedBoardPeakWatts = 15.0;
+
+/// Everything lost when the given domain fails (cascading through PSUs and switch uplinks).
+/// Pure; any thread. An unknown ID yields an impact with nothing lost.
+DomainImpact domainImpact(const Lab &lab, FaultDomainKind kind, const QString &id);
 
 /// Fault-domain analysis ("Check lab"). Pure function; any thread.
 CheckReport checkLab(const Lab &lab, const BoardCatalog &catalog);
 
+/// The report as one JSON object (for `hivelab check --json`). Pure; any thread.
+QJsonObject checkReportToJson(const CheckReport &report, const Lab &lab);
+
 QString severityName(Severity severity);
+QString faultDomainKindName(FaultDomainKind kind);
 
 } // namespace Hivelab

@@ -1,38 +1,682 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// STUB: replaced by the real strict reader/writer.
 #include "labfile.h"
 
+#include "addressrules.h"
+#include "jsonstrictreader.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QSet>
+
 namespace Hivelab {
+
+namespace {
+
+const QString kRoot = QStringLiteral("$");
+
+QString addressingName(Addressing a)
+{
+    return a == Addressing::Static ? QStringLiteral("static") : QStringLiteral("dhcp");
+}
+
+const QStringList &roleNames()
+{
+    static const QStringList names = {roleName(Role::Manager), roleName(Role::Worker),
+                                      roleName(Role::Unassigned)};
+    return names;
+}
+
+/// Pretty JSON whose object keys keep the order they are written in (QJsonDocument sorts them),
+/// so a lab file reads top-down like the struct and diffs line by line.
+class JsonWriter
+{
+public:
+    void beginObject(const QString &key = QString()) { open(key, '{'); }
+    void endObject() { close('}'); }
+    void beginArray(const QString &key = QString()) { open(key, '['); }
+    void endArray() { close(']'); }
+    void value(const QString &key, const QJsonValue &v)
+    {
+        item(key);
+        m_out += scalar(v);
+    }
+    void stringMap(const QString &key, const QMap<QString, QString> &map)
+    {
+        beginObject(key);
+        for (auto it = map.begin(); it != map.end(); ++it)
+            value(it.key(), it.value());
+        endObject();
+    }
+    QByteArray result() const { return m_out + '\n'; }
+
+private:
+    static QByteArray scalar(const QJsonValue &v)
+    {
+        // Reuse Qt's escaping and shortest round-trip number formatting.
+        const QByteArray a = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
+        return a.mid(1, a.size() - 2);
+    }
+    void item(const QString &key)
+    {
+        if (!m_empty.isEmpty()) {
+            if (!m_empty.last())
+                m_out += ',';
+            m_empty.last() = false;
+            m_out += '\n' + QByteArray(m_empty.size() * 4, ' ');
+        }
+        if (!key.isNull())
+            m_out += scalar(key) + ": ";
+    }
+    void open(const QString &key, char c)
+    {
+        item(key);
+        m_out += c;
+        m_empty.append(true);
+    }
+    void close(char c)
+    {
+        if (!m_empty.takeLast())
+            m_out += '\n' + QByteArray(m_empty.size() * 4, ' ');
+        m_out += c;
+    }
+
+    QByteArray m_out;
+    QList<bool> m_empty; // per open container: nothing written into it yet
+};
+
+void parseRack(JsonStrictReader &r, const QJsonObject &o, const QString &p, Rack *out)
+{
+    r.checkKeys(o, p, {QStringLiteral("id")},
+                {QStringLiteral("name"), QStringLiteral("slotCount")});
+    r.readString(o, p, QStringLiteral("id"), &out->id);
+    r.readString(o, p, QStringLiteral("name"), &out->name);
+    r.readInt(o, p, QStringLiteral("slotCount"), 1, LabFile::MaxSlotsPerRack, &out->slotCount);
+}
+
+void parsePowerSupply(JsonStrictReader &r, const QJsonObject &o, const QString &p, PowerSupply *out)
+{
+    r.checkKeys(o, p, {QStringLiteral("id")},
+                {QStringLiteral("name"), QStringLiteral("rackId"), QStringLiteral("circuit"),
+                 QStringLiteral("ratingWatts"), QStringLiteral("ratingAmps"),
+                 QStringLiteral("volts")});
+    r.readString(o, p, QStringLiteral("id"), &out->id);
+    r.readString(o, p, QStringLiteral("name"), &out->name);
+    r.readString(o, p, QStringLiteral("rackId"), &out->rackId);
+    r.readString(o, p, QStringLiteral("circuit"), &out->circuit);
+    r.readNumber(o, p, QStringLiteral("ratingWatts"), 0, 1e6, &out->ratingWatts);
+    r.readNumber(o, p, QStringLiteral("ratingAmps"), 0, 1e4, &out->ratingAmps);
+    r.readNumber(o, p, QStringLiteral("volts"), 0, 1e4, &out->volts);
+}
+
+void parseSwitch(JsonStrictReader &r, const QJsonObject &o, const QString &p, NetworkSwitch *out)
+{
+    r.checkKeys(o, p, {QStringLiteral("id")},
+                {QStringLiteral("name"), QStringLiteral("rackId"), QStringLiteral("psuId"),
+                 QStringLiteral("ports"), QStringLiteral("watts"), QStringLiteral("uplinkSwitchId"),
+                 QStringLiteral("uplink")});
+    r.readString(o, p, QStringLiteral("id"), &out->id);
+    r.readString(o, p, QStringLiteral("name"), &out->name);
+    r.readString(o, p, QStringLiteral("rackId"), &out->rackId);
+    r.readString(o, p, QStringLiteral("psuId"), &out->psuId);
+    r.readInt(o, p, QStringLiteral("ports"), 1, LabFile::MaxSwitchPorts, &out->ports);
+    r.readNumber(o, p, QStringLiteral("watts"), 0, 1e5, &out->watts);
+    r.readString(o, p, QStringLiteral("uplinkSwitchId"), &out->uplinkSwitchId);
+    r.readString(o, p, QStringLiteral("uplink"), &out->uplink);
+}
+
+void parseStorage(JsonStrictReader &r, const QJsonObject &o, const QString &p, StorageDevice *out)
+{
+    r.checkKeys(o, p, {QStringLiteral("name")},
+                {QStringLiteral("device"), QStringLiteral("sizeBytes"),
+                 QStringLiteral("mountPoint"), QStringLiteral("peakWatts")});
+    r.readString(o, p, QStringLiteral("name"), &out->name);
+    r.readString(o, p, QStringLiteral("device"), &out->device);
+    r.readInt(o, p, QStringLiteral("sizeBytes"), qint64(0), qint64(1) << 53, &out->sizeBytes);
+    r.readString(o, p, QStringLiteral("mountPoint"), &out->mountPoint);
+    r.readNumber(o, p, QStringLiteral("peakWatts"), 0, 1e4, &out->peakWatts);
+}
+
+void parseBoard(JsonStrictReader &r, const QJsonObject &o, const QString &p, Board *out)
+{
+    r.checkKeys(
+        o, p, {QStringLiteral("id")},
+        {QStringLiteral("name"),     QStringLiteral("hostname"),   QStringLiteral("model"),
+         QStringLiteral("arch"),     QStringLiteral("os"),         QStringLiteral("mac"),
+         QStringLiteral("ip"),       QStringLiteral("addressing"), QStringLiteral("sshHost"),
+         QStringLiteral("sshPort"),  QStringLiteral("sshUser"),    QStringLiteral("role"),
+         QStringLiteral("rackId"),   QStringLiteral("slot"),       QStringLiteral("psuId"),
+         QStringLiteral("switchId"), QStringLiteral("switchPort"), QStringLiteral("labels"),
+         QStringLiteral("storage"),  QStringLiteral("notes")});
+    r.readString(o, p, QStringLiteral("id"), &out->id);
+    r.readString(o, p, QStringLiteral("name"), &out->name);
+    r.readString(o, p, QStringLiteral("hostname"), &out->hostname);
+    r.readString(o, p, QStringLiteral("model"), &out->model);
+    r.readString(o, p, QStringLiteral("arch"), &out->arch);
+    r.readString(o, p, QStringLiteral("os"), &out->os);
+    r.readString(o, p, QStringLiteral("mac"), &out->mac);
+    r.readString(o, p, QStringLiteral("ip"), &out->ip);
+    QString addressing = addressingName(out->addressing);
+    r.readEnum(o, p, QStringLiteral("addressing"),
+               {QStringLiteral("dhcp"), QStringLiteral("static")}, &addressing);
+    out->addressing = addressing == QLatin1String("static") ? Addressing::Static : Addressing::Dhcp;
+    r.readString(o, p, QStringLiteral("sshHost"), &out->sshHost);
+    r.readInt(o, p, QStringLiteral("sshPort"), 1, 65535, &out->sshPort);
+    r.readString(o, p, QStringLiteral("sshUser"), &out->sshUser);
+    QString role = roleName(out->role);
+    r.readEnum(o, p, QStringLiteral("role"), roleNames(), &role);
+    roleFromName(role, &out->role);
+    r.readString(o, p, QStringLiteral("rackId"), &out->rackId);
+    r.readInt(o, p, QStringLiteral("slot"), -1, LabFile::MaxSlotsPerRack - 1, &out->slot);
+    r.readString(o, p, QStringLiteral("psuId"), &out->psuId);
+    r.readString(o, p, QStringLiteral("switchId"), &out->switchId);
+    r.readInt(o, p, QStringLiteral("switchPort"), -1, LabFile::MaxSwitchPorts, &out->switchPort);
+    r.readStringMap(o, p, QStringLiteral("labels"), &out->labels);
+    QJsonArray storage;
+    r.readArray(o, p, QStringLiteral("storage"), &storage);
+    const QString sp = JsonStrictReader::child(p, QStringLiteral("storage"));
+    for (int i = 0; i < storage.size() && !r.failed(); ++i) {
+        QJsonObject so;
+        StorageDevice d;
+        if (r.objectAt(storage, sp, i, &so))
+            parseStorage(r, so, JsonStrictReader::element(sp, i), &d);
+        out->storage.append(d);
+    }
+    r.readString(o, p, QStringLiteral("notes"), &out->notes);
+}
+
+template <typename T, typename Fn>
+QList<T> parseList(JsonStrictReader &r, const QJsonObject &root, const QString &key, Fn parse)
+{
+    QJsonArray a;
+    r.readArray(root, kRoot, key, &a);
+    const QString p = JsonStrictReader::child(kRoot, key);
+    QList<T> out;
+    for (int i = 0; i < a.size() && !r.failed(); ++i) {
+        QJsonObject o;
+        T item;
+        if (r.objectAt(a, p, i, &o))
+            parse(r, o, JsonStrictReader::element(p, i), &item);
+        out.append(item);
+    }
+    return out;
+}
+
+bool setError(LabFileError *error, const QString &path, const QString &message)
+{
+    error->jsonPath = path;
+    error->message = message;
+    return false;
+}
+
+} // namespace
 
 QString LabFileError::toString() const
 {
     QString s = file.isEmpty() ? QString() : file + QStringLiteral(": ");
     if (!jsonPath.isEmpty())
-        s += QStringLiteral("at %1: ").arg(jsonPath);
+        s += LabFile::tr("at %1: ").arg(jsonPath);
     return s + message;
+}
+
+const LabFile::MigrationTable &LabFile::migrations()
+{
+    // Add "{N, step}" here when CurrentSchemaVersion moves past N.
+    static const MigrationTable table;
+    return table;
 }
 
 std::optional<Lab> LabFile::load(const QString &path, LabFileError *error)
 {
+    *error = LabFileError();
     error->file = path;
-    error->message = QStringLiteral("not implemented");
-    return std::nullopt;
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        error->message = tr("the file does not exist");
+        return std::nullopt;
+    }
+    if (info.isDir()) {
+        error->message = tr("this is a folder, not a lab file");
+        return std::nullopt;
+    }
+    if (!info.isFile()) {
+        // A FIFO or device would block or never end.
+        error->message = tr("this is not a regular file");
+        return std::nullopt;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        error->message = tr("cannot open the file: %1").arg(file.errorString());
+        return std::nullopt;
+    }
+    if (file.size() > MaxFileBytes) {
+        error->message = tr("the file is %1 bytes, larger than the %2 bytes a lab file may have; "
+                            "refusing to read it")
+                             .arg(file.size())
+                             .arg(MaxFileBytes);
+        return std::nullopt;
+    }
+    // Bounded read: pipes and device files report size 0.
+    const QByteArray data = file.read(MaxFileBytes + 1);
+    if (file.error() != QFileDevice::NoError) {
+        error->message = tr("cannot read the file: %1").arg(file.errorString());
+        return std::nullopt;
+    }
+    return fromJson(data, error, path);
 }
 
-std::optional<Lab> LabFile::fromJson(const QByteArray &, LabFileError *error, const QString &fileName)
+std::optional<Lab> LabFile::fromJson(const QByteArray &data, LabFileError *error,
+                                     const QString &fileName)
 {
+    return fromJson(data, error, fileName, migrations());
+}
+
+std::optional<Lab> LabFile::fromJson(const QByteArray &data, LabFileError *error,
+                                     const QString &fileName, const MigrationTable &steps)
+{
+    *error = LabFileError();
     error->file = fileName;
-    error->message = QStringLiteral("not implemented");
-    return std::nullopt;
+    if (data.size() > MaxFileBytes) {
+        error->message = tr("the data is %1 bytes, larger than the %2 bytes a lab file may have")
+                             .arg(data.size())
+                             .arg(MaxFileBytes);
+        return std::nullopt;
+    }
+    JsonStrictReader r;
+    QJsonObject root;
+    auto failed = [&]() {
+        error->jsonPath = r.errorPath();
+        error->message = r.errorMessage();
+        return std::nullopt;
+    };
+    if (!r.parseObject(data, &root))
+        return failed();
+
+    const QString formatPath = JsonStrictReader::child(kRoot, QStringLiteral("format"));
+    const QJsonValue format = root.value(QStringLiteral("format"));
+    if (format.isUndefined()) {
+        r.fail(formatPath, tr("not a Hivelab lab file: the \"format\" key is missing "
+                              "(expected \"%1\")")
+                               .arg(QLatin1String(FormatName)));
+        return failed();
+    }
+    if (format.toString() != QLatin1String(FormatName)) {
+        r.fail(formatPath, tr("not a Hivelab lab file: expected \"%1\", got %2")
+                               .arg(QLatin1String(FormatName), JsonStrictReader::describe(format)));
+        return failed();
+    }
+    const QString versionPath = JsonStrictReader::child(kRoot, QStringLiteral("schemaVersion"));
+    if (!root.contains(QStringLiteral("schemaVersion"))) {
+        r.fail(versionPath, tr("missing required key \"schemaVersion\""));
+        return failed();
+    }
+    int version = 0;
+    if (!r.readInt(root, kRoot, QStringLiteral("schemaVersion"), 0, std::numeric_limits<int>::max(),
+                   &version))
+        return failed();
+    if (version > CurrentSchemaVersion) {
+        r.fail(versionPath, tr("this lab file was made by a newer Hivelab (schema version %1; this "
+                               "version reads up to %2). Update Hivelab to open it.")
+                                .arg(version)
+                                .arg(CurrentSchemaVersion));
+        return failed();
+    }
+    for (int v = version; v < CurrentSchemaVersion; ++v) {
+        const auto step = steps.constFind(v);
+        if (step == steps.constEnd()) {
+            r.fail(versionPath, tr("cannot upgrade this lab file: no upgrade path from schema "
+                                   "version %1 to %2")
+                                    .arg(v)
+                                    .arg(CurrentSchemaVersion));
+            return failed();
+        }
+        QString why;
+        if (!(*step)(root, &why)) {
+            r.fail(versionPath,
+                   tr("cannot upgrade this lab file from schema version %1: %2").arg(v).arg(why));
+            return failed();
+        }
+        root.insert(QStringLiteral("schemaVersion"), v + 1);
+    }
+
+    r.checkKeys(root, kRoot,
+                {QStringLiteral("format"), QStringLiteral("schemaVersion"), QStringLiteral("name")},
+                {QStringLiteral("racks"), QStringLiteral("powerSupplies"),
+                 QStringLiteral("switches"), QStringLiteral("boards"), QStringLiteral("swarm")});
+    Lab lab;
+    r.readString(root, kRoot, QStringLiteral("name"), &lab.name);
+    lab.racks = parseList<Rack>(r, root, QStringLiteral("racks"), parseRack);
+    lab.powerSupplies =
+        parseList<PowerSupply>(r, root, QStringLiteral("powerSupplies"), parsePowerSupply);
+    lab.switches = parseList<NetworkSwitch>(r, root, QStringLiteral("switches"), parseSwitch);
+    lab.boards = parseList<Board>(r, root, QStringLiteral("boards"), parseBoard);
+    QJsonObject swarm;
+    r.readObject(root, kRoot, QStringLiteral("swarm"), &swarm);
+    const QString swarmPath = JsonStrictReader::child(kRoot, QStringLiteral("swarm"));
+    r.checkKeys(swarm, swarmPath, {},
+                {QStringLiteral("advertiseNetwork"), QStringLiteral("defaultLabels")});
+    r.readString(swarm, swarmPath, QStringLiteral("advertiseNetwork"), &lab.swarm.advertiseNetwork);
+    r.readStringMap(swarm, swarmPath, QStringLiteral("defaultLabels"), &lab.swarm.defaultLabels);
+    if (r.failed())
+        return failed();
+
+    if (!validate(lab, error))
+        return std::nullopt;
+    for (Board &b : lab.boards)
+        b.mac = AddressRules::normalizeMac(b.mac);
+    return lab;
 }
 
-QByteArray LabFile::toJson(const Lab &) { return {}; }
-
-bool LabFile::save(const Lab &, const QString &path, LabFileError *error)
+bool LabFile::validate(const Lab &lab, LabFileError *error)
 {
+    static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"));
+    const auto child = &JsonStrictReader::child;
+    const auto element = &JsonStrictReader::element;
+    QHash<QString, QString> idPaths; // ID → path of its owner, for duplicate messages
+    QHash<QString, ObjectKind> kinds;
+    auto checkId = [&](const QString &id, const QString &objectPath, ObjectKind kind) {
+        const QString p = child(objectPath, QStringLiteral("id"));
+        if (!idPattern.match(id).hasMatch())
+            return setError(error, p,
+                            tr("expected an ID of 1–64 letters, digits, '.', '_', ':' or '-' "
+                               "starting with a letter or digit, got \"%1\"")
+                                .arg(id));
+        if (idPaths.contains(id))
+            return setError(
+                error, p,
+                tr("duplicate ID \"%1\" (already used by %2)").arg(id, idPaths.value(id)));
+        idPaths.insert(id, objectPath);
+        kinds.insert(id, kind);
+        return true;
+    };
+    auto checkRef = [&](const QString &id, const QString &p, ObjectKind kind, const QString &what) {
+        if (id.isEmpty() || (kinds.contains(id) && kinds.value(id) == kind))
+            return true;
+        if (kinds.contains(id))
+            return setError(error, p,
+                            tr("no %1 with ID \"%2\" in this lab (%3 is not a %1)")
+                                .arg(what, id, idPaths.value(id)));
+        return setError(error, p, tr("no %1 with ID \"%2\" in this lab").arg(what, id));
+    };
+    const QString racksPath = child(QStringLiteral("$"), QStringLiteral("racks"));
+    const QString psusPath = child(QStringLiteral("$"), QStringLiteral("powerSupplies"));
+    const QString switchesPath = child(QStringLiteral("$"), QStringLiteral("switches"));
+    const QString boardsPath = child(QStringLiteral("$"), QStringLiteral("boards"));
+
+    for (int i = 0; i < lab.racks.size(); ++i) {
+        const Rack &rack = lab.racks.at(i);
+        const QString p = element(racksPath, i);
+        if (!checkId(rack.id, p, ObjectKind::Rack))
+            return false;
+        if (rack.slotCount < 1 || rack.slotCount > MaxSlotsPerRack)
+            return setError(
+                error, child(p, QStringLiteral("slotCount")),
+                tr("expected 1 to %1 slots, got %2").arg(MaxSlotsPerRack).arg(rack.slotCount));
+    }
+    for (int i = 0; i < lab.powerSupplies.size(); ++i) {
+        if (!checkId(lab.powerSupplies.at(i).id, element(psusPath, i), ObjectKind::PowerSupply))
+            return false;
+    }
+    for (int i = 0; i < lab.switches.size(); ++i) {
+        if (!checkId(lab.switches.at(i).id, element(switchesPath, i), ObjectKind::Switch))
+            return false;
+    }
+    for (int i = 0; i < lab.boards.size(); ++i) {
+        if (!checkId(lab.boards.at(i).id, element(boardsPath, i), ObjectKind::Board))
+            return false;
+    }
+    const QString rackWord = tr("rack");
+    const QString psuWord = tr("power supply");
+    const QString switchWord = tr("switch");
+
+    auto notNegative = [&](double v, const QString &p) {
+        return v >= 0 ? true : setError(error, p, tr("must not be negative, got %1").arg(v));
+    };
+    for (int i = 0; i < lab.powerSupplies.size(); ++i) {
+        const PowerSupply &psu = lab.powerSupplies.at(i);
+        const QString p = element(psusPath, i);
+        if (!checkRef(psu.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack, rackWord) ||
+            !notNegative(psu.ratingWatts, child(p, QStringLiteral("ratingWatts"))) ||
+            !notNegative(psu.ratingAmps, child(p, QStringLiteral("ratingAmps"))) ||
+            !notNegative(psu.volts, child(p, QStringLiteral("volts"))))
+            return false;
+        if (psu.ratingAmps > 0 && psu.volts <= 0)
+            return setError(error, child(p, QStringLiteral("volts")),
+                            tr("a rating in amps needs the voltage it is given at"));
+    }
+    for (int i = 0; i < lab.switches.size(); ++i) {
+        const NetworkSwitch &sw = lab.switches.at(i);
+        const QString p = element(switchesPath, i);
+        if (!checkRef(sw.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack, rackWord) ||
+            !checkRef(sw.psuId, child(p, QStringLiteral("psuId")), ObjectKind::PowerSupply,
+                      psuWord) ||
+            !checkRef(sw.uplinkSwitchId, child(p, QStringLiteral("uplinkSwitchId")),
+                      ObjectKind::Switch, switchWord) ||
+            !notNegative(sw.watts, child(p, QStringLiteral("watts"))))
+            return false;
+        if (sw.ports < 1 || sw.ports > MaxSwitchPorts)
+            return setError(error, child(p, QStringLiteral("ports")),
+                            tr("expected 1 to %1 ports, got %2").arg(MaxSwitchPorts).arg(sw.ports));
+        // Follow the uplink chain: a loop means no switch reaches the outside.
+        QSet<QString> seen{sw.id};
+        for (const NetworkSwitch *up = lab.networkSwitch(sw.uplinkSwitchId); up;
+             up = lab.networkSwitch(up->uplinkSwitchId)) {
+            if (seen.contains(up->id))
+                return setError(error, child(p, QStringLiteral("uplinkSwitchId")),
+                                tr("switch uplinks form a loop through \"%1\"").arg(up->id));
+            seen.insert(up->id);
+        }
+    }
+    QHash<QPair<QString, int>, int> slotOwner;
+    QHash<QPair<QString, int>, int> portOwner;
+    for (int i = 0; i < lab.boards.size(); ++i) {
+        const Board &b = lab.boards.at(i);
+        const QString p = element(boardsPath, i);
+        if (!checkRef(b.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack, rackWord) ||
+            !checkRef(b.psuId, child(p, QStringLiteral("psuId")), ObjectKind::PowerSupply,
+                      psuWord) ||
+            !checkRef(b.switchId, child(p, QStringLiteral("switchId")), ObjectKind::Switch,
+                      switchWord))
+            return false;
+        const QString slotPath = child(p, QStringLiteral("slot"));
+        if (b.rackId.isEmpty() && b.slot != -1)
+            return setError(error, slotPath,
+                            tr("slot %1 is set but the board is in no rack (rackId is empty); "
+                               "use -1 for an unplaced board")
+                                .arg(b.slot));
+        if (const Rack *rack = lab.rack(b.rackId)) {
+            if (b.slot < -1 || b.slot >= rack->slotCount)
+                return setError(error, slotPath,
+                                tr("slot %1 is out of range: rack \"%2\" has slots 0 to %3")
+                                    .arg(b.slot)
+                                    .arg(rack->id)
+                                    .arg(rack->slotCount - 1));
+            if (b.slot >= 0) {
+                const auto key = qMakePair(b.rackId, b.slot);
+                if (slotOwner.contains(key)) {
+                    const Board &other = lab.boards.at(slotOwner.value(key));
+                    return setError(
+                        error, slotPath,
+                        tr("slot %1 of rack \"%2\" is already taken by board \"%3\" (%4)")
+                            .arg(b.slot)
+                            .arg(b.rackId, other.id, element(boardsPath, slotOwner.value(key))));
+                }
+                slotOwner.insert(key, i);
+            }
+        }
+        const QString portPath = child(p, QStringLiteral("switchPort"));
+        if (b.switchId.isEmpty() && b.switchPort != -1)
+            return setError(error, portPath,
+                            tr("switch port %1 is set but switchId is empty").arg(b.switchPort));
+        if (const NetworkSwitch *sw = lab.networkSwitch(b.switchId)) {
+            if (b.switchPort != -1 && (b.switchPort < 1 || b.switchPort > sw->ports))
+                return setError(error, portPath,
+                                tr("port %1 is out of range: switch \"%2\" has ports 1 to %3")
+                                    .arg(b.switchPort)
+                                    .arg(sw->id)
+                                    .arg(sw->ports));
+            if (b.switchPort > 0) {
+                const auto key = qMakePair(b.switchId, b.switchPort);
+                if (portOwner.contains(key))
+                    return setError(error, portPath,
+                                    tr("port %1 of switch \"%2\" is already used by board \"%3\"")
+                                        .arg(b.switchPort)
+                                        .arg(b.switchId, lab.boards.at(portOwner.value(key)).id));
+                portOwner.insert(key, i);
+            }
+        }
+        if (b.sshPort < 1 || b.sshPort > 65535)
+            return setError(error, child(p, QStringLiteral("sshPort")),
+                            tr("expected a TCP port from 1 to 65535, got %1").arg(b.sshPort));
+        if (!b.mac.isEmpty() && AddressRules::normalizeMac(b.mac).isEmpty())
+            return setError(
+                error, child(p, QStringLiteral("mac")),
+                tr("expected a MAC address like \"02:BA:12:34:56:78\", got \"%1\"").arg(b.mac));
+        if (!b.ip.isEmpty() && !AddressRules::isValidIpAddress(b.ip))
+            return setError(error, child(p, QStringLiteral("ip")),
+                            tr("expected an IPv4 or IPv6 address, got \"%1\"").arg(b.ip));
+        if (!b.hostname.isEmpty() && !AddressRules::isValidHostname(b.hostname))
+            return setError(error, child(p, QStringLiteral("hostname")),
+                            tr("expected a host name of letters, digits and inner hyphens "
+                               "(RFC 1123), got \"%1\"")
+                                .arg(b.hostname));
+        for (int s = 0; s < b.storage.size(); ++s) {
+            const StorageDevice &d = b.storage.at(s);
+            const QString sp = element(child(p, QStringLiteral("storage")), s);
+            if (d.sizeBytes < 0)
+                return setError(error, child(sp, QStringLiteral("sizeBytes")),
+                                tr("must not be negative, got %1").arg(d.sizeBytes));
+            if (!notNegative(d.peakWatts, child(sp, QStringLiteral("peakWatts"))))
+                return false;
+        }
+    }
+    if (!lab.swarm.advertiseNetwork.isEmpty() &&
+        !AddressRules::isValidCidr(lab.swarm.advertiseNetwork))
+        return setError(error, QStringLiteral("$.swarm.advertiseNetwork"),
+                        tr("expected a network like \"10.77.0.0/24\", got \"%1\"")
+                            .arg(lab.swarm.advertiseNetwork));
+    return true;
+}
+
+QByteArray LabFile::toJson(const Lab &lab)
+{
+    JsonWriter w;
+    w.beginObject();
+    w.value(QStringLiteral("format"), QLatin1String(FormatName));
+    w.value(QStringLiteral("schemaVersion"), CurrentSchemaVersion);
+    w.value(QStringLiteral("name"), lab.name);
+    w.beginArray(QStringLiteral("racks"));
+    for (const Rack &r : lab.racks) {
+        w.beginObject();
+        w.value(QStringLiteral("id"), r.id);
+        w.value(QStringLiteral("name"), r.name);
+        w.value(QStringLiteral("slotCount"), r.slotCount);
+        w.endObject();
+    }
+    w.endArray();
+    w.beginArray(QStringLiteral("powerSupplies"));
+    for (const PowerSupply &p : lab.powerSupplies) {
+        w.beginObject();
+        w.value(QStringLiteral("id"), p.id);
+        w.value(QStringLiteral("name"), p.name);
+        w.value(QStringLiteral("rackId"), p.rackId);
+        w.value(QStringLiteral("circuit"), p.circuit);
+        w.value(QStringLiteral("ratingWatts"), p.ratingWatts);
+        w.value(QStringLiteral("ratingAmps"), p.ratingAmps);
+        w.value(QStringLiteral("volts"), p.volts);
+        w.endObject();
+    }
+    w.endArray();
+    w.beginArray(QStringLiteral("switches"));
+    for (const NetworkSwitch &s : lab.switches) {
+        w.beginObject();
+        w.value(QStringLiteral("id"), s.id);
+        w.value(QStringLiteral("name"), s.name);
+        w.value(QStringLiteral("rackId"), s.rackId);
+        w.value(QStringLiteral("psuId"), s.psuId);
+        w.value(QStringLiteral("ports"), s.ports);
+        w.value(QStringLiteral("watts"), s.watts);
+        w.value(QStringLiteral("uplinkSwitchId"), s.uplinkSwitchId);
+        w.value(QStringLiteral("uplink"), s.uplink);
+        w.endObject();
+    }
+    w.endArray();
+    w.beginArray(QStringLiteral("boards"));
+    for (const Board &b : lab.boards) {
+        w.beginObject();
+        w.value(QStringLiteral("id"), b.id);
+        w.value(QStringLiteral("name"), b.name);
+        w.value(QStringLiteral("hostname"), b.hostname);
+        w.value(QStringLiteral("model"), b.model);
+        w.value(QStringLiteral("arch"), b.arch);
+        w.value(QStringLiteral("os"), b.os);
+        w.value(QStringLiteral("mac"), b.mac);
+        w.value(QStringLiteral("ip"), b.ip);
+        w.value(QStringLiteral("addressing"), addressingName(b.addressing));
+        w.value(QStringLiteral("sshHost"), b.sshHost);
+        w.value(QStringLiteral("sshPort"), b.sshPort);
+        w.value(QStringLiteral("sshUser"), b.sshUser);
+        w.value(QStringLiteral("role"), roleName(b.role));
+        w.value(QStringLiteral("rackId"), b.rackId);
+        w.value(QStringLiteral("slot"), b.slot);
+        w.value(QStringLiteral("psuId"), b.psuId);
+        w.value(QStringLiteral("switchId"), b.switchId);
+        w.value(QStringLiteral("switchPort"), b.switchPort);
+        w.stringMap(QStringLiteral("labels"), b.labels);
+        w.beginArray(QStringLiteral("storage"));
+        for (const StorageDevice &d : b.storage) {
+            w.beginObject();
+            w.value(QStringLiteral("name"), d.name);
+            w.value(QStringLiteral("device"), d.device);
+            w.value(QStringLiteral("sizeBytes"), d.sizeBytes);
+            w.value(QStringLiteral("mountPoint"), d.mountPoint);
+            w.value(QStringLiteral("peakWatts"), d.peakWatts);
+            w.endObject();
+        }
+        w.endArray();
+        w.value(QStringLiteral("notes"), b.notes);
+        w.endObject();
+    }
+    w.endArray();
+    w.beginObject(QStringLiteral("swarm"));
+    w.value(QStringLiteral("advertiseNetwork"), lab.swarm.advertiseNetwork);
+    w.stringMap(QStringLiteral("defaultLabels"), lab.swarm.defaultLabels);
+    w.endObject();
+    w.endObject();
+    return w.result();
+}
+
+bool LabFile::save(const Lab &lab, const QString &path, LabFileError *error)
+{
+    *error = LabFileError();
     error->file = path;
-    error->message = QStringLiteral("not implemented");
-    return false;
+    if (!validate(lab, error)) {
+        error->message = tr("not saved, the lab is inconsistent: %1").arg(error->message);
+        return false;
+    }
+    const QByteArray data = toJson(lab);
+    QSaveFile file(path);
+    // Unbuffered: Qt 6.4 loses a write error hit while flushing its buffer in commit() and
+    // then renames the truncated file over the old one (seen with EFBIG).
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
+        error->message = tr("cannot write the file: %1").arg(file.errorString());
+        return false;
+    }
+    if (file.write(data) != data.size() || file.error() != QFileDevice::NoError) {
+        error->message = tr("cannot write the file: %1").arg(file.errorString());
+        file.cancelWriting();
+        return false;
+    }
+    if (!file.commit()) {
+        error->message = tr("cannot save the file: %1").arg(file.errorString());
+        return false;
+    }
+    return true;
 }
 
 } // namespace Hivelab

@@ -7,10 +7,12 @@ set -eu
 what=${1:-all}
 
 build_pkgs="cmake ninja-build g++ pkg-config qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools
-  libssh2-1-dev qtkeychain-qt6-dev libgl-dev fonts-dejavu-core file dpkg-dev"
+  libssh2-1-dev qtkeychain-qt6-dev libgl-dev fonts-dejavu-core file dpkg-dev
+  libssl-dev zlib1g-dev debian-archive-keyring"
 run_pkgs="xvfb xauth"
 test_pkgs="dbus dbus-x11 gnome-keyring openssh-server openssh-client dropbear-bin docker.io iproute2
-  nmap procps util-linux mtools dosfstools fdisk"
+  nmap procps util-linux mtools dosfstools fdisk desktop-file-utils appstream python3 openssl sudo
+  time"
 
 case $what in
 build) pkgs=$build_pkgs ;;

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace Hivelab {
+
+/// Strict reader for hand-editable JSON files (lab files, the board catalog): every accessor
+/// checks type, range and allowed keys, and the first failure is kept with its JSON path
+/// ("$.boards[3].slot"). Later calls after a failure are no-ops returning false.
+/// Synchronous; any thread (one instance per document).
+class JsonStrictReader
+{
+    Q_DECLARE_TR_FUNCTIONS(JsonStrictReader)
+public:
+    bool failed() const { return m_failed; }
+    QString errorPath() const { return m_errorPath; }
+    QString errorMessage() const { return m_errorMessage; }
+    /// Records an error unless one is already recorded. Always returns false.
+    bool fail(const QString &path, const QString &message);
+
+    /// Parses a whole document that must be a JSON object. Empty input, truncation and syntax
+    /// errors (with line, column and byte offset) are reported at path "$".
+    bool parseObject(const QByteArray &data, QJsonObject *out);
+
+    /// Fails on a key outside required + optional (naming the closest allowed key) or a missing
+    /// required key.
+    bool checkKeys(const QJsonObject &o, const QString &path, const QStringList &required,
+                   const QStringList &optional);
+
+    // Typed reads of o[key]. An absent key leaves *out unchanged and succeeds (checkKeys
+    // enforces presence).
+    bool readString(const QJsonObject &o, const QString &path, const QString &key, QString *out);
+    bool readInt(const QJsonObject &o, const QString &path, const QString &key, qint64 min,
+                 qint64 max, qint64 *out);
+    bool readInt(const QJsonObject &o, const QString &path, const QString &key, int min, int max,
+                 int *out);
+    bool readNumber(const QJsonObject &o, const QString &path, const QString &key, double min,
+                    double max, double *out);
+    bool readEnum(const QJsonObject &o, const QString &path, const QString &key,
+                  const QStringList &allowed, QString *out);
+    bool readStringList(const QJsonObject &o, const QString &path, const QString &key,
+                        QStringList *out);
+    bool readStringMap(const QJsonObject &o, const QString &path, const QString &key,
+                       QMap<QString, QString> *out);
+    bool readArray(const QJsonObject &o, const QString &path, const QString &key, QJsonArray *out);
+    bool readObject(const QJsonObject &o, const QString &path, const QString &key,
+                    QJsonObject *out);
+    /// Element i of an array that must be an object.
+    bool objectAt(const QJsonArray &a, const QString &path, int i, QJsonObject *out);
+
+    static QString child(const QString &path, const QString &key);
+    static QString element(const QString &path, int index);
+    /// "a string", "an integer", "null", … for messages.
+    static QString describe(const QJsonValue &v);
+    /// Line/column (1-based) of a byte offset in data.
+    static void lineColumn(const QByteArray &data, qint64 offset, int *line, int *column);
+
+private:
+    bool m_failed = false;
+    QString m_errorPath;
+    QString m_errorMessage;
+};
+
+} // namespace Hivelab

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "labfile.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Hivelab;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+} // namespace
+
+/// Runs the built `hivelab` binary the way users do and checks output and exit codes.
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void help();
+    void version();
+    void checkHelp();
+    void checkDemo();
+    void checkDemoJson();
+    void checkFiles();
+    void checkMissingFile();
+    void checkMalformedFile();
+    void checkUsage_data();
+    void checkUsage();
+    void unknownCommand();
+
+private:
+    Run run(const QStringList &args);
+
+    QString m_bin;
+    QTemporaryDir m_dir;
+};
+
+Run TestCli::run(const QStringList &args)
+{
+    QProcess p;
+    p.start(m_bin, args);
+    Run r;
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("timed out: hivelab ") + args.join(QLatin1Char(' '));
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+void TestCli::initTestCase()
+{
+    m_bin = qEnvironmentVariable("HIVELAB_BIN");
+    QVERIFY2(!m_bin.isEmpty(), "HIVELAB_BIN is not set (run through ctest)");
+    QVERIFY2(QFileInfo(m_bin).isExecutable(), qPrintable(m_bin));
+    QVERIFY(m_dir.isValid());
+}
+
+void TestCli::help()
+{
+    const Run r = run({QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("Usage: hivelab")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QLatin1String("check")));
+    QVERIFY(r.out.contains(QLatin1String("new")));
+}
+
+void TestCli::version()
+{
+    const Run r = run({QStringLiteral("--version")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.startsWith(QStringLiteral("hivelab " HIVELAB_VERSION)), qPrintable(r.out));
+}
+
+void TestCli::checkHelp()
+{
+    const Run r = run({QStringLiteral("check"), QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("--json")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QLatin1String("--demo")));
+}
+
+void TestCli::checkDemo()
+{
+    const Run r = run({QStringLiteral("check"), QStringLiteral("--demo")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("Managers: 3 (quorum needs 2")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QLatin1String("Errors (0):")));
+    QVERIFY(r.out.contains(QLatin1String("[arch.mixed]")));
+    QVERIFY(r.out.contains(QLatin1String("Suggested managers: pine64-2, pine64-4, pine64-6")));
+    QVERIFY(r.err.isEmpty());
+}
+
+void TestCli::checkDemoJson()
+{
+    const Run r =
+        run({QStringLiteral("check"), QStringLiteral("--demo"), QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
+    QVERIFY2(doc.isObject(), qPrintable(error.errorString()));
+    const QJsonObject o = doc.object();
+    QCOMPARE(o.value(QStringLiteral("managerCount")).toInt(), 3);
+    QCOMPARE(o.value(QStringLiteral("quorum")).toInt(), 2);
+    QCOMPARE(o.value(QStringLiteral("ok")).toBool(), true);
+    QCOMPARE(o.value(QStringLiteral("errors")).toInt(), 0);
+    QCOMPARE(o.value(QStringLiteral("domains")).toArray().size(), 15);
+    QCOMPARE(o.value(QStringLiteral("suggestedManagers")).toArray().size(), 3);
+    const QJsonArray findings = o.value(QStringLiteral("findings")).toArray();
+    QVERIFY(!findings.isEmpty());
+    bool mixed = false;
+    for (const QJsonValue &f : findings) {
+        const QJsonObject finding = f.toObject();
+        QVERIFY(finding.contains(QStringLiteral("severity")));
+        QVERIFY(finding.contains(QStringLiteral("message")));
+        mixed = mixed ||
+                finding.value(QStringLiteral("code")).toString() == QLatin1String("arch.mixed");
+    }
+    QVERIFY(mixed);
+}
+
+void TestCli::checkFiles()
+{
+    const QString good = m_dir.filePath(QStringLiteral("demo.hivelab"));
+    Run r = run({QStringLiteral("new"), QStringLiteral("--demo"), good});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+    r = run({QStringLiteral("check"), good});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("Managers: 3 (quorum needs 2")), qPrintable(r.out));
+
+    // Move rack 2's manager into rack 1: two of three managers now share a rack.
+    LabFileError error;
+    std::optional<Lab> lab = LabFile::load(good, &error);
+    QVERIFY2(lab, qPrintable(error.toString()));
+    Board *moved = lab->board(QStringLiteral("pine64-4"));
+    QVERIFY(moved && moved->role == Role::Manager);
+    QVERIFY(!lab->boardAt(QStringLiteral("rack-1"), 3));
+    moved->rackId = QStringLiteral("rack-1");
+    moved->slot = 3;
+    moved->psuId = QStringLiteral("psu-1");
+    moved->switchId = QStringLiteral("switch-1");
+    moved->switchPort = 4;
+    const QString bad = m_dir.filePath(QStringLiteral("bad.hivelab"));
+    QVERIFY2(LabFile::save(*lab, bad, &error), qPrintable(error.toString()));
+
+    r = run({QStringLiteral("check"), bad});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.contains(QLatin1String("Managers: 3 (quorum needs 2")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QLatin1String("Losing Rack 1 leaves 1 of 3 managers; quorum needs 2.")));
+    QVERIFY(r.out.contains(QLatin1String("[quorum.rack-loss]")));
+    QVERIFY(r.out.contains(QLatin1String("Suggested managers:")));
+
+    r = run({QStringLiteral("check"), QStringLiteral("--json"), bad});
+    QCOMPARE(r.exitCode, 1);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o.value(QStringLiteral("ok")).toBool(true), false);
+    QVERIFY(o.value(QStringLiteral("errors")).toInt() > 0);
+}
+
+void TestCli::checkMissingFile()
+{
+    const QString missing = m_dir.filePath(QStringLiteral("no-such-lab.hivelab"));
+    const Run r = run({QStringLiteral("check"), missing});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(missing), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::checkMalformedFile()
+{
+    const QString truncated = QStringLiteral(HIVELAB_TEST_DATA "/labs/malformed/truncated.hivelab");
+    QVERIFY(QFileInfo::exists(truncated));
+    const Run r = run({QStringLiteral("check"), truncated});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.startsWith(truncated + QLatin1String(": ")), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::checkUsage_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("nothing to check") << QStringList{QStringLiteral("check")};
+    QTest::newRow("file and demo") << QStringList{QStringLiteral("check"), QStringLiteral("--demo"),
+                                                  QStringLiteral("x.hivelab")};
+    QTest::newRow("two files") << QStringList{QStringLiteral("check"), QStringLiteral("a.hivelab"),
+                                              QStringLiteral("b.hivelab")};
+    QTest::newRow("unknown option") << QStringList{
+        QStringLiteral("check"), QStringLiteral("--demo"), QStringLiteral("--bogus")};
+}
+
+void TestCli::checkUsage()
+{
+    QFETCH(QStringList, args);
+    const Run r = run(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(!r.err.isEmpty());
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::unknownCommand()
+{
+    const Run r = run({QStringLiteral("frobnicate")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("Unknown command \"frobnicate\"")), qPrintable(r.err));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
