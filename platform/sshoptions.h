@@ -57,6 +57,8 @@ struct SshExecOptions
     QByteArray stdinData;
     /// Send EOF on stdin right after stdinData (commands like `cat` wait for it otherwise).
     bool closeStdin = false;
+    /// The "command" names a subsystem (e.g. "sftp") instead of a shell command.
+    bool subsystem = false;
 };
 
 /// Where key setup puts its OpenSSH drop-in and how sshd is checked and reloaded (Debian

@@ -917,8 +917,13 @@ SshWorker::Step SshWorker::stepChannel(Channel &c)
         c.phase = Channel::Phase::Exec;
         return Step::Progress;
     case Channel::Phase::Exec:
-        rc = libssh2_channel_process_startup(c.channel, "exec", 4, c.state->command.constData(),
-                                             unsigned(c.state->command.size()));
+        rc = c.state->options.subsystem
+                 ? libssh2_channel_process_startup(c.channel, "subsystem", 9,
+                                                   c.state->command.constData(),
+                                                   unsigned(c.state->command.size()))
+                 : libssh2_channel_process_startup(c.channel, "exec", 4,
+                                                   c.state->command.constData(),
+                                                   unsigned(c.state->command.size()));
         if (rc == LIBSSH2_ERROR_EAGAIN)
             return blocked(Channel::Op::None);
         if (rc != 0) {
