@@ -424,15 +424,21 @@ void SshTransfer::handleSftpPacket(const QByteArray &packet)
         const quint32 code = getU32(packet, &pos);
         const QString message = QString::fromUtf8(getStr(packet, &pos));
         if (m_stage == SftpStage::Closing) {
-            disconnect(m_sftp, nullptr, this, nullptr);
-            m_sftp->closeStdin();
             if (code != FxOk) {
                 sftpFailed(message, false);
-            } else if (m_direction == Direction::Upload) {
-                finishUpload();
-            } else {
-                verifyDownload();
+                return;
             }
+            // Let the SFTP channel close completely before the next channel opens: Dropbear
+            // 2022.83 aborts the whole connection (assertion on sent_close) when a channel
+            // opens while a subsystem channel is still closing.
+            disconnect(m_sftp, nullptr, this, nullptr);
+            connect(m_sftp, &SshCommand::finished, this, [this]() {
+                if (m_direction == Direction::Upload)
+                    finishUpload();
+                else
+                    verifyDownload();
+            });
+            m_sftp->closeStdin();
             return;
         }
         if (m_stage == SftpStage::Open || code > FxEof ||

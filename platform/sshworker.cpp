@@ -1181,8 +1181,9 @@ void SshWorker::serveCommands()
         }
         const int err = m_fatalRc;
         if (err && err != LIBSSH2_ERROR_BAD_USE) {
-            setError(SshError::Disconnected,
-                     msg("Connection to %1 lost: %2").arg(m_options.host, lastLibError()));
+            setError(SshError::Disconnected, msg("Connection to %1 lost: %2 (libssh2 error %3)")
+                                                 .arg(m_options.host, lastLibError())
+                                                 .arg(err));
             return; // run() reports the session failure first, then fails the commands
         }
         if (err == LIBSSH2_ERROR_BAD_USE) {
