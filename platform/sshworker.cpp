@@ -170,6 +170,7 @@ struct SshWorker::Channel
     bool finished = false; // finished() posted
     QByteArray pendingWrite;
     qint64 deadline = 0;
+    qint64 zombieSince = 0; // when an unfinished channel was abandoned (cancel/timeout)
 };
 
 // ---- SshWorker -------------------------------------------------------------------------------
@@ -844,6 +845,7 @@ SshWorker::Step SshWorker::stepChannel(Channel &c)
         e.message = message;
         finishChannel(c, e);
         c.phase = Channel::Phase::Zombie;
+        c.zombieSince = nowMs();
         return Step::Progress;
     };
 
@@ -1139,9 +1141,15 @@ void SshWorker::serveCommands()
         }
 
         // Only one channel may be opening at a time: libssh2 keeps that state per session.
+        // Also hold new channels back briefly while an abandoned one is still closing:
+        // Dropbear 2022.83 aborts the connection (assertion on sent_close) otherwise.
         bool opening = false;
-        for (auto &c : m_channels)
-            opening = opening || c->phase == Channel::Phase::Opening;
+        const qint64 now = nowMs();
+        for (auto &c : m_channels) {
+            opening = opening || c->phase == Channel::Phase::Opening ||
+                      (c->phase == Channel::Phase::Zombie && c->channel && c->zombieSince &&
+                       now - c->zombieSince < 2000);
+        }
         if (!opening) {
             for (auto &c : m_channels) {
                 if (c->phase == Channel::Phase::Queued) {
