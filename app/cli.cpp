@@ -9,9 +9,12 @@ namespace Hivelab::Cli {
 const QList<Command> &commands()
 {
     static const QList<Command> list = {
-        {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"), &cmdNew},
+        {"new", QT_TRANSLATE_NOOP("Cli", "Write a new lab file (--demo for the demo lab)"),
+         &cmdNew},
         {"check", QT_TRANSLATE_NOOP("Cli", "Check a lab's fault domains (FILE or --demo, --json)"),
          &cmdCheck},
+        {"discover", QT_TRANSLATE_NOOP("Cli", "Find and identify boards on given networks"),
+         &cmdDiscover},
         {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
     };
     return list;

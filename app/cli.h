@@ -37,6 +37,7 @@ void printErr(const QString &text);
 
 // Subcommand entry points (one per cmd_*.cpp).
 int cmdNew(const QStringList &args);
+int cmdDiscover(const QStringList &args);
 int cmdCheck(const QStringList &args);
 int cmdExec(const QStringList &args);
 

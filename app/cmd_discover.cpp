@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli.h"
+#include "discoveryservice.h"
+#include "identifyworkflow.h"
+#include "knownhosts.h"
+#include "labfile.h"
+#include "labmerge.h"
+#include "networksuggestions.h"
+#include "scantargets.h"
+#include "sshcommand.h"
+#include "sshconfig.h"
+#include "sshsession.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QJsonDocument>
+
+#include <memory>
+
+namespace Hivelab::Cli {
+
+namespace {
+
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("Cli", s);
+}
+
+std::optional<QList<int>> parsePorts(const QString &text)
+{
+    QList<int> ports;
+    for (const QString &p : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int n = p.trimmed().toInt(&ok);
+        if (!ok || n < 1 || n > 65535)
+            return std::nullopt;
+        if (!ports.contains(n))
+            ports << n;
+    }
+    return ports;
+}
+
+QString humanLine(const DiscoveredHost &h)
+{
+    QStringList ports;
+    for (int p : h.openPorts)
+        ports << QString::number(p);
+    QString ssh = h.sshBanner;
+    if (ssh.startsWith(QLatin1String("SSH-2.0-")))
+        ssh = ssh.mid(8);
+    QString line =
+        QStringLiteral("%1 %2 %3 %4 %5")
+            .arg(h.ip, -15)
+            .arg(h.mac.isEmpty() ? QStringLiteral("-") : h.mac, -17)
+            .arg(h.hostname().isEmpty() ? QStringLiteral("-") : h.hostname(), -20)
+            .arg(ports.isEmpty() ? QStringLiteral("-") : ports.join(QLatin1Char(',')), -14)
+            .arg(ssh.isEmpty() ? QStringLiteral("-") : ssh);
+    QStringList extra;
+    if (h.facts) {
+        const HostFacts &f = *h.facts;
+        for (const QString &s : {f.modelName(), f.debianArch(), f.osPrettyName})
+            if (!s.isEmpty())
+                extra << s;
+        if (f.cores > 0)
+            extra << tr("%1 cores").arg(f.cores);
+        if (f.memTotalBytes > 0)
+            extra << tr("%1 MiB").arg(f.memTotalBytes / (1024 * 1024));
+        if (!f.dockerVersion.isEmpty())
+            extra << (f.swarmRole().isEmpty()
+                          ? tr("Docker %1").arg(f.dockerVersion)
+                          : tr("Docker %1, swarm %2").arg(f.dockerVersion, f.swarmRole()));
+    }
+    if (!h.vendor.isEmpty())
+        extra << h.vendor;
+    if (!h.osHint.isEmpty() && !h.facts)
+        extra << h.osHint;
+    if (!extra.isEmpty())
+        line += QStringLiteral("  [%1]").arg(extra.join(QStringLiteral(", ")));
+    for (const QString &w : h.warnings)
+        line += QStringLiteral("\n    ") + tr("warning: %1").arg(w);
+    return line;
+}
+
+} // namespace
+
+int cmdDiscover(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Find boards on the given networks and identify them without logging in. Only the "
+           "targets given are probed; --suggest lists this machine's networks without scanning."));
+    parser.addHelpOption();
+    const QCommandLineOption portsOpt(QStringLiteral("ports"),
+                                      tr("Extra SSH ports to probe besides 22 (comma list)."),
+                                      QStringLiteral("LIST"));
+    const QCommandLineOption timeoutOpt(QStringLiteral("timeout"),
+                                        tr("Per-connect timeout in ms (default 600)."),
+                                        QStringLiteral("MS"), QStringLiteral("600"));
+    const QCommandLineOption parallelOpt(QStringLiteral("parallel"),
+                                         tr("Connects in flight (default 256)."),
+                                         QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption deadlineOpt(QStringLiteral("deadline"),
+                                         tr("Stop the whole scan after this many seconds "
+                                            "(default 120)."),
+                                         QStringLiteral("S"), QStringLiteral("120"));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), tr("One JSON object per host."));
+    const QCommandLineOption intoOpt(QStringLiteral("into"),
+                                     tr("Merge the results into this lab file (created if "
+                                        "missing)."),
+                                     QStringLiteral("FILE"));
+    const QCommandLineOption loginOpt(QStringLiteral("login"),
+                                      tr("Log in over SSH (keys/agent) to identify each host: "
+                                         "model, arch, cores, RAM, OS, disks, Docker, swarm."));
+    const QCommandLineOption userOpt(QStringLiteral("user"), tr("Login user for --login."),
+                                     QStringLiteral("USER"));
+    const QCommandLineOption identityOpt(
+        QStringList{QStringLiteral("i"), QStringLiteral("identity")},
+        tr("Private key file for --login."), QStringLiteral("KEYFILE"));
+    const QCommandLineOption acceptOpt(QStringLiteral("accept-new-host-key"),
+                                       tr("With --login, trust host keys seen for the first time "
+                                          "(a changed key is always refused)."));
+    const QCommandLineOption mdnsOpt(QStringLiteral("mdns"),
+                                     tr("Also ask multicast DNS (on the scanned network's "
+                                        "interface only)."));
+    const QCommandLineOption noDnsOpt(QStringLiteral("no-dns"), tr("Skip reverse DNS lookups."));
+    const QCommandLineOption suggestOpt(QStringLiteral("suggest"),
+                                        tr("List this machine's networks as suggestions; scans "
+                                           "nothing."));
+    parser.addOptions({portsOpt, timeoutOpt, parallelOpt, deadlineOpt, jsonOpt, intoOpt, loginOpt,
+                       mdnsOpt, noDnsOpt, suggestOpt, userOpt, identityOpt, acceptOpt});
+    parser.addPositionalArgument(QStringLiteral("TARGET"),
+                                 tr("10.0.0.0/24, 10.0.0.5-40, 10.0.0.5-10.0.0.40, addresses or "
+                                    "host names (at most a /16 in all)."),
+                                 QStringLiteral("TARGET…"));
+    if (!parser.parse(args)) {
+        printErr(parser.errorText());
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return ExitOk;
+    }
+    if (parser.isSet(suggestOpt)) {
+        for (const NetworkSuggestion &s : NetworkSuggestions::fromInterfaces()) {
+            QString line = QStringLiteral("%1 %2 (this machine: %3, %4 addresses)")
+                               .arg(s.cidr, -18)
+                               .arg(s.interfaceName, s.localAddress)
+                               .arg(s.hostCount);
+            if (!s.note.isEmpty())
+                line += QStringLiteral(" ") + s.note;
+            printOut(line);
+        }
+        return ExitOk;
+    }
+    QString error;
+    const auto targets = ScanTargets::parse(parser.positionalArguments(), &error);
+    if (!targets) {
+        printErr(error);
+        return ExitUsage;
+    }
+    DiscoveryOptions options;
+    options.targets = *targets;
+    if (parser.isSet(portsOpt)) {
+        const auto extra = parsePorts(parser.value(portsOpt));
+        if (!extra) {
+            printErr(tr("--ports expects a comma list of port numbers, e.g. 2222,2200."));
+            return ExitUsage;
+        }
+        for (int p : *extra) {
+            if (!options.sshPorts.contains(p))
+                options.sshPorts << p;
+        }
+    }
+    bool ok1 = false, ok2 = false, ok3 = false;
+    options.probeTimeoutMs = parser.value(timeoutOpt).toInt(&ok1);
+    options.maxInFlight = parser.value(parallelOpt).toInt(&ok2);
+    options.deadlineMs = parser.value(deadlineOpt).toInt(&ok3) * 1000;
+    if (!ok1 || !ok2 || !ok3 || options.probeTimeoutMs < 10 || options.probeTimeoutMs > 60000 ||
+        options.maxInFlight < 1 || options.maxInFlight > 4096 || options.deadlineMs < 1000 ||
+        options.deadlineMs > 3600 * 1000) {
+        printErr(tr("--timeout must be 10..60000 ms, --parallel 1..4096, --deadline 1..3600 s."));
+        return ExitUsage;
+    }
+    options.reverseDns = !parser.isSet(noDnsOpt);
+    options.mdns = parser.isSet(mdnsOpt);
+
+    // Load the lab first: a bad --into file should fail before any packet is sent.
+    const QString into = parser.value(intoOpt);
+    Lab lab;
+    if (!into.isEmpty()) {
+        if (QFileInfo::exists(into)) {
+            LabFileError le;
+            const auto loaded = LabFile::load(into, &le);
+            if (!loaded) {
+                printErr(le.toString());
+                return ExitUsage;
+            }
+            lab = *loaded;
+        } else {
+            lab.name = QFileInfo(into).completeBaseName();
+        }
+    }
+
+    const bool json = parser.isSet(jsonOpt);
+    const bool login = parser.isSet(loginOpt);
+    const auto print = [json](const DiscoveredHost &h) {
+        printOut(json ? QString::fromUtf8(QJsonDocument(h.toJson()).toJson(QJsonDocument::Compact))
+                      : humanLine(h));
+    };
+    DiscoveryService service;
+    QEventLoop loop;
+    DiscoveryService::Outcome outcome = DiscoveryService::Outcome::Completed;
+    bool scanDone = false;
+    QList<DiscoveredHost> results;
+
+    // Login through the SSH layer (libssh2 on worker threads): keys and agent only, the same
+    // resolution as `hivelab exec` (~/.ssh/config, then the default key files).
+    const QString localUser = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+    SshConfig sshConfig;
+    sshConfig.load(SshConfig::defaultPath());
+    const bool acceptNew = parser.isSet(acceptOpt);
+    const QString loginUser = parser.value(userOpt);
+    const QStringList identities = parser.values(identityOpt);
+    IdentifyWorkflow identify([&](const DiscoveredHost &h, const QString &command,
+                                  IdentifyWorkflow::Done done) {
+        const SshHostConfig cfg = sshConfig.resolve(h.ip, localUser);
+        SshConnectOptions o;
+        o.host = cfg.hostName.isEmpty() ? h.ip : cfg.hostName;
+        o.port = quint16(h.sshPort);
+        o.connectTimeoutMs = 10000;
+        o.authTimeoutMs = 10000;
+        o.acceptNewHostKey = acceptNew;
+        o.knownHostsPath = KnownHosts::defaultPath();
+        SshAuth auth;
+        auth.user = !loginUser.isEmpty() ? loginUser : !cfg.user.isEmpty() ? cfg.user : localUser;
+        auth.identityFiles = identities + cfg.identityFiles;
+        if (auth.identityFiles.isEmpty()) {
+            for (const char *name : {"id_ed25519", "id_ecdsa", "id_rsa"})
+                auth.identityFiles
+                    << QDir::homePath() + QStringLiteral("/.ssh/") + QLatin1String(name);
+        }
+        auth.useAgent = identities.isEmpty() && !cfg.identitiesOnly;
+        auto *session = new SshSession(&loop);
+        session->connectToHost(o, auth);
+        SshExecOptions e;
+        e.timeoutMs = 20000;
+        e.closeStdin = true;
+        SshCommand *job = session->exec(command, e);
+        auto out = std::make_shared<QByteArray>();
+        QObject::connect(job, &SshCommand::stdoutData, &loop, [out](const QByteArray &chunk) {
+            if (out->size() < 1024 * 1024) // bounded: a board cannot flood the scanner
+                out->append(chunk);
+        });
+        QObject::connect(
+            job, &SshCommand::finished, &loop,
+            [out, session, done](int status, const QString &, const SshErrorInfo &error) {
+                QString why;
+                if (status != 0)
+                    why = !error.message.isEmpty() ? error.message
+                                                   : QStringLiteral("exit status %1").arg(status);
+                done(*out, why);
+                session->close();
+                session->deleteLater();
+            });
+    });
+    QObject::connect(&identify, &IdentifyWorkflow::hostIdentified, &loop,
+                     [&](const DiscoveredHost &h) {
+                         results << h;
+                         print(h);
+                         if (!h.loginError.isEmpty() && h.sshPort > 0 && !json)
+                             printErr(tr("%1: login failed: %2").arg(h.ip, h.loginError));
+                     });
+    QObject::connect(&identify, &IdentifyWorkflow::idle, &loop, [&] {
+        if (scanDone)
+            loop.quit();
+    });
+    QObject::connect(&service, &DiscoveryService::hostFound, &loop, [&](const DiscoveredHost &h) {
+        if (login) {
+            identify.add(h);
+        } else {
+            results << h;
+            print(h);
+        }
+    });
+    QObject::connect(&service, &DiscoveryService::message, &loop,
+                     [](const QString &m) { printErr(m); });
+    QObject::connect(&service, &DiscoveryService::finished, &loop,
+                     [&](DiscoveryService::Outcome o) {
+                         outcome = o;
+                         scanDone = true;
+                         if (identify.isIdle())
+                             loop.quit();
+                     });
+    if (!json)
+        printOut(QStringLiteral("%1 %2 %3 %4 %5")
+                     .arg(tr("ADDRESS"), -15)
+                     .arg(tr("MAC"), -17)
+                     .arg(tr("HOSTNAME"), -20)
+                     .arg(tr("OPEN PORTS"), -14)
+                     .arg(tr("SSH")));
+    if (!service.start(options, &error)) {
+        printErr(error);
+        return ExitUsage;
+    }
+    loop.exec();
+
+    const qint64 ms = service.elapsedMs();
+    QString summary = tr("Scanned %1 addresses in %2 s: %3 found, %4 absent.")
+                          .arg(options.targets.size())
+                          .arg(double(ms) / 1000.0, 0, 'f', 2)
+                          .arg(results.size())
+                          .arg(service.absentHosts().size());
+    if (outcome == DiscoveryService::Outcome::DeadlineExceeded)
+        summary += QLatin1Char(' ') + tr("Stopped at the deadline: results are incomplete.");
+    printErr(summary);
+
+    if (!into.isEmpty()) {
+        const LabMerge::Result merged = LabMerge::merge(lab, results, options.targets);
+        for (const LabMerge::Change &c : merged.changes)
+            printErr(c.message);
+        LabFileError le;
+        if (!LabFile::save(merged.lab, into, &le)) {
+            printErr(le.toString());
+            return ExitUsage;
+        }
+        printErr(tr("Merged into %1: %2 added, %3 changed address, %4 missing.")
+                     .arg(into)
+                     .arg(merged.count(LabMerge::Kind::Added))
+                     .arg(merged.count(LabMerge::Kind::IpChanged))
+                     .arg(merged.count(LabMerge::Kind::Missing)));
+    }
+    return outcome == DiscoveryService::Outcome::DeadlineExceeded ? ExitFindings : ExitOk;
+}
+
+} // namespace Hivelab::Cli

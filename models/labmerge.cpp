@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "labmerge.h"
+#include "boardcatalog.h"
+#include "ouitable.h"
+
+#include <QCoreApplication>
+#include <QSet>
+
+namespace Hivelab {
+
+namespace {
+
+QString tr(const char *s)
+{
+    return QCoreApplication::translate("LabMerge", s);
+}
+
+QString normMac(const QString &mac)
+{
+    return OuiTable::normalizeMac(mac).value_or(QString());
+}
+
+QString shortName(const QString &hostname)
+{
+    QString h = hostname.trimmed().toLower();
+    if (h.endsWith(QLatin1Char('.')))
+        h.chop(1);
+    return h.section(QLatin1Char('.'), 0, 0);
+}
+
+// A board whose recorded MAC differs from the host's is another device, whatever its name/IP.
+bool macCompatible(const Board &b, const QString &hostMac)
+{
+    const QString bm = normMac(b.mac);
+    return bm.isEmpty() || hostMac.isEmpty() || bm == hostMac;
+}
+
+QString catalogModel(const DiscoveredHost &h)
+{
+    const BoardCatalog &cat = BoardCatalog::builtin();
+    if (h.facts) {
+        if (const BoardModelInfo *m = cat.modelForHardwareName(h.facts->modelName()))
+            return m->id;
+    }
+    if (!h.mac.isEmpty()) {
+        if (const BoardModelInfo *m = cat.modelForMac(h.mac))
+            return m->id;
+    }
+    return {};
+}
+
+// Fills what the lab does not know yet; returns the names of the fields changed.
+QStringList fillIn(Board *b, const DiscoveredHost &h)
+{
+    QStringList changed;
+    const auto set = [&changed](QString *field, const QString &value, const char *name) {
+        if (field->isEmpty() && !value.isEmpty()) {
+            *field = value;
+            changed << QLatin1String(name);
+        }
+    };
+    set(&b->mac, normMac(h.mac), "MAC");
+    set(&b->hostname, h.shortHostname(), "hostname");
+    if (h.facts) {
+        set(&b->arch, h.facts->debianArch(), "architecture");
+        set(&b->os, h.facts->osPrettyName, "OS");
+    } else if (!h.osHint.endsWith(QLatin1Char('?'))) {
+        set(&b->os, h.osHint, "OS");
+    }
+    set(&b->model, catalogModel(h), "model");
+    if (h.sshPort > 0 && !h.hasPort(b->sshPort)) {
+        b->sshPort = h.sshPort;
+        changed << QStringLiteral("SSH port");
+    }
+    return changed;
+}
+
+} // namespace
+
+int LabMerge::Result::count(Kind kind) const
+{
+    int n = 0;
+    for (const Change &c : changes)
+        n += c.kind == kind ? 1 : 0;
+    return n;
+}
+
+LabMerge::Result LabMerge::merge(const Lab &lab, const QList<DiscoveredHost> &hosts,
+                                 const QStringList &scannedHosts)
+{
+    Result r;
+    r.lab = lab;
+    QList<Board> &boards = r.lab.boards;
+    QSet<int> matched;
+    const auto unmatched = [&](auto pred) {
+        QList<int> idx;
+        for (int i = 0; i < boards.size(); ++i) {
+            if (!matched.contains(i) && pred(boards[i]))
+                idx << i;
+        }
+        return idx;
+    };
+
+    for (const DiscoveredHost &h : hosts) {
+        if (h.isThisMachine)
+            continue; // the machine running the scan is not a board of the lab
+        const QString mac = normMac(h.mac);
+        const QString name = h.shortHostname();
+        int index = -1;
+        QString by;
+        if (!mac.isEmpty()) {
+            const QList<int> c = unmatched([&](const Board &b) { return normMac(b.mac) == mac; });
+            if (!c.isEmpty()) {
+                index = c.first();
+                by = QStringLiteral("mac");
+            }
+        }
+        if (index < 0 && !name.isEmpty()) {
+            const QList<int> c = unmatched([&](const Board &b) {
+                return shortName(b.hostname) == name && macCompatible(b, mac);
+            });
+            if (c.size() > 1) {
+                Change ch{Kind::Conflict,
+                          QString(),
+                          h.ip,
+                          QString(),
+                          QStringLiteral("hostname"),
+                          tr("%1 (%2) matches %3 boards by hostname; not merged: give the boards "
+                             "distinct hostnames or record their MACs.")
+                              .arg(h.ip, name)
+                              .arg(c.size())};
+                r.changes << ch;
+                continue;
+            }
+            if (c.size() == 1) {
+                index = c.first();
+                by = QStringLiteral("hostname");
+            }
+        }
+        if (index < 0 && !h.ip.isEmpty()) {
+            const QList<int> c = unmatched([&](const Board &b) {
+                const QString bn = shortName(b.hostname);
+                return b.ip == h.ip && macCompatible(b, mac) &&
+                       (bn.isEmpty() || name.isEmpty() || bn == name);
+            });
+            if (!c.isEmpty()) {
+                index = c.first();
+                by = QStringLiteral("ip");
+            }
+        }
+
+        if (index >= 0) {
+            matched.insert(index);
+            Board &b = boards[index];
+            Change ch;
+            ch.boardId = b.id;
+            ch.ip = h.ip;
+            ch.matchedBy = by;
+            ch.previousIp = b.ip;
+            const QStringList filled = fillIn(&b, h);
+            if (!b.ip.isEmpty() && b.ip != h.ip) {
+                ch.kind = Kind::IpChanged;
+                ch.message = tr("%1: address changed from %2 to %3 (matched by %4).")
+                                 .arg(b.name, b.ip, h.ip, by);
+            } else if (!filled.isEmpty() || b.ip.isEmpty()) {
+                QStringList what = filled;
+                if (b.ip.isEmpty())
+                    what.prepend(QStringLiteral("IP"));
+                ch.kind = Kind::Updated;
+                ch.message =
+                    tr("%1 at %2: recorded %3.").arg(b.name, h.ip, what.join(QStringLiteral(", ")));
+            } else {
+                ch.kind = Kind::Unchanged;
+                ch.message = tr("%1 at %2: already in the lab.").arg(b.name, h.ip);
+            }
+            b.ip = h.ip;
+            r.changes << ch;
+            continue;
+        }
+
+        Board b;
+        b.id = r.lab.uniqueId(QStringLiteral("board"));
+        b.name = name.isEmpty() ? b.id : name;
+        b.ip = h.ip;
+        b.role = Role::Unassigned;
+        b.slot = -1;
+        fillIn(&b, h);
+        b.notes = h.vendor.isEmpty() ? tr("Found by discovery at %1.").arg(h.ip)
+                                     : tr("Found by discovery at %1 (%2).").arg(h.ip, h.vendor);
+        boards.append(b);
+        matched.insert(int(boards.size()) - 1);
+        r.changes << Change{
+            Kind::Added, b.id,
+            h.ip,        QString(),
+            QString(),   tr("New board %1 at %2 (unassigned, not placed).").arg(b.name, h.ip)};
+    }
+
+    const QSet<QString> scanned(scannedHosts.cbegin(), scannedHosts.cend());
+    for (int i = 0; i < lab.boards.size(); ++i) {
+        const Board &b = boards[i];
+        if (matched.contains(i) || !(b.ip.isEmpty() || scanned.contains(b.ip)))
+            continue;
+        r.changes << Change{Kind::Missing,
+                            b.id,
+                            QString(),
+                            b.ip,
+                            QString(),
+                            b.ip.isEmpty() ? tr("%1: not found (no address recorded).").arg(b.name)
+                                           : tr("%1: not found at %2.").arg(b.name, b.ip)};
+    }
+    return r;
+}
+
+} // namespace Hivelab

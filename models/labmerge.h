@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "discoveredhost.h"
+#include "labtypes.h"
+
+namespace Hivelab {
+
+/// Merges discovery results into a lab plan: matches known boards by MAC, then hostname, then IP;
+/// never silently duplicates a board. Pure; any thread.
+class LabMerge
+{
+    Q_GADGET
+public:
+    enum class Kind {
+        Unchanged, // matched, nothing new
+        Updated,   // matched, empty fields filled in (MAC, hostname, OS, …)
+        IpChanged, // matched by MAC/hostname at another address
+        Added,     // new board: unassigned, unplaced
+        Missing,   // in the lab and in the scanned range, not found
+        Conflict,  // could not decide (e.g. two boards share the hostname); nothing changed
+    };
+    Q_ENUM(Kind)
+
+    struct Change
+    {
+        Kind kind = Kind::Unchanged;
+        QString boardId;
+        QString ip;         // where it was found (empty for Missing)
+        QString previousIp; // IpChanged / Missing: the lab's address
+        QString matchedBy;  // "mac", "hostname", "ip"
+        QString message;    // one user-facing sentence
+    };
+
+    struct Result
+    {
+        Lab lab;
+        QList<Change> changes;
+        int count(Kind kind) const;
+    };
+
+    /// scannedHosts: the addresses that were probed, so only boards whose address was scanned
+    /// (or which have no address) can be reported Missing.
+    static Result merge(const Lab &lab, const QList<DiscoveredHost> &hosts,
+                        const QStringList &scannedHosts);
+};
+
+} // namespace Hivelab

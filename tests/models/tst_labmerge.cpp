@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "labmerge.h"
+#include "ouitable.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace Hivelab;
+
+namespace {
+
+Board board(const QString &id, const QString &hostname, const QString &ip, const QString &mac)
+{
+    Board b;
+    b.id = id;
+    b.name = hostname.isEmpty() ? id : hostname;
+    b.hostname = hostname;
+    b.ip = ip;
+    b.mac = mac;
+    b.rackId = QStringLiteral("rack-1");
+    b.slot = 0;
+    return b;
+}
+
+DiscoveredHost host(const QString &ip, const QString &mac, const QString &name = QString())
+{
+    DiscoveredHost h;
+    h.ip = ip;
+    h.mac = mac;
+    h.reverseName = name;
+    h.openPorts = {22};
+    h.sshPort = 22;
+    return h;
+}
+
+const LabMerge::Change *changeFor(const LabMerge::Result &r, const QString &boardId)
+{
+    for (const auto &c : r.changes) {
+        if (c.boardId == boardId)
+            return &c;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestLabMerge : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void matchByMacReportsIpChange();
+    void matchByHostnameFillsMac();
+    void matchByIpOnlyWhenMacCompatible();
+    void newBoardIsUnassignedAndUnplaced();
+    void missingOnlyWithinScannedRange();
+    void ambiguousHostnameIsConflict();
+    void sameResultTwiceIsIdempotent();
+    void macCaseAndNotationIgnored();
+    void hintsFromPortsAndBanner();
+    void scanningMachineIsNotABoard();
+};
+
+void TestLabMerge::matchByMacReportsIpChange()
+{
+    Lab lab;
+    lab.boards << board("b1", "pine64-1", "10.0.0.11", "02:BA:00:00:00:01");
+    const auto r =
+        LabMerge::merge(lab, {host("10.0.0.50", "02:ba:00:00:00:01")}, {"10.0.0.11", "10.0.0.50"});
+    QCOMPARE(r.lab.boards.size(), 1);
+    QCOMPARE(r.lab.boards[0].ip, QStringLiteral("10.0.0.50"));
+    const auto *c = changeFor(r, "b1");
+    QVERIFY(c);
+    QCOMPARE(c->kind, LabMerge::Kind::IpChanged);
+    QCOMPARE(c->previousIp, QStringLiteral("10.0.0.11"));
+    QCOMPARE(c->matchedBy, QStringLiteral("mac"));
+    QCOMPARE(r.count(LabMerge::Kind::Missing), 0); // the old address is not "missing"
+}
+
+void TestLabMerge::matchByHostnameFillsMac()
+{
+    Lab lab;
+    lab.boards << board("b1", "pine64-1", "10.0.0.11", QString());
+    const auto r = LabMerge::merge(lab, {host("10.0.0.12", "02:ba:00:00:00:01", "pine64-1.lan")},
+                                   {"10.0.0.12"});
+    QCOMPARE(r.lab.boards.size(), 1);
+    QCOMPARE(r.lab.boards[0].mac, QStringLiteral("02:BA:00:00:00:01"));
+    QCOMPARE(r.lab.boards[0].ip, QStringLiteral("10.0.0.12"));
+    QCOMPARE(changeFor(r, "b1")->matchedBy, QStringLiteral("hostname"));
+    QCOMPARE(changeFor(r, "b1")->kind, LabMerge::Kind::IpChanged);
+}
+
+void TestLabMerge::matchByIpOnlyWhenMacCompatible()
+{
+    Lab lab;
+    lab.boards << board("b1", QString(), "10.0.0.11", QString())
+               << board("b2", QString(), "10.0.0.12", "B8:27:EB:00:00:02");
+    const auto r = LabMerge::merge(
+        lab, {host("10.0.0.11", "b8:27:eb:00:00:01"), host("10.0.0.12", "b8:27:eb:00:00:99")},
+        {"10.0.0.11", "10.0.0.12"});
+    QCOMPARE(changeFor(r, "b1")->matchedBy, QStringLiteral("ip"));
+    QCOMPARE(changeFor(r, "b1")->kind, LabMerge::Kind::Updated);
+    QCOMPARE(r.lab.boards[0].mac, QStringLiteral("B8:27:EB:00:00:01"));
+    // Another device now answers at b2's address: b2 is missing, the device is new.
+    QCOMPARE(r.lab.boards.size(), 3);
+    QCOMPARE(r.count(LabMerge::Kind::Added), 1);
+    QCOMPARE(changeFor(r, "b2")->kind, LabMerge::Kind::Missing);
+}
+
+void TestLabMerge::newBoardIsUnassignedAndUnplaced()
+{
+    Lab lab;
+    lab.boards << board("board-1", "pi-a", "10.0.0.2", "B8:27:EB:00:00:01");
+    DiscoveredHost h = host("10.0.0.9", "b8:27:eb:00:00:09", "pi-b.local");
+    h.sshBanner = QStringLiteral("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u7");
+    h.deriveHints(OuiTable::builtin());
+    const auto r = LabMerge::merge(lab, {h}, {"10.0.0.9"});
+    QCOMPARE(r.lab.boards.size(), 2);
+    const Board &b = r.lab.boards[1];
+    QCOMPARE(b.id, QStringLiteral("board-2"));
+    QCOMPARE(b.name, QStringLiteral("pi-b"));
+    QCOMPARE(b.hostname, QStringLiteral("pi-b"));
+    QCOMPARE(b.role, Role::Unassigned);
+    QCOMPARE(b.slot, -1);
+    QVERIFY(b.rackId.isEmpty());
+    QCOMPARE(b.os, QStringLiteral("Debian 12"));
+    QVERIFY(b.notes.contains(QStringLiteral("Raspberry Pi")));
+    QCOMPARE(r.count(LabMerge::Kind::Added), 1);
+}
+
+void TestLabMerge::missingOnlyWithinScannedRange()
+{
+    Lab lab;
+    lab.boards << board("in", "a", "10.0.0.5", QString())
+               << board("out", "b", "10.9.0.5", QString())
+               << board("noip", "c", QString(), QString());
+    const auto r = LabMerge::merge(lab, {}, {"10.0.0.5", "10.0.0.6"});
+    QCOMPARE(r.count(LabMerge::Kind::Missing), 2);
+    QVERIFY(changeFor(r, "in"));
+    QVERIFY(!changeFor(r, "out"));
+    QVERIFY(changeFor(r, "noip"));
+    QCOMPARE(r.lab, lab); // reporting never edits
+}
+
+void TestLabMerge::ambiguousHostnameIsConflict()
+{
+    Lab lab;
+    lab.boards << board("b1", "dietpi", "10.0.0.5", QString())
+               << board("b2", "DietPi", "10.0.0.6", QString());
+    const auto r =
+        LabMerge::merge(lab, {host("10.0.0.7", "02:00:00:00:00:07", "DietPi")}, {"10.0.0.7"});
+    QCOMPARE(r.count(LabMerge::Kind::Conflict), 1);
+    QCOMPARE(r.lab.boards.size(), 2); // not duplicated
+}
+
+void TestLabMerge::sameResultTwiceIsIdempotent()
+{
+    Lab lab;
+    const QList<DiscoveredHost> found{host("10.0.0.2", "02:00:00:00:00:02", "n2"),
+                                      host("10.0.0.3", "02:00:00:00:00:03", "n3")};
+    const auto first = LabMerge::merge(lab, found, {"10.0.0.2", "10.0.0.3"});
+    QCOMPARE(first.count(LabMerge::Kind::Added), 2);
+    const auto second = LabMerge::merge(first.lab, found, {"10.0.0.2", "10.0.0.3"});
+    QCOMPARE(second.count(LabMerge::Kind::Unchanged), 2);
+    QCOMPARE(second.lab, first.lab);
+}
+
+void TestLabMerge::macCaseAndNotationIgnored()
+{
+    Lab lab;
+    lab.boards << board("b1", "x", "10.0.0.2", "aa-bb-cc-dd-ee-01");
+    const auto r = LabMerge::merge(lab, {host("10.0.0.2", "AA:BB:CC:DD:EE:01")}, {"10.0.0.2"});
+    QCOMPARE(changeFor(r, "b1")->matchedBy, QStringLiteral("mac"));
+    QCOMPARE(r.lab.boards.size(), 1);
+}
+
+void TestLabMerge::hintsFromPortsAndBanner()
+{
+    DiscoveredHost h = host("10.0.0.4", "36:c9:e3:f1:b8:05");
+    h.openPorts = {2222, 2375, 5985};
+    h.sshPort = 2222;
+    h.sshBanner = QStringLiteral("SSH-2.0-dropbear_2022.83");
+    h.deriveHints(OuiTable::builtin());
+    QCOMPARE(h.osHint, QStringLiteral("DietPi?"));
+    QVERIFY(h.vendor.isEmpty());
+    QVERIFY(h.hints.join('\n').contains(QStringLiteral("locally administered")));
+    QVERIFY(h.hints.join('\n').contains(QStringLiteral("non-standard port 2222")));
+    QVERIFY(h.hints.join('\n').contains(QStringLiteral("WinRM")));
+    QCOMPARE(h.warnings.size(), 1);
+    QVERIFY(h.warnings.first().contains(QStringLiteral("2375")));
+    // A guessed OS ("DietPi?") is not written into the lab.
+    const auto r = LabMerge::merge(Lab{}, {h}, {"10.0.0.4"});
+    QVERIFY(r.lab.boards.first().os.isEmpty());
+    QCOMPARE(r.lab.boards.first().sshPort, 2222);
+    const QJsonObject j = h.toJson();
+    QCOMPARE(j.value("sshPort").toInt(), 2222);
+    QCOMPARE(j.value("openPorts").toArray().size(), 3);
+}
+
+void TestLabMerge::scanningMachineIsNotABoard()
+{
+    DiscoveredHost self = host("10.0.0.2", QString());
+    self.isThisMachine = true;
+    self.deriveHints(OuiTable::builtin());
+    QVERIFY(self.hints.contains(QStringLiteral("This machine.")));
+    QVERIFY(self.toJson().value("thisMachine").toBool());
+    const auto r = LabMerge::merge(Lab{}, {self, host("10.0.0.3", "02:00:00:00:00:03")},
+                                   {"10.0.0.2", "10.0.0.3"});
+    QCOMPARE(r.lab.boards.size(), 1);
+    QCOMPARE(r.lab.boards[0].ip, QStringLiteral("10.0.0.3"));
+}
+
+QTEST_GUILESS_MAIN(TestLabMerge)
+#include "tst_labmerge.moc"
