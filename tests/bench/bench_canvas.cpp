@@ -17,6 +17,7 @@
 #include <QUndoStack>
 
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 
 using namespace Hivelab;
@@ -92,7 +93,7 @@ double msSince(QElapsedTimer &t)
     return t.nsecsElapsed() / 1e6;
 }
 
-QList<double> repaintFrames(TopologyView &view, int frames, const std::function<void(int)> &step)
+QList<double> repaintFrames(int frames, const std::function<void(int)> &step)
 {
     QList<double> out;
     for (int i = 0; i < frames; ++i) {
@@ -143,12 +144,12 @@ int main(int argc, char **argv)
 
     view.fitAll();
     print("Full repaint, whole lab fitted (first: cold cache)",
-          stats(repaintFrames(view, 30, [&view](int) { view.viewport()->update(); })));
+          stats(repaintFrames(30, [&view](int) { view.viewport()->update(); })));
     // Zoom sweep: every frame at a new scale, so card caches are rebuilt each time.
     print("Frame while zooming (new scale every frame)",
-          stats(repaintFrames(view, 40, [&view](int i) { view.setZoom(0.3 + 0.02 * i); })));
+          stats(repaintFrames(40, [&view](int i) { view.setZoom(0.3 + 0.02 * i); })));
     view.setZoom(1.0);
-    print("Frame while panning at 100 %", stats(repaintFrames(view, 60, [&view](int i) {
+    print("Frame while panning at 100 %", stats(repaintFrames(60, [&view](int i) {
               QScrollBar *h = view.horizontalScrollBar();
               QScrollBar *v = view.verticalScrollBar();
               h->setValue(h->minimum() + (h->maximum() - h->minimum()) * i / 60);

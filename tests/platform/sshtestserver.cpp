@@ -149,7 +149,10 @@ bool SshTestServer::launch(QString *error)
         QFile f(config);
         f.open(QIODevice::WriteOnly | QIODevice::Truncate);
         // sshd keeps the first value of a keyword: test-specific lines go first.
-        f.write(m_extraConfig.toUtf8() + '\n');
+        f.write(QString(m_extraConfig)
+                    .replace(QLatin1String("%PORT%"), QString::number(m_port))
+                    .toUtf8() +
+                '\n');
         f.write(QStringLiteral("ListenAddress 127.0.0.1\n"
                                "HostKey %1\n"
                                "PidFile none\n"
@@ -160,11 +163,12 @@ bool SshTestServer::launch(QString *error)
                                "AcceptEnv HL_*\n"
                                "MaxStartups 200\n"
                                "MaxSessions 50\n"
-                               "LogLevel ERROR\n"
-                               "Subsystem sftp /usr/lib/openssh/sftp-server\n")
+                               "LogLevel ERROR\n")
                     .arg(key, dir())
-                    .toUtf8() +
-                m_extraConfig.toUtf8() + '\n');
+                    .toUtf8());
+        // sshd refuses a second Subsystem line for the same name.
+        if (!m_extraConfig.contains(QLatin1String("Subsystem sftp")))
+            f.write("Subsystem sftp /usr/lib/openssh/sftp-server\n");
         f.close();
         m_process->start(QStringLiteral("/usr/sbin/sshd"),
                          {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"), config,

@@ -24,7 +24,8 @@ public:
     /// Empty when servers can run here, else why not (for QSKIP).
     static QString whyUnavailable();
 
-    /// hostKeyType: "ed25519", "ecdsa" or "rsa". Extra lines go into sshd_config.
+    /// hostKeyType: "ed25519", "ecdsa" or "rsa". Extra lines go first into sshd_config
+    /// ("%PORT%" is replaced by the chosen port).
     bool start(QString *error, const QString &hostKeyType = QStringLiteral("ed25519"),
                const QString &extraConfig = QString());
     void stop();

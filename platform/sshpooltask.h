@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "ssherror.h"
+#include "sshoptions.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+
+namespace Hivelab {
+
+class SshCommand;
+
+/// One command queued in an SshPool. Async job on the pool's thread; mirrors SshCommand's
+/// signals once it runs, finished() fires exactly once (also when cancelled while queued).
+class SshPoolTask : public QObject
+{
+    Q_OBJECT
+public:
+    ~SshPoolTask() override;
+    Q_DISABLE_COPY_MOVE(SshPoolTask)
+
+    QString target() const { return m_target; }
+    QString command() const { return m_command; }
+    bool isRunning() const { return m_running; }
+    bool isFinished() const { return m_finished; }
+    int exitStatus() const { return m_exitStatus; }
+    SshErrorInfo error() const { return m_error; }
+    void cancel();
+
+Q_SIGNALS:
+    void started();
+    void stdoutData(const QByteArray &chunk);
+    void stderrData(const QByteArray &chunk);
+    void finished(int exitStatus, const QString &exitSignal, const Hivelab::SshErrorInfo &error);
+
+private:
+    friend class SshPool;
+    SshPoolTask(const QString &target, const QString &command, const SshExecOptions &options,
+                QObject *parent);
+    void attach(SshCommand *command);
+    void finish(int exitStatus, const QString &exitSignal, const SshErrorInfo &error);
+
+    QString m_target;
+    QString m_command;
+    SshExecOptions m_options;
+    QPointer<SshCommand> m_job;
+    bool m_running = false;
+    bool m_finished = false;
+    int m_exitStatus = -1;
+    SshErrorInfo m_error;
+};
+
+} // namespace Hivelab
