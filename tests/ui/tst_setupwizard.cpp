@@ -20,6 +20,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -110,6 +111,31 @@ private Q_SLOTS:
         QCOMPARE(doc.lab().switches.size(), 2);
         QCOMPARE(doc.lab().switches.at(1).rackId, QStringLiteral("rack-2"));
         QVERIFY(doc.isModified());
+    }
+
+    void demoGoesThroughTheMainWindowWhenItListens()
+    {
+        LabDocument doc;
+        SetupWizard wizard(&doc);
+        bool accept = false;
+        int asked = 0;
+        // Stands in for the main window, which asks about unsaved changes before replacing.
+        connect(&wizard, &SetupWizard::demoRequested, &wizard, [&]() {
+            ++asked;
+            if (accept)
+                doc.setLab(demoLab());
+        });
+        wizard.show();
+        find<QRadioButton>(wizard.currentPage(), "planDemo")->setChecked(true);
+        wizard.next();
+        QCOMPARE(asked, 1);
+        QCOMPARE(wizard.currentId(), int(SetupWizard::PlanPageId)); // declined: stay
+        QVERIFY(doc.lab().boards.isEmpty());
+        accept = true;
+        wizard.next();
+        QCOMPARE(asked, 2);
+        QCOMPARE(wizard.currentId(), int(SetupWizard::DiscoverPageId));
+        QCOMPARE(doc.lab(), demoLab());
     }
 
     void discoverValidatesRangeAndAddsBoards()

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "planpage.h"
 
-#include "demolab.h"
 #include "labdocument.h"
 #include "setupwizard.h"
 
@@ -336,9 +335,8 @@ bool PlanPage::validatePage()
         return true;
     LabDocument *doc = m_wizard->document();
     if (m_demo->isChecked()) {
-        doc->setFilePath(QString());
-        doc->setLab(demoLab());
-        doc->setModified(true);
+        if (!m_wizard->requestDemo())
+            return false; // the user kept their unsaved lab
     } else if (m_newPlan->isChecked()) {
         doc->setLab(plannedLab(doc->lab()));
         doc->setModified(true);

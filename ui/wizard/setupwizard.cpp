@@ -4,6 +4,7 @@
 #include "boardcatalog.h"
 #include "connectpage.h"
 #include "credentialstore.h"
+#include "demolab.h"
 #include "discoverpage.h"
 #include "dockerpage.h"
 #include "flashpage.h"
@@ -15,6 +16,7 @@
 #include "wizardsidebar.h"
 
 #include <QIcon>
+#include <QMetaMethod>
 
 namespace Hivelab {
 
@@ -133,6 +135,18 @@ BoardCommandRunner::Target SetupWizard::targetFor(const QString &boardId,
 void SetupWizard::setStatus(PageId step, const QString &boardId, const BoardStatus &status)
 {
     m_statuses[step][boardId] = status;
+}
+
+bool SetupWizard::requestDemo()
+{
+    if (isSignalConnected(QMetaMethod::fromSignal(&SetupWizard::demoRequested))) {
+        Q_EMIT demoRequested();
+        return m_document->lab() == demoLab();
+    }
+    m_document->setFilePath(QString());
+    m_document->setLab(demoLab());
+    m_document->setModified(true);
+    return true;
 }
 
 bool SetupWizard::advanceTo(int page)

@@ -59,6 +59,15 @@ public:
 
     static QString stepTitle(PageId step);
 
+    /// Replaces the lab with the demo: through demoRequested() when someone (the main window,
+    /// which asks about unsaved changes first) handles it, else directly. True when the document
+    /// now holds the demo lab.
+    bool requestDemo();
+
+Q_SIGNALS:
+    /// The user chose "Start from the demo lab" on the plan page.
+    void demoRequested();
+
 private:
     void onCurrentIdChanged(int id);
 
