@@ -186,7 +186,7 @@ int main(int argc, char **argv)
         const QString path = parser.value(shotWizard);
         QTimer::singleShot(600, &window, [&window, path, saveAndQuit]() {
             QWizard *wizard = window.openSetupWizard();
-            wizard->next(); // discover: honest "not in this build"
+            wizard->next(); // discover
             wizard->next(); // flash guidance per board
             QTimer::singleShot(400, wizard,
                                [wizard, path, saveAndQuit]() { saveAndQuit(wizard, path); });
