@@ -57,6 +57,20 @@ struct SshExecOptions
     QByteArray stdinData;
     /// Send EOF on stdin right after stdinData (commands like `cat` wait for it otherwise).
     bool closeStdin = false;
+    /// The "command" names a subsystem (e.g. "sftp") instead of a shell command.
+    bool subsystem = false;
+};
+
+/// Where key setup puts its OpenSSH drop-in and how sshd is checked and reloaded (Debian
+/// defaults). Plain value type, any thread.
+struct SshHardening
+{
+    QString dropInFile = QStringLiteral("/etc/ssh/sshd_config.d/50-hivelab.conf");
+    QString sshdConfig = QStringLiteral("/etc/ssh/sshd_config");
+    QString reloadCommand = QStringLiteral(
+        "if [ -r /run/sshd.pid ]; then kill -HUP \"$(cat /run/sshd.pid)\"; "
+        "elif command -v systemctl >/dev/null; then systemctl reload ssh || systemctl "
+        "reload sshd; else service ssh reload; fi");
 };
 
 } // namespace Hivelab

@@ -17,16 +17,20 @@ class SshCommand;
 class SshSession;
 
 /// Copies one file to or from a board over an SshSession. Async job on the session's thread.
-/// Works through exec (`cat`), so it needs no SFTP server (Dropbear usually has none). Uploads go
-/// to a temporary name next to the target, are checked with sha256sum on the board, get their
-/// mode and are renamed into place; downloads are written to a QSaveFile and committed only
-/// when the remote sha256sum matches.
+/// Bytes travel over the "sftp" subsystem when the server has one (a small SFTP v3 client on an
+/// SshCommand channel, pipelined), else through exec (`cat`; Dropbear usually has no SFTP).
+/// Uploads go to a private temporary name next to the target, are checked with sha256sum on the
+/// board, get their mode and are renamed into place; downloads are written to a QSaveFile and
+/// committed only when the board's sha256sum matches.
 class SshTransfer : public QObject
 {
     Q_OBJECT
 public:
     enum class Direction { Upload, Download };
     Q_ENUM(Direction)
+    /// How the bytes travel. Auto: SFTP when the server has it, else `cat` over exec.
+    enum class Method { Auto, Sftp, Exec };
+    Q_ENUM(Method)
 
     /// Async. `mode` is octal permission bits for the remote file (e.g. 0644).
     static SshTransfer *upload(SshSession *session, const QString &localPath,
@@ -39,6 +43,10 @@ public:
     Q_DISABLE_COPY_MOVE(SshTransfer)
 
     void cancel();
+    /// Call right after upload()/download(), before control returns to the event loop.
+    void setMethod(Method method) { m_method = method; }
+    /// The method actually used (Sftp or Exec) once the data moved.
+    Method usedMethod() const { return m_used; }
     Direction direction() const { return m_direction; }
     /// Hex SHA-256 of the transferred bytes (valid after success).
     QByteArray sha256() const { return m_sha256; }
@@ -52,6 +60,15 @@ Q_SIGNALS:
 private:
     SshTransfer(SshSession *session, Direction direction, QObject *parent);
     void startUpload();
+    void startExecUpload();
+    void startExecDownload();
+    void startSftp();
+    void onSftpData(const QByteArray &data);
+    void handleSftpPacket(const QByteArray &packet);
+    void sendSftp(quint8 type, const QByteArray &payload);
+    void pumpSftp();
+    void sftpFailed(const QString &why, bool canFallBack);
+    void verifyDownload();
     void feedUpload();
     void finishUpload();
     void startDownload();
@@ -75,6 +92,19 @@ private:
     qint64 m_total = -1;
     bool m_finished = false;
     SshErrorInfo m_error;
+
+    Method m_method = Method::Auto;
+    Method m_used = Method::Auto;
+    enum class SftpStage { Init, Open, Transfer, Closing };
+    SftpStage m_stage = SftpStage::Init;
+    QPointer<SshCommand> m_sftp;
+    QByteArray m_sftpIn;
+    QByteArray m_handle;
+    quint32 m_nextId = 1;
+    qint64 m_offset = 0;
+    QList<QPair<quint32, qint64>> m_inFlight; // request id, bytes asked/sent (in order)
+    bool m_eof = false;
+    bool m_shortRead = false;
 };
 
 } // namespace Hivelab

@@ -170,6 +170,7 @@ struct SshWorker::Channel
     bool finished = false; // finished() posted
     QByteArray pendingWrite;
     qint64 deadline = 0;
+    qint64 zombieSince = 0; // when an unfinished channel was abandoned (cancel/timeout)
 };
 
 // ---- SshWorker -------------------------------------------------------------------------------
@@ -844,6 +845,7 @@ SshWorker::Step SshWorker::stepChannel(Channel &c)
         e.message = message;
         finishChannel(c, e);
         c.phase = Channel::Phase::Zombie;
+        c.zombieSince = nowMs();
         return Step::Progress;
     };
 
@@ -917,8 +919,13 @@ SshWorker::Step SshWorker::stepChannel(Channel &c)
         c.phase = Channel::Phase::Exec;
         return Step::Progress;
     case Channel::Phase::Exec:
-        rc = libssh2_channel_process_startup(c.channel, "exec", 4, c.state->command.constData(),
-                                             unsigned(c.state->command.size()));
+        rc = c.state->options.subsystem
+                 ? libssh2_channel_process_startup(c.channel, "subsystem", 9,
+                                                   c.state->command.constData(),
+                                                   unsigned(c.state->command.size()))
+                 : libssh2_channel_process_startup(c.channel, "exec", 4,
+                                                   c.state->command.constData(),
+                                                   unsigned(c.state->command.size()));
         if (rc == LIBSSH2_ERROR_EAGAIN)
             return blocked(Channel::Op::None);
         if (rc != 0) {
@@ -1134,9 +1141,15 @@ void SshWorker::serveCommands()
         }
 
         // Only one channel may be opening at a time: libssh2 keeps that state per session.
+        // Also hold new channels back briefly while an abandoned one is still closing:
+        // Dropbear 2022.83 aborts the connection (assertion on sent_close) otherwise.
         bool opening = false;
-        for (auto &c : m_channels)
-            opening = opening || c->phase == Channel::Phase::Opening;
+        const qint64 now = nowMs();
+        for (auto &c : m_channels) {
+            opening = opening || c->phase == Channel::Phase::Opening ||
+                      (c->phase == Channel::Phase::Zombie && c->channel && c->zombieSince &&
+                       now - c->zombieSince < 2000);
+        }
         if (!opening) {
             for (auto &c : m_channels) {
                 if (c->phase == Channel::Phase::Queued) {
@@ -1176,8 +1189,9 @@ void SshWorker::serveCommands()
         }
         const int err = m_fatalRc;
         if (err && err != LIBSSH2_ERROR_BAD_USE) {
-            setError(SshError::Disconnected,
-                     msg("Connection to %1 lost: %2").arg(m_options.host, lastLibError()));
+            setError(SshError::Disconnected, msg("Connection to %1 lost: %2 (libssh2 error %3)")
+                                                 .arg(m_options.host, lastLibError())
+                                                 .arg(err));
             return; // run() reports the session failure first, then fails the commands
         }
         if (err == LIBSSH2_ERROR_BAD_USE) {

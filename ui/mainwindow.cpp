@@ -1,46 +1,701 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
+#include "plural.h"
 
+#include "boardcatalog.h"
+#include "boarditem.h"
+#include "boardtablemodel.h"
+#include "canvasmetrics.h"
+#include "checkresultswidget.h"
 #include "demolab.h"
+#include "inspectorwidget.h"
+#include "inventoryproxymodel.h"
+#include "labcommands.h"
 #include "labdocument.h"
 #include "labfile.h"
+#include "logconsole.h"
+#include "rackitem.h"
+#include "setupwizard.h"
+#include "theme.h"
+#include "topologyscene.h"
+#include "topologyview.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
 #include <QFileInfo>
+#include <QHeaderView>
 #include <QLabel>
-#include <QMessageBox>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStatusBar>
+#include <QSvgGenerator>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QUndoStack>
+
+#include <iterator>
 
 namespace Hivelab {
+
+namespace {
+constexpr int MaxRecentFiles = 8;
+const char *const IconProperty = "hivelabIcon";
+
+QString needsBackend()
+{
+    return QCoreApplication::translate("MainWindow",
+                                       "Not available yet: needs the Docker swarm workflow, which "
+                                       "this build does not have.");
+}
+
+QString notWiredYet()
+{
+    return QCoreApplication::translate(
+        "MainWindow", "Not wired into the window yet: SSH works from the command line "
+                      "(hivelab exec USER@HOST -- COMMAND), or use Copy SSH Command.");
+}
+} // namespace
 
 MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     : QMainWindow(parent)
     , m_document(document)
+    , m_undoStack(new QUndoStack(this))
+    , m_scene(new TopologyScene(document, m_undoStack, this))
+    , m_view(new TopologyView(m_scene, this))
+    , m_checkTimer(new QTimer(this))
 {
-    setCentralWidget(new QLabel(tr("No lab open"), this));
-    resize(1280, 800);
-    connect(m_document, &LabDocument::reset, this, &MainWindow::updateTitle);
+    setObjectName(QStringLiteral("MainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/hivelab.svg")));
+    setCentralWidget(m_view);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+
+    // Zero-interval single shot: a burst of model signals (a swap, a multi-drag) costs one check.
+    m_checkTimer->setSingleShot(true);
+    m_checkTimer->setInterval(0);
+    connect(m_checkTimer, &QTimer::timeout, this, &MainWindow::runCheckNow);
+
+    createActions();
+    createDocks();
+    createMenus();
+    createStatusBar();
+
+    connect(m_document, &LabDocument::reset, this, [this]() {
+        m_undoStack->clear();
+        m_lastUndoIndex = 0;
+        refreshLogBoards();
+        m_view->fitAll();
+    });
+    connect(m_document, &LabDocument::changed, m_checkTimer, qOverload<>(&QTimer::start));
+    connect(m_document, &LabDocument::changed, this, &MainWindow::updateStatus);
+    connect(m_document, &LabDocument::objectAdded, this, &MainWindow::refreshLogBoards);
+    connect(m_document, &LabDocument::objectRemoved, this, &MainWindow::refreshLogBoards);
     connect(m_document, &LabDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &LabDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &LabDocument::reset, this, &MainWindow::updateTitle);
+    connect(m_undoStack, &QUndoStack::cleanChanged, this,
+            [this](bool clean) { m_document->setModified(!clean); });
+    connect(m_undoStack, &QUndoStack::indexChanged, this, &MainWindow::onUndoIndexChanged);
+    connect(m_scene, &TopologyScene::boardSelectionChanged, this, &MainWindow::onBoardSelection);
+    connect(m_scene, &TopologyScene::boardContextMenuRequested, this, &MainWindow::onContextMenu);
+    connect(m_scene, &TopologyScene::boardActivated, this, [this]() {
+        if (auto *dock = findChild<QDockWidget *>(QStringLiteral("InspectorDock"))) {
+            dock->show();
+            dock->raise();
+        }
+        m_inspector->nameEdit()->setFocus();
+    });
+    connect(m_view, &TopologyView::zoomChanged, this, [this](qreal zoom) {
+        m_statusZoom->setText(QStringLiteral("%1 %").arg(qRound(zoom * 100)));
+    });
+
+    QSettings settings;
+    resize(1440, 900);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+
     updateTitle();
+    updateStatus();
+    runCheckNow();
+    m_view->setFocus(); // arrow keys walk the boards straight away
+    statusBar()->showMessage(tr("Drag boards between racks · right-click a board for actions · "
+                                "Ctrl+wheel zooms"),
+                             15000);
+    log(tr("Hivelab %1 ready. Open a lab or the demo lab to start.")
+            .arg(QCoreApplication::applicationVersion()));
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Children die after this body; their signals (undo stack clear, selection) must not reach
+    // a half-destroyed window.
+    m_undoStack->disconnect(this);
+    m_scene->disconnect(this);
+    m_document->disconnect(this);
+}
+
+QAction *MainWindow::makeAction(const QString &icon, const QString &text,
+                                const QKeySequence &shortcut, const QString &tip)
+{
+    auto *a = new QAction(text, this);
+    if (!icon.isEmpty()) {
+        a->setProperty(IconProperty, icon);
+        a->setIcon(Theme::icon(icon));
+    }
+    if (!shortcut.isEmpty())
+        a->setShortcut(shortcut);
+    if (!tip.isEmpty()) {
+        a->setToolTip(tip);
+        a->setStatusTip(tip);
+    }
+    return a;
+}
+
+void MainWindow::refreshIcons()
+{
+    const auto actions = findChildren<QAction *>();
+    for (QAction *a : actions) {
+        const QString name = a->property(IconProperty).toString();
+        if (!name.isEmpty())
+            a->setIcon(Theme::icon(name));
+    }
+}
+
+void MainWindow::createActions()
+{
+    m_new = makeAction(QStringLiteral("document-new"), tr("&New Lab"), QKeySequence::New,
+                       tr("Start an empty lab"));
+    connect(m_new, &QAction::triggered, this, &MainWindow::newLab);
+    m_open = makeAction(QStringLiteral("document-open"), tr("&Open…"), QKeySequence::Open,
+                        tr("Open a .hivelab file"));
+    connect(m_open, &QAction::triggered, this, &MainWindow::onOpen);
+    m_openDemo = makeAction(QString(), tr("Open &Demo Lab"), QKeySequence(),
+                            tr("Open the built-in demo lab: 4 racks, 10 boards"));
+    connect(m_openDemo, &QAction::triggered, this, [this]() {
+        if (maybeSave())
+            openDemo();
+    });
+    m_save = makeAction(QStringLiteral("document-save"), tr("&Save"), QKeySequence::Save,
+                        tr("Save the lab"));
+    connect(m_save, &QAction::triggered, this, &MainWindow::onSave);
+    m_saveAs = makeAction(QStringLiteral("document-save-as"), tr("Save &As…"), QKeySequence::SaveAs,
+                          tr("Save the lab under a new name"));
+    connect(m_saveAs, &QAction::triggered, this, &MainWindow::onSaveAs);
+    m_exportPng = makeAction(QStringLiteral("export-image"), tr("Export Canvas as &PNG…"),
+                             QKeySequence(), tr("Save the topology canvas as a PNG image"));
+    connect(m_exportPng, &QAction::triggered, this, [this]() { onExport(false); });
+    m_exportSvg = makeAction(QString(), tr("Export Canvas as S&VG…"), QKeySequence(),
+                             tr("Save the topology canvas as an SVG drawing"));
+    connect(m_exportSvg, &QAction::triggered, this, [this]() { onExport(true); });
+    m_quit = makeAction(QStringLiteral("application-exit"), tr("&Quit"), QKeySequence::Quit,
+                        tr("Quit Hivelab"));
+    m_quit->setMenuRole(QAction::QuitRole);
+    connect(m_quit, &QAction::triggered, this, &QWidget::close);
+
+    m_undo = m_undoStack->createUndoAction(this, tr("&Undo"));
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_undo->setProperty(IconProperty, QStringLiteral("edit-undo"));
+    m_undo->setIcon(Theme::icon(QStringLiteral("edit-undo")));
+    m_redo = m_undoStack->createRedoAction(this, tr("&Redo"));
+    m_redo->setShortcut(QKeySequence::Redo);
+    m_redo->setProperty(IconProperty, QStringLiteral("edit-redo"));
+    m_redo->setIcon(Theme::icon(QStringLiteral("edit-redo")));
+    m_delete = makeAction(QStringLiteral("edit-delete"), tr("&Delete"), QKeySequence::Delete,
+                          tr("Remove the selected boards from the lab"));
+    connect(m_delete, &QAction::triggered, this, &MainWindow::onDelete);
+
+    m_zoomIn = makeAction(QStringLiteral("zoom-in"), tr("Zoom &In"), QKeySequence::ZoomIn,
+                          tr("Zoom in (Ctrl+wheel)"));
+    connect(m_zoomIn, &QAction::triggered, m_view, &TopologyView::zoomIn);
+    m_zoomOut = makeAction(QStringLiteral("zoom-out"), tr("Zoom &Out"), QKeySequence::ZoomOut,
+                           tr("Zoom out (Ctrl+wheel)"));
+    connect(m_zoomOut, &QAction::triggered, m_view, &TopologyView::zoomOut);
+    m_zoomFit = makeAction(QStringLiteral("zoom-fit"), tr("&Fit to Window"),
+                           QKeySequence(Qt::CTRL | Qt::Key_0), tr("Show the whole lab"));
+    connect(m_zoomFit, &QAction::triggered, m_view, &TopologyView::fitAll);
+    m_dark = makeAction(QStringLiteral("theme-dark"), tr("&Dark Theme"),
+                        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
+                        tr("Switch between the light and dark palettes"));
+    m_dark->setCheckable(true);
+    m_dark->setChecked(Theme::isDark());
+    connect(m_dark, &QAction::toggled, this, &MainWindow::setDarkTheme);
+
+    m_check = makeAction(QStringLiteral("lab-check"), tr("&Check Lab"), QKeySequence(Qt::Key_F7),
+                         tr("Run the fault-domain check: quorum, racks, PSUs, switches"));
+    connect(m_check, &QAction::triggered, this, [this]() {
+        runCheckNow();
+        if (auto *dock = findChild<QDockWidget *>(QStringLiteral("CheckDock"))) {
+            dock->show();
+            dock->raise();
+        }
+        QString summary = m_checkResults->summaryText();
+        summary.remove(QRegularExpression(QStringLiteral("<[^>]*>")));
+        log(tr("Check: %1").arg(summary));
+    });
+    m_wizard = makeAction(QStringLiteral("lab-wizard"), tr("Setup &Wizard…"),
+                          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W),
+                          tr("Plan, discover and provision the lab step by step"));
+    connect(m_wizard, &QAction::triggered, this, &MainWindow::onSetupWizard);
+    m_formSwarm =
+        makeAction(QStringLiteral("swarm-form"), tr("&Form Swarm"), QKeySequence(), needsBackend());
+    m_formSwarm->setEnabled(false);
+    m_about =
+        makeAction(QStringLiteral("help-about"), tr("&About Hivelab"), QKeySequence(), QString());
+    m_about->setMenuRole(QAction::AboutRole);
+    connect(m_about, &QAction::triggered, this, &MainWindow::onAbout);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_new);
+    file->addAction(m_open);
+    file->addAction(m_openDemo);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    file->addSeparator();
+    file->addAction(m_save);
+    file->addAction(m_saveAs);
+    file->addSeparator();
+    file->addAction(m_exportPng);
+    file->addAction(m_exportSvg);
+    file->addSeparator();
+    file->addAction(m_quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_undo);
+    edit->addAction(m_redo);
+    edit->addSeparator();
+    edit->addAction(m_delete);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addAction(m_zoomIn);
+    m_viewMenu->addAction(m_zoomOut);
+    m_viewMenu->addAction(m_zoomFit);
+    m_viewMenu->addSeparator();
+    const auto docks = findChildren<QDockWidget *>();
+    for (QDockWidget *dock : docks)
+        m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(m_dark);
+
+    QMenu *lab = menuBar()->addMenu(tr("&Lab"));
+    lab->setToolTipsVisible(true);
+    lab->addAction(m_check);
+    lab->addAction(m_wizard);
+    lab->addSeparator();
+    lab->addAction(m_formSwarm);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_about);
+
+    QToolBar *tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("MainToolBar"));
+    tb->setMovable(false);
+    tb->setIconSize(QSize(20, 20));
+    tb->addAction(m_new);
+    tb->addAction(m_open);
+    tb->addAction(m_save);
+    tb->addSeparator();
+    tb->addAction(m_undo);
+    tb->addAction(m_redo);
+    tb->addSeparator();
+    tb->addAction(m_zoomIn);
+    tb->addAction(m_zoomOut);
+    tb->addAction(m_zoomFit);
+    tb->addSeparator();
+    tb->addAction(m_check);
+    tb->addAction(m_wizard);
+    tb->addAction(m_formSwarm);
+    tb->addSeparator();
+    tb->addAction(m_exportPng);
+    for (QAction *a : {m_check, m_wizard, m_formSwarm}) {
+        if (auto *button = qobject_cast<QToolButton *>(tb->widgetForAction(a)))
+            button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    }
+}
+
+void MainWindow::createDocks()
+{
+    m_inventoryModel = new InventoryProxyModel(m_document, this);
+    connect(m_inventoryModel, &InventoryProxyModel::edited, this,
+            [this](const Board &before, const Board &after) {
+                auto *cmd = new EditBoardsCommand(m_document, {before}, {after},
+                                                  tr("Edit %1").arg(after.name));
+                cmd->setAlreadyApplied();
+                pushEdit(cmd);
+            });
+    m_inventoryView = new QTableView(this);
+    m_inventoryView->setModel(m_inventoryModel);
+    m_inventoryView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_inventoryView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_inventoryView->setAlternatingRowColors(true);
+    m_inventoryView->setWordWrap(false);
+    m_inventoryView->setSortingEnabled(true);
+    m_inventoryView->sortByColumn(-1, Qt::AscendingOrder); // document order until a click
+    m_inventoryView->setShowGrid(false);
+    m_inventoryView->verticalHeader()->hide();
+    m_inventoryView->verticalHeader()->setDefaultSectionSize(24);
+    m_inventoryView->horizontalHeader()->setStretchLastSection(true);
+    m_inventoryView->horizontalHeader()->setHighlightSections(false);
+    m_inventoryView->setEditTriggers(QAbstractItemView::DoubleClicked |
+                                     QAbstractItemView::EditKeyPressed);
+    const int widths[] = {90, 90, 110, 60, 170, 90, 90, 90, 90, 120};
+    for (int c = 0; c < int(std::size(widths)); ++c)
+        m_inventoryView->setColumnWidth(c, widths[c]);
+    connect(m_inventoryView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::onTableSelection);
+
+    m_inspector = new InspectorWidget(m_document, this);
+    connect(m_inspector, &InspectorWidget::editRequested, this,
+            [this](const Board &after) { pushEdit(EditBoardsCommand::edit(m_document, after)); });
+    connect(m_inspector, &InspectorWidget::moveRequested, this,
+            [this](const QString &id, const QString &rackId, int slot) {
+                pushEdit(EditBoardsCommand::moves(m_document, {{id, rackId, slot}}));
+            });
+
+    m_checkResults = new CheckResultsWidget(this);
+    connect(m_checkResults, &CheckResultsWidget::findingActivated, this,
+            &MainWindow::onFindingActivated);
+    m_log = new LogConsole(this);
+
+    auto dock = [this](const QString &name, const QString &title, QWidget *w,
+                       Qt::DockWidgetArea area) {
+        auto *d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(w);
+        d->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                       QDockWidget::DockWidgetFloatable);
+        addDockWidget(area, d);
+        return d;
+    };
+    QDockWidget *inventory = dock(QStringLiteral("InventoryDock"), tr("Inventory"), m_inventoryView,
+                                  Qt::BottomDockWidgetArea);
+    QDockWidget *check = dock(QStringLiteral("CheckDock"), tr("Check Results"), m_checkResults,
+                              Qt::BottomDockWidgetArea);
+    QDockWidget *logDock =
+        dock(QStringLiteral("LogDock"), tr("Log"), m_log, Qt::BottomDockWidgetArea);
+    QDockWidget *inspector = dock(QStringLiteral("InspectorDock"), tr("Inspector"), m_inspector,
+                                  Qt::RightDockWidgetArea);
+    splitDockWidget(inventory, check, Qt::Horizontal);
+    tabifyDockWidget(check, logDock);
+    check->raise();
+    resizeDocks({inventory, check}, {760, 520}, Qt::Horizontal);
+    resizeDocks({inventory}, {250}, Qt::Vertical);
+    resizeDocks({inspector}, {300}, Qt::Horizontal);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_statusBoards = new QLabel(this);
+    m_statusQuorum = new QLabel(this);
+    m_statusCheckIcon = new QLabel(this);
+    m_statusCheck = new QLabel(this);
+    m_statusZoom = new QLabel(QStringLiteral("100 %"), this);
+    m_statusZoom->setToolTip(tr("Canvas zoom (Ctrl+wheel; Ctrl+0 fits the lab)"));
+    statusBar()->addPermanentWidget(m_statusBoards);
+    statusBar()->addPermanentWidget(m_statusQuorum);
+    statusBar()->addPermanentWidget(m_statusCheckIcon);
+    statusBar()->addPermanentWidget(m_statusCheck);
+    statusBar()->addPermanentWidget(m_statusZoom);
+}
 
 void MainWindow::openDemo()
 {
     m_document->setFilePath(QString());
     m_document->setLab(demoLab());
+    log(tr("Opened the demo lab \"%1\".").arg(m_document->lab().name));
 }
 
-bool MainWindow::openFile(const QString &path)
+bool MainWindow::loadFile(const QString &path, QString *error)
 {
-    LabFileError error;
-    const auto lab = LabFile::load(path, &error);
+    LabFileError fileError;
+    const auto lab = LabFile::load(path, &fileError);
     if (!lab) {
-        QMessageBox::warning(this, tr("Cannot open lab"), error.toString());
+        if (error)
+            *error = fileError.toString();
+        log(tr("Cannot open %1").arg(fileError.toString()), {}, Severity::Error);
         return false;
     }
     m_document->setFilePath(path);
     m_document->setLab(*lab);
+    addRecentFile(path);
+    log(tr("Opened %1").arg(QDir::toNativeSeparators(path)));
     return true;
+}
+
+bool MainWindow::openFile(const QString &path)
+{
+    QString error;
+    if (loadFile(path, &error))
+        return true;
+    QMessageBox::warning(this, tr("Cannot open lab"), error);
+    return false;
+}
+
+bool MainWindow::saveToFile(const QString &path, QString *error)
+{
+    LabFileError fileError;
+    if (!LabFile::save(m_document->lab(), path, &fileError)) {
+        if (error)
+            *error = fileError.toString();
+        log(tr("Cannot save %1").arg(fileError.toString()), {}, Severity::Error);
+        return false;
+    }
+    m_document->setFilePath(path);
+    m_undoStack->setClean();
+    m_document->setModified(false);
+    addRecentFile(path);
+    log(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 4000);
+    return true;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    QMessageBox::StandardButton answer;
+    if (m_unsavedPrompt) {
+        answer = m_unsavedPrompt();
+    } else {
+        answer = QMessageBox::warning(
+            this, tr("Unsaved changes"),
+            tr("The lab \"%1\" has unsaved changes. Save them first?").arg(m_document->lab().name),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    }
+    if (answer == QMessageBox::Save) {
+        onSave();
+        return !m_document->isModified();
+    }
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::newLab()
+{
+    if (!maybeSave())
+        return;
+    Lab lab;
+    lab.name = tr("Untitled lab");
+    m_document->setFilePath(QString());
+    m_document->setLab(lab);
+    log(tr("Started a new, empty lab."));
+}
+
+void MainWindow::onOpen()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Lab"), QFileInfo(m_document->filePath()).absolutePath(),
+        tr("Hivelab labs (*.%1);;All files (*)").arg(QLatin1String(LabFile::FileSuffix)));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+void MainWindow::onSave()
+{
+    if (m_document->filePath().isEmpty()) {
+        onSaveAs();
+        return;
+    }
+    QString error;
+    if (!saveToFile(m_document->filePath(), &error))
+        QMessageBox::warning(this, tr("Cannot save lab"), error);
+}
+
+void MainWindow::onSaveAs()
+{
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Lab As"),
+        m_document->filePath().isEmpty() ? m_document->lab().name + QStringLiteral(".hivelab")
+                                         : m_document->filePath(),
+        tr("Hivelab labs (*.%1)").arg(QLatin1String(LabFile::FileSuffix)));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".") + QLatin1String(LabFile::FileSuffix);
+    QString error;
+    if (!saveToFile(path, &error))
+        QMessageBox::warning(this, tr("Cannot save lab"), error);
+}
+
+void MainWindow::onExport(bool svg)
+{
+    const QString suffix = svg ? QStringLiteral("svg") : QStringLiteral("png");
+    const QString path = QFileDialog::getSaveFileName(
+        this, svg ? tr("Export Canvas as SVG") : tr("Export Canvas as PNG"),
+        m_document->lab().name + QLatin1Char('.') + suffix,
+        svg ? tr("SVG drawings (*.svg)") : tr("PNG images (*.png)"));
+    if (path.isEmpty())
+        return;
+    const bool ok = svg ? exportSvg(path) : exportPng(path);
+    if (!ok)
+        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1.").arg(path));
+}
+
+bool MainWindow::exportPng(const QString &path)
+{
+    const QStringList selected = m_scene->selectedBoardIds();
+    m_scene->selectBoards({});
+    m_scene->setItemCaching(false);
+    const QRectF source = m_scene->itemsBoundingRect().adjusted(-24, -24, 24, 24);
+    const qreal scale = 2.0; // crisp on high-DPI screens and in documents
+    QImage image((source.size() * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
+    image.fill(Theme::canvasBackground());
+    QPainter painter(&image);
+    painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    m_scene->render(&painter, QRectF(QPointF(0, 0), source.size() * scale), source);
+    painter.end();
+    m_scene->setItemCaching(true);
+    m_scene->selectBoards(selected);
+    const bool ok = image.save(path, "PNG");
+    log(ok ? tr("Exported the canvas to %1").arg(path) : tr("Could not write %1").arg(path), {},
+        ok ? Severity::Info : Severity::Error);
+    return ok;
+}
+
+bool MainWindow::exportSvg(const QString &path)
+{
+    const QStringList selected = m_scene->selectedBoardIds();
+    m_scene->selectBoards({});
+    m_scene->setItemCaching(false);
+    const QRectF source = m_scene->itemsBoundingRect().adjusted(-24, -24, 24, 24);
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(source.size().toSize());
+    generator.setViewBox(QRectF(QPointF(0, 0), source.size()));
+    generator.setTitle(m_document->lab().name);
+    generator.setDescription(tr("Hivelab topology of %1").arg(m_document->lab().name));
+    QPainter painter;
+    bool ok = painter.begin(&generator);
+    if (ok) {
+        m_scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
+        ok = painter.end();
+    }
+    m_scene->setItemCaching(true);
+    m_scene->selectBoards(selected);
+    ok = ok && QFileInfo(path).size() > 0;
+    log(ok ? tr("Exported the canvas to %1").arg(path) : tr("Could not write %1").arg(path), {},
+        ok ? Severity::Info : Severity::Error);
+    return ok;
+}
+
+void MainWindow::setDarkTheme(bool dark)
+{
+    if (dark != Theme::isDark())
+        Theme::apply(dark);
+    QSettings().setValue(QStringLiteral("view/dark"), dark);
+    if (m_dark->isChecked() != dark)
+        m_dark->setChecked(dark);
+    refreshIcons();
+    // Cached cards must repaint in the new colours.
+    const auto items = m_scene->items();
+    for (QGraphicsItem *item : items)
+        item->update();
+    m_scene->update();
+    m_checkResults->setReport(m_report, m_document->lab());
+    updateStatus();
+}
+
+void MainWindow::onDelete()
+{
+    const QStringList ids = m_scene->selectedBoardIds();
+    if (ids.isEmpty())
+        return;
+    pushEdit(new RemoveBoardsCommand(m_document, ids));
+}
+
+void MainWindow::onAbout()
+{
+    QMessageBox::about(
+        this, tr("About Hivelab"),
+        tr("<h3>Hivelab %1</h3><p>Plan, provision and run a fault-tolerant Docker Swarm on "
+           "single-board computers.</p><p>Licensed under the GNU GPL version 3 or later.</p>")
+            .arg(QCoreApplication::applicationVersion()));
+}
+
+void MainWindow::onSetupWizard()
+{
+    openSetupWizard();
+}
+
+QWizard *MainWindow::openSetupWizard()
+{
+    auto *wizard = new SetupWizard(m_document, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &SetupWizard::demoRequested, this, [this]() {
+        if (maybeSave())
+            openDemo();
+    });
+    wizard->open();
+    return wizard;
+}
+
+bool MainWindow::startDragPreview(const QString &boardId, const QString &rackId, int slot)
+{
+    BoardItem *item = m_scene->boardItem(boardId);
+    const QRectF target = m_scene->slotRect(rackId, slot);
+    if (!item || target.isEmpty())
+        return false;
+    const QPoint from = m_view->mapFromScene(
+        item->pos() + QPointF(CanvasMetrics::CardWidth / 2, CanvasMetrics::CardHeight / 2));
+    // Stop a little short of the slot centre so the card visibly hovers over the target.
+    const QPoint to = m_view->mapFromScene(target.center() + QPointF(-18, -14));
+    QWidget *vp = m_view->viewport();
+    auto send = [vp](QEvent::Type type, const QPoint &pos, Qt::MouseButtons buttons) {
+        QMouseEvent event(type, QPointF(pos), QPointF(vp->mapToGlobal(pos)),
+                          type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton, buttons,
+                          Qt::NoModifier);
+        QApplication::sendEvent(vp, &event);
+    };
+    send(QEvent::MouseButtonPress, from, Qt::LeftButton);
+    for (int i = 1; i <= 8; ++i)
+        send(QEvent::MouseMove, from + (to - from) * i / 8, Qt::LeftButton);
+    return true;
+}
+
+void MainWindow::pushEdit(QUndoCommand *command)
+{
+    if (command)
+        m_undoStack->push(command);
+}
+
+void MainWindow::onUndoIndexChanged(int index)
+{
+    // One log line per done/undone command, tagged with its boards for the per-board filter.
+    const bool forward = index > m_lastUndoIndex;
+    const int commandIndex = forward ? index - 1 : index;
+    m_lastUndoIndex = index;
+    const QUndoCommand *cmd = m_undoStack->command(commandIndex);
+    if (!cmd)
+        return;
+    QStringList ids;
+    if (const auto *edit = dynamic_cast<const EditBoardsCommand *>(cmd))
+        ids = edit->boardIds();
+    else if (const auto *remove = dynamic_cast<const RemoveBoardsCommand *>(cmd))
+        ids = remove->boardIds();
+    log(forward ? cmd->text() : tr("Undo: %1").arg(cmd->text()), ids);
+}
+
+void MainWindow::runCheckNow()
+{
+    m_checkTimer->stop();
+    m_report = checkLab(m_document->lab(), BoardCatalog::builtin());
+    m_scene->setCheckReport(m_report);
+    m_checkResults->setReport(m_report, m_document->lab());
+    updateStatus();
 }
 
 void MainWindow::updateTitle()
@@ -50,6 +705,229 @@ void MainWindow::updateTitle()
                              : QFileInfo(m_document->filePath()).fileName();
     setWindowTitle(name.isEmpty() ? tr("Hivelab") : name + QStringLiteral("[*]"));
     setWindowModified(m_document->isModified());
+}
+
+void MainWindow::updateStatus()
+{
+    const Lab &lab = m_document->lab();
+    m_statusBoards->setText(plural(int(lab.boards.size()), tr("%1 board"), tr("%1 boards")) +
+                            QStringLiteral(" · ") +
+                            plural(int(lab.racks.size()), tr("%1 rack"), tr("%1 racks")));
+    const int managers = int(lab.managers().size());
+    m_statusQuorum->setText(managers > 0
+                                ? plural(managers, tr("%1 manager"), tr("%1 managers")) +
+                                      QStringLiteral(", ") + tr("quorum %1").arg(managers / 2 + 1)
+                                : tr("no managers"));
+    const int errors = m_report.count(Severity::Error);
+    const int warnings = m_report.count(Severity::Warning);
+    QIcon icon;
+    QString text;
+    if (errors > 0) {
+        icon = Theme::severityIcon(Severity::Error);
+        text = plural(errors, tr("%1 error"), tr("%1 errors"));
+        if (warnings > 0)
+            text += QStringLiteral(", ") + plural(warnings, tr("%1 warning"), tr("%1 warnings"));
+    } else if (warnings > 0) {
+        icon = Theme::severityIcon(Severity::Warning);
+        text = plural(warnings, tr("%1 warning"), tr("%1 warnings"));
+    } else {
+        icon = Theme::icon(QStringLiteral("severity-ok"));
+        text = tr("check passed");
+    }
+    m_statusCheckIcon->setPixmap(icon.pixmap(16, 16));
+    m_statusCheck->setText(text);
+    updateActions();
+}
+
+void MainWindow::updateActions()
+{
+    m_delete->setEnabled(!m_scene->selectedBoardIds().isEmpty());
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(QStringLiteral("recentFiles")).toStringList();
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    QStringList files = recentFiles();
+    files.removeAll(abs);
+    files.prepend(abs);
+    while (files.size() > MaxRecentFiles)
+        files.removeLast();
+    QSettings().setValue(QStringLiteral("recentFiles"), files);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (int i = 0; i < files.size(); ++i) {
+        const QString path = files.at(i);
+        QAction *a = m_recentMenu->addAction(
+            QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()));
+        a->setToolTip(path);
+        a->setEnabled(QFileInfo::exists(path));
+        connect(a, &QAction::triggered, this, [this, path]() {
+            if (maybeSave())
+                openFile(path);
+        });
+    }
+    if (files.isEmpty())
+        m_recentMenu->addAction(tr("No recent labs"))->setEnabled(false);
+    m_recentMenu->addSeparator();
+    connect(m_recentMenu->addAction(tr("&Clear List")), &QAction::triggered, this,
+            []() { QSettings().remove(QStringLiteral("recentFiles")); });
+}
+
+void MainWindow::onBoardSelection(const QStringList &boardIds)
+{
+    m_inspector->setBoardIds(boardIds);
+    updateActions();
+    if (m_syncingSelection)
+        return;
+    m_syncingSelection = true;
+    QItemSelection selection;
+    for (const QString &id : boardIds) {
+        const QModelIndex first = m_inventoryModel->indexOf(id, 0);
+        if (first.isValid())
+            selection.select(first, first.siblingAtColumn(m_inventoryModel->columnCount() - 1));
+    }
+    m_inventoryView->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    if (boardIds.size() == 1) {
+        const QModelIndex first = m_inventoryModel->indexOf(boardIds.first(), 0);
+        if (first.isValid())
+            m_inventoryView->scrollTo(first);
+    }
+    m_syncingSelection = false;
+}
+
+void MainWindow::onTableSelection()
+{
+    if (m_syncingSelection)
+        return;
+    m_syncingSelection = true;
+    QStringList ids;
+    const auto rows = m_inventoryView->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows)
+        ids.append(row.data(BoardTableModel::BoardIdRole).toString());
+    m_scene->selectBoards(ids);
+    if (ids.size() == 1) {
+        if (BoardItem *item = m_scene->boardItem(ids.first()))
+            m_view->ensureVisible(item, 40, 40);
+    }
+    m_inspector->setBoardIds(ids);
+    m_syncingSelection = false;
+}
+
+void MainWindow::onFindingActivated(const QStringList &objectIds)
+{
+    m_scene->highlightObjects(objectIds);
+    for (const QString &id : objectIds) {
+        QGraphicsItem *item = m_scene->boardItem(id);
+        if (!item)
+            item = m_scene->rackItem(id);
+        if (item) {
+            m_view->ensureVisible(item, 40, 40);
+            break;
+        }
+    }
+}
+
+void MainWindow::onContextMenu(const QStringList &boardIds, const QPoint &screenPos)
+{
+    QMenu *menu = createBoardMenu(boardIds);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(screenPos);
+}
+
+QMenu *MainWindow::createBoardMenu(const QStringList &boardIds)
+{
+    auto *menu = new QMenu(this);
+    menu->setToolTipsVisible(true);
+    const Lab &lab = m_document->lab();
+    bool anyWorker = false;
+    bool anyManager = false;
+    for (const QString &id : boardIds) {
+        if (const Board *b = lab.board(id)) {
+            anyManager |= b->role == Role::Manager;
+            anyWorker |= b->role != Role::Manager;
+        }
+    }
+    QAction *promote =
+        menu->addAction(Theme::icon(QStringLiteral("board-promote")), tr("&Promote to Manager"));
+    promote->setObjectName(QStringLiteral("promote"));
+    promote->setEnabled(anyWorker);
+    connect(promote, &QAction::triggered, this, [this, boardIds]() {
+        pushEdit(EditBoardsCommand::setRole(m_document, boardIds, Role::Manager));
+    });
+    QAction *demote =
+        menu->addAction(Theme::icon(QStringLiteral("board-demote")), tr("&Demote to Worker"));
+    demote->setObjectName(QStringLiteral("demote"));
+    demote->setEnabled(anyManager);
+    connect(demote, &QAction::triggered, this, [this, boardIds]() {
+        pushEdit(EditBoardsCommand::setRole(m_document, boardIds, Role::Worker));
+    });
+    menu->addSeparator();
+    QAction *ssh =
+        menu->addAction(Theme::icon(QStringLiteral("terminal")), tr("Copy &SSH Command"));
+    ssh->setObjectName(QStringLiteral("copySsh"));
+    const Board *single = boardIds.size() == 1 ? lab.board(boardIds.first()) : nullptr;
+    ssh->setEnabled(single && !single->sshTarget().isEmpty());
+    if (single) {
+        QString command = QStringLiteral("ssh ");
+        if (single->sshPort != 22)
+            command += QStringLiteral("-p %1 ").arg(single->sshPort);
+        command += single->sshUser.isEmpty()
+                       ? single->sshTarget()
+                       : single->sshUser + QLatin1Char('@') + single->sshTarget();
+        ssh->setToolTip(command);
+        connect(ssh, &QAction::triggered, this, [this, command, id = single->id]() {
+            QApplication::clipboard()->setText(command);
+            log(tr("Copied \"%1\" to the clipboard").arg(command), {id});
+        });
+    }
+    QAction *connectAction = menu->addAction(tr("&Connect"));
+    connectAction->setEnabled(false);
+    connectAction->setToolTip(notWiredYet());
+    for (const QString &text : {tr("D&rain"), tr("&Join Swarm")}) {
+        QAction *a = menu->addAction(text);
+        a->setEnabled(false);
+        a->setToolTip(needsBackend());
+    }
+    menu->addSeparator();
+    QAction *remove = menu->addAction(Theme::icon(QStringLiteral("edit-delete")), tr("Re&move"));
+    remove->setObjectName(QStringLiteral("remove"));
+    connect(remove, &QAction::triggered, this,
+            [this, boardIds]() { pushEdit(new RemoveBoardsCommand(m_document, boardIds)); });
+    return menu;
+}
+
+void MainWindow::log(const QString &text, const QStringList &boardIds, Severity severity)
+{
+    m_log->append(text, boardIds, severity);
+}
+
+void MainWindow::refreshLogBoards()
+{
+    QList<QPair<QString, QString>> boards;
+    for (const Board &b : m_document->lab().boards)
+        boards.append({b.id, b.name});
+    m_log->setBoards(boards);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
 }
 
 } // namespace Hivelab

@@ -1,13 +1,34 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "labcheck.h"
+
 #include <QMainWindow>
+#include <QMessageBox>
+
+#include <functional>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QTableView;
+class QTimer;
+class QUndoCommand;
+class QUndoStack;
+class QWizard;
 
 namespace Hivelab {
 
+class CheckResultsWidget;
+class InspectorWidget;
+class InventoryProxyModel;
 class LabDocument;
+class LogConsole;
+class TopologyScene;
+class TopologyView;
 
-/// Main window over one LabDocument. GUI thread.
+/// Main window over one LabDocument: canvas in the centre, inventory, inspector, check results
+/// and log docks. GUI thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -17,12 +38,117 @@ public:
     ~MainWindow() override;
 
     void openDemo();
+    /// Opens a lab file; shows a message box on failure.
     bool openFile(const QString &path);
+    /// Replaces the open lab with the file's content without any dialog.
+    bool loadFile(const QString &path, QString *error);
+    /// Writes the lab to path without any dialog; on success it becomes the document's path.
+    bool saveToFile(const QString &path, QString *error);
+    /// Asks what to do with unsaved changes; true when it is fine to go on.
+    bool maybeSave();
+    void newLab();
+    bool exportPng(const QString &path);
+    bool exportSvg(const QString &path);
+    void setDarkTheme(bool dark);
+
+    /// Replaces the Save/Discard/Cancel message box (tests, scripted use).
+    using UnsavedPrompt = std::function<QMessageBox::StandardButton()>;
+    void setUnsavedPrompt(UnsavedPrompt prompt) { m_unsavedPrompt = std::move(prompt); }
+
+    TopologyScene *scene() const { return m_scene; }
+    TopologyView *view() const { return m_view; }
+    QUndoStack *undoStack() const { return m_undoStack; }
+    QTableView *inventoryView() const { return m_inventoryView; }
+    InventoryProxyModel *inventoryModel() const { return m_inventoryModel; }
+    InspectorWidget *inspector() const { return m_inspector; }
+    CheckResultsWidget *checkResults() const { return m_checkResults; }
+    LogConsole *logConsole() const { return m_log; }
+    QStringList recentFiles() const;
+    /// Runs the fault-domain check now instead of on the next event-loop turn.
+    void runCheckNow();
+    /// Context menu for the given boards (caller owns it).
+    QMenu *createBoardMenu(const QStringList &boardIds);
+    QAction *formSwarmAction() const { return m_formSwarm; }
+    /// Presses on a board and moves it towards a rack slot without releasing, through real
+    /// mouse events on the canvas (screenshots of a drag in progress).
+    bool startDragPreview(const QString &boardId, const QString &rackId, int slot);
+    /// Opens the setup wizard (non-modal) and returns it.
+    QWizard *openSetupWizard();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    void createActions();
+    void createMenus();
+    void createDocks();
+    void createStatusBar();
+    QAction *makeAction(const QString &icon, const QString &text, const QKeySequence &shortcut,
+                        const QString &tip);
+    void refreshIcons();
     void updateTitle();
+    void updateStatus();
+    void updateActions();
+    void rebuildRecentMenu();
+    void addRecentFile(const QString &path);
+    void onSave();
+    void onSaveAs();
+    void onOpen();
+    void onExport(bool svg);
+    void onDelete();
+    void onAbout();
+    void onBoardSelection(const QStringList &boardIds);
+    void onTableSelection();
+    void onFindingActivated(const QStringList &objectIds);
+    void onContextMenu(const QStringList &boardIds, const QPoint &screenPos);
+    void onUndoIndexChanged(int index);
+    void onSetupWizard();
+    void pushEdit(QUndoCommand *command);
+    void log(const QString &text, const QStringList &boardIds = {},
+             Severity severity = Severity::Info);
+    void refreshLogBoards();
 
     LabDocument *m_document;
+    QUndoStack *m_undoStack;
+    TopologyScene *m_scene;
+    TopologyView *m_view;
+    InventoryProxyModel *m_inventoryModel = nullptr;
+    QTableView *m_inventoryView = nullptr;
+    InspectorWidget *m_inspector = nullptr;
+    CheckResultsWidget *m_checkResults = nullptr;
+    LogConsole *m_log = nullptr;
+    QTimer *m_checkTimer;
+    CheckReport m_report;
+    bool m_syncingSelection = false;
+    int m_lastUndoIndex = 0;
+    UnsavedPrompt m_unsavedPrompt;
+
+    QAction *m_new = nullptr;
+    QAction *m_open = nullptr;
+    QAction *m_openDemo = nullptr;
+    QAction *m_save = nullptr;
+    QAction *m_saveAs = nullptr;
+    QAction *m_exportPng = nullptr;
+    QAction *m_exportSvg = nullptr;
+    QAction *m_quit = nullptr;
+    QAction *m_undo = nullptr;
+    QAction *m_redo = nullptr;
+    QAction *m_delete = nullptr;
+    QAction *m_zoomIn = nullptr;
+    QAction *m_zoomOut = nullptr;
+    QAction *m_zoomFit = nullptr;
+    QAction *m_dark = nullptr;
+    QAction *m_check = nullptr;
+    QAction *m_wizard = nullptr;
+    QAction *m_formSwarm = nullptr;
+    QAction *m_about = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QLabel *m_statusBoards = nullptr;
+    QLabel *m_statusQuorum = nullptr;
+    QLabel *m_statusCheckIcon = nullptr;
+    QLabel *m_statusCheck = nullptr;
+    QLabel *m_statusZoom = nullptr;
 };
 
 } // namespace Hivelab

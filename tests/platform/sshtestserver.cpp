@@ -163,10 +163,12 @@ bool SshTestServer::launch(QString *error)
                                "AcceptEnv HL_*\n"
                                "MaxStartups 200\n"
                                "MaxSessions 50\n"
-                               "LogLevel ERROR\n"
-                               "Subsystem sftp /usr/lib/openssh/sftp-server\n")
+                               "LogLevel ERROR\n")
                     .arg(key, dir())
                     .toUtf8());
+        // sshd refuses a second Subsystem line for the same name.
+        if (!m_extraConfig.contains(QLatin1String("Subsystem sftp")))
+            f.write("Subsystem sftp /usr/lib/openssh/sftp-server\n");
         f.close();
         m_process->start(QStringLiteral("/usr/sbin/sshd"),
                          {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"), config,

@@ -9,6 +9,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -28,11 +29,11 @@ private:
     std::unique_ptr<SshTestUser> m_user;
     QTemporaryDir m_local;
 
-    std::unique_ptr<SshSession> open(const QString &which)
+    std::unique_ptr<SshSession> open(const QString &which, quint16 port = 0)
     {
         SshConnectOptions o;
         o.host = QStringLiteral("127.0.0.1");
-        o.port = (which == QLatin1String("openssh") ? m_openssh : m_dropbear)->port();
+        o.port = port ? port : (which == QLatin1String("openssh") ? m_openssh : m_dropbear)->port();
         o.knownHostsPath = m_local.path() + QStringLiteral("/known_hosts");
         o.acceptNewHostKey = true;
         SshAuth a;
@@ -77,15 +78,26 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("serverName");
         QTest::addColumn<int>("size");
-        QTest::newRow("openssh-empty") << QStringLiteral("openssh") << 0;
-        QTest::newRow("openssh-6MiB") << QStringLiteral("openssh") << 6 * 1024 * 1024 + 7;
-        QTest::newRow("dropbear-6MiB") << QStringLiteral("dropbear") << 6 * 1024 * 1024 + 7;
+        QTest::addColumn<SshTransfer::Method>("method");
+        QTest::addColumn<SshTransfer::Method>("expected");
+        using M = SshTransfer::Method;
+        const int big = 6 * 1024 * 1024 + 7;
+        QTest::newRow("openssh-auto-empty") << QStringLiteral("openssh") << 0 << M::Auto << M::Sftp;
+        QTest::newRow("openssh-auto") << QStringLiteral("openssh") << big << M::Auto << M::Sftp;
+        QTest::newRow("openssh-exec") << QStringLiteral("openssh") << big << M::Exec << M::Exec;
+        QTest::newRow("dropbear-exec") << QStringLiteral("dropbear") << big << M::Exec << M::Exec;
+        // Dropbear serves SFTP only when OpenSSH's sftp-server sits where it looks for it.
+        QTest::newRow("dropbear-auto")
+            << QStringLiteral("dropbear") << big << M::Auto
+            << (QFile::exists(QStringLiteral("/usr/lib/sftp-server")) ? M::Sftp : M::Exec);
     }
 
     void roundTrip()
     {
         QFETCH(QString, serverName);
         QFETCH(int, size);
+        QFETCH(SshTransfer::Method, method);
+        QFETCH(SshTransfer::Method, expected);
         QByteArray data(size, Qt::Uninitialized);
         for (char &c : data)
             c = char(QRandomGenerator::global()->bounded(256));
@@ -104,10 +116,12 @@ private Q_SLOTS:
                                            m_user->home() + QStringLiteral("/dir with space")))))
                      .error.isError());
         SshTransfer *up = SshTransfer::upload(session.get(), src, remote, 0640, this);
+        up->setMethod(method);
         QSignalSpy progress(up, &SshTransfer::progressChanged);
         const SshErrorInfo upError = waitTransfer(up);
         QVERIFY2(!upError.isError(), qPrintable(upError.message));
         QCOMPARE(up->sha256(), sum);
+        QCOMPARE(up->usedMethod(), expected);
         if (size > 0)
             QCOMPARE(progress.last().at(0).toLongLong(), qint64(size));
 
@@ -123,12 +137,45 @@ private Q_SLOTS:
 
         const QString back = m_local.path() + QStringLiteral("/back-") + serverName;
         SshTransfer *down = SshTransfer::download(session.get(), remote, back, this);
+        down->setMethod(method);
         const SshErrorInfo downError = waitTransfer(down);
         QVERIFY2(!downError.isError(), qPrintable(downError.message));
         QCOMPARE(down->sha256(), sum);
+        QCOMPARE(down->usedMethod(), expected);
         QFile b(back);
         QVERIFY(b.open(QIODevice::ReadOnly));
         QCOMPARE(QCryptographicHash::hash(b.readAll(), QCryptographicHash::Sha256).toHex(), sum);
+    }
+
+    void autoFallsBackWithoutSftpServer()
+    {
+        // An sshd whose sftp subsystem cannot start, like a board without an SFTP server.
+        SshTestServer bare(SshTestServer::Kind::OpenSsh);
+        QString err;
+        QVERIFY2(bare.start(&err, QStringLiteral("ed25519"),
+                            QStringLiteral("Subsystem sftp /nonexistent/sftp-server")),
+                 qPrintable(err));
+        auto session = open(QString(), bare.port());
+        const QString src = m_local.path() + QStringLiteral("/fallback");
+        QFile f(src);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(300000, 'x'));
+        f.close();
+        const QString remote = m_user->home() + QStringLiteral("/fallback.bin");
+        SshTransfer *up = SshTransfer::upload(session.get(), src, remote, 0600, this);
+        const SshErrorInfo e = waitTransfer(up);
+        QVERIFY2(!e.isError(), qPrintable(e.message));
+        QCOMPARE(up->usedMethod(), SshTransfer::Method::Exec);
+        SshTransfer *down =
+            SshTransfer::download(session.get(), remote, src + QStringLiteral(".back"), this);
+        QVERIFY(!waitTransfer(down).isError());
+        QCOMPARE(down->usedMethod(), SshTransfer::Method::Exec);
+        QCOMPARE(QFileInfo(src + QStringLiteral(".back")).size(), qint64(300000));
+
+        // Forcing SFTP on such a server is an error, not a silent fallback.
+        SshTransfer *forced = SshTransfer::upload(session.get(), src, remote, 0600, this);
+        forced->setMethod(SshTransfer::Method::Sftp);
+        QCOMPARE(sshErrorName(waitTransfer(forced).code), sshErrorName(SshError::TransferFailed));
     }
 
     void downloadMissingLeavesNoFile()

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Canvas benchmark: 200 boards in 20 racks. Prints frame times for render, zoom and pan, and
+// the cost of a simulated drag (per mouse move, and the drop with its undo command).
+#include "boardcatalog.h"
+#include "boarditem.h"
+#include "canvasmetrics.h"
+#include "labcheck.h"
+#include "labdocument.h"
+#include "theme.h"
+#include "topologyscene.h"
+#include "topologyview.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QScrollBar>
+#include <QTest>
+#include <QUndoStack>
+
+#include <algorithm>
+#include <functional>
+#include <cstdio>
+
+using namespace Hivelab;
+
+namespace {
+Lab bigLab(int racks, int boardsPerRack)
+{
+    Lab lab;
+    lab.name = QStringLiteral("Benchmark lab");
+    int n = 0;
+    for (int r = 1; r <= racks; ++r) {
+        const QString rackId = QStringLiteral("rack-%1").arg(r);
+        lab.racks.append({rackId, QStringLiteral("Rack %1").arg(r), boardsPerRack + 2});
+        PowerSupply psu;
+        psu.id = QStringLiteral("psu-%1").arg(r);
+        psu.name = QStringLiteral("PSU %1").arg(r);
+        psu.rackId = rackId;
+        psu.ratingWatts = 120;
+        lab.powerSupplies.append(psu);
+        NetworkSwitch sw;
+        sw.id = QStringLiteral("switch-%1").arg(r);
+        sw.name = QStringLiteral("Switch %1 (16-port)").arg(r);
+        sw.rackId = rackId;
+        sw.psuId = psu.id;
+        sw.ports = 16;
+        lab.switches.append(sw);
+        for (int s = 0; s < boardsPerRack; ++s) {
+            Board b;
+            b.id = QStringLiteral("board-%1").arg(++n);
+            b.name = QStringLiteral("node-%1").arg(n, 3, 10, QLatin1Char('0'));
+            b.model = (n % 3 == 0) ? QStringLiteral("up-board") : QStringLiteral("pine64-a64-lts");
+            b.arch = (n % 3 == 0) ? QStringLiteral("amd64") : QStringLiteral("arm64");
+            b.os = QStringLiteral("Debian 12");
+            b.role = (s == 0 && r <= 5) ? Role::Manager : Role::Worker;
+            b.rackId = rackId;
+            b.slot = s;
+            b.psuId = psu.id;
+            b.switchId = sw.id;
+            b.switchPort = s + 1;
+            b.ip = QStringLiteral("10.77.%1.%2").arg(r).arg(s + 10);
+            lab.boards.append(b);
+        }
+    }
+    return lab;
+}
+
+struct Stats
+{
+    double median = 0;
+    double p95 = 0;
+    double max = 0;
+};
+
+Stats stats(QList<double> ms)
+{
+    std::sort(ms.begin(), ms.end());
+    Stats s;
+    if (ms.isEmpty())
+        return s;
+    s.median = ms.at(ms.size() / 2);
+    s.p95 = ms.at(qMin(int(ms.size()) - 1, int(ms.size() * 0.95)));
+    s.max = ms.last();
+    return s;
+}
+
+void print(const char *what, const Stats &s)
+{
+    std::printf("| %-44s | %8.2f | %8.2f | %8.2f |\n", what, s.median, s.p95, s.max);
+}
+
+double msSince(QElapsedTimer &t)
+{
+    return t.nsecsElapsed() / 1e6;
+}
+
+QList<double> repaintFrames(int frames, const std::function<void(int)> &step)
+{
+    QList<double> out;
+    for (int i = 0; i < frames; ++i) {
+        QElapsedTimer t;
+        t.start();
+        step(i);
+        // The view's own update path: dirty regions only, as on a real screen.
+        QCoreApplication::processEvents();
+        out.append(msSince(t));
+    }
+    return out;
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    Theme::apply(false);
+
+    const Lab lab = bigLab(20, 10);
+    LabDocument doc;
+    QUndoStack stack;
+    TopologyScene scene(&doc, &stack);
+    TopologyView view(&scene);
+    view.resize(1600, 1000);
+    view.show();
+    if (!QTest::qWaitForWindowExposed(&view))
+        return 1;
+
+    QElapsedTimer t;
+    t.start();
+    doc.setLab(lab);
+    const double buildMs = msSince(t);
+    t.restart();
+    const CheckReport report = checkLab(doc.lab(), BoardCatalog::builtin());
+    const double checkMs = msSince(t);
+
+    std::printf("Canvas benchmark: %d boards in %d racks, viewport %dx%d, platform %s\n\n",
+                int(lab.boards.size()), int(lab.racks.size()), view.viewport()->width(),
+                view.viewport()->height(), qPrintable(QGuiApplication::platformName()));
+    std::printf("| %-44s | %8s | %8s | %8s |\n", "What (ms)", "median", "p95", "max");
+    std::printf("|%s|%s|%s|%s|\n", "----------------------------------------------", "----------",
+                "----------", "----------");
+    print("Build scene from the lab (once)", {buildMs, buildMs, buildMs});
+    print("Fault-domain check of the lab (once)", {checkMs, checkMs, checkMs});
+
+    view.fitAll();
+    print("Full repaint, whole lab fitted (first: cold cache)",
+          stats(repaintFrames(30, [&view](int) { view.viewport()->update(); })));
+    // Zoom sweep: every frame at a new scale, so card caches are rebuilt each time.
+    print("Frame while zooming (new scale every frame)",
+          stats(repaintFrames(40, [&view](int i) { view.setZoom(0.3 + 0.02 * i); })));
+    view.setZoom(1.0);
+    print("Frame while panning at 100 %", stats(repaintFrames(60, [&view](int i) {
+              QScrollBar *h = view.horizontalScrollBar();
+              QScrollBar *v = view.verticalScrollBar();
+              h->setValue(h->minimum() + (h->maximum() - h->minimum()) * i / 60);
+              v->setValue(v->minimum() + (v->maximum() - v->minimum()) * (i % 20) / 20);
+          })));
+
+    // Drag: node-001 (rack 1) to rack 2, slot 11 (empty), 60 mouse moves.
+    view.setZoom(0.6);
+    BoardItem *item = scene.boardItem(QStringLiteral("board-1"));
+    const QRectF target = scene.slotRect(QStringLiteral("rack-2"), 11);
+    view.ensureVisible(QRectF(item->pos(), QSizeF(CanvasMetrics::CardWidth, 1))
+                           .united(target)
+                           .adjusted(-20, -20, 20, 20));
+    view.viewport()->repaint();
+    const QPoint from = view.mapFromScene(
+        item->pos() + QPointF(CanvasMetrics::CardWidth / 2, CanvasMetrics::CardHeight / 2));
+    const QPoint to = view.mapFromScene(target.center());
+    QTest::mousePress(view.viewport(), Qt::LeftButton, Qt::NoModifier, from);
+    QList<double> moves;
+    for (int i = 1; i <= 60; ++i) {
+        QElapsedTimer mt;
+        mt.start();
+        QTest::mouseMove(view.viewport(), from + (to - from) * i / 60);
+        QCoreApplication::processEvents();
+        moves.append(msSince(mt));
+    }
+    print("Drag: one mouse move + repaint", stats(moves));
+    t.restart();
+    QTest::mouseRelease(view.viewport(), Qt::LeftButton, Qt::NoModifier, to);
+    QCoreApplication::processEvents(); // includes the debounced re-check
+    const double dropMs = msSince(t);
+    print("Drop: undo command, relayout, repaint", {dropMs, dropMs, dropMs});
+    const bool moved =
+        doc.lab().board(QStringLiteral("board-1"))->rackId == QLatin1String("rack-2");
+    t.restart();
+    stack.undo();
+    QCoreApplication::processEvents();
+    const double undoMs = msSince(t);
+    print("Undo of the drop + repaint", {undoMs, undoMs, undoMs});
+    std::printf("\nDrop landed in rack 2: %s; findings: %d\n", moved ? "yes" : "NO",
+                int(report.findings.size()));
+    return moved ? 0 : 1;
+}

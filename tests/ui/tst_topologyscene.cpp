@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "boarditem.h"
+#include "canvasmetrics.h"
+#include "demolab.h"
+#include "labdocument.h"
+#include "psuitem.h"
+#include "rackitem.h"
+#include "switchitem.h"
+#include "topologyscene.h"
+#include "topologyview.h"
+
+#include <QApplication>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace Hivelab;
+
+namespace {
+QPointF centreOf(const BoardItem *item)
+{
+    return item->pos() + QPointF(CanvasMetrics::CardWidth / 2, CanvasMetrics::CardHeight / 2);
+}
+} // namespace
+
+class TestTopologyScene : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void buildsItemsForEveryObject();
+    void dragToEmptySlotInAnotherRack();
+    void dragOntoOccupiedSlotSwaps();
+    void dropOutsideSnapsBack();
+    void multiSelectionDragsTogether();
+    void dropIndicatorWhileDragging();
+    void reactsToModelChanges();
+    void infraShowsPortsAndLoad();
+    void findingsBecomeBadges();
+    void arrowKeysMoveSelection();
+    void rubberBandSelects();
+
+private:
+    void drag(const QString &boardId, const QPointF &to, bool release = true);
+
+    LabDocument *m_doc = nullptr;
+    QUndoStack *m_stack = nullptr;
+    TopologyScene *m_scene = nullptr;
+    TopologyView *m_view = nullptr;
+};
+
+void TestTopologyScene::init()
+{
+    m_doc = new LabDocument;
+    m_doc->setLab(demoLab());
+    m_stack = new QUndoStack;
+    m_scene = new TopologyScene(m_doc, m_stack);
+    m_view = new TopologyView(m_scene);
+    m_view->resize(1400, 900);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view));
+    m_view->fitAll();
+}
+
+void TestTopologyScene::cleanup()
+{
+    delete m_view;
+    delete m_scene;
+    delete m_stack;
+    delete m_doc;
+}
+
+void TestTopologyScene::drag(const QString &boardId, const QPointF &to, bool release)
+{
+    BoardItem *item = m_scene->boardItem(boardId);
+    QVERIFY(item);
+    const QPoint from = m_view->mapFromScene(centreOf(item));
+    const QPoint target = m_view->mapFromScene(to);
+    QWidget *vp = m_view->viewport();
+    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
+    for (int i = 1; i <= 6; ++i)
+        QTest::mouseMove(vp, from + (target - from) * i / 6);
+    if (release)
+        QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, target);
+}
+
+void TestTopologyScene::buildsItemsForEveryObject()
+{
+    QCOMPARE(m_scene->boardItemCount(), 10);
+    for (const Rack &r : m_doc->lab().racks)
+        QVERIFY(m_scene->rackItem(r.id));
+    QVERIFY(m_scene->psuItem(QStringLiteral("psu-1")));
+    QVERIFY(m_scene->switchItem(QStringLiteral("switch-4")));
+    QVERIFY(!m_scene->trayItem()->isVisible()); // every demo board is placed
+    // Cards sit exactly in their slots.
+    const BoardItem *item = m_scene->boardItem(QStringLiteral("up-2"));
+    QCOMPARE(item->pos(), m_scene->slotRect(QStringLiteral("rack-2"), 2).topLeft());
+    QCOMPARE(item->name(), QStringLiteral("up-2"));
+    QCOMPARE(item->role(), Role::Worker);
+}
+
+void TestTopologyScene::dragToEmptySlotInAnotherRack()
+{
+    const QRectF target = m_scene->slotRect(QStringLiteral("rack-4"), 2);
+    drag(QStringLiteral("up-1"), target.center());
+    const Board *b = m_doc->lab().board(QStringLiteral("up-1"));
+    QCOMPARE(b->rackId, QStringLiteral("rack-4"));
+    QCOMPARE(b->slot, 2);
+    QCOMPARE(m_stack->count(), 1);
+    QVERIFY(m_doc->isModified());
+    BoardItem *item = m_scene->boardItem(QStringLiteral("up-1"));
+    QCOMPARE(item->pos(), target.topLeft()); // snapped onto the slot
+    // Rack labels follow: rack 1 lost a board, rack 4 gained one (occupied outlines).
+    m_stack->undo();
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->rackId, QStringLiteral("rack-1"));
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->slot, 2);
+    QCOMPARE(item->pos(), m_scene->slotRect(QStringLiteral("rack-1"), 2).topLeft());
+    QCOMPARE(m_doc->lab(), demoLab());
+    m_stack->redo();
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->rackId, QStringLiteral("rack-4"));
+    QCOMPARE(item->pos(), target.topLeft());
+}
+
+void TestTopologyScene::dragOntoOccupiedSlotSwaps()
+{
+    // pine64-3 (rack-2 slot 0) onto pine64-5 (rack-3 slot 0)
+    drag(QStringLiteral("pine64-3"), m_scene->slotRect(QStringLiteral("rack-3"), 0).center());
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-3"))->rackId, QStringLiteral("rack-3"));
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-5"))->rackId, QStringLiteral("rack-2"));
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-5"))->slot, 0);
+    QCOMPARE(m_scene->boardItem(QStringLiteral("pine64-5"))->pos(),
+             m_scene->slotRect(QStringLiteral("rack-2"), 0).topLeft());
+    QCOMPARE(m_stack->count(), 1);
+    m_stack->undo();
+    QCOMPARE(m_doc->lab(), demoLab());
+}
+
+void TestTopologyScene::dropOutsideSnapsBack()
+{
+    const QPointF start = m_scene->boardItem(QStringLiteral("pine64-1"))->pos();
+    const QRectF scene = m_scene->itemsBoundingRect();
+    drag(QStringLiteral("pine64-1"), QPointF(scene.left() + 5, scene.bottom() - 5));
+    QCOMPARE(m_stack->count(), 0);
+    QCOMPARE(m_doc->lab(), demoLab());
+    QCOMPARE(m_scene->boardItem(QStringLiteral("pine64-1"))->pos(), start);
+}
+
+void TestTopologyScene::multiSelectionDragsTogether()
+{
+    m_scene->selectBoards({QStringLiteral("pine64-1"), QStringLiteral("pine64-2")});
+    drag(QStringLiteral("pine64-1"), m_scene->slotRect(QStringLiteral("rack-4"), 1).center());
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-1"))->rackId, QStringLiteral("rack-4"));
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-1"))->slot, 1);
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-2"))->rackId, QStringLiteral("rack-4"));
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-2"))->slot, 2);
+    QCOMPARE(m_stack->count(), 1); // one undo step for the whole group
+    m_stack->undo();
+    QCOMPARE(m_doc->lab(), demoLab());
+}
+
+void TestTopologyScene::dropIndicatorWhileDragging()
+{
+    const QRectF target = m_scene->slotRect(QStringLiteral("rack-2"), 1);
+    drag(QStringLiteral("up-3"), target.center(), false);
+    RackItem *rack = m_scene->rackItem(QStringLiteral("rack-2"));
+    QCOMPARE(rack->dropSlot(), 1);
+    QTest::mouseRelease(m_view->viewport(), Qt::LeftButton, Qt::NoModifier,
+                        m_view->mapFromScene(target.center()));
+    QCOMPARE(rack->dropSlot(), -1);
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-3"))->rackId, QStringLiteral("rack-2"));
+}
+
+void TestTopologyScene::reactsToModelChanges()
+{
+    Board b = *m_doc->lab().board(QStringLiteral("pine64-7"));
+    b.name = QStringLiteral("storage-7");
+    b.role = Role::Manager;
+    m_doc->updateBoard(b);
+    QCOMPARE(m_scene->boardItem(b.id)->name(), QStringLiteral("storage-7"));
+    QCOMPARE(m_scene->boardItem(b.id)->role(), Role::Manager);
+    m_doc->setNodeState(b.id, NodeState::SwarmReady);
+    QCOMPARE(m_scene->boardItem(b.id)->state(), NodeState::SwarmReady);
+
+    Board fresh;
+    fresh.id = QStringLiteral("new-1");
+    fresh.name = QStringLiteral("new-1");
+    m_doc->addBoard(fresh);
+    QVERIFY(m_scene->boardItem(QStringLiteral("new-1")));
+    QVERIFY(m_scene->trayItem()->isVisible()); // unplaced boards appear in the tray
+    m_doc->removeBoard(QStringLiteral("new-1"));
+    QVERIFY(!m_scene->boardItem(QStringLiteral("new-1")));
+    QVERIFY(!m_scene->trayItem()->isVisible());
+
+    m_doc->removeRack(QStringLiteral("rack-4"));
+    QVERIFY(!m_scene->rackItem(QStringLiteral("rack-4")));
+    QVERIFY(m_scene->trayItem()->isVisible()); // pine64-7 lost its rack
+}
+
+void TestTopologyScene::infraShowsPortsAndLoad()
+{
+    QCOMPARE(m_scene->switchItem(QStringLiteral("switch-1"))->usedCount(), 3);
+    QCOMPARE(m_scene->switchItem(QStringLiteral("switch-4"))->usedCount(), 1);
+    const double before = m_scene->psuItem(QStringLiteral("psu-4"))->loadWatts();
+    // The storage worker's disk draw moves with the PSU assignment.
+    Board b = *m_doc->lab().board(QStringLiteral("pine64-1"));
+    b.psuId = QStringLiteral("psu-4");
+    m_doc->updateBoard(b);
+    QVERIFY(m_scene->psuItem(QStringLiteral("psu-4"))->loadWatts() >= before + 4.5);
+}
+
+void TestTopologyScene::findingsBecomeBadges()
+{
+    CheckReport report;
+    Finding f;
+    f.severity = Severity::Error;
+    f.code = QStringLiteral("quorum.rack-loss");
+    f.message = QStringLiteral("Losing Rack 2 loses quorum");
+    f.objectIds = {QStringLiteral("rack-2"), QStringLiteral("psu-2"), QStringLiteral("pine64-4")};
+    report.findings.append(f);
+    m_scene->setCheckReport(report);
+    QVERIFY(m_scene->rackItem(QStringLiteral("rack-2"))->hasBadge());
+    QCOMPARE(m_scene->rackItem(QStringLiteral("rack-2"))->badgeSeverity(), Severity::Error);
+    QVERIFY(m_scene->psuItem(QStringLiteral("psu-2"))->hasBadge());
+    QVERIFY(m_scene->boardItem(QStringLiteral("pine64-4"))->hasBadge());
+    QVERIFY(!m_scene->rackItem(QStringLiteral("rack-1"))->hasBadge());
+    QVERIFY(m_scene->rackItem(QStringLiteral("rack-2"))->toolTip().contains(f.message));
+    m_scene->setCheckReport(CheckReport());
+    QVERIFY(!m_scene->rackItem(QStringLiteral("rack-2"))->hasBadge());
+}
+
+void TestTopologyScene::arrowKeysMoveSelection()
+{
+    m_view->setFocus();
+    m_scene->selectBoards({QStringLiteral("pine64-1")});
+    QTest::keyClick(m_view, Qt::Key_Down);
+    QCOMPARE(m_scene->selectedBoardIds(), QStringList{QStringLiteral("pine64-2")});
+    QTest::keyClick(m_view, Qt::Key_Right);
+    QCOMPARE(m_scene->selectedBoardIds(), QStringList{QStringLiteral("pine64-4")});
+    QTest::keyClick(m_view, Qt::Key_Up);
+    QCOMPARE(m_scene->selectedBoardIds(), QStringList{QStringLiteral("pine64-3")});
+    QTest::keyClick(m_view, Qt::Key_Left);
+    QCOMPARE(m_scene->selectedBoardIds(), QStringList{QStringLiteral("pine64-1")});
+    QTest::keyClick(m_view, Qt::Key_Left); // nothing further left: stays
+    QCOMPARE(m_scene->selectedBoardIds(), QStringList{QStringLiteral("pine64-1")});
+}
+
+void TestTopologyScene::rubberBandSelects()
+{
+    QSignalSpy spy(m_scene, &TopologyScene::boardSelectionChanged);
+    // From the gap left of rack 1 down across its first two cards.
+    const QRectF s0 = m_scene->slotRect(QStringLiteral("rack-1"), 0);
+    const QRectF s1 = m_scene->slotRect(QStringLiteral("rack-1"), 1);
+    const QPoint from = m_view->mapFromScene(s0.topLeft() - QPointF(20, 10));
+    const QPoint to = m_view->mapFromScene(s1.center());
+    QWidget *vp = m_view->viewport();
+    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
+    for (int i = 1; i <= 6; ++i)
+        QTest::mouseMove(vp, from + (to - from) * i / 6);
+    QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, to);
+    QCOMPARE(m_scene->selectedBoardIds(),
+             (QStringList{QStringLiteral("pine64-1"), QStringLiteral("pine64-2")}));
+    QVERIFY(!spy.isEmpty());
+    QCOMPARE(m_stack->count(), 0);
+}
+
+QTEST_MAIN(TestTopologyScene)
+#include "tst_topologyscene.moc"

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "boarditem.h"
+
+#include "canvasmetrics.h"
+#include "theme.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QFontMetricsF>
+#include <QMetaEnum>
+#include <QPainter>
+#include <QPainterPath>
+#include <QStyleOptionGraphicsItem>
+
+#include <cmath>
+
+namespace Hivelab {
+
+using namespace CanvasMetrics;
+
+namespace {
+// Fonts and metrics built once: constructing them per card per frame dominated zoom frames.
+struct CardFonts
+{
+    QFont name;
+    QFont small;
+    QFont pill;
+    QFont badge;
+    QFont bang;
+    QFontMetricsF nameMetrics;
+    QFontMetricsF smallMetrics;
+    QFontMetricsF pillMetrics;
+};
+
+QFont font(qreal pointSize, bool bold = false)
+{
+    QFont f = QApplication::font();
+    f.setPointSizeF(pointSize);
+    f.setBold(bold);
+    return f;
+}
+
+const CardFonts &fonts()
+{
+    static const CardFonts f{font(10, true),         font(8),
+                             font(7.5, true),        font(9.5, true),
+                             font(7, true),          QFontMetricsF(font(10, true)),
+                             QFontMetricsF(font(8)), QFontMetricsF(font(7.5, true))};
+    return f;
+}
+
+QString stateText(NodeState state)
+{
+    switch (state) {
+    case NodeState::SwarmReady:
+        return QCoreApplication::translate("BoardItem", "in the swarm");
+    case NodeState::DockerReady:
+        return QCoreApplication::translate("BoardItem", "Docker ready");
+    case NodeState::Reachable:
+        return QCoreApplication::translate("BoardItem", "reachable over SSH");
+    case NodeState::SwarmDown:
+        return QCoreApplication::translate("BoardItem", "swarm node down");
+    case NodeState::Offline:
+        return QCoreApplication::translate("BoardItem", "offline");
+    case NodeState::Unknown:
+        break;
+    }
+    return QCoreApplication::translate("BoardItem", "not checked yet");
+}
+
+QString formatBytes(qint64 bytes)
+{
+    if (bytes >= 1000LL * 1000 * 1000 * 1000)
+        return QStringLiteral("%1 TB").arg(std::round(bytes / 1e11) / 10.0);
+    return QStringLiteral("%1 GB").arg(std::round(bytes / 1e8) / 10.0);
+}
+
+QPainterPath hexagon(const QPointF &c, qreal r)
+{
+    QPainterPath p;
+    for (int i = 0; i < 6; ++i) {
+        const qreal a = M_PI / 3 * i + M_PI / 6;
+        const QPointF pt(c.x() + r * std::cos(a), c.y() + r * std::sin(a));
+        if (i == 0)
+            p.moveTo(pt);
+        else
+            p.lineTo(pt);
+    }
+    p.closeSubpath();
+    return p;
+}
+} // namespace
+
+BoardItem::BoardItem(const QString &boardId)
+    : m_id(boardId)
+{
+    setFlags(ItemIsSelectable | ItemIsMovable | ItemIsFocusable);
+    setCacheMode(DeviceCoordinateCache);
+    setZValue(1);
+    setAcceptHoverEvents(false);
+}
+
+QRectF BoardItem::boundingRect() const
+{
+    return QRectF(-3, -3, CardWidth + 6, CardHeight + 6);
+}
+
+QPainterPath BoardItem::shape() const
+{
+    QPainterPath p;
+    p.addRoundedRect(QRectF(0, 0, CardWidth, CardHeight), 7, 7);
+    return p;
+}
+
+void BoardItem::setBoard(const Board &board, const QString &modelName)
+{
+    m_name = board.name;
+    m_modelName = modelName;
+    m_os = board.os;
+    m_arch = board.arch;
+    m_address = board.ip.isEmpty() ? board.hostname : board.ip;
+    m_port = board.switchPort > 0
+                 ? QCoreApplication::translate("BoardItem", "port %1").arg(board.switchPort)
+                 : QString();
+    qint64 bytes = 0;
+    for (const StorageDevice &s : board.storage)
+        bytes += s.sizeBytes;
+    m_storage = board.hasStorage() ? formatBytes(bytes) : QString();
+    m_role = board.role;
+    updateToolTip();
+    update();
+}
+
+void BoardItem::setState(NodeState state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    updateToolTip();
+    update();
+}
+
+void BoardItem::setFindings(Severity worst, const QStringList &messages)
+{
+    const bool has = !messages.isEmpty();
+    if (has == m_hasBadge && worst == m_badge && messages == m_findings)
+        return;
+    m_hasBadge = has;
+    m_badge = worst;
+    m_findings = messages;
+    updateToolTip();
+    update();
+}
+
+void BoardItem::updateToolTip()
+{
+    QString tip = QStringLiteral("<b>%1</b> — %2<br>%3 · %4<br>%5: %6")
+                      .arg(m_name.toHtmlEscaped(), roleName(m_role), m_modelName.toHtmlEscaped(),
+                           m_os.toHtmlEscaped(), QCoreApplication::translate("BoardItem", "State"),
+                           stateText(m_state));
+    if (!m_address.isEmpty())
+        tip += QStringLiteral("<br>") + m_address.toHtmlEscaped();
+    for (const QString &m : m_findings)
+        tip += QStringLiteral("<br>⚠ ") + m.toHtmlEscaped();
+    setToolTip(tip);
+}
+
+void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+{
+    const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    const QRectF r(0, 0, CardWidth, CardHeight);
+    const QColor roleColour = Theme::roleColor(m_role);
+    const bool selected = option->state & QStyle::State_Selected;
+    painter->setRenderHint(QPainter::Antialiasing);
+
+    QPainterPath card;
+    card.addRoundedRect(r, 7, 7);
+    painter->setPen(QPen(selected ? Theme::accent() : Theme::cardBorder(), selected ? 2.5 : 1));
+    painter->setBrush(Theme::cardFill());
+    painter->drawPath(card);
+
+    // Role stripe, clipped to the card's rounded corner.
+    painter->save();
+    painter->setClipPath(card);
+    painter->fillRect(QRectF(0, 0, 5, CardHeight), roleColour);
+    painter->restore();
+
+    if (lod < 0.4) {
+        // Far zoom: a tinted block per board is all the eye can read.
+        QColor tint = roleColour;
+        tint.setAlpha(90);
+        painter->fillRect(r.adjusted(5, 1, -1, -1), tint);
+        return;
+    }
+
+    // Role badge: shape and letter, so it reads without colour.
+    const QPointF bc(27, 22);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(roleColour);
+    QString letter;
+    if (m_role == Role::Manager) {
+        painter->drawPath(hexagon(bc, 13));
+        letter = QStringLiteral("M");
+    } else if (m_role == Role::Worker) {
+        painter->drawEllipse(bc, 11.5, 11.5);
+        letter = QStringLiteral("W");
+    } else {
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(QPen(roleColour, 1.5, Qt::DashLine));
+        painter->drawRoundedRect(QRectF(bc.x() - 11, bc.y() - 11, 22, 22), 4, 4);
+        letter = QStringLiteral("?");
+    }
+    const CardFonts &cf = fonts();
+    painter->setFont(cf.badge);
+    painter->setPen(m_role == Role::Unassigned ? roleColour : QColor(Qt::white));
+    painter->drawText(QRectF(bc.x() - 12, bc.y() - 12, 24, 24), Qt::AlignCenter, letter);
+
+    // State LED with a soft ring so "unknown" grey still reads as a light.
+    const QPointF led(CardWidth - 14, 14);
+    QColor ring = Theme::stateColor(m_state);
+    ring.setAlpha(70);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(ring);
+    painter->drawEllipse(led, 7, 7);
+    painter->setBrush(Theme::stateColor(m_state));
+    painter->drawEllipse(led, 4.5, 4.5);
+
+    qreal nameRight = CardWidth - 26;
+    if (m_hasBadge) {
+        const QPointF c(CardWidth - 34, 14);
+        QPainterPath tri;
+        tri.moveTo(c.x(), c.y() - 7);
+        tri.lineTo(c.x() + 7.5, c.y() + 6);
+        tri.lineTo(c.x() - 7.5, c.y() + 6);
+        tri.closeSubpath();
+        painter->setBrush(Theme::severityColor(m_badge));
+        painter->drawPath(tri);
+        painter->setPen(Qt::white);
+        painter->setFont(cf.bang);
+        painter->drawText(QRectF(c.x() - 5, c.y() - 5, 10, 11), Qt::AlignCenter,
+                          QStringLiteral("!"));
+        nameRight -= 20;
+    }
+
+    const qreal textX = 48;
+    painter->setFont(cf.name);
+    painter->setPen(Theme::text());
+    const QFontMetricsF &nfm = cf.nameMetrics;
+    painter->drawText(QRectF(textX, 5, nameRight - textX, 20), Qt::AlignLeft | Qt::AlignVCenter,
+                      nfm.elidedText(m_name, Qt::ElideRight, nameRight - textX));
+
+    const QFontMetricsF &sfm = cf.smallMetrics;
+    painter->setFont(cf.small);
+    painter->setPen(Theme::mutedText());
+    const QString sub = m_os.isEmpty() ? m_modelName : m_modelName + QStringLiteral(" · ") + m_os;
+    painter->drawText(QRectF(textX, 24, CardWidth - textX - 8, 16),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      sfm.elidedText(sub, Qt::ElideRight, CardWidth - textX - 8));
+
+    // Bottom row: arch pill, storage pill, switch port.
+    const QFontMetricsF &pfm = cf.pillMetrics;
+    painter->setFont(cf.pill);
+    qreal x = textX;
+    auto pill = [&](const QString &text, const QColor &colour) {
+        const qreal w = pfm.horizontalAdvance(text) + 12;
+        const QRectF pr(x, 44, w, 15);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(colour);
+        painter->drawRoundedRect(pr, 7.5, 7.5);
+        painter->setPen(Qt::white);
+        painter->drawText(pr, Qt::AlignCenter, text);
+        x += w + 5;
+    };
+    if (!m_arch.isEmpty())
+        pill(m_arch, Theme::archColor(m_arch));
+    if (!m_storage.isEmpty())
+        pill(m_storage, QColor(0x64, 0x74, 0x8b));
+    if (!m_port.isEmpty()) {
+        painter->setFont(cf.small);
+        painter->setPen(Theme::mutedText());
+        painter->drawText(QRectF(x, 43, CardWidth - 10 - x, 17), Qt::AlignRight | Qt::AlignVCenter,
+                          m_port);
+    }
+}
+
+} // namespace Hivelab

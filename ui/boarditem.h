@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "labcheck.h"
+#include "labtypes.h"
+
+#include <QGraphicsItem>
+
+namespace Hivelab {
+
+/// A board card on the topology canvas. Holds a copy of what it draws, never model pointers.
+class BoardItem : public QGraphicsItem
+{
+public:
+    enum { Type = UserType + 2 };
+
+    explicit BoardItem(const QString &boardId);
+
+    int type() const override { return Type; }
+    QString boardId() const { return m_id; }
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+    /// Copies the displayed fields; modelName is the catalog's name (or the model ID).
+    void setBoard(const Board &board, const QString &modelName);
+    void setState(NodeState state);
+    /// No badge when findings is empty.
+    void setFindings(Severity worst, const QStringList &messages);
+
+    QString name() const { return m_name; }
+    Role role() const { return m_role; }
+    NodeState state() const { return m_state; }
+    bool hasBadge() const { return m_hasBadge; }
+
+private:
+    void updateToolTip();
+
+    QString m_id;
+    QString m_name;
+    QString m_modelName;
+    QString m_os;
+    QString m_arch;
+    QString m_address;
+    QString m_port;
+    QString m_storage;
+    Role m_role = Role::Unassigned;
+    NodeState m_state = NodeState::Unknown;
+    bool m_hasBadge = false;
+    Severity m_badge = Severity::Info;
+    QStringList m_findings;
+};
+
+} // namespace Hivelab

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "checkresultswidget.h"
+#include "plural.h"
+
+#include "theme.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace Hivelab {
+
+namespace {
+constexpr int ObjectIdsRole = Qt::UserRole + 1;
+
+QString labObjectName(const Lab &lab, const QString &id)
+{
+    if (const Board *b = lab.board(id))
+        return b->name;
+    if (const Rack *r = lab.rack(id))
+        return r->name;
+    if (const PowerSupply *p = lab.powerSupply(id))
+        return p->name;
+    if (const NetworkSwitch *s = lab.networkSwitch(id))
+        return s->name;
+    return id;
+}
+} // namespace
+
+CheckResultsWidget::CheckResultsWidget(QWidget *parent)
+    : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    auto *header = new QHBoxLayout;
+    m_summaryIcon = new QLabel(this);
+    m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    header->addWidget(m_summaryIcon, 0, Qt::AlignTop);
+    header->addWidget(m_summary, 1);
+    layout->addLayout(header);
+    m_tree = new QTreeWidget(this);
+    m_tree->setColumnCount(3);
+    m_tree->setHeaderLabels({tr("Finding"), tr("Concerns"), tr("Suggested fix")});
+    m_tree->setRootIsDecorated(false);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setWordWrap(true);
+    m_tree->setUniformRowHeights(false);
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->header()->resizeSection(0, 420);
+    m_tree->header()->resizeSection(1, 160);
+    layout->addWidget(m_tree, 1);
+    auto activate = [this](QTreeWidgetItem *item) {
+        if (item)
+            Q_EMIT findingActivated(item->data(0, ObjectIdsRole).toStringList());
+    };
+    connect(m_tree, &QTreeWidget::itemClicked, this, activate);
+    connect(m_tree, &QTreeWidget::itemActivated, this, activate);
+    setReport(CheckReport(), Lab());
+}
+
+QString CheckResultsWidget::summaryText() const
+{
+    return m_summary->text();
+}
+
+void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
+{
+    m_report = report;
+    const int errors = report.count(Severity::Error);
+    const int warnings = report.count(Severity::Warning);
+    QString text = QStringLiteral("<b>%1</b>")
+                       .arg(plural(report.managerCount, tr("%1 manager"), tr("%1 managers")));
+    text += report.quorum > 0 ? tr(" · quorum needs %1").arg(report.quorum)
+                              : tr(" · no quorum possible");
+    text += QStringLiteral(" · ");
+    if (errors == 0 && warnings == 0)
+        text += tr("no problems found");
+    else
+        text += plural(errors, tr("%1 error"), tr("%1 errors")) + QStringLiteral(", ") +
+                plural(warnings, tr("%1 warning"), tr("%1 warnings"));
+    if (!report.suggestedManagers.isEmpty()) {
+        QStringList names;
+        for (const QString &id : report.suggestedManagers)
+            names.append(labObjectName(lab, id).toHtmlEscaped());
+        text += QStringLiteral("<br>") +
+                tr("Suggested managers: %1").arg(names.join(QStringLiteral(", ")));
+        if (!report.suggestionReason.isEmpty())
+            text += QStringLiteral(" — ") + report.suggestionReason.toHtmlEscaped();
+    }
+    m_summary->setText(text);
+    const QIcon icon = errors > 0     ? Theme::severityIcon(Severity::Error)
+                       : warnings > 0 ? Theme::severityIcon(Severity::Warning)
+                                      : Theme::icon(QStringLiteral("severity-ok"));
+    m_summaryIcon->setPixmap(icon.pixmap(20, 20));
+
+    m_tree->clear();
+    QList<Finding> sorted = report.findings;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Finding &a, const Finding &b) {
+        return int(a.severity) > int(b.severity);
+    });
+    for (const Finding &f : std::as_const(sorted)) {
+        auto *item = new QTreeWidgetItem(m_tree);
+        item->setIcon(0, Theme::severityIcon(f.severity));
+        item->setText(0, f.message);
+        QStringList names;
+        for (const QString &id : f.objectIds)
+            names.append(labObjectName(lab, id));
+        item->setText(1, names.join(QStringLiteral(", ")));
+        item->setText(2, f.suggestion);
+        item->setToolTip(0, QStringLiteral("%1 (%2)").arg(f.message, f.code));
+        item->setToolTip(2, f.suggestion);
+        item->setData(0, ObjectIdsRole, f.objectIds);
+    }
+    if (sorted.isEmpty()) {
+        auto *item = new QTreeWidgetItem(m_tree);
+        item->setIcon(0, Theme::icon(QStringLiteral("severity-ok")));
+        item->setText(0, tr("No findings."));
+        item->setFlags(Qt::ItemIsEnabled);
+    }
+}
+
+} // namespace Hivelab

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "labcheck.h"
+
+#include <QWidget>
+
+class QLabel;
+class QTreeWidget;
+
+namespace Hivelab {
+
+/// Check results dock: quorum summary and the findings with severity icons. Clicking a
+/// finding announces the objects it concerns so the window can select them.
+class CheckResultsWidget : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CheckResultsWidget)
+public:
+    explicit CheckResultsWidget(QWidget *parent = nullptr);
+
+    void setReport(const CheckReport &report, const Lab &lab);
+    const CheckReport &report() const { return m_report; }
+    QTreeWidget *tree() const { return m_tree; }
+    QString summaryText() const;
+
+Q_SIGNALS:
+    void findingActivated(const QStringList &objectIds);
+
+private:
+    CheckReport m_report;
+    QLabel *m_summaryIcon;
+    QLabel *m_summary;
+    QTreeWidget *m_tree;
+};
+
+} // namespace Hivelab

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "inventoryproxymodel.h"
+
+#include "boardtablemodel.h"
+#include "labdocument.h"
+#include "theme.h"
+
+#include <QPainter>
+#include <QPixmap>
+
+namespace Hivelab {
+
+namespace {
+QPixmap dot(const QColor &colour)
+{
+    QPixmap pm(12, 12);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(Qt::NoPen);
+    p.setBrush(colour);
+    p.drawEllipse(QRectF(1.5, 1.5, 9, 9));
+    return pm;
+}
+} // namespace
+
+InventoryProxyModel::InventoryProxyModel(LabDocument *document, QObject *parent)
+    : QSortFilterProxyModel(parent)
+    , m_document(document)
+    , m_boards(new BoardTableModel(document, this))
+{
+    setSourceModel(m_boards);
+    setSortRole(BoardTableModel::SortRole);
+    setSortCaseSensitivity(Qt::CaseInsensitive);
+}
+
+QModelIndex InventoryProxyModel::indexOf(const QString &boardId, int column) const
+{
+    const int row = m_boards->rowOf(boardId);
+    if (row < 0)
+        return {};
+    return mapFromSource(m_boards->index(row, column));
+}
+
+QVariant InventoryProxyModel::data(const QModelIndex &index, int role) const
+{
+    if (role == Qt::DecorationRole && index.isValid()) {
+        const QString id = index.data(BoardTableModel::BoardIdRole).toString();
+        if (index.column() == BoardTableModel::RoleColumn) {
+            if (const Board *b = m_document->lab().board(id))
+                return dot(Theme::roleColor(b->role));
+        } else if (index.column() == BoardTableModel::StateColumn) {
+            return dot(Theme::stateColor(m_document->nodeState(id)));
+        }
+    }
+    return QSortFilterProxyModel::data(index, role);
+}
+
+bool InventoryProxyModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    const QString id = index.data(BoardTableModel::BoardIdRole).toString();
+    const Board *current = m_document->lab().board(id);
+    if (!current)
+        return false;
+    const Board before = *current;
+    if (!QSortFilterProxyModel::setData(index, value, role))
+        return false;
+    if (const Board *after = m_document->lab().board(id); after && *after != before)
+        Q_EMIT edited(before, *after);
+    return true;
+}
+
+} // namespace Hivelab

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "labcommands.h"
+
+#include "labdocument.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace Hivelab {
+
+bool planBoardMoves(const Lab &lab, const QList<BoardMove> &moves, QList<Board> *before,
+                    QList<Board> *after)
+{
+    Lab copy = lab;
+    QStringList touched;
+    for (const BoardMove &m : moves) {
+        Board *mover = copy.board(m.boardId);
+        if (!mover || (mover->rackId == m.rackId && mover->slot == m.slot))
+            continue;
+        if (!m.rackId.isEmpty()) {
+            for (Board &other : copy.boards) {
+                if (other.id != mover->id && other.rackId == m.rackId && other.slot == m.slot) {
+                    other.rackId = mover->rackId;
+                    other.slot = mover->slot;
+                    if (!touched.contains(other.id))
+                        touched.append(other.id);
+                }
+            }
+        }
+        mover->rackId = m.rackId;
+        mover->slot = m.rackId.isEmpty() ? -1 : m.slot;
+        if (!touched.contains(mover->id))
+            touched.append(mover->id);
+    }
+    before->clear();
+    after->clear();
+    for (const QString &id : touched) {
+        const Board *old = lab.board(id);
+        const Board *now = copy.board(id);
+        if (*old != *now) {
+            before->append(*old);
+            after->append(*now);
+        }
+    }
+    return !after->isEmpty();
+}
+
+EditBoardsCommand::EditBoardsCommand(LabDocument *document, const QList<Board> &before,
+                                     const QList<Board> &after, const QString &text,
+                                     QUndoCommand *parent)
+    : QUndoCommand(text, parent)
+    , m_document(document)
+    , m_before(before)
+    , m_after(after)
+{}
+
+EditBoardsCommand *EditBoardsCommand::moves(LabDocument *document, const QList<BoardMove> &moves)
+{
+    QList<Board> before;
+    QList<Board> after;
+    if (!planBoardMoves(document->lab(), moves, &before, &after))
+        return nullptr;
+    QString text;
+    if (moves.size() == 1) {
+        const Board *b = document->lab().board(moves.first().boardId);
+        const Rack *rack = document->lab().rack(moves.first().rackId);
+        text = rack ? QCoreApplication::translate("LabCommands", "Move %1 to %2 slot %3")
+                          .arg(b->name, rack->name)
+                          .arg(moves.first().slot + 1)
+                    : QCoreApplication::translate("LabCommands", "Unplace %1").arg(b->name);
+    } else {
+        text = QCoreApplication::translate("LabCommands", "Move %1 boards").arg(moves.size());
+    }
+    return new EditBoardsCommand(document, before, after, text);
+}
+
+EditBoardsCommand *EditBoardsCommand::edit(LabDocument *document, const Board &after)
+{
+    const Board *old = document->lab().board(after.id);
+    if (!old || *old == after)
+        return nullptr;
+    return new EditBoardsCommand(
+        document, {*old}, {after},
+        QCoreApplication::translate("LabCommands", "Edit %1").arg(after.name));
+}
+
+EditBoardsCommand *EditBoardsCommand::setRole(LabDocument *document, const QStringList &boardIds,
+                                              Role role)
+{
+    QList<Board> before;
+    QList<Board> after;
+    for (const QString &id : boardIds) {
+        const Board *b = document->lab().board(id);
+        if (!b || b->role == role)
+            continue;
+        before.append(*b);
+        after.append(*b);
+        after.last().role = role;
+    }
+    if (after.isEmpty())
+        return nullptr;
+    const QString what =
+        after.size() == 1
+            ? after.first().name
+            : QCoreApplication::translate("LabCommands", "%1 boards").arg(after.size());
+    const QString text =
+        role == Role::Manager
+            ? QCoreApplication::translate("LabCommands", "Promote %1 to manager").arg(what)
+            : QCoreApplication::translate("LabCommands", "Make %1 %2").arg(what, roleName(role));
+    return new EditBoardsCommand(document, before, after, text);
+}
+
+QStringList EditBoardsCommand::boardIds() const
+{
+    QStringList ids;
+    for (const Board &b : m_after)
+        ids.append(b.id);
+    return ids;
+}
+
+void EditBoardsCommand::redo()
+{
+    if (m_skipRedo) {
+        m_skipRedo = false;
+        return;
+    }
+    for (const Board &b : std::as_const(m_after))
+        m_document->updateBoard(b);
+}
+
+void EditBoardsCommand::undo()
+{
+    for (const Board &b : std::as_const(m_before))
+        m_document->updateBoard(b);
+}
+
+RemoveBoardsCommand::RemoveBoardsCommand(LabDocument *document, const QStringList &boardIds,
+                                         QUndoCommand *parent)
+    : QUndoCommand(parent)
+    , m_document(document)
+{
+    for (const QString &id : boardIds) {
+        const int i = document->lab().boardIndex(id);
+        if (i >= 0)
+            m_removed.append({i, document->lab().boards.at(i)});
+    }
+    std::sort(m_removed.begin(), m_removed.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
+    setText(
+        m_removed.size() == 1
+            ? QCoreApplication::translate("LabCommands", "Remove %1")
+                  .arg(m_removed.first().second.name)
+            : QCoreApplication::translate("LabCommands", "Remove %1 boards").arg(m_removed.size()));
+}
+
+QStringList RemoveBoardsCommand::boardIds() const
+{
+    QStringList ids;
+    for (const auto &entry : m_removed)
+        ids.append(entry.second.id);
+    return ids;
+}
+
+void RemoveBoardsCommand::redo()
+{
+    for (auto it = m_removed.crbegin(); it != m_removed.crend(); ++it)
+        m_document->removeBoard(it->second.id);
+}
+
+void RemoveBoardsCommand::undo()
+{
+    for (const auto &entry : std::as_const(m_removed))
+        m_document->addBoard(entry.second, entry.first);
+}
+
+} // namespace Hivelab

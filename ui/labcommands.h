@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "labtypes.h"
+
+#include <QList>
+#include <QUndoCommand>
+
+namespace Hivelab {
+
+class LabDocument;
+
+struct BoardMove
+{
+    QString boardId;
+    QString rackId; // empty: take the board out of its rack
+    int slot = -1;
+};
+
+/// Plans a sequence of moves on a copy of the lab with LabDocument::moveBoard's rule (a board in
+/// the target slot swaps into the mover's old place). Fills the changed boards before and after;
+/// returns false when nothing would change.
+bool planBoardMoves(const Lab &lab, const QList<BoardMove> &moves, QList<Board> *before,
+                    QList<Board> *after);
+
+/// Replaces whole boards by value (moves, role changes, inspector edits); undo restores them.
+class EditBoardsCommand : public QUndoCommand
+{
+public:
+    EditBoardsCommand(LabDocument *document, const QList<Board> &before, const QList<Board> &after,
+                      const QString &text, QUndoCommand *parent = nullptr);
+    /// nullptr when the moves change nothing.
+    static EditBoardsCommand *moves(LabDocument *document, const QList<BoardMove> &moves);
+    static EditBoardsCommand *edit(LabDocument *document, const Board &after);
+    static EditBoardsCommand *setRole(LabDocument *document, const QStringList &boardIds,
+                                      Role role);
+
+    /// The change is already in the document (made by an item model): the first redo is a no-op.
+    void setAlreadyApplied() { m_skipRedo = true; }
+
+    void redo() override;
+    void undo() override;
+    QStringList boardIds() const;
+
+private:
+    LabDocument *m_document;
+    bool m_skipRedo = false;
+    QList<Board> m_before;
+    QList<Board> m_after;
+};
+
+/// Removes boards; undo puts them back at their old index.
+class RemoveBoardsCommand : public QUndoCommand
+{
+public:
+    RemoveBoardsCommand(LabDocument *document, const QStringList &boardIds,
+                        QUndoCommand *parent = nullptr);
+
+    void redo() override;
+    void undo() override;
+    QStringList boardIds() const;
+
+private:
+    LabDocument *m_document;
+    QList<QPair<int, Board>> m_removed; // ascending index
+};
+
+} // namespace Hivelab

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "labcheck.h"
+
+#include <QGraphicsItem>
+
+namespace Hivelab {
+
+/// A rack column: header, empty-slot outlines and the drop indicator while a board is dragged.
+/// The "Unplaced" tray is a RackItem without slots.
+class RackItem : public QGraphicsItem
+{
+public:
+    enum { Type = UserType + 1 };
+
+    explicit RackItem(const QString &rackId);
+
+    int type() const override { return Type; }
+    QString rackId() const { return m_id; }
+    bool isTray() const { return m_id.isEmpty(); }
+    QRectF boundingRect() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+    void setGeometry(qreal height, qreal slotsTop, int slotCount);
+    void setTitle(const QString &title, const QString &subtitle);
+    /// Slots with a board in them (no "empty" outline drawn).
+    void setOccupied(const QList<bool> &occupied);
+    void setFindings(Severity worst, const QStringList &messages);
+    /// Slot to highlight as the drop target (-1: none); swap draws a two-way hint.
+    void setDropSlot(int slot, bool swap);
+    void setHighlighted(bool highlighted);
+
+    int dropSlot() const { return m_dropSlot; }
+    bool hasBadge() const { return !m_findings.isEmpty(); }
+    Severity badgeSeverity() const { return m_badge; }
+    qreal slotsTop() const { return m_slotsTop; }
+    int slotCount() const { return m_slotCount; }
+
+private:
+    QString m_id;
+    QString m_title;
+    QString m_subtitle;
+    qreal m_height = 100;
+    qreal m_slotsTop = 0;
+    int m_slotCount = 0;
+    QList<bool> m_occupied;
+    Severity m_badge = Severity::Info;
+    QStringList m_findings;
+    int m_dropSlot = -1;
+    bool m_dropSwap = false;
+    bool m_highlighted = false;
+};
+
+} // namespace Hivelab

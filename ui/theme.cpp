@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "theme.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QHash>
+#include <QPainter>
+#include <QPalette>
+#include <QPixmap>
+#include <QStyleFactory>
+#include <QSvgRenderer>
+
+namespace Hivelab {
+
+bool Theme::s_dark = false;
+
+namespace {
+QHash<QString, QIcon> &iconCache()
+{
+    static QHash<QString, QIcon> cache;
+    return cache;
+}
+
+QPalette lightPalette()
+{
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(0xf3, 0xf4, 0xf6));
+    p.setColor(QPalette::WindowText, QColor(0x1f, 0x29, 0x37));
+    p.setColor(QPalette::Base, QColor(0xff, 0xff, 0xff));
+    p.setColor(QPalette::AlternateBase, QColor(0xf7, 0xf8, 0xfa));
+    p.setColor(QPalette::ToolTipBase, QColor(0xff, 0xff, 0xf2));
+    p.setColor(QPalette::ToolTipText, QColor(0x1f, 0x29, 0x37));
+    p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x94, 0xa3));
+    p.setColor(QPalette::Text, QColor(0x1f, 0x29, 0x37));
+    p.setColor(QPalette::Button, QColor(0xf9, 0xfa, 0xfb));
+    p.setColor(QPalette::ButtonText, QColor(0x1f, 0x29, 0x37));
+    p.setColor(QPalette::BrightText, Qt::white);
+    p.setColor(QPalette::Highlight, QColor(0x25, 0x63, 0xeb));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(0x25, 0x63, 0xeb));
+    p.setColor(QPalette::Mid, QColor(0xc9, 0xce, 0xd6));
+    p.setColor(QPalette::Dark, QColor(0xa0, 0xa7, 0xb2));
+    p.setColor(QPalette::Light, Qt::white);
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x9c, 0xa3, 0xaf));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x9c, 0xa3, 0xaf));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x9c, 0xa3, 0xaf));
+    return p;
+}
+
+QPalette darkPalette()
+{
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(0x1e, 0x22, 0x28));
+    p.setColor(QPalette::WindowText, QColor(0xe5, 0xe7, 0xeb));
+    p.setColor(QPalette::Base, QColor(0x16, 0x19, 0x1e));
+    p.setColor(QPalette::AlternateBase, QColor(0x1c, 0x20, 0x26));
+    p.setColor(QPalette::ToolTipBase, QColor(0x2b, 0x30, 0x38));
+    p.setColor(QPalette::ToolTipText, QColor(0xe5, 0xe7, 0xeb));
+    p.setColor(QPalette::PlaceholderText, QColor(0x6b, 0x72, 0x80));
+    p.setColor(QPalette::Text, QColor(0xe5, 0xe7, 0xeb));
+    p.setColor(QPalette::Button, QColor(0x2a, 0x2f, 0x37));
+    p.setColor(QPalette::ButtonText, QColor(0xe5, 0xe7, 0xeb));
+    p.setColor(QPalette::BrightText, Qt::white);
+    p.setColor(QPalette::Highlight, QColor(0x3b, 0x82, 0xf6));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(0x60, 0xa5, 0xfa));
+    p.setColor(QPalette::Mid, QColor(0x3a, 0x40, 0x4a));
+    p.setColor(QPalette::Dark, QColor(0x11, 0x13, 0x17));
+    p.setColor(QPalette::Light, QColor(0x3a, 0x40, 0x4a));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x6b, 0x72, 0x80));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x6b, 0x72, 0x80));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x6b, 0x72, 0x80));
+    return p;
+}
+} // namespace
+
+void Theme::apply(bool dark)
+{
+    s_dark = dark;
+    iconCache().clear();
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QApplication::setPalette(dark ? darkPalette() : lightPalette());
+}
+
+bool Theme::isDark()
+{
+    return s_dark;
+}
+
+QIcon Theme::icon(const QString &name)
+{
+    auto it = iconCache().constFind(name);
+    if (it != iconCache().constEnd())
+        return *it;
+    QFile file(QStringLiteral(":/icons/%1.svg").arg(name));
+    QIcon icon;
+    if (file.open(QIODevice::ReadOnly)) {
+        QByteArray svg = file.readAll();
+        const QByteArray normal = text().name().toLatin1();
+        const QByteArray disabled = mutedText().name().toLatin1();
+        // Rendered per size so icons stay crisp on high-DPI screens.
+        for (const QByteArray &colour : {normal, disabled}) {
+            QSvgRenderer renderer(QByteArray(svg).replace("currentColor", colour));
+            for (int size : {16, 24, 32, 48, 64}) {
+                QPixmap pm(size, size);
+                pm.fill(Qt::transparent);
+                QPainter painter(&pm);
+                renderer.render(&painter);
+                painter.end();
+                icon.addPixmap(pm, colour == normal ? QIcon::Normal : QIcon::Disabled);
+            }
+        }
+    }
+    iconCache().insert(name, icon);
+    return icon;
+}
+
+QIcon Theme::severityIcon(Severity severity)
+{
+    switch (severity) {
+    case Severity::Error:
+        return icon(QStringLiteral("severity-error"));
+    case Severity::Warning:
+        return icon(QStringLiteral("severity-warning"));
+    case Severity::Info:
+        break;
+    }
+    return icon(QStringLiteral("severity-info"));
+}
+
+QColor Theme::canvasBackground()
+{
+    return s_dark ? QColor(0x14, 0x17, 0x1c) : QColor(0xe9, 0xec, 0xf1);
+}
+QColor Theme::rackFill()
+{
+    return s_dark ? QColor(0x23, 0x28, 0x30) : QColor(0xfb, 0xfc, 0xfd);
+}
+QColor Theme::rackBorder()
+{
+    return s_dark ? QColor(0x3a, 0x41, 0x4c) : QColor(0xc6, 0xcd, 0xd7);
+}
+QColor Theme::slotOutline()
+{
+    return s_dark ? QColor(0x44, 0x4c, 0x58) : QColor(0xd3, 0xd9, 0xe1);
+}
+QColor Theme::cardFill()
+{
+    return s_dark ? QColor(0x2c, 0x32, 0x3c) : QColor(0xff, 0xff, 0xff);
+}
+QColor Theme::cardBorder()
+{
+    return s_dark ? QColor(0x4a, 0x52, 0x5e) : QColor(0xcf, 0xd6, 0xdf);
+}
+QColor Theme::text()
+{
+    return s_dark ? QColor(0xe5, 0xe7, 0xeb) : QColor(0x1f, 0x29, 0x37);
+}
+QColor Theme::mutedText()
+{
+    return s_dark ? QColor(0x9c, 0xa3, 0xaf) : QColor(0x6b, 0x72, 0x80);
+}
+QColor Theme::accent()
+{
+    return s_dark ? QColor(0x60, 0xa5, 0xfa) : QColor(0x25, 0x63, 0xeb);
+}
+QColor Theme::okColor()
+{
+    return QColor(0x2f, 0x9e, 0x5b);
+}
+
+QColor Theme::roleColor(Role role)
+{
+    switch (role) {
+    case Role::Manager:
+        return QColor(0xe0, 0x8a, 0x1e); // amber: the hive's queens
+    case Role::Worker:
+        return QColor(0x3b, 0x82, 0xc4);
+    case Role::Unassigned:
+        break;
+    }
+    return QColor(0x8a, 0x94, 0xa3);
+}
+
+QColor Theme::archColor(const QString &arch)
+{
+    if (arch == QLatin1String("arm64") || arch == QLatin1String("aarch64"))
+        return QColor(0x7c, 0x4d, 0xc4);
+    if (arch == QLatin1String("amd64") || arch == QLatin1String("x86_64"))
+        return QColor(0x0f, 0x8a, 0x7e);
+    if (arch == QLatin1String("armhf"))
+        return QColor(0xb4, 0x4c, 0x9a);
+    return QColor(0x6b, 0x72, 0x80);
+}
+
+QColor Theme::stateColor(NodeState state)
+{
+    switch (state) {
+    case NodeState::SwarmReady:
+        return QColor(0x22, 0xc5, 0x5e);
+    case NodeState::DockerReady:
+        return QColor(0x38, 0xbd, 0xf8);
+    case NodeState::Reachable:
+        return QColor(0xa3, 0xe6, 0x35);
+    case NodeState::SwarmDown:
+        return QColor(0xef, 0x44, 0x44);
+    case NodeState::Offline:
+        return QColor(0x78, 0x35, 0x0f);
+    case NodeState::Unknown:
+        break;
+    }
+    return QColor(0x9c, 0xa3, 0xaf);
+}
+
+QColor Theme::severityColor(Severity severity)
+{
+    switch (severity) {
+    case Severity::Error:
+        return QColor(0xd6, 0x45, 0x45);
+    case Severity::Warning:
+        return QColor(0xe8, 0xa3, 0x17);
+    case Severity::Info:
+        break;
+    }
+    return QColor(0x3b, 0x82, 0xc4);
+}
+
+} // namespace Hivelab

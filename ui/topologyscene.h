@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "labcheck.h"
+#include "labtypes.h"
+
+#include <QGraphicsScene>
+#include <QHash>
+#include <QPixmap>
+
+class QUndoStack;
+
+namespace Hivelab {
+
+class BoardItem;
+class LabDocument;
+class PsuItem;
+class RackItem;
+class SwitchItem;
+
+/// The topology canvas: racks as columns of slots with their PSUs and switches, boards as cards.
+/// Maps IDs to items and reacts only to LabDocument signals; drags become undo commands.
+/// GUI thread.
+class TopologyScene : public QGraphicsScene
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TopologyScene)
+public:
+    TopologyScene(LabDocument *document, QUndoStack *undoStack, QObject *parent = nullptr);
+    ~TopologyScene() override;
+
+    BoardItem *boardItem(const QString &boardId) const { return m_boards.value(boardId); }
+    RackItem *rackItem(const QString &rackId) const { return m_racks.value(rackId); }
+    RackItem *trayItem() const { return m_tray; }
+    PsuItem *psuItem(const QString &psuId) const { return m_psus.value(psuId); }
+    SwitchItem *switchItem(const QString &switchId) const { return m_switches.value(switchId); }
+    int boardItemCount() const { return int(m_boards.size()); }
+
+    /// Scene rectangle of a rack slot (empty for an unknown rack).
+    QRectF slotRect(const QString &rackId, int slot) const;
+    /// Rack slot under a scene point, with snapping tolerance; false when there is none.
+    bool dropTargetAt(const QPointF &scenePos, QString *rackId, int *slot) const;
+
+    QStringList selectedBoardIds() const;
+    void selectBoards(const QStringList &boardIds);
+    /// Selects the boards among ids and outlines the racks, PSUs and switches among them.
+    void highlightObjects(const QStringList &ids);
+    void setCheckReport(const CheckReport &report);
+    /// Pixmap caching of cards: on for screens, off for vector/scaled export.
+    void setItemCaching(bool enabled);
+    /// Keyboard navigation: moves the selection to the neighbouring board.
+    void moveSelection(int dx, int dy);
+
+Q_SIGNALS:
+    void boardSelectionChanged(const QStringList &boardIds);
+    void boardContextMenuRequested(const QStringList &boardIds, const QPoint &screenPos);
+    void boardActivated(const QString &boardId);
+
+protected:
+    void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event) override;
+    void contextMenuEvent(QGraphicsSceneContextMenuEvent *event) override;
+    void drawBackground(QPainter *painter, const QRectF &rect) override;
+
+private:
+    void onObjectAdded(Hivelab::ObjectKind kind, const QString &id);
+    void onObjectChanged(Hivelab::ObjectKind kind, const QString &id);
+    void onObjectRemoved(Hivelab::ObjectKind kind, const QString &id);
+    void onNodeStateChanged(const QString &boardId, Hivelab::NodeState state);
+    void rebuild();
+    void layoutAll();
+    void refreshInfra();
+    void updateBoardData(const Board &board);
+    void applyFindings();
+    void clearDropIndicator();
+    void finishDrag();
+
+    LabDocument *m_document;
+    QUndoStack *m_undoStack;
+    QHash<QString, RackItem *> m_racks;
+    QHash<QString, BoardItem *> m_boards;
+    QHash<QString, PsuItem *> m_psus;
+    QHash<QString, SwitchItem *> m_switches;
+    RackItem *m_tray = nullptr;
+    CheckReport m_report;
+    QStringList m_highlighted;
+
+    QString m_dragPrimary;
+    QHash<QString, QPointF> m_dragStart;
+    bool m_dragMoved = false;
+    RackItem *m_dropRack = nullptr;
+    QPixmap m_gridTile;
+    QColor m_gridColour;
+};
+
+} // namespace Hivelab

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "topologyview.h"
+
+#include "topologyscene.h"
+
+#include <QKeyEvent>
+#include <QResizeEvent>
+#include <QScrollBar>
+#include <QTimer>
+#include <QWheelEvent>
+
+#include <cmath>
+
+namespace Hivelab {
+
+namespace {
+constexpr qreal MinZoom = 0.1;
+constexpr qreal MaxZoom = 4.0;
+constexpr qreal ZoomStep = 1.2;
+} // namespace
+
+TopologyView::TopologyView(TopologyScene *scene, QWidget *parent)
+    : QGraphicsView(scene, parent)
+    , m_scene(scene)
+    , m_zoomSettle(new QTimer(this))
+{
+    // While the scale keeps changing, card caches would be rebuilt every frame for nothing:
+    // draw directly until the zoom settles, then cache again.
+    m_zoomSettle->setSingleShot(true);
+    m_zoomSettle->setInterval(250);
+    connect(m_zoomSettle, &QTimer::timeout, this, [this]() { m_scene->setItemCaching(true); });
+    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    setDragMode(RubberBandDrag);
+    setRubberBandSelectionMode(Qt::IntersectsItemShape);
+    setTransformationAnchor(AnchorUnderMouse);
+    setResizeAnchor(AnchorViewCenter);
+    // Cards cache themselves; a minimal update keeps drags cheap with hundreds of boards.
+    setViewportUpdateMode(MinimalViewportUpdate);
+    setOptimizationFlags(DontSavePainterState | DontAdjustForAntialiasing);
+    setFrameShape(QFrame::NoFrame);
+    setFocusPolicy(Qt::StrongFocus);
+}
+
+void TopologyView::setZoom(qreal zoom)
+{
+    m_autoFit = false;
+    zoom = qBound(MinZoom, zoom, MaxZoom);
+    if (qFuzzyCompare(zoom, this->zoom()))
+        return;
+    if (!m_zoomSettle->isActive())
+        m_scene->setItemCaching(false);
+    m_zoomSettle->start();
+    setTransform(QTransform::fromScale(zoom, zoom));
+    Q_EMIT zoomChanged(zoom);
+}
+
+void TopologyView::zoomIn()
+{
+    const ViewportAnchor anchor = transformationAnchor();
+    setTransformationAnchor(AnchorViewCenter);
+    setZoom(zoom() * ZoomStep);
+    setTransformationAnchor(anchor);
+}
+
+void TopologyView::zoomOut()
+{
+    const ViewportAnchor anchor = transformationAnchor();
+    setTransformationAnchor(AnchorViewCenter);
+    setZoom(zoom() / ZoomStep);
+    setTransformationAnchor(anchor);
+}
+
+void TopologyView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    if (m_autoFit)
+        fitAll();
+}
+
+void TopologyView::fitAll()
+{
+    m_autoFit = true;
+    const QRectF bounds = m_scene->sceneRect();
+    if (bounds.isEmpty())
+        return;
+    fitInView(bounds, Qt::KeepAspectRatio);
+    // Never blow small labs up beyond their natural size: text would look bloated.
+    if (zoom() > 1.0)
+        setTransform(QTransform());
+    else if (zoom() < MinZoom)
+        setTransform(QTransform::fromScale(MinZoom, MinZoom));
+    centerOn(bounds.center());
+    Q_EMIT zoomChanged(zoom());
+}
+
+void TopologyView::wheelEvent(QWheelEvent *event)
+{
+    if (event->modifiers() & Qt::ControlModifier) {
+        const qreal steps = event->angleDelta().y() / 120.0;
+        setZoom(zoom() * std::pow(ZoomStep, steps));
+        event->accept();
+        return;
+    }
+    QGraphicsView::wheelEvent(event);
+}
+
+void TopologyView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld)) {
+        m_panning = true;
+        m_panLast = event->position().toPoint();
+        viewport()->setCursor(Qt::ClosedHandCursor);
+        event->accept();
+        return;
+    }
+    QGraphicsView::mousePressEvent(event);
+}
+
+void TopologyView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_panning) {
+        const QPoint p = event->position().toPoint();
+        const QPoint delta = p - m_panLast;
+        m_panLast = p;
+        horizontalScrollBar()->setValue(horizontalScrollBar()->value() - delta.x());
+        verticalScrollBar()->setValue(verticalScrollBar()->value() - delta.y());
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseMoveEvent(event);
+}
+
+void TopologyView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_panning) {
+        m_panning = false;
+        viewport()->setCursor(m_spaceHeld ? Qt::OpenHandCursor : Qt::ArrowCursor);
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseReleaseEvent(event);
+}
+
+void TopologyView::keyPressEvent(QKeyEvent *event)
+{
+    switch (event->key()) {
+    case Qt::Key_Left:
+        m_scene->moveSelection(-1, 0);
+        return;
+    case Qt::Key_Right:
+        m_scene->moveSelection(1, 0);
+        return;
+    case Qt::Key_Up:
+        m_scene->moveSelection(0, -1);
+        return;
+    case Qt::Key_Down:
+        m_scene->moveSelection(0, 1);
+        return;
+    case Qt::Key_Space:
+        if (!event->isAutoRepeat()) {
+            m_spaceHeld = true;
+            viewport()->setCursor(Qt::OpenHandCursor);
+        }
+        return;
+    default:
+        break;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+void TopologyView::keyReleaseEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = false;
+        if (!m_panning)
+            viewport()->setCursor(Qt::ArrowCursor);
+        return;
+    }
+    QGraphicsView::keyReleaseEvent(event);
+}
+
+} // namespace Hivelab
