@@ -106,8 +106,7 @@ void DockerSetup::onProbed(const QString &id, const BoardProbe &p)
         return;
     }
     if (p.engineRunning) {
-        document()->setNodeState(id, p.docker.inSwarm() ? document()->nodeState(id)
-                                                        : NodeState::DockerReady);
+        // A board already in the swarm keeps its swarm state (the status job owns it).
         if (document()->nodeState(id) != NodeState::SwarmReady)
             document()->setNodeState(id, NodeState::DockerReady);
         finishBoard(id, true, tr("Docker %1 is running.").arg(p.docker.serverVersion));

@@ -164,12 +164,10 @@ void SwarmFormation::initSwarm()
             }
             m_initialised = true;
             log(m_leader, tr("Swarm initialised."));
-            runOn(m_leader, InfoCommand, [this](const Remote &info) {
-                Member &leader = m_members[m_leader];
-                leader.info = DockerInfo::fromJson(info.out);
-                m_clusterId = leader.info.clusterId;
-                readClusterNodes([this]() { fixRoles(); });
-            });
+            Member &leader = m_members[m_leader];
+            leader.info.localNodeState = QStringLiteral("active");
+            leader.info.controlAvailable = true;
+            readClusterNodes([this]() { fixRoles(); });
         },
         RemoteOptions{true, {}, JoinTimeoutMs, {}, false});
 }
@@ -402,21 +400,34 @@ void SwarmFormation::applyLabels()
             verify(0);
             return;
         }
-        auto pending = std::make_shared<int>(int(updates.size()));
+        // One round trip for every node: each update that fails names its node on stdout.
+        QStringList script;
+        QStringList shown;
         for (const auto &[boardId, command] : std::as_const(updates)) {
-            RemoteOptions options;
-            options.logAs = command;
-            runOn(
-                m_leader, command,
-                [this, boardId = boardId, pending](const Remote &r) {
-                    if (!r.ok())
-                        finishBoard(boardId, false,
-                                    tr("Labels could not be set: %1").arg(describe(r)));
-                    if (--*pending == 0)
-                        verify(0);
-                },
-                options);
+            script << QStringLiteral("%1 >/dev/null || echo hl-failed %2")
+                          .arg(command, SshSession::shellQuote(boardId));
+            shown << command;
         }
+        RemoteOptions options;
+        options.logAs = shown.join(QStringLiteral("; "));
+        runOn(
+            m_leader, script.join(QStringLiteral("; ")),
+            [this, updates](const Remote &r) {
+                if (r.error.isError()) {
+                    failJob(tr("Cannot set node labels on %1: %2")
+                                .arg(board(m_leader)->name, describe(r)));
+                    return;
+                }
+                const QString out = QString::fromUtf8(r.out);
+                for (const auto &[boardId, command] : std::as_const(updates)) {
+                    Q_UNUSED(command)
+                    if (out.contains(QStringLiteral("hl-failed %1\n").arg(boardId)))
+                        finishBoard(boardId, false,
+                                    tr("Labels could not be set: %1").arg(r.errorText()));
+                }
+                verify(0);
+            },
+            options);
     });
 }
 

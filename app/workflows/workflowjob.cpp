@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workflowjob.h"
 
+#include "credentialstore.h"
 #include "labdocument.h"
 #include "sshconfig.h"
 #include "sshpool.h"
 #include "sshpooltask.h"
 #include "sshsession.h"
+
+#include <QTimer>
 
 #include <memory>
 
@@ -83,6 +86,12 @@ void WorkflowJob::setDefaultPassword(const QString &password)
     m_defaultPassword = password;
 }
 
+void WorkflowJob::setCredentialStore(CredentialStore *store, const QString &labId)
+{
+    m_credentials = store;
+    m_labId = labId;
+}
+
 void WorkflowJob::setPassword(const QString &boardId, const QString &password)
 {
     m_passwords.insert(boardId, password);
@@ -133,6 +142,57 @@ void WorkflowJob::doStart()
     QString warning;
     if (!BoardConnection::loadConfig(m_settings, m_sshConfig, &warning))
         log(QString(), warning);
+    if (m_credentials)
+        readCredentials();
+    else
+        startWork();
+}
+
+void WorkflowJob::readCredentials()
+{
+    for (const Board &b : m_document->lab().boards) {
+        if (m_passwords.contains(b.id) || (!m_filter.isEmpty() && !m_filter.contains(b.id)))
+            continue;
+        const QString user = BoardConnection::forBoard(b, m_settings, {}, m_sshConfig).auth.user;
+        m_pendingSecrets.insert(CredentialStore::secretKey(m_labId, b.id, user), b.id);
+    }
+    if (m_pendingSecrets.isEmpty()) {
+        startWork();
+        return;
+    }
+    auto answered = [this](const QString &key) {
+        if (!m_pendingSecrets.remove(key) || !m_pendingSecrets.isEmpty() || m_running == false)
+            return;
+        disconnect(m_credentials, nullptr, this, nullptr);
+        startWork();
+    };
+    connect(m_credentials, &CredentialStore::secretRead, this,
+            [this, answered](const QString &key, const QString &secret) {
+                const QString board = m_pendingSecrets.value(key);
+                if (!board.isEmpty())
+                    m_passwords.insert(board, secret);
+                answered(key);
+            });
+    connect(m_credentials, &CredentialStore::failed, this,
+            [answered](const QString &key, CredentialStore::Error, const QString &) {
+                answered(key); // not stored (or no keychain): the default password is used
+            });
+    // The keychain answers within milliseconds, but a job must never hang on it.
+    QTimer::singleShot(10000, this, [this]() {
+        if (m_pendingSecrets.isEmpty() || m_finished)
+            return;
+        log(QString(), tr("The keychain did not answer; continuing without stored passwords."));
+        m_pendingSecrets.clear();
+        disconnect(m_credentials, nullptr, this, nullptr);
+        startWork();
+    });
+    const QStringList keys = m_pendingSecrets.keys();
+    for (const QString &key : keys)
+        m_credentials->read(key);
+}
+
+void WorkflowJob::startWork()
+{
     if (isCancelled()) {
         doCancel();
         return;
@@ -201,6 +261,14 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
             this, [done, r]() { done(r); }, Qt::QueuedConnection);
         return;
     }
+    // One command per board at a time: commands on a board are steps that depend on each
+    // other anyway, and several channels at once on one connection proved fragile (a Dropbear
+    // board dropped the connection under five parallel `docker node update`).
+    if (m_busyBoards.contains(boardId)) {
+        m_waiting[boardId].append(Queued{command, done, options});
+        return;
+    }
+    m_busyBoards.insert(boardId);
     const QString password = m_passwords.value(boardId, m_defaultPassword);
     const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
 
@@ -229,15 +297,21 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
             result->err += chunk;
     });
     connect(task, &SshPoolTask::finished, this,
-            [this, result, done, task](int status, const QString &, const SshErrorInfo &error) {
+            [this, result, done, task, boardId](int status, const QString &,
+                                                const SshErrorInfo &error) {
                 m_tasks.removeAll(task);
                 task->deleteLater();
+                m_busyBoards.remove(boardId);
                 if (isCancelled())
                     return;
                 result->exitStatus = status;
                 result->error = error;
                 result->cancelled = error.code == SshError::Cancelled;
                 done(*result);
+                if (!m_busyBoards.contains(boardId) && !m_waiting.value(boardId).isEmpty()) {
+                    const Queued next = m_waiting[boardId].takeFirst();
+                    runOn(boardId, next.command, next.done, next.options);
+                }
             });
 }
 

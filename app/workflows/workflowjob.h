@@ -10,6 +10,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -21,6 +22,7 @@ namespace Hivelab {
 class SshConfig;
 class SshPool;
 class SshPoolTask;
+class CredentialStore;
 struct Board;
 
 /// Outcome of a workflow on one board. Plain value type.
@@ -59,6 +61,11 @@ public:
     /// Password for login and sudo on boards without one of their own (e.g. --password-stdin,
     /// or read from CredentialStore by the caller).
     void setDefaultPassword(const QString &password);
+    /// Before starting, read each board's login password from the keychain (key
+    /// CredentialStore::secretKey(labId, boardId, login user)); boards with a password given
+    /// through setPassword() are not looked up, boards without a stored one fall back to the
+    /// default password. The store must outlive the job's start.
+    void setCredentialStore(CredentialStore *store, const QString &labId);
     void setPassword(const QString &boardId, const QString &password);
     /// Restrict the run to these board IDs (empty: every board the workflow applies to).
     void setBoardFilter(const QStringList &boardIds);
@@ -150,6 +157,8 @@ protected:
 
 private:
     void doStart();
+    void readCredentials();
+    void startWork();
     void doCancel();
 
     QPointer<LabDocument> m_document;
@@ -159,12 +168,23 @@ private:
     ConnectionSettings m_settings;
     SshConfig *m_sshConfig = nullptr;
     QString m_defaultPassword;
+    QPointer<CredentialStore> m_credentials;
+    QString m_labId;
+    QHash<QString, QString> m_pendingSecrets; // keychain key -> board ID
     QHash<QString, QString> m_passwords;
     QStringList m_filter;
     int m_commandTimeoutMs = 60000;
     QStringList m_boards;
     QHash<QString, BoardResult> m_results;
     QList<QPointer<SshPoolTask>> m_tasks;
+    struct Queued
+    {
+        QString command;
+        RemoteCallback done;
+        RemoteOptions options;
+    };
+    QSet<QString> m_busyBoards;
+    QHash<QString, QList<Queued>> m_waiting;
     std::atomic<bool> m_cancelled{false};
     bool m_running = false;
     bool m_finished = false;

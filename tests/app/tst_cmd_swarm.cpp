@@ -7,7 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -44,18 +44,16 @@ private:
     }
     QTemporaryDir m_dir;
     QString m_lab;
+    QTcpSocket m_closed;
 
 private Q_SLOTS:
     void initTestCase()
     {
         if (qEnvironmentVariableIsEmpty("HIVELAB_BIN"))
             QSKIP("HIVELAB_BIN not set (run through ctest)");
-        quint16 port = 0;
-        {
-            QTcpServer s;
-            QVERIFY(s.listen(QHostAddress::LocalHost));
-            port = s.serverPort();
-        }
+        // Bound, not listening: refused, and no other process can take the port meanwhile.
+        QVERIFY(m_closed.bind(QHostAddress::LocalHost, 0));
+        const quint16 port = m_closed.localPort();
         Lab lab;
         lab.name = QStringLiteral("cli");
         for (const char *id : {"m1", "w1"}) {

@@ -2,6 +2,7 @@
 // End to end on a lab of its own (tests/app/workflows/CMakeLists.txt): Docker setup starts the
 // stopped engine, the swarm forms (twice: idempotent), status, single-board leave/join, a board
 // in another swarm is refused then forced, and everything is left as found.
+#include "credentialstore.h"
 #include "dockersetup.h"
 #include "labdocument.h"
 #include "labfile.h"
@@ -46,7 +47,8 @@ private:
                 p.readAllStandardOutput()};
     }
 
-    template <typename Job> bool run(Job *job, int timeoutMs, const char *what)
+    template <typename Job>
+    bool run(Job *job, int timeoutMs, const char *what, bool defaultPassword = true)
     {
         QElapsedTimer clock;
         clock.start();
@@ -57,7 +59,8 @@ private:
                     qInfo("  %s %s: %s", qPrintable(id), ok ? "ok" : "FAILED", qPrintable(message));
                 });
         job->setConnectionSettings(m_settings);
-        job->setDefaultPassword(m_password);
+        if (defaultPassword)
+            job->setDefaultPassword(m_password);
         job->start();
         if (!finished.wait(timeoutMs))
             return false;
@@ -167,9 +170,21 @@ private Q_SLOTS:
 
     void probeSeesStoppedEngine()
     {
+        // Passwords come from the credential store this time (its memory fallback when the
+        // lab has no keychain): the password-only board and sudo everywhere depend on them.
+        CredentialStore store(QStringLiteral("hivelab-test-swarmlab"));
+        for (const Board &b : m_doc.lab().boards) {
+            QSignalSpy stored(&store, &CredentialStore::stored);
+            QSignalSpy failed(&store, &CredentialStore::failed);
+            store.store(CredentialStore::secretKey(QStringLiteral("e2e"), b.id, b.sshUser),
+                        m_password);
+            QTRY_VERIFY_WITH_TIMEOUT(stored.size() + failed.size() == 1, 10000);
+            QCOMPARE(stored.size(), 1);
+        }
         DockerSetup job(&m_doc);
         job.setMode(DockerSetup::Mode::Probe);
-        QVERIFY(run(&job, 30000, "docker probe"));
+        job.setCredentialStore(&store, QStringLiteral("e2e"));
+        QVERIFY(run(&job, 30000, "docker probe", false));
         QVERIFY(!job.succeeded());
         const BoardResult stopped = job.result(m_stopped);
         QVERIFY(!stopped.ok);
@@ -185,6 +200,17 @@ private Q_SLOTS:
         QCOMPARE(m_doc.nodeState(m_stopped), NodeState::Reachable);
         // Probing changed nothing.
         QVERIFY(onBoard(m_stopped, QStringLiteral("docker info >/dev/null 2>&1")).code != 0);
+    }
+
+    void cleanupCredentials()
+    {
+        CredentialStore store(QStringLiteral("hivelab-test-swarmlab"));
+        for (const Board &b : m_doc.lab().boards) {
+            QSignalSpy removed(&store, &CredentialStore::removed);
+            QSignalSpy failed(&store, &CredentialStore::failed);
+            store.remove(CredentialStore::secretKey(QStringLiteral("e2e"), b.id, b.sshUser));
+            QTRY_VERIFY_WITH_TIMEOUT(removed.size() + failed.size() == 1, 10000);
+        }
     }
 
     void setupStartsStoppedEngine()

@@ -18,11 +18,14 @@ class TestWorkflowJob : public QObject
 {
     Q_OBJECT
 private:
-    static quint16 closedPort()
+    // A port bound but not listening: connections are refused, and as long as the socket
+    // lives no other process (tests run in parallel elsewhere) can take the port over.
+    quint16 closedPort()
     {
-        QTcpServer s;
-        s.listen(QHostAddress::LocalHost);
-        return s.serverPort(); // closed again when s goes away
+        auto *socket = new QTcpSocket(this);
+        if (!socket->bind(QHostAddress::LocalHost, 0))
+            qFatal("cannot bind a loopback port");
+        return socket->localPort();
     }
     static Board board(const QString &id, quint16 port, Role role = Role::Worker)
     {
