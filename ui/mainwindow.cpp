@@ -7,6 +7,7 @@
 #include "boardtablemodel.h"
 #include "canvasmetrics.h"
 #include "checkresultswidget.h"
+#include "credentialstore.h"
 #include "demolab.h"
 #include "inspectorwidget.h"
 #include "inventoryproxymodel.h"
@@ -16,6 +17,8 @@
 #include "logconsole.h"
 #include "rackitem.h"
 #include "setupwizard.h"
+#include "swarmformation.h"
+#include "swarmstatus.h"
 #include "theme.h"
 #include "topologyscene.h"
 #include "topologyview.h"
@@ -35,6 +38,7 @@
 #include <QMenuBar>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QProgressBar>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
@@ -53,11 +57,11 @@ namespace {
 constexpr int MaxRecentFiles = 8;
 const char *const IconProperty = "hivelabIcon";
 
-QString needsBackend()
+QString noDrainWorkflow()
 {
-    return QCoreApplication::translate("MainWindow",
-                                       "Not available yet: needs the Docker swarm workflow, which "
-                                       "this build does not have.");
+    return QCoreApplication::translate(
+        "MainWindow", "Not available yet: Hivelab has no drain workflow. On a manager: docker node "
+                      "update --availability drain NODE");
 }
 
 QString notWiredYet()
@@ -104,6 +108,7 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     connect(m_document, &LabDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &LabDocument::filePathChanged, this, &MainWindow::updateTitle);
     connect(m_document, &LabDocument::reset, this, &MainWindow::updateTitle);
+    connect(m_document, &LabDocument::reset, this, &MainWindow::updateActions);
     connect(m_undoStack, &QUndoStack::cleanChanged, this,
             [this](bool clean) { m_document->setModified(!clean); });
     connect(m_undoStack, &QUndoStack::indexChanged, this, &MainWindow::onUndoIndexChanged);
@@ -143,6 +148,11 @@ MainWindow::~MainWindow()
     m_undoStack->disconnect(this);
     m_scene->disconnect(this);
     m_document->disconnect(this);
+    if (m_job) {
+        m_job->disconnect(this);
+        m_job->cancel();
+        delete m_job;
+    }
 }
 
 QAction *MainWindow::makeAction(const QString &icon, const QString &text,
@@ -248,8 +258,24 @@ void MainWindow::createActions()
                           tr("Plan, discover and provision the lab step by step"));
     connect(m_wizard, &QAction::triggered, this, &MainWindow::onSetupWizard);
     m_formSwarm =
-        makeAction(QStringLiteral("swarm-form"), tr("&Form Swarm"), QKeySequence(), needsBackend());
-    m_formSwarm->setEnabled(false);
+        makeAction(QStringLiteral("swarm-form"), tr("&Form Swarm"), QKeySequence(), QString());
+    m_formSwarm->setObjectName(QStringLiteral("formSwarm"));
+    connect(m_formSwarm, &QAction::triggered, this, &MainWindow::formSwarm);
+    m_refreshSwarm =
+        makeAction(QString(), tr("&Refresh Swarm Status"), QKeySequence(Qt::Key_F5), QString());
+    m_refreshSwarm->setObjectName(QStringLiteral("refreshSwarm"));
+    connect(m_refreshSwarm, &QAction::triggered, this, &MainWindow::refreshSwarmStatus);
+    m_cancelJob = makeAction(QString(), tr("Cancel"), QKeySequence(),
+                             tr("Stop the running swarm job; finished boards stay as they are"));
+    m_cancelJob->setObjectName(QStringLiteral("cancelJob"));
+    m_cancelJob->setEnabled(false);
+    connect(m_cancelJob, &QAction::triggered, this, [this]() {
+        if (m_job && m_job->isRunning()) {
+            m_job->cancel();
+            m_cancelJob->setEnabled(false);
+            log(tr("Cancelling…"), {}, Severity::Warning);
+        }
+    });
     m_about =
         makeAction(QStringLiteral("help-about"), tr("&About Hivelab"), QKeySequence(), QString());
     m_about->setMenuRole(QAction::AboutRole);
@@ -296,6 +322,7 @@ void MainWindow::createMenus()
     lab->addAction(m_wizard);
     lab->addSeparator();
     lab->addAction(m_formSwarm);
+    lab->addAction(m_refreshSwarm);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_about);
@@ -409,6 +436,17 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(m_statusCheckIcon);
     statusBar()->addPermanentWidget(m_statusCheck);
     statusBar()->addPermanentWidget(m_statusZoom);
+    m_jobProgress = new QProgressBar(this);
+    m_jobProgress->setObjectName(QStringLiteral("jobProgress"));
+    m_jobProgress->setMaximumWidth(160);
+    m_jobProgress->setFormat(tr("%v of %m boards"));
+    m_jobProgress->hide();
+    m_jobCancel = new QToolButton(this);
+    m_jobCancel->setDefaultAction(m_cancelJob);
+    m_jobCancel->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_jobCancel->hide();
+    statusBar()->addPermanentWidget(m_jobProgress);
+    statusBar()->addPermanentWidget(m_jobCancel);
 }
 
 void MainWindow::openDemo()
@@ -742,6 +780,140 @@ void MainWindow::updateStatus()
 void MainWindow::updateActions()
 {
     m_delete->setEnabled(!m_scene->selectedBoardIds().isEmpty());
+    const bool busy = m_job && m_job->isRunning();
+    const bool managers = !m_document->lab().managers().isEmpty();
+    m_formSwarm->setEnabled(!busy && managers);
+    m_refreshSwarm->setEnabled(!busy && managers);
+    QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "
+                         "every planned board over SSH");
+    QString refreshTip = tr("Ask the managers for the swarm's nodes and update the board LEDs");
+    if (busy)
+        formTip = refreshTip = tr("A swarm job is running: wait for it or cancel it");
+    else if (!managers)
+        formTip = refreshTip = tr("Needs at least one manager: promote a board first");
+    m_formSwarm->setToolTip(formTip);
+    m_formSwarm->setStatusTip(formTip);
+    m_refreshSwarm->setToolTip(refreshTip);
+    m_refreshSwarm->setStatusTip(refreshTip);
+}
+
+WorkflowJob *MainWindow::currentJob() const
+{
+    return m_job;
+}
+
+void MainWindow::formSwarm()
+{
+    auto *job = new SwarmFormation(m_document, this);
+    job->setOperation(SwarmFormation::Operation::Form);
+    runJob(job, tr("Form swarm"));
+}
+
+void MainWindow::refreshSwarmStatus()
+{
+    runJob(new SwarmStatus(m_document, this), tr("Swarm status"));
+}
+
+void MainWindow::joinSwarm(const QStringList &boardIds)
+{
+    auto *job = new SwarmFormation(m_document, this);
+    job->setOperation(SwarmFormation::Operation::Join);
+    job->setBoardFilter(boardIds);
+    runJob(job, tr("Join swarm"));
+}
+
+void MainWindow::leaveSwarm(const QStringList &boardIds)
+{
+    auto *job = new SwarmFormation(m_document, this);
+    job->setOperation(SwarmFormation::Operation::Leave);
+    job->setBoardFilter(boardIds);
+    runJob(job, tr("Leave swarm"));
+}
+
+void MainWindow::runJob(WorkflowJob *job, const QString &title)
+{
+    if (m_job && m_job->isRunning()) {
+        delete job;
+        return;
+    }
+    delete m_job; // the previous, finished job
+    m_job = job;
+    // Only host keys trusted before (known_hosts, the wizard's Connect step) are used: a job
+    // started from a menu must never trust a new key behind the user's back.
+    ConnectionSettings settings = m_connection;
+    settings.acceptNewHostKeys = false;
+    job->setConnectionSettings(settings);
+    // Passwords the wizard's Connect step remembered (same keychain keys); boards without one
+    // log in with keys or the agent.
+    if (m_useKeychain) {
+        if (!m_credentials)
+            m_credentials = new CredentialStore(this);
+        job->setCredentialStore(m_credentials, m_document->lab().name);
+    }
+    connect(job, &WorkflowJob::progressChanged, this, [this](qint64 done, qint64 total) {
+        m_jobProgress->setRange(0, int(qMax<qint64>(total, 1)));
+        m_jobProgress->setValue(int(done));
+    });
+    connect(job, &WorkflowJob::logMessage, this, [this](const QString &id, const QString &line) {
+        log(line, id.isEmpty() ? QStringList() : QStringList{id});
+    });
+    connect(job, &WorkflowJob::boardFinished, this,
+            [this](const QString &id, bool ok, const QString &message) {
+                const Board *b = m_document->lab().board(id);
+                const QString name = b ? b->name : id;
+                log(ok ? tr("%1: %2").arg(name, message) : tr("%1 failed: %2").arg(name, message),
+                    {id}, ok ? Severity::Info : Severity::Error);
+                // Same wording as WorkflowJob::describe(): the board's host key is new.
+                if (!ok &&
+                    message.contains(WorkflowJob::tr(
+                        "Accept the host key first (command line: --accept-new-host-keys).")))
+                    log(tr("%1: check and accept its host key fingerprint in the Setup Wizard's "
+                           "Connect step (Lab ▸ Setup Wizard), then try again.")
+                            .arg(name),
+                        {id}, Severity::Warning);
+            });
+    connect(job, &WorkflowJob::finished, this, [this, job, title]() { onJobFinished(job, title); });
+
+    m_jobProgress->setRange(0, 0); // busy until the first progress report
+    m_jobProgress->show();
+    m_jobCancel->show();
+    m_cancelJob->setEnabled(true);
+    log(tr("%1: started").arg(title));
+    statusBar()->showMessage(tr("%1…").arg(title));
+    job->start();
+    updateActions();
+}
+
+void MainWindow::onJobFinished(WorkflowJob *job, const QString &title)
+{
+    const QList<BoardResult> results = job->results();
+    int ok = 0;
+    int cancelled = 0;
+    for (const BoardResult &r : results) {
+        ok += r.ok;
+        // WorkflowJob's wording for boards a cancel stopped.
+        cancelled += !r.ok && r.message == WorkflowJob::tr("Cancelled.");
+    }
+    const int failed = int(results.size()) - ok - cancelled;
+    QString summary = tr("%1: %2 of %3 boards ready").arg(title).arg(ok).arg(results.size());
+    if (failed > 0)
+        summary += tr(", %1 failed (reasons in the log)").arg(failed);
+    if (cancelled > 0)
+        summary += tr(", %1 cancelled").arg(cancelled);
+    if (!job->errorString().isEmpty())
+        log(job->errorString(), {}, Severity::Error);
+    log(summary, {}, job->succeeded() ? Severity::Info : Severity::Warning);
+    if (failed > 0)
+        log(tr("From here boards log in with SSH keys, the agent or a password remembered in the "
+               "keychain, and only host keys trusted before are used. If a board refused the "
+               "login or its host key is unknown, set up key login in the Setup Wizard's Connect "
+               "step (it shows host key fingerprints to accept and can remember passwords)."),
+            {}, Severity::Info);
+    statusBar()->showMessage(summary, 15000);
+    m_jobProgress->hide();
+    m_jobCancel->hide();
+    m_cancelJob->setEnabled(false);
+    updateActions();
 }
 
 QStringList MainWindow::recentFiles() const
@@ -892,11 +1064,27 @@ QMenu *MainWindow::createBoardMenu(const QStringList &boardIds)
     QAction *connectAction = menu->addAction(tr("&Connect"));
     connectAction->setEnabled(false);
     connectAction->setToolTip(notWiredYet());
-    for (const QString &text : {tr("D&rain"), tr("&Join Swarm")}) {
-        QAction *a = menu->addAction(text);
-        a->setEnabled(false);
-        a->setToolTip(needsBackend());
-    }
+    const bool busy = m_job && m_job->isRunning();
+    const QString busyTip = tr("A swarm job is running: wait for it or cancel it");
+    QAction *join = menu->addAction(tr("&Join Swarm"));
+    join->setObjectName(QStringLiteral("joinSwarm"));
+    join->setEnabled(!busy && !lab.managers().isEmpty() && !boardIds.isEmpty());
+    join->setToolTip(busy ? busyTip
+                     : lab.managers().isEmpty()
+                         ? tr("Needs a planned manager running the swarm (Lab ▸ Form Swarm)")
+                         : tr("Join the swarm the planned managers run, in the planned role"));
+    connect(join, &QAction::triggered, this, [this, boardIds]() { joinSwarm(boardIds); });
+    QAction *leave = menu->addAction(tr("&Leave Swarm"));
+    leave->setObjectName(QStringLiteral("leaveSwarm"));
+    leave->setEnabled(!busy && !boardIds.isEmpty());
+    leave->setToolTip(busy ? busyTip
+                           : tr("Leave the swarm; managers are demoted first so the rest keeps "
+                                "quorum"));
+    connect(leave, &QAction::triggered, this, [this, boardIds]() { leaveSwarm(boardIds); });
+    QAction *drain = menu->addAction(tr("D&rain"));
+    drain->setObjectName(QStringLiteral("drain"));
+    drain->setEnabled(false);
+    drain->setToolTip(noDrainWorkflow());
     menu->addSeparator();
     QAction *remove = menu->addAction(Theme::icon(QStringLiteral("edit-delete")), tr("Re&move"));
     remove->setObjectName(QStringLiteral("remove"));

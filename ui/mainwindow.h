@@ -1,31 +1,37 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "boardconnection.h"
 #include "labcheck.h"
 
 #include <QMainWindow>
 #include <QMessageBox>
+#include <QPointer>
 
 #include <functional>
 
 class QAction;
 class QLabel;
 class QMenu;
+class QProgressBar;
 class QTableView;
 class QTimer;
 class QUndoCommand;
+class QToolButton;
 class QUndoStack;
 class QWizard;
 
 namespace Hivelab {
 
 class CheckResultsWidget;
+class CredentialStore;
 class InspectorWidget;
 class InventoryProxyModel;
 class LabDocument;
 class LogConsole;
 class TopologyScene;
 class TopologyView;
+class WorkflowJob;
 
 /// Main window over one LabDocument: canvas in the centre, inventory, inspector, check results
 /// and log docks. GUI thread.
@@ -69,6 +75,22 @@ public:
     /// Context menu for the given boards (caller owns it).
     QMenu *createBoardMenu(const QStringList &boardIds);
     QAction *formSwarmAction() const { return m_formSwarm; }
+    QAction *refreshSwarmAction() const { return m_refreshSwarm; }
+    /// Cancels the running swarm job (the status bar's Cancel button).
+    QAction *cancelJobAction() const { return m_cancelJob; }
+    /// The swarm job in progress, if any (null when idle).
+    WorkflowJob *currentJob() const;
+    /// How swarm jobs log in. Default: like OpenSSH (~/.ssh/config, agent, default keys) and
+    /// only host keys trusted before (known_hosts); tests point it elsewhere.
+    void setConnectionSettings(const ConnectionSettings &settings) { m_connection = settings; }
+    /// Whether jobs read the board passwords the wizard's Connect step remembered in the
+    /// keychain (default on; tests without a Secret Service turn it off).
+    void setKeychainEnabled(bool enabled) { m_useKeychain = enabled; }
+    /// Lab ▸ Form Swarm: every planned board; async, progress in the status bar and the log.
+    void formSwarm();
+    void refreshSwarmStatus();
+    void joinSwarm(const QStringList &boardIds);
+    void leaveSwarm(const QStringList &boardIds);
     /// Presses on a board and moves it towards a rack slot without releasing, through real
     /// mouse events on the canvas (screenshots of a drag in progress).
     bool startDragPreview(const QString &boardId, const QString &rackId, int slot);
@@ -107,6 +129,9 @@ private:
     void log(const QString &text, const QStringList &boardIds = {},
              Severity severity = Severity::Info);
     void refreshLogBoards();
+    /// Takes ownership of the job, wires it to the log and the status bar and starts it.
+    void runJob(WorkflowJob *job, const QString &title);
+    void onJobFinished(WorkflowJob *job, const QString &title);
 
     LabDocument *m_document;
     QUndoStack *m_undoStack;
@@ -141,6 +166,8 @@ private:
     QAction *m_check = nullptr;
     QAction *m_wizard = nullptr;
     QAction *m_formSwarm = nullptr;
+    QAction *m_refreshSwarm = nullptr;
+    QAction *m_cancelJob = nullptr;
     QAction *m_about = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
@@ -149,6 +176,12 @@ private:
     QLabel *m_statusCheckIcon = nullptr;
     QLabel *m_statusCheck = nullptr;
     QLabel *m_statusZoom = nullptr;
+    QProgressBar *m_jobProgress = nullptr;
+    QToolButton *m_jobCancel = nullptr;
+    QPointer<WorkflowJob> m_job;
+    ConnectionSettings m_connection;
+    CredentialStore *m_credentials = nullptr;
+    bool m_useKeychain = true;
 };
 
 } // namespace Hivelab

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The main window's swarm actions drive the real workflows. Boards are on 127.0.0.1 only:
+// a bound-but-not-listening port (refused) or a silent listener (handshake hangs).
+#include "boarditem.h"
+#include "demolab.h"
+#include "labdocument.h"
+#include "logconsole.h"
+#include "mainwindow.h"
+#include "theme.h"
+#include "topologyscene.h"
+#include "workflowjob.h"
+
+#include <QAction>
+#include <QElapsedTimer>
+#include <QMenu>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Hivelab;
+
+class TestMainWindowSwarm : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void formSwarmNeedsAManager();
+    void unreachableBoardsFailWithoutBlocking();
+    void cancelEndsTheJob();
+    void contextMenuJoinsAndIsHonestAboutDrain();
+    void refreshStatusReportsUnreachableManagers();
+
+private:
+    // Bound, not listening: connections are refused and no other process can take the port.
+    quint16 closedPort()
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->bind(QHostAddress::LocalHost, 0))
+            qFatal("cannot bind a loopback port");
+        return socket->localPort();
+    }
+    static Board board(const QString &id, quint16 port, Role role)
+    {
+        Board b;
+        b.id = b.name = b.hostname = id;
+        b.ip = QStringLiteral("127.0.0.1");
+        b.sshPort = port;
+        b.sshUser = QStringLiteral("nobody");
+        b.role = role;
+        return b;
+    }
+    void useLab(quint16 managerPort, quint16 workerPort)
+    {
+        Lab lab;
+        lab.name = QStringLiteral("loopback");
+        lab.boards << board(QStringLiteral("m1"), managerPort, Role::Manager)
+                   << board(QStringLiteral("w1"), workerPort, Role::Worker);
+        m_doc->setLab(lab);
+    }
+    ConnectionSettings settings(int connectTimeoutMs) const
+    {
+        ConnectionSettings s;
+        s.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
+        s.ignoreSshConfig = true;
+        s.identityFiles = {m_dir.filePath(QStringLiteral("no-such-key"))};
+        s.useAgent = false;
+        // Refused ports fail at once; the deadline only bounds a connection that stalls.
+        s.connectTimeoutMs = connectTimeoutMs;
+        return s;
+    }
+    QString logText() const { return m_window->logConsole()->visibleText(); }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<LabDocument> m_doc;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestMainWindowSwarm::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("HivelabTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindowswarm"));
+    QSettings().clear();
+    Theme::apply(false);
+    QVERIFY(m_dir.isValid());
+}
+
+void TestMainWindowSwarm::init()
+{
+    m_doc = std::make_unique<LabDocument>();
+    m_window = std::make_unique<MainWindow>(m_doc.get());
+    m_window->setUnsavedPrompt([]() { return QMessageBox::Discard; });
+    m_window->setConnectionSettings(settings(3000));
+    m_window->setKeychainEnabled(false); // no Secret Service needed: key logins only
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindowSwarm::cleanup()
+{
+    m_doc->setModified(false);
+    m_window.reset();
+    m_doc.reset();
+}
+
+void TestMainWindowSwarm::formSwarmNeedsAManager()
+{
+    m_window->openDemo();
+    QVERIFY(!m_doc->lab().managers().isEmpty());
+    QVERIFY(m_window->formSwarmAction()->isEnabled());
+    QVERIFY(m_window->refreshSwarmAction()->isEnabled());
+    QVERIFY(!m_window->cancelJobAction()->isEnabled());
+
+    Lab workersOnly = demoLab();
+    for (Board &b : workersOnly.boards)
+        b.role = Role::Worker;
+    m_doc->setLab(workersOnly);
+    QVERIFY(!m_window->formSwarmAction()->isEnabled());
+    QVERIFY(!m_window->refreshSwarmAction()->isEnabled());
+    QVERIFY(m_window->formSwarmAction()->toolTip().contains(QStringLiteral("manager")));
+}
+
+void TestMainWindowSwarm::unreachableBoardsFailWithoutBlocking()
+{
+    useLab(closedPort(), closedPort());
+    QAction *form = m_window->formSwarmAction();
+    QVERIFY(form->isEnabled());
+    form->trigger();
+    // Returned at once: the job runs in the event loop, the action waits for it.
+    QVERIFY(m_window->currentJob());
+    QVERIFY(m_window->currentJob()->isRunning());
+    QVERIFY(!form->isEnabled());
+    QVERIFY(m_window->cancelJobAction()->isEnabled());
+    QTRY_VERIFY2_WITH_TIMEOUT(form->isEnabled(), qPrintable(logText()), 8000);
+    QVERIFY(!m_window->currentJob()->succeeded());
+    QVERIFY(!m_window->cancelJobAction()->isEnabled());
+
+    const QString log = logText();
+    QVERIFY2(log.contains(QStringLiteral("m1 failed:")), qPrintable(log));
+    QVERIFY2(log.contains(QStringLiteral("refused"), Qt::CaseInsensitive), qPrintable(log));
+    QVERIFY2(log.contains(QStringLiteral("Form swarm: 0 of 2 boards ready")), qPrintable(log));
+    QVERIFY2(log.contains(QStringLiteral("Setup Wizard's Connect step")), qPrintable(log));
+    // Per-board lines: filtering on the worker shows its failure and not the manager's.
+    m_window->logConsole()->setBoardFilter(QStringLiteral("w1"));
+    QVERIFY(logText().contains(QStringLiteral("w1 failed:")));
+    QVERIFY(!logText().contains(QStringLiteral("m1 failed:")));
+    m_window->logConsole()->setBoardFilter(QString());
+
+    // Canvas LEDs follow whatever state the workflow left in the document.
+    for (const QString &id : {QStringLiteral("m1"), QStringLiteral("w1")}) {
+        BoardItem *item = m_window->scene()->boardItem(id);
+        QVERIFY(item);
+        QCOMPARE(item->state(), m_doc->nodeState(id));
+    }
+    m_doc->setNodeState(QStringLiteral("m1"), NodeState::SwarmReady);
+    QCOMPARE(m_window->scene()->boardItem(QStringLiteral("m1"))->state(), NodeState::SwarmReady);
+}
+
+void TestMainWindowSwarm::cancelEndsTheJob()
+{
+    // Accepts connections and never sends a banner: the SSH handshake hangs until cancel.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    QList<QTcpSocket *> held;
+    connect(&silent, &QTcpServer::newConnection, this, [&]() {
+        while (QTcpSocket *s = silent.nextPendingConnection())
+            held << s;
+    });
+    useLab(silent.serverPort(), silent.serverPort());
+    m_window->setConnectionSettings(settings(60000)); // cancel, not the deadline, must end it
+    m_window->formSwarmAction()->trigger();
+    QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(held.size() >= 1, 5000);
+    QVERIFY(!m_window->formSwarmAction()->isEnabled());
+
+    QElapsedTimer clock;
+    clock.start();
+    m_window->cancelJobAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->formSwarmAction()->isEnabled(), 5000);
+    QVERIFY(clock.elapsed() < 5000);
+    QVERIFY(!m_window->currentJob()->isRunning());
+    QVERIFY2(logText().contains(QStringLiteral("2 cancelled")), qPrintable(logText()));
+    qDeleteAll(held);
+}
+
+void TestMainWindowSwarm::contextMenuJoinsAndIsHonestAboutDrain()
+{
+    useLab(closedPort(), closedPort());
+    std::unique_ptr<QMenu> menu(m_window->createBoardMenu({QStringLiteral("w1")}));
+    auto *join = menu->findChild<QAction *>(QStringLiteral("joinSwarm"));
+    auto *leave = menu->findChild<QAction *>(QStringLiteral("leaveSwarm"));
+    auto *drain = menu->findChild<QAction *>(QStringLiteral("drain"));
+    QVERIFY(join && leave && drain);
+    QVERIFY(join->isEnabled());
+    QVERIFY(leave->isEnabled());
+    QVERIFY(!drain->isEnabled());
+    QVERIFY(drain->toolTip().startsWith(QStringLiteral("Not available yet")));
+
+    join->trigger();
+    QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
+    QCOMPARE(m_window->currentJob()->boardFilter(), QStringList{QStringLiteral("w1")});
+    // While it runs, the menu offers no second job.
+    std::unique_ptr<QMenu> busyMenu(m_window->createBoardMenu({QStringLiteral("w1")}));
+    QVERIFY(!busyMenu->findChild<QAction *>(QStringLiteral("joinSwarm"))->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->formSwarmAction()->isEnabled(), 8000);
+    QVERIFY2(logText().contains(QStringLiteral("Join swarm: ")), qPrintable(logText()));
+    QVERIFY2(logText().contains(QStringLiteral("failed")), qPrintable(logText()));
+}
+
+void TestMainWindowSwarm::refreshStatusReportsUnreachableManagers()
+{
+    useLab(closedPort(), closedPort());
+    m_window->refreshSwarmAction()->trigger();
+    QVERIFY(!m_window->refreshSwarmAction()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->refreshSwarmAction()->isEnabled(), 8000);
+    QVERIFY(!m_window->currentJob()->succeeded());
+    QVERIFY2(logText().contains(QStringLiteral("Swarm status: 0 of")), qPrintable(logText()));
+}
+
+QTEST_MAIN(TestMainWindowSwarm)
+#include "tst_mainwindowswarm.moc"
