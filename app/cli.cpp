@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTextStream>
 
@@ -48,6 +49,19 @@ int run(const QStringList &args)
         return ExitUsage;
     }
     return cmd->run(args);
+}
+
+std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &args)
+{
+    if (!parser.parse(args)) {
+        printErr(parser.errorText());
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return ExitOk;
+    }
+    return std::nullopt;
 }
 
 void printOut(const QString &text)

@@ -3,6 +3,10 @@
 
 #include <QStringList>
 
+#include <optional>
+
+class QCommandLineParser;
+
 #include <cstdio>
 
 namespace Hivelab::Cli {
@@ -31,6 +35,10 @@ const Command *findCommand(const QString &name);
 /// Runs `hivelab SUBCOMMAND ARGS…` with a QCoreApplication already constructed.
 /// args[0] is the subcommand name. Returns the process exit code.
 int run(const QStringList &args);
+
+/// Parses args; on a parse error prints it (ExitUsage), on --help prints the help (ExitOk).
+/// Returns the exit code when the command is done, nothing when it should go on.
+std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &args);
 
 void printOut(const QString &text);
 void printErr(const QString &text);

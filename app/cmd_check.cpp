@@ -121,14 +121,8 @@ int cmdCheck(const QStringList &args)
     parser.addOption(demo);
     parser.addOption(json);
     parser.addPositionalArgument(QStringLiteral("FILE"), tr("Lab file to check."));
-    if (!parser.parse(args)) {
-        printErr(parser.errorText());
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
-        return ExitOk;
-    }
+    if (const auto done = parseOrFinish(parser, args))
+        return *done;
     const QStringList pos = parser.positionalArguments();
     if (pos.size() + (parser.isSet(demo) ? 1 : 0) != 1) {
         printErr(tr("Usage: hivelab check FILE|--demo [--json]"));

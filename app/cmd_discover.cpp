@@ -135,14 +135,8 @@ int cmdDiscover(const QStringList &args)
                                  tr("10.0.0.0/24, 10.0.0.5-40, 10.0.0.5-10.0.0.40, addresses or "
                                     "host names (at most a /16 in all)."),
                                  QStringLiteral("TARGET…"));
-    if (!parser.parse(args)) {
-        printErr(parser.errorText());
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
-        return ExitOk;
-    }
+    if (const auto done = parseOrFinish(parser, args))
+        return *done;
     if (parser.isSet(suggestOpt)) {
         for (const NetworkSuggestion &s : NetworkSuggestions::fromInterfaces()) {
             QString line = QStringLiteral("%1 %2 (this machine: %3, %4 addresses)")

@@ -23,14 +23,8 @@ int cmdNew(const QStringList &args)
     parser.addOption(force);
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QCoreApplication::translate("Cli", "Lab file to write."));
-    if (!parser.parse(args)) {
-        printErr(parser.errorText());
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
-        return ExitOk;
-    }
+    if (const auto done = parseOrFinish(parser, args))
+        return *done;
     const QStringList pos = parser.positionalArguments();
     if (pos.size() != 1) {
         printErr(QCoreApplication::translate("Cli", "Usage: hivelab new [--demo] [--force] FILE"));

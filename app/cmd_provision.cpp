@@ -29,14 +29,8 @@ int cmdProvision(const QStringList &args)
     parser.addOptions({check, noInstall});
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QCoreApplication::translate("Cli", "Lab file."));
-    if (!parser.parse(args)) {
-        printErr(parser.errorText());
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
-        return ExitOk;
-    }
+    if (const auto done = parseOrFinish(parser, args))
+        return *done;
     if (parser.positionalArguments().size() != 1) {
         printErr(QCoreApplication::translate(
             "Cli", "Usage: hivelab provision FILE [--boards LIST] [--accept-new-host-keys] "

@@ -45,14 +45,8 @@ int runSwarm(const QString &verb, const QStringList &args)
     parser.addPositionalArgument(QStringLiteral("FILE"), tr("Lab file."));
     parser.addPositionalArgument(QStringLiteral("BOARD"), tr("Boards (join, leave)."),
                                  QStringLiteral("[BOARD…]"));
-    if (!parser.parse(args)) {
-        printErr(parser.errorText());
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
-        return ExitOk;
-    }
+    if (const auto done = parseOrFinish(parser, args))
+        return *done;
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty() || (verb == QLatin1String("form") && positional.size() > 1) ||
         (verb == QLatin1String("status") && positional.size() > 1)) {
