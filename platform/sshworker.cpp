@@ -191,9 +191,22 @@ SshWorker::~SshWorker()
 
 void SshWorker::enqueue(const std::shared_ptr<SshCommandState> &command)
 {
+    SshErrorInfo failed;
     {
         QMutexLocker lock(&m_queueMutex);
-        m_queue.push_back(command);
+        if (m_queueClosed)
+            failed = m_queueError;
+        else
+            m_queue.push_back(command);
+    }
+    if (failed.isError()) {
+        QMutexLocker lock(&command->mutex);
+        if (SshCommand *cmd = command->receiver) {
+            QMetaObject::invokeMethod(
+                cmd, [cmd, failed]() { cmd->deliverFinished(-1, QString(), failed); },
+                Qt::QueuedConnection);
+        }
+        return;
     }
     m_wake->signal();
 }
@@ -814,6 +827,8 @@ void SshWorker::failAll(const SshErrorInfo &error)
     {
         QMutexLocker lock(&m_queueMutex);
         queued.swap(m_queue);
+        m_queueClosed = true;
+        m_queueError = error;
     }
     for (const auto &state : queued) {
         auto c = std::make_unique<Channel>();

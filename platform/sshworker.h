@@ -120,6 +120,10 @@ private:
 
     QMutex m_queueMutex;
     std::vector<std::shared_ptr<SshCommandState>> m_queue;
+    // Set by failAll(): a command enqueued afterwards (the owner has not seen the failure yet)
+    // fails at once instead of waiting in a queue nobody serves.
+    bool m_queueClosed = false;
+    SshErrorInfo m_queueError;
 
     int m_socket = -1;
     _LIBSSH2_SESSION *m_session = nullptr;
