@@ -906,8 +906,9 @@ void MainWindow::onJobFinished(WorkflowJob *job, const QString &title)
     if (failed > 0)
         log(tr("From here boards log in with SSH keys, the agent or a password remembered in the "
                "keychain, and only host keys trusted before are used. If a board refused the "
-               "login or its host key is unknown, set up key login in the Setup Wizard's Connect "
-               "step (it shows host key fingerprints to accept and can remember passwords)."),
+               "login, install your SSH key on it (ssh-copy-id) or sign in with its password on "
+               "the Setup Wizard's Connect step and let it remember the password; an unknown host "
+               "key is accepted there too, after comparing its fingerprint."),
             {}, Severity::Info);
     statusBar()->showMessage(summary, 15000);
     m_jobProgress->hide();
@@ -1080,7 +1081,14 @@ QMenu *MainWindow::createBoardMenu(const QStringList &boardIds)
     leave->setToolTip(busy ? busyTip
                            : tr("Leave the swarm; managers are demoted first so the rest keeps "
                                 "quorum"));
-    connect(leave, &QAction::triggered, this, [this, boardIds]() { leaveSwarm(boardIds); });
+    connect(leave, &QAction::triggered, this, [this, boardIds]() {
+        // Changes the running swarm, not just the plan: ask first.
+        if (QMessageBox::question(this, tr("Leave Swarm"),
+                                  tr("Make %1 leave the swarm? Their services move to other nodes.")
+                                      .arg(plural(int(boardIds.size()), tr("%1 board"),
+                                                  tr("%1 boards")))) == QMessageBox::Yes)
+            leaveSwarm(boardIds);
+    });
     QAction *drain = menu->addAction(tr("D&rain"));
     drain->setObjectName(QStringLiteral("drain"));
     drain->setEnabled(false);
