@@ -6,12 +6,14 @@
 #include "labdocument.h"
 #include "logconsole.h"
 #include "mainwindow.h"
+#include "sshtestserver.h"
 #include "theme.h"
 #include "topologyscene.h"
 #include "workflowjob.h"
 
 #include <QAction>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QMenu>
 #include <QSettings>
 #include <QStandardPaths>
@@ -36,6 +38,7 @@ private Q_SLOTS:
     void cancelEndsTheJob();
     void contextMenuJoinsAndIsHonestAboutDrain();
     void refreshStatusReportsUnreachableManagers();
+    void unknownHostKeyIsNeverTrusted();
 
 private:
     // Bound, not listening: connections are refused and no other process can take the port.
@@ -222,6 +225,28 @@ void TestMainWindowSwarm::refreshStatusReportsUnreachableManagers()
     QTRY_VERIFY_WITH_TIMEOUT(m_window->refreshSwarmAction()->isEnabled(), 8000);
     QVERIFY(!m_window->currentJob()->succeeded());
     QVERIFY2(logText().contains(QStringLiteral("Swarm status: 0 of")), qPrintable(logText()));
+}
+
+void TestMainWindowSwarm::unknownHostKeyIsNeverTrusted()
+{
+    const QString why = SshTestServer::whyUnavailable();
+    if (!why.isEmpty())
+        QSKIP(qPrintable(why));
+    QString error;
+    SshTestServer server(SshTestServer::Kind::OpenSsh);
+    QVERIFY2(server.start(&error), qPrintable(error));
+    Lab lab;
+    lab.name = QStringLiteral("loopback");
+    lab.boards << board(QStringLiteral("m1"), server.port(), Role::Manager);
+    m_doc->setLab(lab);
+    m_window->formSwarmAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->formSwarmAction()->isEnabled(), 8000);
+    QVERIFY(!m_window->currentJob()->succeeded());
+    QVERIFY2(logText().contains(QStringLiteral("m1: check and accept its host key fingerprint in "
+                                               "the Setup Wizard's Connect step")),
+             qPrintable(logText()));
+    // Nothing was trusted behind the user's back.
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("known_hosts"))));
 }
 
 QTEST_MAIN(TestMainWindowSwarm)
