@@ -138,17 +138,29 @@ for i in "${!members[@]}"; do
 done
 step "swarm formed: managers ${members[*]:0:3}, workers ${members[*]:3}"
 
-nodes=$(on "$m1" "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}'")
-while read -r line; do echo "        $line"; done <<<"$nodes"
-for i in "${!members[@]}"; do
-    k=${members[$i]}
-    line=$(grep "^${HOST[$k]} " <<<"$nodes") || fail "${HOST[$k]} missing from docker node ls"
-    [[ $line == "${HOST[$k]} Ready"* ]] || fail "${HOST[$k]} is not Ready: $line"
-    if [ "$i" -lt 3 ]; then
-        [[ $line == *Leader || $line == *Reachable ]] || fail "${HOST[$k]} is not a manager: $line"
-    fi
+# Raft may still be electing or a joiner not yet reported Ready right after the joins (seen under
+# load: `docker node ls` fails for a moment): poll with a deadline, then judge the last answer.
+swarm_ok() {
+    nodes=$(on "$m1" "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}'") || return 1
+    why=""
+    for i in "${!members[@]}"; do
+        k=${members[$i]}
+        line=$(grep "^${HOST[$k]} " <<<"$nodes") || { why="${HOST[$k]} missing from docker node ls"; return 1; }
+        [[ $line == "${HOST[$k]} Ready"* ]] || { why="${HOST[$k]} is not Ready: $line"; return 1; }
+        if [ "$i" -lt 3 ] && [[ $line != *Leader && $line != *Reachable ]]; then
+            why="${HOST[$k]} is not a manager: $line"
+            return 1
+        fi
+    done
+    [ "$(wc -l <<<"$nodes")" -eq ${#members[@]} ] || { why="unexpected nodes in the swarm"; return 1; }
+}
+nodes="" why="docker node ls did not answer"
+deadline=$(($(date +%s) + 30))
+until swarm_ok; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "swarm not ready after 30 s: $why"
+    sleep 0.2
 done
-[ "$(wc -l <<<"$nodes")" -eq ${#members[@]} ] || fail "unexpected nodes in the swarm"
+while read -r line; do echo "        $line"; done <<<"$nodes"
 
 if [ -n "${HIVELAB_E2E_KEEP_SWARM:-}" ]; then
     swarm=()
@@ -157,7 +169,7 @@ if [ -n "${HIVELAB_E2E_KEEP_SWARM:-}" ]; then
 fi
 
 # 6. Leave again so the lab can be reused: demoting first spares raft its quorum-loss timeouts.
-on "$m1" docker node demote "${names[@]:1:2}" >/dev/null
+on "$m1" docker node demote "${names[@]:1:2}" >/dev/null || step "demote failed; leaving anyway"
 for k in "${members[@]:1}"; do on "$k" docker swarm leave >/dev/null & done
 wait
 on "$m1" docker swarm leave --force >/dev/null
