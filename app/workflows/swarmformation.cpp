@@ -605,9 +605,33 @@ void SwarmFormation::leaveNext(int index, const QStringList &order)
     }
     runOn(stayer, QStringLiteral("docker node demote %1").arg(nodeIdOf(id)),
           [this, id, afterLeave](const Remote &r) {
-              if (!r.ok())
+              if (!r.ok()) {
                   log(id, tr("Demote failed (%1); leaving anyway.").arg(describe(r)));
-              runOn(id, QStringLiteral("docker swarm leave"), afterLeave);
+                  runOn(id, QStringLiteral("docker swarm leave"), afterLeave);
+                  return;
+              }
+              // The demotion reaches the node a moment later; leaving before that is refused
+              // ("participating as a manager").
+              whenDemoted(id, 0, [this, id, afterLeave]() {
+                  runOn(id, QStringLiteral("docker swarm leave"), afterLeave);
+              });
+          });
+}
+
+void SwarmFormation::whenDemoted(const QString &id, int attempt,
+                                 const std::function<void()> &then)
+{
+    runOn(id, QStringLiteral("docker info --format '{{.Swarm.ControlAvailable}}'"),
+          [this, id, attempt, then](const Remote &r) {
+              const bool stillManager = r.ok() && r.out.trimmed() == "true";
+              if (!stillManager || attempt >= 2 * m_verifySeconds) {
+                  then();
+                  return;
+              }
+              QTimer::singleShot(500, this, [this, id, attempt, then]() {
+                  if (!isCancelled())
+                      whenDemoted(id, attempt + 1, then);
+              });
           });
 }
 

@@ -76,6 +76,8 @@ private:
     void verify(int attempt);
     void leaveBoards();
     void leaveNext(int index, const QStringList &order);
+    /// Calls @p then once the node no longer reports itself a manager (bounded wait).
+    void whenDemoted(const QString &id, int attempt, const std::function<void()> &then);
     QString advertiseAddress(const QString &id) const;
     QMap<QString, QString> labelsFor(const QString &id) const;
     QString nodeIdOf(const QString &boardId) const;
