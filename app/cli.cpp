@@ -21,8 +21,8 @@ const QList<Command> &commands()
          QT_TRANSLATE_NOOP("Cli", "Install and start Docker on the lab's boards (FILE)"),
          &cmdProvision},
         {"swarm",
-         QT_TRANSLATE_NOOP("Cli", "Form, join, leave or show the lab's swarm (form|join|leave|"
-                                  "status FILE)"),
+         QT_TRANSLATE_NOOP("Cli", "Form, join, leave, drain or show the lab's swarm "
+                                  "(form|join|leave|drain|activate|status FILE)"),
          &cmdSwarm},
         {"join",
          QT_TRANSLATE_NOOP("Cli", "Join boards to the swarm (FILE [BOARD…]; none: form it)"),

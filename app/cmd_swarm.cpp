@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli.h"
+#include "nodeavailability.h"
 #include "swarmformation.h"
 #include "swarmstatus.h"
 #include "workflowcli.h"
@@ -17,11 +18,11 @@ QString tr(const char *text)
 }
 
 const char *const Usage =
-    QT_TRANSLATE_NOOP("Cli", "Usage: hivelab swarm form|join|leave|status FILE [BOARD…] "
+    QT_TRANSLATE_NOOP("Cli", "Usage: hivelab swarm form|join|leave|drain|activate|status FILE [BOARD…] "
                              "[--boards LIST] [--force] [--accept-new-host-keys] "
                              "[--password-stdin] [--json]");
 
-// `verb` is form, join, leave or status; args[0] is the word before it.
+// `verb` is form, join, leave, drain, activate or status; args[0] is the word before it.
 int runSwarm(const QString &verb, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -32,6 +33,9 @@ int runSwarm(const QString &verb, const QStringList &args)
            "again changes nothing\n"
            "  join FILE BOARD…  join boards to the swarm the planned managers run\n"
            "  leave FILE [BOARD…]  make boards leave (all boards with a role when none given)\n"
+           "  drain FILE BOARD…  move the boards' tasks to other nodes and schedule nothing new "
+           "there (before maintenance)\n"
+           "  activate FILE BOARD…  let drained boards take tasks again\n"
            "  status FILE    ask a manager which boards are in the swarm and Ready\n"
            "Progress per board on stderr, summary on stdout; exits 1 when any board failed."));
     WorkflowCli cli;
@@ -40,10 +44,13 @@ int runSwarm(const QString &verb, const QStringList &args)
         QStringLiteral("force"),
         tr("Make boards that belong to another swarm leave it first (they are refused "
            "otherwise)."));
-    if (verb != QLatin1String("status"))
+    const bool availability =
+        verb == QLatin1String("drain") || verb == QLatin1String("activate");
+    if (verb != QLatin1String("status") && !availability)
         parser.addOption(force);
     parser.addPositionalArgument(QStringLiteral("FILE"), tr("Lab file."));
-    parser.addPositionalArgument(QStringLiteral("BOARD"), tr("Boards (join, leave)."),
+    parser.addPositionalArgument(QStringLiteral("BOARD"),
+                                 tr("Boards (join, leave, drain, activate)."),
                                  QStringLiteral("[BOARD…]"));
     if (const auto done = parseOrFinish(parser, args))
         return *done;
@@ -58,12 +65,23 @@ int runSwarm(const QString &verb, const QStringList &args)
         printErr(tr("Name the boards to join (or use `hivelab swarm form` for the whole lab)."));
         return ExitUsage;
     }
+    if (availability && positional.size() < 2 && !parser.isSet(QStringLiteral("boards"))) {
+        printErr(tr("Name the boards to %1.").arg(verb));
+        return ExitUsage;
+    }
     const int prepared = cli.prepare(parser, positional.first(), positional.mid(1));
     if (prepared >= 0)
         return prepared;
     if (verb == QLatin1String("status")) {
         SwarmStatus job(cli.document());
         return cli.run(&job, QStringLiteral("swarm status"));
+    }
+    if (availability) {
+        NodeAvailability job(cli.document());
+        job.setAvailability(verb == QLatin1String("drain")
+                                ? NodeAvailability::Availability::Drain
+                                : NodeAvailability::Availability::Active);
+        return cli.run(&job, QStringLiteral("swarm %1").arg(verb));
     }
     SwarmFormation job(cli.document());
     job.setOperation(verb == QLatin1String("form")   ? SwarmFormation::Operation::Form
@@ -79,7 +97,8 @@ int cmdSwarm(const QStringList &args)
 {
     const QString verb = args.value(1);
     static const QStringList verbs = {QStringLiteral("form"), QStringLiteral("join"),
-                                      QStringLiteral("leave"), QStringLiteral("status")};
+                                      QStringLiteral("leave"), QStringLiteral("drain"),
+                                      QStringLiteral("activate"), QStringLiteral("status")};
     if (verb == QLatin1String("--help") || verb == QLatin1String("-h") || verb.isEmpty()) {
         printOut(tr(Usage));
         return verb.isEmpty() ? ExitUsage : ExitOk;

@@ -15,6 +15,7 @@
 #include "labdocument.h"
 #include "labfile.h"
 #include "logconsole.h"
+#include "nodeavailability.h"
 #include "rackitem.h"
 #include "setupwizard.h"
 #include "swarmformation.h"
@@ -57,19 +58,6 @@ namespace {
 constexpr int MaxRecentFiles = 8;
 const char *const IconProperty = "hivelabIcon";
 
-QString noDrainWorkflow()
-{
-    return QCoreApplication::translate(
-        "MainWindow", "Not available yet: Hivelab has no drain workflow. On a manager: docker node "
-                      "update --availability drain NODE");
-}
-
-QString notWiredYet()
-{
-    return QCoreApplication::translate(
-        "MainWindow", "Not wired into the window yet: SSH works from the command line "
-                      "(hivelab exec USER@HOST -- COMMAND), or use Copy SSH Command.");
-}
 } // namespace
 
 MainWindow::MainWindow(LabDocument *document, QWidget *parent)
@@ -153,6 +141,8 @@ MainWindow::~MainWindow()
         m_job->cancel();
         delete m_job;
     }
+    for (auto it = m_sessionPasswords.begin(); it != m_sessionPasswords.end(); ++it)
+        it->fill(QLatin1Char('\0'));
 }
 
 QAction *MainWindow::makeAction(const QString &icon, const QString &text,
@@ -669,10 +659,30 @@ void MainWindow::onSetupWizard()
     openSetupWizard();
 }
 
-QWizard *MainWindow::openSetupWizard()
+CredentialStore *MainWindow::credentialStore()
 {
-    auto *wizard = new SetupWizard(m_document, this);
+    if (!m_credentials)
+        m_credentials = new CredentialStore(this);
+    return m_credentials;
+}
+
+QWizard *MainWindow::openSetupWizard(int startPage)
+{
+    // One store for the window and the wizard: without a keychain its memory-only passwords
+    // then serve both for the session.
+    auto *wizard =
+        new SetupWizard(m_document, this, m_useKeychain ? credentialStore() : nullptr);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
+    if (startPage >= 0)
+        wizard->setStartId(startPage);
+    // Passwords typed there but not remembered stay usable for this session's swarm jobs.
+    connect(wizard, &QDialog::finished, this, [this, wizard]() {
+        for (const Board &b : m_document->lab().boards) {
+            const QString pw = wizard->password(b.id);
+            if (!pw.isEmpty())
+                m_sessionPasswords.insert(b.id, pw);
+        }
+    });
     connect(wizard, &SetupWizard::demoRequested, this, [this]() {
         if (maybeSave())
             openDemo();
@@ -830,6 +840,15 @@ void MainWindow::leaveSwarm(const QStringList &boardIds)
     runJob(job, tr("Leave swarm"));
 }
 
+void MainWindow::setBoardsDrained(const QStringList &boardIds, bool drain)
+{
+    auto *job = new NodeAvailability(m_document, this);
+    job->setAvailability(drain ? NodeAvailability::Availability::Drain
+                               : NodeAvailability::Availability::Active);
+    job->setBoardFilter(boardIds);
+    runJob(job, drain ? tr("Drain") : tr("Activate"));
+}
+
 void MainWindow::runJob(WorkflowJob *job, const QString &title)
 {
     if (m_job && m_job->isRunning()) {
@@ -845,11 +864,10 @@ void MainWindow::runJob(WorkflowJob *job, const QString &title)
     job->setConnectionSettings(settings);
     // Passwords the wizard's Connect step remembered (same keychain keys); boards without one
     // log in with keys or the agent.
-    if (m_useKeychain) {
-        if (!m_credentials)
-            m_credentials = new CredentialStore(this);
-        job->setCredentialStore(m_credentials, m_document->lab().name);
-    }
+    if (m_useKeychain)
+        job->setCredentialStore(credentialStore(), m_document->lab().name);
+    for (auto it = m_sessionPasswords.cbegin(); it != m_sessionPasswords.cend(); ++it)
+        job->setPassword(it.key(), it.value());
     connect(job, &WorkflowJob::progressChanged, this, [this](qint64 done, qint64 total) {
         m_jobProgress->setRange(0, int(qMax<qint64>(total, 1)));
         m_jobProgress->setValue(int(done));
@@ -868,7 +886,7 @@ void MainWindow::runJob(WorkflowJob *job, const QString &title)
                     message.contains(WorkflowJob::tr(
                         "Accept the host key first (command line: --accept-new-host-keys).")))
                     log(tr("%1: check and accept its host key fingerprint in the Setup Wizard's "
-                           "Connect step (Lab ▸ Setup Wizard), then try again.")
+                           "Connect step (right-click the board ▸ Connect…), then try again.")
                             .arg(name),
                         {id}, Severity::Warning);
             });
@@ -907,8 +925,9 @@ void MainWindow::onJobFinished(WorkflowJob *job, const QString &title)
         log(tr("From here boards log in with SSH keys, the agent or a password remembered in the "
                "keychain, and only host keys trusted before are used. If a board refused the "
                "login, install your SSH key on it (ssh-copy-id) or sign in with its password on "
-               "the Setup Wizard's Connect step and let it remember the password; an unknown host "
-               "key is accepted there too, after comparing its fingerprint."),
+               "the Setup Wizard's Connect step (right-click a board ▸ Connect…) and let it remember "
+               "the password; an unknown host key is accepted there too, after comparing its "
+               "fingerprint."),
             {}, Severity::Info);
     statusBar()->showMessage(summary, 15000);
     m_jobProgress->hide();
@@ -1062,9 +1081,12 @@ QMenu *MainWindow::createBoardMenu(const QStringList &boardIds)
             log(tr("Copied \"%1\" to the clipboard").arg(command), {id});
         });
     }
-    QAction *connectAction = menu->addAction(tr("&Connect"));
-    connectAction->setEnabled(false);
-    connectAction->setToolTip(notWiredYet());
+    QAction *connectAction = menu->addAction(tr("&Connect…"));
+    connectAction->setObjectName(QStringLiteral("connect"));
+    connectAction->setToolTip(tr("Sign in, check host key fingerprints and remember passwords "
+                                 "(the Setup Wizard's Connect step)"));
+    connect(connectAction, &QAction::triggered, this,
+            [this]() { openSetupWizard(SetupWizard::ConnectPageId); });
     const bool busy = m_job && m_job->isRunning();
     const QString busyTip = tr("A swarm job is running: wait for it or cancel it");
     QAction *join = menu->addAction(tr("&Join Swarm"));
@@ -1089,10 +1111,26 @@ QMenu *MainWindow::createBoardMenu(const QStringList &boardIds)
                                                   tr("%1 boards")))) == QMessageBox::Yes)
             leaveSwarm(boardIds);
     });
+    const bool canAsk = !busy && !lab.managers().isEmpty() && !boardIds.isEmpty();
+    const QString noManagerTip = tr("Needs a planned manager running the swarm");
     QAction *drain = menu->addAction(tr("D&rain"));
     drain->setObjectName(QStringLiteral("drain"));
-    drain->setEnabled(false);
-    drain->setToolTip(noDrainWorkflow());
+    drain->setEnabled(canAsk);
+    drain->setToolTip(busy ? busyTip
+                      : lab.managers().isEmpty()
+                          ? noManagerTip
+                          : tr("Move the tasks to other nodes and schedule nothing new here "
+                               "(before maintenance)"));
+    connect(drain, &QAction::triggered, this,
+            [this, boardIds]() { setBoardsDrained(boardIds, true); });
+    QAction *activate = menu->addAction(tr("&Activate"));
+    activate->setObjectName(QStringLiteral("activate"));
+    activate->setEnabled(canAsk);
+    activate->setToolTip(busy                      ? busyTip
+                         : lab.managers().isEmpty() ? noManagerTip
+                                                    : tr("Let a drained board take tasks again"));
+    connect(activate, &QAction::triggered, this,
+            [this, boardIds]() { setBoardsDrained(boardIds, false); });
     menu->addSeparator();
     QAction *remove = menu->addAction(Theme::icon(QStringLiteral("edit-delete")), tr("Re&move"));
     remove->setObjectName(QStringLiteral("remove"));

@@ -4,6 +4,7 @@
 #include "boardconnection.h"
 #include "labcheck.h"
 
+#include <QHash>
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QPointer>
@@ -91,17 +92,21 @@ public:
     void refreshSwarmStatus();
     void joinSwarm(const QStringList &boardIds);
     void leaveSwarm(const QStringList &boardIds);
+    /// Drain (tasks move away) or activate boards in the running swarm.
+    void setBoardsDrained(const QStringList &boardIds, bool drain);
     /// Presses on a board and moves it towards a rack slot without releasing, through real
     /// mouse events on the canvas (screenshots of a drag in progress).
     bool startDragPreview(const QString &boardId, const QString &rackId, int slot);
-    /// Opens the setup wizard (non-modal) and returns it.
-    QWizard *openSetupWizard();
+    /// Opens the setup wizard (non-modal) on `startPage` (a SetupWizard::PageId; -1: the
+    /// first step) and returns it.
+    QWizard *openSetupWizard(int startPage = -1);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createActions();
+    CredentialStore *credentialStore();
     void createMenus();
     void createDocks();
     void createStatusBar();
@@ -181,6 +186,8 @@ private:
     QPointer<WorkflowJob> m_job;
     ConnectionSettings m_connection;
     CredentialStore *m_credentials = nullptr;
+    /// Passwords typed in the wizard but not remembered: this session only, wiped on exit.
+    QHash<QString, QString> m_sessionPasswords;
     bool m_useKeychain = true;
 };
 

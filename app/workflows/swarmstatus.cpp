@@ -48,24 +48,32 @@ void SwarmStatus::ask(int index)
               }
               m_manager = id;
               m_nodes = SwarmNode::parseList(r.out);
+              m_nodeBoards = SwarmNode::matchBoards(document()->lab(), m_nodes);
               report();
           });
 }
 
-void SwarmStatus::report()
+QHash<QString, SwarmNode> SwarmStatus::nodeByBoard(bool logStrangers)
 {
-    m_nodeBoards = SwarmNode::matchBoards(document()->lab(), m_nodes);
     QHash<QString, SwarmNode> byBoard;
     for (const SwarmNode &n : std::as_const(m_nodes)) {
         const QString id = m_nodeBoards.value(n.id);
         if (id.isEmpty()) {
-            log(QString(), tr("Node %1 (%2) is not a board of this lab.").arg(n.hostname, n.id));
+            if (logStrangers)
+                log(QString(),
+                    tr("Node %1 (%2) is not a board of this lab.").arg(n.hostname, n.id));
             continue;
         }
         // A board that left and joined again shows up twice: the Ready entry is the live one.
         if (!byBoard.contains(id) || n.isReady())
             byBoard.insert(id, n);
     }
+    return byBoard;
+}
+
+void SwarmStatus::report()
+{
+    const QHash<QString, SwarmNode> byBoard = nodeByBoard(true);
     for (const Board &b : document()->lab().boards) {
         if (!byBoard.contains(b.id))
             continue;

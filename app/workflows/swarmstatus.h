@@ -26,10 +26,14 @@ public:
 
 protected:
     void begin() override;
+    /// Called once a manager answered (nodes(), nodeBoards() and managerBoardId() are set);
+    /// finishes every board. Subclasses act on the node list instead.
+    virtual void report();
+    /// The live node of each board (a Ready entry wins over a stale Down one).
+    QHash<QString, SwarmNode> nodeByBoard(bool logStrangers = false);
 
 private:
     void ask(int index);
-    void report();
 
     QStringList m_managers;
     QList<SwarmNode> m_nodes;

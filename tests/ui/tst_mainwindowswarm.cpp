@@ -36,7 +36,7 @@ private Q_SLOTS:
     void formSwarmNeedsAManager();
     void unreachableBoardsFailWithoutBlocking();
     void cancelEndsTheJob();
-    void contextMenuJoinsAndIsHonestAboutDrain();
+    void contextMenuJoinsAndDrains();
     void refreshStatusReportsUnreachableManagers();
     void unknownHostKeyIsNeverTrusted();
 
@@ -193,7 +193,7 @@ void TestMainWindowSwarm::cancelEndsTheJob()
     qDeleteAll(held);
 }
 
-void TestMainWindowSwarm::contextMenuJoinsAndIsHonestAboutDrain()
+void TestMainWindowSwarm::contextMenuJoinsAndDrains()
 {
     useLab(closedPort(), closedPort());
     std::unique_ptr<QMenu> menu(m_window->createBoardMenu({QStringLiteral("w1")}));
@@ -203,8 +203,19 @@ void TestMainWindowSwarm::contextMenuJoinsAndIsHonestAboutDrain()
     QVERIFY(join && leave && drain);
     QVERIFY(join->isEnabled());
     QVERIFY(leave->isEnabled());
-    QVERIFY(!drain->isEnabled());
-    QVERIFY(drain->toolTip().startsWith(QStringLiteral("Not available yet")));
+    auto *activate = menu->findChild<QAction *>(QStringLiteral("activate"));
+    QVERIFY(activate && activate->isEnabled());
+    QVERIFY(drain->isEnabled());
+
+    drain->trigger();
+    QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
+    QCOMPARE(m_window->currentJob()->boardFilter(), QStringList{QStringLiteral("w1")});
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->formSwarmAction()->isEnabled(), 8000);
+    // No manager answers (closed ports): the board is not drained and the log says why.
+    QVERIFY(!m_window->currentJob()->succeeded());
+    QVERIFY2(logText().contains(QStringLiteral("Drain: 0 of 1 boards ready")),
+             qPrintable(logText()));
+    QVERIFY2(logText().contains(QStringLiteral("No manager answered")), qPrintable(logText()));
 
     join->trigger();
     QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
@@ -243,7 +254,7 @@ void TestMainWindowSwarm::unknownHostKeyIsNeverTrusted()
     QTRY_VERIFY_WITH_TIMEOUT(m_window->formSwarmAction()->isEnabled(), 8000);
     QVERIFY(!m_window->currentJob()->succeeded());
     QVERIFY2(logText().contains(QStringLiteral("m1: check and accept its host key fingerprint in "
-                                               "the Setup Wizard's Connect step")),
+                                               "the Setup Wizard's Connect step (right-click the board ▸ Connect…)")),
              qPrintable(logText()));
     // Nothing was trusted behind the user's back.
     QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("known_hosts"))));

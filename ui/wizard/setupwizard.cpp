@@ -20,10 +20,10 @@
 
 namespace Hivelab {
 
-SetupWizard::SetupWizard(LabDocument *document, QWidget *parent)
+SetupWizard::SetupWizard(LabDocument *document, QWidget *parent, CredentialStore *credentials)
     : QWizard(parent)
     , m_document(document)
-    , m_credentials(new CredentialStore(this))
+    , m_credentials(credentials ? credentials : new CredentialStore(this))
 {
     setObjectName(QStringLiteral("setupWizard"));
     setWindowTitle(tr("Set up a swarm"));

@@ -32,7 +32,10 @@ public:
     };
     Q_ENUM(PageId)
 
-    SetupWizard(LabDocument *document, QWidget *parent = nullptr);
+    /// `credentials`: a store to share (e.g. the main window's, so a keychain-less session
+    /// keeps its memory-only passwords); by default the wizard makes its own.
+    SetupWizard(LabDocument *document, QWidget *parent = nullptr,
+                CredentialStore *credentials = nullptr);
     ~SetupWizard() override;
 
     LabDocument *document() const { return m_document; }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End to end on a lab of its own (tests/app/workflows/CMakeLists.txt): Docker setup starts the
-// stopped engine, the swarm forms (twice: idempotent), status, single-board leave/join, a board
+// stopped engine, the swarm forms (twice: idempotent), status, drain/activate (job and CLI),
+// single-board leave/join, a board
 // in another swarm is refused then forced, and everything is left as found.
 #include "credentialstore.h"
 #include "dockersetup.h"
 #include "labdocument.h"
 #include "labfile.h"
+#include "nodeavailability.h"
 #include "swarmformation.h"
 #include "swarmstatus.h"
 
@@ -320,6 +322,62 @@ private Q_SLOTS:
                      .toObject()
                      .value(QLatin1String("state")),
                  QJsonValue(QStringLiteral("SwarmReady")));
+    }
+
+    void drainAndActivate()
+    {
+        const QString worker = m_workers.first();
+        const QString manager = m_managers.last(); // drain works on managers too
+        auto availability = [this](const QString &board) {
+            return QString::fromUtf8(
+                       onBoard(m_managers.first(),
+                               QStringLiteral("docker node inspect --format "
+                                              "'{{.Spec.Availability}}' %1")
+                                   .arg(board))
+                           .out)
+                .trimmed();
+        };
+        NodeAvailability drain(&m_doc);
+        drain.setAvailability(NodeAvailability::Availability::Drain);
+        drain.setBoardFilter({worker, manager});
+        QVERIFY(run(&drain, 30000, "drain two boards"));
+        QVERIFY2(drain.succeeded(), qPrintable(drain.result(worker).message));
+        QCOMPARE(availability(worker), QStringLiteral("drain"));
+        QCOMPARE(availability(manager), QStringLiteral("drain"));
+        QCOMPARE(availability(m_workers.last()), QStringLiteral("active")); // not asked
+
+        // Back through the command line, naming boards by hostname.
+        LabFileError error;
+        const QString file = m_dir.filePath(QStringLiteral("lab.hivelab"));
+        QVERIFY2(LabFile::save(m_doc.lab(), file, &error), qPrintable(error.toString()));
+        QProcess p;
+        p.start(qEnvironmentVariable("HIVELAB_BIN"),
+                {QStringLiteral("swarm"), QStringLiteral("activate"), file, worker, manager,
+                 QStringLiteral("--password-stdin"), QStringLiteral("--known-hosts"),
+                 m_settings.knownHostsPath});
+        p.write(m_password.toUtf8() + '\n');
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(30000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        QCOMPARE(availability(worker), QStringLiteral("active"));
+        QCOMPARE(availability(manager), QStringLiteral("active"));
+
+        // A board the swarm does not list fails with a reason; the others still run.
+        Lab lab = m_doc.lab();
+        Board ghost = *lab.board(worker);
+        ghost.id = ghost.name = ghost.hostname = QStringLiteral("ghost-1");
+        ghost.mac.clear();
+        lab.boards << ghost;
+        LabDocument doc;
+        doc.setLab(lab);
+        NodeAvailability partial(&doc);
+        partial.setAvailability(NodeAvailability::Availability::Active);
+        partial.setBoardFilter({QStringLiteral("ghost-1"), worker});
+        QVERIFY(run(&partial, 30000, "activate with a stranger"));
+        QVERIFY(!partial.succeeded());
+        QCOMPARE(partial.result(QStringLiteral("ghost-1")).message,
+                 QStringLiteral("Not in the swarm."));
+        QVERIFY(partial.result(worker).ok);
     }
 
     void leaveAndJoinOneBoard()
