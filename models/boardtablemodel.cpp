@@ -90,8 +90,15 @@ QString BoardTableModel::displayText(const Board &b, int column) const
         return b.ip.isEmpty() && b.addressing == Addressing::Dhcp ? tr("DHCP") : b.ip;
     case RoleColumn:
         return roleDisplayName(b.role);
-    case StateColumn:
-        return stateDisplayName(m_document->nodeState(b.id));
+    case StateColumn: {
+        const QString state = stateDisplayName(m_document->nodeState(b.id));
+        const QString availability = m_document->nodeAvailability(b.id);
+        if (availability == QLatin1String("drain"))
+            return tr("%1, drained").arg(state);
+        if (availability == QLatin1String("pause"))
+            return tr("%1, paused").arg(state);
+        return state;
+    }
     case RackSlotColumn: {
         const Rack *rack = lab.rack(b.rackId);
         if (!rack)

@@ -24,6 +24,7 @@ void LabDocument::setLab(const Lab &lab)
 {
     m_lab = lab;
     m_states.clear();
+    m_availability.clear();
     Q_EMIT reset();
     Q_EMIT changed();
     setModified(false);
@@ -211,6 +212,7 @@ bool LabDocument::removeBoard(const QString &id)
         return false;
     m_lab.boards.removeAt(i);
     m_states.remove(id);
+    m_availability.remove(id);
     Q_EMIT objectRemoved(ObjectKind::Board, id);
     touch();
     return true;
@@ -253,6 +255,18 @@ void LabDocument::setNodeState(const QString &boardId, NodeState state)
         return;
     m_states.insert(boardId, state);
     Q_EMIT nodeStateChanged(boardId, state);
+}
+
+void LabDocument::setNodeAvailability(const QString &boardId, const QString &availability)
+{
+    const QString value = availability.toLower();
+    if (nodeAvailability(boardId) == value)
+        return;
+    if (value.isEmpty())
+        m_availability.remove(boardId);
+    else
+        m_availability.insert(boardId, value);
+    Q_EMIT nodeStateChanged(boardId, nodeState(boardId));
 }
 
 } // namespace Hivelab

@@ -57,6 +57,11 @@ public:
     }
     /// Runtime state from the live swarm; not part of the saved document.
     void setNodeState(const QString &boardId, NodeState state);
+    /// The swarm's scheduling availability of a board's node: "active", "drain", "pause", or
+    /// empty when unknown / not in a swarm. Runtime only, like the node state; a change emits
+    /// nodeStateChanged() so views repaint.
+    QString nodeAvailability(const QString &boardId) const { return m_availability.value(boardId); }
+    void setNodeAvailability(const QString &boardId, const QString &availability);
 
 Q_SIGNALS:
     void reset();
@@ -76,6 +81,7 @@ private:
     QString m_filePath;
     bool m_modified = false;
     QHash<QString, NodeState> m_states;
+    QHash<QString, QString> m_availability;
 };
 
 } // namespace Hivelab

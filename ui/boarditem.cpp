@@ -140,6 +140,15 @@ void BoardItem::setState(NodeState state)
     update();
 }
 
+void BoardItem::setAvailability(const QString &availability)
+{
+    if (m_availability == availability)
+        return;
+    m_availability = availability;
+    updateToolTip();
+    update();
+}
+
 void BoardItem::setFindings(Severity worst, const QStringList &messages)
 {
     const bool has = !messages.isEmpty();
@@ -158,6 +167,10 @@ void BoardItem::updateToolTip()
                       .arg(m_name.toHtmlEscaped(), roleName(m_role), m_modelName.toHtmlEscaped(),
                            m_os.toHtmlEscaped(), QCoreApplication::translate("BoardItem", "State"),
                            stateText(m_state));
+    if (m_availability == QLatin1String("drain"))
+        tip += QCoreApplication::translate("BoardItem", " (drained: no tasks run here)");
+    else if (m_availability == QLatin1String("pause"))
+        tip += QCoreApplication::translate("BoardItem", " (paused: no new tasks)");
     if (!m_address.isEmpty())
         tip += QStringLiteral("<br>") + m_address.toHtmlEscaped();
     for (const QString &m : m_findings)
@@ -275,7 +288,12 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         pill(m_arch, Theme::archColor(m_arch));
     if (!m_storage.isEmpty())
         pill(m_storage, QColor(0x64, 0x74, 0x8b));
-    if (!m_port.isEmpty()) {
+    // Drained/paused: the swarm schedules nothing (new) here. Words, not colour alone.
+    if (m_availability == QLatin1String("drain"))
+        pill(QCoreApplication::translate("BoardItem", "drained"), QColor(0xb4, 0x53, 0x09));
+    else if (m_availability == QLatin1String("pause"))
+        pill(QCoreApplication::translate("BoardItem", "paused"), QColor(0xb4, 0x53, 0x09));
+    if (!m_port.isEmpty() && x < CardWidth - 40) {
         painter->setFont(cf.small);
         painter->setPen(Theme::mutedText());
         painter->drawText(QRectF(x, 43, CardWidth - 10 - x, 17), Qt::AlignRight | Qt::AlignVCenter,

@@ -25,6 +25,9 @@ public:
     /// Copies the displayed fields; modelName is the catalog's name (or the model ID).
     void setBoard(const Board &board, const QString &modelName);
     void setState(NodeState state);
+    /// "drain" or "pause" shows a tag on the card; anything else shows nothing.
+    void setAvailability(const QString &availability);
+    QString availability() const { return m_availability; }
     /// No badge when findings is empty.
     void setFindings(Severity worst, const QStringList &messages);
 
@@ -46,6 +49,7 @@ private:
     QString m_storage;
     Role m_role = Role::Unassigned;
     NodeState m_state = NodeState::Unknown;
+    QString m_availability;
     bool m_hasBadge = false;
     Severity m_badge = Severity::Info;
     QStringList m_findings;

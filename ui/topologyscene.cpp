@@ -95,6 +95,7 @@ void TopologyScene::rebuild()
         auto *item = new BoardItem(b.id);
         item->setBoard(b, modelDisplayName(b.model));
         item->setState(m_document->nodeState(b.id));
+        item->setAvailability(m_document->nodeAvailability(b.id));
         addItem(item);
         m_boards.insert(b.id, item);
     }
@@ -116,6 +117,7 @@ void TopologyScene::onObjectAdded(ObjectKind kind, const QString &id)
     auto *item = new BoardItem(id);
     item->setBoard(*b, modelDisplayName(b->model));
     item->setState(m_document->nodeState(id));
+    item->setAvailability(m_document->nodeAvailability(id));
     addItem(item);
     m_boards.insert(id, item);
     layoutAll();
@@ -153,8 +155,10 @@ void TopologyScene::onObjectRemoved(ObjectKind kind, const QString &id)
 
 void TopologyScene::onNodeStateChanged(const QString &boardId, NodeState state)
 {
-    if (BoardItem *item = m_boards.value(boardId))
+    if (BoardItem *item = m_boards.value(boardId)) {
         item->setState(state);
+        item->setAvailability(m_document->nodeAvailability(boardId));
+    }
 }
 
 void TopologyScene::updateBoardData(const Board &board)

@@ -45,6 +45,7 @@ void NodeAvailability::report()
                   if (!r.ok()) {
                       finishBoard(id, false, tr("docker node update failed: %1").arg(describe(r)));
                   } else {
+                      document()->setNodeAvailability(id, dockerWord(m_availability));
                       switch (m_availability) {
                       case Availability::Drain:
                           finishBoard(id, true,

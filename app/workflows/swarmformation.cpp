@@ -492,6 +492,7 @@ void SwarmFormation::verify(int attempt)
                 const QString status = n.isLeader() ? tr("manager (leader)") : role;
                 finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));
                 document()->setNodeState(id, NodeState::SwarmReady);
+                document()->setNodeAvailability(id, n.availability);
             }
         }
         m_managerToken.fill('\0');
@@ -514,6 +515,7 @@ void SwarmFormation::leaveBoards()
         if (!m.info.inSwarm()) {
             finishBoard(id, true, tr("Not in a swarm."));
             document()->setNodeState(id, NodeState::DockerReady);
+            document()->setNodeAvailability(id, QString());
             continue;
         }
         (m.info.controlAvailable ? managers : workers) << id;
@@ -551,6 +553,7 @@ void SwarmFormation::leaveBoards()
             }
             finishBoard(id, true, tr("Left the swarm."));
             document()->setNodeState(id, NodeState::DockerReady);
+            document()->setNodeAvailability(id, QString());
             if (stayer.isEmpty()) {
                 next();
                 return;
@@ -590,6 +593,7 @@ void SwarmFormation::leaveNext(int index, const QStringList &order)
         } else {
             finishBoard(id, true, tr("Left the swarm."));
             document()->setNodeState(id, NodeState::DockerReady);
+            document()->setNodeAvailability(id, QString());
         }
         if (!stayer.isEmpty() && r.ok()) {
             // The swarm still lists a node that left (Down): remove it so the list stays true.

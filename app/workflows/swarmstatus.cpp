@@ -79,6 +79,7 @@ void SwarmStatus::report()
             continue;
         const SwarmNode n = byBoard.value(b.id);
         document()->setNodeState(b.id, n.isReady() ? NodeState::SwarmReady : NodeState::SwarmDown);
+        document()->setNodeAvailability(b.id, n.availability);
     }
     for (const QString &id : boardIds()) {
         const Board *b = board(id);

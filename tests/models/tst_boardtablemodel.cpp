@@ -194,6 +194,9 @@ void TestBoardTableModel::nodeStateChangesStateCell()
     QCOMPARE(tl.column(), int(BoardTableModel::StateColumn));
     QCOMPARE(tl.data().toString(), QStringLiteral("In swarm"));
     QCOMPARE(tl.data(BoardTableModel::BoardIdRole).toString(), QStringLiteral("pine64-2"));
+    m_doc->setNodeAvailability(QStringLiteral("pine64-2"), QStringLiteral("drain"));
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(tl.data().toString(), QStringLiteral("In swarm, drained"));
 }
 
 void TestBoardTableModel::rackRenameAndRemoval()

@@ -105,7 +105,15 @@ void TestLabDocument::nodeStateIsNotContent()
     doc.setNodeState(QStringLiteral("pine64-1"), NodeState::SwarmReady);
     QCOMPARE(state.size(), 1);
     QCOMPARE(doc.nodeState(QStringLiteral("pine64-1")), NodeState::SwarmReady);
+    // Availability (drained) is runtime too: one repaint signal per real change, lower-cased.
+    doc.setNodeAvailability(QStringLiteral("pine64-1"), QStringLiteral("Drain"));
+    QCOMPARE(state.size(), 2);
+    QCOMPARE(doc.nodeAvailability(QStringLiteral("pine64-1")), QStringLiteral("drain"));
+    doc.setNodeAvailability(QStringLiteral("pine64-1"), QStringLiteral("drain"));
+    QCOMPARE(state.size(), 2);
     QVERIFY(!doc.isModified());
+    doc.setLab(demoLab());
+    QVERIFY(doc.nodeAvailability(QStringLiteral("pine64-1")).isEmpty());
 }
 
 void TestLabDocument::uniqueIds()

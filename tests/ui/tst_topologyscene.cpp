@@ -181,6 +181,9 @@ void TestTopologyScene::reactsToModelChanges()
     QCOMPARE(m_scene->boardItem(b.id)->role(), Role::Manager);
     m_doc->setNodeState(b.id, NodeState::SwarmReady);
     QCOMPARE(m_scene->boardItem(b.id)->state(), NodeState::SwarmReady);
+    m_doc->setNodeAvailability(b.id, QStringLiteral("drain"));
+    QCOMPARE(m_scene->boardItem(b.id)->availability(), QStringLiteral("drain"));
+    QVERIFY(m_scene->boardItem(b.id)->toolTip().contains(QStringLiteral("drained")));
 
     Board fresh;
     fresh.id = QStringLiteral("new-1");

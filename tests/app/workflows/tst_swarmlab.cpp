@@ -345,6 +345,7 @@ private Q_SLOTS:
         QCOMPARE(availability(worker), QStringLiteral("drain"));
         QCOMPARE(availability(manager), QStringLiteral("drain"));
         QCOMPARE(availability(m_workers.last()), QStringLiteral("active")); // not asked
+        QCOMPARE(m_doc.nodeAvailability(worker), QStringLiteral("drain")); // canvas, inventory
 
         // Back through the command line, naming boards by hostname.
         LabFileError error;
@@ -378,6 +379,11 @@ private Q_SLOTS:
         QCOMPARE(partial.result(QStringLiteral("ghost-1")).message,
                  QStringLiteral("Not in the swarm."));
         QVERIFY(partial.result(worker).ok);
+        QCOMPARE(doc.nodeAvailability(worker), QStringLiteral("active"));
+        // A status refresh reads availability back from the swarm.
+        SwarmStatus status(&m_doc);
+        QVERIFY(run(&status, 30000, "status after activate"));
+        QCOMPARE(m_doc.nodeAvailability(manager), QStringLiteral("active"));
     }
 
     void leaveAndJoinOneBoard()
