@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "discoveryservice.h"
 #include "identifyworkflow.h"
+#include "interruptguard.h"
 #include "knownhosts.h"
 #include "labfile.h"
 #include "labmerge.h"
@@ -299,6 +300,14 @@ int cmdDiscover(const QStringList &args)
         printErr(error);
         return ExitUsage;
     }
+    InterruptGuard interrupt([&]() {
+        printErr(tr("Interrupted: stopping the scan (Ctrl-C again quits at once)."));
+        identify.cancel(); // logins in flight report nothing more
+        if (scanDone)
+            loop.quit();
+        else
+            service.cancel(); // finished() quits: identify is idle now
+    });
     loop.exec();
 
     const qint64 ms = service.elapsedMs();
@@ -309,8 +318,16 @@ int cmdDiscover(const QStringList &args)
                           .arg(service.absentHosts().size());
     if (outcome == DiscoveryService::Outcome::DeadlineExceeded)
         summary += QLatin1Char(' ') + tr("Stopped at the deadline: results are incomplete.");
+    if (interrupt.interrupted())
+        summary += QLatin1Char(' ') + tr("Interrupted: results are incomplete.");
     printErr(summary);
 
+    if (interrupt.interrupted()) {
+        // A partial scan would report every board it did not reach as missing.
+        if (!into.isEmpty())
+            printErr(tr("%1 left unchanged.").arg(into));
+        return ExitInterrupted;
+    }
     if (!into.isEmpty()) {
         const LabMerge::Result merged = LabMerge::merge(lab, results, options.targets);
         for (const LabMerge::Change &c : merged.changes)

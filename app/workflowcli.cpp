@@ -2,6 +2,7 @@
 #include "workflowcli.h"
 
 #include "cli.h"
+#include "interruptguard.h"
 #include "knownhosts.h"
 #include "labdocument.h"
 #include "labfile.h"
@@ -172,6 +173,13 @@ int WorkflowCli::run(WorkflowJob *job, const QString &title)
                      });
     QEventLoop loop;
     QObject::connect(job, &WorkflowJob::finished, &loop, &QEventLoop::quit);
+    InterruptGuard interrupt([&]() {
+        printErr(QStringLiteral("%1 [%2] %3")
+                     .arg(stamp(), title,
+                          tr("Interrupted: cancelling (remote commands are stopped; Ctrl-C "
+                             "again quits at once).")));
+        job->cancel();
+    });
     job->start();
     loop.exec();
 
@@ -195,6 +203,8 @@ int WorkflowCli::run(WorkflowJob *job, const QString &title)
                          {QStringLiteral("boards"), boards}};
         if (!job->errorString().isEmpty())
             root.insert(QStringLiteral("error"), job->errorString());
+        if (interrupt.interrupted())
+            root.insert(QStringLiteral("interrupted"), true);
         printOut(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented)).trimmed());
     } else {
         int failed = 0;
@@ -213,6 +223,8 @@ int WorkflowCli::run(WorkflowJob *job, const QString &title)
                      .arg(results.size())
                      .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1));
     }
+    if (interrupt.interrupted())
+        return ExitInterrupted;
     return job->succeeded() ? ExitOk : ExitFindings;
 }
 

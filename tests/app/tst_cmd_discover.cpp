@@ -3,6 +3,7 @@
 #include "labfile.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,6 +18,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <csignal>
+#include <sys/types.h>
 #include <unistd.h>
 
 using namespace Hivelab;
@@ -33,6 +36,7 @@ private Q_SLOTS:
     void refusesTooLargeAndEmpty();
     void help();
     void loginIdentifiesThroughRealSshd();
+    void ctrlCStopsAndLeavesTheLabFileAlone();
 
 private:
     struct Run
@@ -239,6 +243,41 @@ void TestCmdDiscover::loginIdentifiesThroughRealSshd()
     QVERIFY(id.value("memBytes").toDouble() > 0);
     QVERIFY(!id.value("os").toString().isEmpty());
     QCOMPARE(o.value("hostname").toString(), QSysInfo::machineHostName());
+}
+
+void TestCmdDiscover::ctrlCStopsAndLeavesTheLabFileAlone()
+{
+    // The fake server sends a banner and then nothing: the login hangs in the key exchange
+    // (10 s login timeout) until Ctrl-C.
+    const QString file = m_dir.filePath(QStringLiteral("interrupted.hivelab"));
+    QSignalSpy connections(&m_ssh, &QTcpServer::newConnection);
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), m_dir.path());
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg-data")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("xdg-config")));
+    env.remove(QStringLiteral("SSH_AUTH_SOCK"));
+    p.setProcessEnvironment(env);
+    QSignalSpy done(&p, &QProcess::finished);
+    p.start(m_bin, {QStringLiteral("discover"), QStringLiteral("127.0.0.7"),
+                    QStringLiteral("--ports"), QString::number(m_ssh.serverPort()),
+                    QStringLiteral("--no-dns"), QStringLiteral("--login"),
+                    QStringLiteral("--into"), file});
+    QVERIFY(p.waitForStarted());
+    // The port probe, then the login's own connection.
+    QTRY_VERIFY_WITH_TIMEOUT(connections.size() >= 2, 10000);
+    QVERIFY(done.isEmpty());
+    QElapsedTimer clock;
+    clock.start();
+    ::kill(pid_t(p.processId()), SIGINT);
+    QVERIFY(done.wait(5000));
+    QVERIFY2(clock.elapsed() < 5000, "Ctrl-C did not stop the login promptly");
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 130);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(QStringLiteral("Interrupted")), qPrintable(err));
+    // A partial scan would mark unreached boards missing: the lab file is not written.
+    QVERIFY(!QFileInfo::exists(file));
 }
 
 QTEST_GUILESS_MAIN(TestCmdDiscover)

@@ -3,13 +3,19 @@
 // that cannot be reached (loopback, closed port). The working paths run in tst_swarmlab.
 #include "labfile.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
+#include <sys/types.h>
 
 using namespace Hivelab;
 
@@ -90,6 +96,10 @@ private Q_SLOTS:
             << QStringList{"swarm", "join", "LAB", "zz"} << 2 << "No board \"zz\"";
         QTest::newRow("bad --boards")
             << QStringList{"provision", "LAB", "--boards", "m1,zz"} << 2 << "No board \"zz\"";
+        QTest::newRow("drain without board")
+            << QStringList{"swarm", "drain", "LAB"} << 2 << "Name the boards to drain";
+        QTest::newRow("activate --help")
+            << QStringList{"swarm", "activate", "--help"} << 0 << "drained boards";
         QTest::newRow("bad --parallel")
             << QStringList{"provision", "LAB", "--parallel", "0"} << 2 << "--parallel";
     }
@@ -141,6 +151,55 @@ private Q_SLOTS:
                  QStringLiteral("w1"));
         QCOMPARE(boards.first().toObject().value(QLatin1String("state")).toString(),
                  QStringLiteral("Offline"));
+    }
+
+    void ctrlCCancelsTheJob()
+    {
+        // Accepts and then says nothing: the SSH handshake waits (60 s) until Ctrl-C.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+        QList<QTcpSocket *> held;
+        connect(&silent, &QTcpServer::newConnection, this, [&]() {
+            while (QTcpSocket *s = silent.nextPendingConnection())
+                held << s;
+        });
+        Lab lab;
+        lab.name = QStringLiteral("silent");
+        Board b;
+        b.id = b.name = b.hostname = QStringLiteral("m1");
+        b.ip = QStringLiteral("127.0.0.1");
+        b.sshPort = silent.serverPort();
+        b.role = Role::Manager;
+        lab.boards << b;
+        const QString file = m_dir.filePath(QStringLiteral("silent.hivelab"));
+        LabFileError error;
+        QVERIFY2(LabFile::save(lab, file, &error), qPrintable(error.toString()));
+
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), m_dir.path());
+        p.setProcessEnvironment(env);
+        QSignalSpy done(&p, &QProcess::finished);
+        QSignalSpy connected(&silent, &QTcpServer::newConnection);
+        p.start(qEnvironmentVariable("HIVELAB_BIN"),
+                {QStringLiteral("swarm"), QStringLiteral("status"), file, QStringLiteral("--json"),
+                 QStringLiteral("--connect-timeout"), QStringLiteral("60")});
+        QVERIFY(p.waitForStarted());
+        QVERIFY(connected.wait(10000));
+        QVERIFY(done.isEmpty());
+        QElapsedTimer clock;
+        clock.start();
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(done.wait(10000));
+        QVERIFY2(clock.elapsed() < 10000, "Ctrl-C did not cancel the job promptly");
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.contains("Interrupted: cancelling"), err.constData());
+        const QJsonObject root = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        QVERIFY(root.value(QLatin1String("interrupted")).toBool());
+        QCOMPARE(root.value(QLatin1String("ok")).toBool(true), false);
+        qDeleteAll(held);
     }
 };
 
