@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include <unistd.h>
+
 namespace Hivelab::Cli {
 
 const QList<Command> &commands()
@@ -62,6 +64,17 @@ std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &
         return ExitOk;
     }
     return std::nullopt;
+}
+
+QByteArray readStdinLine()
+{
+    QByteArray line;
+    char c;
+    while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+        line += c;
+    if (line.endsWith('\r'))
+        line.chop(1);
+    return line;
 }
 
 void printOut(const QString &text)

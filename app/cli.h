@@ -40,6 +40,10 @@ int run(const QStringList &args);
 /// Returns the exit code when the command is done, nothing when it should go on.
 std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &args);
 
+/// One line from fd 0 (no line end), read byte by byte so nothing after it is consumed. For
+/// --password-stdin: callers wipe the bytes once used.
+QByteArray readStdinLine();
+
 void printOut(const QString &text);
 void printErr(const QString &text);
 

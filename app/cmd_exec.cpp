@@ -40,19 +40,6 @@ void writeAll(int fd, const QByteArray &data)
     }
 }
 
-// Reads one line from fd 0 byte by byte, so nothing after it is consumed (it goes to the
-// remote command).
-QByteArray readLineFromStdin()
-{
-    QByteArray line;
-    char c;
-    while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
-        line += c;
-    if (line.endsWith('\r'))
-        line.chop(1);
-    return line;
-}
-
 int signalNumber(const QString &name)
 {
     static const QList<QPair<const char *, int>> names = {
@@ -195,8 +182,12 @@ int cmdExec(const QStringList &args)
         BoardConnection::forDestination(destination, user, explicitPort, settings, &config);
     const SshConnectOptions &options = login.options;
     SshAuth auth = login.auth;
-    if (parser.isSet(passwordStdin))
-        auth.password = QString::fromUtf8(readLineFromStdin());
+    if (parser.isSet(passwordStdin)) {
+        // What follows the password line on stdin goes to the remote command.
+        QByteArray line = readStdinLine();
+        auth.password = QString::fromUtf8(line);
+        line.fill('\0');
+    }
 
     SshSession session;
     SshExecOptions execOptions;

@@ -27,15 +27,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("Cli", text);
 }
 
-// One line from fd 0, byte by byte, so nothing after it is consumed.
 QString readPasswordLine()
 {
-    QByteArray line;
-    char c;
-    while (::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
-        line += c;
-    if (line.endsWith('\r'))
-        line.chop(1);
+    QByteArray line = readStdinLine();
     const QString text = QString::fromUtf8(line);
     line.fill('\0');
     return text;

@@ -83,8 +83,7 @@ QString SshSession::shellQuote(const QString &text)
     return QLatin1Char('\'') + out + QLatin1Char('\'');
 }
 
-SshCommand *SshSession::execAsRoot(const QString &command, const QString &sudoPassword,
-                                   const SshExecOptions &options)
+QString SshSession::asRootCommand(const QString &command)
 {
     // The first stdin line is always the password (possibly empty) and is always consumed by
     // `read`, so the command's own stdin starts after it whichever branch runs. printf is a
@@ -97,9 +96,15 @@ SshCommand *SshSession::execAsRoot(const QString &command, const QString &sudoPa
                        "else { printf '%s\\n' \"$hl_pw\"; unset hl_pw; exec cat; } | "
                        "sudo -S -p '' sh -c %1; fi")
             .arg(quoted);
+    return QStringLiteral("sh -c %1").arg(shellQuote(script));
+}
+
+SshCommand *SshSession::execAsRoot(const QString &command, const QString &sudoPassword,
+                                   const SshExecOptions &options)
+{
     SshExecOptions opts = options;
     opts.stdinData = sudoPassword.toUtf8() + '\n' + options.stdinData;
-    return exec(QStringLiteral("sh -c %1").arg(shellQuote(script)), opts);
+    return exec(asRootCommand(command), opts);
 }
 
 void SshSession::cancel()

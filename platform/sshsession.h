@@ -44,6 +44,10 @@ public:
     /// Stdin of the command itself still works after the password line.
     SshCommand *execAsRoot(const QString &command, const QString &sudoPassword,
                            const SshExecOptions &options = {});
+    /// The remote command execAsRoot() runs: its stdin must start with one line holding the sudo
+    /// password (possibly empty; always consumed), then the command's own stdin. For callers
+    /// that exec through something else (SshPool).
+    static QString asRootCommand(const QString &command);
 
     /// Async, any stage: aborts connecting/auth and every command (finished with Cancelled).
     void cancel();

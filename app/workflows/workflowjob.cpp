@@ -19,22 +19,6 @@ namespace {
 // Remote output kept per command: probes and node lists are small; anything larger is noise.
 constexpr qsizetype MaxOutputBytes = 4 * 1024 * 1024;
 
-// SshPool has no execAsRoot(); this is the same protocol as SshSession::execAsRoot: the first
-// stdin line is the sudo password (possibly empty) and is always consumed, so the command's own
-// stdin follows it whichever branch runs; printf is a builtin, so the password is in no argv.
-QString rootWrapped(const QString &command)
-{
-    const QString quoted = SshSession::shellQuote(command);
-    const QString script =
-        QStringLiteral("IFS= read -r hl_pw; "
-                       "if [ \"$(id -u)\" = 0 ]; then unset hl_pw; exec sh -c %1; "
-                       "elif sudo -n true 2>/dev/null; then unset hl_pw; exec sudo -n sh -c %1; "
-                       "else { printf '%s\\n' \"$hl_pw\"; unset hl_pw; exec cat; } | "
-                       "sudo -S -p '' sh -c %1; fi")
-            .arg(quoted);
-    return QStringLiteral("sh -c %1").arg(SshSession::shellQuote(script));
-}
-
 } // namespace
 
 WorkflowJob::WorkflowJob(LabDocument *document, QObject *parent)
@@ -277,7 +261,8 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
     exec.closeStdin = true;
     QString remoteCommand = command;
     if (options.asRoot && login.auth.user != QLatin1String("root")) {
-        remoteCommand = rootWrapped(command);
+        // SshPool has no execAsRoot(): same wrapper, password line first on stdin.
+        remoteCommand = SshSession::asRootCommand(command);
         exec.stdinData = password.toUtf8() + '\n' + options.stdinData;
     } else {
         exec.stdinData = options.stdinData;
