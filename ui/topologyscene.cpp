@@ -430,6 +430,15 @@ void TopologyScene::setItemCaching(bool enabled)
         item->setCacheMode(enabled ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache);
 }
 
+void TopologyScene::setZooming(bool zooming)
+{
+    // While zooming, cards are painted directly: rebuilding 200 device-pixel caches at every
+    // intermediate scale costs more. Scaled item caches (ItemCoordinateCache) were measured
+    // too (tests/bench/bench_canvas): cheaper frames in a long sweep, but building them makes
+    // the first frame, i.e. a single wheel notch, 2-3x slower.
+    setItemCaching(!zooming);
+}
+
 void TopologyScene::moveSelection(int dx, int dy)
 {
     const Lab &lab = m_document->lab();

@@ -48,6 +48,8 @@ public:
     void setCheckReport(const CheckReport &report);
     /// Pixmap caching of cards: on for screens, off for vector/scaled export.
     void setItemCaching(bool enabled);
+    /// No card caches during a zoom (they would be rebuilt every step); back when it settles.
+    void setZooming(bool zooming);
     /// Keyboard navigation: moves the selection to the neighbouring board.
     void moveSelection(int dx, int dy);
 

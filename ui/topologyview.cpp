@@ -28,7 +28,7 @@ TopologyView::TopologyView(TopologyScene *scene, QWidget *parent)
     // draw directly until the zoom settles, then cache again.
     m_zoomSettle->setSingleShot(true);
     m_zoomSettle->setInterval(250);
-    connect(m_zoomSettle, &QTimer::timeout, this, [this]() { m_scene->setItemCaching(true); });
+    connect(m_zoomSettle, &QTimer::timeout, this, [this]() { m_scene->setZooming(false); });
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setDragMode(RubberBandDrag);
     setRubberBandSelectionMode(Qt::IntersectsItemShape);
@@ -48,7 +48,7 @@ void TopologyView::setZoom(qreal zoom)
     if (qFuzzyCompare(zoom, this->zoom()))
         return;
     if (!m_zoomSettle->isActive())
-        m_scene->setItemCaching(false);
+        m_scene->setZooming(true);
     m_zoomSettle->start();
     setTransform(QTransform::fromScale(zoom, zoom));
     Q_EMIT zoomChanged(zoom);

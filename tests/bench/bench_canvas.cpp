@@ -148,6 +148,27 @@ int main(int argc, char **argv)
     // Zoom sweep: every frame at a new scale, so card caches are rebuilt each time.
     print("Frame while zooming (new scale every frame)",
           stats(repaintFrames(40, [&view](int i) { view.setZoom(0.3 + 0.02 * i); })));
+    // Wheel zoom: one notch (1.2x) from settled caches, then the settle that re-caches cards.
+    scene.setZooming(false);
+    view.setZoom(0.5);
+    scene.setZooming(false);
+    view.viewport()->repaint();
+    QList<double> notches;
+    QList<double> settles;
+    for (int i = 0; i < 12; ++i) {
+        notches.append(repaintFrames(1, [&view, i](int) {
+                           if (i % 6 < 3)
+                               view.zoomIn();
+                           else
+                               view.zoomOut();
+                       }).first());
+        settles.append(repaintFrames(1, [&scene, &view](int) {
+                           scene.setZooming(false);
+                           view.viewport()->update();
+                       }).first());
+    }
+    print("Wheel notch: one 1.2x zoom step", stats(notches));
+    print("Zoom settled: cards cached again", stats(settles));
     view.setZoom(1.0);
     print("Frame while panning at 100 %", stats(repaintFrames(60, [&view](int i) {
               QScrollBar *h = view.horizontalScrollBar();

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void findingsBecomeBadges();
     void arrowKeysMoveSelection();
     void rubberBandSelects();
+    void zoomDrawsDirectlyUntilItSettles();
 
 private:
     void drag(const QString &boardId, const QPointF &to, bool release = true);
@@ -265,6 +266,18 @@ void TestTopologyScene::rubberBandSelects()
              (QStringList{QStringLiteral("pine64-1"), QStringLiteral("pine64-2")}));
     QVERIFY(!spy.isEmpty());
     QCOMPARE(m_stack->count(), 0);
+}
+
+void TestTopologyScene::zoomDrawsDirectlyUntilItSettles()
+{
+    BoardItem *card = m_scene->boardItem(QStringLiteral("pine64-1"));
+    QVERIFY(card);
+    QCOMPARE(card->cacheMode(), QGraphicsItem::DeviceCoordinateCache);
+    m_view->setZoom(m_view->zoom() * 1.2);
+    QCOMPARE(card->cacheMode(), QGraphicsItem::NoCache);
+    m_view->setZoom(m_view->zoom() * 1.2); // still zooming: no switch back in between
+    QCOMPARE(card->cacheMode(), QGraphicsItem::NoCache);
+    QTRY_COMPARE(card->cacheMode(), QGraphicsItem::DeviceCoordinateCache);
 }
 
 QTEST_MAIN(TestTopologyScene)
