@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli.h"
+#include "labtypes.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -18,6 +19,9 @@ const QList<Command> &commands()
          &cmdCheck},
         {"discover", QT_TRANSLATE_NOOP("Cli", "Find and identify boards on given networks"),
          &cmdDiscover},
+        {"roles",
+         QT_TRANSLATE_NOOP("Cli", "Show or set manager/worker roles (FILE [--managers auto|LIST])"),
+         &cmdRoles},
         {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
         {"provision",
          QT_TRANSLATE_NOOP("Cli", "Install and start Docker on the lab's boards (FILE)"),
@@ -64,6 +68,16 @@ std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &
         return ExitOk;
     }
     return std::nullopt;
+}
+
+QString findBoardId(const Lab &lab, const QString &word)
+{
+    for (const Board &b : lab.boards) {
+        if (b.id == word || b.name.compare(word, Qt::CaseInsensitive) == 0 ||
+            b.hostname.compare(word, Qt::CaseInsensitive) == 0)
+            return b.id;
+    }
+    return {};
 }
 
 QByteArray readStdinLine()

@@ -7,6 +7,10 @@
 
 class QCommandLineParser;
 
+namespace Hivelab {
+struct Lab;
+}
+
 #include <cstdio>
 
 namespace Hivelab::Cli {
@@ -40,6 +44,10 @@ int run(const QStringList &args);
 /// Returns the exit code when the command is done, nothing when it should go on.
 std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &args);
 
+/// Board ID for a word naming it by ID, name or hostname (names case-insensitively); empty when
+/// no board matches.
+QString findBoardId(const Lab &lab, const QString &word);
+
 /// One line from fd 0 (no line end), read byte by byte so nothing after it is consumed. For
 /// --password-stdin: callers wipe the bytes once used.
 QByteArray readStdinLine();
@@ -55,5 +63,6 @@ int cmdExec(const QStringList &args);
 int cmdProvision(const QStringList &args);
 int cmdSwarm(const QStringList &args);
 int cmdJoin(const QStringList &args);
+int cmdRoles(const QStringList &args);
 
 } // namespace Hivelab::Cli

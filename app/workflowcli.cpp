@@ -100,14 +100,7 @@ int WorkflowCli::prepare(const QCommandLineParser &parser, const QString &file,
             wanted << part.trimmed();
     }
     for (const QString &w : std::as_const(wanted)) {
-        QString found;
-        for (const Board &b : lab->boards) {
-            if (b.id == w || b.name.compare(w, Qt::CaseInsensitive) == 0 ||
-                b.hostname.compare(w, Qt::CaseInsensitive) == 0) {
-                found = b.id;
-                break;
-            }
-        }
+        const QString found = findBoardId(*lab, w);
         if (found.isEmpty()) {
             printErr(tr("No board \"%1\" in %2.").arg(w, file));
             return ExitUsage;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labfile.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -39,6 +40,8 @@ private Q_SLOTS:
     void checkUsage_data();
     void checkUsage();
     void unknownCommand();
+    void rolesShowSetAndAuto();
+    void rolesRefusesAndKeepsTheFile();
 
 private:
     Run run(const QStringList &args);
@@ -219,6 +222,70 @@ void TestCli::unknownCommand()
     const Run r = run({QStringLiteral("frobnicate")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QLatin1String("Unknown command \"frobnicate\"")), qPrintable(r.err));
+}
+
+void TestCli::rolesShowSetAndAuto()
+{
+    const QString file = m_dir.filePath(QStringLiteral("roles.hivelab"));
+    QCOMPARE(run({QStringLiteral("new"), QStringLiteral("--demo"), QStringLiteral("--force"), file})
+                 .exitCode,
+             0);
+    LabFileError error;
+    const Lab before = *LabFile::load(file, &error);
+
+    // Showing changes nothing.
+    Run r = run({QStringLiteral("roles"), file});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("3 manager(s), quorum 2")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QLatin1String("survives the loss of any one rack")));
+    QVERIFY(*LabFile::load(file, &error) == before);
+
+    // Three managers in racks 1, 1 and 2: rack 1 (and its PSU, circuit, switch) breaks quorum.
+    r = run({QStringLiteral("roles"), file, QStringLiteral("--managers"),
+             QStringLiteral("pine64-1,PINE64-2,pine64-3")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("Quorum is lost if any of these fails: Rack 1")),
+             qPrintable(r.out));
+    QVERIFY(r.out.contains(QLatin1String("Suggested managers:")));
+    Lab lab = *LabFile::load(file, &error);
+    QCOMPARE(lab.managers().size(), 3);
+    QCOMPARE(lab.board(QStringLiteral("pine64-2"))->role, Role::Manager);
+    QCOMPARE(lab.board(QStringLiteral("pine64-4"))->role, Role::Worker); // was a manager
+    QCOMPARE(lab.board(QStringLiteral("up-2"))->role, Role::Worker);
+
+    // auto: the check's suggestion, which survives any single failure.
+    r = run({QStringLiteral("roles"), file, QStringLiteral("--managers"), QStringLiteral("auto"),
+             QStringLiteral("--unassign"), QStringLiteral("up-3"), QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o.value(QLatin1String("managers")).toInt(), 3);
+    QVERIFY(o.value(QLatin1String("quorumLostBy")).toArray().isEmpty());
+    QVERIFY(o.value(QLatin1String("saved")).toBool());
+    lab = *LabFile::load(file, &error);
+    QCOMPARE(lab.board(QStringLiteral("up-3"))->role, Role::Unassigned);
+    r = run({QStringLiteral("check"), file});
+    QVERIFY2(r.out.contains(QLatin1String("Managers: 3 (quorum needs 2")), qPrintable(r.out));
+}
+
+void TestCli::rolesRefusesAndKeepsTheFile()
+{
+    const QString file = m_dir.filePath(QStringLiteral("roles-bad.hivelab"));
+    QCOMPARE(run({QStringLiteral("new"), QStringLiteral("--demo"), QStringLiteral("--force"), file})
+                 .exitCode,
+             0);
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    f.close();
+    Run r = run({QStringLiteral("roles"), file, QStringLiteral("--managers"),
+                 QStringLiteral("pine64-1,nosuch")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("No board \"nosuch\"")), qPrintable(r.err));
+    r = run({QStringLiteral("roles")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains(QLatin1String("Usage: hivelab roles")));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), bytes); // untouched, byte for byte
 }
 
 QTEST_GUILESS_MAIN(TestCli)
