@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "boardconnection.h"
 #include "cli.h"
 #include "discoveryservice.h"
 #include "identifyworkflow.h"
 #include "interruptguard.h"
-#include "knownhosts.h"
 #include "labfile.h"
 #include "labmerge.h"
 #include "networksuggestions.h"
@@ -14,11 +14,12 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QHostAddress>
 #include <QJsonDocument>
 
+#include <algorithm>
 #include <memory>
 
 namespace Hivelab::Cli {
@@ -78,6 +79,8 @@ QString humanLine(const DiscoveredHost &h)
         extra << h.vendor;
     if (!h.osHint.isEmpty() && !h.facts)
         extra << h.osHint;
+    if (h.isThisMachine)
+        extra << tr("this machine");
     if (!extra.isEmpty())
         line += QStringLiteral("  [%1]").arg(extra.join(QStringLiteral(", ")));
     for (const QString &w : h.warnings)
@@ -211,35 +214,22 @@ int cmdDiscover(const QStringList &args)
     bool scanDone = false;
     QList<DiscoveredHost> results;
 
-    // Login through the SSH layer (libssh2 on worker threads): keys and agent only, the same
-    // resolution as `hivelab exec` (~/.ssh/config, then the default key files).
-    const QString localUser = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+    // Login through the SSH layer (libssh2 on worker threads): keys and agent only, resolved
+    // like `hivelab exec` and the workflows (~/.ssh/config, then the default key files).
     SshConfig sshConfig;
     sshConfig.load(SshConfig::defaultPath());
-    const bool acceptNew = parser.isSet(acceptOpt);
+    ConnectionSettings settings;
+    settings.acceptNewHostKeys = parser.isSet(acceptOpt);
+    settings.identityFiles = parser.values(identityOpt);
+    settings.useAgent = settings.identityFiles.isEmpty();
     const QString loginUser = parser.value(userOpt);
-    const QStringList identities = parser.values(identityOpt);
     IdentifyWorkflow identify([&](const DiscoveredHost &h, const QString &command,
                                   IdentifyWorkflow::Done done) {
-        const SshHostConfig cfg = sshConfig.resolve(h.ip, localUser);
-        SshConnectOptions o;
-        o.host = cfg.hostName.isEmpty() ? h.ip : cfg.hostName;
-        o.port = quint16(h.sshPort);
-        o.connectTimeoutMs = 10000;
-        o.authTimeoutMs = 10000;
-        o.acceptNewHostKey = acceptNew;
-        o.knownHostsPath = KnownHosts::defaultPath();
-        SshAuth auth;
-        auth.user = !loginUser.isEmpty() ? loginUser : !cfg.user.isEmpty() ? cfg.user : localUser;
-        auth.identityFiles = identities + cfg.identityFiles;
-        if (auth.identityFiles.isEmpty()) {
-            for (const char *name : {"id_ed25519", "id_ecdsa", "id_rsa"})
-                auth.identityFiles
-                    << QDir::homePath() + QStringLiteral("/.ssh/") + QLatin1String(name);
-        }
-        auth.useAgent = identities.isEmpty() && !cfg.identitiesOnly;
+        SshLogin login = BoardConnection::forDestination(h.ip, loginUser, quint16(h.sshPort),
+                                                         settings, &sshConfig);
+        login.options.authTimeoutMs = 10000;
         auto *session = new SshSession(&loop);
-        session->connectToHost(o, auth);
+        session->connectToHost(login.options, login.auth);
         SshExecOptions e;
         e.timeoutMs = 20000;
         e.closeStdin = true;
@@ -329,6 +319,15 @@ int cmdDiscover(const QStringList &args)
         return ExitInterrupted;
     }
     if (!into.isEmpty()) {
+        // Results arrive in answer order; new boards go into the lab in address order.
+        std::sort(results.begin(), results.end(),
+                  [](const DiscoveredHost &a, const DiscoveredHost &b) {
+                      const QHostAddress x(a.ip), y(b.ip);
+                      if (x.protocol() == QAbstractSocket::IPv4Protocol &&
+                          y.protocol() == QAbstractSocket::IPv4Protocol)
+                          return x.toIPv4Address() < y.toIPv4Address();
+                      return a.ip < b.ip;
+                  });
         const LabMerge::Result merged = LabMerge::merge(lab, results, options.targets);
         for (const LabMerge::Change &c : merged.changes)
             printErr(c.message);

@@ -46,6 +46,46 @@ std::optional<QStringList> boardList(const Lab &lab, const QString &list, const 
     return ids;
 }
 
+// Up to 3 Linux boards (1 when fewer than 3), each next one sharing as few known fault domains
+// (rack, PSU, switch) with those already picked as possible; lab order breaks ties.
+QStringList spreadManagers(const Lab &lab)
+{
+    QList<const Board *> candidates;
+    for (const Board &b : lab.boards) {
+        if (!b.isWindows())
+            candidates << &b;
+    }
+    const int want = candidates.size() >= 3 ? 3 : (candidates.isEmpty() ? 0 : 1);
+    QList<const Board *> picked;
+    auto shared = [](const Board *a, const Board *b) {
+        int n = 0;
+        for (const auto &[x, y] : {std::pair{a->rackId, b->rackId}, std::pair{a->psuId, b->psuId},
+                                   std::pair{a->switchId, b->switchId}})
+            n += !x.isEmpty() && x == y;
+        return n;
+    };
+    while (picked.size() < want) {
+        const Board *best = nullptr;
+        int bestScore = 0;
+        for (const Board *c : std::as_const(candidates)) {
+            if (picked.contains(c))
+                continue;
+            int score = 0;
+            for (const Board *p : std::as_const(picked))
+                score += shared(c, p);
+            if (!best || score < bestScore) {
+                best = c;
+                bestScore = score;
+            }
+        }
+        picked << best;
+    }
+    QStringList ids;
+    for (const Board *b : std::as_const(picked))
+        ids << b->id;
+    return ids;
+}
+
 } // namespace
 
 int cmdRoles(const QStringList &args)
@@ -95,11 +135,19 @@ int cmdRoles(const QStringList &args)
             const CheckReport report = checkLab(lab, catalog);
             chosen = report.suggestedManagers;
             if (chosen.isEmpty()) {
-                printErr(tr("No manager placement possible: %1")
-                             .arg(report.suggestionReason.isEmpty()
-                                      ? tr("the lab needs at least one Linux board.")
-                                      : report.suggestionReason));
-                return ExitFindings;
+                // Nothing survives every single failure (often: racks, PSUs and switches are
+                // not planned yet, e.g. right after discovery). Still a working swarm: spread
+                // 3 managers (1 with fewer boards) as far as the plan tells, and say so.
+                chosen = spreadManagers(lab);
+                if (chosen.isEmpty()) {
+                    printErr(tr("No board can be a manager: the lab needs a Linux board."));
+                    return ExitFindings;
+                }
+                printErr(tr("No manager placement survives every single failure: %1")
+                             .arg(report.suggestionReason));
+                printErr(tr("Picked %1 as spread as the plan allows; plan racks, power supplies "
+                            "and switches, then run `hivelab roles FILE --managers auto` again.")
+                             .arg(boardNames(lab, chosen)));
             }
         } else {
             const auto ids = boardList(lab, parser.value(managers), file);

@@ -6,6 +6,11 @@
 
 #include <QDir>
 
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
 namespace Hivelab {
 
 QStringList BoardConnection::defaultIdentityFiles()
@@ -18,7 +23,16 @@ QStringList BoardConnection::defaultIdentityFiles()
 
 QString BoardConnection::localUser()
 {
-    return qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+    QString user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
+#ifdef Q_OS_UNIX
+    // Like OpenSSH, which asks the password database: environments without USER (services,
+    // sudo -i, namespaces) still log in as someone.
+    if (user.isEmpty()) {
+        if (const passwd *pw = ::getpwuid(::geteuid()))
+            user = QString::fromLocal8Bit(pw->pw_name);
+    }
+#endif
+    return user;
 }
 
 SshLogin BoardConnection::forDestination(const QString &host, const QString &user, quint16 port,

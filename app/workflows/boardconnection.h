@@ -49,7 +49,8 @@ public:
     /// ~/.ssh/id_ed25519, id_ecdsa, id_rsa (whether they exist or not: missing files are skipped
     /// by the SSH layer).
     static QStringList defaultIdentityFiles();
-    /// The local user name ($USER, else $LOGNAME), OpenSSH's default login user.
+    /// The local user name ($USER, else $LOGNAME, else the password database), OpenSSH's
+    /// default login user.
     static QString localUser();
 
     /// Login for a destination as typed by a user: `host` may be a ~/.ssh/config alias.

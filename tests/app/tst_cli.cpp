@@ -42,6 +42,7 @@ private Q_SLOTS:
     void unknownCommand();
     void rolesShowSetAndAuto();
     void rolesRefusesAndKeepsTheFile();
+    void rolesAutoWithoutRacks();
 
 private:
     Run run(const QStringList &args);
@@ -286,6 +287,41 @@ void TestCli::rolesRefusesAndKeepsTheFile()
     QVERIFY(r.err.contains(QLatin1String("Usage: hivelab roles")));
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), bytes); // untouched, byte for byte
+}
+
+void TestCli::rolesAutoWithoutRacks()
+{
+    // Right after discovery: boards, no racks, PSUs or switches. The check cannot place
+    // managers safely; roles still picks a working set, says why, and skips Windows boards.
+    Lab lab;
+    lab.name = QStringLiteral("found");
+    for (const char *name : {"win-1", "b-1", "b-2", "b-3", "b-4"}) {
+        Board b;
+        b.id = b.name = b.hostname = QLatin1String(name);
+        if (b.id == QLatin1String("win-1"))
+            b.os = QStringLiteral("Windows Server 2019");
+        lab.boards << b;
+    }
+    const QString file = m_dir.filePath(QStringLiteral("found.hivelab"));
+    LabFileError error;
+    QVERIFY(LabFile::save(lab, file, &error));
+    Run r = run({QStringLiteral("roles"), file, QStringLiteral("--managers"),
+                 QStringLiteral("auto")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QLatin1String("as spread as the plan allows")), qPrintable(r.err));
+    lab = *LabFile::load(file, &error);
+    QCOMPARE(lab.managers().size(), 3);
+    QCOMPARE(lab.board(QStringLiteral("win-1"))->role, Role::Worker);
+    QCOMPARE(lab.board(QStringLiteral("b-4"))->role, Role::Worker);
+
+    // Only Windows boards: nothing can manage.
+    Lab windows;
+    windows.name = QStringLiteral("windows");
+    windows.boards << *lab.board(QStringLiteral("win-1"));
+    QVERIFY(LabFile::save(windows, file, &error));
+    r = run({QStringLiteral("roles"), file, QStringLiteral("--managers"), QStringLiteral("auto")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QLatin1String("needs a Linux board")), qPrintable(r.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
