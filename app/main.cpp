@@ -42,6 +42,8 @@ QString topLevelHelp()
         "  --demo              Open the built-in demo lab.\n"
         "  --screenshot PNG    Save a screenshot of the main window and quit.\n"
         "  --dark              Use the dark palette.\n"
+        "  --live              Turn on Live Status: ask the lab's managers over SSH every 15 s\n"
+        "                      (with --screenshot: after the first answer).\n"
         "  --screenshot-drag PNG    Screenshot with a board being dragged, then quit.\n"
         "  --screenshot-wizard PNG  Screenshot of the setup wizard, then quit.\n"
         "  --wizard            Open the setup wizard over the main window.\n"
@@ -127,6 +129,8 @@ int main(int argc, char **argv)
     parser.addOption(dark);
     parser.addOption(shotDrag);
     parser.addOption(shotWizard);
+    const QCommandLineOption live(QStringLiteral("live"));
+    parser.addOption(live);
     const QCommandLineOption wizardOption(QStringLiteral("wizard"));
     parser.addOption(wizardOption);
     const QCommandLineOption wizardPage(QStringLiteral("wizard-page"), QString(),
@@ -147,6 +151,8 @@ int main(int argc, char **argv)
         window.openFile(parser.positionalArguments().first());
     }
     window.show();
+    if (parser.isSet(live))
+        window.setLiveStatus(true);
     QWidget *shown = &window;
     if (parser.isSet(wizardOption) || parser.isSet(wizardPage)) {
         auto *wizard = new SetupWizard(document.get(), &window);
@@ -157,22 +163,27 @@ int main(int argc, char **argv)
         shown = wizard;
     }
 
-    if (parser.isSet(screenshot)) {
-        const QString path = parser.value(screenshot);
-        // Two event-loop turns: the first lays out, the second paints.
-        QTimer::singleShot(800, shown, [shown, path]() {
-            const bool ok = shown->grab().save(path);
-            Cli::printErr(ok ? QStringLiteral("Screenshot saved to %1").arg(path)
-                             : QStringLiteral("Could not save screenshot to %1").arg(path));
-            QCoreApplication::exit(ok ? 0 : 1);
-        });
-    }
     auto saveAndQuit = [](QWidget *widget, const QString &path) {
         const bool ok = widget->grab().save(path);
         Cli::printErr(ok ? QStringLiteral("Screenshot saved to %1").arg(path)
                          : QStringLiteral("Could not save screenshot to %1").arg(path));
         QCoreApplication::exit(ok ? 0 : 1);
     };
+    if (parser.isSet(screenshot)) {
+        const QString path = parser.value(screenshot);
+        if (parser.isSet(live)) {
+            // After the first live answer (LEDs set), bounded in case no manager answers.
+            auto shoot = [shown, path, saveAndQuit]() {
+                QTimer::singleShot(500, shown, [=]() { saveAndQuit(shown, path); });
+            };
+            QObject::connect(&window, &MainWindow::liveStatusUpdated, shown, shoot,
+                             Qt::SingleShotConnection);
+            QTimer::singleShot(30000, shown, [=]() { saveAndQuit(shown, path); });
+        } else {
+            // Two event-loop turns: the first lays out, the second paints.
+            QTimer::singleShot(800, shown, [=]() { saveAndQuit(shown, path); });
+        }
+    }
     if (parser.isSet(shotDrag)) {
         const QString path = parser.value(shotDrag);
         QTimer::singleShot(600, &window, [&window, path, saveAndQuit]() {

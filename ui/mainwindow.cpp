@@ -84,6 +84,8 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     createStatusBar();
 
     connect(m_document, &LabDocument::reset, this, [this]() {
+        // Another lab: never keep contacting boards the user did not ask about.
+        m_liveStatus->setChecked(false);
         m_undoStack->clear();
         m_lastUndoIndex = 0;
         refreshLogBoards();
@@ -140,6 +142,11 @@ MainWindow::~MainWindow()
         m_job->disconnect(this);
         m_job->cancel();
         delete m_job;
+    }
+    if (m_liveJob) {
+        m_liveJob->disconnect(this);
+        m_liveJob->cancel();
+        delete m_liveJob;
     }
     for (auto it = m_sessionPasswords.begin(); it != m_sessionPasswords.end(); ++it)
         it->fill(QLatin1Char('\0'));
@@ -255,6 +262,27 @@ void MainWindow::createActions()
         makeAction(QString(), tr("&Refresh Swarm Status"), QKeySequence(Qt::Key_F5), QString());
     m_refreshSwarm->setObjectName(QStringLiteral("refreshSwarm"));
     connect(m_refreshSwarm, &QAction::triggered, this, &MainWindow::refreshSwarmStatus);
+    m_liveStatus = makeAction(QString(), tr("&Live Status"), QKeySequence(),
+                              tr("Ask the managers for the swarm's state every 15 s over SSH and "
+                                 "keep the board LEDs current"));
+    m_liveStatus->setObjectName(QStringLiteral("liveStatus"));
+    m_liveStatus->setCheckable(true);
+    m_liveTimer = new QTimer(this);
+    m_liveTimer->setInterval(15000);
+    connect(m_liveTimer, &QTimer::timeout, this, &MainWindow::refreshLiveStatus);
+    connect(m_liveStatus, &QAction::toggled, this, [this](bool on) {
+        m_liveOk = -1;
+        if (!on) {
+            m_liveTimer->stop();
+            if (m_liveJob)
+                m_liveJob->cancel();
+            log(tr("Live status off"));
+            return;
+        }
+        log(tr("Live status on: asking the managers every %1 s").arg(m_liveTimer->interval() / 1000));
+        m_liveTimer->start();
+        refreshLiveStatus();
+    });
     m_cancelJob = makeAction(QString(), tr("Cancel"), QKeySequence(),
                              tr("Stop the running swarm job; finished boards stay as they are"));
     m_cancelJob->setObjectName(QStringLiteral("cancelJob"));
@@ -313,6 +341,7 @@ void MainWindow::createMenus()
     lab->addSeparator();
     lab->addAction(m_formSwarm);
     lab->addAction(m_refreshSwarm);
+    lab->addAction(m_liveStatus);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_about);
@@ -335,6 +364,7 @@ void MainWindow::createMenus()
     tb->addAction(m_check);
     tb->addAction(m_wizard);
     tb->addAction(m_formSwarm);
+    tb->addAction(m_liveStatus);
     tb->addSeparator();
     tb->addAction(m_exportPng);
     for (QAction *a : {m_check, m_wizard, m_formSwarm}) {
@@ -849,14 +879,8 @@ void MainWindow::setBoardsDrained(const QStringList &boardIds, bool drain)
     runJob(job, drain ? tr("Drain") : tr("Activate"));
 }
 
-void MainWindow::runJob(WorkflowJob *job, const QString &title)
+void MainWindow::configureJob(WorkflowJob *job)
 {
-    if (m_job && m_job->isRunning()) {
-        delete job;
-        return;
-    }
-    delete m_job; // the previous, finished job
-    m_job = job;
     // Only host keys trusted before (known_hosts, the wizard's Connect step) are used: a job
     // started from a menu must never trust a new key behind the user's back.
     ConnectionSettings settings = m_connection;
@@ -868,6 +892,69 @@ void MainWindow::runJob(WorkflowJob *job, const QString &title)
         job->setCredentialStore(credentialStore(), m_document->lab().name);
     for (auto it = m_sessionPasswords.cbegin(); it != m_sessionPasswords.cend(); ++it)
         job->setPassword(it.key(), it.value());
+}
+
+void MainWindow::setLiveStatus(bool on)
+{
+    m_liveStatus->setChecked(on);
+}
+
+void MainWindow::setLiveIntervalMs(int ms)
+{
+    m_liveTimer->setInterval(ms);
+}
+
+int MainWindow::liveIntervalMs() const
+{
+    return m_liveTimer->interval();
+}
+
+void MainWindow::refreshLiveStatus()
+{
+    // Quietly in the background: no progress bar, the actions stay usable; a swarm job of the
+    // user's own goes first (it updates the LEDs itself).
+    if ((m_liveJob && m_liveJob->isRunning()) || (m_job && m_job->isRunning()))
+        return;
+    if (m_document->lab().managers().isEmpty()) {
+        if (m_liveOk != 0)
+            log(tr("Live status: the lab has no manager to ask"), {}, Severity::Warning);
+        m_liveOk = 0;
+        Q_EMIT liveStatusUpdated(false);
+        return;
+    }
+    auto *job = new SwarmStatus(m_document, this);
+    m_liveJob = job;
+    configureJob(job);
+    connect(job, &WorkflowJob::finished, this, [this, job]() {
+        job->deleteLater();
+        const QString answered = job->managerBoardId();
+        const bool ok = !answered.isEmpty();
+        // Log transitions only: a line every 15 s would drown the log.
+        if (int(ok) != m_liveOk) {
+            if (ok) {
+                int ready = 0;
+                for (const BoardResult &r : job->results())
+                    ready += r.ok;
+                log(tr("Live status: %1 of %2 boards ready").arg(ready).arg(job->results().size()));
+            } else {
+                log(tr("Live status: %1").arg(job->errorString()), {}, Severity::Warning);
+            }
+        }
+        m_liveOk = ok;
+        Q_EMIT liveStatusUpdated(ok);
+    });
+    job->start();
+}
+
+void MainWindow::runJob(WorkflowJob *job, const QString &title)
+{
+    if (m_job && m_job->isRunning()) {
+        delete job;
+        return;
+    }
+    delete m_job; // the previous, finished job
+    m_job = job;
+    configureJob(job);
     connect(job, &WorkflowJob::progressChanged, this, [this](qint64 done, qint64 total) {
         m_jobProgress->setRange(0, int(qMax<qint64>(total, 1)));
         m_jobProgress->setValue(int(done));

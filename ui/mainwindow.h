@@ -77,6 +77,12 @@ public:
     QMenu *createBoardMenu(const QStringList &boardIds);
     QAction *formSwarmAction() const { return m_formSwarm; }
     QAction *refreshSwarmAction() const { return m_refreshSwarm; }
+    /// Lab ▸ Live Status (checkable, off by default): asks the managers every
+    /// liveIntervalMs() over SSH and keeps the LEDs current. Opening another lab turns it off.
+    QAction *liveStatusAction() const { return m_liveStatus; }
+    void setLiveStatus(bool on);
+    void setLiveIntervalMs(int ms);
+    int liveIntervalMs() const;
     /// Cancels the running swarm job (the status bar's Cancel button).
     QAction *cancelJobAction() const { return m_cancelJob; }
     /// The swarm job in progress, if any (null when idle).
@@ -94,6 +100,11 @@ public:
     void leaveSwarm(const QStringList &boardIds);
     /// Drain (tasks move away) or activate boards in the running swarm.
     void setBoardsDrained(const QStringList &boardIds, bool drain);
+Q_SIGNALS:
+    /// A live status refresh ended (ok: a manager answered with the node list).
+    void liveStatusUpdated(bool ok);
+
+public:
     /// Presses on a board and moves it towards a rack slot without releasing, through real
     /// mouse events on the canvas (screenshots of a drag in progress).
     bool startDragPreview(const QString &boardId, const QString &rackId, int slot);
@@ -107,6 +118,9 @@ protected:
 private:
     void createActions();
     CredentialStore *credentialStore();
+    /// Logins, keychain and this session's passwords for a job (shared by every job).
+    void configureJob(WorkflowJob *job);
+    void refreshLiveStatus();
     void createMenus();
     void createDocks();
     void createStatusBar();
@@ -172,6 +186,10 @@ private:
     QAction *m_wizard = nullptr;
     QAction *m_formSwarm = nullptr;
     QAction *m_refreshSwarm = nullptr;
+    QAction *m_liveStatus = nullptr;
+    QTimer *m_liveTimer = nullptr;
+    QPointer<WorkflowJob> m_liveJob;
+    int m_liveOk = -1; // last live result: -1 none yet, 0 failed, 1 ok
     QAction *m_cancelJob = nullptr;
     QAction *m_about = nullptr;
     QMenu *m_recentMenu = nullptr;

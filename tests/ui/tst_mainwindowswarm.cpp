@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QMenu>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void contextMenuJoinsAndDrains();
     void refreshStatusReportsUnreachableManagers();
     void unknownHostKeyIsNeverTrusted();
+    void liveStatusPollsQuietlyAndStopsWithTheLab();
 
 private:
     // Bound, not listening: connections are refused and no other process can take the port.
@@ -258,6 +260,28 @@ void TestMainWindowSwarm::unknownHostKeyIsNeverTrusted()
              qPrintable(logText()));
     // Nothing was trusted behind the user's back.
     QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("known_hosts"))));
+}
+
+void TestMainWindowSwarm::liveStatusPollsQuietlyAndStopsWithTheLab()
+{
+    useLab(closedPort(), closedPort());
+    QVERIFY(!m_window->liveStatusAction()->isChecked()); // never on by default
+    m_window->setLiveIntervalMs(100);
+    QSignalSpy updates(m_window.get(), &MainWindow::liveStatusUpdated);
+    m_window->liveStatusAction()->trigger();
+    QVERIFY(m_window->liveStatusAction()->isChecked());
+    // Background polls leave the user's actions alone and never show as a job.
+    QVERIFY(m_window->formSwarmAction()->isEnabled());
+    QVERIFY(!m_window->currentJob());
+    QTRY_VERIFY_WITH_TIMEOUT(updates.size() >= 3, 10000);
+    QCOMPARE(updates.first().first().toBool(), false); // nothing listens on the ports
+    // One line for the failure, not one per poll.
+    QCOMPARE(logText().count(QStringLiteral("Live status: No manager answered")), 1);
+
+    // Another lab turns it off: no polling of boards the user did not ask about.
+    useLab(closedPort(), closedPort());
+    QVERIFY(!m_window->liveStatusAction()->isChecked());
+    QVERIFY2(logText().contains(QStringLiteral("Live status off")), qPrintable(logText()));
 }
 
 QTEST_MAIN(TestMainWindowSwarm)
