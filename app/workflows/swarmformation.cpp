@@ -525,8 +525,26 @@ void SwarmFormation::leaveBoards()
         finishJob();
         return;
     }
+    // Every manager of the swarm leaving dissolves it: no manager needs to keep quorum, so they
+    // leave at once with --force instead of one by one through demotions (each of which Docker
+    // takes seconds to apply).
+    bool dissolve = !managers.isEmpty();
+    for (const QString &id : std::as_const(managers)) {
+        const Member m = m_members.value(id);
+        int leaving = 0;
+        for (const QString &other : std::as_const(managers))
+            leaving += m_members.value(other).info.clusterId == m.info.clusterId;
+        if (m.info.managers <= 0 || leaving < m.info.managers)
+            dissolve = false;
+    }
+    auto leaveManagers = [this, managers, dissolve]() {
+        if (dissolve)
+            dissolveSwarm(managers);
+        else
+            leaveNext(0, managers);
+    };
     if (workers.isEmpty()) {
-        leaveNext(0, managers);
+        leaveManagers();
         return;
     }
     // A manager that stays in the swarm removes the nodes that left (they would stay listed as
@@ -540,9 +558,9 @@ void SwarmFormation::leaveBoards()
         }
     }
     auto pending = std::make_shared<int>(int(workers.size()));
-    auto next = [this, pending, managers]() {
+    auto next = [pending, leaveManagers]() {
         if (--*pending == 0)
-            leaveNext(0, managers);
+            leaveManagers();
     };
     for (const QString &id : workers) {
         runOn(id, QStringLiteral("docker swarm leave"), [this, id, next, stayer](const Remote &r) {
@@ -560,6 +578,25 @@ void SwarmFormation::leaveBoards()
             }
             runOn(stayer, QStringLiteral("docker node rm --force %1").arg(nodeIdOf(id)),
                   [next](const Remote &) { next(); });
+        });
+    }
+}
+
+void SwarmFormation::dissolveSwarm(const QStringList &managers)
+{
+    log(QString(), tr("Every manager leaves: the swarm is dissolved."));
+    auto pending = std::make_shared<int>(int(managers.size()));
+    for (const QString &id : managers) {
+        runOn(id, QStringLiteral("docker swarm leave --force"), [this, id, pending](const Remote &r) {
+            if (!r.ok()) {
+                finishBoard(id, false, tr("docker swarm leave failed: %1").arg(describe(r)));
+            } else {
+                finishBoard(id, true, tr("Left the swarm."));
+                document()->setNodeState(id, NodeState::DockerReady);
+                document()->setNodeAvailability(id, QString());
+            }
+            if (--*pending == 0)
+                finishJob();
         });
     }
 }

@@ -76,6 +76,8 @@ private:
     void verify(int attempt);
     void leaveBoards();
     void leaveNext(int index, const QStringList &order);
+    /// Every manager of the swarm leaves at once (--force): the swarm ends.
+    void dissolveSwarm(const QStringList &managers);
     /// Calls @p then once the node no longer reports itself a manager (bounded wait).
     void whenDemoted(const QString &id, int attempt, const std::function<void()> &then);
     QString advertiseAddress(const QString &id) const;

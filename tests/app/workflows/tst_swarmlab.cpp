@@ -439,12 +439,43 @@ private Q_SLOTS:
         QCOMPARE(nodeLines(), expectedNodes());
     }
 
+    void leaveAndRejoinOneManager()
+    {
+        // Not every manager leaves: the board is demoted through one that stays, leaves once
+        // Docker has applied the demotion, and the swarm keeps its quorum.
+        const QString board = m_managers.last();
+        SwarmFormation leave(&m_doc);
+        leave.setOperation(SwarmFormation::Operation::Leave);
+        leave.setBoardFilter({board});
+        QVERIFY(run(&leave, 60000, "leave one manager"));
+        QVERIFY2(leave.succeeded(), qPrintable(leave.result(board).message));
+        QCOMPARE(swarmState(board), QStringLiteral("inactive"));
+        QStringList rest = expectedNodes();
+        rest.removeAll(board + QStringLiteral(" Ready"));
+        QCOMPARE(nodeLines(), rest); // its node entry was removed, the others are Ready
+
+        SwarmFormation form(&m_doc);
+        form.setOperation(SwarmFormation::Operation::Form);
+        QVERIFY(run(&form, 60000, "form again with the manager back"));
+        QVERIFY2(form.succeeded(), qPrintable(form.result(board).message));
+        QCOMPARE(nodeLines(), expectedNodes());
+    }
+
     void leaveEverything()
     {
         SwarmFormation job(&m_doc);
         job.setOperation(SwarmFormation::Operation::Leave);
+        QSignalSpy lines(&job, &WorkflowJob::logMessage);
         QVERIFY(run(&job, 60000, "swarm leave"));
         QVERIFY(job.succeeded());
+        // Every manager leaves: the swarm is dissolved at once, not demoted one by one.
+        bool dissolved = false, demoted = false;
+        for (const QList<QVariant> &l : std::as_const(lines)) {
+            dissolved |= l.at(1).toString().contains(QLatin1String("the swarm is dissolved"));
+            demoted |= l.at(1).toString().contains(QLatin1String("docker node demote"));
+        }
+        QVERIFY(dissolved);
+        QVERIFY(!demoted);
         for (const QString &id : m_managers + m_workers) {
             QCOMPARE(swarmState(id), QStringLiteral("inactive"));
             QCOMPARE(m_doc.nodeState(id), NodeState::DockerReady);
