@@ -91,7 +91,9 @@ QString BoardTableModel::displayText(const Board &b, int column) const
     case RoleColumn:
         return roleDisplayName(b.role);
     case StateColumn: {
-        const QString state = stateDisplayName(m_document->nodeState(b.id));
+        QString state = stateDisplayName(m_document->nodeState(b.id));
+        if (m_document->swarmLeader() == b.id)
+            state = tr("%1, leader").arg(state);
         const QString availability = m_document->nodeAvailability(b.id);
         if (availability == QLatin1String("drain"))
             return tr("%1, drained").arg(state);

@@ -25,6 +25,7 @@ void LabDocument::setLab(const Lab &lab)
     m_lab = lab;
     m_states.clear();
     m_availability.clear();
+    m_leader.clear();
     Q_EMIT reset();
     Q_EMIT changed();
     setModified(false);
@@ -213,6 +214,8 @@ bool LabDocument::removeBoard(const QString &id)
     m_lab.boards.removeAt(i);
     m_states.remove(id);
     m_availability.remove(id);
+    if (m_leader == id)
+        m_leader.clear();
     Q_EMIT objectRemoved(ObjectKind::Board, id);
     touch();
     return true;
@@ -255,6 +258,18 @@ void LabDocument::setNodeState(const QString &boardId, NodeState state)
         return;
     m_states.insert(boardId, state);
     Q_EMIT nodeStateChanged(boardId, state);
+}
+
+void LabDocument::setSwarmLeader(const QString &boardId)
+{
+    if (m_leader == boardId)
+        return;
+    const QString old = m_leader;
+    m_leader = boardId;
+    if (!old.isEmpty())
+        Q_EMIT nodeStateChanged(old, nodeState(old));
+    if (!boardId.isEmpty())
+        Q_EMIT nodeStateChanged(boardId, nodeState(boardId));
 }
 
 void LabDocument::setNodeAvailability(const QString &boardId, const QString &availability)

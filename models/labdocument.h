@@ -62,6 +62,10 @@ public:
     /// nodeStateChanged() so views repaint.
     QString nodeAvailability(const QString &boardId) const { return m_availability.value(boardId); }
     void setNodeAvailability(const QString &boardId, const QString &availability);
+    /// The board whose node leads the swarm's managers (Raft leader), empty when unknown.
+    /// Runtime only; a change emits nodeStateChanged() for the old and the new leader.
+    QString swarmLeader() const { return m_leader; }
+    void setSwarmLeader(const QString &boardId);
 
 Q_SIGNALS:
     void reset();
@@ -82,6 +86,7 @@ private:
     bool m_modified = false;
     QHash<QString, NodeState> m_states;
     QHash<QString, QString> m_availability;
+    QString m_leader;
 };
 
 } // namespace Hivelab

@@ -149,6 +149,15 @@ void BoardItem::setAvailability(const QString &availability)
     update();
 }
 
+void BoardItem::setLeader(bool leader)
+{
+    if (m_leader == leader)
+        return;
+    m_leader = leader;
+    updateToolTip();
+    update();
+}
+
 void BoardItem::setFindings(Severity worst, const QStringList &messages)
 {
     const bool has = !messages.isEmpty();
@@ -167,6 +176,8 @@ void BoardItem::updateToolTip()
                       .arg(m_name.toHtmlEscaped(), roleName(m_role), m_modelName.toHtmlEscaped(),
                            m_os.toHtmlEscaped(), QCoreApplication::translate("BoardItem", "State"),
                            stateText(m_state));
+    if (m_leader)
+        tip += QCoreApplication::translate("BoardItem", ", swarm leader");
     if (m_availability == QLatin1String("drain"))
         tip += QCoreApplication::translate("BoardItem", " (drained: no tasks run here)");
     else if (m_availability == QLatin1String("pause"))
@@ -212,6 +223,14 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     painter->setBrush(roleColour);
     QString letter;
     if (m_role == Role::Manager) {
+        if (m_leader) {
+            // Leader: a second, outer ring (shape, not colour alone) plus the tag below.
+            painter->save();
+            painter->setBrush(Qt::NoBrush);
+            painter->setPen(QPen(roleColour, 2));
+            painter->drawPath(hexagon(bc, 17.5));
+            painter->restore();
+        }
         painter->drawPath(hexagon(bc, 13));
         letter = QStringLiteral("M");
     } else if (m_role == Role::Worker) {
@@ -265,7 +284,12 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     const QFontMetricsF &sfm = cf.smallMetrics;
     painter->setFont(cf.small);
     painter->setPen(Theme::mutedText());
-    const QString sub = m_os.isEmpty() ? m_modelName : m_modelName + QStringLiteral(" · ") + m_os;
+    QStringList subParts;
+    for (const QString &part : {m_modelName, m_os}) {
+        if (!part.isEmpty())
+            subParts << part;
+    }
+    const QString sub = subParts.join(QStringLiteral(" · "));
     painter->drawText(QRectF(textX, 24, CardWidth - textX - 8, 16),
                       Qt::AlignLeft | Qt::AlignVCenter,
                       sfm.elidedText(sub, Qt::ElideRight, CardWidth - textX - 8));
@@ -288,6 +312,8 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         pill(m_arch, Theme::archColor(m_arch));
     if (!m_storage.isEmpty())
         pill(m_storage, QColor(0x64, 0x74, 0x8b));
+    if (m_leader)
+        pill(QCoreApplication::translate("BoardItem", "leader"), roleColour.darker(125));
     // Drained/paused: the swarm schedules nothing (new) here. Words, not colour alone.
     if (m_availability == QLatin1String("drain"))
         pill(QCoreApplication::translate("BoardItem", "drained"), QColor(0xb4, 0x53, 0x09));

@@ -28,6 +28,9 @@ public:
     /// "drain" or "pause" shows a tag on the card; anything else shows nothing.
     void setAvailability(const QString &availability);
     QString availability() const { return m_availability; }
+    /// The swarm's leading manager: a ring around the badge and a "leader" tag.
+    void setLeader(bool leader);
+    bool isLeader() const { return m_leader; }
     /// No badge when findings is empty.
     void setFindings(Severity worst, const QStringList &messages);
 
@@ -50,6 +53,7 @@ private:
     Role m_role = Role::Unassigned;
     NodeState m_state = NodeState::Unknown;
     QString m_availability;
+    bool m_leader = false;
     bool m_hasBadge = false;
     Severity m_badge = Severity::Info;
     QStringList m_findings;

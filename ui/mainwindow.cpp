@@ -398,7 +398,8 @@ void MainWindow::createDocks()
     m_inventoryView->horizontalHeader()->setHighlightSections(false);
     m_inventoryView->setEditTriggers(QAbstractItemView::DoubleClicked |
                                      QAbstractItemView::EditKeyPressed);
-    const int widths[] = {90, 90, 110, 60, 170, 90, 90, 90, 90, 120};
+    // The State column fits "In swarm, leader" and "In swarm, drained".
+    const int widths[] = {90, 90, 110, 60, 150, 90, 90, 130, 90, 120};
     for (int c = 0; c < int(std::size(widths)); ++c)
         m_inventoryView->setColumnWidth(c, widths[c]);
     connect(m_inventoryView->selectionModel(), &QItemSelectionModel::selectionChanged, this,

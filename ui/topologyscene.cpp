@@ -96,6 +96,7 @@ void TopologyScene::rebuild()
         item->setBoard(b, modelDisplayName(b.model));
         item->setState(m_document->nodeState(b.id));
         item->setAvailability(m_document->nodeAvailability(b.id));
+        item->setLeader(m_document->swarmLeader() == b.id);
         addItem(item);
         m_boards.insert(b.id, item);
     }
@@ -118,6 +119,7 @@ void TopologyScene::onObjectAdded(ObjectKind kind, const QString &id)
     item->setBoard(*b, modelDisplayName(b->model));
     item->setState(m_document->nodeState(id));
     item->setAvailability(m_document->nodeAvailability(id));
+    item->setLeader(m_document->swarmLeader() == id);
     addItem(item);
     m_boards.insert(id, item);
     layoutAll();
@@ -158,6 +160,7 @@ void TopologyScene::onNodeStateChanged(const QString &boardId, NodeState state)
     if (BoardItem *item = m_boards.value(boardId)) {
         item->setState(state);
         item->setAvailability(m_document->nodeAvailability(boardId));
+        item->setLeader(m_document->swarmLeader() == boardId);
     }
 }
 

@@ -493,6 +493,8 @@ void SwarmFormation::verify(int attempt)
                 finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));
                 document()->setNodeState(id, NodeState::SwarmReady);
                 document()->setNodeAvailability(id, n.availability);
+                if (n.isLeader())
+                    document()->setSwarmLeader(id);
             }
         }
         m_managerToken.fill('\0');
@@ -513,9 +515,7 @@ void SwarmFormation::leaveBoards()
         if (isBoardFinished(id) || !m.probed)
             continue;
         if (!m.info.inSwarm()) {
-            finishBoard(id, true, tr("Not in a swarm."));
-            document()->setNodeState(id, NodeState::DockerReady);
-            document()->setNodeAvailability(id, QString());
+            markLeft(id, tr("Not in a swarm."));
             continue;
         }
         (m.info.controlAvailable ? managers : workers) << id;
@@ -569,9 +569,7 @@ void SwarmFormation::leaveBoards()
                 next();
                 return;
             }
-            finishBoard(id, true, tr("Left the swarm."));
-            document()->setNodeState(id, NodeState::DockerReady);
-            document()->setNodeAvailability(id, QString());
+            markLeft(id);
             if (stayer.isEmpty()) {
                 next();
                 return;
@@ -591,14 +589,21 @@ void SwarmFormation::dissolveSwarm(const QStringList &managers)
             if (!r.ok()) {
                 finishBoard(id, false, tr("docker swarm leave failed: %1").arg(describe(r)));
             } else {
-                finishBoard(id, true, tr("Left the swarm."));
-                document()->setNodeState(id, NodeState::DockerReady);
-                document()->setNodeAvailability(id, QString());
+                markLeft(id);
             }
             if (--*pending == 0)
                 finishJob();
         });
     }
+}
+
+void SwarmFormation::markLeft(const QString &id, const QString &message)
+{
+    finishBoard(id, true, message.isEmpty() ? tr("Left the swarm.") : message);
+    document()->setNodeState(id, NodeState::DockerReady);
+    document()->setNodeAvailability(id, QString());
+    if (document()->swarmLeader() == id)
+        document()->setSwarmLeader(QString());
 }
 
 QString SwarmFormation::nodeIdOf(const QString &boardId) const
@@ -628,9 +633,7 @@ void SwarmFormation::leaveNext(int index, const QStringList &order)
         if (!r.ok()) {
             finishBoard(id, false, tr("docker swarm leave failed: %1").arg(describe(r)));
         } else {
-            finishBoard(id, true, tr("Left the swarm."));
-            document()->setNodeState(id, NodeState::DockerReady);
-            document()->setNodeAvailability(id, QString());
+            markLeft(id);
         }
         if (!stayer.isEmpty() && r.ok()) {
             // The swarm still lists a node that left (Down): remove it so the list stays true.

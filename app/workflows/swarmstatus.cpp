@@ -74,13 +74,17 @@ QHash<QString, SwarmNode> SwarmStatus::nodeByBoard(bool logStrangers)
 void SwarmStatus::report()
 {
     const QHash<QString, SwarmNode> byBoard = nodeByBoard(true);
+    QString leader;
     for (const Board &b : document()->lab().boards) {
         if (!byBoard.contains(b.id))
             continue;
         const SwarmNode n = byBoard.value(b.id);
         document()->setNodeState(b.id, n.isReady() ? NodeState::SwarmReady : NodeState::SwarmDown);
         document()->setNodeAvailability(b.id, n.availability);
+        if (n.isLeader())
+            leader = b.id;
     }
+    document()->setSwarmLeader(leader);
     for (const QString &id : boardIds()) {
         const Board *b = board(id);
         if (!byBoard.contains(id)) {

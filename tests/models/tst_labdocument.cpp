@@ -112,6 +112,16 @@ void TestLabDocument::nodeStateIsNotContent()
     doc.setNodeAvailability(QStringLiteral("pine64-1"), QStringLiteral("drain"));
     QCOMPARE(state.size(), 2);
     QVERIFY(!doc.isModified());
+    // The leader: both the old and the new one repaint.
+    doc.setSwarmLeader(QStringLiteral("pine64-1"));
+    QCOMPARE(state.size(), 3);
+    doc.setSwarmLeader(QStringLiteral("pine64-4"));
+    QCOMPARE(state.size(), 5);
+    QCOMPARE(state.at(3).at(0).toString(), QStringLiteral("pine64-1"));
+    QCOMPARE(state.at(4).at(0).toString(), QStringLiteral("pine64-4"));
+    QVERIFY(!doc.isModified());
+    doc.removeBoard(QStringLiteral("pine64-4"));
+    QVERIFY(doc.swarmLeader().isEmpty());
     doc.setLab(demoLab());
     QVERIFY(doc.nodeAvailability(QStringLiteral("pine64-1")).isEmpty());
 }

@@ -185,6 +185,11 @@ void TestTopologyScene::reactsToModelChanges()
     m_doc->setNodeAvailability(b.id, QStringLiteral("drain"));
     QCOMPARE(m_scene->boardItem(b.id)->availability(), QStringLiteral("drain"));
     QVERIFY(m_scene->boardItem(b.id)->toolTip().contains(QStringLiteral("drained")));
+    m_doc->setSwarmLeader(b.id);
+    QVERIFY(m_scene->boardItem(b.id)->isLeader());
+    m_doc->setSwarmLeader(QStringLiteral("pine64-2"));
+    QVERIFY(!m_scene->boardItem(b.id)->isLeader());
+    QVERIFY(m_scene->boardItem(QStringLiteral("pine64-2"))->isLeader());
 
     Board fresh;
     fresh.id = QStringLiteral("new-1");

@@ -240,6 +240,7 @@ private Q_SLOTS:
         QVERIFY2(job.succeeded(), qPrintable(job.errorString()));
         QVERIFY(job.initialisedSwarm());
         QCOMPARE(job.leaderBoardId(), m_managers.first());
+        QCOMPARE(m_doc.swarmLeader(), m_managers.first()); // the canvas shows it
         QCOMPARE(nodeLines(), expectedNodes() /* roles checked below */);
         for (const QString &id : m_managers + m_workers)
             QCOMPARE(m_doc.nodeState(id), NodeState::SwarmReady);
@@ -298,6 +299,7 @@ private Q_SLOTS:
         QCOMPARE(job.nodes().size(), m_managers.size() + m_workers.size());
         for (const QString &id : m_managers + m_workers)
             QCOMPARE(m_doc.nodeState(id), NodeState::SwarmReady);
+        QVERIFY2(m_managers.contains(m_doc.swarmLeader()), qPrintable(m_doc.swarmLeader()));
 
         // The same through the command line, as JSON.
         LabFileError error;
@@ -476,6 +478,7 @@ private Q_SLOTS:
         }
         QVERIFY(dissolved);
         QVERIFY(!demoted);
+        QVERIFY(m_doc.swarmLeader().isEmpty());
         for (const QString &id : m_managers + m_workers) {
             QCOMPARE(swarmState(id), QStringLiteral("inactive"));
             QCOMPARE(m_doc.nodeState(id), NodeState::DockerReady);
