@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The headless workflow as a user scripts it, from the lab's laptop namespace:
 #   hivelab-lab run --fresh-home -- tests/lab/e2e_cli.sh
-# discover (with login) into a new lab file -> roles --managers auto -> check -> provision ->
-# swarm form -> drain/activate -> status -> leave. Every step is the `hivelab` binary; the
+# discover (with login) into a new lab file -> roles --managers auto -> check -> provision
+# (installs docker.io with apt on boards started --bare) -> swarm form -> drain/activate ->
+# status -> leave. Every step is the `hivelab` binary; the
 # results are checked independently over plain OpenSSH (`docker` on the boards themselves).
 # HIVELAB_E2E_SCREENSHOT=FILE.png also saves the main window on the live swarm (needs xvfb-run).
 set -euo pipefail
@@ -18,14 +19,20 @@ tmp=$(mktemp -d)
 lab=$tmp/found.hivelab
 declare -A IP PORT SERVER HOST USR DOCKER AUTH POWER
 boards=()
+bare=()
 for entry in $HIVELAB_LAB_BOARDS; do
     k=${entry%%=*}
     IFS=: read -r "IP[$k]" "PORT[$k]" "SERVER[$k]" "HOST[$k]" "USR[$k]" "DOCKER[$k]" "AUTH[$k]" \
         "POWER[$k]" <<<"${entry#*=}"
-    [ "${POWER[$k]}" = on ] && [ "${DOCKER[$k]}" = docker ] && [ "${AUTH[$k]}" = key ] || continue
+    [ "${POWER[$k]}" = on ] && [ "${AUTH[$k]}" = key ] || continue
+    case ${DOCKER[$k]} in
+    docker) ;;
+    bare) bare+=("$k") ;;
+    *) continue ;;
+    esac
     boards+=("$k")
 done
-[ ${#boards[@]} -ge 4 ] || fail "needs 4 powered-on boards with Docker and key login"
+[ ${#boards[@]} -ge 4 ] || fail "needs 4 powered-on boards with key login, Docker running or bare"
 
 on() { # on K CMD… : as root over OpenSSH, independent of Hivelab's own SSH layer
     local k=$1
@@ -45,13 +52,15 @@ json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)"
 "$hl" discover "$HIVELAB_LAB_SUBNET" --login --accept-new-host-key --no-dns --json --into "$lab" \
     >"$tmp/found.jsonl" 2>"$tmp/discover.err" || { cat "$tmp/discover.err" >&2; fail "discover"; }
 for k in "${boards[@]}"; do
-    python3 - "$tmp/found.jsonl" "${IP[$k]}" "${HOST[$k]}" <<'EOF' || fail "board $k not identified"
+    python3 - "$tmp/found.jsonl" "${IP[$k]}" "${HOST[$k]}" "${DOCKER[$k]}" <<'EOF' ||
 import json, sys
 hosts = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 h = next(h for h in hosts if h["ip"] == sys.argv[2])
 assert h["identification"]["hostname"] == sys.argv[3], h
-assert h["identification"]["dockerVersion"], h
+# A bare board has no Docker at all; the others report their engine.
+assert bool(h["identification"].get("dockerVersion")) == (sys.argv[4] == "docker"), h
 EOF
+        fail "board $k not identified"
 done
 [ "$(json 'len(d["boards"])' "$lab")" -eq ${#boards[@]} ] || fail "lab file does not hold every board"
 step "discover: ${#boards[@]} boards identified and merged into a new lab file"
@@ -65,10 +74,19 @@ managers=$(json '" ".join(b["name"] for b in d["boards"] if b["role"] == "manage
 grep -q "Managers: 3 (quorum needs 2" "$tmp/check.out" || fail "check: $(head -5 "$tmp/check.out")"
 step "roles: managers $managers"
 
-# 3. Docker is running everywhere: provision only checks it.
+# 3. Provision: checks the running engines, installs docker.io (apt, from the lab's local
+#    repository) on bare boards and starts it there.
+for k in "${bare[@]}"; do
+    if on "$k" command -v dockerd >/dev/null; then fail "bare board $k has Docker already"; fi
+done
 "$hl" provision "$lab" --json >"$tmp/provision.json" 2>"$tmp/provision.err" ||
     { cat "$tmp/provision.err" >&2; fail "provision"; }
-step "provision: $(json '" ".join(b["message"][:30] for b in d["boards"][:1])' "$tmp/provision.json")…"
+for k in "${bare[@]}"; do
+    grep -q "docker.io installed" "$tmp/provision.err" || fail "provision did not install on $k"
+    [ "$(on "$k" docker info --format '{{.Name}}')" = "${HOST[$k]}" ] ||
+        fail "board $k: no engine of its own after provision"
+done
+step "provision: $(json 'd["seconds"]' "$tmp/provision.json") s, docker.io installed on ${#bare[@]} bare board(s): ${bare[*]}"
 
 # 4. One click: the swarm forms, checked on a manager with docker itself.
 "$hl" swarm form "$lab" --json >"$tmp/form.json" 2>"$tmp/form.err" ||
