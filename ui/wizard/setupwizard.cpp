@@ -2,6 +2,7 @@
 #include "setupwizard.h"
 
 #include "boardcatalog.h"
+#include "boardconnection.h"
 #include "connectpage.h"
 #include "credentialstore.h"
 #include "demolab.h"
@@ -12,6 +13,7 @@
 #include "labdocument.h"
 #include "managerspage.h"
 #include "planpage.h"
+#include "sshconfig.h"
 #include "summarypage.h"
 #include "wizardsidebar.h"
 
@@ -115,20 +117,26 @@ QString SetupWizard::userFor(const QString &boardId) const
 BoardCommandRunner::Target SetupWizard::targetFor(const QString &boardId,
                                                   bool acceptNewHostKey) const
 {
+    // Like OpenSSH and the provisioning jobs: ~/.ssh/config, the agent and the default keys
+    // (~/.ssh/id_ed25519, …), plus the password typed here.
+    ConnectionSettings settings;
+    settings.knownHostsPath = m_knownHostsPath;
+    settings.acceptNewHostKeys = acceptNewHostKey;
+    settings.connectTimeoutMs = 8000;
+    SshConfig config;
+    BoardConnection::loadConfig(settings, &config, nullptr);
+    const Board *b = m_document->lab().board(boardId);
+    const quint16 port = b && b->sshPort > 0 && b->sshPort <= 65535 ? quint16(b->sshPort) : 0;
+    const SshLogin login = BoardConnection::forDestination(b ? b->sshTarget() : QString(),
+                                                           userFor(boardId), port, settings,
+                                                           &config);
     BoardCommandRunner::Target t;
     t.boardId = boardId;
-    if (const Board *b = m_document->lab().board(boardId)) {
-        t.options.host = b->sshTarget();
-        t.options.port = quint16(b->sshPort);
-    }
-    t.options.connectTimeoutMs = 8000;
+    t.options = login.options;
     t.options.authTimeoutMs = 15000;
-    t.options.knownHostsPath = m_knownHostsPath;
-    t.options.acceptNewHostKey = acceptNewHostKey;
     t.options.keepaliveSeconds = 0;
-    t.auth.user = userFor(boardId);
+    t.auth = login.auth;
     t.auth.password = password(boardId);
-    t.auth.useAgent = true;
     return t;
 }
 

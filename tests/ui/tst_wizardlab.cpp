@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The setup wizard end to end on a lab of its own (tests/ui/CMakeLists.txt), driven the way a
+// user clicks through it: discover the lab's subnet, sign in (accepting each host key after it
+// was shown), install Docker (one board has none: apt installs docker.io), pick managers, form
+// the swarm, read the summary. Checked independently on the boards with the lab tool.
+#include "connectpage.h"
+#include "discoverpage.h"
+#include "labdocument.h"
+#include "managerspage.h"
+#include "setupwizard.h"
+
+#include <QCheckBox>
+#include <QFrame>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+
+using namespace Hivelab;
+
+namespace {
+
+template <typename T> T *find(QWidget *page, const char *name)
+{
+    T *w = page->findChild<T *>(QString::fromLatin1(name));
+    if (!w)
+        qWarning("no widget %s", name);
+    return w;
+}
+
+struct Output
+{
+    int code = -1;
+    QString out;
+};
+
+// A command on lab board K as root, through the lab tool (not through Hivelab's own SSH).
+Output onBoard(int k, const QString &command)
+{
+    QProcess p;
+    p.start(QStringLiteral(HIVELAB_LAB_TOOL),
+            {QStringLiteral("board"), QString::number(k), QStringLiteral("--"),
+             QStringLiteral("sh"), QStringLiteral("-c"), command});
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()).trimmed()};
+}
+
+QByteArray describe(const SetupWizard &wizard, SetupWizard::PageId step)
+{
+    QStringList lines;
+    const QHash<QString, BoardStatus> statuses = wizard.statuses(step);
+    for (auto it = statuses.cbegin(); it != statuses.cend(); ++it)
+        lines << QStringLiteral("%1: %2 %3").arg(it.key(), BoardStatus::text(it->state), it->detail);
+    return lines.join(QLatin1String("; ")).toUtf8();
+}
+
+bool allDone(const SetupWizard &wizard, SetupWizard::PageId step, const QStringList &ids)
+{
+    const QHash<QString, BoardStatus> statuses = wizard.statuses(step);
+    for (const QString &id : ids) {
+        if (statuses.value(id).state != BoardStatus::State::Done)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+class TestWizardLab : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct LabBoard
+    {
+        int k = 0;
+        QString ip;
+        QString hostname;
+        bool bare = false;
+    };
+    QList<LabBoard> m_boards;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
+        if (boards.isEmpty())
+            QSKIP("HIVELAB_LAB_BOARDS is not set: run through ctest (needs root and the lab)");
+        for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
+            QCOMPARE(f.size(), 8);
+            if (f.at(7) != QLatin1String("on") || f.at(6) != QLatin1String("key"))
+                continue;
+            m_boards.append({entry.section(QLatin1Char('='), 0, 0).toInt(), f.at(0), f.at(3),
+                             f.at(5) == QLatin1String("bare")});
+        }
+        if (m_boards.size() < 4)
+            QSKIP("needs 4 powered-on boards with key login");
+    }
+
+    void wholeWizard()
+    {
+        QTemporaryDir dir;
+        LabDocument doc;
+        Lab start;
+        start.name = QStringLiteral("wizard lab");
+        start.racks << Rack{QStringLiteral("rack-1"), QStringLiteral("Rack 1"), 8};
+        doc.setLab(start);
+        SetupWizard wizard(&doc);
+        wizard.setKnownHostsPath(dir.filePath(QStringLiteral("known_hosts")));
+        wizard.show();
+
+        // Discover: the lab's subnet, nothing else.
+        QVERIFY(wizard.advanceTo(SetupWizard::DiscoverPageId));
+        auto *discover = qobject_cast<DiscoverPage *>(wizard.currentPage());
+        QVERIFY(discover);
+        find<QLineEdit>(discover, "scanRange")->setText(qEnvironmentVariable("HIVELAB_LAB_SUBNET"));
+        QTest::mouseClick(find<QPushButton>(discover, "scanButton"), Qt::LeftButton);
+        QVERIFY(discover->isScanning());
+        QTRY_VERIFY_WITH_TIMEOUT(!discover->isScanning(), 30000);
+        // Ticked by default: every SSH host that is not this machine.
+        QTest::mouseClick(find<QPushButton>(discover, "addFound"), Qt::LeftButton);
+        QCOMPARE(doc.lab().boards.size(), m_boards.size());
+        QStringList ids;
+        for (const LabBoard &b : std::as_const(m_boards)) {
+            const Board *found = nullptr;
+            for (const Board &d : doc.lab().boards) {
+                if (d.ip == b.ip)
+                    found = &d;
+            }
+            QVERIFY2(found, qPrintable(b.ip));
+            ids << found->id;
+        }
+
+        // Flash guidance: nothing to do for boards that already run.
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::FlashPageId));
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::ConnectPageId));
+
+        // Connect: every host key is shown before it is trusted; accept them one by one.
+        auto *connect = qobject_cast<ConnectPage *>(wizard.currentPage());
+        QVERIFY(connect);
+        find<QCheckBox>(connect, "rememberPasswords")->setChecked(false);
+        auto *panel = find<QFrame>(connect, "hostKeyPanel");
+        auto *prompt = find<QLabel>(connect, "hostKeyPrompt");
+        QTest::mouseClick(find<QPushButton>(connect, "testConnections"), Qt::LeftButton);
+        int accepted = 0;
+        for (int round = 0; round < m_boards.size() && !allDone(wizard, SetupWizard::ConnectPageId, ids);
+             ++round) {
+            QTRY_VERIFY_WITH_TIMEOUT(panel->isVisible() ||
+                                         allDone(wizard, SetupWizard::ConnectPageId, ids),
+                                     20000);
+            if (!panel->isVisible())
+                break;
+            QVERIFY2(prompt->text().contains(QLatin1String("key fingerprint is SHA256:")),
+                     qPrintable(prompt->text()));
+            QTest::mouseClick(find<QPushButton>(connect, "acceptHostKey"), Qt::LeftButton);
+            ++accepted;
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(allDone(wizard, SetupWizard::ConnectPageId, ids),
+                                  describe(wizard, SetupWizard::ConnectPageId).constData(), 30000);
+        QCOMPARE(accepted, m_boards.size());
+
+        // Install Docker: the bare board gets docker.io from apt, the others are checked.
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::DockerPageId));
+        QWizardPage *docker = wizard.currentPage();
+        auto *install = docker->findChild<QCheckBox *>(QStringLiteral("installDocker"));
+        QVERIFY2(install && install->isChecked(), "this build installs Docker");
+        for (const LabBoard &b : std::as_const(m_boards)) {
+            if (b.bare)
+                QVERIFY(onBoard(b.k, QStringLiteral("command -v dockerd")).code != 0);
+        }
+        QTest::mouseClick(find<QPushButton>(docker, "stepStart"), Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(allDone(wizard, SetupWizard::DockerPageId, ids),
+                                  describe(wizard, SetupWizard::DockerPageId).constData(), 120000);
+        QVERIFY(docker->isComplete());
+        for (const LabBoard &b : std::as_const(m_boards))
+            QCOMPARE(onBoard(b.k, QStringLiteral("docker info --format '{{.Name}}'")).out,
+                     b.hostname);
+
+        // Managers: without racks nothing survives every single failure; tick three.
+        wizard.next();
+        auto *managers = qobject_cast<ManagersPage *>(wizard.currentPage());
+        QVERIFY(managers);
+        for (const QString &id : ids)
+            managers->setManagerChecked(id, ids.indexOf(id) < 3);
+        QCOMPARE(managers->checkedManagers().size(), 3);
+        wizard.next();
+        QCOMPARE(doc.lab().managers().size(), 3);
+
+        // Form the swarm in one click.
+        QCOMPARE(wizard.currentId(), int(SetupWizard::FormSwarmPageId));
+        QWizardPage *form = wizard.currentPage();
+        QTest::mouseClick(find<QPushButton>(form, "stepStart"), Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(allDone(wizard, SetupWizard::FormSwarmPageId, ids),
+                                  describe(wizard, SetupWizard::FormSwarmPageId).constData(),
+                                  120000);
+        const Output nodes =
+            onBoard(m_boards.first().k,
+                    QStringLiteral("docker node ls --format '{{.Hostname}} {{.Status}}'"));
+        QCOMPARE(nodes.code, 0);
+        QCOMPARE(nodes.out.count(QLatin1String(" Ready")), m_boards.size());
+        for (const QString &id : ids)
+            QCOMPARE(doc.nodeState(id), NodeState::SwarmReady);
+
+        // Summary: what was done, and how to reach the swarm from here.
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::SummaryPageId));
+        const QString report = find<QTextBrowser>(wizard.currentPage(), "summaryReport")
+                                   ->toPlainText();
+        QVERIFY2(!report.contains(QLatin1String("failed"), Qt::CaseInsensitive),
+                 qPrintable(report));
+    }
+
+    void cleanupTestCase()
+    {
+        // Leave the lab as found, even after a failure above.
+        for (const LabBoard &b : std::as_const(m_boards))
+            onBoard(b.k, QStringLiteral("docker swarm leave --force >/dev/null 2>&1; true"));
+    }
+};
+
+QTEST_MAIN(TestWizardLab)
+#include "tst_wizardlab.moc"
