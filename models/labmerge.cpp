@@ -50,7 +50,7 @@ QString catalogModel(const DiscoveredHost &h)
 }
 
 // Fills what the lab does not know yet; returns the names of the fields changed.
-QStringList fillIn(Board *b, const DiscoveredHost &h)
+QStringList fillMissing(Board *b, const DiscoveredHost &h)
 {
     QStringList changed;
     const auto set = [&changed](QString *field, const QString &value, const char *name) {
@@ -76,6 +76,24 @@ QStringList fillIn(Board *b, const DiscoveredHost &h)
 }
 
 } // namespace
+
+QStringList LabMerge::fillIn(const Lab &lab, Board *board, const DiscoveredHost &host)
+{
+    QStringList changed = fillMissing(board, host);
+    const QString hostname = host.shortHostname();
+    const bool generatedName = board->name == board->id &&
+                               board->id.startsWith(QLatin1String("board-"));
+    if (generatedName && !hostname.isEmpty()) {
+        bool taken = false;
+        for (const Board &other : lab.boards)
+            taken |= other.id != board->id && other.name.compare(hostname, Qt::CaseInsensitive) == 0;
+        if (!taken) {
+            board->name = hostname;
+            changed << QStringLiteral("name");
+        }
+    }
+    return changed;
+}
 
 int LabMerge::Result::count(Kind kind) const
 {
@@ -157,7 +175,7 @@ LabMerge::Result LabMerge::merge(const Lab &lab, const QList<DiscoveredHost> &ho
             ch.ip = h.ip;
             ch.matchedBy = by;
             ch.previousIp = b.ip;
-            const QStringList filled = fillIn(&b, h);
+            const QStringList filled = fillMissing(&b, h);
             if (!b.ip.isEmpty() && b.ip != h.ip) {
                 ch.kind = Kind::IpChanged;
                 ch.message = tr("%1: address changed from %2 to %3 (matched by %4).")
@@ -184,7 +202,7 @@ LabMerge::Result LabMerge::merge(const Lab &lab, const QList<DiscoveredHost> &ho
         b.ip = h.ip;
         b.role = Role::Unassigned;
         b.slot = -1;
-        fillIn(&b, h);
+        fillMissing(&b, h);
         b.notes = h.vendor.isEmpty() ? tr("Found by discovery at %1.").arg(h.ip)
                                      : tr("Found by discovery at %1 (%2).").arg(h.ip, h.vendor);
         boards.append(b);

@@ -43,6 +43,11 @@ public:
     /// (or which have no address) can be reported Missing.
     static Result merge(const Lab &lab, const QList<DiscoveredHost> &hosts,
                         const QStringList &scannedHosts);
+    /// Fills what `board` does not record yet (MAC, hostname, arch, OS, catalog model, SSH
+    /// port) from what was learnt about it, e.g. after a login; returns the fields changed.
+    /// A board still carrying its generated name ("board-3") is named after its hostname when
+    /// `lab` has no other board of that name.
+    static QStringList fillIn(const Lab &lab, Board *board, const DiscoveredHost &host);
 };
 
 } // namespace Hivelab

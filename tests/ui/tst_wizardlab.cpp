@@ -11,6 +11,7 @@
 
 #include <QCheckBox>
 #include <QFrame>
+#include <QPixmap>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -61,6 +62,14 @@ QByteArray describe(const SetupWizard &wizard, SetupWizard::PageId step)
     for (auto it = statuses.cbegin(); it != statuses.cend(); ++it)
         lines << QStringLiteral("%1: %2 %3").arg(it.key(), BoardStatus::text(it->state), it->detail);
     return lines.join(QLatin1String("; ")).toUtf8();
+}
+
+// HIVELAB_SHOT_DIR=DIR saves the wizard at its steps (docs/screenshots).
+void shot(QWidget *wizard, const char *name)
+{
+    const QString dir = qEnvironmentVariable("HIVELAB_SHOT_DIR");
+    if (!dir.isEmpty())
+        wizard->grab().save(dir + QLatin1Char('/') + QLatin1String(name));
 }
 
 bool allDone(const SetupWizard &wizard, SetupWizard::PageId step, const QStringList &ids)
@@ -170,6 +179,18 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(allDone(wizard, SetupWizard::ConnectPageId, ids),
                                   describe(wizard, SetupWizard::ConnectPageId).constData(), 30000);
         QCOMPARE(accepted, m_boards.size());
+        // Signing in identified each board: named after its hostname, arch and OS filled in.
+        for (const LabBoard &b : std::as_const(m_boards)) {
+            for (const Board &d : doc.lab().boards) {
+                if (d.ip != b.ip)
+                    continue;
+                QCOMPARE(d.name, b.hostname);
+                QCOMPARE(d.hostname, b.hostname);
+                QVERIFY(!d.arch.isEmpty());
+                QVERIFY(d.os.contains(QLatin1String("Debian")));
+            }
+        }
+        shot(&wizard, "wizard-live-connect.png");
 
         // Install Docker: the bare board gets docker.io from apt, the others are checked.
         wizard.next();
@@ -185,6 +206,7 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(allDone(wizard, SetupWizard::DockerPageId, ids),
                                   describe(wizard, SetupWizard::DockerPageId).constData(), 120000);
         QVERIFY(docker->isComplete());
+        shot(&wizard, "wizard-live-docker.png");
         for (const LabBoard &b : std::as_const(m_boards))
             QCOMPARE(onBoard(b.k, QStringLiteral("docker info --format '{{.Name}}'")).out,
                      b.hostname);
@@ -213,6 +235,7 @@ private Q_SLOTS:
         QCOMPARE(nodes.out.count(QLatin1String(" Ready")), m_boards.size());
         for (const QString &id : ids)
             QCOMPARE(doc.nodeState(id), NodeState::SwarmReady);
+        shot(&wizard, "wizard-live-swarm.png");
 
         // Summary: what was done, and how to reach the swarm from here.
         wizard.next();
@@ -221,6 +244,7 @@ private Q_SLOTS:
                                    ->toPlainText();
         QVERIFY2(!report.contains(QLatin1String("failed"), Qt::CaseInsensitive),
                  qPrintable(report));
+        shot(&wizard, "wizard-live-summary.png");
     }
 
     void cleanupTestCase()

@@ -57,6 +57,14 @@ void BoardStatusTable::setStatus(const QString &boardId, const BoardStatus &stat
     setItem(row, detailColumn(), detail);
 }
 
+void BoardStatusTable::setBoardName(const QString &boardId, const QString &name)
+{
+    if (QTableWidgetItem *it = item(rowOf(boardId), 0)) {
+        it->setText(name);
+        resizeColumnToContents(0);
+    }
+}
+
 int BoardStatusTable::rowOf(const QString &boardId) const
 {
     for (int row = 0; row < rowCount(); ++row) {

@@ -22,6 +22,8 @@ public:
     /// Rebuilds the rows from the document's boards, keeping known statuses.
     void setBoards(const LabDocument *document, const QHash<QString, BoardStatus> &statuses);
     void setStatus(const QString &boardId, const BoardStatus &status);
+    /// Shows a board's new name (e.g. learnt from its hostname).
+    void setBoardName(const QString &boardId, const QString &name);
     int rowOf(const QString &boardId) const;
     QString boardIdAt(int row) const;
     QStringList boardIds() const;

@@ -3,7 +3,10 @@
 
 #include "boardstatustable.h"
 #include "credentialstore.h"
+#include "discoveredhost.h"
+#include "hostfacts.h"
 #include "labdocument.h"
+#include "labmerge.h"
 #include "setupwizard.h"
 
 #include <QCheckBox>
@@ -175,10 +178,7 @@ void ConnectPage::updateBackendLabel()
     case CredentialStore::Backend::Memory:
         m_backend->setText(
             QStringLiteral("<img src=\":/hivelab/wizard/warning.svg\" width=14 height=14>&nbsp;") +
-            tr("No keychain is available (%1): passwords are kept in memory only, until Hivelab "
-               "quits.")
-                .arg(store->backendMessage())
-                .toHtmlEscaped());
+            store->backendMessage().toHtmlEscaped());
         break;
     case CredentialStore::Backend::Unknown:
         m_backend->setText(tr("Looking for the system keychain…"));
@@ -230,7 +230,9 @@ void ConnectPage::testConnections()
             {BoardStatus::State::Pending, tr("Waiting for a free connection slot")});
         m_table->setStatus(id, m_wizard->statuses(SetupWizard::ConnectPageId).value(id));
     }
-    m_runner->start(targets, QString());
+    // Signing in also identifies the board (model, arch, OS, hostname, disks, Docker): what the
+    // lab does not know yet is filled in.
+    m_runner->start(targets, HostFacts::compoundCommand());
     updateButtons();
 }
 
@@ -239,6 +241,30 @@ void ConnectPage::cancel()
     m_runner->cancel();
     m_acceptRunner->cancel();
     updateButtons();
+}
+
+QString ConnectPage::identify(const QString &id, const QString &output)
+{
+    LabDocument *doc = m_wizard->document();
+    const Board *b = doc->lab().board(id);
+    if (!b || output.isEmpty())
+        return {};
+    DiscoveredHost host;
+    host.ip = b->ip;
+    host.facts = HostFacts::parseCompound(output.toUtf8());
+    Board copy = *b;
+    if (!LabMerge::fillIn(doc->lab(), &copy, host).isEmpty()) {
+        doc->updateBoard(copy);
+        m_table->setBoardName(id, copy.name);
+    }
+    const HostFacts &f = *host.facts;
+    QStringList parts;
+    for (const QString &s : {f.hostname, f.modelName(), f.debianArch(), f.osPrettyName})
+        if (!s.isEmpty())
+            parts << s;
+    if (!f.dockerVersion.isEmpty())
+        parts << tr("Docker %1").arg(f.dockerVersion);
+    return parts.join(QStringLiteral(", "));
 }
 
 QString ConnectPage::openSshFingerprintLine(const QString &keyType, const QString &fingerprint)
@@ -257,15 +283,20 @@ void ConnectPage::onBoardFinished(const QString &id, const BoardCommandRunner::R
     const Board *b = m_wizard->document()->lab().board(id);
     const QString name = b ? b->name : id;
     BoardStatus status;
-    if (r.ok) {
+    // Signed in once the identification ran, whatever it printed (a board may lack some tool).
+    const bool signedIn = r.ok || (!r.error.isError() && r.exitStatus >= 0);
+    if (signedIn) {
         if (afterAccept && !acceptedFingerprint.isEmpty() && r.fingerprint != acceptedFingerprint) {
             status = {BoardStatus::State::Failed,
                       tr("The host key changed while you were confirming it (now %1). Check the "
                          "board before trusting it.")
                           .arg(r.fingerprint)};
         } else {
+            const QString identified = identify(id, r.output);
             status = {BoardStatus::State::Done,
-                      tr("Signed in (%1, host key %2)").arg(r.banner, r.fingerprint)};
+                      identified.isEmpty()
+                          ? tr("Signed in (%1, host key %2)").arg(r.banner, r.fingerprint)
+                          : tr("Signed in: %1 (host key %2)").arg(identified, r.fingerprint)};
             if (m_remember->isChecked() && !m_wizard->password(id).isEmpty())
                 m_wizard->credentials()->store(keyFor(id), m_wizard->password(id));
         }
@@ -341,7 +372,7 @@ void ConnectPage::acceptHostKey()
     m_wizard->setStatus(SetupWizard::ConnectPageId, k.boardId,
                         {BoardStatus::State::Running, tr("Connecting with the trusted key…")});
     m_table->setStatus(k.boardId, m_wizard->statuses(SetupWizard::ConnectPageId).value(k.boardId));
-    m_acceptRunner->start({m_wizard->targetFor(k.boardId, true)}, QString());
+    m_acceptRunner->start({m_wizard->targetFor(k.boardId, true)}, HostFacts::compoundCommand());
     updateButtons();
 }
 

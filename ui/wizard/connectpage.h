@@ -37,6 +37,8 @@ public:
     void rejectHostKey();
 
 private:
+    /// Fills the lab from the identification a sign-in printed; returns a one-line summary.
+    QString identify(const QString &id, const QString &output);
     struct PendingKey
     {
         QString boardId;
