@@ -3,7 +3,8 @@
 # Try Hivelab without hardware (needs root): builds, starts a lab of virtual boards (real SSH
 # servers and Docker engines in network namespaces, see docs/LAB.md) and opens Hivelab inside
 # the lab's laptop namespace. The lab is taken down when Hivelab exits, unless it was already up.
-#   packaging/lab-demo.sh [BOARDS] [hivelab args…]     (default 5 boards)
+#   packaging/lab-demo.sh [BOARDS] [hivelab args…]     (default 5 boards; the last one without
+#                                                       Docker, so the install step has work)
 # With no display it runs under Xvfb, saves a screenshot and says where.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +21,7 @@ fi
 export HIVELAB_LAB_NAME="${HIVELAB_LAB_NAME:-demo}"
 started=""
 if ! "$lab" status >/dev/null 2>&1; then
-    "$lab" up "$n" --replace
+    "$lab" up "$n" --bare "$n" --replace
     started=1
 fi
 trap '[ -n "$started" ] && "$lab" down' EXIT
