@@ -26,10 +26,10 @@ if ! "$lab" status >/dev/null 2>&1; then
 fi
 trap '[ -n "$started" ] && "$lab" down' EXIT
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-    "$lab" run -- "$build/app/hivelab" "$@"
+    "$lab" run -- "$build/app/hivelab" --wizard "$@"
 else
     shot=${HIVELAB_SCREENSHOT:-$build/hivelab-lab-demo.png}
     echo "No display: running under Xvfb and saving a screenshot." >&2
-    "$lab" run -- xvfb-run -a -s "-screen 0 1600x1000x24" "$build/app/hivelab" --screenshot "$shot" "$@"
+    "$lab" run -- xvfb-run -a -s "-screen 0 1600x1000x24" "$build/app/hivelab" --wizard --screenshot "$shot" "$@"
     echo "Screenshot: $shot"
 fi

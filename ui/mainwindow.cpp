@@ -49,6 +49,7 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QUndoStack>
+#include <QVBoxLayout>
 
 #include <iterator>
 
@@ -77,6 +78,21 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     m_checkTimer->setSingleShot(true);
     m_checkTimer->setInterval(0);
     connect(m_checkTimer, &QTimer::timeout, this, &MainWindow::runCheckNow);
+
+    // An empty lab shows where to start instead of a blank canvas.
+    m_emptyHint = new QLabel(m_view->viewport());
+    m_emptyHint->setObjectName(QStringLiteral("emptyLabHint"));
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setWordWrap(true);
+    m_emptyHint->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_emptyHint->setText(
+        tr("<h3>This lab is empty</h3><p><b>Lab ▸ Setup Wizard…</b> plans racks, power supplies "
+           "and switches, finds your boards on the network and forms the swarm.</p><p>Or open a "
+           "lab with <b>File ▸ Open…</b>, or look around the demo lab first (<b>File ▸ Open "
+           "Demo Lab</b>).</p>"));
+    auto *hintLayout = new QVBoxLayout(m_view->viewport());
+    hintLayout->addWidget(m_emptyHint, 0, Qt::AlignCenter);
+    m_emptyHint->setMaximumWidth(460);
 
     createActions();
     createDocks();
@@ -789,6 +805,7 @@ void MainWindow::updateTitle()
 void MainWindow::updateStatus()
 {
     const Lab &lab = m_document->lab();
+    m_emptyHint->setVisible(lab.boards.isEmpty() && lab.racks.isEmpty());
     m_statusBoards->setText(plural(int(lab.boards.size()), tr("%1 board"), tr("%1 boards")) +
                             QStringLiteral(" · ") +
                             plural(int(lab.racks.size()), tr("%1 rack"), tr("%1 racks")));

@@ -196,6 +196,7 @@ private:
     QMenu *m_viewMenu = nullptr;
     QLabel *m_statusBoards = nullptr;
     QLabel *m_statusQuorum = nullptr;
+    QLabel *m_emptyHint = nullptr;
     QLabel *m_statusCheckIcon = nullptr;
     QLabel *m_statusCheck = nullptr;
     QLabel *m_statusZoom = nullptr;

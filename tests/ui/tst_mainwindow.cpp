@@ -24,6 +24,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFontInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QSettings>
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void exportPngAndSvg();
     void logFiltersPerBoard();
     void darkThemeToggles();
+    void emptyLabShowsWhereToStart();
 
 private:
     void dragTo(const QString &boardId, const QString &rackId, int slot);
@@ -446,6 +448,18 @@ void TestMainWindow::darkThemeToggles()
     QVERIFY(QSettings().value(QStringLiteral("view/dark")).toBool());
     m_window->setDarkTheme(false);
     QCOMPARE(QApplication::palette().color(QPalette::Window), light);
+}
+
+void TestMainWindow::emptyLabShowsWhereToStart()
+{
+    auto *hint = m_window->findChild<QLabel *>(QStringLiteral("emptyLabHint"));
+    QVERIFY(hint);
+    QVERIFY(!hint->isVisible()); // the demo lab is open
+    m_doc->setLab(Lab());
+    QTRY_VERIFY(hint->isVisible());
+    QVERIFY(hint->text().contains(QLatin1String("Setup Wizard")));
+    m_doc->setLab(demoLab());
+    QVERIFY(!hint->isVisible());
 }
 
 QTEST_MAIN(TestMainWindow)
