@@ -170,7 +170,10 @@ private Q_SLOTS:
         QCOMPARE(name->text(), QStringLiteral("pi-2"));
         QCOMPARE(ip->text(), QStringLiteral("10.9.0.12"));
         QTest::mouseClick(add, Qt::LeftButton);
-        QCOMPARE(doc.lab().boards.at(1).slot, 1);
+        // Spread over the racks: the second board goes to the emptier rack 2.
+        QCOMPARE(doc.lab().boards.at(1).rackId, QStringLiteral("rack-2"));
+        QCOMPARE(doc.lab().boards.at(1).slot, 0);
+        QCOMPARE(doc.lab().boards.at(1).psuId, QStringLiteral("psu-2"));
         QCOMPARE(find<QTreeWidget>(page, "labBoards")->topLevelItemCount(), 2);
         QVERIFY(nextEnabled(wizard));
 

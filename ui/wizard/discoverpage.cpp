@@ -415,7 +415,19 @@ qint64 DiscoverPage::scanRangeSize(const QString &text, QString *error)
 
 void DiscoverPage::placeInFreeSlot(const Lab &lab, Board *board)
 {
-    for (const Rack &rack : lab.racks) {
+    // Spread over the racks (the emptiest first, in plan order on ties): boards in different
+    // racks, PSUs and switches are what lets managers survive the loss of any one of them.
+    QList<const Rack *> racks;
+    for (const Rack &rack : lab.racks)
+        racks << &rack;
+    const auto used = [&lab](const Rack *r) {
+        return std::count_if(lab.boards.cbegin(), lab.boards.cend(),
+                             [r](const Board &b) { return b.rackId == r->id; });
+    };
+    std::stable_sort(racks.begin(), racks.end(),
+                     [&used](const Rack *a, const Rack *b) { return used(a) < used(b); });
+    for (const Rack *r : std::as_const(racks)) {
+        const Rack &rack = *r;
         for (int slot = 0; slot < rack.slotCount; ++slot) {
             if (lab.boardAt(rack.id, slot))
                 continue;

@@ -41,7 +41,8 @@ public:
     /// Number of addresses in "10.0.0.0/24", "10.0.0.10-10.0.0.20" or "10.0.0.10-20";
     /// -1 with *error set when the text is not a usable range.
     static qint64 scanRangeSize(const QString &text, QString *error);
-    /// Puts a board into the first free rack slot, with that rack's PSU and a free switch port.
+    /// Puts a new board into a free slot of the emptiest rack (plan order on ties), with that
+    /// rack's PSU and a free port of its switch.
     static void placeInFreeSlot(const Lab &lab, Board *board);
 
 private:
