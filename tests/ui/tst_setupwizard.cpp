@@ -3,6 +3,7 @@
 #include "connectpage.h"
 #include "demolab.h"
 #include "discoverpage.h"
+#include "findwidget.h"
 #include "labcheck.h"
 #include "labdocument.h"
 #include "managerspage.h"
@@ -34,13 +35,7 @@ using namespace Hivelab;
 
 namespace {
 
-template <typename T> T *find(QWidget *page, const char *name)
-{
-    T *w = page->findChild<T *>(QString::fromLatin1(name));
-    if (!w)
-        qWarning("no widget %s", name);
-    return w;
-}
+using HivelabTest::find;
 
 bool nextEnabled(const SetupWizard &wizard)
 {

@@ -5,6 +5,8 @@
 // the swarm, read the summary. Checked independently on the boards with the lab tool.
 #include "connectpage.h"
 #include "discoverpage.h"
+#include "findwidget.h"
+#include "labboard.h"
 #include "labdocument.h"
 #include "managerspage.h"
 #include "setupwizard.h"
@@ -14,7 +16,6 @@
 #include <QPixmap>
 #include <QLabel>
 #include <QLineEdit>
-#include <QProcess>
 #include <QPushButton>
 #include <QSet>
 #include <QTableWidget>
@@ -26,13 +27,7 @@ using namespace Hivelab;
 
 namespace {
 
-template <typename T> T *find(QWidget *page, const char *name)
-{
-    T *w = page->findChild<T *>(QString::fromLatin1(name));
-    if (!w)
-        qWarning("no widget %s", name);
-    return w;
-}
+using HivelabTest::find;
 
 struct Output
 {
@@ -43,17 +38,8 @@ struct Output
 // A command on lab board K as root, through the lab tool (not through Hivelab's own SSH).
 Output onBoard(int k, const QString &command)
 {
-    QProcess p;
-    p.start(QStringLiteral(HIVELAB_LAB_TOOL),
-            {QStringLiteral("board"), QString::number(k), QStringLiteral("--"),
-             QStringLiteral("sh"), QStringLiteral("-c"), command});
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()).trimmed()};
+    const HivelabTest::BoardOutput o = HivelabTest::onLabBoard(k, command);
+    return {o.code, QString::fromUtf8(o.out).trimmed()};
 }
 
 QByteArray describe(const SetupWizard &wizard, SetupWizard::PageId step)

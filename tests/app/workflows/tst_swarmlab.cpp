@@ -4,6 +4,7 @@
 // single-board leave/join, a board
 // in another swarm is refused then forced, and everything is left as found.
 #include "credentialstore.h"
+#include "labboard.h"
 #include "dockersetup.h"
 #include "labdocument.h"
 #include "labfile.h"
@@ -32,21 +33,12 @@ private:
         int code = -1;
         QByteArray out;
     };
-    // Runs a shell command on lab board K as root, through the lab tool (checks what the app
-    // did, independently of the app's own SSH).
+    // A shell command as root on the lab board with this ID ("pine64-K").
     static Output onBoard(const QString &board, const QString &command)
     {
-        QProcess p;
-        p.start(QStringLiteral(HIVELAB_LAB_TOOL),
-                {QStringLiteral("board"), board.section(QLatin1Char('-'), -1), QStringLiteral("--"),
-                 QStringLiteral("sh"), QStringLiteral("-c"), command});
-        if (!p.waitForFinished(30000)) {
-            p.kill();
-            p.waitForFinished();
-            return {};
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                p.readAllStandardOutput()};
+        const HivelabTest::BoardOutput o =
+            HivelabTest::onLabBoard(board.section(QLatin1Char('-'), -1).toInt(), command);
+        return {o.code, o.out};
     }
 
     template <typename Job>
