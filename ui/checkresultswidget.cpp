@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QResizeEvent>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -38,6 +39,7 @@ CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     m_summaryIcon = new QLabel(this);
     m_summary = new QLabel(this);
     m_summary->setWordWrap(true);
+    m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     header->addWidget(m_summaryIcon, 0, Qt::AlignTop);
     header->addWidget(m_summary, 1);
@@ -92,6 +94,7 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
             text += QStringLiteral(" — ") + report.suggestionReason.toHtmlEscaped();
     }
     m_summary->setText(text);
+    fitSummary();
     const QIcon icon = errors > 0     ? Theme::severityIcon(Severity::Error)
                        : warnings > 0 ? Theme::severityIcon(Severity::Warning)
                                       : Theme::icon(QStringLiteral("severity-ok"));
@@ -121,6 +124,20 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
         item->setText(0, tr("No findings."));
         item->setFlags(Qt::ItemIsEnabled);
     }
+}
+
+void CheckResultsWidget::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitSummary();
+}
+
+void CheckResultsWidget::fitSummary()
+{
+    // The label's own width lags behind during a resize; derive it from ours (margins, icon,
+    // spacing) instead.
+    const int width = qMax(120, this->width() - 12 - 20 - 12);
+    m_summary->setMinimumHeight(m_summary->heightForWidth(width));
 }
 
 } // namespace Hivelab

@@ -27,7 +27,13 @@ public:
 Q_SIGNALS:
     void findingActivated(const QStringList &objectIds);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    /// Docks ignore a wrapped label's height-for-width: reserve the height its text needs.
+    void fitSummary();
+
     CheckReport m_report;
     QLabel *m_summaryIcon;
     QLabel *m_summary;

@@ -6,6 +6,7 @@
 #include "labdocument.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -25,8 +26,8 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     m_stack = new QStackedWidget(this);
     outer->addWidget(m_stack);
 
-    m_placeholder = new QLabel(tr("Select a board on the canvas or in the inventory to see and "
-                                  "edit its details."),
+    m_placeholder = new QLabel(tr("Select a board on the canvas or in the inventory, or click a "
+                                  "rack, power supply or switch, to see and edit its details."),
                                this);
     m_placeholder->setWordWrap(true);
     m_placeholder->setAlignment(Qt::AlignCenter);
@@ -113,6 +114,8 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     connect(m_rack, &QComboBox::activated, this, requestMove);
     connect(m_slot, &QSpinBox::editingFinished, this, requestMove);
 
+    buildObjectPage();
+
     connect(m_document, &LabDocument::reset, this, &InspectorWidget::onLabChanged);
     connect(m_document, &LabDocument::objectChanged, this, &InspectorWidget::onLabChanged);
     connect(m_document, &LabDocument::objectRemoved, this, &InspectorWidget::onLabChanged);
@@ -120,18 +123,198 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     setMinimumWidth(260);
 }
 
+void InspectorWidget::buildObjectPage()
+{
+    auto *page = new QWidget(this);
+    m_infraForm = new QFormLayout(page);
+    m_infraForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_infraForm->setContentsMargins(10, 8, 10, 8);
+    m_infraTitle = new QLabel(page);
+    m_infraTitle->setFont(m_title->font());
+    m_infraForm->addRow(m_infraTitle);
+    m_infraName = new QLineEdit(page);
+    m_rackSlots = new QSpinBox(page);
+    m_rackSlots->setRange(1, 64);
+    m_psuWatts = new QDoubleSpinBox(page);
+    m_psuWatts->setRange(0, 100000);
+    m_psuWatts->setSuffix(QStringLiteral(" W"));
+    m_psuAmps = new QDoubleSpinBox(page);
+    m_psuAmps->setRange(0, 1000);
+    m_psuAmps->setSuffix(QStringLiteral(" A"));
+    m_psuVolts = new QDoubleSpinBox(page);
+    m_psuVolts->setRange(0, 1000);
+    m_psuVolts->setSuffix(QStringLiteral(" V"));
+    m_psuCircuit = new QLineEdit(page);
+    m_psuCircuit->setPlaceholderText(tr("e.g. wall-A (the socket or fuse it hangs on)"));
+    m_switchPorts = new QSpinBox(page);
+    m_switchPorts->setRange(1, 128);
+    m_switchUplink = new QLineEdit(page);
+    m_switchUplink->setPlaceholderText(tr("e.g. home router"));
+    m_infraError = new QLabel(page);
+    m_infraError->setWordWrap(true);
+    m_infraError->setStyleSheet(QStringLiteral("color: #d64545;"));
+    m_infraError->hide();
+    m_infraForm->addRow(tr("&Name"), m_infraName);
+    m_infraForm->addRow(tr("&Slots"), m_rackSlots);
+    m_infraForm->addRow(tr("&Rating"), m_psuWatts);
+    m_infraForm->addRow(tr("Current"), m_psuAmps);
+    m_infraForm->addRow(tr("Voltage"), m_psuVolts);
+    m_infraForm->addRow(tr("&Circuit"), m_psuCircuit);
+    m_infraForm->addRow(tr("&Ports"), m_switchPorts);
+    m_infraForm->addRow(tr("&Uplink"), m_switchUplink);
+    m_infraForm->addRow(m_infraError);
+    m_stack->addWidget(page);
+
+    for (QLineEdit *e : {m_infraName, m_psuCircuit, m_switchUplink})
+        connect(e, &QLineEdit::editingFinished, this, &InspectorWidget::commitObject);
+    for (QAbstractSpinBox *s :
+         std::initializer_list<QAbstractSpinBox *>{m_rackSlots, m_psuWatts, m_psuAmps, m_psuVolts,
+                                                   m_switchPorts})
+        connect(s, &QAbstractSpinBox::editingFinished, this, &InspectorWidget::commitObject);
+}
+
 void InspectorWidget::setBoardIds(const QStringList &boardIds)
 {
     m_boardIds = boardIds;
     m_boardId = boardIds.size() == 1 ? boardIds.first() : QString();
-    reload();
+    // A rack, PSU or switch stays shown until boards are selected or it is cleared.
+    if (!boardIds.isEmpty())
+        m_infraId.clear();
+    if (m_infraId.isEmpty())
+        reload();
+}
+
+void InspectorWidget::showObject(ObjectKind kind, const QString &id)
+{
+    m_infraKind = kind;
+    m_infraId = kind == ObjectKind::Board ? QString() : id;
+    if (m_infraId.isEmpty())
+        reload();
+    else
+        reloadObject();
 }
 
 void InspectorWidget::onLabChanged()
 {
     if (!m_boardId.isEmpty() && !m_document->lab().board(m_boardId))
         m_boardId.clear();
+    if (!m_infraId.isEmpty()) {
+        reloadObject();
+        return;
+    }
     reload();
+}
+
+void InspectorWidget::reloadObject()
+{
+    const Lab &lab = m_document->lab();
+    const Rack *rack = m_infraKind == ObjectKind::Rack ? lab.rack(m_infraId) : nullptr;
+    const PowerSupply *psu =
+        m_infraKind == ObjectKind::PowerSupply ? lab.powerSupply(m_infraId) : nullptr;
+    const NetworkSwitch *sw = m_infraKind == ObjectKind::Switch ? lab.networkSwitch(m_infraId)
+                                                                : nullptr;
+    if (!rack && !psu && !sw) {
+        m_infraId.clear();
+        reload();
+        return;
+    }
+    m_loading = true;
+    const bool amps = psu && psu->ratingWatts <= 0 && psu->ratingAmps > 0;
+    m_infraForm->setRowVisible(m_rackSlots, rack != nullptr);
+    m_infraForm->setRowVisible(m_psuWatts, psu && !amps);
+    m_infraForm->setRowVisible(m_psuAmps, amps);
+    m_infraForm->setRowVisible(m_psuVolts, amps);
+    m_infraForm->setRowVisible(m_psuCircuit, psu != nullptr);
+    m_infraForm->setRowVisible(m_switchPorts, sw != nullptr);
+    m_infraForm->setRowVisible(m_switchUplink, sw != nullptr);
+    if (rack) {
+        m_infraTitle->setText(tr("Rack: %1").arg(rack->name));
+        m_infraName->setText(rack->name);
+        m_rackSlots->setValue(rack->slotCount);
+    } else if (psu) {
+        m_infraTitle->setText(tr("Power supply: %1").arg(psu->name));
+        m_infraName->setText(psu->name);
+        m_psuWatts->setValue(psu->ratingWatts);
+        m_psuAmps->setValue(psu->ratingAmps);
+        m_psuVolts->setValue(psu->volts);
+        m_psuCircuit->setText(psu->circuit);
+    } else {
+        m_infraTitle->setText(tr("Switch: %1").arg(sw->name));
+        m_infraName->setText(sw->name);
+        m_switchPorts->setValue(sw->ports);
+        m_switchUplink->setText(sw->uplink);
+    }
+    m_infraName->setStyleSheet(QString());
+    m_infraError->hide();
+    m_stack->setCurrentIndex(2);
+    m_loading = false;
+}
+
+bool InspectorWidget::commitObject()
+{
+    if (m_loading || m_infraId.isEmpty())
+        return false;
+    const Lab &lab = m_document->lab();
+    m_infraError->hide();
+    const QString name = m_infraName->text().trimmed();
+    if (!validate(m_infraName, !name.isEmpty(), tr("Name: it needs a name."), m_infraError))
+        return false;
+    const auto refuse = [this](const QString &message) {
+        m_infraError->setText(message);
+        m_infraError->show();
+        return false;
+    };
+    if (const Rack *rack = m_infraKind == ObjectKind::Rack ? lab.rack(m_infraId) : nullptr) {
+        int highest = 0;
+        for (const Board &b : lab.boards) {
+            if (b.rackId == rack->id)
+                highest = qMax(highest, b.slot + 1);
+        }
+        if (m_rackSlots->value() < highest)
+            return refuse(tr("Slots: slot %1 holds a board; move it first.").arg(highest));
+        Rack after = *rack;
+        after.name = name;
+        after.slotCount = m_rackSlots->value();
+        if (!(after == *rack))
+            Q_EMIT rackEditRequested(after);
+        return true;
+    }
+    if (const PowerSupply *psu =
+            m_infraKind == ObjectKind::PowerSupply ? lab.powerSupply(m_infraId) : nullptr) {
+        PowerSupply after = *psu;
+        after.name = name;
+        after.circuit = m_psuCircuit->text().trimmed();
+        if (m_infraForm->isRowVisible(m_psuWatts)) {
+            after.ratingWatts = m_psuWatts->value();
+        } else {
+            after.ratingAmps = m_psuAmps->value();
+            after.volts = m_psuVolts->value();
+        }
+        if (after.effectiveWatts() <= 0)
+            return refuse(tr("Rating: a power supply needs a rating above zero."));
+        if (!(after == *psu))
+            Q_EMIT powerSupplyEditRequested(after);
+        return true;
+    }
+    if (const NetworkSwitch *sw =
+            m_infraKind == ObjectKind::Switch ? lab.networkSwitch(m_infraId) : nullptr) {
+        int highest = 0;
+        for (const Board &b : lab.boards) {
+            if (b.switchId == sw->id)
+                highest = qMax(highest, b.switchPort);
+        }
+        if (m_switchPorts->value() < highest)
+            return refuse(tr("Ports: port %1 is cabled to a board; recable it first.")
+                              .arg(highest));
+        NetworkSwitch after = *sw;
+        after.name = name;
+        after.ports = m_switchPorts->value();
+        after.uplink = m_switchUplink->text().trimmed();
+        if (!(after == *sw))
+            Q_EMIT switchEditRequested(after);
+        return true;
+    }
+    return false;
 }
 
 void InspectorWidget::reload()
@@ -143,8 +326,8 @@ void InspectorWidget::reload()
                 ? tr("%1 boards selected.\nDrag them together on the canvas, or use the "
                      "context menu to change their role.")
                       .arg(m_boardIds.size())
-                : tr("Select a board on the canvas or in the inventory to see and edit its "
-                     "details."));
+                : tr("Select a board on the canvas or in the inventory, or click a rack, power "
+                     "supply or switch, to see and edit its details."));
         m_stack->setCurrentIndex(0);
         return;
     }
@@ -181,14 +364,16 @@ void InspectorWidget::reload()
     m_loading = false;
 }
 
-bool InspectorWidget::validate(QLineEdit *edit, bool ok, const QString &message)
+bool InspectorWidget::validate(QLineEdit *edit, bool ok, const QString &message, QLabel *error)
 {
+    if (!error)
+        error = m_error;
     edit->setStyleSheet(ok ? QString()
                            : QStringLiteral("QLineEdit { border: 1.5px solid #d64545; "
                                             "border-radius: 3px; padding: 1px; }"));
     if (!ok) {
-        m_error->setText(message);
-        m_error->show();
+        error->setText(message);
+        error->show();
     }
     return ok;
 }

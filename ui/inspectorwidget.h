@@ -6,6 +6,8 @@
 #include <QWidget>
 
 class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -15,8 +17,9 @@ namespace Hivelab {
 
 class LabDocument;
 
-/// Inspector dock: edits the selected board with validation. Changes are requested through
-/// signals (the window turns them into undo commands); invalid input is flagged and not sent.
+/// Inspector dock: edits the selected board, or the rack, power supply or switch clicked on the
+/// canvas, with validation. Changes are requested through signals (the window turns them into
+/// undo commands); invalid input is flagged and not sent.
 class InspectorWidget : public QWidget
 {
     Q_OBJECT
@@ -26,6 +29,19 @@ public:
 
     void setBoardIds(const QStringList &boardIds);
     QString boardId() const { return m_boardId; }
+    /// Shows a rack, power supply or switch (an empty ID: nothing).
+    void showObject(Hivelab::ObjectKind kind, const QString &id);
+    QString objectId() const { return m_infraId; }
+
+    /// Rack, PSU and switch editors, for tests.
+    QLineEdit *infraNameEdit() const { return m_infraName; }
+    QSpinBox *rackSlotsSpin() const { return m_rackSlots; }
+    QDoubleSpinBox *psuWattsSpin() const { return m_psuWatts; }
+    QDoubleSpinBox *psuAmpsSpin() const { return m_psuAmps; }
+    QSpinBox *switchPortsSpin() const { return m_switchPorts; }
+    QLabel *infraErrorLabel() const { return m_infraError; }
+    /// Validates the rack/PSU/switch fields and requests the edit; false when invalid.
+    bool commitObject();
 
     /// Field editors, for tests and keyboard focus.
     QLineEdit *nameEdit() const { return m_name; }
@@ -41,11 +57,16 @@ public:
 Q_SIGNALS:
     void editRequested(const Hivelab::Board &after);
     void moveRequested(const QString &boardId, const QString &rackId, int slot);
+    void rackEditRequested(const Hivelab::Rack &after);
+    void powerSupplyEditRequested(const Hivelab::PowerSupply &after);
+    void switchEditRequested(const Hivelab::NetworkSwitch &after);
 
 private:
     void reload();
+    void reloadObject();
+    void buildObjectPage();
     void onLabChanged();
-    bool validate(QLineEdit *edit, bool ok, const QString &message);
+    bool validate(QLineEdit *edit, bool ok, const QString &message, QLabel *error = nullptr);
 
     LabDocument *m_document;
     QString m_boardId;
@@ -70,6 +91,20 @@ private:
     QComboBox *m_rack = nullptr;
     QSpinBox *m_slot = nullptr;
     QLineEdit *m_notes = nullptr;
+
+    ObjectKind m_infraKind = ObjectKind::Rack;
+    QString m_infraId;
+    QFormLayout *m_infraForm = nullptr;
+    QLabel *m_infraTitle = nullptr;
+    QLabel *m_infraError = nullptr;
+    QLineEdit *m_infraName = nullptr;
+    QSpinBox *m_rackSlots = nullptr;
+    QDoubleSpinBox *m_psuWatts = nullptr;
+    QDoubleSpinBox *m_psuAmps = nullptr;
+    QDoubleSpinBox *m_psuVolts = nullptr;
+    QLineEdit *m_psuCircuit = nullptr;
+    QSpinBox *m_switchPorts = nullptr;
+    QLineEdit *m_switchUplink = nullptr;
 };
 
 } // namespace Hivelab

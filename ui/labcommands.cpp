@@ -174,4 +174,45 @@ void RemoveBoardsCommand::undo()
         m_document->addBoard(entry.second, entry.first);
 }
 
+EditInfraCommand::EditInfraCommand(const QString &text, std::function<void()> redo,
+                                   std::function<void()> undo)
+    : m_redo(std::move(redo))
+    , m_undo(std::move(undo))
+{
+    setText(text);
+}
+
+EditInfraCommand *EditInfraCommand::rack(LabDocument *document, const Rack &after)
+{
+    const Rack *before = document->lab().rack(after.id);
+    if (!before)
+        return nullptr;
+    const Rack old = *before;
+    return new EditInfraCommand(QCoreApplication::translate("LabCommands", "Edit %1").arg(old.name),
+                                [document, after]() { document->updateRack(after); },
+                                [document, old]() { document->updateRack(old); });
+}
+
+EditInfraCommand *EditInfraCommand::powerSupply(LabDocument *document, const PowerSupply &after)
+{
+    const PowerSupply *before = document->lab().powerSupply(after.id);
+    if (!before)
+        return nullptr;
+    const PowerSupply old = *before;
+    return new EditInfraCommand(QCoreApplication::translate("LabCommands", "Edit %1").arg(old.name),
+                                [document, after]() { document->updatePowerSupply(after); },
+                                [document, old]() { document->updatePowerSupply(old); });
+}
+
+EditInfraCommand *EditInfraCommand::networkSwitch(LabDocument *document, const NetworkSwitch &after)
+{
+    const NetworkSwitch *before = document->lab().networkSwitch(after.id);
+    if (!before)
+        return nullptr;
+    const NetworkSwitch old = *before;
+    return new EditInfraCommand(QCoreApplication::translate("LabCommands", "Edit %1").arg(old.name),
+                                [document, after]() { document->updateSwitch(after); },
+                                [document, old]() { document->updateSwitch(old); });
+}
+
 } // namespace Hivelab

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QUndoCommand>
 
+#include <functional>
+
 namespace Hivelab {
 
 class LabDocument;
@@ -63,6 +65,23 @@ public:
 private:
     LabDocument *m_document;
     QList<QPair<int, Board>> m_removed; // ascending index
+};
+
+/// Edits one rack, power supply or switch (the object with after's ID); undo restores it.
+class EditInfraCommand : public QUndoCommand
+{
+public:
+    static EditInfraCommand *rack(LabDocument *document, const Rack &after);
+    static EditInfraCommand *powerSupply(LabDocument *document, const PowerSupply &after);
+    static EditInfraCommand *networkSwitch(LabDocument *document, const NetworkSwitch &after);
+
+    void redo() override { m_redo(); }
+    void undo() override { m_undo(); }
+
+private:
+    EditInfraCommand(const QString &text, std::function<void()> redo, std::function<void()> undo);
+    std::function<void()> m_redo;
+    std::function<void()> m_undo;
 };
 
 } // namespace Hivelab

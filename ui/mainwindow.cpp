@@ -119,6 +119,7 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
             [this](bool clean) { m_document->setModified(!clean); });
     connect(m_undoStack, &QUndoStack::indexChanged, this, &MainWindow::onUndoIndexChanged);
     connect(m_scene, &TopologyScene::boardSelectionChanged, this, &MainWindow::onBoardSelection);
+    connect(m_scene, &TopologyScene::objectClicked, m_inspector, &InspectorWidget::showObject);
     connect(m_scene, &TopologyScene::boardContextMenuRequested, this, &MainWindow::onContextMenu);
     connect(m_scene, &TopologyScene::boardActivated, this, [this]() {
         if (auto *dock = findChild<QDockWidget *>(QStringLiteral("InspectorDock"))) {
@@ -427,6 +428,16 @@ void MainWindow::createDocks()
     connect(m_inspector, &InspectorWidget::moveRequested, this,
             [this](const QString &id, const QString &rackId, int slot) {
                 pushEdit(EditBoardsCommand::moves(m_document, {{id, rackId, slot}}));
+            });
+    connect(m_inspector, &InspectorWidget::rackEditRequested, this,
+            [this](const Rack &after) { pushEdit(EditInfraCommand::rack(m_document, after)); });
+    connect(m_inspector, &InspectorWidget::powerSupplyEditRequested, this,
+            [this](const PowerSupply &after) {
+                pushEdit(EditInfraCommand::powerSupply(m_document, after));
+            });
+    connect(m_inspector, &InspectorWidget::switchEditRequested, this,
+            [this](const NetworkSwitch &after) {
+                pushEdit(EditInfraCommand::networkSwitch(m_document, after));
             });
 
     m_checkResults = new CheckResultsWidget(this);

@@ -495,8 +495,31 @@ void TopologyScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
     if (event->button() != Qt::LeftButton)
         return;
     auto *grabbed = qgraphicsitem_cast<BoardItem *>(mouseGrabberItem());
-    if (!grabbed)
+    if (!grabbed) {
+        // Racks, PSUs and switches are not selectable items (a rubber band over boards must
+        // not pick them up), but a click on one opens it in the inspector.
+        ObjectKind kind = ObjectKind::Board;
+        QString id;
+        const auto under = items(event->scenePos());
+        for (QGraphicsItem *item : under) {
+            if (qgraphicsitem_cast<BoardItem *>(item))
+                break;
+            if (auto *psu = qgraphicsitem_cast<PsuItem *>(item)) {
+                kind = ObjectKind::PowerSupply;
+                id = psu->psuId();
+            } else if (auto *sw = qgraphicsitem_cast<SwitchItem *>(item)) {
+                kind = ObjectKind::Switch;
+                id = sw->switchId();
+            } else if (auto *rack = qgraphicsitem_cast<RackItem *>(item); rack && !rack->isTray()) {
+                kind = ObjectKind::Rack;
+                id = rack->rackId();
+            }
+            if (!id.isEmpty())
+                break;
+        }
+        Q_EMIT objectClicked(kind, id);
         return;
+    }
     m_dragPrimary = grabbed->boardId();
     for (auto it = m_boards.cbegin(); it != m_boards.cend(); ++it) {
         if (it.value()->isSelected() || it.value() == grabbed)

@@ -57,6 +57,9 @@ Q_SIGNALS:
     void boardSelectionChanged(const QStringList &boardIds);
     void boardContextMenuRequested(const QStringList &boardIds, const QPoint &screenPos);
     void boardActivated(const QString &boardId);
+    /// A click on a rack, power supply or switch (kind Board with an empty ID: on nothing of
+    /// the kind, e.g. the background).
+    void objectClicked(Hivelab::ObjectKind kind, const QString &id);
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent *event) override;

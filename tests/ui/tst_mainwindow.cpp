@@ -13,8 +13,10 @@
 #include "labfile.h"
 #include "logconsole.h"
 #include "mainwindow.h"
+#include "psuitem.h"
 #include "rackitem.h"
 #include "setupwizard.h"
+#include "switchitem.h"
 #include "theme.h"
 #include "topologyscene.h"
 #include "topologyview.h"
@@ -23,6 +25,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFontInfo>
 #include <QLabel>
 #include <QLineEdit>
@@ -62,6 +65,7 @@ private Q_SLOTS:
     void logFiltersPerBoard();
     void darkThemeToggles();
     void emptyLabShowsWhereToStart();
+    void inspectorEditsRackPsuAndSwitch();
 
 private:
     void dragTo(const QString &boardId, const QString &rackId, int slot);
@@ -460,6 +464,73 @@ void TestMainWindow::emptyLabShowsWhereToStart()
     QVERIFY(hint->text().contains(QLatin1String("Setup Wizard")));
     m_doc->setLab(demoLab());
     QVERIFY(!hint->isVisible());
+}
+
+void TestMainWindow::inspectorEditsRackPsuAndSwitch()
+{
+    TopologyScene *scene = m_window->scene();
+    TopologyView *view = m_window->view();
+    InspectorWidget *inspector = m_window->inspector();
+    auto click = [view](QGraphicsItem *item) {
+        view->ensureVisible(item);
+        const QPoint at = view->mapFromScene(item->sceneBoundingRect().center());
+        QVERIFY(view->viewport()->rect().contains(at));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier, at);
+    };
+
+    // A click on PSU 1 opens it; 1 A at 5 V cannot feed rack 1: the check says so at once.
+    click(scene->psuItem(QStringLiteral("psu-1")));
+    QCOMPARE(inspector->objectId(), QStringLiteral("psu-1"));
+    QVERIFY(!inspector->psuWattsSpin()->isVisible()); // rated in amps at volts, as planned
+    QDoubleSpinBox *amps = inspector->psuAmpsSpin();
+    QVERIFY(amps->isVisible());
+    if (qEnvironmentVariableIsSet("HIVELAB_SHOT_DIR")) // docs/screenshots
+        m_window->grab().save(qEnvironmentVariable("HIVELAB_SHOT_DIR") +
+                              QStringLiteral("/inspector-psu.png"));
+    amps->setValue(1);
+    QVERIFY(inspector->commitObject());
+    QCOMPARE(m_doc->lab().powerSupply(QStringLiteral("psu-1"))->ratingAmps, 1.0);
+    QTRY_VERIFY(!m_window->checkResults()->report().findingsWithCode(QStringLiteral(
+                                                                          "power.over-budget"))
+                     .isEmpty());
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab().powerSupply(QStringLiteral("psu-1"))->ratingAmps, 16.0);
+    QTRY_VERIFY(m_window->checkResults()
+                    ->report()
+                    .findingsWithCode(QStringLiteral("power.over-budget"))
+                    .isEmpty());
+
+    // Rack 1: fewer slots than its boards use is refused; a new name is one undo step.
+    RackItem *rack = scene->rackItem(QStringLiteral("rack-1"));
+    QVERIFY(rack);
+    view->ensureVisible(rack);
+    // The rack's own title area, not a card or the switch drawn over it.
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier,
+                      view->mapFromScene(rack->sceneBoundingRect().topLeft() + QPointF(12, 8)));
+    QCOMPARE(inspector->objectId(), QStringLiteral("rack-1"));
+    inspector->rackSlotsSpin()->setValue(1);
+    QVERIFY(!inspector->commitObject());
+    QVERIFY(inspector->infraErrorLabel()->text().contains(QLatin1String("holds a board")));
+    QCOMPARE(m_doc->lab().rack(QStringLiteral("rack-1"))->slotCount, 4);
+    inspector->rackSlotsSpin()->setValue(6);
+    inspector->infraNameEdit()->setText(QStringLiteral("Top shelf"));
+    QVERIFY(inspector->commitObject());
+    QCOMPARE(m_doc->lab().rack(QStringLiteral("rack-1"))->name, QStringLiteral("Top shelf"));
+    QCOMPARE(m_doc->lab().rack(QStringLiteral("rack-1"))->slotCount, 6);
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab().rack(QStringLiteral("rack-1"))->name, QStringLiteral("Rack 1"));
+
+    // Switch 1: ports below the highest cabled one are refused.
+    click(scene->switchItem(QStringLiteral("switch-1")));
+    QCOMPARE(inspector->objectId(), QStringLiteral("switch-1"));
+    inspector->switchPortsSpin()->setValue(1);
+    QVERIFY(!inspector->commitObject());
+    QVERIFY(inspector->infraErrorLabel()->text().contains(QLatin1String("cabled")));
+
+    // Selecting a board brings its own page back.
+    scene->selectBoards({QStringLiteral("pine64-1")});
+    QVERIFY(inspector->objectId().isEmpty());
+    QCOMPARE(inspector->boardId(), QStringLiteral("pine64-1"));
 }
 
 QTEST_MAIN(TestMainWindow)
