@@ -125,13 +125,32 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
 
 void InspectorWidget::buildObjectPage()
 {
+    // One small form per kind in a stack (QFormLayout::setRowVisible corrupts memory in Qt 6.4).
     auto *page = new QWidget(this);
-    m_infraForm = new QFormLayout(page);
-    m_infraForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_infraForm->setContentsMargins(10, 8, 10, 8);
+    auto *column = new QVBoxLayout(page);
+    column->setContentsMargins(10, 8, 10, 8);
     m_infraTitle = new QLabel(page);
     m_infraTitle->setFont(m_title->font());
-    m_infraForm->addRow(m_infraTitle);
+    column->addWidget(m_infraTitle);
+    const auto newForm = [](QWidget *parent) {
+        auto *form = new QFormLayout(parent);
+        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        form->setContentsMargins(0, 0, 0, 0);
+        return form;
+    };
+    QFormLayout *common = newForm(nullptr);
+    column->addLayout(common);
+    m_infraStack = new QStackedWidget(page);
+    auto *rackPage = new QWidget(m_infraStack);
+    auto *psuPage = new QWidget(m_infraStack);
+    auto *switchPage = new QWidget(m_infraStack);
+    QFormLayout *rackForm = newForm(rackPage);
+    m_infraForm = newForm(psuPage);
+    QFormLayout *switchForm = newForm(switchPage);
+    m_infraStack->addWidget(rackPage);
+    m_infraStack->addWidget(psuPage);
+    m_infraStack->addWidget(switchPage);
+    column->addWidget(m_infraStack);
     m_infraName = new QLineEdit(page);
     m_rackSlots = new QSpinBox(page);
     m_rackSlots->setRange(1, 64);
@@ -154,15 +173,16 @@ void InspectorWidget::buildObjectPage()
     m_infraError->setWordWrap(true);
     m_infraError->setStyleSheet(QStringLiteral("color: #d64545;"));
     m_infraError->hide();
-    m_infraForm->addRow(tr("&Name"), m_infraName);
-    m_infraForm->addRow(tr("&Slots"), m_rackSlots);
+    common->addRow(tr("&Name"), m_infraName);
+    rackForm->addRow(tr("&Slots"), m_rackSlots);
     m_infraForm->addRow(tr("&Rating"), m_psuWatts);
     m_infraForm->addRow(tr("Current"), m_psuAmps);
     m_infraForm->addRow(tr("Voltage"), m_psuVolts);
     m_infraForm->addRow(tr("&Circuit"), m_psuCircuit);
-    m_infraForm->addRow(tr("&Ports"), m_switchPorts);
-    m_infraForm->addRow(tr("&Uplink"), m_switchUplink);
-    m_infraForm->addRow(m_infraError);
+    switchForm->addRow(tr("&Ports"), m_switchPorts);
+    switchForm->addRow(tr("&Uplink"), m_switchUplink);
+    column->addWidget(m_infraError);
+    column->addStretch(1);
     m_stack->addWidget(page);
 
     for (QLineEdit *e : {m_infraName, m_psuCircuit, m_switchUplink})
@@ -219,14 +239,14 @@ void InspectorWidget::reloadObject()
         return;
     }
     m_loading = true;
-    const bool amps = psu && psu->ratingWatts <= 0 && psu->ratingAmps > 0;
-    m_infraForm->setRowVisible(m_rackSlots, rack != nullptr);
-    m_infraForm->setRowVisible(m_psuWatts, psu && !amps);
-    m_infraForm->setRowVisible(m_psuAmps, amps);
-    m_infraForm->setRowVisible(m_psuVolts, amps);
-    m_infraForm->setRowVisible(m_psuCircuit, psu != nullptr);
-    m_infraForm->setRowVisible(m_switchPorts, sw != nullptr);
-    m_infraForm->setRowVisible(m_switchUplink, sw != nullptr);
+    // A PSU planned as amps at volts is edited that way; one rated in watts in watts.
+    m_psuInAmps = psu && psu->ratingWatts <= 0 && psu->ratingAmps > 0;
+    for (QWidget *w : {static_cast<QWidget *>(m_psuWatts), m_infraForm->labelForField(m_psuWatts)})
+        w->setVisible(!m_psuInAmps);
+    for (QWidget *w : {static_cast<QWidget *>(m_psuAmps), m_infraForm->labelForField(m_psuAmps),
+                       static_cast<QWidget *>(m_psuVolts), m_infraForm->labelForField(m_psuVolts)})
+        w->setVisible(m_psuInAmps);
+    m_infraStack->setCurrentIndex(rack ? 0 : psu ? 1 : 2);
     if (rack) {
         m_infraTitle->setText(tr("Rack: %1").arg(rack->name));
         m_infraName->setText(rack->name);
@@ -284,7 +304,7 @@ bool InspectorWidget::commitObject()
         PowerSupply after = *psu;
         after.name = name;
         after.circuit = m_psuCircuit->text().trimmed();
-        if (m_infraForm->isRowVisible(m_psuWatts)) {
+        if (!m_psuInAmps) {
             after.ratingWatts = m_psuWatts->value();
         } else {
             after.ratingAmps = m_psuAmps->value();

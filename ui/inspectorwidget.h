@@ -94,7 +94,9 @@ private:
 
     ObjectKind m_infraKind = ObjectKind::Rack;
     QString m_infraId;
-    QFormLayout *m_infraForm = nullptr;
+    QFormLayout *m_infraForm = nullptr; // the power supply's
+    QStackedWidget *m_infraStack = nullptr;
+    bool m_psuInAmps = false;
     QLabel *m_infraTitle = nullptr;
     QLabel *m_infraError = nullptr;
     QLineEdit *m_infraName = nullptr;
