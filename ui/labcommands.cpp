@@ -182,37 +182,34 @@ EditInfraCommand::EditInfraCommand(const QString &text, std::function<void()> re
     setText(text);
 }
 
-EditInfraCommand *EditInfraCommand::rack(LabDocument *document, const Rack &after)
+template <typename T>
+EditInfraCommand *EditInfraCommand::make(LabDocument *document, const T *before, const T &after,
+                                         void (LabDocument::*update)(const T &))
 {
-    const Rack *before = document->lab().rack(after.id);
     if (!before)
         return nullptr;
-    const Rack old = *before;
-    return new EditInfraCommand(QCoreApplication::translate("LabCommands", "Edit %1").arg(old.name),
-                                [document, after]() { document->updateRack(after); },
-                                [document, old]() { document->updateRack(old); });
+    const T old = *before;
+    return new EditInfraCommand(
+        QCoreApplication::translate("LabCommands", "Edit %1").arg(old.name),
+        [document, after, update]() { (document->*update)(after); },
+        [document, old, update]() { (document->*update)(old); });
+}
+
+EditInfraCommand *EditInfraCommand::rack(LabDocument *document, const Rack &after)
+{
+    return make(document, document->lab().rack(after.id), after, &LabDocument::updateRack);
 }
 
 EditInfraCommand *EditInfraCommand::powerSupply(LabDocument *document, const PowerSupply &after)
 {
-    const PowerSupply *before = document->lab().powerSupply(after.id);
-    if (!before)
-        return nullptr;
-    const PowerSupply old = *before;
-    return new EditInfraCommand(QCoreApplication::translate("LabCommands", "Edit %1").arg(old.name),
-                                [document, after]() { document->updatePowerSupply(after); },
-                                [document, old]() { document->updatePowerSupply(old); });
+    return make(document, document->lab().powerSupply(after.id), after,
+                &LabDocument::updatePowerSupply);
 }
 
 EditInfraCommand *EditInfraCommand::networkSwitch(LabDocument *document, const NetworkSwitch &after)
 {
-    const NetworkSwitch *before = document->lab().networkSwitch(after.id);
-    if (!before)
-        return nullptr;
-    const NetworkSwitch old = *before;
-    return new EditInfraCommand(QCoreApplication::translate("LabCommands", "Edit %1").arg(old.name),
-                                [document, after]() { document->updateSwitch(after); },
-                                [document, old]() { document->updateSwitch(old); });
+    return make(document, document->lab().networkSwitch(after.id), after,
+                &LabDocument::updateSwitch);
 }
 
 } // namespace Hivelab

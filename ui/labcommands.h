@@ -80,6 +80,9 @@ public:
 
 private:
     EditInfraCommand(const QString &text, std::function<void()> redo, std::function<void()> undo);
+    template <typename T>
+    static EditInfraCommand *make(LabDocument *document, const T *before, const T &after,
+                                  void (LabDocument::*update)(const T &));
     std::function<void()> m_redo;
     std::function<void()> m_undo;
 };
