@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli.h"
+#include "labcheck.h"
 #include "labtypes.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTextStream>
+
+#include <algorithm>
 
 #include <unistd.h>
 
@@ -70,14 +73,32 @@ std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &
     return std::nullopt;
 }
 
-QString findBoardId(const Lab &lab, const QString &word)
+std::optional<QStringList> resolveBoards(const Lab &lab, const QStringList &words,
+                                         const QString &file)
 {
-    for (const Board &b : lab.boards) {
-        if (b.id == word || b.name.compare(word, Qt::CaseInsensitive) == 0 ||
-            b.hostname.compare(word, Qt::CaseInsensitive) == 0)
-            return b.id;
+    QStringList ids;
+    for (const QString &raw : words) {
+        const QString word = raw.trimmed();
+        const auto it = std::find_if(lab.boards.cbegin(), lab.boards.cend(), [&](const Board &b) {
+            return b.id == word || b.name.compare(word, Qt::CaseInsensitive) == 0 ||
+                   b.hostname.compare(word, Qt::CaseInsensitive) == 0;
+        });
+        if (it == lab.boards.cend()) {
+            printErr(QCoreApplication::translate("Cli", "No board \"%1\" in %2.").arg(word, file));
+            return std::nullopt;
+        }
+        if (!ids.contains(it->id))
+            ids << it->id;
     }
-    return {};
+    return ids;
+}
+
+QString objectNames(const Lab &lab, const QStringList &ids)
+{
+    QStringList out;
+    for (const QString &id : ids)
+        out.append(objectDisplayName(lab, id));
+    return out.join(QStringLiteral(", "));
 }
 
 QByteArray readStdinLine()

@@ -44,9 +44,13 @@ int run(const QStringList &args);
 /// Returns the exit code when the command is done, nothing when it should go on.
 std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &args);
 
-/// Board ID for a word naming it by ID, name or hostname (names case-insensitively); empty when
-/// no board matches.
-QString findBoardId(const Lab &lab, const QString &word);
+/// Board IDs, without repeats, for words naming boards by ID, name or hostname (names
+/// case-insensitively). On a word that names no board: prints which one (and `file`) and
+/// returns nothing.
+std::optional<QStringList> resolveBoards(const Lab &lab, const QStringList &words,
+                                         const QString &file);
+/// Display names of lab objects (boards, racks, PSUs, switches), comma separated.
+QString objectNames(const Lab &lab, const QStringList &ids);
 
 /// One line from fd 0 (no line end), read byte by byte so nothing after it is consumed. For
 /// --password-stdin: callers wipe the bytes once used.

@@ -18,27 +18,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("Cli", text);
 }
 
-QString objectName(const Lab &lab, const QString &id)
-{
-    if (const Board *b = lab.board(id))
-        return b->name.isEmpty() ? id : b->name;
-    if (const Rack *r = lab.rack(id))
-        return r->name.isEmpty() ? id : r->name;
-    if (const PowerSupply *p = lab.powerSupply(id))
-        return p->name.isEmpty() ? id : p->name;
-    if (const NetworkSwitch *s = lab.networkSwitch(id))
-        return s->name.isEmpty() ? id : s->name;
-    return id;
-}
-
-QString names(const Lab &lab, const QStringList &ids)
-{
-    QStringList out;
-    for (const QString &id : ids)
-        out.append(objectName(lab, id));
-    return out.join(QStringLiteral(", "));
-}
-
 QString textReport(const Lab &lab, const CheckReport &report)
 {
     QStringList lines;
@@ -83,7 +62,7 @@ QString textReport(const Lab &lab, const CheckReport &report)
                 continue;
             lines << QStringLiteral("  [%1] %2").arg(f.code, f.message);
             if (!f.objectIds.isEmpty())
-                lines << QStringLiteral("      %1 %2").arg(tr("Objects:"), names(lab, f.objectIds));
+                lines << QStringLiteral("      %1 %2").arg(tr("Objects:"), objectNames(lab, f.objectIds));
             if (!f.suggestion.isEmpty())
                 lines << QStringLiteral("      %1 %2").arg(tr("Fix:"), f.suggestion.trimmed());
         }
@@ -93,7 +72,7 @@ QString textReport(const Lab &lab, const CheckReport &report)
     if (report.suggestedManagers.isEmpty()) {
         lines << tr("Suggested managers: none possible.");
     } else {
-        lines << tr("Suggested managers: %1").arg(names(lab, report.suggestedManagers));
+        lines << tr("Suggested managers: %1").arg(objectNames(lab, report.suggestedManagers));
     }
     if (!report.suggestionReason.isEmpty())
         lines << QStringLiteral("  ") + report.suggestionReason;

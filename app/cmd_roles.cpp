@@ -19,31 +19,11 @@ QString tr(const char *text)
     return QCoreApplication::translate("Cli", text);
 }
 
-QString boardNames(const Lab &lab, const QStringList &ids)
-{
-    QStringList names;
-    for (const QString &id : ids) {
-        const Board *b = lab.board(id);
-        names << (b ? b->name : id);
-    }
-    return names.join(QStringLiteral(", "));
-}
-
 // Board IDs for a comma list of IDs, names or hostnames; prints and returns nothing on an
 // unknown one.
 std::optional<QStringList> boardList(const Lab &lab, const QString &list, const QString &file)
 {
-    QStringList ids;
-    for (const QString &part : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        const QString id = findBoardId(lab, part.trimmed());
-        if (id.isEmpty()) {
-            printErr(tr("No board \"%1\" in %2.").arg(part.trimmed(), file));
-            return std::nullopt;
-        }
-        if (!ids.contains(id))
-            ids << id;
-    }
-    return ids;
+    return resolveBoards(lab, list.split(QLatin1Char(','), Qt::SkipEmptyParts), file);
 }
 
 // Up to 3 Linux boards (1 when fewer than 3), each next one sharing as few known fault domains
@@ -147,7 +127,7 @@ int cmdRoles(const QStringList &args)
                              .arg(report.suggestionReason));
                 printErr(tr("Picked %1 as spread as the plan allows; plan racks, power supplies "
                             "and switches, then run `hivelab roles FILE --managers auto` again.")
-                             .arg(boardNames(lab, chosen)));
+                             .arg(objectNames(lab, chosen)));
             }
         } else {
             const auto ids = boardList(lab, parser.value(managers), file);
@@ -206,10 +186,8 @@ int cmdRoles(const QStringList &args)
         printOut(QStringLiteral("%1  %2").arg(b.name.leftJustified(20, QLatin1Char(' ')),
                                               roleName(b.role)));
     QStringList managerIds;
-    for (const Board &b : lab.boards) {
-        if (b.role == Role::Manager)
-            managerIds << b.id;
-    }
+    for (const Board *b : lab.managers())
+        managerIds << b->id;
     printOut(tr("%1 manager(s), quorum %2, %3 may fail.")
                  .arg(report.managerCount)
                  .arg(report.quorum)
@@ -220,7 +198,7 @@ int cmdRoles(const QStringList &args)
         printOut(tr("Quorum is lost if any of these fails: %1.").arg(breaking.join(QStringLiteral(", "))));
     if (!report.suggestedManagers.isEmpty() && report.suggestedManagers != managerIds)
         printOut(tr("Suggested managers: %1 (hivelab roles FILE --managers auto)")
-                     .arg(boardNames(lab, report.suggestedManagers)));
+                     .arg(objectNames(lab, report.suggestedManagers)));
     if (changed)
         printErr(tr("Saved %1. Check the fault domains with: hivelab check %1").arg(file));
     return ExitOk;

@@ -97,17 +97,12 @@ int WorkflowCli::prepare(const QCommandLineParser &parser, const QString &file,
     if (m_withBoards && parser.isSet(m_boards)) {
         for (const QString &part :
              parser.value(m_boards).split(QLatin1Char(','), Qt::SkipEmptyParts))
-            wanted << part.trimmed();
+            wanted << part;
     }
-    for (const QString &w : std::as_const(wanted)) {
-        const QString found = findBoardId(*lab, w);
-        if (found.isEmpty()) {
-            printErr(tr("No board \"%1\" in %2.").arg(w, file));
-            return ExitUsage;
-        }
-        if (!m_boardIds.contains(found))
-            m_boardIds << found;
-    }
+    const std::optional<QStringList> ids = resolveBoards(*lab, wanted, file);
+    if (!ids)
+        return ExitUsage;
+    m_boardIds = *ids;
 
     bool ok = false;
     const int seconds = parser.value(m_timeout).toInt(&ok);

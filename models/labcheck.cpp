@@ -1114,7 +1114,9 @@ QString objectKind(const Lab &lab, const QString &id)
     return QStringLiteral("unknown");
 }
 
-QString objectName(const Lab &lab, const QString &id)
+} // namespace
+
+QString objectDisplayName(const Lab &lab, const QString &id)
 {
     if (const Board *b = lab.board(id))
         return displayName(b, id);
@@ -1126,8 +1128,6 @@ QString objectName(const Lab &lab, const QString &id)
         return displayName(s, id);
     return id;
 }
-
-} // namespace
 
 CheckReport checkLab(const Lab &lab, const BoardCatalog &catalog)
 {
@@ -1143,7 +1143,7 @@ QJsonObject checkReportToJson(const CheckReport &report, const Lab &lab)
         for (const QString &id : f.objectIds) {
             objects.append(QJsonObject{{QStringLiteral("id"), id},
                                        {QStringLiteral("kind"), objectKind(lab, id)},
-                                       {QStringLiteral("name"), objectName(lab, id)}});
+                                       {QStringLiteral("name"), objectDisplayName(lab, id)}});
         }
         findings.append(QJsonObject{{QStringLiteral("severity"), severityName(f.severity)},
                                     {QStringLiteral("code"), f.code},

@@ -83,6 +83,9 @@ DomainImpact domainImpact(const Lab &lab, FaultDomainKind kind, const QString &i
 /// Fault-domain analysis ("Check lab"). Pure function; any thread.
 CheckReport checkLab(const Lab &lab, const BoardCatalog &catalog);
 
+/// Name of a board, rack, PSU or switch by ID (its ID when it has no name or is unknown).
+QString objectDisplayName(const Lab &lab, const QString &id);
+
 /// The report as one JSON object (for `hivelab check --json`). Pure; any thread.
 QJsonObject checkReportToJson(const CheckReport &report, const Lab &lab);
 

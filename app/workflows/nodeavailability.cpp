@@ -41,11 +41,11 @@ void NodeAvailability::report()
         // Node IDs are Docker's own hex IDs: safe on a command line.
         runOn(managerBoardId(),
               QStringLiteral("docker node update --availability %1 %2").arg(word, node.id),
-              [this, id, node](const Remote &r) {
+              [this, id, node, word](const Remote &r) {
                   if (!r.ok()) {
                       finishBoard(id, false, tr("docker node update failed: %1").arg(describe(r)));
                   } else {
-                      document()->setNodeAvailability(id, dockerWord(m_availability));
+                      document()->setNodeAvailability(id, word);
                       switch (m_availability) {
                       case Availability::Drain:
                           finishBoard(id, true,
