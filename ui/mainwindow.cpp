@@ -944,13 +944,6 @@ void MainWindow::refreshLiveStatus()
     // user's own goes first (it updates the LEDs itself).
     if ((m_liveJob && m_liveJob->isRunning()) || (m_job && m_job->isRunning()))
         return;
-    if (m_document->lab().managers().isEmpty()) {
-        if (m_liveOk != 0)
-            log(tr("Live status: the lab has no manager to ask"), {}, Severity::Warning);
-        m_liveOk = 0;
-        Q_EMIT liveStatusUpdated(false);
-        return;
-    }
     auto *job = new SwarmStatus(m_document, this);
     m_liveJob = job;
     configureJob(job);
