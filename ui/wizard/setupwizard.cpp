@@ -125,18 +125,18 @@ BoardCommandRunner::Target SetupWizard::targetFor(const QString &boardId,
     settings.connectTimeoutMs = 8000;
     SshConfig config;
     BoardConnection::loadConfig(settings, &config, nullptr);
+    // The login typed on the Connect step (or the catalog's default for the board's OS).
     const Board *b = m_document->lab().board(boardId);
-    const quint16 port = b && b->sshPort > 0 && b->sshPort <= 65535 ? quint16(b->sshPort) : 0;
-    const SshLogin login = BoardConnection::forDestination(b ? b->sshTarget() : QString(),
-                                                           userFor(boardId), port, settings,
-                                                           &config);
+    Board plan = b ? *b : Board();
+    plan.sshUser = userFor(boardId);
+    const SshLogin login =
+        BoardConnection::forBoard(plan, settings, password(boardId), &config);
     BoardCommandRunner::Target t;
     t.boardId = boardId;
     t.options = login.options;
     t.options.authTimeoutMs = 15000;
     t.options.keepaliveSeconds = 0;
     t.auth = login.auth;
-    t.auth.password = password(boardId);
     return t;
 }
 
