@@ -386,7 +386,7 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
             return setError(error, p,
                             tr("expected an ID of 1–64 letters, digits, '.', '_', ':' or '-' "
                                "starting with a letter or digit, got \"%1\"")
-                                .arg(id));
+                                .arg(JsonStrictReader::elided(id)));
         if (idPaths.contains(id))
             return setError(
                 error, p,
@@ -402,7 +402,9 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
             return setError(error, p,
                             tr("no %1 with ID \"%2\" in this lab (%3 is not a %1)")
                                 .arg(what, id, idPaths.value(id)));
-        return setError(error, p, tr("no %1 with ID \"%2\" in this lab").arg(what, id));
+        return setError(
+            error, p,
+            tr("no %1 with ID \"%2\" in this lab").arg(what, JsonStrictReader::elided(id)));
     };
     const QString racksPath = child(QStringLiteral("$"), QStringLiteral("racks"));
     const QString psusPath = child(QStringLiteral("$"), QStringLiteral("powerSupplies"));
@@ -539,17 +541,18 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
             return setError(error, child(p, QStringLiteral("sshPort")),
                             tr("expected a TCP port from 1 to 65535, got %1").arg(b.sshPort));
         if (!b.mac.isEmpty() && AddressRules::normalizeMac(b.mac).isEmpty())
-            return setError(
-                error, child(p, QStringLiteral("mac")),
-                tr("expected a MAC address like \"02:BA:12:34:56:78\", got \"%1\"").arg(b.mac));
+            return setError(error, child(p, QStringLiteral("mac")),
+                            tr("expected a MAC address like \"02:BA:12:34:56:78\", got \"%1\"")
+                                .arg(JsonStrictReader::elided(b.mac)));
         if (!b.ip.isEmpty() && !AddressRules::isValidIpAddress(b.ip))
             return setError(error, child(p, QStringLiteral("ip")),
-                            tr("expected an IPv4 or IPv6 address, got \"%1\"").arg(b.ip));
+                            tr("expected an IPv4 or IPv6 address, got \"%1\"")
+                                .arg(JsonStrictReader::elided(b.ip)));
         if (!b.hostname.isEmpty() && !AddressRules::isValidHostname(b.hostname))
             return setError(error, child(p, QStringLiteral("hostname")),
                             tr("expected a host name of letters, digits and inner hyphens "
                                "(RFC 1123), got \"%1\"")
-                                .arg(b.hostname));
+                                .arg(JsonStrictReader::elided(b.hostname)));
         for (int s = 0; s < b.storage.size(); ++s) {
             const StorageDevice &d = b.storage.at(s);
             const QString sp = element(child(p, QStringLiteral("storage")), s);
@@ -564,7 +567,7 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
         !AddressRules::isValidCidr(lab.swarm.advertiseNetwork))
         return setError(error, QStringLiteral("$.swarm.advertiseNetwork"),
                         tr("expected a network like \"10.77.0.0/24\", got \"%1\"")
-                            .arg(lab.swarm.advertiseNetwork));
+                            .arg(JsonStrictReader::elided(lab.swarm.advertiseNetwork)));
     return true;
 }
 
