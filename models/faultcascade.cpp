@@ -43,24 +43,15 @@ DomainImpact FaultCascade::impact(FaultDomainKind kind, const QString &id)
     QList<int> psus;
     QList<int> switches;
     QList<int> boards;
-    auto downPsus = [&](const QList<int> &list) {
+    auto down = [this](std::vector<int> &marks, QList<int> &downList, const QList<int> &list) {
         for (int i : list) {
-            if (mark(m_psuMarks, i))
-                psus.append(i);
+            if (mark(marks, i))
+                downList.append(i);
         }
     };
-    auto downSwitches = [&](const QList<int> &list) {
-        for (int i : list) {
-            if (mark(m_switchMarks, i))
-                switches.append(i);
-        }
-    };
-    auto downBoards = [&](const QList<int> &list) {
-        for (int i : list) {
-            if (mark(m_boardMarks, i))
-                boards.append(i);
-        }
-    };
+    auto downPsus = [&](const QList<int> &list) { down(m_psuMarks, psus, list); };
+    auto downSwitches = [&](const QList<int> &list) { down(m_switchMarks, switches, list); };
+    auto downBoards = [&](const QList<int> &list) { down(m_boardMarks, boards, list); };
     switch (kind) {
     case FaultDomainKind::Rack:
         impact.name = nameOr(m_index.rack(id), id);
