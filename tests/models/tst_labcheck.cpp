@@ -13,6 +13,8 @@
 #include <QSet>
 #include <QTest>
 
+#include <ctime>
+
 using namespace Hivelab;
 
 namespace {
@@ -956,35 +958,36 @@ void TestLabCheck::hugeLabsCheckInNearLinearTime_data()
     QTest::addColumn<int>("domains");
     QTest::addColumn<QString>("widest");   // the domain that takes most boards
     QTest::addColumn<int>("widestBoards"); // … this many
-    QTest::newRow("2,000-switch uplink chain") << 0 << 2000 << QStringLiteral("switch-1") << 3;
+    QTest::newRow("1,000-switch uplink chain") << 0 << 1000 << QStringLiteral("switch-1") << 3;
     QTest::newRow("10,000 boards, 1,000 switches")
-        << 1 << 250 + 250 + 10 + 1000 << QStringLiteral("switch-1-1") << 10000;
+        << 1 << 250 + 250 + 10 + 1000 << QStringLiteral("rack-1") << 10000; // has the core
     QTest::newRow("20,000 one-board racks") << 2 << 20000 << QStringLiteral("rack-1") << 1;
 }
 
 void TestLabCheck::hugeLabsCheckInNearLinearTime()
 {
     // Each took over a minute when every domain walked the whole lab with linear lookups (a
-    // 1,000-switch chain: > 60 s). Now ~0.1–0.5 s for reading and checking on this machine (see
-    // docs/CHECKS.md); the bound is far above that, so a slow runner does not fail it, while a
+    // 1,000-switch chain: > 60 s). Now 0.5–1.2 s of CPU for reading, checking and the JSON report
+    // (docs/CHECKS.md); the bound is far above that, so a slow runner does not fail it, while a
     // return to quadratic walks does.
     QFETCH(int, shape);
     QFETCH(int, domains);
     QFETCH(QString, widest);
     QFETCH(int, widestBoards);
-    const QByteArray file = LabFile::toJson(shape == 0   ? HivelabTest::uplinkChainLab(2000)
+    const QByteArray file = LabFile::toJson(shape == 0   ? HivelabTest::uplinkChainLab(1000)
                                             : shape == 1 ? HivelabTest::rackRowLab(10000)
                                                          : HivelabTest::manyRacksLab(20000));
-    QElapsedTimer timer;
-    timer.start();
+    // CPU time, not wall time: a runner shared with other jobs must not fail this.
+    const std::clock_t start = std::clock();
     LabFileError error;
     const std::optional<Lab> loaded = LabFile::fromJson(file, &error);
     QVERIFY2(loaded, qPrintable(error.toString()));
     const CheckReport report = checkLab(*loaded, BoardCatalog::builtin());
     const QJsonObject json = checkReportToJson(report, *loaded);
-    qDebug() << QTest::currentDataTag() << "read, checked and reported in" << timer.elapsed()
-             << "ms";
-    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+    const double cpuMs = 1000.0 * double(std::clock() - start) / CLOCKS_PER_SEC;
+    qDebug() << QTest::currentDataTag() << "read, checked and reported in" << cpuMs
+             << "ms CPU";
+    QVERIFY2(cpuMs < 10000, qPrintable(QString::number(cpuMs)));
     QCOMPARE(report.domains.size(), domains);
     QCOMPARE(json.value(QStringLiteral("domains")).toArray().size(), domains);
     int most = 0;
