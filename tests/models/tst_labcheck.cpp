@@ -967,7 +967,7 @@ void TestLabCheck::hugeLabsCheckInNearLinearTime_data()
 void TestLabCheck::hugeLabsCheckInNearLinearTime()
 {
     // Each took over a minute when every domain walked the whole lab with linear lookups (a
-    // 1,000-switch chain: > 60 s). Now 0.5–1.2 s of CPU for reading, checking and the JSON report
+    // 1,000-switch chain: > 60 s). Now 0.4–2.1 s of CPU for reading, checking and the JSON report
     // (docs/CHECKS.md); the bound is far above that, so a slow runner does not fail it, while a
     // return to quadratic walks does.
     QFETCH(int, shape);
