@@ -93,11 +93,11 @@ std::optional<QStringList> resolveBoards(const Lab &lab, const QStringList &word
     return ids;
 }
 
-QString objectNames(const Lab &lab, const QStringList &ids)
+QString objectNames(const LabIndex &index, const QStringList &ids)
 {
     QStringList out;
     for (const QString &id : ids)
-        out.append(objectDisplayName(lab, id));
+        out.append(objectDisplayName(index, id));
     return out.join(QStringLiteral(", "));
 }
 

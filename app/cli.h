@@ -9,7 +9,8 @@ class QCommandLineParser;
 
 namespace Hivelab {
 struct Lab;
-}
+class LabIndex;
+} // namespace Hivelab
 
 #include <cstdio>
 
@@ -49,8 +50,9 @@ std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &
 /// returns nothing.
 std::optional<QStringList> resolveBoards(const Lab &lab, const QStringList &words,
                                          const QString &file);
-/// Display names of lab objects (boards, racks, PSUs, switches), comma separated.
-QString objectNames(const Lab &lab, const QStringList &ids);
+/// Display names of lab objects (boards, racks, PSUs, switches), comma separated. Takes an
+/// index so a report's thousands of findings cost one lookup per name.
+QString objectNames(const LabIndex &index, const QStringList &ids);
 
 /// One line from fd 0 (no line end), read byte by byte so nothing after it is consumed. For
 /// --password-stdin: callers wipe the bytes once used.

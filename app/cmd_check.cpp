@@ -20,6 +20,7 @@ QString tr(const char *text)
 
 QString textReport(const Lab &lab, const CheckReport &report)
 {
+    const LabIndex index(lab);
     QStringList lines;
     lines << tr("Lab: %1 (%2 racks, %3 boards)")
                  .arg(lab.name.isEmpty() ? tr("(unnamed)") : lab.name)
@@ -62,7 +63,7 @@ QString textReport(const Lab &lab, const CheckReport &report)
                 continue;
             lines << QStringLiteral("  [%1] %2").arg(f.code, f.message);
             if (!f.objectIds.isEmpty())
-                lines << QStringLiteral("      %1 %2").arg(tr("Objects:"), objectNames(lab, f.objectIds));
+                lines << QStringLiteral("      %1 %2").arg(tr("Objects:"), objectNames(index, f.objectIds));
             if (!f.suggestion.isEmpty())
                 lines << QStringLiteral("      %1 %2").arg(tr("Fix:"), f.suggestion.trimmed());
         }
@@ -72,7 +73,7 @@ QString textReport(const Lab &lab, const CheckReport &report)
     if (report.suggestedManagers.isEmpty()) {
         lines << tr("Suggested managers: none possible.");
     } else {
-        lines << tr("Suggested managers: %1").arg(objectNames(lab, report.suggestedManagers));
+        lines << tr("Suggested managers: %1").arg(objectNames(index, report.suggestedManagers));
     }
     if (!report.suggestionReason.isEmpty())
         lines << QStringLiteral("  ") + report.suggestionReason;

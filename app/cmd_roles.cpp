@@ -127,7 +127,7 @@ int cmdRoles(const QStringList &args)
                              .arg(report.suggestionReason));
                 printErr(tr("Picked %1 as spread as the plan allows; plan racks, power supplies "
                             "and switches, then run `hivelab roles FILE --managers auto` again.")
-                             .arg(objectNames(lab, chosen)));
+                             .arg(objectNames(LabIndex(lab), chosen)));
             }
         } else {
             const auto ids = boardList(lab, parser.value(managers), file);
@@ -198,7 +198,7 @@ int cmdRoles(const QStringList &args)
         printOut(tr("Quorum is lost if any of these fails: %1.").arg(breaking.join(QStringLiteral(", "))));
     if (!report.suggestedManagers.isEmpty() && report.suggestedManagers != managerIds)
         printOut(tr("Suggested managers: %1 (hivelab roles FILE --managers auto)")
-                     .arg(objectNames(lab, report.suggestedManagers)));
+                     .arg(objectNames(LabIndex(lab), report.suggestedManagers)));
     if (changed)
         printErr(tr("Saved %1. Check the fault domains with: hivelab check %1").arg(file));
     return ExitOk;

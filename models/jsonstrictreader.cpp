@@ -3,11 +3,13 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QLocale>
 #include <QSet>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 
 namespace Hivelab {
 
@@ -59,57 +61,165 @@ bool isTruncation(QJsonParseError::ParseError e)
         return false;
     }
 }
-/// QJsonDocument keeps one of two equal keys without a word; a hand-edited file with a pasted
-/// block would then silently lose data. Scans text that already parsed as JSON.
-bool findDuplicateKey(const QByteArray &data, QString *path)
+/// A JSON string's text as Qt reads it. Only called on text Qt already parsed, so escapes are
+/// well formed; \uXXXX units are appended as they are, which also rebuilds surrogate pairs.
+QString decodeJsonString(const QByteArray &raw)
 {
+    QString out;
+    qsizetype runStart = 0;
+    for (qsizetype i = 0; i < raw.size(); ++i) {
+        if (raw.at(i) != '\\')
+            continue;
+        out += QString::fromUtf8(raw.constData() + runStart, i - runStart);
+        const char e = i + 1 < raw.size() ? raw.at(i + 1) : '\\';
+        i += 1;
+        switch (e) {
+        case 'b':
+            out += QLatin1Char('\b');
+            break;
+        case 'f':
+            out += QLatin1Char('\f');
+            break;
+        case 'n':
+            out += QLatin1Char('\n');
+            break;
+        case 'r':
+            out += QLatin1Char('\r');
+            break;
+        case 't':
+            out += QLatin1Char('\t');
+            break;
+        case 'u': {
+            out += QChar(char16_t(raw.mid(i + 1, 4).toUShort(nullptr, 16)));
+            i += 4;
+            break;
+        }
+        default:
+            out += QLatin1Char(e);
+            break; // " \\ /
+        }
+        runStart = i + 1;
+    }
+    return out + QString::fromUtf8(raw.constData() + runStart, raw.size() - runStart);
+}
+
+/// What QJsonDocument lets through but a strict reader must not: a key given twice in one object
+/// (Qt keeps one value without a word, so a pasted block would silently lose data; compared
+/// after decoding escapes, so "b\u006fards" is "boards") and raw control characters inside
+/// strings (RFC 8259 wants them escaped; Qt accepts even NUL). Scans text that already parsed.
+class RawTextScan
+{
+public:
+    explicit RawTextScan(const QByteArray &data)
+        : m_data(data)
+    {}
+
+    /// Finds the first problem in document order; false when there is none.
+    bool findProblem(QString *path, QString *message)
+    {
+        for (qsizetype i = 0; i < m_data.size(); ++i) {
+            const char c = m_data.at(i);
+            if (c == '"') {
+                const qsizetype start = ++i;
+                while (i < m_data.size() && m_data.at(i) != '"')
+                    i += m_data.at(i) == '\\' ? 2 : 1;
+                if (string(start, i, path, message))
+                    return true;
+            } else if (c == '{' || c == '[') {
+                Frame f;
+                f.isObject = c == '{';
+                f.expectKey = f.isObject;
+                m_stack.append(f);
+            } else if (c == '}' || c == ']') {
+                if (!m_stack.isEmpty())
+                    m_stack.removeLast();
+            } else if (c == ',' && !m_stack.isEmpty()) {
+                if (m_stack.last().isObject)
+                    m_stack.last().expectKey = true;
+                else
+                    ++m_stack.last().index;
+            }
+        }
+        return false;
+    }
+
+private:
     struct Frame
     {
         bool isObject = false;
         bool expectKey = false;
         int index = 0;
         QString key;
-        QSet<QByteArray> keys;
+        QSet<QString> keys;
     };
-    QList<Frame> stack;
-    for (qsizetype i = 0; i < data.size(); ++i) {
-        const char c = data.at(i);
-        if (c == '"') {
-            const qsizetype start = ++i;
-            while (i < data.size() && data.at(i) != '"')
-                i += data.at(i) == '\\' ? 2 : 1;
-            const QByteArray raw = data.mid(start, i - start);
-            if (stack.isEmpty() || !stack.last().isObject || !stack.last().expectKey)
-                continue;
-            Frame &top = stack.last();
-            top.expectKey = false;
-            top.key = QString::fromUtf8(raw);
-            if (top.keys.contains(raw)) {
-                QString p = QStringLiteral("$");
-                for (qsizetype f = 0; f + 1 < stack.size(); ++f)
-                    p = stack.at(f).isObject ? JsonStrictReader::child(p, stack.at(f).key)
-                                             : JsonStrictReader::element(p, stack.at(f).index);
-                *path = JsonStrictReader::child(p, top.key);
-                return true;
-            }
-            top.keys.insert(raw);
-        } else if (c == '{' || c == '[') {
-            Frame f;
-            f.isObject = c == '{';
-            f.expectKey = f.isObject;
-            stack.append(f);
-        } else if (c == '}' || c == ']') {
-            if (!stack.isEmpty())
-                stack.removeLast();
-        } else if (c == ',' && !stack.isEmpty()) {
-            if (stack.last().isObject)
-                stack.last().expectKey = true;
-            else
-                ++stack.last().index;
-        }
+
+    /// Path of the innermost open container.
+    QString containerPath() const
+    {
+        QString p = QStringLiteral("$");
+        for (qsizetype f = 0; f + 1 < m_stack.size(); ++f)
+            p = m_stack.at(f).isObject ? JsonStrictReader::child(p, m_stack.at(f).key)
+                                       : JsonStrictReader::element(p, m_stack.at(f).index);
+        return p;
     }
-    return false;
-}
+
+    /// The string between the quotes at [start, end).
+    bool string(qsizetype start, qsizetype end, QString *path, QString *message)
+    {
+        const bool isKey =
+            !m_stack.isEmpty() && m_stack.last().isObject && m_stack.last().expectKey;
+        QString key;
+        if (isKey) {
+            key = decodeJsonString(m_data.mid(start, end - start));
+            m_stack.last().expectKey = false;
+            m_stack.last().key = key;
+        }
+        const char *raw = m_data.constData();
+        const auto control =
+            std::find_if(raw + start, raw + end, [](char ch) { return uchar(ch) < 0x20; });
+        if (control != raw + end) {
+            // A key with a control character has no readable path of its own: name its object.
+            *path = isKey ? containerPath() : valuePath();
+            int line = 0;
+            int column = 0;
+            JsonStrictReader::lineColumn(m_data, control - raw, &line, &column);
+            *message = JsonStrictReader::tr(
+                           "raw control character U+%1 inside a string at line %2, column %3 "
+                           "(byte offset %4); JSON needs it escaped, e.g. \\u%1")
+                           .arg(QString::number(uchar(*control), 16)
+                                    .rightJustified(4, QLatin1Char('0'))
+                                    .toUpper())
+                           .arg(line)
+                           .arg(column)
+                           .arg(control - raw);
+            return true;
+        }
+        if (!isKey)
+            return false;
+        Frame &top = m_stack.last();
+        if (top.keys.contains(key)) {
+            *path = valuePath();
+            *message = JsonStrictReader::tr("this key appears more than once in the same object; "
+                                            "only one of the values would be used");
+            return true;
+        }
+        top.keys.insert(key);
+        return false;
+    }
+
+    /// Path of the value being read in the innermost container.
+    QString valuePath() const
+    {
+        if (m_stack.isEmpty())
+            return QStringLiteral("$");
+        const Frame &top = m_stack.last();
+        return top.isObject ? JsonStrictReader::child(containerPath(), top.key)
+                            : JsonStrictReader::element(containerPath(), top.index);
+    }
+
+    const QByteArray &m_data;
+    QList<Frame> m_stack;
+};
 } // namespace
 
 bool JsonStrictReader::fail(const QString &path, const QString &message)
@@ -124,12 +234,26 @@ bool JsonStrictReader::fail(const QString &path, const QString &message)
 
 QString JsonStrictReader::child(const QString &path, const QString &key)
 {
-    return path + QLatin1Char('.') + key;
+    return path + QLatin1Char('.') + elided(key);
+}
+
+QString JsonStrictReader::elided(const QString &text)
+{
+    if (text.size() <= MaxQuotedLength)
+        return text;
+    return text.left(MaxQuotedLength - 24) + QChar(0x2026) + tr("(%1 characters)").arg(text.size());
 }
 
 QString JsonStrictReader::element(const QString &path, int index)
 {
     return path + QLatin1Char('[') + QString::number(index) + QLatin1Char(']');
+}
+
+QString JsonStrictReader::numberText(double d)
+{
+    if (d == std::floor(d) && std::fabs(d) <= MaxExactInteger)
+        return QString::number(qint64(d));
+    return QString::number(d, 'g', QLocale::FloatingPointShortest);
 }
 
 QString JsonStrictReader::describe(const QJsonValue &v)
@@ -142,8 +266,8 @@ QString JsonStrictReader::describe(const QJsonValue &v)
             .arg(v.toBool() ? QStringLiteral("true") : QStringLiteral("false"));
     case QJsonValue::Double: {
         const double d = v.toDouble();
-        return d == std::floor(d) ? tr("an integer (%1)").arg(v.toInteger())
-                                  : tr("a number (%1)").arg(d);
+        return d == std::floor(d) ? tr("an integer (%1)").arg(numberText(d))
+                                  : tr("a number (%1)").arg(numberText(d));
     }
     case QJsonValue::String:
         return tr("a string (\"%1\")").arg(v.toString().left(40));
@@ -205,10 +329,10 @@ bool JsonStrictReader::parseObject(const QByteArray &data, QJsonObject *out)
     if (!doc.isObject())
         return fail(QStringLiteral("$"), tr("expected a JSON object at the top level, got %1")
                                              .arg(doc.isArray() ? tr("an array") : tr("a value")));
-    QString duplicate;
-    if (findDuplicateKey(data, &duplicate))
-        return fail(duplicate, tr("this key appears more than once in the same object; only one "
-                                  "of the values would be used"));
+    QString problemPath;
+    QString problem;
+    if (RawTextScan(data).findProblem(&problemPath, &problem))
+        return fail(problemPath, problem);
     *out = doc.object();
     return true;
 }
@@ -225,6 +349,9 @@ bool JsonStrictReader::checkKeys(const QJsonObject &o, const QString &path,
         QString best;
         int bestDistance = 3; // suggest only near misses (typos), not arbitrary keys
         for (const QString &candidate : required + optional) {
+            // The distance is at least the length difference: a long key costs no table.
+            if (std::abs(key.size() - candidate.size()) >= bestDistance)
+                continue;
             const int d = editDistance(key, candidate);
             if (d < bestDistance) {
                 bestDistance = d;
@@ -233,7 +360,7 @@ bool JsonStrictReader::checkKeys(const QJsonObject &o, const QString &path,
         }
         const QString msg = best.isEmpty()
                                 ? tr("unknown key \"%1\"; expected one of %2")
-                                      .arg(key, quotedList(required + optional))
+                                      .arg(elided(key), quotedList(required + optional))
                                 : tr("unknown key \"%1\" (did you mean \"%2\"?)").arg(key, best);
         return fail(child(path, key), msg);
     }
@@ -269,11 +396,12 @@ bool JsonStrictReader::readInt(const QJsonObject &o, const QString &path, const 
     const double d = it->toDouble();
     if (!it->isDouble() || d != std::floor(d))
         return fail(child(path, key), tr("expected an integer, got %1").arg(describe(*it)));
-    const qint64 n = it->toInteger(qint64(d));
-    if (n < min || n > max)
-        return fail(child(path, key),
-                    tr("expected an integer from %1 to %2, got %3").arg(min).arg(max).arg(n));
-    *out = n;
+    // Compared as doubles: converting 1e30 to qint64 first would be undefined behaviour.
+    if (d < double(min) || d > double(max) || std::fabs(d) > MaxExactInteger)
+        return fail(
+            child(path, key),
+            tr("expected an integer from %1 to %2, got %3").arg(min).arg(max).arg(numberText(d)));
+    *out = qint64(d);
     return true;
 }
 
@@ -299,10 +427,10 @@ bool JsonStrictReader::readNumber(const QJsonObject &o, const QString &path, con
         return fail(child(path, key), tr("expected a number, got %1").arg(describe(*it)));
     const double d = it->toDouble();
     if (d < min && min == 0)
-        return fail(child(path, key), tr("must not be negative, got %1").arg(d));
+        return fail(child(path, key), tr("must not be negative, got %1").arg(numberText(d)));
     if (d < min || d > max)
-        return fail(child(path, key),
-                    tr("expected a number from %1 to %2, got %3").arg(min).arg(max).arg(d));
+        return fail(child(path, key), tr("expected a number from %1 to %2, got %3")
+                                          .arg(numberText(min), numberText(max), numberText(d)));
     *out = d;
     return true;
 }
@@ -317,7 +445,7 @@ bool JsonStrictReader::readEnum(const QJsonObject &o, const QString &path, const
         return true;
     if (!allowed.contains(v))
         return fail(child(path, key),
-                    tr("expected one of %1, got \"%2\"").arg(quotedList(allowed), v));
+                    tr("expected one of %1, got \"%2\"").arg(quotedList(allowed), elided(v)));
     *out = v;
     return true;
 }

@@ -19,6 +19,10 @@ class JsonStrictReader
 {
     Q_DECLARE_TR_FUNCTIONS(JsonStrictReader)
 public:
+    /// Largest magnitude up to which every integer is exact in a double (2^53); integer reads
+    /// refuse anything beyond it.
+    static constexpr double MaxExactInteger = 9007199254740992.0;
+
     bool failed() const { return m_failed; }
     QString errorPath() const { return m_errorPath; }
     QString errorMessage() const { return m_errorMessage; }
@@ -55,8 +59,16 @@ public:
     /// Element i of an array that must be an object.
     bool objectAt(const QJsonArray &a, const QString &path, int i, QJsonObject *out);
 
+    /// Paths name long keys by their start only (see elided()).
     static QString child(const QString &path, const QString &key);
     static QString element(const QString &path, int index);
+    /// User text for a message or a path: as is up to MaxQuotedLength characters, else its
+    /// start, "…" and its length, so a megabyte key never floods an error.
+    static QString elided(const QString &text);
+    static constexpr int MaxQuotedLength = 64;
+    /// A JSON number as written for people: integers in full up to 2^53, else the shortest
+    /// round-trip form ("1e+30", "2.5").
+    static QString numberText(double d);
     /// "a string", "an integer", "null", … for messages.
     static QString describe(const QJsonValue &v);
     /// Line/column (1-based) of a byte offset in data.

@@ -1,79 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labcheck.h"
 #include "boardcatalog.h"
+#include "faultcascade.h"
+#include "managerplacement.h"
 
 #include <QCoreApplication>
 #include <QHash>
-#include <QJsonArray>
 #include <QSet>
 
 #include <algorithm>
 #include <map>
-#include <tuple>
 #include <vector>
 
 namespace Hivelab {
-
-bool CheckReport::hasErrors() const
-{
-    return count(Severity::Error) > 0;
-}
-
-int CheckReport::count(Severity severity) const
-{
-    int n = 0;
-    for (const Finding &f : findings)
-        n += f.severity == severity ? 1 : 0;
-    return n;
-}
-
-QList<Finding> CheckReport::findingsWithCode(const QString &code) const
-{
-    QList<Finding> out;
-    for (const Finding &f : findings) {
-        if (f.code == code)
-            out.append(f);
-    }
-    return out;
-}
-
-int quorumFor(int managers)
-{
-    return managers > 0 ? managers / 2 + 1 : 0;
-}
-
-int toleratedFailuresFor(int managers)
-{
-    return managers - quorumFor(managers);
-}
-
-QString severityName(Severity severity)
-{
-    switch (severity) {
-    case Severity::Error:
-        return QStringLiteral("error");
-    case Severity::Warning:
-        return QStringLiteral("warning");
-    case Severity::Info:
-        break;
-    }
-    return QStringLiteral("info");
-}
-
-QString faultDomainKindName(FaultDomainKind kind)
-{
-    switch (kind) {
-    case FaultDomainKind::PowerSupply:
-        return QStringLiteral("psu");
-    case FaultDomainKind::Circuit:
-        return QStringLiteral("circuit");
-    case FaultDomainKind::Switch:
-        return QStringLiteral("switch");
-    case FaultDomainKind::Rack:
-        break;
-    }
-    return QStringLiteral("rack");
-}
 
 namespace {
 
@@ -104,136 +43,7 @@ QString normalizedArch(const QString &arch)
     return a;
 }
 
-/// Switch IDs on the uplink path above `sw` (excluding sw), stopping at a cycle.
-QStringList uplinkChain(const Lab &lab, const NetworkSwitch &sw, bool *cycle = nullptr)
-{
-    QStringList chain;
-    QSet<QString> seen{sw.id};
-    QString next = sw.uplinkSwitchId;
-    while (!next.isEmpty()) {
-        if (seen.contains(next)) {
-            if (cycle)
-                *cycle = true;
-            break;
-        }
-        seen.insert(next);
-        chain.append(next);
-        const NetworkSwitch *up = lab.networkSwitch(next);
-        next = up ? up->uplinkSwitchId : QString();
-    }
-    return chain;
-}
-
-QString domainName(const Lab &lab, FaultDomainKind kind, const QString &id)
-{
-    switch (kind) {
-    case FaultDomainKind::Rack:
-        return displayName(lab.rack(id), id);
-    case FaultDomainKind::PowerSupply:
-        return displayName(lab.powerSupply(id), id);
-    case FaultDomainKind::Switch:
-        return displayName(lab.networkSwitch(id), id);
-    case FaultDomainKind::Circuit:
-        break;
-    }
-    return tr("circuit %1").arg(id);
-}
-
 } // namespace
-
-DomainImpact domainImpact(const Lab &lab, FaultDomainKind kind, const QString &id)
-{
-    DomainImpact impact;
-    impact.kind = kind;
-    impact.id = id;
-    impact.name = domainName(lab, kind, id);
-
-    QSet<QString> downPsus;
-    QSet<QString> downSwitches;
-    QSet<QString> downBoards;
-    switch (kind) {
-    case FaultDomainKind::Rack:
-        if (!lab.rack(id))
-            break;
-        for (const PowerSupply &p : lab.powerSupplies) {
-            if (p.rackId == id)
-                downPsus.insert(p.id);
-        }
-        for (const NetworkSwitch &s : lab.switches) {
-            if (s.rackId == id)
-                downSwitches.insert(s.id);
-        }
-        for (const Board &b : lab.boards) {
-            if (b.rackId == id)
-                downBoards.insert(b.id);
-        }
-        break;
-    case FaultDomainKind::PowerSupply:
-        if (lab.powerSupply(id))
-            downPsus.insert(id);
-        break;
-    case FaultDomainKind::Circuit:
-        for (const PowerSupply &p : lab.powerSupplies) {
-            if (!id.isEmpty() && p.circuit == id)
-                downPsus.insert(p.id);
-        }
-        break;
-    case FaultDomainKind::Switch:
-        if (lab.networkSwitch(id))
-            downSwitches.insert(id);
-        break;
-    }
-
-    // Power first: a dead supply takes the switches it feeds down too.
-    for (const NetworkSwitch &s : lab.switches) {
-        if (!s.psuId.isEmpty() && downPsus.contains(s.psuId))
-            downSwitches.insert(s.id);
-    }
-    for (const Board &b : lab.boards) {
-        if (!b.psuId.isEmpty() && downPsus.contains(b.psuId))
-            downBoards.insert(b.id);
-    }
-    // A switch whose uplink path crosses a dead switch is cut off from the rest of the swarm.
-    QSet<QString> lostSwitches = downSwitches;
-    for (const NetworkSwitch &s : lab.switches) {
-        if (lostSwitches.contains(s.id))
-            continue;
-        const QStringList chain = uplinkChain(lab, s);
-        for (const QString &up : chain) {
-            if (downSwitches.contains(up)) {
-                lostSwitches.insert(s.id);
-                break;
-            }
-        }
-    }
-
-    int managers = 0;
-    for (const Board &b : lab.boards) {
-        managers += b.role == Role::Manager ? 1 : 0;
-        const bool lost = downBoards.contains(b.id) ||
-                          (!b.switchId.isEmpty() && lostSwitches.contains(b.switchId));
-        if (!lost)
-            continue;
-        impact.lostBoards.append(b.id);
-        if (b.role == Role::Manager)
-            impact.lostManagers.append(b.id);
-        else if (b.role == Role::Worker)
-            impact.lostWorkers.append(b.id);
-        if (b.hasStorage())
-            impact.lostStorage.append(b.id);
-    }
-    for (const PowerSupply &p : lab.powerSupplies) {
-        if (downPsus.contains(p.id))
-            impact.lostPowerSupplies.append(p.id);
-    }
-    for (const NetworkSwitch &s : lab.switches) {
-        if (lostSwitches.contains(s.id))
-            impact.lostSwitches.append(s.id);
-    }
-    impact.survivingManagers = managers - impact.lostManagers.size();
-    impact.breaksQuorum = managers > 0 && impact.survivingManagers < quorumFor(managers);
-    return impact;
-}
 
 namespace {
 
@@ -243,6 +53,7 @@ class LabChecker
 public:
     LabChecker(const Lab &lab, const BoardCatalog &catalog)
         : m_lab(lab)
+        , m_index(lab)
         , m_catalog(catalog)
     {}
 
@@ -275,7 +86,7 @@ private:
         m_report.findings.append({severity, code, message, objects, suggestion});
     }
 
-    QString boardName(const QString &id) const { return displayName(m_lab.board(id), id); }
+    QString boardName(const QString &id) const { return displayName(m_index.board(id), id); }
 
     QString boardNames(const QStringList &ids) const
     {
@@ -285,8 +96,8 @@ private:
         return names.join(QStringLiteral(", "));
     }
 
-    bool knownPsu(const Board &b) const { return m_lab.powerSupply(b.psuId) != nullptr; }
-    bool knownSwitch(const Board &b) const { return m_lab.networkSwitch(b.switchId) != nullptr; }
+    bool knownPsu(const Board &b) const { return m_index.powerSupply(b.psuId) != nullptr; }
+    bool knownSwitch(const Board &b) const { return m_index.networkSwitch(b.switchId) != nullptr; }
 
     void checkIdentity()
     {
@@ -324,19 +135,19 @@ private:
     void checkReferences()
     {
         for (const PowerSupply &p : m_lab.powerSupplies) {
-            if (!p.rackId.isEmpty() && !m_lab.rack(p.rackId))
+            if (!p.rackId.isEmpty() && !m_index.rack(p.rackId))
                 dangling(p.id, displayName(&p, p.id), tr("rack"), p.rackId);
         }
         for (const NetworkSwitch &s : m_lab.switches) {
-            if (!s.rackId.isEmpty() && !m_lab.rack(s.rackId))
+            if (!s.rackId.isEmpty() && !m_index.rack(s.rackId))
                 dangling(s.id, displayName(&s, s.id), tr("rack"), s.rackId);
-            if (!s.psuId.isEmpty() && !m_lab.powerSupply(s.psuId))
+            if (!s.psuId.isEmpty() && !m_index.powerSupply(s.psuId))
                 dangling(s.id, displayName(&s, s.id), tr("power supply"), s.psuId);
-            if (!s.uplinkSwitchId.isEmpty() && !m_lab.networkSwitch(s.uplinkSwitchId))
+            if (!s.uplinkSwitchId.isEmpty() && !m_index.networkSwitch(s.uplinkSwitchId))
                 dangling(s.id, displayName(&s, s.id), tr("switch"), s.uplinkSwitchId);
         }
         for (const Board &b : m_lab.boards) {
-            if (!b.rackId.isEmpty() && !m_lab.rack(b.rackId))
+            if (!b.rackId.isEmpty() && !m_index.rack(b.rackId))
                 dangling(b.id, displayName(&b, b.id), tr("rack"), b.rackId);
             if (!b.psuId.isEmpty() && !knownPsu(b))
                 dangling(b.id, displayName(&b, b.id), tr("power supply"), b.psuId);
@@ -450,9 +261,8 @@ private:
             QStringList inRack;
             QStringList outOfRange;
             std::map<int, QStringList> bySlot;
-            for (const Board &b : m_lab.boards) {
-                if (b.rackId != r.id)
-                    continue;
+            for (int i : m_index.boardsInRack(r.id)) {
+                const Board &b = m_lab.boards.at(i);
                 inRack.append(b.id);
                 if (b.slot >= r.slotCount || b.slot < -1)
                     outOfRange.append(b.id);
@@ -492,14 +302,14 @@ private:
     void checkSwitchPorts()
     {
         QStringList inCycle;
-        for (const NetworkSwitch &s : m_lab.switches) {
+        for (int k = 0; k < m_lab.switches.size(); ++k) {
+            const NetworkSwitch &s = m_lab.switches.at(k);
             const QString swName = displayName(&s, s.id);
             QStringList boards;
             std::map<int, QStringList> byPort;
             QStringList outOfRange;
-            for (const Board &b : m_lab.boards) {
-                if (b.switchId != s.id)
-                    continue;
+            for (int i : m_index.boardsOnSwitch(s.id)) {
+                const Board &b = m_lab.boards.at(i);
                 boards.append(b.id);
                 if (b.switchPort == -1)
                     continue;
@@ -509,9 +319,9 @@ private:
                     byPort[b.switchPort].append(b.id);
             }
             QStringList downlinks;
-            for (const NetworkSwitch &o : m_lab.switches) {
-                if (o.id != s.id && o.uplinkSwitchId == s.id)
-                    downlinks.append(o.id);
+            for (int o : m_index.downlinks(s.id)) {
+                if (m_lab.switches.at(o).id != s.id)
+                    downlinks.append(m_lab.switches.at(o).id);
             }
             const int ownUplink = !s.uplinkSwitchId.isEmpty() || !s.uplink.isEmpty() ? 1 : 0;
             const int used = boards.size() + downlinks.size() + ownUplink;
@@ -545,9 +355,7 @@ private:
                         .arg(boardNames(ids)),
                     QStringList{s.id} + ids, tr("Give each board its own port."));
             }
-            bool cycle = false;
-            uplinkChain(m_lab, s, &cycle);
-            if (cycle)
+            if (m_index.uplinkRunsIntoLoop(k))
                 inCycle.append(s.id);
         }
         if (!inCycle.isEmpty()) {
@@ -575,15 +383,13 @@ private:
             PowerBudget budget;
             budget.psuId = p.id;
             budget.ratingWatts = p.effectiveWatts();
-            for (const Board &b : m_lab.boards) {
-                if (b.psuId != p.id)
-                    continue;
+            for (int i : m_index.boardsOnSupply(p.id)) {
+                const Board &b = m_lab.boards.at(i);
                 budget.boardIds.append(b.id);
                 budget.peakWatts += boardWatts(b);
             }
-            for (const NetworkSwitch &s : m_lab.switches) {
-                if (s.psuId != p.id)
-                    continue;
+            for (int i : m_index.switchesOnSupply(p.id)) {
+                const NetworkSwitch &s = m_lab.switches.at(i);
                 budget.switchIds.append(s.id);
                 budget.peakWatts += s.watts;
             }
@@ -649,15 +455,10 @@ private:
             add(Severity::Warning, QStringLiteral("storage.single-rack"),
                 tr("All %1 storage workers are in %2: losing that rack loses all storage.")
                     .arg(storage.size())
-                    .arg(displayName(m_lab.rack(m_singleStorageRack), m_singleStorageRack)),
+                    .arg(displayName(m_index.rack(m_singleStorageRack), m_singleStorageRack)),
                 QStringList{m_singleStorageRack} + storage,
                 tr("Spread storage workers over several racks."));
         }
-    }
-
-    void addDomain(FaultDomainKind kind, const QString &id)
-    {
-        m_report.domains.append(domainImpact(m_lab, kind, id));
     }
 
     QString quorumFix(FaultDomainKind kind) const
@@ -683,19 +484,7 @@ private:
 
     void computeDomains()
     {
-        for (const Rack &r : m_lab.racks)
-            addDomain(FaultDomainKind::Rack, r.id);
-        for (const PowerSupply &p : m_lab.powerSupplies)
-            addDomain(FaultDomainKind::PowerSupply, p.id);
-        QStringList circuits;
-        for (const PowerSupply &p : m_lab.powerSupplies) {
-            if (!p.circuit.isEmpty() && !circuits.contains(p.circuit))
-                circuits.append(p.circuit);
-        }
-        for (const QString &c : circuits)
-            addDomain(FaultDomainKind::Circuit, c);
-        for (const NetworkSwitch &s : m_lab.switches)
-            addDomain(FaultDomainKind::Switch, s.id);
+        m_report.domains = FaultCascade(m_index).allImpacts();
 
         const int n = m_report.managerCount;
         for (const DomainImpact &d : m_report.domains) {
@@ -791,216 +580,6 @@ private:
         }
     }
 
-    struct Candidate
-    {
-        int board = 0;       // index in m_lab.boards
-        std::vector<int> in; // indices of report.domains that take it down
-        bool manager = false;
-        bool storage = false;
-    };
-
-    struct Search
-    {
-        std::vector<Candidate> candidates;
-        int size = 3;
-        int maxLoss = 1;
-        std::vector<int> load; // per domain: chosen boards it takes down
-        std::vector<int> chosen;
-        std::vector<int> best;
-        std::tuple<int, int, int> bestScore{-1, 0, 0};
-        std::pair<int, int> ideal; // no placement can beat this (kept, -storage)
-        bool done = false;
-        // Candidate tests; bounds the worst case on huge labs (tens of milliseconds) at the price
-        // of a possibly less preferred placement, or none, when it runs out.
-        int budget = 200000;
-    };
-
-    static void searchFrom(Search &s, int start)
-    {
-        if (s.done || s.budget < 0)
-            return;
-        if (int(s.chosen.size()) == s.size) {
-            int kept = 0, storage = 0, order = 0;
-            for (int c : s.chosen) {
-                kept += s.candidates[c].manager ? 1 : 0;
-                storage += s.candidates[c].storage ? 1 : 0;
-                order += c;
-            }
-            // Keep as many current managers as possible, then as few storage boards.
-            const std::tuple<int, int, int> score{kept, -storage, -order};
-            if (s.best.empty() || score > s.bestScore) {
-                s.best = s.chosen;
-                s.bestScore = score;
-                // Candidates come in preference order, so the first ideal set is the one to keep.
-                s.done = std::make_pair(kept, -storage) == s.ideal;
-            }
-            return;
-        }
-        const int need = s.size - int(s.chosen.size());
-        for (int i = start; i + need <= int(s.candidates.size()) && !s.done && s.budget >= 0; ++i) {
-            const Candidate &c = s.candidates[i];
-            --s.budget;
-            const bool fits =
-                std::all_of(c.in.begin(), c.in.end(), [&](int d) { return s.load[d] < s.maxLoss; });
-            if (!fits)
-                continue;
-            for (int d : c.in)
-                ++s.load[d];
-            s.chosen.push_back(i);
-            searchFrom(s, i + 1);
-            s.chosen.pop_back();
-            for (int d : c.in)
-                --s.load[d];
-        }
-    }
-
-    std::vector<Candidate> eligibleCandidates() const
-    {
-        std::vector<Candidate> out;
-        for (int i = 0; i < m_lab.boards.size(); ++i) {
-            const Board &b = m_lab.boards.at(i);
-            if (b.isWindows() || !m_lab.rack(b.rackId) || !knownPsu(b) || !knownSwitch(b))
-                continue;
-            Candidate c;
-            c.board = i;
-            c.manager = b.role == Role::Manager;
-            c.storage = b.hasStorage();
-            for (int d = 0; d < m_report.domains.size(); ++d) {
-                if (m_report.domains.at(d).lostBoards.contains(b.id))
-                    c.in.push_back(d);
-            }
-            out.push_back(c);
-        }
-        std::stable_sort(out.begin(), out.end(), [](const Candidate &a, const Candidate &b) {
-            if (a.manager != b.manager)
-                return a.manager;
-            return !a.storage && b.storage;
-        });
-        return out;
-    }
-
-    /// How many current managers can stay at best; sets the bar for stopping the search early.
-    static int mostManagersKept(const Search &s)
-    {
-        Search managers = s;
-        managers.candidates.clear();
-        for (const Candidate &c : s.candidates) {
-            if (c.manager)
-                managers.candidates.push_back(c);
-        }
-        for (int kept = std::min<int>(s.size, managers.candidates.size()); kept > 0; --kept) {
-            managers.size = kept;
-            managers.best.clear();
-            managers.budget = s.budget / 10;
-            searchFrom(managers, 0);
-            if (!managers.best.empty())
-                return kept;
-        }
-        return 0;
-    }
-
-    QStringList findPlacement(const std::vector<Candidate> &eligible, int size, bool *gaveUp) const
-    {
-        Search s;
-        s.size = size;
-        s.maxLoss = toleratedFailuresFor(size);
-        s.load.assign(m_report.domains.size(), 0);
-        // Boards failing with exactly the same domains are interchangeable: keeping the `size`
-        // most preferred of each kind bounds the search without losing any placement.
-        std::map<std::vector<int>, int> perSignature;
-        for (const Candidate &c : eligible) {
-            if (perSignature[c.in]++ < size)
-                s.candidates.push_back(c);
-        }
-        int plain = 0;
-        for (const Candidate &c : s.candidates)
-            plain += c.storage ? 0 : 1;
-        s.ideal = {mostManagersKept(s), -std::max(0, size - plain)};
-        searchFrom(s, 0);
-        *gaveUp = *gaveUp || (s.best.empty() && s.budget < 0);
-        QStringList ids;
-        for (int c : s.best)
-            ids.append(m_lab.boards.at(s.candidates[c].board).id);
-        return ids;
-    }
-
-    static QString kindWord(FaultDomainKind kind, int n)
-    {
-        switch (kind) {
-        case FaultDomainKind::Rack:
-            return n == 1 ? tr("rack") : tr("racks");
-        case FaultDomainKind::PowerSupply:
-            return n == 1 ? tr("power supply") : tr("power supplies");
-        case FaultDomainKind::Circuit:
-            return n == 1 ? tr("circuit") : tr("circuits");
-        case FaultDomainKind::Switch:
-            break;
-        }
-        return n == 1 ? tr("switch") : tr("switches");
-    }
-
-    /// Why no odd manager set can survive, when two domains of one kind cover every candidate
-    /// (any odd set then puts a majority into one of them); empty otherwise.
-    QString pigeonhole(const std::vector<Candidate> &eligible) const
-    {
-        for (FaultDomainKind kind : {FaultDomainKind::Rack, FaultDomainKind::PowerSupply,
-                                     FaultDomainKind::Circuit, FaultDomainKind::Switch}) {
-            QStringList covering;
-            bool allCovered = true;
-            for (const Candidate &c : eligible) {
-                bool covered = false;
-                for (int d : c.in) {
-                    const DomainImpact &impact = m_report.domains.at(d);
-                    if (impact.kind != kind)
-                        continue;
-                    covered = true;
-                    if (!covering.contains(impact.name))
-                        covering.append(impact.name);
-                }
-                allCovered = allCovered && covered;
-            }
-            if (allCovered && covering.size() < 3) {
-                return tr("All boards that could be managers depend on %1 %2 (%3); surviving "
-                          "the loss of any one needs managers spread over at least 3.")
-                    .arg(QString::number(covering.size()), kindWord(kind, covering.size()),
-                         covering.join(QStringLiteral(", ")));
-            }
-        }
-        return {};
-    }
-
-    QString whyNoPlacement(const std::vector<Candidate> &eligible) const
-    {
-        if (eligible.size() < 3) {
-            return tr("Only %1 board(s) can be managers (Linux, with a known rack, power supply "
-                      "and switch); 3 are needed.")
-                .arg(eligible.size());
-        }
-        const QString pigeonholed = pigeonhole(eligible);
-        if (!pigeonholed.isEmpty())
-            return pigeonholed;
-        int worst = -1;
-        int worstLost = 0;
-        for (int d = 0; d < m_report.domains.size(); ++d) {
-            int lost = 0;
-            for (const Candidate &c : eligible)
-                lost += std::find(c.in.begin(), c.in.end(), d) != c.in.end() ? 1 : 0;
-            if (lost > worstLost) {
-                worst = d;
-                worstLost = lost;
-            }
-        }
-        if (worst >= 0 && int(eligible.size()) - worstLost < quorumFor(3)) {
-            return tr("Losing %1 takes down %2 of the %3 boards that could be managers, so no "
-                      "set of managers survives it.")
-                .arg(m_report.domains.at(worst).name)
-                .arg(worstLost)
-                .arg(eligible.size());
-        }
-        return tr("The boards that could be managers share too many racks, power supplies, "
-                  "circuits or switches for 3 managers to survive every single failure.");
-    }
-
     void suggestPlacement()
     {
         const int n = m_report.managerCount;
@@ -1008,7 +587,7 @@ private:
         bool currentOk = n >= 3 && n <= 7 && n % 2 == 1;
         for (const Board *m : m_lab.managers()) {
             current.append(m->id);
-            currentOk = currentOk && !m->isWindows() && m_lab.rack(m->rackId) && knownPsu(*m) &&
+            currentOk = currentOk && !m->isWindows() && m_index.rack(m->rackId) && knownPsu(*m) &&
                         knownSwitch(*m);
         }
         for (const DomainImpact &d : m_report.domains)
@@ -1022,14 +601,14 @@ private:
             return;
         }
 
-        const std::vector<Candidate> eligible = eligibleCandidates();
+        const ManagerPlacement search(m_index, m_report.domains);
         QStringList placement;
-        const bool hopeless = eligible.size() < 3 || !pigeonhole(eligible).isEmpty();
+        const bool hopeless = search.eligibleCount() < 3 || !search.pigeonhole().isEmpty();
         bool gaveUp = false;
         for (int size : n >= 5 ? std::vector<int>{5, 3} : std::vector<int>{3, 5}) {
             if (hopeless)
                 break;
-            placement = findPlacement(eligible, size, &gaveUp);
+            placement = search.find(size, &gaveUp);
             if (!placement.isEmpty())
                 break;
         }
@@ -1044,7 +623,7 @@ private:
             return;
         }
         if (placement.isEmpty()) {
-            m_report.suggestionReason = whyNoPlacement(eligible);
+            m_report.suggestionReason = search.whyNone();
             add(Severity::Warning, QStringLiteral("placement.impossible"),
                 tr("No manager placement survives every single failure in this lab.") +
                     QLatin1Char(' ') + m_report.suggestionReason,
@@ -1054,13 +633,13 @@ private:
         }
 
         std::sort(placement.begin(), placement.end(), [this](const QString &a, const QString &b) {
-            return m_lab.boardIndex(a) < m_lab.boardIndex(b);
+            return m_index.boardIndex(a) < m_index.boardIndex(b);
         });
         m_report.suggestedManagers = placement;
         QStringList racks;
         for (const QString &id : placement) {
-            const Board *b = m_lab.board(id);
-            racks.append(displayName(m_lab.rack(b->rackId), b->rackId));
+            const Board *b = m_index.board(id);
+            racks.append(displayName(m_index.rack(b->rackId), b->rackId));
         }
         m_report.suggestionReason =
             tr("Managers on %1 (%2) survive the loss of any single rack, power supply, circuit or "
@@ -1095,104 +674,18 @@ private:
     }
 
     const Lab &m_lab;
+    const LabIndex m_index; // every lookup by ID goes here: Lab's own lookups are linear
     const BoardCatalog &m_catalog;
     CheckReport m_report;
     int m_storageCount = 0;
     QString m_singleStorageRack;
 };
 
-QString objectKind(const Lab &lab, const QString &id)
-{
-    if (lab.board(id))
-        return QStringLiteral("board");
-    if (lab.rack(id))
-        return QStringLiteral("rack");
-    if (lab.powerSupply(id))
-        return QStringLiteral("psu");
-    if (lab.networkSwitch(id))
-        return QStringLiteral("switch");
-    return QStringLiteral("unknown");
-}
-
 } // namespace
-
-QString objectDisplayName(const Lab &lab, const QString &id)
-{
-    if (const Board *b = lab.board(id))
-        return displayName(b, id);
-    if (const Rack *r = lab.rack(id))
-        return displayName(r, id);
-    if (const PowerSupply *p = lab.powerSupply(id))
-        return displayName(p, id);
-    if (const NetworkSwitch *s = lab.networkSwitch(id))
-        return displayName(s, id);
-    return id;
-}
 
 CheckReport checkLab(const Lab &lab, const BoardCatalog &catalog)
 {
     return LabChecker(lab, catalog).run();
-}
-
-QJsonObject checkReportToJson(const CheckReport &report, const Lab &lab)
-{
-    auto ids = [](const QStringList &list) { return QJsonArray::fromStringList(list); };
-    QJsonArray findings;
-    for (const Finding &f : report.findings) {
-        QJsonArray objects;
-        for (const QString &id : f.objectIds) {
-            objects.append(QJsonObject{{QStringLiteral("id"), id},
-                                       {QStringLiteral("kind"), objectKind(lab, id)},
-                                       {QStringLiteral("name"), objectDisplayName(lab, id)}});
-        }
-        findings.append(QJsonObject{{QStringLiteral("severity"), severityName(f.severity)},
-                                    {QStringLiteral("code"), f.code},
-                                    {QStringLiteral("message"), f.message},
-                                    {QStringLiteral("objects"), objects},
-                                    {QStringLiteral("suggestion"), f.suggestion}});
-    }
-    QJsonArray domains;
-    for (const DomainImpact &d : report.domains) {
-        domains.append(QJsonObject{
-            {QStringLiteral("kind"), faultDomainKindName(d.kind)},
-            {QStringLiteral("id"), d.id},
-            {QStringLiteral("name"), d.name},
-            {QStringLiteral("lostBoards"), ids(d.lostBoards)},
-            {QStringLiteral("lostManagers"), ids(d.lostManagers)},
-            {QStringLiteral("lostWorkers"), ids(d.lostWorkers)},
-            {QStringLiteral("lostStorage"), ids(d.lostStorage)},
-            {QStringLiteral("lostPowerSupplies"), ids(d.lostPowerSupplies)},
-            {QStringLiteral("lostSwitches"), ids(d.lostSwitches)},
-            {QStringLiteral("survivingManagers"), d.survivingManagers},
-            {QStringLiteral("breaksQuorum"), d.breaksQuorum},
-        });
-    }
-    QJsonArray power;
-    for (const PowerBudget &p : report.powerBudgets) {
-        power.append(QJsonObject{{QStringLiteral("psu"), p.psuId},
-                                 {QStringLiteral("peakWatts"), p.peakWatts},
-                                 {QStringLiteral("ratingWatts"), p.ratingWatts},
-                                 {QStringLiteral("load"), p.load()},
-                                 {QStringLiteral("boards"), ids(p.boardIds)},
-                                 {QStringLiteral("switches"), ids(p.switchIds)}});
-    }
-    return QJsonObject{
-        {QStringLiteral("format"), QStringLiteral("hivelab-check-report")},
-        {QStringLiteral("version"), 1},
-        {QStringLiteral("lab"), lab.name},
-        {QStringLiteral("managerCount"), report.managerCount},
-        {QStringLiteral("quorum"), report.quorum},
-        {QStringLiteral("toleratedFailures"), report.toleratedFailures},
-        {QStringLiteral("ok"), !report.hasErrors()},
-        {QStringLiteral("errors"), report.count(Severity::Error)},
-        {QStringLiteral("warnings"), report.count(Severity::Warning)},
-        {QStringLiteral("infos"), report.count(Severity::Info)},
-        {QStringLiteral("findings"), findings},
-        {QStringLiteral("domains"), domains},
-        {QStringLiteral("powerBudgets"), power},
-        {QStringLiteral("suggestedManagers"), ids(report.suggestedManagers)},
-        {QStringLiteral("suggestionReason"), report.suggestionReason},
-    };
 }
 
 } // namespace Hivelab

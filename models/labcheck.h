@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "labindex.h"
 #include "labtypes.h"
 
 #include <QJsonObject>
@@ -77,14 +78,13 @@ int toleratedFailuresFor(int managers);
 inline constexpr double AssumedBoardPeakWatts = 15.0;
 
 /// Everything lost when the given domain fails (cascading through PSUs and switch uplinks).
-/// Pure; any thread. An unknown ID yields an impact with nothing lost.
+/// Pure; any thread. An unknown ID yields an impact with nothing lost. For many domains of one
+/// lab use FaultCascade (faultcascade.h), which shares one index.
 DomainImpact domainImpact(const Lab &lab, FaultDomainKind kind, const QString &id);
 
-/// Fault-domain analysis ("Check lab"). Pure function; any thread.
+/// Fault-domain analysis ("Check lab"). Pure function; any thread. Time grows with the lab
+/// plus the report (tests/bench/bench_labcheck.cpp, docs/CHECKS.md).
 CheckReport checkLab(const Lab &lab, const BoardCatalog &catalog);
-
-/// Name of a board, rack, PSU or switch by ID (its ID when it has no name or is unknown).
-QString objectDisplayName(const Lab &lab, const QString &id);
 
 /// The report as one JSON object (for `hivelab check --json`). Pure; any thread.
 QJsonObject checkReportToJson(const CheckReport &report, const Lab &lab);

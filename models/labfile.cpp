@@ -3,6 +3,7 @@
 
 #include "addressrules.h"
 #include "jsonstrictreader.h"
+#include "labindex.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -385,7 +386,7 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
             return setError(error, p,
                             tr("expected an ID of 1–64 letters, digits, '.', '_', ':' or '-' "
                                "starting with a letter or digit, got \"%1\"")
-                                .arg(id));
+                                .arg(JsonStrictReader::elided(id)));
         if (idPaths.contains(id))
             return setError(
                 error, p,
@@ -401,7 +402,9 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
             return setError(error, p,
                             tr("no %1 with ID \"%2\" in this lab (%3 is not a %1)")
                                 .arg(what, id, idPaths.value(id)));
-        return setError(error, p, tr("no %1 with ID \"%2\" in this lab").arg(what, id));
+        return setError(
+            error, p,
+            tr("no %1 with ID \"%2\" in this lab").arg(what, JsonStrictReader::elided(id)));
     };
     const QString racksPath = child(QStringLiteral("$"), QStringLiteral("racks"));
     const QString psusPath = child(QStringLiteral("$"), QStringLiteral("powerSupplies"));
@@ -430,6 +433,7 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
         if (!checkId(lab.boards.at(i).id, element(boardsPath, i), ObjectKind::Board))
             return false;
     }
+    const LabIndex index(lab); // IDs are unique from here on
     const QString rackWord = tr("rack");
     const QString psuWord = tr("power supply");
     const QString switchWord = tr("switch");
@@ -462,15 +466,18 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
         if (sw.ports < 1 || sw.ports > MaxSwitchPorts)
             return setError(error, child(p, QStringLiteral("ports")),
                             tr("expected 1 to %1 ports, got %2").arg(MaxSwitchPorts).arg(sw.ports));
-        // Follow the uplink chain: a loop means no switch reaches the outside.
+        // A loop means no switch on it reaches the outside. Walked only for the switch at fault:
+        // one walk per switch would make a long chain quadratic.
+        if (!index.uplinkRunsIntoLoop(i))
+            continue;
         QSet<QString> seen{sw.id};
-        for (const NetworkSwitch *up = lab.networkSwitch(sw.uplinkSwitchId); up;
-             up = lab.networkSwitch(up->uplinkSwitchId)) {
-            if (seen.contains(up->id))
-                return setError(error, child(p, QStringLiteral("uplinkSwitchId")),
-                                tr("switch uplinks form a loop through \"%1\"").arg(up->id));
+        const NetworkSwitch *up = index.networkSwitch(sw.uplinkSwitchId);
+        while (up && !seen.contains(up->id)) {
             seen.insert(up->id);
+            up = index.networkSwitch(up->uplinkSwitchId);
         }
+        return setError(error, child(p, QStringLiteral("uplinkSwitchId")),
+                        tr("switch uplinks form a loop through \"%1\"").arg(up ? up->id : sw.id));
     }
     QHash<QPair<QString, int>, int> slotOwner;
     QHash<QPair<QString, int>, int> portOwner;
@@ -489,7 +496,7 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
                             tr("slot %1 is set but the board is in no rack (rackId is empty); "
                                "use -1 for an unplaced board")
                                 .arg(b.slot));
-        if (const Rack *rack = lab.rack(b.rackId)) {
+        if (const Rack *rack = index.rack(b.rackId)) {
             if (b.slot < -1 || b.slot >= rack->slotCount)
                 return setError(error, slotPath,
                                 tr("slot %1 is out of range: rack \"%2\" has slots 0 to %3")
@@ -513,7 +520,7 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
         if (b.switchId.isEmpty() && b.switchPort != -1)
             return setError(error, portPath,
                             tr("switch port %1 is set but switchId is empty").arg(b.switchPort));
-        if (const NetworkSwitch *sw = lab.networkSwitch(b.switchId)) {
+        if (const NetworkSwitch *sw = index.networkSwitch(b.switchId)) {
             if (b.switchPort != -1 && (b.switchPort < 1 || b.switchPort > sw->ports))
                 return setError(error, portPath,
                                 tr("port %1 is out of range: switch \"%2\" has ports 1 to %3")
@@ -534,17 +541,18 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
             return setError(error, child(p, QStringLiteral("sshPort")),
                             tr("expected a TCP port from 1 to 65535, got %1").arg(b.sshPort));
         if (!b.mac.isEmpty() && AddressRules::normalizeMac(b.mac).isEmpty())
-            return setError(
-                error, child(p, QStringLiteral("mac")),
-                tr("expected a MAC address like \"02:BA:12:34:56:78\", got \"%1\"").arg(b.mac));
+            return setError(error, child(p, QStringLiteral("mac")),
+                            tr("expected a MAC address like \"02:BA:12:34:56:78\", got \"%1\"")
+                                .arg(JsonStrictReader::elided(b.mac)));
         if (!b.ip.isEmpty() && !AddressRules::isValidIpAddress(b.ip))
             return setError(error, child(p, QStringLiteral("ip")),
-                            tr("expected an IPv4 or IPv6 address, got \"%1\"").arg(b.ip));
+                            tr("expected an IPv4 or IPv6 address, got \"%1\"")
+                                .arg(JsonStrictReader::elided(b.ip)));
         if (!b.hostname.isEmpty() && !AddressRules::isValidHostname(b.hostname))
             return setError(error, child(p, QStringLiteral("hostname")),
                             tr("expected a host name of letters, digits and inner hyphens "
                                "(RFC 1123), got \"%1\"")
-                                .arg(b.hostname));
+                                .arg(JsonStrictReader::elided(b.hostname)));
         for (int s = 0; s < b.storage.size(); ++s) {
             const StorageDevice &d = b.storage.at(s);
             const QString sp = element(child(p, QStringLiteral("storage")), s);
@@ -559,7 +567,7 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
         !AddressRules::isValidCidr(lab.swarm.advertiseNetwork))
         return setError(error, QStringLiteral("$.swarm.advertiseNetwork"),
                         tr("expected a network like \"10.77.0.0/24\", got \"%1\"")
-                            .arg(lab.swarm.advertiseNetwork));
+                            .arg(JsonStrictReader::elided(lab.swarm.advertiseNetwork)));
     return true;
 }
 

@@ -4,6 +4,7 @@
 #include "boardcatalog.h"
 #include "boardtablemodel.h"
 #include "labdocument.h"
+#include "labindex.h"
 
 #include <algorithm>
 
@@ -37,22 +38,17 @@ QList<RackTreeModel::Group> RackTreeModel::buildGroups() const
     if (!m_document)
         return groups;
     const Lab &lab = m_document->lab();
+    const LabIndex index(lab); // per-rack scans of every list made 20,000 racks hang the window
     for (const Rack &rack : lab.racks) {
         Group g;
         g.rackId = rack.id;
-        for (const PowerSupply &p : lab.powerSupplies) {
-            if (p.rackId == rack.id)
-                g.children.append({ObjectKind::PowerSupply, p.id});
-        }
-        for (const NetworkSwitch &s : lab.switches) {
-            if (s.rackId == rack.id)
-                g.children.append({ObjectKind::Switch, s.id});
-        }
+        for (int i : index.suppliesInRack(rack.id))
+            g.children.append({ObjectKind::PowerSupply, lab.powerSupplies.at(i).id});
+        for (int i : index.switchesInRack(rack.id))
+            g.children.append({ObjectKind::Switch, lab.switches.at(i).id});
         QList<const Board *> boards;
-        for (const Board &b : lab.boards) {
-            if (b.rackId == rack.id)
-                boards.append(&b);
-        }
+        for (int i : index.boardsInRack(rack.id))
+            boards.append(&lab.boards.at(i));
         // Slot order; boards without a slot go last. Stable keeps document order for ties.
         std::stable_sort(boards.begin(), boards.end(), [](const Board *a, const Board *b) {
             const int sa = a->slot < 0 ? std::numeric_limits<int>::max() : a->slot;
@@ -65,15 +61,15 @@ QList<RackTreeModel::Group> RackTreeModel::buildGroups() const
     }
     Group unplaced;
     for (const PowerSupply &p : lab.powerSupplies) {
-        if (!lab.rack(p.rackId))
+        if (!index.rack(p.rackId))
             unplaced.children.append({ObjectKind::PowerSupply, p.id});
     }
     for (const NetworkSwitch &s : lab.switches) {
-        if (!lab.rack(s.rackId))
+        if (!index.rack(s.rackId))
             unplaced.children.append({ObjectKind::Switch, s.id});
     }
     for (const Board &b : lab.boards) {
-        if (!lab.rack(b.rackId))
+        if (!index.rack(b.rackId))
             unplaced.children.append({ObjectKind::Board, b.id});
     }
     groups.append(unplaced);

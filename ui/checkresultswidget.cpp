@@ -16,18 +16,6 @@ namespace Hivelab {
 namespace {
 constexpr int ObjectIdsRole = Qt::UserRole + 1;
 
-QString labObjectName(const Lab &lab, const QString &id)
-{
-    if (const Board *b = lab.board(id))
-        return b->name;
-    if (const Rack *r = lab.rack(id))
-        return r->name;
-    if (const PowerSupply *p = lab.powerSupply(id))
-        return p->name;
-    if (const NetworkSwitch *s = lab.networkSwitch(id))
-        return s->name;
-    return id;
-}
 } // namespace
 
 CheckResultsWidget::CheckResultsWidget(QWidget *parent)
@@ -72,6 +60,7 @@ QString CheckResultsWidget::summaryText() const
 void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
 {
     m_report = report;
+    const LabIndex index(lab); // a big lab's findings name thousands of objects
     const int errors = report.count(Severity::Error);
     const int warnings = report.count(Severity::Warning);
     QString text = QStringLiteral("<b>%1</b>")
@@ -87,7 +76,7 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
     if (!report.suggestedManagers.isEmpty()) {
         QStringList names;
         for (const QString &id : report.suggestedManagers)
-            names.append(labObjectName(lab, id).toHtmlEscaped());
+            names.append(objectDisplayName(index, id).toHtmlEscaped());
         text += QStringLiteral("<br>") +
                 tr("Suggested managers: %1").arg(names.join(QStringLiteral(", ")));
         if (!report.suggestionReason.isEmpty())
@@ -111,7 +100,7 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
         item->setText(0, f.message);
         QStringList names;
         for (const QString &id : f.objectIds)
-            names.append(labObjectName(lab, id));
+            names.append(objectDisplayName(index, id));
         item->setText(1, names.join(QStringLiteral(", ")));
         item->setText(2, f.suggestion);
         item->setToolTip(0, QStringLiteral("%1 (%2)").arg(f.message, f.code));

@@ -2,6 +2,9 @@
 #include "boardcatalog.h"
 #include "demolab.h"
 #include "labcheck.h"
+#include "labfile.h"
+
+#include "../common/labgenerators.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -9,6 +12,8 @@
 #include <QRandomGenerator>
 #include <QSet>
 #include <QTest>
+
+#include <ctime>
 
 using namespace Hivelab;
 
@@ -183,6 +188,8 @@ private Q_SLOTS:
     void suggestionImpossible();
     void suggestionKeepsSafePlacement();
     void largeLabIsFast();
+    void hugeLabsCheckInNearLinearTime_data();
+    void hugeLabsCheckInNearLinearTime();
     void randomLabsAgreeWithBruteForce();
     void demoLabHasNoErrors();
     void json();
@@ -943,6 +950,56 @@ void TestLabCheck::largeLabIsFast()
     qDebug() << "placement among 320 boards:" << timer.elapsed() << "ms";
     QCOMPARE(ok.suggestedManagers.size(), 5);
     QVERIFY(ok.suggestedManagers.contains(boardId(1, 1)));
+}
+
+void TestLabCheck::hugeLabsCheckInNearLinearTime_data()
+{
+    QTest::addColumn<int>("shape"); // 0 chain, 1 racks of 40, 2 one-board racks
+    QTest::addColumn<int>("domains");
+    QTest::addColumn<QString>("widest");   // the domain that takes most boards
+    QTest::addColumn<int>("widestBoards"); // … this many
+    QTest::newRow("1,000-switch uplink chain") << 0 << 1000 << QStringLiteral("switch-1") << 3;
+    QTest::newRow("10,000 boards, 1,000 switches")
+        << 1 << 250 + 250 + 10 + 1000 << QStringLiteral("rack-1") << 10000; // has the core
+    QTest::newRow("20,000 one-board racks") << 2 << 20000 << QStringLiteral("rack-1") << 1;
+}
+
+void TestLabCheck::hugeLabsCheckInNearLinearTime()
+{
+    // Each took over a minute when every domain walked the whole lab with linear lookups (a
+    // 1,000-switch chain: > 60 s). Now 0.4–2.1 s of CPU for reading, checking and the JSON report
+    // (docs/CHECKS.md); the bound is far above that, so a slow runner does not fail it, while a
+    // return to quadratic walks does.
+    QFETCH(int, shape);
+    QFETCH(int, domains);
+    QFETCH(QString, widest);
+    QFETCH(int, widestBoards);
+    const QByteArray file = LabFile::toJson(shape == 0   ? HivelabTest::uplinkChainLab(1000)
+                                            : shape == 1 ? HivelabTest::rackRowLab(10000)
+                                                         : HivelabTest::manyRacksLab(20000));
+    // CPU time, not wall time: a runner shared with other jobs must not fail this.
+    const std::clock_t start = std::clock();
+    LabFileError error;
+    const std::optional<Lab> loaded = LabFile::fromJson(file, &error);
+    QVERIFY2(loaded, qPrintable(error.toString()));
+    const CheckReport report = checkLab(*loaded, BoardCatalog::builtin());
+    const QJsonObject json = checkReportToJson(report, *loaded);
+    const double cpuMs = 1000.0 * double(std::clock() - start) / CLOCKS_PER_SEC;
+    qDebug() << QTest::currentDataTag() << "read, checked and reported in" << cpuMs
+             << "ms CPU";
+    QVERIFY2(cpuMs < 10000, qPrintable(QString::number(cpuMs)));
+    QCOMPARE(report.domains.size(), domains);
+    QCOMPARE(json.value(QStringLiteral("domains")).toArray().size(), domains);
+    int most = 0;
+    QString mostId;
+    for (const DomainImpact &d : report.domains) {
+        if (d.lostBoards.size() > most) {
+            most = int(d.lostBoards.size());
+            mostId = d.id;
+        }
+    }
+    QCOMPARE(mostId, widest);
+    QCOMPARE(most, widestBoards);
 }
 
 namespace {

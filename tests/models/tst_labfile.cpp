@@ -3,6 +3,7 @@
 #include "labfile.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonObject>
 #include <QProcess>
@@ -122,6 +123,8 @@ private Q_SLOTS:
     void malformed_data();
     void malformed();
     void errorToString();
+    void hugeStringsAreElided_data();
+    void hugeStringsAreElided();
     void missingFileAndFolder();
     void hugeFileRefusedBeforeReading();
     void hugeDataRefused();
@@ -223,7 +226,7 @@ void TestLabFile::malformed_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("phrase");
     auto row = [](const char *file, const char *path, const char *phrase) {
-        QTest::newRow(file) << QString::fromLatin1(file) << QString::fromLatin1(path)
+        QTest::newRow(file) << QString::fromLatin1(file) << QString::fromUtf8(path)
                             << QString::fromUtf8(phrase);
     };
     row("empty", "", "the file is empty");
@@ -280,6 +283,21 @@ void TestLabFile::malformed_data()
     row("duplicate-key", "$.boards[1].hostname", "appears more than once");
     row("duplicate-label-key", "$.boards[0].labels.zone", "appears more than once");
     row("swarm-key-typo", "$.swarm.advertiseNetwrok", "did you mean \"advertiseNetwork\"");
+    // Numbers beyond qint64: compared as numbers and reported as written, never converted first.
+    row("slotcount-huge", "$.racks[1].slotCount", "expected an integer from 1 to 256, got 1e+30");
+    row("size-huge-negative", "$.boards[0].storage[0].sizeBytes",
+        "expected an integer from 0 to 9007199254740992, got -1e+300");
+    row("ssh-port-2-to-64", "$.boards[0].sshPort",
+        "expected an integer from 1 to 65535, got 18446744073709552000");
+    row("name-huge-number", "$.name", "expected a string, got an integer (1e+30)");
+    // Keys are compared as JSON reads them, escapes decoded.
+    row("duplicate-key-escaped", "$.boards", "appears more than once");
+    row("duplicate-label-key-escaped", "$.boards[0].labels.\U0001F600", "appears more than once");
+    // RFC 8259: control characters inside strings must be escaped; Qt would take them raw.
+    row("nul-in-string", "$.boards[0].name",
+        "raw control character U+0000 inside a string at line 6, column 39");
+    row("tab-in-string", "$.boards[1].notes", "raw control character U+0009");
+    row("control-in-key", "$.boards[0]", "raw control character U+0001");
 }
 
 void TestLabFile::malformed()
@@ -312,6 +330,50 @@ void TestLabFile::errorToString()
     QVERIFY2(minimal, qPrintable(error.toString()));
     QCOMPARE(minimal->name, QStringLiteral("tiny"));
     QVERIFY(minimal->boards.isEmpty());
+}
+
+void TestLabFile::hugeStringsAreElided_data()
+{
+    QTest::addColumn<QByteArray>("board");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("phrase");
+    const QByteArray huge(10 * 1024 * 1024, 'k');
+    QTest::newRow("10 MB unknown key")
+        << QByteArray("\"" + huge + "\": 1") << QStringLiteral("$.boards[0].") + QString(40, 'k')
+        << QStringLiteral("unknown key \"") + QString(40, 'k') + QChar(0x2026) +
+               QStringLiteral("(10485760 characters)\"");
+    QTest::newRow("10 MB unknown key near a known one")
+        << QByteArray("\"notes" + huge + "\": 1") << QStringLiteral("$.boards[0].notes")
+        << QStringLiteral("unknown key \"notes");
+    QTest::newRow("1 MB dangling rack")
+        << QByteArray("\"rackId\": \"" + huge.left(1 << 20) + "\"")
+        << QStringLiteral("$.boards[0].rackId") << QStringLiteral("no rack with ID \"kkk");
+    QTest::newRow("1 MB role") << QByteArray("\"role\": \"" + huge.left(1 << 20) + "\"")
+                               << QStringLiteral("$.boards[0].role")
+                               << QStringLiteral("(1048576 characters)");
+    QTest::newRow("1 MB label key") << QByteArray("\"labels\": {\"" + huge.left(1 << 20) + "\": 1}")
+                                    << QStringLiteral("$.boards[0].labels.") + QString(40, 'k') +
+                                           QChar(0x2026) + QStringLiteral("(1048576 characters)")
+                                    << QStringLiteral("expected a string, got an integer (1)");
+}
+
+void TestLabFile::hugeStringsAreElided()
+{
+    QFETCH(QByteArray, board);
+    QFETCH(QString, path);
+    QFETCH(QString, phrase);
+    const QByteArray data =
+        R"({"format":"hivelab-lab","schemaVersion":1,"name":"x","boards":[{"id":"b1",)" + board +
+        "}]}";
+    QElapsedTimer timer;
+    timer.start();
+    LabFileError error;
+    QVERIFY(!LabFile::fromJson(data, &error));
+    // Was 9–17 s for the 10 MB key (an edit-distance table per known key); now ~0.1 s.
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(error.jsonPath.left(path.size()), path);
+    QVERIFY2(error.message.contains(phrase), qPrintable(error.message.left(300)));
+    QVERIFY2(error.toString().size() < 400, qPrintable(error.toString().left(300)));
 }
 
 void TestLabFile::missingFileAndFolder()
