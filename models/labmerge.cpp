@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labmerge.h"
+#include "addressrules.h"
 #include "boardcatalog.h"
 #include "ouitable.h"
 
@@ -60,7 +61,9 @@ QStringList fillMissing(Board *b, const DiscoveredHost &h)
         }
     };
     set(&b->mac, normMac(h.mac), "MAC");
-    set(&b->hostname, h.shortHostname(), "hostname");
+    // Network names need not be host names ("my_pi" in reverse DNS); the lab file refuses those.
+    if (const QString hostname = h.shortHostname(); AddressRules::isValidHostname(hostname))
+        set(&b->hostname, hostname, "hostname");
     if (h.facts) {
         set(&b->arch, h.facts->debianArch(), "architecture");
         set(&b->os, h.facts->osPrettyName, "OS");

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs what building, running and testing Hivelab needs on Debian bookworm.
 # Idempotent: a no-op when everything is present. Uses sudo only when not root.
-#   packaging/install-deps.sh [build|test|all]   (default: all)
+#   packaging/install-deps.sh [build|run|test|all|sanitize]   (default: all)
+# `sanitize` is everything plus clang and its sanitizer/libFuzzer runtimes (tests/run-sanitized.sh);
+# `all` leaves them out, so a normal build never pulls clang.
 set -eu
 what=${1:-all}
 
@@ -13,12 +15,14 @@ run_pkgs="xvfb xauth"
 test_pkgs="dbus dbus-x11 gnome-keyring openssh-server openssh-client dropbear-bin docker.io iproute2
   nmap procps util-linux mtools dosfstools fdisk desktop-file-utils appstream python3 openssl sudo
   time"
+sanitize_pkgs="clang libclang-rt-14-dev"
 
 case $what in
 build) pkgs=$build_pkgs ;;
 run) pkgs="$build_pkgs $run_pkgs" ;;
 test | all) pkgs="$build_pkgs $run_pkgs $test_pkgs" ;;
-*) echo "usage: $0 [build|run|test|all]" >&2; exit 2 ;;
+sanitize) pkgs="$build_pkgs $run_pkgs $test_pkgs $sanitize_pkgs" ;;
+*) echo "usage: $0 [build|run|test|all|sanitize]" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs dependencies, builds, and runs the whole test suite through ctest inside a private
-# D-Bus session with a fresh gnome-keyring (a real Secret Service for the keychain tests).
+# D-Bus session with a fresh gnome-keyring (tests/test-session.sh).
 #   tests/run.sh [ctest args…]      e.g. tests/run.sh -L unit
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,21 +9,5 @@ build=${HIVELAB_BUILD_DIR:-$root/build}
 "$root/packaging/install-deps.sh" all
 "$root/packaging/build.sh"
 
-scratch=$(mktemp -d /tmp/hivelab-test.XXXXXX)
-trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/home" "$scratch/runtime"
-chmod 700 "$scratch/runtime"
-export HOME="$scratch/home" XDG_RUNTIME_DIR="$scratch/runtime"
-export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
 cd "$build"
-# No exec: the EXIT trap must still remove the scratch HOME. The keyring password is a throwaway
-# for this fresh HOME; it goes through a pipe, never argv. HIVELAB_TEST_KEYRING=1 tells the
-# keychain tests that this private keyring (and not a developer's own) is theirs to use.
-dbus-run-session -- sh -c '
-    if printf "%s" "hivelab-test-keyring" |
-        gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; then
-        export HIVELAB_TEST_KEYRING=1
-    else
-        echo "warning: gnome-keyring did not start; keychain tests will skip" >&2
-    fi
-    ctest --output-on-failure --timeout 600 "$@"' ctest "$@"
+exec "$root/tests/test-session.sh" ctest --output-on-failure --timeout 600 "$@"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "labfile.h"
 #include "labmerge.h"
 #include "ouitable.h"
 
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void macCaseAndNotationIgnored();
     void hintsFromPortsAndBanner();
     void scanningMachineIsNotABoard();
+    void hostnameThatIsNoHostNameIsNotRecorded();
 };
 
 void TestLabMerge::matchByMacReportsIpChange()
@@ -207,6 +209,26 @@ void TestLabMerge::scanningMachineIsNotABoard()
                                    {"10.0.0.2", "10.0.0.3"});
     QCOMPARE(r.lab.boards.size(), 1);
     QCOMPARE(r.lab.boards[0].ip, QStringLiteral("10.0.0.3"));
+}
+
+void TestLabMerge::hostnameThatIsNoHostNameIsNotRecorded()
+{
+    // Names from the network need not be RFC 1123 host names (an underscore in reverse DNS, a
+    // space in an mDNS name); the merged lab must still save, so those are not recorded.
+    Lab lab;
+    Board known = board("board-1", QString(), "10.0.0.2", "B8:27:EB:00:00:01");
+    known.rackId.clear();
+    known.slot = -1;
+    lab.boards << known;
+    const auto r = LabMerge::merge(lab,
+                                   {host("10.0.0.2", "b8:27:eb:00:00:01", "my_pi.lan"),
+                                    host("10.0.0.9", QString(), "living room.local")},
+                                   {"10.0.0.2", "10.0.0.9"});
+    QCOMPARE(r.lab.boards.size(), 2);
+    QVERIFY(r.lab.boards[0].hostname.isEmpty());
+    QVERIFY(r.lab.boards[1].hostname.isEmpty());
+    LabFileError error;
+    QVERIFY2(LabFile::validate(r.lab, &error), qPrintable(error.toString()));
 }
 
 QTEST_GUILESS_MAIN(TestLabMerge)
