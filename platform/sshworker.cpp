@@ -439,8 +439,15 @@ bool SshWorker::handshake()
             libssh2_free(m_session, algs);
         QStringList order;
         for (const QString &t : knownTypes) {
-            if (supported.contains(t))
-                order << t;
+            // An "ssh-rsa" key signs with rsa-sha2-512/256 too (OpenSSH >= 8.8 offers only those).
+            const QStringList algs = t == QLatin1String("ssh-rsa")
+                                         ? QStringList{QStringLiteral("rsa-sha2-512"),
+                                                       QStringLiteral("rsa-sha2-256"), t}
+                                         : QStringList{t};
+            for (const QString &alg : algs) {
+                if (supported.contains(alg) && !order.contains(alg))
+                    order << alg;
+            }
         }
         for (const QString &t : supported) {
             if (!order.contains(t))
@@ -506,34 +513,40 @@ bool SshWorker::verifyHostKey()
     case KnownHosts::Status::Known:
         return true;
     case KnownHosts::Status::Changed:
-    case KnownHosts::Status::Revoked:
+    case KnownHosts::Status::Revoked: {
         m_error.knownHostsFile = known.path();
         m_error.knownHostsLine = check.line;
+        // Only keys of other types on file: the server no longer offers the key we know.
+        const QString what =
+            check.knownTypes.contains(m_error.hostKeyType)
+                ? msg("The %1 host key of %2 is now %3, which does not match the key stored in "
+                      "%4:%5.")
+                      .arg(m_error.hostKeyType, name, m_fingerprint, known.path())
+                      .arg(check.line)
+                : msg("%2 now presents a %1 host key (%3), but %4:%5 holds a %6 key for it.")
+                      .arg(m_error.hostKeyType, name, m_fingerprint, known.path())
+                      .arg(check.line)
+                      .arg(check.knownTypes.join(QStringLiteral(", ")));
         setError(SshError::HostKeyMismatch,
-                 msg("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! The %1 host key of %2 is "
-                     "now %3, which does not match the key stored in %4:%5. Someone could be "
+                 msg("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! %1 Someone could be "
                      "intercepting the connection, or the board was reinstalled. Connection "
-                     "refused. If the change is expected, remove line %5 of %4 and connect "
+                     "refused. If the change is expected, remove line %2 of %3 and connect "
                      "again to trust the new key.")
-                     .arg(m_error.hostKeyType, name, m_fingerprint, known.path())
-                     .arg(check.line));
+                     .arg(what, QString::number(check.line), known.path()));
         if (check.status == KnownHosts::Status::Revoked)
             m_error.message = msg("The host key %1 of %2 is marked as revoked in %3:%4.")
                                   .arg(m_fingerprint, name, known.path())
                                   .arg(check.line);
         return false;
+    }
     case KnownHosts::Status::Unknown:
         break;
     }
     if (!m_options.acceptNewHostKey) {
-        const QString also = check.knownTypes.isEmpty()
-                                 ? QString()
-                                 : msg(" (Keys of other types are on file: %1.)")
-                                       .arg(check.knownTypes.join(QStringLiteral(", ")));
         setError(SshError::HostKeyUnknown,
                  msg("The authenticity of host %1 can't be established. %2 key fingerprint is "
-                     "%3.%4 Accept this key only if it is the board's.")
-                     .arg(name, m_error.hostKeyType, m_fingerprint, also));
+                     "%3. Accept this key only if it is the board's.")
+                     .arg(name, m_error.hostKeyType, m_fingerprint));
         return false;
     }
     QString error;

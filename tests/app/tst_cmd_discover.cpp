@@ -200,28 +200,30 @@ void TestCmdDiscover::loginIdentifiesThroughRealSshd()
     const quint16 port = probe.serverPort();
     probe.close();
     QProcess server;
-    server.start(sshd, {"-D", "-e",
-                        "-f", "/dev/null",
-                        "-o", "ListenAddress=127.0.0.1",
-                        "-o", QStringLiteral("Port=%1").arg(port),
-                        "-o", "HostKey=" + dir + "/host",
-                        "-o", "AuthorizedKeysFile=" + dir + "/authorized_keys",
-                        "-o", "StrictModes=no",
-                        "-o", "UsePAM=no",
-                        "-o", "PidFile=none",
-                        "-o", "PermitRootLogin=prohibit-password"});
-    QVERIFY(server.waitForStarted());
+    const auto startServer = [&](const QString &hostKey) {
+        server.start(sshd, {"-D", "-e",
+                            "-f", "/dev/null",
+                            "-o", "ListenAddress=127.0.0.1",
+                            "-o", QStringLiteral("Port=%1").arg(port),
+                            "-o", "HostKey=" + hostKey,
+                            "-o", "AuthorizedKeysFile=" + dir + "/authorized_keys",
+                            "-o", "StrictModes=no",
+                            "-o", "UsePAM=no",
+                            "-o", "PidFile=none",
+                            "-o", "PermitRootLogin=prohibit-password"});
+        return server.waitForStarted();
+    };
+    QVERIFY(startServer(dir + "/host"));
     auto stopServer = qScopeGuard([&server] {
         server.terminate();
         server.waitForFinished(3000);
     });
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [port] {
-            QTcpSocket s;
-            s.connectToHost(QHostAddress::LocalHost, port);
-            return s.waitForConnected(200);
-        }(),
-        5000);
+    const auto listening = [port] {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port);
+        return s.waitForConnected(200);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(listening(), 5000);
 
     QStringList args{
         "127.0.0.1", "--ports", QString::number(port), "--no-dns", "--json", "--login", "--user",
@@ -243,6 +245,28 @@ void TestCmdDiscover::loginIdentifiesThroughRealSshd()
     QVERIFY(id.value("memBytes").toDouble() > 0);
     QVERIFY(!id.value("os").toString().isEmpty());
     QCOMPARE(o.value("hostname").toString(), QSysInfo::machineHostName());
+
+    // The board now offers only an ECDSA key where its ED25519 key is on file: refused like a
+    // changed key, even with --accept-new-host-key, and known_hosts stays as it was.
+    const QString knownHosts = m_dir.filePath(QStringLiteral("xdg-data/Hivelab/hivelab/known_hosts"));
+    QFile kh(knownHosts);
+    QVERIFY(kh.open(QIODevice::ReadOnly));
+    const QByteArray trusted = kh.readAll();
+    kh.close();
+    QCOMPARE(QProcess::execute(QStringLiteral("ssh-keygen"),
+                               {"-q", "-t", "ecdsa", "-N", "", "-f", dir + "/host_ecdsa"}),
+             0);
+    server.terminate();
+    QVERIFY(server.waitForFinished(3000));
+    QVERIFY(startServer(dir + "/host_ecdsa"));
+    QTRY_VERIFY_WITH_TIMEOUT(listening(), 5000);
+    r = run(args + QStringList{"--accept-new-host-key"});
+    o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QVERIFY2(o.value("loginError").toString().contains("REMOTE HOST IDENTIFICATION HAS CHANGED"),
+             qPrintable(r.out));
+    QVERIFY(!o.contains("identification"));
+    QVERIFY(kh.open(QIODevice::ReadOnly));
+    QCOMPARE(kh.readAll(), trusted);
 }
 
 void TestCmdDiscover::ctrlCStopsAndLeavesTheLabFileAlone()

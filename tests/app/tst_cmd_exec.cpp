@@ -53,6 +53,13 @@ private:
         return r;
     }
     QString port() const { return QString::number(m_server->port()); }
+    // A valid key no server authorizes.
+    QString strangerKey() const { return m_home.path() + QStringLiteral("/stranger"); }
+    static QByteArray readFile(const QString &path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
     QString knownHosts() const
     {
         return m_home.path() + QStringLiteral("/data/Hivelab/hivelab/known_hosts");
@@ -68,13 +75,15 @@ private Q_SLOTS:
             QSKIP(qPrintable(why));
         const QString ssh = m_home.path() + QStringLiteral("/.ssh");
         QVERIFY(QDir().mkpath(ssh));
-        int rc = 0;
-        SshTestServer::run(QStringLiteral("ssh-keygen"),
-                           {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-                            QStringLiteral("-N"), QString(), QStringLiteral("-f"),
-                            ssh + QStringLiteral("/id_ed25519")},
-                           &rc);
-        QCOMPARE(rc, 0);
+        for (const QString &file : {ssh + QStringLiteral("/id_ed25519"), strangerKey()}) {
+            int rc = 0;
+            SshTestServer::run(QStringLiteral("ssh-keygen"),
+                               {QStringLiteral("-q"), QStringLiteral("-t"),
+                                QStringLiteral("ed25519"), QStringLiteral("-N"), QString(),
+                                QStringLiteral("-f"), file},
+                               &rc);
+            QCOMPARE(rc, 0);
+        }
         QFile pub(ssh + QStringLiteral("/id_ed25519.pub"));
         QVERIFY(pub.open(QIODevice::ReadOnly));
         const QByteArray key = pub.readAll();
@@ -139,7 +148,7 @@ private Q_SLOTS:
     {
         const Run r =
             hivelab({QStringLiteral("--accept-new-host-key"), QStringLiteral("--password-stdin"),
-                     QStringLiteral("-i"), m_home.path() + QStringLiteral("/none"),
+                     QStringLiteral("-i"), strangerKey(),
                      QStringLiteral("-p"), port(), m_user->name() + QStringLiteral("@127.0.0.1"),
                      QStringLiteral("--"), QStringLiteral("cat")},
                     m_user->password().toUtf8() + "\nrest of stdin\n");
@@ -182,6 +191,32 @@ private Q_SLOTS:
         QCOMPARE(r.code, 255);
         QVERIFY2(r.err.contains("CHANGED"), r.err.constData());
         QVERIFY(r.err.contains(knownHosts().toUtf8()));
+    }
+
+    void hostKeyOfAnotherTypeRefused()
+    {
+        // The board's only host key changes type: --accept-new-host-key must not store it.
+        SshTestServer server(SshTestServer::Kind::OpenSsh);
+        QString error;
+        QVERIFY2(server.start(&error, QStringLiteral("ecdsa")), qPrintable(error));
+        QFile pub(m_home.path() + QStringLiteral("/.ssh/id_ed25519.pub"));
+        QVERIFY(pub.open(QIODevice::ReadOnly));
+        QVERIFY(server.setAuthorizedKeys(m_user->name(), pub.readAll()));
+        const QString file = m_home.path() + QStringLiteral("/type_known_hosts");
+        const QStringList args{QStringLiteral("--accept-new-host-key"), QStringLiteral("--known-hosts"),
+                               file, QStringLiteral("-p"), QString::number(server.port()),
+                               m_user->name() + QStringLiteral("@127.0.0.1"), QStringLiteral("--"),
+                               QStringLiteral("true")};
+        QCOMPARE(hivelab(args).code, 0);
+        const QByteArray trusted = readFile(file);
+        QVERIFY(trusted.contains("ecdsa-sha2-nistp256"));
+        QVERIFY2(server.restartWithNewHostKey(&error, QStringLiteral("ed25519")), qPrintable(error));
+        const Run r = hivelab(args);
+        QCOMPARE(r.code, 255);
+        QVERIFY2(r.err.contains("REMOTE HOST IDENTIFICATION HAS CHANGED"), r.err.constData());
+        QVERIFY(r.err.contains(file.toUtf8() + ":1"));
+        QVERIFY(r.err.contains(server.hostKeyFingerprint().toUtf8()));
+        QCOMPARE(readFile(file), trusted);
     }
 
     void usage()
