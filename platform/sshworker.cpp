@@ -69,6 +69,13 @@ bool isFatal(int rc)
     }
 }
 
+// What libssh2 returns when the server sent no answer in time (its read timeout, or the
+// timeout of a blocking call).
+bool isTimeout(int rc)
+{
+    return rc == LIBSSH2_ERROR_TIMEOUT || rc == LIBSSH2_ERROR_SOCKET_TIMEOUT;
+}
+
 quint32 readU32(const QByteArray &data, int *pos, bool *ok)
 {
     if (*pos + 4 > data.size()) {
@@ -237,6 +244,31 @@ QString SshWorker::lastLibError() const
         return QString();
     libssh2_session_last_error(m_session, &msg, &len, 0);
     return QString::fromUtf8(msg, len);
+}
+
+void SshWorker::setFatalError(int rc, const QString &during)
+{
+    const QString where = QStringLiteral("%1:%2").arg(m_options.host).arg(m_options.port);
+    if (isTimeout(rc)) {
+        setError(SshError::Timeout,
+                 msg("%1 stopped answering: no reply within %2 s while %3. The board may be "
+                     "overloaded, hung or off the network.")
+                     .arg(where)
+                     .arg(replyTimeoutSeconds())
+                     .arg(during));
+        return;
+    }
+    setError(SshError::Disconnected,
+             msg("Connection to %1 lost while %2: %3").arg(where, during, lastLibError()));
+}
+
+int SshWorker::replyTimeoutSeconds() const
+{
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+    if (m_session)
+        return int(libssh2_session_get_read_timeout(m_session));
+#endif
+    return 60; // LIBSSH2_READ_TIMEOUT of libssh2 1.10
 }
 
 bool SshWorker::rsaSha1Only() const
@@ -475,7 +507,9 @@ bool SshWorker::handshake()
     if (rc == 0)
         return true;
     const QString detail = lastLibError();
-    if (rc == LIBSSH2_ERROR_BANNER_RECV || rc == LIBSSH2_ERROR_SOCKET_DISCONNECT ||
+    if (isTimeout(rc)) {
+        setFatalError(rc, msg("exchanging keys"));
+    } else if (rc == LIBSSH2_ERROR_BANNER_RECV || rc == LIBSSH2_ERROR_SOCKET_DISCONNECT ||
         rc == LIBSSH2_ERROR_SOCKET_RECV) {
         setError(SshError::ProtocolMismatch,
                  msg("%1 closed the connection or is not an SSH server (%2).").arg(where, detail));
@@ -694,9 +728,14 @@ bool SshWorker::authAgent(QStringList *notes, bool *rsaRejected)
             if (KnownHosts::keyType(blob) == QLatin1String("ssh-rsa") && rsaSha1Only() &&
                 m_banner.contains(QLatin1String("OpenSSH")))
                 *rsaRejected = true;
+            if (isTimeout(rc)) {
+                setError(SshError::Timeout,
+                         msg("Authentication with ssh-agent did not finish within %1 ms.")
+                             .arg(m_options.authTimeoutMs));
+                break;
+            }
             if (isFatal(rc)) {
-                setError(SshError::Disconnected,
-                         msg("Connection lost during authentication: %1").arg(lastLibError()));
+                setFatalError(rc, msg("authenticating"));
                 break;
             }
         }
@@ -741,8 +780,7 @@ bool SshWorker::authKeyFile(const QString &file, QStringList *notes, bool *rsaRe
         return false;
     }
     if (isFatal(rc)) {
-        setError(SshError::Disconnected,
-                 msg("Connection lost during authentication: %1").arg(lastLibError()));
+        setFatalError(rc, msg("authenticating"));
         return false;
     }
     // OpenSSH >= 8.8 rejects the SHA-1 "ssh-rsa" signature that libssh2 < 1.11 makes.
@@ -773,8 +811,7 @@ bool SshWorker::authPassword(QStringList *notes)
     if (rc == 0)
         return true;
     if (isFatal(rc)) {
-        setError(SshError::Disconnected,
-                 msg("Connection lost during authentication: %1").arg(lastLibError()));
+        setFatalError(rc, msg("authenticating"));
         return false;
     }
     *notes << (rc == LIBSSH2_ERROR_PASSWORD_EXPIRED ? msg("password expired")
@@ -797,8 +834,7 @@ bool SshWorker::authKeyboardInteractive(QStringList *notes)
     if (rc == 0)
         return true;
     if (isFatal(rc)) {
-        setError(SshError::Disconnected,
-                 msg("Connection lost during authentication: %1").arg(lastLibError()));
+        setFatalError(rc, msg("authenticating"));
         return false;
     }
     *notes << msg("keyboard-interactive password rejected");
@@ -806,6 +842,30 @@ bool SshWorker::authKeyboardInteractive(QStringList *notes)
 }
 
 // ---- command pump ----------------------------------------------------------------------------
+
+QString SshWorker::phaseDescription(const Channel &c) const
+{
+    const QString command = QString::fromUtf8(c.state->command.left(60));
+    switch (c.phase) {
+    case Channel::Phase::Queued:
+    case Channel::Phase::Opening:
+        return msg("opening a channel for \"%1\"").arg(command);
+    case Channel::Phase::Env:
+        return msg("setting the environment of \"%1\"").arg(command);
+    case Channel::Phase::Pty:
+        return msg("requesting a terminal for \"%1\"").arg(command);
+    case Channel::Phase::Exec:
+        return c.state->options.subsystem ? msg("starting the %1 subsystem").arg(command)
+                                          : msg("starting \"%1\"").arg(command);
+    case Channel::Phase::Running:
+        return msg("running \"%1\"").arg(command);
+    case Channel::Phase::Closing:
+    case Channel::Phase::WaitClosed:
+    case Channel::Phase::Zombie:
+        return msg("closing the channel of \"%1\"").arg(command);
+    }
+    return QString();
+}
 
 void SshWorker::finishChannel(Channel &c, const SshErrorInfo &error)
 {
@@ -863,8 +923,9 @@ SshWorker::Step SshWorker::stepChannel(Channel &c)
         c.stuckOp = Channel::Op::None;
         return Step::Blocked;
     };
-    auto dead = [this](int rc) {
+    auto dead = [this, &c](int rc) {
         m_fatalRc = rc;
+        m_fatalDuring = phaseDescription(c);
         return Step::Idle;
     };
     auto fail = [this, &c](SshError code, const QString &message) {
@@ -1119,6 +1180,7 @@ SshWorker::Step SshWorker::readStreams(Channel &c, bool *progress)
             }
             if (isFatal(int(n))) {
                 m_fatalRc = int(n);
+                m_fatalDuring = phaseDescription(c);
                 result = Step::Idle;
                 break;
             }
@@ -1217,9 +1279,7 @@ void SshWorker::serveCommands()
         }
         const int err = m_fatalRc;
         if (err && err != LIBSSH2_ERROR_BAD_USE) {
-            setError(SshError::Disconnected, msg("Connection to %1 lost: %2 (libssh2 error %3)")
-                                                 .arg(m_options.host, lastLibError())
-                                                 .arg(err));
+            setFatalError(err, m_fatalDuring);
             return; // run() reports the session failure first, then fails the commands
         }
         if (err == LIBSSH2_ERROR_BAD_USE) {

@@ -456,6 +456,32 @@ private Q_SLOTS:
         QCOMPARE(readFile(o.knownHostsPath), line);
     }
 
+    void serverThatStopsAnsweringTimesOut()
+    {
+        // A board that hangs after login: the next command's channel request gets no answer.
+        SshTestServer s(SshTestServer::Kind::Dropbear);
+        QString err;
+        QVERIFY2(s.start(&err), qPrintable(err));
+        SshSession session;
+        session.connectToHost(options(&s), keyAuth(m_user->name(), QStringLiteral("id_ed25519")));
+        QVERIFY2(!waitConnected(&session).isError(), qPrintable(session.lastError().message));
+        s.setFrozen(true);
+        QElapsedTimer t;
+        t.start();
+        // libssh2 waits 60 s for the answer to a request.
+        const SshRunResult r = waitCommand(session.exec(QStringLiteral("true")), 90000);
+        s.setFrozen(false);
+        QVERIFY(r.finished);
+        QCOMPARE(sshErrorName(r.error.code), sshErrorName(SshError::Timeout));
+        QVERIFY2(r.error.message.contains(QStringLiteral("127.0.0.1:%1").arg(s.port())),
+                 qPrintable(r.error.message));
+        QVERIFY(r.error.message.contains(QLatin1String("opening a channel for \"true\"")));
+        QVERIFY(!r.error.message.contains(QLatin1String("libssh2 error")));
+        QCOMPARE(sshErrorName(session.lastError().code), sshErrorName(SshError::Timeout));
+        QVERIFY2(r.error.message.contains(QLatin1String("within 60 s")), qPrintable(r.error.message));
+        qInfo("A hung server was reported after %lld ms", t.elapsed());
+    }
+
     void exitStatusAndStderr_data() { password_data(); }
 
     void exitStatusAndStderr()
