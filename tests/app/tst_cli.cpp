@@ -46,6 +46,8 @@ private Q_SLOTS:
     void rolesShowSetAndAuto();
     void rolesRefusesAndKeepsTheFile();
     void rolesAutoWithoutRacks();
+    void workflowOptionsRefusedBeforeConnecting_data();
+    void workflowOptionsRefusedBeforeConnecting();
     void saveFlushesTheFolderAfterTheRename();
     void saveFailingAtTheRenameLeavesNoTemporary_data();
     void saveFailingAtTheRenameLeavesNoTemporary();
@@ -335,6 +337,60 @@ void TestCli::rolesAutoWithoutRacks()
     r = run({QStringLiteral("roles"), file, QStringLiteral("--managers"), QStringLiteral("auto")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(QLatin1String("needs a Linux board")), qPrintable(r.err));
+}
+
+void TestCli::workflowOptionsRefusedBeforeConnecting_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("message");
+    const QStringList provision{QStringLiteral("provision")};
+    const QStringList status{QStringLiteral("swarm"), QStringLiteral("status")};
+    // 4294968 s is 704 ms once multiplied into an int.
+    QTest::addRow("timeout overflow")
+        << provision << QStringList{QStringLiteral("--connect-timeout"), QStringLiteral("4294968")}
+        << QStringLiteral("--connect-timeout must be a whole number from 1 to 600");
+    QTest::addRow("parallel zero")
+        << provision << QStringList{QStringLiteral("--parallel"), QStringLiteral("0")}
+        << QStringLiteral("--parallel must be a whole number from 1 to 256");
+    QTest::addRow("parallel huge")
+        << status << QStringList{QStringLiteral("--parallel"), QStringLiteral("99999999999")}
+        << QStringLiteral("--parallel must be a whole number from 1 to 256");
+    QTest::addRow("known_hosts folder missing")
+        << status
+        << QStringList{QStringLiteral("--known-hosts"),
+                       m_dir.filePath(QStringLiteral("missing/known_hosts"))}
+        << QStringLiteral("the folder %1 does not exist").arg(m_dir.filePath(QStringLiteral("missing")));
+    QTest::addRow("missing key") << provision
+                                 << QStringList{QStringLiteral("-i"), QStringLiteral("/missing/key")}
+                                 << QStringLiteral("/missing/key: No such file or directory");
+}
+
+void TestCli::workflowOptionsRefusedBeforeConnecting()
+{
+    QFETCH(QStringList, command);
+    QFETCH(QStringList, options);
+    QFETCH(QString, message);
+    // One board on a loopback port where nothing listens (a connection would be refused).
+    Lab lab;
+    lab.name = QStringLiteral("loop");
+    Board b;
+    b.id = b.name = b.hostname = QStringLiteral("loop-1");
+    b.ip = QStringLiteral("127.0.0.1");
+    b.sshPort = 1;
+    b.role = Role::Manager;
+    lab.boards << b;
+    const QString file = m_dir.filePath(QStringLiteral("loop.hivelab"));
+    LabFileError error;
+    QVERIFY2(LabFile::save(lab, file, &error), qPrintable(error.toString()));
+    const Run r = run(command + QStringList{file} + options);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY2(!r.err.contains(QLatin1String("refused")), qPrintable(r.err)); // never connected
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("missing"))));
+    const Run help = run(command + QStringList{QStringLiteral("--help")});
+    QVERIFY(help.out.contains(QLatin1String("1-600")));
+    QVERIFY(help.out.contains(QLatin1String("1-256")));
 }
 
 void TestCli::saveFlushesTheFolderAfterTheRename()

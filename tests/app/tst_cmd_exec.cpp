@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
@@ -53,6 +54,7 @@ private:
         return r;
     }
     QString port() const { return QString::number(m_server->port()); }
+    QString missing() const { return m_home.path() + QStringLiteral("/missing"); }
     // A valid key no server authorizes.
     QString strangerKey() const { return m_home.path() + QStringLiteral("/stranger"); }
     static QByteArray readFile(const QString &path)
@@ -219,6 +221,41 @@ private Q_SLOTS:
         QCOMPARE(readFile(file), trusted);
     }
 
+    void badInputNamedBeforeConnecting_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("missing key") << QStringList{QStringLiteral("-i"), QStringLiteral("/missing/key")}
+                                     << QStringLiteral("/missing/key: No such file or directory");
+        QTest::addRow("known_hosts folder missing")
+            << QStringList{QStringLiteral("--known-hosts"), missing() + QStringLiteral("/dir/kh")}
+            << QStringLiteral("the folder %1/dir does not exist").arg(missing());
+        // 4294968 s is 704 ms once multiplied into an int.
+        QTest::addRow("timeout overflow")
+            << QStringList{QStringLiteral("--connect-timeout"), QStringLiteral("4294968")}
+            << QStringLiteral("--connect-timeout must be a whole number from 1 to 600");
+        QTest::addRow("timeout zero")
+            << QStringList{QStringLiteral("--connect-timeout"), QStringLiteral("0")}
+            << QStringLiteral("--connect-timeout must be a whole number from 1 to 600");
+        QTest::addRow("port") << QStringList{QStringLiteral("-p"), QStringLiteral("65536")}
+                              << QStringLiteral("--port must be a whole number from 1 to 65535");
+    }
+
+    void badInputNamedBeforeConnecting()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QString, expected);
+        QFile::remove(knownHosts());
+        // The server would accept the login: only the bad option may stop it.
+        const Run r = hivelab(options + QStringList{QStringLiteral("--accept-new-host-key"),
+                                                    QStringLiteral("board1"), QStringLiteral("--"),
+                                                    QStringLiteral("true")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(expected.toUtf8()), r.err.constData());
+        QVERIFY(!QFile::exists(knownHosts())); // never connected
+        QVERIFY(!QFileInfo::exists(missing()));
+    }
+
     void usage()
     {
         QCOMPARE(hivelab({QStringLiteral("onlyhost")}).code, 2);
@@ -229,6 +266,8 @@ private Q_SLOTS:
         const Run help = hivelab({QStringLiteral("--help")});
         QCOMPARE(help.code, 0);
         QVERIFY(help.out.contains("--accept-new-host-key"));
+        QVERIFY(help.out.contains("1-65535"));
+        QVERIFY(help.out.contains("1-600"));
     }
 };
 
