@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli.h"
+#include "boardconnection.h"
+#include "knownhosts.h"
 #include "labcheck.h"
 #include "labtypes.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <algorithm>
@@ -71,6 +76,84 @@ std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &
         return ExitOk;
     }
     return std::nullopt;
+}
+
+std::optional<int> intOption(const QCommandLineParser &parser, const QCommandLineOption &option,
+                             int min, int max)
+{
+    const QString text = parser.value(option);
+    bool ok = false;
+    // Parsed wide, so that no huge value wraps around into the range.
+    const qlonglong value = text.trimmed().toLongLong(&ok);
+    if (ok && value >= min && value <= max)
+        return int(value);
+    printErr(QCoreApplication::translate("Cli", "--%1 must be a whole number from %2 to %3 (not "
+                                                "\"%4\").")
+                 .arg(option.names().constLast())
+                 .arg(min)
+                 .arg(max)
+                 .arg(text));
+    return std::nullopt;
+}
+
+QString rangeText(int min, int max)
+{
+    return QStringLiteral("%1-%2").arg(min).arg(max);
+}
+
+namespace {
+
+// A known_hosts file named by the user: its folder must exist.
+std::optional<QString> userKnownHostsPath(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.absoluteDir().exists() && !info.isDir())
+        return info.absoluteFilePath();
+    printErr(info.isDir()
+                 ? QCoreApplication::translate("Cli", "--known-hosts %1 is a folder, not a file.")
+                       .arg(path)
+                 : QCoreApplication::translate(
+                       "Cli", "--known-hosts %1: the folder %2 does not exist (Hivelab creates only "
+                              "its own known_hosts folder).")
+                       .arg(path, info.absolutePath()));
+    return std::nullopt;
+}
+
+} // namespace
+
+bool readConnectionOptions(const QCommandLineParser &parser, const QCommandLineOption &timeout,
+                           const QCommandLineOption &knownHosts,
+                           const QCommandLineOption &identity, ConnectionSettings *settings)
+{
+    const std::optional<int> seconds = intOption(parser, timeout, 1, MaxConnectTimeoutSeconds);
+    if (!seconds)
+        return false;
+    settings->connectTimeoutMs = *seconds * 1000;
+    settings->knownHostsPath = KnownHosts::defaultPath();
+    if (parser.isSet(knownHosts)) {
+        const std::optional<QString> path = userKnownHostsPath(parser.value(knownHosts));
+        if (!path)
+            return false;
+        settings->knownHostsPath = *path;
+    }
+    settings->identityFiles = parser.values(identity);
+    return identityFilesReadable(settings->identityFiles);
+}
+
+bool identityFilesReadable(const QStringList &files)
+{
+    for (const QString &path : files) {
+        QFile file(path);
+        const QString why = QFileInfo(path).isDir() ? QCoreApplication::translate("Cli", "it is a folder")
+                            : file.open(QIODevice::ReadOnly) ? QString()
+                                                             : file.errorString();
+        if (!why.isEmpty()) {
+            printErr(QCoreApplication::translate("Cli", "Cannot read the identity file %1: %2.")
+                         .arg(path, why));
+            return false;
+        }
+    }
+    return true;
 }
 
 std::optional<QStringList> resolveBoards(const Lab &lab, const QStringList &words,

@@ -5,9 +5,11 @@
 
 #include <optional>
 
+class QCommandLineOption;
 class QCommandLineParser;
 
 namespace Hivelab {
+struct ConnectionSettings;
 struct Lab;
 class LabIndex;
 } // namespace Hivelab
@@ -23,6 +25,9 @@ enum ExitCode {
     ExitUsage = 2,    // bad arguments, unreadable input
     ExitRemote = 255, // connection/auth/host-key failure (like ssh)
 };
+
+/// Upper bound of every --connect-timeout (seconds).
+constexpr int MaxConnectTimeoutSeconds = 600;
 
 using CommandFn = int (*)(const QStringList &args);
 
@@ -44,6 +49,24 @@ int run(const QStringList &args);
 /// Parses args; on a parse error prints it (ExitUsage), on --help prints the help (ExitOk).
 /// Returns the exit code when the command is done, nothing when it should go on.
 std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &args);
+
+/// The option's value when it is a whole number from min to max; else prints
+/// "--NAME must be a whole number from MIN to MAX (not "X")." and returns nothing. Help texts
+/// name the same range (rangeText()).
+std::optional<int> intOption(const QCommandLineParser &parser, const QCommandLineOption &option,
+                             int min, int max);
+/// "1-600" for help texts.
+QString rangeText(int min, int max);
+
+/// Reads --connect-timeout (1 to MaxConnectTimeoutSeconds), --known-hosts (its folder must
+/// exist: only Hivelab's own default folder is created on first use; unset: the default file)
+/// and -i (each a readable file) into `settings`. Prints what is wrong and returns false.
+bool readConnectionOptions(const QCommandLineParser &parser, const QCommandLineOption &timeout,
+                           const QCommandLineOption &knownHosts,
+                           const QCommandLineOption &identity, ConnectionSettings *settings);
+/// Private key files named by the user (-i): each must be a readable file. Prints the first that
+/// is not, and why, and returns false.
+bool identityFilesReadable(const QStringList &files);
 
 /// Board IDs, without repeats, for words naming boards by ID, name or hostname (names
 /// case-insensitively). On a word that names no board: prints which one (and `file`) and

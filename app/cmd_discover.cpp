@@ -97,19 +97,23 @@ int cmdDiscover(const QStringList &args)
         tr("Find boards on the given networks and identify them without logging in. Only the "
            "targets given are probed; --suggest lists this machine's networks without scanning."));
     parser.addHelpOption();
-    const QCommandLineOption portsOpt(QStringLiteral("ports"),
-                                      tr("Extra SSH ports to probe besides 22 (comma list)."),
-                                      QStringLiteral("LIST"));
-    const QCommandLineOption timeoutOpt(QStringLiteral("timeout"),
-                                        tr("Per-connect timeout in ms (default 600)."),
-                                        QStringLiteral("MS"), QStringLiteral("600"));
-    const QCommandLineOption parallelOpt(QStringLiteral("parallel"),
-                                         tr("Connects in flight (default 256)."),
-                                         QStringLiteral("N"), QStringLiteral("256"));
-    const QCommandLineOption deadlineOpt(QStringLiteral("deadline"),
-                                         tr("Stop the whole scan after this many seconds "
-                                            "(default 120)."),
-                                         QStringLiteral("S"), QStringLiteral("120"));
+    const QCommandLineOption portsOpt(
+        QStringLiteral("ports"),
+        tr("Extra SSH ports to probe besides 22 (comma list, each %1).").arg(rangeText(1, 65535)),
+        QStringLiteral("LIST"));
+    const QCommandLineOption timeoutOpt(
+        QStringLiteral("timeout"),
+        tr("Per-connect timeout in ms, %1 (default 600).").arg(rangeText(10, 60000)),
+        QStringLiteral("MS"), QStringLiteral("600"));
+    const QCommandLineOption parallelOpt(
+        QStringLiteral("parallel"),
+        tr("Connects in flight, %1 (default 256).").arg(rangeText(1, 4096)), QStringLiteral("N"),
+        QStringLiteral("256"));
+    const QCommandLineOption deadlineOpt(
+        QStringLiteral("deadline"),
+        tr("Stop the whole scan after this many seconds, %1 (default 120).")
+            .arg(rangeText(1, 3600)),
+        QStringLiteral("S"), QStringLiteral("120"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), tr("One JSON object per host."));
     const QCommandLineOption intoOpt(QStringLiteral("into"),
                                      tr("Merge the results into this lab file (created if "
@@ -164,7 +168,8 @@ int cmdDiscover(const QStringList &args)
     if (parser.isSet(portsOpt)) {
         const auto extra = parsePorts(parser.value(portsOpt));
         if (!extra) {
-            printErr(tr("--ports expects a comma list of port numbers, e.g. 2222,2200."));
+            printErr(tr("--ports expects a comma list of port numbers from 1 to 65535, e.g. "
+                        "2222,2200."));
             return ExitUsage;
         }
         for (int p : *extra) {
@@ -172,23 +177,28 @@ int cmdDiscover(const QStringList &args)
                 options.sshPorts << p;
         }
     }
-    bool ok1 = false, ok2 = false, ok3 = false;
-    options.probeTimeoutMs = parser.value(timeoutOpt).toInt(&ok1);
-    options.maxInFlight = parser.value(parallelOpt).toInt(&ok2);
-    options.deadlineMs = parser.value(deadlineOpt).toInt(&ok3) * 1000;
-    if (!ok1 || !ok2 || !ok3 || options.probeTimeoutMs < 10 || options.probeTimeoutMs > 60000 ||
-        options.maxInFlight < 1 || options.maxInFlight > 4096 || options.deadlineMs < 1000 ||
-        options.deadlineMs > 3600 * 1000) {
-        printErr(tr("--timeout must be 10..60000 ms, --parallel 1..4096, --deadline 1..3600 s."));
+    const std::optional<int> probeMs = intOption(parser, timeoutOpt, 10, 60000);
+    const std::optional<int> inFlight = probeMs ? intOption(parser, parallelOpt, 1, 4096) : std::nullopt;
+    const std::optional<int> deadlineS = inFlight ? intOption(parser, deadlineOpt, 1, 3600) : std::nullopt;
+    if (!deadlineS)
         return ExitUsage;
-    }
+    options.probeTimeoutMs = *probeMs;
+    options.maxInFlight = *inFlight;
+    options.deadlineMs = *deadlineS * 1000;
     options.reverseDns = !parser.isSet(noDnsOpt);
     options.mdns = parser.isSet(mdnsOpt);
 
-    // Load the lab first: a bad --into file should fail before any packet is sent.
+    // Load the lab first: a bad --into file or folder should fail before any packet is sent.
     const QString into = parser.value(intoOpt);
     Lab lab;
     if (!into.isEmpty()) {
+        const QFileInfo folder(QFileInfo(into).absolutePath());
+        if (!folder.isDir() || !folder.isWritable()) {
+            printErr(tr("Cannot write %1: the folder %2 %3.")
+                         .arg(into, folder.filePath(),
+                              folder.isDir() ? tr("is not writable") : tr("does not exist")));
+            return ExitUsage;
+        }
         if (QFileInfo::exists(into)) {
             LabFileError le;
             const auto loaded = LabFile::load(into, &le);
@@ -201,6 +211,9 @@ int cmdDiscover(const QStringList &args)
             lab.name = QFileInfo(into).completeBaseName();
         }
     }
+
+    if (!identityFilesReadable(parser.values(identityOpt)))
+        return ExitUsage;
 
     const bool json = parser.isSet(jsonOpt);
     const bool login = parser.isSet(loginOpt);
@@ -341,6 +354,11 @@ int cmdDiscover(const QStringList &args)
                      .arg(merged.count(LabMerge::Kind::Added))
                      .arg(merged.count(LabMerge::Kind::IpChanged))
                      .arg(merged.count(LabMerge::Kind::Missing)));
+    }
+    // A name that does not resolve is a target that could not be scanned at all.
+    if (!service.unresolvedNames().isEmpty()) {
+        printErr(tr("Could not resolve %1.").arg(service.unresolvedNames().join(QStringLiteral(", "))));
+        return ExitUsage;
     }
     return outcome == DiscoveryService::Outcome::DeadlineExceeded ? ExitFindings : ExitOk;
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "boardconnection.h"
 #include "cli.h"
-#include "knownhosts.h"
 #include "sshcommand.h"
 #include "sshconfig.h"
 #include "sshsession.h"
@@ -67,9 +66,10 @@ int cmdExec(const QStringList &args)
            "~/.ssh/id_ed25519, id_ecdsa, id_rsa; host keys are kept in Hivelab's own "
            "known_hosts under the XDG data directory."));
     parser.addHelpOption();
-    const QCommandLineOption port({QStringLiteral("p"), QStringLiteral("port")},
-                                  tr("SSH port (default: from ~/.ssh/config, else 22)."),
-                                  QStringLiteral("PORT"));
+    const QCommandLineOption port(
+        {QStringLiteral("p"), QStringLiteral("port")},
+        tr("SSH port, %1 (default: from ~/.ssh/config, else 22).").arg(rangeText(1, 65535)),
+        QStringLiteral("PORT"));
     const QCommandLineOption identity({QStringLiteral("i"), QStringLiteral("identity")},
                                       tr("Private key file (may be repeated)."),
                                       QStringLiteral("KEYFILE"));
@@ -84,12 +84,15 @@ int cmdExec(const QStringList &args)
                                      tr("Do not forward stdin (the command reads EOF)."));
     const QCommandLineOption tty({QStringLiteral("t"), QStringLiteral("tty")},
                                  tr("Request a pseudo-terminal."));
-    const QCommandLineOption timeout(QStringLiteral("connect-timeout"),
-                                     tr("Seconds to wait for connect and handshake (default 10)."),
-                                     QStringLiteral("SECONDS"), QStringLiteral("10"));
-    const QCommandLineOption knownHosts(QStringLiteral("known-hosts"),
-                                        tr("known_hosts file to use instead of Hivelab's own."),
-                                        QStringLiteral("FILE"));
+    const QCommandLineOption timeout(
+        QStringLiteral("connect-timeout"),
+        tr("Seconds to wait for connect and handshake, %1 (default 10).")
+            .arg(rangeText(1, MaxConnectTimeoutSeconds)),
+        QStringLiteral("SECONDS"), QStringLiteral("10"));
+    const QCommandLineOption knownHosts(
+        QStringLiteral("known-hosts"),
+        tr("known_hosts file to use instead of Hivelab's own (its folder must exist)."),
+        QStringLiteral("FILE"));
     parser.addOptions(
         {port, identity, acceptNew, passwordStdin, noStdin, tty, timeout, knownHosts});
     parser.addPositionalArgument(QStringLiteral("[USER@]HOST"), tr("Board to connect to."));
@@ -154,26 +157,15 @@ int cmdExec(const QStringList &args)
     }
     quint16 explicitPort = 0;
     if (parser.isSet(port)) {
-        bool ok = false;
-        const uint p = parser.value(port).toUInt(&ok);
-        if (!ok || p == 0 || p > 65535) {
-            printErr(tr("Invalid port: %1").arg(parser.value(port)));
+        const std::optional<int> p = intOption(parser, port, 1, 65535);
+        if (!p)
             return ExitUsage;
-        }
-        explicitPort = quint16(p);
-    }
-    bool ok = false;
-    const int seconds = parser.value(timeout).toInt(&ok);
-    if (!ok || seconds <= 0) {
-        printErr(tr("Invalid timeout: %1").arg(parser.value(timeout)));
-        return ExitUsage;
+        explicitPort = quint16(*p);
     }
     ConnectionSettings settings;
-    settings.connectTimeoutMs = seconds * 1000;
+    if (!readConnectionOptions(parser, timeout, knownHosts, identity, &settings))
+        return ExitUsage;
     settings.acceptNewHostKeys = parser.isSet(acceptNew);
-    settings.knownHostsPath =
-        parser.isSet(knownHosts) ? parser.value(knownHosts) : KnownHosts::defaultPath();
-    settings.identityFiles = parser.values(identity);
     SshConfig config;
     QString configWarning;
     if (!BoardConnection::loadConfig(settings, &config, &configWarning))

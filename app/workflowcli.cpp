@@ -3,7 +3,6 @@
 
 #include "cli.h"
 #include "interruptguard.h"
-#include "knownhosts.h"
 #include "labdocument.h"
 #include "labfile.h"
 #include "workflowjob.h"
@@ -41,6 +40,9 @@ QString boardLabel(const Lab &lab, const QString &id)
     return b && !b->name.isEmpty() ? b->name : id;
 }
 
+// Upper bound of --parallel (boards worked on at once); a home lab has far fewer.
+constexpr int MaxParallel = 256;
+
 QString stateName(NodeState state)
 {
     return QString::fromLatin1(QMetaEnum::fromType<NodeState>().valueToKey(int(state)));
@@ -62,11 +64,14 @@ WorkflowCli::WorkflowCli()
     , m_identity({QStringLiteral("i"), QStringLiteral("identity")},
                  tr("Private key file (may be repeated)."), QStringLiteral("KEYFILE"))
     , m_knownHosts(QStringLiteral("known-hosts"),
-                   tr("known_hosts file to use instead of Hivelab's own."), QStringLiteral("FILE"))
+                   tr("known_hosts file to use instead of Hivelab's own (its folder must exist)."),
+                   QStringLiteral("FILE"))
     , m_timeout(QStringLiteral("connect-timeout"),
-                tr("Seconds to wait for each board's SSH connection (default 10)."),
+                tr("Seconds to wait for each board's SSH connection, %1 (default 10).")
+                    .arg(rangeText(1, MaxConnectTimeoutSeconds)),
                 QStringLiteral("SECONDS"), QStringLiteral("10"))
-    , m_parallelOption(QStringLiteral("parallel"), tr("Boards worked on at once (default 8)."),
+    , m_parallelOption(QStringLiteral("parallel"),
+                       tr("Boards worked on at once, %1 (default 8).").arg(rangeText(1, MaxParallel)),
                        QStringLiteral("N"), QStringLiteral("8"))
 {}
 
@@ -104,22 +109,13 @@ int WorkflowCli::prepare(const QCommandLineParser &parser, const QString &file,
         return ExitUsage;
     m_boardIds = *ids;
 
-    bool ok = false;
-    const int seconds = parser.value(m_timeout).toInt(&ok);
-    if (!ok || seconds <= 0) {
-        printErr(tr("Invalid timeout: %1").arg(parser.value(m_timeout)));
+    if (!readConnectionOptions(parser, m_timeout, m_knownHosts, m_identity, &m_settings))
         return ExitUsage;
-    }
-    m_parallel = parser.value(m_parallelOption).toInt(&ok);
-    if (!ok || m_parallel <= 0) {
-        printErr(tr("Invalid --parallel: %1").arg(parser.value(m_parallelOption)));
+    const std::optional<int> parallel = intOption(parser, m_parallelOption, 1, MaxParallel);
+    if (!parallel)
         return ExitUsage;
-    }
-    m_settings.connectTimeoutMs = seconds * 1000;
+    m_parallel = *parallel;
     m_settings.acceptNewHostKeys = parser.isSet(m_acceptNew);
-    m_settings.knownHostsPath =
-        parser.isSet(m_knownHosts) ? parser.value(m_knownHosts) : KnownHosts::defaultPath();
-    m_settings.identityFiles = parser.values(m_identity);
     m_json = parser.isSet(m_jsonOption);
     if (parser.isSet(m_passwordStdin)) {
         m_password = readPasswordLine();

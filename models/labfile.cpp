@@ -2,6 +2,7 @@
 #include "labfile.h"
 
 #include "addressrules.h"
+#include "atomicfilewriter.h"
 #include "jsonstrictreader.h"
 #include "labindex.h"
 
@@ -12,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QSet>
 
 namespace Hivelab {
@@ -667,24 +667,30 @@ bool LabFile::save(const Lab &lab, const QString &path, LabFileError *error)
         error->message = tr("not saved, the lab is inconsistent: %1").arg(error->message);
         return false;
     }
-    const QByteArray data = toJson(lab);
-    QSaveFile file(path);
-    // Unbuffered: Qt 6.4 loses a write error hit while flushing its buffer in commit() and
-    // then renames the truncated file over the old one (seen with EFBIG).
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
-        error->message = tr("cannot write the file: %1").arg(file.errorString());
-        return false;
+    const AtomicFileWriter::Result written = AtomicFileWriter::write(path, toJson(lab));
+    switch (written.failedStep) {
+    case AtomicFileWriter::Step::None:
+        return true;
+    case AtomicFileWriter::Step::OpenFolder:
+        error->message =
+            tr("cannot write the file, its folder cannot be opened: %1").arg(written.errorText());
+        break;
+    case AtomicFileWriter::Step::NotRegularFile:
+        error->message =
+            tr("cannot write the file: a folder or special file of that name is in the way");
+        break;
+    case AtomicFileWriter::Step::CreateTemporary:
+    case AtomicFileWriter::Step::Write:
+    case AtomicFileWriter::Step::Replace:
+        error->message =
+            tr("cannot write the file: %1; nothing was changed").arg(written.errorText());
+        break;
+    case AtomicFileWriter::Step::SyncFolder:
+        error->message = tr("the file was written, but flushing its folder to disk failed: %1")
+                             .arg(written.errorText());
+        break;
     }
-    if (file.write(data) != data.size() || file.error() != QFileDevice::NoError) {
-        error->message = tr("cannot write the file: %1").arg(file.errorString());
-        file.cancelWriting();
-        return false;
-    }
-    if (!file.commit()) {
-        error->message = tr("cannot save the file: %1").arg(file.errorString());
-        return false;
-    }
-    return true;
+    return false;
 }
 
 } // namespace Hivelab

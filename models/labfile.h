@@ -60,8 +60,9 @@ public:
     /// in range and not shared, ratings not negative, well-formed addresses). The JSON path
     /// names the offending field as it would appear in the saved file.
     static bool validate(const Lab &lab, LabFileError *error);
-    /// Validates, then writes through QSaveFile: a lab that would not load again is refused,
-    /// and on any failure the previous file stays untouched.
+    /// Validates, then replaces the file through AtomicFileWriter (keeps owner and mode, flushes
+    /// file and folder): a lab that would not load again is refused, and on any failure the
+    /// previous file stays untouched.
     static bool save(const Lab &lab, const QString &path, LabFileError *error);
 };
 

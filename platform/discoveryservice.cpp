@@ -56,6 +56,7 @@ bool DiscoveryService::start(const DiscoveryOptions &options, QString *error)
     m_followUps.clear();
     m_results.clear();
     m_absent.clear();
+    m_unresolved.clear();
     m_nextHost = 0;
     m_inFlight = 0;
     m_peakInFlight = 0;
@@ -161,6 +162,7 @@ void DiscoveryService::resolveNames()
                 }
                 if (h.address.isNull()) {
                     Q_EMIT message(tr("%1: name not resolved.").arg(h.target));
+                    m_unresolved << h.target;
                     h.ports.clear();
                 } else {
                     h.result.ip = h.address.toString();
@@ -179,6 +181,7 @@ void DiscoveryService::resolveNames()
             h.resolving = false;
             h.dnsLookupId = -1;
             h.ports.clear();
+            m_unresolved << h.target;
             Q_EMIT message(tr("%1: name lookup timed out.").arg(h.target));
             pump();
         });

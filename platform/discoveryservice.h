@@ -63,6 +63,8 @@ public:
     const QList<DiscoveredHost> &results() const { return m_results; }
     /// Targets that were probed and gave no sign of life.
     QStringList absentHosts() const { return m_absent; }
+    /// Host-name targets that did not resolve (or whose lookup timed out); also in absentHosts().
+    QStringList unresolvedNames() const { return m_unresolved; }
     /// Most connects that were ever in flight at once (never above maxInFlight).
     int peakInFlight() const { return m_peakInFlight; }
     qint64 elapsedMs() const { return m_clock.isValid() ? m_clock.elapsed() : 0; }
@@ -122,6 +124,7 @@ private:
     QList<QPair<quint32, quint32>> m_onLinkNets; // (network, mask) of local IPv4 interfaces
     QList<DiscoveredHost> m_results;
     QStringList m_absent;
+    QStringList m_unresolved;
     QSet<QTcpSocket *> m_sockets;
     QTimer m_deadline;
     QElapsedTimer m_clock;

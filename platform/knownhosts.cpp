@@ -132,6 +132,7 @@ KnownHosts::Check KnownHosts::check(const QString &host, quint16 port,
         text = file.readAll();
     }
     int changedLine = 0;
+    int otherTypeLine = 0;
     int knownLine = 0;
     const QList<QByteArray> lines = text.split('\n');
     for (int i = 0; i < lines.size(); ++i) {
@@ -160,17 +161,22 @@ KnownHosts::Check KnownHosts::check(const QString &host, quint16 port,
         if (blob == keyBlob) {
             if (!knownLine)
                 knownLine = i + 1;
-        } else if (fields.at(1) == type && !changedLine) {
-            changedLine = i + 1;
+        } else if (fields.at(1) == type) {
+            if (!changedLine)
+                changedLine = i + 1;
+        } else if (!otherTypeLine) {
+            otherTypeLine = i + 1;
         }
     }
-    // Like OpenSSH: any matching line wins over a differing one of the same type.
+    // Like OpenSSH: any matching line wins over a differing one. A host with keys on file
+    // but none of the presented type has changed too (ssh's "Offending ECDSA key"): the
+    // handshake asks for the types on file first, so only a server that lost them gets here.
     if (knownLine) {
         result.status = Status::Known;
         result.line = knownLine;
-    } else if (changedLine) {
+    } else if (changedLine || otherTypeLine) {
         result.status = Status::Changed;
-        result.line = changedLine;
+        result.line = changedLine ? changedLine : otherTypeLine;
     }
     return result;
 }

@@ -19,6 +19,7 @@ public:
     {
         Status status = Status::Unknown;
         int line = 0;           // Known/Changed/Revoked: 1-based line of the matching entry
+                                // (Changed: a same-type line if any, else the first one)
         QStringList knownTypes; // key types on file for this host (any status)
     };
 
@@ -28,7 +29,9 @@ public:
     static QString defaultPath();
     QString path() const { return m_path; }
 
-    /// Looks the presented key (SSH wire blob) up. A missing file means "Unknown".
+    /// Looks the presented key (SSH wire blob) up. A missing file means "Unknown". Changed:
+    /// no line holds this key but the host has keys on file, of this type or another one
+    /// (OpenSSH refuses both, also under StrictHostKeyChecking=accept-new).
     Check check(const QString &host, quint16 port, const QByteArray &keyBlob) const;
     /// Appends an entry (hashed like OpenSSH's HashKnownHosts when asked). Creates the file
     /// and its directory (0700) when missing.

@@ -69,6 +69,13 @@ bool isFatal(int rc)
     }
 }
 
+// What libssh2 returns when the server sent no answer in time (its read timeout, or the
+// timeout of a blocking call).
+bool isTimeout(int rc)
+{
+    return rc == LIBSSH2_ERROR_TIMEOUT || rc == LIBSSH2_ERROR_SOCKET_TIMEOUT;
+}
+
 quint32 readU32(const QByteArray &data, int *pos, bool *ok)
 {
     if (*pos + 4 > data.size()) {
@@ -237,6 +244,31 @@ QString SshWorker::lastLibError() const
         return QString();
     libssh2_session_last_error(m_session, &msg, &len, 0);
     return QString::fromUtf8(msg, len);
+}
+
+void SshWorker::setFatalError(int rc, const QString &during)
+{
+    const QString where = QStringLiteral("%1:%2").arg(m_options.host).arg(m_options.port);
+    if (isTimeout(rc)) {
+        setError(SshError::Timeout,
+                 msg("%1 stopped answering: no reply within %2 s while %3. The board may be "
+                     "overloaded, hung or off the network.")
+                     .arg(where)
+                     .arg(replyTimeoutSeconds())
+                     .arg(during));
+        return;
+    }
+    setError(SshError::Disconnected,
+             msg("Connection to %1 lost while %2: %3").arg(where, during, lastLibError()));
+}
+
+int SshWorker::replyTimeoutSeconds() const
+{
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+    if (m_session)
+        return int(libssh2_session_get_read_timeout(m_session));
+#endif
+    return 60; // LIBSSH2_READ_TIMEOUT of libssh2 1.10
 }
 
 bool SshWorker::rsaSha1Only() const
@@ -439,8 +471,15 @@ bool SshWorker::handshake()
             libssh2_free(m_session, algs);
         QStringList order;
         for (const QString &t : knownTypes) {
-            if (supported.contains(t))
-                order << t;
+            // An "ssh-rsa" key signs with rsa-sha2-512/256 too (OpenSSH >= 8.8 offers only those).
+            const QStringList algs = t == QLatin1String("ssh-rsa")
+                                         ? QStringList{QStringLiteral("rsa-sha2-512"),
+                                                       QStringLiteral("rsa-sha2-256"), t}
+                                         : QStringList{t};
+            for (const QString &alg : algs) {
+                if (supported.contains(alg) && !order.contains(alg))
+                    order << alg;
+            }
         }
         for (const QString &t : supported) {
             if (!order.contains(t))
@@ -468,7 +507,9 @@ bool SshWorker::handshake()
     if (rc == 0)
         return true;
     const QString detail = lastLibError();
-    if (rc == LIBSSH2_ERROR_BANNER_RECV || rc == LIBSSH2_ERROR_SOCKET_DISCONNECT ||
+    if (isTimeout(rc)) {
+        setFatalError(rc, msg("exchanging keys"));
+    } else if (rc == LIBSSH2_ERROR_BANNER_RECV || rc == LIBSSH2_ERROR_SOCKET_DISCONNECT ||
         rc == LIBSSH2_ERROR_SOCKET_RECV) {
         setError(SshError::ProtocolMismatch,
                  msg("%1 closed the connection or is not an SSH server (%2).").arg(where, detail));
@@ -506,34 +547,40 @@ bool SshWorker::verifyHostKey()
     case KnownHosts::Status::Known:
         return true;
     case KnownHosts::Status::Changed:
-    case KnownHosts::Status::Revoked:
+    case KnownHosts::Status::Revoked: {
         m_error.knownHostsFile = known.path();
         m_error.knownHostsLine = check.line;
+        // Only keys of other types on file: the server no longer offers the key we know.
+        const QString what =
+            check.knownTypes.contains(m_error.hostKeyType)
+                ? msg("The %1 host key of %2 is now %3, which does not match the key stored in "
+                      "%4:%5.")
+                      .arg(m_error.hostKeyType, name, m_fingerprint, known.path())
+                      .arg(check.line)
+                : msg("%2 now presents a %1 host key (%3), but %4:%5 holds a %6 key for it.")
+                      .arg(m_error.hostKeyType, name, m_fingerprint, known.path())
+                      .arg(check.line)
+                      .arg(check.knownTypes.join(QStringLiteral(", ")));
         setError(SshError::HostKeyMismatch,
-                 msg("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! The %1 host key of %2 is "
-                     "now %3, which does not match the key stored in %4:%5. Someone could be "
+                 msg("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! %1 Someone could be "
                      "intercepting the connection, or the board was reinstalled. Connection "
-                     "refused. If the change is expected, remove line %5 of %4 and connect "
+                     "refused. If the change is expected, remove line %2 of %3 and connect "
                      "again to trust the new key.")
-                     .arg(m_error.hostKeyType, name, m_fingerprint, known.path())
-                     .arg(check.line));
+                     .arg(what, QString::number(check.line), known.path()));
         if (check.status == KnownHosts::Status::Revoked)
             m_error.message = msg("The host key %1 of %2 is marked as revoked in %3:%4.")
                                   .arg(m_fingerprint, name, known.path())
                                   .arg(check.line);
         return false;
+    }
     case KnownHosts::Status::Unknown:
         break;
     }
     if (!m_options.acceptNewHostKey) {
-        const QString also = check.knownTypes.isEmpty()
-                                 ? QString()
-                                 : msg(" (Keys of other types are on file: %1.)")
-                                       .arg(check.knownTypes.join(QStringLiteral(", ")));
         setError(SshError::HostKeyUnknown,
                  msg("The authenticity of host %1 can't be established. %2 key fingerprint is "
-                     "%3.%4 Accept this key only if it is the board's.")
-                     .arg(name, m_error.hostKeyType, m_fingerprint, also));
+                     "%3. Accept this key only if it is the board's.")
+                     .arg(name, m_error.hostKeyType, m_fingerprint));
         return false;
     }
     QString error;
@@ -681,9 +728,14 @@ bool SshWorker::authAgent(QStringList *notes, bool *rsaRejected)
             if (KnownHosts::keyType(blob) == QLatin1String("ssh-rsa") && rsaSha1Only() &&
                 m_banner.contains(QLatin1String("OpenSSH")))
                 *rsaRejected = true;
+            if (isTimeout(rc)) {
+                setError(SshError::Timeout,
+                         msg("Authentication with ssh-agent did not finish within %1 ms.")
+                             .arg(m_options.authTimeoutMs));
+                break;
+            }
             if (isFatal(rc)) {
-                setError(SshError::Disconnected,
-                         msg("Connection lost during authentication: %1").arg(lastLibError()));
+                setFatalError(rc, msg("authenticating"));
                 break;
             }
         }
@@ -728,8 +780,7 @@ bool SshWorker::authKeyFile(const QString &file, QStringList *notes, bool *rsaRe
         return false;
     }
     if (isFatal(rc)) {
-        setError(SshError::Disconnected,
-                 msg("Connection lost during authentication: %1").arg(lastLibError()));
+        setFatalError(rc, msg("authenticating"));
         return false;
     }
     // OpenSSH >= 8.8 rejects the SHA-1 "ssh-rsa" signature that libssh2 < 1.11 makes.
@@ -760,8 +811,7 @@ bool SshWorker::authPassword(QStringList *notes)
     if (rc == 0)
         return true;
     if (isFatal(rc)) {
-        setError(SshError::Disconnected,
-                 msg("Connection lost during authentication: %1").arg(lastLibError()));
+        setFatalError(rc, msg("authenticating"));
         return false;
     }
     *notes << (rc == LIBSSH2_ERROR_PASSWORD_EXPIRED ? msg("password expired")
@@ -784,8 +834,7 @@ bool SshWorker::authKeyboardInteractive(QStringList *notes)
     if (rc == 0)
         return true;
     if (isFatal(rc)) {
-        setError(SshError::Disconnected,
-                 msg("Connection lost during authentication: %1").arg(lastLibError()));
+        setFatalError(rc, msg("authenticating"));
         return false;
     }
     *notes << msg("keyboard-interactive password rejected");
@@ -793,6 +842,30 @@ bool SshWorker::authKeyboardInteractive(QStringList *notes)
 }
 
 // ---- command pump ----------------------------------------------------------------------------
+
+QString SshWorker::phaseDescription(const Channel &c) const
+{
+    const QString command = QString::fromUtf8(c.state->command.left(60));
+    switch (c.phase) {
+    case Channel::Phase::Queued:
+    case Channel::Phase::Opening:
+        return msg("opening a channel for \"%1\"").arg(command);
+    case Channel::Phase::Env:
+        return msg("setting the environment of \"%1\"").arg(command);
+    case Channel::Phase::Pty:
+        return msg("requesting a terminal for \"%1\"").arg(command);
+    case Channel::Phase::Exec:
+        return c.state->options.subsystem ? msg("starting the %1 subsystem").arg(command)
+                                          : msg("starting \"%1\"").arg(command);
+    case Channel::Phase::Running:
+        return msg("running \"%1\"").arg(command);
+    case Channel::Phase::Closing:
+    case Channel::Phase::WaitClosed:
+    case Channel::Phase::Zombie:
+        return msg("closing the channel of \"%1\"").arg(command);
+    }
+    return QString();
+}
 
 void SshWorker::finishChannel(Channel &c, const SshErrorInfo &error)
 {
@@ -850,8 +923,9 @@ SshWorker::Step SshWorker::stepChannel(Channel &c)
         c.stuckOp = Channel::Op::None;
         return Step::Blocked;
     };
-    auto dead = [this](int rc) {
+    auto dead = [this, &c](int rc) {
         m_fatalRc = rc;
+        m_fatalDuring = phaseDescription(c);
         return Step::Idle;
     };
     auto fail = [this, &c](SshError code, const QString &message) {
@@ -1106,6 +1180,7 @@ SshWorker::Step SshWorker::readStreams(Channel &c, bool *progress)
             }
             if (isFatal(int(n))) {
                 m_fatalRc = int(n);
+                m_fatalDuring = phaseDescription(c);
                 result = Step::Idle;
                 break;
             }
@@ -1204,9 +1279,7 @@ void SshWorker::serveCommands()
         }
         const int err = m_fatalRc;
         if (err && err != LIBSSH2_ERROR_BAD_USE) {
-            setError(SshError::Disconnected, msg("Connection to %1 lost: %2 (libssh2 error %3)")
-                                                 .arg(m_options.host, lastLibError())
-                                                 .arg(err));
+            setFatalError(err, m_fatalDuring);
             return; // run() reports the session failure first, then fails the commands
         }
         if (err == LIBSSH2_ERROR_BAD_USE) {

@@ -93,6 +93,8 @@ private:
     Step stepChannel(Channel &c);
     Step readStreams(Channel &c, bool *progress);
     void finishChannel(Channel &c, const SshErrorInfo &error);
+    // What a channel was doing, for error messages ("starting \"uptime\"").
+    QString phaseDescription(const Channel &c) const;
     void failAll(const SshErrorInfo &error);
     void teardown();
 
@@ -101,6 +103,10 @@ private:
     bool waitSocket(qint64 deadlineMs, const QString &timeoutMessage);
     bool stopOrCancel() const { return m_cancel.load() || m_stop.load(); }
     void setError(SshError code, const QString &message);
+    // A fatal libssh2 result while `during` happened: Timeout when the server stopped
+    // answering (LIBSSH2_ERROR_TIMEOUT), else Disconnected.
+    void setFatalError(int rc, const QString &during);
+    int replyTimeoutSeconds() const;
     QString lastLibError() const;
     bool rsaSha1Only() const;
 
@@ -135,6 +141,7 @@ private:
     std::vector<std::unique_ptr<Channel>> m_channels;
     Channel *m_pinned = nullptr;
     int m_fatalRc = 0;
+    QString m_fatalDuring; // phaseDescription() of the channel that hit m_fatalRc
 };
 
 } // namespace Hivelab

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Fails when a layer includes what it must not: models/ and platform/ never see QtGui/QtWidgets,
-# models/ never sees QtNetwork or platform headers.
+# models/ never sees QtNetwork or platform headers, nor OS headers outside models/posix/.
 root=${1:-.}
 status=0
 if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QPainter|QColor|QPixmap|QImage|QIcon|QApplication)' \
@@ -11,6 +11,11 @@ if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QPainter|QColor|QPixmap|QImage|
 fi
 if grep -rnE '#include <(QtNetwork|QTcpSocket|QNetwork|QHostAddress|QUdpSocket)' "$root/models"; then
     echo "error: models/ includes network headers" >&2
+    status=1
+fi
+# OS calls in models/ live only in its per-OS helpers (models/posix/), never in domain code.
+if grep -rnE '#include <(unistd\.h|fcntl\.h|sys/)' "$root/models" | grep -v "^$root/models/posix/"; then
+    echo "error: models/ includes POSIX headers outside models/posix/" >&2
     status=1
 fi
 [ $status -eq 0 ] && echo "layers ok"

@@ -2,11 +2,14 @@
 #include "labfile.h"
 
 #include <QFile>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -43,18 +46,29 @@ private Q_SLOTS:
     void rolesShowSetAndAuto();
     void rolesRefusesAndKeepsTheFile();
     void rolesAutoWithoutRacks();
+    void workflowOptionsRefusedBeforeConnecting_data();
+    void workflowOptionsRefusedBeforeConnecting();
+    void saveFlushesTheFolderAfterTheRename();
+    void saveFailingAtTheRenameLeavesNoTemporary_data();
+    void saveFailingAtTheRenameLeavesNoTemporary();
 
 private:
-    Run run(const QStringList &args);
+    Run run(const QStringList &args) { return runUnder({}, args); }
+    // The binary started by `wrapper` (a program and its options), e.g. strace.
+    Run runUnder(const QStringList &wrapper, const QStringList &args);
+    QString m_strace; // empty when strace is not installed
 
     QString m_bin;
     QTemporaryDir m_dir;
 };
 
-Run TestCli::run(const QStringList &args)
+Run TestCli::runUnder(const QStringList &wrapper, const QStringList &args)
 {
     QProcess p;
-    p.start(m_bin, args);
+    if (wrapper.isEmpty())
+        p.start(m_bin, args);
+    else
+        p.start(wrapper.first(), wrapper.mid(1) + QStringList{m_bin} + args);
     Run r;
     if (!p.waitForFinished(30000)) {
         p.kill();
@@ -74,6 +88,7 @@ void TestCli::initTestCase()
     QVERIFY2(!m_bin.isEmpty(), "HIVELAB_BIN is not set (run through ctest)");
     QVERIFY2(QFileInfo(m_bin).isExecutable(), qPrintable(m_bin));
     QVERIFY(m_dir.isValid());
+    m_strace = QStandardPaths::findExecutable(QStringLiteral("strace"));
 }
 
 void TestCli::help()
@@ -322,6 +337,128 @@ void TestCli::rolesAutoWithoutRacks()
     r = run({QStringLiteral("roles"), file, QStringLiteral("--managers"), QStringLiteral("auto")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(QLatin1String("needs a Linux board")), qPrintable(r.err));
+}
+
+void TestCli::workflowOptionsRefusedBeforeConnecting_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("message");
+    const QStringList provision{QStringLiteral("provision")};
+    const QStringList status{QStringLiteral("swarm"), QStringLiteral("status")};
+    // 4294968 s is 704 ms once multiplied into an int.
+    QTest::addRow("timeout overflow")
+        << provision << QStringList{QStringLiteral("--connect-timeout"), QStringLiteral("4294968")}
+        << QStringLiteral("--connect-timeout must be a whole number from 1 to 600");
+    QTest::addRow("parallel zero")
+        << provision << QStringList{QStringLiteral("--parallel"), QStringLiteral("0")}
+        << QStringLiteral("--parallel must be a whole number from 1 to 256");
+    QTest::addRow("parallel huge")
+        << status << QStringList{QStringLiteral("--parallel"), QStringLiteral("99999999999")}
+        << QStringLiteral("--parallel must be a whole number from 1 to 256");
+    QTest::addRow("known_hosts folder missing")
+        << status
+        << QStringList{QStringLiteral("--known-hosts"),
+                       m_dir.filePath(QStringLiteral("missing/known_hosts"))}
+        << QStringLiteral("the folder %1 does not exist").arg(m_dir.filePath(QStringLiteral("missing")));
+    QTest::addRow("missing key") << provision
+                                 << QStringList{QStringLiteral("-i"), QStringLiteral("/missing/key")}
+                                 << QStringLiteral("/missing/key: No such file or directory");
+}
+
+void TestCli::workflowOptionsRefusedBeforeConnecting()
+{
+    QFETCH(QStringList, command);
+    QFETCH(QStringList, options);
+    QFETCH(QString, message);
+    // One board on a loopback port where nothing listens (a connection would be refused).
+    Lab lab;
+    lab.name = QStringLiteral("loop");
+    Board b;
+    b.id = b.name = b.hostname = QStringLiteral("loop-1");
+    b.ip = QStringLiteral("127.0.0.1");
+    b.sshPort = 1;
+    b.role = Role::Manager;
+    lab.boards << b;
+    const QString file = m_dir.filePath(QStringLiteral("loop.hivelab"));
+    LabFileError error;
+    QVERIFY2(LabFile::save(lab, file, &error), qPrintable(error.toString()));
+    const Run r = run(command + QStringList{file} + options);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY2(!r.err.contains(QLatin1String("refused")), qPrintable(r.err)); // never connected
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("missing"))));
+    const Run help = run(command + QStringList{QStringLiteral("--help")});
+    QVERIFY(help.out.contains(QLatin1String("1-600")));
+    QVERIFY(help.out.contains(QLatin1String("1-256")));
+}
+
+void TestCli::saveFlushesTheFolderAfterTheRename()
+{
+    // Only a system-call trace shows the order: the folder is flushed after the rename,
+    // otherwise a power cut can bring the old name back.
+    if (m_strace.isEmpty())
+        QSKIP("strace is not installed (packaging/install-deps.sh test)");
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("lab.hivelab"));
+    const QString log = m_dir.filePath(QStringLiteral("save.strace"));
+    const Run r = runUnder({m_strace, QStringLiteral("-f"), QStringLiteral("-y"),
+                            QStringLiteral("-o"), log, QStringLiteral("-e"),
+                            QStringLiteral("trace=rename,renameat,renameat2,fsync,fdatasync")},
+                           {QStringLiteral("new"), QStringLiteral("--demo"), file});
+    QCOMPARE(r.exitCode, 0);
+    QFile f(log);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString trace = QString::fromUtf8(f.readAll());
+    const int rename = trace.indexOf(QRegularExpression(
+        QStringLiteral("rename[a-z0-9]*\\(.*lab\\.hivelab.*\\)\\s+= 0")));
+    QVERIFY2(rename >= 0, qPrintable(trace));
+    const int folderSync = trace.indexOf(
+        QRegularExpression(QStringLiteral("fsync\\(\\d+<%1>\\)\\s+= 0")
+                               .arg(QRegularExpression::escape(dir.path()))),
+        rename);
+    QVERIFY2(folderSync > rename, qPrintable(trace));
+}
+
+void TestCli::saveFailingAtTheRenameLeavesNoTemporary_data()
+{
+    QTest::addColumn<QString>("inject");
+    QTest::addColumn<bool>("interrupted");
+    QTest::addRow("error") << QStringLiteral("error=EIO") << false;
+    // Ctrl-C arriving just as the rename fails.
+    QTest::addRow("error and Ctrl-C") << QStringLiteral("error=EIO:signal=SIGINT") << true;
+}
+
+void TestCli::saveFailingAtTheRenameLeavesNoTemporary()
+{
+    // strace makes the kernel's answer to the rename an I/O error: the save's very last step.
+    QFETCH(QString, inject);
+    QFETCH(bool, interrupted);
+    if (m_strace.isEmpty())
+        QSKIP("strace is not installed (packaging/install-deps.sh test)");
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("lab.hivelab"));
+    QFile old(file);
+    QVERIFY(old.open(QIODevice::WriteOnly));
+    old.write("old lab");
+    old.close();
+    const Run r = runUnder({m_strace, QStringLiteral("-f"), QStringLiteral("-o"),
+                            QStringLiteral("/dev/null"), QStringLiteral("-e"),
+                            QStringLiteral("trace=rename,renameat,renameat2"), QStringLiteral("-e"),
+                            QStringLiteral("inject=rename,renameat,renameat2:") + inject},
+                           {QStringLiteral("new"), QStringLiteral("--demo"),
+                            QStringLiteral("--force"), file});
+    if (interrupted) {
+        // Killed by SIGINT once the temporary file was gone (strace passes that on as 130).
+        QVERIFY2(r.exitCode == -1 || r.exitCode == 130, qPrintable(QString::number(r.exitCode)));
+    } else {
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QLatin1String("Input/output error")), qPrintable(r.err));
+    }
+    QVERIFY(old.open(QIODevice::ReadOnly));
+    QCOMPARE(old.readAll(), QByteArray("old lab"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{QStringLiteral("lab.hivelab")});
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void refusesTooLargeAndEmpty_data();
     void refusesTooLargeAndEmpty();
     void help();
+    void unresolvableNameFails();
     void loginIdentifiesThroughRealSshd();
     void ctrlCStopsAndLeavesTheLabFileAlone();
 
@@ -45,8 +46,9 @@ private:
         QString out;
         QString err;
     };
-    // Runs the binary without blocking this thread, so the servers here keep answering.
-    Run run(const QStringList &args);
+    // Runs the binary without blocking this thread, so the servers here keep answering;
+    // through `wrapper` (a program and its first arguments) when given.
+    Run run(const QStringList &args, const QStringList &wrapper = {});
 
     QString m_bin;
     QTemporaryDir m_dir;
@@ -68,7 +70,7 @@ void TestCmdDiscover::initTestCase()
     });
 }
 
-TestCmdDiscover::Run TestCmdDiscover::run(const QStringList &args)
+TestCmdDiscover::Run TestCmdDiscover::run(const QStringList &args, const QStringList &wrapper)
 {
     QProcess p;
     // Keep the app's known_hosts out of the real user's data directory.
@@ -77,7 +79,9 @@ TestCmdDiscover::Run TestCmdDiscover::run(const QStringList &args)
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("xdg-config")));
     p.setProcessEnvironment(env);
     QSignalSpy done(&p, &QProcess::finished);
-    p.start(m_bin, QStringList{QStringLiteral("discover")} + args);
+    const QStringList command = QStringList{m_bin, QStringLiteral("discover")} + args;
+    p.start(wrapper.isEmpty() ? m_bin : wrapper.first(),
+            wrapper.isEmpty() ? command.mid(1) : wrapper.mid(1) + command);
     Run r;
     if (!done.wait(30000)) {
         p.kill();
@@ -156,16 +160,30 @@ void TestCmdDiscover::refusesTooLargeAndEmpty_data()
     QTest::newRow("no target") << QStringList{} << "No scan target";
     QTest::newRow("bad ports") << QStringList{"127.0.0.1", "--ports", "22,x"} << "--ports";
     QTest::newRow("bad timeout") << QStringList{"127.0.0.1", "--timeout", "0"} << "--timeout";
+    // 4294970 s is 2704 ms once multiplied into an int: it must not slip through.
+    QTest::newRow("deadline overflow")
+        << QStringList{"127.0.0.1", "--deadline", "4294970"}
+        << "--deadline must be a whole number from 1 to 3600";
+    QTest::newRow("missing key") << QStringList{"127.0.0.1", "--login", "-i", "/missing/key"}
+                                 << "/missing/key: No such file or directory";
+    QTest::newRow("into a missing folder")
+        << QStringList{"127.0.0.7", "--ports", QString::number(m_ssh.serverPort()), "--no-dns",
+                       "--into", m_dir.filePath(QStringLiteral("nope/lab.hivelab"))}
+        << QStringLiteral("the folder %1 does not exist").arg(m_dir.filePath(QStringLiteral("nope")));
 }
 
 void TestCmdDiscover::refusesTooLargeAndEmpty()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
+    QSignalSpy probes(&m_ssh, &QTcpServer::newConnection);
     const Run r = run(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
     QVERIFY(r.out.isEmpty()); // refused before any probe: no table header either
+    QVERIFY(!r.err.contains(QLatin1String("Scanned")));
+    QCoreApplication::processEvents();
+    QCOMPARE(probes.size(), 0);
 }
 
 void TestCmdDiscover::help()
@@ -174,6 +192,31 @@ void TestCmdDiscover::help()
     QCOMPARE(r.exitCode, 0);
     for (const char *opt : {"--ports", "--timeout", "--json", "--into", "--login", "--suggest"})
         QVERIFY2(r.out.contains(QLatin1String(opt)), opt);
+}
+
+void TestCmdDiscover::unresolvableNameFails()
+{
+    // The name must not reach a real DNS server: in a private mount namespace the resolver
+    // is pointed at loopback, where nothing answers.
+    if (::geteuid() != 0 || QStandardPaths::findExecutable(QStringLiteral("unshare")).isEmpty())
+        QSKIP("needs root and unshare (a private /etc/resolv.conf)");
+    const QString resolv = m_dir.filePath(QStringLiteral("resolv.conf"));
+    QFile f(resolv);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
+    f.close();
+    const QStringList wrapper{QStringLiteral("unshare"), QStringLiteral("--mount"),
+                              QStringLiteral("--propagation"), QStringLiteral("private"),
+                              QStringLiteral("sh"), QStringLiteral("-c"),
+                              QStringLiteral("mount --bind \"$0\" /etc/resolv.conf && exec \"$@\""),
+                              resolv};
+    const Run r = run({"no-such-board.invalid", "127.0.0.7", "--ports",
+                       QString::number(m_ssh.serverPort()), "--no-dns"},
+                      wrapper);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("no-such-board.invalid")), qPrintable(r.err));
+    // The other target was still scanned.
+    QVERIFY2(r.out.contains(QLatin1String("127.0.0.7")), qPrintable(r.out));
 }
 
 void TestCmdDiscover::loginIdentifiesThroughRealSshd()
@@ -200,28 +243,30 @@ void TestCmdDiscover::loginIdentifiesThroughRealSshd()
     const quint16 port = probe.serverPort();
     probe.close();
     QProcess server;
-    server.start(sshd, {"-D", "-e",
-                        "-f", "/dev/null",
-                        "-o", "ListenAddress=127.0.0.1",
-                        "-o", QStringLiteral("Port=%1").arg(port),
-                        "-o", "HostKey=" + dir + "/host",
-                        "-o", "AuthorizedKeysFile=" + dir + "/authorized_keys",
-                        "-o", "StrictModes=no",
-                        "-o", "UsePAM=no",
-                        "-o", "PidFile=none",
-                        "-o", "PermitRootLogin=prohibit-password"});
-    QVERIFY(server.waitForStarted());
+    const auto startServer = [&](const QString &hostKey) {
+        server.start(sshd, {"-D", "-e",
+                            "-f", "/dev/null",
+                            "-o", "ListenAddress=127.0.0.1",
+                            "-o", QStringLiteral("Port=%1").arg(port),
+                            "-o", "HostKey=" + hostKey,
+                            "-o", "AuthorizedKeysFile=" + dir + "/authorized_keys",
+                            "-o", "StrictModes=no",
+                            "-o", "UsePAM=no",
+                            "-o", "PidFile=none",
+                            "-o", "PermitRootLogin=prohibit-password"});
+        return server.waitForStarted();
+    };
+    QVERIFY(startServer(dir + "/host"));
     auto stopServer = qScopeGuard([&server] {
         server.terminate();
         server.waitForFinished(3000);
     });
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [port] {
-            QTcpSocket s;
-            s.connectToHost(QHostAddress::LocalHost, port);
-            return s.waitForConnected(200);
-        }(),
-        5000);
+    const auto listening = [port] {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port);
+        return s.waitForConnected(200);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(listening(), 5000);
 
     QStringList args{
         "127.0.0.1", "--ports", QString::number(port), "--no-dns", "--json", "--login", "--user",
@@ -243,6 +288,28 @@ void TestCmdDiscover::loginIdentifiesThroughRealSshd()
     QVERIFY(id.value("memBytes").toDouble() > 0);
     QVERIFY(!id.value("os").toString().isEmpty());
     QCOMPARE(o.value("hostname").toString(), QSysInfo::machineHostName());
+
+    // The board now offers only an ECDSA key where its ED25519 key is on file: refused like a
+    // changed key, even with --accept-new-host-key, and known_hosts stays as it was.
+    const QString knownHosts = m_dir.filePath(QStringLiteral("xdg-data/Hivelab/hivelab/known_hosts"));
+    QFile kh(knownHosts);
+    QVERIFY(kh.open(QIODevice::ReadOnly));
+    const QByteArray trusted = kh.readAll();
+    kh.close();
+    QCOMPARE(QProcess::execute(QStringLiteral("ssh-keygen"),
+                               {"-q", "-t", "ecdsa", "-N", "", "-f", dir + "/host_ecdsa"}),
+             0);
+    server.terminate();
+    QVERIFY(server.waitForFinished(3000));
+    QVERIFY(startServer(dir + "/host_ecdsa"));
+    QTRY_VERIFY_WITH_TIMEOUT(listening(), 5000);
+    r = run(args + QStringList{"--accept-new-host-key"});
+    o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QVERIFY2(o.value("loginError").toString().contains("REMOTE HOST IDENTIFICATION HAS CHANGED"),
+             qPrintable(r.out));
+    QVERIFY(!o.contains("identification"));
+    QVERIFY(kh.open(QIODevice::ReadOnly));
+    QCOMPARE(kh.readAll(), trusted);
 }
 
 void TestCmdDiscover::ctrlCStopsAndLeavesTheLabFileAlone()

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
@@ -53,6 +54,14 @@ private:
         return r;
     }
     QString port() const { return QString::number(m_server->port()); }
+    QString missing() const { return m_home.path() + QStringLiteral("/missing"); }
+    // A valid key no server authorizes.
+    QString strangerKey() const { return m_home.path() + QStringLiteral("/stranger"); }
+    static QByteArray readFile(const QString &path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
     QString knownHosts() const
     {
         return m_home.path() + QStringLiteral("/data/Hivelab/hivelab/known_hosts");
@@ -68,13 +77,15 @@ private Q_SLOTS:
             QSKIP(qPrintable(why));
         const QString ssh = m_home.path() + QStringLiteral("/.ssh");
         QVERIFY(QDir().mkpath(ssh));
-        int rc = 0;
-        SshTestServer::run(QStringLiteral("ssh-keygen"),
-                           {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-                            QStringLiteral("-N"), QString(), QStringLiteral("-f"),
-                            ssh + QStringLiteral("/id_ed25519")},
-                           &rc);
-        QCOMPARE(rc, 0);
+        for (const QString &file : {ssh + QStringLiteral("/id_ed25519"), strangerKey()}) {
+            int rc = 0;
+            SshTestServer::run(QStringLiteral("ssh-keygen"),
+                               {QStringLiteral("-q"), QStringLiteral("-t"),
+                                QStringLiteral("ed25519"), QStringLiteral("-N"), QString(),
+                                QStringLiteral("-f"), file},
+                               &rc);
+            QCOMPARE(rc, 0);
+        }
         QFile pub(ssh + QStringLiteral("/id_ed25519.pub"));
         QVERIFY(pub.open(QIODevice::ReadOnly));
         const QByteArray key = pub.readAll();
@@ -139,7 +150,7 @@ private Q_SLOTS:
     {
         const Run r =
             hivelab({QStringLiteral("--accept-new-host-key"), QStringLiteral("--password-stdin"),
-                     QStringLiteral("-i"), m_home.path() + QStringLiteral("/none"),
+                     QStringLiteral("-i"), strangerKey(),
                      QStringLiteral("-p"), port(), m_user->name() + QStringLiteral("@127.0.0.1"),
                      QStringLiteral("--"), QStringLiteral("cat")},
                     m_user->password().toUtf8() + "\nrest of stdin\n");
@@ -184,6 +195,67 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(knownHosts().toUtf8()));
     }
 
+    void hostKeyOfAnotherTypeRefused()
+    {
+        // The board's only host key changes type: --accept-new-host-key must not store it.
+        SshTestServer server(SshTestServer::Kind::OpenSsh);
+        QString error;
+        QVERIFY2(server.start(&error, QStringLiteral("ecdsa")), qPrintable(error));
+        QFile pub(m_home.path() + QStringLiteral("/.ssh/id_ed25519.pub"));
+        QVERIFY(pub.open(QIODevice::ReadOnly));
+        QVERIFY(server.setAuthorizedKeys(m_user->name(), pub.readAll()));
+        const QString file = m_home.path() + QStringLiteral("/type_known_hosts");
+        const QStringList args{QStringLiteral("--accept-new-host-key"), QStringLiteral("--known-hosts"),
+                               file, QStringLiteral("-p"), QString::number(server.port()),
+                               m_user->name() + QStringLiteral("@127.0.0.1"), QStringLiteral("--"),
+                               QStringLiteral("true")};
+        QCOMPARE(hivelab(args).code, 0);
+        const QByteArray trusted = readFile(file);
+        QVERIFY(trusted.contains("ecdsa-sha2-nistp256"));
+        QVERIFY2(server.restartWithNewHostKey(&error, QStringLiteral("ed25519")), qPrintable(error));
+        const Run r = hivelab(args);
+        QCOMPARE(r.code, 255);
+        QVERIFY2(r.err.contains("REMOTE HOST IDENTIFICATION HAS CHANGED"), r.err.constData());
+        QVERIFY(r.err.contains(file.toUtf8() + ":1"));
+        QVERIFY(r.err.contains(server.hostKeyFingerprint().toUtf8()));
+        QCOMPARE(readFile(file), trusted);
+    }
+
+    void badInputNamedBeforeConnecting_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("missing key") << QStringList{QStringLiteral("-i"), QStringLiteral("/missing/key")}
+                                     << QStringLiteral("/missing/key: No such file or directory");
+        QTest::addRow("known_hosts folder missing")
+            << QStringList{QStringLiteral("--known-hosts"), missing() + QStringLiteral("/dir/kh")}
+            << QStringLiteral("the folder %1/dir does not exist").arg(missing());
+        // 4294968 s is 704 ms once multiplied into an int.
+        QTest::addRow("timeout overflow")
+            << QStringList{QStringLiteral("--connect-timeout"), QStringLiteral("4294968")}
+            << QStringLiteral("--connect-timeout must be a whole number from 1 to 600");
+        QTest::addRow("timeout zero")
+            << QStringList{QStringLiteral("--connect-timeout"), QStringLiteral("0")}
+            << QStringLiteral("--connect-timeout must be a whole number from 1 to 600");
+        QTest::addRow("port") << QStringList{QStringLiteral("-p"), QStringLiteral("65536")}
+                              << QStringLiteral("--port must be a whole number from 1 to 65535");
+    }
+
+    void badInputNamedBeforeConnecting()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QString, expected);
+        QFile::remove(knownHosts());
+        // The server would accept the login: only the bad option may stop it.
+        const Run r = hivelab(options + QStringList{QStringLiteral("--accept-new-host-key"),
+                                                    QStringLiteral("board1"), QStringLiteral("--"),
+                                                    QStringLiteral("true")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(expected.toUtf8()), r.err.constData());
+        QVERIFY(!QFile::exists(knownHosts())); // never connected
+        QVERIFY(!QFileInfo::exists(missing()));
+    }
+
     void usage()
     {
         QCOMPARE(hivelab({QStringLiteral("onlyhost")}).code, 2);
@@ -194,6 +266,8 @@ private Q_SLOTS:
         const Run help = hivelab({QStringLiteral("--help")});
         QCOMPARE(help.code, 0);
         QVERIFY(help.out.contains("--accept-new-host-key"));
+        QVERIFY(help.out.contains("1-65535"));
+        QVERIFY(help.out.contains("1-600"));
     }
 };
 

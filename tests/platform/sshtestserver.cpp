@@ -10,6 +10,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <algorithm>
+#include <csignal>
 #include <unistd.h>
 
 namespace Hivelab {
@@ -63,43 +65,61 @@ quint16 SshTestServer::freePort()
     return probe.serverPort();
 }
 
-bool SshTestServer::makeHostKey(QString *error)
+QString SshTestServer::hostKeyPath(const QString &type) const
+{
+    return dir() + QStringLiteral("/hostkey%1-%2").arg(m_generation).arg(type);
+}
+
+bool SshTestServer::makeHostKeys(QString *error)
 {
     ++m_generation;
-    const QString key = dir() + QStringLiteral("/hostkey%1").arg(m_generation);
-    int rc = 0;
-    if (m_kind == Kind::OpenSsh) {
-        run(QStringLiteral("ssh-keygen"),
-            {QStringLiteral("-q"), QStringLiteral("-t"), m_keyType, QStringLiteral("-N"), QString(),
-             QStringLiteral("-C"), QString(), QStringLiteral("-f"), key},
-            &rc);
-    } else {
-        run(QStringLiteral("dropbearkey"),
-            {QStringLiteral("-t"), m_keyType, QStringLiteral("-f"), key}, &rc);
-        // ssh-keygen -lf needs the public half in OpenSSH format.
-        const QByteArray pub =
-            run(QStringLiteral("dropbearkey"), {QStringLiteral("-y"), QStringLiteral("-f"), key});
-        QFile out(key + QStringLiteral(".pub"));
-        for (const QByteArray &line : pub.split('\n')) {
-            if (line.startsWith("ssh-") || line.startsWith("ecdsa-")) {
-                out.open(QIODevice::WriteOnly);
-                out.write(line + '\n');
+    for (const QString &type : std::as_const(m_keyTypes)) {
+        const QString key = hostKeyPath(type);
+        int rc = 0;
+        if (m_kind == Kind::OpenSsh) {
+            run(QStringLiteral("ssh-keygen"),
+                {QStringLiteral("-q"), QStringLiteral("-t"), type, QStringLiteral("-N"), QString(),
+                 QStringLiteral("-C"), QString(), QStringLiteral("-f"), key},
+                &rc);
+        } else {
+            run(QStringLiteral("dropbearkey"),
+                {QStringLiteral("-t"), type, QStringLiteral("-f"), key}, &rc);
+            // ssh-keygen -lf needs the public half in OpenSSH format.
+            const QByteArray pub = run(QStringLiteral("dropbearkey"),
+                                       {QStringLiteral("-y"), QStringLiteral("-f"), key});
+            QFile out(key + QStringLiteral(".pub"));
+            for (const QByteArray &line : pub.split('\n')) {
+                if (line.startsWith("ssh-") || line.startsWith("ecdsa-")) {
+                    out.open(QIODevice::WriteOnly);
+                    out.write(line + '\n');
+                }
             }
         }
-    }
-    if (rc != 0 || !QFile::exists(key)) {
-        *error = QStringLiteral("host key generation failed for %1").arg(key);
-        return false;
+        if (rc != 0 || !QFile::exists(key)) {
+            *error = QStringLiteral("host key generation failed for %1").arg(key);
+            return false;
+        }
     }
     return true;
 }
 
-QString SshTestServer::hostKeyFingerprint() const
+QString SshTestServer::hostKeyFingerprint(const QString &type) const
 {
-    const QString pub = dir() + QStringLiteral("/hostkey%1.pub").arg(m_generation);
+    const QString pub = hostKeyPath(type.isEmpty() ? m_keyTypes.value(0) : type) +
+                        QStringLiteral(".pub");
     const QByteArray out = run(QStringLiteral("ssh-keygen"), {QStringLiteral("-lf"), pub});
     const QList<QByteArray> fields = out.split(' ');
     return fields.size() > 1 ? QString::fromLatin1(fields.at(1)) : QString();
+}
+
+QByteArray SshTestServer::knownHostsLine(const QString &type) const
+{
+    QFile pub(hostKeyPath(type.isEmpty() ? m_keyTypes.value(0) : type) + QStringLiteral(".pub"));
+    if (!pub.open(QIODevice::ReadOnly))
+        return QByteArray();
+    const QList<QByteArray> fields = pub.readAll().trimmed().split(' ');
+    return "[127.0.0.1]:" + QByteArray::number(m_port) + ' ' + fields.value(0) + ' ' +
+           fields.value(1) + '\n';
 }
 
 bool SshTestServer::setAuthorizedKeys(const QString &user, const QByteArray &keys)
@@ -126,21 +146,43 @@ bool SshTestServer::start(QString *error, const QString &hostKeyType, const QStr
         *error = QStringLiteral("no temporary directory");
         return false;
     }
-    m_keyType = hostKeyType;
+    m_keyTypes = hostKeyType.split(QLatin1Char(' '), Qt::SkipEmptyParts);
     m_extraConfig = extraConfig;
     m_port = freePort();
-    return makeHostKey(error) && launch(error);
+    return makeHostKeys(error) && launch(error);
 }
 
-bool SshTestServer::restartWithNewHostKey(QString *error)
+bool SshTestServer::restartWithNewHostKey(QString *error, const QString &hostKeyType)
 {
     stop();
-    return makeHostKey(error) && launch(error);
+    if (!hostKeyType.isEmpty())
+        m_keyTypes = hostKeyType.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    return makeHostKeys(error) && launch(error);
+}
+
+void SshTestServer::setFrozen(bool frozen)
+{
+    if (!m_process)
+        return;
+    // Parents first when stopping (no new children slip out), children first when resuming.
+    QList<qint64> pids{m_process->processId()};
+    for (int i = 0; i < pids.size(); ++i) {
+        QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(pids.at(i)));
+        if (children.open(QIODevice::ReadOnly)) {
+            for (const QByteArray &pid : children.readAll().split(' '))
+                if (pid.trimmed().toLongLong() > 0)
+                    pids << pid.trimmed().toLongLong();
+        }
+    }
+    if (!frozen)
+        std::reverse(pids.begin(), pids.end());
+    for (const qint64 pid : std::as_const(pids))
+        ::kill(pid_t(pid), frozen ? SIGSTOP : SIGCONT);
+    m_frozen = frozen;
 }
 
 bool SshTestServer::launch(QString *error)
 {
-    const QString key = dir() + QStringLiteral("/hostkey%1").arg(m_generation);
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     if (m_kind == Kind::OpenSsh) {
@@ -153,18 +195,19 @@ bool SshTestServer::launch(QString *error)
                     .replace(QLatin1String("%PORT%"), QString::number(m_port))
                     .toUtf8() +
                 '\n');
+        for (const QString &type : std::as_const(m_keyTypes))
+            f.write(QStringLiteral("HostKey %1\n").arg(hostKeyPath(type)).toUtf8());
         f.write(QStringLiteral("ListenAddress 127.0.0.1\n"
-                               "HostKey %1\n"
                                "PidFile none\n"
                                "UsePAM no\n"
-                               "AuthorizedKeysFile %2/authorized_keys/%u\n"
+                               "AuthorizedKeysFile %1/authorized_keys/%u\n"
                                "StrictModes no\n"
                                "PermitRootLogin prohibit-password\n"
                                "AcceptEnv HL_*\n"
                                "MaxStartups 200\n"
                                "MaxSessions 50\n"
                                "LogLevel ERROR\n")
-                    .arg(key, dir())
+                    .arg(dir())
                     .toUtf8());
         // sshd refuses a second Subsystem line for the same name.
         if (!m_extraConfig.contains(QLatin1String("Subsystem sftp")))
@@ -174,9 +217,11 @@ bool SshTestServer::launch(QString *error)
                          {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"), config,
                           QStringLiteral("-p"), QString::number(m_port)});
     } else {
-        m_process->start(QStringLiteral("/usr/sbin/dropbear"),
-                         {QStringLiteral("-F"), QStringLiteral("-E"), QStringLiteral("-p"),
-                          QStringLiteral("127.0.0.1:%1").arg(m_port), QStringLiteral("-r"), key});
+        QStringList args{QStringLiteral("-F"), QStringLiteral("-E"), QStringLiteral("-p"),
+                         QStringLiteral("127.0.0.1:%1").arg(m_port)};
+        for (const QString &type : std::as_const(m_keyTypes))
+            args << QStringLiteral("-r") << hostKeyPath(type);
+        m_process->start(QStringLiteral("/usr/sbin/dropbear"), args);
     }
     if (!m_process->waitForStarted(5000)) {
         *error = QStringLiteral("server did not start: %1").arg(m_process->errorString());
@@ -201,6 +246,8 @@ void SshTestServer::stop()
 {
     if (!m_process)
         return;
+    if (m_frozen)
+        setFrozen(false);
     m_process->terminate();
     if (!m_process->waitForFinished(3000)) {
         m_process->kill();

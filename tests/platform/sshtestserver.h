@@ -4,6 +4,7 @@
 #include <QByteArray>
 #include <QProcess>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -24,19 +25,27 @@ public:
     /// Empty when servers can run here, else why not (for QSKIP).
     static QString whyUnavailable();
 
-    /// hostKeyType: "ed25519", "ecdsa" or "rsa". Extra lines go first into sshd_config
-    /// ("%PORT%" is replaced by the chosen port).
+    /// hostKeyType: "ed25519", "ecdsa" or "rsa", or several separated by spaces (one host key
+    /// each). Extra lines go first into sshd_config ("%PORT%" is replaced by the chosen port).
     bool start(QString *error, const QString &hostKeyType = QStringLiteral("ed25519"),
                const QString &extraConfig = QString());
     void stop();
-    /// Same port, freshly generated host key (simulates a reinstalled board).
-    bool restartWithNewHostKey(QString *error);
+    /// Same port, freshly generated host keys (simulates a reinstalled board); of other types
+    /// when `hostKeyType` is given.
+    bool restartWithNewHostKey(QString *error, const QString &hostKeyType = QString());
+    /// Stops (SIGSTOP) or resumes the server and every process it forked: connections stay
+    /// open but nothing answers, like a board that hangs.
+    void setFrozen(bool frozen);
 
     Kind kind() const { return m_kind; }
     quint16 port() const { return m_port; }
     QString dir() const { return m_dir.path(); }
-    /// "SHA256:…" of the current host key, as `ssh-keygen -lf` prints it.
-    QString hostKeyFingerprint() const;
+    /// "SHA256:…" of the current host key (of that type; default: the first), as
+    /// `ssh-keygen -lf` prints it.
+    QString hostKeyFingerprint(const QString &type = QString()) const;
+    /// "[127.0.0.1]:PORT TYPE BASE64" for the current host key of that type (default: the
+    /// first), as a known_hosts line.
+    QByteArray knownHostsLine(const QString &type = QString()) const;
     /// OpenSSH only: authorized_keys for `user` without touching their home.
     bool setAuthorizedKeys(const QString &user, const QByteArray &keys);
 
@@ -47,15 +56,17 @@ public:
                           const QByteArray &stdinData = QByteArray());
 
 private:
-    bool makeHostKey(QString *error);
+    bool makeHostKeys(QString *error);
+    QString hostKeyPath(const QString &type) const;
     bool launch(QString *error);
 
     Kind m_kind;
     QTemporaryDir m_dir;
     quint16 m_port = 0;
-    QString m_keyType;
+    QStringList m_keyTypes;
     QString m_extraConfig;
     int m_generation = 0;
+    bool m_frozen = false;
     std::unique_ptr<QProcess> m_process;
 };
 

@@ -132,10 +132,14 @@ private Q_SLOTS:
         QCOMPARE(kh.check(QStringLiteral("node3"), 22, m_blobA).status, KnownHosts::Status::Known);
         QCOMPARE(kh.check(QStringLiteral("node9"), 22, m_blobA).status,
                  KnownHosts::Status::Unknown);
-        // Another key type on file is not a "changed" key (OpenSSH would ask, not refuse).
+        // Only a key of another type on file: changed too, like OpenSSH's "Offending ED25519
+        // key" (the handshake asks for the types on file first, so the server lost that key).
         const KnownHosts::Check rsa = kh.check(QStringLiteral("pi.lan"), 22, m_rsa);
-        QCOMPARE(rsa.status, KnownHosts::Status::Unknown);
+        QCOMPARE(rsa.status, KnownHosts::Status::Changed);
+        QCOMPARE(rsa.line, 4);
         QCOMPARE(rsa.knownTypes, QStringList{QStringLiteral("ssh-ed25519")});
+        QCOMPARE(kh.check(QStringLiteral("elsewhere.lan"), 22, m_rsa).status,
+                 KnownHosts::Status::Unknown);
         QCOMPARE(KnownHosts(m_dir.path() + QStringLiteral("/missing"))
                      .check(QStringLiteral("pi.lan"), 22, m_blobA)
                      .status,

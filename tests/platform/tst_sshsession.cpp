@@ -75,6 +75,17 @@ private:
         a.identityFiles = {key(keyName)};
         return a;
     }
+    QByteArray authorizedKey() const { return readFile(key(QStringLiteral("id_ed25519.pub"))); }
+    static QByteArray readFile(const QString &path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+    static bool writeFile(const QString &path, const QByteArray &data)
+    {
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
+    }
     // Logs in as the throwaway user by key (its /bin/sh starts faster than root's shell).
     std::unique_ptr<SshSession> open(const QString &which, const QString &user = QString())
     {
@@ -358,6 +369,117 @@ private Q_SLOTS:
         QVERIFY(error.message.contains(o.knownHostsPath + QStringLiteral(":1")));
         QVERIFY(error.message.contains(QLatin1String("CHANGED")));
         QCOMPARE(error.fingerprint, s.hostKeyFingerprint());
+    }
+
+    void hostKeyOfAnotherTypeRefused_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addRow("openssh") << int(SshTestServer::Kind::OpenSsh);
+        QTest::addRow("dropbear") << int(SshTestServer::Kind::Dropbear);
+    }
+
+    void hostKeyOfAnotherTypeRefused()
+    {
+        // A known board whose only host key changes type (ECDSA on file, ED25519 offered):
+        // refused like a changed key, with or without accept-new, and nothing is stored.
+        QFETCH(int, kind);
+        SshTestServer s{SshTestServer::Kind(kind)};
+        QString err;
+        QVERIFY2(s.start(&err, QStringLiteral("ecdsa")), qPrintable(err));
+        QVERIFY(s.setAuthorizedKeys(m_user->name(), authorizedKey()));
+        QTemporaryDir dir;
+        SshConnectOptions o = options(&s, true);
+        o.knownHostsPath = dir.filePath(QStringLiteral("known_hosts"));
+        const QByteArray onFile = s.knownHostsLine();
+        QVERIFY(onFile.contains("ecdsa-sha2-nistp256"));
+        QVERIFY(writeFile(o.knownHostsPath, onFile));
+        const SshAuth auth = keyAuth(m_user->name(), QStringLiteral("id_ed25519"));
+        {
+            SshSession session;
+            session.connectToHost(o, auth);
+            QVERIFY2(!waitConnected(&session).isError(), qPrintable(session.lastError().message));
+        }
+        QVERIFY2(s.restartWithNewHostKey(&err, QStringLiteral("ed25519")), qPrintable(err));
+        for (const bool acceptNew : {true, false}) {
+            o.acceptNewHostKey = acceptNew;
+            SshSession session;
+            session.connectToHost(o, auth);
+            const SshErrorInfo error = waitConnected(&session);
+            QCOMPARE(sshErrorName(error.code), sshErrorName(SshError::HostKeyMismatch));
+            QVERIFY2(error.message.contains(QLatin1String("REMOTE HOST IDENTIFICATION HAS CHANGED")),
+                     qPrintable(error.message));
+            QVERIFY(error.message.contains(QLatin1String("ssh-ed25519")));
+            QVERIFY(error.message.contains(QLatin1String("ecdsa-sha2-nistp256")));
+            QVERIFY(error.message.contains(o.knownHostsPath + QStringLiteral(":1")));
+            QCOMPARE(error.knownHostsFile, o.knownHostsPath);
+            QCOMPARE(error.knownHostsLine, 1);
+            QCOMPARE(error.fingerprint, s.hostKeyFingerprint());
+            QCOMPARE(readFile(o.knownHostsPath), onFile);
+        }
+    }
+
+    void hostKeysOfSeveralTypes_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("types");
+        QTest::addColumn<QString>("onFile");
+        QTest::addRow("openssh-ecdsa") << int(SshTestServer::Kind::OpenSsh)
+                                       << QStringLiteral("ed25519 ecdsa") << QStringLiteral("ecdsa");
+        QTest::addRow("dropbear-ecdsa") << int(SshTestServer::Kind::Dropbear)
+                                        << QStringLiteral("ed25519 ecdsa") << QStringLiteral("ecdsa");
+        // OpenSSH >= 8.8 signs an RSA host key only as rsa-sha2-256/512.
+        QTest::addRow("openssh-rsa") << int(SshTestServer::Kind::OpenSsh)
+                                     << QStringLiteral("ed25519 rsa") << QStringLiteral("rsa");
+    }
+
+    void hostKeysOfSeveralTypes()
+    {
+        // A board with several host keys presents the type on file: it still connects.
+        QFETCH(int, kind);
+        QFETCH(QString, types);
+        QFETCH(QString, onFile);
+        if (onFile == QLatin1String("rsa") && !libssh2_version(0x010b00))
+            QSKIP("libssh2 < 1.11 cannot verify rsa-sha2 host keys");
+        SshTestServer s{SshTestServer::Kind(kind)};
+        QString err;
+        QVERIFY2(s.start(&err, types), qPrintable(err));
+        QVERIFY(s.setAuthorizedKeys(m_user->name(), authorizedKey()));
+        QTemporaryDir dir;
+        SshConnectOptions o = options(&s, true);
+        o.knownHostsPath = dir.filePath(QStringLiteral("known_hosts"));
+        const QByteArray line = s.knownHostsLine(onFile);
+        QVERIFY(writeFile(o.knownHostsPath, line));
+        SshSession session;
+        session.connectToHost(o, keyAuth(m_user->name(), QStringLiteral("id_ed25519")));
+        QVERIFY2(!waitConnected(&session).isError(), qPrintable(session.lastError().message));
+        QCOMPARE(session.hostKeyFingerprint(), s.hostKeyFingerprint(onFile));
+        QCOMPARE(readFile(o.knownHostsPath), line);
+    }
+
+    void serverThatStopsAnsweringTimesOut()
+    {
+        // A board that hangs after login: the next command's channel request gets no answer.
+        SshTestServer s(SshTestServer::Kind::Dropbear);
+        QString err;
+        QVERIFY2(s.start(&err), qPrintable(err));
+        SshSession session;
+        session.connectToHost(options(&s), keyAuth(m_user->name(), QStringLiteral("id_ed25519")));
+        QVERIFY2(!waitConnected(&session).isError(), qPrintable(session.lastError().message));
+        s.setFrozen(true);
+        QElapsedTimer t;
+        t.start();
+        // libssh2 waits 60 s for the answer to a request.
+        const SshRunResult r = waitCommand(session.exec(QStringLiteral("true")), 90000);
+        s.setFrozen(false);
+        QVERIFY(r.finished);
+        QCOMPARE(sshErrorName(r.error.code), sshErrorName(SshError::Timeout));
+        QVERIFY2(r.error.message.contains(QStringLiteral("127.0.0.1:%1").arg(s.port())),
+                 qPrintable(r.error.message));
+        QVERIFY(r.error.message.contains(QLatin1String("opening a channel for \"true\"")));
+        QVERIFY(!r.error.message.contains(QLatin1String("libssh2 error")));
+        QCOMPARE(sshErrorName(session.lastError().code), sshErrorName(SshError::Timeout));
+        QVERIFY2(r.error.message.contains(QLatin1String("within 60 s")), qPrintable(r.error.message));
+        qInfo("A hung server was reported after %lld ms", t.elapsed());
     }
 
     void exitStatusAndStderr_data() { password_data(); }

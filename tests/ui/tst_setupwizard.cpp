@@ -442,6 +442,56 @@ private Q_SLOTS:
         QVERIFY(warning->text().contains(server.hostKeyFingerprint()));
         QVERIFY(panel->isHidden());
     }
+
+    void connectRefusesHostKeyOfAnotherType()
+    {
+        // The board's ECDSA key is on file; it now offers only an ED25519 key. The wizard must
+        // not ask to trust it as a new key: refused like a changed key, file untouched.
+        const QString why = SshTestServer::whyUnavailable();
+        if (!why.isEmpty())
+            QSKIP(qPrintable(why));
+        QString error;
+        SshTestUser user;
+        QVERIFY2(user.create(&error), qPrintable(error));
+        SshTestServer server(SshTestServer::Kind::OpenSsh);
+        QVERIFY2(server.start(&error, QStringLiteral("ecdsa")), qPrintable(error));
+        QTemporaryDir dir;
+        const QString knownHosts = dir.filePath(QStringLiteral("known_hosts"));
+        const QByteArray onFile = server.knownHostsLine();
+        {
+            QFile f(knownHosts);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(onFile);
+        }
+        QVERIFY2(server.restartWithNewHostKey(&error, QStringLiteral("ed25519")),
+                 qPrintable(error));
+
+        LabDocument doc;
+        Lab lab = oneBoardLab(server.port());
+        lab.boards[0].sshUser = user.name();
+        doc.setLab(lab);
+        SetupWizard wizard(&doc);
+        wizard.setKnownHostsPath(knownHosts);
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::ConnectPageId));
+        auto *page = qobject_cast<ConnectPage *>(wizard.currentPage());
+        QVERIFY(page);
+        find<QLineEdit>(page, "password-board-1")->setText(user.password());
+        QTest::mouseClick(find<QPushButton>(page, "testConnections"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            wizard.statuses(SetupWizard::ConnectPageId).value(QStringLiteral("board-1")).state,
+            BoardStatus::State::Failed, 20000);
+        auto *warning = find<QLabel>(page, "connectWarning");
+        QVERIFY(warning->isVisible());
+        QVERIFY2(warning->text().contains(QLatin1String("has changed")),
+                 qPrintable(warning->text()));
+        QVERIFY(warning->text().contains(server.hostKeyFingerprint()));
+        QVERIFY(warning->text().contains(knownHosts));
+        QVERIFY(find<QFrame>(page, "hostKeyPanel")->isHidden());
+        QFile f(knownHosts);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), onFile);
+    }
 };
 
 QTEST_MAIN(TestSetupWizard)
