@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Fails when a layer includes what it must not: models/ and platform/ never see QtGui/QtWidgets,
-# models/ never sees QtNetwork or platform headers.
+# models/ never sees QtNetwork or platform headers; ui/controllers/ never sees widgets.
 root=${1:-.}
 status=0
 if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QPainter|QColor|QPixmap|QImage|QIcon|QApplication)' \
@@ -11,6 +11,12 @@ if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QPainter|QColor|QPixmap|QImage|
 fi
 if grep -rnE '#include <(QtNetwork|QTcpSocket|QNetwork|QHostAddress|QUdpSocket)' "$root/models"; then
     echo "error: models/ includes network headers" >&2
+    status=1
+fi
+# Controllers hold behaviour, not widgets: Qt Core, models, platform and workflows only.
+if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QAction|QMessageBox|QDialog|QUndo|QApplication)' \
+    "$root/ui/controllers"; then
+    echo "error: ui/controllers/ includes widget or GUI headers" >&2
     status=1
 fi
 [ $status -eq 0 ] && echo "layers ok"
