@@ -155,9 +155,8 @@ int main(int argc, char **argv)
         window.setLiveStatus(true);
     QWidget *shown = &window;
     if (parser.isSet(wizardOption) || parser.isSet(wizardPage)) {
-        auto *wizard = new SetupWizard(document.get(), &window);
-        wizard->setAttribute(Qt::WA_DeleteOnClose);
-        wizard->show();
+        // The menu's way: the window's credential store, and "use demo lab" asks first.
+        SetupWizard *wizard = window.openSetupWizard();
         if (parser.isSet(wizardPage))
             wizard->advanceTo(parser.value(wizardPage).toInt() - 1);
         shown = wizard;

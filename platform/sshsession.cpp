@@ -26,11 +26,10 @@ SshSession::SshSession(QObject *parent)
 
 SshSession::~SshSession()
 {
-    // The worker posts to this object; joining it first keeps those posts valid.
-    if (m_worker) {
-        m_worker->requestCancel();
-        m_worker->wait();
-    }
+    // Never joins the worker: it may sit in getaddrinfo() or agent auth for seconds. It stops
+    // posting here and deletes itself once its thread ends.
+    if (m_worker)
+        m_worker.release()->abandon();
 }
 
 void SshSession::connectToHost(const SshConnectOptions &options, const SshAuth &auth)

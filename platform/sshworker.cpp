@@ -277,37 +277,49 @@ bool SshWorker::rsaSha1Only() const
     return libssh2_version(0x010b00) == nullptr;
 }
 
+template<typename F>
+void SshWorker::postToOwner(F call)
+{
+    // Posting under the lock: once abandon() has cleared the owner, nothing new is queued,
+    // and the owner's destructor drops what is already queued for it.
+    QMutexLocker lock(&m_ownerMutex);
+    if (SshSession *owner = m_owner)
+        QMetaObject::invokeMethod(owner, [owner, call]() { call(owner); }, Qt::QueuedConnection);
+}
+
+void SshWorker::abandon()
+{
+    {
+        QMutexLocker lock(&m_ownerMutex);
+        m_owner = nullptr;
+    }
+    requestCancel();
+    connect(this, &QThread::finished, this, &QObject::deleteLater);
+    // Already done before the connection existed: deleteLater() twice is harmless.
+    if (isFinished())
+        deleteLater();
+}
+
 void SshWorker::postState(int state)
 {
-    SshSession *owner = m_owner;
-    QMetaObject::invokeMethod(
-        owner, [owner, state]() { owner->setState(SshSession::State(state)); },
-        Qt::QueuedConnection);
+    postToOwner([state](SshSession *owner) { owner->setState(SshSession::State(state)); });
 }
 
 void SshWorker::postConnected()
 {
-    SshSession *owner = m_owner;
-    const QString banner = m_banner;
-    const QString fingerprint = m_fingerprint;
-    QMetaObject::invokeMethod(
-        owner, [owner, banner, fingerprint]() { owner->onWorkerConnected(banner, fingerprint); },
-        Qt::QueuedConnection);
+    postToOwner([banner = m_banner, fingerprint = m_fingerprint](SshSession *owner) {
+        owner->onWorkerConnected(banner, fingerprint);
+    });
 }
 
 void SshWorker::postFailed()
 {
-    SshSession *owner = m_owner;
-    const SshErrorInfo error = m_error;
-    QMetaObject::invokeMethod(
-        owner, [owner, error]() { owner->onWorkerFailed(error); }, Qt::QueuedConnection);
+    postToOwner([error = m_error](SshSession *owner) { owner->onWorkerFailed(error); });
 }
 
 void SshWorker::postClosed()
 {
-    SshSession *owner = m_owner;
-    QMetaObject::invokeMethod(
-        owner, [owner]() { owner->onWorkerClosed(); }, Qt::QueuedConnection);
+    postToOwner([](SshSession *owner) { owner->onWorkerClosed(); });
 }
 
 void SshWorker::run()

@@ -71,6 +71,10 @@ public:
     void requestStop();
     /// Abort whatever stage we are in (connect, handshake, auth) with SshError::Cancelled.
     void requestCancel();
+    /// Owner thread, from ~SshSession: cancels, stops posting to the owner and lets the thread
+    /// finish on its own (it may sit in getaddrinfo() or a blocking agent call); the worker
+    /// object deletes itself on its thread's finished(). Never waits.
+    void abandon();
 
     static constexpr qint64 kMaxInFlight = 4 * 1024 * 1024;
 
@@ -110,6 +114,9 @@ private:
     QString lastLibError() const;
     bool rsaSha1Only() const;
 
+    // Queues `call` on the owner's thread while there is an owner (see abandon()).
+    template<typename F>
+    void postToOwner(F call);
     void postState(int state);
     void postConnected();
     void postFailed();
@@ -117,7 +124,8 @@ private:
 
     friend struct KbdIntContext;
 
-    SshSession *m_owner;
+    QMutex m_ownerMutex;
+    SshSession *m_owner; // null once abandoned; guarded by m_ownerMutex
     SshConnectOptions m_options;
     SshAuth m_auth;
     std::shared_ptr<SshWake> m_wake;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Fails when a layer includes what it must not: models/ and platform/ never see QtGui/QtWidgets,
-# models/ never sees QtNetwork or platform headers, nor OS headers outside models/posix/.
+# models/ never sees QtNetwork or platform headers, nor OS headers outside models/posix/;
+# ui/controllers/ never sees widgets.
 root=${1:-.}
 status=0
 if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QPainter|QColor|QPixmap|QImage|QIcon|QApplication)' \
@@ -16,6 +17,12 @@ fi
 # OS calls in models/ live only in its per-OS helpers (models/posix/), never in domain code.
 if grep -rnE '#include <(unistd\.h|fcntl\.h|sys/)' "$root/models" | grep -v "^$root/models/posix/"; then
     echo "error: models/ includes POSIX headers outside models/posix/" >&2
+    status=1
+fi
+# Controllers hold behaviour, not widgets: Qt Core, models, platform and workflows only.
+if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QAction|QMessageBox|QDialog|QUndo|QApplication)' \
+    "$root/ui/controllers"; then
+    echo "error: ui/controllers/ includes widget or GUI headers" >&2
     status=1
 fi
 [ $status -eq 0 ] && echo "layers ok"

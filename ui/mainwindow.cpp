@@ -7,19 +7,16 @@
 #include "boardtablemodel.h"
 #include "canvasmetrics.h"
 #include "checkresultswidget.h"
-#include "credentialstore.h"
-#include "demolab.h"
+#include "documentcontroller.h"
 #include "inspectorwidget.h"
 #include "inventoryproxymodel.h"
 #include "labcommands.h"
 #include "labdocument.h"
-#include "labfile.h"
+#include "livestatuscontroller.h"
 #include "logconsole.h"
-#include "nodeavailability.h"
 #include "rackitem.h"
 #include "setupwizard.h"
-#include "swarmformation.h"
-#include "swarmstatus.h"
+#include "workflowjob.h"
 #include "theme.h"
 #include "topologyscene.h"
 #include "topologyview.h"
@@ -28,9 +25,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
-#include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
@@ -38,12 +33,10 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMouseEvent>
-#include <QPainter>
 #include <QProgressBar>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
-#include <QSvgGenerator>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -56,7 +49,6 @@
 namespace Hivelab {
 
 namespace {
-constexpr int MaxRecentFiles = 8;
 const char *const IconProperty = "hivelabIcon";
 
 } // namespace
@@ -64,6 +56,9 @@ const char *const IconProperty = "hivelabIcon";
 MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     : QMainWindow(parent)
     , m_document(document)
+    , m_files(new DocumentController(document, this))
+    , m_jobs(new SwarmJobController(document, this))
+    , m_live(new LiveStatusController(document, m_jobs, this))
     , m_undoStack(new QUndoStack(this))
     , m_scene(new TopologyScene(document, m_undoStack, this))
     , m_view(new TopologyView(m_scene, this))
@@ -98,10 +93,9 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     createDocks();
     createMenus();
     createStatusBar();
+    wireControllers();
 
     connect(m_document, &LabDocument::reset, this, [this]() {
-        // Another lab: never keep contacting boards the user did not ask about.
-        m_liveStatus->setChecked(false);
         m_undoStack->clear();
         m_lastUndoIndex = 0;
         refreshLogBoards();
@@ -155,18 +149,9 @@ MainWindow::~MainWindow()
     m_undoStack->disconnect(this);
     m_scene->disconnect(this);
     m_document->disconnect(this);
-    if (m_job) {
-        m_job->disconnect(this);
-        m_job->cancel();
-        delete m_job;
-    }
-    if (m_liveJob) {
-        m_liveJob->disconnect(this);
-        m_liveJob->cancel();
-        delete m_liveJob;
-    }
-    for (auto it = m_sessionPasswords.begin(); it != m_sessionPasswords.end(); ++it)
-        it->fill(QLatin1Char('\0'));
+    // Live status uses the jobs' pool: it goes first.
+    delete m_live;
+    delete m_jobs;
 }
 
 QAction *MainWindow::makeAction(const QString &icon, const QString &text,
@@ -271,50 +256,27 @@ void MainWindow::createActions()
                           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W),
                           tr("Plan, discover and provision the lab step by step"));
     connect(m_wizard, &QAction::triggered, this, &MainWindow::onSetupWizard);
-    m_formSwarm =
-        makeAction(QStringLiteral("swarm-form"), tr("&Form Swarm"), QKeySequence(), QString());
-    m_formSwarm->setObjectName(QStringLiteral("formSwarm"));
-    connect(m_formSwarm, &QAction::triggered, this, &MainWindow::formSwarm);
-    m_refreshSwarm =
-        makeAction(QString(), tr("&Refresh Swarm Status"), QKeySequence(Qt::Key_F5), QString());
-    m_refreshSwarm->setObjectName(QStringLiteral("refreshSwarm"));
-    connect(m_refreshSwarm, &QAction::triggered, this, &MainWindow::refreshSwarmStatus);
-    m_liveStatus = makeAction(QString(), tr("&Live Status"), QKeySequence(),
-                              tr("Ask the managers for the swarm's state every 15 s over SSH and "
-                                 "keep the board LEDs current"));
-    m_liveStatus->setObjectName(QStringLiteral("liveStatus"));
-    m_liveStatus->setCheckable(true);
-    m_liveTimer = new QTimer(this);
-    m_liveTimer->setInterval(15000);
-    connect(m_liveTimer, &QTimer::timeout, this, &MainWindow::refreshLiveStatus);
-    connect(m_liveStatus, &QAction::toggled, this, [this](bool on) {
-        m_liveOk = -1;
-        if (!on) {
-            m_liveTimer->stop();
-            if (m_liveJob)
-                m_liveJob->cancel();
-            log(tr("Live status off"));
-            return;
-        }
-        log(tr("Live status on: asking the managers every %1 s").arg(m_liveTimer->interval() / 1000));
-        m_liveTimer->start();
-        refreshLiveStatus();
-    });
-    m_cancelJob = makeAction(QString(), tr("Cancel"), QKeySequence(),
-                             tr("Stop the running swarm job; finished boards stay as they are"));
-    m_cancelJob->setObjectName(QStringLiteral("cancelJob"));
-    m_cancelJob->setEnabled(false);
-    connect(m_cancelJob, &QAction::triggered, this, [this]() {
-        if (m_job && m_job->isRunning()) {
-            m_job->cancel();
-            m_cancelJob->setEnabled(false);
-            log(tr("Cancelling…"), {}, Severity::Warning);
-        }
-    });
+    createSwarmActions();
     m_about =
         makeAction(QStringLiteral("help-about"), tr("&About Hivelab"), QKeySequence(), QString());
     m_about->setMenuRole(QAction::AboutRole);
     connect(m_about, &QAction::triggered, this, &MainWindow::onAbout);
+}
+
+void MainWindow::wireControllers()
+{
+    connect(m_files, &DocumentController::saved, m_undoStack, &QUndoStack::setClean);
+    connect(m_jobs, &SwarmJobController::started, this, &MainWindow::onJobStarted);
+    connect(m_jobs, &SwarmJobController::finished, this, &MainWindow::onJobFinished);
+    connect(m_live, &LiveStatusController::enabledChanged, this, [this](bool on) {
+        m_liveStatus->setChecked(on);
+        if (on)
+            log(tr("Live status on: asking the managers every %1 s").arg(m_live->intervalMs() / 1000));
+        else
+            log(tr("Live status off"));
+    });
+    connect(m_live, &LiveStatusController::answerChanged, this, &MainWindow::onLiveAnswer);
+    connect(m_live, &LiveStatusController::refreshed, this, &MainWindow::liveStatusUpdated);
 }
 
 void MainWindow::createMenus()
@@ -497,187 +459,6 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(m_jobCancel);
 }
 
-void MainWindow::openDemo()
-{
-    m_document->setFilePath(QString());
-    m_document->setLab(demoLab());
-    log(tr("Opened the demo lab \"%1\".").arg(m_document->lab().name));
-}
-
-bool MainWindow::loadFile(const QString &path, QString *error)
-{
-    LabFileError fileError;
-    const auto lab = LabFile::load(path, &fileError);
-    if (!lab) {
-        if (error)
-            *error = fileError.toString();
-        log(tr("Cannot open %1").arg(fileError.toString()), {}, Severity::Error);
-        return false;
-    }
-    m_document->setFilePath(path);
-    m_document->setLab(*lab);
-    addRecentFile(path);
-    log(tr("Opened %1").arg(QDir::toNativeSeparators(path)));
-    return true;
-}
-
-bool MainWindow::openFile(const QString &path)
-{
-    QString error;
-    if (loadFile(path, &error))
-        return true;
-    QMessageBox::warning(this, tr("Cannot open lab"), error);
-    return false;
-}
-
-bool MainWindow::saveToFile(const QString &path, QString *error)
-{
-    LabFileError fileError;
-    if (!LabFile::save(m_document->lab(), path, &fileError)) {
-        if (error)
-            *error = fileError.toString();
-        log(tr("Cannot save %1").arg(fileError.toString()), {}, Severity::Error);
-        return false;
-    }
-    m_document->setFilePath(path);
-    m_undoStack->setClean();
-    m_document->setModified(false);
-    addRecentFile(path);
-    log(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
-    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 4000);
-    return true;
-}
-
-bool MainWindow::maybeSave()
-{
-    if (!m_document->isModified())
-        return true;
-    QMessageBox::StandardButton answer;
-    if (m_unsavedPrompt) {
-        answer = m_unsavedPrompt();
-    } else {
-        answer = QMessageBox::warning(
-            this, tr("Unsaved changes"),
-            tr("The lab \"%1\" has unsaved changes. Save them first?").arg(m_document->lab().name),
-            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    }
-    if (answer == QMessageBox::Save) {
-        onSave();
-        return !m_document->isModified();
-    }
-    return answer == QMessageBox::Discard;
-}
-
-void MainWindow::newLab()
-{
-    if (!maybeSave())
-        return;
-    Lab lab;
-    lab.name = tr("Untitled lab");
-    m_document->setFilePath(QString());
-    m_document->setLab(lab);
-    log(tr("Started a new, empty lab."));
-}
-
-void MainWindow::onOpen()
-{
-    if (!maybeSave())
-        return;
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Lab"), QFileInfo(m_document->filePath()).absolutePath(),
-        tr("Hivelab labs (*.%1);;All files (*)").arg(QLatin1String(LabFile::FileSuffix)));
-    if (!path.isEmpty())
-        openFile(path);
-}
-
-void MainWindow::onSave()
-{
-    if (m_document->filePath().isEmpty()) {
-        onSaveAs();
-        return;
-    }
-    QString error;
-    if (!saveToFile(m_document->filePath(), &error))
-        QMessageBox::warning(this, tr("Cannot save lab"), error);
-}
-
-void MainWindow::onSaveAs()
-{
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Save Lab As"),
-        m_document->filePath().isEmpty() ? m_document->lab().name + QStringLiteral(".hivelab")
-                                         : m_document->filePath(),
-        tr("Hivelab labs (*.%1)").arg(QLatin1String(LabFile::FileSuffix)));
-    if (path.isEmpty())
-        return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += QStringLiteral(".") + QLatin1String(LabFile::FileSuffix);
-    QString error;
-    if (!saveToFile(path, &error))
-        QMessageBox::warning(this, tr("Cannot save lab"), error);
-}
-
-void MainWindow::onExport(bool svg)
-{
-    const QString suffix = svg ? QStringLiteral("svg") : QStringLiteral("png");
-    const QString path = QFileDialog::getSaveFileName(
-        this, svg ? tr("Export Canvas as SVG") : tr("Export Canvas as PNG"),
-        m_document->lab().name + QLatin1Char('.') + suffix,
-        svg ? tr("SVG drawings (*.svg)") : tr("PNG images (*.png)"));
-    if (path.isEmpty())
-        return;
-    const bool ok = svg ? exportSvg(path) : exportPng(path);
-    if (!ok)
-        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1.").arg(path));
-}
-
-bool MainWindow::exportPng(const QString &path)
-{
-    const QStringList selected = m_scene->selectedBoardIds();
-    m_scene->selectBoards({});
-    m_scene->setItemCaching(false);
-    const QRectF source = m_scene->itemsBoundingRect().adjusted(-24, -24, 24, 24);
-    const qreal scale = 2.0; // crisp on high-DPI screens and in documents
-    QImage image((source.size() * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
-    image.fill(Theme::canvasBackground());
-    QPainter painter(&image);
-    painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
-    m_scene->render(&painter, QRectF(QPointF(0, 0), source.size() * scale), source);
-    painter.end();
-    m_scene->setItemCaching(true);
-    m_scene->selectBoards(selected);
-    const bool ok = image.save(path, "PNG");
-    log(ok ? tr("Exported the canvas to %1").arg(path) : tr("Could not write %1").arg(path), {},
-        ok ? Severity::Info : Severity::Error);
-    return ok;
-}
-
-bool MainWindow::exportSvg(const QString &path)
-{
-    const QStringList selected = m_scene->selectedBoardIds();
-    m_scene->selectBoards({});
-    m_scene->setItemCaching(false);
-    const QRectF source = m_scene->itemsBoundingRect().adjusted(-24, -24, 24, 24);
-    QSvgGenerator generator;
-    generator.setFileName(path);
-    generator.setSize(source.size().toSize());
-    generator.setViewBox(QRectF(QPointF(0, 0), source.size()));
-    generator.setTitle(m_document->lab().name);
-    generator.setDescription(tr("Hivelab topology of %1").arg(m_document->lab().name));
-    QPainter painter;
-    bool ok = painter.begin(&generator);
-    if (ok) {
-        m_scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
-        ok = painter.end();
-    }
-    m_scene->setItemCaching(true);
-    m_scene->selectBoards(selected);
-    ok = ok && QFileInfo(path).size() > 0;
-    log(ok ? tr("Exported the canvas to %1").arg(path) : tr("Could not write %1").arg(path), {},
-        ok ? Severity::Info : Severity::Error);
-    return ok;
-}
-
 void MainWindow::setDarkTheme(bool dark)
 {
     if (dark != Theme::isDark())
@@ -717,19 +498,11 @@ void MainWindow::onSetupWizard()
     openSetupWizard();
 }
 
-CredentialStore *MainWindow::credentialStore()
-{
-    if (!m_credentials)
-        m_credentials = new CredentialStore(this);
-    return m_credentials;
-}
-
-QWizard *MainWindow::openSetupWizard(int startPage)
+SetupWizard *MainWindow::openSetupWizard(int startPage)
 {
     // One store for the window and the wizard: without a keychain its memory-only passwords
     // then serve both for the session.
-    auto *wizard =
-        new SetupWizard(m_document, this, m_useKeychain ? credentialStore() : nullptr);
+    auto *wizard = new SetupWizard(m_document, this, m_jobs->credentialStore());
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     if (startPage >= 0)
         wizard->setStartId(startPage);
@@ -738,7 +511,7 @@ QWizard *MainWindow::openSetupWizard(int startPage)
         for (const Board &b : m_document->lab().boards) {
             const QString pw = wizard->password(b.id);
             if (!pw.isEmpty())
-                m_sessionPasswords.insert(b.id, pw);
+                m_jobs->setSessionPassword(b.id, pw);
         }
     });
     connect(wizard, &SetupWizard::demoRequested, this, [this]() {
@@ -849,7 +622,7 @@ void MainWindow::updateStatus()
 void MainWindow::updateActions()
 {
     m_delete->setEnabled(!m_scene->selectedBoardIds().isEmpty());
-    const bool busy = m_job && m_job->isRunning();
+    const bool busy = m_jobs->isBusy();
     const bool managers = !m_document->lab().managers().isEmpty();
     m_formSwarm->setEnabled(!busy && managers);
     m_refreshSwarm->setEnabled(!busy && managers);
@@ -864,223 +637,6 @@ void MainWindow::updateActions()
     m_formSwarm->setStatusTip(formTip);
     m_refreshSwarm->setToolTip(refreshTip);
     m_refreshSwarm->setStatusTip(refreshTip);
-}
-
-WorkflowJob *MainWindow::currentJob() const
-{
-    return m_job;
-}
-
-void MainWindow::formSwarm()
-{
-    auto *job = new SwarmFormation(m_document, this);
-    job->setOperation(SwarmFormation::Operation::Form);
-    runJob(job, tr("Form swarm"));
-}
-
-void MainWindow::refreshSwarmStatus()
-{
-    runJob(new SwarmStatus(m_document, this), tr("Swarm status"));
-}
-
-void MainWindow::joinSwarm(const QStringList &boardIds)
-{
-    auto *job = new SwarmFormation(m_document, this);
-    job->setOperation(SwarmFormation::Operation::Join);
-    job->setBoardFilter(boardIds);
-    runJob(job, tr("Join swarm"));
-}
-
-void MainWindow::leaveSwarm(const QStringList &boardIds)
-{
-    auto *job = new SwarmFormation(m_document, this);
-    job->setOperation(SwarmFormation::Operation::Leave);
-    job->setBoardFilter(boardIds);
-    runJob(job, tr("Leave swarm"));
-}
-
-void MainWindow::setBoardsDrained(const QStringList &boardIds, bool drain)
-{
-    auto *job = new NodeAvailability(m_document, this);
-    job->setAvailability(drain ? NodeAvailability::Availability::Drain
-                               : NodeAvailability::Availability::Active);
-    job->setBoardFilter(boardIds);
-    runJob(job, drain ? tr("Drain") : tr("Activate"));
-}
-
-void MainWindow::configureJob(WorkflowJob *job)
-{
-    // Only host keys trusted before (known_hosts, the wizard's Connect step) are used: a job
-    // started from a menu must never trust a new key behind the user's back.
-    ConnectionSettings settings = m_connection;
-    settings.acceptNewHostKeys = false;
-    job->setConnectionSettings(settings);
-    // Passwords the wizard's Connect step remembered (same keychain keys); boards without one
-    // log in with keys or the agent.
-    if (m_useKeychain)
-        job->setCredentialStore(credentialStore(), m_document->lab().name);
-    for (auto it = m_sessionPasswords.cbegin(); it != m_sessionPasswords.cend(); ++it)
-        job->setPassword(it.key(), it.value());
-}
-
-void MainWindow::setLiveStatus(bool on)
-{
-    m_liveStatus->setChecked(on);
-}
-
-void MainWindow::setLiveIntervalMs(int ms)
-{
-    m_liveTimer->setInterval(ms);
-}
-
-int MainWindow::liveIntervalMs() const
-{
-    return m_liveTimer->interval();
-}
-
-void MainWindow::refreshLiveStatus()
-{
-    // Quietly in the background: no progress bar, the actions stay usable; a swarm job of the
-    // user's own goes first (it updates the LEDs itself).
-    if ((m_liveJob && m_liveJob->isRunning()) || (m_job && m_job->isRunning()))
-        return;
-    auto *job = new SwarmStatus(m_document, this);
-    m_liveJob = job;
-    configureJob(job);
-    connect(job, &WorkflowJob::finished, this, [this, job]() {
-        job->deleteLater();
-        const QString answered = job->managerBoardId();
-        const bool ok = !answered.isEmpty();
-        // Log transitions only: a line every 15 s would drown the log.
-        if (int(ok) != m_liveOk) {
-            if (ok) {
-                int ready = 0;
-                for (const BoardResult &r : job->results())
-                    ready += r.ok;
-                log(tr("Live status: %1 of %2 boards ready").arg(ready).arg(job->results().size()));
-            } else {
-                log(tr("Live status: %1").arg(job->errorString()), {}, Severity::Warning);
-            }
-        }
-        m_liveOk = ok;
-        Q_EMIT liveStatusUpdated(ok);
-    });
-    job->start();
-}
-
-void MainWindow::runJob(WorkflowJob *job, const QString &title)
-{
-    if (m_job && m_job->isRunning()) {
-        delete job;
-        return;
-    }
-    delete m_job; // the previous, finished job
-    m_job = job;
-    configureJob(job);
-    connect(job, &WorkflowJob::progressChanged, this, [this](qint64 done, qint64 total) {
-        m_jobProgress->setRange(0, int(qMax<qint64>(total, 1)));
-        m_jobProgress->setValue(int(done));
-    });
-    connect(job, &WorkflowJob::logMessage, this, [this](const QString &id, const QString &line) {
-        log(line, id.isEmpty() ? QStringList() : QStringList{id});
-    });
-    connect(job, &WorkflowJob::boardFinished, this,
-            [this](const QString &id, bool ok, const QString &message) {
-                const Board *b = m_document->lab().board(id);
-                const QString name = b ? b->name : id;
-                log(ok ? tr("%1: %2").arg(name, message) : tr("%1 failed: %2").arg(name, message),
-                    {id}, ok ? Severity::Info : Severity::Error);
-                // Same wording as WorkflowJob::describe(): the board's host key is new.
-                if (!ok &&
-                    message.contains(WorkflowJob::tr(
-                        "Accept the host key first (command line: --accept-new-host-keys).")))
-                    log(tr("%1: check and accept its host key fingerprint in the Setup Wizard's "
-                           "Connect step (right-click the board ▸ Connect…), then try again.")
-                            .arg(name),
-                        {id}, Severity::Warning);
-            });
-    connect(job, &WorkflowJob::finished, this, [this, job, title]() { onJobFinished(job, title); });
-
-    m_jobProgress->setRange(0, 0); // busy until the first progress report
-    m_jobProgress->show();
-    m_jobCancel->show();
-    m_cancelJob->setEnabled(true);
-    log(tr("%1: started").arg(title));
-    statusBar()->showMessage(tr("%1…").arg(title));
-    job->start();
-    updateActions();
-}
-
-void MainWindow::onJobFinished(WorkflowJob *job, const QString &title)
-{
-    const QList<BoardResult> results = job->results();
-    int ok = 0;
-    int cancelled = 0;
-    for (const BoardResult &r : results) {
-        ok += r.ok;
-        // WorkflowJob's wording for boards a cancel stopped.
-        cancelled += !r.ok && r.message == WorkflowJob::tr("Cancelled.");
-    }
-    const int failed = int(results.size()) - ok - cancelled;
-    QString summary = tr("%1: %2 of %3 boards ready").arg(title).arg(ok).arg(results.size());
-    if (failed > 0)
-        summary += tr(", %1 failed (reasons in the log)").arg(failed);
-    if (cancelled > 0)
-        summary += tr(", %1 cancelled").arg(cancelled);
-    if (!job->errorString().isEmpty())
-        log(job->errorString(), {}, Severity::Error);
-    log(summary, {}, job->succeeded() ? Severity::Info : Severity::Warning);
-    if (failed > 0)
-        log(tr("From here boards log in with SSH keys, the agent or a password remembered in the "
-               "keychain, and only host keys trusted before are used. If a board refused the "
-               "login, install your SSH key on it (ssh-copy-id) or sign in with its password on "
-               "the Setup Wizard's Connect step (right-click a board ▸ Connect…) and let it remember "
-               "the password; an unknown host key is accepted there too, after comparing its "
-               "fingerprint."),
-            {}, Severity::Info);
-    statusBar()->showMessage(summary, 15000);
-    m_jobProgress->hide();
-    m_jobCancel->hide();
-    m_cancelJob->setEnabled(false);
-    updateActions();
-}
-
-QStringList MainWindow::recentFiles() const
-{
-    return QSettings().value(QStringLiteral("recentFiles")).toStringList();
-}
-
-void MainWindow::addRecentFile(const QString &path)
-{
-    const QString abs = QFileInfo(path).absoluteFilePath();
-    QStringList files = recentFiles();
-    files.removeAll(abs);
-    files.prepend(abs);
-    while (files.size() > MaxRecentFiles)
-        files.removeLast();
-    QSettings().setValue(QStringLiteral("recentFiles"), files);
-}
-
-void MainWindow::rebuildRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList files = recentFiles();
-    for (int i = 0; i < files.size(); ++i) {
-        const QString path = files.at(i);
-        QAction *a = m_recentMenu->addAction(
-            QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()));
-        a->setToolTip(path);
-        a->setEnabled(QFileInfo::exists(path));
-        connect(a, &QAction::triggered, this, [this, path]() {
-            if (maybeSave())
-                openFile(path);
-        });
-    }
-    if (files.isEmpty())
-        m_recentMenu->addAction(tr("No recent labs"))->setEnabled(false);
-    m_recentMenu->addSeparator();
-    connect(m_recentMenu->addAction(tr("&Clear List")), &QAction::triggered, this,
-            []() { QSettings().remove(QStringLiteral("recentFiles")); });
 }
 
 void MainWindow::onBoardSelection(const QStringList &boardIds)
@@ -1196,50 +752,7 @@ QMenu *MainWindow::createBoardMenu(const QStringList &boardIds)
                                  "(the Setup Wizard's Connect step)"));
     connect(connectAction, &QAction::triggered, this,
             [this]() { openSetupWizard(SetupWizard::ConnectPageId); });
-    const bool busy = m_job && m_job->isRunning();
-    const QString busyTip = tr("A swarm job is running: wait for it or cancel it");
-    QAction *join = menu->addAction(tr("&Join Swarm"));
-    join->setObjectName(QStringLiteral("joinSwarm"));
-    join->setEnabled(!busy && !lab.managers().isEmpty() && !boardIds.isEmpty());
-    join->setToolTip(busy ? busyTip
-                     : lab.managers().isEmpty()
-                         ? tr("Needs a planned manager running the swarm (Lab ▸ Form Swarm)")
-                         : tr("Join the swarm the planned managers run, in the planned role"));
-    connect(join, &QAction::triggered, this, [this, boardIds]() { joinSwarm(boardIds); });
-    QAction *leave = menu->addAction(tr("&Leave Swarm"));
-    leave->setObjectName(QStringLiteral("leaveSwarm"));
-    leave->setEnabled(!busy && !boardIds.isEmpty());
-    leave->setToolTip(busy ? busyTip
-                           : tr("Leave the swarm; managers are demoted first so the rest keeps "
-                                "quorum"));
-    connect(leave, &QAction::triggered, this, [this, boardIds]() {
-        // Changes the running swarm, not just the plan: ask first.
-        if (QMessageBox::question(this, tr("Leave Swarm"),
-                                  tr("Make %1 leave the swarm? Their services move to other nodes.")
-                                      .arg(plural(int(boardIds.size()), tr("%1 board"),
-                                                  tr("%1 boards")))) == QMessageBox::Yes)
-            leaveSwarm(boardIds);
-    });
-    const bool canAsk = !busy && !lab.managers().isEmpty() && !boardIds.isEmpty();
-    const QString noManagerTip = tr("Needs a planned manager running the swarm");
-    QAction *drain = menu->addAction(tr("D&rain"));
-    drain->setObjectName(QStringLiteral("drain"));
-    drain->setEnabled(canAsk);
-    drain->setToolTip(busy ? busyTip
-                      : lab.managers().isEmpty()
-                          ? noManagerTip
-                          : tr("Move the tasks to other nodes and schedule nothing new here "
-                               "(before maintenance)"));
-    connect(drain, &QAction::triggered, this,
-            [this, boardIds]() { setBoardsDrained(boardIds, true); });
-    QAction *activate = menu->addAction(tr("&Activate"));
-    activate->setObjectName(QStringLiteral("activate"));
-    activate->setEnabled(canAsk);
-    activate->setToolTip(busy                      ? busyTip
-                         : lab.managers().isEmpty() ? noManagerTip
-                                                    : tr("Let a drained board take tasks again"));
-    connect(activate, &QAction::triggered, this,
-            [this, boardIds]() { setBoardsDrained(boardIds, false); });
+    addSwarmMenuActions(menu, boardIds);
     menu->addSeparator();
     QAction *remove = menu->addAction(Theme::icon(QStringLiteral("edit-delete")), tr("Re&move"));
     remove->setObjectName(QStringLiteral("remove"));

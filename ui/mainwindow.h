@@ -3,11 +3,10 @@
 
 #include "boardconnection.h"
 #include "labcheck.h"
+#include "swarmjobcontroller.h"
 
-#include <QHash>
 #include <QMainWindow>
 #include <QMessageBox>
-#include <QPointer>
 
 #include <functional>
 
@@ -20,22 +19,25 @@ class QTimer;
 class QUndoCommand;
 class QToolButton;
 class QUndoStack;
-class QWizard;
 
 namespace Hivelab {
 
 class CheckResultsWidget;
-class CredentialStore;
+class DocumentController;
 class InspectorWidget;
 class InventoryProxyModel;
 class LabDocument;
+class LiveStatusController;
 class LogConsole;
+class SetupWizard;
 class TopologyScene;
 class TopologyView;
 class WorkflowJob;
 
 /// Main window over one LabDocument: canvas in the centre, inventory, inspector, check results
-/// and log docks. GUI thread.
+/// and log docks, menus, actions and dialogs. Behaviour lives in controllers the window wires:
+/// DocumentController (files, recent files), SwarmJobController (swarm jobs, logins, the SSH
+/// pool) and LiveStatusController (periodic status). GUI thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -89,10 +91,13 @@ public:
     WorkflowJob *currentJob() const;
     /// How swarm jobs log in. Default: like OpenSSH (~/.ssh/config, agent, default keys) and
     /// only host keys trusted before (known_hosts); tests point it elsewhere.
-    void setConnectionSettings(const ConnectionSettings &settings) { m_connection = settings; }
+    void setConnectionSettings(const ConnectionSettings &settings);
     /// Whether jobs read the board passwords the wizard's Connect step remembered in the
     /// keychain (default on; tests without a Secret Service turn it off).
-    void setKeychainEnabled(bool enabled) { m_useKeychain = enabled; }
+    void setKeychainEnabled(bool enabled);
+    DocumentController *documentController() const { return m_files; }
+    SwarmJobController *swarmJobs() const { return m_jobs; }
+    LiveStatusController *liveStatus() const { return m_live; }
     /// Lab ▸ Form Swarm: every planned board; async, progress in the status bar and the log.
     void formSwarm();
     void refreshSwarmStatus();
@@ -110,17 +115,16 @@ public:
     bool startDragPreview(const QString &boardId, const QString &rackId, int slot);
     /// Opens the setup wizard (non-modal) on `startPage` (a SetupWizard::PageId; -1: the
     /// first step) and returns it.
-    QWizard *openSetupWizard(int startPage = -1);
+    SetupWizard *openSetupWizard(int startPage = -1);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createActions();
-    CredentialStore *credentialStore();
-    /// Logins, keychain and this session's passwords for a job (shared by every job).
-    void configureJob(WorkflowJob *job);
-    void refreshLiveStatus();
+    void createSwarmActions();
+    void wireControllers();
+    void addSwarmMenuActions(QMenu *menu, const QStringList &boardIds);
     void createMenus();
     void createDocks();
     void createStatusBar();
@@ -131,7 +135,6 @@ private:
     void updateStatus();
     void updateActions();
     void rebuildRecentMenu();
-    void addRecentFile(const QString &path);
     void onSave();
     void onSaveAs();
     void onOpen();
@@ -148,11 +151,16 @@ private:
     void log(const QString &text, const QStringList &boardIds = {},
              Severity severity = Severity::Info);
     void refreshLogBoards();
-    /// Takes ownership of the job, wires it to the log and the status bar and starts it.
-    void runJob(WorkflowJob *job, const QString &title);
-    void onJobFinished(WorkflowJob *job, const QString &title);
+    static QString jobTitle(SwarmJobController::Operation operation);
+    /// Wires a starting job to the log and the status bar.
+    void onJobStarted(SwarmJobController::Operation operation, WorkflowJob *job);
+    void onJobFinished(SwarmJobController::Operation operation, WorkflowJob *job);
+    void onLiveAnswer(bool ok, int ready, int total, const QString &error);
 
     LabDocument *m_document;
+    DocumentController *m_files;
+    SwarmJobController *m_jobs;
+    LiveStatusController *m_live;
     QUndoStack *m_undoStack;
     TopologyScene *m_scene;
     TopologyView *m_view;
@@ -187,9 +195,6 @@ private:
     QAction *m_formSwarm = nullptr;
     QAction *m_refreshSwarm = nullptr;
     QAction *m_liveStatus = nullptr;
-    QTimer *m_liveTimer = nullptr;
-    QPointer<WorkflowJob> m_liveJob;
-    int m_liveOk = -1; // last live result: -1 none yet, 0 failed, 1 ok
     QAction *m_cancelJob = nullptr;
     QAction *m_about = nullptr;
     QMenu *m_recentMenu = nullptr;
@@ -202,12 +207,6 @@ private:
     QLabel *m_statusZoom = nullptr;
     QProgressBar *m_jobProgress = nullptr;
     QToolButton *m_jobCancel = nullptr;
-    QPointer<WorkflowJob> m_job;
-    ConnectionSettings m_connection;
-    CredentialStore *m_credentials = nullptr;
-    /// Passwords typed in the wizard but not remembered: this session only, wiped on exit.
-    QHash<QString, QString> m_sessionPasswords;
-    bool m_useKeychain = true;
 };
 
 } // namespace Hivelab

@@ -8,7 +8,11 @@
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QDir>
 #include <QFile>
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QScopeGuard>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -32,6 +36,11 @@ qint64 peakRssKb()
             return line.mid(6).trimmed().split(' ').first().toLongLong();
     }
     return -1;
+}
+
+int threadCount()
+{
+    return int(QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
 }
 
 bool resetPeakRss()
@@ -616,6 +625,58 @@ private Q_SLOTS:
         QVERIFY(t.elapsed() < 5000);
         QVERIFY(!accepted.isEmpty());
         QVERIFY(error.message.contains(QLatin1String("handshake")));
+    }
+
+    // The owner's thread never waits for the worker: destroying a session whose worker sits
+    // in a blocking ssh-agent call (a local agent socket that accepts and never answers)
+    // returns at once, and the worker thread ends on its own.
+    // HIVELAB_TEST_ROUNDS raises the number of rounds for a soak run by hand.
+    void destroyDuringAgentAuthDoesNotBlock()
+    {
+        QTemporaryDir agentDir;
+        QVERIFY(agentDir.isValid());
+        QLocalServer agent;
+        QVERIFY(agent.listen(agentDir.filePath(QStringLiteral("agent.sock"))));
+        QList<QLocalSocket *> agentClients; // held open, never answered
+        connect(&agent, &QLocalServer::newConnection, &agent, [&]() {
+            while (QLocalSocket *c = agent.nextPendingConnection())
+                agentClients << c;
+        });
+        const QByteArray oldSock = qgetenv("SSH_AUTH_SOCK");
+        qputenv("SSH_AUTH_SOCK", agent.fullServerName().toLocal8Bit());
+        const auto restore = qScopeGuard([&]() {
+            if (oldSock.isEmpty())
+                qunsetenv("SSH_AUTH_SOCK");
+            else
+                qputenv("SSH_AUTH_SOCK", oldSock);
+        });
+        const int threadsBefore = threadCount();
+        const int rounds = qMax(1, qEnvironmentVariableIntValue("HIVELAB_TEST_ROUNDS")) * 5;
+        qint64 slowest = 0;
+        for (int i = 0; i < rounds; ++i) {
+            SshConnectOptions o = options(m_openssh.get());
+            SshAuth auth;
+            auth.user = m_user->name();
+            auth.useAgent = true;
+            auto session = std::make_unique<SshSession>();
+            session->connectToHost(o, auth);
+            const qsizetype seen = agentClients.size();
+            QTRY_VERIFY_WITH_TIMEOUT(agentClients.size() > seen, 10000);
+            QElapsedTimer t;
+            t.start();
+            session.reset();
+            slowest = qMax(slowest, t.elapsed());
+            // libssh2 reads the agent socket without a timeout (and spins if it hangs up):
+            // the agent now answers "no identities", so the abandoned worker can end (and
+            // sshd is not left with hundreds of connections in pre-auth on a soak run).
+            for (qsizetype k = seen; k < agentClients.size(); ++k)
+                agentClients.at(k)->write(QByteArray("\0\0\0\x05\x0c\0\0\0\0", 9));
+        }
+        qInfo("slowest ~SshSession during agent auth: %lld ms over %d rounds", slowest, rounds);
+        QVERIFY2(slowest < 50, qPrintable(QString::number(slowest)));
+        // Every abandoned worker ends and is deleted: no thread is left behind.
+        QTRY_COMPARE_WITH_TIMEOUT(threadCount(), threadsBefore, 15000);
+        qDeleteAll(agentClients);
     }
 
     void cancelWhileConnecting()

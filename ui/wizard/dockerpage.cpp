@@ -7,22 +7,15 @@
 #include <QCheckBox>
 #include <QSet>
 
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
 #include "dockersetup.h"
-#endif
 
 namespace Hivelab {
 
 DockerPage::DockerPage(SetupWizard *wizard)
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     : RemoteStepPage(wizard, SetupWizard::DockerPageId, tr("&Install Docker"))
-#else
-    : RemoteStepPage(wizard, SetupWizard::DockerPageId, tr("&Check Docker"))
-#endif
 {
     setTitle(tr("Install Docker"));
     setSubTitle(tr("Every board needs a running Docker engine before it can join the swarm."));
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     m_install = new QCheckBox(tr("Install and start Docker where it is missing (untick to only "
                                  "check)"),
                               this);
@@ -30,38 +23,6 @@ DockerPage::DockerPage(SetupWizard *wizard)
     m_install->setChecked(true);
     if (auto *box = qobject_cast<QBoxLayout *>(layout()))
         box->insertWidget(1, m_install);
-#endif
-}
-
-QString DockerPage::command() const
-{
-    // Exit codes tell "not installed" from "installed but not usable" without parsing text.
-    return QStringLiteral("command -v docker >/dev/null 2>&1 || exit 3; "
-                          "docker version --format '{{.Server.Version}}' 2>&1 || exit 4");
-}
-
-BoardStatus DockerPage::interpret(const Board &board, const BoardCommandRunner::Result &r) const
-{
-    const QString user = m_wizard->userFor(board.id);
-    if (r.ok)
-        return {BoardStatus::State::Done, tr("Docker %1 is running").arg(r.output)};
-    if (r.exitStatus == 3)
-        return {BoardStatus::State::Failed,
-                tr("Docker is not installed: install it as shown above, then check again.")};
-    if (r.output.contains(QLatin1String("permission denied"), Qt::CaseInsensitive))
-        return {BoardStatus::State::Failed,
-                tr("%1 may not use Docker: run “sudo usermod -aG docker %1”, sign in again and "
-                   "check again.")
-                    .arg(user)};
-    if (r.exitStatus == 4)
-        return {BoardStatus::State::Failed,
-                tr("Docker is installed but its daemon does not answer: start it with “sudo "
-                   "systemctl enable --now docker” (%1).")
-                    .arg(r.output.left(160))};
-    return {BoardStatus::State::Failed,
-            r.error.isError()
-                ? r.error.message
-                : tr("Unexpected answer (exit %1): %2").arg(r.exitStatus).arg(r.output.left(160))};
 }
 
 QString DockerPage::skipReason(const Board &board) const
@@ -73,14 +34,10 @@ QString DockerPage::skipReason(const Board &board) const
 
 WorkflowJob *DockerPage::createJob()
 {
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     auto *job = new DockerSetup(m_wizard->document(), this);
     job->setMode(m_install && !m_install->isChecked() ? DockerSetup::Mode::Probe
                                                       : DockerSetup::Mode::Setup);
     return job;
-#else
-    return nullptr;
-#endif
 }
 
 QString DockerPage::instructionsHtml() const
@@ -94,18 +51,12 @@ QString DockerPage::instructionsHtml() const
         else
             families << QStringLiteral("debian");
     }
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     QString html =
         tr("<p>Press <i>Install Docker</i>: on every signed-in board Hivelab checks for "
            "Docker, installs <code>docker.io</code> with apt where it is missing (Debian, "
            "Raspberry Pi OS, Armbian, Ubuntu), starts the engine and waits until it "
            "answers. Boards already done are skipped when you run it again. Windows "
            "boards and other systems need the manual steps below.</p>");
-#else
-    QString html = tr("<p><b>Automatic Docker installation is not available in this build.</b> "
-                      "Install Docker on each board as shown, then press <i>Check Docker</i>: "
-                      "Hivelab signs in to every board and confirms its engine answers.</p>");
-#endif
     if (families.contains(QStringLiteral("dietpi")))
         html += tr("<p><b>DietPi</b> boards:</p><pre>dietpi-software install 162</pre>");
     if (families.contains(QStringLiteral("debian")))

@@ -3,18 +3,12 @@
 
 #include "labdocument.h"
 
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
 #include "swarmformation.h"
-#endif
 
 namespace Hivelab {
 
 FormSwarmPage::FormSwarmPage(SetupWizard *wizard)
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     : RemoteStepPage(wizard, SetupWizard::FormSwarmPageId, tr("&Form swarm"))
-#else
-    : RemoteStepPage(wizard, SetupWizard::FormSwarmPageId, tr("&Check swarm"))
-#endif
 {
     setTitle(tr("Form the swarm"));
     setSubTitle(tr("The first manager starts the swarm; the other boards join it with a token."));
@@ -58,34 +52,6 @@ QString FormSwarmPage::formationCommands(const Lab &lab)
     return text;
 }
 
-QString FormSwarmPage::command() const
-{
-    return QStringLiteral("docker info --format '{{.Swarm.LocalNodeState}} "
-                          "{{.Swarm.ControlAvailable}}' 2>&1");
-}
-
-BoardStatus FormSwarmPage::interpret(const Board &board, const BoardCommandRunner::Result &r) const
-{
-    const QStringList parts = r.output.split(QLatin1Char(' '));
-    if (!r.ok || parts.size() < 2)
-        return {BoardStatus::State::Failed,
-                tr("Could not ask Docker for the swarm state: %1")
-                    .arg(r.output.isEmpty() ? r.error.message : r.output.left(160))};
-    const bool active = parts.at(0) == QLatin1String("active");
-    const bool manager = parts.at(1) == QLatin1String("true");
-    if (!active)
-        return {
-            BoardStatus::State::Failed,
-            tr("Not in a swarm yet (state “%1”): run its join command above.").arg(parts.at(0))};
-    if (board.role == Role::Manager && !manager)
-        return {BoardStatus::State::Failed,
-                tr("Joined as a worker but planned as a manager: promote it with “docker node "
-                   "promote %1” on a manager.")
-                    .arg(board.hostname.isEmpty() ? board.name : board.hostname)};
-    return {BoardStatus::State::Done,
-            manager ? tr("In the swarm as a manager") : tr("In the swarm as a worker")};
-}
-
 QString FormSwarmPage::skipReason(const Board &board) const
 {
     if (board.isWindows())
@@ -95,18 +61,13 @@ QString FormSwarmPage::skipReason(const Board &board) const
 
 WorkflowJob *FormSwarmPage::createJob()
 {
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     auto *job = new SwarmFormation(m_wizard->document(), this);
     job->setOperation(SwarmFormation::Operation::Form);
     return job;
-#else
-    return nullptr;
-#endif
 }
 
 QString FormSwarmPage::instructionsHtml() const
 {
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     return tr("<p>Press <i>Form swarm</i>: Hivelab starts the swarm on the first manager (or "
               "reuses the one your managers already run), joins the other managers one by one "
               "and the workers in parallel, and checks that every board is Ready in its planned "
@@ -114,13 +75,6 @@ QString FormSwarmPage::instructionsHtml() const
               "already right. By hand, the same steps are:</p>") +
            QStringLiteral("<pre>%1</pre>")
                .arg(formationCommands(m_wizard->document()->lab()).toHtmlEscaped());
-#else
-    return tr("<p><b>Forming the swarm automatically is not available in this build.</b> Run "
-              "these commands in order, then press <i>Check swarm</i>: Hivelab asks every board "
-              "whether it is in the swarm and in which role.</p>") +
-           QStringLiteral("<pre>%1</pre>")
-               .arg(formationCommands(m_wizard->document()->lab()).toHtmlEscaped());
-#endif
 }
 
 } // namespace Hivelab

@@ -3,9 +3,7 @@
 
 #include "boardstatustable.h"
 #include "labdocument.h"
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
 #include "workflowjob.h"
-#endif
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -21,7 +19,6 @@ RemoteStepPage::RemoteStepPage(SetupWizard *wizard, SetupWizard::PageId step,
     : QWizardPage(wizard)
     , m_wizard(wizard)
     , m_step(step)
-    , m_runner(new BoardCommandRunner(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(8);
@@ -52,22 +49,6 @@ RemoteStepPage::RemoteStepPage(SetupWizard *wizard, SetupWizard::PageId step,
 
     connect(m_start, &QPushButton::clicked, this, &RemoteStepPage::start);
     connect(m_cancel, &QPushButton::clicked, this, &RemoteStepPage::cancel);
-    connect(m_runner, &BoardCommandRunner::boardStarted, this, [this](const QString &id) {
-        setBoardStatus(id, {BoardStatus::State::Running, tr("Running…")});
-    });
-    connect(m_runner, &BoardCommandRunner::boardFinished, this,
-            [this](const QString &id, const BoardCommandRunner::Result &r) {
-                const Board *b = m_wizard->document()->lab().board(id);
-                if (!b)
-                    return;
-                if (r.error.code == SshError::Cancelled)
-                    setBoardStatus(id, {BoardStatus::State::Cancelled, tr("Cancelled")});
-                else if (r.error.isError() && r.exitStatus < 0)
-                    setBoardStatus(id, {BoardStatus::State::Failed, r.error.message});
-                else
-                    setBoardStatus(id, interpret(*b, r));
-            });
-    connect(m_runner, &BoardCommandRunner::finished, this, &RemoteStepPage::updateButtons);
 }
 
 QString RemoteStepPage::skipReason(const Board &board) const
@@ -94,11 +75,7 @@ void RemoteStepPage::setBoardStatus(const QString &id, const BoardStatus &status
 
 bool RemoteStepPage::isRunning() const
 {
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
-    if (m_job && m_job->isRunning())
-        return true;
-#endif
-    return m_runner->isRunning();
+    return m_job && m_job->isRunning();
 }
 
 void RemoteStepPage::start()
@@ -106,7 +83,7 @@ void RemoteStepPage::start()
     if (isRunning())
         return;
     const auto statuses = m_wizard->statuses(m_step);
-    QList<BoardCommandRunner::Target> targets;
+    QStringList ids;
     for (const Board &b : m_wizard->document()->lab().boards) {
         if (statuses.value(b.id).state == BoardStatus::State::Done)
             continue; // resume: done boards stay done
@@ -116,58 +93,42 @@ void RemoteStepPage::start()
             continue;
         }
         setBoardStatus(b.id, {BoardStatus::State::Pending, tr("Waiting…")});
-        targets << m_wizard->targetFor(b.id);
+        ids << b.id;
     }
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
-    if (WorkflowJob *job = createJob()) {
-        delete m_job;
-        m_job = job;
-        ConnectionSettings settings;
-        settings.knownHostsPath = m_wizard->knownHostsPath();
-        // Keys were accepted (or refused) on the Connect step; nothing new is trusted here.
-        settings.acceptNewHostKeys = false;
-        job->setConnectionSettings(settings);
-        QStringList ids;
-        for (const BoardCommandRunner::Target &t : std::as_const(targets)) {
-            ids << t.boardId;
-            job->setPassword(t.boardId, t.auth.password);
-        }
-        job->setBoardFilter(ids);
-        connect(job, &WorkflowJob::logMessage, this,
-                [this](const QString &id, const QString &line) {
-                    if (!id.isEmpty())
-                        setBoardStatus(id, {BoardStatus::State::Running, line});
-                });
-        connect(job, &WorkflowJob::boardFinished, this,
-                [this](const QString &id, bool ok, const QString &message) {
-                    setBoardStatus(
-                        id, {ok ? BoardStatus::State::Done : BoardStatus::State::Failed, message});
-                });
-        connect(job, &WorkflowJob::finished, this, [this, job]() {
-            if (!job->errorString().isEmpty())
-                m_summary->setText(job->errorString().toHtmlEscaped());
-            updateButtons();
-        });
-        if (ids.isEmpty()) {
-            updateButtons();
-            return;
-        }
-        job->start();
+    WorkflowJob *job = createJob();
+    delete m_job;
+    m_job = job;
+    ConnectionSettings settings;
+    settings.knownHostsPath = m_wizard->knownHostsPath();
+    // Keys were accepted (or refused) on the Connect step; nothing new is trusted here.
+    settings.acceptNewHostKeys = false;
+    job->setConnectionSettings(settings);
+    for (const QString &id : std::as_const(ids))
+        job->setPassword(id, m_wizard->password(id));
+    job->setBoardFilter(ids);
+    connect(job, &WorkflowJob::logMessage, this, [this](const QString &id, const QString &line) {
+        if (!id.isEmpty())
+            setBoardStatus(id, {BoardStatus::State::Running, line});
+    });
+    connect(job, &WorkflowJob::boardFinished, this,
+            [this](const QString &id, bool ok, const QString &message) {
+                setBoardStatus(id,
+                               {ok ? BoardStatus::State::Done : BoardStatus::State::Failed, message});
+            });
+    connect(job, &WorkflowJob::finished, this, [this, job]() {
+        if (!job->errorString().isEmpty())
+            m_summary->setText(job->errorString().toHtmlEscaped());
         updateButtons();
-        return;
-    }
-#endif
-    m_runner->start(targets, command());
+    });
+    if (!ids.isEmpty())
+        job->start();
     updateButtons();
 }
 
 void RemoteStepPage::cancel()
 {
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     if (m_job)
         m_job->cancel();
-#endif
-    m_runner->cancel();
     updateButtons();
 }
 

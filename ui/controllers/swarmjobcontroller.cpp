@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "swarmjobcontroller.h"
+
+#include "credentialstore.h"
+#include "labdocument.h"
+#include "nodeavailability.h"
+#include "sshpool.h"
+#include "swarmformation.h"
+#include "swarmstatus.h"
+
+namespace Hivelab {
+
+namespace {
+constexpr int MaxParallelBoards = 8;
+} // namespace
+
+SwarmJobController::SwarmJobController(LabDocument *document, QObject *parent)
+    : QObject(parent)
+    , m_document(document)
+    , m_pool(new SshPool(this))
+{
+    m_pool->setMaxConcurrent(MaxParallelBoards);
+}
+
+SwarmJobController::~SwarmJobController()
+{
+    if (m_job) {
+        m_job->disconnect(this);
+        m_job->cancel();
+        delete m_job;
+    }
+    for (auto it = m_sessionPasswords.begin(); it != m_sessionPasswords.end(); ++it)
+        it->fill(QLatin1Char('\0'));
+}
+
+WorkflowJob *SwarmJobController::createJob(Operation operation, const QStringList &boardIds)
+{
+    auto formation = [this, &boardIds](SwarmFormation::Operation op) {
+        auto *job = new SwarmFormation(m_document, this);
+        job->setOperation(op);
+        job->setBoardFilter(boardIds);
+        return job;
+    };
+    switch (operation) {
+    case Operation::Form:
+        return formation(SwarmFormation::Operation::Form);
+    case Operation::Join:
+        return formation(SwarmFormation::Operation::Join);
+    case Operation::Leave:
+        return formation(SwarmFormation::Operation::Leave);
+    case Operation::Status: {
+        auto *job = new SwarmStatus(m_document, this);
+        job->setBoardFilter(boardIds);
+        return job;
+    }
+    case Operation::Drain:
+    case Operation::Activate: {
+        auto *job = new NodeAvailability(m_document, this);
+        job->setAvailability(operation == Operation::Drain
+                                 ? NodeAvailability::Availability::Drain
+                                 : NodeAvailability::Availability::Active);
+        job->setBoardFilter(boardIds);
+        return job;
+    }
+    }
+    return nullptr;
+}
+
+bool SwarmJobController::start(Operation operation, const QStringList &boardIds)
+{
+    if (isBusy())
+        return false;
+    delete m_job; // the previous, finished job
+    WorkflowJob *job = createJob(operation, boardIds);
+    m_job = job;
+    configure(job);
+    connect(job, &WorkflowJob::finished, this,
+            [this, operation, job]() { Q_EMIT finished(operation, job); });
+    // start() only queues the work: whoever hears started() still sees every job signal.
+    job->start();
+    Q_EMIT started(operation, job);
+    return true;
+}
+
+void SwarmJobController::cancel()
+{
+    if (isBusy())
+        m_job->cancel();
+}
+
+bool SwarmJobController::isBusy() const
+{
+    return m_job && m_job->isRunning();
+}
+
+CredentialStore *SwarmJobController::credentialStore()
+{
+    if (!m_useKeychain)
+        return nullptr;
+    if (!m_credentials)
+        m_credentials = new CredentialStore(this);
+    return m_credentials;
+}
+
+void SwarmJobController::setSessionPassword(const QString &boardId, const QString &password)
+{
+    QString &slot = m_sessionPasswords[boardId];
+    slot.fill(QLatin1Char('\0'));
+    slot = password;
+}
+
+void SwarmJobController::configure(WorkflowJob *job)
+{
+    ConnectionSettings settings = m_settings;
+    settings.acceptNewHostKeys = false;
+    job->setConnectionSettings(settings);
+    job->setPool(m_pool);
+    // Passwords the wizard's Connect step remembered (same keychain keys); boards without one
+    // log in with keys or the agent.
+    if (CredentialStore *store = credentialStore())
+        job->setCredentialStore(store, m_document->lab().name);
+    for (auto it = m_sessionPasswords.cbegin(); it != m_sessionPasswords.cend(); ++it)
+        job->setPassword(it.key(), it.value());
+}
+
+} // namespace Hivelab

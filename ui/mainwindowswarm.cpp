@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// MainWindow: swarm actions, the board menu's swarm entries and job progress, over
+// SwarmJobController and LiveStatusController.
+#include "mainwindow.h"
+#include "plural.h"
+
+#include "labdocument.h"
+#include "livestatuscontroller.h"
+#include "logconsole.h"
+#include "workflowjob.h"
+
+#include <QAction>
+#include <QMenu>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QToolButton>
+
+namespace Hivelab {
+
+void MainWindow::createSwarmActions()
+{
+    m_formSwarm =
+        makeAction(QStringLiteral("swarm-form"), tr("&Form Swarm"), QKeySequence(), QString());
+    m_formSwarm->setObjectName(QStringLiteral("formSwarm"));
+    connect(m_formSwarm, &QAction::triggered, this, &MainWindow::formSwarm);
+    m_refreshSwarm =
+        makeAction(QString(), tr("&Refresh Swarm Status"), QKeySequence(Qt::Key_F5), QString());
+    m_refreshSwarm->setObjectName(QStringLiteral("refreshSwarm"));
+    connect(m_refreshSwarm, &QAction::triggered, this, &MainWindow::refreshSwarmStatus);
+    m_liveStatus = makeAction(QString(), tr("&Live Status"), QKeySequence(),
+                              tr("Ask the managers for the swarm's state every 15 s over SSH and "
+                                 "keep the board LEDs current"));
+    m_liveStatus->setObjectName(QStringLiteral("liveStatus"));
+    m_liveStatus->setCheckable(true);
+    connect(m_liveStatus, &QAction::toggled, m_live, &LiveStatusController::setEnabled);
+    m_cancelJob = makeAction(QString(), tr("Cancel"), QKeySequence(),
+                             tr("Stop the running swarm job; finished boards stay as they are"));
+    m_cancelJob->setObjectName(QStringLiteral("cancelJob"));
+    m_cancelJob->setEnabled(false);
+    connect(m_cancelJob, &QAction::triggered, this, [this]() {
+        if (m_jobs->isBusy()) {
+            m_jobs->cancel();
+            m_cancelJob->setEnabled(false);
+            log(tr("Cancelling…"), {}, Severity::Warning);
+        }
+    });
+}
+
+WorkflowJob *MainWindow::currentJob() const
+{
+    return m_jobs->currentJob();
+}
+
+void MainWindow::formSwarm()
+{
+    m_jobs->start(SwarmJobController::Operation::Form);
+}
+
+void MainWindow::refreshSwarmStatus()
+{
+    m_jobs->start(SwarmJobController::Operation::Status);
+}
+
+void MainWindow::joinSwarm(const QStringList &boardIds)
+{
+    m_jobs->start(SwarmJobController::Operation::Join, boardIds);
+}
+
+void MainWindow::leaveSwarm(const QStringList &boardIds)
+{
+    m_jobs->start(SwarmJobController::Operation::Leave, boardIds);
+}
+
+void MainWindow::setBoardsDrained(const QStringList &boardIds, bool drain)
+{
+    m_jobs->start(drain ? SwarmJobController::Operation::Drain
+                        : SwarmJobController::Operation::Activate,
+                  boardIds);
+}
+
+void MainWindow::setConnectionSettings(const ConnectionSettings &settings)
+{
+    m_jobs->setConnectionSettings(settings);
+}
+
+void MainWindow::setKeychainEnabled(bool enabled)
+{
+    m_jobs->setKeychainEnabled(enabled);
+}
+
+void MainWindow::setLiveStatus(bool on)
+{
+    m_live->setEnabled(on);
+}
+
+void MainWindow::setLiveIntervalMs(int ms)
+{
+    m_live->setIntervalMs(ms);
+}
+
+int MainWindow::liveIntervalMs() const
+{
+    return m_live->intervalMs();
+}
+
+void MainWindow::onLiveAnswer(bool ok, int ready, int total, const QString &error)
+{
+    // Transitions only: a line every 15 s would drown the log.
+    if (ok)
+        log(tr("Live status: %1 of %2 boards ready").arg(ready).arg(total));
+    else
+        log(tr("Live status: %1").arg(error), {}, Severity::Warning);
+}
+
+QString MainWindow::jobTitle(SwarmJobController::Operation operation)
+{
+    switch (operation) {
+    case SwarmJobController::Operation::Form:
+        return tr("Form swarm");
+    case SwarmJobController::Operation::Status:
+        return tr("Swarm status");
+    case SwarmJobController::Operation::Join:
+        return tr("Join swarm");
+    case SwarmJobController::Operation::Leave:
+        return tr("Leave swarm");
+    case SwarmJobController::Operation::Drain:
+        return tr("Drain");
+    case SwarmJobController::Operation::Activate:
+        return tr("Activate");
+    }
+    return QString();
+}
+
+void MainWindow::onJobStarted(SwarmJobController::Operation operation, WorkflowJob *job)
+{
+    const QString title = jobTitle(operation);
+    connect(job, &WorkflowJob::progressChanged, this, [this](qint64 done, qint64 total) {
+        m_jobProgress->setRange(0, int(qMax<qint64>(total, 1)));
+        m_jobProgress->setValue(int(done));
+    });
+    connect(job, &WorkflowJob::logMessage, this, [this](const QString &id, const QString &line) {
+        log(line, id.isEmpty() ? QStringList() : QStringList{id});
+    });
+    connect(job, &WorkflowJob::boardFinished, this,
+            [this](const QString &id, bool ok, const QString &message) {
+                const Board *b = m_document->lab().board(id);
+                const QString name = b ? b->name : id;
+                log(ok ? tr("%1: %2").arg(name, message) : tr("%1 failed: %2").arg(name, message),
+                    {id}, ok ? Severity::Info : Severity::Error);
+                // Same wording as WorkflowJob::describe(): the board's host key is new.
+                if (!ok &&
+                    message.contains(WorkflowJob::tr(
+                        "Accept the host key first (command line: --accept-new-host-keys).")))
+                    log(tr("%1: check and accept its host key fingerprint in the Setup Wizard's "
+                           "Connect step (right-click the board ▸ Connect…), then try again.")
+                            .arg(name),
+                        {id}, Severity::Warning);
+            });
+
+    m_jobProgress->setRange(0, 0); // busy until the first progress report
+    m_jobProgress->show();
+    m_jobCancel->show();
+    m_cancelJob->setEnabled(true);
+    log(tr("%1: started").arg(title));
+    statusBar()->showMessage(tr("%1…").arg(title));
+    updateActions();
+}
+
+void MainWindow::onJobFinished(SwarmJobController::Operation operation, WorkflowJob *job)
+{
+    const QString title = jobTitle(operation);
+    const QList<BoardResult> results = job->results();
+    int ok = 0;
+    int cancelled = 0;
+    for (const BoardResult &r : results) {
+        ok += r.ok;
+        // WorkflowJob's wording for boards a cancel stopped.
+        cancelled += !r.ok && r.message == WorkflowJob::tr("Cancelled.");
+    }
+    const int failed = int(results.size()) - ok - cancelled;
+    QString summary = tr("%1: %2 of %3 boards ready").arg(title).arg(ok).arg(results.size());
+    if (failed > 0)
+        summary += tr(", %1 failed (reasons in the log)").arg(failed);
+    if (cancelled > 0)
+        summary += tr(", %1 cancelled").arg(cancelled);
+    if (!job->errorString().isEmpty())
+        log(job->errorString(), {}, Severity::Error);
+    log(summary, {}, job->succeeded() ? Severity::Info : Severity::Warning);
+    if (failed > 0)
+        log(tr("From here boards log in with SSH keys, the agent or a password remembered in the "
+               "keychain, and only host keys trusted before are used. If a board refused the "
+               "login, install your SSH key on it (ssh-copy-id) or sign in with its password on "
+               "the Setup Wizard's Connect step (right-click a board ▸ Connect…) and let it remember "
+               "the password; an unknown host key is accepted there too, after comparing its "
+               "fingerprint."),
+            {}, Severity::Info);
+    statusBar()->showMessage(summary, 15000);
+    m_jobProgress->hide();
+    m_jobCancel->hide();
+    m_cancelJob->setEnabled(false);
+    updateActions();
+}
+
+void MainWindow::addSwarmMenuActions(QMenu *menu, const QStringList &boardIds)
+{
+    const Lab &lab = m_document->lab();
+    const bool busy = m_jobs->isBusy();
+    const QString busyTip = tr("A swarm job is running: wait for it or cancel it");
+    QAction *join = menu->addAction(tr("&Join Swarm"));
+    join->setObjectName(QStringLiteral("joinSwarm"));
+    join->setEnabled(!busy && !lab.managers().isEmpty() && !boardIds.isEmpty());
+    join->setToolTip(busy ? busyTip
+                     : lab.managers().isEmpty()
+                         ? tr("Needs a planned manager running the swarm (Lab ▸ Form Swarm)")
+                         : tr("Join the swarm the planned managers run, in the planned role"));
+    connect(join, &QAction::triggered, this, [this, boardIds]() { joinSwarm(boardIds); });
+    QAction *leave = menu->addAction(tr("&Leave Swarm"));
+    leave->setObjectName(QStringLiteral("leaveSwarm"));
+    leave->setEnabled(!busy && !boardIds.isEmpty());
+    leave->setToolTip(busy ? busyTip
+                           : tr("Leave the swarm; managers are demoted first so the rest keeps "
+                                "quorum"));
+    connect(leave, &QAction::triggered, this, [this, boardIds]() {
+        // Changes the running swarm, not just the plan: ask first.
+        if (QMessageBox::question(this, tr("Leave Swarm"),
+                                  tr("Make %1 leave the swarm? Their services move to other nodes.")
+                                      .arg(plural(int(boardIds.size()), tr("%1 board"),
+                                                  tr("%1 boards")))) == QMessageBox::Yes)
+            leaveSwarm(boardIds);
+    });
+    const bool canAsk = !busy && !lab.managers().isEmpty() && !boardIds.isEmpty();
+    const QString noManagerTip = tr("Needs a planned manager running the swarm");
+    QAction *drain = menu->addAction(tr("D&rain"));
+    drain->setObjectName(QStringLiteral("drain"));
+    drain->setEnabled(canAsk);
+    drain->setToolTip(busy ? busyTip
+                      : lab.managers().isEmpty()
+                          ? noManagerTip
+                          : tr("Move the tasks to other nodes and schedule nothing new here "
+                               "(before maintenance)"));
+    connect(drain, &QAction::triggered, this,
+            [this, boardIds]() { setBoardsDrained(boardIds, true); });
+    QAction *activate = menu->addAction(tr("&Activate"));
+    activate->setObjectName(QStringLiteral("activate"));
+    activate->setEnabled(canAsk);
+    activate->setToolTip(busy                      ? busyTip
+                         : lab.managers().isEmpty() ? noManagerTip
+                                                    : tr("Let a drained board take tasks again"));
+    connect(activate, &QAction::triggered, this,
+            [this, boardIds]() { setBoardsDrained(boardIds, false); });
+}
+
+} // namespace Hivelab
