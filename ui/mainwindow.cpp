@@ -16,6 +16,7 @@
 #include "labfile.h"
 #include "logconsole.h"
 #include "nodeavailability.h"
+#include "outcomehint.h"
 #include "rackitem.h"
 #include "setupwizard.h"
 #include "swarmformation.h"
@@ -985,19 +986,13 @@ void MainWindow::runJob(WorkflowJob *job, const QString &title)
         log(line, id.isEmpty() ? QStringList() : QStringList{id});
     });
     connect(job, &WorkflowJob::boardFinished, this,
-            [this](const QString &id, bool ok, const QString &message) {
+            [this, job](const QString &id, bool ok, const QString &message) {
                 const Board *b = m_document->lab().board(id);
                 const QString name = b ? b->name : id;
                 log(ok ? tr("%1: %2").arg(name, message) : tr("%1 failed: %2").arg(name, message),
                     {id}, ok ? Severity::Info : Severity::Error);
-                // Same wording as WorkflowJob::describe(): the board's host key is new.
-                if (!ok &&
-                    message.contains(WorkflowJob::tr(
-                        "Accept the host key first (command line: --accept-new-host-keys).")))
-                    log(tr("%1: check and accept its host key fingerprint in the Setup Wizard's "
-                           "Connect step (right-click the board ▸ Connect…), then try again.")
-                            .arg(name),
-                        {id}, Severity::Warning);
+                if (const QString hint = outcomeHint(job->result(id), name); !hint.isEmpty())
+                    log(hint, {id}, Severity::Warning);
             });
     connect(job, &WorkflowJob::finished, this, [this, job, title]() { onJobFinished(job, title); });
 
@@ -1018,8 +1013,7 @@ void MainWindow::onJobFinished(WorkflowJob *job, const QString &title)
     int cancelled = 0;
     for (const BoardResult &r : results) {
         ok += r.ok;
-        // WorkflowJob's wording for boards a cancel stopped.
-        cancelled += !r.ok && r.message == WorkflowJob::tr("Cancelled.");
+        cancelled += r.outcome == BoardResult::Outcome::Cancelled;
     }
     const int failed = int(results.size()) - ok - cancelled;
     QString summary = tr("%1: %2 of %3 boards ready").arg(title).arg(ok).arg(results.size());
