@@ -525,7 +525,9 @@ bool SshWorker::verifyHostKey()
     case KnownHosts::Status::Unknown:
         break;
     }
-    if (!m_options.acceptNewHostKey) {
+    const bool pinnedElsewhere = !m_options.acceptHostKeyFingerprint.isEmpty() &&
+                                 m_options.acceptHostKeyFingerprint != m_fingerprint;
+    if (!m_options.acceptNewHostKey || pinnedElsewhere) {
         const QString also = check.knownTypes.isEmpty()
                                  ? QString()
                                  : msg(" (Keys of other types are on file: %1.)")

@@ -1,16 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Fails when a layer includes what it must not: models/ and platform/ never see QtGui/QtWidgets,
-# models/ never sees QtNetwork or platform headers.
+# Fails when a layer includes what it must not: models/, platform/ and the workflows never see
+# QtGui/QtWidgets, models/ never sees QtNetwork or platform headers, ui/ reaches boards through
+# the workflows (WorkflowJob, SshPool), never through the SSH layer's own headers.
 root=${1:-.}
 status=0
 if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QPainter|QColor|QPixmap|QImage|QIcon|QApplication)' \
-    "$root/models" "$root/platform"; then
-    echo "error: models/ or platform/ includes GUI headers" >&2
+    "$root/models" "$root/platform" "$root/app/workflows"; then
+    echo "error: models/, platform/ or app/workflows/ includes GUI headers" >&2
     status=1
 fi
 if grep -rnE '#include <(QtNetwork|QTcpSocket|QNetwork|QHostAddress|QUdpSocket)' "$root/models"; then
     echo "error: models/ includes network headers" >&2
+    status=1
+fi
+if [ -d "$root/ui" ] && grep -rnE '#include [<"](platform/)?ssh[a-z]*\.h[>"]' "$root/ui"; then
+    echo "error: ui/ includes SSH headers; run remote work through a workflow job" >&2
     status=1
 fi
 [ $status -eq 0 ] && echo "layers ok"

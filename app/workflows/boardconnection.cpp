@@ -51,6 +51,7 @@ SshLogin BoardConnection::forDestination(const QString &host, const QString &use
     login.options.port = port ? port : (resolved.port ? resolved.port : 22);
     login.options.connectTimeoutMs = settings.connectTimeoutMs;
     login.options.acceptNewHostKey = settings.acceptNewHostKeys;
+    login.options.acceptHostKeyFingerprint = settings.acceptHostKeyFingerprint;
     login.options.knownHostsPath =
         settings.knownHostsPath.isEmpty() ? KnownHosts::defaultPath() : settings.knownHostsPath;
 

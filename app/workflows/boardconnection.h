@@ -20,6 +20,9 @@ struct ConnectionSettings
     /// Trust host keys seen for the first time (the CLI's --accept-new-host-keys, or a user who
     /// accepted the fingerprints in the wizard). A changed key is always refused.
     bool acceptNewHostKeys = false;
+    /// With acceptNewHostKeys: trust only the key with this fingerprint (the one a user
+    /// confirmed), so a key that changed meanwhile is not trusted unseen.
+    QString acceptHostKeyFingerprint;
     int connectTimeoutMs = 10000;
     /// Extra private keys tried before ~/.ssh/config's IdentityFile and the default ones.
     QStringList identityFiles;

@@ -33,37 +33,6 @@ DockerPage::DockerPage(SetupWizard *wizard)
 #endif
 }
 
-QString DockerPage::command() const
-{
-    // Exit codes tell "not installed" from "installed but not usable" without parsing text.
-    return QStringLiteral("command -v docker >/dev/null 2>&1 || exit 3; "
-                          "docker version --format '{{.Server.Version}}' 2>&1 || exit 4");
-}
-
-BoardStatus DockerPage::interpret(const Board &board, const BoardCommandRunner::Result &r) const
-{
-    const QString user = m_wizard->userFor(board.id);
-    if (r.ok)
-        return {BoardStatus::State::Done, tr("Docker %1 is running").arg(r.output)};
-    if (r.exitStatus == 3)
-        return {BoardStatus::State::Failed,
-                tr("Docker is not installed: install it as shown above, then check again.")};
-    if (r.output.contains(QLatin1String("permission denied"), Qt::CaseInsensitive))
-        return {BoardStatus::State::Failed,
-                tr("%1 may not use Docker: run “sudo usermod -aG docker %1”, sign in again and "
-                   "check again.")
-                    .arg(user)};
-    if (r.exitStatus == 4)
-        return {BoardStatus::State::Failed,
-                tr("Docker is installed but its daemon does not answer: start it with “sudo "
-                   "systemctl enable --now docker” (%1).")
-                    .arg(r.output.left(160))};
-    return {BoardStatus::State::Failed,
-            r.error.isError()
-                ? r.error.message
-                : tr("Unexpected answer (exit %1): %2").arg(r.exitStatus).arg(r.output.left(160))};
-}
-
 QString DockerPage::skipReason(const Board &board) const
 {
     if (board.isWindows())

@@ -16,8 +16,6 @@ public:
     explicit DockerPage(SetupWizard *wizard);
 
 protected:
-    QString command() const override;
-    BoardStatus interpret(const Board &board, const BoardCommandRunner::Result &r) const override;
     QString instructionsHtml() const override;
     QString skipReason(const Board &board) const override;
     WorkflowJob *createJob() override;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formswarmpage.h"
 
+#include "boardcatalog.h"
 #include "labdocument.h"
 
 #ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
@@ -8,6 +9,15 @@
 #endif
 
 namespace Hivelab {
+
+namespace {
+
+QString loginUser(const Board &b)
+{
+    return b.sshUser.isEmpty() ? BoardCatalog::builtin().defaultLoginUser(b) : b.sshUser;
+}
+
+} // namespace
 
 FormSwarmPage::FormSwarmPage(SetupWizard *wizard)
 #ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
@@ -44,46 +54,15 @@ QString FormSwarmPage::formationCommands(const Lab &lab)
         text += tr("\n# 2. On each other manager, with the manager token:\n");
         for (int i = 1; i < managers.size(); ++i)
             text += QStringLiteral("ssh %1@%2 docker swarm join --token MANAGER-TOKEN %3:2377\n")
-                        .arg(managers[i]->sshUser.isEmpty() ? QStringLiteral("root")
-                                                            : managers[i]->sshUser,
-                             managers[i]->sshTarget(), addr);
+                        .arg(loginUser(*managers[i]), managers[i]->sshTarget(), addr);
     }
     if (!workers.isEmpty()) {
         text += tr("\n# 3. On each worker, with the worker token:\n");
         for (const Board *w : workers)
             text += QStringLiteral("ssh %1@%2 docker swarm join --token WORKER-TOKEN %3:2377\n")
-                        .arg(w->sshUser.isEmpty() ? QStringLiteral("root") : w->sshUser,
-                             w->sshTarget(), addr);
+                        .arg(loginUser(*w), w->sshTarget(), addr);
     }
     return text;
-}
-
-QString FormSwarmPage::command() const
-{
-    return QStringLiteral("docker info --format '{{.Swarm.LocalNodeState}} "
-                          "{{.Swarm.ControlAvailable}}' 2>&1");
-}
-
-BoardStatus FormSwarmPage::interpret(const Board &board, const BoardCommandRunner::Result &r) const
-{
-    const QStringList parts = r.output.split(QLatin1Char(' '));
-    if (!r.ok || parts.size() < 2)
-        return {BoardStatus::State::Failed,
-                tr("Could not ask Docker for the swarm state: %1")
-                    .arg(r.output.isEmpty() ? r.error.message : r.output.left(160))};
-    const bool active = parts.at(0) == QLatin1String("active");
-    const bool manager = parts.at(1) == QLatin1String("true");
-    if (!active)
-        return {
-            BoardStatus::State::Failed,
-            tr("Not in a swarm yet (state “%1”): run its join command above.").arg(parts.at(0))};
-    if (board.role == Role::Manager && !manager)
-        return {BoardStatus::State::Failed,
-                tr("Joined as a worker but planned as a manager: promote it with “docker node "
-                   "promote %1” on a manager.")
-                    .arg(board.hostname.isEmpty() ? board.name : board.hostname)};
-    return {BoardStatus::State::Done,
-            manager ? tr("In the swarm as a manager") : tr("In the swarm as a worker")};
 }
 
 QString FormSwarmPage::skipReason(const Board &board) const

@@ -17,8 +17,6 @@ public:
     static QString formationCommands(const Lab &lab);
 
 protected:
-    QString command() const override;
-    BoardStatus interpret(const Board &board, const BoardCommandRunner::Result &r) const override;
     QString instructionsHtml() const override;
     QString skipReason(const Board &board) const override;
     WorkflowJob *createJob() override;

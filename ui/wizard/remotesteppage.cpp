@@ -22,7 +22,6 @@ RemoteStepPage::RemoteStepPage(SetupWizard *wizard, SetupWizard::PageId step,
     : QWizardPage(wizard)
     , m_wizard(wizard)
     , m_step(step)
-    , m_runner(new BoardCommandRunner(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(8);
@@ -53,22 +52,6 @@ RemoteStepPage::RemoteStepPage(SetupWizard *wizard, SetupWizard::PageId step,
 
     connect(m_start, &QPushButton::clicked, this, &RemoteStepPage::start);
     connect(m_cancel, &QPushButton::clicked, this, &RemoteStepPage::cancel);
-    connect(m_runner, &BoardCommandRunner::boardStarted, this, [this](const QString &id) {
-        setBoardStatus(id, {BoardStatus::State::Running, tr("Running…")});
-    });
-    connect(m_runner, &BoardCommandRunner::boardFinished, this,
-            [this](const QString &id, const BoardCommandRunner::Result &r) {
-                const Board *b = m_wizard->document()->lab().board(id);
-                if (!b)
-                    return;
-                if (r.error.code == SshError::Cancelled)
-                    setBoardStatus(id, {BoardStatus::State::Cancelled, tr("Cancelled")});
-                else if (r.error.isError() && r.exitStatus < 0)
-                    setBoardStatus(id, {BoardStatus::State::Failed, r.error.message});
-                else
-                    setBoardStatus(id, interpret(*b, r));
-            });
-    connect(m_runner, &BoardCommandRunner::finished, this, &RemoteStepPage::updateButtons);
 }
 
 QString RemoteStepPage::skipReason(const Board &board) const
@@ -95,11 +78,7 @@ void RemoteStepPage::setBoardStatus(const QString &id, const BoardStatus &status
 
 bool RemoteStepPage::isRunning() const
 {
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
-    if (m_job && m_job->isRunning())
-        return true;
-#endif
-    return m_runner->isRunning();
+    return m_job && m_job->isRunning();
 }
 
 void RemoteStepPage::start()
@@ -107,7 +86,7 @@ void RemoteStepPage::start()
     if (isRunning())
         return;
     const auto statuses = m_wizard->statuses(m_step);
-    QList<BoardCommandRunner::Target> targets;
+    QStringList ids;
     for (const Board &b : m_wizard->document()->lab().boards) {
         if (statuses.value(b.id).state == BoardStatus::State::Done)
             continue; // resume: done boards stay done
@@ -117,7 +96,7 @@ void RemoteStepPage::start()
             continue;
         }
         setBoardStatus(b.id, {BoardStatus::State::Pending, tr("Waiting…")});
-        targets << m_wizard->targetFor(b.id);
+        ids << b.id;
     }
 #ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     if (WorkflowJob *job = createJob()) {
@@ -128,11 +107,8 @@ void RemoteStepPage::start()
         // Keys were accepted (or refused) on the Connect step; nothing new is trusted here.
         settings.acceptNewHostKeys = false;
         job->setConnectionSettings(settings);
-        QStringList ids;
-        for (const BoardCommandRunner::Target &t : std::as_const(targets)) {
-            ids << t.boardId;
-            job->setPassword(t.boardId, t.auth.password);
-        }
+        for (const QString &id : std::as_const(ids))
+            job->setPassword(id, m_wizard->password(id));
         job->setBoardFilter(ids);
         connect(job, &WorkflowJob::logMessage, this,
                 [this](const QString &id, const QString &line) {
@@ -161,21 +137,15 @@ void RemoteStepPage::start()
             return;
         }
         job->start();
-        updateButtons();
-        return;
     }
 #endif
-    m_runner->start(targets, command());
     updateButtons();
 }
 
 void RemoteStepPage::cancel()
 {
-#ifdef HIVELAB_HAVE_SWARM_WORKFLOWS
     if (m_job)
         m_job->cancel();
-#endif
-    m_runner->cancel();
     updateButtons();
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "boardcommandrunner.h"
 #include "boardstatus.h"
 #include "setupwizard.h"
 
@@ -19,7 +18,7 @@ class WorkflowJob;
 struct Lab;
 struct Board;
 
-/// A wizard step that runs one command on every signed-in board, a few at a time, and shows
+/// A wizard step that runs a provisioning workflow on every signed-in board and shows
 /// per-board progress; cancelling keeps finished boards, starting again resumes the rest.
 class RemoteStepPage : public QWizardPage
 {
@@ -36,17 +35,12 @@ public:
     bool isRunning() const;
 
 protected:
-    /// Shell command run on each board.
-    virtual QString command() const = 0;
-    /// Status of a board from what the command printed.
-    virtual BoardStatus interpret(const Board &board,
-                                  const BoardCommandRunner::Result &r) const = 0;
     /// Instructions shown above the table (HTML).
     virtual QString instructionsHtml() const = 0;
     /// Boards this step does not run on, with the reason (empty: run it).
     virtual QString skipReason(const Board &board) const;
-    /// The provisioning workflow doing this step, when this build has one (else the page only
-    /// runs command() as a check). A new job per run; the page owns it.
+    /// The provisioning workflow doing this step (null when this build has none). A new job per
+    /// run; the page owns it.
     virtual WorkflowJob *createJob() { return nullptr; }
 
     SetupWizard *m_wizard;
@@ -61,7 +55,6 @@ private:
     QLabel *m_summary;
     QPushButton *m_start;
     QPushButton *m_cancel;
-    BoardCommandRunner *m_runner;
     QPointer<WorkflowJob> m_job;
 };
 
