@@ -157,6 +157,7 @@ int main(int argc, char **argv)
     if (parser.isSet(wizardOption) || parser.isSet(wizardPage)) {
         auto *wizard = new SetupWizard(document.get(), &window);
         wizard->setAttribute(Qt::WA_DeleteOnClose);
+        wizard->setUndoStack(window.undoStack());
         wizard->show();
         if (parser.isSet(wizardPage))
             wizard->advanceTo(parser.value(wizardPage).toInt() - 1);

@@ -732,6 +732,7 @@ QWizard *MainWindow::openSetupWizard(int startPage)
     auto *wizard =
         new SetupWizard(m_document, this, m_useKeychain ? credentialStore() : nullptr);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->setUndoStack(m_undoStack); // wizard and canvas edits undo in one order
     if (startPage >= 0)
         wizard->setStartId(startPage);
     // Passwords typed there but not remembered stay usable for this session's swarm jobs.
