@@ -4,23 +4,18 @@
 #include "discoveryservice.h"
 #include "identifyworkflow.h"
 #include "interruptguard.h"
+#include "labdocument.h"
 #include "labfile.h"
 #include "labmerge.h"
 #include "networksuggestions.h"
 #include "scantargets.h"
-#include "sshcommand.h"
-#include "sshconfig.h"
-#include "sshsession.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QFileInfo>
-#include <QHostAddress>
 #include <QJsonDocument>
 
-#include <algorithm>
-#include <memory>
 
 namespace Hivelab::Cli {
 
@@ -29,20 +24,6 @@ namespace {
 QString tr(const char *s)
 {
     return QCoreApplication::translate("Cli", s);
-}
-
-std::optional<QList<int>> parsePorts(const QString &text)
-{
-    QList<int> ports;
-    for (const QString &p : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const int n = p.trimmed().toInt(&ok);
-        if (!ok || n < 1 || n > 65535)
-            return std::nullopt;
-        if (!ports.contains(n))
-            ports << n;
-    }
-    return ports;
 }
 
 QString humanLine(const DiscoveredHost &h)
@@ -122,7 +103,9 @@ int cmdDiscover(const QStringList &args)
     const QCommandLineOption loginOpt(QStringLiteral("login"),
                                       tr("Log in over SSH (keys/agent) to identify each host: "
                                          "model, arch, cores, RAM, OS, disks, Docker, swarm."));
-    const QCommandLineOption userOpt(QStringLiteral("user"), tr("Login user for --login."),
+    const QCommandLineOption userOpt(QStringLiteral("user"),
+                                     tr("Login user for --login (default: ~/.ssh/config's, else "
+                                        "root, like the other commands)."),
                                      QStringLiteral("USER"));
     const QCommandLineOption identityOpt(
         QStringList{QStringLiteral("i"), QStringLiteral("identity")},
@@ -166,10 +149,9 @@ int cmdDiscover(const QStringList &args)
     DiscoveryOptions options;
     options.targets = *targets;
     if (parser.isSet(portsOpt)) {
-        const auto extra = parsePorts(parser.value(portsOpt));
+        const auto extra = ScanTargets::parsePorts(parser.value(portsOpt), &error);
         if (!extra) {
-            printErr(tr("--ports expects a comma list of port numbers from 1 to 65535, e.g. "
-                        "2222,2200."));
+            printErr(QStringLiteral("--ports: ") + error);
             return ExitUsage;
         }
         for (int p : *extra) {
@@ -224,73 +206,18 @@ int cmdDiscover(const QStringList &args)
     DiscoveryService service;
     QEventLoop loop;
     DiscoveryService::Outcome outcome = DiscoveryService::Outcome::Completed;
-    bool scanDone = false;
     QList<DiscoveredHost> results;
-
-    // Login through the SSH layer (libssh2 on worker threads): keys and agent only, resolved
-    // like `hivelab exec` and the workflows (~/.ssh/config, then the default key files).
-    SshConfig sshConfig;
-    sshConfig.load(SshConfig::defaultPath());
-    ConnectionSettings settings;
-    settings.acceptNewHostKeys = parser.isSet(acceptOpt);
-    settings.identityFiles = parser.values(identityOpt);
-    settings.useAgent = settings.identityFiles.isEmpty();
-    const QString loginUser = parser.value(userOpt);
-    IdentifyWorkflow identify([&](const DiscoveredHost &h, const QString &command,
-                                  IdentifyWorkflow::Done done) {
-        SshLogin login = BoardConnection::forDestination(h.ip, loginUser, quint16(h.sshPort),
-                                                         settings, &sshConfig);
-        login.options.authTimeoutMs = 10000;
-        auto *session = new SshSession(&loop);
-        session->connectToHost(login.options, login.auth);
-        SshExecOptions e;
-        e.timeoutMs = 20000;
-        e.closeStdin = true;
-        SshCommand *job = session->exec(command, e);
-        auto out = std::make_shared<QByteArray>();
-        QObject::connect(job, &SshCommand::stdoutData, &loop, [out](const QByteArray &chunk) {
-            if (out->size() < 1024 * 1024) // bounded: a board cannot flood the scanner
-                out->append(chunk);
-        });
-        QObject::connect(
-            job, &SshCommand::finished, &loop,
-            [out, session, done](int status, const QString &, const SshErrorInfo &error) {
-                QString why;
-                if (status != 0)
-                    why = !error.message.isEmpty() ? error.message
-                                                   : QStringLiteral("exit status %1").arg(status);
-                done(*out, why);
-                session->close();
-                session->deleteLater();
-            });
-    });
-    QObject::connect(&identify, &IdentifyWorkflow::hostIdentified, &loop,
-                     [&](const DiscoveredHost &h) {
-                         results << h;
-                         print(h);
-                         if (!h.loginError.isEmpty() && h.sshPort > 0 && !json)
-                             printErr(tr("%1: login failed: %2").arg(h.ip, h.loginError));
-                     });
-    QObject::connect(&identify, &IdentifyWorkflow::idle, &loop, [&] {
-        if (scanDone)
-            loop.quit();
-    });
     QObject::connect(&service, &DiscoveryService::hostFound, &loop, [&](const DiscoveredHost &h) {
-        if (login) {
-            identify.add(h);
-        } else {
-            results << h;
+        results << h;
+        if (!login)
             print(h);
-        }
     });
     QObject::connect(&service, &DiscoveryService::message, &loop,
                      [](const QString &m) { printErr(m); });
     QObject::connect(&service, &DiscoveryService::finished, &loop,
                      [&](DiscoveryService::Outcome o) {
                          outcome = o;
-                         scanDone = true;
-                         if (identify.isIdle())
-                             loop.quit();
+                         loop.quit();
                      });
     if (!json)
         printOut(QStringLiteral("%1 %2 %3 %4 %5")
@@ -303,15 +230,58 @@ int cmdDiscover(const QStringList &args)
         printErr(error);
         return ExitUsage;
     }
+    // Signing in is the wizard's Connect job (IdentifyWorkflow) on the hosts found, logged in
+    // like the workflows: --user, else ~/.ssh/config, else the catalog's rule (root); keys and
+    // agent only.
+    LabDocument hosts;
+    IdentifyWorkflow identify(&hosts);
     InterruptGuard interrupt([&]() {
-        printErr(tr("Interrupted: stopping the scan (Ctrl-C again quits at once)."));
-        identify.cancel(); // logins in flight report nothing more
-        if (scanDone)
-            loop.quit();
+        printErr(tr("Interrupted: stopping (Ctrl-C again quits at once)."));
+        if (identify.isRunning())
+            identify.cancel(); // finished() quits
         else
-            service.cancel(); // finished() quits: identify is idle now
+            service.cancel(); // finished() quits
     });
     loop.exec();
+    if (login && !interrupt.interrupted()) {
+        Lab scratch;
+        for (int i = 0; i < results.size(); ++i) {
+            if (results[i].sshPort <= 0)
+                continue;
+            Board b;
+            b.id = QStringLiteral("host-%1").arg(i);
+            b.ip = results[i].ip;
+            b.sshPort = results[i].sshPort;
+            b.sshUser = parser.value(userOpt);
+            scratch.boards << b;
+        }
+        hosts.setLab(scratch);
+        ConnectionSettings settings;
+        settings.acceptNewHostKeys = parser.isSet(acceptOpt);
+        settings.identityFiles = parser.values(identityOpt);
+        settings.useAgent = settings.identityFiles.isEmpty();
+        identify.setConnectionSettings(settings);
+        QObject::connect(&identify, &WorkflowJob::finished, &loop, &QEventLoop::quit);
+        identify.start();
+        loop.exec();
+        for (int i = 0; i < results.size(); ++i) {
+            DiscoveredHost &h = results[i];
+            const QString id = QStringLiteral("host-%1").arg(i);
+            if (h.sshPort <= 0) {
+                h.loginError = tr("no SSH server found");
+            } else if (const auto facts = identify.facts(id)) {
+                h.facts = facts;
+            } else {
+                const BoardResult r = identify.result(id);
+                h.loginError = r.message;
+                if (r.outcome == BoardResult::Outcome::HostKeyUnknown)
+                    h.loginError += QLatin1Char(' ') + tr("Check it, then use --accept-new-host-key.");
+                if (!json && r.outcome != BoardResult::Outcome::Cancelled)
+                    printErr(tr("%1: login failed: %2").arg(h.ip, h.loginError));
+            }
+            print(h);
+        }
+    }
 
     const qint64 ms = service.elapsedMs();
     QString summary = tr("Scanned %1 addresses in %2 s: %3 found, %4 absent.")
@@ -332,15 +302,6 @@ int cmdDiscover(const QStringList &args)
         return ExitInterrupted;
     }
     if (!into.isEmpty()) {
-        // Results arrive in answer order; new boards go into the lab in address order.
-        std::sort(results.begin(), results.end(),
-                  [](const DiscoveredHost &a, const DiscoveredHost &b) {
-                      const QHostAddress x(a.ip), y(b.ip);
-                      if (x.protocol() == QAbstractSocket::IPv4Protocol &&
-                          y.protocol() == QAbstractSocket::IPv4Protocol)
-                          return x.toIPv4Address() < y.toIPv4Address();
-                      return a.ip < b.ip;
-                  });
         const LabMerge::Result merged = LabMerge::merge(lab, results, options.targets);
         for (const LabMerge::Change &c : merged.changes)
             printErr(c.message);

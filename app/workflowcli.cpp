@@ -34,6 +34,38 @@ QString readPasswordLine()
     return text;
 }
 
+// The command line's own advice for an outcome (the GUI words its own: ui/outcomehint).
+QString cliHint(const BoardResult &r)
+{
+    using Outcome = BoardResult::Outcome;
+    switch (r.outcome) {
+    case Outcome::HostKeyUnknown:
+        return tr("Compare fingerprint %1 with the board's, then run again with "
+                  "--accept-new-host-keys.")
+            .arg(r.sshError.fingerprint);
+    case Outcome::SudoNeedsPassword:
+        return tr("Give the password with --password-stdin (or store it in the keychain), or "
+                  "log in as root.");
+    case Outcome::DockerMissing:
+    case Outcome::DockerNotRunning:
+        return tr("`hivelab provision` installs and starts it.");
+    default:
+        return {};
+    }
+}
+
+QString withHint(const BoardResult &r)
+{
+    const QString hint = cliHint(r);
+    return hint.isEmpty() ? r.message : r.message + QLatin1Char(' ') + hint;
+}
+
+QString outcomeName(BoardResult::Outcome outcome)
+{
+    return QString::fromLatin1(
+        QMetaEnum::fromType<BoardResult::Outcome>().valueToKey(int(outcome)));
+}
+
 QString boardLabel(const Lab &lab, const QString &id)
 {
     const Board *b = lab.board(id);
@@ -144,10 +176,11 @@ int WorkflowCli::run(WorkflowJob *job, const QString &title)
                          .arg(stamp(), boardId.isEmpty() ? title : boardLabel(lab, boardId), line));
         });
     QObject::connect(job, &WorkflowJob::boardFinished, job,
-                     [&](const QString &boardId, bool ok, const QString &message) {
+                     [&](const QString &boardId, bool ok, const QString &) {
                          printErr(QStringLiteral("%1 [%2] %3: %4")
                                       .arg(stamp(), boardLabel(lab, boardId),
-                                           ok ? tr("ok") : tr("FAILED"), message));
+                                           ok ? tr("ok") : tr("FAILED"),
+                                           withHint(job->result(boardId))));
                      });
     QEventLoop loop;
     QObject::connect(job, &WorkflowJob::finished, &loop, &QEventLoop::quit);
@@ -172,8 +205,9 @@ int WorkflowCli::run(WorkflowJob *job, const QString &title)
                             {QStringLiteral("hostname"), b ? b->hostname : QString()},
                             {QStringLiteral("role"), b ? roleName(b->role) : QString()},
                             {QStringLiteral("ok"), r.ok},
+                            {QStringLiteral("outcome"), outcomeName(r.outcome)},
                             {QStringLiteral("state"), stateName(m_document->nodeState(r.boardId))},
-                            {QStringLiteral("message"), r.message}});
+                            {QStringLiteral("message"), withHint(r)}});
         }
         QJsonObject root{{QStringLiteral("operation"), title},
                          {QStringLiteral("ok"), job->succeeded()},
@@ -191,7 +225,7 @@ int WorkflowCli::run(WorkflowJob *job, const QString &title)
             printOut(QStringLiteral("%1  %2  %3")
                          .arg(boardLabel(lab, r.boardId).leftJustified(16, QLatin1Char(' ')),
                               (r.ok ? tr("ok") : tr("FAILED")).leftJustified(6, QLatin1Char(' ')),
-                              r.message));
+                              withHint(r)));
         }
         if (!job->errorString().isEmpty())
             printOut(tr("%1: %2").arg(title, job->errorString()));

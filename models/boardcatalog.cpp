@@ -168,6 +168,32 @@ std::optional<BoardCatalog> BoardCatalog::fromJson(const QByteArray &data, QStri
     return catalog;
 }
 
+const OsImage *BoardCatalog::image(const QString &modelId, const QString &os) const
+{
+    const BoardModelInfo *info = model(modelId);
+    if (!info)
+        return nullptr;
+    for (const OsImage &img : info->images) {
+        if (img.name == os)
+            return &img;
+    }
+    const QString firstWord = os.section(QLatin1Char(' '), 0, 0);
+    if (firstWord.isEmpty())
+        return nullptr;
+    for (const OsImage &img : info->images) {
+        if (img.name.startsWith(firstWord, Qt::CaseInsensitive))
+            return &img;
+    }
+    return nullptr;
+}
+
+QString BoardCatalog::defaultLoginUser(const Board &board) const
+{
+    if (const OsImage *img = image(board.model, board.os); img && !img->defaultUser.isEmpty())
+        return img->defaultUser;
+    return board.isWindows() ? QStringLiteral("Administrator") : QStringLiteral("root");
+}
+
 const BoardModelInfo *BoardCatalog::model(const QString &id) const
 {
     for (const BoardModelInfo &m : m_models) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "labtypes.h"
+
 #include <QCoreApplication>
 #include <QList>
 #include <QMap>
@@ -67,6 +69,14 @@ public:
     /// Model matching a device-tree model / DMI product string (case-insensitive substring,
     /// longest match wins), or nullptr.
     const BoardModelInfo *modelForHardwareName(const QString &name) const;
+
+    /// The model's image a board runs: the one named exactly `os`, else the first whose name
+    /// starts with os's first word ("DietPi v9" -> "DietPi (Debian bookworm)"), else nullptr.
+    /// The one rule for the flash guidance, the wizard and the workflows.
+    const OsImage *image(const QString &modelId, const QString &os) const;
+    /// Who to log in as when the plan names nobody (and ~/.ssh/config neither): the default
+    /// user of the board's image, else Administrator on Windows, else root.
+    QString defaultLoginUser(const Board &board) const;
 
 private:
     QList<BoardModelInfo> m_models;

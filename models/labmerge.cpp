@@ -3,9 +3,12 @@
 #include "addressrules.h"
 #include "boardcatalog.h"
 #include "ouitable.h"
+#include "scantargets.h"
 
 #include <QCoreApplication>
 #include <QSet>
+
+#include <algorithm>
 
 namespace Hivelab {
 
@@ -78,7 +81,63 @@ QStringList fillMissing(Board *b, const DiscoveredHost &h)
     return changed;
 }
 
+// IPv4 addresses numerically, then everything else (IPv6, names) as text.
+bool addressLess(const DiscoveredHost &a, const DiscoveredHost &b)
+{
+    const auto x = ScanTargets::parseIPv4(a.ip);
+    const auto y = ScanTargets::parseIPv4(b.ip);
+    if (x && y)
+        return *x < *y;
+    if (x || y)
+        return bool(x);
+    return a.ip < b.ip;
+}
+
 } // namespace
+
+void LabMerge::place(const Lab &lab, Board *board)
+{
+    QList<const Rack *> racks;
+    for (const Rack &rack : lab.racks)
+        racks << &rack;
+    const auto used = [&lab](const Rack *r) {
+        return std::count_if(lab.boards.cbegin(), lab.boards.cend(),
+                             [r](const Board &b) { return b.rackId == r->id; });
+    };
+    std::stable_sort(racks.begin(), racks.end(),
+                     [&used](const Rack *a, const Rack *b) { return used(a) < used(b); });
+    for (const Rack *rack : std::as_const(racks)) {
+        for (int slot = 0; slot < rack->slotCount; ++slot) {
+            if (lab.boardAt(rack->id, slot))
+                continue;
+            board->rackId = rack->id;
+            board->slot = slot;
+            for (const PowerSupply &psu : lab.powerSupplies) {
+                if (psu.rackId == rack->id) {
+                    board->psuId = psu.id;
+                    break;
+                }
+            }
+            for (const NetworkSwitch &sw : lab.switches) {
+                if (sw.rackId != rack->id)
+                    continue;
+                for (int port = 1; port <= sw.ports; ++port) {
+                    const bool taken =
+                        std::any_of(lab.boards.cbegin(), lab.boards.cend(), [&](const Board &b) {
+                            return b.switchId == sw.id && b.switchPort == port;
+                        });
+                    if (!taken) {
+                        board->switchId = sw.id;
+                        board->switchPort = port;
+                        break;
+                    }
+                }
+                break;
+            }
+            return;
+        }
+    }
+}
 
 QStringList LabMerge::fillIn(const Lab &lab, Board *board, const DiscoveredHost &host)
 {
@@ -122,7 +181,9 @@ LabMerge::Result LabMerge::merge(const Lab &lab, const QList<DiscoveredHost> &ho
         return idx;
     };
 
-    for (const DiscoveredHost &h : hosts) {
+    QList<DiscoveredHost> ordered = hosts;
+    std::stable_sort(ordered.begin(), ordered.end(), addressLess);
+    for (const DiscoveredHost &h : std::as_const(ordered)) {
         if (h.isThisMachine)
             continue; // the machine running the scan is not a board of the lab
         const QString mac = normMac(h.mac);
@@ -208,12 +269,16 @@ LabMerge::Result LabMerge::merge(const Lab &lab, const QList<DiscoveredHost> &ho
         fillMissing(&b, h);
         b.notes = h.vendor.isEmpty() ? tr("Found by discovery at %1.").arg(h.ip)
                                      : tr("Found by discovery at %1 (%2).").arg(h.ip, h.vendor);
+        place(r.lab, &b);
+        const Rack *rack = r.lab.rack(b.rackId);
+        const QString message =
+            rack ? tr("New board %1 at %2 (unassigned, %3 slot %4).")
+                       .arg(b.name, h.ip, rack->name)
+                       .arg(b.slot + 1)
+                 : tr("New board %1 at %2 (unassigned, not placed).").arg(b.name, h.ip);
         boards.append(b);
         matched.insert(int(boards.size()) - 1);
-        r.changes << Change{
-            Kind::Added, b.id,
-            h.ip,        QString(),
-            QString(),   tr("New board %1 at %2 (unassigned, not placed).").arg(b.name, h.ip)};
+        r.changes << Change{Kind::Added, b.id, h.ip, QString(), QString(), message};
     }
 
     const QSet<QString> scanned(scannedHosts.cbegin(), scannedHosts.cend());

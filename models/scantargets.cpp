@@ -18,6 +18,13 @@ QString grouped(qint64 n)
     return s;
 }
 
+// Between targets or ports: commas, semicolons, white space.
+const QRegularExpression &listSeparators()
+{
+    static const QRegularExpression separators(QStringLiteral("[,;\\s]+"));
+    return separators;
+}
+
 QString tooMany(qint64 count)
 {
     return QCoreApplication::translate("ScanTargets",
@@ -101,13 +108,31 @@ std::optional<QStringList> ScanTargets::parse(const QString &spec, QString *erro
     return parse(QStringList{spec}, error);
 }
 
+std::optional<QList<int>> ScanTargets::parsePorts(const QString &text, QString *error)
+{
+    QList<int> ports;
+    for (const QString &p : text.split(listSeparators(), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int n = p.toInt(&ok);
+        if (!ok || n < 1 || n > 65535 || p.startsWith(QLatin1Char('+'))) {
+            *error = QCoreApplication::translate("ScanTargets",
+                                                 "\"%1\" is not a port; give port numbers "
+                                                 "1-65535, e.g. 22,2222.")
+                         .replace(QStringLiteral("%1"), p);
+            return std::nullopt;
+        }
+        if (!ports.contains(n))
+            ports << n;
+    }
+    return ports;
+}
+
 std::optional<QStringList> ScanTargets::parse(const QStringList &specs, QString *error)
 {
-    static const QRegularExpression separators(QStringLiteral("[,;\\s]+"));
     const auto tr = [](const char *s) { return QCoreApplication::translate("ScanTargets", s); };
     QStringList tokens;
     for (const QString &s : specs)
-        tokens += s.split(separators, Qt::SkipEmptyParts);
+        tokens += s.split(listSeparators(), Qt::SkipEmptyParts);
     if (tokens.isEmpty()) {
         *error = tr("No scan target given: enter a network (10.0.0.0/24), a range "
                     "(10.0.0.5-40) or addresses.");

@@ -22,6 +22,9 @@ public:
     /// message in *error. /0../30 prefixes exclude the network and broadcast addresses.
     static std::optional<QStringList> parse(const QStringList &specs, QString *error);
     static std::optional<QStringList> parse(const QString &spec, QString *error);
+    /// Parses SSH ports to probe, "22, 2222" (1..65535, duplicates dropped, input order).
+    /// Empty text gives an empty list; nullopt with a user-facing message in *error otherwise.
+    static std::optional<QList<int>> parsePorts(const QString &text, QString *error);
 
     static std::optional<quint32> parseIPv4(const QString &text);
     static QString formatIPv4(quint32 address);

@@ -37,6 +37,9 @@ struct SshConnectOptions
     QString knownHostsPath;
     /// Trust on first use: store an unknown host key. Never overrides a changed key.
     bool acceptNewHostKey = false;
+    /// With acceptNewHostKey: trust only the key with this "SHA256:…" fingerprint (the one the
+    /// user was shown); another unknown key fails as HostKeyUnknown. Empty: any new key.
+    QString acceptHostKeyFingerprint;
     /// Seconds between keepalive probes on an idle connection (0 = off).
     int keepaliveSeconds = 30;
 };

@@ -588,7 +588,9 @@ bool SshWorker::verifyHostKey()
     case KnownHosts::Status::Unknown:
         break;
     }
-    if (!m_options.acceptNewHostKey) {
+    const bool pinnedElsewhere = !m_options.acceptHostKeyFingerprint.isEmpty() &&
+                                 m_options.acceptHostKeyFingerprint != m_fingerprint;
+    if (!m_options.acceptNewHostKey || pinnedElsewhere) {
         setError(SshError::HostKeyUnknown,
                  msg("The authenticity of host %1 can't be established. %2 key fingerprint is "
                      "%3. Accept this key only if it is the board's.")

@@ -1,13 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Fails when a layer includes what it must not: models/ and platform/ never see QtGui/QtWidgets,
-# models/ never sees QtNetwork or platform headers, nor OS headers outside models/posix/;
-# ui/controllers/ never sees widgets.
+# Fails when a layer includes what it must not: models/, platform/ and the workflows never see
+# QtGui/QtWidgets, models/ never sees QtNetwork or platform headers, nor OS headers outside
+# models/posix/; ui/ reaches boards through the workflows (WorkflowJob, SshPool), never through
+# the SSH layer's own headers; ui/controllers/ never sees widgets.
 root=${1:-.}
 status=0
 if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QPainter|QColor|QPixmap|QImage|QIcon|QApplication)' \
-    "$root/models" "$root/platform"; then
-    echo "error: models/ or platform/ includes GUI headers" >&2
+    "$root/models" "$root/platform" "$root/app/workflows"; then
+    echo "error: models/, platform/ or app/workflows/ includes GUI headers" >&2
     status=1
 fi
 if grep -rnE '#include <(QtNetwork|QTcpSocket|QNetwork|QHostAddress|QUdpSocket)' "$root/models"; then
@@ -23,6 +24,10 @@ fi
 if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QAction|QMessageBox|QDialog|QUndo|QApplication)' \
     "$root/ui/controllers"; then
     echo "error: ui/controllers/ includes widget or GUI headers" >&2
+    status=1
+fi
+if [ -d "$root/ui" ] && grep -rnE '#include [<"](platform/)?ssh[a-z]*\.h[>"]' "$root/ui"; then
+    echo "error: ui/ includes SSH headers; run remote work through a workflow job" >&2
     status=1
 fi
 [ $status -eq 0 ] && echo "layers ok"

@@ -174,6 +174,58 @@ void RemoveBoardsCommand::undo()
         m_document->addBoard(entry.second, entry.first);
 }
 
+AddBoardsCommand::AddBoardsCommand(LabDocument *document, const QList<Board> &boards,
+                                   QUndoCommand *parent)
+    : QUndoCommand(parent)
+    , m_document(document)
+    , m_boards(boards)
+{
+    setText(boards.size() == 1
+                ? QCoreApplication::translate("LabCommands", "Add %1").arg(boards.first().name)
+                : QCoreApplication::translate("LabCommands", "Add %1 boards").arg(boards.size()));
+}
+
+void AddBoardsCommand::redo()
+{
+    for (const Board &b : std::as_const(m_boards))
+        m_document->addBoard(b);
+}
+
+void AddBoardsCommand::undo()
+{
+    for (auto it = m_boards.crbegin(); it != m_boards.crend(); ++it)
+        m_document->removeBoard(it->id);
+}
+
+QUndoCommand *mergeCommand(LabDocument *document, const LabMerge::Result &merged,
+                           const QString &text)
+{
+    QList<Board> before;
+    QList<Board> after;
+    QList<Board> added;
+    for (const LabMerge::Change &c : merged.changes) {
+        const Board *now = merged.lab.board(c.boardId);
+        const Board *old = document->lab().board(c.boardId);
+        if (!now)
+            continue;
+        if (c.kind == LabMerge::Kind::Added) {
+            added << *now;
+        } else if ((c.kind == LabMerge::Kind::Updated || c.kind == LabMerge::Kind::IpChanged) &&
+                   old && !(*old == *now)) {
+            before << *old;
+            after << *now;
+        }
+    }
+    if (added.isEmpty() && after.isEmpty())
+        return nullptr;
+    auto *command = new QUndoCommand(text);
+    if (!after.isEmpty())
+        new EditBoardsCommand(document, before, after, text, command);
+    if (!added.isEmpty())
+        new AddBoardsCommand(document, added, command);
+    return command;
+}
+
 EditInfraCommand::EditInfraCommand(const QString &text, std::function<void()> redo,
                                    std::function<void()> undo)
     : m_redo(std::move(redo))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "labmerge.h"
 #include "labtypes.h"
 
 #include <QList>
@@ -66,6 +67,26 @@ private:
     LabDocument *m_document;
     QList<QPair<int, Board>> m_removed; // ascending index
 };
+
+/// Adds boards at the end of the lab; undo removes them again.
+class AddBoardsCommand : public QUndoCommand
+{
+public:
+    AddBoardsCommand(LabDocument *document, const QList<Board> &boards,
+                     QUndoCommand *parent = nullptr);
+
+    void redo() override;
+    void undo() override;
+
+private:
+    LabDocument *m_document;
+    QList<Board> m_boards;
+};
+
+/// A discovery merge as one undo step: matched boards edited, new boards added (what the
+/// merge reports missing or in conflict is left alone). nullptr when nothing changes.
+QUndoCommand *mergeCommand(LabDocument *document, const LabMerge::Result &merged,
+                           const QString &text);
 
 /// Edits one rack, power supply or switch (the object with after's ID); undo restores it.
 class EditInfraCommand : public QUndoCommand

@@ -504,6 +504,7 @@ SetupWizard *MainWindow::openSetupWizard(int startPage)
     // then serve both for the session.
     auto *wizard = new SetupWizard(m_document, this, m_jobs->credentialStore());
     wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->setUndoStack(m_undoStack); // wizard and canvas edits undo in one order
     if (startPage >= 0)
         wizard->setStartId(startPage);
     // Passwords typed there but not remembered stay usable for this session's swarm jobs.

@@ -7,6 +7,7 @@
 #include "labdocument.h"
 #include "livestatuscontroller.h"
 #include "logconsole.h"
+#include "outcomehint.h"
 #include "workflowjob.h"
 
 #include <QAction>
@@ -142,19 +143,13 @@ void MainWindow::onJobStarted(SwarmJobController::Operation operation, WorkflowJ
         log(line, id.isEmpty() ? QStringList() : QStringList{id});
     });
     connect(job, &WorkflowJob::boardFinished, this,
-            [this](const QString &id, bool ok, const QString &message) {
+            [this, job](const QString &id, bool ok, const QString &message) {
                 const Board *b = m_document->lab().board(id);
                 const QString name = b ? b->name : id;
                 log(ok ? tr("%1: %2").arg(name, message) : tr("%1 failed: %2").arg(name, message),
                     {id}, ok ? Severity::Info : Severity::Error);
-                // Same wording as WorkflowJob::describe(): the board's host key is new.
-                if (!ok &&
-                    message.contains(WorkflowJob::tr(
-                        "Accept the host key first (command line: --accept-new-host-keys).")))
-                    log(tr("%1: check and accept its host key fingerprint in the Setup Wizard's "
-                           "Connect step (right-click the board ▸ Connect…), then try again.")
-                            .arg(name),
-                        {id}, Severity::Warning);
+                if (const QString hint = outcomeHint(job->result(id), name); !hint.isEmpty())
+                    log(hint, {id}, Severity::Warning);
             });
 
     m_jobProgress->setRange(0, 0); // busy until the first progress report
@@ -174,8 +169,7 @@ void MainWindow::onJobFinished(SwarmJobController::Operation operation, Workflow
     int cancelled = 0;
     for (const BoardResult &r : results) {
         ok += r.ok;
-        // WorkflowJob's wording for boards a cancel stopped.
-        cancelled += !r.ok && r.message == WorkflowJob::tr("Cancelled.");
+        cancelled += r.outcome == BoardResult::Outcome::Cancelled;
     }
     const int failed = int(results.size()) - ok - cancelled;
     QString summary = tr("%1: %2 of %3 boards ready").arg(title).arg(ok).arg(results.size());

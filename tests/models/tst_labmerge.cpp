@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Hivelab;
 
 namespace {
@@ -53,6 +55,7 @@ private Q_SLOTS:
     void matchByHostnameFillsMac();
     void matchByIpOnlyWhenMacCompatible();
     void newBoardIsUnassignedAndUnplaced();
+    void newBoardsSpreadOverRacksInAddressOrder();
     void missingOnlyWithinScannedRange();
     void ambiguousHostnameIsConflict();
     void sameResultTwiceIsIdempotent();
@@ -127,6 +130,62 @@ void TestLabMerge::newBoardIsUnassignedAndUnplaced()
     QCOMPARE(b.os, QStringLiteral("Debian 12"));
     QVERIFY(b.notes.contains(QStringLiteral("Raspberry Pi")));
     QCOMPARE(r.count(LabMerge::Kind::Added), 1);
+}
+
+void TestLabMerge::newBoardsSpreadOverRacksInAddressOrder()
+{
+    // The wizard merges hosts in table order, the CLI in answer order: same lab either way.
+    Lab lab;
+    lab.racks << Rack{QStringLiteral("rack-1"), QStringLiteral("Rack 1"), 2}
+              << Rack{QStringLiteral("rack-2"), QStringLiteral("Rack 2"), 2};
+    PowerSupply psu;
+    psu.id = QStringLiteral("psu-2");
+    psu.rackId = QStringLiteral("rack-2");
+    lab.powerSupplies << psu;
+    NetworkSwitch sw;
+    sw.id = QStringLiteral("switch-2");
+    sw.rackId = QStringLiteral("rack-2");
+    sw.ports = 4;
+    lab.switches << sw;
+    Board known = board("board-1", "pi-a", "10.0.0.2", "B8:27:EB:00:00:01");
+    known.switchId = sw.id;
+    known.switchPort = 1;
+    known.rackId = QStringLiteral("rack-2");
+    lab.boards << known;
+    const QList<DiscoveredHost> answers{host("10.0.0.30", "02:00:00:00:00:30"),
+                                        host("10.0.0.4", "02:00:00:00:00:04"),
+                                        host("10.0.0.10", "02:00:00:00:00:10")};
+    const QStringList scanned{"10.0.0.2", "10.0.0.4", "10.0.0.10", "10.0.0.30"};
+    const auto r = LabMerge::merge(lab, answers, scanned);
+    QList<DiscoveredHost> reversed = answers;
+    std::reverse(reversed.begin(), reversed.end());
+    QCOMPARE(LabMerge::merge(lab, reversed, scanned).lab, r.lab);
+
+    QCOMPARE(r.lab.boards.size(), 4);
+    const Board &first = r.lab.boards[1];
+    const Board &second = r.lab.boards[2];
+    const Board &third = r.lab.boards[3];
+    QCOMPARE(first.ip, QStringLiteral("10.0.0.4"));
+    QCOMPARE(second.ip, QStringLiteral("10.0.0.10"));
+    QCOMPARE(third.ip, QStringLiteral("10.0.0.30"));
+    // rack-1 is empty, so it comes first; then the emptier rack, then the full one is skipped.
+    QCOMPARE(first.rackId, QStringLiteral("rack-1"));
+    QCOMPARE(first.slot, 0);
+    QCOMPARE(second.rackId, QStringLiteral("rack-1"));
+    QCOMPARE(second.slot, 1);
+    QCOMPARE(third.rackId, QStringLiteral("rack-2"));
+    QCOMPARE(third.slot, 1);
+    QCOMPARE(third.psuId, psu.id);
+    QCOMPARE(third.switchId, sw.id);
+    QCOMPARE(third.switchPort, 2); // port 1 is taken by pi-a
+    QCOMPARE(third.role, Role::Unassigned);
+    QVERIFY(changeFor(r, third.id)->message.contains(QLatin1String("Rack 2 slot 2")));
+
+    // Every slot taken: the next new board stays unplaced.
+    const auto full = LabMerge::merge(r.lab, {host("10.0.0.50", "02:00:00:00:00:50")}, {});
+    QCOMPARE(full.lab.boards.size(), 5);
+    QVERIFY(full.lab.boards.last().rackId.isEmpty());
+    QCOMPARE(full.lab.boards.last().slot, -1);
 }
 
 void TestLabMerge::missingOnlyWithinScannedRange()

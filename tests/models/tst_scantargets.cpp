@@ -17,6 +17,8 @@ private Q_SLOTS:
     void slash16IsTheLimit();
     void limitCountsAcrossTokens();
     void duplicatesRemovedInOrder();
+    void ports_data();
+    void ports();
 };
 
 void TestScanTargets::valid_data()
@@ -122,6 +124,33 @@ void TestScanTargets::duplicatesRemovedInOrder()
     const auto r = ScanTargets::parse(QStringLiteral("10.0.0.2 10.0.0.1-3 10.0.0.2/32"), &error);
     QVERIFY(r);
     QCOMPARE(*r, (QStringList{"10.0.0.2", "10.0.0.1", "10.0.0.3"}));
+}
+
+void TestScanTargets::ports_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QList<int>>("ports");
+    QTest::newRow("one") << "22" << true << QList<int>{22};
+    QTest::newRow("list") << "22, 2222;2200 22" << true << QList<int>{22, 2222, 2200};
+    QTest::newRow("empty") << "" << true << QList<int>{};
+    QTest::newRow("zero") << "0" << false << QList<int>{};
+    QTest::newRow("too big") << "22,65536" << false << QList<int>{};
+    QTest::newRow("word") << "22,ssh" << false << QList<int>{};
+    QTest::newRow("plus") << "+22" << false << QList<int>{};
+}
+
+void TestScanTargets::ports()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, valid);
+    QFETCH(QList<int>, ports);
+    QString error;
+    const auto parsed = ScanTargets::parsePorts(text, &error);
+    QCOMPARE(bool(parsed), valid);
+    QCOMPARE(error.isEmpty(), valid);
+    if (parsed)
+        QCOMPARE(*parsed, ports);
 }
 
 QTEST_GUILESS_MAIN(TestScanTargets)

@@ -5,6 +5,7 @@
 #include "discoverpage.h"
 #include "findwidget.h"
 #include "labcheck.h"
+#include "labcommands.h"
 #include "labdocument.h"
 #include "managerspage.h"
 #include "setupwizard.h"
@@ -28,6 +29,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
+#include <QUndoStack>
 
 #include <memory>
 
@@ -191,30 +193,93 @@ private Q_SLOTS:
         QVERIFY(wizard.advanceTo(SetupWizard::FlashPageId));
     }
 
-    void scanRange_data()
+    // The page takes what `hivelab discover` takes (ScanTargets), ports included.
+    void scanTargets_data()
     {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<qint64>("size");
-        QTest::newRow("/24") << QStringLiteral("192.168.1.0/24") << qint64(256);
-        QTest::newRow("/16") << QStringLiteral("10.1.0.0/16") << qint64(65536);
-        QTest::newRow("/15") << QStringLiteral("10.0.0.0/15") << qint64(-1);
-        QTest::newRow("/32") << QStringLiteral("10.0.0.1/32") << qint64(1);
-        QTest::newRow("range") << QStringLiteral("10.0.0.10-10.0.0.20") << qint64(11);
-        QTest::newRow("short range") << QStringLiteral("10.0.0.10-20") << qint64(11);
-        QTest::newRow("backwards") << QStringLiteral("10.0.0.20-10.0.0.10") << qint64(-1);
-        QTest::newRow("huge range") << QStringLiteral("10.0.0.0-10.2.0.0") << qint64(-1);
-        QTest::newRow("octet") << QStringLiteral("10.0.0.256/24") << qint64(-1);
-        QTest::newRow("short ip") << QStringLiteral("10.1/24") << qint64(-1);
-        QTest::newRow("words") << QStringLiteral("my network") << qint64(-1);
+        QTest::addColumn<QString>("targets");
+        QTest::addColumn<QString>("ports");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("/24") << "192.168.1.0/24" << "22" << true;
+        QTest::newRow("/16") << "10.1.0.0/16" << "22" << true;
+        QTest::newRow("/15") << "10.0.0.0/15" << "22" << false;
+        QTest::newRow("/32") << "10.0.0.1/32" << "22" << true;
+        QTest::newRow("range") << "10.0.0.10-10.0.0.20" << "22" << true;
+        QTest::newRow("short range") << "10.0.0.10-20" << "22" << true;
+        QTest::newRow("backwards") << "10.0.0.20-10.0.0.10" << "22" << false;
+        QTest::newRow("huge range") << "10.0.0.0-10.2.0.0" << "22" << false;
+        QTest::newRow("octet") << "10.0.0.256/24" << "22" << false;
+        QTest::newRow("short ip") << "10.1/24" << "22" << false;
+        QTest::newRow("not a name") << "my_network!" << "22" << false;
+        QTest::newRow("list") << "10.0.0.5, 10.0.0.9 10.0.1.0/30" << "22" << true;
+        QTest::newRow("host names") << "pine64-1 pine64-2.lan" << "22" << true;
+        QTest::newRow("ports") << "10.0.0.5" << "22, 2222" << true;
+        QTest::newRow("bad port") << "10.0.0.5" << "22,x" << false;
+        QTest::newRow("port too big") << "10.0.0.5" << "65536" << false;
     }
 
-    void scanRange()
+    void scanTargets()
     {
-        QFETCH(QString, text);
-        QFETCH(qint64, size);
-        QString error;
-        QCOMPARE(DiscoverPage::scanRangeSize(text, &error), size);
-        QCOMPARE(error.isEmpty(), size > 0);
+        QFETCH(QString, targets);
+        QFETCH(QString, ports);
+        QFETCH(bool, accepted);
+        LabDocument doc;
+        doc.setLab(oneBoardLab(22));
+        SetupWizard wizard(&doc);
+        QVERIFY(wizard.advanceTo(SetupWizard::DiscoverPageId));
+        QWidget *page = wizard.currentPage();
+        find<QLineEdit>(page, "scanRange")->setText(targets);
+        find<QLineEdit>(page, "scanPorts")->setText(ports);
+        QCOMPARE(find<QPushButton>(page, "scanButton")->isEnabled(), accepted);
+        QCOMPARE(nextEnabled(wizard), accepted);
+        const QString message = find<QLabel>(page, "discoverMessage")->text();
+        QCOMPARE(message.contains(QLatin1String("failed.svg")), !accepted);
+    }
+
+    void wizardEditsUndoInOrderWithCanvasEdits()
+    {
+        LabDocument doc;
+        doc.setLab(demoLab());
+        QUndoStack stack;
+        const Board before = doc.lab().boards.first();
+        Board renamed = before;
+        renamed.name = QStringLiteral("renamed-on-canvas");
+        stack.push(EditBoardsCommand::edit(&doc, renamed));
+
+        SetupWizard wizard(&doc);
+        wizard.setUndoStack(&stack);
+        wizard.setKnownHostsPath(QDir::temp().filePath(QStringLiteral("hivelab-unused")));
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::ConnectPageId));
+        auto *table = find<QTableWidget>(wizard.currentPage(), "connectTable");
+        auto *user = qobject_cast<QLineEdit *>(table->cellWidget(0, 2));
+        QVERIFY(user);
+        user->setText(QStringLiteral("someone"));
+        wizard.back(); // keeps what was typed: the login goes into the lab
+        QCOMPARE(doc.lab().board(before.id)->sshUser, QStringLiteral("someone"));
+        QCOMPARE(stack.count(), 2);
+
+        // Undo takes back the wizard's edit first and keeps the canvas edit ...
+        stack.undo();
+        QCOMPARE(doc.lab().board(before.id)->sshUser, before.sshUser);
+        QCOMPARE(doc.lab().board(before.id)->name, renamed.name);
+        // ... and redo brings the login back instead of it being lost.
+        stack.redo();
+        QCOMPARE(doc.lab().board(before.id)->sshUser, QStringLiteral("someone"));
+        stack.undo();
+        stack.undo();
+        QCOMPARE(*doc.lab().board(before.id), before);
+
+        // Boards added and removed on the Discover step are undoable too.
+        wizard.back();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::DiscoverPageId));
+        const int boards = doc.lab().boards.size();
+        auto *name = find<QLineEdit>(wizard.currentPage(), "boardName");
+        name->setText(QStringLiteral("extra-1"));
+        find<QLineEdit>(wizard.currentPage(), "boardIp")->setText(QStringLiteral("10.9.9.9"));
+        QTest::mouseClick(find<QPushButton>(wizard.currentPage(), "addBoard"), Qt::LeftButton);
+        QCOMPARE(doc.lab().boards.size(), boards + 1);
+        stack.undo();
+        QCOMPARE(doc.lab().boards.size(), boards);
     }
 
     void discoverScansLoopbackOnlyWhenAsked()

@@ -8,13 +8,15 @@
 #include "findwidget.h"
 #include "labboard.h"
 #include "labdocument.h"
+#include "labfile.h"
 #include "managerspage.h"
 #include "setupwizard.h"
 
 #include <QCheckBox>
 #include <QFrame>
-#include <QPixmap>
 #include <QLabel>
+#include <QPixmap>
+#include <QProcess>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSet>
@@ -119,9 +121,42 @@ private Q_SLOTS:
         QTest::mouseClick(find<QPushButton>(discover, "scanButton"), Qt::LeftButton);
         QVERIFY(discover->isScanning());
         QTRY_VERIFY_WITH_TIMEOUT(!discover->isScanning(), 30000);
+        // The planned lab before the scan's boards go in, for the command line below.
+        const QString cliFile = dir.filePath(QStringLiteral("cli.hivelab"));
+        LabFileError fileError;
+        QVERIFY2(LabFile::save(doc.lab(), cliFile, &fileError), qPrintable(fileError.toString()));
         // Ticked by default: every SSH host that is not this machine.
         QTest::mouseClick(find<QPushButton>(discover, "addFound"), Qt::LeftButton);
         QCOMPARE(doc.lab().boards.size(), m_boards.size());
+
+        // The same scan from the command line gives the same lab: one merge and placement
+        // rule (LabMerge) under both front ends.
+        QProcess cli;
+        cli.start(qEnvironmentVariable("HIVELAB_BIN"),
+                  {QStringLiteral("discover"), qEnvironmentVariable("HIVELAB_LAB_SUBNET"),
+                   QStringLiteral("--ports"), QStringLiteral("22"), QStringLiteral("--into"),
+                   cliFile});
+        QVERIFY2(cli.waitForFinished(60000), "hivelab discover did not finish in 60 s");
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        const std::optional<Lab> fromCli = LabFile::load(cliFile, &fileError);
+        QVERIFY2(fromCli, qPrintable(fileError.toString()));
+        QCOMPARE(fromCli->boards.size(), doc.lab().boards.size());
+        for (int i = 0; i < fromCli->boards.size(); ++i) {
+            const Board &c = fromCli->boards.at(i);
+            const Board &w = doc.lab().boards.at(i);
+            QCOMPARE(c.id, w.id);
+            QCOMPARE(c.ip, w.ip);
+            QCOMPARE(c.mac, w.mac);
+            QCOMPARE(c.name, w.name);
+            QCOMPARE(c.role, w.role);
+            QCOMPARE(c.rackId, w.rackId);
+            QCOMPARE(c.slot, w.slot);
+            QCOMPARE(c.psuId, w.psuId);
+            QCOMPARE(c.switchId, w.switchId);
+            QCOMPARE(c.switchPort, w.switchPort);
+            QVERIFY(!c.rackId.isEmpty());
+            QVERIFY(c == w);
+        }
         QStringList ids;
         for (const LabBoard &b : std::as_const(m_boards)) {
             const Board *found = nullptr;

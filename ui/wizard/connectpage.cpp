@@ -5,6 +5,8 @@
 #include "credentialstore.h"
 #include "discoveredhost.h"
 #include "hostfacts.h"
+#include "identifyworkflow.h"
+#include "labcommands.h"
 #include "labdocument.h"
 #include "labmerge.h"
 #include "setupwizard.h"
@@ -28,8 +30,6 @@ constexpr int PasswordColumn = 3;
 ConnectPage::ConnectPage(SetupWizard *wizard)
     : QWizardPage(wizard)
     , m_wizard(wizard)
-    , m_runner(new BoardCommandRunner(this))
-    , m_acceptRunner(new BoardCommandRunner(this))
 {
     setTitle(tr("Connect and sign in"));
     setSubTitle(tr("Enter the login of each board and test the connection. The first time, "
@@ -98,25 +98,6 @@ ConnectPage::ConnectPage(SetupWizard *wizard)
     connect(m_cancel, &QPushButton::clicked, this, &ConnectPage::cancel);
     connect(m_accept, &QPushButton::clicked, this, &ConnectPage::acceptHostKey);
     connect(m_reject, &QPushButton::clicked, this, &ConnectPage::rejectHostKey);
-    connect(m_runner, &BoardCommandRunner::boardStarted, this, [this](const QString &id) {
-        m_wizard->setStatus(SetupWizard::ConnectPageId, id,
-                            {BoardStatus::State::Running, tr("Connecting…")});
-        m_table->setStatus(id, m_wizard->statuses(SetupWizard::ConnectPageId).value(id));
-    });
-    connect(m_runner, &BoardCommandRunner::boardFinished, this,
-            [this](const QString &id, const BoardCommandRunner::Result &r) {
-                onBoardFinished(id, r, false, QString());
-            });
-    connect(m_runner, &BoardCommandRunner::finished, this, &ConnectPage::updateButtons);
-    connect(m_acceptRunner, &BoardCommandRunner::boardFinished, this,
-            [this](const QString &id, const BoardCommandRunner::Result &r) {
-                onBoardFinished(id, r, true, m_acceptingFingerprint);
-            });
-    connect(m_acceptRunner, &BoardCommandRunner::finished, this, [this]() {
-        showNextHostKey();
-        updateButtons();
-    });
-
     CredentialStore *store = m_wizard->credentials();
     connect(store, &CredentialStore::backendChanged, this, &ConnectPage::updateBackendLabel);
     connect(store, &CredentialStore::secretRead, this,
@@ -189,6 +170,8 @@ void ConnectPage::updateBackendLabel()
 void ConnectPage::syncCredentials()
 {
     LabDocument *doc = m_wizard->document();
+    QList<Board> before;
+    QList<Board> after;
     for (int row = 0; row < m_table->rowCount(); ++row) {
         const QString id = m_table->boardIdAt(row);
         const auto *user = qobject_cast<QLineEdit *>(m_table->cellWidget(row, UserColumn));
@@ -198,16 +181,57 @@ void ConnectPage::syncCredentials()
         m_wizard->setPassword(id, pw->text());
         const Board *b = doc->lab().board(id);
         if (b && b->sshUser != user->text().trimmed()) {
-            Board copy = *b;
-            copy.sshUser = user->text().trimmed();
-            doc->updateBoard(copy);
+            before << *b;
+            after << *b;
+            after.last().sshUser = user->text().trimmed();
         }
     }
+    // The logins typed here are one undo step.
+    if (!after.isEmpty())
+        m_wizard->pushEdit(new EditBoardsCommand(doc, before, after, tr("Set sign-in users")));
+}
+
+bool ConnectPage::isRunning() const
+{
+    return (m_job && m_job->isRunning()) || (m_acceptJob && m_acceptJob->isRunning());
+}
+
+IdentifyWorkflow *ConnectPage::startJob(const QStringList &ids, const QString &acceptFingerprint)
+{
+    auto *job = new IdentifyWorkflow(m_wizard->document(), this);
+    ConnectionSettings settings;
+    settings.knownHostsPath = m_wizard->knownHostsPath();
+    // Only a key the user was shown and confirmed is trusted, never one seen meanwhile.
+    settings.acceptNewHostKeys = !acceptFingerprint.isEmpty();
+    settings.acceptHostKeyFingerprint = acceptFingerprint;
+    settings.connectTimeoutMs = 8000;
+    job->setConnectionSettings(settings);
+    job->setMaxParallel(4);
+    for (const QString &id : ids) {
+        job->setPassword(id, m_wizard->password(id));
+        m_wizard->setStatus(SetupWizard::ConnectPageId, id,
+                            {BoardStatus::State::Running, tr("Connecting…")});
+        m_table->setStatus(id, m_wizard->statuses(SetupWizard::ConnectPageId).value(id));
+    }
+    job->setBoardFilter(ids);
+    const bool afterAccept = !acceptFingerprint.isEmpty();
+    connect(job, &WorkflowJob::boardFinished, this,
+            [this, job, afterAccept, acceptFingerprint](const QString &id) {
+                onBoardFinished(id, *job, afterAccept, acceptFingerprint);
+            });
+    connect(job, &WorkflowJob::finished, this, [this, job, afterAccept]() {
+        job->deleteLater();
+        if (afterAccept)
+            showNextHostKey();
+        updateButtons();
+    });
+    job->start();
+    return job;
 }
 
 void ConnectPage::testConnections()
 {
-    if (m_runner->isRunning() || m_acceptRunner->isRunning())
+    if (isRunning())
         return;
     syncCredentials();
     m_pendingKeys.clear();
@@ -222,49 +246,38 @@ void ConnectPage::testConnections()
     }
     if (ids.isEmpty())
         ids = m_table->boardIds();
-    QList<BoardCommandRunner::Target> targets;
-    for (const QString &id : ids) {
-        targets << m_wizard->targetFor(id, false);
-        m_wizard->setStatus(
-            SetupWizard::ConnectPageId, id,
-            {BoardStatus::State::Pending, tr("Waiting for a free connection slot")});
-        m_table->setStatus(id, m_wizard->statuses(SetupWizard::ConnectPageId).value(id));
-    }
+    if (ids.isEmpty())
+        return;
     // Signing in also identifies the board (model, arch, OS, hostname, disks, Docker): what the
     // lab does not know yet is filled in.
-    m_runner->start(targets, HostFacts::compoundCommand());
+    m_job = startJob(ids, QString());
     updateButtons();
 }
 
 void ConnectPage::cancel()
 {
-    m_runner->cancel();
-    m_acceptRunner->cancel();
+    if (m_job)
+        m_job->cancel();
+    if (m_acceptJob)
+        m_acceptJob->cancel();
     updateButtons();
 }
 
-QString ConnectPage::identify(const QString &id, const QString &output)
+void ConnectPage::applyFacts(const QString &id, const IdentifyWorkflow &job)
 {
     LabDocument *doc = m_wizard->document();
     const Board *b = doc->lab().board(id);
-    if (!b || output.isEmpty())
-        return {};
+    const std::optional<HostFacts> facts = job.facts(id);
+    if (!b || !facts)
+        return;
     DiscoveredHost host;
     host.ip = b->ip;
-    host.facts = HostFacts::parseCompound(output.toUtf8());
+    host.facts = facts;
     Board copy = *b;
     if (!LabMerge::fillIn(doc->lab(), &copy, host).isEmpty()) {
-        doc->updateBoard(copy);
+        m_wizard->pushEdit(EditBoardsCommand::edit(doc, copy));
         m_table->setBoardName(id, copy.name);
     }
-    const HostFacts &f = *host.facts;
-    QStringList parts;
-    for (const QString &s : {f.hostname, f.modelName(), f.debianArch(), f.osPrettyName})
-        if (!s.isEmpty())
-            parts << s;
-    if (!f.dockerVersion.isEmpty())
-        parts << tr("Docker %1").arg(f.dockerVersion);
-    return parts.join(QStringLiteral(", "));
 }
 
 QString ConnectPage::openSshFingerprintLine(const QString &keyType, const QString &fingerprint)
@@ -277,41 +290,38 @@ QString ConnectPage::openSshFingerprintLine(const QString &keyType, const QStrin
     return tr("%1 key fingerprint is %2.").arg(type.toUpper(), fingerprint);
 }
 
-void ConnectPage::onBoardFinished(const QString &id, const BoardCommandRunner::Result &r,
+void ConnectPage::onBoardFinished(const QString &id, const IdentifyWorkflow &job,
                                   bool afterAccept, const QString &acceptedFingerprint)
 {
+    using Outcome = BoardResult::Outcome;
+    const BoardResult r = job.result(id);
+    const SshErrorInfo &e = r.sshError;
     const Board *b = m_wizard->document()->lab().board(id);
     const QString name = b ? b->name : id;
     BoardStatus status;
-    // Signed in once the identification ran, whatever it printed (a board may lack some tool).
-    const bool signedIn = r.ok || (!r.error.isError() && r.exitStatus >= 0);
-    if (signedIn) {
-        if (afterAccept && !acceptedFingerprint.isEmpty() && r.fingerprint != acceptedFingerprint) {
-            status = {BoardStatus::State::Failed,
-                      tr("The host key changed while you were confirming it (now %1). Check the "
-                         "board before trusting it.")
-                          .arg(r.fingerprint)};
-        } else {
-            const QString identified = identify(id, r.output);
-            status = {BoardStatus::State::Done,
-                      identified.isEmpty()
-                          ? tr("Signed in (%1, host key %2)").arg(r.banner, r.fingerprint)
-                          : tr("Signed in: %1 (host key %2)").arg(identified, r.fingerprint)};
-            if (m_remember->isChecked() && !m_wizard->password(id).isEmpty())
-                m_wizard->credentials()->store(keyFor(id), m_wizard->password(id));
-        }
-    } else if (r.error.code == SshError::HostKeyUnknown && !afterAccept) {
-        status = {BoardStatus::State::Pending, tr("Confirm the host key below")};
-        m_pendingKeys << PendingKey{id, r.error.hostKeyType, r.fingerprint};
-    } else if (r.error.code == SshError::HostKeyMismatch) {
+    if (r.ok) {
+        applyFacts(id, job);
+        status = {BoardStatus::State::Done, r.message};
+        if (m_remember->isChecked() && !m_wizard->password(id).isEmpty())
+            m_wizard->credentials()->store(keyFor(id), m_wizard->password(id));
+    } else if (r.outcome == Outcome::HostKeyUnknown && afterAccept) {
+        // Another key than the one confirmed: it is not trusted unseen.
         status = {BoardStatus::State::Failed,
-                  tr("REFUSED: the host key changed (now %1)").arg(r.fingerprint)};
+                  tr("The host key changed while you were confirming it (now %1, confirmed %2). "
+                     "Check the board before trusting it.")
+                      .arg(e.fingerprint, acceptedFingerprint)};
+    } else if (r.outcome == Outcome::HostKeyUnknown) {
+        status = {BoardStatus::State::Pending, tr("Confirm the host key below")};
+        m_pendingKeys << PendingKey{id, e.hostKeyType, e.fingerprint};
+    } else if (r.outcome == Outcome::HostKeyChanged) {
+        status = {BoardStatus::State::Failed,
+                  tr("REFUSED: the host key changed (now %1)").arg(e.fingerprint)};
         QString where;
-        if (!r.error.knownHostsFile.isEmpty())
+        if (!e.knownHostsFile.isEmpty())
             where = tr(" The old key is line %1 of %2; remove it only if you reinstalled the "
                        "board.")
-                        .arg(r.error.knownHostsLine)
-                        .arg(r.error.knownHostsFile);
+                        .arg(e.knownHostsLine)
+                        .arg(e.knownHostsFile);
         m_warning->setText(
             QStringLiteral(
                 "<img src=\":/hivelab/wizard/failed.svg\" width=16 height=16>&nbsp;<b>") +
@@ -321,14 +331,14 @@ void ConnectPage::onBoardFinished(const QString &id, const BoardCommandRunner::R
             QStringLiteral("</b><br>") +
             (tr("Someone could be intercepting the connection, or the board was reinstalled. "
                 "Hivelab refuses to connect. %1")
-                 .arg(openSshFingerprintLine(r.error.hostKeyType, r.fingerprint)) +
+                 .arg(openSshFingerprintLine(e.hostKeyType, e.fingerprint)) +
              where)
                 .toHtmlEscaped());
         m_warning->show();
     } else {
-        status = {r.error.code == SshError::Cancelled ? BoardStatus::State::Cancelled
-                                                      : BoardStatus::State::Failed,
-                  r.error.message};
+        status = {r.outcome == Outcome::Cancelled ? BoardStatus::State::Cancelled
+                                                  : BoardStatus::State::Failed,
+                  r.message};
     }
     m_wizard->setStatus(SetupWizard::ConnectPageId, id, status);
     m_table->setStatus(id, status);
@@ -339,7 +349,7 @@ void ConnectPage::onBoardFinished(const QString &id, const BoardCommandRunner::R
 
 void ConnectPage::showNextHostKey()
 {
-    if (m_acceptRunner->isRunning())
+    if (m_acceptJob && m_acceptJob->isRunning())
         return;
     if (m_pendingKeys.isEmpty()) {
         m_keyPanel->hide();
@@ -364,15 +374,11 @@ void ConnectPage::showNextHostKey()
 
 void ConnectPage::acceptHostKey()
 {
-    if (m_pendingKeys.isEmpty() || m_acceptRunner->isRunning())
+    if (m_pendingKeys.isEmpty() || (m_acceptJob && m_acceptJob->isRunning()))
         return;
     const PendingKey k = m_pendingKeys.takeFirst();
     m_keyPanel->hide();
-    m_acceptingFingerprint = k.fingerprint;
-    m_wizard->setStatus(SetupWizard::ConnectPageId, k.boardId,
-                        {BoardStatus::State::Running, tr("Connecting with the trusted key…")});
-    m_table->setStatus(k.boardId, m_wizard->statuses(SetupWizard::ConnectPageId).value(k.boardId));
-    m_acceptRunner->start({m_wizard->targetFor(k.boardId, true)}, HostFacts::compoundCommand());
+    m_acceptJob = startJob({k.boardId}, k.fingerprint);
     updateButtons();
 }
 
@@ -391,7 +397,7 @@ void ConnectPage::rejectHostKey()
 
 void ConnectPage::updateButtons()
 {
-    const bool busy = m_runner->isRunning() || m_acceptRunner->isRunning();
+    const bool busy = isRunning();
     m_test->setEnabled(!busy && m_table->rowCount() > 0);
     m_cancel->setEnabled(busy);
     Q_EMIT completeChanged();
@@ -411,7 +417,7 @@ void ConnectPage::cleanupPage()
 
 bool ConnectPage::isComplete() const
 {
-    return !m_runner->isRunning() && !m_acceptRunner->isRunning();
+    return !isRunning();
 }
 
 } // namespace Hivelab

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "boardcommandrunner.h"
-
+#include <QPointer>
 #include <QWizardPage>
 
 class QCheckBox;
@@ -13,7 +12,9 @@ class QFrame;
 namespace Hivelab {
 
 class BoardStatusTable;
+class IdentifyWorkflow;
 class SetupWizard;
+struct BoardResult;
 
 /// Step 4: user and password per board, keychain, host-key confirmation, connection test.
 class ConnectPage : public QWizardPage
@@ -37,8 +38,10 @@ public:
     void rejectHostKey();
 
 private:
-    /// Fills the lab from the identification a sign-in printed; returns a one-line summary.
-    QString identify(const QString &id, const QString &output);
+    /// Fills what the lab does not know yet from a sign-in's identification (undoable).
+    void applyFacts(const QString &id, const IdentifyWorkflow &job);
+    /// The Connect step's sign-in job on `ids`; `acceptFingerprint` trusts that new host key.
+    IdentifyWorkflow *startJob(const QStringList &ids, const QString &acceptFingerprint);
     struct PendingKey
     {
         QString boardId;
@@ -47,8 +50,9 @@ private:
     };
 
     void syncCredentials();
-    void onBoardFinished(const QString &boardId, const BoardCommandRunner::Result &result,
-                         bool afterAccept, const QString &acceptedFingerprint);
+    void onBoardFinished(const QString &boardId, const IdentifyWorkflow &job, bool afterAccept,
+                         const QString &acceptedFingerprint);
+    bool isRunning() const;
     void showNextHostKey();
     void updateButtons();
     void updateBackendLabel();
@@ -65,10 +69,9 @@ private:
     QPushButton *m_accept;
     QPushButton *m_reject;
     QLabel *m_warning;
-    BoardCommandRunner *m_runner;
-    BoardCommandRunner *m_acceptRunner;
+    QPointer<IdentifyWorkflow> m_job;
+    QPointer<IdentifyWorkflow> m_acceptJob;
     QList<PendingKey> m_pendingKeys;
-    QString m_acceptingFingerprint;
     bool m_probed = false;
 };
 

@@ -4,6 +4,7 @@
 #include "boardcatalog.h"
 #include "discoveredhost.h"
 #include "discoveryservice.h"
+#include "labcommands.h"
 #include "labdocument.h"
 #include "labmerge.h"
 #include "networksuggestions.h"
@@ -15,7 +16,6 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QHostAddress>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -25,23 +25,9 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include <algorithm>
-
 namespace Hivelab {
 
 namespace {
-
-bool parseIpv4(const QString &text, quint32 *out)
-{
-    QHostAddress a;
-    if (!a.setAddress(text.trimmed()) || a.protocol() != QAbstractSocket::IPv4Protocol)
-        return false;
-    // QHostAddress accepts "10.1" and "10" as shorthand; a scan range wants all four parts.
-    if (text.trimmed().count(QLatin1Char('.')) != 3)
-        return false;
-    *out = a.toIPv4Address();
-    return true;
-}
 
 QString statusHtml(const QString &icon, const QString &text)
 {
@@ -190,6 +176,7 @@ DiscoverPage::DiscoverPage(SetupWizard *wizard)
     });
     connect(m_range, &QLineEdit::textChanged, this, &DiscoverPage::updateScanButtons);
     connect(m_ports, &QLineEdit::textChanged, this, &DiscoverPage::updateScanButtons);
+    connect(m_ports, &QLineEdit::textChanged, this, &DiscoverPage::updateMessages);
     connect(m_scan, &QPushButton::clicked, this, &DiscoverPage::startScan);
     connect(m_cancelScan, &QPushButton::clicked, this, &DiscoverPage::cancelScan);
     connect(m_addFound, &QPushButton::clicked, this, &DiscoverPage::addSelectedHosts);
@@ -212,18 +199,8 @@ bool DiscoverPage::isScanning() const
 
 void DiscoverPage::updateScanButtons()
 {
-    QString error;
-    const bool validRange =
-        !m_range->text().trimmed().isEmpty() && scanRangeSize(m_range->text(), &error) > 0;
-    bool portsOk = true;
-    for (const QString &p : m_ports->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        const int port = p.trimmed().toInt(&portsOk);
-        if (!portsOk || port < 1 || port > 65535) {
-            portsOk = false;
-            break;
-        }
-    }
-    m_scan->setEnabled(validRange && portsOk && !isScanning());
+    m_scan->setEnabled(!m_range->text().trimmed().isEmpty() && scanProblem().isEmpty() &&
+                       !isScanning());
     m_cancelScan->setEnabled(isScanning());
     bool anyTicked = false;
     for (int row = 0; row < m_found->rowCount(); ++row)
@@ -237,18 +214,16 @@ void DiscoverPage::startScan()
     if (isScanning())
         return;
     QString error;
-    const auto targets = ScanTargets::parse(m_range->text().trimmed(), &error);
-    if (!targets || scanRangeSize(m_range->text(), &error) < 0) {
+    const auto targets = ScanTargets::parse(m_range->text(), &error);
+    const auto ports = targets ? ScanTargets::parsePorts(m_ports->text(), &error) : std::nullopt;
+    if (!targets || !ports) {
         m_scanNote->setText(error);
         return;
     }
     DiscoveryOptions options;
     options.targets = *targets;
-    options.sshPorts.clear();
-    for (const QString &p : m_ports->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
-        options.sshPorts << p.trimmed().toInt();
-    if (options.sshPorts.isEmpty())
-        options.sshPorts << 22;
+    if (!ports->isEmpty())
+        options.sshPorts = *ports;
     m_found->setRowCount(0);
     m_scanned = *targets;
     if (!m_scanner->start(options, &error)) {
@@ -318,146 +293,29 @@ void DiscoverPage::addSelectedHosts()
     }
     if (hosts.isEmpty())
         return;
-    LabDocument *doc = m_wizard->document();
-    const LabMerge::Result merged = LabMerge::merge(doc->lab(), hosts, m_scanned);
+    const LabMerge::Result merged = LabMerge::merge(m_wizard->document()->lab(), hosts, m_scanned);
     QStringList lines;
     for (const LabMerge::Change &c : merged.changes) {
-        const Board *b = merged.lab.board(c.boardId);
-        switch (c.kind) {
-        case LabMerge::Kind::Added:
-            if (b) {
-                Board copy = *b;
-                if (copy.role == Role::Unassigned)
-                    copy.role = Role::Worker;
-                placeInFreeSlot(doc->lab(), &copy);
-                doc->addBoard(copy);
-            }
-            break;
-        case LabMerge::Kind::Updated:
-        case LabMerge::Kind::IpChanged:
-            if (b)
-                doc->updateBoard(*b);
-            break;
-        case LabMerge::Kind::Unchanged:
-        case LabMerge::Kind::Missing:
-        case LabMerge::Kind::Conflict:
-            break;
-        }
         if (c.kind != LabMerge::Kind::Unchanged && !c.message.isEmpty())
             lines << c.message;
     }
+    m_wizard->pushEdit(mergeCommand(
+        m_wizard->document(), merged,
+        tr("Add %n discovered board(s)", nullptr, merged.count(LabMerge::Kind::Added))));
     m_scanNote->setText(lines.isEmpty()
                             ? tr("Nothing new: every ticked host is already in the lab.")
                             : lines.join(QLatin1Char('\n')));
     refreshBoards();
 }
 
-qint64 DiscoverPage::scanRangeSize(const QString &text, QString *error)
+QString DiscoverPage::scanProblem() const
 {
-    const QString t = text.trimmed();
-    static const QRegularExpression cidr(QStringLiteral("^([0-9.]+)/([0-9]+)$"));
-    static const QRegularExpression range(QStringLiteral("^([0-9.]+)\\s*-\\s*([0-9.]+)$"));
-    quint32 first = 0;
-    quint32 last = 0;
-    if (const auto m = cidr.match(t); m.hasMatch()) {
-        bool ok = false;
-        const int prefix = m.captured(2).toInt(&ok);
-        if (!parseIpv4(m.captured(1), &first) || !ok || prefix < 0 || prefix > 32) {
-            *error = tr("“%1” is not a valid network; write it like 192.168.1.0/24.").arg(t);
-            return -1;
-        }
-        const qint64 count = qint64(1) << (32 - prefix);
-        if (count > MaxScanAddresses) {
-            *error = tr("%1 holds %L2 addresses; scan at most a /16 (%L3 addresses) at a time.")
-                         .arg(t)
-                         .arg(count)
-                         .arg(MaxScanAddresses);
-            return -1;
-        }
-        return count;
-    }
-    if (const auto m = range.match(t); m.hasMatch()) {
-        if (!parseIpv4(m.captured(1), &first)) {
-            *error = tr("“%1” is not a valid start address.").arg(m.captured(1));
-            return -1;
-        }
-        const QString end = m.captured(2);
-        if (!end.contains(QLatin1Char('.'))) {
-            bool ok = false;
-            const int octet = end.toInt(&ok);
-            if (!ok || octet < 0 || octet > 255) {
-                *error = tr("“%1” is not a valid end of the range.").arg(end);
-                return -1;
-            }
-            last = (first & 0xFFFFFF00u) | quint32(octet);
-        } else if (!parseIpv4(end, &last)) {
-            *error = tr("“%1” is not a valid end address.").arg(end);
-            return -1;
-        }
-        if (last < first) {
-            *error = tr("The range ends before it starts.");
-            return -1;
-        }
-        const qint64 count = qint64(last) - qint64(first) + 1;
-        if (count > MaxScanAddresses) {
-            *error = tr("That range holds %L1 addresses; scan at most %L2 at a time.")
-                         .arg(count)
-                         .arg(MaxScanAddresses);
-            return -1;
-        }
-        return count;
-    }
-    *error = tr("“%1” is neither a network (192.168.1.0/24) nor a range "
-                "(192.168.1.10-192.168.1.60).")
-                 .arg(t);
-    return -1;
-}
-
-void DiscoverPage::placeInFreeSlot(const Lab &lab, Board *board)
-{
-    // Spread over the racks (the emptiest first, in plan order on ties): boards in different
-    // racks, PSUs and switches are what lets managers survive the loss of any one of them.
-    QList<const Rack *> racks;
-    for (const Rack &rack : lab.racks)
-        racks << &rack;
-    const auto used = [&lab](const Rack *r) {
-        return std::count_if(lab.boards.cbegin(), lab.boards.cend(),
-                             [r](const Board &b) { return b.rackId == r->id; });
-    };
-    std::stable_sort(racks.begin(), racks.end(),
-                     [&used](const Rack *a, const Rack *b) { return used(a) < used(b); });
-    for (const Rack *r : std::as_const(racks)) {
-        const Rack &rack = *r;
-        for (int slot = 0; slot < rack.slotCount; ++slot) {
-            if (lab.boardAt(rack.id, slot))
-                continue;
-            board->rackId = rack.id;
-            board->slot = slot;
-            for (const PowerSupply &psu : lab.powerSupplies) {
-                if (psu.rackId == rack.id) {
-                    board->psuId = psu.id;
-                    break;
-                }
-            }
-            for (const NetworkSwitch &sw : lab.switches) {
-                if (sw.rackId != rack.id)
-                    continue;
-                for (int port = 1; port <= sw.ports; ++port) {
-                    const bool used =
-                        std::any_of(lab.boards.cbegin(), lab.boards.cend(), [&](const Board &b) {
-                            return b.switchId == sw.id && b.switchPort == port;
-                        });
-                    if (!used) {
-                        board->switchId = sw.id;
-                        board->switchPort = port;
-                        break;
-                    }
-                }
-                break;
-            }
-            return;
-        }
-    }
+    QString error;
+    if (!m_range->text().trimmed().isEmpty() && !ScanTargets::parse(m_range->text(), &error))
+        return error;
+    if (!ScanTargets::parsePorts(m_ports->text(), &error))
+        return error;
+    return {};
 }
 
 void DiscoverPage::initializePage()
@@ -514,10 +372,9 @@ QString DiscoverPage::manualProblem() const
         if (!ip.isEmpty() && b.ip == ip)
             return tr("%1 already uses %2.").arg(b.name, ip);
     }
-    quint32 dummy = 0;
     if (ip.isEmpty())
         return tr("Enter the board's IP address.");
-    if (!parseIpv4(ip, &dummy))
+    if (!ScanTargets::parseIPv4(ip))
         return tr("“%1” is not an IPv4 address.").arg(ip);
     return {};
 }
@@ -525,9 +382,8 @@ QString DiscoverPage::manualProblem() const
 void DiscoverPage::updateMessages()
 {
     QStringList lines;
-    QString error;
-    if (!m_range->text().trimmed().isEmpty() && scanRangeSize(m_range->text(), &error) < 0)
-        lines << statusHtml(QStringLiteral("failed"), error);
+    if (const QString problem = scanProblem(); !problem.isEmpty())
+        lines << statusHtml(QStringLiteral("failed"), problem);
     if (m_wizard->document()->lab().boards.isEmpty())
         lines << statusHtml(QStringLiteral("warning"), tr("Add at least one board to continue."));
     const bool canAdd = manualProblem().isEmpty();
@@ -572,24 +428,25 @@ void DiscoverPage::onAddBoard()
         }
     }
     b.role = Role::Worker;
-    placeInFreeSlot(lab, &b);
-    doc->addBoard(b);
+    LabMerge::place(lab, &b);
+    m_wizard->pushEdit(new AddBoardsCommand(doc, {b}));
 
     // Ready for the next one: same model and OS, next name and address.
     static const QRegularExpression trailingNumber(QStringLiteral("^(.*?)(\\d+)$"));
     if (const auto m = trailingNumber.match(b.name); m.hasMatch())
         m_name->setText(m.captured(1) + QString::number(m.captured(2).toInt() + 1));
-    quint32 ip = 0;
-    if (parseIpv4(b.ip, &ip) && (ip & 0xFF) < 254)
-        m_ip->setText(QHostAddress(ip + 1).toString());
+    if (const auto ip = ScanTargets::parseIPv4(b.ip); ip && (*ip & 0xFF) < 254)
+        m_ip->setText(ScanTargets::formatIPv4(*ip + 1));
     refreshBoards();
 }
 
 void DiscoverPage::onRemoveBoards()
 {
-    const auto selected = m_boards->selectedItems();
-    for (QTreeWidgetItem *item : selected)
-        m_wizard->document()->removeBoard(item->data(0, Qt::UserRole).toString());
+    QStringList ids;
+    for (const QTreeWidgetItem *item : m_boards->selectedItems())
+        ids << item->data(0, Qt::UserRole).toString();
+    if (!ids.isEmpty())
+        m_wizard->pushEdit(new RemoveBoardsCommand(m_wizard->document(), ids));
     refreshBoards();
 }
 
@@ -597,8 +454,7 @@ bool DiscoverPage::isComplete() const
 {
     if (isScanning())
         return false;
-    QString error;
-    if (!m_range->text().trimmed().isEmpty() && scanRangeSize(m_range->text(), &error) < 0)
+    if (!scanProblem().isEmpty())
         return false;
     return !m_wizard->document()->lab().boards.isEmpty();
 }

@@ -15,8 +15,6 @@ namespace Hivelab {
 class DiscoveryService;
 class SetupWizard;
 struct DiscoveredHost;
-struct Board;
-struct Lab;
 
 /// Step 2: find the boards (network scan when this build has one) or add them by hand.
 class DiscoverPage : public QWizardPage
@@ -33,19 +31,13 @@ public:
     void startScan();
     void cancelScan();
     bool isScanning() const;
-    /// Merges the ticked scan results into the lab (new boards placed in free slots).
+    /// Merges the ticked scan results into the lab with LabMerge (the CLI's `discover --into`
+    /// rules: address order, free rack slots), as one undoable edit.
     void addSelectedHosts();
 
-    /// Largest range a scan accepts: a /16.
-    static constexpr qint64 MaxScanAddresses = 65536;
-    /// Number of addresses in "10.0.0.0/24", "10.0.0.10-10.0.0.20" or "10.0.0.10-20";
-    /// -1 with *error set when the text is not a usable range.
-    static qint64 scanRangeSize(const QString &text, QString *error);
-    /// Puts a new board into a free slot of the emptiest rack (plan order on ties), with that
-    /// rack's PSU and a free port of its switch.
-    static void placeInFreeSlot(const Lab &lab, Board *board);
-
 private:
+    /// Why the entered targets or ports cannot be scanned (ScanTargets' message); empty: fine.
+    QString scanProblem() const;
     void refreshBoards();
     void updateMessages();
     void onModelChanged();

@@ -25,22 +25,6 @@ QString esc(const QString &s)
     return s.toHtmlEscaped();
 }
 
-const OsImage *imageFor(const BoardModelInfo *info, const QString &os)
-{
-    if (!info || info->images.isEmpty())
-        return nullptr;
-    const QString firstWord = os.section(QLatin1Char(' '), 0, 0);
-    for (const OsImage &img : info->images) {
-        if (img.name == os)
-            return &img;
-    }
-    for (const OsImage &img : info->images) {
-        if (!firstWord.isEmpty() && img.name.startsWith(firstWord, Qt::CaseInsensitive))
-            return &img;
-    }
-    return &info->images.first();
-}
-
 QString gatewayGuess(const QString &ip)
 {
     QHostAddress a;
@@ -122,7 +106,9 @@ void FlashPage::showBoard()
 QString FlashPage::guidanceHtml(const Board &b)
 {
     const BoardModelInfo *info = BoardCatalog::builtin().model(b.model);
-    const OsImage *img = imageFor(info, b.os);
+    const OsImage *img = BoardCatalog::builtin().image(b.model, b.os);
+    if (!img && info && !info->images.isEmpty())
+        img = &info->images.first(); // nothing chosen yet: guide through the recommended one
     const QString host = b.hostname.isEmpty() ? b.name : b.hostname;
     const QString ip = b.ip.isEmpty() ? QStringLiteral("192.168.1.50") : b.ip;
     const QString os = (img ? img->name : b.os);
@@ -214,11 +200,11 @@ QString FlashPage::guidanceHtml(const Board &b)
                         .arg(host));
     }
     html += tr("<h4>3. Check</h4><p>From your laptop:</p>");
+    Board planned = b;
+    planned.os = os;
     html += pre(QStringLiteral("ssh %1@%2")
-                    .arg(b.sshUser.isEmpty()
-                             ? (img && !img->defaultUser.isEmpty() ? img->defaultUser
-                                                                   : QStringLiteral("USER"))
-                             : b.sshUser,
+                    .arg(b.sshUser.isEmpty() ? BoardCatalog::builtin().defaultLoginUser(planned)
+                                             : b.sshUser,
                          ip));
     return html;
 }

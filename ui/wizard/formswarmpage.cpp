@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formswarmpage.h"
 
+#include "boardcatalog.h"
 #include "labdocument.h"
 
 #include "swarmformation.h"
 
 namespace Hivelab {
+
+namespace {
+
+QString loginUser(const Board &b)
+{
+    return b.sshUser.isEmpty() ? BoardCatalog::builtin().defaultLoginUser(b) : b.sshUser;
+}
+
+} // namespace
 
 FormSwarmPage::FormSwarmPage(SetupWizard *wizard)
     : RemoteStepPage(wizard, SetupWizard::FormSwarmPageId, tr("&Form swarm"))
@@ -38,16 +48,13 @@ QString FormSwarmPage::formationCommands(const Lab &lab)
         text += tr("\n# 2. On each other manager, with the manager token:\n");
         for (int i = 1; i < managers.size(); ++i)
             text += QStringLiteral("ssh %1@%2 docker swarm join --token MANAGER-TOKEN %3:2377\n")
-                        .arg(managers[i]->sshUser.isEmpty() ? QStringLiteral("root")
-                                                            : managers[i]->sshUser,
-                             managers[i]->sshTarget(), addr);
+                        .arg(loginUser(*managers[i]), managers[i]->sshTarget(), addr);
     }
     if (!workers.isEmpty()) {
         text += tr("\n# 3. On each worker, with the worker token:\n");
         for (const Board *w : workers)
             text += QStringLiteral("ssh %1@%2 docker swarm join --token WORKER-TOKEN %3:2377\n")
-                        .arg(w->sshUser.isEmpty() ? QStringLiteral("root") : w->sshUser,
-                             w->sshTarget(), addr);
+                        .arg(loginUser(*w), w->sshTarget(), addr);
     }
     return text;
 }

@@ -3,6 +3,7 @@
 
 #include "boardcatalog.h"
 #include "labcheck.h"
+#include "labcommands.h"
 #include "labdocument.h"
 #include "setupwizard.h"
 
@@ -207,11 +208,19 @@ bool ManagersPage::validatePage()
 {
     LabDocument *doc = m_wizard->document();
     const QStringList managers = checkedManagers();
+    QList<Board> before;
+    QList<Board> after;
     for (const Board &b : doc->lab().boards) {
         const Role role = managers.contains(b.id) ? Role::Manager : Role::Worker;
-        if (b.role != role)
-            doc->setRole(b.id, role);
+        if (b.role == role)
+            continue;
+        before << b;
+        after << b;
+        after.last().role = role;
     }
+    // The whole choice is one undo step.
+    if (!after.isEmpty())
+        m_wizard->pushEdit(new EditBoardsCommand(doc, before, after, tr("Choose managers")));
     return true;
 }
 

@@ -3,6 +3,7 @@
 
 #include "boardstatustable.h"
 #include "labdocument.h"
+#include "outcomehint.h"
 #include "workflowjob.h"
 
 #include <QHBoxLayout>
@@ -111,9 +112,16 @@ void RemoteStepPage::start()
             setBoardStatus(id, {BoardStatus::State::Running, line});
     });
     connect(job, &WorkflowJob::boardFinished, this,
-            [this](const QString &id, bool ok, const QString &message) {
-                setBoardStatus(id,
-                               {ok ? BoardStatus::State::Done : BoardStatus::State::Failed, message});
+            [this, job](const QString &id, bool ok, const QString &message) {
+                const BoardResult r = job->result(id);
+                if (r.outcome == BoardResult::Outcome::Cancelled) {
+                    setBoardStatus(id, {BoardStatus::State::Cancelled, tr("Cancelled")});
+                    return;
+                }
+                const Board *b = m_wizard->document()->lab().board(id);
+                const QString hint = outcomeHint(r, b ? b->name : id);
+                setBoardStatus(id, {ok ? BoardStatus::State::Done : BoardStatus::State::Failed,
+                                    hint.isEmpty() ? message : message + QLatin1Char(' ') + hint});
             });
     connect(job, &WorkflowJob::finished, this, [this, job]() {
         if (!job->errorString().isEmpty())

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "setupwizard.h"
 
-#include "boardcatalog.h"
 #include "boardconnection.h"
 #include "connectpage.h"
 #include "credentialstore.h"
@@ -13,12 +12,12 @@
 #include "labdocument.h"
 #include "managerspage.h"
 #include "planpage.h"
-#include "sshconfig.h"
 #include "summarypage.h"
 #include "wizardsidebar.h"
 
 #include <QIcon>
 #include <QMetaMethod>
+#include <QUndoStack>
 
 namespace Hivelab {
 
@@ -26,6 +25,7 @@ SetupWizard::SetupWizard(LabDocument *document, QWidget *parent, CredentialStore
     : QWizard(parent)
     , m_document(document)
     , m_credentials(credentials ? credentials : new CredentialStore(this))
+    , m_undoStack(new QUndoStack(this))
 {
     setObjectName(QStringLiteral("setupWizard"));
     setWindowTitle(tr("Set up a swarm"));
@@ -89,6 +89,19 @@ void SetupWizard::onCurrentIdChanged(int id)
     m_sidebar->setCurrent(id);
 }
 
+void SetupWizard::setUndoStack(QUndoStack *stack)
+{
+    if (m_undoStack->parent() == this && m_undoStack != stack)
+        delete m_undoStack;
+    m_undoStack = stack;
+}
+
+void SetupWizard::pushEdit(QUndoCommand *command)
+{
+    if (command)
+        m_undoStack->push(command);
+}
+
 void SetupWizard::setPassword(const QString &boardId, const QString &password)
 {
     QString &slot = m_passwords[boardId];
@@ -101,43 +114,8 @@ QString SetupWizard::userFor(const QString &boardId) const
     const Board *b = m_document->lab().board(boardId);
     if (!b)
         return {};
-    if (!b->sshUser.isEmpty())
-        return b->sshUser;
-    if (const BoardModelInfo *info = BoardCatalog::builtin().model(b->model)) {
-        const QString firstWord = b->os.section(QLatin1Char(' '), 0, 0);
-        for (const OsImage &img : info->images) {
-            if (!firstWord.isEmpty() && img.name.startsWith(firstWord, Qt::CaseInsensitive) &&
-                !img.defaultUser.isEmpty())
-                return img.defaultUser;
-        }
-    }
-    return b->isWindows() ? QStringLiteral("Administrator") : QStringLiteral("root");
-}
-
-BoardCommandRunner::Target SetupWizard::targetFor(const QString &boardId,
-                                                  bool acceptNewHostKey) const
-{
-    // Like OpenSSH and the provisioning jobs: ~/.ssh/config, the agent and the default keys
-    // (~/.ssh/id_ed25519, …), plus the password typed here.
-    ConnectionSettings settings;
-    settings.knownHostsPath = m_knownHostsPath;
-    settings.acceptNewHostKeys = acceptNewHostKey;
-    settings.connectTimeoutMs = 8000;
-    SshConfig config;
-    BoardConnection::loadConfig(settings, &config, nullptr);
-    // The login typed on the Connect step (or the catalog's default for the board's OS).
-    const Board *b = m_document->lab().board(boardId);
-    Board plan = b ? *b : Board();
-    plan.sshUser = userFor(boardId);
-    const SshLogin login =
-        BoardConnection::forBoard(plan, settings, password(boardId), &config);
-    BoardCommandRunner::Target t;
-    t.boardId = boardId;
-    t.options = login.options;
-    t.options.authTimeoutMs = 15000;
-    t.options.keepaliveSeconds = 0;
-    t.auth = login.auth;
-    return t;
+    // The jobs' rule: the plan's user, ~/.ssh/config's, else the catalog's for the image.
+    return BoardConnection::loginUser(*b, ConnectionSettings());
 }
 
 void SetupWizard::setStatus(PageId step, const QString &boardId, const BoardStatus &status)

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "boardcommandrunner.h"
 #include "boardstatus.h"
 
 #include <QHash>
 #include <QWizard>
+
+class QUndoCommand;
+class QUndoStack;
 
 namespace Hivelab {
 
@@ -40,18 +42,22 @@ public:
 
     LabDocument *document() const { return m_document; }
     CredentialStore *credentials() const { return m_credentials; }
+    /// Undo stack the wizard's edits go to: share the main window's so that wizard and canvas
+    /// edits undo in the order they were made; by default the wizard keeps its own.
+    void setUndoStack(QUndoStack *stack);
+    QUndoStack *undoStack() const { return m_undoStack; }
+    /// Every change a page makes to the lab goes through here (null: nothing to do).
+    void pushEdit(QUndoCommand *command);
 
     /// Session-only secrets typed on the Connect page (never written to the lab file).
     QString password(const QString &boardId) const { return m_passwords.value(boardId); }
     void setPassword(const QString &boardId, const QString &password);
-    /// Login name for a board: its sshUser, else the catalog's default for its OS image.
+    /// Login name for a board as the jobs use it (BoardConnection::forBoard): its sshUser,
+    /// ~/.ssh/config's, else BoardCatalog::defaultLoginUser().
     QString userFor(const QString &boardId) const;
     /// known_hosts used for every connection (empty: the app's default).
     QString knownHostsPath() const { return m_knownHostsPath; }
     void setKnownHostsPath(const QString &path) { m_knownHostsPath = path; }
-    /// Connection options and credentials for a board, as the Connect page set them up.
-    BoardCommandRunner::Target targetFor(const QString &boardId,
-                                         bool acceptNewHostKey = false) const;
 
     /// Per-board outcome of a step, for resuming and for the summary.
     QHash<QString, BoardStatus> statuses(PageId step) const { return m_statuses.value(step); }
@@ -76,6 +82,7 @@ private:
 
     LabDocument *m_document;
     CredentialStore *m_credentials;
+    QUndoStack *m_undoStack;
     WizardSidebar *m_sidebar;
     QString m_knownHostsPath;
     QHash<QString, QString> m_passwords;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "boardconnection.h"
 
+#include "boardcatalog.h"
+
 #include "knownhosts.h"
 #include "sshconfig.h"
 
@@ -49,6 +51,7 @@ SshLogin BoardConnection::forDestination(const QString &host, const QString &use
     login.options.port = port ? port : (resolved.port ? resolved.port : 22);
     login.options.connectTimeoutMs = settings.connectTimeoutMs;
     login.options.acceptNewHostKey = settings.acceptNewHostKeys;
+    login.options.acceptHostKeyFingerprint = settings.acceptHostKeyFingerprint;
     login.options.knownHostsPath =
         settings.knownHostsPath.isEmpty() ? KnownHosts::defaultPath() : settings.knownHostsPath;
 
@@ -68,13 +71,20 @@ SshLogin BoardConnection::forBoard(const Board &board, const ConnectionSettings 
                                    const QString &password, const SshConfig *config)
 {
     QString user = board.sshUser;
-    // A plan without a user means root, unless ~/.ssh/config names one for that host.
+    // A plan without a user: ~/.ssh/config's for that host, else the catalog's for its image.
     if (user.isEmpty() && !(config && !config->resolve(board.sshTarget()).user.isEmpty()))
-        user = QStringLiteral("root");
+        user = BoardCatalog::builtin().defaultLoginUser(board);
     const quint16 port = board.sshPort > 0 && board.sshPort <= 65535 ? quint16(board.sshPort) : 0;
     SshLogin login = forDestination(board.sshTarget(), user, port, settings, config);
     login.auth.password = password;
     return login;
+}
+
+QString BoardConnection::loginUser(const Board &board, const ConnectionSettings &settings)
+{
+    SshConfig config;
+    loadConfig(settings, &config, nullptr);
+    return forBoard(board, settings, QString(), &config).auth.user;
 }
 
 bool BoardConnection::loadConfig(const ConnectionSettings &settings, SshConfig *config,

@@ -20,6 +20,9 @@ struct ConnectionSettings
     /// Trust host keys seen for the first time (the CLI's --accept-new-host-keys, or a user who
     /// accepted the fingerprints in the wizard). A changed key is always refused.
     bool acceptNewHostKeys = false;
+    /// With acceptNewHostKeys: trust only the key with this fingerprint (the one a user
+    /// confirmed), so a key that changed meanwhile is not trusted unseen.
+    QString acceptHostKeyFingerprint;
     int connectTimeoutMs = 10000;
     /// Extra private keys tried before ~/.ssh/config's IdentityFile and the default ones.
     QStringList identityFiles;
@@ -60,7 +63,7 @@ public:
                                    const ConnectionSettings &settings, const SshConfig *config);
 
     /// Login for a planned board: Board::sshTarget(), sshPort, sshUser (empty: config, else
-    /// root — boards are usually set up for root or a sudo user named in the plan).
+    /// BoardCatalog::defaultLoginUser(): the image's default user, Administrator, or root).
     /// `password` (may be empty) is used for password/keyboard-interactive logins.
     static SshLogin forBoard(const Board &board, const ConnectionSettings &settings,
                              const QString &password, const SshConfig *config);
@@ -68,6 +71,8 @@ public:
     /// Loads the ssh config named by settings (or nothing when ignored). On a read error the
     /// config is empty and `warning` says why.
     static bool loadConfig(const ConnectionSettings &settings, SshConfig *config, QString *warning);
+    /// The user forBoard() logs in as, with the ssh config named by settings.
+    static QString loginUser(const Board &board, const ConnectionSettings &settings);
 };
 
 } // namespace Hivelab

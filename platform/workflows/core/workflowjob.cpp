@@ -197,7 +197,7 @@ void WorkflowJob::doCancel()
             t->cancel();
     }
     for (const QString &id : std::as_const(m_boards))
-        finishBoard(id, false, tr("Cancelled."));
+        finishBoard(id, BoardResult::Outcome::Cancelled, tr("Cancelled."));
     if (m_running)
         finishJob();
 }
@@ -292,6 +292,8 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
                 result->exitStatus = status;
                 result->error = error;
                 result->cancelled = error.code == SshError::Cancelled;
+                m_lastRemote[boardId] = BoardResult{boardId, result->ok(), classify(*result),
+                                                    QString(), error};
                 done(*result);
                 if (!m_busyBoards.contains(boardId) && !m_waiting.value(boardId).isEmpty()) {
                     const Queued next = m_waiting[boardId].takeFirst();
@@ -307,9 +309,21 @@ void WorkflowJob::log(const QString &boardId, const QString &line)
 
 void WorkflowJob::finishBoard(const QString &boardId, bool ok, const QString &message)
 {
+    using Outcome = BoardResult::Outcome;
+    const BoardResult last = m_lastRemote.value(boardId);
+    finishBoard(boardId, ok ? Outcome::Ok : (last.ok ? Outcome::Failed : last.outcome), message);
+}
+
+void WorkflowJob::finishBoard(const QString &boardId, BoardResult::Outcome outcome,
+                              const QString &message)
+{
     if (m_results.contains(boardId) || m_finished)
         return;
-    m_results.insert(boardId, BoardResult{boardId, ok, message});
+    const bool ok = outcome == BoardResult::Outcome::Ok;
+    BoardResult result{boardId, ok, outcome, message, {}};
+    if (!ok)
+        result.sshError = m_lastRemote.value(boardId).sshError;
+    m_results.insert(boardId, result);
     Q_EMIT boardFinished(boardId, ok, message);
     setProgress(m_results.size(), qMax(m_boards.size(), m_results.size()));
 }
@@ -321,7 +335,7 @@ void WorkflowJob::failJob(const QString &message)
     m_error = message;
     log(QString(), message);
     for (const QString &id : std::as_const(m_boards))
-        finishBoard(id, false, message);
+        finishBoard(id, false, message); // keeps e.g. Unreachable for the manager tried
     finishJob();
 }
 
@@ -358,27 +372,73 @@ QString WorkflowJob::Remote::errorText() const
     return QString::fromUtf8(lines.join('\n')).trimmed();
 }
 
-QString WorkflowJob::describe(const Remote &remote)
+BoardResult::Outcome WorkflowJob::classify(const SshErrorInfo &error)
 {
-    if (remote.error.isError()) {
-        QString message = remote.error.message;
-        if (remote.error.code == SshError::HostKeyUnknown)
-            message += QLatin1Char(' ') +
-                       tr("Accept the host key first (command line: --accept-new-host-keys).");
-        return message;
+    using Outcome = BoardResult::Outcome;
+    switch (error.code) {
+    case SshError::None:
+        return Outcome::Ok;
+    case SshError::HostNotFound:
+    case SshError::HostUnreachable:
+    case SshError::ConnectionRefused:
+    case SshError::Timeout:
+    case SshError::Disconnected:
+        return Outcome::Unreachable;
+    case SshError::HostKeyUnknown:
+        return Outcome::HostKeyUnknown;
+    case SshError::HostKeyMismatch:
+        return Outcome::HostKeyChanged;
+    case SshError::AuthFailed:
+    case SshError::KeyRejectedRsaSha1:
+    case SshError::KeyFileError:
+        return Outcome::AuthFailed;
+    case SshError::Cancelled:
+        return Outcome::Cancelled;
+    case SshError::ProtocolMismatch:
+    case SshError::ChannelFailed:
+    case SshError::TransferFailed:
+    case SshError::Internal:
+        break;
     }
+    return Outcome::Failed;
+}
+
+BoardResult::Outcome WorkflowJob::classify(const Remote &remote)
+{
+    using Outcome = BoardResult::Outcome;
+    if (remote.error.isError())
+        return classify(remote.error);
+    if (remote.exitStatus == 0)
+        return Outcome::Ok;
     const QString text = remote.errorText();
     if (text.contains(QLatin1String("Cannot connect to the Docker daemon")))
-        return tr("The Docker engine is not running (Install Docker / `hivelab provision` starts "
-                  "it).");
+        return Outcome::DockerNotRunning;
     if (remote.exitStatus == 127 || text.contains(QLatin1String("docker: not found")) ||
         text.contains(QLatin1String("docker: command not found")))
-        return tr("Docker is not installed (Install Docker / `hivelab provision` installs it).");
+        return Outcome::DockerMissing;
     if (text.contains(QLatin1String("a password is required")) ||
         text.contains(QLatin1String("incorrect password")) ||
         text.contains(QLatin1String("Sorry, try again")))
-        return tr("sudo needs the user's password: give it (--password-stdin or the keychain), "
-                  "or log in as root.");
+        return Outcome::SudoNeedsPassword;
+    return Outcome::Failed;
+}
+
+QString WorkflowJob::describe(const Remote &remote)
+{
+    // Plain facts: each front end adds how to fix it in its own terms (BoardResult::outcome).
+    switch (classify(remote)) {
+    case BoardResult::Outcome::DockerNotRunning:
+        return tr("The Docker engine is not running.");
+    case BoardResult::Outcome::DockerMissing:
+        return tr("Docker is not installed.");
+    case BoardResult::Outcome::SudoNeedsPassword:
+        return tr("sudo needs the user's password.");
+    default:
+        break;
+    }
+    if (remote.error.isError())
+        return remote.error.message;
+    const QString text = remote.errorText();
     if (text.isEmpty())
         return tr("The command failed with exit status %1.").arg(remote.exitStatus);
     return text;

@@ -25,12 +25,32 @@ class SshPoolTask;
 class CredentialStore;
 struct Board;
 
-/// Outcome of a workflow on one board. Plain value type.
+/// Outcome of a workflow on one board. Plain value type. Front ends decide from `outcome` and
+/// its data, and word their own hint (the CLI names its flags, the wizard its steps).
 struct BoardResult
 {
+    Q_GADGET
+public:
+    enum class Outcome {
+        Ok,
+        Failed,            // the board's or the workflow's own reason is in message
+        Cancelled,
+        Unreachable,       // name unknown, no route, refused, timed out, connection lost
+        HostKeyUnknown,    // first contact: sshError.fingerprint / hostKeyType to confirm
+        HostKeyChanged,    // refused: sshError.knownHostsFile / knownHostsLine hold the old key
+        AuthFailed,        // no login method worked (sshError.offeredMethods / triedMethods)
+        SudoNeedsPassword, // the login user needs a password for sudo and none was given
+        DockerMissing,
+        DockerNotRunning,
+        NotSupported, // e.g. Windows boards for the Docker install
+    };
+    Q_ENUM(Outcome)
+
     QString boardId;
     bool ok = false;
-    QString message; // user-facing: what was done, or what failed and what to do about it
+    Outcome outcome = Outcome::Failed;
+    QString message;       // what was done, or what failed (no front-end hints)
+    SshErrorInfo sshError; // the SSH failure behind Unreachable, HostKey* and AuthFailed
 };
 
 /// Base of the provisioning workflows (DockerSetup, SwarmFormation, SwarmStatus): a job object
@@ -141,8 +161,11 @@ protected:
     }
 
     void log(const QString &boardId, const QString &line);
-    /// Records a board's outcome once (later calls for the same board are ignored).
+    /// Records a board's outcome once (later calls for the same board are ignored). A failure
+    /// takes its code from the board's last failed remote command (SSH error, sudo, Docker),
+    /// else Failed.
     void finishBoard(const QString &boardId, bool ok, const QString &message);
+    void finishBoard(const QString &boardId, BoardResult::Outcome outcome, const QString &message);
     bool isBoardFinished(const QString &boardId) const { return m_results.contains(boardId); }
     /// Marks the job failed as a whole; boards not finished yet end with `message`.
     void failJob(const QString &message);
@@ -154,6 +177,12 @@ protected:
 
     /// One user-facing sentence for a failed remote command.
     static QString describe(const Remote &remote);
+    /// The outcome code of one remote command (Ok when it succeeded).
+    static BoardResult::Outcome classify(const Remote &remote);
+
+public:
+    /// The outcome code of an SSH error (Ok for none).
+    static BoardResult::Outcome classify(const SshErrorInfo &error);
 
 private:
     void doStart();
@@ -176,6 +205,7 @@ private:
     int m_commandTimeoutMs = 60000;
     QStringList m_boards;
     QHash<QString, BoardResult> m_results;
+    QHash<QString, BoardResult> m_lastRemote; // per board: code and SSH error of the last command
     QList<QPointer<SshPoolTask>> m_tasks;
     struct Queued
     {

@@ -54,7 +54,7 @@ void DockerSetup::begin()
     for (const QString &id : run) {
         const Board *b = board(id);
         if (b->isWindows()) {
-            finishBoard(id, false,
+            finishBoard(id, BoardResult::Outcome::NotSupported,
                         tr("Windows boards are not supported yet: install Docker Engine for "
                            "Windows by hand."));
             continue;

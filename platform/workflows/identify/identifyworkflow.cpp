@@ -1,67 +1,66 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "identifyworkflow.h"
 
-#include <QPointer>
-#include <QTimer>
+#include "labdocument.h"
 
 namespace Hivelab {
 
-IdentifyWorkflow::IdentifyWorkflow(Runner runner, QObject *parent)
-    : QObject(parent)
-    , m_runner(std::move(runner))
-{}
+namespace {
+// The identification prints a few KiB; a board cannot make the job hold more.
+constexpr int IdentifyTimeoutMs = 20000;
+} // namespace
 
-void IdentifyWorkflow::add(const DiscoveredHost &host)
+IdentifyWorkflow::IdentifyWorkflow(LabDocument *document, QObject *parent)
+    : WorkflowJob(document, parent)
 {
-    if (host.sshPort <= 0) {
-        DiscoveredHost h = host;
-        h.loginError = tr("no SSH server found");
-        // Queued so listeners see the same ordering as for real logins.
-        QTimer::singleShot(0, this, [this, h, gen = m_generation] {
-            if (gen != m_generation)
-                return;
-            Q_EMIT hostIdentified(h);
-            if (isIdle())
-                Q_EMIT idle();
-        });
-        return;
-    }
-    m_queue.push_back(host);
-    pump();
+    setCommandTimeoutMs(IdentifyTimeoutMs);
 }
 
-void IdentifyWorkflow::cancel()
+std::optional<HostFacts> IdentifyWorkflow::facts(const QString &boardId) const
 {
-    ++m_generation; // late callbacks of running logins are dropped
-    m_queue.clear();
-    m_running = 0;
+    const auto it = m_facts.constFind(boardId);
+    if (it == m_facts.cend())
+        return std::nullopt;
+    return *it;
 }
 
-void IdentifyWorkflow::pump()
+QString IdentifyWorkflow::summary(const HostFacts &f)
 {
-    while (m_running < m_maxParallel && !m_queue.empty()) {
-        DiscoveredHost host = m_queue.front();
-        m_queue.pop_front();
-        ++m_running;
-        QPointer<IdentifyWorkflow> self(this);
-        const quint64 gen = m_generation;
-        m_runner(host, HostFacts::compoundCommand(),
-                 [self, gen, host](const QByteArray &out, const QString &error) mutable {
-                     if (!self || gen != self->m_generation)
-                         return;
-                     --self->m_running;
-                     if (!error.isEmpty() && out.isEmpty()) {
-                         host.loginError = error;
-                     } else {
-                         host.facts = HostFacts::parseCompound(out);
-                         if (!error.isEmpty())
-                             host.facts->problems << error;
-                     }
-                     Q_EMIT self->hostIdentified(host);
-                     self->pump();
-                     if (self->isIdle())
-                         Q_EMIT self->idle();
-                 });
+    QStringList parts;
+    for (const QString &s : {f.hostname, f.modelName(), f.debianArch(), f.osPrettyName})
+        if (!s.isEmpty())
+            parts << s;
+    if (!f.dockerVersion.isEmpty())
+        parts << tr("Docker %1").arg(f.dockerVersion);
+    return parts.join(QStringLiteral(", "));
+}
+
+void IdentifyWorkflow::begin()
+{
+    QStringList all;
+    for (const Board &b : document()->lab().boards)
+        all << b.id;
+    const QStringList run = filterBoards(all);
+    setBoards(run);
+    RemoteOptions options;
+    options.asRoot = false;
+    options.logAs = tr("identify: hostname, model, arch, OS, disks, Docker");
+    for (const QString &id : run) {
+        runOn(
+            id, HostFacts::compoundCommand(),
+            [this, id](const Remote &r) {
+                if (r.error.isError() && r.exitStatus < 0) {
+                    finishBoard(id, false, describe(r));
+                } else {
+                    const HostFacts f = HostFacts::parseCompound(r.out);
+                    m_facts.insert(id, f);
+                    const QString what = summary(f);
+                    finishBoard(id, true,
+                                what.isEmpty() ? tr("Signed in.") : tr("Signed in: %1").arg(what));
+                }
+                finishJob();
+            },
+            options);
     }
 }
 

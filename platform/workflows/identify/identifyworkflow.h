@@ -1,49 +1,40 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "discoveredhost.h"
+#include "hostfacts.h"
+#include "workflowjob.h"
 
-#include <QObject>
+#include <QHash>
 
-#include <deque>
-#include <functional>
+#include <optional>
 
 namespace Hivelab {
 
-/// Logs in to discovered hosts and fills DiscoveredHost::facts from one compound command per host
-/// (HostFacts::compoundCommand()). The transport is injected, so the same workflow runs over the
-/// SSH session layer or the system ssh client. Asynchronous; owner thread; bounded parallelism.
-class IdentifyWorkflow : public QObject
+/// Signs in to boards of the lab and identifies each with one compound command
+/// (HostFacts::compoundCommand(): hostname, model, arch, OS, cores, memory, disks, Docker), as
+/// the login user, without sudo. The one sign-in job of the wizard's Connect step and of
+/// `hivelab discover --login`. It leaves the lab alone: front ends apply facts() themselves
+/// (LabMerge::fillIn; an undoable edit in the GUI). A board counts as signed in once the
+/// command ran, whatever it printed; SSH failures end the board with their outcome code
+/// (HostKeyUnknown, HostKeyChanged, AuthFailed, Unreachable) and the SSH error's data. Async on
+/// the owner thread (WorkflowJob).
+class IdentifyWorkflow : public WorkflowJob
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(IdentifyWorkflow)
 public:
-    using Done = std::function<void(const QByteArray &out, const QString &error)>;
-    /// Runs command on host (at host.ip, port host.sshPort) and calls done exactly once.
-    using Runner =
-        std::function<void(const DiscoveredHost &host, const QString &command, Done done)>;
+    explicit IdentifyWorkflow(LabDocument *document, QObject *parent = nullptr);
 
-    explicit IdentifyWorkflow(Runner runner, QObject *parent = nullptr);
+    /// What a signed-in board reported; nullopt for boards that did not sign in.
+    std::optional<HostFacts> facts(const QString &boardId) const;
+    /// "pine64-1, Pine64 A64-LTS, arm64, Debian 12, Docker 20.10" (empty when nothing known).
+    static QString summary(const HostFacts &facts);
 
-    void setMaxParallel(int n) { m_maxParallel = qMax(1, n); }
-    /// Queues a host; hosts without an SSH port come back at once with a loginError.
-    void add(const DiscoveredHost &host);
-    void cancel();
-    bool isIdle() const { return m_queue.empty() && m_running == 0; }
-
-Q_SIGNALS:
-    void hostIdentified(const Hivelab::DiscoveredHost &host);
-    /// Emitted whenever the last queued host is done.
-    void idle();
+protected:
+    void begin() override;
 
 private:
-    void pump();
-
-    Runner m_runner;
-    std::deque<DiscoveredHost> m_queue;
-    int m_running = 0;
-    int m_maxParallel = 8;
-    quint64 m_generation = 0;
+    QHash<QString, HostFacts> m_facts;
 };
 
 } // namespace Hivelab

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "boardcatalog.h"
 #include "boardconnection.h"
 #include "sshconfig.h"
 
@@ -41,6 +42,36 @@ private Q_SLOTS:
         QCOMPARE(login.options.host, QStringLiteral("pine64-1"));
         QCOMPARE(login.options.port, quint16(22));
         QCOMPARE(login.auth.user, QStringLiteral("root"));
+    }
+
+    // The wizard's Connect step and the jobs log in as the same user: the catalog's default
+    // for the board's image when the plan names nobody.
+    void planWithoutUserTakesTheImagesDefault_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("os");
+        QTest::addColumn<QString>("user");
+        QTest::newRow("ubuntu on a pi") << "rpi-4b" << "Ubuntu 24.04.1 LTS" << "ubuntu";
+        QTest::newRow("vendor image") << "orangepi-5" << "Orange Pi Debian (vendor)" << "orangepi";
+        QTest::newRow("windows") << "up-board" << "Windows Server 2019" << "Administrator";
+        QTest::newRow("no default user") << "rpi-4b" << "Raspberry Pi OS Lite (64-bit)" << "root";
+        QTest::newRow("unknown os") << "rpi-4b" << "Debian GNU/Linux 12 (bookworm)" << "root";
+        QTest::newRow("unknown model") << "" << "Ubuntu 24.04" << "root";
+    }
+
+    void planWithoutUserTakesTheImagesDefault()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, os);
+        QFETCH(QString, user);
+        Board b;
+        b.hostname = QStringLiteral("board-1");
+        b.model = model;
+        b.os = os;
+        QCOMPARE(BoardConnection::forBoard(b, {}, {}, nullptr).auth.user, user);
+        QCOMPARE(BoardCatalog::builtin().defaultLoginUser(b), user);
+        b.sshUser = QStringLiteral("planned");
+        QCOMPARE(BoardConnection::forBoard(b, {}, {}, nullptr).auth.user, b.sshUser);
     }
 
     void sshConfigLikeOpenSsh()

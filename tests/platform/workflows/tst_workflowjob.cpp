@@ -69,6 +69,9 @@ private Q_SLOTS:
         QVERIFY2(job.result(QStringLiteral("a"))
                      .message.contains(QLatin1String("refused"), Qt::CaseInsensitive),
                  qPrintable(job.result(QStringLiteral("a")).message));
+        // The SSH error becomes a code with its data, for each front end to word.
+        QCOMPARE(job.result(QStringLiteral("a")).outcome, BoardResult::Outcome::Unreachable);
+        QCOMPARE(job.result(QStringLiteral("a")).sshError.code, SshError::ConnectionRefused);
         QCOMPARE(doc.nodeState(QStringLiteral("a")), NodeState::Offline);
         QCOMPARE(progress.last().at(0).toLongLong(), 1);
         QCOMPARE(progress.last().at(1).toLongLong(), 1);
@@ -107,6 +110,7 @@ private Q_SLOTS:
         for (const BoardResult &r : job.results()) {
             QVERIFY(!r.ok);
             QCOMPARE(r.message, QStringLiteral("Cancelled."));
+            QCOMPARE(r.outcome, BoardResult::Outcome::Cancelled);
         }
         qDeleteAll(held);
     }
@@ -127,6 +131,7 @@ private Q_SLOTS:
         QVERIFY(!job.succeeded());
         QVERIFY(
             job.result(QStringLiteral("win")).message.contains(QLatin1String("not supported yet")));
+        QCOMPARE(job.result(QStringLiteral("win")).outcome, BoardResult::Outcome::NotSupported);
     }
 
     void planWithoutManagers()
