@@ -83,6 +83,12 @@ DomainImpact domainImpact(const Lab &lab, FaultDomainKind kind, const QString &i
 /// Fault-domain analysis ("Check lab"). Pure function; any thread.
 CheckReport checkLab(const Lab &lab, const BoardCatalog &catalog);
 
+/// The swarm as it runs against the plan: an Error finding "managers.live-no-tolerance" when
+/// the planned managers survive a manager failure but the managers Ready in the swarm now
+/// (`liveManagers`, board IDs, e.g. after `swarm form` left one out) do not. Empty otherwise.
+/// Pure; any thread.
+QList<Finding> checkLiveManagers(const Lab &lab, const QStringList &liveManagers);
+
 /// Name of a board, rack, PSU or switch by ID (its ID when it has no name or is unknown).
 QString objectDisplayName(const Lab &lab, const QString &id);
 
