@@ -23,6 +23,7 @@ enum ExitCode {
     ExitOk = 0,
     ExitFindings = 1, // the command ran and found an error-level problem
     ExitUsage = 2,    // bad arguments, unreadable input
+    ExitNoFaultTolerance = 3, // swarm formed, but too few managers to survive a manager failure
     ExitRemote = 255, // connection/auth/host-key failure (like ssh)
 };
 

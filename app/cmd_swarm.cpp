@@ -7,6 +7,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonObject>
 
 namespace Hivelab::Cli {
 
@@ -37,7 +38,9 @@ int runSwarm(const QString &verb, const QStringList &args)
            "there (before maintenance)\n"
            "  activate FILE BOARD…  let drained boards take tasks again\n"
            "  status FILE    ask a manager which boards are in the swarm and Ready\n"
-           "Progress per board on stderr, summary on stdout; exits 1 when any board failed."));
+           "Progress per board on stderr, summary on stdout; exits 1 when any board failed, "
+           "3 when form or join ended with fewer managers than planned and too few to survive "
+           "the failure of one (e.g. 2 of 3: fix the failed managers and run form again)."));
     WorkflowCli cli;
     cli.addOptions(&parser);
     const QCommandLineOption force(
@@ -88,7 +91,25 @@ int runSwarm(const QString &verb, const QStringList &args)
                      : verb == QLatin1String("join") ? SwarmFormation::Operation::Join
                                                      : SwarmFormation::Operation::Leave);
     job.setForce(parser.isSet(force));
-    return cli.run(&job, QStringLiteral("swarm %1").arg(verb));
+    return cli.run(&job, QStringLiteral("swarm %1").arg(verb), [&job]() {
+        const SwarmFormation::ManagerCount managers = job.managerCount();
+        WorkflowCli::Verdict verdict;
+        if (managers.ready >= managers.planned)
+            return verdict;
+        verdict.jsonKey = QStringLiteral("managers");
+        verdict.json = QJsonObject{{QStringLiteral("planned"), managers.planned},
+                                   {QStringLiteral("ready"), managers.ready},
+                                   {QStringLiteral("faultTolerant"),
+                                    toleratedFailuresFor(managers.ready) > 0}};
+        verdict.line = tr("only %1 of %2 planned managers are in the swarm")
+                           .arg(managers.ready)
+                           .arg(managers.planned);
+        if (managers.lostFaultTolerance()) {
+            verdict.line += tr(": it cannot survive the failure of any manager");
+            verdict.exitCode = ExitNoFaultTolerance;
+        }
+        return verdict;
+    });
 }
 
 } // namespace

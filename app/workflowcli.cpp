@@ -156,7 +156,8 @@ int WorkflowCli::prepare(const QCommandLineParser &parser, const QString &file,
     return -1;
 }
 
-int WorkflowCli::run(WorkflowJob *job, const QString &title)
+int WorkflowCli::run(WorkflowJob *job, const QString &title,
+                     const std::function<Verdict()> &verdict)
 {
     const Lab &lab = m_document->lab();
     job->setConnectionSettings(m_settings);
@@ -195,6 +196,7 @@ int WorkflowCli::run(WorkflowJob *job, const QString &title)
     loop.exec();
 
     const QList<BoardResult> results = job->results();
+    const Verdict extra = verdict ? verdict() : Verdict{};
     if (m_json) {
         QJsonArray boards;
         for (const BoardResult &r : results) {
@@ -217,6 +219,8 @@ int WorkflowCli::run(WorkflowJob *job, const QString &title)
             root.insert(QStringLiteral("error"), job->errorString());
         if (interrupt.interrupted())
             root.insert(QStringLiteral("interrupted"), true);
+        if (!extra.jsonKey.isEmpty())
+            root.insert(extra.jsonKey, extra.json);
         printOut(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented)).trimmed());
     } else {
         int failed = 0;
@@ -234,9 +238,14 @@ int WorkflowCli::run(WorkflowJob *job, const QString &title)
                      .arg(results.size() - failed)
                      .arg(results.size())
                      .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1));
+        if (!extra.line.isEmpty())
+            printOut(tr("%1: %2").arg(title, extra.line));
     }
     if (interrupt.interrupted())
         return ExitInterrupted;
+    // A verdict's code is the more specific one: it names what the failed boards led to.
+    if (extra.exitCode != ExitOk)
+        return extra.exitCode;
     return job->succeeded() ? ExitOk : ExitFindings;
 }
 

@@ -5,8 +5,10 @@
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QJsonValue>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace Hivelab {
@@ -35,9 +37,20 @@ public:
     QStringList boardIds() const { return m_boardIds; }
     bool json() const { return m_json; }
 
+    /// What a job's outcome adds beyond its boards: a summary line, a member of the JSON
+    /// summary, and the exit code it calls for when no board failed (0: none).
+    struct Verdict
+    {
+        QString line;
+        QString jsonKey;
+        QJsonValue json;
+        int exitCode = 0;
+    };
+
     /// Applies logins and board selection to the job, runs it to the end (event loop),
     /// prints progress on stderr and the summary on stdout. Returns the exit code.
-    int run(WorkflowJob *job, const QString &title);
+    int run(WorkflowJob *job, const QString &title,
+            const std::function<Verdict()> &verdict = {});
 
 private:
     std::unique_ptr<LabDocument> m_document;

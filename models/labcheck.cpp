@@ -688,4 +688,31 @@ CheckReport checkLab(const Lab &lab, const BoardCatalog &catalog)
     return LabChecker(lab, catalog).run();
 }
 
+QList<Finding> checkLiveManagers(const Lab &lab, const QStringList &liveManagers)
+{
+    const int planned = int(lab.managers().size());
+    const int live = int(liveManagers.size());
+    if (live == 0 || toleratedFailuresFor(planned) == 0 || toleratedFailuresFor(live) > 0)
+        return {};
+    QStringList missing;
+    for (const Board *m : lab.managers()) {
+        if (!liveManagers.contains(m->id))
+            missing << m->id;
+    }
+    QStringList names;
+    for (const QString &id : std::as_const(missing))
+        names << objectDisplayName(lab, id);
+    Finding f;
+    f.severity = Severity::Error;
+    f.code = QStringLiteral("managers.live-no-tolerance");
+    f.message = tr("The swarm runs with %1 of %2 planned managers: it cannot survive the failure "
+                   "of any manager (missing: %3).")
+                    .arg(live)
+                    .arg(planned)
+                    .arg(names.join(QStringLiteral(", ")));
+    f.objectIds = missing;
+    f.suggestion = tr("Bring the missing managers back and run Form swarm again.");
+    return {f};
+}
+
 } // namespace Hivelab

@@ -86,6 +86,12 @@ DomainImpact domainImpact(const Lab &lab, FaultDomainKind kind, const QString &i
 /// plus the report (tests/bench/bench_labcheck.cpp, docs/CHECKS.md).
 CheckReport checkLab(const Lab &lab, const BoardCatalog &catalog);
 
+/// The swarm as it runs against the plan: an Error finding "managers.live-no-tolerance" when
+/// the planned managers survive a manager failure but the managers Ready in the swarm now
+/// (`liveManagers`, board IDs, e.g. after `swarm form` left one out) do not. Empty otherwise.
+/// Pure; any thread.
+QList<Finding> checkLiveManagers(const Lab &lab, const QStringList &liveManagers);
+
 /// The report as one JSON object (for `hivelab check --json`). Pure; any thread.
 QJsonObject checkReportToJson(const CheckReport &report, const Lab &lab);
 

@@ -31,10 +31,21 @@ void SshPoolTask::cancel()
            SshErrorInfo{SshError::Cancelled, tr("Cancelled."), {}, {}, {}, {}, {}, 0});
 }
 
+void SshPoolTask::closeStdin()
+{
+    if (m_finished)
+        return;
+    m_closeStdin = true;
+    if (m_job)
+        m_job->closeStdin();
+}
+
 void SshPoolTask::attach(SshCommand *command)
 {
     m_job = command;
     m_running = true;
+    if (m_closeStdin)
+        command->closeStdin();
     connect(command, &SshCommand::started, this, &SshPoolTask::started);
     connect(command, &SshCommand::stdoutData, this, &SshPoolTask::stdoutData);
     connect(command, &SshCommand::stderrData, this, &SshPoolTask::stderrData);

@@ -28,6 +28,9 @@ public:
     int exitStatus() const { return m_exitStatus; }
     SshErrorInfo error() const { return m_error; }
     void cancel();
+    /// Sends EOF on the command's stdin once its stdinData is written (for commands started
+    /// with SshExecOptions::closeStdin false). No-op once finished.
+    void closeStdin();
 
 Q_SIGNALS:
     void started();
@@ -46,6 +49,7 @@ private:
     QString m_command;
     SshExecOptions m_options;
     QPointer<SshCommand> m_job;
+    bool m_closeStdin = false;
     bool m_running = false;
     bool m_finished = false;
     int m_exitStatus = -1;

@@ -84,16 +84,20 @@ QString SshSession::shellQuote(const QString &text)
 
 QString SshSession::asRootCommand(const QString &command)
 {
-    // The first stdin line is always the password (possibly empty) and is always consumed by
-    // `read`, so the command's own stdin starts after it whichever branch runs. printf is a
-    // shell builtin: the password never appears in an argv (ps) or in the command text.
+    // The first stdin line is always the password (possibly empty) and is always consumed, so
+    // the command's own stdin starts after it whichever branch runs: by `read` (a builtin: the
+    // password never appears in an argv or in the command text) when no password is needed,
+    // else by `sudo -S` itself, which reads its password one byte at a time up to the newline
+    // (-k: even when a cached ticket would let it skip the prompt and leave the line unread).
+    // sudo then hands the channel's stdin straight to the command: no pipe in between that
+    // would keep the command's end waiting for the channel's EOF.
     const QString quoted = shellQuote(command);
     const QString script =
-        QStringLiteral("IFS= read -r hl_pw; "
-                       "if [ \"$(id -u)\" = 0 ]; then unset hl_pw; exec sh -c %1; "
-                       "elif sudo -n true 2>/dev/null; then unset hl_pw; exec sudo -n sh -c %1; "
-                       "else { printf '%s\\n' \"$hl_pw\"; unset hl_pw; exec cat; } | "
-                       "sudo -S -p '' sh -c %1; fi")
+        QStringLiteral("if [ \"$(id -u)\" = 0 ]; then IFS= read -r hl_pw; unset hl_pw; "
+                       "exec sh -c %1; "
+                       "elif sudo -n true 2>/dev/null; then IFS= read -r hl_pw; unset hl_pw; "
+                       "exec sudo -n sh -c %1; "
+                       "else exec sudo -k -S -p '' sh -c %1; fi")
             .arg(quoted);
     return QStringLiteral("sh -c %1").arg(shellQuote(script));
 }

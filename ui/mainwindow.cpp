@@ -102,6 +102,7 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
         m_view->fitAll();
     });
     connect(m_document, &LabDocument::changed, m_checkTimer, qOverload<>(&QTimer::start));
+    connect(m_document, &LabDocument::nodeStateChanged, m_checkTimer, qOverload<>(&QTimer::start));
     connect(m_document, &LabDocument::changed, this, &MainWindow::updateStatus);
     connect(m_document, &LabDocument::objectAdded, this, &MainWindow::refreshLogBoards);
     connect(m_document, &LabDocument::objectRemoved, this, &MainWindow::refreshLogBoards);
@@ -573,6 +574,12 @@ void MainWindow::runCheckNow()
 {
     m_checkTimer->stop();
     m_report = checkLab(m_document->lab(), BoardCatalog::builtin());
+    QStringList liveManagers; // what the last form/status saw
+    for (const Board *b : m_document->lab().managers()) {
+        if (m_document->nodeState(b->id) == NodeState::SwarmReady)
+            liveManagers << b->id;
+    }
+    m_report.findings += checkLiveManagers(m_document->lab(), liveManagers);
     m_scene->setCheckReport(m_report);
     m_checkResults->setReport(m_report, m_document->lab());
     updateStatus();

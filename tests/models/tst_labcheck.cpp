@@ -151,6 +151,8 @@ private Q_SLOTS:
     void quorumArithmetic();
     void managerCount_data();
     void managerCount();
+    void liveManagers_data();
+    void liveManagers();
     void safeLabHasNoFindingsOfConcern();
     void rackLossBreaksQuorum();
     void singleManagerDomainLossIsWarning();
@@ -275,6 +277,43 @@ void TestLabCheck::managerCount()
     for (const QString &code : absent)
         QVERIFY2(!allCodes(report).contains(code), qPrintable(code + '\n' + dump(report)));
     QCOMPARE(report.hasErrors(), !errors.isEmpty());
+}
+
+void TestLabCheck::liveManagers_data()
+{
+    QTest::addColumn<int>("planned");
+    QTest::addColumn<int>("live");
+    QTest::addColumn<bool>("finding");
+    QTest::newRow("3 of 3") << 3 << 3 << false;
+    QTest::newRow("2 of 3") << 3 << 2 << true;
+    QTest::newRow("1 of 3") << 3 << 1 << true;
+    QTest::newRow("4 of 5: still survives one") << 5 << 4 << false;
+    QTest::newRow("2 of 5") << 5 << 2 << true;
+    QTest::newRow("1 of 1: the plan survives nothing anyway") << 1 << 1 << false;
+    QTest::newRow("1 of 2") << 2 << 1 << false;
+    QTest::newRow("none live: no swarm known") << 3 << 0 << false;
+}
+
+void TestLabCheck::liveManagers()
+{
+    QFETCH(int, planned);
+    QFETCH(int, live);
+    QFETCH(bool, finding);
+    Lab lab = rackLab(9, 1);
+    QStringList liveIds;
+    for (int r = 1; r <= planned; ++r) {
+        setRole(lab, boardId(r, 0), Role::Manager);
+        if (r <= live)
+            liveIds << boardId(r, 0);
+    }
+    const QList<Finding> findings = checkLiveManagers(lab, liveIds);
+    QCOMPARE(findings.size(), finding ? 1 : 0);
+    if (finding) {
+        QCOMPARE(findings.first().code, QStringLiteral("managers.live-no-tolerance"));
+        QCOMPARE(findings.first().severity, Severity::Error);
+        QCOMPARE(findings.first().objectIds.size(), planned - live);
+        QVERIFY(!findings.first().objectIds.contains(liveIds.first()));
+    }
 }
 
 void TestLabCheck::safeLabHasNoFindingsOfConcern()

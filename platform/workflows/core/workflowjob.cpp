@@ -4,10 +4,13 @@
 #include "credentialstore.h"
 #include "labdocument.h"
 #include "sshconfig.h"
+#include "sshhttpcall.h"
 #include "sshpool.h"
 #include "sshpooltask.h"
 #include "sshsession.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimer>
 
 #include <memory>
@@ -270,9 +273,42 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
     if (!options.quiet)
         log(boardId, QStringLiteral("$ %1").arg(options.logAs.isEmpty() ? command : options.logAs));
 
+    auto result = std::make_shared<Remote>();
+    auto complete = [this, result, done, boardId](int status, const SshErrorInfo &error) {
+        m_busyBoards.remove(boardId);
+        if (isCancelled())
+            return;
+        result->exitStatus = status;
+        result->error = error;
+        result->cancelled = error.code == SshError::Cancelled;
+        m_lastRemote[boardId] =
+            BoardResult{boardId, result->ok(), classify(*result), QString(), error};
+        done(*result);
+        if (!m_busyBoards.contains(boardId) && !m_waiting.value(boardId).isEmpty()) {
+            const Queued next = m_waiting[boardId].takeFirst();
+            runOn(boardId, next.command, next.done, next.options);
+        }
+    };
+    if (options.request) {
+        auto *call = new SshHttpCall(pool(), login.options, login.auth, remoteCommand,
+                                     *options.request, exec, this);
+        SshPoolTask *task = call->task();
+        m_tasks << task;
+        connect(call, &SshHttpCall::finished, this,
+                [this, call, task, result, complete](int status, const SshErrorInfo &error) {
+                    m_tasks.removeAll(task);
+                    call->deleteLater();
+                    result->response = call->response();
+                    result->out = call->response().body;
+                    result->err = call->stderrText();
+                    if (!error.isError() && !result->response.isComplete() && result->err.isEmpty())
+                        result->err = call->responseError().toUtf8();
+                    complete(status, error);
+                });
+        return;
+    }
     SshPoolTask *task = pool()->run(login.options, login.auth, remoteCommand, exec);
     m_tasks << task;
-    auto result = std::make_shared<Remote>();
     connect(task, &SshPoolTask::stdoutData, this, [result](const QByteArray &chunk) {
         if (result->out.size() < MaxOutputBytes)
             result->out += chunk;
@@ -282,24 +318,20 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
             result->err += chunk;
     });
     connect(task, &SshPoolTask::finished, this,
-            [this, result, done, task, boardId](int status, const QString &,
-                                                const SshErrorInfo &error) {
+            [this, task, complete](int status, const QString &, const SshErrorInfo &error) {
                 m_tasks.removeAll(task);
                 task->deleteLater();
-                m_busyBoards.remove(boardId);
-                if (isCancelled())
-                    return;
-                result->exitStatus = status;
-                result->error = error;
-                result->cancelled = error.code == SshError::Cancelled;
-                m_lastRemote[boardId] = BoardResult{boardId, result->ok(), classify(*result),
-                                                    QString(), error};
-                done(*result);
-                if (!m_busyBoards.contains(boardId) && !m_waiting.value(boardId).isEmpty()) {
-                    const Queued next = m_waiting[boardId].takeFirst();
-                    runOn(boardId, next.command, next.done, next.options);
-                }
+                complete(status, error);
             });
+}
+
+void WorkflowJob::callEngine(const QString &boardId, const HttpRequest &request,
+                             const RemoteCallback &done, RemoteOptions options)
+{
+    if (options.logAs.isEmpty())
+        options.logAs = request.describe();
+    options.request = request;
+    runOn(boardId, SshHttpCall::dockerDialCommand(), done, options);
 }
 
 void WorkflowJob::log(const QString &boardId, const QString &line)
@@ -408,10 +440,14 @@ BoardResult::Outcome WorkflowJob::classify(const Remote &remote)
     using Outcome = BoardResult::Outcome;
     if (remote.error.isError())
         return classify(remote.error);
+    if (remote.response.isComplete())
+        return remote.response.isSuccess() ? Outcome::Ok : Outcome::Failed;
     if (remote.exitStatus == 0)
         return Outcome::Ok;
     const QString text = remote.errorText();
-    if (text.contains(QLatin1String("Cannot connect to the Docker daemon")))
+    if (text.contains(QLatin1String("Cannot connect to the Docker daemon")) ||
+        (text.contains(QLatin1String("docker.sock")) &&
+         text.contains(QLatin1String("failed to open the raw stream"))))
         return Outcome::DockerNotRunning;
     if (remote.exitStatus == 127 || text.contains(QLatin1String("docker: not found")) ||
         text.contains(QLatin1String("docker: command not found")))
@@ -425,6 +461,16 @@ BoardResult::Outcome WorkflowJob::classify(const Remote &remote)
 
 QString WorkflowJob::describe(const Remote &remote)
 {
+    if (remote.response.isComplete() && !remote.response.isSuccess() && !remote.error.isError()) {
+        // The engine's errors are JSON: {"message": "..."}.
+        const QString message = QJsonDocument::fromJson(remote.response.body)
+                                    .object()
+                                    .value(QLatin1String("message"))
+                                    .toString();
+        return message.isEmpty()
+                   ? tr("The Docker engine answered HTTP %1.").arg(remote.response.status)
+                   : message;
+    }
     // Plain facts: each front end adds how to fix it in its own terms (BoardResult::outcome).
     switch (classify(remote)) {
     case BoardResult::Outcome::DockerNotRunning:

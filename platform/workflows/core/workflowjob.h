@@ -2,6 +2,7 @@
 #pragma once
 
 #include "boardconnection.h"
+#include "httpmessage.h"
 #include "labdocument.h"
 #include "ssherror.h"
 
@@ -16,6 +17,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 
 namespace Hivelab {
 
@@ -130,7 +132,10 @@ protected:
         QByteArray err;
         SshErrorInfo error;
         bool cancelled = false;
+        HttpResponse response; // callEngine(): the engine's answer (out holds its body)
         bool ok() const { return !error.isError() && exitStatus == 0; }
+        /// callEngine(): the engine answered with a 2xx status.
+        bool engineOk() const { return !error.isError() && response.isSuccess(); }
         /// stderr (else stdout) trimmed, last lines only: for messages.
         QString errorText() const;
     };
@@ -142,6 +147,7 @@ protected:
         int timeoutMs = 0;    // 0: the job's command timeout
         QString logAs;        // what to log instead of the command ("" = the command)
         bool quiet = false;   // do not log the command at all
+        std::optional<HttpRequest> request; // set by callEngine()
     };
 
     /// Subclasses pick their boards (lab order) and begin work; called from start().
@@ -158,6 +164,16 @@ protected:
     void runOn(const QString &boardId, const QString &command, const RemoteCallback &done)
     {
         runOn(boardId, command, done, RemoteOptions{});
+    }
+
+    /// Sends `request` to the board's Docker engine API over `docker system dial-stdio` (as
+    /// root, like runOn): bodies such as join tokens stay inside the SSH channel. Logged as
+    /// `request.describe()` unless options.logAs says otherwise.
+    void callEngine(const QString &boardId, const HttpRequest &request, const RemoteCallback &done,
+                    RemoteOptions options);
+    void callEngine(const QString &boardId, const HttpRequest &request, const RemoteCallback &done)
+    {
+        callEngine(boardId, request, done, RemoteOptions{});
     }
 
     void log(const QString &boardId, const QString &line);

@@ -55,26 +55,28 @@ QString BoardProbe::script()
 {
     // One round trip. Every line is "key=value"; the docker info JSON comes last on one line.
     // /proc/1/comm needs no procps (minimal images lack ps); `timeout` bounds a hung engine.
+    // Values go out through printf '%s' (kv): dash's echo (sh under sudo) would turn the "\n" inside
+    // docker's JSON (a swarm's CA certificate) into real newlines and cut it.
     return QStringLiteral(
         "PATH=\"$PATH:/usr/local/sbin:/usr/sbin:/sbin\"; export LC_ALL=C; "
-        "echo 'hl-probe 1'; "
-        "echo \"uid=$(id -u)\"; "
-        "echo \"hostname=$(hostname 2>/dev/null || cat /etc/hostname)\"; "
-        "if [ -r /etc/os-release ]; then ( . /etc/os-release; echo \"os_id=$ID\"; "
-        "echo \"os_like=$ID_LIKE\"; echo \"os_pretty=$PRETTY_NAME\" ); fi; "
-        "echo \"arch=$(uname -m)\"; "
+        "kv() { printf '%s=%s\\n' \"$1\" \"$2\"; }; echo 'hl-probe 1'; "
+        "kv uid \"$(id -u)\"; "
+        "kv hostname \"$(hostname 2>/dev/null || cat /etc/hostname)\"; "
+        "if [ -r /etc/os-release ]; then ( . /etc/os-release; kv os_id \"$ID\"; "
+        "kv os_like \"$ID_LIKE\"; kv os_pretty \"$PRETTY_NAME\" ); fi; "
+        "kv arch \"$(uname -m)\"; "
         "if [ -e /boot/dietpi ] || [ -e /DietPi ]; then echo dietpi=1; fi; "
         "if [ -d /run/systemd/system ]; then echo systemd=1; fi; "
         "p1=$(cat /proc/1/comm 2>/dev/null); "
-        "[ -n \"$p1\" ] || p1=$(ps -p 1 -o comm= 2>/dev/null); echo \"pid1=$p1\"; "
+        "[ -n \"$p1\" ] || p1=$(ps -p 1 -o comm= 2>/dev/null); kv pid1 \"$p1\"; "
         "if [ -x /etc/init.d/docker ]; then echo initscript=1; fi; "
         "if command -v rc-service >/dev/null 2>&1; then echo openrc=1; fi; "
         "if command -v apt-get >/dev/null 2>&1; then echo apt=1; fi; "
         "if command -v dockerd >/dev/null 2>&1; then echo dockerd=1; fi; "
         "if command -v docker >/dev/null 2>&1; then echo docker_cli=1; "
         "if command -v timeout >/dev/null 2>&1; then t='timeout 20'; else t=''; fi; "
-        "info=$($t docker info --format '{{json .}}' 2>/dev/null); echo \"info_rc=$?\"; "
-        "echo \"info=$info\" | head -n 1; fi; exit 0");
+        "info=$($t docker info --format '{{json .}}' 2>/dev/null); kv info_rc $?; "
+        "kv info \"$info\" | head -n 1; fi; exit 0");
 }
 
 BoardProbe BoardProbe::parse(const QByteArray &output)

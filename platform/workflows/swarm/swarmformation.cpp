@@ -4,6 +4,9 @@
 #include "labdocument.h"
 #include "sshsession.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSet>
 #include <QTimer>
 
@@ -13,9 +16,19 @@ namespace Hivelab {
 
 namespace {
 
-const QString NodeListCommand = QStringLiteral("docker node ls --format '{{json .}}'");
-const QString InfoCommand = QStringLiteral("docker info --format '{{json .}}'");
-constexpr int JoinTimeoutMs = 90000;
+// Docker gives up on a join after 20 s (swarmConnectTimeout) and says so; a little more than
+// that bounds a board that went away while joining.
+constexpr int JoinTimeoutMs = 35000;
+// A board confirming its own membership answers in well under a second; silence for longer
+// than Docker's heartbeat period (5 s) means it is gone.
+constexpr int ConfirmTimeoutMs = 8000;
+
+HttpRequest engineGet(const char *path)
+{
+    HttpRequest request;
+    request.path = path;
+    return request;
+}
 
 } // namespace
 
@@ -77,10 +90,10 @@ void SwarmFormation::probeAll()
         return;
     }
     for (const QString &id : ids) {
-        runOn(id, InfoCommand, [this, id](const Remote &r) {
+        callEngine(id, engineGet("/info"), [this, id](const Remote &r) {
             Member &m = m_members[id];
             m.info = DockerInfo::fromJson(r.out);
-            if (r.ok() && m.info.engineAnswered) {
+            if (r.engineOk() && m.info.engineAnswered) {
                 m.probed = true;
                 log(id, tr("Docker %1 on %2, swarm: %3")
                             .arg(m.info.serverVersion, m.info.name, m.info.localNodeState));
@@ -169,13 +182,47 @@ void SwarmFormation::initSwarm()
             leader.info.controlAvailable = true;
             readClusterNodes([this]() { fixRoles(); });
         },
-        RemoteOptions{true, {}, JoinTimeoutMs, {}, false});
+        RemoteOptions{true, {}, JoinTimeoutMs, {}, false, {}});
 }
 
-void SwarmFormation::readClusterNodes(const std::function<void()> &next)
+bool SwarmFormation::waitForLeader(const Remote &r, int attempt, const std::function<void()> &again)
 {
-    runOn(m_leader, NodeListCommand, [this, next](const Remote &r) {
-        if (!r.ok()) {
+    // A manager was lost and the others have not elected a new leader yet (Raft waits an
+    // election timeout, about 10 s with Docker's defaults): the engine answers 500 with "The
+    // swarm does not have a leader", or first "context deadline exceeded" while it still tries
+    // the old leader. Ask again, bounded.
+    const QString why = describe(r);
+    const bool noLeader =
+        r.response.status >= 500 && (why.contains(QLatin1String("does not have a leader")) ||
+                                     why.contains(QLatin1String("deadline exceeded")));
+    if (!noLeader)
+        return false;
+    if (attempt >= m_verifySeconds) {
+        failJob(tr("The swarm has no leader: %1 waited %2 s, but too few of its managers are "
+                   "reachable to elect one. Bring the lost managers back (power, network), then "
+                   "run this again.")
+                    .arg(board(m_leader)->name)
+                    .arg(m_verifySeconds));
+        return true;
+    }
+    if (attempt == 0)
+        log(m_leader, tr("The swarm has no leader right now (a manager was lost): waiting up to "
+                         "%1 s for the other managers to elect one.")
+                          .arg(m_verifySeconds));
+    QTimer::singleShot(1000, this, [this, again]() {
+        if (!isCancelled())
+            again();
+    });
+    return true;
+}
+
+void SwarmFormation::readClusterNodes(const std::function<void()> &next, int attempt)
+{
+    callEngine(m_leader, engineGet("/nodes"), [this, next, attempt](const Remote &r) {
+        if (!r.engineOk()) {
+            if (waitForLeader(r, attempt,
+                              [this, next, attempt]() { readClusterNodes(next, attempt + 1); }))
+                return;
             failJob(tr("Cannot list the swarm's nodes on %1: %2")
                         .arg(board(m_leader)->name, describe(r)));
             return;
@@ -235,24 +282,23 @@ void SwarmFormation::fetchTokens()
         joinManagers(0);
         return;
     }
-    RemoteOptions quiet;
-    quiet.logAs = QStringLiteral("docker swarm join-token -q manager; docker swarm join-token -q "
-                                 "worker");
-    runOn(
-        m_leader,
-        QStringLiteral("docker swarm join-token -q manager && docker swarm join-token -q worker"),
+    RemoteOptions options;
+    options.logAs = QStringLiteral("GET /swarm (join tokens)");
+    callEngine(
+        m_leader, engineGet("/swarm"),
         [this](const Remote &r) {
-            const QList<QByteArray> lines = r.out.trimmed().split('\n');
-            if (!r.ok() || lines.size() != 2) {
+            const QJsonObject tokens =
+                QJsonDocument::fromJson(r.out).object().value(QLatin1String("JoinTokens")).toObject();
+            m_managerToken = tokens.value(QLatin1String("Manager")).toString().toLatin1();
+            m_workerToken = tokens.value(QLatin1String("Worker")).toString().toLatin1();
+            if (!r.engineOk() || m_managerToken.isEmpty() || m_workerToken.isEmpty()) {
                 failJob(tr("Cannot read the join tokens on %1: %2")
                             .arg(board(m_leader)->name, describe(r)));
                 return;
             }
-            m_managerToken = lines.at(0).trimmed();
-            m_workerToken = lines.at(1).trimmed();
             joinManagers(0);
         },
-        quiet);
+        options);
 }
 
 void SwarmFormation::joinManagers(int index)
@@ -295,6 +341,17 @@ void SwarmFormation::joinWorkers()
 void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)> &done)
 {
     const Member m = m_members.value(id);
+    // After leaving what it was in, the board is free and tries again.
+    auto leaveThenJoin = [this, id, done](const QString &why) {
+        leaveOtherSwarm(id, why, [this, id, done](bool ok) {
+            if (!ok) {
+                done(false);
+                return;
+            }
+            m_members[id].info.localNodeState = QStringLiteral("inactive");
+            joinBoard(id, done);
+        });
+    };
     if (m.info.inSwarm()) {
         if (!m_force) {
             const QString where =
@@ -308,33 +365,40 @@ void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)
             done(false);
             return;
         }
-        leaveOtherSwarm(id, [this, id, done](bool ok) {
-            if (!ok) {
-                done(false);
-                return;
-            }
-            m_members[id].info.localNodeState = QStringLiteral("inactive");
-            joinBoard(id, done);
-        });
+        leaveThenJoin(tr("Leaving the other swarm (--force)."));
+        return;
+    }
+    if (m.info.localNodeState == QLatin1String("pending") ||
+        m.info.localNodeState == QLatin1String("error")) {
+        // An earlier join was cut off (link lost mid-join): the engine keeps trying it and
+        // refuses a new one until it is abandoned.
+        leaveThenJoin(tr("An earlier join did not finish (%1): abandoning it first.")
+                          .arg(m.info.localNodeState));
         return;
     }
     const bool manager = m.wantManager;
-    const QString command =
-        QStringLiteral("docker swarm join --advertise-addr %1 --token \"$(cat)\" %2:2377")
-            .arg(SshSession::shellQuote(advertiseAddress(id)),
-                 SshSession::shellQuote(advertiseAddress(m_leader)));
+    // The token goes in the request body, inside the SSH channel: never an argument of any
+    // process on the board (`docker swarm join --token` would show it in ps).
+    const QString leaderAddr = advertiseAddress(m_leader) + QStringLiteral(":2377");
+    HttpRequest join;
+    join.method = "POST";
+    join.path = "/swarm/join";
+    join.body = QJsonDocument(
+                    QJsonObject{{QStringLiteral("ListenAddr"), QStringLiteral("0.0.0.0:2377")},
+                                {QStringLiteral("AdvertiseAddr"), advertiseAddress(id)},
+                                {QStringLiteral("RemoteAddrs"), QJsonArray{leaderAddr}},
+                                {QStringLiteral("JoinToken"),
+                                 QString::fromLatin1(manager ? m_managerToken : m_workerToken)}})
+                    .toJson(QJsonDocument::Compact);
+    join.bodyForLog = QStringLiteral("(advertise %1, manager %2, <%3 token>)")
+                          .arg(advertiseAddress(id), leaderAddr,
+                               manager ? QStringLiteral("manager") : QStringLiteral("worker"));
     RemoteOptions options;
-    options.stdinData = manager ? m_managerToken : m_workerToken;
     options.timeoutMs = JoinTimeoutMs;
-    options.logAs = QStringLiteral("docker swarm join --advertise-addr %1 --token <%2 token> "
-                                   "%3:2377")
-                        .arg(advertiseAddress(id),
-                             manager ? QStringLiteral("manager") : QStringLiteral("worker"),
-                             advertiseAddress(m_leader));
-    runOn(
-        id, command,
+    callEngine(
+        id, join,
         [this, id, done, manager](const Remote &r) {
-            if (!r.ok()) {
+            if (!r.engineOk()) {
                 finishBoard(id, false, tr("docker swarm join failed: %1").arg(describe(r)));
                 done(false);
                 return;
@@ -346,9 +410,10 @@ void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)
         options);
 }
 
-void SwarmFormation::leaveOtherSwarm(const QString &id, const std::function<void(bool)> &done)
+void SwarmFormation::leaveOtherSwarm(const QString &id, const QString &why,
+                                     const std::function<void(bool)> &done)
 {
-    log(id, tr("Leaving the other swarm (--force)."));
+    log(id, why);
     runOn(id, QStringLiteral("docker swarm leave --force"), [this, id, done](const Remote &r) {
         if (!r.ok()) {
             finishBoard(id, false, tr("Cannot leave the other swarm: %1").arg(describe(r)));
@@ -433,8 +498,10 @@ void SwarmFormation::applyLabels()
 
 void SwarmFormation::verify(int attempt)
 {
-    runOn(m_leader, NodeListCommand, [this, attempt](const Remote &r) {
-        if (!r.ok()) {
+    callEngine(m_leader, engineGet("/nodes"), [this, attempt](const Remote &r) {
+        if (!r.engineOk()) {
+            if (waitForLeader(r, attempt, [this, attempt]() { verify(attempt + 1); }))
+                return;
             failJob(tr("Cannot list the swarm's nodes on %1: %2")
                         .arg(board(m_leader)->name, describe(r)));
             return;
@@ -454,16 +521,12 @@ void SwarmFormation::verify(int attempt)
                 byBoard.insert(id, n);
         }
         bool waiting = false;
-        QStringList notReady;
         for (const QString &id : boardIds()) {
             if (isBoardFinished(id))
                 continue;
             const Member m = m_members.value(id);
             const SwarmNode n = byBoard.value(id);
-            if (n.id.isEmpty() || !n.isReady() || n.isManager() != m.wantManager) {
-                waiting = true;
-                notReady << id;
-            }
+            waiting = waiting || n.id.isEmpty() || !n.isReady() || n.isManager() != m.wantManager;
         }
         if (waiting && attempt < m_verifySeconds) {
             // The swarm needs a moment to mark fresh nodes Ready: ask again in a second.
@@ -473,36 +536,116 @@ void SwarmFormation::verify(int attempt)
             });
             return;
         }
-        for (const QString &id : boardIds()) {
-            if (isBoardFinished(id))
-                continue;
-            const Member m = m_members.value(id);
-            const SwarmNode n = byBoard.value(id);
-            const QString role = m.wantManager ? tr("manager") : tr("worker");
-            if (n.id.isEmpty()) {
-                finishBoard(id, false, tr("Not listed by docker node ls after joining."));
-                document()->setNodeState(id, NodeState::SwarmDown);
-            } else if (!n.isReady() || n.isManager() != m.wantManager) {
-                finishBoard(id, false,
-                            tr("%1 is %2 as %3, expected Ready as %4.")
-                                .arg(n.hostname, n.status,
-                                     n.isManager() ? tr("manager") : tr("worker"), role));
-                document()->setNodeState(id, NodeState::SwarmDown);
-            } else {
-                const QString status = n.isLeader() ? tr("manager (leader)") : role;
-                finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));
-                document()->setNodeState(id, NodeState::SwarmReady);
-                document()->setNodeAvailability(id, n.availability);
-                if (n.isLeader())
-                    document()->setSwarmLeader(id);
-            }
-        }
+        m_byBoard = byBoard;
         m_managerToken.fill('\0');
         m_workerToken.fill('\0');
         m_managerToken.clear();
         m_workerToken.clear();
-        finishJob();
+        confirmBoards();
     });
+}
+
+void SwarmFormation::confirmBoards()
+{
+    // The managers' "Ready" is only as fresh as the last heartbeat: a board whose link or power
+    // went a moment ago stays Ready there for several seconds. Each board confirms its own
+    // membership now, over its own connection, within a bound.
+    QStringList confirm;
+    for (const QString &id : boardIds()) {
+        if (isBoardFinished(id))
+            continue;
+        const Member m = m_members.value(id);
+        const SwarmNode n = m_byBoard.value(id);
+        const QString role = m.wantManager ? tr("manager") : tr("worker");
+        if (n.id.isEmpty()) {
+            finishBoard(id, false, tr("Not listed among the swarm's nodes after joining."));
+            document()->setNodeState(id, NodeState::SwarmDown);
+        } else if (!n.isReady() || n.isManager() != m.wantManager) {
+            finishBoard(id, false,
+                        tr("%1 is %2 as %3, expected Ready as %4.")
+                            .arg(n.hostname, n.status,
+                                 n.isManager() ? tr("manager") : tr("worker"), role));
+            document()->setNodeState(id, NodeState::SwarmDown);
+        } else {
+            confirm << id;
+        }
+    }
+    if (confirm.isEmpty()) {
+        finishFormation();
+        return;
+    }
+    auto pending = std::make_shared<int>(int(confirm.size()));
+    RemoteOptions options;
+    options.timeoutMs = ConfirmTimeoutMs;
+    options.quiet = true;
+    for (const QString &id : std::as_const(confirm)) {
+        callEngine(
+            id, engineGet("/info"),
+            [this, id, pending](const Remote &r) {
+                const Member m = m_members.value(id);
+                const SwarmNode n = m_byBoard.value(id);
+                const DockerInfo info = DockerInfo::fromJson(r.out);
+                if (!r.engineOk()) {
+                    finishBoard(id, false,
+                                tr("The swarm still lists %1 Ready, but the board stopped "
+                                   "answering (%2): it probably lost its network or power "
+                                   "just now; Docker notices once its heartbeat expires.")
+                                    .arg(n.hostname, describe(r)));
+                    document()->setNodeState(id, r.error.isError() ? NodeState::Offline
+                                                                   : NodeState::SwarmDown);
+                } else if (!info.inSwarm() || info.nodeId != n.id ||
+                           info.controlAvailable != m.wantManager) {
+                    finishBoard(id, false,
+                                tr("The swarm lists %1 Ready, but the board itself says it is "
+                                   "%2%3.")
+                                    .arg(n.hostname, info.localNodeState,
+                                         info.swarmError.isEmpty()
+                                             ? QString()
+                                             : QStringLiteral(" (%1)").arg(info.swarmError)));
+                    document()->setNodeState(id, NodeState::SwarmDown);
+                } else {
+                    const QString status = n.isLeader() ? tr("manager (leader)")
+                                           : m.wantManager ? tr("manager")
+                                                           : tr("worker");
+                    finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));
+                    document()->setNodeState(id, NodeState::SwarmReady);
+                    document()->setNodeAvailability(id, n.availability);
+                    if (n.isLeader())
+                        document()->setSwarmLeader(id);
+                }
+                if (--*pending == 0)
+                    finishFormation();
+            },
+            options);
+    }
+}
+
+void SwarmFormation::finishFormation()
+{
+    // Managers the swarm has now: every planned one that this run confirmed, plus those
+    // outside the run that the managers list Ready as managers.
+    m_managerCount = {};
+    for (const Board &b : document()->lab().boards) {
+        if (b.role != Role::Manager)
+            continue;
+        ++m_managerCount.planned;
+        const SwarmNode n = m_byBoard.value(b.id);
+        const bool ready = boardIds().contains(b.id)
+                               ? result(b.id).ok
+                               : n.isReady() && n.isManager();
+        m_managerCount.ready += ready ? 1 : 0;
+    }
+    if (m_managerCount.ready < m_managerCount.planned)
+        log(QString(),
+            m_managerCount.lostFaultTolerance()
+                ? tr("Only %1 of %2 planned managers are in the swarm: it cannot survive the "
+                     "failure of any manager. Fix the failed managers and run this again.")
+                      .arg(m_managerCount.ready)
+                      .arg(m_managerCount.planned)
+                : tr("Only %1 of %2 planned managers are in the swarm.")
+                      .arg(m_managerCount.ready)
+                      .arg(m_managerCount.planned));
+    finishJob();
 }
 
 void SwarmFormation::leaveBoards()

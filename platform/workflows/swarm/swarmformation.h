@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dockerinfo.h"
+#include "labcheck.h"
 #include "swarmnode.h"
 #include "workflowjob.h"
 
@@ -12,12 +13,16 @@ namespace Hivelab {
 /// "Form swarm" / "Join to swarm" / "Leave swarm" over the lab plan. Async job, GUI thread.
 ///
 /// Form (one click for the whole lab): every board with a role (Manager/Worker) unless
-/// filtered. Probes each engine (`docker info`), reuses a swarm some planned manager already
+/// filtered. Probes each engine (engine API `GET /info`), reuses a swarm some planned manager already
 /// runs (idempotent: running it twice changes nothing) or `docker swarm init`s on the first
 /// planned manager, joins the other managers one by one and the workers in parallel, promotes or
 /// demotes members whose role differs from the plan, applies node labels (swarm default labels,
-/// board labels, "arch"), then verifies with `docker node ls` (bounded wait) that every board is
-/// Ready with its planned role, and sets NodeState SwarmReady / SwarmDown.
+/// board labels, "arch"), then verifies with `GET /nodes` (bounded wait) that every board is
+/// Ready with its planned role, has each board confirm its membership itself (a board lost a
+/// moment ago still looks Ready to the managers until its heartbeat expires), and sets
+/// NodeState SwarmReady / SwarmDown. A swarm without a leader (a manager was just lost) is
+/// given a bounded wait for an election. managerCount() tells whether the swarm ended with
+/// fewer managers than planned.
 ///
 /// Join: like Form for the filtered boards only, joining the swarm the planned managers run
 /// (refuses to create one: use Form). Unassigned boards join as workers.
@@ -27,8 +32,9 @@ namespace Hivelab {
 /// manager dissolves the swarm.
 ///
 /// A board that belongs to another swarm is refused with an explanation unless setForce(true),
-/// which makes it leave that swarm first. Join tokens are read over SSH and passed to
-/// `docker swarm join` on stdin: they never appear in logs or in a process list.
+/// which makes it leave that swarm first. Join tokens are read (`GET /swarm`) and used
+/// (`POST /swarm/join`) through the engine API over SSH (WorkflowJob::callEngine): they never
+/// appear in logs, in a command line or in a process list.
 class SwarmFormation : public WorkflowJob
 {
     Q_OBJECT
@@ -41,15 +47,30 @@ public:
     void setOperation(Operation operation) { m_operation = operation; }
     Operation operation() const { return m_operation; }
     void setForce(bool force) { m_force = force; }
-    /// Seconds `docker node ls` may take to show every node Ready (default 30).
+    /// Seconds the swarm may take to show every node Ready, and to elect a leader (default 30).
     void setVerifySeconds(int seconds) { m_verifySeconds = seconds; }
 
     /// Board of the manager the job worked through (after the probe step).
     QString leaderBoardId() const { return m_leader; }
     /// True when this run ran `docker swarm init` (false when it reused a swarm).
     bool initialisedSwarm() const { return m_initialised; }
-    /// `docker node ls` as last seen by the verify step.
+    /// The swarm's nodes as last listed by the verify step.
     QList<SwarmNode> nodes() const { return m_nodes; }
+
+    /// Managers after a form or join run: planned in the lab and Ready in the swarm (confirmed
+    /// by the board itself for boards of the run). Plain value.
+    struct ManagerCount
+    {
+        int planned = 0;
+        int ready = 0;
+        /// The plan survives a manager failure, the swarm as it ended does not (e.g. 2 of 3).
+        bool lostFaultTolerance() const
+        {
+            return toleratedFailuresFor(planned) > 0 && toleratedFailuresFor(ready) == 0;
+        }
+    };
+    /// After finished() of a Form or Join run that got as far as verifying.
+    ManagerCount managerCount() const { return m_managerCount; }
 
 protected:
     void begin() override;
@@ -65,15 +86,20 @@ private:
     void probeAll();
     void onProbesDone();
     void initSwarm();
-    void readClusterNodes(const std::function<void()> &next);
+    void readClusterNodes(const std::function<void()> &next, int attempt = 0);
+    /// True when `r` says the swarm has no leader: schedules `again` (bounded) or fails the job.
+    bool waitForLeader(const Remote &r, int attempt, const std::function<void()> &again);
     void fetchTokens();
     void joinManagers(int index);
     void joinWorkers();
     void joinBoard(const QString &id, const std::function<void(bool)> &done);
-    void leaveOtherSwarm(const QString &id, const std::function<void(bool)> &done);
+    void leaveOtherSwarm(const QString &id, const QString &why,
+                         const std::function<void(bool)> &done);
     void fixRoles();
     void applyLabels();
     void verify(int attempt);
+    void confirmBoards();
+    void finishFormation();
     void leaveBoards();
     void leaveNext(int index, const QStringList &order);
     /// Every manager of the swarm leaves at once (--force): the swarm ends.
@@ -96,6 +122,8 @@ private:
     QByteArray m_managerToken; // secrets: cleared when the job finishes
     QByteArray m_workerToken;
     QList<SwarmNode> m_nodes;
+    QHash<QString, SwarmNode> m_byBoard; // verify: node of each board
+    ManagerCount m_managerCount;
     int m_pending = 0;
 };
 

@@ -1,37 +1,47 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "swarmnode.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace Hivelab {
 
-QList<SwarmNode> SwarmNode::parseList(const QByteArray &output)
+QList<SwarmNode> SwarmNode::parseList(const QByteArray &json)
 {
+    // The API speaks lower case ("ready", "active", "reachable"); `docker node ls` and the
+    // rest of Hivelab capitalise.
+    auto word = [](const QJsonValue &v) {
+        QString s = v.toString();
+        if (!s.isEmpty())
+            s[0] = s.at(0).toUpper();
+        return s;
+    };
     QList<SwarmNode> nodes;
-    const QList<QByteArray> lines = output.split('\n');
-    for (const QByteArray &line : lines) {
-        const QByteArray t = line.trimmed();
-        if (!t.startsWith('{'))
-            continue;
-        QJsonParseError error{};
-        const QJsonDocument doc = QJsonDocument::fromJson(t, &error);
-        if (error.error != QJsonParseError::NoError || !doc.isObject())
-            continue;
-        const QJsonObject o = doc.object();
+    const QJsonArray list = QJsonDocument::fromJson(json).array();
+    for (const QJsonValue &v : list) {
+        const QJsonObject o = v.toObject();
+        const QJsonObject description = o.value(QLatin1String("Description")).toObject();
+        const QJsonObject status = o.value(QLatin1String("Status")).toObject();
         SwarmNode n;
         n.id = o.value(QLatin1String("ID")).toString();
-        n.hostname = o.value(QLatin1String("Hostname")).toString();
+        n.hostname = description.value(QLatin1String("Hostname")).toString();
         if (n.id.isEmpty() || n.hostname.isEmpty())
             continue;
-        n.status = o.value(QLatin1String("Status")).toString();
-        n.availability = o.value(QLatin1String("Availability")).toString();
-        n.managerStatus = o.value(QLatin1String("ManagerStatus")).toString();
-        n.engineVersion = o.value(QLatin1String("EngineVersion")).toString();
-        // `docker node ls` marks the node it runs on with "Self": true (older engines: "*" in
-        // an ID-like column of the table format only).
-        const QJsonValue self = o.value(QLatin1String("Self"));
-        n.self = self.isBool() ? self.toBool() : self.toString() == QLatin1String("true");
+        n.status = word(status.value(QLatin1String("State")));
+        n.address = status.value(QLatin1String("Addr")).toString();
+        n.availability =
+            word(o.value(QLatin1String("Spec")).toObject().value(QLatin1String("Availability")));
+        n.engineVersion = description.value(QLatin1String("Engine"))
+                              .toObject()
+                              .value(QLatin1String("EngineVersion"))
+                              .toString();
+        if (o.contains(QLatin1String("ManagerStatus"))) {
+            const QJsonObject m = o.value(QLatin1String("ManagerStatus")).toObject();
+            n.managerStatus = m.value(QLatin1String("Leader")).toBool()
+                                  ? QStringLiteral("Leader")
+                                  : word(m.value(QLatin1String("Reachability")));
+        }
         nodes << n;
     }
     return nodes;

@@ -10,7 +10,8 @@
 
 namespace Hivelab {
 
-/// One line of `docker node ls --format '{{json .}}'` on a manager. Plain value type, any thread.
+/// One node of the engine API's `GET /nodes` on a manager, in `docker node ls` words. Plain value
+/// type, any thread.
 struct SwarmNode
 {
     QString id;
@@ -19,14 +20,14 @@ struct SwarmNode
     QString availability;  // "Active", "Pause", "Drain"
     QString managerStatus; // "Leader", "Reachable", "Unreachable", "" for workers
     QString engineVersion;
-    bool self = false; // the node the command ran on
+    QString address; // the address the manager sees the node at
 
     bool isManager() const { return !managerStatus.isEmpty(); }
     bool isLeader() const { return managerStatus == QLatin1String("Leader"); }
     bool isReady() const { return status == QLatin1String("Ready"); }
 
-    /// Parses every JSON line; lines that are not node objects are skipped.
-    static QList<SwarmNode> parseList(const QByteArray &output);
+    /// Parses the JSON array `GET /nodes` answers; entries that are not nodes are skipped.
+    static QList<SwarmNode> parseList(const QByteArray &json);
     /// Board ID for each node ID: a node matches the board whose hostname (else name) equals its
     /// hostname, case-insensitively; `hostnames` (board ID -> engine name from `docker info`)
     /// wins over the plan when given. Unmatched nodes are left out.

@@ -37,9 +37,10 @@ void SwarmStatus::ask(int index)
         return;
     }
     const QString id = m_managers.at(index);
-    runOn(id, QStringLiteral("docker node ls --format '{{json .}}'"),
-          [this, id, index](const Remote &r) {
-              if (!r.ok()) {
+    HttpRequest nodes;
+    nodes.path = "/nodes";
+    callEngine(id, nodes, [this, id, index](const Remote &r) {
+              if (!r.engineOk()) {
                   log(id, tr("No node list from this manager: %1").arg(describe(r)));
                   if (r.error.isError())
                       document()->setNodeState(id, NodeState::Offline);

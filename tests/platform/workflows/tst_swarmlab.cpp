@@ -22,6 +22,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+
 using namespace Hivelab;
 
 class TestSwarmLab : public QObject
@@ -61,6 +63,27 @@ private:
         qInfo("%s: %.2f s", what, double(clock.elapsed()) / 1000.0);
         // Exactly one boardFinished per board, exactly one finished.
         return finished.size() == 1 && boardDone.size() == job->boardIds().size();
+    }
+
+    // Watches board K's processes (its own mount namespace) for a join token in any argv until
+    // told to stop or 60 s pass; prints every command line that holds one.
+    static std::unique_ptr<QProcess> watchForTokens(int k)
+    {
+        auto p = std::make_unique<QProcess>();
+        // SWMTK[N]: the watcher's own grep must not match itself.
+        const QString script = QStringLiteral(
+            "rm -f /run/hl-token-watch-stop; me=$(readlink /proc/self/ns/mnt); echo ready; "
+            "end=$(($(date +%s) + 60)); "
+            "while [ ! -e /run/hl-token-watch-stop ] && [ $(date +%s) -lt $end ]; do "
+            "for f in $(grep -l 'SWMTK[N]' /proc/[0-9]*/cmdline 2>/dev/null); do "
+            "d=${f%/cmdline}; [ \"$(readlink $d/ns/mnt 2>/dev/null)\" = \"$me\" ] && "
+            "tr '\\0' ' ' < $f && echo; done; done; rm -f /run/hl-token-watch-stop");
+        p->start(QStringLiteral(HIVELAB_LAB_TOOL),
+                 {QStringLiteral("board"), QString::number(k), QStringLiteral("--"),
+                  QStringLiteral("sh"), QStringLiteral("-c"), script});
+        if (!p->waitForReadyRead(10000) || p->readLine().trimmed() != "ready")
+            return {};
+        return p;
     }
 
     QStringList nodeLines()
@@ -224,11 +247,28 @@ private Q_SLOTS:
 
     void formSwarm()
     {
+        // Every board that joins is watched: no join token may appear in any process's argv.
+        std::vector<std::unique_ptr<QProcess>> watchers;
+        QList<int> watched;
+        for (const QString &id : m_managers.mid(1) + m_workers) {
+            watched << id.section(QLatin1Char('-'), -1).toInt();
+            watchers.push_back(watchForTokens(watched.last()));
+            QVERIFY(watchers.back());
+        }
         SwarmFormation job(&m_doc);
         QStringList logs;
         connect(&job, &WorkflowJob::logMessage, this,
                 [&logs](const QString &, const QString &line) { logs << line; });
         QVERIFY(run(&job, 60000, "swarm form"));
+        for (size_t i = 0; i < watchers.size(); ++i) {
+            QCOMPARE(HivelabTest::onLabBoard(watched.at(int(i)),
+                                             QStringLiteral("touch /run/hl-token-watch-stop"))
+                         .code,
+                     0);
+            QVERIFY(watchers[i]->waitForFinished(10000));
+            const QByteArray seen = watchers[i]->readAllStandardOutput().trimmed();
+            QVERIFY2(seen.isEmpty(), seen.constData());
+        }
         QVERIFY2(job.succeeded(), qPrintable(job.errorString()));
         QVERIFY(job.initialisedSwarm());
         QCOMPARE(job.leaderBoardId(), m_managers.first());
@@ -265,6 +305,22 @@ private Q_SLOTS:
         QVERIFY(workerToken.startsWith(QLatin1String("SWMTKN-")));
         for (const QString &line : std::as_const(logs))
             QVERIFY2(!line.contains(QLatin1String("SWMTKN-")), qPrintable(line));
+    }
+
+    void probeSwarmMembersAsSudoUser()
+    {
+        // A swarm member's `docker info` carries the swarm's CA certificate with "\n" escapes;
+        // through sudo the probe runs under dash, whose echo broke the JSON: "not running".
+        DockerSetup job(&m_doc);
+        job.setMode(DockerSetup::Mode::Probe);
+        job.setBoardFilter(m_managers + m_workers);
+        QVERIFY(run(&job, 30000, "docker probe of swarm members"));
+        QVERIFY2(job.succeeded(), qPrintable(job.result(m_managers.first()).message));
+        for (const QString &id : m_managers + m_workers) {
+            QVERIFY(job.probe(id).engineRunning);
+            QVERIFY(job.probe(id).docker.inSwarm());
+            QCOMPARE(m_doc.nodeState(id), NodeState::SwarmReady);
+        }
     }
 
     void formAgainIsIdempotent()

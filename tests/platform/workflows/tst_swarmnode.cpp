@@ -12,7 +12,7 @@ class TestSwarmNode : public QObject
 private:
     static QByteArray nodeList()
     {
-        QFile f(QStringLiteral(HIVELAB_TEST_DATA "/docker/node-ls.jsonl"));
+        QFile f(QStringLiteral(HIVELAB_TEST_DATA "/docker/nodes-api.json"));
         if (!f.open(QIODevice::ReadOnly))
             qFatal("cannot read %s", qPrintable(f.fileName()));
         return f.readAll();
@@ -33,51 +33,55 @@ private:
 private Q_SLOTS:
     void parseCaptured()
     {
-        // `docker node ls --format '{{json .}}'` on pine64-1 of a 3 + 2 lab swarm.
+        // The engine API's GET /nodes on pine64-1 of a lab swarm: managers 1 and 2, worker 3.
         const QList<SwarmNode> nodes = SwarmNode::parseList(nodeList());
-        QCOMPARE(nodes.size(), 5);
-        QCOMPARE(nodes.at(0).hostname, QStringLiteral("pine64-1"));
-        QVERIFY(nodes.at(0).isLeader());
-        QVERIFY(nodes.at(0).self);
-        QVERIFY(nodes.at(1).isManager());
-        QVERIFY(!nodes.at(1).isLeader());
-        QVERIFY(!nodes.at(1).self);
-        QVERIFY(!nodes.at(3).isManager());
+        QCOMPARE(nodes.size(), 3);
+        QCOMPARE(nodes.at(0).hostname, QStringLiteral("pine64-3"));
+        QVERIFY(!nodes.at(0).isManager());
+        QCOMPARE(nodes.at(1).hostname, QStringLiteral("pine64-1"));
+        QVERIFY(nodes.at(1).isLeader());
+        QVERIFY(nodes.at(2).isManager());
+        QVERIFY(!nodes.at(2).isLeader());
+        QCOMPARE(nodes.at(2).managerStatus, QStringLiteral("Reachable"));
+        QCOMPARE(nodes.at(2).address, QStringLiteral("10.77.0.12"));
         for (const SwarmNode &n : nodes) {
             QVERIFY(n.isReady());
             QCOMPARE(n.availability, QStringLiteral("Active"));
             QCOMPARE(n.id.size(), 25);
+            QVERIFY(n.engineVersion.startsWith(QLatin1String("20.10")));
         }
     }
 
     void skipsNoise()
     {
-        const QByteArray text = "Error response from daemon: This node is not a swarm manager.\n"
-                                "{\"ID\":\"abc\",\"Hostname\":\"h\",\"Status\":\"Down\","
-                                "\"ManagerStatus\":\"Unreachable\"}\n"
-                                "{\"ID\":\"\",\"Hostname\":\"no-id\"}\n{broken\n";
+        const QByteArray text = R"([{"ID":"abc","Description":{"Hostname":"h"},
+            "Status":{"State":"down"},"ManagerStatus":{"Reachability":"unreachable"}},
+            {"ID":"","Description":{"Hostname":"no-id"}}, 7, "x"])";
         const QList<SwarmNode> nodes = SwarmNode::parseList(text);
         QCOMPARE(nodes.size(), 1);
-        QVERIFY(!nodes.first().isReady());
+        QCOMPARE(nodes.first().status, QStringLiteral("Down"));
+        QCOMPARE(nodes.first().managerStatus, QStringLiteral("Unreachable"));
         QVERIFY(nodes.first().isManager());
+        QVERIFY(SwarmNode::parseList(R"({"message":"This node is not a swarm manager."})").isEmpty());
+        QVERIFY(SwarmNode::parseList("[{broken").isEmpty());
     }
 
     void matchBoardsByHostname()
     {
         const QList<SwarmNode> nodes = SwarmNode::parseList(nodeList());
         const QHash<QString, QString> map = SwarmNode::matchBoards(lab(), nodes);
-        QCOMPARE(map.size(), 5);
-        QCOMPARE(map.value(QStringLiteral("q1psd1ktu2wl88fdu2eq2bnt4")), QStringLiteral("board-1"));
-        QCOMPARE(map.value(QStringLiteral("h4n3gdqpnccg1hl9f254r2iic")), QStringLiteral("board-5"));
+        QCOMPARE(map.size(), 3);
+        QCOMPARE(map.value(QStringLiteral("p1efijg1nwv8m2lkuttysba0k")), QStringLiteral("board-1"));
+        QCOMPARE(map.value(QStringLiteral("nr3cb8y3wjigj2tpkz25f5j66")), QStringLiteral("board-3"));
     }
 
     void engineNamesWin()
     {
-        // Board 2's engine calls itself pine64-4 (the plan's hostname is stale): the engine wins.
+        // Board 4's engine calls itself pine64-2 (the plan's hostname is stale): the engine wins.
         const QList<SwarmNode> nodes = SwarmNode::parseList(nodeList());
         const QHash<QString, QString> map = SwarmNode::matchBoards(
-            lab(), nodes, {{QStringLiteral("board-2"), QStringLiteral("pine64-4")}});
-        QCOMPARE(map.value(QStringLiteral("x3bnq5zi1hb7g1j360f3cba9y")), QStringLiteral("board-2"));
+            lab(), nodes, {{QStringLiteral("board-4"), QStringLiteral("pine64-2")}});
+        QCOMPARE(map.value(QStringLiteral("qp6h4gw4u7gfvy7qud9z191y5")), QStringLiteral("board-4"));
     }
 
     void unknownNodesLeftOut()

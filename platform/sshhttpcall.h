@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "httpmessage.h"
+#include "ssherror.h"
+#include "sshoptions.h"
+#include "sshpooltask.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace Hivelab {
+
+class SshPool;
+
+/// One HTTP/1.1 request over the stdin and stdout of a remote command run in an SshPool. Made
+/// for `docker system dial-stdio`, which connects them to the board's Docker engine socket: the
+/// request body (e.g. a swarm join token) travels inside the SSH channel and never becomes an
+/// argument of any process, and the engine answers in JSON. Async job on the pool's thread;
+/// finished() fires exactly once.
+class SshHttpCall : public QObject
+{
+    Q_OBJECT
+public:
+    /// The remote command that connects stdin/stdout to the local Docker engine's API.
+    static QString dockerDialCommand();
+
+    /// Queues the command in the pool at once. `exec.stdinData` (e.g. the password line
+    /// SshSession::asRootCommand() reads) is sent before the request. Stdin stays open until
+    /// the response is complete: a half-closed connection makes the engine cancel a request.
+    SshHttpCall(SshPool *pool, const SshConnectOptions &options, const SshAuth &auth,
+                const QString &command, const HttpRequest &request, SshExecOptions exec,
+                QObject *parent = nullptr);
+    ~SshHttpCall() override;
+    Q_DISABLE_COPY_MOVE(SshHttpCall)
+
+    /// The pool task carrying the exchange (cancelling it cancels the call).
+    SshPoolTask *task() const { return m_task; }
+    void cancel();
+
+    bool isFinished() const { return m_finished; }
+    /// Complete when the engine answered (whatever its status).
+    const HttpResponse &response() const { return m_parser.response(); }
+    /// Why there is no complete response ("" when there is one).
+    QString responseError() const { return m_parser.errorString(); }
+    /// The command's stderr (at most 64 KiB), e.g. "Cannot connect to the Docker daemon".
+    QByteArray stderrText() const { return m_stderr; }
+
+Q_SIGNALS:
+    /// exitStatus -1: the command did not run to completion (see error).
+    void finished(int exitStatus, const Hivelab::SshErrorInfo &error);
+
+private:
+    void onStdout(const QByteArray &chunk);
+    void onFinished(int exitStatus, const SshErrorInfo &error);
+
+    QPointer<SshPoolTask> m_task;
+    HttpResponseParser m_parser;
+    QByteArray m_stderr;
+    bool m_finished = false;
+};
+
+} // namespace Hivelab

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SshHttpCall against the real Docker engines of the shared lab, through
+// `docker system dial-stdio`: as root, as a sudo user whose password comes over the same stdin
+// as the request, and against a stopped engine.
+#include "sshhttpcall.h"
+#include "sshpool.h"
+#include "sshsession.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Hivelab;
+
+class TestSshHttpCall : public QObject
+{
+    Q_OBJECT
+private:
+    struct LabBoard
+    {
+        QString ip;
+        quint16 port = 22;
+        QString user;
+        QString docker;
+        QString auth;
+    };
+    QHash<int, LabBoard> m_boards;
+    QString m_password;
+    QTemporaryDir m_dir;
+    SshPool m_pool;
+
+    // Runs one request on board K and waits (bounded) for the call to finish.
+    struct Outcome
+    {
+        int exitStatus = -1;
+        SshErrorInfo error;
+        HttpResponse response;
+        QByteArray stderrText;
+        qint64 ms = 0;
+    };
+    Outcome call(int k, const QByteArray &path, bool asRoot, const QString &sudoPassword)
+    {
+        const LabBoard b = m_boards.value(k);
+        SshConnectOptions options;
+        options.host = b.ip;
+        options.port = b.port;
+        options.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
+        options.acceptNewHostKey = true;
+        SshAuth auth;
+        auth.user = asRoot ? QStringLiteral("root") : b.user;
+        auth.password = m_password;
+        auth.identityFiles << qEnvironmentVariable("HIVELAB_LAB_KEY");
+        auth.useAgent = false;
+        SshExecOptions exec;
+        exec.timeoutMs = 30000;
+        QString command = SshHttpCall::dockerDialCommand();
+        if (!asRoot) {
+            command = SshSession::asRootCommand(command);
+            exec.stdinData = sudoPassword.toUtf8() + '\n';
+        }
+        HttpRequest request;
+        request.path = path;
+        QElapsedTimer clock;
+        clock.start();
+        SshHttpCall c(&m_pool, options, auth, command, request, exec);
+        QSignalSpy finished(&c, &SshHttpCall::finished);
+        if (!finished.wait(40000))
+            return {};
+        Outcome o;
+        o.exitStatus = finished.first().at(0).toInt();
+        o.error = finished.first().at(1).value<SshErrorInfo>();
+        o.response = c.response();
+        o.stderrText = c.stderrText();
+        o.ms = clock.elapsed();
+        return o;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
+        if (boards.isEmpty())
+            QSKIP("HIVELAB_LAB_BOARDS is not set: run through ctest (needs root and the lab)");
+        m_password = qEnvironmentVariable("HIVELAB_LAB_PASSWORD");
+        for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
+            QCOMPARE(f.size(), 8);
+            if (f.at(7) == QLatin1String("on"))
+                m_boards.insert(entry.section(QLatin1Char('='), 0, 0).toInt(),
+                                LabBoard{f.at(0), quint16(f.at(1).toUInt()), f.at(4), f.at(5),
+                                         f.at(6)});
+        }
+        if (m_boards.value(1).docker != QLatin1String("docker") ||
+            m_boards.value(2).docker != QLatin1String("docker") ||
+            m_boards.value(4).docker != QLatin1String("nodocker"))
+            QSKIP("needs the shared lab's layout (tests/lab/README.md)");
+    }
+
+    void pingAsRoot()
+    {
+        const Outcome o = call(1, "/_ping", true, {});
+        QVERIFY2(!o.error.isError(), qPrintable(o.error.message));
+        QCOMPARE(o.response.status, 200);
+        QCOMPARE(o.response.body, QByteArray("OK"));
+        QCOMPARE(o.response.header("content-length"), QByteArray("2"));
+        QCOMPARE(o.exitStatus, 0);
+    }
+
+    void infoThroughSudoWithPassword()
+    {
+        // The sudo password and the request share stdin; the call must end when the engine
+        // answers, not when a command timeout strikes.
+        const Outcome o = call(2, "/info", false, m_password);
+        QVERIFY2(!o.error.isError(), qPrintable(o.error.message));
+        QCOMPARE(o.response.status, 200);
+        QCOMPARE(o.response.header("transfer-encoding"), QByteArray("chunked"));
+        const QJsonObject info = QJsonDocument::fromJson(o.response.body).object();
+        QVERIFY(!info.value(QLatin1String("ServerVersion")).toString().isEmpty());
+        QCOMPARE(info.value(QLatin1String("Name")).toString(), QStringLiteral("pine64-2"));
+        QCOMPARE(o.exitStatus, 0);
+        QVERIFY2(o.ms < 10000, qPrintable(QString::number(o.ms)));
+    }
+
+    void stoppedEngineEndsPromptly()
+    {
+        // Board 4's engine is stopped: dial-stdio gives up at once, and the call must end then
+        // (with sudo in between, nothing may keep waiting for the channel's stdin).
+        const Outcome o = call(4, "/info", false, m_password);
+        QVERIFY2(!o.error.isError(), qPrintable(o.error.message));
+        QVERIFY(!o.response.isComplete());
+        QVERIFY(o.exitStatus != 0);
+        QVERIFY2(o.stderrText.contains("docker.sock"), o.stderrText);
+        QVERIFY2(o.ms < 10000, qPrintable(QString::number(o.ms)));
+    }
+
+    void wrongSudoPasswordEndsPromptly()
+    {
+        const Outcome o = call(2, "/info", false, QStringLiteral("not-the-password"));
+        QVERIFY(!o.response.isComplete());
+        QVERIFY(o.exitStatus != 0);
+        QVERIFY2(o.ms < 20000, qPrintable(QString::number(o.ms)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSshHttpCall)
+#include "tst_sshhttpcall.moc"
