@@ -6,10 +6,11 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 status=0
 for planted in "models/a.h:#include <QWidget>" "platform/a.cpp:#include <QtGui/QColor>" \
-    "app/workflows/a.cpp:#include <QtWidgets/QLabel>" "models/b.cpp:#include <QTcpSocket>" \
-    'ui/wizard/a.cpp:#include "sshsession.h"' 'ui/b.h:#include "sshcommand.h"'; do
+    "platform/workflows/a.cpp:#include <QtWidgets/QLabel>" "models/b.cpp:#include <QTcpSocket>" \
+    'ui/wizard/a.cpp:#include "sshsession.h"' 'ui/b.h:#include "sshcommand.h"' \
+    'ui/controllers/a.cpp:#include "sshpool.h"' 'ui/controllers/b.cpp:#include <QAction>'; do
     rm -rf "${tmp:?}"/*
-    mkdir -p "$tmp/models" "$tmp/platform" "$tmp/app/workflows" "$tmp/ui/wizard"
+    mkdir -p "$tmp/models" "$tmp/platform" "$tmp/platform/workflows" "$tmp/ui/wizard" "$tmp/ui/controllers"
     printf '%s\n' "${planted#*:}" >"$tmp/${planted%%:*}"
     if sh "$check" "$tmp" >/dev/null 2>&1; then
         echo "error: check-layers.sh accepted ${planted}" >&2
@@ -17,7 +18,7 @@ for planted in "models/a.h:#include <QWidget>" "platform/a.cpp:#include <QtGui/Q
     fi
 done
 rm -rf "${tmp:?}"/*
-mkdir -p "$tmp/models" "$tmp/platform" "$tmp/app/workflows" "$tmp/ui/wizard"
+mkdir -p "$tmp/models" "$tmp/platform" "$tmp/platform/workflows" "$tmp/ui/wizard" "$tmp/ui/controllers"
 printf '#include "workflowjob.h"\n' >"$tmp/ui/wizard/ok.cpp"
 sh "$check" "$tmp" >/dev/null 2>&1 || status=1 # a clean tree passes
 [ $status -eq 0 ] && echo "check-layers rejects every planted include"

@@ -7,8 +7,8 @@
 root=${1:-.}
 status=0
 if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QPainter|QColor|QPixmap|QImage|QIcon|QApplication)' \
-    "$root/models" "$root/platform" "$root/app/workflows"; then
-    echo "error: models/, platform/ or app/workflows/ includes GUI headers" >&2
+    "$root/models" "$root/platform"; then
+    echo "error: models/, platform/ or platform/workflows/ includes GUI headers" >&2
     status=1
 fi
 if grep -rnE '#include <(QtNetwork|QTcpSocket|QNetwork|QHostAddress|QUdpSocket)' "$root/models"; then

@@ -4,7 +4,6 @@
 #include "credentialstore.h"
 #include "labdocument.h"
 #include "nodeavailability.h"
-#include "sshpool.h"
 #include "swarmformation.h"
 #include "swarmstatus.h"
 
@@ -17,9 +16,8 @@ constexpr int MaxParallelBoards = 8;
 SwarmJobController::SwarmJobController(LabDocument *document, QObject *parent)
     : QObject(parent)
     , m_document(document)
-    , m_pool(new SshPool(this))
+    , m_pool(WorkflowJob::createSharedPool(MaxParallelBoards, this))
 {
-    m_pool->setMaxConcurrent(MaxParallelBoards);
 }
 
 SwarmJobController::~SwarmJobController()

@@ -39,6 +39,13 @@ WorkflowJob::~WorkflowJob()
     delete m_sshConfig;
 }
 
+SshPool *WorkflowJob::createSharedPool(int maxParallel, QObject *parent)
+{
+    auto *pool = new SshPool(parent);
+    pool->setMaxConcurrent(maxParallel);
+    return pool;
+}
+
 void WorkflowJob::setPool(SshPool *pool)
 {
     if (m_ownPool)

@@ -75,6 +75,9 @@ public:
 
     /// Shares a pool (e.g. the application's); by default the job makes its own. Before start().
     void setPool(SshPool *pool);
+    /// A pool for several jobs to share (the application's), owned by \a parent, with at most
+    /// \a maxParallel boards in flight. Front ends get it here, not from the SSH layer itself.
+    static SshPool *createSharedPool(int maxParallel, QObject *parent);
     SshPool *pool();
     /// Boards in flight at once when the job owns its pool (default 8).
     void setMaxParallel(int boards);

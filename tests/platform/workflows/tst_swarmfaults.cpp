@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `swarm form` against boards that fail, on a lab of its own (tests/app/workflows/CMakeLists.txt,
+// `swarm form` against boards that fail, on a lab of its own (tests/platform/workflows/CMakeLists.txt,
 // 7 boards): a manager that refuses the password, a worker whose link is cut while it joins,
 // one cut right after it joined, one powered off, one with nothing listening. The healthy
 // boards finish, every failure has its reason, the 2-of-3-managers swarm is reported as such,
@@ -95,7 +95,7 @@ private Q_SLOTS:
         }
         if (lab.boards.size() != 7 || !boards.contains(QLatin1String(":password:on")) ||
             !boards.contains(QLatin1String(":off")) || !boards.contains(QLatin1String(":nossh")))
-            QSKIP("needs the fault lab's layout (tests/app/workflows/CMakeLists.txt)");
+            QSKIP("needs the fault lab's layout (tests/platform/workflows/CMakeLists.txt)");
         m_doc.setLab(lab);
         m_settings.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
         m_settings.acceptNewHostKeys = true;

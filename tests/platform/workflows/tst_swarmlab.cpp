@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// End to end on a lab of its own (tests/app/workflows/CMakeLists.txt): Docker setup starts the
+// End to end on a lab of its own (tests/platform/workflows/CMakeLists.txt): Docker setup starts the
 // stopped engine, the swarm forms (twice: idempotent), status, drain/activate (job and CLI),
 // single-board leave/join, a board
 // in another swarm is refused then forced, and everything is left as found.
