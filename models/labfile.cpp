@@ -373,202 +373,308 @@ std::optional<Lab> LabFile::fromJson(const QByteArray &data, LabFileError *error
     return lab;
 }
 
-bool LabFile::validate(const Lab &lab, LabFileError *error)
+namespace {
+
+/// Checks a lab's rules object by object and stops at the first one broken, reported in the
+/// error with the JSON path of the value at fault. Pure; any thread.
+class LabValidator
+{
+    Q_DECLARE_TR_FUNCTIONS(LabFile)
+public:
+    LabValidator(const Lab &lab, LabFileError *error)
+        : m_lab(lab)
+        , m_error(error)
+    {}
+
+    bool checkIds();
+    // The checks below need unique IDs (checkIds() first): they look objects up by ID.
+    bool checkPowerSupplies();
+    bool checkSwitches(const LabIndex &index);
+    bool checkBoards(const LabIndex &index);
+    bool checkSwarm();
+
+private:
+    bool fail(const QString &path, const QString &message)
+    {
+        return setError(m_error, path, message);
+    }
+    bool checkId(const QString &id, const QString &objectPath, ObjectKind kind);
+    bool checkRef(const QString &id, const QString &p, ObjectKind kind, const QString &what);
+    bool notNegative(double v, const QString &p);
+    bool checkUplinkLoop(const LabIndex &index, int i, const QString &p);
+    bool checkSlot(const LabIndex &index, int i, const QString &p);
+    bool checkSwitchPort(const LabIndex &index, int i, const QString &p);
+    bool checkAddresses(const Board &b, const QString &p);
+    bool checkStorage(const Board &b, const QString &p);
+
+    static QString child(const QString &path, const QString &key)
+    {
+        return JsonStrictReader::child(path, key);
+    }
+    static QString element(const QString &path, int i)
+    {
+        return JsonStrictReader::element(path, i);
+    }
+
+    const Lab &m_lab;
+    LabFileError *m_error;
+    QHash<QString, QString> m_idPaths; // ID → path of its owner, for duplicate messages
+    QHash<QString, ObjectKind> m_kinds;
+    QHash<QPair<QString, int>, int> m_slotOwner;
+    QHash<QPair<QString, int>, int> m_portOwner;
+    const QString m_racksPath = child(kRoot, QStringLiteral("racks"));
+    const QString m_psusPath = child(kRoot, QStringLiteral("powerSupplies"));
+    const QString m_switchesPath = child(kRoot, QStringLiteral("switches"));
+    const QString m_boardsPath = child(kRoot, QStringLiteral("boards"));
+    const QString m_rackWord = tr("rack");
+    const QString m_psuWord = tr("power supply");
+    const QString m_switchWord = tr("switch");
+};
+
+bool LabValidator::checkId(const QString &id, const QString &objectPath, ObjectKind kind)
 {
     static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"));
-    const auto child = &JsonStrictReader::child;
-    const auto element = &JsonStrictReader::element;
-    QHash<QString, QString> idPaths; // ID → path of its owner, for duplicate messages
-    QHash<QString, ObjectKind> kinds;
-    auto checkId = [&](const QString &id, const QString &objectPath, ObjectKind kind) {
-        const QString p = child(objectPath, QStringLiteral("id"));
-        if (!idPattern.match(id).hasMatch())
-            return setError(error, p,
-                            tr("expected an ID of 1–64 letters, digits, '.', '_', ':' or '-' "
-                               "starting with a letter or digit, got \"%1\"")
-                                .arg(JsonStrictReader::elided(id)));
-        if (idPaths.contains(id))
-            return setError(
-                error, p,
-                tr("duplicate ID \"%1\" (already used by %2)").arg(id, idPaths.value(id)));
-        idPaths.insert(id, objectPath);
-        kinds.insert(id, kind);
-        return true;
-    };
-    auto checkRef = [&](const QString &id, const QString &p, ObjectKind kind, const QString &what) {
-        if (id.isEmpty() || (kinds.contains(id) && kinds.value(id) == kind))
-            return true;
-        if (kinds.contains(id))
-            return setError(error, p,
-                            tr("no %1 with ID \"%2\" in this lab (%3 is not a %1)")
-                                .arg(what, id, idPaths.value(id)));
-        return setError(
-            error, p,
-            tr("no %1 with ID \"%2\" in this lab").arg(what, JsonStrictReader::elided(id)));
-    };
-    const QString racksPath = child(QStringLiteral("$"), QStringLiteral("racks"));
-    const QString psusPath = child(QStringLiteral("$"), QStringLiteral("powerSupplies"));
-    const QString switchesPath = child(QStringLiteral("$"), QStringLiteral("switches"));
-    const QString boardsPath = child(QStringLiteral("$"), QStringLiteral("boards"));
+    const QString p = child(objectPath, QStringLiteral("id"));
+    if (!idPattern.match(id).hasMatch())
+        return fail(p, tr("expected an ID of 1–64 letters, digits, '.', '_', ':' or '-' "
+                          "starting with a letter or digit, got \"%1\"")
+                           .arg(JsonStrictReader::elided(id)));
+    if (m_idPaths.contains(id))
+        return fail(p, tr("duplicate ID \"%1\" (already used by %2)").arg(id, m_idPaths.value(id)));
+    m_idPaths.insert(id, objectPath);
+    m_kinds.insert(id, kind);
+    return true;
+}
 
-    for (int i = 0; i < lab.racks.size(); ++i) {
-        const Rack &rack = lab.racks.at(i);
-        const QString p = element(racksPath, i);
+bool LabValidator::checkRef(const QString &id, const QString &p, ObjectKind kind,
+                            const QString &what)
+{
+    if (id.isEmpty() || (m_kinds.contains(id) && m_kinds.value(id) == kind))
+        return true;
+    if (m_kinds.contains(id))
+        return fail(p, tr("no %1 with ID \"%2\" in this lab (%3 is not a %1)")
+                           .arg(what, id, m_idPaths.value(id)));
+    return fail(p, tr("no %1 with ID \"%2\" in this lab").arg(what, JsonStrictReader::elided(id)));
+}
+
+bool LabValidator::notNegative(double v, const QString &p)
+{
+    return v >= 0 ? true : fail(p, tr("must not be negative, got %1").arg(v));
+}
+
+bool LabValidator::checkIds()
+{
+    for (int i = 0; i < m_lab.racks.size(); ++i) {
+        const Rack &rack = m_lab.racks.at(i);
+        const QString p = element(m_racksPath, i);
         if (!checkId(rack.id, p, ObjectKind::Rack))
             return false;
-        if (rack.slotCount < 1 || rack.slotCount > MaxSlotsPerRack)
-            return setError(
-                error, child(p, QStringLiteral("slotCount")),
-                tr("expected 1 to %1 slots, got %2").arg(MaxSlotsPerRack).arg(rack.slotCount));
+        if (rack.slotCount < 1 || rack.slotCount > LabFile::MaxSlotsPerRack)
+            return fail(child(p, QStringLiteral("slotCount")), tr("expected 1 to %1 slots, got %2")
+                                                                   .arg(LabFile::MaxSlotsPerRack)
+                                                                   .arg(rack.slotCount));
     }
-    for (int i = 0; i < lab.powerSupplies.size(); ++i) {
-        if (!checkId(lab.powerSupplies.at(i).id, element(psusPath, i), ObjectKind::PowerSupply))
+    for (int i = 0; i < m_lab.powerSupplies.size(); ++i) {
+        if (!checkId(m_lab.powerSupplies.at(i).id, element(m_psusPath, i), ObjectKind::PowerSupply))
             return false;
     }
-    for (int i = 0; i < lab.switches.size(); ++i) {
-        if (!checkId(lab.switches.at(i).id, element(switchesPath, i), ObjectKind::Switch))
+    for (int i = 0; i < m_lab.switches.size(); ++i) {
+        if (!checkId(m_lab.switches.at(i).id, element(m_switchesPath, i), ObjectKind::Switch))
             return false;
     }
-    for (int i = 0; i < lab.boards.size(); ++i) {
-        if (!checkId(lab.boards.at(i).id, element(boardsPath, i), ObjectKind::Board))
+    for (int i = 0; i < m_lab.boards.size(); ++i) {
+        if (!checkId(m_lab.boards.at(i).id, element(m_boardsPath, i), ObjectKind::Board))
             return false;
     }
-    const LabIndex index(lab); // IDs are unique from here on
-    const QString rackWord = tr("rack");
-    const QString psuWord = tr("power supply");
-    const QString switchWord = tr("switch");
+    return true;
+}
 
-    auto notNegative = [&](double v, const QString &p) {
-        return v >= 0 ? true : setError(error, p, tr("must not be negative, got %1").arg(v));
-    };
-    for (int i = 0; i < lab.powerSupplies.size(); ++i) {
-        const PowerSupply &psu = lab.powerSupplies.at(i);
-        const QString p = element(psusPath, i);
-        if (!checkRef(psu.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack, rackWord) ||
+bool LabValidator::checkPowerSupplies()
+{
+    for (int i = 0; i < m_lab.powerSupplies.size(); ++i) {
+        const PowerSupply &psu = m_lab.powerSupplies.at(i);
+        const QString p = element(m_psusPath, i);
+        if (!checkRef(psu.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack,
+                      m_rackWord) ||
             !notNegative(psu.ratingWatts, child(p, QStringLiteral("ratingWatts"))) ||
             !notNegative(psu.ratingAmps, child(p, QStringLiteral("ratingAmps"))) ||
             !notNegative(psu.volts, child(p, QStringLiteral("volts"))))
             return false;
         if (psu.ratingAmps > 0 && psu.volts <= 0)
-            return setError(error, child(p, QStringLiteral("volts")),
-                            tr("a rating in amps needs the voltage it is given at"));
+            return fail(child(p, QStringLiteral("volts")),
+                        tr("a rating in amps needs the voltage it is given at"));
     }
-    for (int i = 0; i < lab.switches.size(); ++i) {
-        const NetworkSwitch &sw = lab.switches.at(i);
-        const QString p = element(switchesPath, i);
-        if (!checkRef(sw.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack, rackWord) ||
+    return true;
+}
+
+bool LabValidator::checkSwitches(const LabIndex &index)
+{
+    for (int i = 0; i < m_lab.switches.size(); ++i) {
+        const NetworkSwitch &sw = m_lab.switches.at(i);
+        const QString p = element(m_switchesPath, i);
+        if (!checkRef(sw.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack,
+                      m_rackWord) ||
             !checkRef(sw.psuId, child(p, QStringLiteral("psuId")), ObjectKind::PowerSupply,
-                      psuWord) ||
+                      m_psuWord) ||
             !checkRef(sw.uplinkSwitchId, child(p, QStringLiteral("uplinkSwitchId")),
-                      ObjectKind::Switch, switchWord) ||
+                      ObjectKind::Switch, m_switchWord) ||
             !notNegative(sw.watts, child(p, QStringLiteral("watts"))))
             return false;
-        if (sw.ports < 1 || sw.ports > MaxSwitchPorts)
-            return setError(error, child(p, QStringLiteral("ports")),
-                            tr("expected 1 to %1 ports, got %2").arg(MaxSwitchPorts).arg(sw.ports));
-        // A loop means no switch on it reaches the outside. Walked only for the switch at fault:
-        // one walk per switch would make a long chain quadratic.
-        if (!index.uplinkRunsIntoLoop(i))
-            continue;
-        QSet<QString> seen{sw.id};
-        const NetworkSwitch *up = index.networkSwitch(sw.uplinkSwitchId);
-        while (up && !seen.contains(up->id)) {
-            seen.insert(up->id);
-            up = index.networkSwitch(up->uplinkSwitchId);
-        }
-        return setError(error, child(p, QStringLiteral("uplinkSwitchId")),
-                        tr("switch uplinks form a loop through \"%1\"").arg(up ? up->id : sw.id));
-    }
-    QHash<QPair<QString, int>, int> slotOwner;
-    QHash<QPair<QString, int>, int> portOwner;
-    for (int i = 0; i < lab.boards.size(); ++i) {
-        const Board &b = lab.boards.at(i);
-        const QString p = element(boardsPath, i);
-        if (!checkRef(b.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack, rackWord) ||
-            !checkRef(b.psuId, child(p, QStringLiteral("psuId")), ObjectKind::PowerSupply,
-                      psuWord) ||
-            !checkRef(b.switchId, child(p, QStringLiteral("switchId")), ObjectKind::Switch,
-                      switchWord))
+        if (sw.ports < 1 || sw.ports > LabFile::MaxSwitchPorts)
+            return fail(
+                child(p, QStringLiteral("ports")),
+                tr("expected 1 to %1 ports, got %2").arg(LabFile::MaxSwitchPorts).arg(sw.ports));
+        if (!checkUplinkLoop(index, i, p))
             return false;
-        const QString slotPath = child(p, QStringLiteral("slot"));
-        if (b.rackId.isEmpty() && b.slot != -1)
-            return setError(error, slotPath,
-                            tr("slot %1 is set but the board is in no rack (rackId is empty); "
-                               "use -1 for an unplaced board")
-                                .arg(b.slot));
-        if (const Rack *rack = index.rack(b.rackId)) {
-            if (b.slot < -1 || b.slot >= rack->slotCount)
-                return setError(error, slotPath,
-                                tr("slot %1 is out of range: rack \"%2\" has slots 0 to %3")
-                                    .arg(b.slot)
-                                    .arg(rack->id)
-                                    .arg(rack->slotCount - 1));
-            if (b.slot >= 0) {
-                const auto key = qMakePair(b.rackId, b.slot);
-                if (slotOwner.contains(key)) {
-                    const Board &other = lab.boards.at(slotOwner.value(key));
-                    return setError(
-                        error, slotPath,
-                        tr("slot %1 of rack \"%2\" is already taken by board \"%3\" (%4)")
-                            .arg(b.slot)
-                            .arg(b.rackId, other.id, element(boardsPath, slotOwner.value(key))));
-                }
-                slotOwner.insert(key, i);
-            }
-        }
-        const QString portPath = child(p, QStringLiteral("switchPort"));
-        if (b.switchId.isEmpty() && b.switchPort != -1)
-            return setError(error, portPath,
-                            tr("switch port %1 is set but switchId is empty").arg(b.switchPort));
-        if (const NetworkSwitch *sw = index.networkSwitch(b.switchId)) {
-            if (b.switchPort != -1 && (b.switchPort < 1 || b.switchPort > sw->ports))
-                return setError(error, portPath,
-                                tr("port %1 is out of range: switch \"%2\" has ports 1 to %3")
-                                    .arg(b.switchPort)
-                                    .arg(sw->id)
-                                    .arg(sw->ports));
-            if (b.switchPort > 0) {
-                const auto key = qMakePair(b.switchId, b.switchPort);
-                if (portOwner.contains(key))
-                    return setError(error, portPath,
-                                    tr("port %1 of switch \"%2\" is already used by board \"%3\"")
-                                        .arg(b.switchPort)
-                                        .arg(b.switchId, lab.boards.at(portOwner.value(key)).id));
-                portOwner.insert(key, i);
-            }
-        }
-        if (b.sshPort < 1 || b.sshPort > 65535)
-            return setError(error, child(p, QStringLiteral("sshPort")),
-                            tr("expected a TCP port from 1 to 65535, got %1").arg(b.sshPort));
-        if (!b.mac.isEmpty() && AddressRules::normalizeMac(b.mac).isEmpty())
-            return setError(error, child(p, QStringLiteral("mac")),
-                            tr("expected a MAC address like \"02:BA:12:34:56:78\", got \"%1\"")
-                                .arg(JsonStrictReader::elided(b.mac)));
-        if (!b.ip.isEmpty() && !AddressRules::isValidIpAddress(b.ip))
-            return setError(error, child(p, QStringLiteral("ip")),
-                            tr("expected an IPv4 or IPv6 address, got \"%1\"")
-                                .arg(JsonStrictReader::elided(b.ip)));
-        if (!b.hostname.isEmpty() && !AddressRules::isValidHostname(b.hostname))
-            return setError(error, child(p, QStringLiteral("hostname")),
-                            tr("expected a host name of letters, digits and inner hyphens "
-                               "(RFC 1123), got \"%1\"")
-                                .arg(JsonStrictReader::elided(b.hostname)));
-        for (int s = 0; s < b.storage.size(); ++s) {
-            const StorageDevice &d = b.storage.at(s);
-            const QString sp = element(child(p, QStringLiteral("storage")), s);
-            if (d.sizeBytes < 0)
-                return setError(error, child(sp, QStringLiteral("sizeBytes")),
-                                tr("must not be negative, got %1").arg(d.sizeBytes));
-            if (!notNegative(d.peakWatts, child(sp, QStringLiteral("peakWatts"))))
-                return false;
-        }
     }
-    if (!lab.swarm.advertiseNetwork.isEmpty() &&
-        !AddressRules::isValidCidr(lab.swarm.advertiseNetwork))
-        return setError(error, QStringLiteral("$.swarm.advertiseNetwork"),
-                        tr("expected a network like \"10.77.0.0/24\", got \"%1\"")
-                            .arg(JsonStrictReader::elided(lab.swarm.advertiseNetwork)));
     return true;
+}
+
+bool LabValidator::checkUplinkLoop(const LabIndex &index, int i, const QString &p)
+{
+    // A loop means no switch on it reaches the outside. Walked only for the switch at fault:
+    // one walk per switch would make a long chain quadratic.
+    if (!index.uplinkRunsIntoLoop(i))
+        return true;
+    const NetworkSwitch &sw = m_lab.switches.at(i);
+    QSet<QString> seen{sw.id};
+    const NetworkSwitch *up = index.networkSwitch(sw.uplinkSwitchId);
+    while (up && !seen.contains(up->id)) {
+        seen.insert(up->id);
+        up = index.networkSwitch(up->uplinkSwitchId);
+    }
+    return fail(child(p, QStringLiteral("uplinkSwitchId")),
+                tr("switch uplinks form a loop through \"%1\"").arg(up ? up->id : sw.id));
+}
+
+bool LabValidator::checkBoards(const LabIndex &index)
+{
+    for (int i = 0; i < m_lab.boards.size(); ++i) {
+        const Board &b = m_lab.boards.at(i);
+        const QString p = element(m_boardsPath, i);
+        if (!checkRef(b.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack, m_rackWord) ||
+            !checkRef(b.psuId, child(p, QStringLiteral("psuId")), ObjectKind::PowerSupply,
+                      m_psuWord) ||
+            !checkRef(b.switchId, child(p, QStringLiteral("switchId")), ObjectKind::Switch,
+                      m_switchWord))
+            return false;
+        if (!checkSlot(index, i, p) || !checkSwitchPort(index, i, p) || !checkAddresses(b, p) ||
+            !checkStorage(b, p))
+            return false;
+    }
+    return true;
+}
+
+bool LabValidator::checkSlot(const LabIndex &index, int i, const QString &p)
+{
+    const Board &b = m_lab.boards.at(i);
+    const QString slotPath = child(p, QStringLiteral("slot"));
+    if (b.rackId.isEmpty() && b.slot != -1)
+        return fail(slotPath, tr("slot %1 is set but the board is in no rack (rackId is empty); "
+                                 "use -1 for an unplaced board")
+                                  .arg(b.slot));
+    const Rack *rack = index.rack(b.rackId);
+    if (!rack)
+        return true;
+    if (b.slot < -1 || b.slot >= rack->slotCount)
+        return fail(slotPath, tr("slot %1 is out of range: rack \"%2\" has slots 0 to %3")
+                                  .arg(b.slot)
+                                  .arg(rack->id)
+                                  .arg(rack->slotCount - 1));
+    if (b.slot < 0)
+        return true;
+    const auto key = qMakePair(b.rackId, b.slot);
+    if (m_slotOwner.contains(key)) {
+        const Board &other = m_lab.boards.at(m_slotOwner.value(key));
+        return fail(slotPath,
+                    tr("slot %1 of rack \"%2\" is already taken by board \"%3\" (%4)")
+                        .arg(b.slot)
+                        .arg(b.rackId, other.id, element(m_boardsPath, m_slotOwner.value(key))));
+    }
+    m_slotOwner.insert(key, i);
+    return true;
+}
+
+bool LabValidator::checkSwitchPort(const LabIndex &index, int i, const QString &p)
+{
+    const Board &b = m_lab.boards.at(i);
+    const QString portPath = child(p, QStringLiteral("switchPort"));
+    if (b.switchId.isEmpty() && b.switchPort != -1)
+        return fail(portPath, tr("switch port %1 is set but switchId is empty").arg(b.switchPort));
+    const NetworkSwitch *sw = index.networkSwitch(b.switchId);
+    if (!sw)
+        return true;
+    if (b.switchPort != -1 && (b.switchPort < 1 || b.switchPort > sw->ports))
+        return fail(portPath, tr("port %1 is out of range: switch \"%2\" has ports 1 to %3")
+                                  .arg(b.switchPort)
+                                  .arg(sw->id)
+                                  .arg(sw->ports));
+    if (b.switchPort <= 0)
+        return true;
+    const auto key = qMakePair(b.switchId, b.switchPort);
+    if (m_portOwner.contains(key))
+        return fail(portPath, tr("port %1 of switch \"%2\" is already used by board \"%3\"")
+                                  .arg(b.switchPort)
+                                  .arg(b.switchId, m_lab.boards.at(m_portOwner.value(key)).id));
+    m_portOwner.insert(key, i);
+    return true;
+}
+
+bool LabValidator::checkAddresses(const Board &b, const QString &p)
+{
+    if (b.sshPort < 1 || b.sshPort > 65535)
+        return fail(child(p, QStringLiteral("sshPort")),
+                    tr("expected a TCP port from 1 to 65535, got %1").arg(b.sshPort));
+    if (!b.mac.isEmpty() && AddressRules::normalizeMac(b.mac).isEmpty())
+        return fail(child(p, QStringLiteral("mac")),
+                    tr("expected a MAC address like \"02:BA:12:34:56:78\", got \"%1\"")
+                        .arg(JsonStrictReader::elided(b.mac)));
+    if (!b.ip.isEmpty() && !AddressRules::isValidIpAddress(b.ip))
+        return fail(
+            child(p, QStringLiteral("ip")),
+            tr("expected an IPv4 or IPv6 address, got \"%1\"").arg(JsonStrictReader::elided(b.ip)));
+    if (!b.hostname.isEmpty() && !AddressRules::isValidHostname(b.hostname))
+        return fail(child(p, QStringLiteral("hostname")),
+                    tr("expected a host name of letters, digits and inner hyphens "
+                       "(RFC 1123), got \"%1\"")
+                        .arg(JsonStrictReader::elided(b.hostname)));
+    return true;
+}
+
+bool LabValidator::checkStorage(const Board &b, const QString &p)
+{
+    for (int s = 0; s < b.storage.size(); ++s) {
+        const StorageDevice &d = b.storage.at(s);
+        const QString sp = element(child(p, QStringLiteral("storage")), s);
+        if (d.sizeBytes < 0)
+            return fail(child(sp, QStringLiteral("sizeBytes")),
+                        tr("must not be negative, got %1").arg(d.sizeBytes));
+        if (!notNegative(d.peakWatts, child(sp, QStringLiteral("peakWatts"))))
+            return false;
+    }
+    return true;
+}
+
+bool LabValidator::checkSwarm()
+{
+    if (!m_lab.swarm.advertiseNetwork.isEmpty() &&
+        !AddressRules::isValidCidr(m_lab.swarm.advertiseNetwork))
+        return fail(QStringLiteral("$.swarm.advertiseNetwork"),
+                    tr("expected a network like \"10.77.0.0/24\", got \"%1\"")
+                        .arg(JsonStrictReader::elided(m_lab.swarm.advertiseNetwork)));
+    return true;
+}
+
+} // namespace
+
+bool LabFile::validate(const Lab &lab, LabFileError *error)
+{
+    LabValidator check(lab, error);
+    if (!check.checkIds())
+        return false;
+    const LabIndex index(lab); // IDs are unique from here on
+    return check.checkPowerSupplies() && check.checkSwitches(index) && check.checkBoards(index) &&
+           check.checkSwarm();
 }
 
 QByteArray LabFile::toJson(const Lab &lab)
