@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "demolab.h"
+#include "../common/sanitizers.h"
 #include "labdocument.h"
 #include "racktreemodel.h"
 
@@ -312,7 +313,8 @@ void TestRackTreeModel::fortyThousandRacksResetQuickly()
     const std::clock_t start = std::clock();
     m_doc->setLab(lab);
     const double cpuMs = 1000.0 * double(std::clock() - start) / CLOCKS_PER_SEC;
-    QVERIFY2(cpuMs < 5000, qPrintable(QString::number(cpuMs)));
+    if (!HIVELAB_UNDER_ASAN) // time/memory bounds: tests/common/sanitizers.h
+        QVERIFY2(cpuMs < 5000, qPrintable(QString::number(cpuMs)));
     QCOMPARE(m_model->rowCount(), 40001); // and the (empty) unplaced group
     QCOMPARE(m_model->rowCount(m_model->index(39999, 0)), 1);
 }
