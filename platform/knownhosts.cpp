@@ -22,27 +22,30 @@ QMutex &fileMutex()
     return mutex;
 }
 
+// OpenSSH's '*' and '?', case-insensitive. Iterative with one backtrack point: O(text x pattern)
+// at worst, where the obvious recursion is exponential in the number of stars ("Host *a*a*a…"
+// from a crafted ~/.ssh/config or known_hosts line).
 bool globMatch(const QChar *t, const QChar *tEnd, const QChar *p, const QChar *pEnd)
 {
-    while (p != pEnd) {
-        if (*p == QLatin1Char('*')) {
+    const QChar *star = nullptr; // last '*' seen in the pattern
+    const QChar *resume = t;     // text position that star currently swallows up to
+    while (t != tEnd) {
+        if (p != pEnd && *p == QLatin1Char('*')) {
+            star = ++p;
+            resume = t;
+        } else if (p != pEnd && (*p == QLatin1Char('?') || p->toLower() == t->toLower())) {
             ++p;
-            if (p == pEnd)
-                return true;
-            for (const QChar *s = t; s <= tEnd; ++s) {
-                if (globMatch(s, tEnd, p, pEnd))
-                    return true;
-            }
+            ++t;
+        } else if (star) {
+            p = star;
+            t = ++resume;
+        } else {
             return false;
         }
-        if (t == tEnd)
-            return false;
-        if (*p != QLatin1Char('?') && p->toLower() != t->toLower())
-            return false;
-        ++p;
-        ++t;
     }
-    return t == tEnd;
+    while (p != pEnd && *p == QLatin1Char('*'))
+        ++p;
+    return p == pEnd;
 }
 
 bool hashedMatch(const QString &name, const QString &entry)

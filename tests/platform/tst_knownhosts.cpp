@@ -96,6 +96,29 @@ private Q_SLOTS:
                             << "pine*" << false;
         QTest::newRow("all") << ""
                              << "*" << true;
+        QTest::newRow("backtrack") << "aXbYbZc"
+                                   << "a*b*c" << true;
+        QTest::newRow("backtrack-no") << "aXbYbZ"
+                                      << "a*b*c" << false;
+        QTest::newRow("stars") << "pine"
+                               << "**p**e**" << true;
+        QTest::newRow("star-question") << "ab"
+                                       << "*?*?*" << true;
+        QTest::newRow("star-question-no") << "a"
+                                          << "*?*?*" << false;
+    }
+
+    // A crafted "Host *a*a*a…b" line once took minutes (exponential recursion); the matcher
+    // must answer on the spot for any pattern a ~/.ssh/config or known_hosts line can hold.
+    void globManyStars()
+    {
+        const QString text(64, QLatin1Char('a'));
+        QString pattern;
+        for (int i = 0; i < 2000; ++i)
+            pattern += QLatin1String("*a");
+        QVERIFY(!KnownHosts::matchGlob(text, pattern + QLatin1Char('b')));
+        QVERIFY(!KnownHosts::matchGlob(text, pattern));
+        QVERIFY(KnownHosts::matchGlob(text, QString(pattern.left(64)) + QLatin1Char('*')));
     }
 
     void glob()
