@@ -75,26 +75,28 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
-        if (boards.isEmpty())
-            QSKIP("HIVELAB_LAB_BOARDS is not set: run through ctest (needs root and the lab)");
+        QList<HivelabTest::LabBoard> boards;
+        HIVELAB_READ_LAB_BOARDS(boards);
         m_password = qEnvironmentVariable("HIVELAB_LAB_PASSWORD");
         Lab lab;
         lab.name = QStringLiteral("swarm faults");
-        for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
-            QCOMPARE(f.size(), 8);
+        bool passwordOnly = false;
+        bool off = false;
+        bool noSsh = false;
+        for (const HivelabTest::LabBoard &l : std::as_const(boards)) {
             Board b;
-            b.hostname = f.at(3);
+            b.hostname = l.hostname;
             b.id = b.name = b.hostname;
-            b.ip = f.at(0);
-            b.sshPort = f.at(1).toInt();
+            b.ip = l.ip;
+            b.sshPort = l.port;
             b.sshUser = QStringLiteral("root");
             b.role = lab.boards.size() < 3 ? Role::Manager : Role::Worker;
             lab.boards << b;
+            passwordOnly = passwordOnly || (l.auth == QLatin1String("password") && l.isOn());
+            off = off || l.power == QLatin1String("off");
+            noSsh = noSsh || l.power == QLatin1String("nossh");
         }
-        if (lab.boards.size() != 7 || !boards.contains(QLatin1String(":password:on")) ||
-            !boards.contains(QLatin1String(":off")) || !boards.contains(QLatin1String(":nossh")))
+        if (lab.boards.size() != 7 || !passwordOnly || !off || !noSsh)
             QSKIP("needs the fault lab's layout (tests/platform/workflows/CMakeLists.txt)");
         m_doc.setLab(lab);
         m_settings.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));

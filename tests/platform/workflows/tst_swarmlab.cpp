@@ -126,26 +126,23 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
-        if (boards.isEmpty())
-            QSKIP("HIVELAB_LAB_BOARDS is not set: run through ctest (needs root and the lab)");
+        QList<HivelabTest::LabBoard> boards;
+        HIVELAB_READ_LAB_BOARDS(boards);
         m_password = qEnvironmentVariable("HIVELAB_LAB_PASSWORD");
         const QString name = qEnvironmentVariable("HIVELAB_LAB_NAME");
         Lab lab;
         lab.name = QStringLiteral("swarm e2e");
         lab.swarm.defaultLabels.insert(QStringLiteral("lab"), QStringLiteral("e2e"));
-        for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
-            QCOMPARE(f.size(), 8);
-            if (f.at(7) != QLatin1String("on"))
+        for (const HivelabTest::LabBoard &l : std::as_const(boards)) {
+            if (!l.isOn())
                 continue;
             Board b;
-            b.hostname = f.at(3);
+            b.hostname = l.hostname;
             b.id = b.name = b.hostname;
-            b.ip = f.at(0);
-            b.sshPort = f.at(1).toInt();
-            b.sshUser = f.at(4); // not root: every docker command goes through sudo
-            const bool docker = f.at(5) == QLatin1String("docker");
+            b.ip = l.ip;
+            b.sshPort = l.port;
+            b.sshUser = l.user; // not root: every docker command goes through sudo
+            const bool docker = l.docker == QLatin1String("docker");
             if (docker && m_managers.size() < 3) {
                 b.role = Role::Manager;
                 m_managers << b.id;
