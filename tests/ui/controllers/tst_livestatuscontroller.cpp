@@ -56,16 +56,9 @@ class TestLiveStatusController : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         QVERIFY(m_dir.isValid());
-        int rc = -1;
-        SshTestServer::run(QStringLiteral("ssh-keygen"),
-                           {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-                            QStringLiteral("-N"), QString(), QStringLiteral("-f"), key()},
-                           &rc);
-        QCOMPARE(rc, 0);
+        QVERIFY(SshTestServer::generateKey(key()));
         QFile pub(key() + QStringLiteral(".pub"));
         QVERIFY(pub.open(QIODevice::ReadOnly));
         m_server = std::make_unique<SshTestServer>(SshTestServer::Kind::OpenSsh);
