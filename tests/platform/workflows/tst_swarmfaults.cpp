@@ -5,9 +5,9 @@
 // boards finish, every failure has its reason, the 2-of-3-managers swarm is reported as such,
 // and a second run completes the swarm. Then the leader's link is cut and the command line
 // forms again at once: it waits for the managers' election and exits 3 (no fault tolerance).
-#include "labboard.h"
 #include "labdocument.h"
 #include "labfile.h"
+#include "labworkflow.h"
 #include "swarmformation.h"
 
 #include <QElapsedTimer>
@@ -84,12 +84,7 @@ private Q_SLOTS:
         bool off = false;
         bool noSsh = false;
         for (const HivelabTest::LabBoard &l : std::as_const(boards)) {
-            Board b;
-            b.hostname = l.hostname;
-            b.id = b.name = b.hostname;
-            b.ip = l.ip;
-            b.sshPort = l.port;
-            b.sshUser = QStringLiteral("root");
+            Board b = HivelabTest::asBoard(l, QStringLiteral("root"));
             b.role = lab.boards.size() < 3 ? Role::Manager : Role::Worker;
             lab.boards << b;
             passwordOnly = passwordOnly || (l.auth == QLatin1String("password") && l.isOn());
@@ -99,10 +94,7 @@ private Q_SLOTS:
         if (lab.boards.size() != 7 || !passwordOnly || !off || !noSsh)
             QSKIP("needs the fault lab's layout (tests/platform/workflows/CMakeLists.txt)");
         m_doc.setLab(lab);
-        m_settings.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        m_settings.acceptNewHostKeys = true;
-        m_settings.connectTimeoutMs = 3000;
-        m_settings.ignoreSshConfig = true;
+        m_settings = HivelabTest::labSettings(m_dir.filePath(QStringLiteral("known_hosts")), 3000);
     }
 
     void faultsDuringForm()

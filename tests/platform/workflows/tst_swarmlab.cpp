@@ -4,10 +4,10 @@
 // single-board leave/join, a board
 // in another swarm is refused then forced, and everything is left as found.
 #include "credentialstore.h"
-#include "labboard.h"
 #include "dockersetup.h"
 #include "labdocument.h"
 #include "labfile.h"
+#include "labworkflow.h"
 #include "nodeavailability.h"
 #include "swarmformation.h"
 #include "swarmstatus.h"
@@ -136,12 +136,8 @@ private Q_SLOTS:
         for (const HivelabTest::LabBoard &l : std::as_const(boards)) {
             if (!l.isOn())
                 continue;
-            Board b;
-            b.hostname = l.hostname;
-            b.id = b.name = b.hostname;
-            b.ip = l.ip;
-            b.sshPort = l.port;
-            b.sshUser = l.user; // not root: every docker command goes through sudo
+            // Not root: every docker command goes through sudo.
+            Board b = HivelabTest::asBoard(l, l.user);
             const bool docker = l.docker == QLatin1String("docker");
             if (docker && m_managers.size() < 3) {
                 b.role = Role::Manager;
@@ -159,10 +155,7 @@ private Q_SLOTS:
         if (m_managers.size() < 3 || m_workers.size() < 2 || m_stopped.isEmpty())
             QSKIP("needs 3 boards with Docker, 2 more boards, one with a stopped engine");
         m_doc.setLab(lab);
-        m_settings.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        m_settings.acceptNewHostKeys = true;
-        m_settings.connectTimeoutMs = 5000;
-        m_settings.ignoreSshConfig = true;
+        m_settings = HivelabTest::labSettings(m_dir.filePath(QStringLiteral("known_hosts")), 5000);
 
         // The stopped board's engine gets the lab's per-board settings from daemon.json, as a
         // distribution's config would give them (its own data root; no iptables or bridge).
