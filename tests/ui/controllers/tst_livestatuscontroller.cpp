@@ -4,6 +4,7 @@
 // how many connections were opened.
 #include "labdocument.h"
 #include "livestatuscontroller.h"
+#include "loopback.h"
 #include "sshpool.h"
 #include "sshsession.h"
 #include "sshtesthelpers.h"
@@ -78,13 +79,8 @@ private Q_SLOTS:
         LabDocument doc;
         Lab lab;
         lab.name = QStringLiteral("loopback");
-        Board manager;
-        manager.id = manager.name = manager.hostname = QStringLiteral("m1");
-        manager.ip = QStringLiteral("127.0.0.1");
-        manager.sshPort = relay.serverPort();
-        manager.sshUser = QStringLiteral("root");
-        manager.role = Role::Manager;
-        lab.boards << manager;
+        lab.boards << HivelabTest::loopbackBoard(QStringLiteral("m1"), relay.serverPort(),
+                                                 Role::Manager, QStringLiteral("root"));
         doc.setLab(lab);
 
         SwarmJobController jobs(&doc);
