@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labdocument.h"
 
+#include "boardcatalog.h"
+#include "boardplacement.h"
+
 namespace Hivelab {
 
 namespace {
@@ -100,15 +103,29 @@ bool LabDocument::removeRack(const QString &id)
             Q_EMIT objectChanged(ObjectKind::Board, b.id);
         }
     }
+    for (PowerSupply &p : m_lab.powerSupplies) {
+        if (p.rackId == id) {
+            p.rackId.clear();
+            Q_EMIT objectChanged(ObjectKind::PowerSupply, p.id);
+        }
+    }
+    for (NetworkSwitch &s : m_lab.switches) {
+        if (s.rackId == id) {
+            s.rackId.clear();
+            Q_EMIT objectChanged(ObjectKind::Switch, s.id);
+        }
+    }
     m_lab.racks.removeAt(i);
     Q_EMIT objectRemoved(ObjectKind::Rack, id);
     touch();
     return true;
 }
 
-void LabDocument::addPowerSupply(const PowerSupply &psu)
+void LabDocument::addPowerSupply(const PowerSupply &psu, int index)
 {
-    m_lab.powerSupplies.append(psu);
+    if (index < 0 || index > m_lab.powerSupplies.size())
+        index = m_lab.powerSupplies.size();
+    m_lab.powerSupplies.insert(index, psu);
     Q_EMIT objectAdded(ObjectKind::PowerSupply, psu.id);
     touch();
 }
@@ -146,9 +163,11 @@ bool LabDocument::removePowerSupply(const QString &id)
     return true;
 }
 
-void LabDocument::addSwitch(const NetworkSwitch &sw)
+void LabDocument::addSwitch(const NetworkSwitch &sw, int index)
 {
-    m_lab.switches.append(sw);
+    if (index < 0 || index > m_lab.switches.size())
+        index = m_lab.switches.size();
+    m_lab.switches.insert(index, sw);
     Q_EMIT objectAdded(ObjectKind::Switch, sw.id);
     touch();
 }
@@ -223,23 +242,17 @@ bool LabDocument::removeBoard(const QString &id)
 
 QString LabDocument::moveBoard(const QString &boardId, const QString &rackId, int slot)
 {
-    Board *mover = m_lab.board(boardId);
-    if (!mover || (mover->rackId == rackId && mover->slot == slot))
+    Lab after = m_lab;
+    const PlacementResult placed =
+        placeBoard(&after, BoardCatalog::builtin(), boardId, rackId, slot);
+    if (placed.boardIds.isEmpty())
         return {};
-    QString swappedId;
-    if (const Board *occupant = m_lab.boardAt(rackId, slot)) {
-        swappedId = occupant->id;
-        Board *other = m_lab.board(swappedId);
-        other->rackId = mover->rackId;
-        other->slot = mover->slot;
-    }
-    mover->rackId = rackId;
-    mover->slot = slot;
-    Q_EMIT objectChanged(ObjectKind::Board, boardId);
-    if (!swappedId.isEmpty())
-        Q_EMIT objectChanged(ObjectKind::Board, swappedId);
+    for (const QString &id : placed.boardIds)
+        *m_lab.board(id) = *after.board(id);
+    for (const QString &id : placed.boardIds)
+        Q_EMIT objectChanged(ObjectKind::Board, id);
     touch();
-    return swappedId;
+    return placed.boardIds.value(1);
 }
 
 void LabDocument::setRole(const QString &boardId, Role role)
