@@ -7,6 +7,28 @@
 namespace Hivelab {
 
 namespace {
+template <typename T> struct NonDeduced
+{
+    using Type = T;
+};
+
+// Clears `field` (and whatever `also` resets with it) in every object naming id; returns their IDs.
+template <typename T>
+QStringList unlink(QList<T> &objects, QString T::*field, const QString &id,
+                   void (*also)(typename NonDeduced<T>::Type &) = nullptr)
+{
+    QStringList changed;
+    for (T &o : objects) {
+        if (o.*field != id)
+            continue;
+        (o.*field).clear();
+        if (also)
+            also(o);
+        changed.append(o.id);
+    }
+    return changed;
+}
+
 template<typename T>
 int indexOf(const QList<T> &list, const QString &id)
 {
@@ -96,29 +118,20 @@ bool LabDocument::removeRack(const QString &id)
     const int i = indexOf(m_lab.racks, id);
     if (i < 0)
         return false;
-    for (Board &b : m_lab.boards) {
-        if (b.rackId == id) {
-            b.rackId.clear();
-            b.slot = -1;
-            Q_EMIT objectChanged(ObjectKind::Board, b.id);
-        }
-    }
-    for (PowerSupply &p : m_lab.powerSupplies) {
-        if (p.rackId == id) {
-            p.rackId.clear();
-            Q_EMIT objectChanged(ObjectKind::PowerSupply, p.id);
-        }
-    }
-    for (NetworkSwitch &s : m_lab.switches) {
-        if (s.rackId == id) {
-            s.rackId.clear();
-            Q_EMIT objectChanged(ObjectKind::Switch, s.id);
-        }
-    }
+    emitChanged(ObjectKind::Board, unlink(m_lab.boards, &Board::rackId, id,
+                                          [](Board &b) { b.slot = -1; }));
+    emitChanged(ObjectKind::PowerSupply, unlink(m_lab.powerSupplies, &PowerSupply::rackId, id));
+    emitChanged(ObjectKind::Switch, unlink(m_lab.switches, &NetworkSwitch::rackId, id));
     m_lab.racks.removeAt(i);
     Q_EMIT objectRemoved(ObjectKind::Rack, id);
     touch();
     return true;
+}
+
+void LabDocument::emitChanged(ObjectKind kind, const QStringList &ids)
+{
+    for (const QString &id : ids)
+        Q_EMIT objectChanged(kind, id);
 }
 
 void LabDocument::addPowerSupply(const PowerSupply &psu, int index)
@@ -145,18 +158,8 @@ bool LabDocument::removePowerSupply(const QString &id)
     const int i = indexOf(m_lab.powerSupplies, id);
     if (i < 0)
         return false;
-    for (Board &b : m_lab.boards) {
-        if (b.psuId == id) {
-            b.psuId.clear();
-            Q_EMIT objectChanged(ObjectKind::Board, b.id);
-        }
-    }
-    for (NetworkSwitch &s : m_lab.switches) {
-        if (s.psuId == id) {
-            s.psuId.clear();
-            Q_EMIT objectChanged(ObjectKind::Switch, s.id);
-        }
-    }
+    emitChanged(ObjectKind::Board, unlink(m_lab.boards, &Board::psuId, id));
+    emitChanged(ObjectKind::Switch, unlink(m_lab.switches, &NetworkSwitch::psuId, id));
     m_lab.powerSupplies.removeAt(i);
     Q_EMIT objectRemoved(ObjectKind::PowerSupply, id);
     touch();
@@ -187,19 +190,9 @@ bool LabDocument::removeSwitch(const QString &id)
     const int i = indexOf(m_lab.switches, id);
     if (i < 0)
         return false;
-    for (Board &b : m_lab.boards) {
-        if (b.switchId == id) {
-            b.switchId.clear();
-            b.switchPort = -1;
-            Q_EMIT objectChanged(ObjectKind::Board, b.id);
-        }
-    }
-    for (NetworkSwitch &s : m_lab.switches) {
-        if (s.uplinkSwitchId == id) {
-            s.uplinkSwitchId.clear();
-            Q_EMIT objectChanged(ObjectKind::Switch, s.id);
-        }
-    }
+    emitChanged(ObjectKind::Board, unlink(m_lab.boards, &Board::switchId, id,
+                                          [](Board &b) { b.switchPort = -1; }));
+    emitChanged(ObjectKind::Switch, unlink(m_lab.switches, &NetworkSwitch::uplinkSwitchId, id));
     m_lab.switches.removeAt(i);
     Q_EMIT objectRemoved(ObjectKind::Switch, id);
     touch();
@@ -249,8 +242,7 @@ QString LabDocument::moveBoard(const QString &boardId, const QString &rackId, in
         return {};
     for (const QString &id : placed.boardIds)
         *m_lab.board(id) = *after.board(id);
-    for (const QString &id : placed.boardIds)
-        Q_EMIT objectChanged(ObjectKind::Board, id);
+    emitChanged(ObjectKind::Board, placed.boardIds);
     touch();
     return placed.boardIds.value(1);
 }

@@ -82,6 +82,7 @@ Q_SIGNALS:
 
 private:
     void touch();
+    void emitChanged(Hivelab::ObjectKind kind, const QStringList &ids);
 
     Lab m_lab;
     QString m_filePath;

@@ -13,12 +13,17 @@ QString tr(const char *text)
     return QCoreApplication::translate("LabEdits", text);
 }
 
-template <typename T> QStringList namesOf(const QList<T> &objects)
+// A new object with a fresh ID and the next free "stem n" name among `existing`.
+template <typename T>
+T fresh(const Lab &lab, const QList<T> &existing, const char *idPrefix, const QString &stem)
 {
     QStringList names;
-    for (const T &o : objects)
+    for (const T &o : existing)
         names.append(o.name);
-    return names;
+    T object;
+    object.id = lab.uniqueId(QLatin1String(idPrefix));
+    object.name = nextFreeName(names, stem);
+    return object;
 }
 } // namespace
 
@@ -33,17 +38,12 @@ QString nextFreeName(const QStringList &taken, const QString &stem)
 
 Rack newRack(const Lab &lab)
 {
-    Rack rack;
-    rack.id = lab.uniqueId(QStringLiteral("rack"));
-    rack.name = nextFreeName(namesOf(lab.racks), tr("Rack"));
-    return rack;
+    return fresh(lab, lab.racks, "rack", tr("Rack"));
 }
 
 PowerSupply newPowerSupply(const Lab &lab, const QString &rackId)
 {
-    PowerSupply psu;
-    psu.id = lab.uniqueId(QStringLiteral("psu"));
-    psu.name = nextFreeName(namesOf(lab.powerSupplies), tr("PSU"));
+    PowerSupply psu = fresh(lab, lab.powerSupplies, "psu", tr("PSU"));
     psu.rackId = rackId;
     const LabIndex index(lab);
     psu.circuit = index.circuits().value(0);
@@ -52,9 +52,7 @@ PowerSupply newPowerSupply(const Lab &lab, const QString &rackId)
 
 NetworkSwitch newSwitch(const Lab &lab, const QString &rackId)
 {
-    NetworkSwitch sw;
-    sw.id = lab.uniqueId(QStringLiteral("switch"));
-    sw.name = nextFreeName(namesOf(lab.switches), tr("Switch"));
+    NetworkSwitch sw = fresh(lab, lab.switches, "switch", tr("Switch"));
     sw.rackId = rackId;
     if (!rackId.isEmpty()) {
         const LabIndex index(lab);
