@@ -55,7 +55,8 @@ QString issueText(const Lab &lab, const PlacementIssue &issue)
     case PlacementIssue::Kind::BreaksQuorum:
         break;
     }
-    return tr("Losing %1 would now break manager quorum.").arg(object);
+    return tr("Losing %1%2 alone now breaks manager quorum.")
+        .arg(issue.domainKind == FaultDomainKind::Circuit ? tr("circuit ") : QString(), object);
 }
 
 // The first free slot of the rack (0-based), -1 when all are taken.
@@ -212,6 +213,7 @@ int cmdPlace(const QStringList &args)
     }
     if (!saveLab(lab, file))
         return ExitUsage;
+    placed.issues += newQuorumBreaks(before, lab, boardId);
     for (const QString &id : std::as_const(placed.boardIds)) {
         const Board *was = before.board(id);
         const Board *now = lab.board(id);
@@ -220,8 +222,14 @@ int cmdPlace(const QStringList &args)
                          .arg(objectDisplayName(lab, id), whereText(before, *was),
                               whereText(lab, *now)));
     }
-    for (const PlacementIssue &issue : std::as_const(placed.issues))
+    bool quorum = false;
+    for (const PlacementIssue &issue : std::as_const(placed.issues)) {
         printErr(tr("warning: %1").arg(issueText(lab, issue)));
+        quorum |= issue.kind == PlacementIssue::Kind::BreaksQuorum;
+    }
+    if (quorum)
+        printErr(tr("Managers that survive any single failure: hivelab roles %1 --managers auto")
+                     .arg(file));
     printErr(tr("Saved %1. Check the fault domains with: hivelab check %1").arg(file));
     return ExitOk;
 }

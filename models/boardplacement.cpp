@@ -200,15 +200,11 @@ QList<PlacementIssue> quorumBreakers(const Lab &lab)
 }
 } // namespace
 
-QList<PlacementIssue> previewPlacement(const Lab &lab, const BoardCatalog &catalog,
-                                       const QString &boardId, const QString &rackId, int slot)
+QList<PlacementIssue> newQuorumBreaks(const Lab &before, const Lab &after,
+                                      const QString &boardId)
 {
-    Lab after = lab;
-    const PlacementResult placed = placeBoard(&after, catalog, boardId, rackId, slot);
-    QList<PlacementIssue> issues = placed.issues;
-    if (placed.boardIds.isEmpty())
-        return issues;
-    const QList<PlacementIssue> already = quorumBreakers(lab);
+    const QList<PlacementIssue> already = quorumBreakers(before);
+    QList<PlacementIssue> issues;
     for (PlacementIssue issue : quorumBreakers(after)) {
         if (already.contains(issue))
             continue;
@@ -216,6 +212,16 @@ QList<PlacementIssue> previewPlacement(const Lab &lab, const BoardCatalog &catal
         issues.append(issue);
     }
     return issues;
+}
+
+QList<PlacementIssue> previewPlacement(const Lab &lab, const BoardCatalog &catalog,
+                                       const QString &boardId, const QString &rackId, int slot)
+{
+    Lab after = lab;
+    const PlacementResult placed = placeBoard(&after, catalog, boardId, rackId, slot);
+    if (placed.boardIds.isEmpty())
+        return placed.issues;
+    return placed.issues + newQuorumBreaks(lab, after, boardId);
 }
 
 } // namespace Hivelab

@@ -65,6 +65,11 @@ PortCheck checkSwitchPort(const Lab &lab, const QString &boardId, const QString 
 PlacementResult placeBoard(Lab *lab, const BoardCatalog &catalog, const QString &boardId,
                            const QString &rackId, int slot);
 
+/// One BreaksQuorum issue (for `boardId`) per single rack, supply, circuit or switch whose loss
+/// breaks manager quorum in `after` but not in `before`. Pure; any thread.
+QList<PlacementIssue> newQuorumBreaks(const Lab &before, const Lab &after,
+                                      const QString &boardId);
+
 /// What placeBoard() would cause, without changing the lab: its issues plus one BreaksQuorum
 /// per single rack, supply, circuit or switch whose loss would break manager quorum after the
 /// move but does not now. Pure; any thread.

@@ -391,6 +391,22 @@ void TestCli::placeRecablesAndSaves()
     QCOMPARE(lab.board(QStringLiteral("pine64-1"))->switchPort, 1);
     QCOMPARE(run({QStringLiteral("check"), file}).exitCode, 0);
 
+    // The rack-1 manager next to the rack-2 one: saved, with a warning for each single failure
+    // that now takes two of the three managers.
+    r = run({QStringLiteral("place"), file, QStringLiteral("pine64-2"), QStringLiteral("--rack"),
+             QStringLiteral("rack-2"), QStringLiteral("--slot"), QStringLiteral("4")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QLatin1String("warning: Losing Rack 2 alone now breaks manager "
+                                          "quorum")),
+             qPrintable(r.err));
+    QVERIFY(r.err.contains(QLatin1String("Losing circuit wall-B alone")));
+    QCOMPARE(r.err.count(QLatin1String("breaks manager quorum")), 4); // rack, PSU, circuit, switch
+    QCOMPARE(run({QStringLiteral("check"), file}).exitCode, 1);
+    QCOMPARE(run({QStringLiteral("place"), file, QStringLiteral("pine64-2"),
+                  QStringLiteral("--rack"), QStringLiteral("rack-1")})
+                 .exitCode,
+             0);
+
     // Same place again: nothing to save.
     r = run({QStringLiteral("place"), file, QStringLiteral("pine64-1"), QStringLiteral("--rack"),
              QStringLiteral("rack-4")});
