@@ -32,8 +32,9 @@ const QList<Command> &commands()
          QT_TRANSLATE_NOOP("Cli", "Show or set manager/worker roles (FILE [--managers auto|LIST])"),
          &cmdRoles},
         {"place",
-         QT_TRANSLATE_NOOP("Cli", "Put a board into a rack slot and re-cable it "
-                                  "(FILE BOARD --rack R [--slot S] [--psu P] [--switch SW --port N])"),
+         QT_TRANSLATE_NOOP("Cli",
+                           "Put a board into a rack slot and re-cable it "
+                           "(FILE BOARD --rack R [--slot S] [--psu P] [--switch SW --port N])"),
          &cmdPlace},
         {"rack", QT_TRANSLATE_NOOP("Cli", "Add, remove or list racks (add|remove|list FILE)"),
          &cmdRack},

@@ -64,8 +64,8 @@ public:
         const QStringList pos = m_parser.positionalArguments();
         const QString action = pos.value(0);
         const bool remove = action == QLatin1String("remove");
-        if ((action != QLatin1String("add") && action != QLatin1String("list") && !remove)
-            || pos.size() != (remove ? 3 : 2)) {
+        if ((action != QLatin1String("add") && action != QLatin1String("list") && !remove) ||
+            pos.size() != (remove ? 3 : 2)) {
             printErr(usage());
             return ExitUsage;
         }
@@ -200,7 +200,8 @@ private:
             if (m_parser.isSet(m_psu)) {
                 const PowerSupply *p = findByIdOrName(lab().powerSupplies, m_parser.value(m_psu));
                 if (!p) {
-                    printErr(tr("No power supply \"%1\" in %2.").arg(m_parser.value(m_psu), m_file));
+                    printErr(
+                        tr("No power supply \"%1\" in %2.").arg(m_parser.value(m_psu), m_file));
                     return ExitUsage;
                 }
                 s.psuId = p->id;
@@ -209,9 +210,9 @@ private:
             printOut(tr("Added %1 (%2): %3 ports, %4, powered by %5.")
                          .arg(s.name, s.id)
                          .arg(s.ports)
-                         .arg(placeText(s.rackId),
-                              s.psuId.isEmpty() ? tr("its own adapter")
-                                                : objectDisplayName(lab(), s.psuId)));
+                         .arg(placeText(s.rackId), s.psuId.isEmpty()
+                                                       ? tr("its own adapter")
+                                                       : objectDisplayName(lab(), s.psuId)));
             return ExitOk;
         }
         }
@@ -332,7 +333,8 @@ private:
             break;
         }
         if (m_parser.isSet(m_json))
-            printOut(QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Indented)).trimmed());
+            printOut(
+                QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Indented)).trimmed());
         else
             for (const QString &line : std::as_const(lines))
                 printOut(line);
@@ -344,7 +346,8 @@ private:
     QString m_file;
     LabDocument m_doc;
     QCommandLineParser m_parser;
-    const QCommandLineOption m_name{QStringLiteral("name"), tr("Name (add)."), QStringLiteral("NAME")};
+    const QCommandLineOption m_name{QStringLiteral("name"), tr("Name (add)."),
+                                    QStringLiteral("NAME")};
     const QCommandLineOption m_json{QStringLiteral("json"), tr("List as JSON.")};
     const QCommandLineOption m_force{QStringLiteral("force"),
                                      tr("Remove even when boards or gear depend on it.")};
@@ -354,9 +357,9 @@ private:
                                      QStringLiteral("N")};
     const QCommandLineOption m_watts{QStringLiteral("watts"), tr("Rating in watts (add)."),
                                      QStringLiteral("W")};
-    const QCommandLineOption m_circuit{QStringLiteral("circuit"),
-                                       tr("Mains circuit feeding it (add; default: the lab's first)."),
-                                       QStringLiteral("NAME")};
+    const QCommandLineOption m_circuit{
+        QStringLiteral("circuit"), tr("Mains circuit feeding it (add; default: the lab's first)."),
+        QStringLiteral("NAME")};
     const QCommandLineOption m_ports{QStringLiteral("ports"), tr("Ports (add, default 8)."),
                                      QStringLiteral("N")};
     const QCommandLineOption m_psu{QStringLiteral("psu"),

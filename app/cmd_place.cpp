@@ -26,16 +26,17 @@ bool isNone(const QString &word)
 QString whereText(const Lab &lab, const Board &b)
 {
     const LabIndex index(lab);
-    const QString place = b.rackId.isEmpty()
-                              ? tr("unplaced")
-                              : tr("%1 slot %2").arg(objectDisplayName(index, b.rackId)).arg(b.slot + 1);
+    const QString place =
+        b.rackId.isEmpty()
+            ? tr("unplaced")
+            : tr("%1 slot %2").arg(objectDisplayName(index, b.rackId)).arg(b.slot + 1);
     const QString psu = b.psuId.isEmpty() ? tr("no PSU") : objectDisplayName(index, b.psuId);
-    const QString sw = b.switchId.isEmpty()
-                           ? tr("no switch")
-                           : tr("%1 port %2")
-                                 .arg(objectDisplayName(index, b.switchId),
-                                      b.switchPort > 0 ? QString::number(b.switchPort)
-                                                       : QStringLiteral("?"));
+    const QString sw =
+        b.switchId.isEmpty()
+            ? tr("no switch")
+            : tr("%1 port %2")
+                  .arg(objectDisplayName(index, b.switchId),
+                       b.switchPort > 0 ? QString::number(b.switchPort) : QStringLiteral("?"));
     return QStringLiteral("%1, %2, %3").arg(place, psu, sw);
 }
 
@@ -142,8 +143,7 @@ int cmdPlace(const QStringList &args)
     }
 
     const Lab before = lab;
-    PlacementResult placed =
-        placeBoard(&lab, BoardCatalog::builtin(), boardId, rackId, targetSlot);
+    PlacementResult placed = placeBoard(&lab, BoardCatalog::builtin(), boardId, rackId, targetSlot);
     if (!placed.boardIds.contains(boardId))
         placed.boardIds.prepend(boardId);
     Board *board = lab.board(boardId);
@@ -157,9 +157,8 @@ int cmdPlace(const QStringList &args)
             printErr(tr("No power supply \"%1\" in %2.").arg(parser.value(psu), file));
             return ExitUsage;
         }
-        placed.issues.removeIf([](const PlacementIssue &i) {
-            return i.kind == PlacementIssue::Kind::NoPsuHeadroom;
-        });
+        placed.issues.removeIf(
+            [](const PlacementIssue &i) { return i.kind == PlacementIssue::Kind::NoPsuHeadroom; });
     }
     if (parser.isSet(sw)) {
         if (isNone(parser.value(sw))) {
@@ -175,9 +174,8 @@ int cmdPlace(const QStringList &args)
             printErr(tr("No switch \"%1\" in %2.").arg(parser.value(sw), file));
             return ExitUsage;
         }
-        placed.issues.removeIf([](const PlacementIssue &i) {
-            return i.kind == PlacementIssue::Kind::NoFreePort;
-        });
+        placed.issues.removeIf(
+            [](const PlacementIssue &i) { return i.kind == PlacementIssue::Kind::NoFreePort; });
     }
     if (parser.isSet(port)) {
         if (board->switchId.isEmpty()) {

@@ -31,8 +31,7 @@ int freeSwitchPort(const LabIndex &index, const QString &switchId, const QString
     return -1;
 }
 
-PortCheck checkSwitchPort(const Lab &lab, const QString &boardId, const QString &switchId,
-                          int port)
+PortCheck checkSwitchPort(const Lab &lab, const QString &boardId, const QString &switchId, int port)
 {
     PortCheck check;
     const NetworkSwitch *sw = lab.networkSwitch(switchId);
@@ -200,8 +199,7 @@ QList<PlacementIssue> quorumBreakers(const Lab &lab)
 }
 } // namespace
 
-QList<PlacementIssue> newQuorumBreaks(const Lab &before, const Lab &after,
-                                      const QString &boardId)
+QList<PlacementIssue> newQuorumBreaks(const Lab &before, const Lab &after, const QString &boardId)
 {
     const QList<PlacementIssue> already = quorumBreakers(before);
     QList<PlacementIssue> issues;

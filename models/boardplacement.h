@@ -25,8 +25,8 @@ struct PlacementIssue
     double ratingWatts = 0; // NoPsuHeadroom: the supply's rating
     bool operator==(const PlacementIssue &o) const
     {
-        return kind == o.kind && boardId == o.boardId && objectId == o.objectId
-               && domainKind == o.domainKind;
+        return kind == o.kind && boardId == o.boardId && objectId == o.objectId &&
+               domainKind == o.domainKind;
     }
 };
 
@@ -67,8 +67,7 @@ PlacementResult placeBoard(Lab *lab, const BoardCatalog &catalog, const QString 
 
 /// One BreaksQuorum issue (for `boardId`) per single rack, supply, circuit or switch whose loss
 /// breaks manager quorum in `after` but not in `before`. Pure; any thread.
-QList<PlacementIssue> newQuorumBreaks(const Lab &before, const Lab &after,
-                                      const QString &boardId);
+QList<PlacementIssue> newQuorumBreaks(const Lab &before, const Lab &after, const QString &boardId);
 
 /// What placeBoard() would cause, without changing the lab: its issues plus one BreaksQuorum
 /// per single rack, supply, circuit or switch whose loss would break manager quorum after the

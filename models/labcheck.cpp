@@ -57,8 +57,7 @@ double boardPeakWatts(const Board &board, const BoardCatalog &catalog, bool *mod
     return w;
 }
 
-PowerBudget powerBudget(const LabIndex &index, const BoardCatalog &catalog,
-                        const PowerSupply &psu)
+PowerBudget powerBudget(const LabIndex &index, const BoardCatalog &catalog, const PowerSupply &psu)
 {
     const Lab &lab = index.lab();
     PowerBudget budget;
@@ -500,7 +499,8 @@ private:
             QStringList full;
             QStringList objects{b.id};
             for (int i : supplies) {
-                const PowerBudget budget = powerBudget(m_index, m_catalog, m_lab.powerSupplies.at(i));
+                const PowerBudget budget =
+                    powerBudget(m_index, m_catalog, m_lab.powerSupplies.at(i));
                 if (budget.ratingWatts <= 0 || budget.peakWatts + watts <= budget.ratingWatts) {
                     full.clear();
                     break;

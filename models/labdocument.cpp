@@ -118,8 +118,8 @@ bool LabDocument::removeRack(const QString &id)
     const int i = indexOf(m_lab.racks, id);
     if (i < 0)
         return false;
-    emitChanged(ObjectKind::Board, unlink(m_lab.boards, &Board::rackId, id,
-                                          [](Board &b) { b.slot = -1; }));
+    emitChanged(ObjectKind::Board,
+                unlink(m_lab.boards, &Board::rackId, id, [](Board &b) { b.slot = -1; }));
     emitChanged(ObjectKind::PowerSupply, unlink(m_lab.powerSupplies, &PowerSupply::rackId, id));
     emitChanged(ObjectKind::Switch, unlink(m_lab.switches, &NetworkSwitch::rackId, id));
     m_lab.racks.removeAt(i);
@@ -190,8 +190,8 @@ bool LabDocument::removeSwitch(const QString &id)
     const int i = indexOf(m_lab.switches, id);
     if (i < 0)
         return false;
-    emitChanged(ObjectKind::Board, unlink(m_lab.boards, &Board::switchId, id,
-                                          [](Board &b) { b.switchPort = -1; }));
+    emitChanged(ObjectKind::Board,
+                unlink(m_lab.boards, &Board::switchId, id, [](Board &b) { b.switchPort = -1; }));
     emitChanged(ObjectKind::Switch, unlink(m_lab.switches, &NetworkSwitch::uplinkSwitchId, id));
     m_lab.switches.removeAt(i);
     Q_EMIT objectRemoved(ObjectKind::Switch, id);

@@ -12,8 +12,8 @@
 
 namespace Hivelab {
 
-GearActions::GearActions(LabDocument *document, QUndoStack *undoStack,
-                               QWidget *dialogParent, QObject *parent)
+GearActions::GearActions(LabDocument *document, QUndoStack *undoStack, QWidget *dialogParent,
+                         QObject *parent)
     : QObject(parent)
     , m_document(document)
     , m_undoStack(undoStack)

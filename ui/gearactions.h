@@ -28,7 +28,7 @@ public:
     using Confirm = std::function<void(const QString &question, std::function<void()> yes)>;
 
     GearActions(LabDocument *document, QUndoStack *undoStack, QWidget *dialogParent,
-                   QObject *parent = nullptr);
+                QObject *parent = nullptr);
 
     void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
 

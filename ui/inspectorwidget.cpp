@@ -15,8 +15,8 @@
 #include <QLineEdit>
 #include <QScrollArea>
 #include <QSpinBox>
-#include <QStringListModel>
 #include <QStackedWidget>
+#include <QStringListModel>
 #include <QVBoxLayout>
 
 namespace Hivelab {
@@ -485,8 +485,8 @@ bool InspectorWidget::commit()
     const QString switchId = m_switch->currentData().toString();
     const int port = switchId.isEmpty() || m_port->value() == 0 ? -1 : m_port->value();
     const PortCheck portCheck = checkSwitchPort(m_document->lab(), m_boardId, switchId, port);
-    if (!switchId.isEmpty() && portCheck.result != PortCheck::Result::Ok
-        && portCheck.result != PortCheck::Result::NoSuchSwitch) {
+    if (!switchId.isEmpty() && portCheck.result != PortCheck::Result::Ok &&
+        portCheck.result != PortCheck::Result::NoSuchSwitch) {
         const QString swName = m_switch->currentText();
         m_error->setText(
             portCheck.result == PortCheck::Result::Taken

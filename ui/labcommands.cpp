@@ -323,8 +323,7 @@ EditInfraCommand *EditInfraCommand::remove(LabDocument *document, ObjectKind kin
 {
     switch (kind) {
     case ObjectKind::Rack:
-        return removal(document, &Lab::racks, id, &LabDocument::removeRack,
-                       &LabDocument::addRack);
+        return removal(document, &Lab::racks, id, &LabDocument::removeRack, &LabDocument::addRack);
     case ObjectKind::PowerSupply:
         return removal(document, &Lab::powerSupplies, id, &LabDocument::removePowerSupply,
                        &LabDocument::addPowerSupply);

@@ -119,8 +119,7 @@ private:
                                       void (LabDocument::*add)(const T &, int),
                                       bool (LabDocument::*remove)(const QString &));
     template <typename T>
-    static EditInfraCommand *removal(LabDocument *document, QList<T> Lab::*list,
-                                     const QString &id,
+    static EditInfraCommand *removal(LabDocument *document, QList<T> Lab::*list, const QString &id,
                                      bool (LabDocument::*remove)(const QString &),
                                      void (LabDocument::*add)(const T &, int));
     std::function<void()> m_redo;

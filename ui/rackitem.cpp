@@ -14,7 +14,6 @@ namespace Hivelab {
 
 using namespace CanvasMetrics;
 
-
 RackItem::RackItem(const QString &rackId)
     : m_id(rackId)
 {
@@ -104,7 +103,7 @@ void RackItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     qreal titleRight = RackWidth - 12;
     if (!m_findings.isEmpty()) {
         DropWarningItem::paintSign(painter, QPointF(RackWidth - 22, 20),
-                                    Theme::severityColor(m_badge));
+                                   Theme::severityColor(m_badge));
         painter->setFont(title);
         painter->setPen(Theme::text());
         titleRight -= 26;

@@ -3,8 +3,8 @@
 #include "plural.h"
 
 #include "boardcatalog.h"
-#include "boardplacement.h"
 #include "boarditem.h"
+#include "boardplacement.h"
 #include "canvasmetrics.h"
 #include "dropwarningitem.h"
 #include "labcommands.h"
@@ -585,14 +585,15 @@ void TopologyScene::mouseMoveEvent(QGraphicsSceneMouseEvent *event)
         addItem(m_dropWarningItem);
     }
     m_dropWarningItem->setText(warning);
-    m_dropWarningItem->setPos(slotRect(rackId, slot).topRight() + QPointF(CanvasMetrics::RackPadding + 10, -5));
+    m_dropWarningItem->setPos(slotRect(rackId, slot).topRight() +
+                              QPointF(CanvasMetrics::RackPadding + 10, -5));
 }
 
 QString TopologyScene::dropWarning(const QString &rackId, int slot)
 {
     // A drag crosses a slot in many small steps: the preview is worked out once per slot.
-    const QString key = m_dragPrimary + QLatin1Char('/') + rackId + QLatin1Char('/')
-                        + QString::number(slot);
+    const QString key =
+        m_dragPrimary + QLatin1Char('/') + rackId + QLatin1Char('/') + QString::number(slot);
     if (key == m_previewKey)
         return m_previewText;
     m_previewKey = key;
@@ -605,9 +606,8 @@ QString TopologyScene::dropWarning(const QString &rackId, int slot)
         const QString name = objectDisplayName(lab, issue.objectId);
         switch (issue.kind) {
         case PlacementIssue::Kind::BreaksQuorum:
-            quorum << (issue.domainKind == FaultDomainKind::Circuit
-                           ? tr("circuit %1").arg(name)
-                           : name);
+            quorum << (issue.domainKind == FaultDomainKind::Circuit ? tr("circuit %1").arg(name)
+                                                                    : name);
             break;
         case PlacementIssue::Kind::NoPsuHeadroom:
             lines << tr("%1 has no headroom: %2 W of %3 W")

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "../common/sanitizers.h"
 #include "demolab.h"
 #include "labfile.h"
-#include "../common/sanitizers.h"
 
 #include <QFile>
 #include <QDir>
@@ -65,8 +65,7 @@ private:
     {
         return run({QStringLiteral("new"), QStringLiteral("--demo"), QStringLiteral("--force"),
                     file})
-                   .exitCode
-               == 0;
+                   .exitCode == 0;
     }
     static QByteArray contents(const QString &file)
     {
@@ -501,8 +500,9 @@ void TestCli::gearAddListRemove()
              QStringLiteral("Rack 5"), QStringLiteral("--watts"), QStringLiteral("60"),
              QStringLiteral("--circuit"), QStringLiteral("wall-C")});
     QCOMPARE(r.exitCode, 0);
-    QVERIFY2(r.out.contains(QLatin1String("Added PSU 1 (psu-5): 60.0 W, in Rack 5, circuit wall-C.")),
-             qPrintable(r.out));
+    QVERIFY2(
+        r.out.contains(QLatin1String("Added PSU 1 (psu-5): 60.0 W, in Rack 5, circuit wall-C.")),
+        qPrintable(r.out));
     r = run({QStringLiteral("switch"), QStringLiteral("add"), file, QStringLiteral("--rack"),
              QStringLiteral("rack-5"), QStringLiteral("--ports"), QStringLiteral("5")});
     QCOMPARE(r.exitCode, 0);
@@ -514,7 +514,8 @@ void TestCli::gearAddListRemove()
     QCOMPARE(r.exitCode, 0);
     const QJsonArray switches = QJsonDocument::fromJson(r.out.toUtf8()).array();
     QCOMPARE(switches.size(), 5);
-    QCOMPARE(switches.at(4).toObject().value(QLatin1String("psu")).toString(), QStringLiteral("psu-5"));
+    QCOMPARE(switches.at(4).toObject().value(QLatin1String("psu")).toString(),
+             QStringLiteral("psu-5"));
     QCOMPARE(switches.at(0).toObject().value(QLatin1String("portsUsed")).toInt(), 4);
     r = run({QStringLiteral("psu"), QStringLiteral("list"), file});
     QVERIFY2(r.out.contains(QLatin1String("43.5 W peak of 80.0 W")), qPrintable(r.out));

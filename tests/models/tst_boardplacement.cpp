@@ -62,8 +62,7 @@ void TestBoardPlacement::swapRecablesBoth()
 {
     Lab lab = demoLab();
     // up-1 (rack-1 slot 3, port 3) into up-3's place in rack 3: the two swap.
-    const PlacementResult r =
-        placeBoard(&lab, m_catalog, up1, QStringLiteral("rack-3"), 2);
+    const PlacementResult r = placeBoard(&lab, m_catalog, up1, QStringLiteral("rack-3"), 2);
     QCOMPARE(r.boardIds, (QStringList{up1, QStringLiteral("up-3")}));
     QVERIFY(r.issues.isEmpty());
     const Board *a = lab.board(up1);
@@ -100,8 +99,8 @@ void TestBoardPlacement::gearOutsideRacksStays()
     wall.ratingWatts = 20;
     lab.powerSupplies.append(wall);
     Board *b = lab.board(up1);
-    b->psuId = wall.id;       // a supply outside any rack
-    b->switchId.clear();      // own cable to the router
+    b->psuId = wall.id;  // a supply outside any rack
+    b->switchId.clear(); // own cable to the router
     b->switchPort = -1;
     placeBoard(&lab, m_catalog, up1, QStringLiteral("rack-4"), 1);
     QCOMPARE(lab.board(up1)->psuId, wall.id);
@@ -150,7 +149,8 @@ void TestBoardPlacement::noFreePortKeepsSwitchWithoutPort()
     const QList<Finding> f = report.findingsWithCode(QStringLiteral("switch.no-free-port"));
     QCOMPARE(f.size(), 1);
     QCOMPARE(f.first().objectIds, (QStringList{QStringLiteral("switch-4"), up1}));
-    QVERIFY2(f.first().message.contains(QStringLiteral("all 2 ports")), qPrintable(f.first().message));
+    QVERIFY2(f.first().message.contains(QStringLiteral("all 2 ports")),
+             qPrintable(f.first().message));
 }
 
 void TestBoardPlacement::noHeadroomLeavesSupplyUnassigned()

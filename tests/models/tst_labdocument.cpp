@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "demolab.h"
 #include "boardcatalog.h"
+#include "demolab.h"
 #include "labcheck.h"
 #include "labdocument.h"
 #include "labedits.h"
@@ -101,9 +101,9 @@ void TestLabDocument::removeRackUnplacesBoards()
                      QStringLiteral("lab.dangling-reference")));
     // The next rack added by hand takes the free name.
     QCOMPARE(newRack(doc.lab()).name, QStringLiteral("Rack 4"));
-    QCOMPARE(nextFreeName({QStringLiteral("Rack 1"), QStringLiteral("rack 2")},
-                          QStringLiteral("Rack")),
-             QStringLiteral("Rack 3"));
+    QCOMPARE(
+        nextFreeName({QStringLiteral("Rack 1"), QStringLiteral("rack 2")}, QStringLiteral("Rack")),
+        QStringLiteral("Rack 3"));
 }
 
 void TestLabDocument::roleChangeMarksModified()

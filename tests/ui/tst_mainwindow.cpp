@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "boardcatalog.h"
-#include "boardplacement.h"
 #include "boarditem.h"
+#include "boardplacement.h"
 #include "boardtablemodel.h"
 #include "canvasmetrics.h"
 #include "checkresultswidget.h"
 #include "demolab.h"
+#include "gearactions.h"
 #include "inspectorwidget.h"
 #include "inventoryproxymodel.h"
 #include "labcheck.h"
 #include "labcommands.h"
 #include "labdocument.h"
 #include "labfile.h"
-#include "gearactions.h"
 #include "logconsole.h"
 #include "mainwindow.h"
 #include "psuitem.h"
@@ -27,13 +27,13 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QContextMenuEvent>
 #include <QDoubleSpinBox>
 #include <QFontInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
-#include <QContextMenuEvent>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
@@ -274,8 +274,9 @@ void TestMainWindow::dragRecablesAndUndoRestoresAll()
     auto quorumLostBy = [this](const QString &id) {
         int n = 0;
         for (const Finding &f : m_window->checkResults()->report().findings)
-            n += f.code == QStringLiteral("quorum.%1-loss").arg(id.section(QLatin1Char('-'), 0, 0))
-                 && f.objectIds.contains(id);
+            n += f.code ==
+                     QStringLiteral("quorum.%1-loss").arg(id.section(QLatin1Char('-'), 0, 0)) &&
+                 f.objectIds.contains(id);
         return n;
     };
     QCOMPARE(quorumLostBy(QStringLiteral("psu-1")), 0);
