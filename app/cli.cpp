@@ -3,6 +3,7 @@
 #include "boardconnection.h"
 #include "knownhosts.h"
 #include "labcheck.h"
+#include "labfile.h"
 #include "labtypes.h"
 
 #include <QCommandLineParser>
@@ -30,6 +31,18 @@ const QList<Command> &commands()
         {"roles",
          QT_TRANSLATE_NOOP("Cli", "Show or set manager/worker roles (FILE [--managers auto|LIST])"),
          &cmdRoles},
+        {"place",
+         QT_TRANSLATE_NOOP("Cli",
+                           "Put a board into a rack slot and re-cable it "
+                           "(FILE BOARD --rack R [--slot S] [--psu P] [--switch SW --port N])"),
+         &cmdPlace},
+        {"rack", QT_TRANSLATE_NOOP("Cli", "Add, remove or list racks (add|remove|list FILE)"),
+         &cmdRack},
+        {"psu",
+         QT_TRANSLATE_NOOP("Cli", "Add, remove or list power supplies (add|remove|list FILE)"),
+         &cmdPsu},
+        {"switch", QT_TRANSLATE_NOOP("Cli", "Add, remove or list switches (add|remove|list FILE)"),
+         &cmdSwitch},
         {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
         {"provision",
          QT_TRANSLATE_NOOP("Cli", "Install and start Docker on the lab's boards (FILE)"),
@@ -193,6 +206,24 @@ QByteArray readStdinLine()
     if (line.endsWith('\r'))
         line.chop(1);
     return line;
+}
+
+std::optional<Lab> loadLab(const QString &file)
+{
+    LabFileError error;
+    std::optional<Lab> lab = LabFile::load(file, &error);
+    if (!lab)
+        printErr(error.toString());
+    return lab;
+}
+
+bool saveLab(const Lab &lab, const QString &file)
+{
+    LabFileError error;
+    if (LabFile::save(lab, file, &error))
+        return true;
+    printErr(error.toString());
+    return false;
 }
 
 void printOut(const QString &text)

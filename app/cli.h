@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "labtypes.h"
+
 #include <QStringList>
 
 #include <optional>
@@ -82,6 +84,11 @@ QString objectNames(const LabIndex &index, const QStringList &ids);
 /// --password-stdin: callers wipe the bytes once used.
 QByteArray readStdinLine();
 
+/// The lab in `file`, or nothing after printing why it cannot be read.
+std::optional<Lab> loadLab(const QString &file);
+/// Saves atomically (LabFile::save); prints why and returns false when that fails.
+bool saveLab(const Lab &lab, const QString &file);
+
 void printOut(const QString &text);
 void printErr(const QString &text);
 
@@ -94,5 +101,9 @@ int cmdProvision(const QStringList &args);
 int cmdSwarm(const QStringList &args);
 int cmdJoin(const QStringList &args);
 int cmdRoles(const QStringList &args);
+int cmdPlace(const QStringList &args);
+int cmdRack(const QStringList &args);
+int cmdPsu(const QStringList &args);
+int cmdSwitch(const QStringList &args);
 
 } // namespace Hivelab::Cli

@@ -45,6 +45,50 @@ QString normalizedArch(const QString &arch)
 
 } // namespace
 
+double boardPeakWatts(const Board &board, const BoardCatalog &catalog, bool *modelKnown)
+{
+    const BoardModelInfo *info = catalog.model(board.model);
+    const bool known = info && info->peakWatts() > 0;
+    if (modelKnown)
+        *modelKnown = known;
+    double w = known ? info->peakWatts() : AssumedBoardPeakWatts;
+    for (const StorageDevice &d : board.storage)
+        w += d.peakWatts;
+    return w;
+}
+
+PowerBudget powerBudget(const LabIndex &index, const BoardCatalog &catalog, const PowerSupply &psu)
+{
+    const Lab &lab = index.lab();
+    PowerBudget budget;
+    budget.psuId = psu.id;
+    budget.ratingWatts = psu.effectiveWatts();
+    for (int i : index.boardsOnSupply(psu.id)) {
+        const Board &b = lab.boards.at(i);
+        budget.boardIds.append(b.id);
+        budget.peakWatts += boardPeakWatts(b, catalog);
+    }
+    for (int i : index.switchesOnSupply(psu.id)) {
+        const NetworkSwitch &s = lab.switches.at(i);
+        budget.switchIds.append(s.id);
+        budget.peakWatts += s.watts;
+    }
+    return budget;
+}
+
+bool hasUplink(const NetworkSwitch &sw)
+{
+    return !sw.uplinkSwitchId.isEmpty() || !sw.uplink.isEmpty();
+}
+
+int switchPortsUsed(const LabIndex &index, const NetworkSwitch &sw)
+{
+    int downlinks = 0;
+    for (int o : index.downlinks(sw.id))
+        downlinks += index.lab().switches.at(o).id != sw.id;
+    return index.boardsOnSwitch(sw.id).size() + downlinks + (hasUplink(sw) ? 1 : 0);
+}
+
 namespace {
 
 /// One run of the analysis; keeps the rules apart while sharing lookups.
@@ -323,8 +367,8 @@ private:
                 if (m_lab.switches.at(o).id != s.id)
                     downlinks.append(m_lab.switches.at(o).id);
             }
-            const int ownUplink = !s.uplinkSwitchId.isEmpty() || !s.uplink.isEmpty() ? 1 : 0;
-            const int used = boards.size() + downlinks.size() + ownUplink;
+            const int ownUplink = hasUplink(s) ? 1 : 0;
+            const int used = switchPortsUsed(m_index, s);
             if (used > s.ports) {
                 add(Severity::Error, QStringLiteral("switch.ports-exceeded"),
                     tr("%1 has %2 ports but needs %3 (%4 boards, %5 downlinks, %6 uplink).")
@@ -336,6 +380,19 @@ private:
                         .arg(ownUplink),
                     QStringList{s.id} + boards + downlinks,
                     tr("Use a bigger switch or move boards to another one."));
+            }
+            QStringList portless;
+            for (const QString &id : std::as_const(boards)) {
+                if (m_index.board(id)->switchPort == -1)
+                    portless.append(id);
+            }
+            if (used > s.ports && !portless.isEmpty()) {
+                add(Severity::Error, QStringLiteral("switch.no-free-port"),
+                    tr("%1 has no free port for %2: all %3 ports are taken.")
+                        .arg(swName, boardNames(portless))
+                        .arg(s.ports),
+                    QStringList{s.id} + portless,
+                    tr("Free a port, add a switch to the rack, or cable the board elsewhere."));
             }
             if (!outOfRange.isEmpty()) {
                 add(Severity::Error, QStringLiteral("switch.port-range"),
@@ -369,30 +426,17 @@ private:
     void checkPower()
     {
         std::map<QString, QStringList> unknownModels; // model -> boards
-        auto boardWatts = [&](const Board &b) {
-            const BoardModelInfo *info = m_catalog.model(b.model);
-            double w = info && info->peakWatts() > 0 ? info->peakWatts() : AssumedBoardPeakWatts;
-            if (!info || info->peakWatts() <= 0)
+        auto noteModel = [&](const Board &b) {
+            bool known = false;
+            boardPeakWatts(b, m_catalog, &known);
+            if (!known)
                 unknownModels[b.model].append(b.id);
-            for (const StorageDevice &d : b.storage)
-                w += d.peakWatts;
-            return w;
         };
 
         for (const PowerSupply &p : m_lab.powerSupplies) {
-            PowerBudget budget;
-            budget.psuId = p.id;
-            budget.ratingWatts = p.effectiveWatts();
-            for (int i : m_index.boardsOnSupply(p.id)) {
-                const Board &b = m_lab.boards.at(i);
-                budget.boardIds.append(b.id);
-                budget.peakWatts += boardWatts(b);
-            }
-            for (int i : m_index.switchesOnSupply(p.id)) {
-                const NetworkSwitch &s = m_lab.switches.at(i);
-                budget.switchIds.append(s.id);
-                budget.peakWatts += s.watts;
-            }
+            const PowerBudget budget = powerBudget(m_index, m_catalog, p);
+            for (const QString &id : budget.boardIds)
+                noteModel(*m_index.board(id));
             m_report.powerBudgets.append(budget);
 
             const QString psuName = displayName(&p, p.id);
@@ -420,10 +464,12 @@ private:
             }
         }
 
+        checkRackSupplyHeadroom();
+
         // Only boards on a supply count towards a budget, but every unknown model is worth a word.
         for (const Board &b : m_lab.boards) {
             if (b.psuId.isEmpty() || !knownPsu(b))
-                boardWatts(b);
+                noteModel(b);
         }
         for (const auto &[model, ids] : unknownModels) {
             QStringList unique = ids;
@@ -436,6 +482,44 @@ private:
                     : tr("Board model \"%1\" is not in the catalog (%2); assuming %3 W peak each.")
                           .arg(model, boardNames(unique), watts),
                 unique, tr("Pick a model from the board catalog, or add it to the catalog."));
+        }
+    }
+
+    // A board placed in a rack but on no supply while its rack has supplies: usually moved there
+    // when none of them had headroom for it (placeBoard() leaves it unassigned then).
+    void checkRackSupplyHeadroom()
+    {
+        for (const Board &b : m_lab.boards) {
+            if (!b.psuId.isEmpty() || b.rackId.isEmpty())
+                continue;
+            const QList<int> &supplies = m_index.suppliesInRack(b.rackId);
+            if (supplies.isEmpty())
+                continue;
+            const double watts = boardPeakWatts(b, m_catalog);
+            QStringList full;
+            QStringList objects{b.id};
+            for (int i : supplies) {
+                const PowerBudget budget =
+                    powerBudget(m_index, m_catalog, m_lab.powerSupplies.at(i));
+                if (budget.ratingWatts <= 0 || budget.peakWatts + watts <= budget.ratingWatts) {
+                    full.clear();
+                    break;
+                }
+                objects.append(budget.psuId);
+                full.append(tr("%1 would feed %2 W of its %3 W rating")
+                                .arg(displayName(&m_lab.powerSupplies.at(i), budget.psuId),
+                                     QString::number(budget.peakWatts + watts, 'f', 1),
+                                     QString::number(budget.ratingWatts, 'f', 1)));
+            }
+            if (full.isEmpty())
+                continue;
+            add(Severity::Warning, QStringLiteral("power.rack-supply-full"),
+                tr("%1 in %2 is on no supply: no supply in its rack has headroom for its %3 W "
+                   "peak (%4).")
+                    .arg(boardName(b.id), displayName(m_index.rack(b.rackId), b.rackId),
+                         QString::number(watts, 'f', 1), full.join(QStringLiteral("; "))),
+                objects,
+                tr("Use a bigger supply, move a board off it, or power this board separately."));
         }
     }
 

@@ -77,6 +77,17 @@ int toleratedFailuresFor(int managers);
 /// Peak watts the catalog gives for a board model, or AssumedBoardPeakWatts when unknown.
 inline constexpr double AssumedBoardPeakWatts = 15.0;
 
+/// A board's peak draw: its catalog model's peak (AssumedBoardPeakWatts when the catalog does
+/// not know it; *modelKnown says which) plus its bus-powered storage. Pure; any thread.
+double boardPeakWatts(const Board &board, const BoardCatalog &catalog, bool *modelKnown = nullptr);
+/// What a supply feeds: its boards and switches and their peak watts. Pure; any thread.
+PowerBudget powerBudget(const LabIndex &index, const BoardCatalog &catalog, const PowerSupply &psu);
+/// Whether the switch uses a port for its own uplink (to a lab switch or e.g. the home router).
+bool hasUplink(const NetworkSwitch &sw);
+/// Ports a switch needs: one per board cabled to it, per downlink switch and for its own uplink.
+/// Pure; any thread.
+int switchPortsUsed(const LabIndex &index, const NetworkSwitch &sw);
+
 /// Everything lost when the given domain fails (cascading through PSUs and switch uplinks).
 /// Pure; any thread. An unknown ID yields an impact with nothing lost. For many domains of one
 /// lab use FaultCascade (faultcascade.h), which shares one index.

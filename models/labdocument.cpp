@@ -1,9 +1,34 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labdocument.h"
 
+#include "boardcatalog.h"
+#include "boardplacement.h"
+
 namespace Hivelab {
 
 namespace {
+template <typename T> struct NonDeduced
+{
+    using Type = T;
+};
+
+// Clears `field` (and whatever `also` resets with it) in every object naming id; returns their IDs.
+template <typename T>
+QStringList unlink(QList<T> &objects, QString T::*field, const QString &id,
+                   void (*also)(typename NonDeduced<T>::Type &) = nullptr)
+{
+    QStringList changed;
+    for (T &o : objects) {
+        if (o.*field != id)
+            continue;
+        (o.*field).clear();
+        if (also)
+            also(o);
+        changed.append(o.id);
+    }
+    return changed;
+}
+
 template<typename T>
 int indexOf(const QList<T> &list, const QString &id)
 {
@@ -93,22 +118,27 @@ bool LabDocument::removeRack(const QString &id)
     const int i = indexOf(m_lab.racks, id);
     if (i < 0)
         return false;
-    for (Board &b : m_lab.boards) {
-        if (b.rackId == id) {
-            b.rackId.clear();
-            b.slot = -1;
-            Q_EMIT objectChanged(ObjectKind::Board, b.id);
-        }
-    }
+    emitChanged(ObjectKind::Board,
+                unlink(m_lab.boards, &Board::rackId, id, [](Board &b) { b.slot = -1; }));
+    emitChanged(ObjectKind::PowerSupply, unlink(m_lab.powerSupplies, &PowerSupply::rackId, id));
+    emitChanged(ObjectKind::Switch, unlink(m_lab.switches, &NetworkSwitch::rackId, id));
     m_lab.racks.removeAt(i);
     Q_EMIT objectRemoved(ObjectKind::Rack, id);
     touch();
     return true;
 }
 
-void LabDocument::addPowerSupply(const PowerSupply &psu)
+void LabDocument::emitChanged(ObjectKind kind, const QStringList &ids)
 {
-    m_lab.powerSupplies.append(psu);
+    for (const QString &id : ids)
+        Q_EMIT objectChanged(kind, id);
+}
+
+void LabDocument::addPowerSupply(const PowerSupply &psu, int index)
+{
+    if (index < 0 || index > m_lab.powerSupplies.size())
+        index = m_lab.powerSupplies.size();
+    m_lab.powerSupplies.insert(index, psu);
     Q_EMIT objectAdded(ObjectKind::PowerSupply, psu.id);
     touch();
 }
@@ -128,27 +158,19 @@ bool LabDocument::removePowerSupply(const QString &id)
     const int i = indexOf(m_lab.powerSupplies, id);
     if (i < 0)
         return false;
-    for (Board &b : m_lab.boards) {
-        if (b.psuId == id) {
-            b.psuId.clear();
-            Q_EMIT objectChanged(ObjectKind::Board, b.id);
-        }
-    }
-    for (NetworkSwitch &s : m_lab.switches) {
-        if (s.psuId == id) {
-            s.psuId.clear();
-            Q_EMIT objectChanged(ObjectKind::Switch, s.id);
-        }
-    }
+    emitChanged(ObjectKind::Board, unlink(m_lab.boards, &Board::psuId, id));
+    emitChanged(ObjectKind::Switch, unlink(m_lab.switches, &NetworkSwitch::psuId, id));
     m_lab.powerSupplies.removeAt(i);
     Q_EMIT objectRemoved(ObjectKind::PowerSupply, id);
     touch();
     return true;
 }
 
-void LabDocument::addSwitch(const NetworkSwitch &sw)
+void LabDocument::addSwitch(const NetworkSwitch &sw, int index)
 {
-    m_lab.switches.append(sw);
+    if (index < 0 || index > m_lab.switches.size())
+        index = m_lab.switches.size();
+    m_lab.switches.insert(index, sw);
     Q_EMIT objectAdded(ObjectKind::Switch, sw.id);
     touch();
 }
@@ -168,19 +190,9 @@ bool LabDocument::removeSwitch(const QString &id)
     const int i = indexOf(m_lab.switches, id);
     if (i < 0)
         return false;
-    for (Board &b : m_lab.boards) {
-        if (b.switchId == id) {
-            b.switchId.clear();
-            b.switchPort = -1;
-            Q_EMIT objectChanged(ObjectKind::Board, b.id);
-        }
-    }
-    for (NetworkSwitch &s : m_lab.switches) {
-        if (s.uplinkSwitchId == id) {
-            s.uplinkSwitchId.clear();
-            Q_EMIT objectChanged(ObjectKind::Switch, s.id);
-        }
-    }
+    emitChanged(ObjectKind::Board,
+                unlink(m_lab.boards, &Board::switchId, id, [](Board &b) { b.switchPort = -1; }));
+    emitChanged(ObjectKind::Switch, unlink(m_lab.switches, &NetworkSwitch::uplinkSwitchId, id));
     m_lab.switches.removeAt(i);
     Q_EMIT objectRemoved(ObjectKind::Switch, id);
     touch();
@@ -223,23 +235,16 @@ bool LabDocument::removeBoard(const QString &id)
 
 QString LabDocument::moveBoard(const QString &boardId, const QString &rackId, int slot)
 {
-    Board *mover = m_lab.board(boardId);
-    if (!mover || (mover->rackId == rackId && mover->slot == slot))
+    Lab after = m_lab;
+    const PlacementResult placed =
+        placeBoard(&after, BoardCatalog::builtin(), boardId, rackId, slot);
+    if (placed.boardIds.isEmpty())
         return {};
-    QString swappedId;
-    if (const Board *occupant = m_lab.boardAt(rackId, slot)) {
-        swappedId = occupant->id;
-        Board *other = m_lab.board(swappedId);
-        other->rackId = mover->rackId;
-        other->slot = mover->slot;
-    }
-    mover->rackId = rackId;
-    mover->slot = slot;
-    Q_EMIT objectChanged(ObjectKind::Board, boardId);
-    if (!swappedId.isEmpty())
-        Q_EMIT objectChanged(ObjectKind::Board, swappedId);
+    for (const QString &id : placed.boardIds)
+        *m_lab.board(id) = *after.board(id);
+    emitChanged(ObjectKind::Board, placed.boardIds);
     touch();
-    return swappedId;
+    return placed.boardIds.value(1);
 }
 
 void LabDocument::setRole(const QString &boardId, Role role)

@@ -32,21 +32,23 @@ public:
 
     void addRack(const Rack &rack, int index = -1);
     void updateRack(const Rack &rack);
-    /// Removes the rack; boards in it become unplaced. Returns false for an unknown ID.
+    /// Removes the rack; boards in it become unplaced, its supplies and switches stand outside
+    /// any rack (still feeding what they fed). Returns false for an unknown ID.
     bool removeRack(const QString &id);
 
-    void addPowerSupply(const PowerSupply &psu);
+    void addPowerSupply(const PowerSupply &psu, int index = -1);
     void updatePowerSupply(const PowerSupply &psu);
     bool removePowerSupply(const QString &id);
 
-    void addSwitch(const NetworkSwitch &sw);
+    void addSwitch(const NetworkSwitch &sw, int index = -1);
     void updateSwitch(const NetworkSwitch &sw);
     bool removeSwitch(const QString &id);
 
     void addBoard(const Board &board, int index = -1);
     void updateBoard(const Board &board);
     bool removeBoard(const QString &id);
-    /// Puts a board into rack/slot. A board already there swaps into the mover's old place.
+    /// Puts a board into rack/slot and re-cables it with placeBoard()'s rule (boardplacement.h,
+    /// built-in catalog). A board already there swaps into the mover's old place.
     /// Returns the ID of the swapped board (empty if none).
     QString moveBoard(const QString &boardId, const QString &rackId, int slot);
     void setRole(const QString &boardId, Role role);
@@ -80,6 +82,7 @@ Q_SIGNALS:
 
 private:
     void touch();
+    void emitChanged(Hivelab::ObjectKind kind, const QStringList &ids);
 
     Lab m_lab;
     QString m_filePath;

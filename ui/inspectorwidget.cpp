@@ -3,9 +3,12 @@
 #include "plural.h"
 
 #include "addressrules.h"
+#include "boardplacement.h"
 #include "labdocument.h"
+#include "labindex.h"
 
 #include <QComboBox>
+#include <QCompleter>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -13,9 +16,27 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QStringListModel>
 #include <QVBoxLayout>
 
 namespace Hivelab {
+
+namespace {
+// "none", then the objects by name, selecting `current`. A dangling reference stays as it is
+// (the check reports it) until another is chosen.
+template <typename T>
+void fillChoices(QComboBox *combo, const QString &none, const QList<T> &objects,
+                 const QString &current)
+{
+    combo->clear();
+    combo->addItem(none, QString());
+    for (const T &o : objects)
+        combo->addItem(o.name, o.id);
+    if (combo->findData(current) < 0)
+        combo->addItem(InspectorWidget::tr("(unknown: %1)").arg(current), current);
+    combo->setCurrentIndex(combo->findData(current));
+}
+} // namespace
 
 InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     : QWidget(parent)
@@ -75,6 +96,10 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     m_rack = new QComboBox(page);
     m_slot = new QSpinBox(page);
     m_slot->setRange(1, 64);
+    m_psu = new QComboBox(page);
+    m_switch = new QComboBox(page);
+    m_port = new QSpinBox(page);
+    m_port->setSpecialValueText(tr("not known"));
     m_notes = new QLineEdit(page);
     m_error = new QLabel(page);
     m_error->setWordWrap(true);
@@ -94,6 +119,9 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     form->addRow(tr("&Role"), m_role);
     form->addRow(tr("Ra&ck"), m_rack);
     form->addRow(tr("&Slot"), m_slot);
+    form->addRow(tr("Power s&upply"), m_psu);
+    form->addRow(tr("S&witch"), m_switch);
+    form->addRow(tr("Switch p&ort"), m_port);
     form->addRow(tr("No&tes"), m_notes);
     form->addRow(m_error);
     scroll->setWidget(page);
@@ -102,9 +130,11 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     for (QLineEdit *e : {m_name, m_hostname, m_model, m_os, m_mac, m_ip, m_sshUser, m_notes})
         connect(e, &QLineEdit::editingFinished, this, &InspectorWidget::commit);
     connect(m_arch->lineEdit(), &QLineEdit::editingFinished, this, &InspectorWidget::commit);
-    for (QComboBox *c : {m_arch, m_addressing, m_role})
+    for (QComboBox *c : {m_arch, m_addressing, m_role, m_psu})
         connect(c, &QComboBox::activated, this, &InspectorWidget::commit);
-    connect(m_sshPort, &QSpinBox::editingFinished, this, &InspectorWidget::commit);
+    connect(m_switch, &QComboBox::activated, this, &InspectorWidget::onSwitchChosen);
+    for (QSpinBox *spin : {m_sshPort, m_port})
+        connect(spin, &QSpinBox::editingFinished, this, &InspectorWidget::commit);
     auto requestMove = [this]() {
         if (m_loading || m_boardId.isEmpty())
             return;
@@ -165,6 +195,9 @@ void InspectorWidget::buildObjectPage()
     m_psuVolts->setSuffix(QStringLiteral(" V"));
     m_psuCircuit = new QLineEdit(page);
     m_psuCircuit->setPlaceholderText(tr("e.g. wall-A (the socket or fuse it hangs on)"));
+    m_circuits = new QCompleter(new QStringListModel(this), this);
+    m_circuits->setCompletionMode(QCompleter::UnfilteredPopupCompletion);
+    m_psuCircuit->setCompleter(m_circuits);
     m_switchPorts = new QSpinBox(page);
     m_switchPorts->setRange(1, 128);
     m_switchUplink = new QLineEdit(page);
@@ -258,6 +291,8 @@ void InspectorWidget::reloadObject()
         m_psuAmps->setValue(psu->ratingAmps);
         m_psuVolts->setValue(psu->volts);
         m_psuCircuit->setText(psu->circuit);
+        static_cast<QStringListModel *>(m_circuits->model())
+            ->setStringList(LabIndex(lab).circuits());
     } else {
         m_infraTitle->setText(tr("Switch: %1").arg(sw->name));
         m_infraName->setText(sw->name);
@@ -376,12 +411,39 @@ void InspectorWidget::reload()
     m_slot->setRange(1, qMax(slotMax, b->slot + 1));
     m_slot->setValue(b->slot + 1);
     m_slot->setEnabled(!b->rackId.isEmpty());
+    fillChoices(m_psu, tr("(none: own adapter)"), m_document->lab().powerSupplies, b->psuId);
+    fillChoices(m_switch, tr("(none)"), m_document->lab().switches, b->switchId);
+    setPortRange(b->switchId);
+    m_port->setValue(qMax(0, b->switchPort));
     m_notes->setText(b->notes);
     for (QLineEdit *e : {m_name, m_hostname, m_mac, m_ip})
         e->setStyleSheet(QString());
     m_error->hide();
     m_stack->setCurrentIndex(1);
     m_loading = false;
+}
+
+void InspectorWidget::setPortRange(const QString &switchId)
+{
+    const NetworkSwitch *sw = m_document->lab().networkSwitch(switchId);
+    m_port->setEnabled(sw != nullptr);
+    // Up to 128 so that a wrong number can be typed and explained rather than clamped away.
+    m_port->setRange(0, sw ? qMax(sw->ports, 128) : 0);
+}
+
+void InspectorWidget::onSwitchChosen()
+{
+    if (m_loading || m_boardId.isEmpty())
+        return;
+    const QString switchId = m_switch->currentData().toString();
+    const Board *b = m_document->lab().board(m_boardId);
+    m_loading = true;
+    setPortRange(switchId);
+    // Another switch: suggest its lowest free port, as a person plugging the cable in would.
+    if (b && b->switchId != switchId)
+        m_port->setValue(qMax(0, freeSwitchPort(LabIndex(m_document->lab()), switchId, b->id)));
+    m_loading = false;
+    commit();
 }
 
 bool InspectorWidget::validate(QLineEdit *edit, bool ok, const QString &message, QLabel *error)
@@ -420,9 +482,30 @@ bool InspectorWidget::commit()
                    tr("Hostname: letters, digits and hyphens only, no leading or trailing "
                       "hyphen."));
     ok &= validate(m_name, !name.isEmpty(), tr("Name: a board needs a name."));
+    const QString switchId = m_switch->currentData().toString();
+    const int port = switchId.isEmpty() || m_port->value() == 0 ? -1 : m_port->value();
+    const PortCheck portCheck = checkSwitchPort(m_document->lab(), m_boardId, switchId, port);
+    if (!switchId.isEmpty() && portCheck.result != PortCheck::Result::Ok &&
+        portCheck.result != PortCheck::Result::NoSuchSwitch) {
+        const QString swName = m_switch->currentText();
+        m_error->setText(
+            portCheck.result == PortCheck::Result::Taken
+                ? tr("Switch port: port %1 of %2 is taken by %3.")
+                      .arg(port)
+                      .arg(swName, objectDisplayName(m_document->lab(), portCheck.takenByBoardId))
+                : tr("Switch port: %1 has ports 1 to %2; there is no port %3.")
+                      .arg(swName)
+                      .arg(portCheck.ports)
+                      .arg(port));
+        m_error->show();
+        ok = false;
+    }
     if (!ok)
         return false;
     Board b = *current;
+    b.psuId = m_psu->currentData().toString();
+    b.switchId = switchId;
+    b.switchPort = port;
     b.name = name;
     b.hostname = host;
     b.model = m_model->text().trimmed();

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QCompleter;
 class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
@@ -32,6 +33,7 @@ public:
     /// Shows a rack, power supply or switch (an empty ID: nothing).
     void showObject(Hivelab::ObjectKind kind, const QString &id);
     QString objectId() const { return m_infraId; }
+    Hivelab::ObjectKind objectKind() const { return m_infraKind; }
 
     /// Rack, PSU and switch editors, for tests.
     QLineEdit *infraNameEdit() const { return m_infraName; }
@@ -51,6 +53,11 @@ public:
     QComboBox *roleCombo() const { return m_role; }
     QComboBox *rackCombo() const { return m_rack; }
     QSpinBox *slotSpin() const { return m_slot; }
+    QComboBox *psuCombo() const { return m_psu; }
+    QComboBox *switchCombo() const { return m_switch; }
+    /// The board's switch port; 0 shows as "not known" (-1 in the lab).
+    QSpinBox *portSpin() const { return m_port; }
+    QLabel *errorLabel() const { return m_error; }
     /// Validates all fields and requests the edit; false (nothing requested) when invalid.
     bool commit();
 
@@ -66,6 +73,8 @@ private:
     void reloadObject();
     void buildObjectPage();
     void onLabChanged();
+    void onSwitchChosen();
+    void setPortRange(const QString &switchId);
     bool validate(QLineEdit *edit, bool ok, const QString &message, QLabel *error = nullptr);
 
     LabDocument *m_document;
@@ -90,6 +99,9 @@ private:
     QComboBox *m_role = nullptr;
     QComboBox *m_rack = nullptr;
     QSpinBox *m_slot = nullptr;
+    QComboBox *m_psu = nullptr;
+    QComboBox *m_switch = nullptr;
+    QSpinBox *m_port = nullptr;
     QLineEdit *m_notes = nullptr;
 
     ObjectKind m_infraKind = ObjectKind::Rack;
@@ -105,6 +117,7 @@ private:
     QDoubleSpinBox *m_psuAmps = nullptr;
     QDoubleSpinBox *m_psuVolts = nullptr;
     QLineEdit *m_psuCircuit = nullptr;
+    QCompleter *m_circuits = nullptr; // the circuits other supplies hang on
     QSpinBox *m_switchPorts = nullptr;
     QLineEdit *m_switchUplink = nullptr;
 };

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labcommands.h"
 
+#include "boardcatalog.h"
+#include "boardplacement.h"
 #include "labdocument.h"
+#include "labindex.h"
 
 #include <QCoreApplication>
 
@@ -15,23 +18,12 @@ bool planBoardMoves(const Lab &lab, const QList<BoardMove> &moves, QList<Board> 
     Lab copy = lab;
     QStringList touched;
     for (const BoardMove &m : moves) {
-        Board *mover = copy.board(m.boardId);
-        if (!mover || (mover->rackId == m.rackId && mover->slot == m.slot))
-            continue;
-        if (!m.rackId.isEmpty()) {
-            for (Board &other : copy.boards) {
-                if (other.id != mover->id && other.rackId == m.rackId && other.slot == m.slot) {
-                    other.rackId = mover->rackId;
-                    other.slot = mover->slot;
-                    if (!touched.contains(other.id))
-                        touched.append(other.id);
-                }
-            }
+        const PlacementResult placed =
+            placeBoard(&copy, BoardCatalog::builtin(), m.boardId, m.rackId, m.slot);
+        for (const QString &id : placed.boardIds) {
+            if (!touched.contains(id))
+                touched.append(id);
         }
-        mover->rackId = m.rackId;
-        mover->slot = m.rackId.isEmpty() ? -1 : m.slot;
-        if (!touched.contains(mover->id))
-            touched.append(mover->id);
     }
     before->clear();
     after->clear();
@@ -262,6 +254,86 @@ EditInfraCommand *EditInfraCommand::networkSwitch(LabDocument *document, const N
 {
     return make(document, document->lab().networkSwitch(after.id), after,
                 &LabDocument::updateSwitch);
+}
+
+template <typename T>
+EditInfraCommand *EditInfraCommand::addition(LabDocument *document, const T &object,
+                                             void (LabDocument::*add)(const T &, int),
+                                             bool (LabDocument::*remove)(const QString &))
+{
+    return new EditInfraCommand(
+        QCoreApplication::translate("LabCommands", "Add %1").arg(object.name),
+        [document, object, add]() { (document->*add)(object, -1); },
+        [document, id = object.id, remove]() { (document->*remove)(id); });
+}
+
+EditInfraCommand *EditInfraCommand::addRack(LabDocument *document, const Rack &rack)
+{
+    return addition(document, rack, &LabDocument::addRack, &LabDocument::removeRack);
+}
+
+EditInfraCommand *EditInfraCommand::addPowerSupply(LabDocument *document, const PowerSupply &psu)
+{
+    return addition(document, psu, &LabDocument::addPowerSupply, &LabDocument::removePowerSupply);
+}
+
+EditInfraCommand *EditInfraCommand::addSwitch(LabDocument *document, const NetworkSwitch &sw)
+{
+    return addition(document, sw, &LabDocument::addSwitch, &LabDocument::removeSwitch);
+}
+
+namespace {
+// Puts back what a removal changed: every listed object whose value differs now.
+void restoreAll(LabDocument *document, const Lab &before)
+{
+    for (const PowerSupply &p : before.powerSupplies)
+        document->updatePowerSupply(p);
+    for (const NetworkSwitch &s : before.switches)
+        document->updateSwitch(s);
+    for (const Board &b : before.boards)
+        document->updateBoard(b);
+}
+} // namespace
+
+template <typename T>
+EditInfraCommand *EditInfraCommand::removal(LabDocument *document, QList<T> Lab::*list,
+                                            const QString &id,
+                                            bool (LabDocument::*remove)(const QString &),
+                                            void (LabDocument::*add)(const T &, int))
+{
+    const Lab before = document->lab();
+    const QList<T> &objects = before.*list;
+    for (int i = 0; i < objects.size(); ++i) {
+        if (objects.at(i).id != id)
+            continue;
+        return new EditInfraCommand(
+            QCoreApplication::translate("LabCommands", "Remove %1")
+                .arg(objectDisplayName(before, id)),
+            [document, id, remove]() { (document->*remove)(id); },
+            [document, before, list, i, add]() {
+                (document->*add)((before.*list).at(i), i);
+                restoreAll(document, before);
+            });
+    }
+    return nullptr;
+}
+
+EditInfraCommand *EditInfraCommand::remove(LabDocument *document, ObjectKind kind,
+                                           const QString &id)
+{
+    switch (kind) {
+    case ObjectKind::Rack:
+        return removal(document, &Lab::racks, id, &LabDocument::removeRack, &LabDocument::addRack);
+    case ObjectKind::PowerSupply:
+        return removal(document, &Lab::powerSupplies, id, &LabDocument::removePowerSupply,
+                       &LabDocument::addPowerSupply);
+    case ObjectKind::Switch:
+        return removal(document, &Lab::switches, id, &LabDocument::removeSwitch,
+                       &LabDocument::addSwitch);
+    case ObjectKind::Board:
+        break;
+    }
+    return nullptr;
 }
 
 } // namespace Hivelab

@@ -20,9 +20,10 @@ struct BoardMove
     int slot = -1;
 };
 
-/// Plans a sequence of moves on a copy of the lab with LabDocument::moveBoard's rule (a board in
-/// the target slot swaps into the mover's old place). Fills the changed boards before and after;
-/// returns false when nothing would change.
+/// Plans a sequence of moves on a copy of the lab with LabDocument::moveBoard's rule,
+/// placeBoard() (a board in the target slot swaps into the mover's old place; boards changing
+/// rack are re-cabled). Fills the changed boards before and after; returns false when nothing
+/// would change.
 bool planBoardMoves(const Lab &lab, const QList<BoardMove> &moves, QList<Board> *before,
                     QList<Board> *after);
 
@@ -88,13 +89,22 @@ private:
 QUndoCommand *mergeCommand(LabDocument *document, const LabMerge::Result &merged,
                            const QString &text);
 
-/// Edits one rack, power supply or switch (the object with after's ID); undo restores it.
+/// Edits, adds or removes one rack, power supply or switch; undo restores it.
 class EditInfraCommand : public QUndoCommand
 {
 public:
+    /// Edits the object with after's ID.
     static EditInfraCommand *rack(LabDocument *document, const Rack &after);
     static EditInfraCommand *powerSupply(LabDocument *document, const PowerSupply &after);
     static EditInfraCommand *networkSwitch(LabDocument *document, const NetworkSwitch &after);
+    /// Adds a new object at the end of its list.
+    static EditInfraCommand *addRack(LabDocument *document, const Rack &rack);
+    static EditInfraCommand *addPowerSupply(LabDocument *document, const PowerSupply &psu);
+    static EditInfraCommand *addSwitch(LabDocument *document, const NetworkSwitch &sw);
+    /// Removes a rack, supply or switch the way LabDocument does (boards unplaced or uncabled);
+    /// undo puts it back at its index and restores every board, supply and switch it touched.
+    /// nullptr for an unknown ID.
+    static EditInfraCommand *remove(LabDocument *document, ObjectKind kind, const QString &id);
 
     void redo() override { m_redo(); }
     void undo() override { m_undo(); }
@@ -104,6 +114,14 @@ private:
     template <typename T>
     static EditInfraCommand *make(LabDocument *document, const T *before, const T &after,
                                   void (LabDocument::*update)(const T &));
+    template <typename T>
+    static EditInfraCommand *addition(LabDocument *document, const T &object,
+                                      void (LabDocument::*add)(const T &, int),
+                                      bool (LabDocument::*remove)(const QString &));
+    template <typename T>
+    static EditInfraCommand *removal(LabDocument *document, QList<T> Lab::*list, const QString &id,
+                                     bool (LabDocument::*remove)(const QString &),
+                                     void (LabDocument::*add)(const T &, int));
     std::function<void()> m_redo;
     std::function<void()> m_undo;
 };

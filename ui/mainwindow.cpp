@@ -8,6 +8,7 @@
 #include "canvasmetrics.h"
 #include "checkresultswidget.h"
 #include "documentcontroller.h"
+#include "gearactions.h"
 #include "inspectorwidget.h"
 #include "inventoryproxymodel.h"
 #include "labcommands.h"
@@ -89,6 +90,7 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     hintLayout->addWidget(m_emptyHint, 0, Qt::AlignCenter);
     m_emptyHint->setMaximumWidth(460);
 
+    m_gear = new GearActions(m_document, m_undoStack, this, this);
     createActions();
     createDocks();
     createMenus();
@@ -116,6 +118,15 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     connect(m_scene, &TopologyScene::boardSelectionChanged, this, &MainWindow::onBoardSelection);
     connect(m_scene, &TopologyScene::objectClicked, m_inspector, &InspectorWidget::showObject);
     connect(m_scene, &TopologyScene::boardContextMenuRequested, this, &MainWindow::onContextMenu);
+    connect(m_scene, &TopologyScene::objectContextMenuRequested, this,
+            [this](ObjectKind kind, const QString &id, const QPoint &screenPos) {
+                auto *menu = new QMenu(this);
+                menu->setObjectName(QStringLiteral("gearMenu"));
+                menu->setAttribute(Qt::WA_DeleteOnClose);
+                m_gear->addActions(menu, kind, id);
+                menu->popup(screenPos);
+            });
+    connect(m_gear, &GearActions::objectAdded, m_inspector, &InspectorWidget::showObject);
     connect(m_scene, &TopologyScene::boardActivated, this, [this]() {
         if (auto *dock = findChild<QDockWidget *>(QStringLiteral("InspectorDock"))) {
             dock->show();
@@ -318,6 +329,14 @@ void MainWindow::createMenus()
     lab->setToolTipsVisible(true);
     lab->addAction(m_check);
     lab->addAction(m_wizard);
+    lab->addSeparator();
+    // Gear actions for the rack, PSU or switch the inspector shows (new gear goes into its rack).
+    QMenu *gear = lab->addMenu(tr("Racks, &Power && Switches"));
+    gear->setObjectName(QStringLiteral("gearMenu"));
+    connect(gear, &QMenu::aboutToShow, this, [this, gear]() {
+        gear->clear();
+        m_gear->addActions(gear, m_inspector->objectKind(), m_inspector->objectId());
+    });
     lab->addSeparator();
     lab->addAction(m_formSwarm);
     lab->addAction(m_refreshSwarm);

@@ -24,6 +24,7 @@ namespace Hivelab {
 
 class CheckResultsWidget;
 class DocumentController;
+class GearActions;
 class InspectorWidget;
 class InventoryProxyModel;
 class LabDocument;
@@ -98,6 +99,7 @@ public:
     DocumentController *documentController() const { return m_files; }
     SwarmJobController *swarmJobs() const { return m_jobs; }
     LiveStatusController *liveStatus() const { return m_live; }
+    GearActions *gear() const { return m_gear; }
     /// Lab ▸ Form Swarm: every planned board; async, progress in the status bar and the log.
     void formSwarm();
     void refreshSwarmStatus();
@@ -161,6 +163,7 @@ private:
     DocumentController *m_files;
     SwarmJobController *m_jobs;
     LiveStatusController *m_live;
+    GearActions *m_gear = nullptr;
     QUndoStack *m_undoStack;
     TopologyScene *m_scene;
     TopologyView *m_view;

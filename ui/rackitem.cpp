@@ -2,6 +2,7 @@
 #include "rackitem.h"
 
 #include "canvasmetrics.h"
+#include "dropwarningitem.h"
 #include "theme.h"
 
 #include <QApplication>
@@ -63,12 +64,14 @@ void RackItem::setFindings(Severity worst, const QStringList &messages)
     update();
 }
 
-void RackItem::setDropSlot(int slot, bool swap)
+void RackItem::setDropSlot(int slot, bool swap, const QString &warning)
 {
-    if (slot == m_dropSlot && swap == m_dropSwap)
+    if (slot == m_dropSlot && swap == m_dropSwap && warning == m_dropWarning)
         return;
     m_dropSlot = slot;
     m_dropSwap = swap;
+    m_dropWarning = slot < 0 ? QString() : warning;
+    setToolTip(m_dropWarning);
     update();
 }
 
@@ -99,21 +102,8 @@ void RackItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     painter->setPen(Theme::text());
     qreal titleRight = RackWidth - 12;
     if (!m_findings.isEmpty()) {
-        const QPointF c(RackWidth - 22, 20);
-        QPainterPath tri;
-        tri.moveTo(c.x(), c.y() - 9);
-        tri.lineTo(c.x() + 10, c.y() + 8);
-        tri.lineTo(c.x() - 10, c.y() + 8);
-        tri.closeSubpath();
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(Theme::severityColor(m_badge));
-        painter->drawPath(tri);
-        QFont bang = title;
-        bang.setPointSizeF(8.5);
-        painter->setFont(bang);
-        painter->setPen(Qt::white);
-        painter->drawText(QRectF(c.x() - 6, c.y() - 5, 12, 13), Qt::AlignCenter,
-                          QStringLiteral("!"));
+        DropWarningItem::paintSign(painter, QPointF(RackWidth - 22, 20),
+                                   Theme::severityColor(m_badge));
         painter->setFont(title);
         painter->setPen(Theme::text());
         titleRight -= 26;
@@ -145,19 +135,22 @@ void RackItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         const QRectF slot =
             QRectF(RackPadding, m_slotsTop + m_dropSlot * SlotPitch + 4, CardWidth, CardHeight)
                 .adjusted(-4, -4, 4, 4);
-        QColor fill = Theme::accent();
-        fill.setAlpha(40);
+        const bool warn = !m_dropWarning.isEmpty();
+        const QColor ink = warn ? Theme::severityColor(Severity::Warning) : Theme::accent();
+        QColor fill = ink;
+        fill.setAlpha(warn ? 70 : 40);
         painter->setBrush(fill);
-        painter->setPen(QPen(Theme::accent(), 2.5));
+        painter->setPen(QPen(ink, 2.5, warn ? Qt::DashLine : Qt::SolidLine));
         painter->drawRoundedRect(slot, 9, 9);
         QFont hint = QApplication::font();
         hint.setPointSizeF(8.5);
         hint.setBold(true);
         painter->setFont(hint);
-        painter->setPen(Theme::accent());
+        painter->setPen(warn ? Theme::text() : Theme::accent());
+        const QString action = m_dropSwap ? QCoreApplication::translate("RackItem", "⇅ swap")
+                                          : QCoreApplication::translate("RackItem", "drop here");
         painter->drawText(slot.adjusted(0, 0, -8, -3), Qt::AlignRight | Qt::AlignBottom,
-                          m_dropSwap ? QCoreApplication::translate("RackItem", "⇅ swap")
-                                     : QCoreApplication::translate("RackItem", "drop here"));
+                          warn ? QStringLiteral("⚠ ") + action : action);
     }
 }
 

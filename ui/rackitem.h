@@ -27,8 +27,11 @@ public:
     /// Slots with a board in them (no "empty" outline drawn).
     void setOccupied(const QList<bool> &occupied);
     void setFindings(Severity worst, const QStringList &messages);
-    /// Slot to highlight as the drop target (-1: none); swap draws a two-way hint.
-    void setDropSlot(int slot, bool swap);
+    /// Slot to highlight as the drop target (-1: none); swap draws a two-way hint. A warning
+    /// (what the drop would break) turns the outline dashed and the hint "⚠ drop here"; the
+    /// scene shows the reasons beside the slot (DropWarningItem).
+    void setDropSlot(int slot, bool swap, const QString &warning = {});
+    QString dropWarning() const { return m_dropWarning; }
     void setHighlighted(bool highlighted);
 
     int dropSlot() const { return m_dropSlot; }
@@ -49,6 +52,7 @@ private:
     QStringList m_findings;
     int m_dropSlot = -1;
     bool m_dropSwap = false;
+    QString m_dropWarning;
     bool m_highlighted = false;
 };
 

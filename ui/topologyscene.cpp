@@ -4,9 +4,12 @@
 
 #include "boardcatalog.h"
 #include "boarditem.h"
+#include "boardplacement.h"
 #include "canvasmetrics.h"
+#include "dropwarningitem.h"
 #include "labcommands.h"
 #include "labdocument.h"
+#include "labindex.h"
 #include "psuitem.h"
 #include "rackitem.h"
 #include "switchitem.h"
@@ -69,6 +72,7 @@ void TopologyScene::rebuild()
     m_dropRack = nullptr;
     m_dragPrimary.clear();
     clear();
+    m_dropWarningItem = nullptr;
     m_racks.clear();
     m_boards.clear();
     m_psus.clear();
@@ -481,9 +485,34 @@ void TopologyScene::moveSelection(int dx, int dy)
 
 void TopologyScene::clearDropIndicator()
 {
+    m_previewKey.clear();
     if (m_dropRack)
         m_dropRack->setDropSlot(-1, false);
     m_dropRack = nullptr;
+    // Only in the scene while shown, so that it never counts towards the lab's bounds.
+    delete m_dropWarningItem;
+    m_dropWarningItem = nullptr;
+}
+
+void TopologyScene::infraAt(const QPointF &scenePos, ObjectKind *kind, QString *id) const
+{
+    const auto under = items(scenePos);
+    for (QGraphicsItem *item : under) {
+        if (qgraphicsitem_cast<BoardItem *>(item))
+            return;
+        if (auto *psu = qgraphicsitem_cast<PsuItem *>(item)) {
+            *kind = ObjectKind::PowerSupply;
+            *id = psu->psuId();
+        } else if (auto *sw = qgraphicsitem_cast<SwitchItem *>(item)) {
+            *kind = ObjectKind::Switch;
+            *id = sw->switchId();
+        } else if (auto *rack = qgraphicsitem_cast<RackItem *>(item); rack && !rack->isTray()) {
+            *kind = ObjectKind::Rack;
+            *id = rack->rackId();
+        }
+        if (!id->isEmpty())
+            return;
+    }
 }
 
 void TopologyScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
@@ -500,23 +529,7 @@ void TopologyScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
         // not pick them up), but a click on one opens it in the inspector.
         ObjectKind kind = ObjectKind::Board;
         QString id;
-        const auto under = items(event->scenePos());
-        for (QGraphicsItem *item : under) {
-            if (qgraphicsitem_cast<BoardItem *>(item))
-                break;
-            if (auto *psu = qgraphicsitem_cast<PsuItem *>(item)) {
-                kind = ObjectKind::PowerSupply;
-                id = psu->psuId();
-            } else if (auto *sw = qgraphicsitem_cast<SwitchItem *>(item)) {
-                kind = ObjectKind::Switch;
-                id = sw->switchId();
-            } else if (auto *rack = qgraphicsitem_cast<RackItem *>(item); rack && !rack->isTray()) {
-                kind = ObjectKind::Rack;
-                id = rack->rackId();
-            }
-            if (!id.isEmpty())
-                break;
-        }
+        infraAt(event->scenePos(), &kind, &id);
         Q_EMIT objectClicked(kind, id);
         return;
     }
@@ -558,8 +571,58 @@ void TopologyScene::mouseMoveEvent(QGraphicsSceneMouseEvent *event)
     if (target != m_dropRack)
         clearDropIndicator();
     m_dropRack = target;
-    if (target)
-        target->setDropSlot(slot, swap);
+    if (!target)
+        return;
+    const QString warning = dropWarning(rackId, slot);
+    target->setDropSlot(slot, swap, warning);
+    if (warning.isEmpty()) {
+        delete m_dropWarningItem;
+        m_dropWarningItem = nullptr;
+        return;
+    }
+    if (!m_dropWarningItem) {
+        m_dropWarningItem = new DropWarningItem;
+        addItem(m_dropWarningItem);
+    }
+    m_dropWarningItem->setText(warning);
+    m_dropWarningItem->setPos(slotRect(rackId, slot).topRight() +
+                              QPointF(CanvasMetrics::RackPadding + 10, -5));
+}
+
+QString TopologyScene::dropWarning(const QString &rackId, int slot)
+{
+    // A drag crosses a slot in many small steps: the preview is worked out once per slot.
+    const QString key =
+        m_dragPrimary + QLatin1Char('/') + rackId + QLatin1Char('/') + QString::number(slot);
+    if (key == m_previewKey)
+        return m_previewText;
+    m_previewKey = key;
+    const Lab &lab = m_document->lab();
+    const QList<PlacementIssue> issues =
+        previewPlacement(lab, BoardCatalog::builtin(), m_dragPrimary, rackId, slot);
+    QStringList quorum;
+    QStringList lines;
+    for (const PlacementIssue &issue : issues) {
+        const QString name = objectDisplayName(lab, issue.objectId);
+        switch (issue.kind) {
+        case PlacementIssue::Kind::BreaksQuorum:
+            quorum << (issue.domainKind == FaultDomainKind::Circuit ? tr("circuit %1").arg(name)
+                                                                    : name);
+            break;
+        case PlacementIssue::Kind::NoPsuHeadroom:
+            lines << tr("%1 has no headroom: %2 W of %3 W")
+                         .arg(name, QString::number(issue.peakWatts, 'f', 1),
+                              QString::number(issue.ratingWatts, 'f', 1));
+            break;
+        case PlacementIssue::Kind::NoFreePort:
+            lines << tr("%1 has no free port").arg(name);
+            break;
+        }
+    }
+    if (!quorum.isEmpty())
+        lines.prepend(tr("Quorum lost if %1 fails").arg(quorum.join(QStringLiteral(", "))));
+    m_previewText = lines.join(QStringLiteral("; "));
+    return m_previewText;
 }
 
 void TopologyScene::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
@@ -626,7 +689,11 @@ void TopologyScene::contextMenuEvent(QGraphicsSceneContextMenuEvent *event)
             return;
         }
     }
-    event->ignore();
+    ObjectKind kind = ObjectKind::Board;
+    QString id;
+    infraAt(event->scenePos(), &kind, &id);
+    Q_EMIT objectContextMenuRequested(kind, id, event->screenPos());
+    event->accept();
 }
 
 void TopologyScene::drawBackground(QPainter *painter, const QRectF &rect)

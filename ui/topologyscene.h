@@ -13,6 +13,7 @@ class QUndoStack;
 namespace Hivelab {
 
 class BoardItem;
+class DropWarningItem;
 class LabDocument;
 class PsuItem;
 class RackItem;
@@ -32,6 +33,8 @@ public:
     BoardItem *boardItem(const QString &boardId) const { return m_boards.value(boardId); }
     RackItem *rackItem(const QString &rackId) const { return m_racks.value(rackId); }
     RackItem *trayItem() const { return m_tray; }
+    /// The box saying what dropping the dragged board here would break; nullptr when nothing.
+    DropWarningItem *dropWarningItem() const { return m_dropWarningItem; }
     PsuItem *psuItem(const QString &psuId) const { return m_psus.value(psuId); }
     SwitchItem *switchItem(const QString &switchId) const { return m_switches.value(switchId); }
     int boardItemCount() const { return int(m_boards.size()); }
@@ -60,6 +63,9 @@ Q_SIGNALS:
     /// A click on a rack, power supply or switch (kind Board with an empty ID: on nothing of
     /// the kind, e.g. the background).
     void objectClicked(Hivelab::ObjectKind kind, const QString &id);
+    /// A right-click on a rack, power supply or switch, or (kind Board, empty ID) on nothing.
+    void objectContextMenuRequested(Hivelab::ObjectKind kind, const QString &id,
+                                    const QPoint &screenPos);
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
@@ -80,6 +86,11 @@ private:
     void updateBoardData(const Board &board);
     void applyFindings();
     void clearDropIndicator();
+    /// What dropping the dragged board at rack/slot would break, worded (empty: nothing).
+    QString dropWarning(const QString &rackId, int slot);
+    /// The rack, PSU or switch at a scene point, unless a board card is on top; leaves kind and
+    /// id alone when there is none.
+    void infraAt(const QPointF &scenePos, Hivelab::ObjectKind *kind, QString *id) const;
     void finishDrag();
 
     LabDocument *m_document;
@@ -96,6 +107,9 @@ private:
     QHash<QString, QPointF> m_dragStart;
     bool m_dragMoved = false;
     RackItem *m_dropRack = nullptr;
+    QString m_previewKey; // drag/rack/slot the preview text is for
+    QString m_previewText;
+    DropWarningItem *m_dropWarningItem = nullptr; // beside the target slot, while it warns
     QPixmap m_gridTile;
     QColor m_gridColour;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "labfile.h"
 #include "../common/sanitizers.h"
+#include "demolab.h"
+#include "labfile.h"
 
 #include <QFile>
 #include <QDir>
@@ -47,6 +48,10 @@ private Q_SLOTS:
     void rolesShowSetAndAuto();
     void rolesRefusesAndKeepsTheFile();
     void rolesAutoWithoutRacks();
+    void placeRecablesAndSaves();
+    void placeOverridesAndRefuses();
+    void placeReportsFullGear();
+    void gearAddListRemove();
     void workflowOptionsRefusedBeforeConnecting_data();
     void workflowOptionsRefusedBeforeConnecting();
     void saveFlushesTheFolderAfterTheRename();
@@ -55,6 +60,18 @@ private Q_SLOTS:
 
 private:
     Run run(const QStringList &args) { return runUnder({}, args); }
+    // `hivelab new --demo --force FILE` succeeded.
+    bool writeDemo(const QString &file)
+    {
+        return run({QStringLiteral("new"), QStringLiteral("--demo"), QStringLiteral("--force"),
+                    file})
+                   .exitCode == 0;
+    }
+    static QByteArray contents(const QString &file)
+    {
+        QFile f(file);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
     // The binary started by `wrapper` (a program and its options), e.g. strace.
     Run runUnder(const QStringList &wrapper, const QStringList &args);
     QString m_strace; // empty when strace is not installed
@@ -251,9 +268,7 @@ void TestCli::unknownCommand()
 void TestCli::rolesShowSetAndAuto()
 {
     const QString file = m_dir.filePath(QStringLiteral("roles.hivelab"));
-    QCOMPARE(run({QStringLiteral("new"), QStringLiteral("--demo"), QStringLiteral("--force"), file})
-                 .exitCode,
-             0);
+    QVERIFY(writeDemo(file));
     LabFileError error;
     const Lab before = *LabFile::load(file, &error);
 
@@ -294,13 +309,8 @@ void TestCli::rolesShowSetAndAuto()
 void TestCli::rolesRefusesAndKeepsTheFile()
 {
     const QString file = m_dir.filePath(QStringLiteral("roles-bad.hivelab"));
-    QCOMPARE(run({QStringLiteral("new"), QStringLiteral("--demo"), QStringLiteral("--force"), file})
-                 .exitCode,
-             0);
-    QFile f(file);
-    QVERIFY(f.open(QIODevice::ReadOnly));
-    const QByteArray bytes = f.readAll();
-    f.close();
+    QVERIFY(writeDemo(file));
+    const QByteArray bytes = contents(file);
     Run r = run({QStringLiteral("roles"), file, QStringLiteral("--managers"),
                  QStringLiteral("pine64-1,nosuch")});
     QCOMPARE(r.exitCode, 2);
@@ -308,8 +318,7 @@ void TestCli::rolesRefusesAndKeepsTheFile()
     r = run({QStringLiteral("roles")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.err.contains(QLatin1String("Usage: hivelab roles")));
-    QVERIFY(f.open(QIODevice::ReadOnly));
-    QCOMPARE(f.readAll(), bytes); // untouched, byte for byte
+    QCOMPARE(contents(file), bytes); // untouched, byte for byte
 }
 
 void TestCli::rolesAutoWithoutRacks()
@@ -345,6 +354,204 @@ void TestCli::rolesAutoWithoutRacks()
     r = run({QStringLiteral("roles"), file, QStringLiteral("--managers"), QStringLiteral("auto")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(QLatin1String("needs a Linux board")), qPrintable(r.err));
+}
+
+void TestCli::placeRecablesAndSaves()
+{
+    const QString file = m_dir.filePath(QStringLiteral("place.hivelab"));
+    QVERIFY(writeDemo(file));
+    LabFileError error;
+    // up-1 into rack 4: the first free slot (2), rack 4's supply and switch, its lowest free port.
+    Run r = run({QStringLiteral("place"), file, QStringLiteral("up-1"), QStringLiteral("--rack"),
+                 QStringLiteral("Rack 4")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("up-1: Rack 1 slot 3, PSU 1 (5 V 16 A), Switch 1 "
+                                          "(8-port GbE) port 3 -> Rack 4 slot 2, PSU 4 (5 V 16 A), "
+                                          "Switch 4 (8-port GbE) port 2")),
+             qPrintable(r.out));
+    QVERIFY(r.err.contains(QLatin1String("Saved")));
+    Lab lab = *LabFile::load(file, &error);
+    const Board *b = lab.board(QStringLiteral("up-1"));
+    QCOMPARE(b->rackId, QStringLiteral("rack-4"));
+    QCOMPARE(b->slot, 1);
+    QCOMPARE(b->psuId, QStringLiteral("psu-4"));
+    QCOMPARE(b->switchId, QStringLiteral("switch-4"));
+    QCOMPARE(b->switchPort, 2);
+
+    // A swap prints and re-cables both boards.
+    r = run({QStringLiteral("place"), file, QStringLiteral("pine64-1"), QStringLiteral("--rack"),
+             QStringLiteral("rack-4"), QStringLiteral("--slot"), QStringLiteral("1")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out.count(QLatin1String(" -> ")), 2);
+    lab = *LabFile::load(file, &error);
+    QCOMPARE(lab.board(QStringLiteral("pine64-7"))->rackId, QStringLiteral("rack-1"));
+    QCOMPARE(lab.board(QStringLiteral("pine64-7"))->psuId, QStringLiteral("psu-1"));
+    QCOMPARE(lab.board(QStringLiteral("pine64-1"))->switchId, QStringLiteral("switch-4"));
+    QCOMPARE(lab.board(QStringLiteral("pine64-1"))->switchPort, 1);
+    QCOMPARE(run({QStringLiteral("check"), file}).exitCode, 0);
+
+    // The rack-1 manager next to the rack-2 one: saved, with a warning for each single failure
+    // that now takes two of the three managers.
+    r = run({QStringLiteral("place"), file, QStringLiteral("pine64-2"), QStringLiteral("--rack"),
+             QStringLiteral("rack-2"), QStringLiteral("--slot"), QStringLiteral("4")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QLatin1String("warning: Losing Rack 2 alone now breaks manager "
+                                          "quorum")),
+             qPrintable(r.err));
+    QVERIFY(r.err.contains(QLatin1String("Losing circuit wall-B alone")));
+    QCOMPARE(r.err.count(QLatin1String("breaks manager quorum")), 4); // rack, PSU, circuit, switch
+    QCOMPARE(run({QStringLiteral("check"), file}).exitCode, 1);
+    QCOMPARE(run({QStringLiteral("place"), file, QStringLiteral("pine64-2"),
+                  QStringLiteral("--rack"), QStringLiteral("rack-1")})
+                 .exitCode,
+             0);
+
+    // Same place again: nothing to save.
+    r = run({QStringLiteral("place"), file, QStringLiteral("pine64-1"), QStringLiteral("--rack"),
+             QStringLiteral("rack-4")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("stays where it is")), qPrintable(r.out));
+}
+
+void TestCli::placeOverridesAndRefuses()
+{
+    const QString file = m_dir.filePath(QStringLiteral("place-bad.hivelab"));
+    QVERIFY(writeDemo(file));
+    const QByteArray bytes = contents(file);
+    const struct
+    {
+        QStringList args;
+        const char *error;
+    } bad[] = {
+        {{QStringLiteral("up-1")}, "Usage: hivelab place"},
+        {{QStringLiteral("nosuch"), QStringLiteral("--rack"), QStringLiteral("rack-4")},
+         "No board \"nosuch\""},
+        {{QStringLiteral("up-1"), QStringLiteral("--rack"), QStringLiteral("rack-9")},
+         "No rack \"rack-9\""},
+        {{QStringLiteral("up-1"), QStringLiteral("--rack"), QStringLiteral("rack-4"),
+          QStringLiteral("--slot"), QStringLiteral("5")},
+         "--slot must be a whole number from 1 to 4"},
+        {{QStringLiteral("up-1"), QStringLiteral("--rack"), QStringLiteral("rack-1"),
+          QStringLiteral("--port"), QStringLiteral("1")},
+         "Port 1 of Switch 1 (8-port GbE) is taken by pine64-1."},
+        {{QStringLiteral("up-1"), QStringLiteral("--rack"), QStringLiteral("rack-4"),
+          QStringLiteral("--port"), QStringLiteral("9")},
+         "Switch 4 (8-port GbE) has ports 1 to 8; there is no port 9."},
+        {{QStringLiteral("up-1"), QStringLiteral("--rack"), QStringLiteral("rack-4"),
+          QStringLiteral("--switch"), QStringLiteral("none"), QStringLiteral("--port"),
+          QStringLiteral("2")},
+         "--port needs a switch"},
+        {{QStringLiteral("up-1"), QStringLiteral("--rack"), QStringLiteral("rack-4"),
+          QStringLiteral("--psu"), QStringLiteral("psu-9")},
+         "No power supply \"psu-9\""},
+    };
+    for (const auto &c : bad) {
+        const Run r = run(QStringList{QStringLiteral("place"), file} + c.args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QLatin1String(c.error)), qPrintable(r.err));
+    }
+    QCOMPARE(contents(file), bytes); // untouched, byte for byte
+
+    // Explicit gear overrides the rule: rack 4, but still on PSU 1 and switch 2 port 7.
+    const Run r = run({QStringLiteral("place"), file, QStringLiteral("up-1"),
+                       QStringLiteral("--rack"), QStringLiteral("rack-4"), QStringLiteral("--psu"),
+                       QStringLiteral("PSU 1 (5 V 16 A)"), QStringLiteral("--switch"),
+                       QStringLiteral("switch-2"), QStringLiteral("--port"), QStringLiteral("7")});
+    QCOMPARE(r.exitCode, 0);
+    LabFileError error;
+    const Lab lab = *LabFile::load(file, &error);
+    const Board *b = lab.board(QStringLiteral("up-1"));
+    QCOMPARE(b->rackId, QStringLiteral("rack-4"));
+    QCOMPARE(b->psuId, QStringLiteral("psu-1"));
+    QCOMPARE(b->switchId, QStringLiteral("switch-2"));
+    QCOMPARE(b->switchPort, 7);
+}
+
+void TestCli::placeReportsFullGear()
+{
+    Lab lab = demoLab();
+    lab.switches[3].ports = 2;
+    lab.powerSupplies[3].ratingAmps = 5;
+    const QString file = m_dir.filePath(QStringLiteral("place-full.hivelab"));
+    LabFileError error;
+    QVERIFY(LabFile::save(lab, file, &error));
+    Run r = run({QStringLiteral("place"), file, QStringLiteral("up-1"), QStringLiteral("--rack"),
+                 QStringLiteral("rack-4")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(QLatin1String("up-1 is on no power supply: PSU 4 (5 V 16 A) would "
+                                          "feed 33.5 W of its 25.0 W rating")),
+             qPrintable(r.err));
+    QVERIFY2(r.err.contains(QLatin1String("up-1 has no switch port: every port of Switch 4")),
+             qPrintable(r.err));
+    r = run({QStringLiteral("check"), file});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.contains(QLatin1String("no free port for up-1")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QLatin1String("up-1 in Rack 4 is on no supply")), qPrintable(r.out));
+}
+
+void TestCli::gearAddListRemove()
+{
+    const QString file = m_dir.filePath(QStringLiteral("gear.hivelab"));
+    QVERIFY(writeDemo(file));
+    Run r = run({QStringLiteral("rack"), QStringLiteral("add"), file});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("Added Rack 5 (rack-5), 4 slots.")), qPrintable(r.out));
+    r = run({QStringLiteral("psu"), QStringLiteral("add"), file, QStringLiteral("--rack"),
+             QStringLiteral("Rack 5"), QStringLiteral("--watts"), QStringLiteral("60"),
+             QStringLiteral("--circuit"), QStringLiteral("wall-C")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(
+        r.out.contains(QLatin1String("Added PSU 1 (psu-5): 60.0 W, in Rack 5, circuit wall-C.")),
+        qPrintable(r.out));
+    r = run({QStringLiteral("switch"), QStringLiteral("add"), file, QStringLiteral("--rack"),
+             QStringLiteral("rack-5"), QStringLiteral("--ports"), QStringLiteral("5")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("Added Switch 1 (switch-5): 5 ports, in Rack 5, "
+                                          "powered by PSU 1.")),
+             qPrintable(r.out));
+
+    r = run({QStringLiteral("switch"), QStringLiteral("list"), file, QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonArray switches = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    QCOMPARE(switches.size(), 5);
+    QCOMPARE(switches.at(4).toObject().value(QLatin1String("psu")).toString(),
+             QStringLiteral("psu-5"));
+    QCOMPARE(switches.at(0).toObject().value(QLatin1String("portsUsed")).toInt(), 4);
+    r = run({QStringLiteral("psu"), QStringLiteral("list"), file});
+    QVERIFY2(r.out.contains(QLatin1String("43.5 W peak of 80.0 W")), qPrintable(r.out));
+
+    // Bad input: refused, nothing written.
+    QCOMPARE(run({QStringLiteral("rack"), QStringLiteral("add"), file, QStringLiteral("--name"),
+                  QStringLiteral("rack 1")})
+                 .exitCode,
+             2);
+    QCOMPARE(run({QStringLiteral("rack"), QStringLiteral("add"), file, QStringLiteral("--slots"),
+                  QStringLiteral("0")})
+                 .exitCode,
+             2);
+    r = run({QStringLiteral("rack"), QStringLiteral("remove"), file, QStringLiteral("Rack 1")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("Removing Rack 1: 3 board(s) become unplaced, 2 "
+                                          "supply/switch(es) stand outside any rack. Nothing was "
+                                          "changed")),
+             qPrintable(r.err));
+    QCOMPARE(run({QStringLiteral("psu"), QStringLiteral("remove"), file, QStringLiteral("psu-9")})
+                 .exitCode,
+             2);
+    LabFileError error;
+    QCOMPARE(LabFile::load(file, &error)->racks.size(), 5);
+
+    r = run({QStringLiteral("rack"), QStringLiteral("remove"), file, QStringLiteral("Rack 1"),
+             QStringLiteral("--force")});
+    QCOMPARE(r.exitCode, 0);
+    const Lab lab = *LabFile::load(file, &error);
+    QCOMPARE(lab.racks.size(), 4);
+    QVERIFY(lab.board(QStringLiteral("up-1"))->rackId.isEmpty());
+    QVERIFY(lab.powerSupply(QStringLiteral("psu-1"))->rackId.isEmpty());
+    QVERIFY(!lab.rack(QStringLiteral("rack-1")));
+    r = run({QStringLiteral("switch"), QStringLiteral("remove"), file, QStringLiteral("switch-5")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("Removed Switch 1.")), qPrintable(r.out));
 }
 
 void TestCli::workflowOptionsRefusedBeforeConnecting_data()

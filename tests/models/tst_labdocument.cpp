@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "boardcatalog.h"
 #include "demolab.h"
+#include "labcheck.h"
 #include "labdocument.h"
+#include "labedits.h"
 
 #include <QSignalSpy>
 #include <QTest>
 
 using namespace Hivelab;
+
+namespace {
+bool hasCode(const CheckReport &report, const QString &code)
+{
+    return !report.findingsWithCode(code).isEmpty();
+}
+} // namespace
 
 class TestLabDocument : public QObject
 {
@@ -83,6 +93,17 @@ void TestLabDocument::removeRackUnplacesBoards()
     QCOMPARE(removed.size(), 1);
     QCOMPARE(doc.lab().board(QStringLiteral("pine64-7"))->slot, -1);
     QVERIFY(doc.lab().board(QStringLiteral("pine64-7"))->rackId.isEmpty());
+    // Its supply and switch stand outside any rack, still feeding and connecting the board.
+    QVERIFY(doc.lab().powerSupply(QStringLiteral("psu-4"))->rackId.isEmpty());
+    QVERIFY(doc.lab().networkSwitch(QStringLiteral("switch-4"))->rackId.isEmpty());
+    QCOMPARE(doc.lab().board(QStringLiteral("pine64-7"))->psuId, QStringLiteral("psu-4"));
+    QVERIFY(!hasCode(checkLab(doc.lab(), BoardCatalog::builtin()),
+                     QStringLiteral("lab.dangling-reference")));
+    // The next rack added by hand takes the free name.
+    QCOMPARE(newRack(doc.lab()).name, QStringLiteral("Rack 4"));
+    QCOMPARE(
+        nextFreeName({QStringLiteral("Rack 1"), QStringLiteral("rack 2")}, QStringLiteral("Rack")),
+        QStringLiteral("Rack 3"));
 }
 
 void TestLabDocument::roleChangeMarksModified()

@@ -2,6 +2,7 @@
 #include "demolab.h"
 #include "labcommands.h"
 #include "labdocument.h"
+#include "labedits.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -15,12 +16,14 @@ class TestLabCommands : public QObject
 private Q_SLOTS:
     void moveToEmptySlot();
     void moveOntoOccupiedSlotSwaps();
+    void swapRecablesBothAndUndoRestoresAll();
     void moveNowhereIsNoCommand();
     void multiMoveRotates();
     void unplaceDoesNotSwapWithOtherUnplaced();
     void editAndUndo();
     void setRoleSkipsUnchanged();
     void removeAndUndoKeepsOrder();
+    void addAndRemoveGearUndo();
 };
 
 void TestLabCommands::moveToEmptySlot()
@@ -53,6 +56,31 @@ void TestLabCommands::moveOntoOccupiedSlotSwaps()
     QCOMPARE(doc.lab().board(QStringLiteral("up-2"))->slot, 1);
     stack.undo();
     QCOMPARE(doc.lab(), demoLab());
+}
+
+void TestLabCommands::swapRecablesBothAndUndoRestoresAll()
+{
+    LabDocument doc;
+    doc.setLab(demoLab());
+    QUndoStack stack;
+    stack.push(EditBoardsCommand::moves(
+        &doc, {{QStringLiteral("pine64-2"), QStringLiteral("rack-2"), 2}}));
+    QCOMPARE(stack.count(), 1);
+    const Board *mover = doc.lab().board(QStringLiteral("pine64-2"));
+    const Board *swapped = doc.lab().board(QStringLiteral("up-2"));
+    QCOMPARE(mover->psuId, QStringLiteral("psu-2"));
+    QCOMPARE(mover->switchId, QStringLiteral("switch-2"));
+    QCOMPARE(mover->switchPort, 3); // the port up-2 left
+    QCOMPARE(swapped->psuId, QStringLiteral("psu-1"));
+    QCOMPARE(swapped->switchId, QStringLiteral("switch-1"));
+    QCOMPARE(swapped->switchPort, 2);
+    // The command and LabDocument::moveBoard follow one rule.
+    LabDocument direct;
+    direct.setLab(demoLab());
+    direct.moveBoard(QStringLiteral("pine64-2"), QStringLiteral("rack-2"), 2);
+    QCOMPARE(direct.lab(), doc.lab());
+    stack.undo();
+    QCOMPARE(doc.lab(), demoLab()); // rack, slot, supply, switch and port of both boards
 }
 
 void TestLabCommands::moveNowhereIsNoCommand()
@@ -140,6 +168,48 @@ void TestLabCommands::removeAndUndoKeepsOrder()
     QVERIFY(!doc.lab().board(QStringLiteral("up-3")));
     stack.undo();
     QCOMPARE(doc.lab(), demoLab());
+}
+
+void TestLabCommands::addAndRemoveGearUndo()
+{
+    LabDocument doc;
+    doc.setLab(demoLab());
+    QUndoStack stack;
+    const Rack rack = newRack(doc.lab());
+    QCOMPARE(rack.name, QStringLiteral("Rack 5"));
+    stack.push(EditInfraCommand::addRack(&doc, rack));
+    const NetworkSwitch sw = newSwitch(doc.lab(), rack.id);
+    QVERIFY(sw.psuId.isEmpty()); // the new rack has no supply yet
+    stack.push(EditInfraCommand::addSwitch(&doc, sw));
+    QCOMPARE(doc.lab().racks.size(), 5);
+    QCOMPARE(doc.lab().networkSwitch(sw.id)->rackId, rack.id);
+    stack.undo();
+    stack.undo();
+    QCOMPARE(doc.lab(), demoLab());
+
+    // Removing rack 1 unplaces three boards and leaves its supply and switch outside any rack;
+    // one undo puts all of it back where it was.
+    QUndoCommand *remove =
+        EditInfraCommand::remove(&doc, ObjectKind::Rack, QStringLiteral("rack-1"));
+    QVERIFY(remove);
+    QCOMPARE(remove->text(), QStringLiteral("Remove Rack 1"));
+    stack.push(remove);
+    QVERIFY(!doc.lab().rack(QStringLiteral("rack-1")));
+    QVERIFY(doc.lab().board(QStringLiteral("up-1"))->rackId.isEmpty());
+    QVERIFY(doc.lab().powerSupply(QStringLiteral("psu-1"))->rackId.isEmpty());
+    stack.undo();
+    QCOMPARE(doc.lab(), demoLab());
+    // A supply: boards and the switch it fed lose it, and get it back.
+    stack.push(EditInfraCommand::remove(&doc, ObjectKind::PowerSupply, QStringLiteral("psu-2")));
+    QVERIFY(doc.lab().board(QStringLiteral("up-2"))->psuId.isEmpty());
+    QVERIFY(doc.lab().networkSwitch(QStringLiteral("switch-2"))->psuId.isEmpty());
+    stack.undo();
+    QCOMPARE(doc.lab(), demoLab());
+    stack.push(EditInfraCommand::remove(&doc, ObjectKind::Switch, QStringLiteral("switch-3")));
+    QCOMPARE(doc.lab().board(QStringLiteral("up-3"))->switchPort, -1);
+    stack.undo();
+    QCOMPARE(doc.lab(), demoLab());
+    QVERIFY(!EditInfraCommand::remove(&doc, ObjectKind::Switch, QStringLiteral("nope")));
 }
 
 QTEST_GUILESS_MAIN(TestLabCommands)

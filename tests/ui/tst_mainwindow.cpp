@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "boardcatalog.h"
 #include "boarditem.h"
+#include "boardplacement.h"
 #include "boardtablemodel.h"
 #include "canvasmetrics.h"
 #include "checkresultswidget.h"
 #include "demolab.h"
+#include "gearactions.h"
 #include "inspectorwidget.h"
 #include "inventoryproxymodel.h"
 #include "labcheck.h"
@@ -25,11 +27,13 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QContextMenuEvent>
 #include <QDoubleSpinBox>
 #include <QFontInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMenuBar>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
@@ -55,6 +59,7 @@ private Q_SLOTS:
     void inspectorValidatesAndEdits();
     void selectionIsShared();
     void secondManagerDraggedIntoRackUpdatesCheck();
+    void dragRecablesAndUndoRestoresAll();
     void findingClickSelectsCulprits();
     void contextMenuPromotesAndIsHonest();
     void unsavedChangesPrompt();
@@ -66,6 +71,8 @@ private Q_SLOTS:
     void darkThemeToggles();
     void emptyLabShowsWhereToStart();
     void inspectorEditsRackPsuAndSwitch();
+    void inspectorCablesBoard();
+    void gearMenuAddsAndRemovesWithUndo();
 
 private:
     void dragTo(const QString &boardId, const QString &rackId, int slot);
@@ -234,8 +241,9 @@ void TestMainWindow::secondManagerDraggedIntoRackUpdatesCheck()
     QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-4"))->slot, 3);
 
     Lab expected = demoLab();
-    expected.board(QStringLiteral("pine64-4"))->rackId = QStringLiteral("rack-1");
-    expected.board(QStringLiteral("pine64-4"))->slot = 3;
+    placeBoard(&expected, BoardCatalog::builtin(), QStringLiteral("pine64-4"),
+               QStringLiteral("rack-1"), 3);
+    QCOMPARE(m_doc->lab(), expected);
     const CheckReport direct = checkLab(expected, BoardCatalog::builtin());
     // The live check runs on the next event-loop turn and must match a direct run.
     QTRY_COMPARE(m_window->checkResults()->report().findings.size(), direct.findings.size());
@@ -251,6 +259,58 @@ void TestMainWindow::secondManagerDraggedIntoRackUpdatesCheck()
     QVERIFY(m_window->scene()->rackItem(QStringLiteral("rack-1"))->hasBadge());
     m_window->undoStack()->undo();
     QTRY_COMPARE(onRack1(m_window->checkResults()->report()), baseline);
+}
+
+void TestMainWindow::dragRecablesAndUndoRestoresAll()
+{
+    TopologyScene *scene = m_window->scene();
+    const QString board = QStringLiteral("pine64-4"); // manager, rack 2, PSU 2, switch 2 port 2
+    const double psu1 = scene->psuItem(QStringLiteral("psu-1"))->loadWatts();
+    const double psu2 = scene->psuItem(QStringLiteral("psu-2"))->loadWatts();
+    QCOMPARE(psu1, 43.5); // pine64-1 with its disk, pine64-2, up-1 and the switch
+    QCOMPARE(scene->switchItem(QStringLiteral("switch-1"))->usedCount(), 3);
+    QCOMPARE(scene->switchItem(QStringLiteral("switch-2"))->usedCount(), 3);
+    // Findings "losing <id> breaks quorum" (quorum.rack-loss, quorum.psu-loss, …).
+    auto quorumLostBy = [this](const QString &id) {
+        int n = 0;
+        for (const Finding &f : m_window->checkResults()->report().findings)
+            n += f.code ==
+                     QStringLiteral("quorum.%1-loss").arg(id.section(QLatin1Char('-'), 0, 0)) &&
+                 f.objectIds.contains(id);
+        return n;
+    };
+    QCOMPARE(quorumLostBy(QStringLiteral("psu-1")), 0);
+    QCOMPARE(quorumLostBy(QStringLiteral("switch-1")), 0);
+
+    // Into rack 1's empty slot 4: the person moving it plugs it into rack 1's PSU and switch.
+    dragTo(board, QStringLiteral("rack-1"), 3);
+    QCOMPARE(m_window->undoStack()->count(), 1);
+    const Board *moved = m_doc->lab().board(board);
+    QCOMPARE(moved->rackId, QStringLiteral("rack-1"));
+    QCOMPARE(moved->psuId, QStringLiteral("psu-1"));
+    QCOMPARE(moved->switchId, QStringLiteral("switch-1"));
+    QCOMPARE(moved->switchPort, 4);
+    // A Pine A64-LTS peaks at 10 W: it leaves PSU 2 and loads PSU 1.
+    QCOMPARE(scene->psuItem(QStringLiteral("psu-1"))->loadWatts(), psu1 + 10);
+    QCOMPARE(scene->psuItem(QStringLiteral("psu-2"))->loadWatts(), psu2 - 10);
+    QCOMPARE(scene->switchItem(QStringLiteral("switch-1"))->usedCount(), 4);
+    QCOMPARE(scene->switchItem(QStringLiteral("switch-2"))->usedCount(), 2);
+    // Two of three managers now share PSU 1 and switch 1 as well as rack 1.
+    QTRY_COMPARE(quorumLostBy(QStringLiteral("psu-1")), 1);
+    QCOMPARE(quorumLostBy(QStringLiteral("switch-1")), 1);
+    QCOMPARE(quorumLostBy(QStringLiteral("rack-1")), 1);
+    QVERIFY(scene->psuItem(QStringLiteral("psu-1"))->hasBadge());
+
+    // One undo step puts back rack, slot, PSU, switch and port, and with them loads and findings.
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab(), demoLab());
+    QCOMPARE(scene->psuItem(QStringLiteral("psu-1"))->loadWatts(), psu1);
+    QCOMPARE(scene->psuItem(QStringLiteral("psu-2"))->loadWatts(), psu2);
+    QCOMPARE(scene->switchItem(QStringLiteral("switch-1"))->usedCount(), 3);
+    QCOMPARE(scene->switchItem(QStringLiteral("switch-2"))->usedCount(), 3);
+    QTRY_COMPARE(quorumLostBy(QStringLiteral("psu-1")), 0);
+    QCOMPARE(quorumLostBy(QStringLiteral("switch-1")), 0);
+    QCOMPARE(quorumLostBy(QStringLiteral("rack-1")), 0);
 }
 
 void TestMainWindow::findingClickSelectsCulprits()
@@ -521,6 +581,120 @@ void TestMainWindow::inspectorEditsRackPsuAndSwitch()
     scene->selectBoards({QStringLiteral("pine64-1")});
     QVERIFY(inspector->objectId().isEmpty());
     QCOMPARE(inspector->boardId(), QStringLiteral("pine64-1"));
+}
+
+void TestMainWindow::inspectorCablesBoard()
+{
+    m_window->scene()->selectBoards({QStringLiteral("up-1")});
+    InspectorWidget *inspector = m_window->inspector();
+    QCOMPARE(inspector->boardId(), QStringLiteral("up-1"));
+    QCOMPARE(inspector->psuCombo()->currentData().toString(), QStringLiteral("psu-1"));
+    QCOMPARE(inspector->switchCombo()->currentData().toString(), QStringLiteral("switch-1"));
+    QCOMPARE(inspector->portSpin()->value(), 3);
+
+    // Another supply: one undo step.
+    QComboBox *psu = inspector->psuCombo();
+    psu->setCurrentIndex(psu->findData(QStringLiteral("psu-4")));
+    Q_EMIT psu->activated(psu->currentIndex());
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->psuId, QStringLiteral("psu-4"));
+    QCOMPARE(m_window->undoStack()->count(), 1);
+
+    // Another switch: the lowest free port is suggested (pine64-7 has port 1).
+    QComboBox *sw = inspector->switchCombo();
+    sw->setCurrentIndex(sw->findData(QStringLiteral("switch-4")));
+    Q_EMIT sw->activated(sw->currentIndex());
+    QCOMPARE(inspector->portSpin()->value(), 2);
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->switchId, QStringLiteral("switch-4"));
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->switchPort, 2);
+    QCOMPARE(m_window->undoStack()->count(), 2);
+
+    // A taken port, or one the switch does not have: refused with the reason, nothing changes.
+    inspector->portSpin()->setValue(1);
+    QVERIFY(!inspector->commit());
+    QCOMPARE(inspector->errorLabel()->text(),
+             QStringLiteral("Switch port: port 1 of Switch 4 (8-port GbE) is taken by pine64-7."));
+    inspector->portSpin()->setValue(9);
+    QVERIFY(!inspector->commit());
+    QVERIFY2(inspector->errorLabel()->text().contains(QLatin1String("has ports 1 to 8; there is "
+                                                                    "no port 9")),
+             qPrintable(inspector->errorLabel()->text()));
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->switchPort, 2);
+    inspector->portSpin()->setValue(5);
+    QVERIFY(inspector->commit());
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->switchPort, 5);
+    QCOMPARE(m_window->undoStack()->count(), 3);
+    for (int i = 0; i < 3; ++i)
+        m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab(), demoLab());
+    QCOMPARE(inspector->psuCombo()->currentData().toString(), QStringLiteral("psu-1"));
+    QCOMPARE(inspector->portSpin()->value(), 3);
+}
+
+void TestMainWindow::gearMenuAddsAndRemovesWithUndo()
+{
+    QStringList questions;
+    bool agree = false;
+    m_window->gear()->setConfirm([&](const QString &question, std::function<void()> yes) {
+        questions << question;
+        if (agree)
+            yes();
+    });
+    // Lab ▸ Racks, Power & Switches ▸ Add Rack: the next free name, shown in the inspector.
+    auto *menu = m_window->menuBar()->findChild<QMenu *>(QStringLiteral("gearMenu"));
+    QVERIFY(menu);
+    Q_EMIT menu->aboutToShow();
+    auto *addRack = menu->findChild<QAction *>(QStringLiteral("addRack"));
+    QVERIFY(addRack);
+    addRack->trigger();
+    QCOMPARE(m_doc->lab().racks.size(), 5);
+    QCOMPARE(m_doc->lab().racks.last().name, QStringLiteral("Rack 5"));
+    QCOMPARE(m_window->inspector()->objectId(), m_doc->lab().racks.last().id);
+    QVERIFY(m_window->scene()->rackItem(m_doc->lab().racks.last().id));
+    // With the new rack in the inspector, the supply goes into it.
+    Q_EMIT menu->aboutToShow();
+    auto *addPsu = menu->findChild<QAction *>(QStringLiteral("addPowerSupply"));
+    QVERIFY(addPsu);
+    QCOMPARE(addPsu->text(), QStringLiteral("Add &Power Supply to Rack 5"));
+    addPsu->trigger();
+    QCOMPARE(m_doc->lab().powerSupplies.last().rackId, m_doc->lab().racks.last().id);
+    QVERIFY(m_window->scene()->psuItem(m_doc->lab().powerSupplies.last().id));
+    QCOMPARE(m_window->undoStack()->count(), 2);
+
+    // Right-click on rack 1 on the canvas: the gear menu for it.
+    TopologyView *view = m_window->view();
+    RackItem *rack = m_window->scene()->rackItem(QStringLiteral("rack-1"));
+    view->ensureVisible(rack);
+    const QPoint at = view->mapFromScene(rack->sceneBoundingRect().topLeft() + QPointF(12, 8));
+    QContextMenuEvent event(QContextMenuEvent::Mouse, at, view->viewport()->mapToGlobal(at));
+    QApplication::sendEvent(view->viewport(), &event);
+    QMenu *popup = nullptr;
+    for (QMenu *m : m_window->findChildren<QMenu *>(QStringLiteral("gearMenu"))) {
+        if (m != menu)
+            popup = m;
+    }
+    QVERIFY(popup);
+    auto *remove = popup->findChild<QAction *>(QStringLiteral("removeGear"));
+    QVERIFY(remove);
+    QCOMPARE(remove->text(), QStringLiteral("Re&move Rack 1"));
+    // Rack 1 holds boards: asked first; "no" changes nothing.
+    remove->trigger();
+    QCOMPARE(questions.size(), 1);
+    QVERIFY2(questions.first().contains(QLatin1String("Its 3 board(s) become unplaced")),
+             qPrintable(questions.first()));
+    QVERIFY(m_doc->lab().rack(QStringLiteral("rack-1")));
+    popup->close();
+    agree = true;
+    m_window->gear()->remove(ObjectKind::Rack, QStringLiteral("rack-1"));
+    QVERIFY(!m_doc->lab().rack(QStringLiteral("rack-1")));
+    QVERIFY(m_doc->lab().board(QStringLiteral("up-1"))->rackId.isEmpty());
+    QVERIFY(m_window->scene()->trayItem()->isVisible());
+    QCOMPARE(m_window->undoStack()->count(), 3);
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->rackId, QStringLiteral("rack-1"));
+    QCOMPARE(m_doc->lab().racks.first().id, QStringLiteral("rack-1"));
+    m_window->undoStack()->undo();
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab(), demoLab());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -2,6 +2,7 @@
 #include "boarditem.h"
 #include "canvasmetrics.h"
 #include "demolab.h"
+#include "dropwarningitem.h"
 #include "labdocument.h"
 #include "psuitem.h"
 #include "rackitem.h"
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void dropOutsideSnapsBack();
     void multiSelectionDragsTogether();
     void dropIndicatorWhileDragging();
+    void dropPreviewWarnsBeforeTheDrop();
     void reactsToModelChanges();
     void infraShowsPortsAndLoad();
     void findingsBecomeBadges();
@@ -170,6 +172,38 @@ void TestTopologyScene::dropIndicatorWhileDragging()
                         m_view->mapFromScene(target.center()));
     QCOMPARE(rack->dropSlot(), -1);
     QCOMPARE(m_doc->lab().board(QStringLiteral("up-3"))->rackId, QStringLiteral("rack-2"));
+}
+
+void TestTopologyScene::dropPreviewWarnsBeforeTheDrop()
+{
+    // The rack-1 manager over rack 2's empty slot, next to the rack-2 manager.
+    const QRectF target = m_scene->slotRect(QStringLiteral("rack-2"), 3);
+    drag(QStringLiteral("pine64-2"), target.center(), false);
+    RackItem *rack = m_scene->rackItem(QStringLiteral("rack-2"));
+    QCOMPARE(rack->dropSlot(), 3);
+    QCOMPARE(rack->dropWarning(),
+             QStringLiteral("Quorum lost if Rack 2, PSU 2 (5 V 16 A), circuit wall-B, Switch 2 "
+                            "(8-port GbE) fails"));
+    QCOMPARE(rack->toolTip(), rack->dropWarning());
+    // The reasons in a box beside the slot, where the dragged card does not cover them.
+    DropWarningItem *box = m_scene->dropWarningItem();
+    QVERIFY(box);
+    QVERIFY(box->isVisible());
+    QCOMPARE(box->text(), rack->dropWarning());
+    QVERIFY(box->sceneBoundingRect().left() > target.right());
+    QVERIFY(box->zValue() < m_scene->boardItem(QStringLiteral("pine64-2"))->zValue());
+    // Over rack 4's empty slot the same board breaks nothing: a plain drop target.
+    const QRectF harmless = m_scene->slotRect(QStringLiteral("rack-4"), 2);
+    QTest::mouseMove(m_view->viewport(), m_view->mapFromScene(harmless.center()));
+    QCOMPARE(rack->dropSlot(), -1);
+    QVERIFY(rack->dropWarning().isEmpty());
+    RackItem *rack4 = m_scene->rackItem(QStringLiteral("rack-4"));
+    QCOMPARE(rack4->dropSlot(), 2);
+    QVERIFY(rack4->dropWarning().isEmpty());
+    QVERIFY(!m_scene->dropWarningItem());
+    QTest::mouseRelease(m_view->viewport(), Qt::LeftButton, Qt::NoModifier,
+                        m_view->mapFromScene(harmless.center()));
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-2"))->rackId, QStringLiteral("rack-4"));
 }
 
 void TestTopologyScene::reactsToModelChanges()
