@@ -153,7 +153,7 @@ void parseBoard(JsonStrictReader &r, const QJsonObject &o, const QString &p, Boa
          QStringLiteral("sshPort"),  QStringLiteral("sshUser"),    QStringLiteral("role"),
          QStringLiteral("rackId"),   QStringLiteral("slot"),       QStringLiteral("psuId"),
          QStringLiteral("switchId"), QStringLiteral("switchPort"), QStringLiteral("labels"),
-         QStringLiteral("storage"),  QStringLiteral("notes")});
+         QStringLiteral("storage"),  QStringLiteral("notes"),      QStringLiteral("nodeId")});
     r.readString(o, p, QStringLiteral("id"), &out->id);
     r.readString(o, p, QStringLiteral("name"), &out->name);
     r.readString(o, p, QStringLiteral("hostname"), &out->hostname);
@@ -189,6 +189,7 @@ void parseBoard(JsonStrictReader &r, const QJsonObject &o, const QString &p, Boa
         out->storage.append(d);
     }
     r.readString(o, p, QStringLiteral("notes"), &out->notes);
+    r.readString(o, p, QStringLiteral("nodeId"), &out->nodeId);
 }
 
 template <typename T, typename Fn>
@@ -620,6 +621,22 @@ bool LabValidator::checkSwitchPort(const LabIndex &index, int i, const QString &
     return true;
 }
 
+} // namespace
+
+bool LabFile::isValidNodeId(const QString &id)
+{
+    if (id.size() != 25)
+        return false;
+    for (const QChar c : id) {
+        if (!((c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
+              (c >= QLatin1Char('0') && c <= QLatin1Char('9'))))
+            return false;
+    }
+    return true;
+}
+
+namespace {
+
 bool LabValidator::checkAddresses(const Board &b, const QString &p)
 {
     if (b.sshPort < 1 || b.sshPort > 65535)
@@ -638,6 +655,10 @@ bool LabValidator::checkAddresses(const Board &b, const QString &p)
                     tr("expected a host name of letters, digits and inner hyphens "
                        "(RFC 1123), got \"%1\"")
                         .arg(JsonStrictReader::elided(b.hostname)));
+    if (!b.nodeId.isEmpty() && !LabFile::isValidNodeId(b.nodeId))
+        return fail(child(p, QStringLiteral("nodeId")),
+                    tr("expected a swarm node ID of 25 lower-case letters and digits, got \"%1\"")
+                        .arg(JsonStrictReader::elided(b.nodeId)));
     return true;
 }
 
@@ -754,6 +775,8 @@ QByteArray LabFile::toJson(const Lab &lab)
         }
         w.endArray();
         w.value(QStringLiteral("notes"), b.notes);
+        if (!b.nodeId.isEmpty())
+            w.value(QStringLiteral("nodeId"), b.nodeId);
         w.endObject();
     }
     w.endArray();
