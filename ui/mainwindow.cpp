@@ -321,6 +321,7 @@ void MainWindow::createMenus()
     lab->addSeparator();
     lab->addAction(m_formSwarm);
     lab->addAction(m_refreshSwarm);
+    lab->addAction(m_applyPlacement);
     lab->addAction(m_liveStatus);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -634,6 +635,7 @@ void MainWindow::updateActions()
     const bool managers = !m_document->lab().managers().isEmpty();
     m_formSwarm->setEnabled(!busy && managers);
     m_refreshSwarm->setEnabled(!busy && managers);
+    m_applyPlacement->setEnabled(!busy && managers);
     QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "
                          "every planned board over SSH");
     QString refreshTip = tr("Ask the managers for the swarm's nodes and update the board LEDs");
