@@ -740,6 +740,7 @@ void SwarmFormation::dissolveSwarm(const QStringList &managers)
 void SwarmFormation::markLeft(const QString &id, const QString &message)
 {
     finishBoard(id, true, message.isEmpty() ? tr("Left the swarm.") : message);
+    changeBoard(id, [](Board *b) { b->nodeId.clear(); });
     document()->setNodeState(id, NodeState::DockerReady);
     document()->setNodeAvailability(id, QString());
     if (document()->swarmLeader() == id)

@@ -108,7 +108,7 @@ private:
     void leaveNext(int index, const QStringList &order);
     /// Every manager of the swarm leaves at once (--force): the swarm ends.
     void dissolveSwarm(const QStringList &managers);
-    /// Records that a board left: result, node state, availability, leader.
+    /// Records that a board left: result, node state, availability, leader, no node ID.
     void markLeft(const QString &id, const QString &message = QString());
     /// Calls @p then once the node no longer reports itself a manager (bounded wait).
     void whenDemoted(const QString &id, int attempt, const std::function<void()> &then);

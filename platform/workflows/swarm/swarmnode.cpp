@@ -108,7 +108,8 @@ QHash<QString, QString> SwarmNode::matchBoards(const Lab &lab, const QList<Swarm
 {
     QHash<QString, QString> byNodeId, byAddress;
     for (const Board &b : lab.boards) {
-        if (!b.nodeId.isEmpty())
+        // Lab order wins, as for names: a later board carrying the same ID (a copy) is a stranger.
+        if (!b.nodeId.isEmpty() && !byNodeId.contains(b.nodeId))
             byNodeId.insert(b.nodeId, b.id);
         if (!b.ip.isEmpty() && !byAddress.contains(b.ip))
             byAddress.insert(b.ip, b.id);

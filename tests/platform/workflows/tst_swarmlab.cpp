@@ -274,8 +274,13 @@ private Q_SLOTS:
         QCOMPARE(job.leaderBoardId(), m_managers.first());
         QCOMPARE(m_doc.swarmLeader(), m_managers.first()); // the canvas shows it
         QCOMPARE(nodeLines(), expectedNodes() /* roles checked below */);
-        for (const QString &id : m_managers + m_workers)
+        for (const QString &id : m_managers + m_workers) {
             QCOMPARE(m_doc.nodeState(id), NodeState::SwarmReady);
+            // The plan records each board's node, as the board itself knows it.
+            QCOMPARE(m_doc.lab().board(id)->nodeId.toUtf8(),
+                     onBoard(id, QStringLiteral("docker info --format '{{.Swarm.NodeID}}'"))
+                         .out.trimmed());
+        }
         // Managers are managers, workers are workers, on the swarm's own view.
         const Output ls =
             onBoard(m_managers.first(),
@@ -530,6 +535,7 @@ private Q_SLOTS:
         for (const QString &id : m_managers + m_workers) {
             QCOMPARE(swarmState(id), QStringLiteral("inactive"));
             QCOMPARE(m_doc.nodeState(id), NodeState::DockerReady);
+            QVERIFY(m_doc.lab().board(id)->nodeId.isEmpty()); // the plan forgets the old node
         }
         // Status now fails: no manager has a swarm.
         SwarmStatus status(&m_doc);

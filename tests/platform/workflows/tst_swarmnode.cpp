@@ -108,6 +108,13 @@ private Q_SLOTS:
         QCOMPARE(map.value(QStringLiteral("nr3cb8y3wjigj2tpkz25f5j66")), QStringLiteral("board-5"));
         QCOMPARE(map.value(QStringLiteral("p1efijg1nwv8m2lkuttysba0k")), QStringLiteral("board-1"));
         QCOMPARE(map.value(QStringLiteral("qp6h4gw4u7gfvy7qud9z191y5")), QStringLiteral("board-2"));
+        // A copy of board 5 further down the plan (same node ID) does not take its node.
+        Board copy = l.boards[4];
+        copy.id = QStringLiteral("board-6");
+        l.boards << copy;
+        QCOMPARE(SwarmNode::matchBoards(l, SwarmNode::parseList(nodeList()))
+                     .value(QStringLiteral("nr3cb8y3wjigj2tpkz25f5j66")),
+                 QStringLiteral("board-5"));
         l.boards[0].ip.clear();
         QVERIFY(!SwarmNode::matchBoards(l, SwarmNode::parseList(nodeList()))
                      .contains(QStringLiteral("p1efijg1nwv8m2lkuttysba0k")));
