@@ -550,9 +550,17 @@ bool LabValidator::checkUplinkLoop(const LabIndex &index, int i, const QString &
 
 bool LabValidator::checkBoards(const LabIndex &index)
 {
+    QHash<QString, int> nodeIds; // swarm node ID -> board index: one node, one board
     for (int i = 0; i < m_lab.boards.size(); ++i) {
         const Board &b = m_lab.boards.at(i);
         const QString p = element(m_boardsPath, i);
+        if (!b.nodeId.isEmpty()) {
+            if (nodeIds.contains(b.nodeId))
+                return fail(child(p, QStringLiteral("nodeId")),
+                            tr("swarm node \"%1\" is already recorded for board \"%2\"")
+                                .arg(b.nodeId, m_lab.boards.at(nodeIds.value(b.nodeId)).id));
+            nodeIds.insert(b.nodeId, i);
+        }
         if (!checkRef(b.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack, m_rackWord) ||
             !checkRef(b.psuId, child(p, QStringLiteral("psuId")), ObjectKind::PowerSupply,
                       m_psuWord) ||

@@ -283,6 +283,8 @@ void TestLabFile::malformed_data()
     row("bad-hostname", "$.boards[1].hostname", "(RFC 1123), got \"node_2\"");
     row("bad-mac", "$.boards[0].mac", "expected a MAC address");
     row("bad-node-id", "$.boards[1].nodeId", "expected a swarm node ID of 25 lower-case");
+    row("duplicate-node-id", "$.boards[2].nodeId",
+        "swarm node \"p1efijg1nwv8m2lkuttysba0k\" is already recorded for board \"node-1\"");
     row("bad-network", "$.swarm.advertiseNetwork", "expected a network like");
     row("duplicate-key", "$.boards[1].hostname", "appears more than once");
     row("duplicate-label-key", "$.boards[0].labels.zone", "appears more than once");
