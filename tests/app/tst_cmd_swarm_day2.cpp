@@ -4,7 +4,7 @@
 // to another rack in the lab file and `swarm labels` updates its node (a label set by hand
 // stays, stale hivelab.* labels go); quorum-unsafe demotions are refused; a board whose link is
 // cut (as dead as a powered-off board to the swarm) is removed through a manager that answers;
-// a board that joins again replaces its old Down node.
+// a board that joins again replaces its old Down node; a worker is promoted.
 #include "hivelabrun.h"
 #include "labboard.h"
 #include "labfile.h"
@@ -267,6 +267,20 @@ private Q_SLOTS:
         QVERIFY(gone);
         QCOMPARE(gone->role, Role::Unassigned);
         QVERIFY(gone->nodeId.isEmpty());
+    }
+
+    void promoteRestoresThreeManagers()
+    {
+        QVERIFY(m_formed);
+        // Two managers left: promoting the worker makes three again, in the swarm and the plan.
+        const Run r = hivelab(
+            {QStringLiteral("swarm"), QStringLiteral("promote"), QStringLiteral("pine64-4")});
+        QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
+        QTRY_COMPARE_WITH_TIMEOUT(onBoard(1, QStringLiteral("docker node inspect pine64-4 "
+                                                            "--format "
+                                                            "'{{.ManagerStatus.Reachability}}'")),
+                                  QByteArray("reachable"), 20000);
+        QCOMPARE(load().board(QStringLiteral("pine64-4"))->role, Role::Manager);
     }
 
     void cleanupTestCase()
