@@ -277,6 +277,14 @@ void MainWindow::wireControllers()
             log(tr("Live status off"));
     });
     connect(m_live, &LiveStatusController::answerChanged, this, &MainWindow::onLiveAnswer);
+    connect(m_live, &LiveStatusController::labelsOutOfDateChanged, this,
+            [this](const QStringList &boardIds) {
+                if (!boardIds.isEmpty())
+                    log(tr("Live status: node labels out of date on %1 (Lab ▸ Apply Placement to "
+                           "Swarm)")
+                            .arg(boardIds.join(QStringLiteral(", "))),
+                        {}, Severity::Warning);
+            });
     connect(m_live, &LiveStatusController::refreshed, this, &MainWindow::liveStatusUpdated);
 }
 

@@ -51,6 +51,12 @@ void SwarmStatus::ask(int index)
               m_manager = id;
               m_nodes = SwarmNode::parseList(r.out);
               m_nodeBoards = SwarmNode::matchBoards(document()->lab(), m_nodes);
+              const QHash<QString, SwarmNode> live = SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
+              for (const Board &b : document()->lab().boards) {
+                  if (live.contains(b.id) &&
+                      !live.value(b.id).labelDiff(document()->lab(), b.id).isEmpty())
+                      m_labelsOutOfDate << b.id;
+              }
               report();
           });
 }

@@ -23,6 +23,9 @@ public:
     QString managerBoardId() const { return m_manager; }
     /// Board ID for each listed node ID (SwarmNode::matchBoards: node ID, hostname, address).
     QHash<QString, QString> nodeBoards() const { return m_nodeBoards; }
+    /// Boards (lab order) whose live node's labels differ from the plan's (NodeLabels): "Apply
+    /// placement" would change them. Known once a manager answered.
+    QStringList labelsOutOfDate() const { return m_labelsOutOfDate; }
 
 protected:
     void begin() override;
@@ -39,6 +42,7 @@ private:
     QList<SwarmNode> m_nodes;
     QString m_manager;
     QHash<QString, QString> m_nodeBoards;
+    QStringList m_labelsOutOfDate;
 };
 
 } // namespace Hivelab

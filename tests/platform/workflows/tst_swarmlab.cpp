@@ -353,6 +353,16 @@ private Q_SLOTS:
         for (const QString &id : m_managers + m_workers)
             QCOMPARE(m_doc.nodeState(id), NodeState::SwarmReady);
         QVERIFY2(m_managers.contains(m_doc.swarmLeader()), qPrintable(m_doc.swarmLeader()));
+        QVERIFY(job.labelsOutOfDate().isEmpty()); // form set them
+        // A label added in the plan: status notices, Apply placement would change that board.
+        Board changed = *m_doc.lab().board(m_workers.first());
+        changed.labels.insert(QStringLiteral("zone"), QStringLiteral("attic"));
+        m_doc.updateBoard(changed);
+        SwarmStatus again(&m_doc);
+        QVERIFY(run(&again, 30000, "swarm status with a new label"));
+        QCOMPARE(again.labelsOutOfDate(), QStringList{m_workers.first()});
+        changed.labels.remove(QStringLiteral("zone"));
+        m_doc.updateBoard(changed);
 
         // The same through the command line, as JSON.
         LabFileError error;
