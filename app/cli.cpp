@@ -48,8 +48,9 @@ const QList<Command> &commands()
          QT_TRANSLATE_NOOP("Cli", "Install and start Docker on the lab's boards (FILE)"),
          &cmdProvision},
         {"swarm",
-         QT_TRANSLATE_NOOP("Cli", "Form, join, leave, drain or show the lab's swarm "
-                                  "(form|join|leave|drain|activate|status FILE)"),
+         QT_TRANSLATE_NOOP("Cli", "Form, join, leave, drain, label, change or show the lab's "
+                                  "swarm (form|join|leave|drain|activate|status|labels|promote|"
+                                  "demote|remove FILE)"),
          &cmdSwarm},
         {"join",
          QT_TRANSLATE_NOOP("Cli", "Join boards to the swarm (FILE [BOARD…]; none: form it)"),

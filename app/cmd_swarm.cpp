@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "nodeavailability.h"
 #include "swarmformation.h"
+#include "swarmlabels.h"
+#include "swarmmembership.h"
 #include "swarmstatus.h"
 #include "workflowcli.h"
 
@@ -19,9 +21,9 @@ QString tr(const char *text)
 }
 
 const char *const Usage =
-    QT_TRANSLATE_NOOP("Cli", "Usage: hivelab swarm form|join|leave|drain|activate|status FILE [BOARD…] "
-                             "[--boards LIST] [--force] [--accept-new-host-keys] "
-                             "[--password-stdin] [--json]");
+    QT_TRANSLATE_NOOP("Cli", "Usage: hivelab swarm form|join|leave|drain|activate|status|labels|"
+                             "promote|demote|remove FILE [BOARD…] [--boards LIST] [--force] "
+                             "[--check] [--accept-new-host-keys] [--password-stdin] [--json]");
 
 // `verb` is form, join, leave, drain, activate or status; args[0] is the word before it.
 int runSwarm(const QString &verb, const QStringList &args)
@@ -38,6 +40,17 @@ int runSwarm(const QString &verb, const QStringList &args)
            "there (before maintenance)\n"
            "  activate FILE BOARD…  let drained boards take tasks again\n"
            "  status FILE    ask a manager which boards are in the swarm and Ready\n"
+           "  labels FILE    bring the nodes' labels in line with the plan (hivelab.rack, "
+           "hivelab.psu, hivelab.switch, hivelab.circuit, hivelab.storage, arch, your labels); "
+           "stale hivelab.* labels are removed, labels set by hand stay; --check only reports "
+           "differences (exit 1 if any)\n"
+           "  promote FILE BOARD…  make boards managers\n"
+           "  demote FILE BOARD…  make managers workers; refused when the swarm would keep "
+           "fewer than a majority of its managers reachable (--force)\n"
+           "  remove FILE BOARD…  remove dead boards from the swarm through a manager that "
+           "answers (managers are demoted first); refused for boards still Ready (--force); "
+           "the boards stay in the lab file without a role\n"
+           "Node IDs learnt on the way are recorded in FILE.\n"
            "Progress per board on stderr, summary on stdout; exits 1 when any board failed, "
            "3 when form or join ended with fewer managers than planned and too few to survive "
            "the failure of one (e.g. 2 of 3: fix the failed managers and run form again)."));
@@ -49,7 +62,15 @@ int runSwarm(const QString &verb, const QStringList &args)
            "otherwise)."));
     const bool availability =
         verb == QLatin1String("drain") || verb == QLatin1String("activate");
-    if (verb != QLatin1String("status") && !availability)
+    const bool membership = verb == QLatin1String("promote") || verb == QLatin1String("demote") ||
+                            verb == QLatin1String("remove");
+    const bool labels = verb == QLatin1String("labels");
+    const QCommandLineOption check(
+        QStringLiteral("check"),
+        tr("Only report boards whose labels differ from the plan (exit 1 if any)."));
+    if (labels)
+        parser.addOption(check);
+    else if (verb != QLatin1String("status") && !availability)
         parser.addOption(force);
     parser.addPositionalArgument(QStringLiteral("FILE"), tr("Lab file."));
     parser.addPositionalArgument(QStringLiteral("BOARD"),
@@ -59,7 +80,7 @@ int runSwarm(const QString &verb, const QStringList &args)
         return *done;
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty() || (verb == QLatin1String("form") && positional.size() > 1) ||
-        (verb == QLatin1String("status") && positional.size() > 1)) {
+        ((verb == QLatin1String("status") || labels) && positional.size() > 1)) {
         printErr(tr(Usage));
         return ExitUsage;
     }
@@ -68,7 +89,8 @@ int runSwarm(const QString &verb, const QStringList &args)
         printErr(tr("Name the boards to join (or use `hivelab swarm form` for the whole lab)."));
         return ExitUsage;
     }
-    if (availability && positional.size() < 2 && !parser.isSet(QStringLiteral("boards"))) {
+    if ((availability || membership) && positional.size() < 2 &&
+        !parser.isSet(QStringLiteral("boards"))) {
         printErr(tr("Name the boards to %1.").arg(verb));
         return ExitUsage;
     }
@@ -78,6 +100,19 @@ int runSwarm(const QString &verb, const QStringList &args)
     if (verb == QLatin1String("status")) {
         SwarmStatus job(cli.document());
         return cli.run(&job, QStringLiteral("swarm status"));
+    }
+    if (labels) {
+        SwarmLabels job(cli.document());
+        job.setCheckOnly(parser.isSet(check));
+        return cli.run(&job, QStringLiteral("swarm labels"));
+    }
+    if (membership) {
+        SwarmMembership job(cli.document());
+        job.setOperation(verb == QLatin1String("promote")  ? SwarmMembership::Operation::Promote
+                         : verb == QLatin1String("demote") ? SwarmMembership::Operation::Demote
+                                                           : SwarmMembership::Operation::Remove);
+        job.setForce(parser.isSet(force));
+        return cli.run(&job, QStringLiteral("swarm %1").arg(verb));
     }
     if (availability) {
         NodeAvailability job(cli.document());
@@ -117,9 +152,11 @@ int runSwarm(const QString &verb, const QStringList &args)
 int cmdSwarm(const QStringList &args)
 {
     const QString verb = args.value(1);
-    static const QStringList verbs = {QStringLiteral("form"), QStringLiteral("join"),
-                                      QStringLiteral("leave"), QStringLiteral("drain"),
-                                      QStringLiteral("activate"), QStringLiteral("status")};
+    static const QStringList verbs = {QStringLiteral("form"),     QStringLiteral("join"),
+                                      QStringLiteral("leave"),    QStringLiteral("drain"),
+                                      QStringLiteral("activate"), QStringLiteral("status"),
+                                      QStringLiteral("labels"),   QStringLiteral("promote"),
+                                      QStringLiteral("demote"),   QStringLiteral("remove")};
     if (verb == QLatin1String("--help") || verb == QLatin1String("-h") || verb.isEmpty()) {
         printOut(tr(Usage));
         return verb.isEmpty() ? ExitUsage : ExitOk;

@@ -241,6 +241,17 @@ int WorkflowCli::run(WorkflowJob *job, const QString &title,
         if (!extra.line.isEmpty())
             printOut(tr("%1: %2").arg(title, extra.line));
     }
+    // Jobs record what they learnt in the plan (swarm node IDs, a removed board's role): the
+    // file follows, so the next run matches nodes by ID.
+    if (m_document->isModified()) {
+        LabFileError error;
+        if (LabFile::save(m_document->lab(), m_document->filePath(), &error)) {
+            m_document->setModified(false);
+            printErr(tr("%1: updated %2").arg(title, m_document->filePath()));
+        } else {
+            printErr(tr("%1: cannot update the lab file: %2").arg(title, error.toString()));
+        }
+    }
     if (interrupt.interrupted())
         return ExitInterrupted;
     // A verdict's code is the more specific one: it names what the failed boards led to.

@@ -73,6 +73,10 @@ struct CheckReport
 int quorumFor(int managers);
 /// Manager failures n managers survive: n - quorum, 0 for none. Pure; any thread.
 int toleratedFailuresFor(int managers);
+/// Whether a swarm of `managers` managers, `reachable` of them answering, keeps quorum (a
+/// majority of its managers reachable, at least one manager) after `demoted` of them stop being
+/// managers, `demotedReachable` of those among the reachable ones. Pure; any thread.
+bool keepsQuorumAfterDemotion(int managers, int reachable, int demoted, int demotedReachable);
 
 /// Peak watts the catalog gives for a board model, or AssumedBoardPeakWatts when unknown.
 inline constexpr double AssumedBoardPeakWatts = 15.0;

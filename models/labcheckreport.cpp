@@ -39,6 +39,12 @@ int toleratedFailuresFor(int managers)
     return managers - quorumFor(managers);
 }
 
+bool keepsQuorumAfterDemotion(int managers, int reachable, int demoted, int demotedReachable)
+{
+    const int left = managers - demoted;
+    return left >= 1 && reachable - demotedReachable >= quorumFor(left);
+}
+
 QString severityName(Severity severity)
 {
     switch (severity) {

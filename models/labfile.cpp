@@ -167,6 +167,8 @@ void writeBoard(JsonWriter &w, const Board &b)
     w.stringMap(QStringLiteral("labels"), b.labels);
     writeList(w, QStringLiteral("storage"), b.storage, writeStorage);
     w.value(QStringLiteral("notes"), b.notes);
+    if (!b.nodeId.isEmpty())
+        w.value(QStringLiteral("nodeId"), b.nodeId);
 }
 
 void writeSwarm(JsonWriter &w, const SwarmSettings &s)
@@ -258,7 +260,7 @@ void parseBoard(JsonStrictReader &r, const QJsonObject &o, const QString &p, Boa
          QStringLiteral("sshPort"),  QStringLiteral("sshUser"),    QStringLiteral("role"),
          QStringLiteral("rackId"),   QStringLiteral("slot"),       QStringLiteral("psuId"),
          QStringLiteral("switchId"), QStringLiteral("switchPort"), QStringLiteral("labels"),
-         QStringLiteral("storage"),  QStringLiteral("notes")});
+         QStringLiteral("storage"),  QStringLiteral("notes"),      QStringLiteral("nodeId")});
     r.readString(o, p, QStringLiteral("id"), &out->id);
     r.readString(o, p, QStringLiteral("name"), &out->name);
     r.readString(o, p, QStringLiteral("hostname"), &out->hostname);
@@ -285,6 +287,7 @@ void parseBoard(JsonStrictReader &r, const QJsonObject &o, const QString &p, Boa
     r.readStringMap(o, p, QStringLiteral("labels"), &out->labels);
     out->storage = parseList<StorageDevice>(r, o, p, QStringLiteral("storage"), parseStorage);
     r.readString(o, p, QStringLiteral("notes"), &out->notes);
+    r.readString(o, p, QStringLiteral("nodeId"), &out->nodeId);
 }
 
 /// The "format" marker: false (the reader failed) when this is not a lab file.
@@ -653,9 +656,17 @@ bool LabValidator::checkUplinkLoop(const LabIndex &index, int i, const QString &
 
 bool LabValidator::checkBoards(const LabIndex &index)
 {
+    QHash<QString, int> nodeIds; // swarm node ID -> board index: one node, one board
     for (int i = 0; i < m_lab.boards.size(); ++i) {
         const Board &b = m_lab.boards.at(i);
         const QString p = element(m_boardsPath, i);
+        if (!b.nodeId.isEmpty()) {
+            if (nodeIds.contains(b.nodeId))
+                return fail(child(p, QStringLiteral("nodeId")),
+                            tr("swarm node \"%1\" is already recorded for board \"%2\"")
+                                .arg(b.nodeId, m_lab.boards.at(nodeIds.value(b.nodeId)).id));
+            nodeIds.insert(b.nodeId, i);
+        }
         if (!checkRef(b.rackId, child(p, QStringLiteral("rackId")), ObjectKind::Rack, m_rackWord) ||
             !checkRef(b.psuId, child(p, QStringLiteral("psuId")), ObjectKind::PowerSupply,
                       m_psuWord) ||
@@ -724,6 +735,22 @@ bool LabValidator::checkSwitchPort(const LabIndex &index, int i, const QString &
     return true;
 }
 
+} // namespace
+
+bool LabFile::isValidNodeId(const QString &id)
+{
+    if (id.size() != 25)
+        return false;
+    for (const QChar c : id) {
+        if (!((c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
+              (c >= QLatin1Char('0') && c <= QLatin1Char('9'))))
+            return false;
+    }
+    return true;
+}
+
+namespace {
+
 bool LabValidator::checkAddresses(const Board &b, const QString &p)
 {
     if (b.sshPort < 1 || b.sshPort > 65535)
@@ -742,6 +769,10 @@ bool LabValidator::checkAddresses(const Board &b, const QString &p)
                     tr("expected a host name of letters, digits and inner hyphens "
                        "(RFC 1123), got \"%1\"")
                         .arg(JsonStrictReader::elided(b.hostname)));
+    if (!b.nodeId.isEmpty() && !LabFile::isValidNodeId(b.nodeId))
+        return fail(child(p, QStringLiteral("nodeId")),
+                    tr("expected a swarm node ID of 25 lower-case letters and digits, got \"%1\"")
+                        .arg(JsonStrictReader::elided(b.nodeId)));
     return true;
 }
 

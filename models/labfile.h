@@ -60,6 +60,8 @@ public:
     /// in range and not shared, ratings not negative, well-formed addresses). The JSON path
     /// names the offending field as it would appear in the saved file.
     static bool validate(const Lab &lab, LabFileError *error);
+    /// A Docker swarm node ID: 25 lower-case letters and digits (base 36).
+    static bool isValidNodeId(const QString &id);
     /// Validates, then replaces the file through AtomicFileWriter (keeps owner and mode, flushes
     /// file and folder): a lab that would not load again is refused, and on any failure the
     /// previous file stays untouched.

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labmerge.h"
+
 #include "addressrules.h"
 #include "boardcatalog.h"
+#include "labfile.h"
 #include "ouitable.h"
 #include "scantargets.h"
 
@@ -54,6 +56,12 @@ QString catalogModel(const DiscoveredHost &h)
 }
 
 // Fills what the lab does not know yet; returns the names of the fields changed.
+QString roleWord(Role role)
+{
+    return role == Role::Unassigned ? tr("unassigned")
+                                    : tr("%1 in its running swarm").arg(roleName(role));
+}
+
 QStringList fillMissing(Board *b, const DiscoveredHost &h)
 {
     QStringList changed;
@@ -70,6 +78,16 @@ QStringList fillMissing(Board *b, const DiscoveredHost &h)
     if (h.facts) {
         set(&b->arch, h.facts->debianArch(), "architecture");
         set(&b->os, h.facts->osPrettyName, "OS");
+        // A member of a running swarm (adopting it): its node ID, and its role unless the plan
+        // already gives one.
+        if (LabFile::isValidNodeId(h.facts->swarmNodeId))
+            set(&b->nodeId, h.facts->swarmNodeId, "swarm node ID");
+        Role role = Role::Unassigned;
+        if (b->role == Role::Unassigned && roleFromName(h.facts->swarmRole(), &role) &&
+            role != Role::Unassigned) {
+            b->role = role;
+            changed << QStringLiteral("role");
+        }
     } else if (!h.osHint.endsWith(QLatin1Char('?'))) {
         set(&b->os, h.osHint, "OS");
     }
@@ -272,10 +290,10 @@ LabMerge::Result LabMerge::merge(const Lab &lab, const QList<DiscoveredHost> &ho
         place(r.lab, &b);
         const Rack *rack = r.lab.rack(b.rackId);
         const QString message =
-            rack ? tr("New board %1 at %2 (unassigned, %3 slot %4).")
-                       .arg(b.name, h.ip, rack->name)
+            rack ? tr("New board %1 at %2 (%3, %4 slot %5).")
+                       .arg(b.name, h.ip, roleWord(b.role), rack->name)
                        .arg(b.slot + 1)
-                 : tr("New board %1 at %2 (unassigned, not placed).").arg(b.name, h.ip);
+                 : tr("New board %1 at %2 (%3, not placed).").arg(b.name, h.ip, roleWord(b.role));
         boards.append(b);
         matched.insert(int(boards.size()) - 1);
         r.changes << Change{Kind::Added, b.id, h.ip, QString(), QString(), message};

@@ -110,6 +110,7 @@ struct Board
     QMap<QString, QString> labels;
     QList<StorageDevice> storage;
     QString notes;
+    QString nodeId; // swarm node ID once the board joined (Docker's 25-character ID)
 
     bool isWindows() const { return os.contains(QLatin1String("Windows"), Qt::CaseInsensitive); }
     bool hasStorage() const { return !storage.isEmpty(); }
@@ -120,12 +121,12 @@ struct Board
     }
     bool operator==(const Board &o) const
     {
-        return id == o.id && name == o.name && hostname == o.hostname && model == o.model
-               && arch == o.arch && os == o.os && mac == o.mac && ip == o.ip
-               && addressing == o.addressing && sshHost == o.sshHost && sshPort == o.sshPort
-               && sshUser == o.sshUser && role == o.role && rackId == o.rackId && slot == o.slot
-               && psuId == o.psuId && switchId == o.switchId && switchPort == o.switchPort
-               && labels == o.labels && storage == o.storage && notes == o.notes;
+        return id == o.id && name == o.name && hostname == o.hostname && model == o.model &&
+               arch == o.arch && os == o.os && mac == o.mac && ip == o.ip &&
+               addressing == o.addressing && sshHost == o.sshHost && sshPort == o.sshPort &&
+               sshUser == o.sshUser && role == o.role && rackId == o.rackId && slot == o.slot &&
+               psuId == o.psuId && switchId == o.switchId && switchPort == o.switchPort &&
+               labels == o.labels && storage == o.storage && notes == o.notes && nodeId == o.nodeId;
     }
     bool operator!=(const Board &o) const { return !(*this == o); }
 };

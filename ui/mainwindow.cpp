@@ -288,6 +288,14 @@ void MainWindow::wireControllers()
             log(tr("Live status off"));
     });
     connect(m_live, &LiveStatusController::answerChanged, this, &MainWindow::onLiveAnswer);
+    connect(m_live, &LiveStatusController::labelsOutOfDateChanged, this,
+            [this](const QStringList &boardIds) {
+                if (!boardIds.isEmpty())
+                    log(tr("Live status: node labels out of date on %1 (Lab ▸ Apply Placement to "
+                           "Swarm)")
+                            .arg(boardIds.join(QStringLiteral(", "))),
+                        {}, Severity::Warning);
+            });
     connect(m_live, &LiveStatusController::refreshed, this, &MainWindow::liveStatusUpdated);
 }
 
@@ -340,6 +348,7 @@ void MainWindow::createMenus()
     lab->addSeparator();
     lab->addAction(m_formSwarm);
     lab->addAction(m_refreshSwarm);
+    lab->addAction(m_applyPlacement);
     lab->addAction(m_liveStatus);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -653,6 +662,7 @@ void MainWindow::updateActions()
     const bool managers = !m_document->lab().managers().isEmpty();
     m_formSwarm->setEnabled(!busy && managers);
     m_refreshSwarm->setEnabled(!busy && managers);
+    m_applyPlacement->setEnabled(!busy && managers);
     QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "
                          "every planned board over SSH");
     QString refreshTip = tr("Ask the managers for the swarm's nodes and update the board LEDs");

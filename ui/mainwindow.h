@@ -80,6 +80,7 @@ public:
     QMenu *createBoardMenu(const QStringList &boardIds);
     QAction *formSwarmAction() const { return m_formSwarm; }
     QAction *refreshSwarmAction() const { return m_refreshSwarm; }
+    QAction *applyPlacementAction() const { return m_applyPlacement; }
     /// Lab ▸ Live Status (checkable, off by default): asks the managers every
     /// liveIntervalMs() over SSH and keeps the LEDs current. Opening another lab turns it off.
     QAction *liveStatusAction() const { return m_liveStatus; }
@@ -103,6 +104,8 @@ public:
     /// Lab ▸ Form Swarm: every planned board; async, progress in the status bar and the log.
     void formSwarm();
     void refreshSwarmStatus();
+    /// Brings the swarm's node labels in line with the plan (SwarmLabels).
+    void applyPlacement();
     void joinSwarm(const QStringList &boardIds);
     void leaveSwarm(const QStringList &boardIds);
     /// Drain (tasks move away) or activate boards in the running swarm.
@@ -197,6 +200,7 @@ private:
     QAction *m_wizard = nullptr;
     QAction *m_formSwarm = nullptr;
     QAction *m_refreshSwarm = nullptr;
+    QAction *m_applyPlacement = nullptr;
     QAction *m_liveStatus = nullptr;
     QAction *m_cancelJob = nullptr;
     QAction *m_about = nullptr;

@@ -28,6 +28,12 @@ void MainWindow::createSwarmActions()
         makeAction(QString(), tr("&Refresh Swarm Status"), QKeySequence(Qt::Key_F5), QString());
     m_refreshSwarm->setObjectName(QStringLiteral("refreshSwarm"));
     connect(m_refreshSwarm, &QAction::triggered, this, &MainWindow::refreshSwarmStatus);
+    m_applyPlacement = makeAction(
+        QString(), tr("&Apply Placement to Swarm"), QKeySequence(),
+        tr("Set each node's hivelab.rack, hivelab.psu, hivelab.switch, … labels from the plan "
+           "(stale hivelab.* labels are removed; labels set by hand stay)"));
+    m_applyPlacement->setObjectName(QStringLiteral("applyPlacement"));
+    connect(m_applyPlacement, &QAction::triggered, this, &MainWindow::applyPlacement);
     m_liveStatus = makeAction(QString(), tr("&Live Status"), QKeySequence(),
                               tr("Ask the managers for the swarm's state every 15 s over SSH and "
                                  "keep the board LEDs current"));
@@ -60,6 +66,11 @@ void MainWindow::formSwarm()
 void MainWindow::refreshSwarmStatus()
 {
     m_jobs->start(SwarmJobController::Operation::Status);
+}
+
+void MainWindow::applyPlacement()
+{
+    m_jobs->start(SwarmJobController::Operation::ApplyPlacement);
 }
 
 void MainWindow::joinSwarm(const QStringList &boardIds)
@@ -128,6 +139,8 @@ QString MainWindow::jobTitle(SwarmJobController::Operation operation)
         return tr("Drain");
     case SwarmJobController::Operation::Activate:
         return tr("Activate");
+    case SwarmJobController::Operation::ApplyPlacement:
+        return tr("Apply placement");
     }
     return QString();
 }

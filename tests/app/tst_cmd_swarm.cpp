@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `hivelab provision`, `swarm` and `join` as users call them: usage errors, help, and a board
 // that cannot be reached (loopback, closed port). The working paths run in tst_swarmlab.
+#include "hivelabrun.h"
 #include "labfile.h"
 
 #include <QElapsedTimer>
@@ -23,30 +24,12 @@ class TestCmdSwarm : public QObject
 {
     Q_OBJECT
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = HivelabTest::CliRun;
     Run run(const QStringList &args)
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), m_dir.path()); // no user keys, config or known_hosts
-        p.setProcessEnvironment(env);
-        p.start(qEnvironmentVariable("HIVELAB_BIN"), args);
-        p.closeWriteChannel();
-        Run r;
-        if (!p.waitForFinished(30000)) {
-            p.kill();
-            p.waitForFinished();
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return HivelabTest::runHivelab(args, env);
     }
     QTemporaryDir m_dir;
     QString m_lab;
@@ -100,6 +83,18 @@ private Q_SLOTS:
             << QStringList{"swarm", "drain", "LAB"} << 2 << "Name the boards to drain";
         QTest::newRow("activate --help")
             << QStringList{"swarm", "activate", "--help"} << 0 << "drained boards";
+        QTest::newRow("remove without board")
+            << QStringList{"swarm", "remove", "LAB"} << 2 << "Name the boards to remove";
+        QTest::newRow("demote without board")
+            << QStringList{"swarm", "demote", "LAB"} << 2 << "Name the boards to demote";
+        QTest::newRow("labels takes no board")
+            << QStringList{"swarm", "labels", "LAB", "m1"} << 2 << "Usage";
+        QTest::newRow("labels --help")
+            << QStringList{"swarm", "labels", "--help"} << 0 << "--check";
+        QTest::newRow("remove --help")
+            << QStringList{"swarm", "remove", "--help"} << 0 << "--force";
+        QTest::newRow("labels has no --force")
+            << QStringList{"swarm", "labels", "LAB", "--force"} << 2 << "force";
         QTest::newRow("bad --parallel")
             << QStringList{"provision", "LAB", "--parallel", "0"} << 2 << "--parallel";
     }
@@ -121,6 +116,8 @@ private Q_SLOTS:
         QTest::newRow("swarm status") << QStringList{"swarm", "status", "LAB", "--json"};
         QTest::newRow("swarm form") << QStringList{"swarm", "form", "LAB", "--json"};
         QTest::newRow("join (form)") << QStringList{"join", "LAB", "--json"};
+        QTest::newRow("swarm labels --check")
+            << QStringList{"swarm", "labels", "LAB", "--check", "--json"};
     }
     void unreachableBoardsExitOne()
     {

@@ -150,6 +150,8 @@ class TestLabCheck : public QObject
 private Q_SLOTS:
     void quorumArithmetic_data();
     void quorumArithmetic();
+    void quorumAfterDemotion_data();
+    void quorumAfterDemotion();
     void managerCount_data();
     void managerCount();
     void liveManagers_data();
@@ -207,6 +209,33 @@ void TestLabCheck::quorumArithmetic_data()
     const int tolerated[] = {0, 0, 0, 1, 1, 2, 2, 3, 3};
     for (int n = 0; n <= 8; ++n)
         QTest::addRow("n=%d", n) << n << quorum[n] << tolerated[n];
+}
+
+void TestLabCheck::quorumAfterDemotion_data()
+{
+    QTest::addColumn<int>("managers");
+    QTest::addColumn<int>("reachable");
+    QTest::addColumn<int>("demoted");
+    QTest::addColumn<int>("demotedReachable");
+    QTest::addColumn<bool>("keeps");
+    QTest::newRow("3 healthy, demote one") << 3 << 3 << 1 << 1 << true;
+    QTest::newRow("3 healthy, demote two") << 3 << 3 << 2 << 2 << true; // 1 of 1
+    QTest::newRow("3 with one down, demote a live one") << 3 << 2 << 1 << 1 << false;
+    QTest::newRow("3 with one down, demote the dead one") << 3 << 2 << 1 << 0 << true;
+    QTest::newRow("5 with two down, demote a live one") << 5 << 3 << 1 << 1 << false;
+    QTest::newRow("5 with two down, demote both dead") << 5 << 3 << 2 << 0 << true;
+    QTest::newRow("last manager") << 1 << 1 << 1 << 1 << false;
+    QTest::newRow("nothing demoted, quorum lost already") << 3 << 1 << 0 << 0 << false;
+}
+
+void TestLabCheck::quorumAfterDemotion()
+{
+    QFETCH(int, managers);
+    QFETCH(int, reachable);
+    QFETCH(int, demoted);
+    QFETCH(int, demotedReachable);
+    QFETCH(bool, keeps);
+    QCOMPARE(keepsQuorumAfterDemotion(managers, reachable, demoted, demotedReachable), keeps);
 }
 
 void TestLabCheck::quorumArithmetic()

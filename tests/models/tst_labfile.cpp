@@ -100,6 +100,7 @@ Lab everyFieldLab()
                       QStringLiteral("/srv/a"), 6.5});
     b.storage.append({QStringLiteral("hdd-b"), QString(), 1, QString(), 0});
     b.notes = QStringLiteral("multi\nline");
+    b.nodeId = QStringLiteral("p1efijg1nwv8m2lkuttysba0k");
     lab.boards.append(b);
     Board loose;
     loose.id = QStringLiteral("b2");
@@ -165,6 +166,8 @@ void TestLabFile::roundTripEveryField()
     QCOMPARE(b.role, Role::Manager);
     QCOMPARE(b.sshPort, 2022);
     QCOMPARE(b.labels.value(QStringLiteral("alpha")), QStringLiteral("first"));
+    QCOMPARE(b.nodeId, QStringLiteral("p1efijg1nwv8m2lkuttysba0k"));
+    QVERIFY(!LabFile::toJson(*back).contains("\"nodeId\": \"\"")); // b2 has none: not written
     QCOMPARE(back->powerSupplies.at(1).effectiveWatts(), 66.0);
     QCOMPARE(back->switches.at(1).uplinkSwitchId, QStringLiteral("s1"));
     QCOMPARE(back->name, lab.name);
@@ -279,6 +282,9 @@ void TestLabFile::malformed_data()
     row("bad-ip", "$.boards[0].ip", "expected an IPv4 or IPv6 address, got \"10.77.0.300\"");
     row("bad-hostname", "$.boards[1].hostname", "(RFC 1123), got \"node_2\"");
     row("bad-mac", "$.boards[0].mac", "expected a MAC address");
+    row("bad-node-id", "$.boards[1].nodeId", "expected a swarm node ID of 25 lower-case");
+    row("duplicate-node-id", "$.boards[2].nodeId",
+        "swarm node \"p1efijg1nwv8m2lkuttysba0k\" is already recorded for board \"node-1\"");
     row("bad-network", "$.swarm.advertiseNetwork", "expected a network like");
     row("duplicate-key", "$.boards[1].hostname", "appears more than once");
     row("duplicate-label-key", "$.boards[0].labels.zone", "appears more than once");

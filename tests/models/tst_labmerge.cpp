@@ -63,6 +63,7 @@ private Q_SLOTS:
     void hintsFromPortsAndBanner();
     void scanningMachineIsNotABoard();
     void hostnameThatIsNoHostNameIsNotRecorded();
+    void membersOfARunningSwarmAreAdopted();
 };
 
 void TestLabMerge::matchByMacReportsIpChange()
@@ -288,6 +289,42 @@ void TestLabMerge::hostnameThatIsNoHostNameIsNotRecorded()
     QVERIFY(r.lab.boards[1].hostname.isEmpty());
     LabFileError error;
     QVERIFY2(LabFile::validate(r.lab, &error), qPrintable(error.toString()));
+}
+
+void TestLabMerge::membersOfARunningSwarmAreAdopted()
+{
+    Lab lab;
+    lab.boards << board("board-1", "pi-a", "10.0.0.2", "B8:27:EB:00:00:01");
+    lab.boards[0].role = Role::Worker; // the plan's role stays
+    auto member = [](const char *ip, const char *mac, const char *name, bool manager) {
+        DiscoveredHost h = host(QLatin1String(ip), QLatin1String(mac), QLatin1String(name));
+        HostFacts f;
+        f.swarmState = QStringLiteral("active");
+        f.swarmManager = manager;
+        f.swarmNodeId = manager ? QStringLiteral("p1efijg1nwv8m2lkuttysba0k")
+                                : QStringLiteral("nr3cb8y3wjigj2tpkz25f5j66");
+        h.facts = f;
+        return h;
+    };
+    const auto r = LabMerge::merge(lab,
+                                   {member("10.0.0.2", "b8:27:eb:00:00:01", "pi-a", true),
+                                    member("10.0.0.9", "b8:27:eb:00:00:09", "pi-b", false)},
+                                   {"10.0.0.2", "10.0.0.9"});
+    QCOMPARE(r.lab.boards.size(), 2);
+    QCOMPARE(r.lab.boards[0].role, Role::Worker);
+    QCOMPARE(r.lab.boards[0].nodeId, QStringLiteral("p1efijg1nwv8m2lkuttysba0k"));
+    QVERIFY(changeFor(r, QStringLiteral("board-1"))->message.contains(QLatin1String("swarm node ID")));
+    QCOMPARE(r.lab.boards[1].role, Role::Worker);
+    QCOMPARE(r.lab.boards[1].nodeId, QStringLiteral("nr3cb8y3wjigj2tpkz25f5j66"));
+    QVERIFY2(r.changes.last().message.contains(QLatin1String("worker in its running swarm")),
+             qPrintable(r.changes.last().message));
+    // Not in a swarm, or a node ID that is none: nothing recorded.
+    DiscoveredHost idle = member("10.0.0.9", "b8:27:eb:00:00:09", "pi-b", true);
+    idle.facts->swarmState = QStringLiteral("inactive");
+    idle.facts->swarmNodeId = QStringLiteral("not-an-id");
+    const auto r2 = LabMerge::merge(Lab(), {idle}, {"10.0.0.9"});
+    QCOMPARE(r2.lab.boards[0].role, Role::Unassigned);
+    QVERIFY(r2.lab.boards[0].nodeId.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestLabMerge)

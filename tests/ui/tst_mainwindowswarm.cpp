@@ -7,6 +7,7 @@
 #include "logconsole.h"
 #include "mainwindow.h"
 #include "sshtestserver.h"
+#include "swarmlabels.h"
 #include "theme.h"
 #include "topologyscene.h"
 #include "workflowjob.h"
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void cancelEndsTheJob();
     void contextMenuJoinsAndDrains();
     void refreshStatusReportsUnreachableManagers();
+    void applyPlacementRunsTheLabelsJob();
     void unknownHostKeyIsNeverTrusted();
     void liveStatusPollsQuietlyAndStopsWithTheLab();
 
@@ -121,6 +123,7 @@ void TestMainWindowSwarm::formSwarmNeedsAManager()
     QVERIFY(!m_doc->lab().managers().isEmpty());
     QVERIFY(m_window->formSwarmAction()->isEnabled());
     QVERIFY(m_window->refreshSwarmAction()->isEnabled());
+    QVERIFY(m_window->applyPlacementAction()->isEnabled());
     QVERIFY(!m_window->cancelJobAction()->isEnabled());
 
     Lab workersOnly = demoLab();
@@ -129,6 +132,7 @@ void TestMainWindowSwarm::formSwarmNeedsAManager()
     m_doc->setLab(workersOnly);
     QVERIFY(!m_window->formSwarmAction()->isEnabled());
     QVERIFY(!m_window->refreshSwarmAction()->isEnabled());
+    QVERIFY(!m_window->applyPlacementAction()->isEnabled());
     QVERIFY(m_window->formSwarmAction()->toolTip().contains(QStringLiteral("manager")));
 }
 
@@ -238,6 +242,22 @@ void TestMainWindowSwarm::refreshStatusReportsUnreachableManagers()
     QTRY_VERIFY_WITH_TIMEOUT(m_window->refreshSwarmAction()->isEnabled(), 8000);
     QVERIFY(!m_window->currentJob()->succeeded());
     QVERIFY2(logText().contains(QStringLiteral("Swarm status: 0 of")), qPrintable(logText()));
+}
+
+void TestMainWindowSwarm::applyPlacementRunsTheLabelsJob()
+{
+    // The same job as `hivelab swarm labels`: through the first manager that answers.
+    useLab(closedPort(), closedPort());
+    QAction *apply = m_window->applyPlacementAction();
+    apply->trigger();
+    QVERIFY(qobject_cast<SwarmLabels *>(m_window->currentJob()));
+    QVERIFY(!qobject_cast<SwarmLabels *>(m_window->currentJob())->checkOnly());
+    QVERIFY(!apply->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(apply->isEnabled(), 8000);
+    QVERIFY(!m_window->currentJob()->succeeded());
+    QVERIFY2(logText().contains(QStringLiteral("Apply placement: 0 of 2 boards")),
+             qPrintable(logText()));
+    QVERIFY2(logText().contains(QStringLiteral("No manager answered")), qPrintable(logText()));
 }
 
 void TestMainWindowSwarm::unknownHostKeyIsNeverTrusted()

@@ -87,6 +87,10 @@ void LiveStatusController::onJobFinished(SwarmStatus *job)
         Q_EMIT answerChanged(ok, ready, int(results.size()), job->errorString());
     }
     m_lastOk = ok;
+    if (ok && job->labelsOutOfDate() != m_labelsOutOfDate) {
+        m_labelsOutOfDate = job->labelsOutOfDate();
+        Q_EMIT labelsOutOfDateChanged(m_labelsOutOfDate);
+    }
     Q_EMIT refreshed(ok);
 }
 

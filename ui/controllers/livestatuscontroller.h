@@ -43,6 +43,9 @@ Q_SIGNALS:
     /// The first answer after enabling, and whenever ok flips. ready/total count boards;
     /// error is the job's reason when no manager answered.
     void answerChanged(bool ok, int readyBoards, int totalBoards, const QString &error);
+    /// Boards whose node labels differ from the plan (SwarmStatus::labelsOutOfDate()), whenever
+    /// that list changes in an answer.
+    void labelsOutOfDateChanged(const QStringList &boardIds);
 
 private:
     void onJobFinished(SwarmStatus *job);
@@ -52,6 +55,7 @@ private:
     QTimer *m_timer;
     QPointer<SwarmStatus> m_job;
     int m_lastOk = -1; // -1 no answer yet, 0 failed, 1 ok
+    QStringList m_labelsOutOfDate;
 };
 
 } // namespace Hivelab

@@ -5,6 +5,7 @@
 #include "labdocument.h"
 #include "nodeavailability.h"
 #include "swarmformation.h"
+#include "swarmlabels.h"
 #include "swarmstatus.h"
 
 namespace Hivelab {
@@ -48,6 +49,11 @@ WorkflowJob *SwarmJobController::createJob(Operation operation, const QStringLis
         return formation(SwarmFormation::Operation::Leave);
     case Operation::Status: {
         auto *job = new SwarmStatus(m_document, this);
+        job->setBoardFilter(boardIds);
+        return job;
+    }
+    case Operation::ApplyPlacement: {
+        auto *job = new SwarmLabels(m_document, this);
         job->setBoardFilter(boardIds);
         return job;
     }

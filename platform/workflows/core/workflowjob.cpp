@@ -245,6 +245,17 @@ const Board *WorkflowJob::board(const QString &boardId) const
     return m_document ? m_document->lab().board(boardId) : nullptr;
 }
 
+void WorkflowJob::changeBoard(const QString &boardId, const std::function<void(Board *)> &change)
+{
+    const Board *b = board(boardId);
+    if (!b)
+        return;
+    Board updated = *b;
+    change(&updated);
+    if (updated != *b)
+        document()->updateBoard(updated);
+}
+
 void WorkflowJob::runOn(const QString &boardId, const QString &command, const RemoteCallback &done,
                         const RemoteOptions &options)
 {

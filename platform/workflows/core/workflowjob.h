@@ -161,6 +161,9 @@ protected:
     /// Every board of the lab that passes the filter, in lab order, set as this job's boards.
     QStringList selectLabBoards();
     const Board *board(const QString &boardId) const;
+    /// Changes a board of the plan (the document is then modified and the front end saves it);
+    /// no-op when `change` leaves the board as it was or the board is unknown.
+    void changeBoard(const QString &boardId, const std::function<void(Board *)> &change);
 
     /// Runs `command` on the board (login resolved from the plan) and calls `done` on this
     /// thread, unless the job was cancelled meanwhile (then `done` gets cancelled = true).

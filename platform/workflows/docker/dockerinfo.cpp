@@ -9,7 +9,12 @@ namespace Hivelab {
 
 QString DockerInfo::planArchitecture() const
 {
-    const QString a = architecture.toLower();
+    return planArchitecture(architecture);
+}
+
+QString DockerInfo::planArchitecture(const QString &engineArchitecture)
+{
+    const QString a = engineArchitecture.toLower();
     if (a == QLatin1String("x86_64") || a == QLatin1String("amd64"))
         return QStringLiteral("amd64");
     if (a == QLatin1String("aarch64") || a == QLatin1String("arm64"))

@@ -32,6 +32,8 @@ struct DockerInfo
     bool inSwarm() const { return localNodeState == QLatin1String("active"); }
     /// Docker's architecture spelled like the lab plan ("amd64", "arm64", "armhf").
     QString planArchitecture() const;
+    /// The plan's word for an engine's architecture name ("aarch64" -> "arm64").
+    static QString planArchitecture(const QString &engineArchitecture);
 
     /// Parses the first JSON object in `json` (docker prints one line). Returns an invalid
     /// result when it is not docker info output.

@@ -33,7 +33,7 @@ HttpRequest engineGet(const char *path)
 } // namespace
 
 SwarmFormation::SwarmFormation(LabDocument *document, QObject *parent)
-    : WorkflowJob(document, parent)
+    : SwarmJob(document, parent)
 {}
 
 void SwarmFormation::begin()
@@ -424,75 +424,53 @@ void SwarmFormation::leaveOtherSwarm(const QString &id, const QString &why,
     });
 }
 
-QMap<QString, QString> SwarmFormation::labelsFor(const QString &id) const
+QHash<QString, QString> SwarmFormation::matchNodes() const
 {
-    const Lab &lab = document()->lab();
-    QMap<QString, QString> labels = lab.swarm.defaultLabels;
-    const Board *b = board(id);
-    for (auto it = b->labels.begin(); it != b->labels.end(); ++it)
-        labels.insert(it.key(), it.value());
-    const QString arch = !b->arch.isEmpty() ? b->arch : m_members.value(id).info.planArchitecture();
-    if (!arch.isEmpty() && !labels.contains(QStringLiteral("arch")))
-        labels.insert(QStringLiteral("arch"), arch);
-    return labels;
+    QHash<QString, QString> hostnames;
+    for (auto it = m_members.begin(); it != m_members.end(); ++it) {
+        if (it->probed)
+            hostnames.insert(it.key(), it->info.name);
+    }
+    return SwarmNode::matchBoards(document()->lab(), m_nodes, hostnames);
+}
+
+QHash<QString, SwarmNode> SwarmFormation::liveNodes() const
+{
+    return SwarmNode::liveByBoard(m_nodes, matchNodes());
 }
 
 void SwarmFormation::applyLabels()
 {
+    // Labels through the engine API: the node's spec as read, with the planned labels set and
+    // stale hivelab.* ones removed (labels a user set by hand stay).
     readClusterNodes([this]() {
-        QHash<QString, QString> hostnames;
-        for (auto it = m_members.begin(); it != m_members.end(); ++it) {
-            if (it->probed)
-                hostnames.insert(it.key(), it->info.name);
-        }
-        const QHash<QString, QString> nodeBoards =
-            SwarmNode::matchBoards(document()->lab(), m_nodes, hostnames);
-        QList<QPair<QString, QString>> updates; // board ID, command
-        for (auto it = nodeBoards.begin(); it != nodeBoards.end(); ++it) {
-            const QString &boardId = it.value();
-            if (!boardIds().contains(boardId) || isBoardFinished(boardId))
+        const QHash<QString, SwarmNode> byBoard = liveNodes();
+        QList<QPair<QString, HttpRequest>> updates; // board ID, request
+        for (const QString &boardId : boardIds()) {
+            if (!byBoard.contains(boardId) || isBoardFinished(boardId))
                 continue;
-            QStringList args;
-            const QMap<QString, QString> labels = labelsFor(boardId);
-            for (auto l = labels.begin(); l != labels.end(); ++l)
-                args << QStringLiteral("--label-add")
-                     << SshSession::shellQuote(l.key() + QLatin1Char('=') + l.value());
-            if (!args.isEmpty())
-                updates << qMakePair(boardId, QStringLiteral("docker node update %1 %2")
-                                                  .arg(args.join(QLatin1Char(' ')), it.key()));
+            const SwarmNode n = byBoard.value(boardId);
+            const NodeLabels::Diff diff = n.labelDiff(
+                document()->lab(), boardId, m_members.value(boardId).info.planArchitecture());
+            if (!diff.isEmpty()) {
+                log(boardId, tr("Labels: %1").arg(diff.describe()));
+                updates << qMakePair(boardId, n.labelsRequest(diff.applied(n.labels)));
+            }
         }
         if (updates.isEmpty()) {
             verify(0);
             return;
         }
-        // One round trip for every node: each update that fails names its node on stdout.
-        QStringList script;
-        QStringList shown;
-        for (const auto &[boardId, command] : std::as_const(updates)) {
-            script << QStringLiteral("%1 >/dev/null || echo hl-failed %2")
-                          .arg(command, SshSession::shellQuote(boardId));
-            shown << command;
+        auto pending = std::make_shared<int>(int(updates.size()));
+        for (const auto &[boardId, request] : std::as_const(updates)) {
+            const QString id = boardId;
+            callEngine(m_leader, request, [this, id, pending](const Remote &r) {
+                if (!r.engineOk())
+                    finishBoard(id, false, tr("Labels could not be set: %1").arg(describe(r)));
+                if (--*pending == 0)
+                    verify(0);
+            });
         }
-        RemoteOptions options;
-        options.logAs = shown.join(QStringLiteral("; "));
-        runOn(
-            m_leader, script.join(QStringLiteral("; ")),
-            [this, updates](const Remote &r) {
-                if (r.error.isError()) {
-                    failJob(tr("Cannot set node labels on %1: %2")
-                                .arg(board(m_leader)->name, describe(r)));
-                    return;
-                }
-                const QString out = QString::fromUtf8(r.out);
-                for (const auto &[boardId, command] : std::as_const(updates)) {
-                    Q_UNUSED(command)
-                    if (out.contains(QStringLiteral("hl-failed %1\n").arg(boardId)))
-                        finishBoard(boardId, false,
-                                    tr("Labels could not be set: %1").arg(r.errorText()));
-                }
-                verify(0);
-            },
-            options);
     });
 }
 
@@ -507,19 +485,8 @@ void SwarmFormation::verify(int attempt)
             return;
         }
         m_nodes = SwarmNode::parseList(r.out);
-        QHash<QString, QString> hostnames;
-        for (auto it = m_members.begin(); it != m_members.end(); ++it) {
-            if (it->probed)
-                hostnames.insert(it.key(), it->info.name);
-        }
-        const QHash<QString, QString> nodeBoards =
-            SwarmNode::matchBoards(document()->lab(), m_nodes, hostnames);
-        QHash<QString, SwarmNode> byBoard;
-        for (const SwarmNode &n : std::as_const(m_nodes)) {
-            const QString id = nodeBoards.value(n.id);
-            if (!id.isEmpty() && (!byBoard.contains(id) || n.isReady()))
-                byBoard.insert(id, n);
-        }
+        m_nodeBoards = matchNodes();
+        const QHash<QString, SwarmNode> byBoard = SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
         bool waiting = false;
         for (const QString &id : boardIds()) {
             if (isBoardFinished(id))
@@ -608,6 +575,7 @@ void SwarmFormation::confirmBoards()
                                            : m.wantManager ? tr("manager")
                                                            : tr("worker");
                     finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));
+                    changeBoard(id, [&n](Board *b) { b->nodeId = n.id; });
                     document()->setNodeState(id, NodeState::SwarmReady);
                     document()->setNodeAvailability(id, n.availability);
                     if (n.isLeader())
@@ -645,7 +613,36 @@ void SwarmFormation::finishFormation()
                 : tr("Only %1 of %2 planned managers are in the swarm.")
                       .arg(m_managerCount.ready)
                       .arg(m_managerCount.planned));
-    finishJob();
+    removeStaleNodes();
+}
+
+void SwarmFormation::removeStaleNodes()
+{
+    // A reflashed board that joined again left its old node behind, Down (same hostname or
+    // the node ID the lab file recorded): now that the new one is confirmed Ready, the old one
+    // goes. A stale manager is unreachable, so demoting it only helps the majority.
+    QList<SwarmNode> stale;
+    QStringList names;
+    for (const SwarmNode &n : std::as_const(m_nodes)) {
+        const QString id = m_nodeBoards.value(n.id);
+        if (id.isEmpty() || !boardIds().contains(id) || !result(id).ok || n.isReady() ||
+            n.id == m_byBoard.value(id).id || n.managerStatus == QLatin1String("Reachable") ||
+            n.isLeader())
+            continue;
+        stale << n;
+        names << QStringLiteral("%1 (%2)").arg(n.id, n.hostname);
+    }
+    if (stale.isEmpty()) {
+        finishJob();
+        return;
+    }
+    log(QString(), tr("Removing the old node of boards that joined again: %1")
+                       .arg(names.join(QStringLiteral(", "))));
+    removeNodes(m_leader, stale, m_verifySeconds, [this](bool ok, const QString &message) {
+        if (!ok)
+            log(QString(), tr("An old node could not be removed: %1").arg(message));
+        finishJob();
+    });
 }
 
 void SwarmFormation::leaveBoards()
@@ -743,6 +740,7 @@ void SwarmFormation::dissolveSwarm(const QStringList &managers)
 void SwarmFormation::markLeft(const QString &id, const QString &message)
 {
     finishBoard(id, true, message.isEmpty() ? tr("Left the swarm.") : message);
+    changeBoard(id, [](Board *b) { b->nodeId.clear(); });
     document()->setNodeState(id, NodeState::DockerReady);
     document()->setNodeAvailability(id, QString());
     if (document()->swarmLeader() == id)

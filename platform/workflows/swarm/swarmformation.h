@@ -3,8 +3,7 @@
 
 #include "dockerinfo.h"
 #include "labcheck.h"
-#include "swarmnode.h"
-#include "workflowjob.h"
+#include "swarmjob.h"
 
 #include <QHash>
 
@@ -13,16 +12,21 @@ namespace Hivelab {
 /// "Form swarm" / "Join to swarm" / "Leave swarm" over the lab plan. Async job, GUI thread.
 ///
 /// Form (one click for the whole lab): every board with a role (Manager/Worker) unless
-/// filtered. Probes each engine (engine API `GET /info`), reuses a swarm some planned manager already
-/// runs (idempotent: running it twice changes nothing) or `docker swarm init`s on the first
+/// filtered. Probes each engine (engine API `GET /info`), reuses a swarm some planned manager
+/// already runs (idempotent: running it twice changes nothing) or `docker swarm init`s on the first
 /// planned manager, joins the other managers one by one and the workers in parallel, promotes or
-/// demotes members whose role differs from the plan, applies node labels (swarm default labels,
-/// board labels, "arch"), then verifies with `GET /nodes` (bounded wait) that every board is
-/// Ready with its planned role, has each board confirm its membership itself (a board lost a
-/// moment ago still looks Ready to the managers until its heartbeat expires), and sets
-/// NodeState SwarmReady / SwarmDown. A swarm without a leader (a manager was just lost) is
-/// given a bounded wait for an election. managerCount() tells whether the swarm ended with
-/// fewer managers than planned.
+/// demotes members whose role differs from the plan, brings node labels in line with the plan
+/// (NodeLabels: hivelab.* placement labels, swarm default labels, board labels, "arch"; stale
+/// hivelab.* labels removed, others never) through the engine API, then verifies with `GET /nodes`
+/// (bounded wait) that every board is Ready with its planned role, has each board confirm its
+/// membership itself (a board lost a moment ago still looks Ready to the managers until its
+/// heartbeat expires), and sets NodeState SwarmReady / SwarmDown. Each confirmed board's swarm node
+/// ID is recorded in the plan (Board::nodeId). A swarm without a leader (a manager was just lost)
+/// is given a bounded wait for an election. managerCount() tells whether the swarm ended with fewer
+/// managers than planned.
+///
+/// A board that joined again (reflashed) replaces its old node: once the new node is confirmed,
+/// the old Down one of the same board (recorded node ID or hostname) is removed.
 ///
 /// Join: like Form for the filtered boards only, joining the swarm the planned managers run
 /// (refuses to create one: use Form). Unassigned boards join as workers.
@@ -35,7 +39,7 @@ namespace Hivelab {
 /// which makes it leave that swarm first. Join tokens are read (`GET /swarm`) and used
 /// (`POST /swarm/join`) through the engine API over SSH (WorkflowJob::callEngine): they never
 /// appear in logs, in a command line or in a process list.
-class SwarmFormation : public WorkflowJob
+class SwarmFormation : public SwarmJob
 {
     Q_OBJECT
 public:
@@ -104,12 +108,17 @@ private:
     void leaveNext(int index, const QStringList &order);
     /// Every manager of the swarm leaves at once (--force): the swarm ends.
     void dissolveSwarm(const QStringList &managers);
-    /// Records that a board left: result, node state, availability, leader.
+    /// Records that a board left: result, node state, availability, leader, no node ID.
     void markLeft(const QString &id, const QString &message = QString());
     /// Calls @p then once the node no longer reports itself a manager (bounded wait).
     void whenDemoted(const QString &id, int attempt, const std::function<void()> &then);
     QString advertiseAddress(const QString &id) const;
-    QMap<QString, QString> labelsFor(const QString &id) const;
+    /// Board of each node in m_nodes (engine hostnames of probed boards win over the plan's).
+    QHash<QString, QString> matchNodes() const;
+    /// The live node of each board in m_nodes.
+    QHash<QString, SwarmNode> liveNodes() const;
+    /// Removes Down nodes of boards this run confirmed under a newer node, then finishes.
+    void removeStaleNodes();
     QString nodeIdOf(const QString &boardId) const;
 
     Operation m_operation = Operation::Form;
@@ -123,6 +132,7 @@ private:
     QByteArray m_workerToken;
     QList<SwarmNode> m_nodes;
     QHash<QString, SwarmNode> m_byBoard; // verify: node of each board
+    QHash<QString, QString> m_nodeBoards; // verify: board of each node (stale ones too)
     ManagerCount m_managerCount;
     int m_pending = 0;
 };

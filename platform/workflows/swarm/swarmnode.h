@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "httpmessage.h"
 #include "labtypes.h"
+#include "nodelabels.h"
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 
 namespace Hivelab {
@@ -21,6 +25,10 @@ struct SwarmNode
     QString managerStatus; // "Leader", "Reachable", "Unreachable", "" for workers
     QString engineVersion;
     QString address; // the address the manager sees the node at
+    QString architecture; // the plan's word ("arm64") for Description.Platform.Architecture
+    QMap<QString, QString> labels; // Spec.Labels: node labels
+    qint64 version = -1;           // Version.Index: what an update must name
+    QJsonObject spec;              // Spec as the engine gave it (updates send it back changed)
 
     bool isManager() const { return !managerStatus.isEmpty(); }
     bool isLeader() const { return managerStatus == QLatin1String("Leader"); }
@@ -28,11 +36,32 @@ struct SwarmNode
 
     /// Parses the JSON array `GET /nodes` answers; entries that are not nodes are skipped.
     static QList<SwarmNode> parseList(const QByteArray &json);
-    /// Board ID for each node ID: a node matches the board whose hostname (else name) equals its
-    /// hostname, case-insensitively; `hostnames` (board ID -> engine name from `docker info`)
-    /// wins over the plan when given. Unmatched nodes are left out.
+    /// The engine API request replacing this node's spec (`POST /nodes/{id}/update`) with
+    /// `spec`, naming the version it was read at: the engine refuses it if the node changed since.
+    HttpRequest updateRequest(const QJsonObject &newSpec) const;
+    /// updateRequest() with the labels replaced.
+    HttpRequest labelsRequest(const QMap<QString, QString> &newLabels) const;
+    /// updateRequest() with the role set ("manager" or "worker").
+    HttpRequest roleRequest(bool manager) const;
+    /// `DELETE /nodes/{id}?force=true`: removes the node from the swarm's list (the node must
+    /// not be a manager).
+    HttpRequest removeRequest() const;
+
+    /// Board ID for each node ID: a node matches the board that recorded its node ID, else the
+    /// board whose hostname (else name) equals its hostname, case-insensitively (`hostnames`,
+    /// board ID -> engine name from `docker info`, wins over the plan when given), else the
+    /// board whose IP is the node's address. Unmatched nodes are left out. A board can match
+    /// several nodes (a reflashed board that joined again, next to its old Down node).
     static QHash<QString, QString> matchBoards(const Lab &lab, const QList<SwarmNode> &nodes,
                                                const QHash<QString, QString> &hostnames = {});
+    /// The live node of each board among `nodes` matched by `nodeBoards` (matchBoards()): a
+    /// Ready entry wins over others of the same board, and any entry over a Down one.
+    static QHash<QString, SwarmNode> liveByBoard(const QList<SwarmNode> &nodes,
+                                                 const QHash<QString, QString> &nodeBoards);
+    /// How this node's labels differ from what the plan gives `boardId` (NodeLabels::planned;
+    /// when the plan names no architecture, `fallbackArch`, else the node's own).
+    NodeLabels::Diff labelDiff(const Lab &lab, const QString &boardId,
+                               const QString &fallbackArch = QString()) const;
 };
 
 } // namespace Hivelab

@@ -6,7 +6,7 @@
 namespace Hivelab {
 
 SwarmStatus::SwarmStatus(LabDocument *document, QObject *parent)
-    : WorkflowJob(document, parent)
+    : SwarmJob(document, parent)
 {}
 
 void SwarmStatus::begin()
@@ -15,7 +15,8 @@ void SwarmStatus::begin()
     for (const Board &b : document()->lab().boards) {
         if (b.role == Role::Manager)
             m_managers << b.id;
-        if (b.role != Role::Unassigned)
+        // Boards named explicitly count even without a role (e.g. to promote one).
+        if (b.role != Role::Unassigned || boardFilter().contains(b.id))
             planned << b.id;
     }
     setBoards(filterBoards(planned));
@@ -50,26 +51,23 @@ void SwarmStatus::ask(int index)
               m_manager = id;
               m_nodes = SwarmNode::parseList(r.out);
               m_nodeBoards = SwarmNode::matchBoards(document()->lab(), m_nodes);
+              const QHash<QString, SwarmNode> live = SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
+              for (const Board &b : document()->lab().boards) {
+                  if (live.contains(b.id) &&
+                      !live.value(b.id).labelDiff(document()->lab(), b.id).isEmpty())
+                      m_labelsOutOfDate << b.id;
+              }
               report();
           });
 }
 
 QHash<QString, SwarmNode> SwarmStatus::nodeByBoard(bool logStrangers)
 {
-    QHash<QString, SwarmNode> byBoard;
     for (const SwarmNode &n : std::as_const(m_nodes)) {
-        const QString id = m_nodeBoards.value(n.id);
-        if (id.isEmpty()) {
-            if (logStrangers)
-                log(QString(),
-                    tr("Node %1 (%2) is not a board of this lab.").arg(n.hostname, n.id));
-            continue;
-        }
-        // A board that left and joined again shows up twice: the Ready entry is the live one.
-        if (!byBoard.contains(id) || n.isReady())
-            byBoard.insert(id, n);
+        if (logStrangers && !m_nodeBoards.contains(n.id))
+            log(QString(), tr("Node %1 (%2) is not a board of this lab.").arg(n.hostname, n.id));
     }
-    return byBoard;
+    return SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
 }
 
 void SwarmStatus::report()
@@ -82,6 +80,8 @@ void SwarmStatus::report()
         const SwarmNode n = byBoard.value(b.id);
         document()->setNodeState(b.id, n.isReady() ? NodeState::SwarmReady : NodeState::SwarmDown);
         document()->setNodeAvailability(b.id, n.availability);
+        if (n.isReady())
+            changeBoard(b.id, [&n](Board *board) { board->nodeId = n.id; });
         if (n.isLeader())
             leader = b.id;
     }

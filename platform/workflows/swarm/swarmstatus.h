@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "swarmnode.h"
-#include "workflowjob.h"
+#include "swarmjob.h"
 
 namespace Hivelab {
 
@@ -10,9 +9,10 @@ namespace Hivelab {
 /// answers) for `docker node ls` and sets LabDocument node states: SwarmReady for Ready nodes,
 /// SwarmDown for nodes the swarm lists as down; planned boards the swarm does not list are
 /// reported (and left as they were). Bounded: one command per manager with the job's timeout.
-/// Async job, GUI thread. boardFinished() is emitted for every board with a role (ok = in the
-/// swarm and Ready with its planned role).
-class SwarmStatus : public WorkflowJob
+/// Async job, GUI thread. boardFinished() is emitted for every board with a role and every
+/// board the filter names (ok = in the swarm and Ready with its planned role). Ready boards'
+/// node IDs are recorded in the plan (Board::nodeId).
+class SwarmStatus : public SwarmJob
 {
     Q_OBJECT
 public:
@@ -21,8 +21,11 @@ public:
     QList<SwarmNode> nodes() const { return m_nodes; }
     /// Board that answered (empty when none did).
     QString managerBoardId() const { return m_manager; }
-    /// Board ID for each listed node ID (nodes matched to boards by hostname).
+    /// Board ID for each listed node ID (SwarmNode::matchBoards: node ID, hostname, address).
     QHash<QString, QString> nodeBoards() const { return m_nodeBoards; }
+    /// Boards (lab order) whose live node's labels differ from the plan's (NodeLabels): "Apply
+    /// placement" would change them. Known once a manager answered.
+    QStringList labelsOutOfDate() const { return m_labelsOutOfDate; }
 
 protected:
     void begin() override;
@@ -39,6 +42,7 @@ private:
     QList<SwarmNode> m_nodes;
     QString m_manager;
     QHash<QString, QString> m_nodeBoards;
+    QStringList m_labelsOutOfDate;
 };
 
 } // namespace Hivelab

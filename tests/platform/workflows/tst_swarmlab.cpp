@@ -264,8 +264,13 @@ private Q_SLOTS:
         QCOMPARE(job.leaderBoardId(), m_managers.first());
         QCOMPARE(m_doc.swarmLeader(), m_managers.first()); // the canvas shows it
         QCOMPARE(nodeLines(), expectedNodes() /* roles checked below */);
-        for (const QString &id : m_managers + m_workers)
+        for (const QString &id : m_managers + m_workers) {
             QCOMPARE(m_doc.nodeState(id), NodeState::SwarmReady);
+            // The plan records each board's node, as the board itself knows it.
+            QCOMPARE(m_doc.lab().board(id)->nodeId.toUtf8(),
+                     onBoard(id, QStringLiteral("docker info --format '{{.Swarm.NodeID}}'"))
+                         .out.trimmed());
+        }
         // Managers are managers, workers are workers, on the swarm's own view.
         const Output ls =
             onBoard(m_managers.first(),
@@ -338,6 +343,16 @@ private Q_SLOTS:
         for (const QString &id : m_managers + m_workers)
             QCOMPARE(m_doc.nodeState(id), NodeState::SwarmReady);
         QVERIFY2(m_managers.contains(m_doc.swarmLeader()), qPrintable(m_doc.swarmLeader()));
+        QVERIFY(job.labelsOutOfDate().isEmpty()); // form set them
+        // A label added in the plan: status notices, Apply placement would change that board.
+        Board changed = *m_doc.lab().board(m_workers.first());
+        changed.labels.insert(QStringLiteral("zone"), QStringLiteral("attic"));
+        m_doc.updateBoard(changed);
+        SwarmStatus again(&m_doc);
+        QVERIFY(run(&again, 30000, "swarm status with a new label"));
+        QCOMPARE(again.labelsOutOfDate(), QStringList{m_workers.first()});
+        changed.labels.remove(QStringLiteral("zone"));
+        m_doc.updateBoard(changed);
 
         // The same through the command line, as JSON.
         LabFileError error;
@@ -520,6 +535,7 @@ private Q_SLOTS:
         for (const QString &id : m_managers + m_workers) {
             QCOMPARE(swarmState(id), QStringLiteral("inactive"));
             QCOMPARE(m_doc.nodeState(id), NodeState::DockerReady);
+            QVERIFY(m_doc.lab().board(id)->nodeId.isEmpty()); // the plan forgets the old node
         }
         // Status now fails: no manager has a swarm.
         SwarmStatus status(&m_doc);

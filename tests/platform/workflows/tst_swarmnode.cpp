@@ -2,6 +2,8 @@
 #include "swarmnode.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace Hivelab;
@@ -89,6 +91,91 @@ private Q_SLOTS:
         Lab small = lab();
         small.boards.resize(2);
         QCOMPARE(SwarmNode::matchBoards(small, SwarmNode::parseList(nodeList())).size(), 2);
+    }
+
+    void matchByNodeIdThenHostnameThenAddress()
+    {
+        Lab l = lab();
+        // board-5 recorded pine64-3's node ID (its plan hostname says PINE64-5): the ID wins.
+        l.boards[4].nodeId = QStringLiteral("nr3cb8y3wjigj2tpkz25f5j66");
+        // The leader's board has no hostname and a name that is not the engine's: its address
+        // still ties it to the node (swarm status called it "Not in the swarm").
+        l.boards[0].hostname.clear();
+        l.boards[0].ip = QStringLiteral("10.77.0.11");
+        l.boards[1].ip = QStringLiteral("10.77.0.99"); // hostname match wins over address
+        const QHash<QString, QString> map =
+            SwarmNode::matchBoards(l, SwarmNode::parseList(nodeList()));
+        QCOMPARE(map.value(QStringLiteral("nr3cb8y3wjigj2tpkz25f5j66")), QStringLiteral("board-5"));
+        QCOMPARE(map.value(QStringLiteral("p1efijg1nwv8m2lkuttysba0k")), QStringLiteral("board-1"));
+        QCOMPARE(map.value(QStringLiteral("qp6h4gw4u7gfvy7qud9z191y5")), QStringLiteral("board-2"));
+        // A copy of board 5 further down the plan (same node ID) does not take its node.
+        Board copy = l.boards[4];
+        copy.id = QStringLiteral("board-6");
+        l.boards << copy;
+        QCOMPARE(SwarmNode::matchBoards(l, SwarmNode::parseList(nodeList()))
+                     .value(QStringLiteral("nr3cb8y3wjigj2tpkz25f5j66")),
+                 QStringLiteral("board-5"));
+        l.boards[0].ip.clear();
+        QVERIFY(!SwarmNode::matchBoards(l, SwarmNode::parseList(nodeList()))
+                     .contains(QStringLiteral("p1efijg1nwv8m2lkuttysba0k")));
+    }
+
+    void liveEntryWinsOverStaleOne()
+    {
+        // A reflashed board joined again: its old node is Down, both match the board.
+        const QByteArray text = R"([
+            {"ID":"old","Description":{"Hostname":"pine64-1"},"Status":{"State":"down"}},
+            {"ID":"new","Description":{"Hostname":"pine64-1"},"Status":{"State":"ready"}},
+            {"ID":"old2","Description":{"Hostname":"pine64-1"},"Status":{"State":"down"}}])";
+        const QList<SwarmNode> nodes = SwarmNode::parseList(text);
+        const QHash<QString, SwarmNode> live =
+            SwarmNode::liveByBoard(nodes, SwarmNode::matchBoards(lab(), nodes));
+        QCOMPARE(live.size(), 1);
+        QCOMPARE(live.value(QStringLiteral("board-1")).id, QStringLiteral("new"));
+        // Just joined, not Ready yet: still the live one, not the Down one listed first.
+        const QList<SwarmNode> joining = SwarmNode::parseList(R"([
+            {"ID":"old","Description":{"Hostname":"pine64-1"},"Status":{"State":"down"}},
+            {"ID":"new","Description":{"Hostname":"pine64-1"},"Status":{"State":"unknown"}}])");
+        QCOMPARE(SwarmNode::liveByBoard(joining, SwarmNode::matchBoards(lab(), joining))
+                     .value(QStringLiteral("board-1"))
+                     .id,
+                 QStringLiteral("new"));
+    }
+
+    void labelsAndUpdateRequest()
+    {
+        const QByteArray text = R"([{"ID":"nr3cb8y3wjigj2tpkz25f5j66","Version":{"Index":42},
+            "Description":{"Hostname":"pine64-3"},"Status":{"State":"ready"},
+            "Spec":{"Role":"worker","Availability":"drain","Name":"keep-me",
+                    "Labels":{"hivelab.rack":"rack-1","hivelab.psu":"psu-old","mine":"x"}}}])";
+        const SwarmNode n = SwarmNode::parseList(text).value(0);
+        QCOMPARE(n.version, 42);
+        QCOMPARE(n.labels.value(QStringLiteral("mine")), QStringLiteral("x"));
+        Lab l = lab();
+        l.racks << Rack{QStringLiteral("rack-2"), QStringLiteral("Rack 2"), 4};
+        l.boards[2].rackId = QStringLiteral("rack-2");
+        l.boards[2].arch = QStringLiteral("arm64");
+        const NodeLabels::Diff d = n.labelDiff(l, QStringLiteral("board-3"));
+        QCOMPARE(d.remove, QStringList{QStringLiteral("hivelab.psu")});
+        QCOMPARE(d.set.value(QStringLiteral("hivelab.rack")), QStringLiteral("rack-2"));
+
+        const HttpRequest r = n.labelsRequest(d.applied(n.labels));
+        QCOMPARE(r.method, QByteArray("POST"));
+        QCOMPARE(r.path, QByteArray("/nodes/nr3cb8y3wjigj2tpkz25f5j66/update?version=42"));
+        const QJsonObject spec = QJsonDocument::fromJson(r.body).object();
+        // The rest of the spec goes back unchanged: an update replaces the whole spec.
+        QCOMPARE(spec.value(QStringLiteral("Availability")).toString(), QStringLiteral("drain"));
+        QCOMPARE(spec.value(QStringLiteral("Name")).toString(), QStringLiteral("keep-me"));
+        const QJsonObject labels = spec.value(QStringLiteral("Labels")).toObject();
+        QCOMPARE(labels.value(QStringLiteral("hivelab.rack")).toString(), QStringLiteral("rack-2"));
+        QCOMPARE(labels.value(QStringLiteral("mine")).toString(), QStringLiteral("x"));
+        QVERIFY(!labels.contains(QStringLiteral("hivelab.psu")));
+        QCOMPARE(QJsonDocument::fromJson(n.roleRequest(true).body)
+                     .object()
+                     .value(QStringLiteral("Role"))
+                     .toString(),
+                 QStringLiteral("manager"));
+        QCOMPARE(n.removeRequest().path, QByteArray("/nodes/nr3cb8y3wjigj2tpkz25f5j66?force=true"));
     }
 };
 
