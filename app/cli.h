@@ -94,5 +94,6 @@ int cmdProvision(const QStringList &args);
 int cmdSwarm(const QStringList &args);
 int cmdJoin(const QStringList &args);
 int cmdRoles(const QStringList &args);
+int cmdFlash(const QStringList &args);
 
 } // namespace Hivelab::Cli
