@@ -134,6 +134,7 @@ struct FlashJob::Shared
     {
         FlashJob::TargetResult result;
         std::deque<std::shared_ptr<Chunk>> queue;
+        int index = 0;
         bool alive = true;
         std::atomic<int> phase{int(FlashJob::Phase::Waiting)};
         std::atomic<qint64> done{0};
@@ -388,6 +389,8 @@ void FlashJob::Shared::write(Writer &w)
                    "zeroed)")
                     .arg(path));
     } else if (options.verify) {
+        if (options.afterWrite)
+            options.afterWrite(w.index);
         verify(w);
     } else {
         w.phase = int(FlashJob::Phase::Done);
@@ -476,6 +479,7 @@ void FlashJob::start(const Options &options, const QList<BlockDevice::Target> &t
     for (const BlockDevice::Target &t : targets) {
         Shared::Writer &w = d->writers.emplace_back();
         w.result.target = t;
+        w.index = int(d->writers.size()) - 1;
     }
     d->running = int(targets.size()) + 1;
     d->reader = std::thread([s = d] {

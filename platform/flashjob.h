@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 namespace Hivelab {
@@ -34,6 +35,9 @@ public:
         /// NVMe, the kernel writes zeros on card readers) instead of sent. Never skipped: a
         /// zero block may be metadata that must read as zero (a FAT, a bitmap).
         bool zeroOut = true;
+        /// Called on the writer's thread once target `index` is written and synced, before the
+        /// read-back. Tests damage a card here to prove the verification catches it.
+        std::function<void(int index)> afterWrite;
     };
 
     struct TargetResult
