@@ -211,6 +211,7 @@ int cmdFlash(const QStringList &args)
     const QCommandLineOption list(QStringLiteral("list-devices"), tr("List the drives that can be written"));
     const QCommandLineOption all(QStringLiteral("all"), tr("With --list-devices: every drive, and why one is not offered"));
     const QCommandLineOption bmap(QStringLiteral("bmap"), tr("Block map (default: IMAGE.bmap next to the image, if any)"), QStringLiteral("FILE"));
+    const QCommandLineOption noBmap(QStringLiteral("no-bmap"), tr("Ignore a .bmap next to the image"));
     const QCommandLineOption sha(QStringLiteral("sha256"), tr("Expected SHA-256 of the image file"), QStringLiteral("HEX"));
     const QCommandLineOption noVerify(QStringLiteral("no-verify"), tr("Do not read the written data back"));
     const QCommandLineOption writeAll(QStringLiteral("write-all"), tr("Send all-zero blocks as data instead of asking the device to zero them"));
@@ -219,7 +220,7 @@ int cmdFlash(const QStringList &args)
     const QCommandLineOption unmount(QStringLiteral("unmount"), tr("Unmount the targets' mounted partitions first"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Check source and targets, write nothing"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Machine-readable output"));
-    parser.addOptions({device, list, all, bmap, sha, noVerify, writeAll, yes, large, unmount, dryRun, json});
+    parser.addOptions({device, list, all, bmap, noBmap, sha, noVerify, writeAll, yes, large, unmount, dryRun, json});
     if (auto done = parseOrFinish(parser, args))
         return *done;
     if (parser.isSet(list))
@@ -249,7 +250,9 @@ int cmdFlash(const QStringList &args)
         return ExitUsage;
     FlashJob::Options options;
     options.source = source;
-    options.bmapPath = parser.isSet(bmap) ? parser.value(bmap) : siblingBmap(source);
+    options.bmapPath = parser.isSet(bmap)     ? parser.value(bmap)
+                       : parser.isSet(noBmap) ? QString()
+                                              : siblingBmap(source);
     options.sha256 = expected;
     options.verify = !parser.isSet(noVerify);
     options.zeroOut = !parser.isSet(writeAll);

@@ -115,6 +115,8 @@ BlockMap BlockMap::fromBmap(const QByteArray &xml, QString *error)
                         .arg(map.m_blockSize));
     if (map.m_imageSize <= 0)
         return fail(tr("the image size is missing"));
+    if (map.m_imageSize > (qint64(1) << 50)) // 1 PiB: keeps block arithmetic far from overflow
+        return fail(tr("the image size %1 is not plausible").arg(map.m_imageSize));
     const qint64 blocks = (map.m_imageSize + map.m_blockSize - 1) / map.m_blockSize;
     if (blocksCount >= 0 && blocksCount != blocks)
         return fail(tr("BlocksCount %1 does not match the image size (%2 blocks)")

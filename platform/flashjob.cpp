@@ -464,12 +464,15 @@ FlashJob::FlashJob(QObject *parent)
 
 FlashJob::~FlashJob()
 {
+    // Never wait here (the GUI thread may own the job): a write to a dying card reader can
+    // block in the kernel for minutes. The threads hold the shared state, stop at their next
+    // check and free it.
     cancel();
     if (d->reader.joinable())
-        d->reader.join();
+        d->reader.detach();
     for (Shared::Writer &w : d->writers) {
         if (w.thread.joinable())
-            w.thread.join();
+            w.thread.detach();
     }
 }
 

@@ -52,7 +52,7 @@ public:
     };
 
     explicit FlashJob(QObject *parent = nullptr);
-    /// Cancels and waits for the writer threads (each finishes its current 4 MiB write).
+    /// Cancels without waiting: threads still busy finish their current write on their own.
     ~FlashJob() override;
     Q_DISABLE_COPY_MOVE(FlashJob)
 

@@ -71,6 +71,7 @@ private Q_SLOTS:
         QTest::newRow("checksum") << bmap("<Range chksum=\"abc\"> 0 </Range>") << "checksum";
         QTest::newRow("not bmap") << QByteArray("<html/>") << "<bmap>";
         QTest::newRow("truncated") << bmap("<Range> 0 </Range>").left(120) << "XML";
+        QTest::newRow("huge size") << bmap("<Range> 0 </Range>", "2.0", qint64(1) << 62) << "plausible";
         QTest::newRow("no size") << QByteArray("<bmap version=\"2.0\"><BlockSize>4096</BlockSize></bmap>")
                                  << "image size";
     }
