@@ -91,6 +91,111 @@ private:
     QList<bool> m_empty; // per open container: nothing written into it yet
 };
 
+// Writers, one per object kind: the keys in the order parse* reads them (the file's order).
+
+template <typename T, typename Fn>
+void writeList(JsonWriter &w, const QString &key, const QList<T> &items, Fn write)
+{
+    w.beginArray(key);
+    for (const T &item : items) {
+        w.beginObject();
+        write(w, item);
+        w.endObject();
+    }
+    w.endArray();
+}
+
+void writeRack(JsonWriter &w, const Rack &r)
+{
+    w.value(QStringLiteral("id"), r.id);
+    w.value(QStringLiteral("name"), r.name);
+    w.value(QStringLiteral("slotCount"), r.slotCount);
+}
+
+void writePowerSupply(JsonWriter &w, const PowerSupply &p)
+{
+    w.value(QStringLiteral("id"), p.id);
+    w.value(QStringLiteral("name"), p.name);
+    w.value(QStringLiteral("rackId"), p.rackId);
+    w.value(QStringLiteral("circuit"), p.circuit);
+    w.value(QStringLiteral("ratingWatts"), p.ratingWatts);
+    w.value(QStringLiteral("ratingAmps"), p.ratingAmps);
+    w.value(QStringLiteral("volts"), p.volts);
+}
+
+void writeSwitch(JsonWriter &w, const NetworkSwitch &s)
+{
+    w.value(QStringLiteral("id"), s.id);
+    w.value(QStringLiteral("name"), s.name);
+    w.value(QStringLiteral("rackId"), s.rackId);
+    w.value(QStringLiteral("psuId"), s.psuId);
+    w.value(QStringLiteral("ports"), s.ports);
+    w.value(QStringLiteral("watts"), s.watts);
+    w.value(QStringLiteral("uplinkSwitchId"), s.uplinkSwitchId);
+    w.value(QStringLiteral("uplink"), s.uplink);
+}
+
+void writeStorage(JsonWriter &w, const StorageDevice &d)
+{
+    w.value(QStringLiteral("name"), d.name);
+    w.value(QStringLiteral("device"), d.device);
+    w.value(QStringLiteral("sizeBytes"), d.sizeBytes);
+    w.value(QStringLiteral("mountPoint"), d.mountPoint);
+    w.value(QStringLiteral("peakWatts"), d.peakWatts);
+}
+
+void writeBoard(JsonWriter &w, const Board &b)
+{
+    w.value(QStringLiteral("id"), b.id);
+    w.value(QStringLiteral("name"), b.name);
+    w.value(QStringLiteral("hostname"), b.hostname);
+    w.value(QStringLiteral("model"), b.model);
+    w.value(QStringLiteral("arch"), b.arch);
+    w.value(QStringLiteral("os"), b.os);
+    w.value(QStringLiteral("mac"), b.mac);
+    w.value(QStringLiteral("ip"), b.ip);
+    w.value(QStringLiteral("addressing"), addressingName(b.addressing));
+    w.value(QStringLiteral("sshHost"), b.sshHost);
+    w.value(QStringLiteral("sshPort"), b.sshPort);
+    w.value(QStringLiteral("sshUser"), b.sshUser);
+    w.value(QStringLiteral("role"), roleName(b.role));
+    w.value(QStringLiteral("rackId"), b.rackId);
+    w.value(QStringLiteral("slot"), b.slot);
+    w.value(QStringLiteral("psuId"), b.psuId);
+    w.value(QStringLiteral("switchId"), b.switchId);
+    w.value(QStringLiteral("switchPort"), b.switchPort);
+    w.stringMap(QStringLiteral("labels"), b.labels);
+    writeList(w, QStringLiteral("storage"), b.storage, writeStorage);
+    w.value(QStringLiteral("notes"), b.notes);
+}
+
+void writeSwarm(JsonWriter &w, const SwarmSettings &s)
+{
+    w.value(QStringLiteral("advertiseNetwork"), s.advertiseNetwork);
+    w.stringMap(QStringLiteral("defaultLabels"), s.defaultLabels);
+}
+
+// Readers, one per object kind. Absent keys keep the struct's defaults.
+
+/// The array `key` of the object `o` at `p`, each element read by `parse` (parseRack…).
+template <typename T, typename Fn>
+QList<T> parseList(JsonStrictReader &r, const QJsonObject &o, const QString &p, const QString &key,
+                   Fn parse)
+{
+    QJsonArray a;
+    r.readArray(o, p, key, &a);
+    const QString ap = JsonStrictReader::child(p, key);
+    QList<T> out;
+    for (int i = 0; i < a.size() && !r.failed(); ++i) {
+        QJsonObject element;
+        T item;
+        if (r.objectAt(a, ap, i, &element))
+            parse(r, element, JsonStrictReader::element(ap, i), &item);
+        out.append(item);
+    }
+    return out;
+}
+
 void parseRack(JsonStrictReader &r, const QJsonObject &o, const QString &p, Rack *out)
 {
     r.checkKeys(o, p, {QStringLiteral("id")},
@@ -178,34 +283,101 @@ void parseBoard(JsonStrictReader &r, const QJsonObject &o, const QString &p, Boa
     r.readString(o, p, QStringLiteral("switchId"), &out->switchId);
     r.readInt(o, p, QStringLiteral("switchPort"), -1, LabFile::MaxSwitchPorts, &out->switchPort);
     r.readStringMap(o, p, QStringLiteral("labels"), &out->labels);
-    QJsonArray storage;
-    r.readArray(o, p, QStringLiteral("storage"), &storage);
-    const QString sp = JsonStrictReader::child(p, QStringLiteral("storage"));
-    for (int i = 0; i < storage.size() && !r.failed(); ++i) {
-        QJsonObject so;
-        StorageDevice d;
-        if (r.objectAt(storage, sp, i, &so))
-            parseStorage(r, so, JsonStrictReader::element(sp, i), &d);
-        out->storage.append(d);
-    }
+    out->storage = parseList<StorageDevice>(r, o, p, QStringLiteral("storage"), parseStorage);
     r.readString(o, p, QStringLiteral("notes"), &out->notes);
 }
 
-template <typename T, typename Fn>
-QList<T> parseList(JsonStrictReader &r, const QJsonObject &root, const QString &key, Fn parse)
+/// The "format" marker: false (the reader failed) when this is not a lab file.
+bool checkFormat(JsonStrictReader &r, const QJsonObject &root)
 {
-    QJsonArray a;
-    r.readArray(root, kRoot, key, &a);
-    const QString p = JsonStrictReader::child(kRoot, key);
-    QList<T> out;
-    for (int i = 0; i < a.size() && !r.failed(); ++i) {
-        QJsonObject o;
-        T item;
-        if (r.objectAt(a, p, i, &o))
-            parse(r, o, JsonStrictReader::element(p, i), &item);
-        out.append(item);
+    const QString formatPath = JsonStrictReader::child(kRoot, QStringLiteral("format"));
+    const QJsonValue format = root.value(QStringLiteral("format"));
+    if (format.isUndefined()) {
+        r.fail(formatPath, LabFile::tr("not a Hivelab lab file: the \"format\" key is missing "
+                                       "(expected \"%1\")")
+                               .arg(QLatin1String(LabFile::FormatName)));
+        return false;
     }
-    return out;
+    if (format.toString() != QLatin1String(LabFile::FormatName)) {
+        r.fail(formatPath,
+               LabFile::tr("not a Hivelab lab file: expected \"%1\", got %2")
+                   .arg(QLatin1String(LabFile::FormatName), JsonStrictReader::describe(format)));
+        return false;
+    }
+    return true;
+}
+
+/// Upgrades `root` in place from its "schemaVersion" to LabFile::CurrentSchemaVersion, one step
+/// of `steps` at a time: false (the reader failed) when the version is missing, newer than this
+/// build or has no upgrade path.
+bool migrate(JsonStrictReader &r, QJsonObject *root, const LabFile::MigrationTable &steps)
+{
+    constexpr int current = LabFile::CurrentSchemaVersion;
+    const QString versionPath = JsonStrictReader::child(kRoot, QStringLiteral("schemaVersion"));
+    if (!root->contains(QStringLiteral("schemaVersion"))) {
+        r.fail(versionPath, LabFile::tr("missing required key \"schemaVersion\""));
+        return false;
+    }
+    int version = 0;
+    if (!r.readInt(*root, kRoot, QStringLiteral("schemaVersion"), 0,
+                   std::numeric_limits<int>::max(), &version))
+        return false;
+    if (version > current) {
+        r.fail(versionPath,
+               LabFile::tr("this lab file was made by a newer Hivelab (schema version %1; this "
+                           "version reads up to %2). Update Hivelab to open it.")
+                   .arg(version)
+                   .arg(current));
+        return false;
+    }
+    for (int v = version; v < current; ++v) {
+        const auto step = steps.constFind(v);
+        if (step == steps.constEnd()) {
+            r.fail(versionPath, LabFile::tr("cannot upgrade this lab file: no upgrade path from "
+                                            "schema version %1 to %2")
+                                    .arg(v)
+                                    .arg(current));
+            return false;
+        }
+        QString why;
+        if (!(*step)(*root, &why)) {
+            r.fail(versionPath,
+                   LabFile::tr("cannot upgrade this lab file from schema version %1: %2")
+                       .arg(v)
+                       .arg(why));
+            return false;
+        }
+        root->insert(QStringLiteral("schemaVersion"), v + 1);
+    }
+    return true;
+}
+
+void parseSwarm(JsonStrictReader &r, const QJsonObject &o, const QString &p, SwarmSettings *out)
+{
+    r.checkKeys(o, p, {}, {QStringLiteral("advertiseNetwork"), QStringLiteral("defaultLabels")});
+    r.readString(o, p, QStringLiteral("advertiseNetwork"), &out->advertiseNetwork);
+    r.readStringMap(o, p, QStringLiteral("defaultLabels"), &out->defaultLabels);
+}
+
+/// The lab in a document of the current schema version; not validated yet.
+Lab parseLab(JsonStrictReader &r, const QJsonObject &root)
+{
+    r.checkKeys(root, kRoot,
+                {QStringLiteral("format"), QStringLiteral("schemaVersion"), QStringLiteral("name")},
+                {QStringLiteral("racks"), QStringLiteral("powerSupplies"),
+                 QStringLiteral("switches"), QStringLiteral("boards"), QStringLiteral("swarm")});
+    Lab lab;
+    r.readString(root, kRoot, QStringLiteral("name"), &lab.name);
+    lab.racks = parseList<Rack>(r, root, kRoot, QStringLiteral("racks"), parseRack);
+    lab.powerSupplies =
+        parseList<PowerSupply>(r, root, kRoot, QStringLiteral("powerSupplies"), parsePowerSupply);
+    lab.switches =
+        parseList<NetworkSwitch>(r, root, kRoot, QStringLiteral("switches"), parseSwitch);
+    lab.boards = parseList<Board>(r, root, kRoot, QStringLiteral("boards"), parseBoard);
+    QJsonObject swarm;
+    r.readObject(root, kRoot, QStringLiteral("swarm"), &swarm);
+    parseSwarm(r, swarm, JsonStrictReader::child(kRoot, QStringLiteral("swarm")), &lab.swarm);
+    return lab;
 }
 
 bool setError(LabFileError *error, const QString &path, const QString &message)
@@ -290,85 +462,17 @@ std::optional<Lab> LabFile::fromJson(const QByteArray &data, LabFileError *error
     }
     JsonStrictReader r;
     QJsonObject root;
-    auto failed = [&]() {
+    std::optional<Lab> lab;
+    if (r.parseObject(data, &root) && checkFormat(r, root) && migrate(r, &root, steps))
+        lab = parseLab(r, root);
+    if (r.failed() || !lab) {
         error->jsonPath = r.errorPath();
         error->message = r.errorMessage();
         return std::nullopt;
-    };
-    if (!r.parseObject(data, &root))
-        return failed();
-
-    const QString formatPath = JsonStrictReader::child(kRoot, QStringLiteral("format"));
-    const QJsonValue format = root.value(QStringLiteral("format"));
-    if (format.isUndefined()) {
-        r.fail(formatPath, tr("not a Hivelab lab file: the \"format\" key is missing "
-                              "(expected \"%1\")")
-                               .arg(QLatin1String(FormatName)));
-        return failed();
     }
-    if (format.toString() != QLatin1String(FormatName)) {
-        r.fail(formatPath, tr("not a Hivelab lab file: expected \"%1\", got %2")
-                               .arg(QLatin1String(FormatName), JsonStrictReader::describe(format)));
-        return failed();
-    }
-    const QString versionPath = JsonStrictReader::child(kRoot, QStringLiteral("schemaVersion"));
-    if (!root.contains(QStringLiteral("schemaVersion"))) {
-        r.fail(versionPath, tr("missing required key \"schemaVersion\""));
-        return failed();
-    }
-    int version = 0;
-    if (!r.readInt(root, kRoot, QStringLiteral("schemaVersion"), 0, std::numeric_limits<int>::max(),
-                   &version))
-        return failed();
-    if (version > CurrentSchemaVersion) {
-        r.fail(versionPath, tr("this lab file was made by a newer Hivelab (schema version %1; this "
-                               "version reads up to %2). Update Hivelab to open it.")
-                                .arg(version)
-                                .arg(CurrentSchemaVersion));
-        return failed();
-    }
-    for (int v = version; v < CurrentSchemaVersion; ++v) {
-        const auto step = steps.constFind(v);
-        if (step == steps.constEnd()) {
-            r.fail(versionPath, tr("cannot upgrade this lab file: no upgrade path from schema "
-                                   "version %1 to %2")
-                                    .arg(v)
-                                    .arg(CurrentSchemaVersion));
-            return failed();
-        }
-        QString why;
-        if (!(*step)(root, &why)) {
-            r.fail(versionPath,
-                   tr("cannot upgrade this lab file from schema version %1: %2").arg(v).arg(why));
-            return failed();
-        }
-        root.insert(QStringLiteral("schemaVersion"), v + 1);
-    }
-
-    r.checkKeys(root, kRoot,
-                {QStringLiteral("format"), QStringLiteral("schemaVersion"), QStringLiteral("name")},
-                {QStringLiteral("racks"), QStringLiteral("powerSupplies"),
-                 QStringLiteral("switches"), QStringLiteral("boards"), QStringLiteral("swarm")});
-    Lab lab;
-    r.readString(root, kRoot, QStringLiteral("name"), &lab.name);
-    lab.racks = parseList<Rack>(r, root, QStringLiteral("racks"), parseRack);
-    lab.powerSupplies =
-        parseList<PowerSupply>(r, root, QStringLiteral("powerSupplies"), parsePowerSupply);
-    lab.switches = parseList<NetworkSwitch>(r, root, QStringLiteral("switches"), parseSwitch);
-    lab.boards = parseList<Board>(r, root, QStringLiteral("boards"), parseBoard);
-    QJsonObject swarm;
-    r.readObject(root, kRoot, QStringLiteral("swarm"), &swarm);
-    const QString swarmPath = JsonStrictReader::child(kRoot, QStringLiteral("swarm"));
-    r.checkKeys(swarm, swarmPath, {},
-                {QStringLiteral("advertiseNetwork"), QStringLiteral("defaultLabels")});
-    r.readString(swarm, swarmPath, QStringLiteral("advertiseNetwork"), &lab.swarm.advertiseNetwork);
-    r.readStringMap(swarm, swarmPath, QStringLiteral("defaultLabels"), &lab.swarm.defaultLabels);
-    if (r.failed())
-        return failed();
-
-    if (!validate(lab, error))
+    if (!validate(*lab, error))
         return std::nullopt;
-    for (Board &b : lab.boards)
+    for (Board &b : lab->boards)
         b.mac = AddressRules::normalizeMac(b.mac);
     return lab;
 }
@@ -684,82 +788,12 @@ QByteArray LabFile::toJson(const Lab &lab)
     w.value(QStringLiteral("format"), QLatin1String(FormatName));
     w.value(QStringLiteral("schemaVersion"), CurrentSchemaVersion);
     w.value(QStringLiteral("name"), lab.name);
-    w.beginArray(QStringLiteral("racks"));
-    for (const Rack &r : lab.racks) {
-        w.beginObject();
-        w.value(QStringLiteral("id"), r.id);
-        w.value(QStringLiteral("name"), r.name);
-        w.value(QStringLiteral("slotCount"), r.slotCount);
-        w.endObject();
-    }
-    w.endArray();
-    w.beginArray(QStringLiteral("powerSupplies"));
-    for (const PowerSupply &p : lab.powerSupplies) {
-        w.beginObject();
-        w.value(QStringLiteral("id"), p.id);
-        w.value(QStringLiteral("name"), p.name);
-        w.value(QStringLiteral("rackId"), p.rackId);
-        w.value(QStringLiteral("circuit"), p.circuit);
-        w.value(QStringLiteral("ratingWatts"), p.ratingWatts);
-        w.value(QStringLiteral("ratingAmps"), p.ratingAmps);
-        w.value(QStringLiteral("volts"), p.volts);
-        w.endObject();
-    }
-    w.endArray();
-    w.beginArray(QStringLiteral("switches"));
-    for (const NetworkSwitch &s : lab.switches) {
-        w.beginObject();
-        w.value(QStringLiteral("id"), s.id);
-        w.value(QStringLiteral("name"), s.name);
-        w.value(QStringLiteral("rackId"), s.rackId);
-        w.value(QStringLiteral("psuId"), s.psuId);
-        w.value(QStringLiteral("ports"), s.ports);
-        w.value(QStringLiteral("watts"), s.watts);
-        w.value(QStringLiteral("uplinkSwitchId"), s.uplinkSwitchId);
-        w.value(QStringLiteral("uplink"), s.uplink);
-        w.endObject();
-    }
-    w.endArray();
-    w.beginArray(QStringLiteral("boards"));
-    for (const Board &b : lab.boards) {
-        w.beginObject();
-        w.value(QStringLiteral("id"), b.id);
-        w.value(QStringLiteral("name"), b.name);
-        w.value(QStringLiteral("hostname"), b.hostname);
-        w.value(QStringLiteral("model"), b.model);
-        w.value(QStringLiteral("arch"), b.arch);
-        w.value(QStringLiteral("os"), b.os);
-        w.value(QStringLiteral("mac"), b.mac);
-        w.value(QStringLiteral("ip"), b.ip);
-        w.value(QStringLiteral("addressing"), addressingName(b.addressing));
-        w.value(QStringLiteral("sshHost"), b.sshHost);
-        w.value(QStringLiteral("sshPort"), b.sshPort);
-        w.value(QStringLiteral("sshUser"), b.sshUser);
-        w.value(QStringLiteral("role"), roleName(b.role));
-        w.value(QStringLiteral("rackId"), b.rackId);
-        w.value(QStringLiteral("slot"), b.slot);
-        w.value(QStringLiteral("psuId"), b.psuId);
-        w.value(QStringLiteral("switchId"), b.switchId);
-        w.value(QStringLiteral("switchPort"), b.switchPort);
-        w.stringMap(QStringLiteral("labels"), b.labels);
-        w.beginArray(QStringLiteral("storage"));
-        for (const StorageDevice &d : b.storage) {
-            w.beginObject();
-            w.value(QStringLiteral("name"), d.name);
-            w.value(QStringLiteral("device"), d.device);
-            w.value(QStringLiteral("sizeBytes"), d.sizeBytes);
-            w.value(QStringLiteral("mountPoint"), d.mountPoint);
-            w.value(QStringLiteral("peakWatts"), d.peakWatts);
-            w.endObject();
-        }
-        w.endArray();
-        w.value(QStringLiteral("notes"), b.notes);
-        w.endObject();
-    }
-    w.endArray();
+    writeList(w, QStringLiteral("racks"), lab.racks, writeRack);
+    writeList(w, QStringLiteral("powerSupplies"), lab.powerSupplies, writePowerSupply);
+    writeList(w, QStringLiteral("switches"), lab.switches, writeSwitch);
+    writeList(w, QStringLiteral("boards"), lab.boards, writeBoard);
     w.beginObject(QStringLiteral("swarm"));
-    w.value(QStringLiteral("advertiseNetwork"), lab.swarm.advertiseNetwork);
-    w.stringMap(QStringLiteral("defaultLabels"), lab.swarm.defaultLabels);
+    writeSwarm(w, lab.swarm);
     w.endObject();
     w.endObject();
     return w.result();

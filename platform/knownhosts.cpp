@@ -59,22 +59,11 @@ bool hashedMatch(const QString &name, const QString &entry)
     return QMessageAuthenticationCode::hash(name.toUtf8(), salt, QCryptographicHash::Sha1) == hash;
 }
 
-// OpenSSH semantics: any matching negated pattern vetoes the line.
 bool hostFieldMatches(const QString &field, const QString &name)
 {
     if (field.startsWith(QLatin1Char('|')))
         return hashedMatch(name, field);
-    bool matched = false;
-    for (const QString &raw : field.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        const bool negated = raw.startsWith(QLatin1Char('!'));
-        const QString pattern = negated ? raw.mid(1) : raw;
-        if (KnownHosts::matchGlob(name, pattern)) {
-            if (negated)
-                return false;
-            matched = true;
-        }
-    }
-    return matched;
+    return KnownHosts::matchPatternList(name, field.split(QLatin1Char(','), Qt::SkipEmptyParts));
 }
 
 } // namespace
@@ -94,6 +83,22 @@ QString KnownHosts::hostEntryName(const QString &host, quint16 port)
     if (port == 22 || port == 0)
         return host;
     return QStringLiteral("[%1]:%2").arg(host).arg(port);
+}
+
+bool KnownHosts::matchPatternList(const QString &text, const QStringList &patterns)
+{
+    // OpenSSH semantics: any matching negated pattern vetoes the list.
+    bool matched = false;
+    for (const QString &raw : patterns) {
+        const bool negated = raw.startsWith(QLatin1Char('!'));
+        const QString pattern = negated ? raw.mid(1) : raw;
+        if (matchGlob(text, pattern)) {
+            if (negated)
+                return false;
+            matched = true;
+        }
+    }
+    return matched;
 }
 
 bool KnownHosts::matchGlob(const QString &text, const QString &pattern)

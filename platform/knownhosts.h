@@ -46,6 +46,9 @@ public:
     static QString hostEntryName(const QString &host, quint16 port);
     /// OpenSSH glob: '*' any run, '?' one char, case-insensitive.
     static bool matchGlob(const QString &text, const QString &pattern);
+    /// OpenSSH pattern list (a known_hosts host field, a `Host` line): true when a pattern
+    /// matches and no negated one ("!pattern") does.
+    static bool matchPatternList(const QString &text, const QStringList &patterns);
 
 private:
     QString m_path;

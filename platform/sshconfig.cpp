@@ -36,21 +36,6 @@ QStringList splitArgs(const QString &text)
     return out;
 }
 
-bool hostMatches(const QStringList &patterns, const QString &host)
-{
-    bool matched = false;
-    for (const QString &raw : patterns) {
-        const bool negated = raw.startsWith(QLatin1Char('!'));
-        const QString pattern = negated ? raw.mid(1) : raw;
-        if (KnownHosts::matchGlob(host, pattern)) {
-            if (negated)
-                return false;
-            matched = true;
-        }
-    }
-    return matched;
-}
-
 QString expandTokens(QString value, const QString &host, const QString &remoteUser,
                      const QString &localUser)
 {
@@ -142,7 +127,7 @@ SshHostConfig SshConfig::resolve(const QString &alias, const QString &localUser)
     for (const Block &block : m_blocks) {
         if (block.isMatch)
             continue;
-        if (!block.patterns.isEmpty() && !hostMatches(block.patterns, alias))
+        if (!block.patterns.isEmpty() && !KnownHosts::matchPatternList(alias, block.patterns))
             continue;
         for (const auto &[key, value] : block.options) {
             const QStringList args = splitArgs(value);

@@ -164,7 +164,7 @@ void SshWake::drain()
 struct SshWorker::Channel
 {
     enum class Phase { Queued, Opening, Env, Pty, Exec, Running, Closing, WaitClosed, Zombie };
-    enum class Op { None, Write, Eof, ReadOut, ReadErr };
+    using Op = ChannelOp;
 
     std::shared_ptr<SshCommandState> state;
     LIBSSH2_CHANNEL *channel = nullptr;
@@ -928,238 +928,289 @@ void SshWorker::failAll(const SshErrorInfo &error)
 
 SshWorker::Step SshWorker::stepChannel(Channel &c)
 {
-    auto blocked = [this, &c](Channel::Op op) {
-        if (libssh2_session_block_directions(m_session) & LIBSSH2_SESSION_BLOCK_OUTBOUND) {
-            // libssh2 keeps a half-sent packet and insists on the very same call next.
-            c.stuckOp = op;
-            return Step::Pinned;
-        }
-        c.stuckOp = Channel::Op::None;
-        return Step::Blocked;
-    };
-    auto dead = [this, &c](int rc) {
-        m_fatalRc = rc;
-        m_fatalDuring = phaseDescription(c);
-        return Step::Idle;
-    };
-    auto fail = [this, &c](SshError code, const QString &message) {
-        SshErrorInfo e;
-        e.code = code;
-        e.message = message;
-        finishChannel(c, e);
-        c.phase = Channel::Phase::Zombie;
-        c.zombieSince = nowMs();
-        return Step::Progress;
-    };
-
     // Cancel and deadline apply to every phase before the channel is done.
-    if (!c.finished) {
-        bool cancel;
-        {
-            QMutexLocker lock(&c.state->mutex);
-            cancel = c.state->cancelRequested || !c.state->receiver;
-        }
-        const bool late = c.deadline && nowMs() >= c.deadline;
-        if ((cancel || late) && c.stuckOp == Channel::Op::None) {
-#if LIBSSH2_VERSION_NUM >= 0x010b00
-            if (c.channel)
-                libssh2_channel_signal_ex(c.channel, "TERM", 4);
-#endif
-            return fail(late ? SshError::Timeout : SshError::Cancelled,
-                        late ? msg("The command did not finish within %1 ms.")
-                                   .arg(c.state->options.timeoutMs)
-                             : msg("Cancelled."));
-        }
-    }
+    if (!c.finished && abortIfCancelledOrLate(c))
+        return Step::Progress;
 
-    const SshExecOptions &opt = c.state->options;
-    int rc = 0;
     qCDebug(lcSsh) << "step phase" << int(c.phase) << "stuck" << int(c.stuckOp);
     switch (c.phase) {
     case Channel::Phase::Queued:
         return Step::Idle;
     case Channel::Phase::Opening:
-        c.channel = libssh2_channel_open_session(m_session);
-        if (!c.channel) {
-            rc = libssh2_session_last_errno(m_session);
-            if (rc == LIBSSH2_ERROR_EAGAIN)
-                return blocked(Channel::Op::None);
-            if (isFatal(rc))
-                return dead(rc);
-            return fail(SshError::ChannelFailed,
-                        msg("The server refused a session channel: %1").arg(lastLibError()));
-        }
-        c.phase = Channel::Phase::Env;
-        return Step::Progress;
+        return openChannel(c);
     case Channel::Phase::Env:
-        if (c.envIndex >= opt.environment.size()) {
-            c.phase = opt.pty ? Channel::Phase::Pty : Channel::Phase::Exec;
-            return Step::Progress;
-        }
-        {
-            const auto &kv = opt.environment.at(c.envIndex);
-            rc = libssh2_channel_setenv_ex(c.channel, kv.first.constData(),
-                                           unsigned(kv.first.size()), kv.second.constData(),
-                                           unsigned(kv.second.size()));
-        }
-        if (rc == LIBSSH2_ERROR_EAGAIN)
-            return blocked(Channel::Op::None);
-        if (isFatal(rc))
-            return dead(rc);
-        ++c.envIndex; // a refused variable is not fatal (see SshExecOptions::environment)
-        return Step::Progress;
+        return sendEnvironment(c);
     case Channel::Phase::Pty:
-        rc = libssh2_channel_request_pty_ex(c.channel, opt.ptyTerm.constData(),
-                                            unsigned(opt.ptyTerm.size()), nullptr, 0, 80, 24, 0, 0);
-        if (rc == LIBSSH2_ERROR_EAGAIN)
-            return blocked(Channel::Op::None);
-        if (rc != 0) {
-            if (isFatal(rc))
-                return dead(rc);
-            return fail(SshError::ChannelFailed,
-                        msg("The server refused a pseudo-terminal: %1").arg(lastLibError()));
-        }
-        c.phase = Channel::Phase::Exec;
-        return Step::Progress;
+        return requestPty(c);
     case Channel::Phase::Exec:
-        rc = c.state->options.subsystem
-                 ? libssh2_channel_process_startup(c.channel, "subsystem", 9,
-                                                   c.state->command.constData(),
-                                                   unsigned(c.state->command.size()))
-                 : libssh2_channel_process_startup(c.channel, "exec", 4,
-                                                   c.state->command.constData(),
-                                                   unsigned(c.state->command.size()));
-        if (rc == LIBSSH2_ERROR_EAGAIN)
-            return blocked(Channel::Op::None);
-        if (rc != 0) {
-            if (isFatal(rc))
-                return dead(rc);
-            return fail(SshError::ChannelFailed,
-                        msg("The server refused to run the command: %1").arg(lastLibError()));
-        }
-        c.phase = Channel::Phase::Running;
-        {
-            QMutexLocker lock(&c.state->mutex);
-            if (SshCommand *cmd = c.state->receiver)
-                QMetaObject::invokeMethod(
-                    cmd, [cmd]() { Q_EMIT cmd->started(); }, Qt::QueuedConnection);
-        }
-        return Step::Progress;
-    case Channel::Phase::Running: {
-        bool progress = false;
-        if (c.stuckOp == Channel::Op::ReadOut || c.stuckOp == Channel::Op::ReadErr) {
-            // A read left a window-adjust packet half sent: finish that read first.
-            const Step r = readStreams(c, &progress);
-            return r == Step::Blocked && progress ? Step::Progress : r;
-        }
-        // stdin first: a pending half-written packet must be completed before anything else.
-        if (c.pendingWrite.isEmpty() && !c.eofSent) {
-            QMutexLocker lock(&c.state->mutex);
-            c.pendingWrite = c.state->stdinBuffer.left(64 * 1024);
-            c.state->stdinBuffer.remove(0, c.pendingWrite.size());
-        }
-        if (c.stuckOp == Channel::Op::None || c.stuckOp == Channel::Op::Write) {
-            while (!c.pendingWrite.isEmpty()) {
-                const ssize_t n = libssh2_channel_write(c.channel, c.pendingWrite.constData(),
-                                                        size_t(c.pendingWrite.size()));
-                if (n == LIBSSH2_ERROR_EAGAIN) {
-                    const Step s = blocked(Channel::Op::Write);
-                    if (s == Step::Pinned)
-                        return s;
-                    break;
-                }
-                if (n < 0) {
-                    if (isFatal(int(n)))
-                        return dead(int(n));
-                    // The command stopped reading stdin (exited): drop the rest quietly.
-                    c.pendingWrite.clear();
-                    QMutexLocker lock(&c.state->mutex);
-                    c.state->stdinBuffer.clear();
-                    c.state->stdinEof = true;
-                    break;
-                }
-                c.pendingWrite.remove(0, int(n));
-                progress = true;
-                QMutexLocker lock(&c.state->mutex);
-                if (SshCommand *cmd = c.state->receiver) {
-                    const qint64 written = n;
-                    QMetaObject::invokeMethod(
-                        cmd, [cmd, written]() { Q_EMIT cmd->stdinWritten(written); },
-                        Qt::QueuedConnection);
-                }
-                if (c.pendingWrite.isEmpty()) {
-                    c.pendingWrite = c.state->stdinBuffer.left(64 * 1024);
-                    c.state->stdinBuffer.remove(0, c.pendingWrite.size());
-                }
-            }
-            c.stuckOp = Channel::Op::None;
-        }
-        if (!c.eofSent && c.pendingWrite.isEmpty()) {
-            bool wantEof;
-            {
-                QMutexLocker lock(&c.state->mutex);
-                wantEof = c.state->stdinEof && c.state->stdinBuffer.isEmpty();
-            }
-            if (wantEof) {
-                rc = libssh2_channel_send_eof(c.channel);
-                if (rc == LIBSSH2_ERROR_EAGAIN) {
-                    if (blocked(Channel::Op::Eof) == Step::Pinned)
-                        return Step::Pinned;
-                } else {
-                    if (isFatal(rc))
-                        return dead(rc);
-                    c.eofSent = true;
-                    progress = true;
-                }
-            }
-        }
-        if (c.state->inFlight.load() >= kMaxInFlight) {
-            c.state->throttled = true;
-            // Re-check: the owner may have drained everything between load and store.
-            if (c.state->inFlight.load() >= kMaxInFlight)
-                return progress ? Step::Progress : Step::Idle;
-        }
-        c.state->throttled = false;
-        const Step r = readStreams(c, &progress);
-        if (r == Step::Pinned || r == Step::Idle)
-            return r;
-        if (c.outEof && c.errEof) {
-            c.phase = Channel::Phase::Closing;
-            progress = true;
-        }
-        return progress ? Step::Progress : Step::Blocked;
-    }
+        return startCommand(c);
+    case Channel::Phase::Running:
+        return stepRunning(c);
     case Channel::Phase::Closing:
-        rc = libssh2_channel_close(c.channel);
-        if (rc == LIBSSH2_ERROR_EAGAIN)
-            return blocked(Channel::Op::None);
-        if (rc != 0 && isFatal(rc))
-            return dead(rc);
-        c.phase = Channel::Phase::WaitClosed;
-        return Step::Progress;
+        return closeChannel(c);
     case Channel::Phase::WaitClosed:
-        rc = libssh2_channel_wait_closed(c.channel);
-        if (rc == LIBSSH2_ERROR_EAGAIN)
-            return blocked(Channel::Op::None);
-        if (rc != 0 && isFatal(rc))
-            return dead(rc);
-        finishChannel(c, SshErrorInfo());
-        libssh2_channel_free(c.channel);
-        c.channel = nullptr;
-        c.phase = Channel::Phase::Zombie;
-        return Step::Progress;
+        return waitChannelClosed(c);
     case Channel::Phase::Zombie:
-        if (!c.channel)
-            return Step::Idle;
-        // Cancelled: close our side; the remote close may come much later (or never).
-        rc = libssh2_channel_close(c.channel);
-        if (rc == LIBSSH2_ERROR_EAGAIN)
-            return blocked(Channel::Op::None);
-        libssh2_channel_free(c.channel);
-        c.channel = nullptr;
-        return Step::Progress;
+        return reapZombie(c);
     }
     return Step::Idle;
+}
+
+SshWorker::Step SshWorker::blocked(Channel &c, ChannelOp op)
+{
+    if (libssh2_session_block_directions(m_session) & LIBSSH2_SESSION_BLOCK_OUTBOUND) {
+        // libssh2 keeps a half-sent packet and insists on the very same call next.
+        c.stuckOp = op;
+        return Step::Pinned;
+    }
+    c.stuckOp = Channel::Op::None;
+    return Step::Blocked;
+}
+
+SshWorker::Step SshWorker::sessionDead(const Channel &c, int rc)
+{
+    m_fatalRc = rc;
+    m_fatalDuring = phaseDescription(c);
+    return Step::Idle;
+}
+
+SshWorker::Step SshWorker::failChannel(Channel &c, SshError code, const QString &message)
+{
+    SshErrorInfo e;
+    e.code = code;
+    e.message = message;
+    finishChannel(c, e);
+    c.phase = Channel::Phase::Zombie;
+    c.zombieSince = nowMs();
+    return Step::Progress;
+}
+
+SshWorker::Step SshWorker::requestFailed(Channel &c, int rc, const char *refused)
+{
+    if (rc == LIBSSH2_ERROR_EAGAIN)
+        return blocked(c, Channel::Op::None);
+    if (isFatal(rc))
+        return sessionDead(c, rc);
+    return failChannel(c, SshError::ChannelFailed, msg(refused).arg(lastLibError()));
+}
+
+bool SshWorker::abortIfCancelledOrLate(Channel &c)
+{
+    bool cancel;
+    {
+        QMutexLocker lock(&c.state->mutex);
+        cancel = c.state->cancelRequested || !c.state->receiver;
+    }
+    const bool late = c.deadline && nowMs() >= c.deadline;
+    if (!(cancel || late) || c.stuckOp != Channel::Op::None)
+        return false;
+#if LIBSSH2_VERSION_NUM >= 0x010b00
+    if (c.channel)
+        libssh2_channel_signal_ex(c.channel, "TERM", 4);
+#endif
+    failChannel(
+        c, late ? SshError::Timeout : SshError::Cancelled,
+        late ? msg("The command did not finish within %1 ms.").arg(c.state->options.timeoutMs)
+             : msg("Cancelled."));
+    return true;
+}
+
+SshWorker::Step SshWorker::openChannel(Channel &c)
+{
+    c.channel = libssh2_channel_open_session(m_session);
+    if (!c.channel)
+        return requestFailed(c, libssh2_session_last_errno(m_session),
+                             QT_TRANSLATE_NOOP("Ssh", "The server refused a session channel: %1"));
+    c.phase = Channel::Phase::Env;
+    return Step::Progress;
+}
+
+SshWorker::Step SshWorker::sendEnvironment(Channel &c)
+{
+    const SshExecOptions &opt = c.state->options;
+    if (c.envIndex >= opt.environment.size()) {
+        c.phase = opt.pty ? Channel::Phase::Pty : Channel::Phase::Exec;
+        return Step::Progress;
+    }
+    const auto &kv = opt.environment.at(c.envIndex);
+    const int rc =
+        libssh2_channel_setenv_ex(c.channel, kv.first.constData(), unsigned(kv.first.size()),
+                                  kv.second.constData(), unsigned(kv.second.size()));
+    if (rc == LIBSSH2_ERROR_EAGAIN)
+        return blocked(c, Channel::Op::None);
+    if (isFatal(rc))
+        return sessionDead(c, rc);
+    ++c.envIndex; // a refused variable is not fatal (see SshExecOptions::environment)
+    return Step::Progress;
+}
+
+SshWorker::Step SshWorker::requestPty(Channel &c)
+{
+    const QByteArray &term = c.state->options.ptyTerm;
+    const int rc = libssh2_channel_request_pty_ex(c.channel, term.constData(),
+                                                  unsigned(term.size()), nullptr, 0, 80, 24, 0, 0);
+    if (rc != 0)
+        return requestFailed(c, rc,
+                             QT_TRANSLATE_NOOP("Ssh", "The server refused a pseudo-terminal: %1"));
+    c.phase = Channel::Phase::Exec;
+    return Step::Progress;
+}
+
+SshWorker::Step SshWorker::startCommand(Channel &c)
+{
+    const QByteArray &command = c.state->command;
+    const int rc =
+        c.state->options.subsystem
+            ? libssh2_channel_process_startup(c.channel, "subsystem", 9, command.constData(),
+                                              unsigned(command.size()))
+            : libssh2_channel_process_startup(c.channel, "exec", 4, command.constData(),
+                                              unsigned(command.size()));
+    if (rc != 0)
+        return requestFailed(c, rc,
+                             QT_TRANSLATE_NOOP("Ssh", "The server refused to run the command: %1"));
+    c.phase = Channel::Phase::Running;
+    QMutexLocker lock(&c.state->mutex);
+    if (SshCommand *cmd = c.state->receiver)
+        QMetaObject::invokeMethod(
+            cmd, [cmd]() { Q_EMIT cmd->started(); }, Qt::QueuedConnection);
+    return Step::Progress;
+}
+
+SshWorker::Step SshWorker::stepRunning(Channel &c)
+{
+    bool progress = false;
+    if (c.stuckOp == Channel::Op::ReadOut || c.stuckOp == Channel::Op::ReadErr) {
+        // A read left a window-adjust packet half sent: finish that read first.
+        const Step r = readStreams(c, &progress);
+        return r == Step::Blocked && progress ? Step::Progress : r;
+    }
+    // stdin first: a pending half-written packet must be completed before anything else.
+    if (const std::optional<Step> stop = writeStdin(c, &progress))
+        return *stop;
+    if (const std::optional<Step> stop = sendStdinEof(c, &progress))
+        return *stop;
+    if (c.state->inFlight.load() >= kMaxInFlight) {
+        c.state->throttled = true;
+        // Re-check: the owner may have drained everything between load and store.
+        if (c.state->inFlight.load() >= kMaxInFlight)
+            return progress ? Step::Progress : Step::Idle;
+    }
+    c.state->throttled = false;
+    const Step r = readStreams(c, &progress);
+    if (r == Step::Pinned || r == Step::Idle)
+        return r;
+    if (c.outEof && c.errEof) {
+        c.phase = Channel::Phase::Closing;
+        progress = true;
+    }
+    return progress ? Step::Progress : Step::Blocked;
+}
+
+void SshWorker::takeStdinChunk(Channel &c)
+{
+    c.pendingWrite = c.state->stdinBuffer.left(64 * 1024);
+    c.state->stdinBuffer.remove(0, c.pendingWrite.size());
+}
+
+std::optional<SshWorker::Step> SshWorker::writeStdin(Channel &c, bool *progress)
+{
+    if (c.pendingWrite.isEmpty() && !c.eofSent) {
+        QMutexLocker lock(&c.state->mutex);
+        takeStdinChunk(c);
+    }
+    if (c.stuckOp != Channel::Op::None && c.stuckOp != Channel::Op::Write)
+        return std::nullopt;
+    while (!c.pendingWrite.isEmpty()) {
+        const ssize_t n = libssh2_channel_write(c.channel, c.pendingWrite.constData(),
+                                                size_t(c.pendingWrite.size()));
+        if (n == LIBSSH2_ERROR_EAGAIN) {
+            if (blocked(c, Channel::Op::Write) == Step::Pinned)
+                return Step::Pinned;
+            break;
+        }
+        if (n < 0) {
+            if (isFatal(int(n)))
+                return sessionDead(c, int(n));
+            // The command stopped reading stdin (exited): drop the rest quietly.
+            c.pendingWrite.clear();
+            QMutexLocker lock(&c.state->mutex);
+            c.state->stdinBuffer.clear();
+            c.state->stdinEof = true;
+            break;
+        }
+        c.pendingWrite.remove(0, int(n));
+        *progress = true;
+        QMutexLocker lock(&c.state->mutex);
+        if (SshCommand *cmd = c.state->receiver) {
+            const qint64 written = n;
+            QMetaObject::invokeMethod(
+                cmd, [cmd, written]() { Q_EMIT cmd->stdinWritten(written); }, Qt::QueuedConnection);
+        }
+        if (c.pendingWrite.isEmpty())
+            takeStdinChunk(c);
+    }
+    c.stuckOp = Channel::Op::None;
+    return std::nullopt;
+}
+
+std::optional<SshWorker::Step> SshWorker::sendStdinEof(Channel &c, bool *progress)
+{
+    if (c.eofSent || !c.pendingWrite.isEmpty())
+        return std::nullopt;
+    {
+        QMutexLocker lock(&c.state->mutex);
+        if (!c.state->stdinEof || !c.state->stdinBuffer.isEmpty())
+            return std::nullopt;
+    }
+    const int rc = libssh2_channel_send_eof(c.channel);
+    if (rc == LIBSSH2_ERROR_EAGAIN) {
+        if (blocked(c, Channel::Op::Eof) == Step::Pinned)
+            return Step::Pinned;
+        return std::nullopt;
+    }
+    if (isFatal(rc))
+        return sessionDead(c, rc);
+    c.eofSent = true;
+    *progress = true;
+    return std::nullopt;
+}
+
+SshWorker::Step SshWorker::closeChannel(Channel &c)
+{
+    const int rc = libssh2_channel_close(c.channel);
+    if (rc == LIBSSH2_ERROR_EAGAIN)
+        return blocked(c, Channel::Op::None);
+    if (rc != 0 && isFatal(rc))
+        return sessionDead(c, rc);
+    c.phase = Channel::Phase::WaitClosed;
+    return Step::Progress;
+}
+
+SshWorker::Step SshWorker::waitChannelClosed(Channel &c)
+{
+    const int rc = libssh2_channel_wait_closed(c.channel);
+    if (rc == LIBSSH2_ERROR_EAGAIN)
+        return blocked(c, Channel::Op::None);
+    if (rc != 0 && isFatal(rc))
+        return sessionDead(c, rc);
+    finishChannel(c, SshErrorInfo());
+    libssh2_channel_free(c.channel);
+    c.channel = nullptr;
+    c.phase = Channel::Phase::Zombie;
+    return Step::Progress;
+}
+
+SshWorker::Step SshWorker::reapZombie(Channel &c)
+{
+    if (!c.channel)
+        return Step::Idle;
+    // Cancelled: close our side; the remote close may come much later (or never).
+    const int rc = libssh2_channel_close(c.channel);
+    if (rc == LIBSSH2_ERROR_EAGAIN)
+        return blocked(c, Channel::Op::None);
+    libssh2_channel_free(c.channel);
+    c.channel = nullptr;
+    return Step::Progress;
 }
 
 SshWorker::Step SshWorker::readStreams(Channel &c, bool *progress)
@@ -1184,18 +1235,13 @@ SshWorker::Step SshWorker::readStreams(Channel &c, bool *progress)
                 break;
             }
             if (n == LIBSSH2_ERROR_EAGAIN) {
-                if (libssh2_session_block_directions(m_session) & LIBSSH2_SESSION_BLOCK_OUTBOUND) {
-                    c.stuckOp = stream ? Channel::Op::ReadErr : Channel::Op::ReadOut;
+                if (blocked(c, stream ? Channel::Op::ReadErr : Channel::Op::ReadOut) ==
+                    Step::Pinned)
                     result = Step::Pinned;
-                } else {
-                    c.stuckOp = Channel::Op::None;
-                }
                 break;
             }
             if (isFatal(int(n))) {
-                m_fatalRc = int(n);
-                m_fatalDuring = phaseDescription(c);
-                result = Step::Idle;
+                result = sessionDead(c, int(n));
                 break;
             }
             eof = true; // a channel-level error ends the stream

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 struct _LIBSSH2_SESSION;
@@ -84,6 +85,8 @@ protected:
 private:
     struct Channel;
     enum class Step { Idle, Progress, Blocked, Pinned };
+    // The libssh2 call a channel must repeat before any other (Channel::stuckOp).
+    enum class ChannelOp { None, Write, Eof, ReadOut, ReadErr };
 
     bool connectSocket();
     bool handshake();
@@ -94,8 +97,30 @@ private:
     bool authPassword(QStringList *notes);
     bool authKeyboardInteractive(QStringList *notes);
     void serveCommands();
+    // One call per poll round and channel; each phase of a channel's life has its own step.
     Step stepChannel(Channel &c);
+    bool abortIfCancelledOrLate(Channel &c);
+    Step openChannel(Channel &c);
+    Step sendEnvironment(Channel &c);
+    Step requestPty(Channel &c);
+    Step startCommand(Channel &c);
+    Step stepRunning(Channel &c);
+    // Running: a Step when the round for this channel ends here, nullopt to go on.
+    std::optional<Step> writeStdin(Channel &c, bool *progress);
+    std::optional<Step> sendStdinEof(Channel &c, bool *progress);
     Step readStreams(Channel &c, bool *progress);
+    Step closeChannel(Channel &c);
+    Step waitChannelClosed(Channel &c);
+    Step reapZombie(Channel &c);
+    // What a libssh2 call that did not complete means for the channel: wait for the socket
+    // (Blocked, or Pinned when a half-sent packet must be retried first), a dead session
+    // (Idle; serveCommands() reports it) or a refused request (the channel fails).
+    Step blocked(Channel &c, ChannelOp op);
+    Step sessionDead(const Channel &c, int rc);
+    Step failChannel(Channel &c, SshError code, const QString &message);
+    Step requestFailed(Channel &c, int rc, const char *refused);
+    // Moves the next chunk of queued stdin to pendingWrite; c.state->mutex is held.
+    static void takeStdinChunk(Channel &c);
     void finishChannel(Channel &c, const SshErrorInfo &error);
     // What a channel was doing, for error messages ("starting \"uptime\"").
     QString phaseDescription(const Channel &c) const;

@@ -72,20 +72,11 @@ private Q_SLOTS:
     {
         if (qEnvironmentVariableIsEmpty("HIVELAB_BIN"))
             QSKIP("HIVELAB_BIN not set (run through ctest)");
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         const QString ssh = m_home.path() + QStringLiteral("/.ssh");
         QVERIFY(QDir().mkpath(ssh));
-        for (const QString &file : {ssh + QStringLiteral("/id_ed25519"), strangerKey()}) {
-            int rc = 0;
-            SshTestServer::run(QStringLiteral("ssh-keygen"),
-                               {QStringLiteral("-q"), QStringLiteral("-t"),
-                                QStringLiteral("ed25519"), QStringLiteral("-N"), QString(),
-                                QStringLiteral("-f"), file},
-                               &rc);
-            QCOMPARE(rc, 0);
-        }
+        for (const QString &file : {ssh + QStringLiteral("/id_ed25519"), strangerKey()})
+            QVERIFY(SshTestServer::generateKey(file));
         QFile pub(ssh + QStringLiteral("/id_ed25519.pub"));
         QVERIFY(pub.open(QIODevice::ReadOnly));
         const QByteArray key = pub.readAll();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End to end on the lab (tests/lab/README.md): runs inside the lab's laptop namespace and scans
 // only the lab subnet.
+#include "labboard.h"
 #include "labfile.h"
 
 #include <QFileInfo>
@@ -15,13 +16,7 @@ using namespace Hivelab;
 
 namespace {
 
-struct LabBoard
-{
-    int index = 0;
-    QString ip;
-    int port = 22;
-    QString server, hostname, user, docker, auth, power;
-};
+using LabBoard = HivelabTest::LabBoard;
 
 struct Run
 {
@@ -80,23 +75,17 @@ private:
 
 void TestDiscoverLab::initTestCase()
 {
-    const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
-    if (boards.isEmpty())
-        QSKIP("not inside the lab (run through ctest with the lab fixture, as root)");
+    HIVELAB_READ_LAB_BOARDS(m_boards);
     m_subnet = qEnvironmentVariable("HIVELAB_LAB_SUBNET");
     m_bin = qEnvironmentVariable("HIVELAB_BIN");
     QVERIFY(QFileInfo::exists(m_bin));
     m_tool = qEnvironmentVariable("HIVELAB_LAB_TOOL",
                                   QStringLiteral(HIVELAB_SOURCE_DIR "/tests/lab/hivelab-lab"));
     QVERIFY2(QFileInfo::exists(m_tool), qPrintable(m_tool));
-    for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        const QStringList kv = entry.split(QLatin1Char('='));
-        const QStringList f = kv.value(1).split(QLatin1Char(':'));
-        QCOMPARE(f.size(), 8);
-        LabBoard b{kv.first().toInt(), f[0], f[1].toInt(), f[2], f[3], f[4], f[5], f[6], f[7]};
-        if (b.port != 22 && !m_extraPorts.contains(f[1]))
-            m_extraPorts << f[1];
-        m_boards << b;
+    for (const LabBoard &b : std::as_const(m_boards)) {
+        const QString port = QString::number(b.port);
+        if (b.port != 22 && !m_extraPorts.contains(port))
+            m_extraPorts << port;
     }
     QVERIFY(m_dir.isValid());
 }

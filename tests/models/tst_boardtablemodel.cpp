@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "boardtablemodel.h"
 #include "demolab.h"
+#include "demolabmodel.h"
 #include "labdocument.h"
 
 #include <QAbstractItemModelTester>
@@ -11,7 +12,7 @@
 
 using namespace Hivelab;
 
-class TestBoardTableModel : public QObject
+class TestBoardTableModel : public QObject, protected HivelabTest::DemoLabModelTest<BoardTableModel>
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -38,27 +39,16 @@ private Q_SLOTS:
 
 private:
     void verifyRowsMatchDocument();
-    LabDocument *m_doc = nullptr;
-    BoardTableModel *m_model = nullptr;
-    QAbstractItemModelTester *m_tester = nullptr;
 };
 
 void TestBoardTableModel::init()
 {
-    // checkIndex() and the model tester report misuse as warnings.
-    QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
-    m_doc = new LabDocument(this);
-    m_doc->setLab(demoLab());
-    m_model = new BoardTableModel(m_doc, this);
-    m_tester = new QAbstractItemModelTester(
-        m_model, QAbstractItemModelTester::FailureReportingMode::Fatal, this);
+    createDemoLabModel();
 }
 
 void TestBoardTableModel::cleanup()
 {
-    delete m_tester;
-    delete m_model;
-    delete m_doc;
+    destroyDemoLabModel();
 }
 
 void TestBoardTableModel::verifyRowsMatchDocument()

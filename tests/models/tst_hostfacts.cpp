@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "hostfacts.h"
+#include "testdata.h"
 
-#include <QFile>
 #include <QTest>
 
 using namespace Hivelab;
@@ -9,10 +9,7 @@ using namespace Hivelab;
 namespace {
 QByteArray data(const char *name)
 {
-    QFile f(QStringLiteral(HIVELAB_TEST_DATA "/discovery/") + QLatin1String(name));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("missing test data %s", name);
-    return f.readAll();
+    return HivelabTest::testData(QStringLiteral("discovery/") + QLatin1String(name));
 }
 } // namespace
 

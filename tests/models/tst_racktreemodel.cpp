@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "demolab.h"
 #include "../common/sanitizers.h"
+#include "demolab.h"
+#include "demolabmodel.h"
 #include "labdocument.h"
 #include "racktreemodel.h"
 
@@ -13,7 +14,7 @@
 
 using namespace Hivelab;
 
-class TestRackTreeModel : public QObject
+class TestRackTreeModel : public QObject, protected HivelabTest::DemoLabModelTest<RackTreeModel>
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -36,26 +37,16 @@ private:
     QStringList outline() const;
     /// The same outline computed from the document, to compare against.
     QStringList expectedOutline() const;
-    LabDocument *m_doc = nullptr;
-    RackTreeModel *m_model = nullptr;
-    QAbstractItemModelTester *m_tester = nullptr;
 };
 
 void TestRackTreeModel::init()
 {
-    QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
-    m_doc = new LabDocument(this);
-    m_doc->setLab(demoLab());
-    m_model = new RackTreeModel(m_doc, this);
-    m_tester = new QAbstractItemModelTester(
-        m_model, QAbstractItemModelTester::FailureReportingMode::Fatal, this);
+    createDemoLabModel();
 }
 
 void TestRackTreeModel::cleanup()
 {
-    delete m_tester;
-    delete m_model;
-    delete m_doc;
+    destroyDemoLabModel();
 }
 
 QStringList TestRackTreeModel::outline() const
@@ -299,8 +290,7 @@ void TestRackTreeModel::fortyThousandRacksResetQuickly()
 {
     // Grouping scanned every list once per rack (and every rack per unplaced check): a lab of
     // 40,000 one-board racks kept the window busy for many seconds; now ~0.1 s of CPU.
-    delete m_tester; // its full-tree checks on reset are not what is measured here
-    m_tester = nullptr;
+    m_tester.reset(); // its full-tree checks on reset are not what is measured here
     Lab lab;
     for (int r = 1; r <= 40000; ++r) {
         lab.racks.append({QStringLiteral("rack-%1").arg(r), QString(), 1});

@@ -58,6 +58,28 @@ QByteArray SshTestServer::run(const QString &program, const QStringList &args, i
     return p.readAllStandardOutput();
 }
 
+bool SshTestServer::generateKey(const QString &path, const QString &type, const QString &passphrase)
+{
+    QStringList args = {QStringLiteral("-q"), QStringLiteral("-t"), type,
+                        QStringLiteral("-N"), passphrase,           QStringLiteral("-a"),
+                        QStringLiteral("4")};
+    if (type == QLatin1String("rsa"))
+        args << QStringLiteral("-b") << QStringLiteral("2048");
+    int rc = -1;
+    run(QStringLiteral("ssh-keygen"), args << QStringLiteral("-f") << path, &rc);
+    return rc == 0;
+}
+
+SshConnectOptions SshTestServer::loopbackOptions(const QString &knownHostsPath) const
+{
+    SshConnectOptions o;
+    o.host = QStringLiteral("127.0.0.1");
+    o.port = m_port;
+    o.knownHostsPath = knownHostsPath;
+    o.acceptNewHostKey = true;
+    return o;
+}
+
 quint16 SshTestServer::freePort()
 {
     QTcpServer probe;
@@ -271,6 +293,15 @@ SshTestUser::~SshTestUser()
         SshTestServer::run(QStringLiteral("userdel"), {QStringLiteral("-f"), m_name});
 }
 
+SshAuth SshTestUser::passwordAuth() const
+{
+    SshAuth a;
+    a.user = m_name;
+    a.password = m_password;
+    a.useAgent = false;
+    return a;
+}
+
 bool SshTestUser::create(QString *error)
 {
     // A stale account of a crashed earlier run with the same pid.
@@ -328,6 +359,30 @@ bool SshTestUser::allowSudo(bool withoutPassword)
                 .toUtf8());
     f.close();
     return f.setPermissions(QFileDevice::ReadOwner | QFileDevice::ReadGroup);
+}
+
+bool SshTestServers::start(QString *error, const QString &opensshConfig)
+{
+    user = std::make_unique<SshTestUser>();
+    if (!user->create(error))
+        return false;
+    openssh = std::make_unique<SshTestServer>(SshTestServer::Kind::OpenSsh);
+    if (!openssh->start(error, QStringLiteral("ed25519"), opensshConfig))
+        return false;
+    dropbear = std::make_unique<SshTestServer>(SshTestServer::Kind::Dropbear);
+    return dropbear->start(error);
+}
+
+void SshTestServers::stop()
+{
+    openssh.reset();
+    dropbear.reset();
+    user.reset();
+}
+
+SshTestServer *SshTestServers::byName(const QString &name) const
+{
+    return name == QLatin1String("openssh") ? openssh.get() : dropbear.get();
 }
 
 } // namespace Hivelab

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "sshoptions.h"
+
 #include <QByteArray>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <memory>
 
@@ -39,6 +42,9 @@ public:
 
     Kind kind() const { return m_kind; }
     quint16 port() const { return m_port; }
+    /// Connection options for this server: 127.0.0.1, its port, `knownHostsPath`, a new host key
+    /// trusted on first contact.
+    SshConnectOptions loopbackOptions(const QString &knownHostsPath) const;
     QString dir() const { return m_dir.path(); }
     /// "SHA256:…" of the current host key (of that type; default: the first), as
     /// `ssh-keygen -lf` prints it.
@@ -54,6 +60,10 @@ public:
     /// Runs a program to completion (bounded), returns its stdout; exit code in *rc.
     static QByteArray run(const QString &program, const QStringList &args, int *rc = nullptr,
                           const QByteArray &stdinData = QByteArray());
+    /// ssh-keygen: a key pair at `path` and `path`.pub ("ed25519", "ecdsa" or "rsa", 2048 bits),
+    /// with few KDF rounds when a passphrase is given, so tests stay fast.
+    static bool generateKey(const QString &path, const QString &type = QStringLiteral("ed25519"),
+                            const QString &passphrase = QString());
 
 private:
     bool makeHostKeys(QString *error);
@@ -83,6 +93,8 @@ public:
     QString name() const { return m_name; }
     QString password() const { return m_password; }
     QString home() const { return m_home.path(); }
+    /// Logs in as this user with the password, without an agent.
+    SshAuth passwordAuth() const;
     /// Writes ~/.ssh/authorized_keys with the permissions sshd and Dropbear insist on.
     bool setAuthorizedKeys(const QByteArray &keys);
     /// Adds a sudoers drop-in for this user (removed on destruction).
@@ -96,4 +108,27 @@ private:
     bool m_created = false;
 };
 
+/// The fixture most SSH tests log in to: a throwaway user, OpenSSH and Dropbear. Test-only.
+struct SshTestServers
+{
+    std::unique_ptr<SshTestUser> user;
+    std::unique_ptr<SshTestServer> openssh;
+    std::unique_ptr<SshTestServer> dropbear;
+
+    /// Creates the user and starts both servers (OpenSSH with `opensshConfig` as extra
+    /// sshd_config lines); false with *error on the first failure.
+    bool start(QString *error, const QString &opensshConfig = QString());
+    void stop();
+    /// "openssh" or "dropbear", as data-driven tests name them.
+    SshTestServer *byName(const QString &name) const;
+};
+
 } // namespace Hivelab
+
+/// In a test function: skips the test when SSH servers cannot run here (not root, no sshd).
+#define HIVELAB_SKIP_WITHOUT_SSH_SERVERS()                                                         \
+    do {                                                                                           \
+        const QString whyNot_ = Hivelab::SshTestServer::whyUnavailable();                          \
+        if (!whyNot_.isEmpty())                                                                    \
+            QSKIP(qPrintable(whyNot_));                                                            \
+    } while (false)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "childprocess.h"
 #include "credentialstore.h"
 
 #include <QCoreApplication>
@@ -104,20 +105,12 @@ ChildResult runProcess(const QString &program, const QStringList &args,
     QProcess p;
     p.setProcessEnvironment(env);
     p.start(program, args);
-    if (!p.waitForFinished(childTimeoutMs)) {
-        p.kill();
-        p.waitForFinished();
+    if (!HivelabTest::finishWithin(p, childTimeoutMs))
         return result;
-    }
-    result.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    result.exitCode = HivelabTest::exitCodeOf(p);
     result.stdoutText = p.readAllStandardOutput();
     result.stderrText = p.readAllStandardError();
-    for (const QByteArray &line : result.stdoutText.split('\n')) {
-        const qsizetype eq = line.indexOf('=');
-        if (eq > 0)
-            result.facts.insert(QString::fromUtf8(line.left(eq)),
-                                QString::fromUtf8(line.mid(eq + 1)));
-    }
+    result.facts = HivelabTest::keyValueLines(result.stdoutText);
     return result;
 }
 

@@ -3,6 +3,8 @@
 // sshd on 127.0.0.1, that the libssh2 Hivelab links can log in with an RSA key and use an RSA
 // host key, and shows that bookworm's libssh2 1.10 cannot (the reason packaging/build-libssh2.sh
 // exists). Both sides run the same raw-libssh2 probe, built against each library.
+#include "childprocess.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
@@ -105,19 +107,11 @@ ProbeResult runProbe(const QString &probe, quint16 port, const QString &key)
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
     p.start(probe, {QString::number(port), QStringLiteral("root"), key});
-    if (!p.waitForFinished(processTimeoutMs)) {
-        p.kill();
-        p.waitForFinished();
+    if (!HivelabTest::finishWithin(p, processTimeoutMs))
         return result;
-    }
-    result.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    result.exitCode = HivelabTest::exitCodeOf(p);
     result.output = p.readAll();
-    for (const QByteArray &line : result.output.split('\n')) {
-        const qsizetype eq = line.indexOf('=');
-        if (eq > 0)
-            result.facts.insert(QString::fromUtf8(line.left(eq)),
-                                QString::fromUtf8(line.mid(eq + 1)));
-    }
+    result.facts = HivelabTest::keyValueLines(result.output);
     return result;
 }
 

@@ -2,6 +2,7 @@
 // SshHttpCall against the real Docker engines of the shared lab, through
 // `docker system dial-stdio`: as root, as a sudo user whose password comes over the same stdin
 // as the request, and against a stopped engine.
+#include "labboard.h"
 #include "sshhttpcall.h"
 #include "sshpool.h"
 #include "sshsession.h"
@@ -19,15 +20,7 @@ class TestSshHttpCall : public QObject
 {
     Q_OBJECT
 private:
-    struct LabBoard
-    {
-        QString ip;
-        quint16 port = 22;
-        QString user;
-        QString docker;
-        QString auth;
-    };
-    QHash<int, LabBoard> m_boards;
+    QHash<int, HivelabTest::LabBoard> m_boards; // powered on, by K
     QString m_password;
     QTemporaryDir m_dir;
     SshPool m_pool;
@@ -43,10 +36,10 @@ private:
     };
     Outcome call(int k, const QByteArray &path, bool asRoot, const QString &sudoPassword)
     {
-        const LabBoard b = m_boards.value(k);
+        const HivelabTest::LabBoard b = m_boards.value(k);
         SshConnectOptions options;
         options.host = b.ip;
-        options.port = b.port;
+        options.port = quint16(b.port);
         options.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
         options.acceptNewHostKey = true;
         SshAuth auth;
@@ -81,17 +74,12 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
-        if (boards.isEmpty())
-            QSKIP("HIVELAB_LAB_BOARDS is not set: run through ctest (needs root and the lab)");
+        QList<HivelabTest::LabBoard> boards;
+        HIVELAB_READ_LAB_BOARDS(boards);
         m_password = qEnvironmentVariable("HIVELAB_LAB_PASSWORD");
-        for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
-            QCOMPARE(f.size(), 8);
-            if (f.at(7) == QLatin1String("on"))
-                m_boards.insert(entry.section(QLatin1Char('='), 0, 0).toInt(),
-                                LabBoard{f.at(0), quint16(f.at(1).toUInt()), f.at(4), f.at(5),
-                                         f.at(6)});
+        for (const HivelabTest::LabBoard &b : std::as_const(boards)) {
+            if (b.isOn())
+                m_boards.insert(b.index, b);
         }
         if (m_boards.value(1).docker != QLatin1String("docker") ||
             m_boards.value(2).docker != QLatin1String("docker") ||

@@ -27,29 +27,18 @@ private:
 
     SshConnectOptions board(int i) const
     {
-        SshConnectOptions o;
+        SshConnectOptions o = m_servers.at(size_t(i % kServers))
+                                  ->loopbackOptions(m_dir.path() + QStringLiteral("/known_hosts"));
         o.host = QStringLiteral("127.0.0.%1").arg(i / kServers + 1);
-        o.port = m_servers.at(size_t(i % kServers))->port();
-        o.knownHostsPath = m_dir.path() + QStringLiteral("/known_hosts");
-        o.acceptNewHostKey = true;
         o.connectTimeoutMs = 20000;
         return o;
     }
-    SshAuth auth() const
-    {
-        SshAuth a;
-        a.user = m_user->name();
-        a.password = m_user->password();
-        a.useAgent = false;
-        return a;
-    }
+    SshAuth auth() const { return m_user->passwordAuth(); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         QString error;
         m_user = std::make_unique<SshTestUser>();
         QVERIFY2(m_user->create(&error), qPrintable(error));

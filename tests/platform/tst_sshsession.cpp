@@ -57,22 +57,14 @@ class TestSshSession : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<SshTestServer> m_openssh;
-    std::unique_ptr<SshTestServer> m_dropbear;
-    std::unique_ptr<SshTestUser> m_user;
+    SshTestServers m_ssh;
     QTemporaryDir m_keys;
     QString key(const QString &name) const { return m_keys.path() + QLatin1Char('/') + name; }
-    SshTestServer *server(const QString &name) const
-    {
-        return name == QLatin1String("openssh") ? m_openssh.get() : m_dropbear.get();
-    }
+    SshTestServer *server(const QString &name) const { return m_ssh.byName(name); }
 
     SshConnectOptions options(const SshTestServer *s, bool acceptNew = true) const
     {
-        SshConnectOptions o;
-        o.host = QStringLiteral("127.0.0.1");
-        o.port = s->port();
-        o.knownHostsPath = m_keys.path() + QStringLiteral("/known_hosts");
+        SshConnectOptions o = s->loopbackOptions(m_keys.path() + QStringLiteral("/known_hosts"));
         o.acceptNewHostKey = acceptNew;
         o.connectTimeoutMs = 5000;
         return o;
@@ -102,57 +94,37 @@ private:
         auto session = std::make_unique<SshSession>();
         session->connectToHost(
             options(server(which)),
-            keyAuth(user.isEmpty() ? m_user->name() : user, QStringLiteral("id_ed25519")));
+            keyAuth(user.isEmpty() ? m_ssh.user->name() : user, QStringLiteral("id_ed25519")));
         return session;
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         QVERIFY(m_keys.isValid());
         QByteArray pubs;
         for (const auto &[name, type, passphrase] :
              {std::tuple{"id_ed25519", "ed25519", ""}, std::tuple{"id_ecdsa", "ecdsa", ""},
               std::tuple{"id_rsa", "rsa", ""}, std::tuple{"id_locked", "ed25519", "s3cret phrase"},
               std::tuple{"id_stranger", "ed25519", ""}}) {
-            int rc = 0;
-            SshTestServer::run(
-                QStringLiteral("ssh-keygen"),
-                {QStringLiteral("-q"), QStringLiteral("-t"), QString::fromLatin1(type),
-                 QStringLiteral("-N"), QString::fromLatin1(passphrase), QStringLiteral("-a"),
-                 QStringLiteral("4"), QStringLiteral("-b"),
-                 QByteArray(type) == "rsa" ? QStringLiteral("2048") : QStringLiteral("256"),
-                 QStringLiteral("-f"), key(QString::fromLatin1(name))},
-                &rc);
-            QCOMPARE(rc, 0);
+            const QString file = key(QString::fromLatin1(name));
+            QVERIFY(SshTestServer::generateKey(file, QString::fromLatin1(type),
+                                               QString::fromLatin1(passphrase)));
             if (QByteArray(name) == "id_stranger")
                 continue;
-            QFile pub(key(QString::fromLatin1(name)) + QStringLiteral(".pub"));
+            QFile pub(file + QStringLiteral(".pub"));
             QVERIFY(pub.open(QIODevice::ReadOnly));
             pubs += pub.readAll();
         }
-        m_user = std::make_unique<SshTestUser>();
         QString error;
-        QVERIFY2(m_user->create(&error), qPrintable(error));
-        QVERIFY(m_user->setAuthorizedKeys(pubs));
-
-        m_openssh = std::make_unique<SshTestServer>(SshTestServer::Kind::OpenSsh);
-        QVERIFY2(m_openssh->start(&error), qPrintable(error));
-        QVERIFY(m_openssh->setAuthorizedKeys(QStringLiteral("root"), pubs));
-        QVERIFY(m_openssh->setAuthorizedKeys(m_user->name(), pubs));
-        m_dropbear = std::make_unique<SshTestServer>(SshTestServer::Kind::Dropbear);
-        QVERIFY2(m_dropbear->start(&error), qPrintable(error));
+        QVERIFY2(m_ssh.start(&error), qPrintable(error));
+        QVERIFY(m_ssh.user->setAuthorizedKeys(pubs));
+        QVERIFY(m_ssh.openssh->setAuthorizedKeys(QStringLiteral("root"), pubs));
+        QVERIFY(m_ssh.openssh->setAuthorizedKeys(m_ssh.user->name(), pubs));
     }
 
-    void cleanupTestCase()
-    {
-        m_openssh.reset();
-        m_dropbear.reset();
-        m_user.reset();
-    }
+    void cleanupTestCase() { m_ssh.stop(); }
 
     void keyLogin_data()
     {
@@ -177,13 +149,13 @@ private Q_SLOTS:
         QFETCH(QString, keyName);
         QFETCH(bool, works);
         SshSession session;
-        session.connectToHost(options(server(serverName)), keyAuth(m_user->name(), keyName));
+        session.connectToHost(options(server(serverName)), keyAuth(m_ssh.user->name(), keyName));
         const SshErrorInfo error = waitConnected(&session);
         if (works) {
             QVERIFY2(!error.isError(), qPrintable(error.message));
             const SshRunResult r = waitCommand(session.exec(QStringLiteral("id -un")));
             QCOMPARE(r.status, 0);
-            QCOMPARE(r.out.trimmed(), m_user->name().toUtf8());
+            QCOMPARE(r.out.trimmed(), m_ssh.user->name().toUtf8());
         } else {
             QCOMPARE(sshErrorName(error.code), sshErrorName(SshError::KeyRejectedRsaSha1));
             QVERIFY2(error.message.contains(QLatin1String("ed25519")), qPrintable(error.message));
@@ -201,16 +173,16 @@ private Q_SLOTS:
 
     void passphraseKey()
     {
-        SshAuth auth = keyAuth(m_user->name(), QStringLiteral("id_locked"));
+        SshAuth auth = keyAuth(m_ssh.user->name(), QStringLiteral("id_locked"));
         auth.passphrase = QStringLiteral("s3cret phrase");
         SshSession good;
-        good.connectToHost(options(m_openssh.get()), auth);
+        good.connectToHost(options(m_ssh.openssh.get()), auth);
         const SshErrorInfo e1 = waitConnected(&good);
         QVERIFY2(!e1.isError(), qPrintable(e1.message));
 
         auth.passphrase = QStringLiteral("wrong");
         SshSession bad;
-        bad.connectToHost(options(m_openssh.get()), auth);
+        bad.connectToHost(options(m_ssh.openssh.get()), auth);
         const SshErrorInfo e2 = waitConnected(&bad);
         QCOMPARE(sshErrorName(e2.code), sshErrorName(SshError::KeyFileError));
         QVERIFY2(e2.message.contains(QLatin1String("passphrase")), qPrintable(e2.message));
@@ -226,16 +198,13 @@ private Q_SLOTS:
     void password()
     {
         QFETCH(QString, serverName);
-        SshAuth auth;
-        auth.user = m_user->name();
-        auth.password = m_user->password();
-        auth.useAgent = false;
+        const SshAuth auth = m_ssh.user->passwordAuth();
         SshSession session;
         session.connectToHost(options(server(serverName)), auth);
         const SshErrorInfo error = waitConnected(&session);
         QVERIFY2(!error.isError(), qPrintable(error.message));
         QCOMPARE(waitCommand(session.exec(QStringLiteral("whoami"))).out.trimmed(),
-                 m_user->name().toUtf8());
+                 m_ssh.user->name().toUtf8());
     }
 
     void wrongPassword_data() { password_data(); }
@@ -244,7 +213,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, serverName);
         SshAuth auth;
-        auth.user = m_user->name();
+        auth.user = m_ssh.user->name();
         auth.password = QStringLiteral("not-the-password");
         auth.useAgent = false;
         SshSession session;
@@ -266,16 +235,13 @@ private Q_SLOTS:
                            QStringLiteral("PasswordAuthentication no\nPubkeyAuthentication no\n"
                                           "UsePAM yes\nKbdInteractiveAuthentication yes")),
                  qPrintable(err));
-        SshAuth auth;
-        auth.user = m_user->name();
-        auth.password = m_user->password();
-        auth.useAgent = false;
+        SshAuth auth = m_ssh.user->passwordAuth();
         SshSession session;
         session.connectToHost(options(&kbd), auth);
         const SshErrorInfo error = waitConnected(&session);
         QVERIFY2(!error.isError(), qPrintable(error.message));
         QCOMPARE(waitCommand(session.exec(QStringLiteral("whoami"))).out.trimmed(),
-                 m_user->name().toUtf8());
+                 m_ssh.user->name().toUtf8());
 
         auth.password = QStringLiteral("wrong");
         SshSession bad;
@@ -300,9 +266,9 @@ private Q_SLOTS:
                            {QStringLiteral("-q"), key(QStringLiteral("id_ecdsa"))}, &rc);
         QCOMPARE(rc, 0);
         SshAuth auth;
-        auth.user = m_user->name();
+        auth.user = m_ssh.user->name();
         SshSession session;
-        session.connectToHost(options(m_openssh.get()), auth);
+        session.connectToHost(options(m_ssh.openssh.get()), auth);
         const SshErrorInfo error = waitConnected(&session);
         qputenv("SSH_AUTH_SOCK", oldSock);
         agent.terminate();
@@ -318,7 +284,7 @@ private Q_SLOTS:
         QFETCH(QString, serverName);
         SshSession session;
         session.connectToHost(options(server(serverName)),
-                              keyAuth(m_user->name(), QStringLiteral("id_stranger")));
+                              keyAuth(m_ssh.user->name(), QStringLiteral("id_stranger")));
         const SshErrorInfo error = waitConnected(&session);
         QCOMPARE(sshErrorName(error.code), sshErrorName(SshError::AuthFailed));
         QVERIFY(error.triedMethods.contains(QLatin1String("publickey")));
@@ -334,10 +300,10 @@ private Q_SLOTS:
         QTemporaryDir dir;
         SshConnectOptions o = options(&s, false);
         o.knownHostsPath = dir.path() + QStringLiteral("/kh/known_hosts");
-        const SshAuth auth = keyAuth(m_user->name(), QStringLiteral("id_ed25519"));
+        const SshAuth auth = keyAuth(m_ssh.user->name(), QStringLiteral("id_ed25519"));
         QFile pub(key(QStringLiteral("id_ed25519.pub")));
         QVERIFY(pub.open(QIODevice::ReadOnly));
-        QVERIFY(s.setAuthorizedKeys(m_user->name(), pub.readAll()));
+        QVERIFY(s.setAuthorizedKeys(m_ssh.user->name(), pub.readAll()));
 
         // Unknown: refused, fingerprint in OpenSSH's format, nothing stored.
         {
@@ -396,14 +362,14 @@ private Q_SLOTS:
         SshTestServer s{SshTestServer::Kind(kind)};
         QString err;
         QVERIFY2(s.start(&err, QStringLiteral("ecdsa")), qPrintable(err));
-        QVERIFY(s.setAuthorizedKeys(m_user->name(), authorizedKey()));
+        QVERIFY(s.setAuthorizedKeys(m_ssh.user->name(), authorizedKey()));
         QTemporaryDir dir;
         SshConnectOptions o = options(&s, true);
         o.knownHostsPath = dir.filePath(QStringLiteral("known_hosts"));
         const QByteArray onFile = s.knownHostsLine();
         QVERIFY(onFile.contains("ecdsa-sha2-nistp256"));
         QVERIFY(writeFile(o.knownHostsPath, onFile));
-        const SshAuth auth = keyAuth(m_user->name(), QStringLiteral("id_ed25519"));
+        const SshAuth auth = keyAuth(m_ssh.user->name(), QStringLiteral("id_ed25519"));
         {
             SshSession session;
             session.connectToHost(o, auth);
@@ -453,14 +419,14 @@ private Q_SLOTS:
         SshTestServer s{SshTestServer::Kind(kind)};
         QString err;
         QVERIFY2(s.start(&err, types), qPrintable(err));
-        QVERIFY(s.setAuthorizedKeys(m_user->name(), authorizedKey()));
+        QVERIFY(s.setAuthorizedKeys(m_ssh.user->name(), authorizedKey()));
         QTemporaryDir dir;
         SshConnectOptions o = options(&s, true);
         o.knownHostsPath = dir.filePath(QStringLiteral("known_hosts"));
         const QByteArray line = s.knownHostsLine(onFile);
         QVERIFY(writeFile(o.knownHostsPath, line));
         SshSession session;
-        session.connectToHost(o, keyAuth(m_user->name(), QStringLiteral("id_ed25519")));
+        session.connectToHost(o, keyAuth(m_ssh.user->name(), QStringLiteral("id_ed25519")));
         QVERIFY2(!waitConnected(&session).isError(), qPrintable(session.lastError().message));
         QCOMPARE(session.hostKeyFingerprint(), s.hostKeyFingerprint(onFile));
         QCOMPARE(readFile(o.knownHostsPath), line);
@@ -473,7 +439,8 @@ private Q_SLOTS:
         QString err;
         QVERIFY2(s.start(&err), qPrintable(err));
         SshSession session;
-        session.connectToHost(options(&s), keyAuth(m_user->name(), QStringLiteral("id_ed25519")));
+        session.connectToHost(options(&s),
+                              keyAuth(m_ssh.user->name(), QStringLiteral("id_ed25519")));
         QVERIFY2(!waitConnected(&session).isError(), qPrintable(session.lastError().message));
         s.setFrozen(true);
         QElapsedTimer t;
@@ -614,7 +581,7 @@ private Q_SLOTS:
         QList<QTcpSocket *> accepted;
         connect(&silent, &QTcpServer::newConnection, this,
                 [&]() { accepted << silent.nextPendingConnection(); });
-        SshConnectOptions o = options(m_openssh.get());
+        SshConnectOptions o = options(m_ssh.openssh.get());
         o.port = silent.serverPort();
         o.connectTimeoutMs = 800;
         SshSession session;
@@ -656,9 +623,9 @@ private Q_SLOTS:
         const int rounds = qMax(1, qEnvironmentVariableIntValue("HIVELAB_TEST_ROUNDS")) * 5;
         qint64 slowest = 0;
         for (int i = 0; i < rounds; ++i) {
-            SshConnectOptions o = options(m_openssh.get());
+            SshConnectOptions o = options(m_ssh.openssh.get());
             SshAuth auth;
-            auth.user = m_user->name();
+            auth.user = m_ssh.user->name();
             auth.useAgent = true;
             auto session = std::make_unique<SshSession>();
             session->connectToHost(o, auth);
@@ -685,7 +652,7 @@ private Q_SLOTS:
     {
         QTcpServer silent;
         QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
-        SshConnectOptions o = options(m_openssh.get());
+        SshConnectOptions o = options(m_ssh.openssh.get());
         o.port = silent.serverPort();
         o.connectTimeoutMs = 30000;
         SshSession session;
@@ -705,7 +672,7 @@ private Q_SLOTS:
 
     void connectionRefused()
     {
-        SshConnectOptions o = options(m_openssh.get());
+        SshConnectOptions o = options(m_ssh.openssh.get());
         o.port = SshTestServer::freePort();
         SshSession session;
         session.connectToHost(o, keyAuth(QStringLiteral("root"), QStringLiteral("id_ed25519")));
@@ -723,7 +690,7 @@ private Q_SLOTS:
             s->write("HTTP/1.1 400 Bad Request\r\n\r\n");
             s->disconnectFromHost();
         });
-        SshConnectOptions o = options(m_openssh.get());
+        SshConnectOptions o = options(m_ssh.openssh.get());
         o.port = rude.serverPort();
         SshSession session;
         session.connectToHost(o, keyAuth(QStringLiteral("root"), QStringLiteral("id_ed25519")));
@@ -783,19 +750,19 @@ private Q_SLOTS:
     {
         if (!QFile::exists(QStringLiteral("/usr/bin/sudo")))
             QSKIP("sudo is not installed (packaging/install-deps.sh test installs it)");
-        QVERIFY(m_user->allowSudo(false));
+        QVERIFY(m_ssh.user->allowSudo(false));
         SshSession session;
-        session.connectToHost(options(m_openssh.get()),
-                              keyAuth(m_user->name(), QStringLiteral("id_ed25519")));
+        session.connectToHost(options(m_ssh.openssh.get()),
+                              keyAuth(m_ssh.user->name(), QStringLiteral("id_ed25519")));
         QVERIFY2(!waitConnected(&session).isError(), qPrintable(session.lastError().message));
         SshExecOptions opt;
         opt.stdinData = "from-stdin\n";
         opt.closeStdin = true;
-        const SshRunResult r =
-            waitCommand(session.execAsRoot(QStringLiteral("id -u; cat"), m_user->password(), opt));
+        const SshRunResult r = waitCommand(
+            session.execAsRoot(QStringLiteral("id -u; cat"), m_ssh.user->password(), opt));
         QCOMPARE(r.status, 0);
         QCOMPARE(r.out, QByteArray("0\nfrom-stdin\n"));
-        QVERIFY(!r.out.contains(m_user->password().toUtf8()));
+        QVERIFY(!r.out.contains(m_ssh.user->password().toUtf8()));
 
         SshExecOptions closed;
         closed.closeStdin = true;
@@ -804,7 +771,7 @@ private Q_SLOTS:
         QVERIFY(wrong.status != 0);
         QVERIFY(!wrong.out.contains("0\n"));
 
-        QVERIFY(m_user->allowSudo(true));
+        QVERIFY(m_ssh.user->allowSudo(true));
         const SshRunResult nopw =
             waitCommand(session.execAsRoot(QStringLiteral("id -u"), QString()));
         QCOMPARE(nopw.out, QByteArray("0\n"));

@@ -62,6 +62,25 @@ Lab oneBoardLab(quint16 port)
     return lab;
 }
 
+/// The wizard on its Connect step for oneBoardLab() at `port`, logging in as `user` and
+/// keeping host keys in `knownHosts`.
+struct ConnectStep
+{
+    ConnectStep(quint16 port, const QString &user, const QString &knownHosts)
+    {
+        Lab lab = oneBoardLab(port);
+        lab.boards[0].sshUser = user;
+        doc.setLab(lab);
+        wizard.setKnownHostsPath(knownHosts);
+        wizard.show();
+        if (wizard.advanceTo(SetupWizard::ConnectPageId))
+            page = qobject_cast<ConnectPage *>(wizard.currentPage());
+    }
+    LabDocument doc;
+    SetupWizard wizard{&doc};
+    ConnectPage *page = nullptr; // null when the wizard did not get there
+};
+
 } // namespace
 
 class TestSetupWizard : public QObject
@@ -284,9 +303,7 @@ private Q_SLOTS:
 
     void discoverScansLoopbackOnlyWhenAsked()
     {
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         QString error;
         SshTestServer server(SshTestServer::Kind::OpenSsh);
         QVERIFY2(server.start(&error), qPrintable(error));
@@ -422,9 +439,7 @@ private Q_SLOTS:
 
     void connectAsksForUnknownHostKey()
     {
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         QString error;
         SshTestUser user;
         QVERIFY2(user.create(&error), qPrintable(error));
@@ -434,16 +449,10 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString knownHosts = dir.filePath(QStringLiteral("known_hosts"));
 
-        LabDocument doc;
-        Lab lab = oneBoardLab(server.port());
-        lab.boards[0].sshUser = user.name();
-        doc.setLab(lab);
-        SetupWizard wizard(&doc);
-        wizard.setKnownHostsPath(knownHosts);
-        wizard.show();
-        QVERIFY(wizard.advanceTo(SetupWizard::ConnectPageId));
-        auto *page = qobject_cast<ConnectPage *>(wizard.currentPage());
-        QVERIFY(page);
+        ConnectStep step(server.port(), user.name(), knownHosts);
+        QVERIFY(step.page);
+        SetupWizard &wizard = step.wizard;
+        ConnectPage *page = step.page;
         auto *password = find<QLineEdit>(page, "password-board-1");
         QVERIFY(password);
         QCOMPARE(password->echoMode(), QLineEdit::Password);
@@ -512,9 +521,7 @@ private Q_SLOTS:
     {
         // The board's ECDSA key is on file; it now offers only an ED25519 key. The wizard must
         // not ask to trust it as a new key: refused like a changed key, file untouched.
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         QString error;
         SshTestUser user;
         QVERIFY2(user.create(&error), qPrintable(error));
@@ -531,16 +538,10 @@ private Q_SLOTS:
         QVERIFY2(server.restartWithNewHostKey(&error, QStringLiteral("ed25519")),
                  qPrintable(error));
 
-        LabDocument doc;
-        Lab lab = oneBoardLab(server.port());
-        lab.boards[0].sshUser = user.name();
-        doc.setLab(lab);
-        SetupWizard wizard(&doc);
-        wizard.setKnownHostsPath(knownHosts);
-        wizard.show();
-        QVERIFY(wizard.advanceTo(SetupWizard::ConnectPageId));
-        auto *page = qobject_cast<ConnectPage *>(wizard.currentPage());
-        QVERIFY(page);
+        ConnectStep step(server.port(), user.name(), knownHosts);
+        QVERIFY(step.page);
+        SetupWizard &wizard = step.wizard;
+        ConnectPage *page = step.page;
         find<QLineEdit>(page, "password-board-1")->setText(user.password());
         QTest::mouseClick(find<QPushButton>(page, "testConnections"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(

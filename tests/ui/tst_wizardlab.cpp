@@ -78,28 +78,17 @@ class TestWizardLab : public QObject
     Q_OBJECT
 
 private:
-    struct LabBoard
-    {
-        int k = 0;
-        QString ip;
-        QString hostname;
-        bool bare = false;
-    };
-    QList<LabBoard> m_boards;
+    using LabBoard = HivelabTest::LabBoard;
+    QList<LabBoard> m_boards; // powered on, with key login
 
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
-        if (boards.isEmpty())
-            QSKIP("HIVELAB_LAB_BOARDS is not set: run through ctest (needs root and the lab)");
-        for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
-            QCOMPARE(f.size(), 8);
-            if (f.at(7) != QLatin1String("on") || f.at(6) != QLatin1String("key"))
-                continue;
-            m_boards.append({entry.section(QLatin1Char('='), 0, 0).toInt(), f.at(0), f.at(3),
-                             f.at(5) == QLatin1String("bare")});
+        QList<LabBoard> boards;
+        HIVELAB_READ_LAB_BOARDS(boards);
+        for (const LabBoard &b : std::as_const(boards)) {
+            if (b.isOn() && b.auth == QLatin1String("key"))
+                m_boards.append(b);
         }
         if (m_boards.size() < 4)
             QSKIP("needs 4 powered-on boards with key login");
@@ -217,8 +206,8 @@ private Q_SLOTS:
         auto *install = docker->findChild<QCheckBox *>(QStringLiteral("installDocker"));
         QVERIFY2(install && install->isChecked(), "this build installs Docker");
         for (const LabBoard &b : std::as_const(m_boards)) {
-            if (b.bare)
-                QVERIFY(onBoard(b.k, QStringLiteral("command -v dockerd")).code != 0);
+            if (b.docker == QLatin1String("bare"))
+                QVERIFY(onBoard(b.index, QStringLiteral("command -v dockerd")).code != 0);
         }
         QTest::mouseClick(find<QPushButton>(docker, "stepStart"), Qt::LeftButton);
         QTRY_VERIFY2_WITH_TIMEOUT(allDone(wizard, SetupWizard::DockerPageId, ids),
@@ -226,7 +215,7 @@ private Q_SLOTS:
         QVERIFY(docker->isComplete());
         shot(&wizard, "wizard-live-docker.png");
         for (const LabBoard &b : std::as_const(m_boards))
-            QCOMPARE(onBoard(b.k, QStringLiteral("docker info --format '{{.Name}}'")).out,
+            QCOMPARE(onBoard(b.index, QStringLiteral("docker info --format '{{.Name}}'")).out,
                      b.hostname);
 
         // Managers: the boards were placed in the planned racks, so the fault-domain check
@@ -252,7 +241,7 @@ private Q_SLOTS:
                                   describe(wizard, SetupWizard::FormSwarmPageId).constData(),
                                   120000);
         const Output nodes =
-            onBoard(m_boards.first().k,
+            onBoard(m_boards.first().index,
                     QStringLiteral("docker node ls --format '{{.Hostname}} {{.Status}}'"));
         QCOMPARE(nodes.code, 0);
         QCOMPARE(nodes.out.count(QLatin1String(" Ready")), m_boards.size());
@@ -274,7 +263,7 @@ private Q_SLOTS:
     {
         // Leave the lab as found, even after a failure above.
         for (const LabBoard &b : std::as_const(m_boards))
-            onBoard(b.k, QStringLiteral("docker swarm leave --force >/dev/null 2>&1; true"));
+            onBoard(b.index, QStringLiteral("docker swarm leave --force >/dev/null 2>&1; true"));
     }
 };
 

@@ -230,6 +230,16 @@ void WorkflowJob::setBoards(const QStringList &boardIds)
     setProgress(0, m_boards.size());
 }
 
+QStringList WorkflowJob::selectLabBoards()
+{
+    QStringList all;
+    for (const Board &b : document()->lab().boards)
+        all << b.id;
+    const QStringList run = filterBoards(all);
+    setBoards(run);
+    return run;
+}
+
 const Board *WorkflowJob::board(const QString &boardId) const
 {
     return m_document ? m_document->lab().board(boardId) : nullptr;

@@ -158,6 +158,8 @@ protected:
     /// Boards selected by the filter among `candidates`, in lab order.
     QStringList filterBoards(const QStringList &candidates) const;
     void setBoards(const QStringList &boardIds);
+    /// Every board of the lab that passes the filter, in lab order, set as this job's boards.
+    QStringList selectLabBoards();
     const Board *board(const QString &boardId) const;
 
     /// Runs `command` on the board (login resolved from the plan) and calls `done` on this

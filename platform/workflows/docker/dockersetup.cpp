@@ -46,11 +46,7 @@ QString DockerSetup::startEngineCommand(InitSystem::Kind init)
 
 void DockerSetup::begin()
 {
-    QStringList all;
-    for (const Board &b : document()->lab().boards)
-        all << b.id;
-    const QStringList run = filterBoards(all);
-    setBoards(run);
+    const QStringList run = selectLabBoards();
     for (const QString &id : run) {
         const Board *b = board(id);
         if (b->isWindows()) {

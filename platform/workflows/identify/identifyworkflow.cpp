@@ -37,11 +37,7 @@ QString IdentifyWorkflow::summary(const HostFacts &f)
 
 void IdentifyWorkflow::begin()
 {
-    QStringList all;
-    for (const Board &b : document()->lab().boards)
-        all << b.id;
-    const QStringList run = filterBoards(all);
-    setBoards(run);
+    const QStringList run = selectLabBoards();
     RemoteOptions options;
     options.asRoot = false;
     options.logAs = tr("identify: hostname, model, arch, OS, disks, Docker");

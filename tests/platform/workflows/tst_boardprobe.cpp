@@ -1,29 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "boardprobe.h"
 #include "dockersetup.h"
+#include "testdata.h"
 
-#include <QFile>
 #include <QTest>
 
 using namespace Hivelab;
+using HivelabTest::testData;
 
 class TestBoardProbe : public QObject
 {
     Q_OBJECT
-private:
-    static QByteArray data(const QString &name)
-    {
-        QFile f(QStringLiteral(HIVELAB_TEST_DATA "/docker/") + name);
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("cannot read %s", qPrintable(f.fileName()));
-        return f.readAll();
-    }
-
 private Q_SLOTS:
     // BoardProbe::script() output captured on lab boards (Debian bookworm, no init system).
     void running()
     {
-        const BoardProbe p = BoardProbe::parse(data(QStringLiteral("probe-running.txt")));
+        const BoardProbe p =
+            BoardProbe::parse(testData(QStringLiteral("docker/probe-running.txt")));
         QVERIFY(p.valid);
         QVERIFY(p.isRoot);
         QCOMPARE(p.hostname, QStringLiteral("pine64-1"));
@@ -39,7 +32,8 @@ private Q_SLOTS:
 
     void stopped()
     {
-        const BoardProbe p = BoardProbe::parse(data(QStringLiteral("probe-stopped.txt")));
+        const BoardProbe p =
+            BoardProbe::parse(testData(QStringLiteral("docker/probe-stopped.txt")));
         QVERIFY(p.valid);
         QCOMPARE(p.hostname, QStringLiteral("pine64-4"));
         QVERIFY(p.dockerInstalled());

@@ -1,28 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dockerinfo.h"
+#include "testdata.h"
 
-#include <QFile>
 #include <QTest>
 
 using namespace Hivelab;
+using HivelabTest::testData;
 
 class TestDockerInfo : public QObject
 {
     Q_OBJECT
-private:
-    static QByteArray data(const QString &name)
-    {
-        QFile f(QStringLiteral(HIVELAB_TEST_DATA "/docker/") + name);
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("cannot read %s", qPrintable(f.fileName()));
-        return f.readAll();
-    }
-
 private Q_SLOTS:
     // Outputs captured from lab boards (docker.io 20.10 engine, docker 28 CLI).
     void inactiveEngine()
     {
-        const DockerInfo info = DockerInfo::fromJson(data(QStringLiteral("info-inactive.json")));
+        const DockerInfo info =
+            DockerInfo::fromJson(testData(QStringLiteral("docker/info-inactive.json")));
         QVERIFY(info.valid);
         QVERIFY(info.engineAnswered);
         QCOMPARE(info.serverVersion, QStringLiteral("20.10.24+dfsg1"));
@@ -37,7 +30,8 @@ private Q_SLOTS:
 
     void manager()
     {
-        const DockerInfo info = DockerInfo::fromJson(data(QStringLiteral("info-manager.json")));
+        const DockerInfo info =
+            DockerInfo::fromJson(testData(QStringLiteral("docker/info-manager.json")));
         QVERIFY(info.valid);
         QVERIFY(info.inSwarm());
         QVERIFY(info.controlAvailable);
@@ -50,7 +44,8 @@ private Q_SLOTS:
 
     void worker()
     {
-        const DockerInfo info = DockerInfo::fromJson(data(QStringLiteral("info-worker.json")));
+        const DockerInfo info =
+            DockerInfo::fromJson(testData(QStringLiteral("docker/info-worker.json")));
         QVERIFY(info.inSwarm());
         QVERIFY(!info.controlAvailable);
         // Workers do not know the cluster: membership is decided by node ID on a manager.
@@ -62,7 +57,7 @@ private Q_SLOTS:
     void engineStopped()
     {
         // The CLI still prints its half of the JSON (exit status 1) when the engine is down.
-        const QByteArray text = data(QStringLiteral("probe-stopped.txt"));
+        const QByteArray text = testData(QStringLiteral("docker/probe-stopped.txt"));
         const int at = text.indexOf("info=");
         QVERIFY(at > 0);
         const DockerInfo info = DockerInfo::fromJson(text.mid(at + 5));
@@ -90,8 +85,8 @@ private Q_SLOTS:
 
     void warningsAroundJson()
     {
-        const QByteArray text =
-            "WARNING: No swap limit support\n" + data(QStringLiteral("info-worker.json")) + "\n";
+        const QByteArray text = "WARNING: No swap limit support\n" +
+                                testData(QStringLiteral("docker/info-worker.json")) + "\n";
         QVERIFY(DockerInfo::fromJson(text).inSwarm());
     }
 

@@ -62,9 +62,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         QString error;
         QVERIFY2(m_user.create(&error), qPrintable(error));
     }

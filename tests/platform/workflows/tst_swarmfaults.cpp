@@ -5,9 +5,9 @@
 // boards finish, every failure has its reason, the 2-of-3-managers swarm is reported as such,
 // and a second run completes the swarm. Then the leader's link is cut and the command line
 // forms again at once: it waits for the managers' election and exits 3 (no fault tolerance).
-#include "labboard.h"
 #include "labdocument.h"
 #include "labfile.h"
+#include "labworkflow.h"
 #include "swarmformation.h"
 
 #include <QElapsedTimer>
@@ -75,32 +75,26 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
-        if (boards.isEmpty())
-            QSKIP("HIVELAB_LAB_BOARDS is not set: run through ctest (needs root and the lab)");
+        QList<HivelabTest::LabBoard> boards;
+        HIVELAB_READ_LAB_BOARDS(boards);
         m_password = qEnvironmentVariable("HIVELAB_LAB_PASSWORD");
         Lab lab;
         lab.name = QStringLiteral("swarm faults");
-        for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
-            QCOMPARE(f.size(), 8);
-            Board b;
-            b.hostname = f.at(3);
-            b.id = b.name = b.hostname;
-            b.ip = f.at(0);
-            b.sshPort = f.at(1).toInt();
-            b.sshUser = QStringLiteral("root");
+        bool passwordOnly = false;
+        bool off = false;
+        bool noSsh = false;
+        for (const HivelabTest::LabBoard &l : std::as_const(boards)) {
+            Board b = HivelabTest::asBoard(l, QStringLiteral("root"));
             b.role = lab.boards.size() < 3 ? Role::Manager : Role::Worker;
             lab.boards << b;
+            passwordOnly = passwordOnly || (l.auth == QLatin1String("password") && l.isOn());
+            off = off || l.power == QLatin1String("off");
+            noSsh = noSsh || l.power == QLatin1String("nossh");
         }
-        if (lab.boards.size() != 7 || !boards.contains(QLatin1String(":password:on")) ||
-            !boards.contains(QLatin1String(":off")) || !boards.contains(QLatin1String(":nossh")))
+        if (lab.boards.size() != 7 || !passwordOnly || !off || !noSsh)
             QSKIP("needs the fault lab's layout (tests/platform/workflows/CMakeLists.txt)");
         m_doc.setLab(lab);
-        m_settings.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        m_settings.acceptNewHostKeys = true;
-        m_settings.connectTimeoutMs = 3000;
-        m_settings.ignoreSshConfig = true;
+        m_settings = HivelabTest::labSettings(m_dir.filePath(QStringLiteral("known_hosts")), 3000);
     }
 
     void faultsDuringForm()

@@ -4,10 +4,10 @@
 // single-board leave/join, a board
 // in another swarm is refused then forced, and everything is left as found.
 #include "credentialstore.h"
-#include "labboard.h"
 #include "dockersetup.h"
 #include "labdocument.h"
 #include "labfile.h"
+#include "labworkflow.h"
 #include "nodeavailability.h"
 #include "swarmformation.h"
 #include "swarmstatus.h"
@@ -126,26 +126,19 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
-        if (boards.isEmpty())
-            QSKIP("HIVELAB_LAB_BOARDS is not set: run through ctest (needs root and the lab)");
+        QList<HivelabTest::LabBoard> boards;
+        HIVELAB_READ_LAB_BOARDS(boards);
         m_password = qEnvironmentVariable("HIVELAB_LAB_PASSWORD");
         const QString name = qEnvironmentVariable("HIVELAB_LAB_NAME");
         Lab lab;
         lab.name = QStringLiteral("swarm e2e");
         lab.swarm.defaultLabels.insert(QStringLiteral("lab"), QStringLiteral("e2e"));
-        for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
-            QCOMPARE(f.size(), 8);
-            if (f.at(7) != QLatin1String("on"))
+        for (const HivelabTest::LabBoard &l : std::as_const(boards)) {
+            if (!l.isOn())
                 continue;
-            Board b;
-            b.hostname = f.at(3);
-            b.id = b.name = b.hostname;
-            b.ip = f.at(0);
-            b.sshPort = f.at(1).toInt();
-            b.sshUser = f.at(4); // not root: every docker command goes through sudo
-            const bool docker = f.at(5) == QLatin1String("docker");
+            // Not root: every docker command goes through sudo.
+            Board b = HivelabTest::asBoard(l, l.user);
+            const bool docker = l.docker == QLatin1String("docker");
             if (docker && m_managers.size() < 3) {
                 b.role = Role::Manager;
                 m_managers << b.id;
@@ -162,10 +155,7 @@ private Q_SLOTS:
         if (m_managers.size() < 3 || m_workers.size() < 2 || m_stopped.isEmpty())
             QSKIP("needs 3 boards with Docker, 2 more boards, one with a stopped engine");
         m_doc.setLab(lab);
-        m_settings.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        m_settings.acceptNewHostKeys = true;
-        m_settings.connectTimeoutMs = 5000;
-        m_settings.ignoreSshConfig = true;
+        m_settings = HivelabTest::labSettings(m_dir.filePath(QStringLiteral("known_hosts")), 5000);
 
         // The stopped board's engine gets the lab's per-board settings from daemon.json, as a
         // distribution's config would give them (its own data root; no iptables or bridge).

@@ -2,6 +2,7 @@
 // Job mechanics without boards: loopback only (a closed port, a server that never speaks).
 #include "dockersetup.h"
 #include "labdocument.h"
+#include "loopback.h"
 #include "swarmformation.h"
 #include "swarmstatus.h"
 
@@ -18,24 +19,10 @@ class TestWorkflowJob : public QObject
 {
     Q_OBJECT
 private:
-    // A port bound but not listening: connections are refused, and as long as the socket
-    // lives no other process (tests run in parallel elsewhere) can take the port over.
-    quint16 closedPort()
-    {
-        auto *socket = new QTcpSocket(this);
-        if (!socket->bind(QHostAddress::LocalHost, 0))
-            qFatal("cannot bind a loopback port");
-        return socket->localPort();
-    }
+    quint16 closedPort() { return HivelabTest::closedPort(this); }
     static Board board(const QString &id, quint16 port, Role role = Role::Worker)
     {
-        Board b;
-        b.id = b.name = b.hostname = id;
-        b.ip = QStringLiteral("127.0.0.1");
-        b.sshPort = port;
-        b.sshUser = QStringLiteral("nobody");
-        b.role = role;
-        return b;
+        return HivelabTest::loopbackBoard(id, port, role, QStringLiteral("nobody"));
     }
     ConnectionSettings settings()
     {
@@ -80,13 +67,8 @@ private Q_SLOTS:
     void cancelEndsAtOnce()
     {
         // Accepts connections and never sends a banner: the SSH handshake hangs until cancel.
-        QTcpServer silent;
+        HivelabTest::SilentServer silent;
         QVERIFY(silent.listen(QHostAddress::LocalHost));
-        QList<QTcpSocket *> held;
-        connect(&silent, &QTcpServer::newConnection, this, [&]() {
-            while (QTcpSocket *s = silent.nextPendingConnection())
-                held << s;
-        });
         LabDocument doc;
         Lab lab;
         lab.boards << board(QStringLiteral("m1"), silent.serverPort(), Role::Manager)
@@ -98,7 +80,7 @@ private Q_SLOTS:
         job.setConnectionSettings(s);
         QSignalSpy finished(&job, &WorkflowJob::finished);
         job.start();
-        QTRY_VERIFY_WITH_TIMEOUT(held.size() >= 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(silent.held() >= 1, 5000);
         QElapsedTimer clock;
         clock.start();
         job.cancel();
@@ -112,7 +94,7 @@ private Q_SLOTS:
             QCOMPARE(r.message, QStringLiteral("Cancelled."));
             QCOMPARE(r.outcome, BoardResult::Outcome::Cancelled);
         }
-        qDeleteAll(held);
+        silent.closeConnections();
     }
 
     void windowsBoardsAreNotSupportedYet()

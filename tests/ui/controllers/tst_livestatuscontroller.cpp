@@ -4,6 +4,7 @@
 // how many connections were opened.
 #include "labdocument.h"
 #include "livestatuscontroller.h"
+#include "loopback.h"
 #include "sshpool.h"
 #include "sshsession.h"
 #include "sshtesthelpers.h"
@@ -56,16 +57,9 @@ class TestLiveStatusController : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         QVERIFY(m_dir.isValid());
-        int rc = -1;
-        SshTestServer::run(QStringLiteral("ssh-keygen"),
-                           {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-                            QStringLiteral("-N"), QString(), QStringLiteral("-f"), key()},
-                           &rc);
-        QCOMPARE(rc, 0);
+        QVERIFY(SshTestServer::generateKey(key()));
         QFile pub(key() + QStringLiteral(".pub"));
         QVERIFY(pub.open(QIODevice::ReadOnly));
         m_server = std::make_unique<SshTestServer>(SshTestServer::Kind::OpenSsh);
@@ -85,13 +79,8 @@ private Q_SLOTS:
         LabDocument doc;
         Lab lab;
         lab.name = QStringLiteral("loopback");
-        Board manager;
-        manager.id = manager.name = manager.hostname = QStringLiteral("m1");
-        manager.ip = QStringLiteral("127.0.0.1");
-        manager.sshPort = relay.serverPort();
-        manager.sshUser = QStringLiteral("root");
-        manager.role = Role::Manager;
-        lab.boards << manager;
+        lab.boards << HivelabTest::loopbackBoard(QStringLiteral("m1"), relay.serverPort(),
+                                                 Role::Manager, QStringLiteral("root"));
         doc.setLab(lab);
 
         SwarmJobController jobs(&doc);
