@@ -55,6 +55,10 @@ const QList<Command> &commands()
         {"join",
          QT_TRANSLATE_NOOP("Cli", "Join boards to the swarm (FILE [BOARD…]; none: form it)"),
          &cmdJoin},
+        {"flash",
+         QT_TRANSLATE_NOOP("Cli", "Write an OS image to cards or drives, verified "
+                                  "(SOURCE --device DEV…; --list-devices)"),
+         &cmdFlash},
     };
     return list;
 }

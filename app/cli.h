@@ -105,5 +105,6 @@ int cmdPlace(const QStringList &args);
 int cmdRack(const QStringList &args);
 int cmdPsu(const QStringList &args);
 int cmdSwitch(const QStringList &args);
+int cmdFlash(const QStringList &args);
 
 } // namespace Hivelab::Cli

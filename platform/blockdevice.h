@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "drivelist.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace Hivelab {
+
+/// The operating system's side of flashing: which drives exist, which hold the running system,
+/// and raw file descriptors for writing and reading them back. One header, one implementation
+/// per OS (platform/linux/blockdevice_linux.cpp). Blocking but quick; any thread.
+namespace BlockDevice {
+
+/// Whole drives as the system lists them (runs lsblk).
+QList<Drive> listDrives(QString *error);
+
+/// Whole disks holding /, /boot, /boot/efi or an active swap, found from device numbers through
+/// sysfs (partitions, device-mapper and md walked down to their disks).
+QStringList systemDisks();
+
+/// What a flash target path is, after following symlinks.
+struct Target
+{
+    QString path;        // canonical (/dev/sdb, or the image file)
+    bool isBlock = false;
+    bool exists = false;
+    qint64 size = 0;     // device size; for files their current size
+    bool readOnly = false;
+    Drive drive;         // block devices: as listed (empty name when lsblk does not show it)
+    QString refusal;     // why it must not be written (empty: it may)
+};
+/// Checks `path` as a flash target: block devices by DriveRules plus device numbers; regular
+/// files (existing or to be created in an existing folder) are fine; directories, character
+/// devices, sockets and the like are refused.
+Target inspect(const QString &path);
+
+/// Opens for writing: O_DIRECT (falls back to buffered where the filesystem has no O_DIRECT) and
+/// O_EXCL on block devices so a mounted one is refused by the kernel too. Files are created and
+/// truncated. Returns -1 and sets `error`. `direct` tells what was achieved.
+int openForWrite(const Target &target, bool *direct, QString *error);
+/// Opens for an O_DIRECT read-back (buffered with the page cache dropped when not possible).
+int openForVerify(const Target &target, bool *direct, QString *error);
+/// Drops cached pages of the device so a read-back sees the medium (BLKFLSBUF + fadvise).
+void dropCaches(int fd, bool isBlock);
+/// Makes [offset, offset+length) read as zeros: BLKZEROOUT (the device's write-zeroes command
+/// where it has one), else plain writes of zeros. Returns 0 or an errno value.
+int zeroRange(int fd, qint64 offset, qint64 length);
+/// Logical sector size of a block device (512 when unknown or a file).
+int sectorSize(int fd, bool isBlock);
+
+/// Unmounts a user mount (umount MOUNTPOINT). Returns false with the reason.
+bool unmount(const QString &mountpoint, QString *error);
+
+} // namespace BlockDevice
+
+} // namespace Hivelab

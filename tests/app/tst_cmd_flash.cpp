@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `hivelab flash` as users run it, on real loop devices (root). The system-disk check runs with
+// --dry-run on top of the refusal: nothing here ever opens this machine's disk for writing.
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+constexpr qint64 MiB = 1 << 20;
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run hivelab(const QStringList &args)
+{
+    QProcess p;
+    p.setStandardInputFile(QProcess::nullDevice()); // not a terminal: no questions asked
+    p.start(qEnvironmentVariable("HIVELAB_BIN"), args);
+    p.waitForFinished(120000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QByteArray sh(const QString &command)
+{
+    QProcess p;
+    p.start(QStringLiteral("sh"), {QStringLiteral("-c"), command});
+    p.waitForFinished(60000);
+    return p.readAllStandardOutput().trimmed();
+}
+
+QByteArray fileHead(const QString &path, qint64 size)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly | QIODevice::Unbuffered) ? f.read(size) : QByteArray();
+}
+
+} // namespace
+
+class TestCmdFlash : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_image;
+    QString m_loop;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (::geteuid() != 0) {
+            QTest::qSkip("needs root for loop devices", __FILE__, __LINE__);
+            ::_exit(77);
+        }
+        m_image = m_dir.filePath(QStringLiteral("os.img"));
+        QFile f(m_image);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray data(int(6 * MiB), '\0');
+        QRandomGenerator(5).fillRange(reinterpret_cast<quint32 *>(data.data() + 2 * MiB), int(MiB / 4));
+        data[0] = 'H';
+        f.write(data);
+        f.close();
+        sh(QStringLiteral("head -c 16777216 /dev/urandom > %1/card && xz -k -T2 %2").arg(m_dir.path(), m_image));
+        m_loop = QString::fromLatin1(sh(QStringLiteral("losetup -f --show %1/card").arg(m_dir.path())));
+        QVERIFY(m_loop.startsWith(QLatin1String("/dev/loop")));
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_loop.isEmpty())
+            sh(QStringLiteral("losetup -d ") + m_loop);
+    }
+
+    void listsLoopDevicesAndProtectsTheSystem()
+    {
+        const Run r = hivelab({QStringLiteral("flash"), QStringLiteral("--list-devices"), QStringLiteral("--all"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray drives = QJsonDocument::fromJson(r.out).array();
+        bool sawLoop = false;
+        for (const QJsonValue &v : drives) {
+            const QJsonObject d = v.toObject();
+            if (d.value(QLatin1String("path")).toString() == m_loop) {
+                sawLoop = true;
+                QVERIFY(d.value(QLatin1String("offered")).toBool());
+            }
+            if (d.value(QLatin1String("mountpoints")).toArray().contains(QStringLiteral("/")))
+                QVERIFY(!d.value(QLatin1String("offered")).toBool());
+        }
+        QVERIFY2(sawLoop, r.out.constData());
+    }
+
+    void refusesTheSystemDisk()
+    {
+        const QByteArray root = sh(QStringLiteral("lsblk -n -o PKNAME \"$(findmnt -n -o SOURCE /)\" 2>/dev/null | head -1"));
+        if (root.isEmpty())
+            QSKIP("/ is not on a block device here");
+        const QString disk = QStringLiteral("/dev/") + QString::fromLatin1(root);
+        const Run r = hivelab({QStringLiteral("flash"), m_image, QStringLiteral("--device"), disk, QStringLiteral("--dry-run"), QStringLiteral("--yes")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("Refusing to write"), r.err.constData());
+    }
+
+    void asksBeforeErasing()
+    {
+        const QByteArray before = fileHead(m_loop, MiB);
+        const Run r = hivelab({QStringLiteral("flash"), m_image, QStringLiteral("--device"), m_loop});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--yes"), r.err.constData());
+        QCOMPARE(fileHead(m_loop, MiB), before);
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QByteArray>("message");
+        QTest::newRow("no device") << QStringList{"flash", "x.img"} << QByteArray("Usage");
+        QTest::newRow("missing image") << QStringList{"flash", "/nonexistent.img", "--device", "/tmp/x"} << QByteArray("No image file");
+        QTest::newRow("bad sha") << QStringList{"flash", "IMAGE", "--device", "/tmp/x", "--sha256", "abc"} << QByteArray("64 hex");
+        QTest::newRow("url") << QStringList{"flash", "https://example.invalid/x.img.xz", "--device", "/tmp/x"} << QByteArray("Downloading");
+        QTest::newRow("folder") << QStringList{"flash", "IMAGE", "--device", "/tmp", "--yes"} << QByteArray("folder");
+        QTest::newRow("twice") << QStringList{"flash", "IMAGE", "--device", "LOOP", "--device", "LOOP", "--yes"} << QByteArray("twice");
+    }
+
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QByteArray, message);
+        args.replaceInStrings(QStringLiteral("IMAGE"), m_image);
+        args.replaceInStrings(QStringLiteral("LOOP"), m_loop);
+        const Run r = hivelab(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), r.err.constData());
+    }
+
+    void writesAndVerifies()
+    {
+        const QByteArray expected = QCryptographicHash::hash(fileHead(m_image, 6 * MiB), QCryptographicHash::Sha256);
+        const QByteArray fileSha = QCryptographicHash::hash(fileHead(m_image + QStringLiteral(".xz"), 64 * MiB), QCryptographicHash::Sha256).toHex();
+        const Run r = hivelab({QStringLiteral("flash"), m_image + QStringLiteral(".xz"), QStringLiteral("--device"), m_loop, QStringLiteral("--yes"), QStringLiteral("--json"), QStringLiteral("--sha256"), QString::fromLatin1(fileSha)});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QLatin1String("format")).toString(), QStringLiteral("xz"));
+        QCOMPARE(o.value(QLatin1String("sha256")).toString().toLatin1(), fileSha);
+        const QJsonObject t = o.value(QLatin1String("targets")).toArray().first().toObject();
+        QCOMPARE(t.value(QLatin1String("result")).toString(), QStringLiteral("done"));
+        QCOMPARE(QCryptographicHash::hash(fileHead(m_loop, 6 * MiB), QCryptographicHash::Sha256), expected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCmdFlash)
+#include "tst_cmd_flash.moc"
