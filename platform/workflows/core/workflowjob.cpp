@@ -201,6 +201,7 @@ void WorkflowJob::doCancel()
     if (m_finished)
         return;
     m_cancelled = true;
+    cancelWork();
     const QList<QPointer<SshPoolTask>> tasks = m_tasks; // cancel() may finish synchronously
     for (const QPointer<SshPoolTask> &t : tasks) {
         if (t && !t->isFinished())
@@ -340,6 +341,35 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
                 task->deleteLater();
                 complete(status, error);
             });
+}
+
+void WorkflowJob::withSession(const QString &boardId, const SessionCallback &use)
+{
+    const Board *b = board(boardId);
+    if (isCancelled() || !b)
+        return;
+    const QString password = m_passwords.value(boardId, m_defaultPassword);
+    const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
+    SshPoolTask *task = pool()->lease(login.options, login.auth);
+    m_tasks << task;
+    m_leases.insert(boardId, task);
+    connect(task, &SshPoolTask::sessionReady, this, [this, use, login](SshSession *session) {
+        if (!isCancelled())
+            use(session, login);
+    });
+    connect(task, &SshPoolTask::finished, this, [this, task]() {
+        m_tasks.removeAll(task);
+        task->deleteLater();
+    });
+}
+
+void WorkflowJob::releaseSession(const QString &boardId, const SshErrorInfo &error)
+{
+    m_lastRemote[boardId] =
+        BoardResult{boardId, !error.isError(), classify(error), QString(), error};
+    const QPointer<SshPoolTask> task = m_leases.take(boardId);
+    if (task)
+        task->release();
 }
 
 void WorkflowJob::callEngine(const QString &boardId, const HttpRequest &request,
