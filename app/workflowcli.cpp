@@ -49,6 +49,10 @@ QString cliHint(const BoardResult &r)
     case Outcome::DockerMissing:
     case Outcome::DockerNotRunning:
         return tr("`hivelab provision` installs and starts it.");
+    case Outcome::KeyRejected:
+        return tr("Password login stays on. An RSA key needs rsa-sha2 on OpenSSH 8.8 and later "
+                  "(use ed25519 with --key); sshd also ignores keys when the user's home or "
+                  "~/.ssh is writable by others.");
     default:
         return {};
     }
