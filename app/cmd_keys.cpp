@@ -34,10 +34,7 @@ int cmdKeys(const QStringList &args)
     parser.addOptions({key, disablePassword});
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QCoreApplication::translate("Cli", "Lab file."));
-    parser.addPositionalArgument(
-        QStringLiteral("BOARD"),
-        QCoreApplication::translate("Cli", "Only these boards (ID, name or hostname)."),
-        QStringLiteral("[BOARD…]"));
+    WorkflowCli::addBoardArguments(&parser);
     if (const auto done = parseOrFinish(parser, args))
         return *done;
     const QStringList positional = parser.positionalArguments();

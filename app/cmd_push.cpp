@@ -33,10 +33,7 @@ int cmdPush(const QStringList &args)
     parser.addPositionalArgument(
         QStringLiteral("REMOTE"),
         QCoreApplication::translate("Cli", "Path on the boards (relative: to the home)."));
-    parser.addPositionalArgument(
-        QStringLiteral("BOARD"),
-        QCoreApplication::translate("Cli", "Only these boards (ID, name or hostname)."),
-        QStringLiteral("[BOARD…]"));
+    WorkflowCli::addBoardArguments(&parser);
     if (const auto done = parseOrFinish(parser, args))
         return *done;
     const QStringList positional = parser.positionalArguments();

@@ -121,6 +121,13 @@ void WorkflowCli::addOptions(QCommandLineParser *parser, bool withBoards)
                         m_timeout, m_parallelOption});
 }
 
+void WorkflowCli::addBoardArguments(QCommandLineParser *parser)
+{
+    parser->addPositionalArgument(QStringLiteral("BOARD"),
+                                  tr("Only these boards (ID, name or hostname)."),
+                                  QStringLiteral("[BOARD…]"));
+}
+
 int WorkflowCli::prepare(const QCommandLineParser &parser, const QString &file,
                          const QStringList &extraBoards)
 {

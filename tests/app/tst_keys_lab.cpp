@@ -33,13 +33,6 @@ struct Run
     bool sawBoardServer = false; // the scan saw the boards' SSH servers (same pid namespace)
 };
 
-struct KeyBoard
-{
-    int k = 0;
-    QString ip, server, user;
-    int port = 22;
-};
-
 } // namespace
 
 class TestKeysLab : public QObject
@@ -65,34 +58,28 @@ private:
         struct stat st = {};
         return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
     }
-    int authorizedLines(const KeyBoard &b, const QByteArray &publicKey);
-    QString labFile(const QList<KeyBoard> &boards);
+    int authorizedLines(const HivelabTest::LabBoard &b, const QByteArray &publicKey);
+    QString labFile(const QList<HivelabTest::LabBoard> &boards);
 
     QTemporaryDir m_dir;
     QString m_password;
     QString m_home;
     QString m_lab;
-    KeyBoard m_openssh;
-    KeyBoard m_dropbear;
+    HivelabTest::LabBoard m_openssh;
+    HivelabTest::LabBoard m_dropbear;
 };
 
 void TestKeysLab::initTestCase()
 {
-    const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
-    if (boards.isEmpty())
-        QSKIP("HIVELAB_LAB_BOARDS is not set: run through ctest (needs root and the lab)");
+    QList<HivelabTest::LabBoard> boards;
+    HIVELAB_READ_LAB_BOARDS(boards);
     m_password = qEnvironmentVariable("HIVELAB_LAB_PASSWORD");
     QVERIFY(m_password.size() >= 8); // long enough not to match by chance
-    for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
-        QCOMPARE(f.size(), 8);
-        if (f.at(6) != QLatin1String("password") || f.at(7) != QLatin1String("on"))
-            continue;
-        KeyBoard b{entry.section(QLatin1Char('='), 0, 0).toInt(), f.at(0), f.at(2), f.at(4),
-                   f.at(1).toInt()};
-        (b.server == QLatin1String("openssh") ? m_openssh : m_dropbear) = b;
+    for (const HivelabTest::LabBoard &b : std::as_const(boards)) {
+        if (b.auth == QLatin1String("password") && b.isOn())
+            (b.server == QLatin1String("openssh") ? m_openssh : m_dropbear) = b;
     }
-    if (m_openssh.k == 0 || m_dropbear.k == 0)
+    if (m_openssh.index == 0 || m_dropbear.index == 0)
         QSKIP("needs a password-only OpenSSH board and a password-only Dropbear board");
     m_home = m_dir.filePath(QStringLiteral("home"));
     QVERIFY(QDir().mkpath(m_home));
@@ -101,22 +88,22 @@ void TestKeysLab::initTestCase()
 
 void TestKeysLab::cleanupTestCase()
 {
-    if (m_openssh.k)
-        HivelabTest::onLabBoard(m_openssh.k,
+    if (m_openssh.index)
+        HivelabTest::onLabBoard(m_openssh.index,
                                 QStringLiteral("rm -f /tmp/hl-push-test /home/*/hl-push-test"));
-    if (m_dropbear.k)
-        HivelabTest::onLabBoard(m_dropbear.k,
+    if (m_dropbear.index)
+        HivelabTest::onLabBoard(m_dropbear.index,
                                 QStringLiteral("rm -f /tmp/hl-push-test /home/*/hl-push-test; "
                                                "umount /usr/lib/sftp-server 2>/dev/null"));
 }
 
-QString TestKeysLab::labFile(const QList<KeyBoard> &boards)
+QString TestKeysLab::labFile(const QList<HivelabTest::LabBoard> &boards)
 {
     Lab lab;
     lab.name = QStringLiteral("keys");
-    for (const KeyBoard &k : boards) {
+    for (const HivelabTest::LabBoard &k : boards) {
         Board b;
-        b.hostname = QStringLiteral("pine64-%1").arg(k.k);
+        b.hostname = QStringLiteral("pine64-%1").arg(k.index);
         b.id = b.name = b.hostname;
         b.ip = k.ip;
         b.sshPort = k.port;
@@ -185,11 +172,11 @@ QJsonObject TestKeysLab::json(const Run &r)
     return QJsonDocument::fromJson(r.out).object();
 }
 
-int TestKeysLab::authorizedLines(const KeyBoard &b, const QByteArray &publicKey)
+int TestKeysLab::authorizedLines(const HivelabTest::LabBoard &b, const QByteArray &publicKey)
 {
     const HivelabTest::BoardOutput o =
-        HivelabTest::onLabBoard(b.k, QStringLiteral("grep -cxF '%1' ~%2/.ssh/authorized_keys")
-                                         .arg(QString::fromUtf8(publicKey), b.user));
+        HivelabTest::onLabBoard(b.index, QStringLiteral("grep -cxF '%1' ~%2/.ssh/authorized_keys")
+                                             .arg(QString::fromUtf8(publicKey), b.user));
     return o.code < 0 ? -1 : o.out.trimmed().toInt();
 }
 
@@ -220,7 +207,7 @@ void TestKeysLab::keysMakesInstallsAndVerifiesTheKey()
     QFile pub(key + QStringLiteral(".pub"));
     QVERIFY(pub.open(QIODevice::ReadOnly));
     const QByteArray line = pub.readAll().trimmed();
-    for (const KeyBoard &b : {m_openssh, m_dropbear}) {
+    for (const HivelabTest::LabBoard &b : {m_openssh, m_dropbear}) {
         QCOMPARE(authorizedLines(b, line), 1);
         // Key only: no password given, no agent; the default identity is the new key.
         const Run e = hivelab(m_home, {QStringLiteral("exec"), QStringLiteral("-n"),
@@ -245,7 +232,7 @@ void TestKeysLab::secondRunChangesNothing()
     QVERIFY2(r.exitCode == 0, r.out + r.err);
     QVERIFY(
         !json(r).value(QStringLiteral("key")).toObject().value(QStringLiteral("created")).toBool());
-    for (const KeyBoard &b : {m_openssh, m_dropbear})
+    for (const HivelabTest::LabBoard &b : {m_openssh, m_dropbear})
         QCOMPARE(authorizedLines(b, line), 1);
 }
 
@@ -281,7 +268,7 @@ void TestKeysLab::pushCopiesOverSftpAndExec()
     const QByteArray sha = QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
     // The lab's Dropbear finds the host's sftp-server; real DietPi boards have none. Hidden in
     // the board's own mount namespace only, so the push has to fall back to exec there.
-    QCOMPARE(HivelabTest::onLabBoard(m_dropbear.k,
+    QCOMPARE(HivelabTest::onLabBoard(m_dropbear.index,
                                      QStringLiteral("mount --bind /dev/null /usr/lib/sftp-server"))
                  .code,
              0);
@@ -293,24 +280,24 @@ void TestKeysLab::pushCopiesOverSftpAndExec()
     QVERIFY2(r.exitCode == 0, r.out + r.err);
     QVERIFY2(r.err.contains("(SFTP)"), r.err);
     QVERIFY2(r.err.contains("(exec)"), r.err);
-    for (const KeyBoard &b : {m_openssh, m_dropbear}) {
+    for (const HivelabTest::LabBoard &b : {m_openssh, m_dropbear}) {
         const HivelabTest::BoardOutput o = HivelabTest::onLabBoard(
-            b.k, QStringLiteral("sha256sum < /tmp/hl-push-test | cut -d' ' -f1; "
-                                "stat -c '%a %U' /tmp/hl-push-test"));
+            b.index, QStringLiteral("sha256sum < /tmp/hl-push-test | cut -d' ' -f1; "
+                                    "stat -c '%a %U' /tmp/hl-push-test"));
         QCOMPARE(o.code, 0);
         QCOMPARE(o.out, sha + '\n' + QByteArray("640 ") + b.user.toUtf8() + '\n');
     }
     // One board only, by name: the other keeps its copy untouched.
     const Run one = hivelab(
         m_home, {QStringLiteral("push"), m_lab, local.fileName(), QStringLiteral("hl-push-test"),
-                 QStringLiteral("pine64-%1").arg(m_dropbear.k), QStringLiteral("--json")});
+                 QStringLiteral("pine64-%1").arg(m_dropbear.index), QStringLiteral("--json")});
     QVERIFY2(one.exitCode == 0, one.out + one.err);
     QCOMPARE(json(one).value(QStringLiteral("boards")).toArray().size(), 1);
     QCOMPARE(HivelabTest::onLabBoard(
-                 m_dropbear.k, QStringLiteral("test -f ~%1/hl-push-test").arg(m_dropbear.user))
+                 m_dropbear.index, QStringLiteral("test -f ~%1/hl-push-test").arg(m_dropbear.user))
                  .code,
              0);
-    QVERIFY(HivelabTest::onLabBoard(m_openssh.k,
+    QVERIFY(HivelabTest::onLabBoard(m_openssh.index,
                                     QStringLiteral("test -e ~%1/hl-push-test").arg(m_openssh.user))
                 .code != 0);
 }
@@ -328,7 +315,7 @@ void TestKeysLab::disablePasswordTurnsPasswordLoginOff()
 
     const QStringList disable = {QStringLiteral("keys"),
                                  m_lab,
-                                 QStringLiteral("pine64-%1").arg(m_openssh.k),
+                                 QStringLiteral("pine64-%1").arg(m_openssh.index),
                                  QStringLiteral("--disable-password"),
                                  QStringLiteral("--password-stdin"),
                                  QStringLiteral("--json")};
@@ -342,12 +329,12 @@ void TestKeysLab::disablePasswordTurnsPasswordLoginOff()
     QVERIFY2(board.value(QStringLiteral("message")).toString().contains(QLatin1String("Include")),
              ignored.out);
     QVERIFY(HivelabTest::onLabBoard(
-                m_openssh.k, QStringLiteral("test -e /etc/ssh/sshd_config.d/50-hivelab.conf"))
+                m_openssh.index, QStringLiteral("test -e /etc/ssh/sshd_config.d/50-hivelab.conf"))
                 .code != 0);
     QCOMPARE(hivelab(pwHome, passwordExec, m_password.toUtf8() + '\n').exitCode, 0);
 
     // As Debian ships it: the drop-in folder is included.
-    QCOMPARE(HivelabTest::onLabBoard(m_openssh.k,
+    QCOMPARE(HivelabTest::onLabBoard(m_openssh.index,
                                      QStringLiteral("mkdir -p /etc/ssh/sshd_config.d && "
                                                     "sed -i '1i Include /etc/ssh/sshd_config.d/"
                                                     "*.conf' /etc/ssh/sshd_config"))
@@ -371,7 +358,7 @@ void TestKeysLab::disablePasswordTurnsPasswordLoginOff()
 
     // Dropbear: not automated, said so per board.
     const Run dropbear = hivelab(
-        m_home, {QStringLiteral("keys"), m_lab, QStringLiteral("pine64-%1").arg(m_dropbear.k),
+        m_home, {QStringLiteral("keys"), m_lab, QStringLiteral("pine64-%1").arg(m_dropbear.index),
                  QStringLiteral("--disable-password"), QStringLiteral("--json")});
     QCOMPARE(dropbear.exitCode, 1);
     QCOMPARE(json(dropbear)

@@ -28,19 +28,9 @@ QString KeyLoginSetup::chooseKey(const QString &requested, const QStringList &ca
 
 void KeyLoginSetup::begin()
 {
-    QStringList all;
-    for (const Board &b : document()->lab().boards)
-        all << b.id;
-    const QStringList run = filterBoards(all);
-    setBoards(run);
-    for (const QString &id : run) {
-        if (board(id)->isWindows())
-            finishBoard(id, BoardResult::Outcome::NotSupported,
-                        tr("Windows boards are not supported yet: add the key to the user's "
-                           "authorized_keys by hand."));
-        else
-            m_pending << id;
-    }
+    m_pending = skipWindowsBoards(selectLabBoards(),
+                                  tr("Windows boards are not supported yet: add the key to the "
+                                     "user's authorized_keys by hand."));
     if (m_pending.isEmpty()) {
         finishJob();
         return;

@@ -231,14 +231,28 @@ void WorkflowJob::setBoards(const QStringList &boardIds)
     setProgress(0, m_boards.size());
 }
 
-QStringList WorkflowJob::selectLabBoards()
+QStringList WorkflowJob::selectLabBoards(const std::function<bool(const Board &)> &applies)
 {
     QStringList all;
-    for (const Board &b : document()->lab().boards)
-        all << b.id;
+    for (const Board &b : document()->lab().boards) {
+        if (!applies || applies(b))
+            all << b.id;
+    }
     const QStringList run = filterBoards(all);
     setBoards(run);
     return run;
+}
+
+QStringList WorkflowJob::skipWindowsBoards(const QStringList &boardIds, const QString &reason)
+{
+    QStringList others;
+    for (const QString &id : boardIds) {
+        if (board(id)->isWindows())
+            finishBoard(id, BoardResult::Outcome::NotSupported, reason);
+        else
+            others << id;
+    }
+    return others;
 }
 
 const Board *WorkflowJob::board(const QString &boardId) const

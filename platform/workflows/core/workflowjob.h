@@ -160,8 +160,12 @@ protected:
     /// Boards selected by the filter among `candidates`, in lab order.
     QStringList filterBoards(const QStringList &candidates) const;
     void setBoards(const QStringList &boardIds);
-    /// Every board of the lab that passes the filter, in lab order, set as this job's boards.
-    QStringList selectLabBoards();
+    /// Every board of the lab that passes the filter (and `applies`, if given), in lab order, set
+    /// as this job's boards.
+    QStringList selectLabBoards(const std::function<bool(const Board &)> &applies = {});
+    /// Ends the Windows boards among `boardIds` as NotSupported with `reason` (what to do by
+    /// hand) and returns the others.
+    QStringList skipWindowsBoards(const QStringList &boardIds, const QString &reason);
     const Board *board(const QString &boardId) const;
 
     /// Runs `command` on the board (login resolved from the plan) and calls `done` on this

@@ -28,19 +28,10 @@ QList<FileCopy> FilePush::filesFor(const QString &boardId) const
 
 void FilePush::begin()
 {
-    QStringList all;
-    for (const Board &b : document()->lab().boards) {
-        if (!filesFor(b.id).isEmpty())
-            all << b.id;
-    }
-    const QStringList run = filterBoards(all);
-    setBoards(run);
+    const QStringList run = skipWindowsBoards(
+        selectLabBoards([this](const Board &b) { return !filesFor(b.id).isEmpty(); }),
+        tr("Copying files to Windows boards is not supported yet."));
     for (const QString &id : run) {
-        if (board(id)->isWindows()) {
-            finishBoard(id, BoardResult::Outcome::NotSupported,
-                        tr("Copying files to Windows boards is not supported yet."));
-            continue;
-        }
         withSession(
             id, [this, id](SshSession *session, const SshLogin &) { pushNext(id, session, 0); });
     }

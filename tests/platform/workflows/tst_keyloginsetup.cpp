@@ -3,12 +3,11 @@
 // (modes as OpenSSH wants them), and what happens before any board is reached. Loopback only.
 #include "keyloginsetup.h"
 #include "labdocument.h"
+#include "loopback.h"
 
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -25,20 +24,10 @@ private:
         struct stat st = {};
         return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
     }
-    quint16 closedPort()
-    {
-        auto *socket = new QTcpSocket(this);
-        if (!socket->bind(QHostAddress::LocalHost, 0))
-            qFatal("cannot bind a loopback port");
-        return socket->localPort();
-    }
+    quint16 closedPort() { return HivelabTest::closedPort(this); }
     static Board board(const QString &id, quint16 port, const QString &os = {})
     {
-        Board b;
-        b.id = b.name = b.hostname = id;
-        b.ip = QStringLiteral("127.0.0.1");
-        b.sshPort = port;
-        b.sshUser = QStringLiteral("nobody");
+        Board b = HivelabTest::loopbackBoard(id, port, Role::Worker, QStringLiteral("nobody"));
         b.os = os;
         return b;
     }
@@ -51,8 +40,25 @@ private:
         s.connectTimeoutMs = 3000;
         return s;
     }
+    // A lab of this one board.
+    void useBoard(const Board &b)
+    {
+        Lab lab;
+        lab.boards << b;
+        m_doc.setLab(lab);
+    }
+    // Runs the job to its end; false when it did not end in time or ended more than once.
+    bool run(KeyLoginSetup *job, const ConnectionSettings &s, int timeoutMs = 30000)
+    {
+        job->setConnectionSettings(s);
+        QSignalSpy finished(job, &WorkflowJob::finished);
+        job->start();
+        return finished.wait(timeoutMs) && finished.size() == 1;
+    }
+
     QTemporaryDir m_dir;
     QByteArray m_oldHome;
+    LabDocument m_doc;
 
 private Q_SLOTS:
     void initTestCase()
@@ -96,33 +102,20 @@ private Q_SLOTS:
 
     void windowsOnlyLabNeedsNoKey()
     {
-        LabDocument doc;
-        Lab lab;
-        lab.boards << board(QStringLiteral("win"), closedPort(),
-                            QStringLiteral("Windows Server 2019"));
-        doc.setLab(lab);
-        KeyLoginSetup job(&doc);
-        job.setConnectionSettings(settings());
-        QSignalSpy finished(&job, &WorkflowJob::finished);
-        job.start();
-        QVERIFY(finished.wait(10000));
+        useBoard(board(QStringLiteral("win"), closedPort(), QStringLiteral("Windows Server 2019")));
+        KeyLoginSetup job(&m_doc);
+        QVERIFY(run(&job, settings()));
         QCOMPARE(job.result(QStringLiteral("win")).outcome, BoardResult::Outcome::NotSupported);
         QVERIFY(!QFile::exists(QDir::homePath() + QStringLiteral("/.ssh/id_ed25519")));
     }
 
     void missingGivenKeyFailsTheJob()
     {
-        LabDocument doc;
-        Lab lab;
-        lab.boards << board(QStringLiteral("a"), closedPort());
-        doc.setLab(lab);
-        KeyLoginSetup job(&doc);
-        job.setConnectionSettings(settings());
+        useBoard(board(QStringLiteral("a"), closedPort()));
+        KeyLoginSetup job(&m_doc);
         job.setKeyPath(m_dir.filePath(QStringLiteral("no-such-key")));
-        QSignalSpy finished(&job, &WorkflowJob::finished);
-        job.start();
-        QVERIFY(finished.wait(10000));
-        QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY(run(&job, settings()));
+        QVERIFY(!job.succeeded());
         QVERIFY(job.errorString().contains(QLatin1String("no-such-key")));
         QCOMPARE(job.result(QStringLiteral("a")).ok, false);
         QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("no-such-key"))));
@@ -130,15 +123,9 @@ private Q_SLOTS:
 
     void makesAKeyWhenTheUserHasNone()
     {
-        LabDocument doc;
-        Lab lab;
-        lab.boards << board(QStringLiteral("a"), closedPort());
-        doc.setLab(lab);
-        KeyLoginSetup job(&doc);
-        job.setConnectionSettings(settings());
-        QSignalSpy finished(&job, &WorkflowJob::finished);
-        job.start();
-        QVERIFY(finished.wait(30000));
+        useBoard(board(QStringLiteral("a"), closedPort()));
+        KeyLoginSetup job(&m_doc);
+        QVERIFY(run(&job, settings()));
         const QString key = QDir::homePath() + QStringLiteral("/.ssh/id_ed25519");
         QCOMPARE(job.keyPath(), key);
         QVERIFY(job.generatedKey());
@@ -155,11 +142,8 @@ private Q_SLOTS:
         QFile made(key);
         QVERIFY(made.open(QIODevice::ReadOnly));
         const QByteArray before = made.readAll();
-        KeyLoginSetup again(&doc);
-        again.setConnectionSettings(settings());
-        QSignalSpy finishedAgain(&again, &WorkflowJob::finished);
-        again.start();
-        QVERIFY(finishedAgain.wait(30000));
+        KeyLoginSetup again(&m_doc);
+        QVERIFY(run(&again, settings()));
         QVERIFY(!again.generatedKey());
         QFile f(key);
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -168,30 +152,21 @@ private Q_SLOTS:
 
     void cancelWhileRunningReportsCancelled()
     {
-        // Accepts connections and never sends a banner: the board is in flight at cancel().
-        QTcpServer silent;
+        // The board is in flight (its handshake hangs) when cancel() comes.
+        HivelabTest::SilentServer silent;
         QVERIFY(silent.listen(QHostAddress::LocalHost));
-        QList<QTcpSocket *> held;
-        connect(&silent, &QTcpServer::newConnection, this, [&]() {
-            while (QTcpSocket *s = silent.nextPendingConnection())
-                held << s;
-        });
-        LabDocument doc;
-        Lab lab;
-        lab.boards << board(QStringLiteral("a"), silent.serverPort());
-        doc.setLab(lab);
-        KeyLoginSetup job(&doc);
+        useBoard(board(QStringLiteral("a"), silent.serverPort()));
+        KeyLoginSetup job(&m_doc);
         ConnectionSettings s = settings();
         s.connectTimeoutMs = 60000;
         job.setConnectionSettings(s);
         QSignalSpy finished(&job, &WorkflowJob::finished);
         job.start();
-        QTRY_VERIFY_WITH_TIMEOUT(held.size() >= 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(silent.held() >= 1, 10000);
         job.cancel();
         QVERIFY(finished.wait(5000));
         QCOMPARE(finished.size(), 1);
         QCOMPARE(job.result(QStringLiteral("a")).outcome, BoardResult::Outcome::Cancelled);
-        qDeleteAll(held);
     }
 };
 
