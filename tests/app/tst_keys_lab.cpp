@@ -4,6 +4,7 @@
 // installed once however often the command runs, a key-only login works afterwards (no
 // password, no agent), a wrong password is a per-board AuthFailed, --disable-password turns
 // password login off on OpenSSH, and the password is never in any process's command line.
+#include "childprocess.h"
 #include "labboard.h"
 #include "labfile.h"
 
@@ -155,11 +156,10 @@ Run TestKeysLab::hivelab(const QString &home, const QStringList &args, const QBy
         }
     }
     if (p.state() != QProcess::NotRunning) {
-        p.kill();
-        p.waitForFinished();
+        HivelabTest::finishWithin(p, 0); // late: killed and reaped
         return r;
     }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.exitCode = HivelabTest::exitCodeOf(p);
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     qInfo("hivelab %s: exit %d in %.2f s", qPrintable(args.value(0)), r.exitCode,
