@@ -44,6 +44,14 @@ const QList<Command> &commands()
         {"switch", QT_TRANSLATE_NOOP("Cli", "Add, remove or list switches (add|remove|list FILE)"),
          &cmdSwitch},
         {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
+        {"keys",
+         QT_TRANSLATE_NOOP("Cli", "Install your SSH key on the lab's boards and verify key "
+                                  "login (FILE [BOARD…] [--key PATH] [--disable-password])"),
+         &cmdKeys},
+        {"push",
+         QT_TRANSLATE_NOOP("Cli", "Copy a file to the lab's boards, sha256-verified "
+                                  "(FILE LOCAL REMOTE [BOARD…] [--mode 0644])"),
+         &cmdPush},
         {"provision",
          QT_TRANSLATE_NOOP("Cli", "Install and start Docker on the lab's boards (FILE)"),
          &cmdProvision},

@@ -98,6 +98,8 @@ int cmdDiscover(const QStringList &args);
 int cmdCheck(const QStringList &args);
 int cmdExec(const QStringList &args);
 int cmdProvision(const QStringList &args);
+int cmdKeys(const QStringList &args);
+int cmdPush(const QStringList &args);
 int cmdSwarm(const QStringList &args);
 int cmdJoin(const QStringList &args);
 int cmdRoles(const QStringList &args);

@@ -49,6 +49,10 @@ QString cliHint(const BoardResult &r)
     case Outcome::DockerMissing:
     case Outcome::DockerNotRunning:
         return tr("`hivelab provision` installs and starts it.");
+    case Outcome::KeyRejected:
+        return tr("Password login stays on. An RSA key needs rsa-sha2 on OpenSSH 8.8 and later "
+                  "(use ed25519 with --key); sshd also ignores keys when the user's home or "
+                  "~/.ssh is writable by others.");
     default:
         return {};
     }
@@ -115,6 +119,13 @@ void WorkflowCli::addOptions(QCommandLineParser *parser, bool withBoards)
         parser->addOption(m_boards);
     parser->addOptions({m_acceptNew, m_passwordStdin, m_jsonOption, m_identity, m_knownHosts,
                         m_timeout, m_parallelOption});
+}
+
+void WorkflowCli::addBoardArguments(QCommandLineParser *parser)
+{
+    parser->addPositionalArgument(QStringLiteral("BOARD"),
+                                  tr("Only these boards (ID, name or hostname)."),
+                                  QStringLiteral("[BOARD…]"));
 }
 
 int WorkflowCli::prepare(const QCommandLineParser &parser, const QString &file,

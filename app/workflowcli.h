@@ -28,6 +28,9 @@ public:
     /// Adds --boards, --accept-new-host-keys, --password-stdin, --json, -i, --known-hosts,
     /// --connect-timeout, --parallel to the parser.
     void addOptions(QCommandLineParser *parser, bool withBoards = true);
+    /// Adds the trailing "[BOARD…]" positional argument (boards by ID, name or hostname) of
+    /// commands like `keys FILE [BOARD…]`; pass the words to prepare() as extraBoards.
+    static void addBoardArguments(QCommandLineParser *parser);
     /// Loads FILE into the document and reads the options. Returns an exit code on failure
     /// (message printed), -1 on success. `boards` may name boards by ID, name or hostname.
     int prepare(const QCommandLineParser &parser, const QString &file,

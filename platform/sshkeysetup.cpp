@@ -46,6 +46,17 @@ void SshKeySetup::fail(SshError code, const QString &message)
         this, [this]() { Q_EMIT finished(m_error); }, Qt::QueuedConnection);
 }
 
+void SshKeySetup::cancel()
+{
+    if (m_finished)
+        return;
+    if (m_keygen)
+        m_keygen->kill();
+    if (m_probe)
+        m_probe->cancel();
+    fail(SshError::Cancelled, tr("Cancelled."));
+}
+
 QByteArray SshKeySetup::publicKeyLine(const QString &privateKeyPath, QString *error)
 {
     QFile pub(privateKeyPath + QStringLiteral(".pub"));
@@ -105,6 +116,8 @@ void SshKeySetup::generate(const QString &privateKeyPath, const QString &comment
     m_keygen->setStandardInputFile(QProcess::nullDevice());
     connect(m_keygen.get(), &QProcess::finished, this,
             [this, askpassDir, privateKeyPath](int code, QProcess::ExitStatus status) {
+                if (m_finished)
+                    return;
                 const QByteArray err = m_keygen->readAllStandardError();
                 if (status != QProcess::NormalExit || code != 0 || !QFile::exists(privateKeyPath)) {
                     fail(SshError::KeyFileError, tr("ssh-keygen failed (%1): %2")
@@ -161,6 +174,8 @@ void SshKeySetup::install(SshSession *session, const SshConnectOptions &options,
             [stderrText](const QByteArray &d) { *stderrText += d.left(4096); });
     connect(cmd, &SshCommand::finished, this,
             [this, stderrText](int status, const QString &, const SshErrorInfo &e) {
+                if (m_finished)
+                    return;
                 if (e.isError()) {
                     fail(e.code, e.message);
                 } else if (status != 0) {
@@ -186,6 +201,8 @@ void SshKeySetup::verify()
     SshCommand *cmd = m_probe->exec(QStringLiteral("true"));
     connect(cmd, &SshCommand::finished, this,
             [this](int status, const QString &, const SshErrorInfo &e) {
+                if (m_finished)
+                    return;
                 if (e.isError() || status != 0) {
                     fail(e.isError() ? e.code : SshError::AuthFailed,
                          tr("The key was installed but logging in with it failed, so password "
@@ -211,14 +228,20 @@ void SshKeySetup::disablePassword()
         return;
     }
     // Written, checked with `sshd -t`, reloaded; a bad config is removed again before reload.
+    // `sshd -T` (the effective settings) proves the drop-in is read at all: a config without
+    // Debian's "Include sshd_config.d/*.conf" would otherwise keep passwords on silently.
     const QString file = SshSession::shellQuote(m_hardening.dropInFile);
+    const QString config = SshSession::shellQuote(m_hardening.sshdConfig);
     const QString script =
         QStringLiteral("mkdir -p \"$(dirname %1)\" && "
                        "printf '# Hivelab: key login verified; delete this file and reload sshd "
                        "to allow passwords again.\\nPasswordAuthentication no\\n"
                        "KbdInteractiveAuthentication no\\n' > %1 && "
-                       "if sshd -t -f %2; then %3; else rm -f %1; exit 6; fi")
-            .arg(file, SshSession::shellQuote(m_hardening.sshdConfig), m_hardening.reloadCommand);
+                       "if ! sshd -t -f %2; then rm -f %1; exit 6; fi; "
+                       "if ! sshd -T -f %2 2>/dev/null | grep -qix 'passwordauthentication no'; "
+                       "then rm -f %1; echo \"sshd does not read %1: %2 has no Include of its "
+                       "folder\" >&2; exit 7; fi; %3")
+            .arg(file, config, m_hardening.reloadCommand);
     SshExecOptions opts;
     opts.closeStdin = true;
     SshCommand *cmd = m_session->execAsRoot(script, m_sudoPassword, opts);
@@ -227,6 +250,8 @@ void SshKeySetup::disablePassword()
             [stderrText](const QByteArray &d) { *stderrText += d.left(4096); });
     connect(cmd, &SshCommand::finished, this,
             [this, stderrText](int status, const QString &, const SshErrorInfo &e) {
+                if (m_finished)
+                    return;
                 if (e.isError())
                     fail(e.code, e.message);
                 else if (status != 0)

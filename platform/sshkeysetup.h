@@ -45,6 +45,10 @@ public:
                  bool disablePassword = false, const QString &sudoPassword = QString(),
                  const SshHardening &hardening = SshHardening());
 
+    /// Stops after the running step (a command already sent still ends on the board), never
+    /// starts the next one, and reports finished() with SshError::Cancelled.
+    void cancel();
+
     Step step() const { return m_step; }
     SshErrorInfo error() const { return m_error; }
 

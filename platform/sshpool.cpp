@@ -34,8 +34,19 @@ QString SshPool::keyOf(const SshConnectOptions &options, const SshAuth &auth)
 SshPoolTask *SshPool::run(const SshConnectOptions &options, const SshAuth &auth,
                           const QString &command, const SshExecOptions &execOptions)
 {
+    return enqueue(options, auth, command, execOptions, false);
+}
+
+SshPoolTask *SshPool::lease(const SshConnectOptions &options, const SshAuth &auth)
+{
+    return enqueue(options, auth, QString(), SshExecOptions(), true);
+}
+
+SshPoolTask *SshPool::enqueue(const SshConnectOptions &options, const SshAuth &auth,
+                              const QString &command, const SshExecOptions &execOptions, bool lease)
+{
     auto *task = new SshPoolTask(keyOf(options, auth), command, execOptions, this);
-    m_queue.append(Pending{task, options, auth, execOptions});
+    m_queue.append(Pending{task, options, auth, execOptions, lease});
     // Let the caller connect to the task's signals before it can start.
     QMetaObject::invokeMethod(this, &SshPool::pump, Qt::QueuedConnection);
     return task;
@@ -62,9 +73,11 @@ void SshPool::pump()
         ++c.busy;
         ++m_running;
         m_peakRunning = qMax(m_peakRunning, m_running);
-        SshCommand *job = c.session->exec(p.task->command(), p.execOptions);
         connect(p.task, &SshPoolTask::finished, this, [this, key]() { onTaskFinished(key); });
-        p.task->attach(job);
+        if (p.lease)
+            p.task->attachSession(c.session);
+        else
+            p.task->attach(c.session->exec(p.task->command(), p.execOptions));
     }
     if (m_running == 0 && m_queue.isEmpty())
         Q_EMIT idle();

@@ -32,6 +32,11 @@ public:
     /// Async. Queues `command` for the board; the task is a child of the pool.
     SshPoolTask *run(const SshConnectOptions &options, const SshAuth &auth, const QString &command,
                      const SshExecOptions &execOptions = {});
+    /// Async. Queues a lease of the board's pooled session for jobs that work on a session
+    /// themselves (SshTransfer, SshKeySetup): once a slot is free the task emits
+    /// sessionReady() (the session may still be connecting; commands queue on it). The lease
+    /// counts as one running command until SshPoolTask::release() or cancel().
+    SshPoolTask *lease(const SshConnectOptions &options, const SshAuth &auth);
 
     int runningCount() const { return m_running; }
     int queuedCount() const { return int(m_queue.size()); }
@@ -53,6 +58,7 @@ private:
         SshConnectOptions options;
         SshAuth auth;
         SshExecOptions execOptions;
+        bool lease = false;
     };
     struct Connection
     {
@@ -60,6 +66,8 @@ private:
         int busy = 0;
     };
     static QString keyOf(const SshConnectOptions &options, const SshAuth &auth);
+    SshPoolTask *enqueue(const SshConnectOptions &options, const SshAuth &auth,
+                         const QString &command, const SshExecOptions &execOptions, bool lease);
     void pump();
     void onTaskFinished(const QString &key);
 

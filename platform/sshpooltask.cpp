@@ -40,6 +40,20 @@ void SshPoolTask::closeStdin()
         m_job->closeStdin();
 }
 
+void SshPoolTask::release()
+{
+    if (m_lease && !m_finished)
+        finish(0, QString(), SshErrorInfo());
+}
+
+void SshPoolTask::attachSession(SshSession *session)
+{
+    m_lease = true;
+    m_running = true;
+    Q_EMIT started();
+    Q_EMIT sessionReady(session);
+}
+
 void SshPoolTask::attach(SshCommand *command)
 {
     m_job = command;

@@ -11,9 +11,11 @@
 namespace Hivelab {
 
 class SshCommand;
+class SshSession;
 
-/// One command queued in an SshPool. Async job on the pool's thread; mirrors SshCommand's
-/// signals once it runs, finished() fires exactly once (also when cancelled while queued).
+/// One command queued in an SshPool, or a lease of a pooled session (SshPool::lease()). Async
+/// job on the pool's thread; mirrors SshCommand's signals once it runs, finished() fires exactly
+/// once (also when cancelled while queued).
 class SshPoolTask : public QObject
 {
     Q_OBJECT
@@ -31,11 +33,16 @@ public:
     /// Sends EOF on the command's stdin once its stdinData is written (for commands started
     /// with SshExecOptions::closeStdin false). No-op once finished.
     void closeStdin();
+    /// A lease: the holder is done with the session (finished() follows, status 0). No-op for
+    /// commands and once finished.
+    void release();
 
 Q_SIGNALS:
     void started();
     void stdoutData(const QByteArray &chunk);
     void stderrData(const QByteArray &chunk);
+    /// A lease got its session: valid until the lease finishes; the pool owns it.
+    void sessionReady(Hivelab::SshSession *session);
     void finished(int exitStatus, const QString &exitSignal, const Hivelab::SshErrorInfo &error);
 
 private:
@@ -43,6 +50,7 @@ private:
     SshPoolTask(const QString &target, const QString &command, const SshExecOptions &options,
                 QObject *parent);
     void attach(SshCommand *command);
+    void attachSession(SshSession *session);
     void finish(int exitStatus, const QString &exitSignal, const SshErrorInfo &error);
 
     QString m_target;
@@ -50,6 +58,7 @@ private:
     SshExecOptions m_options;
     QPointer<SshCommand> m_job;
     bool m_closeStdin = false;
+    bool m_lease = false;
     bool m_running = false;
     bool m_finished = false;
     int m_exitStatus = -1;

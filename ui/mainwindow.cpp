@@ -350,6 +350,8 @@ void MainWindow::createMenus()
     lab->addAction(m_refreshSwarm);
     lab->addAction(m_applyPlacement);
     lab->addAction(m_liveStatus);
+    lab->addSeparator();
+    lab->addAction(m_keyLogin);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_about);
@@ -663,6 +665,7 @@ void MainWindow::updateActions()
     m_formSwarm->setEnabled(!busy && managers);
     m_refreshSwarm->setEnabled(!busy && managers);
     m_applyPlacement->setEnabled(!busy && managers);
+    m_keyLogin->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "
                          "every planned board over SSH");
     QString refreshTip = tr("Ask the managers for the swarm's nodes and update the board LEDs");

@@ -81,6 +81,9 @@ public:
     QAction *formSwarmAction() const { return m_formSwarm; }
     QAction *refreshSwarmAction() const { return m_refreshSwarm; }
     QAction *applyPlacementAction() const { return m_applyPlacement; }
+    /// Lab ▸ Set up Key Login…: asks, then installs the user's SSH key on the selected boards
+    /// (none selected: every board) and verifies key-only login (KeyLoginSetup).
+    QAction *keyLoginAction() const { return m_keyLogin; }
     /// Lab ▸ Live Status (checkable, off by default): asks the managers every
     /// liveIntervalMs() over SSH and keeps the LEDs current. Opening another lab turns it off.
     QAction *liveStatusAction() const { return m_liveStatus; }
@@ -110,6 +113,8 @@ public:
     void leaveSwarm(const QStringList &boardIds);
     /// Drain (tasks move away) or activate boards in the running swarm.
     void setBoardsDrained(const QStringList &boardIds, bool drain);
+    /// Installs the user's SSH key on these boards (empty: every board); async like formSwarm().
+    void setUpKeyLogin(const QStringList &boardIds);
 Q_SIGNALS:
     /// A live status refresh ended (ok: a manager answered with the node list).
     void liveStatusUpdated(bool ok);
@@ -201,6 +206,7 @@ private:
     QAction *m_formSwarm = nullptr;
     QAction *m_refreshSwarm = nullptr;
     QAction *m_applyPlacement = nullptr;
+    QAction *m_keyLogin = nullptr;
     QAction *m_liveStatus = nullptr;
     QAction *m_cancelJob = nullptr;
     QAction *m_about = nullptr;

@@ -8,10 +8,12 @@
 #include "livestatuscontroller.h"
 #include "logconsole.h"
 #include "outcomehint.h"
+#include "topologyscene.h"
 #include "workflowjob.h"
 
 #include <QAction>
 #include <QMenu>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QStatusBar>
 #include <QToolButton>
@@ -40,6 +42,24 @@ void MainWindow::createSwarmActions()
     m_liveStatus->setObjectName(QStringLiteral("liveStatus"));
     m_liveStatus->setCheckable(true);
     connect(m_liveStatus, &QAction::toggled, m_live, &LiveStatusController::setEnabled);
+    m_keyLogin = makeAction(QString(), tr("Set up &Key Login…"), QKeySequence(),
+                            tr("Install your SSH key on the selected boards (none selected: all) "
+                               "and check that it logs in alone"));
+    m_keyLogin->setObjectName(QStringLiteral("keyLogin"));
+    connect(m_keyLogin, &QAction::triggered, this, [this]() {
+        const QStringList ids = m_scene->selectedBoardIds();
+        const int count = ids.isEmpty() ? int(m_document->lab().boards.size()) : int(ids.size());
+        auto *ask = new QMessageBox(
+            QMessageBox::Question, tr("Set up Key Login"),
+            tr("Add your SSH key (the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa; a new "
+               "id_ed25519 if you have none) to the login user's authorized_keys on %n board(s), "
+               "then check that it logs in without a password? Password login stays on.",
+               nullptr, count),
+            QMessageBox::Ok | QMessageBox::Cancel, this);
+        ask->setAttribute(Qt::WA_DeleteOnClose);
+        connect(ask, &QMessageBox::accepted, this, [this, ids]() { setUpKeyLogin(ids); });
+        ask->open();
+    });
     m_cancelJob = makeAction(QString(), tr("Cancel"), QKeySequence(),
                              tr("Stop the running swarm job; finished boards stay as they are"));
     m_cancelJob->setObjectName(QStringLiteral("cancelJob"));
@@ -88,6 +108,11 @@ void MainWindow::setBoardsDrained(const QStringList &boardIds, bool drain)
     m_jobs->start(drain ? SwarmJobController::Operation::Drain
                         : SwarmJobController::Operation::Activate,
                   boardIds);
+}
+
+void MainWindow::setUpKeyLogin(const QStringList &boardIds)
+{
+    m_jobs->start(SwarmJobController::Operation::KeyLogin, boardIds);
 }
 
 void MainWindow::setConnectionSettings(const ConnectionSettings &settings)
@@ -141,6 +166,8 @@ QString MainWindow::jobTitle(SwarmJobController::Operation operation)
         return tr("Activate");
     case SwarmJobController::Operation::ApplyPlacement:
         return tr("Apply placement");
+    case SwarmJobController::Operation::KeyLogin:
+        return tr("Key login");
     }
     return QString();
 }
@@ -196,10 +223,10 @@ void MainWindow::onJobFinished(SwarmJobController::Operation operation, Workflow
     if (failed > 0)
         log(tr("From here boards log in with SSH keys, the agent or a password remembered in the "
                "keychain, and only host keys trusted before are used. If a board refused the "
-               "login, install your SSH key on it (ssh-copy-id) or sign in with its password on "
-               "the Setup Wizard's Connect step (right-click a board ▸ Connect…) and let it remember "
-               "the password; an unknown host key is accepted there too, after comparing its "
-               "fingerprint."),
+               "login, install your SSH key on it (Lab ▸ Set up Key Login…) or sign in with its "
+               "password on the Setup Wizard's Connect step (right-click a board ▸ Connect…) and "
+               "let it remember the password; an unknown host key is accepted there too, after "
+               "comparing its fingerprint."),
             {}, Severity::Info);
     statusBar()->showMessage(summary, 15000);
     m_jobProgress->hide();

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SshPool against real sshd: 50 boards in parallel (4 sshd, each listening on 13 loopback
 // addresses, as sshd accepts at most 16 listen sockets), the concurrency cap and reuse.
+#include "sshcommand.h"
 #include "sshpool.h"
 #include "sshpooltask.h"
+#include "sshsession.h"
 #include "sshtestserver.h"
 
 #include <QSignalSpy>
@@ -134,6 +136,56 @@ private Q_SLOTS:
         QCOMPARE(sshErrorName(second->error().code), sshErrorName(SshError::Cancelled));
         QTRY_VERIFY_WITH_TIMEOUT(first->isFinished(), 10000);
         QCOMPARE(first->exitStatus(), 0);
+    }
+
+    void leaseHoldsASlotUntilReleased()
+    {
+        // A lease is one running slot: with a cap of 1, a command waits until it is released,
+        // and it then runs on the very session the lease had (one connection for the board).
+        SshPool pool;
+        pool.setMaxConcurrent(1);
+        SshPoolTask *lease = pool.lease(board(0), auth());
+        SshSession *session = nullptr;
+        connect(lease, &SshPoolTask::sessionReady, this,
+                [&session](SshSession *s) { session = s; });
+        SshPoolTask *command = pool.run(board(0), auth(), QStringLiteral("echo after"));
+        QByteArray out;
+        connect(command, &SshPoolTask::stdoutData, this, [&out](const QByteArray &d) { out += d; });
+        QTRY_VERIFY_WITH_TIMEOUT(session != nullptr, 10000);
+        QCOMPARE(pool.runningCount(), 1);
+        QCOMPARE(pool.queuedCount(), 1);
+        QVERIFY(!command->isRunning());
+        // The holder uses the session directly, like SshTransfer and SshKeySetup do.
+        SshCommand *own = session->exec(QStringLiteral("echo leased"));
+        QSignalSpy ownDone(own, &SshCommand::finished);
+        QVERIFY(ownDone.wait(10000));
+        QCOMPARE(ownDone.first().first().toInt(), 0);
+        QVERIFY(!command->isRunning() && !command->isFinished());
+
+        QSignalSpy leaseDone(lease, &SshPoolTask::finished);
+        lease->release();
+        QCOMPARE(leaseDone.size(), 1);
+        QVERIFY(!lease->error().isError());
+        QTRY_VERIFY_WITH_TIMEOUT(command->isFinished(), 10000);
+        QCOMPARE(command->exitStatus(), 0);
+        QCOMPARE(out.trimmed(), QByteArray("after"));
+        QCOMPARE(pool.connectionCount(), 1);
+        QCOMPARE(pool.peakRunning(), 1);
+    }
+
+    void cancelledLeaseFreesItsSlot()
+    {
+        SshPool pool;
+        pool.setMaxConcurrent(1);
+        SshPoolTask *lease = pool.lease(board(1), auth());
+        QSignalSpy ready(lease, &SshPoolTask::sessionReady);
+        SshPoolTask *command = pool.run(board(1), auth(), QStringLiteral("true"));
+        QVERIFY(ready.wait(10000));
+        lease->cancel();
+        QVERIFY(lease->isFinished());
+        QCOMPARE(sshErrorName(lease->error().code), sshErrorName(SshError::Cancelled));
+        QTRY_VERIFY_WITH_TIMEOUT(command->isFinished(), 10000);
+        QCOMPARE(command->exitStatus(), 0);
     }
 };
 

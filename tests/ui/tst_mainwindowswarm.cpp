@@ -13,9 +13,13 @@
 #include "workflowjob.h"
 
 #include <QAction>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -43,6 +47,7 @@ private Q_SLOTS:
     void applyPlacementRunsTheLabelsJob();
     void unknownHostKeyIsNeverTrusted();
     void liveStatusPollsQuietlyAndStopsWithTheLab();
+    void keyLoginAsksThenRunsOnTheSelectedBoards();
 
 private:
     // Bound, not listening: connections are refused and no other process can take the port.
@@ -302,6 +307,35 @@ void TestMainWindowSwarm::liveStatusPollsQuietlyAndStopsWithTheLab()
     useLab(closedPort(), closedPort());
     QVERIFY(!m_window->liveStatusAction()->isChecked());
     QVERIFY2(logText().contains(QStringLiteral("Live status off")), qPrintable(logText()));
+}
+
+void TestMainWindowSwarm::keyLoginAsksThenRunsOnTheSelectedBoards()
+{
+    // The key a user has none of is made in a HOME of this test, never the real ~/.ssh.
+    const QByteArray oldHome = qgetenv("HOME");
+    const QString home = m_dir.filePath(QStringLiteral("keyhome"));
+    QVERIFY(QDir().mkpath(home));
+    qputenv("HOME", QFile::encodeName(home));
+    const auto restoreHome = qScopeGuard([&oldHome]() { qputenv("HOME", oldHome); });
+    useLab(closedPort(), closedPort());
+    QAction *keys = m_window->keyLoginAction();
+    QVERIFY(keys->isEnabled());
+    m_window->scene()->boardItem(QStringLiteral("w1"))->setSelected(true);
+    keys->trigger();
+    // Asks first (window-modal, not blocking): nothing runs until OK.
+    QMessageBox *ask = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((ask = m_window->findChild<QMessageBox *>()) != nullptr, 5000);
+    QVERIFY(ask->text().contains(QStringLiteral("1 board")));
+    QVERIFY(!m_window->currentJob());
+    ask->button(QMessageBox::Ok)->click();
+    QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
+    QVERIFY(!keys->isEnabled());
+    QTRY_VERIFY2_WITH_TIMEOUT(keys->isEnabled(), qPrintable(logText()), 15000);
+    const QString log = logText();
+    QVERIFY2(log.contains(QStringLiteral("Key login: 0 of 1 boards ready")), qPrintable(log));
+    QVERIFY2(log.contains(QStringLiteral("w1 failed:")), qPrintable(log));
+    QVERIFY(!log.contains(QStringLiteral("m1 failed:")));
+    QVERIFY(QFile::exists(home + QStringLiteral("/.ssh/id_ed25519.pub")));
 }
 
 QTEST_MAIN(TestMainWindowSwarm)

@@ -23,6 +23,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScopeGuard>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -445,7 +446,10 @@ private Q_SLOTS:
         QVERIFY2(user.create(&error), qPrintable(error));
         QVERIFY(user.allowSudo(true)); // the Docker probe inspects the engine as root
         SshTestServer server(SshTestServer::Kind::OpenSsh);
-        QVERIFY2(server.start(&error), qPrintable(error));
+        // Keys in the user's own ~/.ssh (as on a board), for the "Install my SSH key" step.
+        QVERIFY2(server.start(&error, QStringLiteral("ed25519"),
+                              QStringLiteral("AuthorizedKeysFile .ssh/authorized_keys")),
+                 qPrintable(error));
         QTemporaryDir dir;
         const QString knownHosts = dir.filePath(QStringLiteral("known_hosts"));
 
@@ -477,6 +481,31 @@ private Q_SLOTS:
         QCOMPARE(table->item(0, status)->text(), BoardStatus::text(BoardStatus::State::Done));
         QVERIFY(QFile::exists(knownHosts));
         QVERIFY(panel->isHidden());
+
+        // "Install my SSH key": the same key-login job as the CLI's `hivelab keys`, with a key
+        // made in a HOME of this test (never the real ~/.ssh), verified with a key-only login.
+        {
+            QTemporaryDir keyHome;
+            const QByteArray oldHome = qgetenv("HOME");
+            qputenv("HOME", QFile::encodeName(keyHome.path()));
+            const auto restoreHome = qScopeGuard([&oldHome]() { qputenv("HOME", oldHome); });
+            auto *install = find<QPushButton>(page, "installKey");
+            QVERIFY(install->isEnabled());
+            QTest::mouseClick(install, Qt::LeftButton);
+            QVERIFY(!install->isEnabled()); // busy: Cancel is the way out
+            QVERIFY(find<QPushButton>(page, "cancelConnections")->isEnabled());
+            QTRY_VERIFY_WITH_TIMEOUT(install->isEnabled(), 30000);
+            const BoardStatus keyed =
+                wizard.statuses(SetupWizard::ConnectPageId).value(QStringLiteral("board-1"));
+            QVERIFY2(keyed.state == BoardStatus::State::Done, qPrintable(keyed.detail));
+            QVERIFY2(keyed.detail.contains(QLatin1String("Key login works")),
+                     qPrintable(keyed.detail));
+            QFile pub(keyHome.filePath(QStringLiteral(".ssh/id_ed25519.pub")));
+            QVERIFY(pub.open(QIODevice::ReadOnly));
+            QFile authorized(user.home() + QStringLiteral("/.ssh/authorized_keys"));
+            QVERIFY(authorized.open(QIODevice::ReadOnly));
+            QVERIFY(authorized.readAll().contains(pub.readAll().trimmed()));
+        }
 
         // The Docker step signs in with the accepted key and the typed password and runs its
         // check on the board (here: this machine).

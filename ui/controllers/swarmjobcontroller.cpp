@@ -2,6 +2,7 @@
 #include "swarmjobcontroller.h"
 
 #include "credentialstore.h"
+#include "keyloginsetup.h"
 #include "labdocument.h"
 #include "nodeavailability.h"
 #include "swarmformation.h"
@@ -63,6 +64,11 @@ WorkflowJob *SwarmJobController::createJob(Operation operation, const QStringLis
         job->setAvailability(operation == Operation::Drain
                                  ? NodeAvailability::Availability::Drain
                                  : NodeAvailability::Availability::Active);
+        job->setBoardFilter(boardIds);
+        return job;
+    }
+    case Operation::KeyLogin: {
+        auto *job = new KeyLoginSetup(m_document, this);
         job->setBoardFilter(boardIds);
         return job;
     }

@@ -15,8 +15,8 @@ class CredentialStore;
 class LabDocument;
 class SshPool;
 
-/// The main window's swarm jobs (form, status, join, leave, drain, activate, apply placement
-/// labels): one at a time,
+/// The main window's board jobs (swarm form, status, join, leave, drain, activate, apply
+/// placement labels; key login setup): one at a time,
 /// every job logging in the same way (connection settings, keychain, this session's
 /// passwords) over one SshPool shared with live status, so a board's connection is reused
 /// from job to job. Async, GUI thread; long work runs in the jobs (see WorkflowJob).
@@ -25,7 +25,7 @@ class SwarmJobController : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SwarmJobController)
 public:
-    enum class Operation { Form, Status, Join, Leave, Drain, Activate, ApplyPlacement };
+    enum class Operation { Form, Status, Join, Leave, Drain, Activate, ApplyPlacement, KeyLogin };
     Q_ENUM(Operation)
 
     explicit SwarmJobController(LabDocument *document, QObject *parent = nullptr);

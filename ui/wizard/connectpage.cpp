@@ -6,9 +6,11 @@
 #include "discoveredhost.h"
 #include "hostfacts.h"
 #include "identifyworkflow.h"
+#include "keyloginsetup.h"
 #include "labcommands.h"
 #include "labdocument.h"
 #include "labmerge.h"
+#include "outcomehint.h"
 #include "setupwizard.h"
 
 #include <QCheckBox>
@@ -90,12 +92,19 @@ ConnectPage::ConnectPage(SetupWizard *wizard)
     m_test->setObjectName(QStringLiteral("testConnections"));
     m_cancel = new QPushButton(tr("Ca&ncel"), this);
     m_cancel->setObjectName(QStringLiteral("cancelConnections"));
+    m_installKey = new QPushButton(tr("Install my SSH &key on these boards"), this);
+    m_installKey->setObjectName(QStringLiteral("installKey"));
+    m_installKey->setToolTip(
+        tr("Add your SSH key (a new ~/.ssh/id_ed25519 if you have none) to each board's "
+           "authorized_keys, then check that it logs in without a password"));
+    buttons->addWidget(m_installKey);
     buttons->addWidget(m_test);
     buttons->addWidget(m_cancel);
     layout->addLayout(buttons);
 
     connect(m_test, &QPushButton::clicked, this, &ConnectPage::testConnections);
     connect(m_cancel, &QPushButton::clicked, this, &ConnectPage::cancel);
+    connect(m_installKey, &QPushButton::clicked, this, &ConnectPage::installKey);
     connect(m_accept, &QPushButton::clicked, this, &ConnectPage::acceptHostKey);
     connect(m_reject, &QPushButton::clicked, this, &ConnectPage::rejectHostKey);
     CredentialStore *store = m_wizard->credentials();
@@ -193,12 +202,13 @@ void ConnectPage::syncCredentials()
 
 bool ConnectPage::isRunning() const
 {
-    return (m_job && m_job->isRunning()) || (m_acceptJob && m_acceptJob->isRunning());
+    return (m_job && m_job->isRunning()) || (m_acceptJob && m_acceptJob->isRunning()) ||
+           (m_keyJob && m_keyJob->isRunning());
 }
 
-IdentifyWorkflow *ConnectPage::startJob(const QStringList &ids, const QString &acceptFingerprint)
+void ConnectPage::prepareJob(WorkflowJob *job, const QStringList &ids,
+                             const QString &acceptFingerprint, const QString &runningText)
 {
-    auto *job = new IdentifyWorkflow(m_wizard->document(), this);
     ConnectionSettings settings;
     settings.knownHostsPath = m_wizard->knownHostsPath();
     // Only a key the user was shown and confirmed is trusted, never one seen meanwhile.
@@ -210,10 +220,16 @@ IdentifyWorkflow *ConnectPage::startJob(const QStringList &ids, const QString &a
     for (const QString &id : ids) {
         job->setPassword(id, m_wizard->password(id));
         m_wizard->setStatus(SetupWizard::ConnectPageId, id,
-                            {BoardStatus::State::Running, tr("Connecting…")});
+                            {BoardStatus::State::Running, runningText});
         m_table->setStatus(id, m_wizard->statuses(SetupWizard::ConnectPageId).value(id));
     }
     job->setBoardFilter(ids);
+}
+
+IdentifyWorkflow *ConnectPage::startJob(const QStringList &ids, const QString &acceptFingerprint)
+{
+    auto *job = new IdentifyWorkflow(m_wizard->document(), this);
+    prepareJob(job, ids, acceptFingerprint, tr("Connecting…"));
     const bool afterAccept = !acceptFingerprint.isEmpty();
     connect(job, &WorkflowJob::boardFinished, this,
             [this, job, afterAccept, acceptFingerprint](const QString &id) {
@@ -254,8 +270,52 @@ void ConnectPage::testConnections()
     updateButtons();
 }
 
+void ConnectPage::installKey()
+{
+    if (isRunning() || m_table->boardIds().isEmpty())
+        return;
+    syncCredentials();
+    m_warning->hide();
+    auto *job = new KeyLoginSetup(m_wizard->document(), this);
+    prepareJob(job, m_table->boardIds(), QString(), tr("Installing your SSH key…"));
+    connect(job, &WorkflowJob::logMessage, this, [this](const QString &id, const QString &line) {
+        if (id.isEmpty())
+            return;
+        const BoardStatus status{BoardStatus::State::Running, line};
+        m_wizard->setStatus(SetupWizard::ConnectPageId, id, status);
+        m_table->setStatus(id, status);
+    });
+    connect(job, &WorkflowJob::boardFinished, this, [this, job](const QString &id, bool ok) {
+        const BoardResult r = job->result(id);
+        const Board *b = m_wizard->document()->lab().board(id);
+        QString detail = r.message;
+        if (const QString hint = outcomeHint(r, b ? b->name : id); !hint.isEmpty())
+            detail += QLatin1Char(' ') + hint;
+        const BoardStatus status{ok ? BoardStatus::State::Done
+                                 : r.outcome == BoardResult::Outcome::Cancelled
+                                     ? BoardStatus::State::Cancelled
+                                     : BoardStatus::State::Failed,
+                                 detail};
+        m_wizard->setStatus(SetupWizard::ConnectPageId, id, status);
+        m_table->setStatus(id, status);
+    });
+    connect(job, &WorkflowJob::finished, this, [this, job]() {
+        job->deleteLater();
+        if (!job->errorString().isEmpty()) {
+            m_warning->setText(job->errorString());
+            m_warning->show();
+        }
+        updateButtons();
+    });
+    m_keyJob = job;
+    job->start();
+    updateButtons();
+}
+
 void ConnectPage::cancel()
 {
+    if (m_keyJob)
+        m_keyJob->cancel();
     if (m_job)
         m_job->cancel();
     if (m_acceptJob)
@@ -399,6 +459,7 @@ void ConnectPage::updateButtons()
 {
     const bool busy = isRunning();
     m_test->setEnabled(!busy && m_table->rowCount() > 0);
+    m_installKey->setEnabled(!busy && m_table->rowCount() > 0);
     m_cancel->setEnabled(busy);
     Q_EMIT completeChanged();
 }

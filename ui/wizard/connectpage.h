@@ -13,6 +13,8 @@ namespace Hivelab {
 
 class BoardStatusTable;
 class IdentifyWorkflow;
+class KeyLoginSetup;
+class WorkflowJob;
 class SetupWizard;
 struct BoardResult;
 
@@ -33,6 +35,9 @@ public:
     static QString openSshFingerprintLine(const QString &keyType, const QString &fingerprint);
 
     void testConnections();
+    /// Installs the user's SSH key on the boards and verifies key-only login (KeyLoginSetup),
+    /// with per-board status in the table; Cancel stops it.
+    void installKey();
     void cancel();
     void acceptHostKey();
     void rejectHostKey();
@@ -42,6 +47,9 @@ private:
     void applyFacts(const QString &id, const IdentifyWorkflow &job);
     /// The Connect step's sign-in job on `ids`; `acceptFingerprint` trusts that new host key.
     IdentifyWorkflow *startJob(const QStringList &ids, const QString &acceptFingerprint);
+    /// Logins, passwords, board filter and "running" statuses of a Connect step job.
+    void prepareJob(WorkflowJob *job, const QStringList &ids, const QString &acceptFingerprint,
+                    const QString &runningText);
     struct PendingKey
     {
         QString boardId;
@@ -63,6 +71,7 @@ private:
     QCheckBox *m_remember;
     QLabel *m_backend;
     QPushButton *m_test;
+    QPushButton *m_installKey;
     QPushButton *m_cancel;
     QFrame *m_keyPanel;
     QLabel *m_keyText;
@@ -71,6 +80,7 @@ private:
     QLabel *m_warning;
     QPointer<IdentifyWorkflow> m_job;
     QPointer<IdentifyWorkflow> m_acceptJob;
+    QPointer<KeyLoginSetup> m_keyJob;
     QList<PendingKey> m_pendingKeys;
     bool m_probed = false;
 };

@@ -201,6 +201,7 @@ void WorkflowJob::doCancel()
     if (m_finished)
         return;
     m_cancelled = true;
+    cancelWork();
     const QList<QPointer<SshPoolTask>> tasks = m_tasks; // cancel() may finish synchronously
     for (const QPointer<SshPoolTask> &t : tasks) {
         if (t && !t->isFinished())
@@ -230,14 +231,28 @@ void WorkflowJob::setBoards(const QStringList &boardIds)
     setProgress(0, m_boards.size());
 }
 
-QStringList WorkflowJob::selectLabBoards()
+QStringList WorkflowJob::selectLabBoards(const std::function<bool(const Board &)> &applies)
 {
     QStringList all;
-    for (const Board &b : document()->lab().boards)
-        all << b.id;
+    for (const Board &b : document()->lab().boards) {
+        if (!applies || applies(b))
+            all << b.id;
+    }
     const QStringList run = filterBoards(all);
     setBoards(run);
     return run;
+}
+
+QStringList WorkflowJob::skipWindowsBoards(const QStringList &boardIds, const QString &reason)
+{
+    QStringList others;
+    for (const QString &id : boardIds) {
+        if (board(id)->isWindows())
+            finishBoard(id, BoardResult::Outcome::NotSupported, reason);
+        else
+            others << id;
+    }
+    return others;
 }
 
 const Board *WorkflowJob::board(const QString &boardId) const
@@ -351,6 +366,35 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
                 task->deleteLater();
                 complete(status, error);
             });
+}
+
+void WorkflowJob::withSession(const QString &boardId, const SessionCallback &use)
+{
+    const Board *b = board(boardId);
+    if (isCancelled() || !b)
+        return;
+    const QString password = m_passwords.value(boardId, m_defaultPassword);
+    const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
+    SshPoolTask *task = pool()->lease(login.options, login.auth);
+    m_tasks << task;
+    m_leases.insert(boardId, task);
+    connect(task, &SshPoolTask::sessionReady, this, [this, use, login](SshSession *session) {
+        if (!isCancelled())
+            use(session, login);
+    });
+    connect(task, &SshPoolTask::finished, this, [this, task]() {
+        m_tasks.removeAll(task);
+        task->deleteLater();
+    });
+}
+
+void WorkflowJob::releaseSession(const QString &boardId, const SshErrorInfo &error)
+{
+    m_lastRemote[boardId] =
+        BoardResult{boardId, !error.isError(), classify(error), QString(), error};
+    const QPointer<SshPoolTask> task = m_leases.take(boardId);
+    if (task)
+        task->release();
 }
 
 void WorkflowJob::callEngine(const QString &boardId, const HttpRequest &request,

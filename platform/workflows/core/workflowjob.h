@@ -24,6 +24,7 @@ namespace Hivelab {
 class SshConfig;
 class SshPool;
 class SshPoolTask;
+class SshSession;
 class CredentialStore;
 struct Board;
 
@@ -45,6 +46,7 @@ public:
         DockerMissing,
         DockerNotRunning,
         NotSupported, // e.g. Windows boards for the Docker install
+        KeyRejected,  // the key was installed, but logging in with it alone failed
     };
     Q_ENUM(Outcome)
 
@@ -158,8 +160,12 @@ protected:
     /// Boards selected by the filter among `candidates`, in lab order.
     QStringList filterBoards(const QStringList &candidates) const;
     void setBoards(const QStringList &boardIds);
-    /// Every board of the lab that passes the filter, in lab order, set as this job's boards.
-    QStringList selectLabBoards();
+    /// Every board of the lab that passes the filter (and `applies`, if given), in lab order, set
+    /// as this job's boards.
+    QStringList selectLabBoards(const std::function<bool(const Board &)> &applies = {});
+    /// Ends the Windows boards among `boardIds` as NotSupported with `reason` (what to do by
+    /// hand) and returns the others.
+    QStringList skipWindowsBoards(const QStringList &boardIds, const QString &reason);
     const Board *board(const QString &boardId) const;
     /// Changes a board of the plan (the document is then modified and the front end saves it);
     /// no-op when `change` leaves the board as it was or the board is unknown.
@@ -183,6 +189,19 @@ protected:
     {
         callEngine(boardId, request, done, RemoteOptions{});
     }
+
+    /// For jobs that drive a session themselves (file transfers, key setup): leases the
+    /// board's pooled session (counted against the pool's parallelism) and calls `use` on this
+    /// thread with it and the board's login (its password is the one for sudo too). The job
+    /// must call releaseSession() when its work on the session ends. Not called once cancelled.
+    using SessionCallback = std::function<void(SshSession *session, const SshLogin &login)>;
+    void withSession(const QString &boardId, const SessionCallback &use);
+    /// Ends the board's lease; `error` (none on success) classifies a later failed
+    /// finishBoard(boardId, false, …) like the failure of a remote command.
+    void releaseSession(const QString &boardId, const SshErrorInfo &error);
+    /// Called when the job is cancelled, before unfinished boards are reported: jobs that run
+    /// their own session work (withSession()) stop it here.
+    virtual void cancelWork() {}
 
     void log(const QString &boardId, const QString &line);
     /// Records a board's outcome once (later calls for the same board are ignored). A failure
@@ -231,6 +250,7 @@ private:
     QHash<QString, BoardResult> m_results;
     QHash<QString, BoardResult> m_lastRemote; // per board: code and SSH error of the last command
     QList<QPointer<SshPoolTask>> m_tasks;
+    QHash<QString, QPointer<SshPoolTask>> m_leases;
     struct Queued
     {
         QString command;

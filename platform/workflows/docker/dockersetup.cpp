@@ -46,17 +46,11 @@ QString DockerSetup::startEngineCommand(InitSystem::Kind init)
 
 void DockerSetup::begin()
 {
-    const QStringList run = selectLabBoards();
-    for (const QString &id : run) {
-        const Board *b = board(id);
-        if (b->isWindows()) {
-            finishBoard(id, BoardResult::Outcome::NotSupported,
-                        tr("Windows boards are not supported yet: install Docker Engine for "
-                           "Windows by hand."));
-            continue;
-        }
+    const QStringList run = skipWindowsBoards(
+        selectLabBoards(), tr("Windows boards are not supported yet: install Docker Engine for "
+                              "Windows by hand."));
+    for (const QString &id : run)
         probeBoard(id);
-    }
     finishJob(); // when every board was Windows
 }
 
