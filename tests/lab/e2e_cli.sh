@@ -60,7 +60,8 @@ assert h["identification"]["hostname"] == sys.argv[3], h
 # A bare board has no Docker at all; the others report their engine.
 assert bool(h["identification"].get("dockerVersion")) == (sys.argv[4] == "docker"), h
 EOF
-        fail "board $k not identified"
+        { grep -F "${IP[$k]}" "$tmp/found.jsonl" >&2; cat "$tmp/discover.err" >&2
+          fail "board $k not identified"; }
 done
 [ "$(json 'len(d["boards"])' "$lab")" -eq ${#boards[@]} ] || fail "lab file does not hold every board"
 step "discover: ${#boards[@]} boards identified and merged into a new lab file"
