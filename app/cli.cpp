@@ -5,6 +5,7 @@
 #include "labcheck.h"
 #include "labfile.h"
 #include "labtypes.h"
+#include "sshsession.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -88,7 +89,12 @@ int run(const QStringList &args)
                      .arg(args.value(0)));
         return ExitUsage;
     }
-    return cmd->run(args);
+    const int code = cmd->run(args);
+    // Sessions a job dropped end on their own threads; returning from main() under them runs
+    // OpenSSL's exit handler while they still use libcrypto (seen as heap corruption at exit).
+    // They were cancelled, so this is quick; the bound is for a board stuck in DNS or auth.
+    SshSession::waitForWorkers(15000);
+    return code;
 }
 
 std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &args)

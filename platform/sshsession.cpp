@@ -24,6 +24,11 @@ SshSession::SshSession(QObject *parent)
     });
 }
 
+bool SshSession::waitForWorkers(int msecs)
+{
+    return SshWorker::waitForAll(msecs);
+}
+
 SshSession::~SshSession()
 {
     // Never joins the worker: it may sit in getaddrinfo() or agent auth for seconds. It stops

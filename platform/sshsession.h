@@ -48,6 +48,11 @@ public:
     /// password (possibly empty; always consumed), then the command's own stdin. For callers
     /// that exec through something else (SshPool).
     static QString asRootCommand(const QString &command);
+    /// For command-line tools before they return from main(): waits up to `msecs` until every
+    /// SSH worker thread has ended, abandoned ones included (they were cancelled and close their
+    /// connections). A process that exits while one still runs tears libcrypto down under it
+    /// (OpenSSL's exit handler), which can corrupt the heap. Never call it on a GUI thread.
+    static bool waitForWorkers(int msecs);
 
     /// Async, any stage: aborts connecting/auth and every command (finished with Cancelled).
     void cancel();

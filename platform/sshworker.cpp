@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sshworker.h"
 
+#include <QDeadlineTimer>
+#include <QMutex>
+#include <QWaitCondition>
+
 #include "knownhosts.h"
 #include "sshcommand.h"
 #include "sshsession.h"
@@ -322,8 +326,53 @@ void SshWorker::postClosed()
     postToOwner([](SshSession *owner) { owner->onWorkerClosed(); });
 }
 
+namespace {
+
+// Worker threads still inside run(), for SshSession::waitForWorkers().
+struct RunningWorkers
+{
+    QMutex mutex;
+    QWaitCondition idle;
+    int count = 0;
+};
+
+RunningWorkers &runningWorkers()
+{
+    static RunningWorkers workers;
+    return workers;
+}
+
+struct RunningGuard
+{
+    RunningGuard()
+    {
+        QMutexLocker lock(&runningWorkers().mutex);
+        ++runningWorkers().count;
+    }
+    ~RunningGuard()
+    {
+        QMutexLocker lock(&runningWorkers().mutex);
+        if (--runningWorkers().count == 0)
+            runningWorkers().idle.wakeAll();
+    }
+};
+
+} // namespace
+
+bool SshWorker::waitForAll(int msecs)
+{
+    QDeadlineTimer deadline(msecs);
+    QMutexLocker lock(&runningWorkers().mutex);
+    while (runningWorkers().count > 0) {
+        if (!runningWorkers().idle.wait(&runningWorkers().mutex, deadline))
+            return false;
+    }
+    return true;
+}
+
 void SshWorker::run()
 {
+    const RunningGuard running;
     postState(int(SshSession::State::Connecting));
     bool ok = connectSocket() && handshake() && verifyHostKey();
     if (ok) {

@@ -67,6 +67,9 @@ public:
     Q_DISABLE_COPY_MOVE(SshWorker)
 
     std::shared_ptr<SshWake> wake() const { return m_wake; }
+    /// Waits up to `msecs` until no worker thread runs (abandoned ones included); see
+    /// SshSession::waitForWorkers().
+    static bool waitForAll(int msecs);
     void enqueue(const std::shared_ptr<SshCommandState> &command);
     /// Graceful: running commands end as Cancelled, then the session is closed.
     void requestStop();
