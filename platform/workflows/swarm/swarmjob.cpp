@@ -13,7 +13,7 @@ void SwarmJob::changeRole(const QString &managerBoardId, const SwarmNode &node, 
                           const NodesDone &done)
 {
     callEngine(
-        managerBoardId, node.roleRequest(manager), [this, node, manager, done](const Remote &r) {
+        managerBoardId, node.roleRequest(manager), [node, manager, done](const Remote &r) {
             if (!r.engineOk())
                 done(false, (manager ? tr("Promoting %1 failed: %2") : tr("Demoting %1 failed: %2"))
                                 .arg(node.hostname, describe(r)));
