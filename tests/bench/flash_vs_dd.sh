@@ -25,7 +25,7 @@ img=$tmp/os.img
 truncate -s ${image_mib}M "$img"
 fat_mib=$((image_mib / 4))
 printf 'label: dos\n,%sM,c\n,,83\n' $fat_mib | sfdisk -q "$img"
-mkfs.vfat --offset 2048 "$img" $((fat_mib * 1024)) >/dev/null
+mkfs.vfat -F 16 --offset 2048 "$img" $((fat_mib * 1024)) >/dev/null
 # The ext4 partition as a file of its own, filled through the kernel-free -d option.
 mkdir "$tmp/root"
 head -c $((data_mib * 1024 * 1024)) /dev/urandom > "$tmp/root/data.bin"
