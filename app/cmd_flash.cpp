@@ -132,11 +132,10 @@ std::optional<QList<BlockDevice::Target>> vetTargets(const QStringList &paths, b
             printErr(tr("Refusing to write %1: %2.").arg(path, t.refusal));
             return std::nullopt;
         }
-        for (const QString &m : std::as_const(t.drive.mountpoints)) {
-            if (!unmount) {
-                printErr(tr("%1 is mounted at %2. Unmount it first, or pass --unmount.").arg(path, m));
-                return std::nullopt;
-            }
+        if (!t.drive.mountpoints.isEmpty() && !unmount) {
+            printErr(tr("%1 is mounted at %2. Unmount it first, or pass --unmount.")
+                         .arg(path, t.drive.mountpoints.first()));
+            return std::nullopt;
         }
         targets << t;
     }

@@ -44,11 +44,12 @@ int openForWrite(const Target &target, bool *direct, QString *error);
 int openForVerify(const Target &target, bool *direct, QString *error);
 /// Drops cached pages of the device so a read-back sees the medium (BLKFLSBUF + fadvise).
 void dropCaches(int fd, bool isBlock);
+/// Writes all of `data` at `offset`, resuming after partial writes and EINTR. Returns 0 or an
+/// errno value (ENOSPC when the device takes no more).
+int writeAt(int fd, const char *data, qint64 size, qint64 offset);
 /// Makes [offset, offset+length) read as zeros: BLKZEROOUT (the device's write-zeroes command
 /// where it has one), else plain writes of zeros. Returns 0 or an errno value.
 int zeroRange(int fd, qint64 offset, qint64 length);
-/// Logical sector size of a block device (512 when unknown or a file).
-int sectorSize(int fd, bool isBlock);
 
 /// Unmounts a user mount (umount MOUNTPOINT). Returns false with the reason.
 bool unmount(const QString &mountpoint, QString *error);

@@ -78,22 +78,7 @@ bool allZero(const char *p, qint64 n)
     return true;
 }
 
-// pwrite/pread that resume after partial transfers. Returns 0 or an errno value.
-int writeAll(int fd, const char *data, qint64 size, qint64 offset)
-{
-    while (size > 0) {
-        const ssize_t n = ::pwrite(fd, data, size_t(size), offset);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n == 0 ? ENOSPC : errno;
-        data += n;
-        size -= n;
-        offset += n;
-    }
-    return 0;
-}
-
+// pread that resumes after partial reads; -1 on an error.
 qint64 readAll(int fd, char *data, qint64 size, qint64 offset)
 {
     qint64 total = 0;
@@ -320,7 +305,7 @@ void FlashJob::Shared::write(Writer &w)
     timer.start();
     // Zero the first MiB before anything else: partition table and boot code come last.
     AlignedBuffer zeros(HeadBytes);
-    int err = writeAll(fd, zeros.data, HeadBytes, 0);
+    int err = BlockDevice::writeAt(fd, zeros.data, HeadBytes, 0);
     if (err == 0 && ::fdatasync(fd) != 0)
         err = errno;
     while (err == 0) {
@@ -333,7 +318,7 @@ void FlashJob::Shared::write(Writer &w)
             if (start >= end)
                 continue;
             // O_DIRECT wants whole sectors: the image's last block is padded with zeros.
-            err = writeAll(fd, c->buffer.data + (start - c->offset), roundUp(end - start, Sector),
+            err = BlockDevice::writeAt(fd, c->buffer.data + (start - c->offset), roundUp(end - start, Sector),
                            start);
             if (err)
                 break;
@@ -367,7 +352,7 @@ void FlashJob::Shared::write(Writer &w)
         if (::fdatasync(fd) != 0)
             err = errno;
         if (!err)
-            err = writeAll(fd, head->data, roundUp(headLength, Sector), 0);
+            err = BlockDevice::writeAt(fd, head->data, roundUp(headLength, Sector), 0);
         if (!err && !w.result.target.isBlock && ::ftruncate(fd, size) != 0)
             err = errno;
         if (!err && ::fdatasync(fd) != 0)

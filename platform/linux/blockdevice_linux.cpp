@@ -191,6 +191,21 @@ void dropCaches(int fd, bool isBlock)
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 }
 
+int writeAt(int fd, const char *data, qint64 size, qint64 offset)
+{
+    while (size > 0) {
+        const ssize_t n = ::pwrite(fd, data, size_t(size), offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n == 0 ? ENOSPC : errno;
+        data += n;
+        size -= n;
+        offset += n;
+    }
+    return 0;
+}
+
 int zeroRange(int fd, qint64 offset, qint64 length)
 {
     quint64 range[2] = {quint64(offset), quint64(length)};
@@ -203,25 +218,10 @@ int zeroRange(int fd, qint64 offset, qint64 length)
         return ENOMEM;
     std::memset(zeros, 0, Piece);
     int err = 0;
-    for (qint64 pos = offset; pos < offset + length && !err;) {
-        const ssize_t n = ::pwrite(fd, zeros, size_t(qMin(Piece, offset + length - pos)), pos);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            err = n == 0 ? ENOSPC : errno;
-        else
-            pos += n;
-    }
+    for (qint64 pos = offset; pos < offset + length && !err; pos += Piece)
+        err = writeAt(fd, static_cast<const char *>(zeros), qMin(Piece, offset + length - pos), pos);
     std::free(zeros);
     return err;
-}
-
-int sectorSize(int fd, bool isBlock)
-{
-    int size = 512;
-    if (isBlock && ::ioctl(fd, BLKSSZGET, &size) != 0)
-        size = 512;
-    return size;
 }
 
 bool unmount(const QString &mountpoint, QString *error)
