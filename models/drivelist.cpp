@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "drivelist.h"
 
+#include "jsonstrictreader.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,11 +23,6 @@ bool flag(const QJsonValue &v)
     if (v.isBool())
         return v.toBool();
     return v.toString() == QLatin1String("1") || v.toInt() == 1;
-}
-
-qint64 number(const QJsonValue &v)
-{
-    return v.isString() ? v.toString().toLongLong() : qint64(v.toDouble());
 }
 
 void collectMounts(const QJsonObject &node, QStringList *out)
@@ -77,7 +74,7 @@ QList<Drive> fromLsblkJson(const QByteArray &json, QString *error)
                       .trimmed();
         d.transport = o.value(QLatin1String("tran")).toString();
         d.type = o.value(QLatin1String("type")).toString();
-        d.size = number(o.value(QLatin1String("size")));
+        d.size = lenientInt64(o.value(QLatin1String("size")));
         d.removable = flag(o.value(QLatin1String("rm")));
         d.hotplug = flag(o.value(QLatin1String("hotplug")));
         d.readOnly = flag(o.value(QLatin1String("ro")));

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "hostfacts.h"
 
+#include "jsonstrictreader.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+
+#include <algorithm>
 
 namespace Hivelab {
 
@@ -16,7 +20,7 @@ QString valueString(const QJsonValue &v)
     if (v.isString())
         return v.toString();
     if (v.isDouble())
-        return QString::number(qint64(v.toDouble()));
+        return QString::number(lenientInt64(v));
     return {};
 }
 
@@ -26,15 +30,6 @@ bool valueBool(const QJsonValue &v)
         return v.toBool();
     const QString s = valueString(v);
     return s == QLatin1String("1") || s == QLatin1String("true");
-}
-
-qint64 valueInt(const QJsonValue &v)
-{
-    if (v.isDouble())
-        return qint64(v.toDouble());
-    bool ok = false;
-    const qint64 n = v.toString().toLongLong(&ok);
-    return ok ? n : 0;
 }
 
 void collectMounts(const QJsonObject &dev, QStringList *out)
@@ -263,7 +258,7 @@ std::optional<QList<DiskInfo>> HostFacts::parseLsblk(const QByteArray &json, QSt
             continue;
         DiskInfo d;
         d.name = name;
-        d.sizeBytes = valueInt(dev.value(QLatin1String("size")));
+        d.sizeBytes = lenientInt64(dev.value(QLatin1String("size")));
         d.transport = valueString(dev.value(QLatin1String("tran")));
         d.model = valueString(dev.value(QLatin1String("model"))).trimmed();
         d.removable = valueBool(dev.value(QLatin1String("rm")));
@@ -301,9 +296,10 @@ bool HostFacts::parseDockerInfo(const QByteArray &json, HostFacts *facts, QStrin
     if (facts->hostname.isEmpty())
         facts->hostname = o.value(QLatin1String("Name")).toString();
     if (facts->cores == 0)
-        facts->cores = int(o.value(QLatin1String("NCPU")).toDouble());
+        facts->cores =
+            int(std::clamp<qint64>(lenientInt64(o.value(QLatin1String("NCPU"))), 0, 1 << 20));
     if (facts->memTotalBytes == 0)
-        facts->memTotalBytes = qint64(o.value(QLatin1String("MemTotal")).toDouble());
+        facts->memTotalBytes = lenientInt64(o.value(QLatin1String("MemTotal")));
     return true;
 }
 

@@ -10,8 +10,22 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 namespace Hivelab {
+
+qint64 lenientInt64(const QJsonValue &v, qint64 fallback)
+{
+    if (v.isString()) {
+        bool ok = false;
+        const qint64 n = v.toString().trimmed().toLongLong(&ok);
+        return ok ? n : fallback;
+    }
+    const double d = v.toDouble(std::numeric_limits<double>::quiet_NaN());
+    if (!std::isfinite(d) || std::fabs(d) > JsonStrictReader::MaxExactInteger)
+        return fallback;
+    return qint64(d);
+}
 
 namespace {
 int editDistance(const QString &a, const QString &b)

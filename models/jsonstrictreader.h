@@ -11,6 +11,11 @@
 
 namespace Hivelab {
 
+/// A tool's JSON number (or numeric string, as older lsblk prints) as a 64-bit integer, for
+/// output of programs Hivelab runs, where a missing or odd value is not an error: anything
+/// that is not a finite number within +-2^53 gives `fallback`.
+qint64 lenientInt64(const QJsonValue &v, qint64 fallback = 0);
+
 /// Strict reader for hand-editable JSON files (lab files, the board catalog): every accessor
 /// checks type, range and allowed keys, and the first failure is kept with its JSON path
 /// ("$.boards[3].slot"). Later calls after a failure are no-ops returning false.
