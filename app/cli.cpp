@@ -97,6 +97,17 @@ int run(const QStringList &args)
     return code;
 }
 
+QString commandHelp(const QCommandLineParser &parser, const QString &command)
+{
+    // Qt names the binary as started ("./app/hivelab"); users type "hivelab COMMAND".
+    QString text = parser.helpText();
+    const QString program = QCoreApplication::arguments().value(0);
+    const qsizetype at = program.isEmpty() ? -1 : text.indexOf(program);
+    if (at >= 0 && at < text.indexOf(QLatin1Char('\n')))
+        text.replace(at, program.size(), QStringLiteral("hivelab ") + command);
+    return text;
+}
+
 std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &args)
 {
     if (!parser.parse(args)) {
@@ -104,7 +115,7 @@ std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &
         return ExitUsage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
+        printOut(commandHelp(parser, args.value(0)));
         return ExitOk;
     }
     return std::nullopt;

@@ -49,6 +49,9 @@ const Command *findCommand(const QString &name);
 /// args[0] is the subcommand name. Returns the process exit code.
 int run(const QStringList &args);
 
+/// The parser's help with its usage line naming `hivelab COMMAND` instead of the binary's path.
+QString commandHelp(const QCommandLineParser &parser, const QString &command);
+
 /// Parses args; on a parse error prints it (ExitUsage), on --help prints the help (ExitOk).
 /// Returns the exit code when the command is done, nothing when it should go on.
 std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &args);

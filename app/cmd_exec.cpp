@@ -153,7 +153,7 @@ std::optional<int> parseExecArgs(QCommandLineParser &parser, const SplitArgs &sp
         return ExitUsage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
+        printOut(commandHelp(parser, QStringLiteral("exec")));
         return ExitOk;
     }
     if (parser.positionalArguments().size() != 1 || split.commandWords.isEmpty()) {

@@ -18,6 +18,7 @@
 #include <QWizard>
 
 #include <memory>
+#include <optional>
 
 using namespace Hivelab;
 
@@ -84,6 +85,54 @@ bool wantsHelpOrVersion(int argc, char **argv, bool *version)
     return false;
 }
 
+// Options QApplication takes from argv itself (-platform offscreen, -style Fusion, …): the
+// window's parser runs before QApplication exists, so it must let them through.
+QStringList withoutQtOptions(const QStringList &args)
+{
+    static const QStringList withValue = {
+        QStringLiteral("platform"),   QStringLiteral("platformpluginpath"),
+        QStringLiteral("platformtheme"), QStringLiteral("plugin"),
+        QStringLiteral("qwindowgeometry"), QStringLiteral("qwindowicon"),
+        QStringLiteral("qwindowtitle"), QStringLiteral("session"),
+        QStringLiteral("style"),      QStringLiteral("stylesheet"),
+        QStringLiteral("display"),    QStringLiteral("geometry"),
+        QStringLiteral("title"),      QStringLiteral("name")};
+    static const QStringList flags = {QStringLiteral("reverse"), QStringLiteral("widgetcount"),
+                                      QStringLiteral("nograb"), QStringLiteral("dograb"),
+                                      QStringLiteral("sync")};
+    QStringList out;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        QString name = args.at(i);
+        if (name == QLatin1String("--")) {
+            out.append(args.mid(i));
+            break;
+        }
+        if (i == 0 || !name.startsWith(QLatin1Char('-'))) {
+            out.append(name);
+            continue;
+        }
+        name.remove(0, name.startsWith(QLatin1String("--")) ? 2 : 1);
+        const QString bare = name.section(QLatin1Char('='), 0, 0);
+        if (flags.contains(bare) || bare == QLatin1String("qmljsdebugger"))
+            continue;
+        if (withValue.contains(bare)) {
+            if (!name.contains(QLatin1Char('=')))
+                ++i; // its value
+            continue;
+        }
+        out.append(args.at(i));
+    }
+    return out;
+}
+
+QStringList argumentList(int argc, char **argv)
+{
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args.append(QString::fromLocal8Bit(argv[i]));
+    return args;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -110,11 +159,8 @@ int main(int argc, char **argv)
         return Cli::ExitOk;
     }
 
-    QApplication app(argc, argv);
-    setIdentity();
-    QApplication::setApplicationDisplayName(QStringLiteral("Hivelab"));
-    QApplication::setDesktopFileName(QStringLiteral("io.hivelab.Hivelab"));
-
+    // The window's options are parsed before QApplication exists, so a typo or a bad value is
+    // a usage error even where no display can be opened (QApplication would abort there).
     QCommandLineParser parser;
     const QCommandLineOption demo(QStringLiteral("demo"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QString(),
@@ -124,23 +170,37 @@ int main(int argc, char **argv)
                                       QStringLiteral("PNG"));
     const QCommandLineOption shotWizard(QStringLiteral("screenshot-wizard"), QString(),
                                         QStringLiteral("PNG"));
-    parser.addOption(demo);
-    parser.addOption(screenshot);
-    parser.addOption(dark);
-    parser.addOption(shotDrag);
-    parser.addOption(shotWizard);
     const QCommandLineOption live(QStringLiteral("live"));
-    parser.addOption(live);
     const QCommandLineOption wizardOption(QStringLiteral("wizard"));
-    parser.addOption(wizardOption);
     const QCommandLineOption wizardPage(QStringLiteral("wizard-page"), QString(),
                                         QStringLiteral("N"));
-    parser.addOption(wizardPage);
+    parser.addOptions(
+        {demo, screenshot, dark, shotDrag, shotWizard, live, wizardOption, wizardPage});
     parser.addPositionalArgument(QStringLiteral("FILE"), QString());
-    if (!parser.parse(QCoreApplication::arguments())) {
-        Cli::printErr(parser.errorText() + QLatin1Char('\n') + topLevelHelp());
+    if (!parser.parse(withoutQtOptions(argumentList(argc, argv)))) {
+        Cli::printErr(QCoreApplication::translate("main", "%1\nTry: hivelab --help")
+                          .arg(parser.errorText()));
         return Cli::ExitUsage;
     }
+    if (parser.positionalArguments().size() > 1 || (parser.isSet(demo) &&
+                                                      !parser.positionalArguments().isEmpty())) {
+        Cli::printErr(QCoreApplication::translate(
+            "main", "Open one lab: a FILE or --demo.\nTry: hivelab --help"));
+        return Cli::ExitUsage;
+    }
+    int startPage = 0;
+    if (parser.isSet(wizardPage)) {
+        const std::optional<int> page =
+            Cli::intOption(parser, wizardPage, 1, int(SetupWizard::SummaryPageId) + 1);
+        if (!page)
+            return Cli::ExitUsage;
+        startPage = *page - 1;
+    }
+
+    QApplication app(argc, argv);
+    setIdentity();
+    QApplication::setApplicationDisplayName(QStringLiteral("Hivelab"));
+    QApplication::setDesktopFileName(QStringLiteral("io.hivelab.Hivelab"));
 
     Theme::apply(parser.isSet(dark) || QSettings().value(QStringLiteral("view/dark")).toBool());
     auto document = std::make_unique<LabDocument>();
@@ -158,7 +218,7 @@ int main(int argc, char **argv)
         // The menu's way: the window's credential store, and "use demo lab" asks first.
         SetupWizard *wizard = window.openSetupWizard();
         if (parser.isSet(wizardPage))
-            wizard->advanceTo(parser.value(wizardPage).toInt() - 1);
+            wizard->advanceTo(startPage);
         shown = wizard;
     }
 

@@ -37,6 +37,8 @@ private Q_SLOTS:
     void help();
     void version();
     void checkHelp();
+    void windowUsageErrorsNeedNoDisplay_data();
+    void windowUsageErrorsNeedNoDisplay();
     void checkDemo();
     void checkDemoJson();
     void checkFiles();
@@ -138,6 +140,50 @@ void TestCli::checkHelp()
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains(QLatin1String("--json")), qPrintable(r.out));
     QVERIFY(r.out.contains(QLatin1String("--demo")));
+    // Named as users type it, not by the binary's path.
+    QVERIFY2(r.out.startsWith(QLatin1String("Usage: hivelab check ")), qPrintable(r.out));
+    const Run e = run({QStringLiteral("exec"), QStringLiteral("--help")});
+    QVERIFY2(e.out.startsWith(QLatin1String("Usage: hivelab exec ")), qPrintable(e.out));
+}
+
+void TestCli::windowUsageErrorsNeedNoDisplay_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("--bogus")}
+                                    << QStringLiteral("Unknown option 'bogus'");
+    QTest::newRow("page too high") << QStringList{QStringLiteral("--wizard-page"),
+                                                  QStringLiteral("12")}
+                                   << QStringLiteral("--wizard-page must be a whole number from 1 "
+                                                     "to 8 (not \"12\")");
+    QTest::newRow("page not a number")
+        << QStringList{QStringLiteral("--wizard-page"), QStringLiteral("two")}
+        << QStringLiteral("from 1 to 8");
+    QTest::newRow("two labs") << QStringList{QStringLiteral("--demo"), QStringLiteral("a.hivelab")}
+                              << QStringLiteral("Open one lab");
+    // Qt's own options pass; the typo after them is still found.
+    QTest::newRow("after qt options")
+        << QStringList{QStringLiteral("-platform"), QStringLiteral("offscreen"),
+                       QStringLiteral("-style=Fusion"), QStringLiteral("--demoo")}
+        << QStringLiteral("Unknown option 'demoo'");
+}
+
+void TestCli::windowUsageErrorsNeedNoDisplay()
+{
+    // Without a display QApplication aborts (exit 134); a usage error must come first.
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        env.remove(QString::fromLatin1(name));
+    p.setProcessEnvironment(env);
+    p.start(m_bin, args);
+    QVERIFY(p.waitForFinished(30000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == 2, qPrintable(err));
+    QVERIFY2(err.contains(message), qPrintable(err));
 }
 
 void TestCli::checkDemo()
