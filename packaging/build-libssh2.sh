@@ -28,8 +28,16 @@ force=${2:-}
 case $prefix in /*) ;; *) prefix=$(pwd)/$prefix ;; esac
 work=$prefix.work
 stamp=$prefix/hivelab-libssh2.stamp
-mirror=${HIVELAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-security_mirror=${HIVELAB_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# The Debian mirrors this system's apt already uses (a local mirror or proxy keeps working);
+# deb.debian.org only when apt names none. HIVELAB_DEBIAN_MIRROR / _SECURITY_MIRROR override.
+system_mirror() { # LABEL: the first configured repository with that Release label
+    apt-get indextargets --format '$(LABEL) $(REPO_URI)' 2>/dev/null |
+        awk -v want="$1" '$1 == want { print $2; exit }'
+}
+mirror=${HIVELAB_DEBIAN_MIRROR:-$(system_mirror Debian)}
+mirror=${mirror:-http://deb.debian.org/debian}
+security_mirror=${HIVELAB_DEBIAN_SECURITY_MIRROR:-$(system_mirror Debian-Security)}
+security_mirror=${security_mirror:-http://deb.debian.org/debian-security}
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 if [ "$force" != --force ] && [ -f "$stamp" ] && grep -qx "recipe=$recipe" "$stamp"; then
@@ -64,7 +72,7 @@ private_apt() {
         -o Dir::Cache="$work/apt/cache" "$@"
 }
 log=$work/build.log
-echo "libssh2: fetching Debian trixie's source package" >&2
+echo "libssh2: fetching Debian trixie's source package from $mirror" >&2
 private_apt update >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 # apt downloads as the unprivileged _apt user when it can write the target directory.
 [ "$(id -u)" -eq 0 ] && id _apt >/dev/null 2>&1 && chown _apt "$work/src"

@@ -20,21 +20,42 @@ deps=$(dpkg-deb -f "$deb" Depends)
 # A private libssh2 >= 1.11 (docs/SSH-RSA.md) is linked statically: no libssh2-1 dependency then,
 # but its licence travels in the package.
 libssh2_dep=libssh2-1
-libssh2_file=""
+embedded=""
 if [ "${HIVELAB_LIBSSH2_PRIVATE:-OFF}" = ON ]; then
     libssh2_dep=""
-    libssh2_file=./usr/share/doc/hivelab/COPYING.libssh2
+    embedded=./usr/share/lintian/overrides/hivelab
     case $deps in *libssh2-1*) fail "Depends has libssh2-1 although libssh2 is linked statically: $deps" ;; esac
 fi
+case $deps in *nmap*) fail "nmap is only for a benchmark: $deps" ;; esac
+[ "$(dpkg-deb -f "$deb" Description | wc -l)" -gt 3 ] || fail "no extended description" 
 for want in libqt6widgets6 $libssh2_dep openssh-client; do
     echo "$deps" | grep -q "$want" || fail "Depends lacks $want: $deps"
 done
 contents=$(dpkg-deb -c "$deb")
 for want in ./usr/bin/hivelab ./usr/share/applications/io.hivelab.Hivelab.desktop \
     ./usr/share/metainfo/io.hivelab.Hivelab.metainfo.xml \
-    ./usr/share/icons/hicolor/scalable/apps/io.hivelab.Hivelab.svg $libssh2_file; do
+    ./usr/share/icons/hicolor/scalable/apps/io.hivelab.Hivelab.svg \
+    ./usr/share/man/man1/hivelab.1.gz ./usr/share/doc/hivelab/copyright \
+    ./usr/share/doc/hivelab/changelog.gz ./usr/share/bash-completion/completions/hivelab \
+    ./usr/share/zsh/vendor-completions/_hivelab $embedded; do
     echo "$contents" | grep -q " $want\$" || fail "package lacks $want"
 done
 dpkg-deb -x "$deb" "$work/root"
+if [ -n "$embedded" ]; then
+    grep -q '^License: BSD-3-clause' "$work/root/usr/share/doc/hivelab/copyright" ||
+        fail "copyright file lacks the embedded libssh2's licence"
+fi
+# The man page renders without warnings.
+zcat "$work/root/usr/share/man/man1/hivelab.1.gz" | groff -man -Tutf8 -ww -z 2>"$work/groff.log"
+[ ! -s "$work/groff.log" ] || { cat "$work/groff.log"; fail "man page has groff warnings"; }
+# The check Debian runs on packages: no errors or warnings, and the hardening flags are in.
+if command -v lintian >/dev/null; then
+    lintian -I --tag-display-limit 0 "$deb" >"$work/lintian.log" 2>&1 || true
+    if grep -E '^[EW]: |hardening-no-' "$work/lintian.log"; then
+        fail "lintian"
+    fi
+else
+    echo "lintian not installed: package lint skipped"
+fi
 "$work/root/usr/bin/hivelab" --version | grep -q '^hivelab ' || fail "packaged binary does not start"
 echo "package ok: $(basename "$deb")"
