@@ -72,6 +72,46 @@ KnownHosts::KnownHosts(const QString &path)
     : m_path(path)
 {}
 
+KnownHosts::Check KnownHosts::checkAll(const QStringList &paths, const QString &host,
+                                       quint16 port, const QByteArray &keyBlob)
+{
+    Check result;
+    Check changed;
+    for (const QString &path : paths) {
+        Check c = KnownHosts(path).check(host, port, keyBlob);
+        c.path = path;
+        for (const QString &t : std::as_const(c.knownTypes)) {
+            if (!result.knownTypes.contains(t))
+                result.knownTypes << t;
+        }
+        if (c.status == Status::Revoked) {
+            c.knownTypes = result.knownTypes;
+            return c;
+        }
+        if (c.status == Status::Known && result.status != Status::Known) {
+            result.status = Status::Known;
+            result.line = c.line;
+            result.path = path;
+        } else if (c.status == Status::Changed && changed.status != Status::Changed) {
+            changed = c;
+        }
+    }
+    if (result.status != Status::Known && changed.status == Status::Changed) {
+        result.status = Status::Changed;
+        result.line = changed.line;
+        result.path = changed.path;
+    }
+    return result;
+}
+
+QStringList KnownHosts::openSshFiles()
+{
+    const QString ssh = QDir::homePath() + QStringLiteral("/.ssh/");
+    return {ssh + QStringLiteral("known_hosts"), ssh + QStringLiteral("known_hosts2"),
+            QStringLiteral("/etc/ssh/ssh_known_hosts"),
+            QStringLiteral("/etc/ssh/ssh_known_hosts2")};
+}
+
 QString KnownHosts::defaultPath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +

@@ -21,6 +21,7 @@ public:
         int line = 0;           // Known/Changed/Revoked: 1-based line of the matching entry
                                 // (Changed: a same-type line if any, else the first one)
         QStringList knownTypes; // key types on file for this host (any status)
+        QString path;           // checkAll: the file that decided (Known/Changed/Revoked)
     };
 
     explicit KnownHosts(const QString &path = defaultPath());
@@ -33,6 +34,16 @@ public:
     /// no line holds this key but the host has keys on file, of this type or another one
     /// (OpenSSH refuses both, also under StrictHostKeyChecking=accept-new).
     Check check(const QString &host, quint16 port, const QByteArray &keyBlob) const;
+    /// The key looked up in several files, as OpenSSH does with its user and global files: a
+    /// revoked entry anywhere refuses, else a matching key anywhere is Known, else a different
+    /// key anywhere is Changed. knownTypes gathers all files'. Missing files are skipped.
+    static Check checkAll(const QStringList &paths, const QString &host, quint16 port,
+                          const QByteArray &keyBlob);
+    /// OpenSSH's default files of keys the user already trusts (~/.ssh/known_hosts and
+    /// known_hosts2, /etc/ssh/ssh_known_hosts and ssh_known_hosts2). Hivelab reads them and
+    /// never writes them.
+    static QStringList openSshFiles();
+
     /// Appends an entry (hashed like OpenSSH's HashKnownHosts when asked). Creates the file
     /// and its directory (0700) when missing.
     bool add(const QString &host, quint16 port, const QByteArray &keyBlob, bool hashed,

@@ -35,6 +35,9 @@ struct SshConnectOptions
     int authTimeoutMs = 20000;
     /// OpenSSH-format known_hosts of the app; empty = KnownHosts::defaultPath().
     QString knownHostsPath;
+    /// Further known_hosts files, read only: the user's OpenSSH ones (KnownHosts::openSshFiles),
+    /// so a board `ssh` already trusts is trusted too, and a changed key there is refused.
+    QStringList readOnlyKnownHostsPaths;
     /// Trust on first use: store an unknown host key. Never overrides a changed key.
     bool acceptNewHostKey = false;
     /// With acceptNewHostKey: trust only the key with this "SHA256:…" fingerprint (the one the

@@ -508,6 +508,11 @@ bool SshWorker::connectSocket()
     return false;
 }
 
+QStringList SshWorker::knownHostsFiles() const
+{
+    return QStringList{m_options.knownHostsPath} + m_options.readOnlyKnownHostsPaths;
+}
+
 bool SshWorker::handshake()
 {
     m_session = libssh2_session_init_ex(nullptr, nullptr, nullptr, this);
@@ -519,9 +524,9 @@ bool SshWorker::handshake()
 
     // Offer the host-key types we already know for this host first, so a server with several
     // keys presents the one on file (what OpenSSH does too).
-    const KnownHosts known(m_options.knownHostsPath);
     const QStringList knownTypes =
-        known.check(m_options.host, m_options.port, QByteArray()).knownTypes;
+        KnownHosts::checkAll(knownHostsFiles(), m_options.host, m_options.port, QByteArray())
+            .knownTypes;
     if (!knownTypes.isEmpty()) {
         const char **algs = nullptr;
         const int n = libssh2_session_supported_algs(m_session, LIBSSH2_METHOD_HOSTKEY, &algs);
@@ -601,25 +606,25 @@ bool SshWorker::verifyHostKey()
     m_fingerprint = KnownHosts::fingerprintSha256(blob);
     m_error.fingerprint = m_fingerprint;
     m_error.hostKeyType = KnownHosts::keyType(blob);
-    const KnownHosts known(m_options.knownHostsPath);
-    const KnownHosts::Check check = known.check(m_options.host, m_options.port, blob);
+    const KnownHosts::Check check =
+        KnownHosts::checkAll(knownHostsFiles(), m_options.host, m_options.port, blob);
     const QString name = KnownHosts::hostEntryName(m_options.host, m_options.port);
     switch (check.status) {
     case KnownHosts::Status::Known:
         return true;
     case KnownHosts::Status::Changed:
     case KnownHosts::Status::Revoked: {
-        m_error.knownHostsFile = known.path();
+        m_error.knownHostsFile = check.path;
         m_error.knownHostsLine = check.line;
         // Only keys of other types on file: the server no longer offers the key we know.
         const QString what =
             check.knownTypes.contains(m_error.hostKeyType)
                 ? msg("The %1 host key of %2 is now %3, which does not match the key stored in "
                       "%4:%5.")
-                      .arg(m_error.hostKeyType, name, m_fingerprint, known.path())
+                      .arg(m_error.hostKeyType, name, m_fingerprint, check.path)
                       .arg(check.line)
                 : msg("%2 now presents a %1 host key (%3), but %4:%5 holds a %6 key for it.")
-                      .arg(m_error.hostKeyType, name, m_fingerprint, known.path())
+                      .arg(m_error.hostKeyType, name, m_fingerprint, check.path)
                       .arg(check.line)
                       .arg(check.knownTypes.join(QStringLiteral(", ")));
         setError(SshError::HostKeyMismatch,
@@ -627,10 +632,10 @@ bool SshWorker::verifyHostKey()
                      "intercepting the connection, or the board was reinstalled. Connection "
                      "refused. If the change is expected, remove line %2 of %3 and connect "
                      "again to trust the new key.")
-                     .arg(what, QString::number(check.line), known.path()));
+                     .arg(what, QString::number(check.line), check.path));
         if (check.status == KnownHosts::Status::Revoked)
             m_error.message = msg("The host key %1 of %2 is marked as revoked in %3:%4.")
-                                  .arg(m_fingerprint, name, known.path())
+                                  .arg(m_fingerprint, name, check.path)
                                   .arg(check.line);
         return false;
     }
@@ -647,7 +652,8 @@ bool SshWorker::verifyHostKey()
         return false;
     }
     QString error;
-    if (!known.add(m_options.host, m_options.port, blob, true, &error)) {
+    if (!KnownHosts(m_options.knownHostsPath).add(m_options.host, m_options.port, blob, true,
+                                                  &error)) {
         setError(SshError::Internal, error);
         return false;
     }

@@ -92,6 +92,8 @@ private:
     enum class ChannelOp { None, Write, Eof, ReadOut, ReadErr };
 
     bool connectSocket();
+    /// The app's known_hosts first, then the read-only ones.
+    QStringList knownHostsFiles() const;
     bool handshake();
     bool verifyHostKey();
     bool authenticate();

@@ -2,6 +2,7 @@
 #include "knownhosts.h"
 #include "sshtestserver.h"
 
+#include <QDir>
 #include <QFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -167,6 +168,40 @@ private Q_SLOTS:
                      .check(QStringLiteral("pi.lan"), 22, m_blobA)
                      .status,
                  KnownHosts::Status::Unknown);
+    }
+
+    void severalFilesLikeOpenSsh()
+    {
+        const QString own = write("");
+        const QString user = write("pi ssh-ed25519 " + m_blobA.toBase64() + "\n");
+        const QString stale = write("pi ssh-ed25519 " + m_blobB.toBase64() + "\n");
+        const QString revoked = write("@revoked * ssh-ed25519 " + m_blobA.toBase64() + "\n");
+        const QString missing = m_dir.path() + QStringLiteral("/none");
+        const QString pi = QStringLiteral("pi");
+
+        // Found in a later file: known, and that file is named.
+        KnownHosts::Check c = KnownHosts::checkAll({own, missing, user}, pi, 22, m_blobA);
+        QCOMPARE(c.status, KnownHosts::Status::Known);
+        QCOMPARE(c.path, user);
+        QCOMPARE(c.line, 1);
+        // A match anywhere wins over a different key elsewhere, in either order.
+        QCOMPARE(KnownHosts::checkAll({stale, user}, pi, 22, m_blobA).status,
+                 KnownHosts::Status::Known);
+        QCOMPARE(KnownHosts::checkAll({user, stale}, pi, 22, m_blobA).status,
+                 KnownHosts::Status::Known);
+        // Only a different key: changed, naming the file that holds it.
+        c = KnownHosts::checkAll({own, stale}, pi, 22, m_blobA);
+        QCOMPARE(c.status, KnownHosts::Status::Changed);
+        QCOMPARE(c.path, stale);
+        QCOMPARE(c.knownTypes, QStringList{QStringLiteral("ssh-ed25519")});
+        // Revoked anywhere refuses, even when another file trusts the key.
+        c = KnownHosts::checkAll({user, revoked}, pi, 22, m_blobA);
+        QCOMPARE(c.status, KnownHosts::Status::Revoked);
+        QCOMPARE(c.path, revoked);
+        QCOMPARE(KnownHosts::checkAll({own, missing}, pi, 22, m_blobA).status,
+                 KnownHosts::Status::Unknown);
+        QVERIFY(KnownHosts::openSshFiles().contains(QDir::homePath() +
+                                                    QStringLiteral("/.ssh/known_hosts")));
     }
 
     void revoked()

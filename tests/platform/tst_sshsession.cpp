@@ -347,6 +347,51 @@ private Q_SLOTS:
         QCOMPARE(error.fingerprint, s.hostKeyFingerprint());
     }
 
+    void hostKeyTrustedByOpenSshFiles()
+    {
+        // A board the user's ssh already trusts (~/.ssh/known_hosts, read only) is trusted; a
+        // changed key there is refused; Hivelab never writes that file nor copies from it.
+        SshTestServer s(SshTestServer::Kind::OpenSsh);
+        QString err;
+        QVERIFY2(s.start(&err), qPrintable(err));
+        QFile pub(key(QStringLiteral("id_ed25519.pub")));
+        QVERIFY(pub.open(QIODevice::ReadOnly));
+        QVERIFY(s.setAuthorizedKeys(m_ssh.user->name(), pub.readAll()));
+        const SshAuth auth = keyAuth(m_ssh.user->name(), QStringLiteral("id_ed25519"));
+        QTemporaryDir dir;
+        const QString users = dir.path() + QStringLiteral("/ssh_known_hosts");
+        {
+            SshConnectOptions first = options(&s, true);
+            first.knownHostsPath = users;
+            SshSession session;
+            session.connectToHost(first, auth);
+            QVERIFY2(!waitConnected(&session).isError(), qPrintable(session.lastError().message));
+        }
+        const QByteArray before = readFile(users);
+        QVERIFY(!before.isEmpty());
+
+        SshConnectOptions o = options(&s, false);
+        o.knownHostsPath = dir.path() + QStringLiteral("/own/known_hosts");
+        o.readOnlyKnownHostsPaths = {dir.path() + QStringLiteral("/missing"), users};
+        {
+            SshSession session;
+            session.connectToHost(o, auth);
+            QVERIFY2(!waitConnected(&session).isError(), qPrintable(session.lastError().message));
+        }
+        QVERIFY(!QFile::exists(o.knownHostsPath));
+
+        QVERIFY2(s.restartWithNewHostKey(&err), qPrintable(err));
+        o.acceptNewHostKey = true;
+        SshSession session;
+        session.connectToHost(o, auth);
+        const SshErrorInfo error = waitConnected(&session);
+        QCOMPARE(sshErrorName(error.code), sshErrorName(SshError::HostKeyMismatch));
+        QCOMPARE(error.knownHostsFile, users);
+        QVERIFY(error.message.contains(users + QStringLiteral(":1")));
+        QVERIFY(!QFile::exists(o.knownHostsPath));
+        QCOMPARE(readFile(users), before);
+    }
+
     void hostKeyOfAnotherTypeRefused_data()
     {
         QTest::addColumn<int>("kind");

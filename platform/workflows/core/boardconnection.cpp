@@ -54,6 +54,9 @@ SshLogin BoardConnection::forDestination(const QString &host, const QString &use
     login.options.acceptHostKeyFingerprint = settings.acceptHostKeyFingerprint;
     login.options.knownHostsPath =
         settings.knownHostsPath.isEmpty() ? KnownHosts::defaultPath() : settings.knownHostsPath;
+    // Boards `ssh` already trusts are trusted too (read only, like the ssh config).
+    if (!settings.ignoreSshConfig)
+        login.options.readOnlyKnownHostsPaths = KnownHosts::openSshFiles();
 
     login.auth.user = !user.isEmpty()            ? user
                       : !resolved.user.isEmpty() ? resolved.user
