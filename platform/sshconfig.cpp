@@ -1,40 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sshconfig.h"
 
-#include "knownhosts.h"
-
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QMutex>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
 
 namespace Hivelab {
 
 namespace {
-
-// Splits arguments like OpenSSH's argv_split: whitespace separated, double quotes group.
-QStringList splitArgs(const QString &text)
-{
-    QStringList out;
-    QString current;
-    bool inQuotes = false;
-    bool have = false;
-    for (const QChar c : text) {
-        if (c == QLatin1Char('"')) {
-            inQuotes = !inQuotes;
-            have = true;
-        } else if (!inQuotes && c.isSpace()) {
-            if (have)
-                out << current;
-            current.clear();
-            have = false;
-        } else {
-            current += c;
-            have = true;
-        }
-    }
-    if (have)
-        out << current;
-    return out;
-}
 
 QString expandTokens(QString value, const QString &host, const QString &remoteUser,
                      const QString &localUser)
@@ -67,6 +45,30 @@ QString expandTokens(QString value, const QString &host, const QString &remoteUs
     return out;
 }
 
+// Bounds one `ssh -G` (it runs Match exec commands of the user's config).
+constexpr int ResolveTimeoutMs = 10000;
+// Answers are reused this long (many boards, repeated lookups), then asked again, so an edit
+// of ~/.ssh/config counts without a restart.
+constexpr qint64 CacheMs = 10000;
+
+struct CachedAnswer
+{
+    qint64 at = 0;
+    SshHostConfig config;
+};
+
+QMutex &cacheMutex()
+{
+    static QMutex mutex;
+    return mutex;
+}
+
+QHash<QString, CachedAnswer> &cache()
+{
+    static QHash<QString, CachedAnswer> answers;
+    return answers;
+}
+
 } // namespace
 
 QString SshConfig::defaultPath()
@@ -76,88 +78,118 @@ QString SshConfig::defaultPath()
 
 bool SshConfig::load(const QString &path, QString *error)
 {
-    m_blocks.clear();
+    m_path = path;
+    m_mode = Mode::Empty;
+    m_ssh = QStandardPaths::findExecutable(QStringLiteral("ssh"));
+    if (m_ssh.isEmpty()) {
+        if (error)
+            *error = QCoreApplication::translate(
+                "SshConfig", "OpenSSH's ssh is not installed (openssh-client), so %1 is not "
+                             "read.").arg(path);
+        return false;
+    }
+    const bool isDefault = QDir::cleanPath(path) == QDir::cleanPath(defaultPath());
     QFile file(path);
-    if (!file.exists())
-        return true;
-    if (!file.open(QIODevice::ReadOnly)) {
+    if (file.exists() && !file.open(QIODevice::ReadOnly)) {
         if (error)
             *error = file.errorString();
         return false;
     }
-    parse(file.readAll());
+    // The default path: ssh's own lookup, which adds /etc/ssh/ssh_config.
+    m_mode = isDefault ? Mode::SshDefaults : (file.exists() ? Mode::File : Mode::Empty);
     return true;
-}
-
-void SshConfig::parse(const QByteArray &text)
-{
-    m_blocks.clear();
-    m_blocks.append(Block{}); // global section
-    for (const QByteArray &rawLine : text.split('\n')) {
-        const QString line = QString::fromUtf8(rawLine).trimmed();
-        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
-            continue;
-        // "Key Value", "Key=Value" and "Key = Value" are all valid.
-        int sep = 0;
-        while (sep < line.size() && !line.at(sep).isSpace() && line.at(sep) != QLatin1Char('='))
-            ++sep;
-        const QString key = line.left(sep).toLower();
-        QString rest = line.mid(sep).trimmed();
-        if (rest.startsWith(QLatin1Char('=')))
-            rest = rest.mid(1).trimmed();
-        if (key == QLatin1String("host")) {
-            Block block;
-            block.patterns = splitArgs(rest);
-            m_blocks.append(block);
-        } else if (key == QLatin1String("match")) {
-            Block block;
-            block.isMatch = true;
-            m_blocks.append(block);
-        } else {
-            m_blocks.last().options.append({key, rest});
-        }
-    }
 }
 
 SshHostConfig SshConfig::resolve(const QString &alias, const QString &localUser) const
 {
+    SshHostConfig plain;
+    plain.hostName = alias;
+    if (m_mode == Mode::None || alias.isEmpty() || alias.startsWith(QLatin1Char('-')))
+        return plain;
+    const QString key = QString::number(int(m_mode)) + m_path + QLatin1Char('\n') + alias +
+                        QLatin1Char('\n') + localUser;
+    {
+        QMutexLocker lock(&cacheMutex());
+        const auto cached = cache().constFind(key);
+        if (cached != cache().constEnd() &&
+            QDateTime::currentMSecsSinceEpoch() - cached->at < CacheMs)
+            return cached->config;
+    }
+
+    QStringList args{QStringLiteral("-G")};
+    if (m_mode == Mode::File)
+        args << QStringLiteral("-F") << m_path;
+    else if (m_mode == Mode::Empty)
+        args << QStringLiteral("-F") << QStringLiteral("/dev/null");
+    args << QStringLiteral("--") << alias;
+    QProcess ssh;
+    ssh.setStandardInputFile(QProcess::nullDevice());
+    ssh.start(m_ssh, args);
+    SshHostConfig out;
+    if (!ssh.waitForFinished(ResolveTimeoutMs) || ssh.exitStatus() != QProcess::NormalExit ||
+        ssh.exitCode() != 0) {
+        ssh.kill();
+        ssh.waitForFinished(1000);
+        out = plain;
+        const QString why = QString::fromLocal8Bit(ssh.readAllStandardError()).trimmed();
+        out.error = why.isEmpty() ? QCoreApplication::translate(
+                                        "SshConfig", "ssh -G %1 did not finish").arg(alias)
+                                  : why;
+    } else {
+        out = fromResolved(ssh.readAllStandardOutput(), alias, localUser);
+    }
+    QMutexLocker lock(&cacheMutex());
+    if (cache().size() > 4096)
+        cache().clear();
+    cache().insert(key, {QDateTime::currentMSecsSinceEpoch(), out});
+    return out;
+}
+
+SshHostConfig SshConfig::fromResolved(const QByteArray &output, const QString &alias,
+                                      const QString &localUser)
+{
     SshHostConfig out;
     QStringList rawIdentities;
-    bool haveIdentitiesOnly = false;
-    for (const Block &block : m_blocks) {
-        if (block.isMatch)
+    QStringList rawKnownHosts;
+    for (const QByteArray &rawLine : output.split('\n')) {
+        const QString line = QString::fromUtf8(rawLine).trimmed();
+        const qsizetype space = line.indexOf(QLatin1Char(' '));
+        if (space <= 0)
             continue;
-        if (!block.patterns.isEmpty() && !KnownHosts::matchPatternList(alias, block.patterns))
-            continue;
-        for (const auto &[key, value] : block.options) {
-            const QStringList args = splitArgs(value);
-            if (args.isEmpty())
-                continue;
-            const QString &arg = args.first();
-            if (key == QLatin1String("hostname") && out.hostName.isEmpty()) {
-                out.hostName = arg;
-            } else if (key == QLatin1String("user") && out.user.isEmpty()) {
-                out.user = arg;
-            } else if (key == QLatin1String("port") && out.port == 0) {
-                bool ok = false;
-                const uint port = arg.toUInt(&ok);
-                if (ok && port > 0 && port < 65536)
-                    out.port = quint16(port);
-            } else if (key == QLatin1String("identityfile")) {
-                rawIdentities << arg;
-            } else if (key == QLatin1String("identitiesonly") && !haveIdentitiesOnly) {
-                haveIdentitiesOnly = true;
-                out.identitiesOnly = arg.compare(QLatin1String("yes"), Qt::CaseInsensitive) == 0;
-            }
+        const QString key = line.left(space);
+        const QString value = line.mid(space + 1).trimmed();
+        if (key == QLatin1String("hostname")) {
+            out.hostName = value;
+        } else if (key == QLatin1String("user")) {
+            out.user = value;
+        } else if (key == QLatin1String("port")) {
+            bool ok = false;
+            const uint port = value.toUInt(&ok);
+            out.port = ok && port > 0 && port < 65536 && port != 22 ? quint16(port) : 0;
+        } else if (key == QLatin1String("identityfile")) {
+            rawIdentities << value;
+        } else if (key == QLatin1String("identitiesonly")) {
+            out.identitiesOnly = value == QLatin1String("yes");
+        } else if (key == QLatin1String("userknownhostsfile") ||
+                   key == QLatin1String("globalknownhostsfile")) {
+            rawKnownHosts << value.split(QLatin1Char(' '), Qt::SkipEmptyParts);
         }
     }
-    // %h in HostName is the alias; elsewhere it is the final host name.
-    out.hostName =
-        out.hostName.isEmpty() ? alias : expandTokens(out.hostName, alias, out.user, localUser);
-    for (const QString &raw : rawIdentities) {
-        const QString path = expandTokens(raw, out.hostName, out.user, localUser);
-        if (!out.identityFiles.contains(path))
+    if (out.hostName.isEmpty())
+        out.hostName = alias;
+    if (out.user == localUser)
+        out.user.clear();
+    for (const QString &raw : std::as_const(rawIdentities)) {
+        const QString path = expandTokens(raw, out.hostName, out.user.isEmpty() ? localUser
+                                                                                : out.user,
+                                          localUser);
+        if (!out.identityFiles.contains(path) && QFileInfo::exists(path))
             out.identityFiles << path;
+    }
+    for (const QString &raw : std::as_const(rawKnownHosts)) {
+        const QString path = expandTokens(raw, out.hostName, out.user, localUser);
+        if (!path.isEmpty() && path != QLatin1String("none") && !out.knownHostsFiles.contains(path))
+            out.knownHostsFiles << path;
     }
     return out;
 }

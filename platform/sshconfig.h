@@ -2,48 +2,52 @@
 #pragma once
 
 #include <QByteArray>
-#include <QList>
-#include <QPair>
 #include <QString>
 #include <QStringList>
 
 namespace Hivelab {
 
-/// What ~/.ssh/config says about one host alias. Plain value type, any thread.
+/// What OpenSSH's client configuration says about one host. Plain value type, any thread.
 struct SshHostConfig
 {
     QString hostName;          // real host (alias itself when not set)
-    QString user;              // empty: not set
-    quint16 port = 0;          // 0: not set
-    QStringList identityFiles; // ~ and %d %u %h %r %% expanded, in file order
+    QString user;              // empty: not set (or set to the local user, ssh's default)
+    quint16 port = 0;          // 0: not set (or 22)
+    QStringList identityFiles; // ~ and %d %u %h %r %% expanded; only files that exist
     bool identitiesOnly = false;
+    QStringList knownHostsFiles; // UserKnownHostsFile + GlobalKnownHostsFile, ~ expanded
+    QString error;               // why ssh could not resolve the host (then all else is unset)
 };
 
-/// Parser for OpenSSH client config files: "Host" blocks with '*', '?' and '!' patterns, first
-/// value wins, IdentityFile accumulates, "Key Value" and "Key=Value", quoted arguments.
-/// "Match" blocks are skipped (treated as not matching) and "Include" is not followed.
-/// Synchronous, any thread.
+/// The client configuration as OpenSSH itself resolves it: `ssh -G [-F FILE] HOST`, so
+/// Include, Match, CanonicalizeHostname and /etc/ssh/ssh_config count exactly as they do for
+/// `ssh HOST`. One short process per host, its answer reused for a few seconds. Any thread.
+/// Without load() nothing is configured and no process runs.
 class SshConfig
 {
 public:
     /// ~/.ssh/config
     static QString defaultPath();
 
-    /// Reads a file; a missing file is an empty config (returns true).
+    /// Resolves with this user config: defaultPath() means ssh's own files (user and system),
+    /// another path is passed as `ssh -F PATH`. A missing file is an empty config (returns
+    /// true); an unreadable one, or no `ssh` installed, returns false with the reason.
     bool load(const QString &path, QString *error = nullptr);
-    void parse(const QByteArray &text);
 
-    /// Resolves an alias like `ssh ALIAS` would. localUser fills %u.
+    /// Resolves an alias like `ssh ALIAS` would. localUser fills %u and tells ssh's default user
+    /// apart from a configured one.
     SshHostConfig resolve(const QString &alias, const QString &localUser = QString()) const;
 
+    /// Reads `ssh -G` output (lower-case "key value" lines). Values that are only OpenSSH's
+    /// defaults count as unset: the local user, port 22.
+    static SshHostConfig fromResolved(const QByteArray &output, const QString &alias,
+                                      const QString &localUser);
+
 private:
-    struct Block
-    {
-        QStringList patterns; // empty = global section before the first Host
-        bool isMatch = false;
-        QList<QPair<QString, QString>> options; // lower-case key, raw value
-    };
-    QList<Block> m_blocks;
+    enum class Mode { None, SshDefaults, File, Empty };
+    Mode m_mode = Mode::None;
+    QString m_path;
+    QString m_ssh;
 };
 
 } // namespace Hivelab

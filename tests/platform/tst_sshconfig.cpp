@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// SshConfig asks the real OpenSSH client (`ssh -G`), so these cases are what `ssh` itself does.
 #include "sshconfig.h"
 
 #include <QDir>
 #include <QFile>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <pwd.h>
+#include <unistd.h>
 
 using namespace Hivelab;
 
@@ -12,80 +17,162 @@ class TestSshConfig : public QObject
 {
     Q_OBJECT
 
+private:
+    QTemporaryDir m_dir;
+    QString m_me;
+
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+    bool write(const QString &name, const QByteArray &text) const
+    {
+        QFile f(path(name));
+        return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+    }
+    SshConfig loaded(const QByteArray &text)
+    {
+        static int n = 0;
+        const QString name = QStringLiteral("config%1").arg(++n);
+        SshConfig config;
+        if (!write(name, text) || !config.load(path(name)))
+            qFatal("cannot write or load %s", qPrintable(path(name)));
+        return config;
+    }
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("ssh")).isEmpty())
+            QSKIP("OpenSSH's ssh (openssh-client) is missing");
+        QVERIFY(m_dir.isValid());
+        const passwd *pw = ::getpwuid(::geteuid());
+        QVERIFY(pw);
+        m_me = QString::fromLocal8Bit(pw->pw_name);
+        for (const char *key : {"lab_ed25519", "second", "id_dietpi"})
+            QVERIFY(write(QLatin1String(key), "not a real key\n"));
+    }
+
     void resolve()
     {
-        SshConfig config;
-        config.parse("# lab boards\n"
-                     "Host pi-? !pi-9\n"
-                     "    HostName 10.0.0.1%h\n"
-                     "    User dietpi\n"
-                     "    IdentityFile ~/.ssh/lab_ed25519\n"
-                     "Host pi-*\n"
-                     "    User ignored-second-match\n"
-                     "    Port 2222\n"
-                     "    IdentityFile %d/.ssh/second\n"
-                     "Host \"quoted host\" other\n"
-                     "  HostName=other.lan\n"
-                     "  Port = 2200\n"
-                     "Match exec \"false\"\n"
-                     "  User from-match\n"
-                     "Host *\n"
-                     "    User fallback\n"
-                     "    IdentitiesOnly yes\n"
-                     "    IdentityFile ~/.ssh/id_%r_%u\n");
-        const QString home = QDir::homePath();
+        const QByteArray d = m_dir.path().toUtf8();
+        const SshConfig config = loaded("# lab boards\n"
+                                        "Host pi-? !pi-9\n"
+                                        "    HostName 10.0.0.1%h\n"
+                                        "    User dietpi\n"
+                                        "    IdentityFile " + d + "/lab_ed25519\n"
+                                        "Host pi-*\n"
+                                        "    User ignored-second-match\n"
+                                        "    Port 2222\n"
+                                        "    IdentityFile " + d + "/second\n"
+                                        "    IdentityFile " + d + "/missing\n"
+                                        "Host \"quoted host\" other\n"
+                                        "  HostName=other.lan\n"
+                                        "  Port = 2200\n"
+                                        "Match exec \"false\"\n"
+                                        "  User from-match\n"
+                                        "Host *\n"
+                                        "    User fallback\n"
+                                        "    IdentitiesOnly yes\n"
+                                        "    IdentityFile " + d + "/id_%r\n");
 
-        const SshHostConfig pi = config.resolve(QStringLiteral("pi-3"), QStringLiteral("me"));
+        const SshHostConfig pi = config.resolve(QStringLiteral("pi-3"), m_me);
+        QVERIFY2(pi.error.isEmpty(), qPrintable(pi.error));
         QCOMPARE(pi.hostName, QStringLiteral("10.0.0.1pi-3"));
         QCOMPARE(pi.user, QStringLiteral("dietpi")); // first match wins
         QCOMPARE(pi.port, quint16(2222));
-        QCOMPARE(pi.identityFiles, QStringList({home + QStringLiteral("/.ssh/lab_ed25519"),
-                                                home + QStringLiteral("/.ssh/second"),
-                                                home + QStringLiteral("/.ssh/id_dietpi_me")}));
+        // In file order, tokens expanded, a missing file left out (ssh skips it too).
+        QCOMPARE(pi.identityFiles, QStringList({path(QStringLiteral("lab_ed25519")),
+                                                path(QStringLiteral("second")),
+                                                path(QStringLiteral("id_dietpi"))}));
         QVERIFY(pi.identitiesOnly);
 
-        const SshHostConfig nine = config.resolve(QStringLiteral("pi-9"));
+        const SshHostConfig nine = config.resolve(QStringLiteral("pi-9"), m_me);
         QCOMPARE(nine.hostName, QStringLiteral("pi-9")); // negated in the first block
         QCOMPARE(nine.user, QStringLiteral("ignored-second-match"));
+        QCOMPARE(config.resolve(QStringLiteral("pi-10"), m_me).hostName,
+                 QStringLiteral("pi-10")); // '?' is exactly one character
 
-        const SshHostConfig longName = config.resolve(QStringLiteral("pi-10"));
-        QCOMPARE(longName.hostName, QStringLiteral("pi-10")); // '?' is exactly one character
-        QCOMPARE(longName.port, quint16(2222));
-
-        const SshHostConfig other = config.resolve(QStringLiteral("other"));
+        const SshHostConfig other = config.resolve(QStringLiteral("other"), m_me);
         QCOMPARE(other.hostName, QStringLiteral("other.lan"));
         QCOMPARE(other.port, quint16(2200));
         QCOMPARE(other.user, QStringLiteral("fallback"));
-        QCOMPARE(config.resolve(QStringLiteral("quoted host")).port, quint16(2200));
 
-        const SshHostConfig none = config.resolve(QStringLiteral("unrelated"));
+        const SshHostConfig none = config.resolve(QStringLiteral("unrelated"), m_me);
         QCOMPARE(none.hostName, QStringLiteral("unrelated"));
         QCOMPARE(none.port, quint16(0));
         QCOMPARE(none.user, QStringLiteral("fallback"));
     }
 
-    void globalSectionAndCase()
+    void matchAndInclude()
     {
-        SshConfig config;
-        config.parse("PORT 2022\nuser early\nHost x\n  User late\n  PoRt 1\n");
-        const SshHostConfig x = config.resolve(QStringLiteral("x"));
-        QCOMPARE(x.port, quint16(2022));
-        QCOMPARE(x.user, QStringLiteral("early"));
+        // What a parser of our own skipped: Match blocks and Include files.
+        QVERIFY(write(QStringLiteral("boards.conf"), "Host rack2-*\n  User pine\n  Port 2202\n"));
+        const SshConfig config = loaded("Include " + path(QStringLiteral("boards.conf")).toUtf8() +
+                                        "\nMatch host 10.9.*\n  User matched\n");
+        const SshHostConfig included = config.resolve(QStringLiteral("rack2-b1"), m_me);
+        QCOMPARE(included.user, QStringLiteral("pine"));
+        QCOMPARE(included.port, quint16(2202));
+        QCOMPARE(config.resolve(QStringLiteral("10.9.0.4"), m_me).user, QStringLiteral("matched"));
+        QCOMPARE(config.resolve(QStringLiteral("10.8.0.4"), m_me).user, QString());
     }
 
-    void loadFile()
+    void knownHostsFiles()
     {
-        QTemporaryDir dir;
+        const SshConfig config = loaded("Host board\n  UserKnownHostsFile " +
+                                        path(QStringLiteral("kh1")).toUtf8() + " " +
+                                        path(QStringLiteral("kh2")).toUtf8() + "\n");
+        const QStringList files = config.resolve(QStringLiteral("board"), m_me).knownHostsFiles;
+        for (const QString &want : {path(QStringLiteral("kh1")), path(QStringLiteral("kh2")),
+                                    QStringLiteral("/etc/ssh/ssh_known_hosts")})
+            QVERIFY2(files.contains(want), qPrintable(files.join(QLatin1Char(' '))));
+        QVERIFY(!files.contains(QDir::homePath() + QStringLiteral("/.ssh/known_hosts")));
+    }
+
+    void defaultsAreUnset()
+    {
+        // ssh's default user (this user) and port 22 are not "configured".
+        const SshConfig config = loaded("Host x\n  Port 22\n  User " + m_me.toUtf8() + "\n");
+        const SshHostConfig x = config.resolve(QStringLiteral("x"), m_me);
+        QCOMPARE(x.user, QString());
+        QCOMPARE(x.port, quint16(0));
+    }
+
+    void badConfigIsReported()
+    {
+        const SshConfig config = loaded("Host x\n  NoSuchOption yes\n");
+        const SshHostConfig x = config.resolve(QStringLiteral("x"), m_me);
+        QVERIFY2(x.error.contains(QLatin1String("Bad configuration option")), qPrintable(x.error));
+        QCOMPARE(x.hostName, QStringLiteral("x"));
+        QCOMPARE(x.user, QString());
+    }
+
+    void missingFileAndNoLoad()
+    {
         SshConfig config;
-        QVERIFY(config.load(dir.path() + QStringLiteral("/missing")));
         QCOMPARE(config.resolve(QStringLiteral("a")).hostName, QStringLiteral("a"));
-        QFile f(dir.path() + QStringLiteral("/config"));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("Host board\n  HostName 127.0.0.1\n  Port 2201\n");
-        f.close();
-        QVERIFY(config.load(f.fileName()));
-        QCOMPARE(config.resolve(QStringLiteral("board")).port, quint16(2201));
+        QVERIFY(config.load(path(QStringLiteral("missing"))));
+        const SshHostConfig a = config.resolve(QStringLiteral("a"), m_me);
+        QVERIFY2(a.error.isEmpty(), qPrintable(a.error));
+        QCOMPARE(a.hostName, QStringLiteral("a"));
+        QCOMPARE(a.user, QString());
+        // An option-looking alias never reaches ssh's command line as an option.
+        QCOMPARE(config.resolve(QStringLiteral("-oProxyCommand=x"), m_me).hostName,
+                 QStringLiteral("-oProxyCommand=x"));
+    }
+
+    void fromResolvedOutput()
+    {
+        const SshHostConfig c = SshConfig::fromResolved(
+            "user me\nhostname 10.0.0.2\nport 2222\nidentitiesonly no\n"
+            "userknownhostsfile ~/.ssh/known_hosts ~/.ssh/known_hosts2\n"
+            "globalknownhostsfile none\n",
+            QStringLiteral("b"), QStringLiteral("me"));
+        QCOMPARE(c.user, QString());
+        QCOMPARE(c.hostName, QStringLiteral("10.0.0.2"));
+        QCOMPARE(c.port, quint16(2222));
+        QCOMPARE(c.knownHostsFiles,
+                 QStringList({QDir::homePath() + QStringLiteral("/.ssh/known_hosts"),
+                              QDir::homePath() + QStringLiteral("/.ssh/known_hosts2")}));
+        QCOMPARE(SshConfig::fromResolved("garbage", QStringLiteral("b"), QString()).hostName,
+                 QStringLiteral("b"));
     }
 
     void defaultPathFollowsHome()

@@ -54,9 +54,14 @@ SshLogin BoardConnection::forDestination(const QString &host, const QString &use
     login.options.acceptHostKeyFingerprint = settings.acceptHostKeyFingerprint;
     login.options.knownHostsPath =
         settings.knownHostsPath.isEmpty() ? KnownHosts::defaultPath() : settings.knownHostsPath;
-    // Boards `ssh` already trusts are trusted too (read only, like the ssh config).
-    if (!settings.ignoreSshConfig)
-        login.options.readOnlyKnownHostsPaths = KnownHosts::openSshFiles();
+    // Boards `ssh` already trusts are trusted too (read only, like the ssh config): the files
+    // ssh resolves for this host, else OpenSSH's defaults.
+    if (!settings.ignoreSshConfig) {
+        login.options.readOnlyKnownHostsPaths = resolved.knownHostsFiles.isEmpty()
+                                                    ? KnownHosts::openSshFiles()
+                                                    : resolved.knownHostsFiles;
+        login.options.readOnlyKnownHostsPaths.removeAll(login.options.knownHostsPath);
+    }
 
     login.auth.user = !user.isEmpty()            ? user
                       : !resolved.user.isEmpty() ? resolved.user

@@ -4,6 +4,9 @@
 #include "sshconfig.h"
 
 #include <QDir>
+#include <QFile>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Hivelab;
@@ -76,9 +79,23 @@ private Q_SLOTS:
 
     void sshConfigLikeOpenSsh()
     {
+        // What `ssh -G` resolves from this config (a real OpenSSH client answers).
+        if (QStandardPaths::findExecutable(QStringLiteral("ssh")).isEmpty())
+            QSKIP("OpenSSH's ssh (openssh-client) is missing");
+        QTemporaryDir dir;
+        const QString key = dir.filePath(QStringLiteral("lab"));
+        const QString known = dir.filePath(QStringLiteral("known"));
+        QFile keyFile(key);
+        QVERIFY(keyFile.open(QIODevice::WriteOnly));
+        keyFile.close();
+        QFile file(dir.filePath(QStringLiteral("config")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("Host rack1-*\n  User admin\n  Port 2200\n  IdentityFile " + key.toUtf8() +
+                   "\n  IdentitiesOnly yes\n  UserKnownHostsFile " + known.toUtf8() +
+                   "\nHost rack1-a\n  HostName 10.0.0.5\n");
+        file.close();
         SshConfig config;
-        config.parse("Host rack1-*\n  User admin\n  Port 2200\n  IdentityFile /keys/lab\n"
-                     "  IdentitiesOnly yes\nHost rack1-a\n  HostName 10.0.0.5\n");
+        QVERIFY(config.load(file.fileName()));
         ConnectionSettings s;
         s.identityFiles = {QStringLiteral("/keys/cli")};
         const SshLogin alias =
@@ -87,9 +104,11 @@ private Q_SLOTS:
         QCOMPARE(alias.options.port, quint16(2200));
         QCOMPARE(alias.auth.user, QStringLiteral("admin"));
         // Named keys replace the defaults; IdentitiesOnly turns the agent off.
-        QCOMPARE(alias.auth.identityFiles,
-                 QStringList({QStringLiteral("/keys/cli"), QStringLiteral("/keys/lab")}));
+        QCOMPARE(alias.auth.identityFiles, QStringList({QStringLiteral("/keys/cli"), key}));
         QVERIFY(!alias.auth.useAgent);
+        // The hosts ssh trusts for it are trusted too, read only.
+        QVERIFY(alias.options.readOnlyKnownHostsPaths.contains(known));
+        QVERIFY(!alias.options.readOnlyKnownHostsPaths.contains(alias.options.knownHostsPath));
 
         // Explicit user and port beat the config; a board without a user takes the config's.
         const SshLogin explicitOnes = BoardConnection::forDestination(
@@ -99,6 +118,10 @@ private Q_SLOTS:
         Board b;
         b.sshHost = QStringLiteral("rack1-a");
         QCOMPARE(BoardConnection::forBoard(b, {}, {}, &config).auth.user, QStringLiteral("admin"));
+        // Told to ignore ssh's settings: nothing read, no ssh files trusted.
+        s.ignoreSshConfig = true;
+        QVERIFY(BoardConnection::forDestination(QStringLiteral("rack1-a"), {}, 0, s, nullptr)
+                    .options.readOnlyKnownHostsPaths.isEmpty());
     }
 
     void defaultIdentities()
