@@ -19,7 +19,7 @@
 # Never touches the system's apt configuration or lists: sources, lists and caches live in PREFIX.work.
 set -eu
 
-recipe=1 # bump when the build flags below change, to invalidate cached builds
+recipe=2 # bump when the build flags below change, to invalidate cached builds
 usage() { echo "usage: $0 PREFIX [--force]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 prefix=$1
@@ -93,6 +93,7 @@ cmake -S "$work/src/libssh2" -B "$work/build" -G "$generator" -DCMAKE_BUILD_TYPE
     -DBUILD_SHARED_LIBS=OFF -DBUILD_STATIC_LIBS=ON -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
     -DCRYPTO_BACKEND=OpenSSL -DENABLE_ZLIB_COMPRESSION=ON \
     -DBUILD_EXAMPLES=OFF -DBUILD_TESTING=OFF \
+    -DCMAKE_C_FLAGS="-D_FORTIFY_SOURCE=2 -fstack-protector-strong" \
     -DCMAKE_INSTALL_PREFIX="$prefix.tmp" -DCMAKE_INSTALL_LIBDIR=lib $launcher >>"$log" 2>&1 ||
     { cat "$log" >&2; exit 1; }
 cmake --build "$work/build" --parallel "$(nproc)" >>"$log" 2>&1 || { cat "$log" >&2; exit 1; }
