@@ -460,6 +460,19 @@ void WorkflowJob::finishJob()
     Q_EMIT finished(ok);
 }
 
+std::function<void()> WorkflowJob::afterAll(int count, const std::function<void()> &then)
+{
+    if (count <= 0) {
+        then();
+        return [] {};
+    }
+    auto pending = std::make_shared<int>(count);
+    return [pending, then]() {
+        if (--*pending == 0)
+            then();
+    };
+}
+
 void WorkflowJob::setProgress(qint64 done, qint64 total)
 {
     Q_EMIT progressChanged(done, total);

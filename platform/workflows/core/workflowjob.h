@@ -217,6 +217,9 @@ protected:
     void finishJob();
     bool isCancelled() const { return m_cancelled.load(); }
     void setProgress(qint64 done, qint64 total);
+    /// For `count` steps running in parallel: the callback each calls when it ends; the last
+    /// call runs `then`. With no steps, `then` runs at once.
+    static std::function<void()> afterAll(int count, const std::function<void()> &then);
 
     /// One user-facing sentence for a failed remote command.
     static QString describe(const Remote &remote);
