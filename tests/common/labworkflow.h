@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// For lab tests that drive workflow jobs: lab boards as the app records them, and the
-// connection settings the jobs use in the lab.
+// For tests that drive workflow jobs: lab boards as the app records them, and the connection
+// settings the jobs use in the lab or on boards at 127.0.0.1.
 
 #include "boardconnection.h"
 #include "labboard.h"
 #include "labtypes.h"
+
+#include <QDir>
 
 namespace HivelabTest {
 
@@ -30,6 +32,21 @@ inline Hivelab::ConnectionSettings labSettings(const QString &knownHostsPath, in
     s.acceptNewHostKeys = true;
     s.connectTimeoutMs = connectTimeoutMs;
     s.ignoreSshConfig = true;
+    return s;
+}
+
+/// For boards on 127.0.0.1: host keys in `dir`/known_hosts (never trusted when new), no
+/// ~/.ssh/config, no agent, and only `key` (default: a file that does not exist, so no key of
+/// whoever runs the tests is tried).
+inline Hivelab::ConnectionSettings loopbackSettings(const QString &dir, int connectTimeoutMs,
+                                                    const QString &key = QString())
+{
+    Hivelab::ConnectionSettings s;
+    s.knownHostsPath = QDir(dir).filePath(QStringLiteral("known_hosts"));
+    s.ignoreSshConfig = true;
+    s.identityFiles = {key.isEmpty() ? QDir(dir).filePath(QStringLiteral("no-such-key")) : key};
+    s.useAgent = false;
+    s.connectTimeoutMs = connectTimeoutMs;
     return s;
 }
 

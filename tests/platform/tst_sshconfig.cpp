@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sshconfig.h"
+#include "testdata.h"
 
 #include <QDir>
 #include <QFile>
@@ -80,11 +81,9 @@ private Q_SLOTS:
         SshConfig config;
         QVERIFY(config.load(dir.path() + QStringLiteral("/missing")));
         QCOMPARE(config.resolve(QStringLiteral("a")).hostName, QStringLiteral("a"));
-        QFile f(dir.path() + QStringLiteral("/config"));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("Host board\n  HostName 127.0.0.1\n  Port 2201\n");
-        f.close();
-        QVERIFY(config.load(f.fileName()));
+        const QString file = dir.path() + QStringLiteral("/config");
+        QVERIFY(HivelabTest::writeFile(file, "Host board\n  HostName 127.0.0.1\n  Port 2201\n"));
+        QVERIFY(config.load(file));
         QCOMPARE(config.resolve(QStringLiteral("board")).port, quint16(2201));
     }
 

@@ -19,6 +19,7 @@
 #include "rackitem.h"
 #include "setupwizard.h"
 #include "switchitem.h"
+#include "testdata.h"
 #include "theme.h"
 #include "topologyscene.h"
 #include "topologyview.h"
@@ -441,10 +442,7 @@ void TestMainWindow::openErrorLeavesLabAlone()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("broken.hivelab"));
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("{ \"schemaVersion\": ");
-    f.close();
+    QVERIFY(HivelabTest::writeFile(path, "{ \"schemaVersion\": "));
     QString error;
     QVERIFY(!m_window->loadFile(path, &error));
     QVERIFY(!error.isEmpty());

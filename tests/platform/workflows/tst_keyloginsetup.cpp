@@ -3,6 +3,7 @@
 // (modes as OpenSSH wants them), and what happens before any board is reached. Loopback only.
 #include "keyloginsetup.h"
 #include "labdocument.h"
+#include "labworkflow.h"
 #include "loopback.h"
 
 #include <QDir>
@@ -33,12 +34,7 @@ private:
     }
     ConnectionSettings settings() const
     {
-        ConnectionSettings s;
-        s.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        s.ignoreSshConfig = true;
-        s.useAgent = false;
-        s.connectTimeoutMs = 3000;
-        return s;
+        return HivelabTest::loopbackSettings(m_dir.path(), 3000);
     }
     // A lab of this one board.
     void useBoard(const Board &b)

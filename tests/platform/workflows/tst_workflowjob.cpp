@@ -2,6 +2,7 @@
 // Job mechanics without boards: loopback only (a closed port, a server that never speaks).
 #include "dockersetup.h"
 #include "labdocument.h"
+#include "labworkflow.h"
 #include "loopback.h"
 #include "swarmformation.h"
 #include "swarmstatus.h"
@@ -26,12 +27,7 @@ private:
     }
     ConnectionSettings settings()
     {
-        ConnectionSettings s;
-        s.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        s.ignoreSshConfig = true;
-        s.identityFiles = {m_dir.filePath(QStringLiteral("no-such-key"))};
-        s.useAgent = false;
-        return s;
+        return HivelabTest::loopbackSettings(m_dir.path(), 10000);
     }
     QTemporaryDir m_dir;
 

@@ -3,6 +3,7 @@
 #include "demolab.h"
 #include "documentcontroller.h"
 #include "labdocument.h"
+#include "testdata.h"
 
 #include <QDir>
 #include <QFile>
@@ -60,10 +61,7 @@ private Q_SLOTS:
         DocumentController files(&doc);
         files.openDemo();
         const QString path = m_dir.filePath(QStringLiteral("broken.hivelab"));
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("{ not json");
-        f.close();
+        QVERIFY(HivelabTest::writeFile(path, "{ not json"));
         LabFileError error;
         QVERIFY(!files.open(path, &error));
         QVERIFY(!error.toString().isEmpty());
