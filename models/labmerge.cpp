@@ -72,9 +72,10 @@ bool recordNodeLabels(Board *b, const HostFacts &facts, const SwarmSettings &swa
     for (auto it = facts.swarmNodeLabels.cbegin(); it != facts.swarmNodeLabels.cend(); ++it) {
         const QString &key = it.key();
         const auto byDefault = swarm.defaultLabels.constFind(key);
-        const bool planned = b->labels.contains(key) ||
-                             (byDefault != swarm.defaultLabels.cend() && *byDefault == it.value()) ||
-                             (key == QLatin1String("arch") && it.value() == b->arch);
+        const bool planned =
+            b->labels.contains(key) ||
+            (byDefault != swarm.defaultLabels.cend() && *byDefault == it.value()) ||
+            (key == QLatin1String("arch") && it.value() == b->arch);
         if (NodeLabels::isOwned(key) || planned)
             continue;
         b->labels.insert(key, it.value());
@@ -295,9 +296,8 @@ Match matchHost(const QList<Board> &boards, const QSet<int> &matched, const Disc
             return {c.first(), QStringLiteral("mac"), 0};
     }
     if (!name.isEmpty()) {
-        const QList<int> c = unmatched([&](const Board &b) {
-            return shortName(b.hostname) == name && macCompatible(b, mac);
-        });
+        const QList<int> c = unmatched(
+            [&](const Board &b) { return shortName(b.hostname) == name && macCompatible(b, mac); });
         if (c.size() > 1)
             return {-1, QStringLiteral("hostname"), int(c.size())};
         if (c.size() == 1)
@@ -336,7 +336,8 @@ Change updateBoard(Lab *lab, int index, const DiscoveredHost &h, const QString &
         if (b.ip.isEmpty())
             what.prepend(QStringLiteral("IP"));
         ch.kind = Kind::Updated;
-        ch.message = tr("%1 at %2: recorded %3.").arg(b.name, h.ip, what.join(QStringLiteral(", ")));
+        ch.message =
+            tr("%1 at %2: recorded %3.").arg(b.name, h.ip, what.join(QStringLiteral(", ")));
     } else {
         ch.kind = Kind::Unchanged;
         ch.message = tr("%1 at %2: already in the lab.").arg(b.name, h.ip);
@@ -368,11 +369,11 @@ Change addBoard(Lab *lab, const DiscoveredHost &h)
         placeByLabel(lab, b.id, h);
     const Board &added = lab->boards.constLast();
     const Rack *rack = lab->rack(added.rackId);
-    const QString message =
-        rack ? tr("New board %1 at %2 (%3, %4 slot %5).")
-                   .arg(added.name, h.ip, roleWord(added.role), rack->name)
-                   .arg(added.slot + 1)
-             : tr("New board %1 at %2 (%3, not placed).").arg(added.name, h.ip, roleWord(added.role));
+    const QString message = rack ? tr("New board %1 at %2 (%3, %4 slot %5).")
+                                       .arg(added.name, h.ip, roleWord(added.role), rack->name)
+                                       .arg(added.slot + 1)
+                                 : tr("New board %1 at %2 (%3, not placed).")
+                                       .arg(added.name, h.ip, roleWord(added.role));
     return Change{Kind::Added, added.id, h.ip, QString(), QString(), message};
 }
 

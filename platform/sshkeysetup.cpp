@@ -182,7 +182,7 @@ void SshKeySetup::whenDone(SshCommand *cmd, SshError failCode, const QString &fa
             [stderrText](const QByteArray &d) { *stderrText += d.left(4096); });
     connect(cmd, &SshCommand::finished, this,
             [this, stderrText, failCode, failText, next](int status, const QString &,
-                                                        const SshErrorInfo &e) {
+                                                         const SshErrorInfo &e) {
                 if (m_finished)
                     return;
                 if (e.isError())

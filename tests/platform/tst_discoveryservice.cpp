@@ -225,9 +225,9 @@ void TestDiscoveryService::boundedInFlight()
     QVERIFY(counter.listen(QHostAddress::AnyIPv4, 0));
     DiscoveryService service;
     QSignalSpy finished(&service, &DiscoveryService::finished);
-    DiscoveryOptions o = scan({QStringLiteral("127.0.3.1"), QStringLiteral("127.0.3.2"),
-                               QStringLiteral("127.0.3.3")},
-                              {m_closed}, {counter.serverPort()});
+    DiscoveryOptions o = scan(
+        {QStringLiteral("127.0.3.1"), QStringLiteral("127.0.3.2"), QStringLiteral("127.0.3.3")},
+        {m_closed}, {counter.serverPort()});
     o.maxInFlight = 2;
     QVERIFY(service.start(o));
     QVERIFY(finished.wait(5000));

@@ -107,8 +107,8 @@ private Q_SLOTS:
         for (int round = 0; round < 2; ++round) { // idempotent
             SshKeySetup setup;
             QSignalSpy steps(&setup, &SshKeySetup::stepChanged);
-            setup.install(&session, options(m_servers.openssh.get()), key, QStringLiteral("pp"), round == 1,
-                          m_servers.user->password(), hardening);
+            setup.install(&session, options(m_servers.openssh.get()), key, QStringLiteral("pp"),
+                          round == 1, m_servers.user->password(), hardening);
             const SshErrorInfo e = waitSetup(&setup);
             QVERIFY2(!e.isError(), qPrintable(e.message));
             QCOMPARE(steps.last().first().value<SshKeySetup::Step>(), SshKeySetup::Step::Done);
@@ -175,8 +175,8 @@ private Q_SLOTS:
         session.connectToHost(options(m_servers.openssh.get()), passwordAuth());
         QVERIFY(!waitConnected(&session).isError());
         SshKeySetup setup;
-        setup.install(&session, options(m_servers.openssh.get()), key, QStringLiteral("wrong"), true,
-                      m_servers.user->password());
+        setup.install(&session, options(m_servers.openssh.get()), key, QStringLiteral("wrong"),
+                      true, m_servers.user->password());
         const SshErrorInfo e = waitSetup(&setup);
         QVERIFY(e.isError());
         QCOMPARE(setup.step(), SshKeySetup::Step::Verify);

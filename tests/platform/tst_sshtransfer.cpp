@@ -88,11 +88,12 @@ private Q_SLOTS:
         const QByteArray sum = QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
 
         auto session = open(serverName);
-        const QString remote = m_servers.user->home() + QStringLiteral("/dir with space/file 'q'.bin");
-        QVERIFY(!waitCommand(
-                     session->exec(QStringLiteral("mkdir -p %1")
-                                       .arg(SshSession::shellQuote(
-                                           m_servers.user->home() + QStringLiteral("/dir with space")))))
+        const QString remote =
+            m_servers.user->home() + QStringLiteral("/dir with space/file 'q'.bin");
+        QVERIFY(!waitCommand(session->exec(QStringLiteral("mkdir -p %1")
+                                               .arg(SshSession::shellQuote(
+                                                   m_servers.user->home() +
+                                                   QStringLiteral("/dir with space")))))
                      .error.isError());
         SshTransfer *up = SshTransfer::upload(session.get(), src, remote, 0640, this);
         up->setMethod(method);
@@ -105,10 +106,11 @@ private Q_SLOTS:
             QCOMPARE(progress.last().at(0).toLongLong(), qint64(size));
 
         // Board side: same bytes, requested mode, no temporary file left behind.
-        const SshRunResult check = waitCommand(session->exec(
-            QStringLiteral("stat -c %a %1; sha256sum < %1; ls -a %2 | wc -l")
-                .arg(SshSession::shellQuote(remote),
-                     SshSession::shellQuote(m_servers.user->home() + QStringLiteral("/dir with space")))));
+        const SshRunResult check = waitCommand(
+            session->exec(QStringLiteral("stat -c %a %1; sha256sum < %1; ls -a %2 | wc -l")
+                              .arg(SshSession::shellQuote(remote),
+                                   SshSession::shellQuote(m_servers.user->home() +
+                                                          QStringLiteral("/dir with space")))));
         const QList<QByteArray> lines = check.out.split('\n');
         QCOMPARE(lines.value(0), QByteArray("640"));
         QCOMPARE(lines.value(1).left(64), sum);

@@ -25,10 +25,7 @@ private:
     {
         return HivelabTest::loopbackBoard(id, port, role, QStringLiteral("nobody"));
     }
-    ConnectionSettings settings()
-    {
-        return HivelabTest::loopbackSettings(m_dir.path(), 10000);
-    }
+    ConnectionSettings settings() { return HivelabTest::loopbackSettings(m_dir.path(), 10000); }
     QTemporaryDir m_dir;
 
 private Q_SLOTS:
