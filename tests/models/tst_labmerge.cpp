@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labfile.h"
 #include "labmerge.h"
+#include "labparts.h"
 #include "ouitable.h"
 
 #include <QJsonArray>
@@ -42,16 +43,10 @@ Lab twoRacks()
     Lab lab;
     lab.racks << Rack{QStringLiteral("rack-1"), QStringLiteral("Rack 1"), 2}
               << Rack{QStringLiteral("rack-2"), QStringLiteral("Rack 2"), 2};
-    PowerSupply psu;
-    psu.id = QStringLiteral("psu-2");
-    psu.rackId = QStringLiteral("rack-2");
-    psu.ratingWatts = 100;
-    lab.powerSupplies << psu;
-    NetworkSwitch sw;
-    sw.id = QStringLiteral("switch-2");
-    sw.rackId = QStringLiteral("rack-2");
-    sw.ports = 4;
-    lab.switches << sw;
+    lab.powerSupplies << HivelabTest::powerSupply(QStringLiteral("psu-2"), QStringLiteral("rack-2"),
+                                                  100);
+    lab.switches << HivelabTest::networkSwitch(QStringLiteral("switch-2"), QStringLiteral("rack-2"),
+                                               4);
     return lab;
 }
 
@@ -358,14 +353,14 @@ void TestLabMerge::rackLabelPlacesAdoptedBoardsAndUserLabelsAreKept()
                                          {QStringLiteral("zone"), QStringLiteral("attic")}};
     // Two boards for rack-2 (two slots), a third finds it full and is spread as usual; a label
     // naming no rack of the lab places nothing.
-    const auto r = LabMerge::merge(
-        lab,
-        {member("10.0.0.4", "02:00:00:00:00:04", toRack2),
-         member("10.0.0.5", "02:00:00:00:00:05", toRack2),
-         member("10.0.0.6", "02:00:00:00:00:06", toRack2),
-         member("10.0.0.7", "02:00:00:00:00:07",
-                {{QStringLiteral("hivelab.rack"), QStringLiteral("rack-9")}})},
-        {});
+    const auto r =
+        LabMerge::merge(lab,
+                        {member("10.0.0.4", "02:00:00:00:00:04", toRack2),
+                         member("10.0.0.5", "02:00:00:00:00:05", toRack2),
+                         member("10.0.0.6", "02:00:00:00:00:06", toRack2),
+                         member("10.0.0.7", "02:00:00:00:00:07",
+                                {{QStringLiteral("hivelab.rack"), QStringLiteral("rack-9")}})},
+                        {});
     QCOMPARE(r.lab.boards.size(), 4);
     const Board &a = r.lab.boards[0];
     QCOMPARE(a.rackId, QStringLiteral("rack-2"));
@@ -393,9 +388,8 @@ void TestLabMerge::rackLabelPlacesAdoptedBoardsAndUserLabelsAreKept()
     loose.slot = -1;
     Board placed = board("b2", "pi-b", "10.0.0.5", QString());
     planned.boards << loose << placed;
-    QHash<QString, DiscoveredHost> learnt{
-        {QStringLiteral("b1"), member("10.0.0.4", "", toRack2)},
-        {QStringLiteral("b2"), member("10.0.0.5", "", toRack2)}};
+    QHash<QString, DiscoveredHost> learnt{{QStringLiteral("b1"), member("10.0.0.4", "", toRack2)},
+                                          {QStringLiteral("b2"), member("10.0.0.5", "", toRack2)}};
     QStringList changed;
     const Lab filled = LabMerge::fillIn(planned, learnt, &changed);
     QCOMPARE(changed, (QStringList{QStringLiteral("b1"), QStringLiteral("b2")}));
