@@ -6,8 +6,13 @@
 #include "boardconnection.h"
 #include "labboard.h"
 #include "labtypes.h"
+#include "loopback.h"
+#include "workflowjob.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
 
 namespace HivelabTest {
 
@@ -48,6 +53,24 @@ inline Hivelab::ConnectionSettings loopbackSettings(const QString &dir, int conn
     s.useAgent = false;
     s.connectTimeoutMs = connectTimeoutMs;
     return s;
+}
+
+/// Starts `job` on boards behind `silent` (their SSH handshake hangs; only cancel() may end the
+/// job, so the connect timeout is raised to a minute) and cancels it once a connection is held:
+/// true when the job then finished once, within 5 s.
+inline bool cancelOnceConnected(Hivelab::WorkflowJob *job, const SilentServer &silent)
+{
+    Hivelab::ConnectionSettings s = job->connectionSettings();
+    s.connectTimeoutMs = 60000;
+    job->setConnectionSettings(s);
+    QSignalSpy finished(job, &Hivelab::WorkflowJob::finished);
+    job->start();
+    if (!QTest::qWaitFor([&silent]() { return silent.held() >= 1; }, 10000))
+        return false;
+    QElapsedTimer clock;
+    clock.start();
+    job->cancel();
+    return finished.wait(5000) && clock.elapsed() < 5000 && finished.size() == 1;
 }
 
 } // namespace HivelabTest
