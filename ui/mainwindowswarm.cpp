@@ -201,25 +201,25 @@ void MainWindow::onLiveAnswer(bool ok, int ready, int total, const QString &erro
 
 QString MainWindow::jobTitle(SwarmJobController::Operation operation)
 {
-    switch (operation) {
-    case SwarmJobController::Operation::Form:
-        return tr("Form swarm");
-    case SwarmJobController::Operation::Status:
-        return tr("Swarm status");
-    case SwarmJobController::Operation::Join:
-        return tr("Join swarm");
-    case SwarmJobController::Operation::Leave:
-        return tr("Leave swarm");
-    case SwarmJobController::Operation::Drain:
-        return tr("Drain");
-    case SwarmJobController::Operation::Activate:
-        return tr("Activate");
-    case SwarmJobController::Operation::ApplyPlacement:
-        return tr("Apply placement");
-    case SwarmJobController::Operation::KeyLogin:
-        return tr("Key login");
-    case SwarmJobController::Operation::Identify:
-        return tr("Identify");
+    using Op = SwarmJobController::Operation;
+    static const struct
+    {
+        Op operation;
+        const char *title;
+    } titles[] = {
+        {Op::Form, QT_TR_NOOP("Form swarm")},
+        {Op::Status, QT_TR_NOOP("Swarm status")},
+        {Op::Join, QT_TR_NOOP("Join swarm")},
+        {Op::Leave, QT_TR_NOOP("Leave swarm")},
+        {Op::Drain, QT_TR_NOOP("Drain")},
+        {Op::Activate, QT_TR_NOOP("Activate")},
+        {Op::ApplyPlacement, QT_TR_NOOP("Apply placement")},
+        {Op::KeyLogin, QT_TR_NOOP("Key login")},
+        {Op::Identify, QT_TR_NOOP("Identify")},
+    };
+    for (const auto &t : titles) {
+        if (t.operation == operation)
+            return tr(t.title);
     }
     return QString();
 }

@@ -10,12 +10,7 @@ namespace HivelabTest {
 inline Hivelab::PowerSupply powerSupply(const QString &id, const QString &rackId, double watts = 0,
                                         const QString &circuit = QString())
 {
-    Hivelab::PowerSupply psu;
-    psu.id = id;
-    psu.rackId = rackId;
-    psu.ratingWatts = watts;
-    psu.circuit = circuit;
-    return psu;
+    return Hivelab::PowerSupply{id, QString(), rackId, circuit, watts, 0, 0};
 }
 
 /// A switch `id` with `ports` ports in `rackId` (empty: outside any rack).

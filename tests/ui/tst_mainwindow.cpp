@@ -20,6 +20,7 @@
 #include "setupwizard.h"
 #include "switchitem.h"
 #include "testdata.h"
+#include "testsettings.h"
 #include "theme.h"
 #include "topologyscene.h"
 #include "topologyview.h"
@@ -36,7 +37,6 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -86,10 +86,7 @@ private:
 
 void TestMainWindow::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("HivelabTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
-    QSettings().clear();
+    HivelabTest::isolateSettings(QStringLiteral("tst_mainwindow"));
     Theme::apply(false);
     // Rendered text is checked below (export); without fonts Qt draws boxes silently.
     QVERIFY(!QFontInfo(QApplication::font()).family().isEmpty());

@@ -11,6 +11,7 @@
 #include "sshtestserver.h"
 #include "swarmlabels.h"
 #include "testdata.h"
+#include "testsettings.h"
 #include "theme.h"
 #include "topologyscene.h"
 #include "workflowjob.h"
@@ -23,9 +24,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScopeGuard>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -79,10 +78,7 @@ private:
 
 void TestMainWindowSwarm::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("HivelabTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindowswarm"));
-    QSettings().clear();
+    HivelabTest::isolateSettings(QStringLiteral("tst_mainwindowswarm"));
     Theme::apply(false);
     QVERIFY(m_dir.isValid());
 }

@@ -4,13 +4,13 @@
 #include "documentcontroller.h"
 #include "labdocument.h"
 #include "testdata.h"
+#include "testsettings.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -22,9 +22,7 @@ class TestDocumentController : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("HivelabTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_documentcontroller"));
+        HivelabTest::isolateSettings(QStringLiteral("tst_documentcontroller"));
         QVERIFY(m_dir.isValid());
     }
     void init() { QSettings().clear(); }
