@@ -432,6 +432,16 @@ void WorkflowJob::finishBoard(const QString &boardId, BoardResult::Outcome outco
     setProgress(m_results.size(), qMax(m_boards.size(), m_results.size()));
 }
 
+bool WorkflowJob::endBoardIfFailed(const QString &boardId, const Remote &remote,
+                                   const QString &what)
+{
+    if (remote.ok())
+        return false;
+    finishBoard(boardId, false, what.arg(describe(remote)));
+    finishJob();
+    return true;
+}
+
 void WorkflowJob::failJob(const QString &message)
 {
     if (m_finished)

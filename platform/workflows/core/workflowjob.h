@@ -210,6 +210,9 @@ protected:
     void finishBoard(const QString &boardId, bool ok, const QString &message);
     void finishBoard(const QString &boardId, BoardResult::Outcome outcome, const QString &message);
     bool isBoardFinished(const QString &boardId) const { return m_results.contains(boardId); }
+    /// When `remote` failed: ends the board with `what` (its %1 takes describe(remote)), ends
+    /// the job if that was its last board, and returns true. False (nothing done) otherwise.
+    bool endBoardIfFailed(const QString &boardId, const Remote &remote, const QString &what);
     /// Marks the job failed as a whole; boards not finished yet end with `message`.
     void failJob(const QString &message);
     /// Ends the job once every board has finished (no-op before); subclasses call it when
