@@ -48,6 +48,15 @@ quint16 closedPort()
 
 } // namespace
 
+// A service and spies on what it reports.
+struct WatchedScan
+{
+    DiscoveryService service;
+    QSignalSpy found{&service, &DiscoveryService::hostFound};
+    QSignalSpy progress{&service, &DiscoveryService::progressChanged};
+    QSignalSpy finished{&service, &DiscoveryService::finished};
+};
+
 class TestDiscoveryService : public QObject
 {
     Q_OBJECT
@@ -97,10 +106,8 @@ void TestDiscoveryService::initTestCase()
 
 void TestDiscoveryService::findsOpenPortsAndBanner()
 {
-    DiscoveryService service;
-    QSignalSpy found(&service, &DiscoveryService::hostFound);
-    QSignalSpy progress(&service, &DiscoveryService::progressChanged);
-    QSignalSpy finished(&service, &DiscoveryService::finished);
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
     DiscoveryOptions o;
     o.targets = {QStringLiteral("127.0.0.1")};
     o.sshPorts = {22, m_ssh->serverPort()};
@@ -133,10 +140,8 @@ void TestDiscoveryService::findsOpenPortsAndBanner()
 
 void TestDiscoveryService::manyHostsStreamWithProgress()
 {
-    DiscoveryService service;
-    QSignalSpy found(&service, &DiscoveryService::hostFound);
-    QSignalSpy progress(&service, &DiscoveryService::progressChanged);
-    QSignalSpy finished(&service, &DiscoveryService::finished);
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
     QStringList targets;
     for (int i = 1; i <= 40; ++i)
         targets << QStringLiteral("127.0.1.%1").arg(i);
@@ -168,9 +173,8 @@ void TestDiscoveryService::manyHostsStreamWithProgress()
 
 void TestDiscoveryService::cancelMidScan()
 {
-    DiscoveryService service;
-    QSignalSpy found(&service, &DiscoveryService::hostFound);
-    QSignalSpy finished(&service, &DiscoveryService::finished);
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
     QString error;
     QStringList targets;
     for (int i = 1; i <= 254; ++i)
@@ -198,9 +202,8 @@ void TestDiscoveryService::cancelMidScan()
 void TestDiscoveryService::deadlineStopsAndReportsKnownHosts()
 {
     // The silent server accepts but never sends a banner: only the deadline ends the wait.
-    DiscoveryService service;
-    QSignalSpy found(&service, &DiscoveryService::hostFound);
-    QSignalSpy finished(&service, &DiscoveryService::finished);
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
     DiscoveryOptions o = scan({QStringLiteral("127.0.0.1")}, {m_silent->serverPort()});
     o.bannerTimeoutMs = 30000;
     o.deadlineMs = 300;
@@ -268,9 +271,8 @@ void TestDiscoveryService::refusesBadOptions()
 void TestDiscoveryService::resolvesHostNames()
 {
     // "localhost" comes from /etc/hosts: no DNS server is asked.
-    DiscoveryService service;
-    QSignalSpy found(&service, &DiscoveryService::hostFound);
-    QSignalSpy finished(&service, &DiscoveryService::finished);
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
     const DiscoveryOptions o = scan({QStringLiteral("localhost")}, {m_ssh->serverPort()});
     QVERIFY(service.start(o));
     QVERIFY(finished.wait(5000));
