@@ -323,7 +323,7 @@ void TestMainWindowSwarm::identifyRecordsWhatBoardsReportAsOneUndoStep()
     QVERIFY(SshTestServer::generateKey(key));
     QFile pub(key + QStringLiteral(".pub"));
     QVERIFY(pub.open(QIODevice::ReadOnly));
-    QVERIFY(user.setAuthorizedKeys(pub.readAll()));
+    QVERIFY(server.setAuthorizedKeys(user.name(), pub.readAll()));
     // Menu jobs trust only host keys known before: this one is.
     const QString knownHosts = m_dir.filePath(QStringLiteral("known_hosts"));
     QVERIFY(HivelabTest::writeFile(knownHosts, server.knownHostsLine() + '\n'));
