@@ -668,6 +668,7 @@ void TestCli::saveFailingAtTheRenameLeavesNoTemporary()
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QLatin1String("Input/output error")), qPrintable(r.err));
     }
+    QFile old(file);
     QVERIFY(old.open(QIODevice::ReadOnly));
     QCOMPARE(old.readAll(), QByteArray("old lab"));
     QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
