@@ -66,6 +66,82 @@ QStringList spreadManagers(const Lab &lab)
     return ids;
 }
 
+// The boards --managers names ("auto": the check's suggestion, else spread out as far as the
+// plan tells); nullopt after printing why, with the exit status in *exitCode.
+std::optional<QStringList> chooseManagers(const Lab &lab, const QString &value, const QString &file,
+                                          int *exitCode)
+{
+    *exitCode = ExitUsage;
+    if (value != QLatin1String("auto"))
+        return boardList(lab, value, file);
+    // The suggestion is computed for the lab as planned; with no managers yet it still picks
+    // boards spread over the failure domains.
+    const CheckReport report = checkLab(lab, BoardCatalog::builtin());
+    if (!report.suggestedManagers.isEmpty())
+        return report.suggestedManagers;
+    // Nothing survives every single failure (often: racks, PSUs and switches are not planned
+    // yet, e.g. right after discovery). Still a working swarm: spread 3 managers (1 with fewer
+    // boards) as far as the plan tells, and say so.
+    const QStringList chosen = spreadManagers(lab);
+    if (chosen.isEmpty()) {
+        printErr(tr("No board can be a manager: the lab needs a Linux board."));
+        *exitCode = ExitFindings;
+        return std::nullopt;
+    }
+    printErr(
+        tr("No manager placement survives every single failure: %1").arg(report.suggestionReason));
+    printErr(tr("Picked %1 as spread as the plan allows; plan racks, power supplies and "
+                "switches, then run `hivelab roles FILE --managers auto` again.")
+                 .arg(objectNames(LabIndex(lab), chosen)));
+    return chosen;
+}
+
+// The roles and what the check says about quorum, as text or JSON.
+void printRoles(const Lab &lab, bool saved, bool json)
+{
+    const CheckReport report = checkLab(lab, BoardCatalog::builtin());
+    QStringList breaking;
+    for (const DomainImpact &d : report.domains) {
+        if (d.breaksQuorum)
+            breaking << d.name;
+    }
+    if (json) {
+        QJsonArray boards;
+        for (const Board &b : lab.boards)
+            boards.append(QJsonObject{{QStringLiteral("id"), b.id},
+                                      {QStringLiteral("name"), b.name},
+                                      {QStringLiteral("role"), roleName(b.role)}});
+        printOut(QString::fromUtf8(
+                     QJsonDocument(QJsonObject{{QStringLiteral("boards"), boards},
+                                               {QStringLiteral("managers"), report.managerCount},
+                                               {QStringLiteral("quorum"), report.quorum},
+                                               {QStringLiteral("quorumLostBy"),
+                                                QJsonArray::fromStringList(breaking)},
+                                               {QStringLiteral("saved"), saved}})
+                         .toJson(QJsonDocument::Indented))
+                     .trimmed());
+        return;
+    }
+    for (const Board &b : lab.boards)
+        printOut(QStringLiteral("%1  %2").arg(b.name.leftJustified(20, QLatin1Char(' ')),
+                                              roleName(b.role)));
+    QStringList managerIds;
+    for (const Board *b : lab.managers())
+        managerIds << b->id;
+    printOut(tr("%1 manager(s), quorum %2, %3 may fail.")
+                 .arg(report.managerCount)
+                 .arg(report.quorum)
+                 .arg(report.toleratedFailures));
+    if (report.managerCount > 0 && breaking.isEmpty() && !report.domains.isEmpty())
+        printOut(tr("Quorum survives the loss of any one rack, PSU, circuit or switch."));
+    else if (!breaking.isEmpty())
+        printOut(tr("Quorum is lost if any of these fails: %1.")
+                     .arg(breaking.join(QStringLiteral(", "))));
+    if (!report.suggestedManagers.isEmpty() && report.suggestedManagers != managerIds)
+        printOut(tr("Suggested managers: %1 (hivelab roles FILE --managers auto)")
+                     .arg(objectNames(LabIndex(lab), report.suggestedManagers)));
+}
+
 } // namespace
 
 int cmdRoles(const QStringList &args)
@@ -105,38 +181,13 @@ int cmdRoles(const QStringList &args)
         return ExitUsage;
     }
     Lab lab = *loaded;
-    const BoardCatalog &catalog = BoardCatalog::builtin();
-
     if (parser.isSet(managers)) {
-        QStringList chosen;
-        if (parser.value(managers) == QLatin1String("auto")) {
-            // The suggestion is computed for the lab as planned; with no managers yet it still
-            // picks boards spread over the failure domains.
-            const CheckReport report = checkLab(lab, catalog);
-            chosen = report.suggestedManagers;
-            if (chosen.isEmpty()) {
-                // Nothing survives every single failure (often: racks, PSUs and switches are
-                // not planned yet, e.g. right after discovery). Still a working swarm: spread
-                // 3 managers (1 with fewer boards) as far as the plan tells, and say so.
-                chosen = spreadManagers(lab);
-                if (chosen.isEmpty()) {
-                    printErr(tr("No board can be a manager: the lab needs a Linux board."));
-                    return ExitFindings;
-                }
-                printErr(tr("No manager placement survives every single failure: %1")
-                             .arg(report.suggestionReason));
-                printErr(tr("Picked %1 as spread as the plan allows; plan racks, power supplies "
-                            "and switches, then run `hivelab roles FILE --managers auto` again.")
-                             .arg(objectNames(LabIndex(lab), chosen)));
-            }
-        } else {
-            const auto ids = boardList(lab, parser.value(managers), file);
-            if (!ids)
-                return ExitUsage;
-            chosen = *ids;
-        }
+        int exitCode = ExitUsage;
+        const auto chosen = chooseManagers(lab, parser.value(managers), file, &exitCode);
+        if (!chosen)
+            return exitCode;
         for (Board &b : lab.boards)
-            b.role = chosen.contains(b.id) ? Role::Manager : Role::Worker;
+            b.role = chosen->contains(b.id) ? Role::Manager : Role::Worker;
     }
     const struct
     {
@@ -159,46 +210,9 @@ int cmdRoles(const QStringList &args)
         return ExitUsage;
     }
 
-    const CheckReport report = checkLab(lab, catalog);
-    QStringList breaking;
-    for (const DomainImpact &d : report.domains) {
-        if (d.breaksQuorum)
-            breaking << d.name;
-    }
-    if (parser.isSet(json)) {
-        QJsonArray boards;
-        for (const Board &b : lab.boards)
-            boards.append(QJsonObject{{QStringLiteral("id"), b.id},
-                                      {QStringLiteral("name"), b.name},
-                                      {QStringLiteral("role"), roleName(b.role)}});
-        printOut(QString::fromUtf8(
-                     QJsonDocument(QJsonObject{{QStringLiteral("boards"), boards},
-                                               {QStringLiteral("managers"), report.managerCount},
-                                               {QStringLiteral("quorum"), report.quorum},
-                                               {QStringLiteral("quorumLostBy"),
-                                                QJsonArray::fromStringList(breaking)},
-                                               {QStringLiteral("saved"), changed}})
-                         .toJson(QJsonDocument::Indented))
-                     .trimmed());
+    printRoles(lab, changed, parser.isSet(json));
+    if (parser.isSet(json))
         return ExitOk;
-    }
-    for (const Board &b : lab.boards)
-        printOut(QStringLiteral("%1  %2").arg(b.name.leftJustified(20, QLatin1Char(' ')),
-                                              roleName(b.role)));
-    QStringList managerIds;
-    for (const Board *b : lab.managers())
-        managerIds << b->id;
-    printOut(tr("%1 manager(s), quorum %2, %3 may fail.")
-                 .arg(report.managerCount)
-                 .arg(report.quorum)
-                 .arg(report.toleratedFailures));
-    if (report.managerCount > 0 && breaking.isEmpty() && !report.domains.isEmpty())
-        printOut(tr("Quorum survives the loss of any one rack, PSU, circuit or switch."));
-    else if (!breaking.isEmpty())
-        printOut(tr("Quorum is lost if any of these fails: %1.").arg(breaking.join(QStringLiteral(", "))));
-    if (!report.suggestedManagers.isEmpty() && report.suggestedManagers != managerIds)
-        printOut(tr("Suggested managers: %1 (hivelab roles FILE --managers auto)")
-                     .arg(objectNames(LabIndex(lab), report.suggestedManagers)));
     if (changed)
         printErr(tr("Saved %1. Check the fault domains with: hivelab check %1").arg(file));
     return ExitOk;

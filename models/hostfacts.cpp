@@ -123,6 +123,13 @@ QJsonObject HostFacts::toJson() const
     put("dockerVersion", dockerVersion);
     put("swarmState", swarmState);
     put("swarmRole", swarmRole());
+    put("swarmNodeId", swarmNodeId);
+    if (!swarmNodeLabels.isEmpty()) {
+        QJsonObject labels;
+        for (auto it = swarmNodeLabels.cbegin(); it != swarmNodeLabels.cend(); ++it)
+            labels.insert(it.key(), it.value());
+        o.insert(QStringLiteral("swarmLabels"), labels);
+    }
     if (!problems.isEmpty())
         o.insert(QStringLiteral("problems"), QJsonArray::fromStringList(problems));
     return o;

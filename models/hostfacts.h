@@ -48,6 +48,9 @@ public:
     QString swarmState;        // "inactive", "active", "pending", "error", "locked"
     bool swarmManager = false; // Swarm.ControlAvailable
     QString swarmNodeId;
+    /// The node's labels as a manager of its swarm lists them (the node itself cannot read
+    /// them); empty when not read.
+    QMap<QString, QString> swarmNodeLabels;
     QStringList problems; // sections that could not be parsed
 
     /// Device-tree model, else DMI vendor + product, else empty.

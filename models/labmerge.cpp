@@ -3,7 +3,9 @@
 
 #include "addressrules.h"
 #include "boardcatalog.h"
+#include "boardplacement.h"
 #include "labfile.h"
+#include "nodelabels.h"
 #include "ouitable.h"
 #include "scantargets.h"
 
@@ -62,7 +64,57 @@ QString roleWord(Role role)
                                     : tr("%1 in its running swarm").arg(roleName(role));
 }
 
-QStringList fillMissing(Board *b, const DiscoveredHost &h)
+// A swarm member's own labels the plan does not give it yet (the board's labels, the swarm's
+// defaults, its architecture). `hivelab.` labels are never recorded: the plan computes them.
+bool recordNodeLabels(Board *b, const HostFacts &facts, const SwarmSettings &swarm)
+{
+    bool any = false;
+    for (auto it = facts.swarmNodeLabels.cbegin(); it != facts.swarmNodeLabels.cend(); ++it) {
+        const QString &key = it.key();
+        const auto byDefault = swarm.defaultLabels.constFind(key);
+        const bool planned =
+            b->labels.contains(key) ||
+            (byDefault != swarm.defaultLabels.cend() && *byDefault == it.value()) ||
+            (key == QLatin1String("arch") && it.value() == b->arch);
+        if (NodeLabels::isOwned(key) || planned)
+            continue;
+        b->labels.insert(key, it.value());
+        any = true;
+    }
+    return any;
+}
+
+// The rack a swarm member's `hivelab.rack` label names (by rack ID), when the lab has it and it
+// has a free slot: its ID, and the first free slot in *slot. Empty otherwise.
+QString labelledRack(const Lab &lab, const DiscoveredHost &h, int *slot)
+{
+    if (!h.facts)
+        return {};
+    const Rack *rack =
+        lab.rack(h.facts->swarmNodeLabels.value(NodeLabels::prefix() + QStringLiteral("rack")));
+    for (int s = 0; rack && s < rack->slotCount; ++s) {
+        if (!lab.boardAt(rack->id, s)) {
+            *slot = s;
+            return rack->id;
+        }
+    }
+    return {};
+}
+
+// Puts an unplaced board of `lab` into the rack its node label names (placeBoard(): cabled to
+// that rack's gear); false when it is placed already or no label places it.
+bool placeByLabel(Lab *lab, const QString &boardId, const DiscoveredHost &h)
+{
+    const Board *b = lab->board(boardId);
+    int slot = -1;
+    const QString rackId = b && b->rackId.isEmpty() ? labelledRack(*lab, h, &slot) : QString();
+    if (rackId.isEmpty())
+        return false;
+    placeBoard(lab, BoardCatalog::builtin(), boardId, rackId, slot);
+    return true;
+}
+
+QStringList fillMissing(Board *b, const DiscoveredHost &h, const SwarmSettings &swarm)
 {
     QStringList changed;
     const auto set = [&changed](QString *field, const QString &value, const char *name) {
@@ -88,6 +140,8 @@ QStringList fillMissing(Board *b, const DiscoveredHost &h)
             b->role = role;
             changed << QStringLiteral("role");
         }
+        if (recordNodeLabels(b, *h.facts, swarm))
+            changed << QStringLiteral("node labels");
     } else if (!h.osHint.endsWith(QLatin1Char('?'))) {
         set(&b->os, h.osHint, "OS");
     }
@@ -159,7 +213,7 @@ void LabMerge::place(const Lab &lab, Board *board)
 
 QStringList LabMerge::fillIn(const Lab &lab, Board *board, const DiscoveredHost &host)
 {
-    QStringList changed = fillMissing(board, host);
+    QStringList changed = fillMissing(board, host, lab.swarm);
     const QString hostname = host.shortHostname();
     const bool generatedName = board->name == board->id &&
                                board->id.startsWith(QLatin1String("board-"));
@@ -172,7 +226,34 @@ QStringList LabMerge::fillIn(const Lab &lab, Board *board, const DiscoveredHost 
             changed << QStringLiteral("name");
         }
     }
+    if (board->rackId.isEmpty()) {
+        Lab placed = lab;
+        placed.boards.removeIf([board](const Board &b) { return b.id == board->id; });
+        placed.boards << *board;
+        if (placeByLabel(&placed, board->id, host)) {
+            *board = *placed.board(board->id);
+            changed << QStringLiteral("rack");
+        }
+    }
     return changed;
+}
+
+Lab LabMerge::fillIn(const Lab &lab, const QHash<QString, DiscoveredHost> &hosts,
+                     QStringList *changedIds)
+{
+    Lab filled = lab;
+    for (Board &b : filled.boards) {
+        const auto host = hosts.constFind(b.id);
+        if (host == hosts.cend())
+            continue;
+        Board copy = b;
+        if (fillIn(filled, &copy, *host).isEmpty())
+            continue;
+        b = copy;
+        if (changedIds)
+            *changedIds << b.id;
+    }
+    return filled;
 }
 
 int LabMerge::Result::count(Kind kind) const
@@ -183,13 +264,24 @@ int LabMerge::Result::count(Kind kind) const
     return n;
 }
 
-LabMerge::Result LabMerge::merge(const Lab &lab, const QList<DiscoveredHost> &hosts,
-                                 const QStringList &scannedHosts)
+namespace {
+
+using Change = LabMerge::Change;
+using Kind = LabMerge::Kind;
+
+// The board of `boards` (not in `matched`) a host is: by MAC, then hostname, then IP. index -1:
+// none; `sameName` > 1: that many boards share its hostname (a conflict, nothing is matched).
+struct Match
 {
-    Result r;
-    r.lab = lab;
-    QList<Board> &boards = r.lab.boards;
-    QSet<int> matched;
+    int index = -1;
+    QString by;
+    int sameName = 0;
+};
+
+Match matchHost(const QList<Board> &boards, const QSet<int> &matched, const DiscoveredHost &h)
+{
+    const QString mac = normMac(h.mac);
+    const QString name = h.shortHostname();
     const auto unmatched = [&](auto pred) {
         QList<int> idx;
         for (int i = 0; i < boards.size(); ++i) {
@@ -198,110 +290,129 @@ LabMerge::Result LabMerge::merge(const Lab &lab, const QList<DiscoveredHost> &ho
         }
         return idx;
     };
+    if (!mac.isEmpty()) {
+        const QList<int> c = unmatched([&](const Board &b) { return normMac(b.mac) == mac; });
+        if (!c.isEmpty())
+            return {c.first(), QStringLiteral("mac"), 0};
+    }
+    if (!name.isEmpty()) {
+        const QList<int> c = unmatched(
+            [&](const Board &b) { return shortName(b.hostname) == name && macCompatible(b, mac); });
+        if (c.size() > 1)
+            return {-1, QStringLiteral("hostname"), int(c.size())};
+        if (c.size() == 1)
+            return {c.first(), QStringLiteral("hostname"), 1};
+    }
+    if (!h.ip.isEmpty()) {
+        const QList<int> c = unmatched([&](const Board &b) {
+            const QString bn = shortName(b.hostname);
+            return b.ip == h.ip && macCompatible(b, mac) &&
+                   (bn.isEmpty() || name.isEmpty() || bn == name);
+        });
+        if (!c.isEmpty())
+            return {c.first(), QStringLiteral("ip"), 0};
+    }
+    return {};
+}
 
+// A known board found again: what it did not record is filled in, its address updated.
+Change updateBoard(Lab *lab, int index, const DiscoveredHost &h, const QString &by)
+{
+    Board &b = lab->boards[index];
+    Change ch;
+    ch.boardId = b.id;
+    ch.ip = h.ip;
+    ch.matchedBy = by;
+    ch.previousIp = b.ip;
+    QStringList filled = fillMissing(&b, h, lab->swarm);
+    if (placeByLabel(lab, b.id, h))
+        filled << QStringLiteral("rack");
+    if (!b.ip.isEmpty() && b.ip != h.ip) {
+        ch.kind = Kind::IpChanged;
+        ch.message =
+            tr("%1: address changed from %2 to %3 (matched by %4).").arg(b.name, b.ip, h.ip, by);
+    } else if (!filled.isEmpty() || b.ip.isEmpty()) {
+        QStringList what = filled;
+        if (b.ip.isEmpty())
+            what.prepend(QStringLiteral("IP"));
+        ch.kind = Kind::Updated;
+        ch.message =
+            tr("%1 at %2: recorded %3.").arg(b.name, h.ip, what.join(QStringLiteral(", ")));
+    } else {
+        ch.kind = Kind::Unchanged;
+        ch.message = tr("%1 at %2: already in the lab.").arg(b.name, h.ip);
+    }
+    b.ip = h.ip;
+    return ch;
+}
+
+// A new board for the host, appended to the lab: unassigned unless it is a member of a running
+// swarm, placed where its rack label says, else spread out (LabMerge::place).
+Change addBoard(Lab *lab, const DiscoveredHost &h)
+{
+    const QString name = h.shortHostname();
+    Board b;
+    b.id = lab->uniqueId(QStringLiteral("board"));
+    b.name = name.isEmpty() ? b.id : name;
+    b.ip = h.ip;
+    b.role = Role::Unassigned;
+    b.slot = -1;
+    fillMissing(&b, h, lab->swarm);
+    b.notes = h.vendor.isEmpty() ? tr("Found by discovery at %1.").arg(h.ip)
+                                 : tr("Found by discovery at %1 (%2).").arg(h.ip, h.vendor);
+    int labelSlot = -1;
+    const bool labelled = !labelledRack(*lab, h, &labelSlot).isEmpty();
+    if (!labelled)
+        LabMerge::place(*lab, &b);
+    lab->boards.append(b);
+    if (labelled)
+        placeByLabel(lab, b.id, h);
+    const Board &added = lab->boards.constLast();
+    const Rack *rack = lab->rack(added.rackId);
+    const QString message = rack ? tr("New board %1 at %2 (%3, %4 slot %5).")
+                                       .arg(added.name, h.ip, roleWord(added.role), rack->name)
+                                       .arg(added.slot + 1)
+                                 : tr("New board %1 at %2 (%3, not placed).")
+                                       .arg(added.name, h.ip, roleWord(added.role));
+    return Change{Kind::Added, added.id, h.ip, QString(), QString(), message};
+}
+
+} // namespace
+
+LabMerge::Result LabMerge::merge(const Lab &lab, const QList<DiscoveredHost> &hosts,
+                                 const QStringList &scannedHosts)
+{
+    Result r;
+    r.lab = lab;
+    QSet<int> matched;
     QList<DiscoveredHost> ordered = hosts;
     std::stable_sort(ordered.begin(), ordered.end(), addressLess);
     for (const DiscoveredHost &h : std::as_const(ordered)) {
         if (h.isThisMachine)
             continue; // the machine running the scan is not a board of the lab
-        const QString mac = normMac(h.mac);
-        const QString name = h.shortHostname();
-        int index = -1;
-        QString by;
-        if (!mac.isEmpty()) {
-            const QList<int> c = unmatched([&](const Board &b) { return normMac(b.mac) == mac; });
-            if (!c.isEmpty()) {
-                index = c.first();
-                by = QStringLiteral("mac");
-            }
+        const Match m = matchHost(r.lab.boards, matched, h);
+        if (m.sameName > 1) {
+            r.changes << Change{Kind::Conflict,
+                                QString(),
+                                h.ip,
+                                QString(),
+                                m.by,
+                                tr("%1 (%2) matches %3 boards by hostname; not merged: give the "
+                                   "boards distinct hostnames or record their MACs.")
+                                    .arg(h.ip, h.shortHostname())
+                                    .arg(m.sameName)};
+        } else if (m.index >= 0) {
+            matched.insert(m.index);
+            r.changes << updateBoard(&r.lab, m.index, h, m.by);
+        } else {
+            r.changes << addBoard(&r.lab, h);
+            matched.insert(int(r.lab.boards.size()) - 1);
         }
-        if (index < 0 && !name.isEmpty()) {
-            const QList<int> c = unmatched([&](const Board &b) {
-                return shortName(b.hostname) == name && macCompatible(b, mac);
-            });
-            if (c.size() > 1) {
-                Change ch{Kind::Conflict,
-                          QString(),
-                          h.ip,
-                          QString(),
-                          QStringLiteral("hostname"),
-                          tr("%1 (%2) matches %3 boards by hostname; not merged: give the boards "
-                             "distinct hostnames or record their MACs.")
-                              .arg(h.ip, name)
-                              .arg(c.size())};
-                r.changes << ch;
-                continue;
-            }
-            if (c.size() == 1) {
-                index = c.first();
-                by = QStringLiteral("hostname");
-            }
-        }
-        if (index < 0 && !h.ip.isEmpty()) {
-            const QList<int> c = unmatched([&](const Board &b) {
-                const QString bn = shortName(b.hostname);
-                return b.ip == h.ip && macCompatible(b, mac) &&
-                       (bn.isEmpty() || name.isEmpty() || bn == name);
-            });
-            if (!c.isEmpty()) {
-                index = c.first();
-                by = QStringLiteral("ip");
-            }
-        }
-
-        if (index >= 0) {
-            matched.insert(index);
-            Board &b = boards[index];
-            Change ch;
-            ch.boardId = b.id;
-            ch.ip = h.ip;
-            ch.matchedBy = by;
-            ch.previousIp = b.ip;
-            const QStringList filled = fillMissing(&b, h);
-            if (!b.ip.isEmpty() && b.ip != h.ip) {
-                ch.kind = Kind::IpChanged;
-                ch.message = tr("%1: address changed from %2 to %3 (matched by %4).")
-                                 .arg(b.name, b.ip, h.ip, by);
-            } else if (!filled.isEmpty() || b.ip.isEmpty()) {
-                QStringList what = filled;
-                if (b.ip.isEmpty())
-                    what.prepend(QStringLiteral("IP"));
-                ch.kind = Kind::Updated;
-                ch.message =
-                    tr("%1 at %2: recorded %3.").arg(b.name, h.ip, what.join(QStringLiteral(", ")));
-            } else {
-                ch.kind = Kind::Unchanged;
-                ch.message = tr("%1 at %2: already in the lab.").arg(b.name, h.ip);
-            }
-            b.ip = h.ip;
-            r.changes << ch;
-            continue;
-        }
-
-        Board b;
-        b.id = r.lab.uniqueId(QStringLiteral("board"));
-        b.name = name.isEmpty() ? b.id : name;
-        b.ip = h.ip;
-        b.role = Role::Unassigned;
-        b.slot = -1;
-        fillMissing(&b, h);
-        b.notes = h.vendor.isEmpty() ? tr("Found by discovery at %1.").arg(h.ip)
-                                     : tr("Found by discovery at %1 (%2).").arg(h.ip, h.vendor);
-        place(r.lab, &b);
-        const Rack *rack = r.lab.rack(b.rackId);
-        const QString message =
-            rack ? tr("New board %1 at %2 (%3, %4 slot %5).")
-                       .arg(b.name, h.ip, roleWord(b.role), rack->name)
-                       .arg(b.slot + 1)
-                 : tr("New board %1 at %2 (%3, not placed).").arg(b.name, h.ip, roleWord(b.role));
-        boards.append(b);
-        matched.insert(int(boards.size()) - 1);
-        r.changes << Change{Kind::Added, b.id, h.ip, QString(), QString(), message};
     }
 
     const QSet<QString> scanned(scannedHosts.cbegin(), scannedHosts.cend());
     for (int i = 0; i < lab.boards.size(); ++i) {
-        const Board &b = boards[i];
+        const Board &b = r.lab.boards[i];
         if (matched.contains(i) || !(b.ip.isEmpty() || scanned.contains(b.ip)))
             continue;
         r.changes << Change{Kind::Missing,

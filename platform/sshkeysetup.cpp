@@ -169,23 +169,29 @@ void SshKeySetup::install(SshSession *session, const SshConnectOptions &options,
     opts.closeStdin = true;
     SshCommand *cmd =
         session->exec(QStringLiteral("sh -c %1").arg(SshSession::shellQuote(script)), opts);
+    whenDone(cmd, SshError::TransferFailed,
+             tr("Could not install the key in ~/.ssh/authorized_keys (exit %1): %2"),
+             [this]() { verify(); });
+}
+
+void SshKeySetup::whenDone(SshCommand *cmd, SshError failCode, const QString &failText,
+                           const std::function<void()> &next)
+{
     auto stderrText = std::make_shared<QByteArray>();
     connect(cmd, &SshCommand::stderrData, this,
             [stderrText](const QByteArray &d) { *stderrText += d.left(4096); });
     connect(cmd, &SshCommand::finished, this,
-            [this, stderrText](int status, const QString &, const SshErrorInfo &e) {
+            [this, stderrText, failCode, failText, next](int status, const QString &,
+                                                         const SshErrorInfo &e) {
                 if (m_finished)
                     return;
-                if (e.isError()) {
+                if (e.isError())
                     fail(e.code, e.message);
-                } else if (status != 0) {
-                    fail(SshError::TransferFailed,
-                         tr("Could not install the key in ~/.ssh/authorized_keys (exit %1): %2")
-                             .arg(status)
-                             .arg(QString::fromUtf8(*stderrText).trimmed()));
-                } else {
-                    verify();
-                }
+                else if (status != 0)
+                    fail(failCode,
+                         failText.arg(status).arg(QString::fromUtf8(*stderrText).trimmed()));
+                else
+                    next();
             });
 }
 
@@ -245,23 +251,9 @@ void SshKeySetup::disablePassword()
     SshExecOptions opts;
     opts.closeStdin = true;
     SshCommand *cmd = m_session->execAsRoot(script, m_sudoPassword, opts);
-    auto stderrText = std::make_shared<QByteArray>();
-    connect(cmd, &SshCommand::stderrData, this,
-            [stderrText](const QByteArray &d) { *stderrText += d.left(4096); });
-    connect(cmd, &SshCommand::finished, this,
-            [this, stderrText](int status, const QString &, const SshErrorInfo &e) {
-                if (m_finished)
-                    return;
-                if (e.isError())
-                    fail(e.code, e.message);
-                else if (status != 0)
-                    fail(SshError::ChannelFailed,
-                         tr("Could not turn password login off (exit %1); nothing was changed: %2")
-                             .arg(status)
-                             .arg(QString::fromUtf8(*stderrText).trimmed()));
-                else
-                    setStep(Step::Done);
-            });
+    whenDone(cmd, SshError::ChannelFailed,
+             tr("Could not turn password login off (exit %1); nothing was changed: %2"),
+             [this]() { setStep(Step::Done); });
 }
 
 } // namespace Hivelab

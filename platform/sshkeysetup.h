@@ -8,10 +8,12 @@
 #include <QPointer>
 #include <QProcess>
 
+#include <functional>
 #include <memory>
 
 namespace Hivelab {
 
+class SshCommand;
 class SshSession;
 
 /// Sets up key login on a board: generate an ed25519 pair for the lab (ssh-keygen; libssh2
@@ -63,6 +65,10 @@ private:
     void setStep(Step step);
     void fail(SshError code, const QString &message);
     void verify();
+    /// When `cmd` ends: an SSH error or a non-zero exit fails the setup (`failText` takes the
+    /// exit status and stderr), else `next` runs.
+    void whenDone(SshCommand *cmd, SshError failCode, const QString &failText,
+                  const std::function<void()> &next);
     void disablePassword();
 
     Step m_step = Step::Generate;

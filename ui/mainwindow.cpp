@@ -351,6 +351,7 @@ void MainWindow::createMenus()
     lab->addAction(m_applyPlacement);
     lab->addAction(m_liveStatus);
     lab->addSeparator();
+    lab->addAction(m_identify);
     lab->addAction(m_keyLogin);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -666,6 +667,7 @@ void MainWindow::updateActions()
     m_refreshSwarm->setEnabled(!busy && managers);
     m_applyPlacement->setEnabled(!busy && managers);
     m_keyLogin->setEnabled(!busy && !m_document->lab().boards.isEmpty());
+    m_identify->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "
                          "every planned board over SSH");
     QString refreshTip = tr("Ask the managers for the swarm's nodes and update the board LEDs");

@@ -84,6 +84,8 @@ public:
     /// Lab ▸ Set up Key Login…: asks, then installs the user's SSH key on the selected boards
     /// (none selected: every board) and verifies key-only login (KeyLoginSetup).
     QAction *keyLoginAction() const { return m_keyLogin; }
+    /// Lab ▸ Identify Boards: the selected boards (none selected: all).
+    QAction *identifyAction() const { return m_identify; }
     /// Lab ▸ Live Status (checkable, off by default): asks the managers every
     /// liveIntervalMs() over SSH and keeps the LEDs current. Opening another lab turns it off.
     QAction *liveStatusAction() const { return m_liveStatus; }
@@ -115,6 +117,9 @@ public:
     void setBoardsDrained(const QStringList &boardIds, bool drain);
     /// Installs the user's SSH key on these boards (empty: every board); async like formSwarm().
     void setUpKeyLogin(const QStringList &boardIds);
+    /// Signs in to the boards (empty: all) and records what they report (IdentifyWorkflow) as
+    /// one undoable edit, with LabMerge's rules.
+    void identifyBoards(const QStringList &boardIds);
 Q_SIGNALS:
     /// A live status refresh ended (ok: a manager answered with the node list).
     void liveStatusUpdated(bool ok);
@@ -166,6 +171,7 @@ private:
     void onJobStarted(SwarmJobController::Operation operation, WorkflowJob *job);
     void onJobFinished(SwarmJobController::Operation operation, WorkflowJob *job);
     void onLiveAnswer(bool ok, int ready, int total, const QString &error);
+    void applyIdentified(const WorkflowJob *job);
 
     LabDocument *m_document;
     DocumentController *m_files;
@@ -207,6 +213,7 @@ private:
     QAction *m_refreshSwarm = nullptr;
     QAction *m_applyPlacement = nullptr;
     QAction *m_keyLogin = nullptr;
+    QAction *m_identify = nullptr;
     QAction *m_liveStatus = nullptr;
     QAction *m_cancelJob = nullptr;
     QAction *m_about = nullptr;

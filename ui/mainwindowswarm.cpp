@@ -4,7 +4,10 @@
 #include "mainwindow.h"
 #include "plural.h"
 
+#include "identifyworkflow.h"
+#include "labcommands.h"
 #include "labdocument.h"
+#include "labmerge.h"
 #include "livestatuscontroller.h"
 #include "logconsole.h"
 #include "outcomehint.h"
@@ -60,6 +63,13 @@ void MainWindow::createSwarmActions()
         connect(ask, &QMessageBox::accepted, this, [this, ids]() { setUpKeyLogin(ids); });
         ask->open();
     });
+    m_identify = makeAction(QString(), tr("&Identify Boards"), QKeySequence(),
+                            tr("Sign in to the selected boards (none selected: all) and record "
+                               "what they report: hostname, model, arch, OS, swarm role, node "
+                               "ID and labels (one undo step)"));
+    m_identify->setObjectName(QStringLiteral("identify"));
+    connect(m_identify, &QAction::triggered, this,
+            [this]() { identifyBoards(m_scene->selectedBoardIds()); });
     m_cancelJob = makeAction(QString(), tr("Cancel"), QKeySequence(),
                              tr("Stop the running swarm job; finished boards stay as they are"));
     m_cancelJob->setObjectName(QStringLiteral("cancelJob"));
@@ -115,6 +125,46 @@ void MainWindow::setUpKeyLogin(const QStringList &boardIds)
     m_jobs->start(SwarmJobController::Operation::KeyLogin, boardIds);
 }
 
+void MainWindow::identifyBoards(const QStringList &boardIds)
+{
+    m_jobs->start(SwarmJobController::Operation::Identify, boardIds);
+}
+
+void MainWindow::applyIdentified(const WorkflowJob *job)
+{
+    const auto *identify = qobject_cast<const IdentifyWorkflow *>(job);
+    if (!identify)
+        return;
+    const Lab &lab = m_document->lab();
+    QHash<QString, DiscoveredHost> hosts;
+    for (const QString &id : identify->boardIds()) {
+        const Board *b = lab.board(id);
+        const std::optional<HostFacts> facts = identify->facts(id);
+        if (!b || !facts)
+            continue;
+        DiscoveredHost host;
+        host.ip = b->ip;
+        host.facts = facts;
+        hosts.insert(id, host);
+    }
+    QStringList changed;
+    const Lab filled = LabMerge::fillIn(lab, hosts, &changed);
+    if (changed.isEmpty()) {
+        if (!hosts.isEmpty())
+            log(tr("Identify: the lab already records what the boards reported"));
+        return;
+    }
+    QList<Board> before;
+    QList<Board> after;
+    for (const QString &id : std::as_const(changed)) {
+        before << *lab.board(id);
+        after << *filled.board(id);
+    }
+    pushEdit(new EditBoardsCommand(
+        m_document, before, after,
+        plural(int(changed.size()), tr("Identify %1 board"), tr("Identify %1 boards"))));
+}
+
 void MainWindow::setConnectionSettings(const ConnectionSettings &settings)
 {
     m_jobs->setConnectionSettings(settings);
@@ -151,23 +201,25 @@ void MainWindow::onLiveAnswer(bool ok, int ready, int total, const QString &erro
 
 QString MainWindow::jobTitle(SwarmJobController::Operation operation)
 {
-    switch (operation) {
-    case SwarmJobController::Operation::Form:
-        return tr("Form swarm");
-    case SwarmJobController::Operation::Status:
-        return tr("Swarm status");
-    case SwarmJobController::Operation::Join:
-        return tr("Join swarm");
-    case SwarmJobController::Operation::Leave:
-        return tr("Leave swarm");
-    case SwarmJobController::Operation::Drain:
-        return tr("Drain");
-    case SwarmJobController::Operation::Activate:
-        return tr("Activate");
-    case SwarmJobController::Operation::ApplyPlacement:
-        return tr("Apply placement");
-    case SwarmJobController::Operation::KeyLogin:
-        return tr("Key login");
+    using Op = SwarmJobController::Operation;
+    static const struct
+    {
+        Op operation;
+        const char *title;
+    } titles[] = {
+        {Op::Form, QT_TR_NOOP("Form swarm")},
+        {Op::Status, QT_TR_NOOP("Swarm status")},
+        {Op::Join, QT_TR_NOOP("Join swarm")},
+        {Op::Leave, QT_TR_NOOP("Leave swarm")},
+        {Op::Drain, QT_TR_NOOP("Drain")},
+        {Op::Activate, QT_TR_NOOP("Activate")},
+        {Op::ApplyPlacement, QT_TR_NOOP("Apply placement")},
+        {Op::KeyLogin, QT_TR_NOOP("Key login")},
+        {Op::Identify, QT_TR_NOOP("Identify")},
+    };
+    for (const auto &t : titles) {
+        if (t.operation == operation)
+            return tr(t.title);
     }
     return QString();
 }
@@ -203,6 +255,8 @@ void MainWindow::onJobStarted(SwarmJobController::Operation operation, WorkflowJ
 
 void MainWindow::onJobFinished(SwarmJobController::Operation operation, WorkflowJob *job)
 {
+    if (operation == SwarmJobController::Operation::Identify)
+        applyIdentified(job); // what finished boards reported, also after a cancel
     const QString title = jobTitle(operation);
     const QList<BoardResult> results = job->results();
     int ok = 0;
@@ -240,6 +294,11 @@ void MainWindow::addSwarmMenuActions(QMenu *menu, const QStringList &boardIds)
     const Lab &lab = m_document->lab();
     const bool busy = m_jobs->isBusy();
     const QString busyTip = tr("A swarm job is running: wait for it or cancel it");
+    QAction *identify = menu->addAction(tr("&Identify"));
+    identify->setObjectName(QStringLiteral("identifyBoards"));
+    identify->setEnabled(!busy && !boardIds.isEmpty());
+    identify->setToolTip(busy ? busyTip : m_identify->toolTip());
+    connect(identify, &QAction::triggered, this, [this, boardIds]() { identifyBoards(boardIds); });
     QAction *join = menu->addAction(tr("&Join Swarm"));
     join->setObjectName(QStringLiteral("joinSwarm"));
     join->setEnabled(!busy && !lab.managers().isEmpty() && !boardIds.isEmpty());

@@ -2,6 +2,7 @@
 #include "../common/sanitizers.h"
 #include "demolab.h"
 #include "labfile.h"
+#include "testdata.h"
 
 #include <QFile>
 #include <QDir>
@@ -699,10 +700,7 @@ void TestCli::saveFailingAtTheRenameLeavesNoTemporary()
         QSKIP("strace is not installed (packaging/install-deps.sh test)");
     QTemporaryDir dir;
     const QString file = dir.filePath(QStringLiteral("lab.hivelab"));
-    QFile old(file);
-    QVERIFY(old.open(QIODevice::WriteOnly));
-    old.write("old lab");
-    old.close();
+    QVERIFY(HivelabTest::writeFile(file, "old lab"));
     const Run r = runUnder({m_strace, QStringLiteral("-f"), QStringLiteral("-o"),
                             QStringLiteral("/dev/null"), QStringLiteral("-e"),
                             QStringLiteral("trace=rename,renameat,renameat2"), QStringLiteral("-e"),
@@ -716,6 +714,7 @@ void TestCli::saveFailingAtTheRenameLeavesNoTemporary()
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QLatin1String("Input/output error")), qPrintable(r.err));
     }
+    QFile old(file);
     QVERIFY(old.open(QIODevice::ReadOnly));
     QCOMPARE(old.readAll(), QByteArray("old lab"));
     QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),

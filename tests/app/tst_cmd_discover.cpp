@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Runs `hivelab discover` against loopback only: this process's own servers are the "boards".
 #include "labfile.h"
+#include "testdata.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -201,10 +202,7 @@ void TestCmdDiscover::unresolvableNameFails()
     if (::geteuid() != 0 || QStandardPaths::findExecutable(QStringLiteral("unshare")).isEmpty())
         QSKIP("needs root and unshare (a private /etc/resolv.conf)");
     const QString resolv = m_dir.filePath(QStringLiteral("resolv.conf"));
-    QFile f(resolv);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
-    f.close();
+    QVERIFY(HivelabTest::writeFile(resolv, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n"));
     const QStringList wrapper{QStringLiteral("unshare"), QStringLiteral("--mount"),
                               QStringLiteral("--propagation"), QStringLiteral("private"),
                               QStringLiteral("sh"), QStringLiteral("-c"),

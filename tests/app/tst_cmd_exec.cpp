@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `hivelab exec` end to end: the real binary against a real sshd, with HOME and XDG_* isolated.
+#include "hivelabrun.h"
 #include "sshtestserver.h"
+#include "testdata.h"
 
 #include <QDir>
 #include <QFile>
@@ -23,35 +25,16 @@ private:
     std::unique_ptr<SshTestUser> m_user;
     QTemporaryDir m_home;
 
-    struct Run
-    {
-        int code = -1;
-        QByteArray out;
-        QByteArray err;
-    };
-
+    using Run = HivelabTest::CliRun;
+    // `hivelab exec ARGS…` with this test's HOME and XDG folders and no agent.
     Run hivelab(const QStringList &args, const QByteArray &input = QByteArray())
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), m_home.path());
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path() + QStringLiteral("/data"));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
         env.remove(QStringLiteral("SSH_AUTH_SOCK"));
-        p.setProcessEnvironment(env);
-        p.start(qEnvironmentVariable("HIVELAB_BIN"), QStringList{QStringLiteral("exec")} + args);
-        Run r;
-        if (!p.waitForStarted(5000))
-            return r;
-        p.write(input);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(30000))
-            p.kill();
-        p.waitForFinished(2000);
-        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return HivelabTest::runHivelab(QStringList{QStringLiteral("exec")} + args, env, input);
     }
     QString port() const { return QString::number(m_server->port()); }
     QString missing() const { return m_home.path() + QStringLiteral("/missing"); }
@@ -86,11 +69,11 @@ private Q_SLOTS:
         m_server = std::make_unique<SshTestServer>(SshTestServer::Kind::OpenSsh);
         QVERIFY2(m_server->start(&error), qPrintable(error));
         QVERIFY(m_server->setAuthorizedKeys(m_user->name(), key));
-        QFile config(ssh + QStringLiteral("/config"));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(QStringLiteral("Host board1\n  HostName 127.0.0.1\n  Port %1\n  User %2\n")
-                         .arg(port(), m_user->name())
-                         .toUtf8());
+        QVERIFY(HivelabTest::writeFile(
+            ssh + QStringLiteral("/config"),
+            QStringLiteral("Host board1\n  HostName 127.0.0.1\n  Port %1\n  User %2\n")
+                .arg(port(), m_user->name())
+                .toUtf8()));
     }
 
     void cleanupTestCase()
@@ -104,7 +87,7 @@ private Q_SLOTS:
         QFile::remove(knownHosts());
         const Run r = hivelab({m_user->name() + QStringLiteral("@127.0.0.1"), QStringLiteral("-p"),
                                port(), QStringLiteral("--"), QStringLiteral("true")});
-        QCOMPARE(r.code, 255);
+        QCOMPARE(r.exitCode, 255);
         QVERIFY2(r.err.contains(m_server->hostKeyFingerprint().toUtf8()), r.err.constData());
         QVERIFY(r.err.contains("--accept-new-host-key"));
         QVERIFY(!QFile::exists(knownHosts()));
@@ -116,7 +99,7 @@ private Q_SLOTS:
             hivelab({m_user->name() + QStringLiteral("@127.0.0.1"), QStringLiteral("-p"), port(),
                      QStringLiteral("--accept-new-host-key"), QStringLiteral("--"),
                      QStringLiteral("echo out; echo err >&2; exit 3")});
-        QCOMPARE(r.code, 3);
+        QCOMPARE(r.exitCode, 3);
         QCOMPARE(r.out, QByteArray("out\n"));
         QCOMPARE(r.err, QByteArray("err\n"));
         QVERIFY(QFile::exists(knownHosts()));
@@ -124,7 +107,7 @@ private Q_SLOTS:
         const Run again =
             hivelab({m_user->name() + QStringLiteral("@127.0.0.1"), QStringLiteral("-p"), port(),
                      QStringLiteral("--"), QStringLiteral("exit"), QStringLiteral("0")});
-        QCOMPARE(again.code, 0);
+        QCOMPARE(again.exitCode, 0);
     }
 
     void sshConfigAliasAndStdin()
@@ -133,7 +116,7 @@ private Q_SLOTS:
                                QStringLiteral("--"), QStringLiteral("tr"), QStringLiteral("a-z"),
                                QStringLiteral("A-Z")},
                               "forwarded stdin\n");
-        QCOMPARE(r.code, 0);
+        QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out, QByteArray("FORWARDED STDIN\n"));
     }
 
@@ -145,7 +128,7 @@ private Q_SLOTS:
                      QStringLiteral("-p"), port(), m_user->name() + QStringLiteral("@127.0.0.1"),
                      QStringLiteral("--"), QStringLiteral("cat")},
                     m_user->password().toUtf8() + "\nrest of stdin\n");
-        QCOMPARE(r.code, 0);
+        QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out, QByteArray("rest of stdin\n"));
     }
 
@@ -153,7 +136,7 @@ private Q_SLOTS:
     {
         const Run r = hivelab(
             {QStringLiteral("board1"), QStringLiteral("--"), QStringLiteral("kill -KILL $$")});
-        QCOMPARE(r.code, 128 + 9);
+        QCOMPARE(r.exitCode, 128 + 9);
     }
 
     void authFailure()
@@ -161,7 +144,7 @@ private Q_SLOTS:
         const Run r = hivelab({QStringLiteral("--accept-new-host-key"), QStringLiteral("-p"),
                                port(), QStringLiteral("nobody-here@127.0.0.1"),
                                QStringLiteral("--"), QStringLiteral("true")});
-        QCOMPARE(r.code, 255);
+        QCOMPARE(r.exitCode, 255);
         QVERIFY2(r.err.contains("Authentication"), r.err.constData());
         QVERIFY(r.err.contains("publickey"));
     }
@@ -171,7 +154,7 @@ private Q_SLOTS:
         const Run r =
             hivelab({QStringLiteral("-p"), QString::number(SshTestServer::freePort()),
                      QStringLiteral("127.0.0.1"), QStringLiteral("--"), QStringLiteral("true")});
-        QCOMPARE(r.code, 255);
+        QCOMPARE(r.exitCode, 255);
         QVERIFY2(r.err.contains("refused"), r.err.constData());
     }
 
@@ -181,7 +164,7 @@ private Q_SLOTS:
         QVERIFY2(m_server->restartWithNewHostKey(&error), qPrintable(error));
         const Run r = hivelab({QStringLiteral("--accept-new-host-key"), QStringLiteral("board1"),
                                QStringLiteral("--"), QStringLiteral("true")});
-        QCOMPARE(r.code, 255);
+        QCOMPARE(r.exitCode, 255);
         QVERIFY2(r.err.contains("CHANGED"), r.err.constData());
         QVERIFY(r.err.contains(knownHosts().toUtf8()));
     }
@@ -200,12 +183,12 @@ private Q_SLOTS:
                                file, QStringLiteral("-p"), QString::number(server.port()),
                                m_user->name() + QStringLiteral("@127.0.0.1"), QStringLiteral("--"),
                                QStringLiteral("true")};
-        QCOMPARE(hivelab(args).code, 0);
+        QCOMPARE(hivelab(args).exitCode, 0);
         const QByteArray trusted = readFile(file);
         QVERIFY(trusted.contains("ecdsa-sha2-nistp256"));
         QVERIFY2(server.restartWithNewHostKey(&error, QStringLiteral("ed25519")), qPrintable(error));
         const Run r = hivelab(args);
-        QCOMPARE(r.code, 255);
+        QCOMPARE(r.exitCode, 255);
         QVERIFY2(r.err.contains("REMOTE HOST IDENTIFICATION HAS CHANGED"), r.err.constData());
         QVERIFY(r.err.contains(file.toUtf8() + ":1"));
         QVERIFY(r.err.contains(server.hostKeyFingerprint().toUtf8()));
@@ -241,7 +224,7 @@ private Q_SLOTS:
         const Run r = hivelab(options + QStringList{QStringLiteral("--accept-new-host-key"),
                                                     QStringLiteral("board1"), QStringLiteral("--"),
                                                     QStringLiteral("true")});
-        QCOMPARE(r.code, 2);
+        QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(expected.toUtf8()), r.err.constData());
         QVERIFY(!QFile::exists(knownHosts())); // never connected
         QVERIFY(!QFileInfo::exists(missing()));
@@ -249,13 +232,13 @@ private Q_SLOTS:
 
     void usage()
     {
-        QCOMPARE(hivelab({QStringLiteral("onlyhost")}).code, 2);
+        QCOMPARE(hivelab({QStringLiteral("onlyhost")}).exitCode, 2);
         QCOMPARE(hivelab({QStringLiteral("-p"), QStringLiteral("x"), QStringLiteral("h"),
                           QStringLiteral("--"), QStringLiteral("true")})
-                     .code,
+                     .exitCode,
                  2);
         const Run help = hivelab({QStringLiteral("--help")});
-        QCOMPARE(help.code, 0);
+        QCOMPARE(help.exitCode, 0);
         QVERIFY(help.out.contains("--accept-new-host-key"));
         QVERIFY(help.out.contains("1-65535"));
         QVERIFY(help.out.contains("1-600"));

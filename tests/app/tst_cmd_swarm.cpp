@@ -3,6 +3,7 @@
 // that cannot be reached (loopback, closed port). The working paths run in tst_swarmlab.
 #include "hivelabrun.h"
 #include "labfile.h"
+#include "loopback.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -11,7 +12,6 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -162,21 +162,12 @@ private Q_SLOTS:
     void ctrlCCancelsTheJob()
     {
         // Accepts and then says nothing: the SSH handshake waits (60 s) until Ctrl-C.
-        QTcpServer silent;
+        HivelabTest::SilentServer silent;
         QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
-        QList<QTcpSocket *> held;
-        connect(&silent, &QTcpServer::newConnection, this, [&]() {
-            while (QTcpSocket *s = silent.nextPendingConnection())
-                held << s;
-        });
         Lab lab;
         lab.name = QStringLiteral("silent");
-        Board b;
-        b.id = b.name = b.hostname = QStringLiteral("m1");
-        b.ip = QStringLiteral("127.0.0.1");
-        b.sshPort = silent.serverPort();
-        b.role = Role::Manager;
-        lab.boards << b;
+        lab.boards << HivelabTest::loopbackBoard(QStringLiteral("m1"), silent.serverPort(),
+                                                 Role::Manager, QString());
         const QString file = m_dir.filePath(QStringLiteral("silent.hivelab"));
         LabFileError error;
         QVERIFY2(LabFile::save(lab, file, &error), qPrintable(error.toString()));
@@ -205,7 +196,6 @@ private Q_SLOTS:
         const QJsonObject root = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
         QVERIFY(root.value(QLatin1String("interrupted")).toBool());
         QCOMPARE(root.value(QLatin1String("ok")).toBool(true), false);
-        qDeleteAll(held);
     }
 };
 

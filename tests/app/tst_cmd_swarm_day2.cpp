@@ -8,6 +8,7 @@
 #include "hivelabrun.h"
 #include "labboard.h"
 #include "labfile.h"
+#include "labparts.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -81,29 +82,25 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString boards = qEnvironmentVariable("HIVELAB_LAB_BOARDS");
-        if (boards.isEmpty() || qEnvironmentVariableIsEmpty("HIVELAB_BIN"))
-            QSKIP("HIVELAB_LAB_BOARDS or HIVELAB_BIN not set: run through ctest (root, lab)");
+        QList<HivelabTest::LabBoard> boards;
+        HIVELAB_READ_LAB_BOARDS(boards);
+        if (qEnvironmentVariableIsEmpty("HIVELAB_BIN"))
+            QSKIP("HIVELAB_BIN not set: run through ctest (root, lab)");
         m_password = qEnvironmentVariable("HIVELAB_LAB_PASSWORD");
         Lab lab;
         lab.name = QStringLiteral("day2");
         lab.racks << Rack{QStringLiteral("rack-a"), QStringLiteral("Shelf A"), 4}
                   << Rack{QStringLiteral("rack-b"), QStringLiteral("Shelf B"), 4};
-        PowerSupply psu;
-        psu.id = QStringLiteral("psu-b");
-        psu.rackId = QStringLiteral("rack-b");
-        psu.circuit = QStringLiteral("wall-2");
-        psu.ratingWatts = 60;
+        const PowerSupply psu = HivelabTest::powerSupply(
+            QStringLiteral("psu-b"), QStringLiteral("rack-b"), 60, QStringLiteral("wall-2"));
         lab.powerSupplies << psu;
-        for (const QString &entry : boards.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            const QStringList f = entry.section(QLatin1Char('='), 1).split(QLatin1Char(':'));
-            QCOMPARE(f.size(), 8);
+        for (const HivelabTest::LabBoard &l : std::as_const(boards)) {
             Board b;
-            b.hostname = f.at(3);
+            b.hostname = l.hostname;
             b.id = b.hostname;
             b.name = QStringLiteral("Board %1").arg(lab.boards.size() + 1);
-            b.ip = f.at(0);
-            b.sshPort = f.at(1).toInt();
+            b.ip = l.ip;
+            b.sshPort = l.port;
             b.sshUser = QStringLiteral("root");
             const int k = int(lab.boards.size()) + 1;
             b.role = k <= 3 ? Role::Manager : Role::Worker;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// Inputs in tests/data: captured board output, lab files, discovery replies.
+// Inputs in tests/data (captured board output, lab files, discovery replies), and input files
+// a test writes itself.
 
 #include <QByteArray>
 #include <QFile>
@@ -16,6 +17,13 @@ inline QByteArray testData(const QString &path)
     if (!f.open(QIODevice::ReadOnly))
         qFatal("cannot read %s", qPrintable(f.fileName()));
     return f.readAll();
+}
+
+/// Writes `bytes` to `path` (replacing it); false when it cannot.
+inline bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
 }
 
 } // namespace HivelabTest

@@ -8,22 +8,14 @@
 # results are checked independently over plain OpenSSH (`docker` on the boards themselves).
 # HIVELAB_E2E_SCREENSHOT=FILE.png also saves the main window on the live swarm (needs xvfb-run).
 set -euo pipefail
+# shellcheck source=tests/lab/lab-lib.sh
+. "$(dirname "$0")/lab-lib.sh"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { printf '%6.2fs  %s\n' "$(($(date +%s%N) - t0))e-9" "$*"; }
-t0=$(date +%s%N)
-
-[ -n "${HIVELAB_LAB_BOARDS:-}" ] || fail "HIVELAB_LAB_BOARDS is not set: run me through hivelab-lab run"
 hl=${HIVELAB_BIN:?HIVELAB_BIN must name the hivelab binary}
-tmp=$(mktemp -d)
 lab=$tmp/found.hivelab
-declare -A IP PORT SERVER HOST USR DOCKER AUTH POWER
 boards=()
 bare=()
-for entry in $HIVELAB_LAB_BOARDS; do
-    k=${entry%%=*}
-    IFS=: read -r "IP[$k]" "PORT[$k]" "SERVER[$k]" "HOST[$k]" "USR[$k]" "DOCKER[$k]" "AUTH[$k]" \
-        "POWER[$k]" <<<"${entry#*=}"
+for k in "${lab_boards[@]}"; do
     [ "${POWER[$k]}" = on ] && [ "${AUTH[$k]}" = key ] || continue
     case ${DOCKER[$k]} in
     docker) ;;
@@ -34,18 +26,9 @@ for entry in $HIVELAB_LAB_BOARDS; do
 done
 [ ${#boards[@]} -ge 4 ] || fail "needs 4 powered-on boards with key login, Docker running or bare"
 
-on() { # on K CMD… : as root over OpenSSH, independent of Hivelab's own SSH layer
-    local k=$1
-    shift
-    timeout 30 ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
-        -o "UserKnownHostsFile=$tmp/known_hosts" -o LogLevel=ERROR -i "$HIVELAB_LAB_KEY" \
-        -p "${PORT[$k]}" "root@${IP[$k]}" "$@"
-}
 cleanup() {
     for k in "${boards[@]}"; do on "$k" docker swarm leave --force >/dev/null 2>&1 || true; done
-    rm -rf "$tmp"
 }
-trap cleanup EXIT
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"; }
 
 # 1. Discover the lab's subnet, logging in to identify each board, into a new lab file.

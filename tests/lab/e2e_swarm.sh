@@ -6,38 +6,15 @@
 # password, checks hostnames, engines and a powered-off board, then forms a real swarm of three
 # managers (plus the remaining Docker boards as workers) over SSH and checks `docker node ls`.
 set -euo pipefail
+# shellcheck source=tests/lab/lab-lib.sh
+. "$(dirname "$0")/lab-lib.sh"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { printf '%6.2fs  %s\n' "$(($(date +%s%N) - t0))e-9" "$*"; }
-t0=$(date +%s%N)
-
-[ -n "${HIVELAB_LAB_BOARDS:-}" ] || fail "HIVELAB_LAB_BOARDS is not set: run me through hivelab-lab run"
-tmp=$(mktemp -d)
 swarm=()
 cleanup() {
     for k in "${swarm[@]}"; do on "$k" docker swarm leave --force >/dev/null 2>&1 || true; done
-    rm -rf "$tmp"
 }
-trap cleanup EXIT
+boards=("${lab_boards[@]}")
 
-declare -A IP PORT SERVER HOST USR DOCKER AUTH POWER
-boards=()
-for entry in $HIVELAB_LAB_BOARDS; do
-    k=${entry%%=*}
-    IFS=: read -r "IP[$k]" "PORT[$k]" "SERVER[$k]" "HOST[$k]" "USR[$k]" "DOCKER[$k]" "AUTH[$k]" \
-        "POWER[$k]" <<<"${entry#*=}"
-    boards+=("$k")
-done
-
-ssh_opts=(-o StrictHostKeyChecking=accept-new -o "UserKnownHostsFile=$tmp/known_hosts"
-    -o ConnectTimeout=5 -o LogLevel=ERROR)
-# Key login as root (BatchMode: no password prompt can hide a failed key login).
-on() {
-    local k=$1
-    shift
-    timeout 30 ssh "${ssh_opts[@]}" -o BatchMode=yes -i "$HIVELAB_LAB_KEY" -p "${PORT[$k]}" \
-        "root@${IP[$k]}" "$@"
-}
 # Password login; the password reaches ssh through an askpass helper, never a command line.
 # shellcheck disable=SC2016 # expanded by the helper, not here
 printf '#!/bin/sh\nprintf "%%s\\n" "$HIVELAB_LAB_PASSWORD"\n' >"$tmp/askpass"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labfile.h"
 #include "labmerge.h"
+#include "labparts.h"
 #include "ouitable.h"
 
 #include <QJsonArray>
@@ -36,6 +37,19 @@ DiscoveredHost host(const QString &ip, const QString &mac, const QString &name =
     return h;
 }
 
+// Two racks of two slots; rack-2 has a supply and a 4-port switch, rack-1 nothing.
+Lab twoRacks()
+{
+    Lab lab;
+    lab.racks << Rack{QStringLiteral("rack-1"), QStringLiteral("Rack 1"), 2}
+              << Rack{QStringLiteral("rack-2"), QStringLiteral("Rack 2"), 2};
+    lab.powerSupplies << HivelabTest::powerSupply(QStringLiteral("psu-2"), QStringLiteral("rack-2"),
+                                                  100);
+    lab.switches << HivelabTest::networkSwitch(QStringLiteral("switch-2"), QStringLiteral("rack-2"),
+                                               4);
+    return lab;
+}
+
 const LabMerge::Change *changeFor(const LabMerge::Result &r, const QString &boardId)
 {
     for (const auto &c : r.changes) {
@@ -64,6 +78,7 @@ private Q_SLOTS:
     void scanningMachineIsNotABoard();
     void hostnameThatIsNoHostNameIsNotRecorded();
     void membersOfARunningSwarmAreAdopted();
+    void rackLabelPlacesAdoptedBoardsAndUserLabelsAreKept();
 };
 
 void TestLabMerge::matchByMacReportsIpChange()
@@ -136,18 +151,9 @@ void TestLabMerge::newBoardIsUnassignedAndUnplaced()
 void TestLabMerge::newBoardsSpreadOverRacksInAddressOrder()
 {
     // The wizard merges hosts in table order, the CLI in answer order: same lab either way.
-    Lab lab;
-    lab.racks << Rack{QStringLiteral("rack-1"), QStringLiteral("Rack 1"), 2}
-              << Rack{QStringLiteral("rack-2"), QStringLiteral("Rack 2"), 2};
-    PowerSupply psu;
-    psu.id = QStringLiteral("psu-2");
-    psu.rackId = QStringLiteral("rack-2");
-    lab.powerSupplies << psu;
-    NetworkSwitch sw;
-    sw.id = QStringLiteral("switch-2");
-    sw.rackId = QStringLiteral("rack-2");
-    sw.ports = 4;
-    lab.switches << sw;
+    Lab lab = twoRacks();
+    const PowerSupply psu = lab.powerSupplies.first();
+    const NetworkSwitch sw = lab.switches.first();
     Board known = board("board-1", "pi-a", "10.0.0.2", "B8:27:EB:00:00:01");
     known.switchId = sw.id;
     known.switchPort = 1;
@@ -325,6 +331,77 @@ void TestLabMerge::membersOfARunningSwarmAreAdopted()
     const auto r2 = LabMerge::merge(Lab(), {idle}, {"10.0.0.9"});
     QCOMPARE(r2.lab.boards[0].role, Role::Unassigned);
     QVERIFY(r2.lab.boards[0].nodeId.isEmpty());
+}
+
+void TestLabMerge::rackLabelPlacesAdoptedBoardsAndUserLabelsAreKept()
+{
+    Lab lab = twoRacks();
+    const PowerSupply psu = lab.powerSupplies.first();
+    const NetworkSwitch sw = lab.switches.first();
+    lab.swarm.defaultLabels.insert(QStringLiteral("site"), QStringLiteral("home"));
+    auto member = [](const char *ip, const char *mac, const QMap<QString, QString> &labels) {
+        DiscoveredHost h = host(QLatin1String(ip), QLatin1String(mac));
+        HostFacts f;
+        f.swarmState = QStringLiteral("active");
+        f.swarmNodeLabels = labels;
+        h.facts = f;
+        return h;
+    };
+    const QMap<QString, QString> toRack2{{QStringLiteral("hivelab.rack"), QStringLiteral("rack-2")},
+                                         {QStringLiteral("hivelab.psu"), QStringLiteral("psu-9")},
+                                         {QStringLiteral("site"), QStringLiteral("home")},
+                                         {QStringLiteral("zone"), QStringLiteral("attic")}};
+    // Two boards for rack-2 (two slots), a third finds it full and is spread as usual; a label
+    // naming no rack of the lab places nothing.
+    const auto r =
+        LabMerge::merge(lab,
+                        {member("10.0.0.4", "02:00:00:00:00:04", toRack2),
+                         member("10.0.0.5", "02:00:00:00:00:05", toRack2),
+                         member("10.0.0.6", "02:00:00:00:00:06", toRack2),
+                         member("10.0.0.7", "02:00:00:00:00:07",
+                                {{QStringLiteral("hivelab.rack"), QStringLiteral("rack-9")}})},
+                        {});
+    QCOMPARE(r.lab.boards.size(), 4);
+    const Board &a = r.lab.boards[0];
+    QCOMPARE(a.rackId, QStringLiteral("rack-2"));
+    QCOMPARE(a.slot, 0);
+    QCOMPARE(a.psuId, psu.id); // cabled to the rack's gear (placeBoard), not to the stale label
+    QCOMPARE(a.switchId, sw.id);
+    QCOMPARE(a.switchPort, 1);
+    QVERIFY2(changeFor(r, a.id)->message.contains(QLatin1String("Rack 2 slot 1")),
+             qPrintable(changeFor(r, a.id)->message));
+    // The user's own label is recorded; hivelab.* and the swarm's defaults come from the plan.
+    QCOMPARE(a.labels, (QMap<QString, QString>{{QStringLiteral("zone"), QStringLiteral("attic")}}));
+    QCOMPARE(r.lab.boards[1].rackId, QStringLiteral("rack-2"));
+    QCOMPARE(r.lab.boards[1].slot, 1);
+    QCOMPARE(r.lab.boards[1].switchPort, 2);
+    QCOMPARE(r.lab.boards[2].rackId, QStringLiteral("rack-1"));
+    QCOMPARE(r.lab.boards[3].rackId, QStringLiteral("rack-1"));
+    LabFileError error;
+    QVERIFY2(LabFile::validate(r.lab, &error), qPrintable(error.toString()));
+
+    // The same rules from a login (the wizard and the main window): an unplaced board moves
+    // into its labelled rack, a placed one stays where the plan has it.
+    Lab planned = lab;
+    Board loose = board("b1", "pi-a", "10.0.0.4", QString());
+    loose.rackId.clear();
+    loose.slot = -1;
+    Board placed = board("b2", "pi-b", "10.0.0.5", QString());
+    planned.boards << loose << placed;
+    QHash<QString, DiscoveredHost> learnt{{QStringLiteral("b1"), member("10.0.0.4", "", toRack2)},
+                                          {QStringLiteral("b2"), member("10.0.0.5", "", toRack2)}};
+    QStringList changed;
+    const Lab filled = LabMerge::fillIn(planned, learnt, &changed);
+    QCOMPARE(changed, (QStringList{QStringLiteral("b1"), QStringLiteral("b2")}));
+    QCOMPARE(filled.board(QStringLiteral("b1"))->rackId, QStringLiteral("rack-2"));
+    QCOMPARE(filled.board(QStringLiteral("b1"))->switchId, sw.id);
+    QCOMPARE(filled.board(QStringLiteral("b2"))->rackId, QStringLiteral("rack-1"));
+    QCOMPARE(filled.board(QStringLiteral("b2"))->labels.value(QStringLiteral("zone")),
+             QStringLiteral("attic"));
+    // Nothing new the second time.
+    changed.clear();
+    QCOMPARE(LabMerge::fillIn(filled, learnt, &changed), filled);
+    QVERIFY(changed.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestLabMerge)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "labparts.h"
 #include "nodelabels.h"
 
 #include <QTest>
@@ -16,14 +17,9 @@ private:
         Lab lab;
         lab.racks << Rack{QStringLiteral("rack-1"), QStringLiteral("Top shelf"), 4}
                   << Rack{QStringLiteral("rack-2"), QStringLiteral("Bottom"), 4};
-        PowerSupply psu;
-        psu.id = QStringLiteral("psu-1");
-        psu.rackId = QStringLiteral("rack-1");
-        psu.circuit = QStringLiteral("kitchen");
-        lab.powerSupplies << psu;
-        NetworkSwitch sw;
-        sw.id = QStringLiteral("sw-1");
-        lab.switches << sw;
+        lab.powerSupplies << HivelabTest::powerSupply(
+            QStringLiteral("psu-1"), QStringLiteral("rack-1"), 0, QStringLiteral("kitchen"));
+        lab.switches << HivelabTest::networkSwitch(QStringLiteral("sw-1"), QString(), 8);
         Board b;
         b.id = QStringLiteral("board-1");
         b.arch = QStringLiteral("arm64");

@@ -215,6 +215,7 @@ bool SshTestServer::launch(QString *error)
         // sshd keeps the first value of a keyword: test-specific lines go first.
         f.write(QString(m_extraConfig)
                     .replace(QLatin1String("%PORT%"), QString::number(m_port))
+                    .replace(QLatin1String("%DIR%"), m_dir.path())
                     .toUtf8() +
                 '\n');
         for (const QString &type : std::as_const(m_keyTypes))

@@ -29,7 +29,8 @@ public:
     static QString whyUnavailable();
 
     /// hostKeyType: "ed25519", "ecdsa" or "rsa", or several separated by spaces (one host key
-    /// each). Extra lines go first into sshd_config ("%PORT%" is replaced by the chosen port).
+    /// each). Extra lines go first into sshd_config ("%PORT%" is replaced by the chosen port,
+    /// "%DIR%" by dir()).
     bool start(QString *error, const QString &hostKeyType = QStringLiteral("ed25519"),
                const QString &extraConfig = QString());
     void stop();

@@ -48,6 +48,15 @@ quint16 closedPort()
 
 } // namespace
 
+// A service and spies on what it reports.
+struct WatchedScan
+{
+    DiscoveryService service;
+    QSignalSpy found{&service, &DiscoveryService::hostFound};
+    QSignalSpy progress{&service, &DiscoveryService::progressChanged};
+    QSignalSpy finished{&service, &DiscoveryService::finished};
+};
+
 class TestDiscoveryService : public QObject
 {
     Q_OBJECT
@@ -63,6 +72,18 @@ private Q_SLOTS:
     void suggestionsNarrowLargeNetworks();
 
 private:
+    // Probes `targets` on these ports only, without reverse DNS.
+    static DiscoveryOptions scan(const QStringList &targets, const QList<int> &sshPorts,
+                                 const QList<int> &otherPorts = {})
+    {
+        DiscoveryOptions o;
+        o.targets = targets;
+        o.sshPorts = sshPorts;
+        o.otherPorts = otherPorts;
+        o.reverseDns = false;
+        return o;
+    }
+
     std::unique_ptr<GreetingServer> m_plain;
     std::unique_ptr<GreetingServer> m_ssh;
     std::unique_ptr<GreetingServer> m_silent;
@@ -85,10 +106,8 @@ void TestDiscoveryService::initTestCase()
 
 void TestDiscoveryService::findsOpenPortsAndBanner()
 {
-    DiscoveryService service;
-    QSignalSpy found(&service, &DiscoveryService::hostFound);
-    QSignalSpy progress(&service, &DiscoveryService::progressChanged);
-    QSignalSpy finished(&service, &DiscoveryService::finished);
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
     DiscoveryOptions o;
     o.targets = {QStringLiteral("127.0.0.1")};
     o.sshPorts = {22, m_ssh->serverPort()};
@@ -121,16 +140,12 @@ void TestDiscoveryService::findsOpenPortsAndBanner()
 
 void TestDiscoveryService::manyHostsStreamWithProgress()
 {
-    DiscoveryService service;
-    QSignalSpy found(&service, &DiscoveryService::hostFound);
-    QSignalSpy progress(&service, &DiscoveryService::progressChanged);
-    QSignalSpy finished(&service, &DiscoveryService::finished);
-    DiscoveryOptions o;
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
+    QStringList targets;
     for (int i = 1; i <= 40; ++i)
-        o.targets << QStringLiteral("127.0.1.%1").arg(i);
-    o.sshPorts = {m_ssh->serverPort()};
-    o.otherPorts = {m_closed};
-    o.reverseDns = false;
+        targets << QStringLiteral("127.0.1.%1").arg(i);
+    DiscoveryOptions o = scan(targets, {m_ssh->serverPort()}, {m_closed});
     o.maxInFlight = 8;
     QVERIFY(service.start(o));
     // The first host arrives well before the scan ends.
@@ -158,16 +173,13 @@ void TestDiscoveryService::manyHostsStreamWithProgress()
 
 void TestDiscoveryService::cancelMidScan()
 {
-    DiscoveryService service;
-    QSignalSpy found(&service, &DiscoveryService::hostFound);
-    QSignalSpy finished(&service, &DiscoveryService::finished);
-    DiscoveryOptions o;
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
     QString error;
+    QStringList targets;
     for (int i = 1; i <= 254; ++i)
-        o.targets << QStringLiteral("127.0.2.%1").arg(i);
-    o.sshPorts = {m_ssh->serverPort()};
-    o.otherPorts = {};
-    o.reverseDns = false;
+        targets << QStringLiteral("127.0.2.%1").arg(i);
+    DiscoveryOptions o = scan(targets, {m_ssh->serverPort()});
     o.maxInFlight = 1;
     QVERIFY(service.start(o));
     QVERIFY(found.wait(5000));
@@ -190,16 +202,11 @@ void TestDiscoveryService::cancelMidScan()
 void TestDiscoveryService::deadlineStopsAndReportsKnownHosts()
 {
     // The silent server accepts but never sends a banner: only the deadline ends the wait.
-    DiscoveryService service;
-    QSignalSpy found(&service, &DiscoveryService::hostFound);
-    QSignalSpy finished(&service, &DiscoveryService::finished);
-    DiscoveryOptions o;
-    o.targets = {QStringLiteral("127.0.0.1")};
-    o.sshPorts = {m_silent->serverPort()};
-    o.otherPorts = {};
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
+    DiscoveryOptions o = scan({QStringLiteral("127.0.0.1")}, {m_silent->serverPort()});
     o.bannerTimeoutMs = 30000;
     o.deadlineMs = 300;
-    o.reverseDns = false;
     QElapsedTimer t;
     t.start();
     QVERIFY(service.start(o));
@@ -221,12 +228,9 @@ void TestDiscoveryService::boundedInFlight()
     QVERIFY(counter.listen(QHostAddress::AnyIPv4, 0));
     DiscoveryService service;
     QSignalSpy finished(&service, &DiscoveryService::finished);
-    DiscoveryOptions o;
-    o.targets = {QStringLiteral("127.0.3.1"), QStringLiteral("127.0.3.2"),
-                 QStringLiteral("127.0.3.3")};
-    o.sshPorts = {m_closed};
-    o.otherPorts = {counter.serverPort()};
-    o.reverseDns = false;
+    DiscoveryOptions o = scan(
+        {QStringLiteral("127.0.3.1"), QStringLiteral("127.0.3.2"), QStringLiteral("127.0.3.3")},
+        {m_closed}, {counter.serverPort()});
     o.maxInFlight = 2;
     QVERIFY(service.start(o));
     QVERIFY(finished.wait(5000));
@@ -267,14 +271,9 @@ void TestDiscoveryService::refusesBadOptions()
 void TestDiscoveryService::resolvesHostNames()
 {
     // "localhost" comes from /etc/hosts: no DNS server is asked.
-    DiscoveryService service;
-    QSignalSpy found(&service, &DiscoveryService::hostFound);
-    QSignalSpy finished(&service, &DiscoveryService::finished);
-    DiscoveryOptions o;
-    o.targets = {QStringLiteral("localhost")};
-    o.sshPorts = {m_ssh->serverPort()};
-    o.otherPorts = {};
-    o.reverseDns = false;
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
+    const DiscoveryOptions o = scan({QStringLiteral("localhost")}, {m_ssh->serverPort()});
     QVERIFY(service.start(o));
     QVERIFY(finished.wait(5000));
     QCOMPARE(found.size(), 1);

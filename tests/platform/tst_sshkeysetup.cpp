@@ -19,32 +19,18 @@ class TestSshKeySetup : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<SshTestServer> m_openssh;
-    std::unique_ptr<SshTestServer> m_dropbear;
-    std::unique_ptr<SshTestUser> m_user;
+    SshTestServers m_servers;
     QTemporaryDir m_local;
 
     SshConnectOptions options(const SshTestServer *s) const
     {
-        SshConnectOptions o;
-        o.host = QStringLiteral("127.0.0.1");
-        o.port = s->port();
-        o.knownHostsPath = m_local.path() + QStringLiteral("/known_hosts");
-        o.acceptNewHostKey = true;
-        return o;
+        return s->loopbackOptions(m_local.filePath(QStringLiteral("known_hosts")));
     }
-    SshAuth passwordAuth() const
-    {
-        SshAuth a;
-        a.user = m_user->name();
-        a.password = m_user->password();
-        a.useAgent = false;
-        return a;
-    }
+    SshAuth passwordAuth() const { return m_servers.user->passwordAuth(); }
     SshAuth keyAuth(const QString &key, const QString &passphrase) const
     {
         SshAuth a;
-        a.user = m_user->name();
+        a.user = m_servers.user->name();
         a.identityFiles = {key};
         a.passphrase = passphrase;
         a.useAgent = false;
@@ -70,30 +56,17 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         QString error;
-        m_user = std::make_unique<SshTestUser>();
-        QVERIFY2(m_user->create(&error), qPrintable(error));
-        QVERIFY(m_user->allowSudo(false));
         // This sshd reads a drop-in directory like Debian's and can be reloaded by pid.
-        m_openssh = std::make_unique<SshTestServer>(SshTestServer::Kind::OpenSsh);
-        QVERIFY2(m_openssh->start(&error, QStringLiteral("ed25519"),
-                                  QStringLiteral("Include %1/conf.d/*.conf\nPidFile %1/sshd.pid\n"
-                                                 "AuthorizedKeysFile .ssh/authorized_keys")
-                                      .arg(m_openssh->dir())),
+        QVERIFY2(m_servers.start(&error, QStringLiteral("Include %DIR%/conf.d/*.conf\n"
+                                                        "PidFile %DIR%/sshd.pid\n"
+                                                        "AuthorizedKeysFile .ssh/authorized_keys")),
                  qPrintable(error));
-        m_dropbear = std::make_unique<SshTestServer>(SshTestServer::Kind::Dropbear);
-        QVERIFY2(m_dropbear->start(&error), qPrintable(error));
+        QVERIFY(m_servers.user->allowSudo(false));
     }
 
-    void cleanupTestCase()
-    {
-        m_openssh.reset();
-        m_dropbear.reset();
-        m_user.reset();
-    }
+    void cleanupTestCase() { m_servers.stop(); }
 
     void generateKeepsPassphraseOffCommandLine()
     {
@@ -123,19 +96,19 @@ private Q_SLOTS:
         const QString key = generateKey(QStringLiteral("lab_ed25519"), QStringLiteral("pp"));
         QVERIFY(!key.isEmpty());
         SshSession session;
-        session.connectToHost(options(m_openssh.get()), passwordAuth());
+        session.connectToHost(options(m_servers.openssh.get()), passwordAuth());
         QVERIFY2(!waitConnected(&session).isError(), qPrintable(session.lastError().message));
 
         SshHardening hardening;
-        hardening.dropInFile = m_openssh->dir() + QStringLiteral("/conf.d/50-hivelab.conf");
-        hardening.sshdConfig = m_openssh->dir() + QStringLiteral("/sshd_config");
+        hardening.dropInFile = m_servers.openssh->dir() + QStringLiteral("/conf.d/50-hivelab.conf");
+        hardening.sshdConfig = m_servers.openssh->dir() + QStringLiteral("/sshd_config");
         hardening.reloadCommand =
-            QStringLiteral("kill -HUP \"$(cat %1/sshd.pid)\"").arg(m_openssh->dir());
+            QStringLiteral("kill -HUP \"$(cat %1/sshd.pid)\"").arg(m_servers.openssh->dir());
         for (int round = 0; round < 2; ++round) { // idempotent
             SshKeySetup setup;
             QSignalSpy steps(&setup, &SshKeySetup::stepChanged);
-            setup.install(&session, options(m_openssh.get()), key, QStringLiteral("pp"), round == 1,
-                          m_user->password(), hardening);
+            setup.install(&session, options(m_servers.openssh.get()), key, QStringLiteral("pp"),
+                          round == 1, m_servers.user->password(), hardening);
             const SshErrorInfo e = waitSetup(&setup);
             QVERIFY2(!e.isError(), qPrintable(e.message));
             QCOMPARE(steps.last().first().value<SshKeySetup::Step>(), SshKeySetup::Step::Done);
@@ -149,14 +122,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             [&]() {
                 SshSession probe;
-                probe.connectToHost(options(m_openssh.get()), passwordAuth());
+                probe.connectToHost(options(m_servers.openssh.get()), passwordAuth());
                 const SshErrorInfo e = waitConnected(&probe);
                 return e.code == SshError::AuthFailed &&
                        !e.offeredMethods.contains(QLatin1String("password"));
             }(),
             10000);
         SshSession keyOnly;
-        keyOnly.connectToHost(options(m_openssh.get()), keyAuth(key, QStringLiteral("pp")));
+        keyOnly.connectToHost(options(m_servers.openssh.get()), keyAuth(key, QStringLiteral("pp")));
         QVERIFY2(!waitConnected(&keyOnly).isError(), qPrintable(keyOnly.lastError().message));
         // The way back: remove the drop-in, reload, passwords work again.
         QVERIFY(QFile::remove(hardening.dropInFile));
@@ -167,7 +140,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             [&]() {
                 SshSession probe;
-                probe.connectToHost(options(m_openssh.get()), passwordAuth());
+                probe.connectToHost(options(m_servers.openssh.get()), passwordAuth());
                 return !waitConnected(&probe).isError();
             }(),
             10000);
@@ -178,17 +151,17 @@ private Q_SLOTS:
         const QString key = generateKey(QStringLiteral("db_ed25519"), QString());
         QVERIFY(!key.isEmpty());
         SshSession session;
-        session.connectToHost(options(m_dropbear.get()), passwordAuth());
+        session.connectToHost(options(m_servers.dropbear.get()), passwordAuth());
         QVERIFY(!waitConnected(&session).isError());
         SshKeySetup setup;
-        setup.install(&session, options(m_dropbear.get()), key, QString(), true,
-                      m_user->password());
+        setup.install(&session, options(m_servers.dropbear.get()), key, QString(), true,
+                      m_servers.user->password());
         const SshErrorInfo e = waitSetup(&setup);
         QCOMPARE(sshErrorName(e.code), sshErrorName(SshError::ChannelFailed));
         QVERIFY2(e.message.contains(QLatin1String("Dropbear")), qPrintable(e.message));
         QCOMPARE(setup.step(), SshKeySetup::Step::DisablePassword); // verified before refusing
         SshSession keyOnly;
-        keyOnly.connectToHost(options(m_dropbear.get()), keyAuth(key, QString()));
+        keyOnly.connectToHost(options(m_servers.dropbear.get()), keyAuth(key, QString()));
         QVERIFY(!waitConnected(&keyOnly).isError());
     }
 
@@ -199,18 +172,18 @@ private Q_SLOTS:
         const QString key = generateKey(QStringLiteral("mismatch"), QStringLiteral("right"));
         QVERIFY(!key.isEmpty());
         SshSession session;
-        session.connectToHost(options(m_openssh.get()), passwordAuth());
+        session.connectToHost(options(m_servers.openssh.get()), passwordAuth());
         QVERIFY(!waitConnected(&session).isError());
         SshKeySetup setup;
-        setup.install(&session, options(m_openssh.get()), key, QStringLiteral("wrong"), true,
-                      m_user->password());
+        setup.install(&session, options(m_servers.openssh.get()), key, QStringLiteral("wrong"),
+                      true, m_servers.user->password());
         const SshErrorInfo e = waitSetup(&setup);
         QVERIFY(e.isError());
         QCOMPARE(setup.step(), SshKeySetup::Step::Verify);
         QVERIFY2(e.message.contains(QLatin1String("password login stays on")),
                  qPrintable(e.message));
         SshSession again;
-        again.connectToHost(options(m_openssh.get()), passwordAuth());
+        again.connectToHost(options(m_servers.openssh.get()), passwordAuth());
         QVERIFY(!waitConnected(&again).isError());
     }
 };

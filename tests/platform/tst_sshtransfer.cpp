@@ -5,6 +5,7 @@
 #include "sshtesthelpers.h"
 #include "sshtestserver.h"
 #include "sshtransfer.h"
+#include "testdata.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -24,24 +25,17 @@ class TestSshTransfer : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<SshTestServer> m_openssh;
-    std::unique_ptr<SshTestServer> m_dropbear;
-    std::unique_ptr<SshTestUser> m_user;
+    SshTestServers m_servers;
     QTemporaryDir m_local;
 
     std::unique_ptr<SshSession> open(const QString &which, quint16 port = 0)
     {
-        SshConnectOptions o;
-        o.host = QStringLiteral("127.0.0.1");
-        o.port = port ? port : (which == QLatin1String("openssh") ? m_openssh : m_dropbear)->port();
-        o.knownHostsPath = m_local.path() + QStringLiteral("/known_hosts");
-        o.acceptNewHostKey = true;
-        SshAuth a;
-        a.user = m_user->name();
-        a.password = m_user->password();
-        a.useAgent = false;
+        SshConnectOptions o = m_servers.byName(which)->loopbackOptions(
+            m_local.filePath(QStringLiteral("known_hosts")));
+        if (port)
+            o.port = port;
         auto s = std::make_unique<SshSession>();
-        s->connectToHost(o, a);
+        s->connectToHost(o, m_servers.user->passwordAuth());
         return s;
     }
     static SshErrorInfo waitTransfer(SshTransfer *t)
@@ -55,24 +49,12 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString why = SshTestServer::whyUnavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
+        HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
         QString error;
-        m_user = std::make_unique<SshTestUser>();
-        QVERIFY2(m_user->create(&error), qPrintable(error));
-        m_openssh = std::make_unique<SshTestServer>(SshTestServer::Kind::OpenSsh);
-        QVERIFY2(m_openssh->start(&error), qPrintable(error));
-        m_dropbear = std::make_unique<SshTestServer>(SshTestServer::Kind::Dropbear);
-        QVERIFY2(m_dropbear->start(&error), qPrintable(error));
+        QVERIFY2(m_servers.start(&error), qPrintable(error));
     }
 
-    void cleanupTestCase()
-    {
-        m_openssh.reset();
-        m_dropbear.reset();
-        m_user.reset();
-    }
+    void cleanupTestCase() { m_servers.stop(); }
 
     void roundTrip_data()
     {
@@ -102,18 +84,16 @@ private Q_SLOTS:
         for (char &c : data)
             c = char(QRandomGenerator::global()->bounded(256));
         const QString src = m_local.path() + QStringLiteral("/src-") + serverName;
-        QFile f(src);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(data);
-        f.close();
+        QVERIFY(HivelabTest::writeFile(src, data));
         const QByteArray sum = QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
 
         auto session = open(serverName);
-        const QString remote = m_user->home() + QStringLiteral("/dir with space/file 'q'.bin");
-        QVERIFY(!waitCommand(
-                     session->exec(QStringLiteral("mkdir -p %1")
-                                       .arg(SshSession::shellQuote(
-                                           m_user->home() + QStringLiteral("/dir with space")))))
+        const QString remote =
+            m_servers.user->home() + QStringLiteral("/dir with space/file 'q'.bin");
+        QVERIFY(!waitCommand(session->exec(QStringLiteral("mkdir -p %1")
+                                               .arg(SshSession::shellQuote(
+                                                   m_servers.user->home() +
+                                                   QStringLiteral("/dir with space")))))
                      .error.isError());
         SshTransfer *up = SshTransfer::upload(session.get(), src, remote, 0640, this);
         up->setMethod(method);
@@ -126,10 +106,11 @@ private Q_SLOTS:
             QCOMPARE(progress.last().at(0).toLongLong(), qint64(size));
 
         // Board side: same bytes, requested mode, no temporary file left behind.
-        const SshRunResult check = waitCommand(session->exec(
-            QStringLiteral("stat -c %a %1; sha256sum < %1; ls -a %2 | wc -l")
-                .arg(SshSession::shellQuote(remote),
-                     SshSession::shellQuote(m_user->home() + QStringLiteral("/dir with space")))));
+        const SshRunResult check = waitCommand(
+            session->exec(QStringLiteral("stat -c %a %1; sha256sum < %1; ls -a %2 | wc -l")
+                              .arg(SshSession::shellQuote(remote),
+                                   SshSession::shellQuote(m_servers.user->home() +
+                                                          QStringLiteral("/dir with space")))));
         const QList<QByteArray> lines = check.out.split('\n');
         QCOMPARE(lines.value(0), QByteArray("640"));
         QCOMPARE(lines.value(1).left(64), sum);
@@ -157,11 +138,8 @@ private Q_SLOTS:
                  qPrintable(err));
         auto session = open(QString(), bare.port());
         const QString src = m_local.path() + QStringLiteral("/fallback");
-        QFile f(src);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QByteArray(300000, 'x'));
-        f.close();
-        const QString remote = m_user->home() + QStringLiteral("/fallback.bin");
+        QVERIFY(HivelabTest::writeFile(src, QByteArray(300000, 'x')));
+        const QString remote = m_servers.user->home() + QStringLiteral("/fallback.bin");
         SshTransfer *up = SshTransfer::upload(session.get(), src, remote, 0600, this);
         const SshErrorInfo e = waitTransfer(up);
         QVERIFY2(!e.isError(), qPrintable(e.message));
@@ -194,10 +172,7 @@ private Q_SLOTS:
     {
         auto session = open(QStringLiteral("openssh"));
         const QString src = m_local.path() + QStringLiteral("/small");
-        QFile f(src);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("hello\n");
-        f.close();
+        QVERIFY(HivelabTest::writeFile(src, "hello\n"));
         SshTransfer *t =
             SshTransfer::upload(session.get(), src, QStringLiteral("/root/denied"), 0644, this);
         const SshErrorInfo e = waitTransfer(t);

@@ -19,6 +19,8 @@
 #include "rackitem.h"
 #include "setupwizard.h"
 #include "switchitem.h"
+#include "testdata.h"
+#include "testsettings.h"
 #include "theme.h"
 #include "topologyscene.h"
 #include "topologyview.h"
@@ -35,7 +37,6 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -85,10 +86,7 @@ private:
 
 void TestMainWindow::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("HivelabTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
-    QSettings().clear();
+    HivelabTest::isolateSettings(QStringLiteral("tst_mainwindow"));
     Theme::apply(false);
     // Rendered text is checked below (export); without fonts Qt draws boxes silently.
     QVERIFY(!QFontInfo(QApplication::font()).family().isEmpty());
@@ -441,10 +439,7 @@ void TestMainWindow::openErrorLeavesLabAlone()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("broken.hivelab"));
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("{ \"schemaVersion\": ");
-    f.close();
+    QVERIFY(HivelabTest::writeFile(path, "{ \"schemaVersion\": "));
     QString error;
     QVERIFY(!m_window->loadFile(path, &error));
     QVERIFY(!error.isEmpty());

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window's swarm actions drive the real workflows. Boards are on 127.0.0.1 only:
-// a bound-but-not-listening port (refused) or a silent listener (handshake hangs).
+// a bound-but-not-listening port (refused), a silent listener (handshake hangs) or a real sshd.
 #include "boarditem.h"
 #include "demolab.h"
 #include "labdocument.h"
+#include "labworkflow.h"
 #include "logconsole.h"
+#include "loopback.h"
 #include "mainwindow.h"
 #include "sshtestserver.h"
 #include "swarmlabels.h"
+#include "testdata.h"
+#include "testsettings.h"
 #include "theme.h"
 #include "topologyscene.h"
 #include "workflowjob.h"
@@ -20,13 +24,10 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScopeGuard>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUndoStack>
 
 #include <memory>
 
@@ -48,25 +49,13 @@ private Q_SLOTS:
     void unknownHostKeyIsNeverTrusted();
     void liveStatusPollsQuietlyAndStopsWithTheLab();
     void keyLoginAsksThenRunsOnTheSelectedBoards();
+    void identifyRecordsWhatBoardsReportAsOneUndoStep();
 
 private:
-    // Bound, not listening: connections are refused and no other process can take the port.
-    quint16 closedPort()
-    {
-        auto *socket = new QTcpSocket(this);
-        if (!socket->bind(QHostAddress::LocalHost, 0))
-            qFatal("cannot bind a loopback port");
-        return socket->localPort();
-    }
+    quint16 closedPort() { return HivelabTest::closedPort(this); }
     static Board board(const QString &id, quint16 port, Role role)
     {
-        Board b;
-        b.id = b.name = b.hostname = id;
-        b.ip = QStringLiteral("127.0.0.1");
-        b.sshPort = port;
-        b.sshUser = QStringLiteral("nobody");
-        b.role = role;
-        return b;
+        return HivelabTest::loopbackBoard(id, port, role, QStringLiteral("nobody"));
     }
     void useLab(quint16 managerPort, quint16 workerPort)
     {
@@ -76,16 +65,10 @@ private:
                    << board(QStringLiteral("w1"), workerPort, Role::Worker);
         m_doc->setLab(lab);
     }
-    ConnectionSettings settings(int connectTimeoutMs) const
+    // Refused ports fail at once; the deadline only bounds a connection that stalls.
+    ConnectionSettings settings(int connectTimeoutMs, const QString &key = QString()) const
     {
-        ConnectionSettings s;
-        s.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        s.ignoreSshConfig = true;
-        s.identityFiles = {m_dir.filePath(QStringLiteral("no-such-key"))};
-        s.useAgent = false;
-        // Refused ports fail at once; the deadline only bounds a connection that stalls.
-        s.connectTimeoutMs = connectTimeoutMs;
-        return s;
+        return HivelabTest::loopbackSettings(m_dir.path(), connectTimeoutMs, key);
     }
     QString logText() const { return m_window->logConsole()->visibleText(); }
 
@@ -96,10 +79,7 @@ private:
 
 void TestMainWindowSwarm::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("HivelabTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindowswarm"));
-    QSettings().clear();
+    HivelabTest::isolateSettings(QStringLiteral("tst_mainwindowswarm"));
     Theme::apply(false);
     QVERIFY(m_dir.isValid());
 }
@@ -180,18 +160,13 @@ void TestMainWindowSwarm::unreachableBoardsFailWithoutBlocking()
 void TestMainWindowSwarm::cancelEndsTheJob()
 {
     // Accepts connections and never sends a banner: the SSH handshake hangs until cancel.
-    QTcpServer silent;
+    HivelabTest::SilentServer silent;
     QVERIFY(silent.listen(QHostAddress::LocalHost));
-    QList<QTcpSocket *> held;
-    connect(&silent, &QTcpServer::newConnection, this, [&]() {
-        while (QTcpSocket *s = silent.nextPendingConnection())
-            held << s;
-    });
     useLab(silent.serverPort(), silent.serverPort());
     m_window->setConnectionSettings(settings(60000)); // cancel, not the deadline, must end it
     m_window->formSwarmAction()->trigger();
     QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
-    QTRY_VERIFY_WITH_TIMEOUT(held.size() >= 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(silent.held() >= 1, 5000);
     QVERIFY(!m_window->formSwarmAction()->isEnabled());
 
     QElapsedTimer clock;
@@ -201,7 +176,6 @@ void TestMainWindowSwarm::cancelEndsTheJob()
     QVERIFY(clock.elapsed() < 5000);
     QVERIFY(!m_window->currentJob()->isRunning());
     QVERIFY2(logText().contains(QStringLiteral("2 cancelled")), qPrintable(logText()));
-    qDeleteAll(held);
 }
 
 void TestMainWindowSwarm::contextMenuJoinsAndDrains()
@@ -267,9 +241,7 @@ void TestMainWindowSwarm::applyPlacementRunsTheLabelsJob()
 
 void TestMainWindowSwarm::unknownHostKeyIsNeverTrusted()
 {
-    const QString why = SshTestServer::whyUnavailable();
-    if (!why.isEmpty())
-        QSKIP(qPrintable(why));
+    HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
     QString error;
     SshTestServer server(SshTestServer::Kind::OpenSsh);
     QVERIFY2(server.start(&error), qPrintable(error));
@@ -336,6 +308,70 @@ void TestMainWindowSwarm::keyLoginAsksThenRunsOnTheSelectedBoards()
     QVERIFY2(log.contains(QStringLiteral("w1 failed:")), qPrintable(log));
     QVERIFY(!log.contains(QStringLiteral("m1 failed:")));
     QVERIFY(QFile::exists(home + QStringLiteral("/.ssh/id_ed25519.pub")));
+}
+
+void TestMainWindowSwarm::identifyRecordsWhatBoardsReportAsOneUndoStep()
+{
+    HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
+    // This machine as a board behind a real sshd, logged in to by key; a second board refuses.
+    QString error;
+    SshTestUser user;
+    QVERIFY2(user.create(&error), qPrintable(error));
+    SshTestServer server(SshTestServer::Kind::OpenSsh);
+    QVERIFY2(server.start(&error), qPrintable(error));
+    const QString key = m_dir.filePath(QStringLiteral("id_identify"));
+    QVERIFY(SshTestServer::generateKey(key));
+    QFile pub(key + QStringLiteral(".pub"));
+    QVERIFY(pub.open(QIODevice::ReadOnly));
+    QVERIFY(server.setAuthorizedKeys(user.name(), pub.readAll()));
+    // Menu jobs trust only host keys known before: this one is.
+    const QString knownHosts = m_dir.filePath(QStringLiteral("known_hosts"));
+    QVERIFY(HivelabTest::writeFile(knownHosts, server.knownHostsLine() + '\n'));
+    const auto forgetHostKey = qScopeGuard([&knownHosts]() { QFile::remove(knownHosts); });
+    m_window->setConnectionSettings(settings(8000, key));
+
+    Lab lab;
+    lab.name = QStringLiteral("loopback");
+    Board fresh = HivelabTest::loopbackBoard(QStringLiteral("b1"), server.port(), Role::Unassigned,
+                                             user.name());
+    fresh.hostname.clear(); // what identifying fills in: hostname, arch, OS
+    lab.boards << fresh << board(QStringLiteral("w1"), closedPort(), Role::Worker);
+    m_doc->setLab(lab);
+    const Lab before = m_doc->lab();
+    const int undoCount = m_window->undoStack()->count();
+
+    // The board menu runs on the boards it was opened for.
+    std::unique_ptr<QMenu> menu(m_window->createBoardMenu({QStringLiteral("w1")}));
+    QAction *fromMenu = menu->findChild<QAction *>(QStringLiteral("identifyBoards"));
+    QVERIFY(fromMenu && fromMenu->isEnabled());
+    fromMenu->trigger();
+    QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
+    QCOMPARE(m_window->currentJob()->boardFilter(), QStringList{QStringLiteral("w1")});
+    QVERIFY(!m_window->identifyAction()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->identifyAction()->isEnabled(), 10000);
+    QCOMPARE(m_doc->lab(), before); // a refused board teaches nothing
+    QCOMPARE(m_window->undoStack()->count(), undoCount);
+
+    // Lab ▸ Identify Boards with nothing selected: every board, off the GUI thread.
+    m_window->identifyAction()->trigger();
+    QVERIFY(m_window->currentJob()->isRunning());
+    QTRY_VERIFY2_WITH_TIMEOUT(m_window->identifyAction()->isEnabled(), qPrintable(logText()),
+                              20000);
+    QVERIFY2(logText().contains(QStringLiteral("Identify: 1 of 2 boards ready")),
+             qPrintable(logText()));
+    const Board *b1 = m_doc->lab().board(QStringLiteral("b1"));
+    QVERIFY(b1);
+    QVERIFY2(!b1->arch.isEmpty() && !b1->os.isEmpty(), qPrintable(logText()));
+    QCOMPARE(*m_doc->lab().board(QStringLiteral("w1")), *before.board(QStringLiteral("w1")));
+    const Lab identified = m_doc->lab();
+    QVERIFY(!(identified == before));
+
+    // One undo step restores the lab; redo brings the facts back.
+    QCOMPARE(m_window->undoStack()->count(), undoCount + 1);
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab(), before);
+    m_window->undoStack()->redo();
+    QCOMPARE(m_doc->lab(), identified);
 }
 
 QTEST_MAIN(TestMainWindowSwarm)

@@ -2,6 +2,7 @@
 #include "swarmjobcontroller.h"
 
 #include "credentialstore.h"
+#include "identifyworkflow.h"
 #include "keyloginsetup.h"
 #include "labdocument.h"
 #include "nodeavailability.h"
@@ -33,29 +34,16 @@ SwarmJobController::~SwarmJobController()
         it->fill(QLatin1Char('\0'));
 }
 
-WorkflowJob *SwarmJobController::createJob(Operation operation, const QStringList &boardIds)
+WorkflowJob *SwarmJobController::createJob(Operation operation)
 {
-    auto formation = [this, &boardIds](SwarmFormation::Operation op) {
-        auto *job = new SwarmFormation(m_document, this);
-        job->setOperation(op);
-        job->setBoardFilter(boardIds);
-        return job;
-    };
     switch (operation) {
     case Operation::Form:
-        return formation(SwarmFormation::Operation::Form);
     case Operation::Join:
-        return formation(SwarmFormation::Operation::Join);
-    case Operation::Leave:
-        return formation(SwarmFormation::Operation::Leave);
-    case Operation::Status: {
-        auto *job = new SwarmStatus(m_document, this);
-        job->setBoardFilter(boardIds);
-        return job;
-    }
-    case Operation::ApplyPlacement: {
-        auto *job = new SwarmLabels(m_document, this);
-        job->setBoardFilter(boardIds);
+    case Operation::Leave: {
+        auto *job = new SwarmFormation(m_document, this);
+        job->setOperation(operation == Operation::Form   ? SwarmFormation::Operation::Form
+                          : operation == Operation::Join ? SwarmFormation::Operation::Join
+                                                         : SwarmFormation::Operation::Leave);
         return job;
     }
     case Operation::Drain:
@@ -64,14 +52,16 @@ WorkflowJob *SwarmJobController::createJob(Operation operation, const QStringLis
         job->setAvailability(operation == Operation::Drain
                                  ? NodeAvailability::Availability::Drain
                                  : NodeAvailability::Availability::Active);
-        job->setBoardFilter(boardIds);
         return job;
     }
-    case Operation::KeyLogin: {
-        auto *job = new KeyLoginSetup(m_document, this);
-        job->setBoardFilter(boardIds);
-        return job;
-    }
+    case Operation::Status:
+        return new SwarmStatus(m_document, this);
+    case Operation::ApplyPlacement:
+        return new SwarmLabels(m_document, this);
+    case Operation::KeyLogin:
+        return new KeyLoginSetup(m_document, this);
+    case Operation::Identify:
+        return new IdentifyWorkflow(m_document, this);
     }
     return nullptr;
 }
@@ -81,7 +71,8 @@ bool SwarmJobController::start(Operation operation, const QStringList &boardIds)
     if (isBusy())
         return false;
     delete m_job; // the previous, finished job
-    WorkflowJob *job = createJob(operation, boardIds);
+    WorkflowJob *job = createJob(operation);
+    job->setBoardFilter(boardIds);
     m_job = job;
     configure(job);
     connect(job, &WorkflowJob::finished, this,

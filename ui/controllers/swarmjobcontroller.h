@@ -16,7 +16,7 @@ class LabDocument;
 class SshPool;
 
 /// The main window's board jobs (swarm form, status, join, leave, drain, activate, apply
-/// placement labels; key login setup): one at a time,
+/// placement labels; key login setup; identify): one at a time,
 /// every job logging in the same way (connection settings, keychain, this session's
 /// passwords) over one SshPool shared with live status, so a board's connection is reused
 /// from job to job. Async, GUI thread; long work runs in the jobs (see WorkflowJob).
@@ -25,7 +25,17 @@ class SwarmJobController : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SwarmJobController)
 public:
-    enum class Operation { Form, Status, Join, Leave, Drain, Activate, ApplyPlacement, KeyLogin };
+    enum class Operation {
+        Form,
+        Status,
+        Join,
+        Leave,
+        Drain,
+        Activate,
+        ApplyPlacement,
+        KeyLogin,
+        Identify, // IdentifyWorkflow: the window applies its facts as one undoable edit
+    };
     Q_ENUM(Operation)
 
     explicit SwarmJobController(LabDocument *document, QObject *parent = nullptr);
@@ -59,7 +69,7 @@ Q_SIGNALS:
     void finished(Hivelab::SwarmJobController::Operation operation, Hivelab::WorkflowJob *job);
 
 private:
-    WorkflowJob *createJob(Operation operation, const QStringList &boardIds);
+    WorkflowJob *createJob(Operation operation);
 
     LabDocument *m_document;
     SshPool *m_pool;

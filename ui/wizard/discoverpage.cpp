@@ -48,10 +48,24 @@ DiscoverPage::DiscoverPage(SetupWizard *wizard)
 
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(10);
-
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setChildrenCollapsible(false);
-    auto *scanBox = new QGroupBox(tr("Scan the network"), splitter);
+    splitter->addWidget(createScanBox(splitter));
+    splitter->addWidget(createBoardsBox(splitter));
+    layout->addWidget(splitter, 1);
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("discoverMessage"));
+    m_message->setWordWrap(true);
+    layout->addWidget(m_message);
+
+    connectWidgets();
+    onModelChanged();
+    updateScanButtons();
+}
+
+QGroupBox *DiscoverPage::createScanBox(QWidget *parent)
+{
+    auto *scanBox = new QGroupBox(tr("Scan the network"), parent);
     auto *scanLayout = new QVBoxLayout(scanBox);
     auto *scanRow = new QHBoxLayout;
     auto *rangeLabel = new QLabel(tr("Net&work:"), scanBox);
@@ -103,10 +117,12 @@ DiscoverPage::DiscoverPage(SetupWizard *wizard)
     m_addFound->setObjectName(QStringLiteral("addFound"));
     foundRow->addWidget(m_addFound);
     scanLayout->addLayout(foundRow);
-    splitter->addWidget(scanBox);
-    layout->addWidget(splitter, 1);
+    return scanBox;
+}
 
-    auto *manualBox = new QGroupBox(tr("Boards in the lab · add manually"), splitter);
+QGroupBox *DiscoverPage::createBoardsBox(QWidget *parent)
+{
+    auto *manualBox = new QGroupBox(tr("Boards in the lab · add manually"), parent);
     auto *manual = new QVBoxLayout(manualBox);
     auto *form = new QHBoxLayout;
     m_name = new QLineEdit(manualBox);
@@ -122,10 +138,10 @@ DiscoverPage::DiscoverPage(SetupWizard *wizard)
     m_os = new QComboBox(manualBox);
     m_os->setObjectName(QStringLiteral("boardOs"));
     m_os->setEditable(true);
-    m_os->setMinimumContentsLength(14);
-    m_os->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_model->setMinimumContentsLength(14);
-    m_model->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    for (QComboBox *box : {m_os, m_model}) {
+        box->setMinimumContentsLength(14);
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    }
     m_name->setMinimumWidth(110);
     m_ip->setMinimumWidth(110);
     m_add = new QPushButton(tr("&Add board"), manualBox);
@@ -150,13 +166,11 @@ DiscoverPage::DiscoverPage(SetupWizard *wizard)
     m_remove->setObjectName(QStringLiteral("removeBoards"));
     buttons->addWidget(m_remove);
     manual->addLayout(buttons);
-    splitter->addWidget(manualBox);
+    return manualBox;
+}
 
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("discoverMessage"));
-    m_message->setWordWrap(true);
-    layout->addWidget(m_message);
-
+void DiscoverPage::connectWidgets()
+{
     connect(m_range, &QLineEdit::textChanged, this, [this]() {
         updateMessages();
         Q_EMIT completeChanged();
@@ -188,8 +202,6 @@ DiscoverPage::DiscoverPage(SetupWizard *wizard)
                                 .arg(m_found->rowCount()));
     });
     connect(m_scanner, &DiscoveryService::finished, this, &DiscoverPage::onScanFinished);
-    onModelChanged();
-    updateScanButtons();
 }
 
 bool DiscoverPage::isScanning() const

@@ -4,6 +4,7 @@
 #include <QWizardPage>
 
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -36,6 +37,9 @@ public:
     void addSelectedHosts();
 
 private:
+    QGroupBox *createScanBox(QWidget *parent);
+    QGroupBox *createBoardsBox(QWidget *parent);
+    void connectWidgets();
     /// Why the entered targets or ports cannot be scanned (ScanTargets' message); empty: fine.
     QString scanProblem() const;
     void refreshBoards();

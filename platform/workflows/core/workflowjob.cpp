@@ -432,6 +432,16 @@ void WorkflowJob::finishBoard(const QString &boardId, BoardResult::Outcome outco
     setProgress(m_results.size(), qMax(m_boards.size(), m_results.size()));
 }
 
+bool WorkflowJob::endBoardIfFailed(const QString &boardId, const Remote &remote,
+                                   const QString &what)
+{
+    if (remote.ok())
+        return false;
+    finishBoard(boardId, false, what.arg(describe(remote)));
+    finishJob();
+    return true;
+}
+
 void WorkflowJob::failJob(const QString &message)
 {
     if (m_finished)
@@ -458,6 +468,19 @@ void WorkflowJob::finishJob()
     m_finished = true;
     m_running = false;
     Q_EMIT finished(ok);
+}
+
+std::function<void()> WorkflowJob::afterAll(int count, const std::function<void()> &then)
+{
+    if (count <= 0) {
+        then();
+        return [] {};
+    }
+    auto pending = std::make_shared<int>(count);
+    return [pending, then]() {
+        if (--*pending == 0)
+            then();
+    };
 }
 
 void WorkflowJob::setProgress(qint64 done, qint64 total)

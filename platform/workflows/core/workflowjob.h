@@ -210,6 +210,9 @@ protected:
     void finishBoard(const QString &boardId, bool ok, const QString &message);
     void finishBoard(const QString &boardId, BoardResult::Outcome outcome, const QString &message);
     bool isBoardFinished(const QString &boardId) const { return m_results.contains(boardId); }
+    /// When `remote` failed: ends the board with `what` (its %1 takes describe(remote)), ends
+    /// the job if that was its last board, and returns true. False (nothing done) otherwise.
+    bool endBoardIfFailed(const QString &boardId, const Remote &remote, const QString &what);
     /// Marks the job failed as a whole; boards not finished yet end with `message`.
     void failJob(const QString &message);
     /// Ends the job once every board has finished (no-op before); subclasses call it when
@@ -217,6 +220,9 @@ protected:
     void finishJob();
     bool isCancelled() const { return m_cancelled.load(); }
     void setProgress(qint64 done, qint64 total);
+    /// For `count` steps running in parallel: the callback each calls when it ends; the last
+    /// call runs `then`. With no steps, `then` runs at once.
+    static std::function<void()> afterAll(int count, const std::function<void()> &then);
 
     /// One user-facing sentence for a failed remote command.
     static QString describe(const Remote &remote);

@@ -143,11 +143,8 @@ void DockerSetup::install(const QString &id)
         QStringLiteral("export DEBIAN_FRONTEND=noninteractive; apt-get update -q && "
                        "apt-get install -y -q --no-install-recommends docker.io"),
         [this, id](const Remote &r) {
-            if (!r.ok()) {
-                finishBoard(id, false, tr("Installing docker.io failed: %1").arg(describe(r)));
-                finishJob();
+            if (endBoardIfFailed(id, r, tr("Installing docker.io failed: %1")))
                 return;
-            }
             log(id, tr("docker.io installed."));
             m_started.insert(id);
             // Packages start the engine only where an init system runs (not in containers).
@@ -164,12 +161,8 @@ void DockerSetup::startEngine(const QString &id)
     runOn(
         id, startEngineCommand(p.initSystem),
         [this, id](const Remote &r) {
-            if (!r.ok()) {
-                finishBoard(id, false,
-                            tr("Starting the Docker engine failed: %1").arg(describe(r)));
-                finishJob();
+            if (endBoardIfFailed(id, r, tr("Starting the Docker engine failed: %1")))
                 return;
-            }
             m_started.insert(id);
             waitForEngine(id);
         },
@@ -194,12 +187,8 @@ void DockerSetup::waitForEngine(const QString &id)
     runOn(
         id, command,
         [this, id](const Remote &r) {
-            if (!r.ok()) {
-                finishBoard(id, false,
-                            tr("The Docker engine did not come up: %1").arg(describe(r)));
-                finishJob();
+            if (endBoardIfFailed(id, r, tr("The Docker engine did not come up: %1")))
                 return;
-            }
             const QString version = QString::fromUtf8(r.out.trimmed());
             document()->setNodeState(id, NodeState::DockerReady);
             finishBoard(id, true, tr("Docker %1 started.").arg(version));

@@ -5,6 +5,8 @@
 #include "workflowjob.h"
 
 #include <QHash>
+#include <QSet>
+#include <QStringList>
 
 #include <optional>
 
@@ -14,7 +16,10 @@ namespace Hivelab {
 /// (HostFacts::compoundCommand(): hostname, model, arch, OS, cores, memory, disks, Docker), as
 /// the login user, without sudo. The one sign-in job of the wizard's Connect step and of
 /// `hivelab discover --login`. It leaves the lab alone: front ends apply facts() themselves
-/// (LabMerge::fillIn; an undoable edit in the GUI). A board counts as signed in once the
+/// (LabMerge::fillIn; an undoable edit in the GUI). Boards that are members of a running swarm
+/// also get their node labels (HostFacts::swarmNodeLabels), which only a manager lists: one
+/// `GET /nodes` over the engine API on a signed-in manager per swarm, as the login user like
+/// the identification; members wait for it. A board counts as signed in once the
 /// command ran, whatever it printed; SSH failures end the board with their outcome code
 /// (HostKeyUnknown, HostKeyChanged, AuthFailed, Unreachable) and the SSH error's data. Async on
 /// the owner thread (WorkflowJob).
@@ -34,7 +39,16 @@ protected:
     void begin() override;
 
 private:
+    void identified(const QString &boardId, const Remote &remote);
+    /// Asks the next manager whose swarm was not listed yet for the nodes' labels; finishes
+    /// the waiting members once no manager is left to ask.
+    void readNodeLabels();
+    void finishSignedIn(const QString &boardId);
+
     QHash<QString, HostFacts> m_facts;
+    QStringList m_members;  // signed-in swarm members waiting for their labels
+    QSet<QString> m_asked;  // managers asked for the node list
+    QSet<QString> m_listed; // node IDs some manager listed
 };
 
 } // namespace Hivelab

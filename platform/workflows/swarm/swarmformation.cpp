@@ -249,24 +249,19 @@ void SwarmFormation::fixRoles()
         if (m.wantManager != isManager)
             changes << id;
     }
-    if (changes.isEmpty()) {
-        fetchTokens();
-        return;
-    }
-    auto pending = std::make_shared<int>(int(changes.size()));
+    const auto done = afterAll(int(changes.size()), [this]() { fetchTokens(); });
     for (const QString &id : changes) {
         const Member m = m_members.value(id);
         const QString verb = m.wantManager ? QStringLiteral("promote") : QStringLiteral("demote");
         runOn(m_leader, QStringLiteral("docker node %1 %2").arg(verb, m.info.nodeId),
-              [this, id, pending, verb](const Remote &r) {
+              [this, id, done, verb](const Remote &r) {
                   if (!r.ok())
                       finishBoard(id, false,
                                   tr("docker node %1 failed: %2").arg(verb, describe(r)));
                   else
                       log(id, m_members.value(id).wantManager ? tr("Promoted to manager.")
                                                               : tr("Demoted to worker."));
-                  if (--*pending == 0)
-                      fetchTokens();
+                  done();
               });
     }
 }
@@ -325,17 +320,9 @@ void SwarmFormation::joinWorkers()
         if (!m.wantManager && !m.member && m.probed && id != m_leader && !isBoardFinished(id))
             workers << id;
     }
-    if (workers.isEmpty()) {
-        applyLabels();
-        return;
-    }
-    auto pending = std::make_shared<int>(int(workers.size()));
-    for (const QString &id : workers) {
-        joinBoard(id, [this, pending](bool) {
-            if (--*pending == 0)
-                applyLabels();
-        });
-    }
+    const auto done = afterAll(int(workers.size()), [this]() { applyLabels(); });
+    for (const QString &id : workers)
+        joinBoard(id, [done](bool) { done(); });
 }
 
 void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)> &done)
@@ -457,18 +444,13 @@ void SwarmFormation::applyLabels()
                 updates << qMakePair(boardId, n.labelsRequest(diff.applied(n.labels)));
             }
         }
-        if (updates.isEmpty()) {
-            verify(0);
-            return;
-        }
-        auto pending = std::make_shared<int>(int(updates.size()));
+        const auto done = afterAll(int(updates.size()), [this]() { verify(0); });
         for (const auto &[boardId, request] : std::as_const(updates)) {
             const QString id = boardId;
-            callEngine(m_leader, request, [this, id, pending](const Remote &r) {
+            callEngine(m_leader, request, [this, id, done](const Remote &r) {
                 if (!r.engineOk())
                     finishBoard(id, false, tr("Labels could not be set: %1").arg(describe(r)));
-                if (--*pending == 0)
-                    verify(0);
+                done();
             });
         }
     });
@@ -537,18 +519,14 @@ void SwarmFormation::confirmBoards()
             confirm << id;
         }
     }
-    if (confirm.isEmpty()) {
-        finishFormation();
-        return;
-    }
-    auto pending = std::make_shared<int>(int(confirm.size()));
+    const auto done = afterAll(int(confirm.size()), [this]() { finishFormation(); });
     RemoteOptions options;
     options.timeoutMs = ConfirmTimeoutMs;
     options.quiet = true;
     for (const QString &id : std::as_const(confirm)) {
         callEngine(
             id, engineGet("/info"),
-            [this, id, pending](const Remote &r) {
+            [this, id, done](const Remote &r) {
                 const Member m = m_members.value(id);
                 const SwarmNode n = m_byBoard.value(id);
                 const DockerInfo info = DockerInfo::fromJson(r.out);
@@ -581,8 +559,7 @@ void SwarmFormation::confirmBoards()
                     if (n.isLeader())
                         document()->setSwarmLeader(id);
                 }
-                if (--*pending == 0)
-                    finishFormation();
+                done();
             },
             options);
     }
@@ -683,10 +660,6 @@ void SwarmFormation::leaveBoards()
         else
             leaveNext(0, managers);
     };
-    if (workers.isEmpty()) {
-        leaveManagers();
-        return;
-    }
     // A manager that stays in the swarm removes the nodes that left (they would stay listed as
     // Down, and a board joining again would show up twice).
     QString stayer;
@@ -697,11 +670,7 @@ void SwarmFormation::leaveBoards()
             break;
         }
     }
-    auto pending = std::make_shared<int>(int(workers.size()));
-    auto next = [pending, leaveManagers]() {
-        if (--*pending == 0)
-            leaveManagers();
-    };
+    const auto next = afterAll(int(workers.size()), leaveManagers);
     for (const QString &id : workers) {
         runOn(id, QStringLiteral("docker swarm leave"), [this, id, next, stayer](const Remote &r) {
             if (!r.ok()) {
@@ -723,16 +692,14 @@ void SwarmFormation::leaveBoards()
 void SwarmFormation::dissolveSwarm(const QStringList &managers)
 {
     log(QString(), tr("Every manager leaves: the swarm is dissolved."));
-    auto pending = std::make_shared<int>(int(managers.size()));
+    const auto done = afterAll(int(managers.size()), [this]() { finishJob(); });
     for (const QString &id : managers) {
-        runOn(id, QStringLiteral("docker swarm leave --force"), [this, id, pending](const Remote &r) {
-            if (!r.ok()) {
+        runOn(id, QStringLiteral("docker swarm leave --force"), [this, id, done](const Remote &r) {
+            if (!r.ok())
                 finishBoard(id, false, tr("docker swarm leave failed: %1").arg(describe(r)));
-            } else {
+            else
                 markLeft(id);
-            }
-            if (--*pending == 0)
-                finishJob();
+            done();
         });
     }
 }

@@ -4,6 +4,7 @@
 // trusting only the key the user confirmed.
 #include "identifyworkflow.h"
 #include "labdocument.h"
+#include "labworkflow.h"
 #include "sshtestserver.h"
 
 #include <QFile>
@@ -38,11 +39,7 @@ private:
     }
     ConnectionSettings settings(const QString &acceptFingerprint = QString()) const
     {
-        ConnectionSettings s;
-        s.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        s.ignoreSshConfig = true;
-        s.useAgent = false;
-        s.identityFiles = {m_dir.filePath(QStringLiteral("no-such-key"))};
+        ConnectionSettings s = HivelabTest::loopbackSettings(m_dir.path(), 10000);
         s.acceptNewHostKeys = !acceptFingerprint.isEmpty();
         s.acceptHostKeyFingerprint = acceptFingerprint;
         return s;

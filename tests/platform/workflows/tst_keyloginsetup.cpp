@@ -3,6 +3,7 @@
 // (modes as OpenSSH wants them), and what happens before any board is reached. Loopback only.
 #include "keyloginsetup.h"
 #include "labdocument.h"
+#include "labworkflow.h"
 #include "loopback.h"
 
 #include <QDir>
@@ -33,12 +34,7 @@ private:
     }
     ConnectionSettings settings() const
     {
-        ConnectionSettings s;
-        s.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        s.ignoreSshConfig = true;
-        s.useAgent = false;
-        s.connectTimeoutMs = 3000;
-        return s;
+        return HivelabTest::loopbackSettings(m_dir.path(), 3000);
     }
     // A lab of this one board.
     void useBoard(const Board &b)
@@ -157,15 +153,8 @@ private Q_SLOTS:
         QVERIFY(silent.listen(QHostAddress::LocalHost));
         useBoard(board(QStringLiteral("a"), silent.serverPort()));
         KeyLoginSetup job(&m_doc);
-        ConnectionSettings s = settings();
-        s.connectTimeoutMs = 60000;
-        job.setConnectionSettings(s);
-        QSignalSpy finished(&job, &WorkflowJob::finished);
-        job.start();
-        QTRY_VERIFY_WITH_TIMEOUT(silent.held() >= 1, 10000);
-        job.cancel();
-        QVERIFY(finished.wait(5000));
-        QCOMPARE(finished.size(), 1);
+        job.setConnectionSettings(settings());
+        QVERIFY(HivelabTest::cancelOnceConnected(&job, silent));
         QCOMPARE(job.result(QStringLiteral("a")).outcome, BoardResult::Outcome::Cancelled);
     }
 };

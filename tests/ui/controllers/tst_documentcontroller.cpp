@@ -3,13 +3,14 @@
 #include "demolab.h"
 #include "documentcontroller.h"
 #include "labdocument.h"
+#include "testdata.h"
+#include "testsettings.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,9 +22,7 @@ class TestDocumentController : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("HivelabTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_documentcontroller"));
+        HivelabTest::isolateSettings(QStringLiteral("tst_documentcontroller"));
         QVERIFY(m_dir.isValid());
     }
     void init() { QSettings().clear(); }
@@ -60,10 +59,7 @@ private Q_SLOTS:
         DocumentController files(&doc);
         files.openDemo();
         const QString path = m_dir.filePath(QStringLiteral("broken.hivelab"));
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("{ not json");
-        f.close();
+        QVERIFY(HivelabTest::writeFile(path, "{ not json"));
         LabFileError error;
         QVERIFY(!files.open(path, &error));
         QVERIFY(!error.toString().isEmpty());

@@ -3,6 +3,7 @@
 // application's pool instead of logging in again. A counting TCP relay in front of sshd tells
 // how many connections were opened.
 #include "labdocument.h"
+#include "labworkflow.h"
 #include "livestatuscontroller.h"
 #include "loopback.h"
 #include "sshpool.h"
@@ -106,13 +107,7 @@ private:
     QString key() const { return m_dir.filePath(QStringLiteral("id_ed25519")); }
     ConnectionSettings settings() const
     {
-        ConnectionSettings s;
-        s.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        s.ignoreSshConfig = true;
-        s.identityFiles = {key()};
-        s.useAgent = false;
-        s.connectTimeoutMs = 5000;
-        return s;
+        return HivelabTest::loopbackSettings(m_dir.path(), 5000, key());
     }
     // Jobs never trust a new host key: accept it once, the way the wizard's Connect step does.
     SshErrorInfo trustHostKey(quint16 port)
