@@ -68,6 +68,10 @@ const QList<Command> &commands()
          QT_TRANSLATE_NOOP("Cli", "Write an OS image to cards or drives, verified "
                                   "(SOURCE --device DEV…; --list-devices)"),
          &cmdFlash},
+        {"image",
+         QT_TRANSLATE_NOOP("Cli", "OS images from the catalog or a URL: list, download into the "
+                                  "cache, show or clear the cache (list|fetch|cache)"),
+         &cmdImage},
     };
     return list;
 }
