@@ -44,6 +44,10 @@ const QList<Command> &commands()
          &cmdPsu},
         {"switch", QT_TRANSLATE_NOOP("Cli", "Add, remove or list switches (add|remove|list FILE)"),
          &cmdSwitch},
+        {"circuit",
+         QT_TRANSLATE_NOOP("Cli", "Put power supplies on mains circuits, take them off, or list "
+                                  "the circuits (add|remove|list FILE)"),
+         &cmdCircuit},
         {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
         {"keys",
          QT_TRANSLATE_NOOP("Cli", "Install your SSH key on the lab's boards and verify key "

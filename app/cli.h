@@ -125,6 +125,7 @@ int cmdPlace(const QStringList &args);
 int cmdRack(const QStringList &args);
 int cmdPsu(const QStringList &args);
 int cmdSwitch(const QStringList &args);
+int cmdCircuit(const QStringList &args);
 int cmdFlash(const QStringList &args);
 int cmdImage(const QStringList &args);
 
