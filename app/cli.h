@@ -101,6 +101,9 @@ struct FetchedImage
 /// Whether SOURCE names a download: an http(s):// URL or a catalog image ID (when no file of
 /// that name exists).
 bool isImageDownload(const QString &source);
+/// Why SOURCE cannot be downloaded (not http(s), no such catalog image), in words; empty when
+/// it can. Checks names only: no network.
+QString imageDownloadProblem(const QString &source);
 /// Downloads SOURCE (URL or catalog image ID) into the image cache with progress on stderr
 /// (none when `quiet`); Ctrl-C cancels. `sha256` (hex, may be empty) overrides the catalog's.
 /// Prints why and sets *exitCode on failure.

@@ -236,6 +236,10 @@ int cmdFlash(const QStringList &args)
         printErr(tr("No image file or catalog image %1 (hivelab image list shows the catalog).").arg(source));
         return ExitUsage;
     }
+    if (download && !imageDownloadProblem(source).isEmpty()) {
+        printErr(imageDownloadProblem(source));
+        return ExitUsage;
+    }
     QByteArray expected = parser.value(sha).trimmed().toLower().toLatin1();
     if (!expected.isEmpty() && (expected.size() != 64 || QByteArray::fromHex(expected).toHex() != expected)) {
         printErr(tr("--sha256 must be 64 hex digits."));

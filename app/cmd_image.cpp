@@ -206,6 +206,17 @@ bool isImageDownload(const QString &source)
     return !QFileInfo::exists(source) && BoardCatalog::builtin().download(source);
 }
 
+QString imageDownloadProblem(const QString &source)
+{
+    if (BoardCatalog::builtin().download(source) || isUrl(source))
+        return {};
+    return source.contains(QLatin1String("://"))
+               ? tr("Only http:// and https:// addresses can be downloaded, not %1.").arg(source)
+               : tr("No image file or catalog image \"%1\" (hivelab image list shows the "
+                    "catalog).")
+                     .arg(source);
+}
+
 std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &sha256,
                                        int stallSeconds, bool quiet, int *exitCode)
 {
@@ -227,11 +238,7 @@ std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &
         request.url = QUrl(source, QUrl::StrictMode);
         result.label = source;
     } else {
-        printErr(source.contains(QLatin1String("://"))
-                     ? tr("Only http:// and https:// addresses can be downloaded, not %1.").arg(source)
-                     : tr("No image file or catalog image \"%1\" (hivelab image list shows the "
-                          "catalog).")
-                           .arg(source));
+        printErr(imageDownloadProblem(source));
         *exitCode = ExitUsage;
         return std::nullopt;
     }
