@@ -34,12 +34,14 @@ constexpr int MaxStallSeconds = 3600;
 
 bool isUrl(const QString &source)
 {
-    return source.startsWith(QLatin1String("https://")) || source.startsWith(QLatin1String("http://"));
+    return source.startsWith(QLatin1String("https://")) ||
+           source.startsWith(QLatin1String("http://"));
 }
 
 void printJson(const QJsonValue &v)
 {
-    const QJsonDocument doc = v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
+    const QJsonDocument doc =
+        v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
     printOut(QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed());
 }
 
@@ -50,7 +52,8 @@ int listImages(const QStringList &args)
                                         "the vendor publishes no checksum."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("list"), tr("Subcommand"));
-    const QCommandLineOption board(QStringLiteral("board"), tr("Only images for this board model"), QStringLiteral("MODEL"));
+    const QCommandLineOption board(QStringLiteral("board"), tr("Only images for this board model"),
+                                   QStringLiteral("MODEL"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Machine-readable output"));
     parser.addOptions({board, json});
     if (auto done = parseOrFinish(parser, args))
@@ -100,12 +103,14 @@ int fetchCommand(const QStringList &args)
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("fetch"), tr("Subcommand"));
     parser.addPositionalArgument(QStringLiteral("IMAGE"), tr("Catalog image ID or URL"));
-    const QCommandLineOption sha(QStringLiteral("sha256"), tr("Expected SHA-256 of the file"), QStringLiteral("HEX"));
-    const QCommandLineOption stall(QStringLiteral("stall-timeout"),
-                                   tr("Give up when no data comes for this long (seconds, %1; default %2)")
-                                       .arg(rangeText(1, MaxStallSeconds))
-                                       .arg(DefaultStallSeconds),
-                                   QStringLiteral("S"));
+    const QCommandLineOption sha(QStringLiteral("sha256"), tr("Expected SHA-256 of the file"),
+                                 QStringLiteral("HEX"));
+    const QCommandLineOption stall(
+        QStringLiteral("stall-timeout"),
+        tr("Give up when no data comes for this long (seconds, %1; default %2)")
+            .arg(rangeText(1, MaxStallSeconds))
+            .arg(DefaultStallSeconds),
+        QStringLiteral("S"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Machine-readable output"));
     parser.addOptions({sha, stall, json});
     if (auto done = parseOrFinish(parser, args))
@@ -178,10 +183,11 @@ int cacheCommand(const QStringList &args)
     if (parser.isSet(json)) {
         QJsonArray files;
         for (const ImageCache::Entry &e : entries)
-            files.append(QJsonObject{{QStringLiteral("path"), e.path},
-                                     {QStringLiteral("size"), double(e.size)},
-                                     {QStringLiteral("lastUsed"), e.lastUsed.toUTC().toString(Qt::ISODate)},
-                                     {QStringLiteral("partial"), e.partial}});
+            files.append(
+                QJsonObject{{QStringLiteral("path"), e.path},
+                            {QStringLiteral("size"), double(e.size)},
+                            {QStringLiteral("lastUsed"), e.lastUsed.toUTC().toString(Qt::ISODate)},
+                            {QStringLiteral("partial"), e.partial}});
         printJson(QJsonObject{{QStringLiteral("directory"), c.directory()},
                               {QStringLiteral("sizeLimit"), double(c.sizeLimit())},
                               {QStringLiteral("size"), double(c.totalSize())},
@@ -223,7 +229,8 @@ std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &
     ImageDownload::Request request;
     FetchedImage result;
     const QByteArray expected = sha256.trimmed().toLower();
-    if (!expected.isEmpty() && (expected.size() != 64 || QByteArray::fromHex(expected).toHex() != expected)) {
+    if (!expected.isEmpty() &&
+        (expected.size() != 64 || QByteArray::fromHex(expected).toHex() != expected)) {
         printErr(tr("--sha256 must be 64 hex digits."));
         *exitCode = ExitUsage;
         return std::nullopt;
@@ -261,21 +268,21 @@ std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &
         if (!quiet)
             printErr(text);
     });
-    QObject::connect(&download, &ImageDownload::progressChanged, &download,
-                     [&](qint64 done, qint64 total) {
-                         if (quiet || clock.elapsed() - lastPrint < 2000)
-                             return;
-                         lastPrint = clock.elapsed();
-                         printErr(tr("downloading  %1 of %2")
-                                      .arg(bytes(done), total >= 0 ? bytes(total) : QStringLiteral("?")));
-                     });
+    QObject::connect(
+        &download, &ImageDownload::progressChanged, &download, [&](qint64 done, qint64 total) {
+            if (quiet || clock.elapsed() - lastPrint < 2000)
+                return;
+            lastPrint = clock.elapsed();
+            printErr(tr("downloading  %1 of %2")
+                         .arg(bytes(done), total >= 0 ? bytes(total) : QStringLiteral("?")));
+        });
     QEventLoop loop;
     QObject::connect(&download, &ImageDownload::finished, &loop, &QEventLoop::quit);
     download.start(request);
     loop.exec();
     if (download.error() != ImageDownload::Error::None) {
         printErr(download.errorString());
-        *exitCode = guard.interrupted() ? ExitInterrupted
+        *exitCode = guard.interrupted()                                ? ExitInterrupted
                     : download.error() == ImageDownload::Error::BadUrl ? ExitUsage
                                                                        : ExitFindings;
         return std::nullopt;
@@ -285,8 +292,13 @@ std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &
     result.verified = download.verified();
     result.fromCache = download.fromCache();
     if (!quiet)
-        printErr(result.fromCache ? tr("%1: in the cache%2.").arg(result.label, result.verified ? tr(", checksum matches") : QString())
-                                  : tr("%1: downloaded%2.").arg(result.label, result.verified ? tr(", checksum matches") : tr(", unverified")));
+        printErr(
+            result.fromCache
+                ? tr("%1: in the cache%2.")
+                      .arg(result.label, result.verified ? tr(", checksum matches") : QString())
+                : tr("%1: downloaded%2.")
+                      .arg(result.label,
+                           result.verified ? tr(", checksum matches") : tr(", unverified")));
     return result;
 }
 

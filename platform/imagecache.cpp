@@ -33,14 +33,12 @@ QString basePath(const QString &path)
 
 ImageCache::ImageCache()
     : ImageCache(defaultDirectory(), storedSizeLimit())
-{
-}
+{}
 
 ImageCache::ImageCache(const QString &directory, qint64 sizeLimit)
     : m_directory(directory)
     , m_sizeLimit(sizeLimit > 0 ? sizeLimit : DefaultSizeLimit)
-{
-}
+{}
 
 QString ImageCache::defaultDirectory()
 {
@@ -69,10 +67,10 @@ QString ImageCache::pathFor(const QUrl &url) const
     const QString name = url.fileName();
     if (name.isEmpty() || name.startsWith(QLatin1Char('.')) || isPartial(name))
         return {};
-    const QByteArray key =
-        QCryptographicHash::hash(url.toString(QUrl::FullyEncoded).toUtf8(), QCryptographicHash::Sha256)
-            .toHex()
-            .left(10);
+    const QByteArray key = QCryptographicHash::hash(url.toString(QUrl::FullyEncoded).toUtf8(),
+                                                    QCryptographicHash::Sha256)
+                               .toHex()
+                               .left(10);
     return m_directory + QLatin1Char('/') + QString::fromLatin1(key) + QLatin1Char('-') + name;
 }
 

@@ -76,8 +76,7 @@ void ImageDownload::start(const Request &request)
     const QString scheme = request.url.scheme();
     if (!request.url.isValid() || request.url.host().isEmpty() ||
         (scheme != QLatin1String("https") && scheme != QLatin1String("http"))) {
-        fail(Error::BadUrl,
-             tr("%1 is not an http(s) address.").arg(request.url.toDisplayString()));
+        fail(Error::BadUrl, tr("%1 is not an http(s) address.").arg(request.url.toDisplayString()));
         return;
     }
     if (!m_request.sha256.isEmpty() && !isHex64(m_request.sha256)) {
@@ -86,8 +85,7 @@ void ImageDownload::start(const Request &request)
     }
     m_path = m_cache.pathFor(request.url);
     if (m_path.isEmpty()) {
-        fail(Error::BadUrl,
-             tr("%1 names no file to download.").arg(request.url.toDisplayString()));
+        fail(Error::BadUrl, tr("%1 names no file to download.").arg(request.url.toDisplayString()));
         return;
     }
     if (!QDir().mkpath(m_cache.directory())) {
@@ -161,8 +159,8 @@ void ImageDownload::onChecksumFileDone()
              tr("Cannot fetch the checksum file %1: %2.")
                  .arg(m_request.sha256Url.toDisplayString(),
                       body.size() > MaxChecksumFileBytes ? tr("larger than 1 MiB")
-                      : status > 0 ? tr("HTTP status %1").arg(status)
-                                   : reply->errorString()));
+                      : status > 0                       ? tr("HTTP status %1").arg(status)
+                                                         : reply->errorString()));
         return;
     }
     // sha256sum's format: "HEX  NAME" or "HEX *NAME" per line; a file with one hash and no name
@@ -305,8 +303,7 @@ void ImageDownload::sendRequest()
         if (!m_validator.isEmpty())
             req.setRawHeader("If-Range", m_validator);
         emit message(tr("Resuming %1 at %2")
-                         .arg(m_request.url.fileName(),
-                              QLocale::c().formattedDataSize(m_offset)));
+                         .arg(m_request.url.fileName(), QLocale::c().formattedDataSize(m_offset)));
     }
     ++m_requests;
     m_receivedThisRequest = 0;
@@ -468,7 +465,8 @@ void ImageDownload::onReplyFinished()
     }
     if (m_resumeRequested) {
         if (m_resumes >= m_maxResumes) {
-            fail(Error::Network, tr("Download of %1 failed: the connection kept closing early.").arg(url));
+            fail(Error::Network,
+                 tr("Download of %1 failed: the connection kept closing early.").arg(url));
             return;
         }
         ++m_resumes;
@@ -483,17 +481,16 @@ void ImageDownload::onReplyFinished()
         restartFromZero();
         return;
     }
-    if (reply->error() != QNetworkReply::NoError && status != 0 && status != 200 &&
-        status != 206) {
+    if (reply->error() != QNetworkReply::NoError && status != 0 && status != 200 && status != 206) {
         m_part.close();
         if (m_offset == 0)
             m_part.remove();
-        fail(Error::HttpStatus, tr("%1: HTTP status %2 %3.")
-                                    .arg(url)
-                                    .arg(status)
-                                    .arg(QString::fromLatin1(
-                                        reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute)
-                                            .toByteArray())));
+        fail(Error::HttpStatus,
+             tr("%1: HTTP status %2 %3.")
+                 .arg(url)
+                 .arg(status)
+                 .arg(QString::fromLatin1(
+                     reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray())));
         return;
     }
     const bool shortBody = m_total >= 0 && m_offset < m_total;
@@ -513,10 +510,10 @@ void ImageDownload::onReplyFinished()
             sendRequest();
             return;
         }
-        fail(Error::Network, tr("Download of %1 failed: %2 (%3 of %4 kept to resume later).")
-                                 .arg(url, why, QLocale::c().formattedDataSize(m_offset),
-                                      m_total >= 0 ? QLocale::c().formattedDataSize(m_total)
-                                                   : tr("unknown size")));
+        fail(Error::Network,
+             tr("Download of %1 failed: %2 (%3 of %4 kept to resume later).")
+                 .arg(url, why, QLocale::c().formattedDataSize(m_offset),
+                      m_total >= 0 ? QLocale::c().formattedDataSize(m_total) : tr("unknown size")));
         return;
     }
     m_part.close();

@@ -48,9 +48,9 @@ public:
     struct Request
     {
         QUrl url;
-        QByteArray sha256;    // expected, lower-case hex; empty: see sha256Url
-        QUrl sha256Url;       // a checksum file ("HEX  NAME" lines, or just HEX) to fetch first
-        qint64 size = -1;     // expected size in bytes, when the catalog knows it
+        QByteArray sha256; // expected, lower-case hex; empty: see sha256Url
+        QUrl sha256Url;    // a checksum file ("HEX  NAME" lines, or just HEX) to fetch first
+        qint64 size = -1;  // expected size in bytes, when the catalog knows it
     };
 
     static constexpr int DefaultStallTimeoutMs = 30000;

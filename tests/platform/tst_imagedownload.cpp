@@ -52,8 +52,8 @@ private slots:
     void initTestCase()
     {
         // Loopback only: no proxy may be asked to reach 127.0.0.1.
-        for (const char *v : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy",
-                              "ALL_PROXY"})
+        for (const char *v :
+             {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
             qunsetenv(v);
         m_body.resize(3 * Mib + 123);
         QRandomGenerator gen(10);
@@ -81,7 +81,8 @@ private slots:
         QVERIFY(!d.fromCache());
         QCOMPARE(d.requests(), 1);
         QVERIFY(!server.requests().first().headers.contains("range"));
-        QCOMPARE(server.requests().first().headers.value("accept-encoding"), QByteArray("identity"));
+        QCOMPARE(server.requests().first().headers.value("accept-encoding"),
+                 QByteArray("identity"));
         QVERIFY(d.path().endsWith(QLatin1String("-board.img.xz")));
         QCOMPARE(fileData(d.path()), m_body);
         QCOMPARE(cacheFiles(), QStringList{QFileInfo(d.path()).fileName()});
@@ -108,7 +109,8 @@ private slots:
         // early close it re-sends an idempotent GET by itself (no Range), which is aborted
         // as soon as its headers show it starting over.
         const QList<HttpTestServer::Request> &requests = server.requests();
-        QVERIFY2(requests.size() == 2 || requests.size() == 3, qPrintable(QString::number(requests.size())));
+        QVERIFY2(requests.size() == 2 || requests.size() == 3,
+                 qPrintable(QString::number(requests.size())));
         for (int i = 0; i + 1 < requests.size(); ++i)
             QVERIFY(!requests.at(i).headers.contains("range"));
         const QByteArray range = requests.last().headers.value("range");
@@ -119,7 +121,8 @@ private slots:
         QCOMPARE(fileData(d.path()), m_body);
         bool resumedMessage = false;
         for (const QList<QVariant> &m : messages)
-            resumedMessage = resumedMessage || m.first().toString().contains(QLatin1String("resuming"));
+            resumedMessage =
+                resumedMessage || m.first().toString().contains(QLatin1String("resuming"));
         QVERIFY(resumedMessage);
     }
 
@@ -138,7 +141,8 @@ private slots:
         QCOMPARE(QFileInfo(part).size(), 2 * Mib);
 
         ImageDownload second(cache());
-        QVERIFY2(run(second, {server.url("/img.raw"), m_sha, {}, -1}), qPrintable(second.errorString()));
+        QVERIFY2(run(second, {server.url("/img.raw"), m_sha, {}, -1}),
+                 qPrintable(second.errorString()));
         // (A third request, without Range, is Qt re-sending the first by itself.)
         QVERIFY(server.requests().size() == 2 || server.requests().size() == 3);
         QVERIFY(!server.requests().first().headers.contains("range"));
@@ -158,7 +162,8 @@ private slots:
         first.setMaxResumes(0);
         QVERIFY(!run(first, {server.url("/img.raw"), {}, {}, -1}));
         ImageDownload second(cache());
-        QVERIFY2(run(second, {server.url("/img.raw"), {}, {}, -1}), qPrintable(second.errorString()));
+        QVERIFY2(run(second, {server.url("/img.raw"), {}, {}, -1}),
+                 qPrintable(second.errorString()));
         for (const HttpTestServer::Request &r : server.requests())
             QVERIFY(!r.headers.contains("range"));
         QCOMPARE(fileData(second.path()), m_body);
@@ -183,7 +188,8 @@ private slots:
     {
         HttpTestServer server;
         server.setFile("/img.raw", m_body);
-        server.setFile("/SHA256SUMS", QByteArray(64, 'b') + "  other.img\n" + m_sha + " *img.raw\n");
+        server.setFile("/SHA256SUMS",
+                       QByteArray(64, 'b') + "  other.img\n" + m_sha + " *img.raw\n");
         server.setFile("/WRONG", QByteArray(64, 'b') + "  other.img\n");
         ImageDownload d(cache());
         QVERIFY2(run(d, {server.url("/img.raw"), {}, server.url("/SHA256SUMS"), -1}),
@@ -248,7 +254,8 @@ private slots:
         server.setFile("/img.raw", m_body);
         // 3 MiB + 123 B coming in, 3 MiB there, 5.5 MiB allowed: only the oldest has to go.
         ImageDownload d(cache(5 * Mib + Mib / 2));
-        QVERIFY2(run(d, {server.url("/img.raw"), m_sha, {}, m_body.size()}), qPrintable(d.errorString()));
+        QVERIFY2(run(d, {server.url("/img.raw"), m_sha, {}, m_body.size()}),
+                 qPrintable(d.errorString()));
         QStringList expected{QStringLiteral("newest.img"), QStringLiteral("older-than-new.img"),
                              QFileInfo(d.path()).fileName()};
         expected.sort();
@@ -284,7 +291,8 @@ private slots:
         QCOMPARE(d.error(), ImageDownload::Error::Cancelled);
         QVERIFY(!QFileInfo::exists(cache().pathFor(server.url("/img.raw"))));
         // The bytes so far stay for a later resume.
-        QCOMPARE(QFileInfo(ImageCache::partialPath(cache().pathFor(server.url("/img.raw")))).size(), Mib);
+        QCOMPARE(QFileInfo(ImageCache::partialPath(cache().pathFor(server.url("/img.raw")))).size(),
+                 Mib);
     }
 };
 
