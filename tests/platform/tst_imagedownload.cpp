@@ -197,6 +197,16 @@ private slots:
         QVERIFY(d.verified());
         QCOMPARE(d.sha256(), m_sha);
 
+        // A checksum file whose hash for the image is wrong: an error, and the file is gone.
+        HttpTestServer other;
+        other.setFile("/img.raw", m_body);
+        other.setFile("/SHA256SUMS", QByteArray(64, 'c') + "  img.raw\n");
+        ImageDownload wrong(cache());
+        QVERIFY(!run(wrong, {other.url("/img.raw"), {}, other.url("/SHA256SUMS"), -1}));
+        QCOMPARE(wrong.error(), ImageDownload::Error::ChecksumMismatch);
+        QVERIFY(!QFileInfo::exists(cache().pathFor(other.url("/img.raw"))));
+        QVERIFY(!QFileInfo::exists(ImageCache::partialPath(cache().pathFor(other.url("/img.raw")))));
+
         ImageDownload missing(cache());
         QVERIFY(!run(missing, {server.url("/img.raw"), {}, server.url("/WRONG"), -1}));
         QCOMPARE(missing.error(), ImageDownload::Error::ChecksumFile);
