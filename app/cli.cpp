@@ -44,6 +44,10 @@ const QList<Command> &commands()
          &cmdPsu},
         {"switch", QT_TRANSLATE_NOOP("Cli", "Add, remove or list switches (add|remove|list FILE)"),
          &cmdSwitch},
+        {"circuit",
+         QT_TRANSLATE_NOOP("Cli", "Put power supplies on mains circuits, take them off, or list "
+                                  "the circuits (add|remove|list FILE)"),
+         &cmdCircuit},
         {"exec", QT_TRANSLATE_NOOP("Cli", "Run a command on a board over SSH"), &cmdExec},
         {"keys",
          QT_TRANSLATE_NOOP("Cli", "Install your SSH key on the lab's boards and verify key "
@@ -68,6 +72,10 @@ const QList<Command> &commands()
          QT_TRANSLATE_NOOP("Cli", "Write an OS image to cards or drives, verified "
                                   "(SOURCE --device DEV…; --list-devices)"),
          &cmdFlash},
+        {"image",
+         QT_TRANSLATE_NOOP("Cli", "OS images from the catalog or a URL: list, download into the "
+                                  "cache, show or clear the cache (list|fetch|cache)"),
+         &cmdImage},
     };
     return list;
 }

@@ -92,6 +92,27 @@ std::optional<Lab> loadLab(const QString &file);
 /// Saves atomically (LabFile::save); prints why and returns false when that fails.
 bool saveLab(const Lab &lab, const QString &file);
 
+/// An OS image downloaded (or found) in the image cache, for `flash` and `image fetch`.
+struct FetchedImage
+{
+    QString path;
+    QString sha256;
+    bool verified = false;  // a checksum was known and matched
+    bool fromCache = false;
+    QString label;          // catalog name and version, or the URL
+};
+/// Whether SOURCE names a download: an http(s):// URL or a catalog image ID (when no file of
+/// that name exists).
+bool isImageDownload(const QString &source);
+/// Why SOURCE cannot be downloaded (not http(s), no such catalog image), in words; empty when
+/// it can. Checks names only: no network.
+QString imageDownloadProblem(const QString &source);
+/// Downloads SOURCE (URL or catalog image ID) into the image cache with progress on stderr
+/// (none when `quiet`); Ctrl-C cancels. `sha256` (hex, may be empty) overrides the catalog's.
+/// Prints why and sets *exitCode on failure.
+std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &sha256,
+                                       int stallSeconds, bool quiet, int *exitCode);
+
 void printOut(const QString &text);
 void printErr(const QString &text);
 
@@ -110,6 +131,8 @@ int cmdPlace(const QStringList &args);
 int cmdRack(const QStringList &args);
 int cmdPsu(const QStringList &args);
 int cmdSwitch(const QStringList &args);
+int cmdCircuit(const QStringList &args);
 int cmdFlash(const QStringList &args);
+int cmdImage(const QStringList &args);
 
 } // namespace Hivelab::Cli

@@ -2,6 +2,7 @@
 #include "blockdevice.h"
 #include "cli.h"
 #include "flashjob.h"
+#include "imagedownload.h"
 #include "interruptguard.h"
 
 #include <QCommandLineParser>
@@ -205,7 +206,7 @@ int cmdFlash(const QStringList &args)
            "zeroed by the device instead of sent, the first MiB written last, then read back and "
            "compared."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("SOURCE"), tr("Image file"));
+    parser.addPositionalArgument(QStringLiteral("SOURCE"), tr("Image file, catalog image ID (hivelab image list) or http(s):// URL (downloaded into the image cache first)"));
     const QCommandLineOption device(QStringLiteral("device"), tr("Target drive or image file (repeat for several)"), QStringLiteral("DEV"));
     const QCommandLineOption list(QStringLiteral("list-devices"), tr("List the drives that can be written"));
     const QCommandLineOption all(QStringLiteral("all"), tr("With --list-devices: every drive, and why one is not offered"));
@@ -229,16 +230,17 @@ int cmdFlash(const QStringList &args)
         printErr(tr("Usage: hivelab flash SOURCE --device DEV [--device DEV…] (or --list-devices)"));
         return ExitUsage;
     }
-    const QString source = positional.first();
-    if (source.contains(QLatin1String("://"))) {
-        printErr(tr("Downloading images is not built in yet: download %1 first and pass the file.").arg(source));
+    QString source = positional.first();
+    const bool download = isImageDownload(source);
+    if (!download && !QFileInfo(source).isFile()) {
+        printErr(tr("No image file or catalog image %1 (hivelab image list shows the catalog).").arg(source));
         return ExitUsage;
     }
-    if (!QFileInfo(source).isFile()) {
-        printErr(tr("No image file %1.").arg(source));
+    if (download && !imageDownloadProblem(source).isEmpty()) {
+        printErr(imageDownloadProblem(source));
         return ExitUsage;
     }
-    const QByteArray expected = parser.value(sha).trimmed().toLower().toLatin1();
+    QByteArray expected = parser.value(sha).trimmed().toLower().toLatin1();
     if (!expected.isEmpty() && (expected.size() != 64 || QByteArray::fromHex(expected).toHex() != expected)) {
         printErr(tr("--sha256 must be 64 hex digits."));
         return ExitUsage;
@@ -247,6 +249,20 @@ int cmdFlash(const QStringList &args)
                                     parser.isSet(unmount), parser.isSet(dryRun));
     if (!targets)
         return ExitUsage;
+    // Targets first, so a refused card costs no download; the download's own checksum check
+    // comes before any byte is written, and the writer checks the same hash again as it reads.
+    bool verifiedDownload = false;
+    if (download && !parser.isSet(dryRun)) {
+        int code = ExitOk;
+        const std::optional<FetchedImage> image =
+            fetchImage(source, expected, ImageDownload::DefaultStallTimeoutMs / 1000, parser.isSet(json), &code);
+        if (!image)
+            return code;
+        source = image->path;
+        verifiedDownload = image->verified;
+        if (image->verified)
+            expected = image->sha256.toLatin1();
+    }
     FlashJob::Options options;
     options.source = source;
     options.bmapPath = parser.isSet(bmap)     ? parser.value(bmap)
@@ -313,6 +329,7 @@ int cmdFlash(const QStringList &args)
     if (parser.isSet(json)) {
         printOut(QString::fromUtf8(QJsonDocument(QJsonObject{
                                                      {QStringLiteral("source"), source},
+                                                     {QStringLiteral("verifiedDownload"), verifiedDownload},
                                                      {QStringLiteral("format"), job.sourceDescription()},
                                                      {QStringLiteral("sha256"), QString::fromLatin1(job.sourceSha256())},
                                                      {QStringLiteral("imageSize"), double(job.imageSize())},

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// hivelab rack|psu|switch add|remove|list: the lab's gear by hand, with the defaults and the
-// removal rules the main window uses (labedits.h, LabDocument).
+// hivelab rack|psu|switch|circuit add|remove|list: the lab's gear by hand, with the defaults and
+// the removal rules the main window uses (labedits.h, LabDocument).
 #include "boardcatalog.h"
 #include "cli.h"
 #include "labcheck.h"
@@ -368,6 +368,138 @@ private:
 };
 
 } // namespace
+
+// Mains circuits are not objects of their own in the lab file: a circuit is the name its power
+// supplies carry (PowerSupply::circuit), so a circuit exists while a supply is on it. "add" puts
+// supplies on a circuit, "remove" takes every supply off one.
+int cmdCircuit(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Add, remove or list mains circuits. A circuit is the name its power supplies carry: "
+           "add plugs supplies into a circuit (moving them off their old one); remove takes every "
+           "supply off a circuit and needs --force when any is on it; list shows each circuit's "
+           "supplies and peak load."));
+    parser.addHelpOption();
+    const QCommandLineOption psu(QStringLiteral("psu"), tr("Supply to put on the circuit (add; repeat for several)."), QStringLiteral("PSU"));
+    const QCommandLineOption force(QStringLiteral("force"), tr("Remove even when supplies are on it."));
+    const QCommandLineOption json(QStringLiteral("json"), tr("List as JSON."));
+    parser.addOptions({psu, force, json});
+    parser.addPositionalArgument(QStringLiteral("ACTION"), tr("add, remove or list."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), tr("Lab file."));
+    parser.addPositionalArgument(QStringLiteral("NAME"), tr("For add and remove: the circuit's name."));
+    if (const auto done = parseOrFinish(parser, args))
+        return *done;
+    const QStringList pos = parser.positionalArguments();
+    const QString action = pos.value(0);
+    const bool list = action == QLatin1String("list");
+    if ((!list && action != QLatin1String("add") && action != QLatin1String("remove")) ||
+        pos.size() != (list ? 2 : 3)) {
+        printErr(tr("Usage: hivelab circuit add FILE NAME --psu PSU [--psu PSU…] | remove FILE "
+                    "NAME [--force] | list FILE [--json]"));
+        return ExitUsage;
+    }
+    const QString file = pos.at(1);
+    const std::optional<Lab> loaded = loadLab(file);
+    if (!loaded)
+        return ExitUsage;
+    LabDocument doc;
+    doc.setLab(*loaded);
+    const LabIndex index(doc.lab());
+    auto suppliesOn = [&doc](const QString &circuit) {
+        QList<PowerSupply> out;
+        for (const PowerSupply &p : doc.lab().powerSupplies) {
+            if (p.circuit.compare(circuit, Qt::CaseInsensitive) == 0)
+                out << p;
+        }
+        return out;
+    };
+    if (list) {
+        const BoardCatalog &catalog = BoardCatalog::builtin();
+        QJsonArray out;
+        for (const QString &c : index.circuits()) {
+            QStringList names;
+            QJsonArray ids;
+            double peak = 0;
+            for (const PowerSupply &p : doc.lab().powerSupplies) {
+                if (p.circuit != c)
+                    continue;
+                names << p.name;
+                ids.append(p.id);
+                peak += powerBudget(index, catalog, p).peakWatts;
+            }
+            if (parser.isSet(json))
+                out.append(QJsonObject{{QStringLiteral("name"), c},
+                                       {QStringLiteral("powerSupplies"), ids},
+                                       {QStringLiteral("peakWatts"), peak}});
+            else
+                printOut(tr("%1  %2 W peak  %3").arg(c.leftJustified(16), watts(peak), names.join(QStringLiteral(", "))));
+        }
+        QStringList none;
+        for (const PowerSupply &p : doc.lab().powerSupplies) {
+            if (p.circuit.isEmpty())
+                none << p.name;
+        }
+        if (parser.isSet(json))
+            printOut(QString::fromUtf8(QJsonDocument(out).toJson(QJsonDocument::Indented)).trimmed());
+        else if (!none.isEmpty())
+            printOut(tr("(no circuit)      %1").arg(none.join(QStringLiteral(", "))));
+        return ExitOk;
+    }
+    const QString name = pos.at(2).trimmed();
+    if (name.isEmpty()) {
+        printErr(tr("A circuit needs a name."));
+        return ExitUsage;
+    }
+    const QList<PowerSupply> on = suppliesOn(name);
+    if (action == QLatin1String("add")) {
+        if (!parser.isSet(psu)) {
+            printErr(tr("Name the supplies on circuit %1 with --psu (a circuit is the name its "
+                        "supplies carry).").arg(name));
+            return ExitUsage;
+        }
+        // An existing circuit keeps its spelling.
+        const QString spelled = on.isEmpty() ? name : on.first().circuit;
+        QStringList moved;
+        for (const QString &word : parser.values(psu)) {
+            const PowerSupply *p = findByIdOrName(doc.lab().powerSupplies, word);
+            if (!p) {
+                printErr(tr("No power supply \"%1\" in %2.").arg(word, file));
+                return ExitUsage;
+            }
+            PowerSupply changed = *p;
+            moved << (p->circuit.isEmpty() || p->circuit == spelled
+                          ? p->name
+                          : tr("%1 (was on %2)").arg(p->name, p->circuit));
+            changed.circuit = spelled;
+            doc.updatePowerSupply(changed);
+        }
+        printOut(tr("Circuit %1: %2.").arg(spelled, moved.join(QStringLiteral(", "))));
+    } else {
+        if (on.isEmpty()) {
+            printErr(tr("No circuit \"%1\" in %2.").arg(name, file));
+            return ExitUsage;
+        }
+        QStringList names;
+        for (const PowerSupply &p : on)
+            names << p.name;
+        if (!parser.isSet(force)) {
+            printErr(tr("Removing circuit %1: %2 lose their circuit. Nothing was changed; add "
+                        "--force to remove it anyway.")
+                         .arg(on.first().circuit, names.join(QStringLiteral(", "))));
+            return ExitUsage;
+        }
+        for (PowerSupply p : on) {
+            p.circuit.clear();
+            doc.updatePowerSupply(p);
+        }
+        printOut(tr("Removed circuit %1: %2 on no circuit.").arg(on.first().circuit, names.join(QStringLiteral(", "))));
+    }
+    if (!saveLab(doc.lab(), file))
+        return ExitUsage;
+    printErr(tr("Saved %1. Check the fault domains with: hivelab check %1").arg(file));
+    return ExitOk;
+}
 
 int cmdRack(const QStringList &args)
 {

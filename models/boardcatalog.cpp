@@ -8,6 +8,7 @@
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSet>
+#include <QUrl>
 
 namespace Hivelab {
 
@@ -98,6 +99,66 @@ BoardModelInfo parseModel(JsonStrictReader &r, const QJsonObject &o, const QStri
     r.readString(o, p, QStringLiteral("notes"), &m.notes);
     return m;
 }
+ImageDownloadInfo parseDownload(JsonStrictReader &r, const QJsonObject &o, const QString &p,
+                                const QSet<QString> &modelIds)
+{
+    static const QRegularExpression idPattern(QStringLiteral("^[a-z0-9][a-z0-9._-]{0,63}$"));
+    static const QRegularExpression shaPattern(QStringLiteral("^[0-9a-f]{64}$"));
+    const auto child = &JsonStrictReader::child;
+    ImageDownloadInfo d;
+    r.checkKeys(o, p,
+                {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("version"),
+                 QStringLiteral("arch"), QStringLiteral("boards"), QStringLiteral("url")},
+                {QStringLiteral("size"), QStringLiteral("sha256"), QStringLiteral("sha256Url"),
+                 QStringLiteral("notes")});
+    r.readString(o, p, QStringLiteral("id"), &d.id);
+    if (!r.failed() && !idPattern.match(d.id).hasMatch())
+        r.fail(child(p, QStringLiteral("id")),
+               BoardCatalog::tr("expected a lower-case ID like \"raspios-lite-arm64\", got \"%1\"")
+                   .arg(JsonStrictReader::elided(d.id)));
+    r.readString(o, p, QStringLiteral("name"), &d.name);
+    r.readString(o, p, QStringLiteral("version"), &d.version);
+    r.readEnum(o, p, QStringLiteral("arch"),
+               {QStringLiteral("arm64"), QStringLiteral("amd64"), QStringLiteral("armhf")},
+               &d.arch);
+    r.readStringList(o, p, QStringLiteral("boards"), &d.boards);
+    for (int i = 0; i < d.boards.size() && !r.failed(); ++i) {
+        if (!modelIds.contains(d.boards.at(i)))
+            r.fail(JsonStrictReader::element(child(p, QStringLiteral("boards")), i),
+                   BoardCatalog::tr("no board model \"%1\" in the catalog")
+                       .arg(JsonStrictReader::elided(d.boards.at(i))));
+    }
+    if (!r.failed() && d.boards.isEmpty())
+        r.fail(child(p, QStringLiteral("boards")),
+               BoardCatalog::tr("list the board models the image boots on"));
+    const auto readHttps = [&](const QString &key, QString *out) {
+        r.readString(o, p, key, out);
+        if (!r.failed() && !out->isEmpty()) {
+            const QUrl url(*out, QUrl::StrictMode);
+            if (!url.isValid() || url.scheme() != QLatin1String("https") || url.host().isEmpty() ||
+                url.fileName().isEmpty())
+                r.fail(child(p, key),
+                       BoardCatalog::tr("expected an https:// address of a file, got \"%1\"")
+                           .arg(JsonStrictReader::elided(*out)));
+        }
+    };
+    readHttps(QStringLiteral("url"), &d.url);
+    if (!r.failed() && d.url.isEmpty())
+        r.fail(child(p, QStringLiteral("url")), BoardCatalog::tr("an image needs its address"));
+    r.readInt(o, p, QStringLiteral("size"), qint64(1), qint64(JsonStrictReader::MaxExactInteger),
+              &d.size);
+    r.readString(o, p, QStringLiteral("sha256"), &d.sha256);
+    if (!r.failed() && !d.sha256.isEmpty() && !shaPattern.match(d.sha256).hasMatch())
+        r.fail(child(p, QStringLiteral("sha256")),
+               BoardCatalog::tr("expected 64 lower-case hex digits, got \"%1\"")
+                   .arg(JsonStrictReader::elided(d.sha256)));
+    readHttps(QStringLiteral("sha256Url"), &d.sha256Url);
+    r.readString(o, p, QStringLiteral("notes"), &d.notes);
+    if (!r.failed() && (d.name.trimmed().isEmpty() || d.version.trimmed().isEmpty()))
+        r.fail(child(p, d.name.trimmed().isEmpty() ? QStringLiteral("name") : QStringLiteral("version")),
+               BoardCatalog::tr("an image needs a name and a version"));
+    return d;
+}
 } // namespace
 
 const BoardCatalog &BoardCatalog::builtin()
@@ -128,7 +189,7 @@ std::optional<BoardCatalog> BoardCatalog::fromJson(const QByteArray &data, QStri
         r.checkKeys(
             root, kRoot,
             {QStringLiteral("format"), QStringLiteral("schemaVersion"), QStringLiteral("boards")},
-            {QStringLiteral("notes")})) {
+            {QStringLiteral("notes"), QStringLiteral("downloads")})) {
         if (root.value(QStringLiteral("format")).toString() != QLatin1String(FormatName))
             r.fail(QStringLiteral("$.format"),
                    tr("not a Hivelab board catalog: expected \"%1\", got %2")
@@ -157,6 +218,21 @@ std::optional<BoardCatalog> BoardCatalog::fromJson(const QByteArray &data, QStri
                        tr("duplicate board model ID \"%1\"").arg(m.id));
             ids.insert(m.id);
             catalog.m_models.append(m);
+        }
+        QJsonArray downloads;
+        r.readArray(root, kRoot, QStringLiteral("downloads"), &downloads);
+        QSet<QString> downloadIds;
+        for (int i = 0; i < downloads.size() && !r.failed(); ++i) {
+            const QString p = JsonStrictReader::element(QStringLiteral("$.downloads"), i);
+            QJsonObject o;
+            if (!r.objectAt(downloads, QStringLiteral("$.downloads"), i, &o))
+                break;
+            const ImageDownloadInfo d = parseDownload(r, o, p, ids);
+            if (!r.failed() && downloadIds.contains(d.id))
+                r.fail(JsonStrictReader::child(p, QStringLiteral("id")),
+                       tr("duplicate image ID \"%1\"").arg(d.id));
+            downloadIds.insert(d.id);
+            catalog.m_downloads.append(d);
         }
     }
     if (r.failed()) {
@@ -192,6 +268,25 @@ QString BoardCatalog::defaultLoginUser(const Board &board) const
     if (const OsImage *img = image(board.model, board.os); img && !img->defaultUser.isEmpty())
         return img->defaultUser;
     return board.isWindows() ? QStringLiteral("Administrator") : QStringLiteral("root");
+}
+
+const ImageDownloadInfo *BoardCatalog::download(const QString &id) const
+{
+    for (const ImageDownloadInfo &d : m_downloads) {
+        if (d.id == id)
+            return &d;
+    }
+    return nullptr;
+}
+
+QList<const ImageDownloadInfo *> BoardCatalog::downloadsForModel(const QString &modelId) const
+{
+    QList<const ImageDownloadInfo *> out;
+    for (const ImageDownloadInfo &d : m_downloads) {
+        if (d.boards.contains(modelId))
+            out << &d;
+    }
+    return out;
 }
 
 const BoardModelInfo *BoardCatalog::model(const QString &id) const

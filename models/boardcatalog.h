@@ -23,6 +23,25 @@ struct OsImage
     QString notes;           // first-login quirks
 };
 
+/// A downloadable OS image (the catalog's top-level "downloads"): data only; the app fetches
+/// it when asked (platform/imagedownload.h).
+struct ImageDownloadInfo
+{
+    QString id;          // "raspios-lite-arm64": what `hivelab flash` and `image fetch` take
+    QString name;        // "Raspberry Pi OS Lite (64-bit)"
+    QString version;     // "2024-11-19 (Debian bookworm)"
+    QString arch;        // "arm64" / "amd64" / "armhf"
+    QStringList boards;  // board model IDs it boots on
+    QString url;         // https:// address of the image file
+    qint64 size = -1;    // bytes, when known
+    QString sha256;      // lower-case hex of the file at url, when published
+    QString sha256Url;   // the vendor's checksum file (sha256sum format), when published
+    QString notes;
+
+    /// Neither a SHA-256 nor a checksum file: shown as "unverified", never silently trusted.
+    bool isVerifiable() const { return !sha256.isEmpty() || !sha256Url.isEmpty(); }
+};
+
 struct BoardModelInfo
 {
     QString id;     // "pine64-a64-lts"
@@ -59,6 +78,10 @@ public:
     static std::optional<BoardCatalog> fromJson(const QByteArray &data, QString *error);
 
     const QList<BoardModelInfo> &models() const { return m_models; }
+    const QList<ImageDownloadInfo> &downloads() const { return m_downloads; }
+    const ImageDownloadInfo *download(const QString &id) const;
+    /// The downloads that boot on a board model, in catalog order.
+    QList<const ImageDownloadInfo *> downloadsForModel(const QString &modelId) const;
     const BoardModelInfo *model(const QString &id) const;
     /// Every model whose OUI list holds the MAC's first three octets (any case, separators
     /// ':' '-' '.' or none). One vendor block often covers several models.
@@ -80,6 +103,7 @@ public:
 
 private:
     QList<BoardModelInfo> m_models;
+    QList<ImageDownloadInfo> m_downloads;
 };
 
 } // namespace Hivelab

@@ -55,6 +55,7 @@ private Q_SLOTS:
     void placeOverridesAndRefuses();
     void placeReportsFullGear();
     void gearAddListRemove();
+    void circuitAddListRemove();
     void workflowOptionsRefusedBeforeConnecting_data();
     void workflowOptionsRefusedBeforeConnecting();
     void saveFlushesTheFolderAfterTheRename();
@@ -599,6 +600,52 @@ void TestCli::gearAddListRemove()
     r = run({QStringLiteral("switch"), QStringLiteral("remove"), file, QStringLiteral("switch-5")});
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains(QLatin1String("Removed Switch 1.")), qPrintable(r.out));
+}
+
+void TestCli::circuitAddListRemove()
+{
+    const QString file = m_dir.filePath(QStringLiteral("circuits.hivelab"));
+    QVERIFY(writeDemo(file));
+    const QString circuit = QStringLiteral("circuit");
+    Run r = run({circuit, QStringLiteral("list"), file, QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 0);
+    QJsonArray list = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    QCOMPARE(list.size(), 3);
+    QCOMPARE(list.at(0).toObject().value(QLatin1String("name")).toString(), QStringLiteral("wall-A"));
+    QCOMPARE(list.at(0).toObject().value(QLatin1String("powerSupplies")).toArray(),
+             (QJsonArray{QStringLiteral("psu-1"), QStringLiteral("psu-4")}));
+    QVERIFY(list.at(0).toObject().value(QLatin1String("peakWatts")).toDouble() > 0);
+
+    // Move PSU 4 to a new circuit: wall-A keeps PSU 1 only.
+    r = run({circuit, QStringLiteral("add"), file, QStringLiteral("wall-D"), QStringLiteral("--psu"),
+             QStringLiteral("psu-4")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QLatin1String("was on wall-A")), qPrintable(r.out));
+    LabFileError error;
+    QCOMPARE(LabFile::load(file, &error)->powerSupply(QStringLiteral("psu-4"))->circuit,
+             QStringLiteral("wall-D"));
+
+    // Bad input: refused, nothing written.
+    QCOMPARE(run({circuit, QStringLiteral("add"), file, QStringLiteral("wall-E")}).exitCode, 2);
+    r = run({circuit, QStringLiteral("add"), file, QStringLiteral("wall-E"), QStringLiteral("--psu"),
+             QStringLiteral("psu-9")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("No power supply \"psu-9\"")), qPrintable(r.err));
+    QCOMPARE(run({circuit, QStringLiteral("remove"), file, QStringLiteral("wall-Z")}).exitCode, 2);
+    r = run({circuit, QStringLiteral("remove"), file, QStringLiteral("wall-B")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("Nothing was changed")), qPrintable(r.err));
+    QCOMPARE(LabFile::load(file, &error)->powerSupply(QStringLiteral("psu-2"))->circuit,
+             QStringLiteral("wall-B"));
+
+    r = run({circuit, QStringLiteral("remove"), file, QStringLiteral("wall-b"), QStringLiteral("--force")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(LabFile::load(file, &error)->powerSupply(QStringLiteral("psu-2"))->circuit.isEmpty());
+    r = run({circuit, QStringLiteral("list"), file});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("wall-D")) && !r.out.contains(QLatin1String("wall-B")) &&
+                 r.out.contains(QLatin1String("(no circuit)")),
+             qPrintable(r.out));
 }
 
 void TestCli::workflowOptionsRefusedBeforeConnecting_data()

@@ -130,7 +130,9 @@ private Q_SLOTS:
         QTest::newRow("no device") << QStringList{"flash", "x.img"} << QByteArray("Usage");
         QTest::newRow("missing image") << QStringList{"flash", "/nonexistent.img", "--device", "/tmp/x"} << QByteArray("No image file");
         QTest::newRow("bad sha") << QStringList{"flash", "IMAGE", "--device", "/tmp/x", "--sha256", "abc"} << QByteArray("64 hex");
-        QTest::newRow("url") << QStringList{"flash", "https://example.invalid/x.img.xz", "--device", "/tmp/x"} << QByteArray("Downloading");
+        // Downloads are tested in tst_cmd_image (a server on 127.0.0.1); nothing here goes out.
+        QTest::newRow("ftp url") << QStringList{"flash", "ftp://127.0.0.1/x.img.xz", "--device", "/tmp/x"} << QByteArray("Only http:// and https://");
+        QTest::newRow("unknown catalog image") << QStringList{"flash", "no-such-image", "--device", "/tmp/x"} << QByteArray("No image file or catalog image");
         QTest::newRow("folder") << QStringList{"flash", "IMAGE", "--device", "/tmp", "--yes"} << QByteArray("folder");
         QTest::newRow("twice") << QStringList{"flash", "IMAGE", "--device", "LOOP", "--device", "LOOP", "--yes"} << QByteArray("twice");
     }

@@ -2,8 +2,8 @@
 // Day-2 swarm commands end to end on a lab of its own (tests/app/CMakeLists.txt), one swarm for
 // every test function: `swarm form` records node IDs and sets placement labels; moving a board
 // to another rack in the lab file and `swarm labels` updates its node (a label set by hand
-// stays, stale hivelab.* labels go); quorum-unsafe demotions are refused; a board whose link is
-// cut (as dead as a powered-off board to the swarm) is removed through a manager that answers;
+// stays, stale hivelab.* labels go); quorum-unsafe demotions are refused; a board whose power is
+// pulled (hivelab-lab power K off) is removed through a manager that answers;
 // a board that joins again replaces its old Down node; a worker is promoted.
 #include "hivelabrun.h"
 #include "labboard.h"
@@ -63,21 +63,21 @@ private:
         LabFileError error;
         QVERIFY2(LabFile::save(lab, m_file, &error), qPrintable(error.toString()));
     }
-    static void link(int k, bool up)
+    // Pulls board k's power: its daemons die at once and its link goes down, for good.
+    static void powerOff(int k)
     {
         QProcess p;
         p.start(QStringLiteral(HIVELAB_LAB_TOOL),
-                {QStringLiteral("link"), QString::number(k),
-                 up ? QStringLiteral("up") : QStringLiteral("down")});
+                {QStringLiteral("power"), QString::number(k), QStringLiteral("off")});
         QVERIFY(p.waitForFinished(15000));
-        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     }
 
     QTemporaryDir m_dir;
     QString m_file;
     QString m_password;
     bool m_formed = false;
-    bool m_cut = false;
+    int m_off = 0; // the board powered off, 0: none
 
 private Q_SLOTS:
     void initTestCase()
@@ -229,8 +229,11 @@ private Q_SLOTS:
     void deadManagerBlocksDemotionThenIsRemoved()
     {
         QVERIFY(m_formed);
-        link(3, false);
-        m_cut = true;
+        powerOff(3);
+        m_off = 3;
+        // Its engine is gone with it (the socket is in the board's own /run).
+        QCOMPARE(onBoard(3, QStringLiteral("docker info >/dev/null 2>&1 && echo up || echo off")),
+                 QByteArray("off"));
         // The managers notice after their heartbeat expires.
         QTRY_VERIFY_WITH_TIMEOUT(
             onBoard(1, QStringLiteral("docker node inspect pine64-3 --format "
@@ -282,16 +285,19 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        if (m_cut)
-            link(3, true);
         if (!m_formed)
             return;
         // Leave the lab as found, even after a failure above.
-        for (int k = 1; k <= 4; ++k)
-            onBoard(k, QStringLiteral("docker swarm leave --force >/dev/null 2>&1; true"));
-        for (int k = 1; k <= 4; ++k)
-            QCOMPARE(onBoard(k, QStringLiteral("docker info --format '{{.Swarm.LocalNodeState}}'")),
-                     QByteArray("inactive"));
+        for (int k = 1; k <= 4; ++k) {
+            if (k != m_off)
+                onBoard(k, QStringLiteral("docker swarm leave --force >/dev/null 2>&1; true"));
+        }
+        for (int k = 1; k <= 4; ++k) {
+            if (k != m_off)
+                QCOMPARE(onBoard(k, QStringLiteral("docker info --format "
+                                                   "'{{.Swarm.LocalNodeState}}'")),
+                         QByteArray("inactive"));
+        }
     }
 };
 

@@ -31,6 +31,16 @@ QByteArray withFirstModel(const std::function<void(QJsonObject &)> &edit)
     root.insert(QStringLiteral("boards"), boards);
     return QJsonDocument(root).toJson();
 }
+QByteArray withFirstDownload(const std::function<void(QJsonObject &)> &edit)
+{
+    QJsonObject root = QJsonDocument::fromJson(builtinJson()).object();
+    QJsonArray downloads = root.value(QStringLiteral("downloads")).toArray();
+    QJsonObject first = downloads.at(0).toObject();
+    edit(first);
+    downloads.replace(0, first);
+    root.insert(QStringLiteral("downloads"), downloads);
+    return QJsonDocument(root).toJson();
+}
 } // namespace
 
 class TestBoardCatalog : public QObject
@@ -47,6 +57,7 @@ private Q_SLOTS:
     void lookupByHardwareName_data();
     void lookupByHardwareName();
     void addressRules();
+    void downloads();
     void malformedCatalog_data();
     void malformedCatalog();
 };
@@ -233,6 +244,32 @@ void TestBoardCatalog::addressRules()
     QVERIFY(!AddressRules::isValidCidr(QStringLiteral("10.77.0.0")));
 }
 
+void TestBoardCatalog::downloads()
+{
+    const BoardCatalog &c = BoardCatalog::builtin();
+    QVERIFY(c.downloads().size() >= 4);
+    int unverified = 0;
+    for (const ImageDownloadInfo &d : c.downloads()) {
+        QVERIFY2(d.url.startsWith(QLatin1String("https://")), qPrintable(d.id));
+        for (const QString &b : d.boards)
+            QVERIFY2(c.model(b) && c.model(b)->arch == d.arch, qPrintable(d.id + QLatin1Char(' ') + b));
+        unverified += d.isVerifiable() ? 0 : 1;
+    }
+    QVERIFY(unverified > 0 && unverified < c.downloads().size());
+    const ImageDownloadInfo *pi = c.download(QStringLiteral("raspios-lite-arm64"));
+    QVERIFY(pi && pi->isVerifiable());
+    QVERIFY(c.downloadsForModel(QStringLiteral("rpi-4b")).contains(pi));
+    QVERIFY(!c.downloadsForModel(QStringLiteral("pine64-a64")).contains(pi));
+    QVERIFY(!c.download(QStringLiteral("nope")));
+    // A catalog without downloads (older files) still loads.
+    QJsonObject root = QJsonDocument::fromJson(builtinJson()).object();
+    root.remove(QStringLiteral("downloads"));
+    QString error;
+    const std::optional<BoardCatalog> old = BoardCatalog::fromJson(QJsonDocument(root).toJson(), &error);
+    QVERIFY2(old, qPrintable(error));
+    QVERIFY(old->downloads().isEmpty());
+}
+
 void TestBoardCatalog::malformedCatalog_data()
 {
     QTest::addColumn<QByteArray>("json");
@@ -279,6 +316,31 @@ void TestBoardCatalog::malformedCatalog_data()
     QTest::newRow("duplicate id") << withFirstModel([](QJsonObject &o) {
         o.insert(QStringLiteral("id"), QStringLiteral("rpi-4b"));
     }) << "duplicate board model ID \"rpi-4b\"";
+    QTest::newRow("download http") << withFirstDownload([](QJsonObject &o) {
+        o.insert(QStringLiteral("url"), QStringLiteral("http://example.invalid/a.img"));
+    }) << "at $.downloads[0].url: expected an https:// address of a file";
+    QTest::newRow("download no file") << withFirstDownload([](QJsonObject &o) {
+        o.insert(QStringLiteral("sha256Url"), QStringLiteral("https://example.invalid/"));
+    }) << "at $.downloads[0].sha256Url: expected an https:// address of a file";
+    QTest::newRow("download sha upper case") << withFirstDownload([](QJsonObject &o) {
+        o.insert(QStringLiteral("sha256"), QString(64, QLatin1Char('A')));
+    }) << "at $.downloads[0].sha256: expected 64 lower-case hex digits";
+    QTest::newRow("download unknown board") << withFirstDownload([](QJsonObject &o) {
+        o.insert(QStringLiteral("boards"), QJsonArray{QStringLiteral("rpi-9")});
+    }) << "at $.downloads[0].boards[0]: no board model \"rpi-9\"";
+    QTest::newRow("download size zero") << withFirstDownload([](QJsonObject &o) {
+        o.insert(QStringLiteral("size"), 0);
+    }) << "at $.downloads[0].size:";
+    QTest::newRow("download typo") << withFirstDownload([](QJsonObject &o) {
+        o.insert(QStringLiteral("sha256url"), QStringLiteral("x"));
+    }) << "at $.downloads[0].sha256url: unknown key";
+    QTest::newRow("download duplicate") << [] {
+        QJsonObject root = QJsonDocument::fromJson(builtinJson()).object();
+        QJsonArray downloads = root.value(QStringLiteral("downloads")).toArray();
+        downloads.append(downloads.at(0));
+        root.insert(QStringLiteral("downloads"), downloads);
+        return QJsonDocument(root).toJson();
+    }() << "duplicate image ID \"raspios-lite-arm64\"";
 }
 
 void TestBoardCatalog::malformedCatalog()
