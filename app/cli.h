@@ -108,5 +108,7 @@ int cmdRack(const QStringList &args);
 int cmdPsu(const QStringList &args);
 int cmdSwitch(const QStringList &args);
 int cmdFlash(const QStringList &args);
+int cmdRemote(const QStringList &args);
+int cmdContext(const QStringList &args);
 
 } // namespace Hivelab::Cli

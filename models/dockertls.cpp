@@ -124,6 +124,29 @@ QStringList systemdExecStart(const QString &showOutput)
     return m.captured(1).split(QLatin1Char(' '), Qt::SkipEmptyParts);
 }
 
+QStringList hostAddresses(const QString &ipAddrOutput)
+{
+    QStringList out;
+    for (const QString &line : ipAddrOutput.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        // "2: eth0    inet 10.77.0.11/24 brd 10.77.0.255 scope global eth0\       valid_lft …"
+        const QStringList f = line.simplified().split(QLatin1Char(' '));
+        if (f.size() < 4 || (f.at(2) != QLatin1String("inet") && f.at(2) != QLatin1String("inet6")))
+            continue;
+        const QString ifname = f.at(1).section(QLatin1Char('@'), 0, 0);
+        if (ifname == QLatin1String("lo") || ifname.startsWith(QLatin1String("docker")) ||
+            ifname.startsWith(QLatin1String("br-")) || ifname.startsWith(QLatin1String("veth")))
+            continue;
+        const int scope = int(f.indexOf(QStringLiteral("scope")));
+        if (scope > 0 && scope + 1 < f.size() && f.at(scope + 1) != QLatin1String("global") &&
+            f.at(scope + 1) != QLatin1String("site"))
+            continue;
+        const QString address = f.at(3).section(QLatin1Char('/'), 0, 0);
+        if (!address.isEmpty() && !out.contains(address))
+            out << address;
+    }
+    return out;
+}
+
 QString contextName(const QString &labName)
 {
     static const QRegularExpression other(QStringLiteral("[^a-z0-9._-]+"));

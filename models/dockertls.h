@@ -47,6 +47,11 @@ DaemonArguments splitDaemonArguments(const QStringList &argv);
 /// dockerd -H fd:// … ; …}"); empty when there is none.
 QStringList systemdExecStart(const QString &showOutput);
 
+/// The addresses a board's certificate names, from `ip -o addr show` output: global and
+/// site addresses of its own interfaces; loopback, link-local IPv6 and the interfaces Docker
+/// makes (docker0, docker_gwbridge, br-…, veth…) are left out.
+QStringList hostAddresses(const QString &ipAddrOutput);
+
 /// `docker context` name for a lab: "hivelab-" + the lab name in lower case, every run of
 /// characters other than a-z, 0-9, '.', '_' and '-' made one '-'.
 QString contextName(const QString &labName);

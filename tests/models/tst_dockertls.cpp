@@ -97,6 +97,25 @@ private Q_SLOTS:
         QVERIFY(DockerTls::systemdExecStart(QStringLiteral("ExecStart=")).isEmpty());
     }
 
+    void hostAddresses()
+    {
+        const QString ip = QStringLiteral(
+            "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever\n"
+            "2: eth0    inet 10.77.0.11/24 brd 10.77.0.255 scope global eth0\\       valid_lft "
+            "forever\n"
+            "3: docker_gwbridge    inet 172.18.0.1/16 brd 172.18.255.255 scope global "
+            "docker_gwbridge\n"
+            "4: docker0    inet 172.17.0.1/16 scope global docker0\n"
+            "5: eth1@if9    inet 192.168.1.20/24 scope global dynamic eth1\n"
+            "1: lo    inet6 ::1/128 scope host\n"
+            "2: eth0    inet6 fd00::11/64 scope global\n"
+            "2: eth0    inet6 fe80::1/64 scope link\n");
+        QCOMPARE(DockerTls::hostAddresses(ip),
+                 (QStringList{QStringLiteral("10.77.0.11"), QStringLiteral("192.168.1.20"),
+                              QStringLiteral("fd00::11")}));
+        QVERIFY(DockerTls::hostAddresses(QString()).isEmpty());
+    }
+
     void contextName()
     {
         QCOMPARE(DockerTls::contextName(QStringLiteral("Home Lab #2")),
