@@ -352,6 +352,7 @@ void MainWindow::createMenus()
     lab->addAction(m_liveStatus);
     lab->addSeparator();
     lab->addAction(m_keyLogin);
+    lab->addAction(m_remoteAccess);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_about);
@@ -666,6 +667,7 @@ void MainWindow::updateActions()
     m_refreshSwarm->setEnabled(!busy && managers);
     m_applyPlacement->setEnabled(!busy && managers);
     m_keyLogin->setEnabled(!busy && !m_document->lab().boards.isEmpty());
+    m_remoteAccess->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "
                          "every planned board over SSH");
     QString refreshTip = tr("Ask the managers for the swarm's nodes and update the board LEDs");

@@ -4,10 +4,12 @@
 #include "mainwindow.h"
 #include "plural.h"
 
+#include "dockertls.h"
 #include "labdocument.h"
 #include "livestatuscontroller.h"
 #include "logconsole.h"
 #include "outcomehint.h"
+#include "remoteaccessstore.h"
 #include "topologyscene.h"
 #include "workflowjob.h"
 
@@ -58,6 +60,26 @@ void MainWindow::createSwarmActions()
             QMessageBox::Ok | QMessageBox::Cancel, this);
         ask->setAttribute(Qt::WA_DeleteOnClose);
         connect(ask, &QMessageBox::accepted, this, [this, ids]() { setUpKeyLogin(ids); });
+        ask->open();
+    });
+    m_remoteAccess = makeAction(QString(), tr("Set up &Remote Access (TLS)…"), QKeySequence(),
+                                tr("Docker engines on port 2376 with TLS and client "
+                                   "certificates, for the docker CLI on this computer"));
+    m_remoteAccess->setObjectName(QStringLiteral("remoteAccess"));
+    connect(m_remoteAccess, &QAction::triggered, this, [this]() {
+        const QStringList ids = m_scene->selectedBoardIds();
+        const int count = ids.isEmpty() ? int(m_document->lab().boards.size()) : int(ids.size());
+        auto *ask = new QMessageBox(
+            QMessageBox::Question, tr("Set up Remote Access"),
+            tr("Switch the Docker engine on %n board(s) to TLS with client certificates on port "
+               "2376? The lab's certificate authority stays on this computer; each engine is "
+               "restarted, and rolled back if it does not come up.",
+               nullptr, count),
+            QMessageBox::Ok | QMessageBox::Cancel, this);
+        ask->setAttribute(Qt::WA_DeleteOnClose);
+        connect(ask, &QMessageBox::accepted, this, [this, ids]() {
+            m_jobs->start(SwarmJobController::Operation::RemoteAccess, ids);
+        });
         ask->open();
     });
     m_cancelJob = makeAction(QString(), tr("Cancel"), QKeySequence(),
@@ -168,6 +190,8 @@ QString MainWindow::jobTitle(SwarmJobController::Operation operation)
         return tr("Apply placement");
     case SwarmJobController::Operation::KeyLogin:
         return tr("Key login");
+    case SwarmJobController::Operation::RemoteAccess:
+        return tr("Remote access");
     }
     return QString();
 }
@@ -228,6 +252,14 @@ void MainWindow::onJobFinished(SwarmJobController::Operation operation, Workflow
                "let it remember the password; an unknown host key is accepted there too, after "
                "comparing its fingerprint."),
             {}, Severity::Info);
+    if (operation == SwarmJobController::Operation::RemoteAccess && ok > 0) {
+        const RemoteAccessStore *store = m_jobs->remoteAccessStore();
+        log(tr("From this computer: hivelab context %1 (makes the docker context %2), or "
+               "DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=%3 DOCKER_HOST=tcp://MANAGER:%4")
+                .arg(m_document->filePath().isEmpty() ? tr("LABFILE") : m_document->filePath(),
+                     DockerTls::contextName(m_document->lab().name), store->clientFolder())
+                .arg(DockerTls::Port));
+    }
     statusBar()->showMessage(summary, 15000);
     m_jobProgress->hide();
     m_jobCancel->hide();

@@ -9,14 +9,17 @@
 #include <QPointer>
 #include <QStringList>
 
+#include <memory>
+
 namespace Hivelab {
 
 class CredentialStore;
 class LabDocument;
+class RemoteAccessStore;
 class SshPool;
 
 /// The main window's board jobs (swarm form, status, join, leave, drain, activate, apply
-/// placement labels; key login setup): one at a time,
+/// placement labels; key login setup; TLS remote access): one at a time,
 /// every job logging in the same way (connection settings, keychain, this session's
 /// passwords) over one SshPool shared with live status, so a board's connection is reused
 /// from job to job. Async, GUI thread; long work runs in the jobs (see WorkflowJob).
@@ -25,7 +28,17 @@ class SwarmJobController : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SwarmJobController)
 public:
-    enum class Operation { Form, Status, Join, Leave, Drain, Activate, ApplyPlacement, KeyLogin };
+    enum class Operation {
+        Form,
+        Status,
+        Join,
+        Leave,
+        Drain,
+        Activate,
+        ApplyPlacement,
+        KeyLogin,
+        RemoteAccess, // TLS on 2376 (RemoteAccess::Mode::Setup)
+    };
     Q_ENUM(Operation)
 
     explicit SwarmJobController(LabDocument *document, QObject *parent = nullptr);
@@ -53,6 +66,8 @@ public:
     /// Logins, keychain, session passwords and the shared pool for any job (live status too).
     void configure(WorkflowJob *job);
     SshPool *pool() const { return m_pool; }
+    /// The lab's TLS material on this computer (RemoteAccess jobs; the Summary's context line).
+    RemoteAccessStore *remoteAccessStore();
 
 Q_SIGNALS:
     void started(Hivelab::SwarmJobController::Operation operation, Hivelab::WorkflowJob *job);
@@ -68,6 +83,8 @@ private:
     CredentialStore *m_credentials = nullptr;
     QHash<QString, QString> m_sessionPasswords;
     bool m_useKeychain = true;
+    std::unique_ptr<RemoteAccessStore> m_remoteStore;
+    QString m_remoteLab;
 };
 
 } // namespace Hivelab
