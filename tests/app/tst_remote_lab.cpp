@@ -10,6 +10,7 @@
 #include "labfile.h"
 
 #include <QDir>
+#include <QFile>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -299,6 +300,46 @@ private Q_SLOTS:
                       &out, env),
                  0);
         QCOMPARE(out.trimmed(), QByteArray("pine64-3"));
+    }
+
+    void sshContextAddsTheUserToTheDockerGroup()
+    {
+        const HivelabTest::LabBoard &b2 = m_boards.at(1);
+        QVERIFY(!onBoard(2, QStringLiteral("id -nG %1").arg(b2.user)).split(' ').contains("docker"));
+        const Run r = hivelab({QStringLiteral("context"), m_file, QStringLiteral("pine64-2"),
+                               QStringLiteral("--ssh"), QStringLiteral("--add-to-docker-group")});
+        QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
+        QVERIFY2(r.out.contains(QStringLiteral("DOCKER_HOST=ssh://%1@%2").arg(b2.user, b2.ip).toUtf8()),
+                 r.out.constData());
+        QVERIFY(onBoard(2, QStringLiteral("id -nG %1").arg(b2.user)).split(' ').contains("docker"));
+        QByteArray out;
+        QCOMPARE(tool(QStandardPaths::findExecutable(QStringLiteral("docker")),
+                      {QStringLiteral("context"), QStringLiteral("inspect"),
+                       QStringLiteral("hivelab-remote-lab-ssh"), QStringLiteral("--format"),
+                       QStringLiteral("{{.Endpoints.docker.Host}}")},
+                      &out),
+                 0);
+        QCOMPARE(out.trimmed(), QStringLiteral("ssh://%1@%2").arg(b2.user, b2.ip).toUtf8());
+    }
+
+    void pushAsRootWritesRootOwnedFiles()
+    {
+        // The same root write the certificates took, through `hivelab push --as-root`.
+        const QString local = m_dir.filePath(QStringLiteral("secret.conf"));
+        QFile f(local);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("token = it's a secret\n");
+        f.close();
+        const Run r = hivelab({QStringLiteral("push"), m_file, local,
+                               QStringLiteral("/etc/hivelab-test/secret.conf"),
+                               QStringLiteral("pine64-2"), QStringLiteral("--as-root"),
+                               QStringLiteral("--mode"), QStringLiteral("0600")});
+        QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
+        QCOMPARE(onBoard(2, QStringLiteral("stat -c '%a %U' /etc/hivelab-test/secret.conf; "
+                                           "cat /etc/hivelab-test/secret.conf; "
+                                           "ls -A /etc/hivelab-test | wc -l")),
+                 QByteArray("600 root\ntoken = it's a secret\n1"));
+        QCOMPARE(HivelabTest::onLabBoard(2, QStringLiteral("rm -r /etc/hivelab-test")).code, 0);
     }
 
     void cleanupTestCase()

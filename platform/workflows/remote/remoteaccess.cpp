@@ -2,13 +2,13 @@
 #include "remoteaccess.h"
 
 #include "dockertls.h"
+#include "filepush.h"
 #include "labdocument.h"
 #include "remoteaccessstore.h"
 #include "sha256.h"
 #include "sshsession.h"
 
 #include <QDateTime>
-#include <QFileInfo>
 #include <QHostAddress>
 
 namespace Hivelab {
@@ -310,17 +310,7 @@ void RemoteAccess::writeRootFile(const QString &id, const QString &path, const Q
 {
     Sha256 hash;
     hash.add(data.constData(), data.size());
-    const QString folder = QFileInfo(path).path();
-    const QString temp = folder + QStringLiteral("/.") + QFileInfo(path).fileName() +
-                         QStringLiteral(".hivelab-tmp");
-    // umask 077: the bytes are never readable by others, not even before chmod.
-    const QString command =
-        QStringLiteral("umask 077; mkdir -p %1 && rm -f %2 && cat >%2 && "
-                       "printf '%s  %s\\n' %3 %2 | sha256sum -c --status && "
-                       "chown 0:0 %2 && chmod %4 %2 && mv -f %2 %5 || { rm -f %2; "
-                       "echo 'writing %5 failed' >&2; exit 1; }")
-            .arg(q(folder), q(temp), QString::fromLatin1(hash.hexDigest()),
-                 QString::number(mode, 8), q(path));
+    const QString command = FilePush::rootWriteCommand(path, hash.hexDigest(), mode);
     RemoteOptions options;
     options.stdinData = data; // keys through stdin: never in an argv
     options.logAs = tr("write %1 (mode %2, sha256-checked)").arg(path, QString::number(mode, 8));
@@ -342,9 +332,12 @@ void RemoteAccess::restart(const QString &id, const Probe &p)
     const int tries = qMax(1, m_engineWaitSeconds * 2);
     // Shared by both ways: the new daemon.json goes in with a backup; on failure the backup
     // (or no file, if there was none) comes back.
+    // Cancel or a lost connection must not stop the script half-way (engine down): it ignores
+    // the hang-up and a closed output and always ends with the engine running.
     QString script =
         QString::fromLatin1(PathLine) +
         QStringLiteral(
+            "trap '' HUP PIPE; "
             "J=/etc/docker/daemon.json; N=$J.hivelab-new; B=$J.hivelab-backup; "
             "if [ -f \"$J\" ]; then cp -p \"$J\" \"$B\" || exit 1; had=1; else had=0; fi; "
             "mv -f \"$N\" \"$J\" || exit 1; "
