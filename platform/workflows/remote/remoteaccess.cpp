@@ -283,9 +283,6 @@ void RemoteAccess::deploy(const QString &id, const Probe &p)
         finish(id, BoardState::Unknown, false, tr("/etc/docker/daemon.json left as it is: %1.").arg(error));
         return;
     }
-    const QByteArray caPem = m_ca->certificatePem();
-    const QByteArray key = material.keyPem;
-    const QByteArray cert = material.certificatePem;
     // The daemon.json goes in last, staged: the restart script swaps it in with a backup.
     writeFiles(id, p,
                {{DockerTls::boardCaPath(), m_ca->certificatePem(), 0644},
@@ -354,21 +351,27 @@ void RemoteAccess::restart(const QString &id, const Probe &p)
                       "return 0; systemctl is-failed -q docker && return 1; sleep 0.5; "
                       "i=$((i+1)); done; return 1; }; ")
                       .arg(tries);
+        // A drop-in of an earlier run is kept aside and comes back on failure, like daemon.json.
+        script += QStringLiteral("D=%1; if [ -f \"$D\" ]; then cp -p \"$D\" \"$D.hivelab-backup\"; "
+                                 "else rm -f \"$D.hivelab-backup\"; fi; "
+                                 "restoredropin() { if [ -f \"$D.hivelab-backup\" ]; then "
+                                 "mv -f \"$D.hivelab-backup\" \"$D\"; else rm -f \"$D\"; fi; }; ")
+                      .arg(QString::fromLatin1(DropIn));
         if (dropIn) {
             // The classic conflict: `-H fd://` in the unit and "hosts" in daemon.json.
             script += QStringLiteral("mkdir -p /etc/systemd/system/docker.service.d && "
-                                     "printf '[Service]\\nExecStart=\\nExecStart=%s\\n' %1 >%2; ")
-                          .arg(q(split.args.join(QLatin1Char(' '))),
-                               QString::fromLatin1(DropIn));
+                                     "printf '[Service]\\nExecStart=\\nExecStart=%s\\n' %1 "
+                                     ">\"$D\"; ")
+                          .arg(q(split.args.join(QLatin1Char(' '))));
         }
         script += QStringLiteral(
-                      "systemctl daemon-reload; "
-                      "if systemctl restart docker && up; then echo restarted; exit 0; fi; "
-                      "why=$(journalctl -u docker -p err -n 1 --no-pager -o cat 2>/dev/null); "
-                      "echo \"dockerd: ${why:-see journalctl -u docker}\" >&2; "
-                      "restore; rm -f %1; systemctl daemon-reload; "
-                      "if systemctl restart docker && up; then exit 3; fi; exit 4")
-                      .arg(QString::fromLatin1(DropIn));
+            "systemctl daemon-reload; "
+            "if systemctl restart docker && up; then rm -f \"$D.hivelab-backup\"; "
+            "echo restarted; exit 0; fi; "
+            "why=$(journalctl -u docker -p err -n 1 --no-pager -o cat 2>/dev/null); "
+            "echo \"dockerd: ${why:-see journalctl -u docker}\" >&2; "
+            "restore; restoredropin; systemctl daemon-reload; "
+            "if systemctl restart docker && up; then exit 3; fi; exit 4");
     } else {
         // No init system runs the engine: restart it with its own command line, minus the
         // flags daemon.json now holds, its output where it went before.
