@@ -68,6 +68,14 @@ const QList<Command> &commands()
         {"join",
          QT_TRANSLATE_NOOP("Cli", "Join boards to the swarm (FILE [BOARD…]; none: form it)"),
          &cmdJoin},
+        {"remote",
+         QT_TRANSLATE_NOOP("Cli", "TLS remote access to the lab's engines: certificates, port "
+                                  "2376 (setup|status|renew FILE)"),
+         &cmdRemote},
+        {"context",
+         QT_TRANSLATE_NOOP("Cli", "Make the lab's docker context, TLS or ssh:// "
+                                  "(FILE [BOARD] [--ssh])"),
+         &cmdContext},
         {"flash",
          QT_TRANSLATE_NOOP("Cli", "Write an OS image to cards or drives, verified "
                                   "(SOURCE --device DEV…; --list-devices)"),

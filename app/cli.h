@@ -134,5 +134,7 @@ int cmdSwitch(const QStringList &args);
 int cmdCircuit(const QStringList &args);
 int cmdFlash(const QStringList &args);
 int cmdImage(const QStringList &args);
+int cmdRemote(const QStringList &args);
+int cmdContext(const QStringList &args);
 
 } // namespace Hivelab::Cli

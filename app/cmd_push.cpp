@@ -25,7 +25,12 @@ int cmdPush(const QStringList &args)
         QStringLiteral("mode"),
         QCoreApplication::translate("Cli", "Permission bits of REMOTE, octal (default 0644)."),
         QStringLiteral("OCTAL"), QStringLiteral("0644"));
-    parser.addOption(mode);
+    const QCommandLineOption asRoot(
+        QStringLiteral("as-root"),
+        QCoreApplication::translate(
+            "Cli", "Write REMOTE (absolute) as root, owned by root (sudo when the login user is "
+                   "not root; the bytes go through stdin, never a command line)."));
+    parser.addOptions({mode, asRoot});
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QCoreApplication::translate("Cli", "Lab file."));
     parser.addPositionalArgument(QStringLiteral("LOCAL"),
@@ -39,7 +44,7 @@ int cmdPush(const QStringList &args)
     const QStringList positional = parser.positionalArguments();
     if (positional.size() < 3) {
         printErr(QCoreApplication::translate(
-            "Cli", "Usage: hivelab push FILE LOCAL REMOTE [BOARD…] [--mode 0644] "
+            "Cli", "Usage: hivelab push FILE LOCAL REMOTE [BOARD…] [--mode 0644] [--as-root] "
                    "[--password-stdin] [--accept-new-host-keys] [--json]"));
         return ExitUsage;
     }
@@ -60,7 +65,13 @@ int cmdPush(const QStringList &args)
     if (prepared >= 0)
         return prepared;
     FilePush job(cli.document());
-    job.setFiles({FileCopy{local, positional.at(2), bits}});
+    if (parser.isSet(asRoot) && !positional.at(2).startsWith(QLatin1Char('/'))) {
+        printErr(QCoreApplication::translate("Cli", "--as-root needs an absolute REMOTE path "
+                                                    "(not \"%1\").")
+                     .arg(positional.at(2)));
+        return ExitUsage;
+    }
+    job.setFiles({FileCopy{local, positional.at(2), bits, parser.isSet(asRoot)}});
     return cli.run(&job, QStringLiteral("push"));
 }
 

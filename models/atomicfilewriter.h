@@ -36,7 +36,9 @@ public:
         QString errorText() const;
     };
 
-    static Result write(const QString &path, const QByteArray &data);
+    /// `mode` >= 0: the file gets exactly these permission bits (e.g. 0600 for a private key),
+    /// and is never readable by others on the way, not even as the temporary file.
+    static Result write(const QString &path, const QByteArray &data, int mode = -1);
 };
 
 } // namespace Hivelab

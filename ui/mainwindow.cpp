@@ -353,6 +353,7 @@ void MainWindow::createMenus()
     lab->addSeparator();
     lab->addAction(m_identify);
     lab->addAction(m_keyLogin);
+    lab->addAction(m_remoteAccess);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_about);
@@ -668,6 +669,7 @@ void MainWindow::updateActions()
     m_applyPlacement->setEnabled(!busy && managers);
     m_keyLogin->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     m_identify->setEnabled(!busy && !m_document->lab().boards.isEmpty());
+    m_remoteAccess->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "
                          "every planned board over SSH");
     QString refreshTip = tr("Ask the managers for the swarm's nodes and update the board LEDs");

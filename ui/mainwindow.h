@@ -86,6 +86,9 @@ public:
     QAction *keyLoginAction() const { return m_keyLogin; }
     /// Lab ▸ Identify Boards: the selected boards (none selected: all).
     QAction *identifyAction() const { return m_identify; }
+    /// Lab ▸ Set up Remote Access (TLS)…: asks, then switches the selected boards' engines (none
+    /// selected: every board) to TLS on 2376 with client certificates (RemoteAccess).
+    QAction *remoteAccessAction() const { return m_remoteAccess; }
     /// Lab ▸ Live Status (checkable, off by default): asks the managers every
     /// liveIntervalMs() over SSH and keeps the LEDs current. Opening another lab turns it off.
     QAction *liveStatusAction() const { return m_liveStatus; }
@@ -214,6 +217,7 @@ private:
     QAction *m_applyPlacement = nullptr;
     QAction *m_keyLogin = nullptr;
     QAction *m_identify = nullptr;
+    QAction *m_remoteAccess = nullptr;
     QAction *m_liveStatus = nullptr;
     QAction *m_cancelJob = nullptr;
     QAction *m_about = nullptr;

@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 #include "plural.h"
 
+#include "dockertls.h"
 #include "identifyworkflow.h"
 #include "labcommands.h"
 #include "labdocument.h"
@@ -11,6 +12,7 @@
 #include "livestatuscontroller.h"
 #include "logconsole.h"
 #include "outcomehint.h"
+#include "remoteaccessstore.h"
 #include "topologyscene.h"
 #include "workflowjob.h"
 
@@ -70,6 +72,26 @@ void MainWindow::createSwarmActions()
     m_identify->setObjectName(QStringLiteral("identify"));
     connect(m_identify, &QAction::triggered, this,
             [this]() { identifyBoards(m_scene->selectedBoardIds()); });
+    m_remoteAccess = makeAction(QString(), tr("Set up &Remote Access (TLS)…"), QKeySequence(),
+                                tr("Docker engines on port 2376 with TLS and client "
+                                   "certificates, for the docker CLI on this computer"));
+    m_remoteAccess->setObjectName(QStringLiteral("remoteAccess"));
+    connect(m_remoteAccess, &QAction::triggered, this, [this]() {
+        const QStringList ids = m_scene->selectedBoardIds();
+        const int count = ids.isEmpty() ? int(m_document->lab().boards.size()) : int(ids.size());
+        auto *ask = new QMessageBox(
+            QMessageBox::Question, tr("Set up Remote Access"),
+            tr("Switch the Docker engine on %n board(s) to TLS with client certificates on port "
+               "2376? The lab's certificate authority stays on this computer; each engine is "
+               "restarted, and rolled back if it does not come up.",
+               nullptr, count),
+            QMessageBox::Ok | QMessageBox::Cancel, this);
+        ask->setAttribute(Qt::WA_DeleteOnClose);
+        connect(ask, &QMessageBox::accepted, this, [this, ids]() {
+            m_jobs->start(SwarmJobController::Operation::RemoteAccess, ids);
+        });
+        ask->open();
+    });
     m_cancelJob = makeAction(QString(), tr("Cancel"), QKeySequence(),
                              tr("Stop the running swarm job; finished boards stay as they are"));
     m_cancelJob->setObjectName(QStringLiteral("cancelJob"));
@@ -216,6 +238,7 @@ QString MainWindow::jobTitle(SwarmJobController::Operation operation)
         {Op::ApplyPlacement, QT_TR_NOOP("Apply placement")},
         {Op::KeyLogin, QT_TR_NOOP("Key login")},
         {Op::Identify, QT_TR_NOOP("Identify")},
+        {Op::RemoteAccess, QT_TR_NOOP("Remote access")},
     };
     for (const auto &t : titles) {
         if (t.operation == operation)
@@ -282,6 +305,14 @@ void MainWindow::onJobFinished(SwarmJobController::Operation operation, Workflow
                "let it remember the password; an unknown host key is accepted there too, after "
                "comparing its fingerprint."),
             {}, Severity::Info);
+    if (operation == SwarmJobController::Operation::RemoteAccess && ok > 0) {
+        const RemoteAccessStore *store = m_jobs->remoteAccessStore();
+        log(tr("From this computer: hivelab context %1 (makes the docker context %2), or "
+               "DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=%3 DOCKER_HOST=tcp://MANAGER:%4")
+                .arg(m_document->filePath().isEmpty() ? tr("LABFILE") : m_document->filePath(),
+                     DockerTls::contextName(m_document->lab().name), store->clientFolder())
+                .arg(DockerTls::Port));
+    }
     statusBar()->showMessage(summary, 15000);
     m_jobProgress->hide();
     m_jobCancel->hide();

@@ -79,7 +79,8 @@ QString AtomicFileWriter::Result::errorText() const
     return qt_error_string(errorCode);
 }
 
-AtomicFileWriter::Result AtomicFileWriter::write(const QString &path, const QByteArray &data)
+AtomicFileWriter::Result AtomicFileWriter::write(const QString &path, const QByteArray &data,
+                                                int mode)
 {
     const QFileInfo given(path);
     // Replace what a link points to, not the link (like QSaveFile).
@@ -107,7 +108,7 @@ AtomicFileWriter::Result AtomicFileWriter::write(const QString &path, const QByt
         tempName = '.' + name + ".save-" +
                    QByteArray::number(QRandomGenerator::global()->generate(), 16);
         fd = ::openat(dirFd, tempName.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                      exists ? 0600 : 0666);
+                      exists || mode >= 0 ? 0600 : 0666);
         if (fd < 0 && errno != EEXIST)
             break;
     }
@@ -132,6 +133,10 @@ AtomicFileWriter::Result AtomicFileWriter::write(const QString &path, const QByt
             discard(dirFd, fd, tempName);
             return failure(Step::Write, errno);
         }
+    }
+    if (mode >= 0 && ::fchmod(fd, mode_t(mode & 07777)) != 0) {
+        discard(dirFd, fd, tempName);
+        return failure(Step::Write, errno);
     }
     // Data on disk before the name points at it: a crash leaves the old or the new contents.
     if (::fsync(fd) != 0) {

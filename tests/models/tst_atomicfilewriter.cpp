@@ -78,6 +78,23 @@ private Q_SLOTS:
         QCOMPARE(statOf(path).st_mode & 07777, mode_t(0640));
     }
 
+    void exactModeWhenAsked()
+    {
+        // A private key: 0600 whatever the umask, and also over a world-readable old file.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("key.pem"));
+        const mode_t old = ::umask(0);
+        const AtomicFileWriter::Result created = AtomicFileWriter::write(path, "k1", 0600);
+        ::umask(old);
+        QVERIFY(created.ok());
+        QCOMPARE(statOf(path).st_mode & 07777, mode_t(0600));
+        QCOMPARE(::chmod(QFile::encodeName(path).constData(), 0644), 0);
+        QVERIFY(AtomicFileWriter::write(path, "k2", 0600).ok());
+        QCOMPARE(statOf(path).st_mode & 07777, mode_t(0600));
+        QCOMPARE(readAll(path), QByteArray("k2"));
+        QCOMPARE(entries(dir.path()), QStringList{QStringLiteral("key.pem")});
+    }
+
     void keepsOwnerAndMode()
     {
         if (::geteuid() != 0)

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void liveStatusPollsQuietlyAndStopsWithTheLab();
     void keyLoginAsksThenRunsOnTheSelectedBoards();
     void identifyRecordsWhatBoardsReportAsOneUndoStep();
+    void remoteAccessAsksThenRunsOnTheSelectedBoards();
 
 private:
     quint16 closedPort() { return HivelabTest::closedPort(this); }
@@ -372,6 +373,30 @@ void TestMainWindowSwarm::identifyRecordsWhatBoardsReportAsOneUndoStep()
     QCOMPARE(m_doc->lab(), before);
     m_window->undoStack()->redo();
     QCOMPARE(m_doc->lab(), identified);
+}
+
+void TestMainWindowSwarm::remoteAccessAsksThenRunsOnTheSelectedBoards()
+{
+    useLab(closedPort(), closedPort());
+    QAction *remote = m_window->remoteAccessAction();
+    QVERIFY(remote->isEnabled());
+    m_window->scene()->boardItem(QStringLiteral("m1"))->setSelected(true);
+    remote->trigger();
+    QMessageBox *ask = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((ask = m_window->findChild<QMessageBox *>()) != nullptr, 5000);
+    QVERIFY(ask->text().contains(QStringLiteral("1 board")));
+    QVERIFY(!m_window->currentJob());
+    ask->button(QMessageBox::Ok)->click();
+    QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
+    QVERIFY(!remote->isEnabled());
+    QTRY_VERIFY2_WITH_TIMEOUT(remote->isEnabled(), qPrintable(logText()), 15000);
+    const QString log = logText();
+    QVERIFY2(log.contains(QStringLiteral("Remote access: 0 of 1 boards ready")), qPrintable(log));
+    QVERIFY2(log.contains(QStringLiteral("m1 failed:")), qPrintable(log));
+    QVERIFY(!log.contains(QStringLiteral("w1 failed:")));
+    // The lab's CA was made on this computer on the way (under the test's data folder).
+    QVERIFY(QFile::exists(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                          QStringLiteral("/remote/loopback/ca-key.pem")));
 }
 
 QTEST_MAIN(TestMainWindowSwarm)

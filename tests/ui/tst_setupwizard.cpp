@@ -3,6 +3,7 @@
 #include "connectpage.h"
 #include "demolab.h"
 #include "discoverpage.h"
+#include "dockertls.h"
 #include "findwidget.h"
 #include "labcheck.h"
 #include "labcommands.h"
@@ -10,6 +11,7 @@
 #include "managerspage.h"
 #include "setupwizard.h"
 #include "sshtestserver.h"
+#include "summarypage.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -436,6 +438,17 @@ private Q_SLOTS:
         QVERIFY2(commands->toPlainText().contains(expected), qPrintable(commands->toPlainText()));
         QVERIFY(commands->toPlainText().contains(QLatin1String("docker context use hivelab")));
         QVERIFY(commands->toPlainText().contains(QLatin1String("DOCKER_HOST=ssh://")));
+        // Remote access over TLS is offered here; once set up, the TLS context comes first.
+        QVERIFY(find<QPushButton>(wizard.currentPage(), "setUpRemoteAccess"));
+        QVERIFY(!commands->toPlainText().contains(QLatin1String(":2376")));
+        const QString tls = SummaryPage::dockerContextCommands(doc.lab(), QStringLiteral("/c"));
+        QVERIFY2(tls.contains(QStringLiteral("docker context create %1 --docker "
+                                             "\"host=tcp://%2:2376,ca=/c/ca.pem,cert=/c/cert.pem,"
+                                             "key=/c/key.pem\"")
+                                  .arg(DockerTls::contextName(doc.lab().name), manager->ip)),
+                 qPrintable(tls));
+        QVERIFY(tls.contains(QLatin1String("DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=/c")));
+        QVERIFY(tls.indexOf(QLatin1String(":2376")) < tls.indexOf(QLatin1String("ssh://")));
     }
 
     void connectAsksForUnknownHostKey()

@@ -2,7 +2,7 @@
 // The setup wizard end to end on a lab of its own (tests/ui/CMakeLists.txt), driven the way a
 // user clicks through it: discover the lab's subnet, sign in (accepting each host key after it
 // was shown), install Docker (one board has none: apt installs docker.io), pick managers, form
-// the swarm, read the summary. Checked independently on the boards with the lab tool.
+// the swarm, read the summary, set up remote access over TLS there. Checked independently on the boards with the lab tool.
 #include "connectpage.h"
 #include "discoverpage.h"
 #include "findwidget.h"
@@ -16,6 +16,7 @@
 #include <QFrame>
 #include <QLabel>
 #include <QPixmap>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QLineEdit>
 #include <QPushButton>
@@ -59,6 +60,19 @@ void shot(QWidget *wizard, const char *name)
     const QString dir = qEnvironmentVariable("HIVELAB_SHOT_DIR");
     if (!dir.isEmpty())
         wizard->grab().save(dir + QLatin1Char('/') + QLatin1String(name));
+}
+
+// Every row of a status table, for failure messages.
+QByteArray tableText(const QTableWidget *table)
+{
+    QStringList rows;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        QStringList cells;
+        for (int column = 0; column < table->columnCount(); ++column)
+            cells << (table->item(row, column) ? table->item(row, column)->text() : QString());
+        rows << cells.join(QLatin1String(" | "));
+    }
+    return rows.join(QLatin1String("; ")).toUtf8();
 }
 
 bool allDone(const SetupWizard &wizard, SetupWizard::PageId step, const QStringList &ids)
@@ -256,6 +270,25 @@ private Q_SLOTS:
                                    ->toPlainText();
         QVERIFY2(!report.contains(QLatin1String("failed"), Qt::CaseInsensitive),
                  qPrintable(report));
+
+        // Remote access over TLS from the Summary: per-board progress, then the TLS context.
+        auto *commands = find<QPlainTextEdit>(wizard.currentPage(), "dockerContextCommands");
+        QVERIFY(!commands->toPlainText().contains(QLatin1String(":2376")));
+        find<QPushButton>(wizard.currentPage(), "setUpRemoteAccess")->click();
+        auto *remote = find<QTableWidget>(wizard.currentPage(), "remoteAccessTable");
+        QVERIFY(remote->isVisible());
+        QCOMPARE(remote->rowCount(), int(m_boards.size()));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            find<QPushButton>(wizard.currentPage(), "setUpRemoteAccess")->isEnabled(),
+            tableText(remote).constData(), 90000);
+        for (int row = 0; row < remote->rowCount(); ++row)
+            QVERIFY2(remote->item(row, 2)->text() == BoardStatus::text(BoardStatus::State::Done),
+                     tableText(remote).constData());
+        QVERIFY2(commands->toPlainText().contains(QLatin1String(":2376,ca=")),
+                 qPrintable(commands->toPlainText()));
+        for (const LabBoard &b : std::as_const(m_boards))
+            QVERIFY(onBoard(b.index, QStringLiteral("cat /etc/docker/daemon.json"))
+                        .out.contains(QLatin1String("tcp://0.0.0.0:2376")));
         shot(&wizard, "wizard-live-summary.png");
     }
 

@@ -6,6 +6,8 @@
 #include "keyloginsetup.h"
 #include "labdocument.h"
 #include "nodeavailability.h"
+#include "remoteaccess.h"
+#include "remoteaccessstore.h"
 #include "swarmformation.h"
 #include "swarmlabels.h"
 #include "swarmstatus.h"
@@ -28,7 +30,7 @@ SwarmJobController::~SwarmJobController()
     if (m_job) {
         m_job->disconnect(this);
         m_job->cancel();
-        delete m_job;
+        delete m_job; // before the remote-access store it may use
     }
     for (auto it = m_sessionPasswords.begin(); it != m_sessionPasswords.end(); ++it)
         it->fill(QLatin1Char('\0'));
@@ -62,6 +64,8 @@ WorkflowJob *SwarmJobController::createJob(Operation operation)
         return new KeyLoginSetup(m_document, this);
     case Operation::Identify:
         return new IdentifyWorkflow(m_document, this);
+    case Operation::RemoteAccess:
+        return new RemoteAccess(m_document, remoteAccessStore(), this);
     }
     return nullptr;
 }
@@ -92,6 +96,19 @@ void SwarmJobController::cancel()
 bool SwarmJobController::isBusy() const
 {
     return m_job && m_job->isRunning();
+}
+
+RemoteAccessStore *SwarmJobController::remoteAccessStore()
+{
+    // Per lab name: the document may have been replaced by another lab since the last job.
+    const QString lab = m_document->lab().name;
+    if (!m_remoteStore || m_remoteLab != lab) {
+        if (isBusy())
+            return m_remoteStore.get(); // the running job keeps its store
+        m_remoteStore = std::make_unique<RemoteAccessStore>(lab);
+        m_remoteLab = lab;
+    }
+    return m_remoteStore.get();
 }
 
 CredentialStore *SwarmJobController::credentialStore()

@@ -9,14 +9,17 @@
 #include <QPointer>
 #include <QStringList>
 
+#include <memory>
+
 namespace Hivelab {
 
 class CredentialStore;
 class LabDocument;
+class RemoteAccessStore;
 class SshPool;
 
 /// The main window's board jobs (swarm form, status, join, leave, drain, activate, apply
-/// placement labels; key login setup; identify): one at a time,
+/// placement labels; key login setup; identify; TLS remote access): one at a time,
 /// every job logging in the same way (connection settings, keychain, this session's
 /// passwords) over one SshPool shared with live status, so a board's connection is reused
 /// from job to job. Async, GUI thread; long work runs in the jobs (see WorkflowJob).
@@ -35,6 +38,7 @@ public:
         ApplyPlacement,
         KeyLogin,
         Identify, // IdentifyWorkflow: the window applies its facts as one undoable edit
+        RemoteAccess, // TLS on 2376 (RemoteAccess::Mode::Setup)
     };
     Q_ENUM(Operation)
 
@@ -63,6 +67,8 @@ public:
     /// Logins, keychain, session passwords and the shared pool for any job (live status too).
     void configure(WorkflowJob *job);
     SshPool *pool() const { return m_pool; }
+    /// The lab's TLS material on this computer (RemoteAccess jobs; the Summary's context line).
+    RemoteAccessStore *remoteAccessStore();
 
 Q_SIGNALS:
     void started(Hivelab::SwarmJobController::Operation operation, Hivelab::WorkflowJob *job);
@@ -78,6 +84,8 @@ private:
     CredentialStore *m_credentials = nullptr;
     QHash<QString, QString> m_sessionPasswords;
     bool m_useKeychain = true;
+    std::unique_ptr<RemoteAccessStore> m_remoteStore;
+    QString m_remoteLab;
 };
 
 } // namespace Hivelab

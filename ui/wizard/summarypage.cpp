@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "summarypage.h"
 
+#include "boardstatustable.h"
+#include "dockertls.h"
 #include "labdocument.h"
 #include "labfile.h"
+#include "outcomehint.h"
+#include "remoteaccess.h"
+#include "remoteaccessstore.h"
 #include "setupwizard.h"
 
 #include <QApplication>
@@ -33,8 +38,31 @@ SummaryPage::SummaryPage(SetupWizard *wizard)
     m_report->setOpenLinks(false);
     layout->addWidget(m_report, 3);
 
-    layout->addWidget(new QLabel(tr("<b>Use the swarm from this computer</b> (Docker CLI with SSH "
-                                    "access to a manager):"),
+    // Remote access over TLS: the same job as Lab ▸ Set up Remote Access and `hivelab remote
+    // setup`, with per-board progress here.
+    auto *remoteRow = new QHBoxLayout;
+    remoteRow->addWidget(
+        new QLabel(tr("<b>Remote access over TLS</b>: Docker engines on port 2376 with client "
+                      "certificates, for the docker CLI on this computer."),
+                   this),
+        1);
+    m_remote = new QPushButton(tr("Set up &remote access (TLS)"), this);
+    m_remote->setObjectName(QStringLiteral("setUpRemoteAccess"));
+    m_remoteCancel = new QPushButton(tr("Cancel"), this);
+    m_remoteCancel->setObjectName(QStringLiteral("cancelRemoteAccess"));
+    m_remoteCancel->setEnabled(false);
+    remoteRow->addWidget(m_remote);
+    remoteRow->addWidget(m_remoteCancel);
+    layout->addLayout(remoteRow);
+    m_remoteTable = new BoardStatusTable({}, this);
+    m_remoteTable->setObjectName(QStringLiteral("remoteAccessTable"));
+    m_remoteTable->setMaximumHeight(140);
+    m_remoteTable->hide();
+    layout->addWidget(m_remoteTable, 1);
+    connect(m_remote, &QPushButton::clicked, this, &SummaryPage::startRemoteAccess);
+    connect(m_remoteCancel, &QPushButton::clicked, this, &SummaryPage::cancelRemoteAccess);
+
+    layout->addWidget(new QLabel(tr("<b>Use the swarm from this computer</b> (Docker CLI):"),
                                  this));
     m_commands = new QPlainTextEdit(this);
     m_commands->setObjectName(QStringLiteral("dockerContextCommands"));
@@ -64,7 +92,12 @@ SummaryPage::SummaryPage(SetupWizard *wizard)
             &SummaryPage::updateSaveState);
 }
 
-QString SummaryPage::dockerContextCommands(const Lab &lab)
+SummaryPage::~SummaryPage()
+{
+    delete m_remoteJob; // before the store it uses
+}
+
+QString SummaryPage::dockerContextCommands(const Lab &lab, const QString &tlsCertFolder)
 {
     const QList<const Board *> managers = lab.managers();
     if (managers.isEmpty())
@@ -72,15 +105,110 @@ QString SummaryPage::dockerContextCommands(const Lab &lab)
     const Board *m = managers.first();
     const QString user = m->sshUser.isEmpty() ? QStringLiteral("root") : m->sshUser;
     const QString host = m->ip.isEmpty() ? m->sshTarget() : m->ip;
+    QString text;
+    if (!tlsCertFolder.isEmpty()) {
+        const QString name = DockerTls::contextName(lab.name);
+        const QString url = QStringLiteral("tcp://%1:%2").arg(host).arg(DockerTls::Port);
+        text += tr("# Over TLS (remote access is set up):\n") +
+                QStringLiteral("docker context create %1 --docker "
+                               "\"host=%2,ca=%3/ca.pem,cert=%3/cert.pem,key=%3/key.pem\"\n"
+                               "docker --context %1 node ls\n"
+                               "export DOCKER_HOST=%2 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=%3\n")
+                    .arg(name, url, tlsCertFolder);
+    }
     const QString target = m->sshPort == 22
                                ? QStringLiteral("ssh://%1@%2").arg(user, host)
                                : QStringLiteral("ssh://%1@%2:%3").arg(user, host).arg(m->sshPort);
-    return tr("# Once, then every docker command talks to the swarm:\n") +
-           QStringLiteral("docker context create hivelab --docker \"host=%1\"\n"
-                          "docker context use hivelab\n"
-                          "docker node ls\n")
-               .arg(target) +
-           tr("# Or for one shell only:\n") + QStringLiteral("export DOCKER_HOST=%1\n").arg(target);
+    text += tr("# Over SSH (%1 needs the docker socket: root, or in the docker group — "
+               "hivelab context FILE --ssh --add-to-docker-group):\n")
+                .arg(user) +
+            QStringLiteral("docker context create hivelab --docker \"host=%1\"\n"
+                           "docker context use hivelab\n"
+                           "docker node ls\n")
+                .arg(target) +
+            tr("# Or for one shell only:\n") + QStringLiteral("export DOCKER_HOST=%1\n").arg(target);
+    return text;
+}
+
+void SummaryPage::updateCommands()
+{
+    const Lab &lab = m_wizard->document()->lab();
+    if (!m_remoteStore || m_remoteStore->folder() != RemoteAccessStore(lab.name).folder())
+        m_remoteStore = std::make_unique<RemoteAccessStore>(lab.name);
+    m_commands->setPlainText(dockerContextCommands(
+        lab, m_tlsReady && m_remoteStore->clientCertificate().valid ? m_remoteStore->clientFolder()
+                                                                     : QString()));
+}
+
+bool SummaryPage::isRemoteAccessRunning() const
+{
+    return m_remoteJob && m_remoteJob->isRunning();
+}
+
+void SummaryPage::startRemoteAccess()
+{
+    if (isRemoteAccessRunning())
+        return;
+    LabDocument *doc = m_wizard->document();
+    QStringList ids;
+    QHash<QString, BoardStatus> statuses;
+    for (const Board &b : doc->lab().boards) {
+        if (b.isWindows()) {
+            statuses.insert(b.id, {BoardStatus::State::Skipped, tr("Windows board")});
+            continue;
+        }
+        statuses.insert(b.id, {BoardStatus::State::Pending, tr("Waiting…")});
+        ids << b.id;
+    }
+    m_remoteTable->setBoards(doc, statuses);
+    m_remoteTable->show();
+    if (ids.isEmpty())
+        return;
+    delete m_remoteJob;
+    m_remoteStore = std::make_unique<RemoteAccessStore>(doc->lab().name);
+    auto *job = new RemoteAccess(doc, m_remoteStore.get(), this);
+    m_remoteJob = job;
+    ConnectionSettings settings;
+    settings.knownHostsPath = m_wizard->knownHostsPath();
+    settings.acceptNewHostKeys = false; // keys were accepted (or refused) on the Connect step
+    job->setConnectionSettings(settings);
+    for (const QString &id : std::as_const(ids))
+        job->setPassword(id, m_wizard->password(id));
+    job->setBoardFilter(ids);
+    connect(job, &WorkflowJob::logMessage, this, [this](const QString &id, const QString &line) {
+        if (!id.isEmpty())
+            m_remoteTable->setStatus(id, {BoardStatus::State::Running, line});
+    });
+    connect(job, &WorkflowJob::boardFinished, this,
+            [this, job](const QString &id, bool ok, const QString &message) {
+                const BoardResult r = job->result(id);
+                if (r.outcome == BoardResult::Outcome::Cancelled) {
+                    m_remoteTable->setStatus(id, {BoardStatus::State::Cancelled, tr("Cancelled")});
+                    return;
+                }
+                const Board *b = m_wizard->document()->lab().board(id);
+                const QString hint = outcomeHint(r, b ? b->name : id);
+                m_remoteTable->setStatus(
+                    id, {ok ? BoardStatus::State::Done : BoardStatus::State::Failed,
+                         hint.isEmpty() ? message : message + QLatin1Char(' ') + hint});
+                m_tlsReady = m_tlsReady || ok;
+            });
+    connect(job, &WorkflowJob::finished, this, [this, job]() {
+        if (!job->errorString().isEmpty())
+            m_saveNote->setText(job->errorString().toHtmlEscaped());
+        m_remote->setEnabled(true);
+        m_remoteCancel->setEnabled(false);
+        updateCommands();
+    });
+    m_remote->setEnabled(false);
+    m_remoteCancel->setEnabled(true);
+    job->start();
+}
+
+void SummaryPage::cancelRemoteAccess()
+{
+    if (isRemoteAccessRunning())
+        m_remoteJob->cancel();
 }
 
 void SummaryPage::initializePage()
@@ -145,7 +273,7 @@ void SummaryPage::initializePage()
         html += tr("<h4>What failed and why</h4>") +
                 QStringLiteral("<ul>%1</ul>").arg(problems.join(QString()));
     m_report->setHtml(html);
-    m_commands->setPlainText(dockerContextCommands(lab));
+    updateCommands();
     updateSaveState();
 }
 
