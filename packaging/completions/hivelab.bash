@@ -56,9 +56,17 @@ _hivelab()
             COMPREPLY=($(compgen -W "form join leave drain activate status labels promote demote remove" -- "$cur")) &&
             return
         ;;
-    rack | psu | switch)
+    rack | psu | switch | circuit)
         [[ $cword -eq $((i + 1)) ]] &&
             COMPREPLY=($(compgen -W "add remove list" -- "$cur")) && return
+        ;;
+    remote)
+        [[ $cword -eq $((i + 1)) ]] &&
+            COMPREPLY=($(compgen -W "setup status renew" -- "$cur")) && return
+        ;;
+    image)
+        [[ $cword -eq $((i + 1)) ]] &&
+            COMPREPLY=($(compgen -W "list fetch cache" -- "$cur")) && return
         ;;
     esac
     _filedir

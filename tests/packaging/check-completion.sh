@@ -42,6 +42,9 @@ expect "hivelab discover --lo" --login
 expect "hivelab swarm " form
 expect "hivelab swarm pro" promote
 expect "hivelab rack " list
+expect "hivelab circuit " add
+expect "hivelab remote " renew
+expect "hivelab image " fetch
 # Every command the binary lists is offered.
 for c in $("$bin" --help | sed -n '/^Commands:/,$ s/^  \([a-z][a-z-]*\) .*/\1/p'); do
     expect "hivelab ${c:0:2}" "$c"
