@@ -68,6 +68,10 @@ const QList<Command> &commands()
          QT_TRANSLATE_NOOP("Cli", "Write an OS image to cards or drives, verified "
                                   "(SOURCE --device DEV…; --list-devices)"),
          &cmdFlash},
+        {"card",
+         QT_TRANSLATE_NOOP("Cli", "Write a board's first-boot identity onto its written card "
+                                  "(prepare FILE BOARD --device DEV|--image IMG)"),
+         &cmdCard},
     };
     return list;
 }
