@@ -84,6 +84,10 @@ const QList<Command> &commands()
          QT_TRANSLATE_NOOP("Cli", "OS images from the catalog or a URL: list, download into the "
                                   "cache, show or clear the cache (list|fetch|cache)"),
          &cmdImage},
+        {"card",
+         QT_TRANSLATE_NOOP("Cli", "Write a board's first-boot identity onto its written card "
+                                  "(prepare FILE BOARD --device DEV|--image IMG)"),
+         &cmdCard},
     };
     return list;
 }

@@ -8,6 +8,7 @@
 #include <optional>
 
 class QCommandLineOption;
+class QJsonObject;
 class QCommandLineParser;
 
 namespace Hivelab {
@@ -136,5 +137,16 @@ int cmdFlash(const QStringList &args);
 int cmdImage(const QStringList &args);
 int cmdRemote(const QStringList &args);
 int cmdContext(const QStringList &args);
+int cmdCard(const QStringList &args);
+
+// First-boot identity onto written cards (cmd_card.cpp), shared by `card prepare` and `flash`.
+/// The public key line to authorize (`requestedKey` or the default key); prints why not.
+std::optional<QString> cardPublicKey(const QString &requestedKey);
+/// The card (block device: not the system's, not mounted) or image file; prints why not.
+std::optional<QString> checkCardTarget(const QString &path, bool isImage);
+/// Writes the board's identity onto `target` (allocating its address if needed, a new
+/// instance ID); on success updates `lab` (caller saves) and fills `report`. Prints problems.
+int prepareCard(Lab *lab, const QString &boardId, const QString &target, const QString &publicKey,
+                QJsonObject *report);
 
 } // namespace Hivelab::Cli

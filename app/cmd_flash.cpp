@@ -220,7 +220,10 @@ int cmdFlash(const QStringList &args)
     const QCommandLineOption unmount(QStringLiteral("unmount"), tr("Unmount the targets' mounted partitions first"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Check source and targets, write nothing"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Machine-readable output"));
-    parser.addOptions({device, list, all, bmap, noBmap, sha, noVerify, writeAll, yes, large, unmount, dryRun, json});
+    const QCommandLineOption labFile(QStringLiteral("lab"), tr("Lab file: after writing, give each card its board's first-boot identity (as `hivelab card prepare`)"), QStringLiteral("FILE"));
+    const QCommandLineOption board(QStringLiteral("board"), tr("With --lab: the board of each --device, in the same order"), QStringLiteral("BOARD"));
+    const QCommandLineOption key(QStringLiteral("key"), tr("With --lab: private key whose .pub to authorize"), QStringLiteral("PATH"));
+    parser.addOptions({device, list, all, bmap, noBmap, sha, noVerify, writeAll, yes, large, unmount, dryRun, json, labFile, board, key});
     if (auto done = parseOrFinish(parser, args))
         return *done;
     if (parser.isSet(list))
@@ -244,6 +247,31 @@ int cmdFlash(const QStringList &args)
     if (!expected.isEmpty() && (expected.size() != 64 || QByteArray::fromHex(expected).toHex() != expected)) {
         printErr(tr("--sha256 must be 64 hex digits."));
         return ExitUsage;
+    }
+    // First-boot identities are checked before anything is erased.
+    std::optional<Lab> lab;
+    QStringList boardIds;
+    QString publicKey;
+    if (parser.isSet(labFile) || parser.isSet(board)) {
+        if (!parser.isSet(labFile) || parser.values(board).size() != parser.values(device).size()) {
+            printErr(tr("--lab FILE needs one --board per --device, in the same order."));
+            return ExitUsage;
+        }
+        lab = loadLab(parser.value(labFile));
+        if (!lab)
+            return ExitUsage;
+        const auto ids = resolveBoards(*lab, parser.values(board), parser.value(labFile));
+        if (!ids)
+            return ExitUsage;
+        if (ids->size() != parser.values(board).size()) {
+            printErr(tr("A board is named twice."));
+            return ExitUsage;
+        }
+        boardIds = *ids;
+        const auto pub = cardPublicKey(parser.value(key));
+        if (!pub)
+            return ExitUsage;
+        publicKey = *pub;
     }
     const auto targets = vetTargets(parser.values(device), parser.isSet(yes), parser.isSet(large),
                                     parser.isSet(unmount), parser.isSet(dryRun));
@@ -325,6 +353,25 @@ int cmdFlash(const QStringList &args)
             printErr(QStringLiteral("%1: %2").arg(r.target.path, r.error));
         }
     }
+    QJsonArray prepared;
+    if (lab && allOk && !guard.interrupted()) {
+        for (int i = 0; i < results.size(); ++i) {
+            QJsonObject report;
+            const int rc = prepareCard(&*lab, boardIds.at(i), results.at(i).target.path, publicKey, &report);
+            if (rc != ExitOk) {
+                allOk = false;
+                break;
+            }
+            prepared.append(report);
+            if (!parser.isSet(json))
+                printOut(tr("%1: first boot as %2 (%3), instance %4.")
+                             .arg(results.at(i).target.path, report.value(QLatin1String("hostname")).toString(),
+                                  report.value(QLatin1String("address")).toString(), report.value(QLatin1String("instanceId")).toString()));
+        }
+        // What was prepared is recorded even when a later card failed.
+        if (!prepared.isEmpty() && !saveLab(*lab, parser.value(labFile)))
+            allOk = false;
+    }
     const QString sourceError = job.sourceError();
     if (parser.isSet(json)) {
         printOut(QString::fromUtf8(QJsonDocument(QJsonObject{
@@ -336,7 +383,8 @@ int cmdFlash(const QStringList &args)
                                                      {QStringLiteral("mappedBytes"), double(job.mappedBytes())},
                                                      {QStringLiteral("zeroedBytes"), double(job.zeroedBytes())},
                                                      {QStringLiteral("error"), sourceError},
-                                                     {QStringLiteral("targets"), out}})
+                                                     {QStringLiteral("targets"), out},
+                                                     {QStringLiteral("firstBoot"), prepared}})
                                          .toJson(QJsonDocument::Indented))
                      .trimmed());
     } else if (!sourceError.isEmpty()) {

@@ -49,6 +49,47 @@ bool AddressRules::isValidCidr(const QString &cidr)
     return bits >= 0 && bits <= maxBits;
 }
 
+bool AddressRules::parseIpv4(const QString &ip, quint32 *out)
+{
+    const QByteArray a = ip.toLatin1();
+    if (a.isEmpty() || a.size() > 15 || ip != QString::fromLatin1(a))
+        return false;
+    in_addr addr{};
+    if (inet_pton(AF_INET, a.constData(), &addr) != 1)
+        return false;
+    *out = ntohl(addr.s_addr);
+    return true;
+}
+
+QString AddressRules::ipv4Text(quint32 address)
+{
+    return QStringLiteral("%1.%2.%3.%4")
+        .arg(address >> 24)
+        .arg((address >> 16) & 0xff)
+        .arg((address >> 8) & 0xff)
+        .arg(address & 0xff);
+}
+
+quint32 AddressRules::ipv4Mask(int prefix)
+{
+    if (prefix <= 0)
+        return 0;
+    if (prefix >= 32)
+        return 0xffffffffu;
+    return ~((quint32(1) << (32 - prefix)) - 1);
+}
+
+bool AddressRules::parseIpv4Cidr(const QString &cidr, quint32 *network, int *prefix)
+{
+    quint32 address = 0;
+    const int slash = cidr.indexOf(QLatin1Char('/'));
+    if (slash < 0 || !isValidCidr(cidr) || !parseIpv4(cidr.left(slash), &address))
+        return false;
+    *prefix = cidr.mid(slash + 1).toInt();
+    *network = address & ipv4Mask(*prefix);
+    return true;
+}
+
 QString AddressRules::normalizeMac(const QString &mac)
 {
     QString hex;

@@ -19,6 +19,13 @@ public:
     static bool isValidIpAddress(const QString &ip);
     /// "10.77.0.0/24" or "fd00::/64".
     static bool isValidCidr(const QString &cidr);
+    /// Dotted-quad IPv4 → host-order number; false when it is not one.
+    static bool parseIpv4(const QString &ip, quint32 *out);
+    static QString ipv4Text(quint32 address);
+    /// "192.168.1.0/24" → network (host bits cleared) and prefix 0–32; false otherwise.
+    static bool parseIpv4Cidr(const QString &cidr, quint32 *network, int *prefix);
+    /// The netmask of an IPv4 prefix length (0–32).
+    static quint32 ipv4Mask(int prefix);
     /// Six octets with any of ':' '-' '.' or no separators, any case → "AA:BB:CC:DD:EE:FF";
     /// empty string when it is not a MAC.
     static QString normalizeMac(const QString &mac);

@@ -3,6 +3,7 @@
 
 #include "addressrules.h"
 #include "atomicfilewriter.h"
+#include "firstbootplan.h"
 #include "jsonstrictreader.h"
 #include "labindex.h"
 
@@ -169,6 +170,29 @@ void writeBoard(JsonWriter &w, const Board &b)
     w.value(QStringLiteral("notes"), b.notes);
     if (!b.nodeId.isEmpty())
         w.value(QStringLiteral("nodeId"), b.nodeId);
+    if (!b.firstBoot.isEmpty()) {
+        // Omitted when unset, so labs without first-boot plans keep their bytes.
+        const FirstBoot &f = b.firstBoot;
+        w.beginObject(QStringLiteral("firstBoot"));
+        w.value(QStringLiteral("prefixLength"), f.prefixLength);
+        w.value(QStringLiteral("gateway"), f.gateway);
+        w.value(QStringLiteral("dns"), QJsonArray::fromStringList(f.dns));
+        w.value(QStringLiteral("timezone"), f.timezone);
+        w.value(QStringLiteral("locale"), f.locale);
+        w.value(QStringLiteral("instanceId"), f.instanceId);
+        w.endObject();
+    }
+}
+
+void writeNetwork(JsonWriter &w, const NetworkSettings &n)
+{
+    w.value(QStringLiteral("subnet"), n.subnet);
+    w.value(QStringLiteral("gateway"), n.gateway);
+    w.value(QStringLiteral("dns"), QJsonArray::fromStringList(n.dns));
+    w.value(QStringLiteral("poolStart"), n.poolStart);
+    w.value(QStringLiteral("loginUser"), n.loginUser);
+    w.value(QStringLiteral("timezone"), n.timezone);
+    w.value(QStringLiteral("locale"), n.locale);
 }
 
 void writeSwarm(JsonWriter &w, const SwarmSettings &s)
@@ -260,7 +284,8 @@ void parseBoard(JsonStrictReader &r, const QJsonObject &o, const QString &p, Boa
          QStringLiteral("sshPort"),  QStringLiteral("sshUser"),    QStringLiteral("role"),
          QStringLiteral("rackId"),   QStringLiteral("slot"),       QStringLiteral("psuId"),
          QStringLiteral("switchId"), QStringLiteral("switchPort"), QStringLiteral("labels"),
-         QStringLiteral("storage"),  QStringLiteral("notes"),      QStringLiteral("nodeId")});
+         QStringLiteral("storage"),  QStringLiteral("notes"),      QStringLiteral("nodeId"),
+         QStringLiteral("firstBoot")});
     r.readString(o, p, QStringLiteral("id"), &out->id);
     r.readString(o, p, QStringLiteral("name"), &out->name);
     r.readString(o, p, QStringLiteral("hostname"), &out->hostname);
@@ -288,6 +313,38 @@ void parseBoard(JsonStrictReader &r, const QJsonObject &o, const QString &p, Boa
     out->storage = parseList<StorageDevice>(r, o, p, QStringLiteral("storage"), parseStorage);
     r.readString(o, p, QStringLiteral("notes"), &out->notes);
     r.readString(o, p, QStringLiteral("nodeId"), &out->nodeId);
+    if (!o.contains(QStringLiteral("firstBoot")) || r.failed())
+        return;
+    QJsonObject fo;
+    r.readObject(o, p, QStringLiteral("firstBoot"), &fo);
+    const QString fp = JsonStrictReader::child(p, QStringLiteral("firstBoot"));
+    FirstBoot &f = out->firstBoot;
+    r.checkKeys(fo, fp, {},
+                {QStringLiteral("prefixLength"), QStringLiteral("gateway"), QStringLiteral("dns"),
+                 QStringLiteral("timezone"), QStringLiteral("locale"),
+                 QStringLiteral("instanceId")});
+    r.readInt(fo, fp, QStringLiteral("prefixLength"), -1, 32, &f.prefixLength);
+    r.readString(fo, fp, QStringLiteral("gateway"), &f.gateway);
+    r.readStringList(fo, fp, QStringLiteral("dns"), &f.dns);
+    r.readString(fo, fp, QStringLiteral("timezone"), &f.timezone);
+    r.readString(fo, fp, QStringLiteral("locale"), &f.locale);
+    r.readString(fo, fp, QStringLiteral("instanceId"), &f.instanceId);
+}
+
+void parseNetwork(JsonStrictReader &r, const QJsonObject &o, const QString &p,
+                  NetworkSettings *out)
+{
+    r.checkKeys(o, p, {},
+                {QStringLiteral("subnet"), QStringLiteral("gateway"), QStringLiteral("dns"),
+                 QStringLiteral("poolStart"), QStringLiteral("loginUser"),
+                 QStringLiteral("timezone"), QStringLiteral("locale")});
+    r.readString(o, p, QStringLiteral("subnet"), &out->subnet);
+    r.readString(o, p, QStringLiteral("gateway"), &out->gateway);
+    r.readStringList(o, p, QStringLiteral("dns"), &out->dns);
+    r.readString(o, p, QStringLiteral("poolStart"), &out->poolStart);
+    r.readString(o, p, QStringLiteral("loginUser"), &out->loginUser);
+    r.readString(o, p, QStringLiteral("timezone"), &out->timezone);
+    r.readString(o, p, QStringLiteral("locale"), &out->locale);
 }
 
 /// The "format" marker: false (the reader failed) when this is not a lab file.
@@ -368,7 +425,8 @@ Lab parseLab(JsonStrictReader &r, const QJsonObject &root)
     r.checkKeys(root, kRoot,
                 {QStringLiteral("format"), QStringLiteral("schemaVersion"), QStringLiteral("name")},
                 {QStringLiteral("racks"), QStringLiteral("powerSupplies"),
-                 QStringLiteral("switches"), QStringLiteral("boards"), QStringLiteral("swarm")});
+                 QStringLiteral("switches"), QStringLiteral("boards"), QStringLiteral("swarm"),
+                 QStringLiteral("network")});
     Lab lab;
     r.readString(root, kRoot, QStringLiteral("name"), &lab.name);
     lab.racks = parseList<Rack>(r, root, kRoot, QStringLiteral("racks"), parseRack);
@@ -380,6 +438,12 @@ Lab parseLab(JsonStrictReader &r, const QJsonObject &root)
     QJsonObject swarm;
     r.readObject(root, kRoot, QStringLiteral("swarm"), &swarm);
     parseSwarm(r, swarm, JsonStrictReader::child(kRoot, QStringLiteral("swarm")), &lab.swarm);
+    if (root.contains(QStringLiteral("network")) && !r.failed()) {
+        QJsonObject network;
+        r.readObject(root, kRoot, QStringLiteral("network"), &network);
+        parseNetwork(r, network, JsonStrictReader::child(kRoot, QStringLiteral("network")),
+                     &lab.network);
+    }
     return lab;
 }
 
@@ -499,6 +563,7 @@ public:
     bool checkSwitches(const LabIndex &index);
     bool checkBoards(const LabIndex &index);
     bool checkSwarm();
+    bool checkNetwork();
 
 private:
     bool fail(const QString &path, const QString &message)
@@ -513,6 +578,10 @@ private:
     bool checkSwitchPort(const LabIndex &index, int i, const QString &p);
     bool checkAddresses(const Board &b, const QString &p);
     bool checkStorage(const Board &b, const QString &p);
+    bool checkFirstBoot(const Board &b, const QString &p);
+    bool checkIpv4(const QString &ip, const QString &p);
+    bool checkDns(const QStringList &dns, const QString &p);
+    bool checkTimeAndLocale(const QString &timezone, const QString &locale, const QString &p);
 
     static QString child(const QString &path, const QString &key)
     {
@@ -657,10 +726,20 @@ bool LabValidator::checkUplinkLoop(const LabIndex &index, int i, const QString &
 bool LabValidator::checkBoards(const LabIndex &index)
 {
     QHash<QString, int> nodeIds; // swarm node ID -> board index: one node, one board
+    QHash<QString, int> instanceIds; // the marker a booted board is matched back by
     for (int i = 0; i < m_lab.boards.size(); ++i) {
         const Board &b = m_lab.boards.at(i);
         const QString p = element(m_boardsPath, i);
-        if (!b.nodeId.isEmpty()) {
+        const QString instanceId = b.firstBoot.instanceId;
+        if (!instanceId.isEmpty()) {
+            if (instanceIds.contains(instanceId))
+                return fail(child(child(p, QStringLiteral("firstBoot")),
+                                  QStringLiteral("instanceId")),
+                            tr("instance ID \"%1\" is already recorded for board \"%2\"")
+                                .arg(JsonStrictReader::elided(instanceId),
+                                     m_lab.boards.at(instanceIds.value(instanceId)).id));
+            instanceIds.insert(instanceId, i);
+        }        if (!b.nodeId.isEmpty()) {
             if (nodeIds.contains(b.nodeId))
                 return fail(child(p, QStringLiteral("nodeId")),
                             tr("swarm node \"%1\" is already recorded for board \"%2\"")
@@ -674,7 +753,7 @@ bool LabValidator::checkBoards(const LabIndex &index)
                       m_switchWord))
             return false;
         if (!checkSlot(index, i, p) || !checkSwitchPort(index, i, p) || !checkAddresses(b, p) ||
-            !checkStorage(b, p))
+            !checkStorage(b, p) || !checkFirstBoot(b, p))
             return false;
     }
     return true;
@@ -790,6 +869,88 @@ bool LabValidator::checkStorage(const Board &b, const QString &p)
     return true;
 }
 
+bool LabValidator::checkIpv4(const QString &ip, const QString &p)
+{
+    quint32 address = 0;
+    if (ip.isEmpty() || AddressRules::parseIpv4(ip, &address))
+        return true;
+    return fail(p, tr("expected an IPv4 address like \"192.168.1.1\", got \"%1\"")
+                       .arg(JsonStrictReader::elided(ip)));
+}
+
+bool LabValidator::checkDns(const QStringList &dns, const QString &p)
+{
+    for (int i = 0; i < dns.size(); ++i) {
+        if (!AddressRules::isValidIpAddress(dns.at(i)))
+            return fail(element(child(p, QStringLiteral("dns")), i),
+                        tr("expected a name server's IP address, got \"%1\"")
+                            .arg(JsonStrictReader::elided(dns.at(i))));
+    }
+    return true;
+}
+
+bool LabValidator::checkTimeAndLocale(const QString &timezone, const QString &locale,
+                                      const QString &p)
+{
+    if (!timezone.isEmpty() && !FirstBootPlan::isValidTimezone(timezone))
+        return fail(child(p, QStringLiteral("timezone")),
+                    tr("expected a time zone like \"Europe/Berlin\" or \"UTC\", got \"%1\"")
+                        .arg(JsonStrictReader::elided(timezone)));
+    if (!locale.isEmpty() && !FirstBootPlan::isValidLocale(locale))
+        return fail(child(p, QStringLiteral("locale")),
+                    tr("expected a locale like \"en_GB.UTF-8\", got \"%1\"")
+                        .arg(JsonStrictReader::elided(locale)));
+    return true;
+}
+
+bool LabValidator::checkFirstBoot(const Board &b, const QString &boardPath)
+{
+    const FirstBoot &f = b.firstBoot;
+    const QString p = child(boardPath, QStringLiteral("firstBoot"));
+    if (f.prefixLength < -1 || f.prefixLength > 32)
+        return fail(child(p, QStringLiteral("prefixLength")),
+                    tr("expected a prefix length from 0 to 32 (-1: the lab subnet's), got %1")
+                        .arg(f.prefixLength));
+    if (!f.instanceId.isEmpty() && !FirstBootPlan::isValidInstanceId(f.instanceId))
+        return fail(child(p, QStringLiteral("instanceId")),
+                    tr("expected 1–128 letters, digits, '.', '_', ':' or '-', got \"%1\"")
+                        .arg(JsonStrictReader::elided(f.instanceId)));
+    return checkIpv4(f.gateway, child(p, QStringLiteral("gateway"))) && checkDns(f.dns, p) &&
+           checkTimeAndLocale(f.timezone, f.locale, p);
+}
+
+bool LabValidator::checkNetwork()
+{
+    const NetworkSettings &n = m_lab.network;
+    const QString p = child(kRoot, QStringLiteral("network"));
+    quint32 network = 0;
+    int prefix = 0;
+    if (!n.subnet.isEmpty() && !AddressRules::parseIpv4Cidr(n.subnet, &network, &prefix))
+        return fail(child(p, QStringLiteral("subnet")),
+                    tr("expected an IPv4 network like \"192.168.1.0/24\", got \"%1\"")
+                        .arg(JsonStrictReader::elided(n.subnet)));
+    if (!n.loginUser.isEmpty() && !FirstBootPlan::isValidUserName(n.loginUser))
+        return fail(child(p, QStringLiteral("loginUser")),
+                    tr("expected a login name of lower-case letters, digits, '_' and '-', got "
+                       "\"%1\"")
+                        .arg(JsonStrictReader::elided(n.loginUser)));
+    if (!checkIpv4(n.gateway, child(p, QStringLiteral("gateway"))) ||
+        !checkIpv4(n.poolStart, child(p, QStringLiteral("poolStart"))) || !checkDns(n.dns, p) ||
+        !checkTimeAndLocale(n.timezone, n.locale, p))
+        return false;
+    quint32 address = 0;
+    if (!n.subnet.isEmpty()) {
+        const quint32 mask = AddressRules::ipv4Mask(prefix);
+        for (const QString &key : {QStringLiteral("gateway"), QStringLiteral("poolStart")}) {
+            const QString value = key == QLatin1String("gateway") ? n.gateway : n.poolStart;
+            if (AddressRules::parseIpv4(value, &address) && (address & mask) != network)
+                return fail(child(p, key),
+                            tr("%1 is outside the subnet %2").arg(value, n.subnet));
+        }
+    }
+    return true;
+}
+
 bool LabValidator::checkSwarm()
 {
     if (!m_lab.swarm.advertiseNetwork.isEmpty() &&
@@ -809,7 +970,7 @@ bool LabFile::validate(const Lab &lab, LabFileError *error)
         return false;
     const LabIndex index(lab); // IDs are unique from here on
     return check.checkPowerSupplies() && check.checkSwitches(index) && check.checkBoards(index) &&
-           check.checkSwarm();
+           check.checkSwarm() && check.checkNetwork();
 }
 
 QByteArray LabFile::toJson(const Lab &lab)
@@ -826,6 +987,11 @@ QByteArray LabFile::toJson(const Lab &lab)
     w.beginObject(QStringLiteral("swarm"));
     writeSwarm(w, lab.swarm);
     w.endObject();
+    if (!lab.network.isEmpty()) {
+        w.beginObject(QStringLiteral("network"));
+        writeNetwork(w, lab.network);
+        w.endObject();
+    }
     w.endObject();
     return w.result();
 }

@@ -87,6 +87,24 @@ struct StorageDevice
     }
 };
 
+/// Per-board first-boot settings written onto the board's card; empty values fall back to the
+/// lab's NetworkSettings (FirstBootPlan::identity() resolves them).
+struct FirstBoot
+{
+    int prefixLength = -1; // static address prefix, -1: the lab subnet's
+    QString gateway;
+    QStringList dns;
+    QString timezone;   // e.g. "Europe/Berlin"
+    QString locale;     // e.g. "en_GB.UTF-8"
+    QString instanceId; // marker on the last card prepared for this board (cloud-init meta-data)
+    bool isEmpty() const { return *this == FirstBoot(); }
+    bool operator==(const FirstBoot &o) const
+    {
+        return prefixLength == o.prefixLength && gateway == o.gateway && dns == o.dns &&
+               timezone == o.timezone && locale == o.locale && instanceId == o.instanceId;
+    }
+};
+
 struct Board
 {
     QString id;
@@ -111,6 +129,7 @@ struct Board
     QList<StorageDevice> storage;
     QString notes;
     QString nodeId; // swarm node ID once the board joined (Docker's 25-character ID)
+    FirstBoot firstBoot;
 
     bool isWindows() const { return os.contains(QLatin1String("Windows"), Qt::CaseInsensitive); }
     bool hasStorage() const { return !storage.isEmpty(); }
@@ -126,7 +145,8 @@ struct Board
                addressing == o.addressing && sshHost == o.sshHost && sshPort == o.sshPort &&
                sshUser == o.sshUser && role == o.role && rackId == o.rackId && slot == o.slot &&
                psuId == o.psuId && switchId == o.switchId && switchPort == o.switchPort &&
-               labels == o.labels && storage == o.storage && notes == o.notes && nodeId == o.nodeId;
+               labels == o.labels && storage == o.storage && notes == o.notes && nodeId == o.nodeId &&
+               firstBoot == o.firstBoot;
     }
     bool operator!=(const Board &o) const { return !(*this == o); }
 };
@@ -141,6 +161,25 @@ struct SwarmSettings
     }
 };
 
+/// Lab-wide defaults of the identity boards boot with (FirstBoot holds per-board overrides).
+struct NetworkSettings
+{
+    QString subnet;    // IPv4 network planned static addresses come from, e.g. 192.168.1.0/24
+    QString gateway;   // default route of static boards
+    QStringList dns;   // name servers of static boards
+    QString poolStart; // first address handed out (empty: the subnet's first host address)
+    QString loginUser; // user created on first boot when a board has no sshUser
+    QString timezone;
+    QString locale;
+    bool isEmpty() const { return *this == NetworkSettings(); }
+    bool operator==(const NetworkSettings &o) const
+    {
+        return subnet == o.subnet && gateway == o.gateway && dns == o.dns &&
+               poolStart == o.poolStart && loginUser == o.loginUser && timezone == o.timezone &&
+               locale == o.locale;
+    }
+};
+
 /// A whole lab plan: what a .hivelab file holds.
 struct Lab
 {
@@ -150,6 +189,7 @@ struct Lab
     QList<NetworkSwitch> switches;
     QList<Board> boards;
     SwarmSettings swarm;
+    NetworkSettings network;
 
     const Rack *rack(const QString &id) const;
     const PowerSupply *powerSupply(const QString &id) const;
@@ -167,7 +207,8 @@ struct Lab
     bool operator==(const Lab &o) const
     {
         return name == o.name && racks == o.racks && powerSupplies == o.powerSupplies
-               && switches == o.switches && boards == o.boards && swarm == o.swarm;
+               && switches == o.switches && boards == o.boards && swarm == o.swarm
+               && network == o.network;
     }
 };
 

@@ -125,6 +125,12 @@ void SshKeySetup::generate(const QString &privateKeyPath, const QString &comment
                                                      .arg(QString::fromLocal8Bit(err).trimmed()));
                     return;
                 }
+                // ssh-keygen honours the umask for the public half; OpenSSH wants these modes.
+                QFile::setPermissions(privateKeyPath,
+                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+                QFile::setPermissions(privateKeyPath + QStringLiteral(".pub"),
+                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                          QFileDevice::ReadGroup | QFileDevice::ReadOther);
                 setStep(Step::Done);
             });
     connect(m_keygen.get(), &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {

@@ -55,11 +55,6 @@ void KeyLoginSetup::begin()
             failJob(tr("Could not create the key: %1").arg(error.message));
             return;
         }
-        // ssh-keygen honours the umask for the public half; OpenSSH wants these exact modes.
-        QFile::setPermissions(m_keyPath, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        QFile::setPermissions(m_keyPath + QStringLiteral(".pub"),
-                              QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                  QFileDevice::ReadGroup | QFileDevice::ReadOther);
         m_generated = true;
         startBoards();
     });

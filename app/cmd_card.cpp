@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "blockdevice.h"
+#include "boardconnection.h"
+#include "cli.h"
+#include "firstbootcard.h"
+#include "firstbootplan.h"
+#include "keyloginsetup.h"
+#include "sshkeysetup.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QSysInfo>
+
+namespace Hivelab::Cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Cli", text);
+}
+
+QString flavourName(FirstBootCard::Flavour f)
+{
+    return f == FirstBootCard::Flavour::DietPi ? QStringLiteral("dietpi")
+                                               : QStringLiteral("cloud-init");
+}
+
+} // namespace
+
+std::optional<QString> cardPublicKey(const QString &requestedKey)
+{
+    const QString path =
+        KeyLoginSetup::chooseKey(requestedKey, BoardConnection::defaultIdentityFiles());
+    if (requestedKey.isEmpty() && !path.isEmpty() && !QFileInfo::exists(path)) {
+        // No key at all yet: make the one `hivelab keys` would make.
+        printErr(tr("No SSH key yet: creating %1 (ed25519, no passphrase).").arg(path));
+        SshKeySetup keygen;
+        SshErrorInfo result;
+        QEventLoop loop;
+        QObject::connect(&keygen, &SshKeySetup::finished, &loop,
+                         [&loop, &result](const SshErrorInfo &error) {
+                             result = error;
+                             loop.quit();
+                         });
+        keygen.generate(path, QStringLiteral("hivelab@%1").arg(QSysInfo::machineHostName()));
+        loop.exec();
+        if (result.isError()) {
+            printErr(tr("Could not create the key: %1").arg(result.message));
+            return std::nullopt;
+        }
+    }
+    if (!QFileInfo(path + QStringLiteral(".pub")).isFile()) {
+        printErr(tr("No SSH public key %1.pub: make one with `ssh-keygen -t ed25519`, or pass "
+                    "--key.")
+                     .arg(path));
+        return std::nullopt;
+    }
+    QString error;
+    const QByteArray line = SshKeySetup::publicKeyLine(path, &error);
+    if (line.isEmpty()) {
+        printErr(tr("Cannot read %1.pub: %2").arg(path, error));
+        return std::nullopt;
+    }
+    return QString::fromUtf8(line).trimmed();
+}
+
+std::optional<QString> checkCardTarget(const QString &path, bool isImage)
+{
+    if (isImage) {
+        if (!QFileInfo(path).isFile()) {
+            printErr(tr("No image file %1.").arg(path));
+            return std::nullopt;
+        }
+        return path;
+    }
+    const BlockDevice::Target t = BlockDevice::inspect(path);
+    if (!t.refusal.isEmpty() || !t.isBlock) {
+        printErr(tr("Refusing to prepare %1: %2.")
+                     .arg(path, t.isBlock ? t.refusal : tr("not a block device (use --image)")));
+        return std::nullopt;
+    }
+    if (!t.drive.mountpoints.isEmpty()) {
+        printErr(tr("%1 is mounted at %2: unmount it first (a FAT written behind a mount's back "
+                    "gets corrupted).")
+                     .arg(path, t.drive.mountpoints.first()));
+        return std::nullopt;
+    }
+    return t.path;
+}
+
+int prepareCard(Lab *lab, const QString &boardId, const QString &target, const QString &publicKey,
+                QJsonObject *report)
+{
+    Lab planned = *lab;
+    QStringList assigned;
+    QString error;
+    if (!FirstBootPlan::allocateAddresses(&planned, {boardId}, &assigned, &error)) {
+        printErr(tr("%1: %2").arg(boardId, error));
+        return ExitUsage;
+    }
+    Board *board = planned.board(boardId);
+    board->firstBoot.instanceId =
+        FirstBootPlan::makeInstanceId(boardId, QRandomGenerator::system()->generate());
+    const QList<IdentityProblem> problems = FirstBootPlan::problems(planned, *board);
+    if (!problems.isEmpty()) {
+        for (const IdentityProblem &p : problems)
+            printErr(tr("%1: %2").arg(boardId, p.message()));
+        return ExitUsage;
+    }
+    const BoardIdentity id = FirstBootPlan::identity(planned, *board);
+    const auto written = FirstBootCard::write(target, id, {publicKey}, &error);
+    if (!written) {
+        printErr(error);
+        return ExitFindings;
+    }
+    *lab = planned;
+    const QString address = id.addressing == Addressing::Static
+                                ? QStringLiteral("%1/%2").arg(id.address).arg(id.prefixLength)
+                                : QStringLiteral("dhcp");
+    *report = QJsonObject{{QStringLiteral("board"), boardId},
+                          {QStringLiteral("target"), target},
+                          {QStringLiteral("flavour"), flavourName(written->flavour)},
+                          {QStringLiteral("hostname"), id.hostname},
+                          {QStringLiteral("user"), id.user},
+                          {QStringLiteral("address"), address},
+                          {QStringLiteral("instanceId"), id.instanceId},
+                          {QStringLiteral("files"), QJsonArray::fromStringList(written->files)}};
+    return ExitOk;
+}
+
+int cmdCard(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Write a board's first-boot identity onto a card that already holds its OS image: "
+           "hostname, static address or DHCP, login user with your SSH key and passwordless "
+           "sudo, time zone and locale, from the lab file. Written to the card's FAT boot "
+           "partition without mounting it (mtools): cloud-init NoCloud files, or dietpi.txt "
+           "edited in place on DietPi. The lab file records the card's instance ID (and an "
+           "address allocated for a static board that had none)."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("prepare"), tr("The action."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), tr("Lab file."));
+    parser.addPositionalArgument(QStringLiteral("BOARD"), tr("Board ID, name or hostname."));
+    const QCommandLineOption device(QStringLiteral("device"), tr("The card (block device)."),
+                                    QStringLiteral("DEV"));
+    const QCommandLineOption image(QStringLiteral("image"), tr("An image file instead of a card."),
+                                   QStringLiteral("IMG"));
+    const QCommandLineOption key(QStringLiteral("key"),
+                                 tr("Private key whose .pub to authorize (default: as `hivelab "
+                                    "keys`)."),
+                                 QStringLiteral("PATH"));
+    const QCommandLineOption json(QStringLiteral("json"), tr("Machine-readable output."));
+    parser.addOptions({device, image, key, json});
+    if (const auto done = parseOrFinish(parser, args))
+        return *done;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 3 || positional.first() != QLatin1String("prepare") ||
+        parser.isSet(device) == parser.isSet(image)) {
+        printErr(tr("Usage: hivelab card prepare FILE BOARD --device DEV|--image IMG [--key PATH] "
+                    "[--json]"));
+        return ExitUsage;
+    }
+    const QString file = positional.at(1);
+    std::optional<Lab> lab = loadLab(file);
+    if (!lab)
+        return ExitUsage;
+    const auto boards = resolveBoards(*lab, {positional.at(2)}, file);
+    if (!boards)
+        return ExitUsage;
+    const auto target = checkCardTarget(parser.value(parser.isSet(device) ? device : image),
+                                        parser.isSet(image));
+    if (!target)
+        return ExitUsage;
+    const auto publicKey = cardPublicKey(parser.value(key));
+    if (!publicKey)
+        return ExitUsage;
+    QJsonObject report;
+    const int rc = prepareCard(&*lab, boards->first(), *target, *publicKey, &report);
+    if (rc != ExitOk)
+        return rc;
+    if (!saveLab(*lab, file))
+        return ExitUsage;
+    if (parser.isSet(json)) {
+        printOut(QString::fromUtf8(QJsonDocument(report).toJson(QJsonDocument::Indented)).trimmed());
+    } else {
+        printOut(tr("%1: %2 written to %3 (%4): %5 %6, user %7, instance %8.")
+                     .arg(report.value(QLatin1String("board")).toString(),
+                          report.value(QLatin1String("files")).toVariant().toStringList().join(
+                              QStringLiteral(", ")),
+                          *target, report.value(QLatin1String("flavour")).toString(),
+                          report.value(QLatin1String("hostname")).toString(),
+                          report.value(QLatin1String("address")).toString(),
+                          report.value(QLatin1String("user")).toString(),
+                          report.value(QLatin1String("instanceId")).toString()));
+    }
+    return ExitOk;
+}
+
+} // namespace Hivelab::Cli

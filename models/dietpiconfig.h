@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "firstbootplan.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QStringList>
+
+namespace Hivelab {
+
+/// DietPi's dietpi.txt, edited in place. Pure; any thread.
+///
+/// DietPi's first-boot script reads a setting from the first line that starts, after blanks,
+/// with `KEY=` (commented lines `#KEY=` do not count); AUTO_SETUP_SSH_PUBKEY is read from every
+/// such line, one key per line. The edit replaces exactly those first lines, appends keys the
+/// file does not have at its end, and leaves every other byte as it was.
+class DietPiConfig
+{
+public:
+    using Setting = QPair<QString, QString>;
+    enum class SshServer { Dropbear, OpenSsh };
+
+    /// The settings that give a board its identity: hostname, static or DHCP networking,
+    /// SSH server, the keys (one AUTO_SETUP_SSH_PUBKEY each), unattended setup, time zone and
+    /// locale when planned.
+    static QList<Setting> settings(const BoardIdentity &id, const QStringList &authorizedKeys,
+                                   SshServer server);
+    /// `original` with `settings` applied. A key given several times (the public keys) takes
+    /// the first such line and lines inserted right after it. False with `error` when a value
+    /// holds a line break or a key is not A-Z, 0-9 and '_' (nothing is changed then).
+    static bool edit(const QByteArray &original, const QList<Setting> &settings, QByteArray *out,
+                     QString *error);
+    /// The value DietPi reads for `key` (first matching line), or a null QString.
+    static QString value(const QByteArray &text, const QString &key);
+    /// Every value of a key read from all its lines (AUTO_SETUP_SSH_PUBKEY).
+    static QStringList values(const QByteArray &text, const QString &key);
+};
+
+} // namespace Hivelab

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "firstbootplan.h"
+#include "partitiontable.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+#include <optional>
+
+namespace Hivelab {
+
+/// A board's first-boot identity written onto the FAT boot partition of a card (or an image
+/// file) that already holds an OS image. mtools reads and writes the FAT at the partition's
+/// byte offset (`mcopy -i DEV@@OFFSET`), so nothing is mounted and no root is needed beyond
+/// write access to the device: the kernel here (and a user's laptop) may not even have vfat.
+/// What is written depends on the card: a FAT that holds `dietpi.txt` gets it edited in place,
+/// any other the cloud-init NoCloud seed (user-data, meta-data, network-config).
+/// Synchronous; every tool run is bounded (30 s). The CLI calls it directly; a GUI runs it in
+/// a worker thread.
+class FirstBootCard
+{
+    Q_DECLARE_TR_FUNCTIONS(FirstBootCard)
+public:
+    enum class Flavour { CloudInit, DietPi };
+
+    struct Written
+    {
+        Flavour flavour = Flavour::CloudInit;
+        qint64 offset = 0;  // byte offset of the boot partition
+        QStringList files;  // names on the boot partition, written and read back
+    };
+
+    /// `sfdisk -J` of the device or image.
+    static std::optional<PartitionTable> partitionTable(const QString &target, QString *error);
+    /// Byte offset of the boot (first FAT) partition.
+    static std::optional<qint64> bootPartitionOffset(const QString &target, QString *error);
+    /// Writes `id` with `authorizedKeys` (public key lines) and reads every file back: a
+    /// mismatch is an error. The device is flushed (fsync) before this returns.
+    static std::optional<Written> write(const QString &target, const BoardIdentity &id,
+                                        const QStringList &authorizedKeys, QString *error);
+    /// One file of the FAT at `offset` (mtype); nothing when it does not exist.
+    static std::optional<QByteArray> readFile(const QString &target, qint64 offset,
+                                              const QString &name, QString *error);
+    /// Creates or replaces one file in the FAT's root folder (mcopy -o).
+    static bool writeFile(const QString &target, qint64 offset, const QString &name,
+                          const QByteArray &data, QString *error);
+};
+
+} // namespace Hivelab
