@@ -64,6 +64,10 @@ _hivelab()
         [[ $cword -eq $((i + 1)) ]] &&
             COMPREPLY=($(compgen -W "setup status renew" -- "$cur")) && return
         ;;
+    card)
+        [[ $cword -eq $((i + 1)) ]] &&
+            COMPREPLY=($(compgen -W "prepare" -- "$cur")) && return
+        ;;
     image)
         [[ $cword -eq $((i + 1)) ]] &&
             COMPREPLY=($(compgen -W "list fetch cache" -- "$cur")) && return
