@@ -8,6 +8,7 @@
 #include "sshsession.h"
 
 #include <QCommandLineParser>
+#include <QLocale>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -115,6 +116,11 @@ int run(const QStringList &args)
     // They were cancelled, so this is quick; the bound is for a board stuck in DNS or auth.
     SshSession::waitForWorkers(15000);
     return code;
+}
+
+QString dataSize(qint64 bytes)
+{
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
 QString commandHelp(const QCommandLineParser &parser, const QString &command)

@@ -50,6 +50,9 @@ const Command *findCommand(const QString &name);
 /// args[0] is the subcommand name. Returns the process exit code.
 int run(const QStringList &args);
 
+/// A size as the CLI prints it ("1.5 GB"-style, binary units, C locale).
+QString dataSize(qint64 bytes);
+
 /// The parser's help with its usage line naming `hivelab COMMAND` instead of the binary's path.
 QString commandHelp(const QCommandLineParser &parser, const QString &command);
 

@@ -13,7 +13,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLocale>
 
 #include <unistd.h>
 
@@ -24,11 +23,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("Cli", text);
-}
-
-QString bytes(qint64 n)
-{
-    return QLocale::c().formattedDataSize(n, 1, QLocale::DataSizeTraditionalFormat);
 }
 
 QString phaseName(FlashJob::Phase phase)
@@ -48,7 +42,7 @@ QString driveLine(const Drive &d, const QString &refusal)
 {
     QString line = QStringLiteral("%1  %2  %3  %4")
                        .arg(d.path, -14)
-                       .arg(bytes(d.size), 9)
+                       .arg(dataSize(d.size), 9)
                        .arg(d.transport.isEmpty() ? d.type : d.transport, -5)
                        .arg(d.model.isEmpty() ? tr("(no model)") : d.model);
     if (!d.mountpoints.isEmpty())
@@ -155,10 +149,10 @@ std::optional<QList<BlockDevice::Target>> vetTargets(const QStringList &paths, b
             if (!interactive || dryRun ||
                 !confirm(tr("%1 is %2: larger than any card. Type its name (%3) to write it "
                             "anyway:")
-                             .arg(t.path, bytes(t.size), name),
+                             .arg(t.path, dataSize(t.size), name),
                          name.toUtf8())) {
                 printErr(tr("Not writing %1 (%2): pass --allow-large if it really is the target.")
-                             .arg(t.path, bytes(t.size)));
+                             .arg(t.path, dataSize(t.size)));
                 return std::nullopt;
             }
         }
@@ -168,7 +162,7 @@ std::optional<QList<BlockDevice::Target>> vetTargets(const QStringList &paths, b
     QStringList erased;
     for (const BlockDevice::Target &t : std::as_const(targets)) {
         if (t.isBlock || (t.exists && t.size > 0))
-            erased << QStringLiteral("%1 (%2%3)").arg(t.path, bytes(t.size),
+            erased << QStringLiteral("%1 (%2%3)").arg(t.path, dataSize(t.size),
                                                        t.drive.model.isEmpty() ? QString()
                                                                                : QStringLiteral(", ") + t.drive.model);
     }
@@ -323,8 +317,8 @@ int cmdFlash(const QStringList &args)
                          const double seconds = qMax(0.001, clock.elapsed() / 1000.0);
                          printErr(QStringLiteral("%1  %2  %3 of %4  %5/s")
                                       .arg(targets->at(i).path, phaseName(phase))
-                                      .arg(bytes(done), total > 0 ? bytes(total) : QStringLiteral("?"))
-                                      .arg(bytes(qint64(done / seconds))));
+                                      .arg(dataSize(done), total > 0 ? dataSize(total) : QStringLiteral("?"))
+                                      .arg(dataSize(qint64(done / seconds))));
                      });
     QEventLoop loop;
     QObject::connect(&job, &FlashJob::finished, &loop, &QEventLoop::quit);
@@ -346,7 +340,7 @@ int cmdFlash(const QStringList &args)
                                    {QStringLiteral("verifySeconds"), r.verifySeconds}});
         } else if (r.phase == FlashJob::Phase::Done) {
             printOut(tr("%1: written %2 in %3 s%4.")
-                         .arg(r.target.path, bytes(r.written))
+                         .arg(r.target.path, dataSize(r.written))
                          .arg(r.writeSeconds, 0, 'f', 1)
                          .arg(options.verify ? tr(", verified in %1 s").arg(r.verifySeconds, 0, 'f', 1) : QString()));
         } else {
@@ -391,8 +385,8 @@ int cmdFlash(const QStringList &args)
         printErr(sourceError);
     } else if (allOk) {
         printOut(tr("Image %1 (%2, %3: %4 of data, %5 zeroed, the rest unused), SHA-256 %6.")
-                     .arg(source, job.sourceDescription(), bytes(job.imageSize()), bytes(job.mappedBytes()),
-                          bytes(job.zeroedBytes()), QString::fromLatin1(job.sourceSha256())));
+                     .arg(source, job.sourceDescription(), dataSize(job.imageSize()), dataSize(job.mappedBytes()),
+                          dataSize(job.zeroedBytes()), QString::fromLatin1(job.sourceSha256())));
     }
     if (guard.interrupted())
         return ExitInterrupted;

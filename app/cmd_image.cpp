@@ -13,7 +13,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLocale>
 
 namespace Hivelab::Cli {
 
@@ -22,11 +21,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("Cli", text);
-}
-
-QString bytes(qint64 n)
-{
-    return QLocale::c().formattedDataSize(n, 1, QLocale::DataSizeTraditionalFormat);
 }
 
 constexpr int DefaultStallSeconds = ImageDownload::DefaultStallTimeoutMs / 1000;
@@ -194,10 +188,10 @@ int cacheCommand(const QStringList &args)
                               {QStringLiteral("files"), files}});
         return ExitOk;
     }
-    printOut(tr("%1: %2 of %3").arg(c.directory(), bytes(c.totalSize()), bytes(c.sizeLimit())));
+    printOut(tr("%1: %2 of %3").arg(c.directory(), dataSize(c.totalSize()), dataSize(c.sizeLimit())));
     for (const ImageCache::Entry &e : entries)
         printOut(QStringLiteral("  %1  %2  %3%4")
-                     .arg(bytes(e.size), 9)
+                     .arg(dataSize(e.size), 9)
                      .arg(e.lastUsed.toString(QStringLiteral("yyyy-MM-dd HH:mm")), e.fileName)
                      .arg(e.partial ? tr("  (partial)") : QString()));
     return ExitOk;
@@ -274,7 +268,7 @@ std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &
                 return;
             lastPrint = clock.elapsed();
             printErr(tr("downloading  %1 of %2")
-                         .arg(bytes(done), total >= 0 ? bytes(total) : QStringLiteral("?")));
+                         .arg(dataSize(done), total >= 0 ? dataSize(total) : QStringLiteral("?")));
         });
     QEventLoop loop;
     QObject::connect(&download, &ImageDownload::finished, &loop, &QEventLoop::quit);

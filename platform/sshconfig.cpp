@@ -3,12 +3,15 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QMutex>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QMutex>
 #include <QProcess>
 #include <QStandardPaths>
+
+#include <pwd.h>
+#include <unistd.h>
 
 namespace Hivelab {
 
@@ -95,8 +98,19 @@ bool SshConfig::load(const QString &path, QString *error)
             *error = file.errorString();
         return false;
     }
-    // The default path: ssh's own lookup, which adds /etc/ssh/ssh_config.
-    m_mode = isDefault ? Mode::SshDefaults : (file.exists() ? Mode::File : Mode::Empty);
+    // The default path: ssh's own lookup, which adds /etc/ssh/ssh_config. ssh finds "~" in the
+    // password database, Hivelab (like Qt) in $HOME: where they differ (a test's or a sandbox's
+    // HOME), this HOME's config is passed by name and its ~ stands for $HOME.
+    m_accountHome.clear();
+    if (const passwd *pw = ::getpwuid(::geteuid())) {
+        const QString account = QDir::cleanPath(QFile::decodeName(pw->pw_dir));
+        if (account != QDir::cleanPath(QDir::homePath()))
+            m_accountHome = account;
+    }
+    if (isDefault && m_accountHome.isEmpty())
+        m_mode = Mode::SshDefaults;
+    else
+        m_mode = file.exists() ? Mode::File : Mode::Empty;
     return true;
 }
 
@@ -137,6 +151,12 @@ SshHostConfig SshConfig::resolve(const QString &alias, const QString &localUser)
                                   : why;
     } else {
         out = fromResolved(ssh.readAllStandardOutput(), alias, localUser);
+        if (!m_accountHome.isEmpty()) {
+            for (QString &f : out.knownHostsFiles) {
+                if (f.startsWith(m_accountHome + QLatin1Char('/')))
+                    f = QDir::homePath() + f.mid(m_accountHome.size());
+            }
+        }
     }
     QMutexLocker lock(&cacheMutex());
     if (cache().size() > 4096)

@@ -22,7 +22,8 @@ struct SshHostConfig
 /// The client configuration as OpenSSH itself resolves it: `ssh -G [-F FILE] HOST`, so
 /// Include, Match, CanonicalizeHostname and /etc/ssh/ssh_config count exactly as they do for
 /// `ssh HOST`. One short process per host, its answer reused for a few seconds. Any thread.
-/// Without load() nothing is configured and no process runs.
+/// Without load() nothing is configured and no process runs. "~" is $HOME, as everywhere in
+/// Hivelab: when $HOME is not the account's home, $HOME/.ssh/config is passed with -F.
 class SshConfig
 {
 public:
@@ -48,6 +49,7 @@ private:
     Mode m_mode = Mode::None;
     QString m_path;
     QString m_ssh;
+    QString m_accountHome; // the password database's home when it is not $HOME
 };
 
 } // namespace Hivelab

@@ -72,6 +72,7 @@ private:
         return HivelabTest::loopbackSettings(m_dir.path(), connectTimeoutMs, key);
     }
     QString logText() const { return m_window->logConsole()->visibleText(); }
+    void askThenRunOnOneBoard(QAction *action, const QString &boardId, const QString &jobTitle);
 
     QTemporaryDir m_dir;
     std::unique_ptr<LabDocument> m_doc;
@@ -282,6 +283,31 @@ void TestMainWindowSwarm::liveStatusPollsQuietlyAndStopsWithTheLab()
     QVERIFY2(logText().contains(QStringLiteral("Live status off")), qPrintable(logText()));
 }
 
+// Selects `boardId`, triggers `action`: it asks first (window-modal, not blocking) and runs
+// nothing until OK; then the job runs on that board only (an unreachable one: it fails there)
+// and the action is enabled again when it ends.
+void TestMainWindowSwarm::askThenRunOnOneBoard(QAction *action, const QString &boardId,
+                                               const QString &jobTitle)
+{
+    const QString other = boardId == QLatin1String("m1") ? QStringLiteral("w1")
+                                                         : QStringLiteral("m1");
+    QVERIFY(action->isEnabled());
+    m_window->scene()->boardItem(boardId)->setSelected(true);
+    action->trigger();
+    QMessageBox *ask = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((ask = m_window->findChild<QMessageBox *>()) != nullptr, 5000);
+    QVERIFY(ask->text().contains(QStringLiteral("1 board")));
+    QVERIFY(!m_window->currentJob());
+    ask->button(QMessageBox::Ok)->click();
+    QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
+    QVERIFY(!action->isEnabled());
+    QTRY_VERIFY2_WITH_TIMEOUT(action->isEnabled(), qPrintable(logText()), 15000);
+    const QString log = logText();
+    QVERIFY2(log.contains(jobTitle + QStringLiteral(": 0 of 1 boards ready")), qPrintable(log));
+    QVERIFY2(log.contains(boardId + QStringLiteral(" failed:")), qPrintable(log));
+    QVERIFY(!log.contains(other + QStringLiteral(" failed:")));
+}
+
 void TestMainWindowSwarm::keyLoginAsksThenRunsOnTheSelectedBoards()
 {
     // The key a user has none of is made in a HOME of this test, never the real ~/.ssh.
@@ -291,23 +317,10 @@ void TestMainWindowSwarm::keyLoginAsksThenRunsOnTheSelectedBoards()
     qputenv("HOME", QFile::encodeName(home));
     const auto restoreHome = qScopeGuard([&oldHome]() { qputenv("HOME", oldHome); });
     useLab(closedPort(), closedPort());
-    QAction *keys = m_window->keyLoginAction();
-    QVERIFY(keys->isEnabled());
-    m_window->scene()->boardItem(QStringLiteral("w1"))->setSelected(true);
-    keys->trigger();
-    // Asks first (window-modal, not blocking): nothing runs until OK.
-    QMessageBox *ask = nullptr;
-    QTRY_VERIFY_WITH_TIMEOUT((ask = m_window->findChild<QMessageBox *>()) != nullptr, 5000);
-    QVERIFY(ask->text().contains(QStringLiteral("1 board")));
-    QVERIFY(!m_window->currentJob());
-    ask->button(QMessageBox::Ok)->click();
-    QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
-    QVERIFY(!keys->isEnabled());
-    QTRY_VERIFY2_WITH_TIMEOUT(keys->isEnabled(), qPrintable(logText()), 15000);
-    const QString log = logText();
-    QVERIFY2(log.contains(QStringLiteral("Key login: 0 of 1 boards ready")), qPrintable(log));
-    QVERIFY2(log.contains(QStringLiteral("w1 failed:")), qPrintable(log));
-    QVERIFY(!log.contains(QStringLiteral("m1 failed:")));
+    askThenRunOnOneBoard(m_window->keyLoginAction(), QStringLiteral("w1"),
+                         QStringLiteral("Key login"));
+    if (QTest::currentTestFailed())
+        return;
     QVERIFY(QFile::exists(home + QStringLiteral("/.ssh/id_ed25519.pub")));
 }
 
@@ -378,22 +391,10 @@ void TestMainWindowSwarm::identifyRecordsWhatBoardsReportAsOneUndoStep()
 void TestMainWindowSwarm::remoteAccessAsksThenRunsOnTheSelectedBoards()
 {
     useLab(closedPort(), closedPort());
-    QAction *remote = m_window->remoteAccessAction();
-    QVERIFY(remote->isEnabled());
-    m_window->scene()->boardItem(QStringLiteral("m1"))->setSelected(true);
-    remote->trigger();
-    QMessageBox *ask = nullptr;
-    QTRY_VERIFY_WITH_TIMEOUT((ask = m_window->findChild<QMessageBox *>()) != nullptr, 5000);
-    QVERIFY(ask->text().contains(QStringLiteral("1 board")));
-    QVERIFY(!m_window->currentJob());
-    ask->button(QMessageBox::Ok)->click();
-    QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
-    QVERIFY(!remote->isEnabled());
-    QTRY_VERIFY2_WITH_TIMEOUT(remote->isEnabled(), qPrintable(logText()), 15000);
-    const QString log = logText();
-    QVERIFY2(log.contains(QStringLiteral("Remote access: 0 of 1 boards ready")), qPrintable(log));
-    QVERIFY2(log.contains(QStringLiteral("m1 failed:")), qPrintable(log));
-    QVERIFY(!log.contains(QStringLiteral("w1 failed:")));
+    askThenRunOnOneBoard(m_window->remoteAccessAction(), QStringLiteral("m1"),
+                         QStringLiteral("Remote access"));
+    if (QTest::currentTestFailed())
+        return;
     // The lab's CA was made on this computer on the way (under the test's data folder).
     QVERIFY(QFile::exists(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
                           QStringLiteral("/remote/loopback/ca-key.pem")));
