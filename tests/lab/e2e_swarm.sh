@@ -146,8 +146,26 @@ if [ -n "${HIVELAB_E2E_KEEP_SWARM:-}" ]; then
 fi
 
 # 6. Leave again so the lab can be reused: demoting first spares raft its quorum-loss timeouts.
-on "$m1" docker node demote "${names[@]:1:2}" >/dev/null || step "demote failed; leaving anyway"
-for k in "${members[@]:1}"; do on "$k" docker swarm leave >/dev/null & done
+# Right after the joins raft may still be applying a membership change and refuses a demotion
+# with "would result in a loss of quorum" (seen in CI): retry each one for a bounded time.
+demoted=()
+for name in "${names[@]:1:2}"; do
+    deadline=$(($(date +%s) + 20))
+    until on "$m1" docker node demote "$name" >/dev/null 2>"$tmp/demote.err"; do
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            step "demoting $name failed: $(tail -n1 "$tmp/demote.err"); it leaves with --force"
+            continue 2
+        fi
+        sleep 0.5
+    done
+    demoted+=("$name")
+done
+for i in "${!members[@]}"; do
+    [ "$i" -eq 0 ] && continue
+    k=${members[$i]} force=""
+    if [ "$i" -lt 3 ] && ! printf '%s\n' "${demoted[@]}" | grep -qx "${names[$i]}"; then force=--force; fi
+    on "$k" docker swarm leave $force >/dev/null &
+done
 wait
 on "$m1" docker swarm leave --force >/dev/null
 swarm=()
