@@ -243,12 +243,10 @@ int cmdContext(const QStringList &args)
             if (code != ExitOk)
                 return code;
         }
-        const QString user = target->sshUser.isEmpty() ? QString() : target->sshUser + QLatin1Char('@');
-        const QString port =
-            target->sshPort == 22 ? QString() : QStringLiteral(":%1").arg(target->sshPort);
-        const QString spec = QStringLiteral("host=ssh://%1%2%3").arg(user, host, port);
-        printOut(QStringLiteral("DOCKER_HOST=ssh://%1%2%3").arg(user, host, port));
-        return createContext(name + QStringLiteral("-ssh"), description, spec);
+        const QString url = DockerTls::sshDockerHost(target->sshUser, host, target->sshPort);
+        printOut(QStringLiteral("DOCKER_HOST=") + url);
+        return createContext(DockerTls::sshContextName(lab.name), description,
+                             QStringLiteral("host=") + url);
     }
 
     RemoteAccessStore store(lab.name);

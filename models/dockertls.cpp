@@ -158,4 +158,16 @@ QString contextName(const QString &labName)
     return QStringLiteral("hivelab-") + name;
 }
 
+QString sshContextName(const QString &labName)
+{
+    return contextName(labName) + QStringLiteral("-ssh");
+}
+
+QString sshDockerHost(const QString &user, const QString &host, int port)
+{
+    const QString at = user.isEmpty() ? QString() : user + QLatin1Char('@');
+    const QString suffix = port == 22 ? QString() : QStringLiteral(":%1").arg(port);
+    return QStringLiteral("ssh://") + at + host + suffix;
+}
+
 } // namespace Hivelab::DockerTls

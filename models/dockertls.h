@@ -55,6 +55,10 @@ QStringList hostAddresses(const QString &ipAddrOutput);
 /// `docker context` name for a lab: "hivelab-" + the lab name in lower case, every run of
 /// characters other than a-z, 0-9, '.', '_' and '-' made one '-'.
 QString contextName(const QString &labName);
+/// The `docker context` reaching the same lab over SSH: contextName() + "-ssh".
+QString sshContextName(const QString &labName);
+/// DOCKER_HOST for an engine reached over SSH: ssh://[user@]host[:port] (port 22 left out).
+QString sshDockerHost(const QString &user, const QString &host, int port);
 
 } // namespace DockerTls
 

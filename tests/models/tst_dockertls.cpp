@@ -116,6 +116,16 @@ private Q_SLOTS:
         QVERIFY(DockerTls::hostAddresses(QString()).isEmpty());
     }
 
+    void sshContext()
+    {
+        QCOMPARE(DockerTls::sshContextName(QStringLiteral("Home Lab")),
+                 QStringLiteral("hivelab-home-lab-ssh"));
+        QCOMPARE(DockerTls::sshDockerHost(QStringLiteral("dietpi"), QStringLiteral("10.0.0.5"), 22),
+                 QStringLiteral("ssh://dietpi@10.0.0.5"));
+        QCOMPARE(DockerTls::sshDockerHost(QString(), QStringLiteral("pine64-1"), 2222),
+                 QStringLiteral("ssh://pine64-1:2222"));
+    }
+
     void contextName()
     {
         QCOMPARE(DockerTls::contextName(QStringLiteral("Home Lab #2")),

@@ -430,13 +430,17 @@ private Q_SLOTS:
         auto *commands = find<QPlainTextEdit>(wizard.currentPage(), "dockerContextCommands");
         QVERIFY(commands);
         const Board *manager = doc.lab().managers().first();
+        // The same context name as `hivelab context FILE --ssh`.
+        const QString context = DockerTls::sshContextName(doc.lab().name);
+        QVERIFY(context.endsWith(QLatin1String("-ssh")));
         const QString expected =
-            QStringLiteral("docker context create hivelab --docker "
-                           "\"host=ssh://%1@%2\"")
-                .arg(manager->sshUser.isEmpty() ? QStringLiteral("root") : manager->sshUser,
+            QStringLiteral("docker context create %1 --docker "
+                           "\"host=ssh://%2@%3\"")
+                .arg(context,
+                     manager->sshUser.isEmpty() ? QStringLiteral("root") : manager->sshUser,
                      manager->ip);
         QVERIFY2(commands->toPlainText().contains(expected), qPrintable(commands->toPlainText()));
-        QVERIFY(commands->toPlainText().contains(QLatin1String("docker context use hivelab")));
+        QVERIFY(commands->toPlainText().contains(QLatin1String("docker context use ") + context));
         QVERIFY(commands->toPlainText().contains(QLatin1String("DOCKER_HOST=ssh://")));
         // Remote access over TLS is offered here; once set up, the TLS context comes first.
         QVERIFY(find<QPushButton>(wizard.currentPage(), "setUpRemoteAccess"));

@@ -116,16 +116,14 @@ QString SummaryPage::dockerContextCommands(const Lab &lab, const QString &tlsCer
                                "export DOCKER_HOST=%2 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=%3\n")
                     .arg(name, url, tlsCertFolder);
     }
-    const QString target = m->sshPort == 22
-                               ? QStringLiteral("ssh://%1@%2").arg(user, host)
-                               : QStringLiteral("ssh://%1@%2:%3").arg(user, host).arg(m->sshPort);
+    const QString target = DockerTls::sshDockerHost(user, host, m->sshPort);
     text += tr("# Over SSH (%1 needs the docker socket: root, or in the docker group — "
                "hivelab context FILE --ssh --add-to-docker-group):\n")
                 .arg(user) +
-            QStringLiteral("docker context create hivelab --docker \"host=%1\"\n"
-                           "docker context use hivelab\n"
+            QStringLiteral("docker context create %1 --docker \"host=%2\"\n"
+                           "docker context use %1\n"
                            "docker node ls\n")
-                .arg(target) +
+                .arg(DockerTls::sshContextName(lab.name), target) +
             tr("# Or for one shell only:\n") + QStringLiteral("export DOCKER_HOST=%1\n").arg(target);
     return text;
 }
