@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "blockdevice.h"
 #include "boardconnection.h"
+#include "cardpreparation.h"
 #include "cli.h"
 #include "firstbootcard.h"
 #include "firstbootplan.h"
@@ -14,7 +15,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 #include <QSysInfo>
 
 namespace Hivelab::Cli {
@@ -24,12 +24,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("Cli", text);
-}
-
-QString flavourName(FirstBootCard::Flavour f)
-{
-    return f == FirstBootCard::Flavour::DietPi ? QStringLiteral("dietpi")
-                                               : QStringLiteral("cloud-init");
 }
 
 } // namespace
@@ -98,40 +92,22 @@ std::optional<QString> checkCardTarget(const QString &path, bool isImage)
 int prepareCard(Lab *lab, const QString &boardId, const QString &target, const QString &publicKey,
                 QJsonObject *report)
 {
-    Lab planned = *lab;
-    QStringList assigned;
-    QString error;
-    if (!FirstBootPlan::allocateAddresses(&planned, {boardId}, &assigned, &error)) {
-        printErr(tr("%1: %2").arg(boardId, error));
-        return ExitUsage;
+    const CardPreparation::Result r = CardPreparation::prepare(*lab, boardId, target, publicKey);
+    if (!r.ok) {
+        for (const QString &e : r.errors)
+            printErr(e);
+        // A card that could not be written is a finding; a plan that cannot be, a usage error.
+        return r.identity.hostname.isEmpty() ? ExitUsage : ExitFindings;
     }
-    Board *board = planned.board(boardId);
-    board->firstBoot.instanceId =
-        FirstBootPlan::makeInstanceId(boardId, QRandomGenerator::system()->generate());
-    const QList<IdentityProblem> problems = FirstBootPlan::problems(planned, *board);
-    if (!problems.isEmpty()) {
-        for (const IdentityProblem &p : problems)
-            printErr(tr("%1: %2").arg(boardId, p.message()));
-        return ExitUsage;
-    }
-    const BoardIdentity id = FirstBootPlan::identity(planned, *board);
-    const auto written = FirstBootCard::write(target, id, {publicKey}, &error);
-    if (!written) {
-        printErr(error);
-        return ExitFindings;
-    }
-    *lab = planned;
-    const QString address = id.addressing == Addressing::Static
-                                ? QStringLiteral("%1/%2").arg(id.address).arg(id.prefixLength)
-                                : QStringLiteral("dhcp");
+    *lab = r.lab;
     *report = QJsonObject{{QStringLiteral("board"), boardId},
                           {QStringLiteral("target"), target},
-                          {QStringLiteral("flavour"), flavourName(written->flavour)},
-                          {QStringLiteral("hostname"), id.hostname},
-                          {QStringLiteral("user"), id.user},
-                          {QStringLiteral("address"), address},
-                          {QStringLiteral("instanceId"), id.instanceId},
-                          {QStringLiteral("files"), QJsonArray::fromStringList(written->files)}};
+                          {QStringLiteral("flavour"), r.flavourName()},
+                          {QStringLiteral("hostname"), r.identity.hostname},
+                          {QStringLiteral("user"), r.identity.user},
+                          {QStringLiteral("address"), r.addressText()},
+                          {QStringLiteral("instanceId"), r.identity.instanceId},
+                          {QStringLiteral("files"), QJsonArray::fromStringList(r.files)}};
     return ExitOk;
 }
 

@@ -91,24 +91,6 @@ int listDevices(bool all, bool json)
     return ExitOk;
 }
 
-// A .bmap next to the image, as bmaptool finds it: IMAGE.bmap, or the name without its
-// compression suffix plus .bmap.
-QString siblingBmap(const QString &source)
-{
-    QString base = source;
-    for (const char *ext : {".xz", ".gz", ".zst", ".bz2", ".zip", ".7z"}) {
-        if (base.endsWith(QLatin1String(ext))) {
-            base.chop(int(qstrlen(ext)));
-            break;
-        }
-    }
-    for (const QString &candidate : {source + QStringLiteral(".bmap"), base + QStringLiteral(".bmap")}) {
-        if (QFileInfo(candidate).isFile())
-            return candidate;
-    }
-    return {};
-}
-
 bool confirm(const QString &question, const QByteArray &answer)
 {
     printErr(question);
@@ -289,7 +271,7 @@ int cmdFlash(const QStringList &args)
     options.source = source;
     options.bmapPath = parser.isSet(bmap)     ? parser.value(bmap)
                        : parser.isSet(noBmap) ? QString()
-                                              : siblingBmap(source);
+                                              : FlashJob::siblingBmap(source);
     options.sha256 = expected;
     options.verify = !parser.isSet(noVerify);
     options.zeroOut = !parser.isSet(writeAll);

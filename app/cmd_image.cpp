@@ -208,19 +208,15 @@ bool isImageDownload(const QString &source)
 
 QString imageDownloadProblem(const QString &source)
 {
-    if (BoardCatalog::builtin().download(source) || isUrl(source))
-        return {};
-    return source.contains(QLatin1String("://"))
-               ? tr("Only http:// and https:// addresses can be downloaded, not %1.").arg(source)
-               : tr("No image file or catalog image \"%1\" (hivelab image list shows the "
-                    "catalog).")
-                     .arg(source);
+    QString label;
+    QString error;
+    ImageDownload::requestFor(source, &label, &error);
+    return error;
 }
 
 std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &sha256,
                                        int stallSeconds, bool quiet, int *exitCode)
 {
-    ImageDownload::Request request;
     FetchedImage result;
     const QByteArray expected = sha256.trimmed().toLower();
     if (!expected.isEmpty() &&
@@ -229,20 +225,15 @@ std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &
         *exitCode = ExitUsage;
         return std::nullopt;
     }
-    if (const ImageDownloadInfo *d = BoardCatalog::builtin().download(source)) {
-        request.url = QUrl(d->url);
-        request.sha256 = d->sha256.toLatin1();
-        request.sha256Url = QUrl(d->sha256Url);
-        request.size = d->size;
-        result.label = QStringLiteral("%1 %2").arg(d->name, d->version);
-    } else if (isUrl(source)) {
-        request.url = QUrl(source, QUrl::StrictMode);
-        result.label = source;
-    } else {
-        printErr(imageDownloadProblem(source));
+    QString error;
+    std::optional<ImageDownload::Request> found =
+        ImageDownload::requestFor(source, &result.label, &error);
+    if (!found) {
+        printErr(error);
         *exitCode = ExitUsage;
         return std::nullopt;
     }
+    ImageDownload::Request request = *found;
     if (!expected.isEmpty()) {
         request.sha256 = expected;
         request.sha256Url.clear();

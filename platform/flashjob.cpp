@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 
 #include <atomic>
 #include <cerrno>
@@ -437,6 +438,23 @@ void FlashJob::Shared::verify(Writer &w)
     } else {
         w.phase = int(FlashJob::Phase::Done);
     }
+}
+
+QString FlashJob::siblingBmap(const QString &source)
+{
+    QString base = source;
+    for (const char *ext : {".xz", ".gz", ".zst", ".bz2", ".zip", ".7z"}) {
+        if (base.endsWith(QLatin1String(ext))) {
+            base.chop(int(qstrlen(ext)));
+            break;
+        }
+    }
+    for (const QString &candidate :
+         {source + QStringLiteral(".bmap"), base + QStringLiteral(".bmap")}) {
+        if (QFileInfo(candidate).isFile())
+            return candidate;
+    }
+    return {};
 }
 
 FlashJob::FlashJob(QObject *parent)

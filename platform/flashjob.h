@@ -73,6 +73,10 @@ public:
     /// "xz", "7z: DietPi.img", …
     QString sourceDescription() const;
 
+    /// A .bmap next to the image, as bmaptool finds it: IMAGE.bmap, or the name without its
+    /// compression suffix plus .bmap. Empty when there is none.
+    static QString siblingBmap(const QString &source);
+
     static constexpr qint64 ChunkBytes = qint64(4) << 20;
     static constexpr qint64 HeadBytes = qint64(1) << 20;
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "imagedownload.h"
 
+#include "boardcatalog.h"
+
 #include "sha256.h"
 
 #include <QDir>
@@ -47,6 +49,31 @@ bool parseContentRange(const QByteArray &value, qint64 *start, qint64 *total)
     return true;
 }
 } // namespace
+
+std::optional<ImageDownload::Request> ImageDownload::requestFor(const QString &source,
+                                                                QString *label, QString *error)
+{
+    Request request;
+    if (const ImageDownloadInfo *d = BoardCatalog::builtin().download(source)) {
+        request.url = QUrl(d->url);
+        request.sha256 = d->sha256.toLatin1();
+        request.sha256Url = QUrl(d->sha256Url);
+        request.size = d->size;
+        *label = QStringLiteral("%1 %2").arg(d->name, d->version);
+        return request;
+    }
+    if (source.startsWith(QLatin1String("https://")) || source.startsWith(QLatin1String("http://"))) {
+        request.url = QUrl(source, QUrl::StrictMode);
+        *label = source;
+        return request;
+    }
+    *error = source.contains(QLatin1String("://"))
+                 ? tr("Only http:// and https:// addresses can be downloaded, not %1.").arg(source)
+                 : tr("No image file or catalog image \"%1\" (hivelab image list shows the "
+                      "catalog).")
+                       .arg(source);
+    return std::nullopt;
+}
 
 ImageDownload::ImageDownload(const ImageCache &cache, QObject *parent)
     : QObject(parent)

@@ -12,6 +12,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <optional>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -52,6 +53,10 @@ public:
         QUrl sha256Url;    // a checksum file ("HEX  NAME" lines, or just HEX) to fetch first
         qint64 size = -1;  // expected size in bytes, when the catalog knows it
     };
+
+    /// The request for a catalog image ID (its URL, size and checksum) or an http(s):// URL;
+    /// `label` gets "NAME VERSION" or the URL. Nothing, with *error, for anything else.
+    static std::optional<Request> requestFor(const QString &source, QString *label, QString *error);
 
     static constexpr int DefaultStallTimeoutMs = 30000;
     static constexpr int DefaultMaxResumes = 3;

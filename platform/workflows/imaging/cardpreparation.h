@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "firstbootcard.h"
+#include "labtypes.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+namespace Hivelab {
+
+/// Gives one card, which already holds its OS image, its board's first-boot identity: an
+/// address allocated from the lab's pool when a static board has none, a new instance ID (the
+/// marker discovery matches the booted board by), the identity checked, then written with
+/// FirstBootCard. `hivelab card prepare`, `hivelab flash --lab` and the GUI's card writer all
+/// come through here. Synchronous (mtools runs, each bounded); a GUI calls it off its thread.
+namespace CardPreparation {
+
+struct Result
+{
+    bool ok = false;
+    QStringList errors;        // why nothing was written, one line each
+    Lab lab;                   // the lab with the board's instance ID (and address) recorded
+    BoardIdentity identity;    // what was written
+    FirstBootCard::Flavour flavour = FirstBootCard::Flavour::CloudInit;
+    QStringList files;         // names on the boot partition, written and read back
+
+    /// "10.0.0.11/24" or "dhcp".
+    QString addressText() const;
+    /// "cloud-init" or "dietpi".
+    QString flavourName() const;
+};
+
+/// `lab` is not changed; the result carries the updated copy. `publicKey` is one OpenSSH
+/// public key line authorized for the login user.
+Result prepare(const Lab &lab, const QString &boardId, const QString &target,
+               const QString &publicKey);
+
+/// What the card would boot as (hostname, address or "dhcp", user), without writing or
+/// allocating: for a preview next to the card. Empty address while none is planned yet.
+QString preview(const Lab &lab, const QString &boardId);
+
+} // namespace CardPreparation
+
+} // namespace Hivelab

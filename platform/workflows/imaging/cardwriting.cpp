@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cardwriting.h"
+
+#include "boardconnection.h"
+#include "flashjob.h"
+#include "imagedownload.h"
+#include "keyloginsetup.h"
+#include "sshkeysetup.h"
+
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QSysInfo>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace Hivelab {
+
+CardWriting::CardWriting(QObject *parent)
+    : QObject(parent)
+    , m_cancelled(std::make_shared<std::atomic_bool>(false))
+{
+}
+
+CardWriting::~CardWriting()
+{
+    // A preparation still running finishes on its own; the job it reports to is gone.
+    m_cancelled->store(true);
+    if (m_download)
+        m_download->cancel();
+    if (m_flash)
+        m_flash->cancel();
+}
+
+QString CardWriting::stageName(Stage stage)
+{
+    switch (stage) {
+    case Stage::Waiting: return tr("waiting");
+    case Stage::Key: return tr("SSH key");
+    case Stage::Downloading: return tr("downloading");
+    case Stage::Writing: return tr("writing");
+    case Stage::Verifying: return tr("verifying");
+    case Stage::FirstBoot: return tr("first boot");
+    case Stage::Done: return tr("done");
+    case Stage::Failed: return tr("failed");
+    case Stage::Cancelled: return tr("cancelled");
+    }
+    return {};
+}
+
+void CardWriting::start(const Lab &lab, const QList<Card> &cards)
+{
+    Q_ASSERT(!m_running);
+    m_running = true;
+    m_cancelled->store(false);
+    m_lab = lab;
+    m_cards = cards;
+    m_stages = QList<Stage>(cards.size(), Stage::Waiting);
+    m_messages = QStringList(cards.size(), QString());
+    m_prepared.clear();
+    m_groups.clear();
+    QStringList sources;
+    for (int i = 0; i < cards.size(); ++i) {
+        const qsizetype g = sources.indexOf(cards.at(i).source);
+        if (g < 0) {
+            sources << cards.at(i).source;
+            m_groups.append(QList<int>{i});
+        } else {
+            m_groups[g].append(i);
+        }
+    }
+    resolveKey();
+}
+
+void CardWriting::cancel()
+{
+    if (!m_running)
+        return;
+    m_cancelled->store(true);
+    if (m_download)
+        m_download->cancel();
+    if (m_flash)
+        m_flash->cancel();
+    if (m_keygen)
+        m_keygen->cancel();
+}
+
+// The key the cards authorize: the requested one, else the one `hivelab keys` would use, made
+// when the user has none yet.
+void CardWriting::resolveKey()
+{
+    const QString path = KeyLoginSetup::chooseKey(m_keyPath, BoardConnection::defaultIdentityFiles());
+    auto useKey = [this, path]() {
+        QString error;
+        const QByteArray line = SshKeySetup::publicKeyLine(path, &error);
+        if (line.isEmpty()) {
+            const QString why = tr("No SSH public key %1.pub (%2): make one with `ssh-keygen -t "
+                                   "ed25519`.")
+                                    .arg(path, error);
+            for (int i = 0; i < m_cards.size(); ++i)
+                endCard(i, Stage::Failed, why);
+            finish();
+            return;
+        }
+        m_publicKey = QString::fromUtf8(line).trimmed();
+        nextGroup();
+    };
+    if (path.isEmpty() || QFileInfo::exists(path)) {
+        useKey();
+        return;
+    }
+    for (int i = 0; i < m_cards.size(); ++i)
+        Q_EMIT progressChanged(i, Stage::Key, 0, 0);
+    m_keygen = new SshKeySetup(this);
+    connect(m_keygen, &SshKeySetup::finished, this, [this, useKey](const SshErrorInfo &error) {
+        m_keygen->deleteLater();
+        if (error.isError()) {
+            for (int i = 0; i < m_cards.size(); ++i)
+                endCard(i, m_cancelled->load() ? Stage::Cancelled : Stage::Failed,
+                        tr("Could not create an SSH key: %1").arg(error.message));
+            finish();
+            return;
+        }
+        useKey();
+    });
+    m_keygen->generate(path, QStringLiteral("hivelab@%1").arg(QSysInfo::machineHostName()));
+}
+
+void CardWriting::nextGroup()
+{
+    if (m_groups.isEmpty()) {
+        finish();
+        return;
+    }
+    m_group = m_groups.takeFirst();
+    if (m_cancelled->load()) {
+        endGroup(Stage::Cancelled, tr("Cancelled before writing: the card is unchanged."));
+        nextGroup();
+        return;
+    }
+    const QString source = m_cards.at(m_group.first()).source;
+    if (QFileInfo(source).isFile()) {
+        flashGroup(source, QByteArray());
+        return;
+    }
+    QString label;
+    QString error;
+    const std::optional<ImageDownload::Request> request =
+        ImageDownload::requestFor(source, &label, &error);
+    if (!request) {
+        endGroup(Stage::Failed, error);
+        nextGroup();
+        return;
+    }
+    m_download = new ImageDownload(m_cache, this);
+    connect(m_download, &ImageDownload::progressChanged, this, [this](qint64 done, qint64 total) {
+        for (int i : std::as_const(m_group))
+            Q_EMIT progressChanged(i, Stage::Downloading, done, total);
+    });
+    connect(m_download, &ImageDownload::finished, this, [this, label](bool ok) {
+        ImageDownload *download = m_download;
+        download->deleteLater();
+        if (!ok) {
+            endGroup(download->error() == ImageDownload::Error::Cancelled ? Stage::Cancelled
+                                                                          : Stage::Failed,
+                     tr("Download of %1 failed: %2").arg(label, download->errorString()));
+            nextGroup();
+            return;
+        }
+        flashGroup(download->path(), download->verified() ? download->sha256() : QByteArray());
+    });
+    for (int i : std::as_const(m_group))
+        Q_EMIT progressChanged(i, Stage::Downloading, 0, request->size);
+    m_download->start(*request);
+}
+
+void CardWriting::flashGroup(const QString &path, const QByteArray &sha256)
+{
+    FlashJob::Options options;
+    options.source = path;
+    options.bmapPath = FlashJob::siblingBmap(path);
+    options.sha256 = sha256;
+    QList<BlockDevice::Target> targets;
+    for (int i : std::as_const(m_group))
+        targets << m_cards.at(i).target;
+    m_flash = new FlashJob(this);
+    connect(m_flash, &FlashJob::progressChanged, this,
+            [this](int t, FlashJob::Phase phase, qint64 done, qint64 total) {
+                const Stage stage = phase == FlashJob::Phase::Verifying ? Stage::Verifying
+                                                                         : Stage::Writing;
+                if (phase == FlashJob::Phase::Writing || phase == FlashJob::Phase::Verifying)
+                    Q_EMIT progressChanged(m_group.at(t), stage, done, total);
+            });
+    connect(m_flash, &FlashJob::finished, this, [this]() {
+        FlashJob *job = m_flash;
+        job->deleteLater();
+        const QList<FlashJob::TargetResult> results = job->results();
+        const QString sourceError = job->sourceError();
+        QList<int> written;
+        for (int t = 0; t < results.size() && t < m_group.size(); ++t) {
+            const FlashJob::TargetResult &r = results.at(t);
+            if (r.phase == FlashJob::Phase::Done) {
+                written << m_group.at(t);
+                continue;
+            }
+            const QString why = !r.error.isEmpty() ? r.error : sourceError;
+            endCard(m_group.at(t),
+                    r.phase == FlashJob::Phase::Cancelled ? Stage::Cancelled : Stage::Failed, why);
+        }
+        m_group = written;
+        prepareGroup();
+    });
+    m_flash->start(options, targets);
+}
+
+// The written cards of the group get their identities one after the other on a worker thread
+// (each allocation sees the addresses the ones before took).
+void CardWriting::prepareGroup()
+{
+    if (m_group.isEmpty()) {
+        nextGroup();
+        return;
+    }
+    const int card = m_group.takeFirst();
+    if (m_cancelled->load()) {
+        endCard(card, Stage::Cancelled, tr("Written, but cancelled before its first-boot files."));
+        prepareGroup();
+        return;
+    }
+    Q_EMIT progressChanged(card, Stage::FirstBoot, 0, 0);
+    const Lab lab = m_lab;
+    const Card c = m_cards.at(card);
+    const QString key = m_publicKey;
+    auto *watcher = new QFutureWatcher<CardPreparation::Result>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, card]() {
+        watcher->deleteLater();
+        const CardPreparation::Result r = watcher->result();
+        if (r.ok) {
+            m_lab = r.lab;
+            m_prepared << m_cards.at(card).boardId;
+            endCard(card, Stage::Done,
+                    tr("Written and verified; first boot as %1 (%2), %3.")
+                        .arg(r.identity.hostname, r.addressText(), r.flavourName()));
+        } else {
+            endCard(card, Stage::Failed,
+                    tr("Written, but the first-boot files failed: %1")
+                        .arg(r.errors.join(QLatin1Char(' '))));
+        }
+        prepareGroup();
+    });
+    watcher->setFuture(QtConcurrent::run([lab, c, key]() {
+        return CardPreparation::prepare(lab, c.boardId, c.target.path, key);
+    }));
+}
+
+void CardWriting::endCard(int card, Stage stage, const QString &message)
+{
+    m_stages[card] = stage;
+    m_messages[card] = message;
+    Q_EMIT progressChanged(card, stage, 0, 0);
+    Q_EMIT cardFinished(card, stage == Stage::Done, message);
+}
+
+void CardWriting::endGroup(Stage stage, const QString &message)
+{
+    for (int i : std::as_const(m_group))
+        endCard(i, stage, message);
+    m_group.clear();
+}
+
+void CardWriting::finish()
+{
+    m_running = false;
+    Q_EMIT finished();
+}
+
+} // namespace Hivelab
