@@ -65,7 +65,7 @@ int listDevices(bool all, bool json)
     int shown = 0;
     for (const Drive &d : drives) {
         const QString refusal = DriveRules::refusal(d, system);
-        const bool offered = refusal.isEmpty() && (d.isCardLike() || d.type == QLatin1String("loop"));
+        const bool offered = DriveRules::isOffered(d, system);
         if (!offered && !all)
             continue;
         ++shown;

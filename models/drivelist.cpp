@@ -94,6 +94,12 @@ bool isUserMount(const QString &mountpoint)
     return false;
 }
 
+bool isOffered(const Drive &drive, const QStringList &systemDisks)
+{
+    return refusal(drive, systemDisks).isEmpty() &&
+           (drive.isCardLike() || drive.type == QLatin1String("loop"));
+}
+
 QString refusal(const Drive &drive, const QStringList &systemDisks)
 {
     if (systemDisks.contains(drive.path))

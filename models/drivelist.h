@@ -41,6 +41,8 @@ QList<Drive> fromLsblkJson(const QByteArray &json, QString *error);
 /// platform found holding /, /boot or swap by other means (device numbers), a second line of
 /// defence next to the mountpoints lsblk reports.
 QString refusal(const Drive &drive, const QStringList &systemDisks);
+/// What a flashing tool lists by default: no refusal, and a card, USB drive or loop device.
+bool isOffered(const Drive &drive, const QStringList &systemDisks);
 
 /// Mountpoints that a user's desktop mounted from a card (under /media, /run/media, /mnt):
 /// these can be unmounted with consent; anything else mounted means the system uses the disk.

@@ -351,6 +351,7 @@ void MainWindow::createMenus()
     lab->addAction(m_applyPlacement);
     lab->addAction(m_liveStatus);
     lab->addSeparator();
+    lab->addAction(m_writeCards);
     lab->addAction(m_identify);
     lab->addAction(m_keyLogin);
     lab->addAction(m_remoteAccess);
@@ -670,6 +671,7 @@ void MainWindow::updateActions()
     m_keyLogin->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     m_identify->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     m_remoteAccess->setEnabled(!busy && !m_document->lab().boards.isEmpty());
+    m_writeCards->setEnabled(!m_document->lab().boards.isEmpty());
     QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "
                          "every planned board over SSH");
     QString refreshTip = tr("Ask the managers for the swarm's nodes and update the board LEDs");

@@ -7,10 +7,12 @@
 
 #include <QMainWindow>
 #include <QMessageBox>
+#include <QPointer>
 
 #include <functional>
 
 class QAction;
+class QDialog;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -22,6 +24,7 @@ class QUndoStack;
 
 namespace Hivelab {
 
+class CardWriterWidget;
 class CheckResultsWidget;
 class DocumentController;
 class GearActions;
@@ -89,6 +92,10 @@ public:
     /// Lab ▸ Set up Remote Access (TLS)…: asks, then switches the selected boards' engines (none
     /// selected: every board) to TLS on 2376 with client certificates (RemoteAccess).
     QAction *remoteAccessAction() const { return m_remoteAccess; }
+    /// Lab ▸ Write Cards…: the card writer in a dialog (one at a time); nullptr when closed.
+    QAction *writeCardsAction() const { return m_writeCards; }
+    void openCardWriter();
+    CardWriterWidget *cardWriter() const;
     /// Lab ▸ Live Status (checkable, off by default): asks the managers every
     /// liveIntervalMs() over SSH and keeps the LEDs current. Opening another lab turns it off.
     QAction *liveStatusAction() const { return m_liveStatus; }
@@ -218,6 +225,8 @@ private:
     QAction *m_keyLogin = nullptr;
     QAction *m_identify = nullptr;
     QAction *m_remoteAccess = nullptr;
+    QAction *m_writeCards = nullptr;
+    QPointer<QDialog> m_cardWriter;
     QAction *m_liveStatus = nullptr;
     QAction *m_cancelJob = nullptr;
     QAction *m_about = nullptr;

@@ -2,6 +2,8 @@
 // MainWindow: swarm actions, the board menu's swarm entries and job progress, over
 // SwarmJobController and LiveStatusController.
 #include "mainwindow.h"
+
+#include "cardwriterwidget.h"
 #include "plural.h"
 
 #include "dockertls.h"
@@ -18,10 +20,13 @@
 
 #include <QAction>
 #include <QMenu>
+#include <QDialog>
 #include <QMessageBox>
+#include <QPointer>
 #include <QProgressBar>
 #include <QStatusBar>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace Hivelab {
 
@@ -92,6 +97,11 @@ void MainWindow::createSwarmActions()
         });
         ask->open();
     });
+    m_writeCards = makeAction(QString(), tr("&Write Cards…"), QKeySequence(),
+                              tr("Write each board's OS image and first-boot identity (hostname, "
+                                 "address, user, SSH key) onto its card"));
+    m_writeCards->setObjectName(QStringLiteral("writeCards"));
+    connect(m_writeCards, &QAction::triggered, this, &MainWindow::openCardWriter);
     m_cancelJob = makeAction(QString(), tr("Cancel"), QKeySequence(),
                              tr("Stop the running swarm job; finished boards stay as they are"));
     m_cancelJob->setObjectName(QStringLiteral("cancelJob"));
@@ -372,6 +382,65 @@ void MainWindow::addSwarmMenuActions(QMenu *menu, const QStringList &boardIds)
                                                     : tr("Let a drained board take tasks again"));
     connect(activate, &QAction::triggered, this,
             [this, boardIds]() { setBoardsDrained(boardIds, false); });
+}
+
+namespace {
+
+// Closing while cards are written cancels first: the dialog stays until the writers stopped.
+class CardWriterDialog : public QDialog
+{
+public:
+    CardWriterDialog(LabDocument *document, std::function<void(QUndoCommand *)> pushEdit,
+                     QWidget *parent)
+        : QDialog(parent)
+        , m_writer(new CardWriterWidget(document, std::move(pushEdit), this))
+    {
+        setWindowTitle(MainWindow::tr("Write Cards"));
+        auto *layout = new QVBoxLayout(this);
+        layout->addWidget(m_writer);
+        resize(980, 420);
+        connect(m_writer, &CardWriterWidget::finished, this, [this]() {
+            if (m_closeWhenDone)
+                QDialog::reject();
+        });
+    }
+    CardWriterWidget *writer() const { return m_writer; }
+    void reject() override
+    {
+        if (!m_writer->isRunning()) {
+            QDialog::reject();
+            return;
+        }
+        m_closeWhenDone = true;
+        m_writer->cancel();
+    }
+
+private:
+    CardWriterWidget *m_writer;
+    bool m_closeWhenDone = false;
+};
+
+} // namespace
+
+void MainWindow::openCardWriter()
+{
+    if (m_cardWriter) {
+        m_cardWriter->raise();
+        m_cardWriter->activateWindow();
+        return;
+    }
+    auto *dialog = new CardWriterDialog(
+        m_document, [this](QUndoCommand *command) { pushEdit(command); }, this);
+    dialog->setObjectName(QStringLiteral("cardWriterDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_cardWriter = dialog;
+    dialog->writer()->reload();
+    dialog->show();
+}
+
+CardWriterWidget *MainWindow::cardWriter() const
+{
+    return m_cardWriter ? m_cardWriter->findChild<CardWriterWidget *>() : nullptr;
 }
 
 } // namespace Hivelab

@@ -2,6 +2,7 @@
 #include "flashpage.h"
 
 #include "boardcatalog.h"
+#include "cardwriterwidget.h"
 #include "labdocument.h"
 #include "setupwizard.h"
 
@@ -45,33 +46,47 @@ FlashPage::FlashPage(SetupWizard *wizard)
     , m_wizard(wizard)
 {
     setTitle(tr("Flash and preconfigure"));
-    setSubTitle(tr("Put an operating system on each board and give it a name, a fixed address and "
-                   "SSH before its first boot. Pick a board to see what it needs."));
+    setSubTitle(tr("Write each board's card: the OS image, then its name, fixed address, user "
+                   "and your SSH key for the first boot. Boards that install from an ISO or "
+                   "need a screen (Windows, x86 installers) follow the guidance below."));
 
     auto *layout = new QVBoxLayout(this);
-    auto *splitter = new QSplitter(this);
+    auto *vertical = new QSplitter(Qt::Vertical, this);
+    m_writer = new CardWriterWidget(
+        wizard->document(), [wizard](QUndoCommand *command) { wizard->pushEdit(command); },
+        vertical);
+    m_writer->setObjectName(QStringLiteral("cardWriter"));
+    auto *guidance = new QWidget(vertical);
+    auto *guidanceLayout = new QVBoxLayout(guidance);
+    guidanceLayout->setContentsMargins(0, 0, 0, 0);
+    auto *splitter = new QSplitter(guidance);
     m_list = new QListWidget(splitter);
     m_list->setObjectName(QStringLiteral("flashBoards"));
+    m_list->setAccessibleName(tr("Boards"));
     m_list->setMaximumWidth(220);
     m_text = new QTextBrowser(splitter);
     m_text->setObjectName(QStringLiteral("flashGuidance"));
+    m_text->setAccessibleName(tr("Guidance for the board"));
     m_text->setOpenLinks(false);
     m_text->setTextInteractionFlags(Qt::TextBrowserInteraction);
     splitter->addWidget(m_list);
     splitter->addWidget(m_text);
     splitter->setStretchFactor(1, 1);
-    layout->addWidget(splitter, 1);
+    guidanceLayout->addWidget(splitter, 1);
 
     auto *row = new QHBoxLayout;
-    auto *note = new QLabel(tr("Hivelab does not write SD cards yet: use Raspberry Pi Imager, "
-                               "bmaptool or dd as shown."),
-                            this);
+    auto *note = new QLabel(tr("By hand, or for images Hivelab cannot preconfigure:"), guidance);
     note->setWordWrap(true);
     row->addWidget(note, 1);
-    auto *copy = new QPushButton(tr("&Copy instructions"), this);
+    auto *copy = new QPushButton(tr("&Copy instructions"), guidance);
     copy->setObjectName(QStringLiteral("copyGuidance"));
     row->addWidget(copy);
-    layout->addLayout(row);
+    guidanceLayout->addLayout(row);
+    vertical->addWidget(m_writer);
+    vertical->addWidget(guidance);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
+    layout->addWidget(vertical, 1);
 
     connect(m_list, &QListWidget::currentRowChanged, this, &FlashPage::showBoard);
     connect(copy, &QPushButton::clicked, this,
@@ -80,6 +95,7 @@ FlashPage::FlashPage(SetupWizard *wizard)
 
 void FlashPage::initializePage()
 {
+    m_writer->reload();
     const QString keep =
         m_list->currentItem() ? m_list->currentItem()->data(Qt::UserRole).toString() : QString();
     m_list->clear();
@@ -93,6 +109,11 @@ void FlashPage::initializePage()
     if (!m_list->currentItem() && m_list->count() > 0)
         m_list->setCurrentRow(0);
     showBoard();
+}
+
+bool FlashPage::validatePage()
+{
+    return !m_writer->isRunning();
 }
 
 void FlashPage::showBoard()

@@ -8,10 +8,12 @@ class QTextBrowser;
 
 namespace Hivelab {
 
+class CardWriterWidget;
 class SetupWizard;
 struct Board;
 
-/// Step 3: what to put on each board's boot medium and what to preconfigure (guidance only).
+/// Step 3: writes each board's card (image + first-boot identity) with CardWriterWidget, and
+/// keeps the by-hand guidance for what cannot be written (ISO installers, Windows).
 class FlashPage : public QWizardPage
 {
     Q_OBJECT
@@ -20,6 +22,9 @@ public:
     explicit FlashPage(SetupWizard *wizard);
 
     void initializePage() override;
+    /// Leaving the step while cards are written is refused (Cancel first).
+    bool validatePage() override;
+    CardWriterWidget *writer() const { return m_writer; }
 
     /// The guidance for one board as HTML (selectable text, commands in <pre>).
     static QString guidanceHtml(const Board &board);
@@ -28,6 +33,7 @@ private:
     void showBoard();
 
     SetupWizard *m_wizard;
+    CardWriterWidget *m_writer;
     QListWidget *m_list;
     QTextBrowser *m_text;
 };

@@ -16,9 +16,10 @@ QString tr(const char *text)
 
 QString addressOf(const BoardIdentity &id)
 {
-    return id.addressing == Addressing::Static
-               ? QStringLiteral("%1/%2").arg(id.address).arg(id.prefixLength)
-               : QStringLiteral("dhcp");
+    if (id.addressing != Addressing::Static)
+        return QStringLiteral("dhcp");
+    return id.prefixLength >= 0 ? QStringLiteral("%1/%2").arg(id.address).arg(id.prefixLength)
+                                : id.address;
 }
 
 } // namespace

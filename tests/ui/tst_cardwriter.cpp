@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The GUI's card writer (wizard Flash step, Lab ▸ Write Cards) on real loop block devices: two
+// cards written from one image with their boards' first-boot identities, read back with
+// mtools; the instance IDs and allocated address recorded as one undo step; bad choices
+// refused before anything is erased; cancel records nothing. Needs root (losetup).
+#include "cardwriterwidget.h"
+#include "labdocument.h"
+#include "labfile.h"
+#include "mainwindow.h"
+
+#include <QComboBox>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+#include <unistd.h>
+
+using namespace Hivelab;
+
+namespace {
+
+constexpr qint64 BootOffset = 2048 * 512;
+
+struct Sh
+{
+    int exitCode = -1;
+    QByteArray out;
+};
+
+Sh sh(const QString &command)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("MTOOLS_SKIP_CHECK"), QStringLiteral("1"));
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral("sh"), {QStringLiteral("-c"), command});
+    if (!p.waitForFinished(60000))
+        return {};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAll()};
+}
+
+const char *const kLab = R"({"format": "hivelab-lab", "schemaVersion": 1, "name": "cards",
+    "network": {"subnet": "10.77.0.0/24", "gateway": "10.77.0.1", "dns": ["10.77.0.1"],
+                "poolStart": "10.77.0.10", "loginUser": "hive", "timezone": "Europe/Berlin",
+                "locale": "C.UTF-8"},
+    "boards": [
+        {"id": "node-1", "hostname": "node-1", "addressing": "static"},
+        {"id": "node-2", "hostname": "node-2", "addressing": "static", "ip": "10.77.0.10"}]})";
+
+} // namespace
+
+class TestCardWriter : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_key;
+    QString m_source;
+    QStringList m_loops;
+    LabDocument m_doc;
+    QUndoStack m_undo;
+
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+    QByteArray mtype(const QString &device, const QString &file)
+    {
+        return sh(QStringLiteral("mtype -i %1@@%2 ::/%3").arg(device).arg(BootOffset).arg(file)).out;
+    }
+
+    std::unique_ptr<CardWriterWidget> makeWriter()
+    {
+        auto w = std::make_unique<CardWriterWidget>(
+            &m_doc, [this](QUndoCommand *c) { m_undo.push(c); });
+        w->setKeyPath(m_key);
+        QSignalSpy listed(w.get(), &CardWriterWidget::drivesListed);
+        w->reload();
+        [&] { QVERIFY(listed.wait(20000)); }();
+        return w;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (::geteuid() != 0)
+            QSKIP("needs root for loop devices");
+        QVERIFY(m_dir.isValid());
+        for (const char *tool : {"mcopy", "mtype", "sfdisk", "mkfs.fat", "losetup"}) {
+            if (sh(QStringLiteral("command -v ") + QLatin1String(tool)).exitCode != 0)
+                QSKIP("mtools, fdisk, dosfstools or losetup missing");
+        }
+        m_key = path(QStringLiteral("id_ed25519"));
+        QCOMPARE(sh(QStringLiteral("ssh-keygen -q -t ed25519 -N '' -C writer-test -f %1").arg(m_key))
+                     .exitCode,
+                 0);
+        // The OS image: a 40 MiB card with a FAT16 boot partition at 1 MiB and a Linux one.
+        m_source = path(QStringLiteral("os.img"));
+        QCOMPARE(sh(QStringLiteral("truncate -s 40M %1 && printf 'label: dos\\n2048,32768,c\\n,,83\\n' "
+                                   "| sfdisk -q %1 && mkfs.fat -F 16 -n BOOT --offset 2048 %1 16384")
+                        .arg(m_source))
+                     .exitCode,
+                 0);
+        for (int i = 0; i < 2; ++i) {
+            const QString backing = path(QStringLiteral("card%1").arg(i));
+            const Sh r = sh(QStringLiteral("truncate -s 64M %1 && losetup -f --show %1").arg(backing));
+            QCOMPARE(r.exitCode, 0);
+            m_loops << QString::fromLatin1(r.out.trimmed());
+            QVERIFY(m_loops.last().startsWith(QLatin1String("/dev/loop")));
+        }
+    }
+
+    void cleanupTestCase()
+    {
+        for (const QString &loop : std::as_const(m_loops))
+            sh(QStringLiteral("losetup -d ") + loop);
+    }
+
+    void init()
+    {
+        LabFileError error;
+        const std::optional<Lab> lab = LabFile::fromJson(QByteArray(kLab), &error);
+        QVERIFY2(lab, qPrintable(error.toString()));
+        m_doc.setLab(*lab);
+        m_undo.clear();
+    }
+
+    void writesCardsWithIdentitiesAsOneUndoStep()
+    {
+        auto w = makeWriter();
+        QVERIFY(w);
+        w->setImage(QStringLiteral("node-1"), m_source);
+        w->setImage(QStringLiteral("node-2"), m_source);
+        w->setCard(QStringLiteral("node-1"), m_loops.at(0));
+        w->setCard(QStringLiteral("node-2"), m_loops.at(1));
+        QString asked;
+        w->setConfirmation([&asked](const QString &question, const QString &typeName) {
+            asked = question;
+            return typeName.isEmpty();
+        });
+        QSignalSpy finished(w.get(), &CardWriterWidget::finished);
+        QVERIFY2(w->writeCards(), qPrintable(w->summary()));
+        QVERIFY(asked.contains(m_loops.at(0)) && asked.contains(m_loops.at(1)));
+        QVERIFY(w->isRunning());
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(w->summary().startsWith(QLatin1String("2 of 2 cards")), qPrintable(w->summary()));
+
+        const Board *b1 = m_doc.lab().board(QStringLiteral("node-1"));
+        const Board *b2 = m_doc.lab().board(QStringLiteral("node-2"));
+        QVERIFY(!b1->firstBoot.instanceId.isEmpty());
+        QVERIFY(!b2->firstBoot.instanceId.isEmpty());
+        QVERIFY(b1->firstBoot.instanceId != b2->firstBoot.instanceId);
+        // node-2 has 10.77.0.10: node-1 gets the next free address of the pool.
+        QCOMPARE(b1->ip, QStringLiteral("10.77.0.11"));
+        QVERIFY2(w->resultFor(QStringLiteral("node-1")).contains(QLatin1String("10.77.0.11/24")),
+                 qPrintable(w->resultFor(QStringLiteral("node-1"))));
+        // What the cards carry: each its own board's instance ID and address.
+        QVERIFY(mtype(m_loops.at(0), QStringLiteral("meta-data")).contains(b1->firstBoot.instanceId.toUtf8()));
+        QVERIFY(mtype(m_loops.at(1), QStringLiteral("meta-data")).contains(b2->firstBoot.instanceId.toUtf8()));
+        QVERIFY(mtype(m_loops.at(0), QStringLiteral("network-config")).contains("10.77.0.11"));
+        QVERIFY(mtype(m_loops.at(0), QStringLiteral("user-data")).contains("writer-test"));
+
+        QCOMPARE(m_undo.count(), 1);
+        m_undo.undo();
+        QVERIFY(m_doc.lab().board(QStringLiteral("node-1"))->firstBoot.instanceId.isEmpty());
+        QVERIFY(m_doc.lab().board(QStringLiteral("node-1"))->ip.isEmpty());
+        m_undo.redo();
+        QCOMPARE(m_doc.lab().board(QStringLiteral("node-1"))->ip, QStringLiteral("10.77.0.11"));
+    }
+
+    void refusesBadChoicesBeforeErasing()
+    {
+        auto w = makeWriter();
+        QVERIFY(w);
+        bool asked = false;
+        w->setConfirmation([&asked](const QString &, const QString &) { return asked = true; });
+        QVERIFY(!w->writeCards());
+        QVERIFY2(w->summary().contains(QLatin1String("Choose a card")), qPrintable(w->summary()));
+
+        w->setCard(QStringLiteral("node-1"), m_loops.at(0));
+        QVERIFY(!w->writeCards());
+        QVERIFY2(w->summary().contains(QLatin1String("Choose an image for node-1")),
+                 qPrintable(w->summary()));
+
+        w->setImage(QStringLiteral("node-1"), m_source);
+        w->setImage(QStringLiteral("node-2"), m_source);
+        w->setCard(QStringLiteral("node-2"), m_loops.at(0));
+        QVERIFY(!w->writeCards());
+        QVERIFY2(w->summary().contains(QLatin1String("chosen for two boards")), qPrintable(w->summary()));
+
+        // The system's own disk is never offered and refused when named.
+        const QString root = QString::fromLatin1(
+            sh(QStringLiteral("lsblk -npo PKNAME $(findmnt -nvo SOURCE /) | head -n1")).out.trimmed());
+        if (root.startsWith(QLatin1String("/dev/"))) {
+            auto *combo = w->findChild<QComboBox *>(QStringLiteral("card-node-1"));
+            QVERIFY(combo);
+            QCOMPARE(combo->findData(root), -1);
+            w->setCard(QStringLiteral("node-2"), root);
+            QVERIFY(!w->writeCards());
+            QVERIFY2(w->summary().contains(root), qPrintable(w->summary()));
+        }
+        QVERIFY(!asked);
+        QCOMPARE(m_undo.count(), 0);
+
+        // Answering no writes nothing.
+        w->setCard(QStringLiteral("node-2"), m_loops.at(1));
+        w->setConfirmation([](const QString &, const QString &) { return false; });
+        QVERIFY(!w->writeCards());
+        QCOMPARE(w->summary(), QStringLiteral("Nothing written."));
+    }
+
+    void cancelRecordsNothing()
+    {
+        auto w = makeWriter();
+        QVERIFY(w);
+        w->setImage(QStringLiteral("node-1"), m_source);
+        w->setCard(QStringLiteral("node-1"), m_loops.at(0));
+        w->setConfirmation([](const QString &, const QString &) { return true; });
+        QSignalSpy finished(w.get(), &CardWriterWidget::finished);
+        QVERIFY(w->writeCards());
+        w->cancel();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(w->summary().startsWith(QLatin1String("0 of 1 cards")), qPrintable(w->summary()));
+        QVERIFY(m_doc.lab().board(QStringLiteral("node-1"))->firstBoot.instanceId.isEmpty());
+        QCOMPARE(m_undo.count(), 0);
+        // A cancelled card does not boot half-written: its first MiB is zeros.
+        QCOMPARE(sh(QStringLiteral("head -c 1048576 %1 | tr -d '\\000' | wc -c").arg(m_loops.at(0)))
+                     .out.trimmed(),
+                 QByteArray("0"));
+    }
+
+    void mainWindowOpensTheWriter()
+    {
+        MainWindow window(&m_doc);
+        QVERIFY(window.writeCardsAction()->isEnabled());
+        window.writeCardsAction()->trigger();
+        QVERIFY(window.cardWriter());
+        QVERIFY(window.cardWriter()->findChild<QComboBox *>(QStringLiteral("card-node-2")));
+    }
+};
+
+QTEST_MAIN(TestCardWriter)
+#include "tst_cardwriter.moc"
