@@ -42,6 +42,16 @@ Target inspect(const QString &path);
 int openForWrite(const Target &target, bool *direct, QString *error);
 /// Opens for an O_DIRECT read-back (buffered with the page cache dropped when not possible).
 int openForVerify(const Target &target, bool *direct, QString *error);
+/// Opens a block device the user may not open directly through UDisks2's Block.OpenDevice
+/// (the system's disk service; polkit asks for the user's or an admin password, as for
+/// Raspberry Pi Imager): the GUI never runs as root. `write`: "rw" with O_EXCL, else "r";
+/// O_DIRECT where the device takes it. Blocks while polkit asks (bounded: 2 minutes).
+/// Returns -1 with a reason in words when UDisks2 is not running, does not know the device
+/// or the user was not authorised.
+int openAuthorized(const QString &path, bool write, bool *direct, QString *error);
+/// Whether this process may open `path` for writing itself (root, or the disk group).
+bool canOpenDirectly(const QString &path);
+
 /// Drops cached pages of the device so a read-back sees the medium (BLKFLSBUF + fadvise).
 void dropCaches(int fd, bool isBlock);
 /// Writes all of `data` at `offset`, resuming after partial writes and EINTR. Returns 0 or an

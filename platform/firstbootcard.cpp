@@ -189,4 +189,130 @@ std::optional<FirstBootCard::Written> FirstBootCard::write(const QString &target
     return written;
 }
 
+namespace {
+
+constexpr qint64 CopyBlock = 64 * 1024;
+
+bool readFull(int fd, char *data, qint64 size, qint64 offset)
+{
+    while (size > 0) {
+        const ssize_t n = ::pread(fd, data, size_t(size), offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        size -= n;
+        offset += n;
+    }
+    return true;
+}
+
+bool writeFull(int fd, const char *data, qint64 size, qint64 offset)
+{
+    while (size > 0) {
+        const ssize_t n = ::pwrite(fd, data, size_t(size), offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        size -= n;
+        offset += n;
+    }
+    return true;
+}
+
+// Copies [offset, offset+length) from `from` to `to` block by block. With `onlyChanged`, a
+// block is read from `to` first and written only when it differs; *changed counts those.
+bool copyRange(int from, int to, qint64 offset, qint64 length, bool onlyChanged, qint64 *changed)
+{
+    QByteArray a(int(CopyBlock), Qt::Uninitialized);
+    QByteArray b(int(CopyBlock), Qt::Uninitialized);
+    for (qint64 at = offset; at < offset + length; at += CopyBlock) {
+        const qint64 n = qMin(CopyBlock, offset + length - at);
+        if (!readFull(from, a.data(), n, at))
+            return false;
+        if (onlyChanged) {
+            if (!readFull(to, b.data(), n, at))
+                return false;
+            if (std::memcmp(a.constData(), b.constData(), size_t(n)) == 0)
+                continue;
+            ++*changed;
+        }
+        if (!writeFull(to, a.constData(), n, at))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<FirstBootCard::Written>
+FirstBootCard::writeThrough(int fd, qint64 size, const QString &label, const BoardIdentity &id,
+                            const QStringList &authorizedKeys, QString *error)
+{
+    // Plain reads and writes here: drop O_DIRECT, which wants aligned buffers.
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0 && (flags & O_DIRECT))
+        ::fcntl(fd, F_SETFL, flags & ~O_DIRECT);
+    QTemporaryDir dir;
+    if (!dir.isValid() || size <= 0) {
+        *error = tr("cannot make a scratch copy of %1's boot partition").arg(label);
+        return std::nullopt;
+    }
+    QFile scratch(dir.filePath(QStringLiteral("card.img")));
+    if (!scratch.open(QIODevice::ReadWrite) || !scratch.resize(size)) {
+        *error = tr("cannot make a scratch copy of %1's boot partition: %2")
+                     .arg(label, scratch.errorString());
+        return std::nullopt;
+    }
+    const int copy = scratch.handle();
+    qint64 unused = 0;
+    // The partition table (MBR, or GPT's header and entries) lies in the first MiB.
+    const qint64 head = qMin<qint64>(size, 1024 * 1024);
+    if (!copyRange(fd, copy, 0, head, false, &unused)) {
+        *error = tr("cannot read %1: %2").arg(label, QString::fromLocal8Bit(std::strerror(errno)));
+        return std::nullopt;
+    }
+    const auto table = partitionTable(scratch.fileName(), error);
+    if (!table)
+        return std::nullopt;
+    const PartitionTable::Partition *boot = table->bootPartition();
+    if (!boot) {
+        *error = tr("%1 has no FAT boot partition: write the OS image first").arg(label);
+        return std::nullopt;
+    }
+    const qint64 offset = table->byteOffset(*boot);
+    const qint64 length = boot->size * table->sectorSize;
+    if (offset < 0 || length <= 0 || offset + length > size) {
+        *error = tr("%1's boot partition lies outside the card").arg(label);
+        return std::nullopt;
+    }
+    if (!copyRange(fd, copy, offset, length, false, &unused)) {
+        *error = tr("cannot read %1's boot partition: %2")
+                     .arg(label, QString::fromLocal8Bit(std::strerror(errno)));
+        return std::nullopt;
+    }
+    std::optional<Written> written = write(scratch.fileName(), id, authorizedKeys, error);
+    if (!written)
+        return std::nullopt;
+    qint64 changed = 0;
+    if (!copyRange(copy, fd, offset, length, true, &changed) || ::fsync(fd) != 0) {
+        *error = tr("cannot write %1's boot partition: %2")
+                     .arg(label, QString::fromLocal8Bit(std::strerror(errno)));
+        return std::nullopt;
+    }
+    // Read back: the card's boot partition must now equal the scratch copy.
+    qint64 differing = 0;
+    QFile check(dir.filePath(QStringLiteral("check.img")));
+    if (!check.open(QIODevice::ReadWrite) || !check.resize(size) ||
+        !copyRange(fd, check.handle(), offset, length, false, &unused) ||
+        !copyRange(check.handle(), copy, offset, length, true, &differing) || differing != 0) {
+        *error = tr("%1's boot partition does not read back as written").arg(label);
+        return std::nullopt;
+    }
+    return written;
+}
+
 } // namespace Hivelab

@@ -40,6 +40,14 @@ public:
     /// mismatch is an error. The device is flushed (fsync) before this returns.
     static std::optional<Written> write(const QString &target, const BoardIdentity &id,
                                         const QStringList &authorizedKeys, QString *error);
+    /// As write(), on a card this process may not open itself: `fd` (read-write, e.g. from
+    /// UDisks2) is the whole card of `size` bytes, named `label` in messages. The partition
+    /// table and the boot partition are copied into a sparse scratch file of the card's size,
+    /// mtools works there, and only the blocks of the boot partition that changed go back to
+    /// the card, which is then synced and read back.
+    static std::optional<Written> writeThrough(int fd, qint64 size, const QString &label,
+                                               const BoardIdentity &id,
+                                               const QStringList &authorizedKeys, QString *error);
     /// One file of the FAT at `offset` (mtype); nothing when it does not exist.
     static std::optional<QByteArray> readFile(const QString &target, qint64 offset,
                                               const QString &name, QString *error);

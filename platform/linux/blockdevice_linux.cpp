@@ -156,6 +156,8 @@ int openForWrite(const Target &target, bool *direct, QString *error)
     *direct = fd >= 0;
     if (fd < 0 && errno == EINVAL)
         fd = ::open(p.constData(), base, 0644);
+    if (fd < 0 && (errno == EACCES || errno == EPERM) && target.isBlock && ::geteuid() != 0)
+        return openAuthorized(target.path, true, direct, error);
     if (fd < 0) {
         const int err = errno;
         *error = err == EBUSY ? tr("%1 is in use (mounted or opened by another program)").arg(target.path)
@@ -177,9 +179,11 @@ int openForVerify(const Target &target, bool *direct, QString *error)
     *direct = fd >= 0;
     if (fd < 0 && errno == EINVAL)
         fd = ::open(p.constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0 && (errno == EACCES || errno == EPERM) && target.isBlock && ::geteuid() != 0)
+        fd = openAuthorized(target.path, false, direct, error);
+    else if (fd < 0)
         *error = tr("cannot read back %1: %2").arg(target.path, errnoText(errno));
-    else
+    if (fd >= 0)
         dropCaches(fd, target.isBlock);
     return fd;
 }

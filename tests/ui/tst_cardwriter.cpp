@@ -3,6 +3,8 @@
 // cards written from one image with their boards' first-boot identities, read back with
 // mtools; the instance IDs and allocated address recorded as one undo step; bad choices
 // refused before anything is erased; cancel records nothing. Needs root (losetup).
+#include "blockdevice.h"
+#include "cardpreparation.h"
 #include "cardwriterwidget.h"
 #include "labdocument.h"
 #include "labfile.h"
@@ -87,10 +89,13 @@ private Q_SLOTS:
         if (::geteuid() != 0)
             QSKIP("needs root for loop devices");
         QVERIFY(m_dir.isValid());
-        for (const char *tool : {"mcopy", "mtype", "sfdisk", "mkfs.fat", "losetup"}) {
+        for (const char *tool : {"mcopy", "mtype", "sfdisk", "mkfs.fat", "fsck.fat", "losetup"}) {
             if (sh(QStringLiteral("command -v ") + QLatin1String(tool)).exitCode != 0)
                 QSKIP("mtools, fdisk, dosfstools or losetup missing");
         }
+        // No system bus here: asking UDisks2 must fail in words, never hang (set before Qt
+        // first connects to the system bus).
+        qputenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + path(QStringLiteral("no-bus")).toLocal8Bit());
         m_key = path(QStringLiteral("id_ed25519"));
         QCOMPARE(sh(QStringLiteral("ssh-keygen -q -t ed25519 -N '' -C writer-test -f %1").arg(m_key))
                      .exitCode,
@@ -228,6 +233,49 @@ private Q_SLOTS:
         QCOMPARE(sh(QStringLiteral("head -c 1048576 %1 | tr -d '\\000' | wc -c").arg(m_loops.at(0)))
                      .out.trimmed(),
                  QByteArray("0"));
+    }
+
+    // The path a user who may not open the card takes (a descriptor from UDisks2): the boot
+    // partition goes through a scratch copy and only changed blocks come back. Forced here as
+    // root with a descriptor opened directly; the FAT must stay clean.
+    void throughADescriptorWritesOnlyTheBootPartition()
+    {
+        QCOMPARE(sh(QStringLiteral("dd if=%1 of=%2 bs=1M conv=fsync status=none && "
+                                   "printf 'rootfs-marker' | dd of=%2 bs=1 seek=%3 conv=notrunc,fsync "
+                                   "status=none")
+                        .arg(m_source, m_loops.at(1))
+                        .arg(36 * 1024 * 1024))
+                     .exitCode,
+                 0);
+        const QByteArray pub = sh(QStringLiteral("cat %1.pub").arg(m_key)).out.trimmed();
+        const CardPreparation::Result r =
+            CardPreparation::prepare(m_doc.lab(), QStringLiteral("node-2"), m_loops.at(1),
+                                     QString::fromUtf8(pub), CardPreparation::Access::Descriptor);
+        QVERIFY2(r.ok, qPrintable(r.errors.join(QLatin1Char('\n'))));
+        QVERIFY(mtype(m_loops.at(1), QStringLiteral("meta-data"))
+                    .contains(r.lab.board(QStringLiteral("node-2"))->firstBoot.instanceId.toUtf8()));
+        QVERIFY(mtype(m_loops.at(1), QStringLiteral("network-config")).contains("10.77.0.10"));
+        // Outside the boot partition nothing moved.
+        QCOMPARE(sh(QStringLiteral("dd if=%1 bs=1 skip=%2 count=13 status=none")
+                        .arg(m_loops.at(1))
+                        .arg(36 * 1024 * 1024))
+                     .out,
+                 QByteArray("rootfs-marker"));
+        const Sh fsck = sh(QStringLiteral("p=$(losetup -f --show -r -o %1 --sizelimit %2 %3) && "
+                                          "fsck.fat -n $p; rc=$?; losetup -d $p; exit $rc")
+                               .arg(BootOffset)
+                               .arg(32768 * 512)
+                               .arg(m_loops.at(1)));
+        QVERIFY2(fsck.exitCode == 0, fsck.out.constData());
+    }
+
+    void withoutUDisksTheReasonIsClear()
+    {
+        bool direct = false;
+        QString error;
+        QCOMPARE(BlockDevice::openAuthorized(m_loops.at(0), true, &direct, &error), -1);
+        QVERIFY2(error.contains(QLatin1String("UDisks2")) && error.contains(m_loops.at(0)),
+                 qPrintable(error));
     }
 
     void mainWindowOpensTheWriter()

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cardpreparation.h"
 
+#include "blockdevice.h"
 #include "firstbootplan.h"
 
 #include <QRandomGenerator>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace Hivelab::CardPreparation {
 
@@ -35,8 +42,34 @@ QString Result::flavourName() const
                                                      : QStringLiteral("cloud-init");
 }
 
+namespace {
+
+std::optional<FirstBootCard::Written> writeCard(const QString &target, const BoardIdentity &id,
+                                                const QString &publicKey, Access access,
+                                                QString *error)
+{
+    const BlockDevice::Target t = BlockDevice::inspect(target);
+    const bool direct = BlockDevice::canOpenDirectly(target);
+    if (!t.isBlock || (access == Access::Auto && direct))
+        return FirstBootCard::write(target, id, {publicKey}, error);
+    bool odirect = false;
+    const int fd = direct ? ::open(target.toLocal8Bit().constData(), O_RDWR | O_EXCL | O_CLOEXEC)
+                          : BlockDevice::openAuthorized(target, true, &odirect, error);
+    if (fd < 0) {
+        if (direct)
+            *error = tr("cannot open %1: %2").arg(target, QString::fromLocal8Bit(std::strerror(errno)));
+        return std::nullopt;
+    }
+    const qint64 size = ::lseek(fd, 0, SEEK_END);
+    auto written = FirstBootCard::writeThrough(fd, size, target, id, {publicKey}, error);
+    ::close(fd);
+    return written;
+}
+
+} // namespace
+
 Result prepare(const Lab &lab, const QString &boardId, const QString &target,
-               const QString &publicKey)
+               const QString &publicKey, Access access)
 {
     Result result;
     result.lab = lab;
@@ -59,7 +92,7 @@ Result prepare(const Lab &lab, const QString &boardId, const QString &target,
     if (!problems.isEmpty())
         return result;
     result.identity = FirstBootPlan::identity(result.lab, *board);
-    const auto written = FirstBootCard::write(target, result.identity, {publicKey}, &error);
+    const auto written = writeCard(target, result.identity, publicKey, access, &error);
     if (!written) {
         result.errors << error;
         return result;

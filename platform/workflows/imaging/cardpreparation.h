@@ -31,10 +31,15 @@ struct Result
     QString flavourName() const;
 };
 
+/// How the card is reached. Auto: mtools on the device itself when this process may write
+/// it, else through a descriptor UDisks2 hands out after polkit asked (the GUI is not root).
+/// Descriptor: always through a descriptor (tests prove that path as root).
+enum class Access { Auto, Descriptor };
+
 /// `lab` is not changed; the result carries the updated copy. `publicKey` is one OpenSSH
 /// public key line authorized for the login user.
 Result prepare(const Lab &lab, const QString &boardId, const QString &target,
-               const QString &publicKey);
+               const QString &publicKey, Access access = Access::Auto);
 
 /// What the card would boot as (hostname, address or "dhcp", user), without writing or
 /// allocating: for a preview next to the card. Empty address while none is planned yet.
