@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "stepoutcome.h"
+
 #include <QWizardPage>
 
 class QListWidget;
@@ -12,12 +14,14 @@ class SetupWizard;
 struct Board;
 
 /// Step 3: what to put on each board's boot medium and what to preconfigure (guidance only).
-class FlashPage : public QWizardPage
+class FlashPage : public QWizardPage, public WizardStep
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FlashPage)
 public:
     explicit FlashPage(SetupWizard *wizard);
+
+    StepOutcome outcome() const override;
 
     void initializePage() override;
 

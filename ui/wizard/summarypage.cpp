@@ -315,4 +315,9 @@ void SummaryPage::save()
     updateSaveState();
 }
 
+StepOutcome SummaryPage::outcome() const
+{
+    return {};
+}
+
 } // namespace Hivelab
