@@ -379,10 +379,8 @@ void MainWindow::createMenus()
     tb->addAction(m_liveStatus);
     tb->addSeparator();
     tb->addAction(m_exportPng);
-    for (QAction *a : {m_check, m_wizard, m_formSwarm}) {
-        if (auto *button = qobject_cast<QToolButton *>(tb->widgetForAction(a)))
-            button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    }
+    // One style for every button: icons, each named by its tooltip (and in the menus).
+    tb->setToolButtonStyle(Qt::ToolButtonIconOnly);
 }
 
 void MainWindow::createDocks()
@@ -410,10 +408,12 @@ void MainWindow::createDocks()
     m_inventoryView->horizontalHeader()->setHighlightSections(false);
     m_inventoryView->setEditTriggers(QAbstractItemView::DoubleClicked |
                                      QAbstractItemView::EditKeyPressed);
-    // The State column fits "In swarm, leader" and "In swarm, drained".
-    const int widths[] = {90, 90, 110, 60, 150, 90, 90, 130, 90, 120};
-    for (int c = 0; c < int(std::size(widths)); ++c)
-        m_inventoryView->setColumnWidth(c, widths[c]);
+    // Columns as wide as their content (a cap elides the rare long one, in full in its
+    // tooltip), again whenever another lab is opened.
+    m_inventoryView->setTextElideMode(Qt::ElideRight);
+    fitInventoryColumns();
+    connect(m_inventoryModel, &QAbstractItemModel::modelReset, this,
+            &MainWindow::fitInventoryColumns);
     connect(m_inventoryView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onTableSelection);
 
@@ -464,6 +464,16 @@ void MainWindow::createDocks()
     resizeDocks({inventory, check}, {760, 520}, Qt::Horizontal);
     resizeDocks({inventory}, {250}, Qt::Vertical);
     resizeDocks({inspector}, {300}, Qt::Horizontal);
+}
+
+void MainWindow::fitInventoryColumns()
+{
+    QHeaderView *header = m_inventoryView->horizontalHeader();
+    const int last = m_inventoryModel->columnCount() - 1;
+    for (int c = 0; c < last; ++c) {
+        m_inventoryView->resizeColumnToContents(c);
+        header->resizeSection(c, qMin(header->sectionSize(c) + 8, 220));
+    }
 }
 
 void MainWindow::createStatusBar()
@@ -650,6 +660,9 @@ void MainWindow::updateStatus()
     } else if (warnings > 0) {
         icon = Theme::severityIcon(Severity::Warning);
         text = plural(warnings, tr("%1 warning"), tr("%1 warnings"));
+    } else if (m_report.isEmptyLab()) {
+        icon = Theme::severityIcon(Severity::Info);
+        text = tr("no boards yet");
     } else {
         icon = Theme::icon(QStringLiteral("severity-ok"));
         text = tr("check passed");

@@ -152,6 +152,7 @@ private:
     void updateTitle();
     void updateStatus();
     void updateActions();
+    void fitInventoryColumns();
     void rebuildRecentMenu();
     void onSave();
     void onSaveAs();
