@@ -483,9 +483,15 @@ private Q_SLOTS:
         QCOMPARE(sidebar->outcome(SetupWizard::FlashPageId).state, S::NotRun);
         QVERIFY2(sidebar->stateText(SetupWizard::FlashPageId).startsWith(QStringLiteral("– not run")),
                  qPrintable(sidebar->stateText(SetupWizard::FlashPageId)));
-        // The current step, and steps still ahead, carry no verdict yet.
+        // The current step, and steps still ahead, carry no verdict yet (even one whose page
+        // would say "done" already: the lab has its managers).
         QVERIFY(sidebar->stateText(SetupWizard::ConnectPageId).isEmpty());
         QVERIFY(sidebar->stateText(SetupWizard::DockerPageId).isEmpty());
+        Lab managed = step.doc.lab();
+        managed.boards[0].role = Role::Manager;
+        step.doc.setLab(managed);
+        QCOMPARE(sidebar->outcome(SetupWizard::ManagersPageId).state, S::Done);
+        QVERIFY(sidebar->stateText(SetupWizard::ManagersPageId).isEmpty());
         // Nothing tested: going on is skipping, and the button says so.
         QCOMPARE(wizard.button(QWizard::NextButton)->text(), QStringLiteral("&Skip >"));
 

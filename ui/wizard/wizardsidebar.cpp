@@ -82,8 +82,9 @@ QString WizardSidebar::stateText(int index) const
     if (index < 0 || index >= m_outcomes.size())
         return {};
     const StepOutcome &o = m_outcomes.at(index);
-    // A step still ahead that nothing ran on is "to do", not "not run".
-    if (o.state == StepOutcome::State::NotRun && (index >= m_reached || index == m_current))
+    // A step not reached yet is "to do", whatever the lab already holds; the current one
+    // gets a verdict once something ran on it.
+    if (index > m_reached || (index == m_current && o.state == StepOutcome::State::NotRun))
         return {};
     QString text = StepOutcome::text(o.state);
     if (!o.detail.isEmpty())

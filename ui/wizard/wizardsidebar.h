@@ -21,7 +21,7 @@ public:
     explicit WizardSidebar(const QStringList &steps, QWidget *parent = nullptr);
     void setCurrent(int index);
     int current() const { return m_current; }
-    /// What step `index` reports; steps after the current one that never ran stay "to do".
+    /// What step `index` reports; steps not reached yet stay "to do" whatever they report.
     void setOutcome(int index, const StepOutcome &outcome);
     StepOutcome outcome(int index) const { return m_outcomes.value(index); }
     /// The words shown under step `index` ("✓ done · 4 of 4 boards signed in"); empty for a
