@@ -39,15 +39,15 @@ CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->setWordWrap(true);
     m_tree->setUniformRowHeights(false);
-    // The finding takes the room and wraps; what it concerns and its fix get what is left,
-    // wrapped too, each in full in its tooltip.
+    // The finding takes the room; what it concerns and its fix get what is left. Where a
+    // narrow dock elides them, each is in full in its tooltip.
     m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->header()->setStretchLastSection(false);
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_tree->header()->setSectionResizeMode(1, QHeaderView::Interactive);
     m_tree->header()->setSectionResizeMode(2, QHeaderView::Interactive);
-    m_tree->header()->resizeSection(1, 130);
-    m_tree->header()->resizeSection(2, 200);
+    m_tree->header()->resizeSection(1, 120);
+    m_tree->header()->resizeSection(2, 180);
     layout->addWidget(m_tree, 1);
     auto activate = [this](QTreeWidgetItem *item) {
         if (item)

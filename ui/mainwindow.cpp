@@ -411,6 +411,19 @@ void MainWindow::createDocks()
     // Columns as wide as their content (a cap elides the rare long one, in full in its
     // tooltip), again whenever another lab is opened.
     m_inventoryView->setTextElideMode(Qt::ElideRight);
+    // What tells boards apart and where they are first, so a half-width dock still shows the
+    // rack and slot; the host name (mostly the board's name) and the cabling last.
+    {
+        QHeaderView *header = m_inventoryView->horizontalHeader();
+        const int order[] = {BoardTableModel::NameColumn,    BoardTableModel::RoleColumn,
+                             BoardTableModel::StateColumn,   BoardTableModel::RackSlotColumn,
+                             BoardTableModel::IpColumn,      BoardTableModel::ModelColumn,
+                             BoardTableModel::OsColumn,      BoardTableModel::ArchColumn,
+                             BoardTableModel::HostnameColumn, BoardTableModel::PsuColumn,
+                             BoardTableModel::SwitchPortColumn};
+        for (int visual = 0; visual < int(std::size(order)); ++visual)
+            header->moveSection(header->visualIndex(order[visual]), visual);
+    }
     fitInventoryColumns();
     connect(m_inventoryModel, &QAbstractItemModel::modelReset, this,
             &MainWindow::fitInventoryColumns);
