@@ -411,6 +411,17 @@ void MainWindow::createDocks()
     // Columns as wide as their content (a cap elides the rare long one, in full in its
     // tooltip), again whenever another lab is opened.
     m_inventoryView->setTextElideMode(Qt::ElideRight);
+    // An empty table says why it is empty.
+    m_inventoryHint = new QLabel(tr("No boards yet — they appear here once the setup wizard "
+                                    "(Lab ▸ Setup Wizard…) has discovered or added them."),
+                                 m_inventoryView->viewport());
+    m_inventoryHint->setObjectName(QStringLiteral("inventoryEmptyHint"));
+    m_inventoryHint->setWordWrap(true);
+    m_inventoryHint->setAlignment(Qt::AlignCenter);
+    m_inventoryHint->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_inventoryHint->setForegroundRole(QPalette::PlaceholderText);
+    auto *inventoryHintLayout = new QVBoxLayout(m_inventoryView->viewport());
+    inventoryHintLayout->addWidget(m_inventoryHint, 0, Qt::AlignCenter);
     // What tells boards apart and where they are first, so a half-width dock still shows the
     // rack and slot; the host name (mostly the board's name) and the cabling last.
     {
@@ -653,6 +664,7 @@ void MainWindow::updateStatus()
 {
     const Lab &lab = m_document->lab();
     m_emptyHint->setVisible(lab.boards.isEmpty() && lab.racks.isEmpty());
+    m_inventoryHint->setVisible(lab.boards.isEmpty());
     m_statusBoards->setText(plural(int(lab.boards.size()), tr("%1 board"), tr("%1 boards")) +
                             QStringLiteral(" · ") +
                             plural(int(lab.racks.size()), tr("%1 rack"), tr("%1 racks")));

@@ -226,6 +226,7 @@ private:
     QMenu *m_viewMenu = nullptr;
     QLabel *m_statusBoards = nullptr;
     QLabel *m_statusQuorum = nullptr;
+    QLabel *m_inventoryHint = nullptr;
     QLabel *m_emptyHint = nullptr;
     QLabel *m_statusCheckIcon = nullptr;
     QLabel *m_statusCheck = nullptr;

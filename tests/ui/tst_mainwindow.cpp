@@ -524,6 +524,9 @@ void TestMainWindow::emptyLabShowsWhereToStart()
     for (const QLabel *label : m_window->statusBar()->findChildren<QLabel *>())
         statusSaysEmpty |= label->text() == QLatin1String("no boards yet");
     QVERIFY(statusSaysEmpty);
+    auto *tableHint = m_window->findChild<QLabel *>(QStringLiteral("inventoryEmptyHint"));
+    QVERIFY(tableHint && tableHint->isVisible());
+    QVERIFY(tableHint->text().startsWith(QLatin1String("No boards yet")));
     // File ▸ New goes the same way (no unsaved-changes prompt: the lab is saved).
     m_doc->setLab(demoLab());
     m_doc->setModified(false);
@@ -534,6 +537,7 @@ void TestMainWindow::emptyLabShowsWhereToStart()
     m_doc->setLab(demoLab());
     QVERIFY(!hint->isVisible());
     QTRY_VERIFY(!check->report().isEmptyLab());
+    QVERIFY(!tableHint->isVisible());
 }
 
 void TestMainWindow::toolbarIsOneStyle()
