@@ -100,10 +100,10 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
     }
     m_summary->setText(text);
     fitSummary();
-    const QIcon icon = errors > 0             ? Theme::severityIcon(Severity::Error)
-                       : warnings > 0         ? Theme::severityIcon(Severity::Warning)
+    const QIcon icon = errors > 0            ? Theme::severityIcon(Severity::Error)
+                       : warnings > 0        ? Theme::severityIcon(Severity::Warning)
                        : report.isEmptyLab() ? Theme::severityIcon(Severity::Info)
-                                              : Theme::icon(QStringLiteral("severity-ok"));
+                                             : Theme::icon(QStringLiteral("severity-ok"));
     m_summaryIcon->setPixmap(icon.pixmap(20, 20));
 
     m_tree->clear();

@@ -51,33 +51,48 @@ private Q_SLOTS:
         QTest::addColumn<Conflict>("conflict");
 
         // Before a login the MAC block is all there is: a guess, kept.
-        QTest::newRow("mac only") << PiMac << false << "" << "" << "" << "rpi-4b"
-                                  << Source::MacBlock << "" << Conflict::None;
+        QTest::newRow("mac only") << PiMac << false << ""
+                                  << ""
+                                  << ""
+                                  << "rpi-4b" << Source::MacBlock << "" << Conflict::None;
         // The README's live screenshot: a Pi MAC on a board that runs amd64 is no Pi.
-        QTest::newRow("pi mac, amd64") << PiMac << true << "x86_64" << ""
-                                       << "Standard PC (Q35 + ICH9, 2009)" << "" << Source::None
-                                       << "rpi-4b" << Conflict::Architecture;
+        QTest::newRow("pi mac, amd64") << PiMac << true << "x86_64"
+                                       << ""
+                                       << "Standard PC (Q35 + ICH9, 2009)"
+                                       << "" << Source::None << "rpi-4b" << Conflict::Architecture;
         // Same processor family, but the device tree names another board: that board it is.
         QTest::newRow("pi mac, pine device tree")
-            << PiMac << true << "aarch64" << "Pine64 PINE A64-LTS" << "" << "pine64-a64-lts"
-            << Source::Measured << "rpi-4b" << Conflict::HardwareName;
+            << PiMac << true << "aarch64"
+            << "Pine64 PINE A64-LTS"
+            << ""
+            << "pine64-a64-lts" << Source::Measured << "rpi-4b" << Conflict::HardwareName;
         // An arm board whose device tree the catalog does not know is still not a Pi 4.
         QTest::newRow("pi mac, unknown arm board")
-            << PiMac << true << "aarch64" << "Some Vendor Board" << "" << "" << Source::None
-            << "rpi-4b" << Conflict::HardwareName;
+            << PiMac << true << "aarch64"
+            << "Some Vendor Board"
+            << ""
+            << "" << Source::None << "rpi-4b" << Conflict::HardwareName;
         // Measurements that agree with the guess: measured, nothing rejected.
         QTest::newRow("pi mac, pi device tree")
-            << PiMac << true << "aarch64" << "Raspberry Pi 4 Model B Rev 1.4" << "" << "rpi-4b"
-            << Source::Measured << "" << Conflict::None;
+            << PiMac << true << "aarch64"
+            << "Raspberry Pi 4 Model B Rev 1.4"
+            << ""
+            << "rpi-4b" << Source::Measured << "" << Conflict::None;
         // A 32-bit system on the 64-bit Pi contradicts nothing.
         QTest::newRow("pi mac, armhf, no device tree")
-            << PiMac << true << "armv7l" << "" << "" << "rpi-4b" << Source::MacBlock << ""
-            << Conflict::None;
+            << PiMac << true << "armv7l"
+            << ""
+            << ""
+            << "rpi-4b" << Source::MacBlock << "" << Conflict::None;
         QTest::newRow("random mac, up board")
-            << RandomMac << true << "x86_64" << "" << "UP-CHT01" << "up-board" << Source::Measured
-            << "" << Conflict::None;
-        QTest::newRow("nothing") << QString() << false << "" << "" << "" << "" << Source::None
-                                 << "" << Conflict::None;
+            << RandomMac << true << "x86_64"
+            << ""
+            << "UP-CHT01"
+            << "up-board" << Source::Measured << "" << Conflict::None;
+        QTest::newRow("nothing") << QString() << false << ""
+                                 << ""
+                                 << ""
+                                 << "" << Source::None << "" << Conflict::None;
     }
 
     void identify()
@@ -120,9 +135,9 @@ private Q_SLOTS:
     void conflictWithAPlannedModel()
     {
         const BoardCatalog &cat = BoardCatalog::builtin();
-        QCOMPARE(ModelIdentification::conflictWith(QStringLiteral("rpi-4b"),
-                                                   facts("x86_64", ""), cat),
-                 Conflict::Architecture);
+        QCOMPARE(
+            ModelIdentification::conflictWith(QStringLiteral("rpi-4b"), facts("x86_64", ""), cat),
+            Conflict::Architecture);
         QCOMPARE(ModelIdentification::conflictWith(QStringLiteral("generic-x86-64"),
                                                    facts("x86_64", "", "OptiPlex 3060"), cat),
                  Conflict::None);

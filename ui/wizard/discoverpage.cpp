@@ -8,8 +8,8 @@
 #include "labdocument.h"
 #include "labmerge.h"
 #include "networksuggestions.h"
-#include "scantargets.h"
 #include "plural.h"
+#include "scantargets.h"
 #include "setupwizard.h"
 
 #include <QComboBox>
@@ -363,8 +363,7 @@ void DiscoverPage::refreshBoards()
         if (const Rack *rack = lab.rack(b.rackId))
             place = tr("%1, slot %2").arg(rack->name).arg(b.slot + 1);
         auto *item = new QTreeWidgetItem(
-            {b.name, b.ip, BoardCatalog::builtin().displayName(b.model), b.os,
-             place});
+            {b.name, b.ip, BoardCatalog::builtin().displayName(b.model), b.os, place});
         item->setData(0, Qt::UserRole, b.id);
         m_boards->addTopLevelItem(item);
     }

@@ -110,7 +110,8 @@ void ManagersPage::initializePage()
         check->setData(Qt::UserRole, b.id);
         m_table->setItem(row, ManagerColumn, check);
         m_table->setItem(row, BoardColumn, new QTableWidgetItem(b.name));
-        m_table->setItem(row, ModelColumn, new QTableWidgetItem(BoardCatalog::builtin().displayName(b.model)));
+        m_table->setItem(row, ModelColumn,
+                         new QTableWidgetItem(BoardCatalog::builtin().displayName(b.model)));
         const Rack *rack = lab.rack(b.rackId);
         m_table->setItem(row, RackColumn, new QTableWidgetItem(rack ? rack->name : tr("—")));
         const PowerSupply *psu = lab.powerSupply(b.psuId);

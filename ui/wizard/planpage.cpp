@@ -351,8 +351,7 @@ StepOutcome PlanPage::outcome() const
     const Lab &lab = m_wizard->document()->lab();
     if (lab.racks.isEmpty())
         return {};
-    return {StepOutcome::State::Done,
-            plural(int(lab.racks.size()), tr("%1 rack"), tr("%1 racks"))};
+    return {StepOutcome::State::Done, plural(int(lab.racks.size()), tr("%1 rack"), tr("%1 racks"))};
 }
 
 } // namespace Hivelab

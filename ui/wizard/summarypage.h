@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QPointer>
 #include "stepoutcome.h"
 
+#include <QPointer>
 #include <QWizardPage>
 
 #include <memory>
