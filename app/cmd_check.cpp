@@ -26,10 +26,15 @@ QString textReport(const Lab &lab, const CheckReport &report)
                  .arg(lab.name.isEmpty() ? tr("(unnamed)") : lab.name)
                  .arg(lab.racks.size())
                  .arg(lab.boards.size());
-    lines << tr("Managers: %1 (quorum needs %2; tolerates %3 manager failure(s))")
-                 .arg(report.managerCount)
-                 .arg(report.quorum)
-                 .arg(report.toleratedFailures);
+    if (report.isEmptyLab()) {
+        lines << tr("No boards yet. Find them with `hivelab discover TARGET --into FILE`, or "
+                    "open the lab in Hivelab and run the setup wizard.");
+    } else {
+        lines << tr("Managers: %1 (quorum needs %2; tolerates %3 manager failure(s))")
+                     .arg(report.managerCount)
+                     .arg(report.quorum)
+                     .arg(report.toleratedFailures);
+    }
 
     if (!report.domains.isEmpty()) {
         lines << QString() << tr("Single failures:");
@@ -70,7 +75,9 @@ QString textReport(const Lab &lab, const CheckReport &report)
     }
 
     lines << QString();
-    if (report.suggestedManagers.isEmpty()) {
+    if (report.isEmptyLab()) {
+        // Nothing to suggest until there are boards.
+    } else if (report.suggestedManagers.isEmpty()) {
         lines << tr("Suggested managers: none possible.");
     } else {
         lines << tr("Suggested managers: %1").arg(objectNames(index, report.suggestedManagers));

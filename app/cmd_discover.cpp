@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "boardcatalog.h"
 #include "boardconnection.h"
 #include "cli.h"
 #include "discoveryservice.h"
@@ -7,6 +8,7 @@
 #include "labdocument.h"
 #include "labfile.h"
 #include "labmerge.h"
+#include "modelidentification.h"
 #include "networksuggestions.h"
 #include "scantargets.h"
 
@@ -57,6 +59,18 @@ QString humanLine(const DiscoveredHost &h)
     }
     if (!h.vendor.isEmpty())
         extra << h.vendor;
+    const BoardCatalog &catalog = BoardCatalog::builtin();
+    const ModelIdentification model =
+        ModelIdentification::identify(h.mac, h.facts ? &*h.facts : nullptr, catalog);
+    if (model.source == ModelIdentification::Source::MacBlock)
+        extra << tr("%1 (by its MAC)").arg(catalog.displayName(model.modelId));
+    if (!model.rejectedModelId.isEmpty() && h.facts) {
+        const QString measured = model.conflict == ModelIdentification::Conflict::Architecture
+                                     ? h.facts->debianArch()
+                                     : h.facts->modelName();
+        extra << tr("not a %1 as its MAC suggests: it reports %2")
+                     .arg(catalog.displayName(model.rejectedModelId), measured);
+    }
     if (!h.osHint.isEmpty() && !h.facts)
         extra << h.osHint;
     if (h.isThisMachine)

@@ -49,6 +49,7 @@ QString topLevelHelp()
         "  --screenshot-wizard PNG  Screenshot of the setup wizard, then quit.\n"
         "  --wizard            Open the setup wizard over the main window.\n"
         "  --wizard-page N     Open the wizard at step N (1-8; with --screenshot).\n"
+        "  --size WxH          Window (and wizard) size, e.g. 1280x800 for screenshots.\n"
         "  -h, --help          Show this help.\n"
         "  -v, --version       Show the version.\n\n"
         "Commands:\n");
@@ -174,8 +175,9 @@ int main(int argc, char **argv)
     const QCommandLineOption wizardOption(QStringLiteral("wizard"));
     const QCommandLineOption wizardPage(QStringLiteral("wizard-page"), QString(),
                                         QStringLiteral("N"));
-    parser.addOptions(
-        {demo, screenshot, dark, shotDrag, shotWizard, live, wizardOption, wizardPage});
+    const QCommandLineOption sizeOption(QStringLiteral("size"), QString(), QStringLiteral("WxH"));
+    parser.addOptions({demo, screenshot, dark, shotDrag, shotWizard, live, wizardOption, wizardPage,
+                       sizeOption});
     parser.addPositionalArgument(QStringLiteral("FILE"), QString());
     if (!parser.parse(withoutQtOptions(argumentList(argc, argv)))) {
         Cli::printErr(QCoreApplication::translate("main", "%1\nTry: hivelab --help")
@@ -197,6 +199,23 @@ int main(int argc, char **argv)
         startPage = *page - 1;
     }
 
+    QSize windowSize;
+    if (parser.isSet(sizeOption)) {
+        const QStringList wh = parser.value(sizeOption).split(QLatin1Char('x'));
+        bool okW = false;
+        bool okH = false;
+        if (wh.size() == 2)
+            windowSize = QSize(wh[0].toInt(&okW), wh[1].toInt(&okH));
+        if (!okW || !okH || windowSize.width() < 640 || windowSize.height() < 480 ||
+            windowSize.width() > 7680 || windowSize.height() > 4320) {
+            Cli::printErr(QCoreApplication::translate(
+                              "main", "--size takes WIDTHxHEIGHT, from 640x480 to 7680x4320, "
+                                      "not \"%1\".\nTry: hivelab --help")
+                              .arg(parser.value(sizeOption)));
+            return Cli::ExitUsage;
+        }
+    }
+
     QApplication app(argc, argv);
     setIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("Hivelab"));
@@ -210,6 +229,8 @@ int main(int argc, char **argv)
     } else if (!parser.positionalArguments().isEmpty()) {
         window.openFile(parser.positionalArguments().first());
     }
+    if (windowSize.isValid())
+        window.resize(windowSize);
     window.show();
     if (parser.isSet(live))
         window.setLiveStatus(true);
@@ -219,6 +240,8 @@ int main(int argc, char **argv)
         SetupWizard *wizard = window.openSetupWizard();
         if (parser.isSet(wizardPage))
             wizard->advanceTo(startPage);
+        if (windowSize.isValid())
+            wizard->resize(windowSize); // as if maximized on a screen of that size
         shown = wizard;
     }
 

@@ -318,6 +318,12 @@ const BoardModelInfo *BoardCatalog::modelForMac(const QString &mac) const
     return all.size() == 1 ? all.first() : nullptr;
 }
 
+QString BoardCatalog::displayName(const QString &id) const
+{
+    const BoardModelInfo *m = model(id);
+    return m ? m->name : id;
+}
+
 const BoardModelInfo *BoardCatalog::modelForHardwareName(const QString &name) const
 {
     const BoardModelInfo *best = nullptr;

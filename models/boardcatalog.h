@@ -83,6 +83,9 @@ public:
     /// The downloads that boot on a board model, in catalog order.
     QList<const ImageDownloadInfo *> downloadsForModel(const QString &modelId) const;
     const BoardModelInfo *model(const QString &id) const;
+    /// The one spelling of a model everywhere (canvas, inventory, inspector, wizard, CLI): its
+    /// catalog name ("Raspberry Pi 4 Model B"); an ID the catalog does not know, as it is.
+    QString displayName(const QString &id) const;
     /// Every model whose OUI list holds the MAC's first three octets (any case, separators
     /// ':' '-' '.' or none). One vendor block often covers several models.
     QList<const BoardModelInfo *> modelsForMac(const QString &mac) const;

@@ -79,8 +79,7 @@ QString BoardTableModel::displayText(const Board &b, int column) const
     case HostnameColumn:
         return b.hostname;
     case ModelColumn: {
-        const BoardModelInfo *m = BoardCatalog::builtin().model(b.model);
-        return m ? m->name : b.model;
+        return BoardCatalog::builtin().displayName(b.model);
     }
     case ArchColumn:
         return b.arch;
@@ -128,14 +127,16 @@ QString BoardTableModel::toolTip(const Board &b, int column) const
 {
     if (column == ModelColumn) {
         if (const BoardModelInfo *m = BoardCatalog::builtin().model(b.model))
-            return tr("%1 %2 (%3)\n%4 W typical, %5 W peak at %6 V\nBoots from: %7")
-                .arg(m->vendor, m->name, m->arch)
+            return tr("%1 (%2, %3)\n%4 W typical, %5 W peak at %6 V\nBoots from: %7")
+                .arg(BoardCatalog::builtin().displayName(m->id), m->vendor, m->arch)
                 .arg(m->typicalWatts(), 0, 'f', 1)
                 .arg(m->peakWatts(), 0, 'f', 1)
                 .arg(m->volts)
                 .arg(m->bootMedia.join(QStringLiteral(", ")));
         return tr("Board model \"%1\" is not in the catalog").arg(b.model);
     }
+    if (column == OsColumn && !b.os.isEmpty())
+        return b.os; // in full where the column elides it
     if (column == IpColumn)
         return b.addressing == Addressing::Static ? tr("Static address") : tr("Address from DHCP");
     QStringList lines;

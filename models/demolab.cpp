@@ -66,7 +66,8 @@ Lab demoLab()
 
     const QString pine = QStringLiteral("pine64-a64-lts");
     const QString up = QStringLiteral("up-board");
-    const QString dietpi = QStringLiteral("DietPi 9 (Debian bookworm)");
+    // OS names as the catalog spells its images (resources/boards.json).
+    const QString dietpi = QStringLiteral("DietPi (Debian bookworm)");
     int pineNo = 0;
     int octet = 10;
     auto storageWorker = [&](int rackNo, int slot) {
@@ -92,8 +93,9 @@ Lab demoLab()
                             dietpi, Role::Manager, ++octet);
         lab.boards.append(b);
     };
-    const QStringList upOs = {QStringLiteral("Ubuntu 16.04"), QStringLiteral("Windows Server 2016"),
-                              QStringLiteral("Windows Server 2019")};
+    const QStringList upOs = {QStringLiteral("Ubuntu Server 24.04 LTS"),
+                              QStringLiteral("Windows Server 2022"),
+                              QStringLiteral("Windows Server 2025")};
     for (int r = 1; r <= 3; ++r) {
         storageWorker(r, 0);
         manager(r, 1);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "discoveredhost.h"
+#include "boardcatalog.h"
+#include "modelidentification.h"
 #include "ouitable.h"
 #include "sshbanner.h"
 
@@ -93,6 +95,24 @@ QJsonObject DiscoveredHost::toJson() const
         o.insert(QStringLiteral("hints"), QJsonArray::fromStringList(hints));
     if (!warnings.isEmpty())
         o.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(warnings));
+    // The catalog model, measured or only guessed from the MAC; a guess the board contradicts
+    // is reported as rejected, never as the model.
+    const ModelIdentification model =
+        ModelIdentification::identify(mac, facts ? &*facts : nullptr, BoardCatalog::builtin());
+    if (!model.modelId.isEmpty()) {
+        o.insert(QStringLiteral("model"), model.modelId);
+        o.insert(QStringLiteral("modelSource"),
+                 model.source == ModelIdentification::Source::Measured ? QStringLiteral("measured")
+                                                                       : QStringLiteral("mac"));
+    }
+    if (!model.rejectedModelId.isEmpty()) {
+        o.insert(QStringLiteral("rejectedModel"),
+                 QJsonObject{{QStringLiteral("model"), model.rejectedModelId},
+                             {QStringLiteral("reason"),
+                              model.conflict == ModelIdentification::Conflict::Architecture
+                                  ? QStringLiteral("architecture")
+                                  : QStringLiteral("hardware-name")}});
+    }
     if (facts)
         o.insert(QStringLiteral("identification"), facts->toJson());
     put("loginError", loginError);

@@ -110,6 +110,18 @@ public:
 
         checkIdentity();
         checkReferences();
+        if (m_lab.boards.isEmpty()) {
+            // A lab without boards is a start, not a broken swarm: say so, and check only what
+            // it holds (racks, supplies, switches).
+            add(Severity::Info, QStringLiteral("lab.empty"),
+                tr("No boards yet: there is no swarm to check."), {},
+                tr("Add boards: discover them on the network or plan them by hand."));
+            checkRackSlots();
+            checkSwitchPorts();
+            checkPower();
+            computeDomains();
+            return m_report;
+        }
         checkManagerCount();
         checkManagerBoards();
         checkUnknownDomains();

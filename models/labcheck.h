@@ -65,6 +65,8 @@ struct CheckReport
     QString suggestionReason;
 
     bool hasErrors() const;
+    /// The lab has no boards yet (finding "lab.empty"): an empty state, not a broken swarm.
+    bool isEmptyLab() const { return !findingsWithCode(QStringLiteral("lab.empty")).isEmpty(); }
     int count(Severity severity) const;
     QList<Finding> findingsWithCode(const QString &code) const;
 };

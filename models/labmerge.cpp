@@ -5,6 +5,7 @@
 #include "boardcatalog.h"
 #include "boardplacement.h"
 #include "labfile.h"
+#include "modelidentification.h"
 #include "nodelabels.h"
 #include "ouitable.h"
 #include "scantargets.h"
@@ -45,16 +46,9 @@ bool macCompatible(const Board &b, const QString &hostMac)
 
 QString catalogModel(const DiscoveredHost &h)
 {
-    const BoardCatalog &cat = BoardCatalog::builtin();
-    if (h.facts) {
-        if (const BoardModelInfo *m = cat.modelForHardwareName(h.facts->modelName()))
-            return m->id;
-    }
-    if (!h.mac.isEmpty()) {
-        if (const BoardModelInfo *m = cat.modelForMac(h.mac))
-            return m->id;
-    }
-    return {};
+    return ModelIdentification::identify(h.mac, h.facts ? &*h.facts : nullptr,
+                                         BoardCatalog::builtin())
+        .modelId;
 }
 
 // Fills what the lab does not know yet; returns the names of the fields changed.
@@ -128,7 +122,20 @@ QStringList fillMissing(Board *b, const DiscoveredHost &h, const SwarmSettings &
     if (const QString hostname = h.shortHostname(); AddressRules::isValidHostname(hostname))
         set(&b->hostname, hostname, "hostname");
     if (h.facts) {
-        set(&b->arch, h.facts->debianArch(), "architecture");
+        // Measured beats planned or guessed: a model (e.g. from the MAC's vendor block) that
+        // contradicts what the board reports goes, and so does another architecture.
+        const QString arch = h.facts->debianArch();
+        if (!arch.isEmpty() && !b->arch.isEmpty() && b->arch != arch) {
+            b->arch = arch;
+            changed << QStringLiteral("architecture");
+        }
+        if (!b->model.isEmpty() &&
+            ModelIdentification::conflictWith(b->model, *h.facts, BoardCatalog::builtin()) !=
+                ModelIdentification::Conflict::None) {
+            b->model = catalogModel(h);
+            changed << QStringLiteral("model");
+        }
+        set(&b->arch, arch, "architecture");
         set(&b->os, h.facts->osPrettyName, "OS");
         // A member of a running swarm (adopting it): its node ID, and its role unless the plan
         // already gives one.

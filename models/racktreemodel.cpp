@@ -255,12 +255,11 @@ QString RackTreeModel::detailsText(const QModelIndex &index) const
         break;
     case ObjectKind::Board:
         if (const Board *b = lab.board(item.id)) {
-            const BoardModelInfo *m = BoardCatalog::builtin().model(b->model);
             QStringList parts;
             if (b->slot >= 0)
                 parts.append(tr("Slot %1").arg(b->slot + 1));
             parts.append(BoardTableModel::roleDisplayName(b->role));
-            parts.append(m ? m->name : b->model);
+            parts.append(BoardCatalog::builtin().displayName(b->model));
             return parts.join(QStringLiteral(" · "));
         }
         break;

@@ -360,6 +360,7 @@ bool CardWriterWidget::writeCards()
     }
 
     m_runRows = rows;
+    m_written = 0;
     m_results.clear();
     for (int r : std::as_const(rows)) {
         auto *bar = qobject_cast<QProgressBar *>(m_table->cellWidget(r, ProgressColumn));
@@ -446,7 +447,8 @@ void CardWriterWidget::onFinished()
                                          plural(int(after.size()), tr("Write %1 card"),
                                                 tr("Write %1 cards"))));
     const int total = int(m_runRows.size());
-    const int failed = total - int(prepared.size());
+    m_written = int(prepared.size());
+    const int failed = total - m_written;
     QString text = tr("%1 of %2 cards written, verified and given their first-boot identity.")
                        .arg(prepared.size())
                        .arg(total);

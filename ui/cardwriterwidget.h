@@ -56,6 +56,9 @@ public:
     bool isRunning() const;
     /// The per-card result line of the last run ("" before one).
     QString resultFor(const QString &boardId) const;
+    /// Cards in the last run, and those written and prepared (0 before a run).
+    int cardsTried() const { return int(m_runRows.size()); }
+    int cardsWritten() const { return m_written; }
     /// The summary under the table.
     QString summary() const;
 
@@ -87,6 +90,7 @@ private:
     QList<int> m_runRows;            // the rows being written, by card index
     QMap<QString, QString> m_results;
     CardWriting *m_job = nullptr;
+    int m_written = 0;
 };
 
 } // namespace Hivelab

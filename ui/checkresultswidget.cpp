@@ -39,9 +39,15 @@ CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     m_tree->setAlternatingRowColors(true);
     m_tree->setWordWrap(true);
     m_tree->setUniformRowHeights(false);
-    m_tree->header()->setStretchLastSection(true);
-    m_tree->header()->resizeSection(0, 420);
-    m_tree->header()->resizeSection(1, 160);
+    // The finding takes the room; what it concerns and its fix get what is left. Where a
+    // narrow dock elides them, each is in full in its tooltip.
+    m_tree->setTextElideMode(Qt::ElideRight);
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_tree->header()->setSectionResizeMode(1, QHeaderView::Interactive);
+    m_tree->header()->setSectionResizeMode(2, QHeaderView::Interactive);
+    m_tree->header()->resizeSection(1, 120);
+    m_tree->header()->resizeSection(2, 180);
     layout->addWidget(m_tree, 1);
     auto activate = [this](QTreeWidgetItem *item) {
         if (item)
@@ -63,14 +69,24 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
     const LabIndex index(lab); // a big lab's findings name thousands of objects
     const int errors = report.count(Severity::Error);
     const int warnings = report.count(Severity::Warning);
-    QString text = QStringLiteral("<b>%1</b>")
-                       .arg(plural(report.managerCount, tr("%1 manager"), tr("%1 managers")));
-    text += report.quorum > 0 ? tr(" · quorum needs %1").arg(report.quorum)
-                              : tr(" · no quorum possible");
-    text += QStringLiteral(" · ");
-    if (errors == 0 && warnings == 0)
-        text += tr("no problems found");
-    else
+    QString text;
+    if (report.isEmptyLab()) {
+        // A new lab is a start, not a failing swarm.
+        text = tr("<b>No boards yet</b> — run the setup wizard (Lab ▸ Setup Wizard…) to plan "
+                  "racks and discover your boards.");
+        if (errors > 0 || warnings > 0)
+            text += QStringLiteral("<br>");
+    } else {
+        text = QStringLiteral("<b>%1</b>")
+                   .arg(plural(report.managerCount, tr("%1 manager"), tr("%1 managers")));
+        text += report.quorum > 0 ? tr(" · quorum needs %1").arg(report.quorum)
+                                  : tr(" · no quorum possible");
+        text += QStringLiteral(" · ");
+    }
+    if (errors == 0 && warnings == 0) {
+        if (!report.isEmptyLab())
+            text += tr("no problems found");
+    } else
         text += plural(errors, tr("%1 error"), tr("%1 errors")) + QStringLiteral(", ") +
                 plural(warnings, tr("%1 warning"), tr("%1 warnings"));
     if (!report.suggestedManagers.isEmpty()) {
@@ -84,9 +100,10 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
     }
     m_summary->setText(text);
     fitSummary();
-    const QIcon icon = errors > 0     ? Theme::severityIcon(Severity::Error)
-                       : warnings > 0 ? Theme::severityIcon(Severity::Warning)
-                                      : Theme::icon(QStringLiteral("severity-ok"));
+    const QIcon icon = errors > 0            ? Theme::severityIcon(Severity::Error)
+                       : warnings > 0        ? Theme::severityIcon(Severity::Warning)
+                       : report.isEmptyLab() ? Theme::severityIcon(Severity::Info)
+                                             : Theme::icon(QStringLiteral("severity-ok"));
     m_summaryIcon->setPixmap(icon.pixmap(20, 20));
 
     m_tree->clear();
@@ -102,6 +119,7 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
         for (const QString &id : f.objectIds)
             names.append(objectDisplayName(index, id));
         item->setText(1, names.join(QStringLiteral(", ")));
+        item->setToolTip(1, item->text(1));
         item->setText(2, f.suggestion);
         item->setToolTip(0, QStringLiteral("%1 (%2)").arg(f.message, f.code));
         item->setToolTip(2, f.suggestion);

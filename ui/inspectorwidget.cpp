@@ -3,6 +3,7 @@
 #include "plural.h"
 
 #include "addressrules.h"
+#include "boardcatalog.h"
 #include "boardplacement.h"
 #include "labdocument.h"
 #include "labindex.h"
@@ -22,6 +23,17 @@
 namespace Hivelab {
 
 namespace {
+// The model ID a model combo holds: the chosen catalog model's, else what was typed (a catalog
+// name typed in full counts as that model).
+QString modelId(const QComboBox &combo)
+{
+    const QString text = combo.currentText().trimmed();
+    if (text.isEmpty())
+        return {};
+    const int index = combo.findText(text, Qt::MatchFixedString);
+    return index >= 0 ? combo.itemData(index).toString() : text;
+}
+
 // "none", then the objects by name, selecting `current`. A dangling reference stays as it is
 // (the check reports it) until another is chosen.
 template <typename T>
@@ -73,8 +85,20 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     m_name = new QLineEdit(page);
     m_hostname = new QLineEdit(page);
     m_hostname->setPlaceholderText(tr("e.g. pine64-1"));
-    m_model = new QLineEdit(page);
-    m_model->setPlaceholderText(tr("catalog ID, e.g. pine64-a64-lts"));
+    // A choice from the catalog (its one spelling of each model); a model it does not know
+    // can still be typed in as an ID.
+    m_model = new QComboBox(page);
+    m_model->setObjectName(QStringLiteral("inspectorModel"));
+    m_model->setEditable(true);
+    m_model->setInsertPolicy(QComboBox::NoInsert);
+    m_model->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_model->setMinimumContentsLength(12);
+    m_model->addItem(tr("(not known)"), QString());
+    for (const BoardModelInfo &m : BoardCatalog::builtin().models())
+        m_model->addItem(m.name, m.id);
+    m_model->lineEdit()->setPlaceholderText(tr("a catalog model, or a model ID"));
+    m_model->setToolTip(tr("Pick the board's model from the catalog, or type the ID of one it "
+                           "does not know"));
     m_arch = new QComboBox(page);
     m_arch->addItems({QStringLiteral("arm64"), QStringLiteral("amd64"), QStringLiteral("armhf")});
     m_arch->setEditable(true);
@@ -127,10 +151,11 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     scroll->setWidget(page);
     m_stack->addWidget(scroll);
 
-    for (QLineEdit *e : {m_name, m_hostname, m_model, m_os, m_mac, m_ip, m_sshUser, m_notes})
+    for (QLineEdit *e : {m_name, m_hostname, m_os, m_mac, m_ip, m_sshUser, m_notes})
         connect(e, &QLineEdit::editingFinished, this, &InspectorWidget::commit);
     connect(m_arch->lineEdit(), &QLineEdit::editingFinished, this, &InspectorWidget::commit);
-    for (QComboBox *c : {m_arch, m_addressing, m_role, m_psu})
+    connect(m_model->lineEdit(), &QLineEdit::editingFinished, this, &InspectorWidget::commit);
+    for (QComboBox *c : {m_model, m_arch, m_addressing, m_role, m_psu})
         connect(c, &QComboBox::activated, this, &InspectorWidget::commit);
     connect(m_switch, &QComboBox::activated, this, &InspectorWidget::onSwitchChosen);
     for (QSpinBox *spin : {m_sshPort, m_port})
@@ -390,7 +415,11 @@ void InspectorWidget::reload()
     m_title->setText(b->name);
     m_name->setText(b->name);
     m_hostname->setText(b->hostname);
-    m_model->setText(b->model);
+    // A model the catalog does not know stays as its ID, not as "(not known)".
+    if (const int index = m_model->findData(b->model); index >= 0)
+        m_model->setCurrentIndex(index);
+    else
+        m_model->setEditText(b->model);
     m_arch->setCurrentText(b->arch);
     m_os->setText(b->os);
     m_mac->setText(b->mac);
@@ -508,7 +537,7 @@ bool InspectorWidget::commit()
     b.switchPort = port;
     b.name = name;
     b.hostname = host;
-    b.model = m_model->text().trimmed();
+    b.model = modelId(*m_model);
     b.arch = m_arch->currentText().trimmed();
     b.os = m_os->text().trimmed();
     b.mac = mac;

@@ -50,6 +50,8 @@ public:
     QLineEdit *ipEdit() const { return m_ip; }
     QLineEdit *macEdit() const { return m_mac; }
     QLineEdit *hostnameEdit() const { return m_hostname; }
+    /// The board's model: the catalog's models by their display names, or a typed-in ID.
+    QComboBox *modelCombo() const { return m_model; }
     QComboBox *roleCombo() const { return m_role; }
     QComboBox *rackCombo() const { return m_rack; }
     QSpinBox *slotSpin() const { return m_slot; }
@@ -88,7 +90,7 @@ private:
     QLabel *m_error = nullptr;
     QLineEdit *m_name = nullptr;
     QLineEdit *m_hostname = nullptr;
-    QLineEdit *m_model = nullptr;
+    QComboBox *m_model = nullptr;
     QComboBox *m_arch = nullptr;
     QLineEdit *m_os = nullptr;
     QLineEdit *m_mac = nullptr;

@@ -380,10 +380,8 @@ void MainWindow::createMenus()
     tb->addAction(m_liveStatus);
     tb->addSeparator();
     tb->addAction(m_exportPng);
-    for (QAction *a : {m_check, m_wizard, m_formSwarm}) {
-        if (auto *button = qobject_cast<QToolButton *>(tb->widgetForAction(a)))
-            button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    }
+    // One style for every button: icons, each named by its tooltip (and in the menus).
+    tb->setToolButtonStyle(Qt::ToolButtonIconOnly);
 }
 
 void MainWindow::createDocks()
@@ -411,10 +409,36 @@ void MainWindow::createDocks()
     m_inventoryView->horizontalHeader()->setHighlightSections(false);
     m_inventoryView->setEditTriggers(QAbstractItemView::DoubleClicked |
                                      QAbstractItemView::EditKeyPressed);
-    // The State column fits "In swarm, leader" and "In swarm, drained".
-    const int widths[] = {90, 90, 110, 60, 150, 90, 90, 130, 90, 120};
-    for (int c = 0; c < int(std::size(widths)); ++c)
-        m_inventoryView->setColumnWidth(c, widths[c]);
+    // Columns as wide as their content (a cap elides the rare long one, in full in its
+    // tooltip), again whenever another lab is opened.
+    m_inventoryView->setTextElideMode(Qt::ElideRight);
+    // An empty table says why it is empty.
+    m_inventoryHint = new QLabel(tr("No boards yet — they appear here once the setup wizard "
+                                    "(Lab ▸ Setup Wizard…) has discovered or added them."),
+                                 m_inventoryView->viewport());
+    m_inventoryHint->setObjectName(QStringLiteral("inventoryEmptyHint"));
+    m_inventoryHint->setWordWrap(true);
+    m_inventoryHint->setAlignment(Qt::AlignCenter);
+    m_inventoryHint->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_inventoryHint->setForegroundRole(QPalette::PlaceholderText);
+    auto *inventoryHintLayout = new QVBoxLayout(m_inventoryView->viewport());
+    inventoryHintLayout->addWidget(m_inventoryHint, 0, Qt::AlignCenter);
+    // What tells boards apart and where they are first, so a half-width dock still shows the
+    // rack and slot; the host name (mostly the board's name) and the cabling last.
+    {
+        QHeaderView *header = m_inventoryView->horizontalHeader();
+        const int order[] = {BoardTableModel::NameColumn,    BoardTableModel::RoleColumn,
+                             BoardTableModel::StateColumn,   BoardTableModel::RackSlotColumn,
+                             BoardTableModel::IpColumn,      BoardTableModel::ModelColumn,
+                             BoardTableModel::OsColumn,      BoardTableModel::ArchColumn,
+                             BoardTableModel::HostnameColumn, BoardTableModel::PsuColumn,
+                             BoardTableModel::SwitchPortColumn};
+        for (int visual = 0; visual < int(std::size(order)); ++visual)
+            header->moveSection(header->visualIndex(order[visual]), visual);
+    }
+    fitInventoryColumns();
+    connect(m_inventoryModel, &QAbstractItemModel::modelReset, this,
+            &MainWindow::fitInventoryColumns);
     connect(m_inventoryView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onTableSelection);
 
@@ -465,6 +489,16 @@ void MainWindow::createDocks()
     resizeDocks({inventory, check}, {760, 520}, Qt::Horizontal);
     resizeDocks({inventory}, {250}, Qt::Vertical);
     resizeDocks({inspector}, {300}, Qt::Horizontal);
+}
+
+void MainWindow::fitInventoryColumns()
+{
+    QHeaderView *header = m_inventoryView->horizontalHeader();
+    const int last = m_inventoryModel->columnCount() - 1;
+    for (int c = 0; c < last; ++c) {
+        m_inventoryView->resizeColumnToContents(c);
+        header->resizeSection(c, qMin(header->sectionSize(c) + 8, 220));
+    }
 }
 
 void MainWindow::createStatusBar()
@@ -631,6 +665,7 @@ void MainWindow::updateStatus()
 {
     const Lab &lab = m_document->lab();
     m_emptyHint->setVisible(lab.boards.isEmpty() && lab.racks.isEmpty());
+    m_inventoryHint->setVisible(lab.boards.isEmpty());
     m_statusBoards->setText(plural(int(lab.boards.size()), tr("%1 board"), tr("%1 boards")) +
                             QStringLiteral(" · ") +
                             plural(int(lab.racks.size()), tr("%1 rack"), tr("%1 racks")));
@@ -651,6 +686,9 @@ void MainWindow::updateStatus()
     } else if (warnings > 0) {
         icon = Theme::severityIcon(Severity::Warning);
         text = plural(warnings, tr("%1 warning"), tr("%1 warnings"));
+    } else if (m_report.isEmptyLab()) {
+        icon = Theme::severityIcon(Severity::Info);
+        text = tr("no boards yet");
     } else {
         icon = Theme::icon(QStringLiteral("severity-ok"));
         text = tr("check passed");

@@ -159,6 +159,7 @@ private:
     void updateTitle();
     void updateStatus();
     void updateActions();
+    void fitInventoryColumns();
     void rebuildRecentMenu();
     void onSave();
     void onSaveAs();
@@ -234,6 +235,7 @@ private:
     QMenu *m_viewMenu = nullptr;
     QLabel *m_statusBoards = nullptr;
     QLabel *m_statusQuorum = nullptr;
+    QLabel *m_inventoryHint = nullptr;
     QLabel *m_emptyHint = nullptr;
     QLabel *m_statusCheckIcon = nullptr;
     QLabel *m_statusCheck = nullptr;

@@ -46,7 +46,7 @@ void MainWindow::createSwarmActions()
            "(stale hivelab.* labels are removed; labels set by hand stay)"));
     m_applyPlacement->setObjectName(QStringLiteral("applyPlacement"));
     connect(m_applyPlacement, &QAction::triggered, this, &MainWindow::applyPlacement);
-    m_liveStatus = makeAction(QString(), tr("&Live Status"), QKeySequence(),
+    m_liveStatus = makeAction(QStringLiteral("live-status"), tr("&Live Status"), QKeySequence(),
                               tr("Ask the managers for the swarm's state every 15 s over SSH and "
                                  "keep the board LEDs current"));
     m_liveStatus->setObjectName(QStringLiteral("liveStatus"));

@@ -161,6 +161,8 @@ void TestCli::windowUsageErrorsNeedNoDisplay_data()
     QTest::newRow("page not a number")
         << QStringList{QStringLiteral("--wizard-page"), QStringLiteral("two")}
         << QStringLiteral("from 1 to 8");
+    QTest::newRow("bad size") << QStringList{QStringLiteral("--size"), QStringLiteral("12x9")}
+                              << QStringLiteral("--size takes WIDTHxHEIGHT");
     QTest::newRow("two labs") << QStringList{QStringLiteral("--demo"), QStringLiteral("a.hivelab")}
                               << QStringLiteral("Open one lab");
     // Qt's own options pass; the typo after them is still found.

@@ -84,7 +84,7 @@ void TestBoardTableModel::displayValues()
     QCOMPARE(cell(1, BoardTableModel::HostnameColumn), QStringLiteral("pine64-2"));
     QCOMPARE(cell(1, BoardTableModel::ModelColumn), QStringLiteral("Pine A64-LTS"));
     QCOMPARE(cell(1, BoardTableModel::ArchColumn), QStringLiteral("arm64"));
-    QCOMPARE(cell(1, BoardTableModel::OsColumn), QStringLiteral("DietPi 9 (Debian bookworm)"));
+    QCOMPARE(cell(1, BoardTableModel::OsColumn), QStringLiteral("DietPi (Debian bookworm)"));
     QCOMPARE(cell(1, BoardTableModel::IpColumn), QStringLiteral("10.77.0.12"));
     QCOMPARE(cell(1, BoardTableModel::RoleColumn), QStringLiteral("Manager"));
     QCOMPARE(cell(1, BoardTableModel::StateColumn), QStringLiteral("Unknown"));
@@ -298,7 +298,7 @@ void TestBoardTableModel::toolTips()
     QVERIFY2(general.contains(QStringLiteral("usb-2tb (2000 GB)")), qPrintable(general));
     const QString model =
         m_model->index(row, BoardTableModel::ModelColumn).data(Qt::ToolTipRole).toString();
-    QVERIFY2(model.contains(QStringLiteral("Pine64 Pine A64-LTS")), qPrintable(model));
+    QVERIFY2(model.contains(QStringLiteral("Pine A64-LTS (Pine64, arm64)")), qPrintable(model));
     QVERIFY2(model.contains(QStringLiteral("10.0 W peak")), qPrintable(model));
 }
 

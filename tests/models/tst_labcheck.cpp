@@ -154,6 +154,7 @@ private Q_SLOTS:
     void quorumAfterDemotion();
     void managerCount_data();
     void managerCount();
+    void emptyLabIsAStartNotAnError();
     void liveManagers_data();
     void liveManagers();
     void safeLabHasNoFindingsOfConcern();
@@ -257,6 +258,31 @@ void TestLabCheck::quorumArithmetic()
         QCOMPARE(d.survivingManagers, managers - int(d.lostManagers.size()));
         QCOMPARE(d.breaksQuorum, managers > 0 && d.survivingManagers < quorum);
     }
+}
+
+void TestLabCheck::emptyLabIsAStartNotAnError()
+{
+    // A brand-new lab, and a planned one (racks, supplies, switches) before any board: no
+    // "no manager" error, no placement warning, one plain "lab.empty" note.
+    for (const Lab &lab : {Lab(), rackLab(3, 0)}) {
+        const CheckReport report = check(lab);
+        QVERIFY2(report.isEmptyLab(), qPrintable(dump(report)));
+        QCOMPARE(codes(report, Severity::Error), QStringList());
+        QCOMPARE(codes(report, Severity::Warning), QStringList());
+        QCOMPARE(codes(report, Severity::Info), QStringList{QStringLiteral("lab.empty")});
+        QVERIFY(!report.findingsWithCode(QStringLiteral("lab.empty")).first().suggestion.isEmpty());
+        QCOMPARE(report.domains.isEmpty(), lab.racks.isEmpty()); // what one failure takes
+    }
+    // What an empty lab does hold is still checked: a switch in a rack that is gone.
+    Lab broken = rackLab(1, 0);
+    broken.switches[0].rackId = QStringLiteral("rack-gone");
+    const CheckReport report = check(broken);
+    QVERIFY(report.isEmptyLab());
+    QVERIFY(hasCode(report, QStringLiteral("lab.dangling-reference"), Severity::Error));
+    // One board ends the empty state, and the manager rules apply again.
+    const CheckReport one = check(rackLab(1, 1));
+    QVERIFY(!one.isEmptyLab());
+    QVERIFY(hasCode(one, QStringLiteral("managers.none"), Severity::Error));
 }
 
 void TestLabCheck::managerCount_data()
@@ -1173,7 +1199,8 @@ void TestLabCheck::randomLabsAgreeWithBruteForce()
             QVERIFY2(
                 !safeSetExists(lost, eligible, 3) && !safeSetExists(lost, eligible, 5),
                 qPrintable(QStringLiteral("round %1: %2").arg(round).arg(report.suggestionReason)));
-            QVERIFY(!report.suggestionReason.isEmpty());
+            // A lab without boards has nothing to place: its report says so instead.
+            QVERIFY(report.isEmptyLab() || !report.suggestionReason.isEmpty());
         }
     }
     qDebug() << "random labs:" << suggested << "with a placement," << impossible << "without";

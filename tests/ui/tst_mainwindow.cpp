@@ -37,9 +37,12 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QUndoStack>
 
@@ -71,6 +74,8 @@ private Q_SLOTS:
     void logFiltersPerBoard();
     void darkThemeToggles();
     void emptyLabShowsWhereToStart();
+    void toolbarIsOneStyle();
+    void inspectorModelIsACatalogChoice();
     void inspectorEditsRackPsuAndSwitch();
     void inspectorCablesBoard();
     void gearMenuAddsAndRemovesWithUndo();
@@ -507,8 +512,87 @@ void TestMainWindow::emptyLabShowsWhereToStart()
     m_doc->setLab(Lab());
     QTRY_VERIFY(hint->isVisible());
     QVERIFY(hint->text().contains(QLatin1String("Setup Wizard")));
+    // A new lab is an empty state, not a broken swarm: no error, no warning, a plain word.
+    CheckResultsWidget *check = m_window->checkResults();
+    QTRY_VERIFY(check->report().isEmptyLab());
+    QCOMPARE(check->report().count(Severity::Error), 0);
+    QCOMPARE(check->report().count(Severity::Warning), 0);
+    QVERIFY2(check->summaryText().contains(QLatin1String("No boards yet")),
+             qPrintable(check->summaryText()));
+    QVERIFY(!check->summaryText().contains(QLatin1String("error")));
+    bool statusSaysEmpty = false;
+    for (const QLabel *label : m_window->statusBar()->findChildren<QLabel *>())
+        statusSaysEmpty |= label->text() == QLatin1String("no boards yet");
+    QVERIFY(statusSaysEmpty);
+    auto *tableHint = m_window->findChild<QLabel *>(QStringLiteral("inventoryEmptyHint"));
+    QVERIFY(tableHint && tableHint->isVisible());
+    QVERIFY(tableHint->text().startsWith(QLatin1String("No boards yet")));
+    // File ▸ New goes the same way (no unsaved-changes prompt: the lab is saved).
+    m_doc->setLab(demoLab());
+    m_doc->setModified(false);
+    m_window->newLab();
+    QTRY_VERIFY(check->report().isEmptyLab());
+    QCOMPARE(check->report().count(Severity::Error), 0);
+    QCOMPARE(check->report().count(Severity::Warning), 0);
     m_doc->setLab(demoLab());
     QVERIFY(!hint->isVisible());
+    QTRY_VERIFY(!check->report().isEmptyLab());
+    QVERIFY(!tableHint->isVisible());
+}
+
+void TestMainWindow::toolbarIsOneStyle()
+{
+    auto *tb = m_window->findChild<QToolBar *>(QStringLiteral("MainToolBar"));
+    QVERIFY(tb);
+    QCOMPARE(tb->toolButtonStyle(), Qt::ToolButtonIconOnly);
+    int buttons = 0;
+    for (QAction *a : tb->actions()) {
+        if (a->isSeparator())
+            continue;
+        ++buttons;
+        // Every button an icon, none with its own style, each named by its tooltip.
+        QVERIFY2(!a->icon().isNull(), qPrintable(a->text()));
+        QVERIFY2(!a->toolTip().isEmpty(), qPrintable(a->text()));
+        auto *button = qobject_cast<QToolButton *>(tb->widgetForAction(a));
+        QVERIFY(button);
+        QCOMPARE(button->toolButtonStyle(), Qt::ToolButtonIconOnly);
+    }
+    QVERIFY(buttons >= 10);
+}
+
+void TestMainWindow::inspectorModelIsACatalogChoice()
+{
+    const QString id = QStringLiteral("pine64-4");
+    const QString before = m_doc->lab().board(id)->model;
+    const BoardCatalog &catalog = BoardCatalog::builtin();
+    m_window->scene()->selectBoards({id});
+    InspectorWidget *inspector = m_window->inspector();
+    QComboBox *combo = inspector->modelCombo();
+    QVERIFY(combo);
+    // Every catalog model once, by its one spelling; the board's own shown by it.
+    for (const BoardModelInfo &m : catalog.models())
+        QCOMPARE(combo->itemText(combo->findData(m.id)), catalog.displayName(m.id));
+    QCOMPARE(combo->currentText(), catalog.displayName(before));
+
+    const int pi = combo->findData(QStringLiteral("rpi-4b"));
+    QVERIFY(pi >= 0);
+    combo->setCurrentIndex(pi);
+    Q_EMIT combo->activated(pi);
+    QCOMPARE(m_doc->lab().board(id)->model, QStringLiteral("rpi-4b"));
+    QCOMPARE(m_window->undoStack()->count(), 1);
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab().board(id)->model, before);
+    QCOMPARE(combo->currentText(), catalog.displayName(before)); // reloads from the model
+
+    // A model the catalog does not know: typed as an ID, kept as one, undoable too.
+    combo->setEditText(QStringLiteral("my-own-board"));
+    QVERIFY(inspector->commit());
+    QCOMPARE(m_doc->lab().board(id)->model, QStringLiteral("my-own-board"));
+    m_window->scene()->selectBoards({QStringLiteral("up-3")});
+    m_window->scene()->selectBoards({id});
+    QCOMPARE(combo->currentText(), QStringLiteral("my-own-board"));
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab().board(id)->model, before);
 }
 
 void TestMainWindow::inspectorEditsRackPsuAndSwitch()

@@ -11,7 +11,9 @@
 #include "managerspage.h"
 #include "setupwizard.h"
 #include "sshtestserver.h"
+#include "stepoutcome.h"
 #include "summarypage.h"
+#include "wizardsidebar.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -29,6 +31,8 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QTcpServer>
+#include <QTextBrowser>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -400,6 +404,11 @@ private Q_SLOTS:
         wizard.show();
         QVERIFY(wizard.advanceTo(SetupWizard::ConnectPageId));
         const QString id = doc.lab().boards.first().id;
+        // Keys, the agent and ~/.ssh/config come first; the password is the fallback.
+        auto *how = find<QLabel>(wizard.currentPage(), "signInExplanation");
+        QVERIFY(how && how->isVisible());
+        for (const char *word : {"SSH keys", "SSH agent", "~/.ssh/config", "only a fallback"})
+            QVERIFY2(how->text().contains(QLatin1String(word)), word);
         auto *table = find<QTableWidget>(wizard.currentPage(), "connectTable");
         auto *user = qobject_cast<QLineEdit *>(table->cellWidget(0, 2));
         auto *password = qobject_cast<QLineEdit *>(table->cellWidget(0, 3));
@@ -455,6 +464,95 @@ private Q_SLOTS:
         QVERIFY(tls.indexOf(QLatin1String(":2376")) < tls.indexOf(QLatin1String("ssh://")));
     }
 
+    void sidebarTicksOnlyCompletedSteps()
+    {
+        using S = StepOutcome::State;
+        // A board whose port nobody listens on: its sign-in fails for real, at once.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        QTemporaryDir dir;
+        ConnectStep step(port, QStringLiteral("nobody"), dir.filePath(QStringLiteral("kh")));
+        QVERIFY(step.page);
+        SetupWizard &wizard = step.wizard;
+        WizardSidebar *sidebar = wizard.sidebar();
+        QVERIFY(sidebar);
+
+        // Completed steps are ticked; the Flash step only shows guidance: not ticked.
+        QCOMPARE(sidebar->outcome(SetupWizard::PlanPageId).state, S::Done);
+        QVERIFY2(sidebar->stateText(SetupWizard::PlanPageId).startsWith(QStringLiteral("✓ done")),
+                 qPrintable(sidebar->stateText(SetupWizard::PlanPageId)));
+        QCOMPARE(sidebar->outcome(SetupWizard::DiscoverPageId).state, S::Done);
+        QCOMPARE(sidebar->outcome(SetupWizard::FlashPageId).state, S::NotRun);
+        QVERIFY2(sidebar->stateText(SetupWizard::FlashPageId).startsWith(QStringLiteral("– not run")),
+                 qPrintable(sidebar->stateText(SetupWizard::FlashPageId)));
+        // The current step, and steps still ahead, carry no verdict yet (even one whose page
+        // would say "done" already: the lab has its managers).
+        QVERIFY(sidebar->stateText(SetupWizard::ConnectPageId).isEmpty());
+        QVERIFY(sidebar->stateText(SetupWizard::DockerPageId).isEmpty());
+        Lab managed = step.doc.lab();
+        managed.boards[0].role = Role::Manager;
+        step.doc.setLab(managed);
+        QCOMPARE(sidebar->outcome(SetupWizard::ManagersPageId).state, S::Done);
+        QVERIFY(sidebar->stateText(SetupWizard::ManagersPageId).isEmpty());
+        // Nothing tested: going on is skipping, and the button says so.
+        QCOMPARE(wizard.button(QWizard::NextButton)->text(), QStringLiteral("&Skip >"));
+
+        QTest::mouseClick(find<QPushButton>(step.page, "testConnections"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            wizard.statuses(SetupWizard::ConnectPageId).value(QStringLiteral("board-1")).state,
+            BoardStatus::State::Failed, 15000);
+        QCOMPARE(sidebar->outcome(SetupWizard::ConnectPageId).state, S::Failed);
+        QCOMPARE(sidebar->outcome(SetupWizard::ConnectPageId).detail,
+                 QStringLiteral("0 of 1 boards signed in"));
+        QVERIFY(wizard.button(QWizard::NextButton)->text() != QStringLiteral("&Skip >"));
+
+        // Past it, the failed step shows a cross and words, not a tick; the Docker step that
+        // was skipped shows "not run".
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::DockerPageId));
+        QVERIFY2(sidebar->stateText(SetupWizard::ConnectPageId)
+                     .startsWith(QStringLiteral("✕ failed · 0 of 1 boards signed in")),
+                 qPrintable(sidebar->stateText(SetupWizard::ConnectPageId)));
+        QCOMPARE(wizard.button(QWizard::NextButton)->text(), QStringLiteral("&Skip >"));
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::ManagersPageId));
+        QCOMPARE(sidebar->outcome(SetupWizard::DockerPageId).state, S::NotRun);
+        QVERIFY(sidebar->stateText(SetupWizard::DockerPageId).startsWith(QStringLiteral("– not run")));
+        // Every state has its own words (and icon shape), in the tooltip too.
+        auto *state = sidebar->findChild<QLabel *>(
+            QStringLiteral("stepState-%1").arg(int(SetupWizard::ConnectPageId)));
+        QVERIFY(state && state->toolTip().contains(QStringLiteral("failed")));
+
+        // Some boards done, others not: partly, with a warning sign, never a tick.
+        const QStringList ids{QStringLiteral("a"), QStringLiteral("b")};
+        QHash<QString, BoardStatus> statuses{{ids[0], {BoardStatus::State::Done, {}}},
+                                             {ids[1], {BoardStatus::State::Failed, {}}}};
+        const StepOutcome partly = StepOutcome::fromBoards(ids, statuses, QStringLiteral("%1/%2"));
+        QCOMPARE(partly.state, S::Partial);
+        QCOMPARE(partly.detail, QStringLiteral("1/2"));
+        QCOMPARE(StepOutcome::text(S::Partial), QStringLiteral("! partly"));
+        statuses[ids[1]].state = BoardStatus::State::Done;
+        QCOMPARE(StepOutcome::fromBoards(ids, statuses, QStringLiteral("%1/%2")).state, S::Done);
+        QCOMPARE(StepOutcome::fromBoards(ids, {}, QStringLiteral("%1/%2")).state, S::NotRun);
+    }
+
+    void flashGuidanceLinksOpen()
+    {
+        LabDocument doc;
+        doc.setLab(demoLab());
+        SetupWizard wizard(&doc);
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::FlashPageId));
+        auto *text = find<QTextBrowser>(wizard.currentPage(), "flashGuidance");
+        QVERIFY(text);
+        QVERIFY(text->openExternalLinks());
+        QVERIFY(text->openLinks());
+        QVERIFY2(text->toHtml().contains(QLatin1String("<a href=\"https://")),
+                 qPrintable(text->toHtml()));
+    }
+
     void connectAsksForUnknownHostKey()
     {
         HIVELAB_SKIP_WITHOUT_SSH_SERVERS();
@@ -496,6 +594,11 @@ private Q_SLOTS:
             wizard.statuses(SetupWizard::ConnectPageId).value(QStringLiteral("board-1")).state,
             BoardStatus::State::Done, 20000);
         QCOMPARE(table->item(0, status)->text(), BoardStatus::text(BoardStatus::State::Done));
+        // Signed in: the step completed, and only now is it ticked.
+        QCOMPARE(wizard.sidebar()->outcome(SetupWizard::ConnectPageId).state,
+                 StepOutcome::State::Done);
+        QCOMPARE(wizard.sidebar()->outcome(SetupWizard::ConnectPageId).detail,
+                 QStringLiteral("1 of 1 boards signed in"));
         QVERIFY(QFile::exists(knownHosts));
         QVERIFY(panel->isHidden());
 

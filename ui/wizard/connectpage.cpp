@@ -34,12 +34,24 @@ ConnectPage::ConnectPage(SetupWizard *wizard)
     , m_wizard(wizard)
 {
     setTitle(tr("Connect and sign in"));
-    setSubTitle(tr("Enter the login of each board and test the connection. The first time, "
-                   "compare each board's host key fingerprint with the one on its console."));
+    setSubTitle(tr("Check each board's login and test the connection. The first time, compare "
+                   "each board's host key fingerprint with the one on its console."));
 
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(8);
-    m_table = new BoardStatusTable({tr("User"), tr("Password")}, this);
+    // How sign-in works, before anyone types a password that may not be needed.
+    auto *how = new QLabel(
+        tr("Hivelab signs in the way <code>ssh</code> does: with your SSH keys "
+           "(<code>~/.ssh/id_*</code>), the keys in your SSH agent and the settings in "
+           "<code>~/.ssh/config</code> (user, port, identity file). A password typed here is only "
+           "a fallback for boards that do not accept your key yet; <i>Install my SSH key</i> "
+           "then makes it unnecessary."),
+        this);
+    how->setObjectName(QStringLiteral("signInExplanation"));
+    how->setWordWrap(true);
+    how->setTextFormat(Qt::RichText);
+    layout->addWidget(how);
+    m_table = new BoardStatusTable({tr("User"), tr("Password (fallback)")}, this);
     m_table->setObjectName(QStringLiteral("connectTable"));
     layout->addWidget(m_table, 1);
 
@@ -143,14 +155,14 @@ void ConnectPage::initializePage()
         pw->setObjectName(QStringLiteral("password-%1").arg(id));
         pw->setEchoMode(QLineEdit::Password);
         pw->setFrame(false);
-        pw->setPlaceholderText(tr("password"));
+        pw->setPlaceholderText(tr("only if no key works"));
         m_table->setCellWidget(row, UserColumn, user);
         m_table->setCellWidget(row, PasswordColumn, pw);
         if (pw->text().isEmpty() && !user->text().isEmpty())
             m_wizard->credentials()->read(keyFor(id));
     }
     m_table->setColumnWidth(UserColumn, 110);
-    m_table->setColumnWidth(PasswordColumn, 130);
+    m_table->setColumnWidth(PasswordColumn, 170);
     if (!m_probed) {
         m_probed = true;
         m_wizard->credentials()->probe();
@@ -479,6 +491,15 @@ void ConnectPage::cleanupPage()
 bool ConnectPage::isComplete() const
 {
     return !isRunning();
+}
+
+StepOutcome ConnectPage::outcome() const
+{
+    QStringList ids;
+    for (const Board &b : m_wizard->document()->lab().boards)
+        ids << b.id;
+    return StepOutcome::fromBoards(ids, m_wizard->statuses(SetupWizard::ConnectPageId),
+                                   tr("%1 of %2 boards signed in"));
 }
 
 } // namespace Hivelab

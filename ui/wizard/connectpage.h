@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "stepoutcome.h"
+
 #include <QPointer>
 #include <QWizardPage>
 
@@ -19,12 +21,14 @@ class SetupWizard;
 struct BoardResult;
 
 /// Step 4: user and password per board, keychain, host-key confirmation, connection test.
-class ConnectPage : public QWizardPage
+class ConnectPage : public QWizardPage, public WizardStep
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConnectPage)
 public:
     explicit ConnectPage(SetupWizard *wizard);
+
+    StepOutcome outcome() const override;
 
     void initializePage() override;
     bool isComplete() const override;

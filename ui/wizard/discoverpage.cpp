@@ -8,6 +8,7 @@
 #include "labdocument.h"
 #include "labmerge.h"
 #include "networksuggestions.h"
+#include "plural.h"
 #include "scantargets.h"
 #include "setupwizard.h"
 
@@ -134,22 +135,26 @@ QGroupBox *DiscoverPage::createBoardsBox(QWidget *parent)
     m_model = new QComboBox(manualBox);
     m_model->setObjectName(QStringLiteral("boardModel"));
     for (const BoardModelInfo &m : BoardCatalog::builtin().models())
-        m_model->addItem(m.vendor + QLatin1Char(' ') + m.name, m.id);
+        m_model->addItem(m.name, m.id);
     m_os = new QComboBox(manualBox);
     m_os->setObjectName(QStringLiteral("boardOs"));
     m_os->setEditable(true);
+    // Wide enough for the catalog's names ("DietPi (Debian bookworm)"); the list opens as wide
+    // as its longest entry, and the full text is in the tooltip where the box must elide.
+    m_model->setMinimumContentsLength(18);
+    m_os->setMinimumContentsLength(24);
     for (QComboBox *box : {m_os, m_model}) {
-        box->setMinimumContentsLength(14);
         box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        connect(box, &QComboBox::currentTextChanged, box, &QWidget::setToolTip);
     }
-    m_name->setMinimumWidth(110);
-    m_ip->setMinimumWidth(110);
+    m_name->setMinimumWidth(100);
+    m_ip->setMinimumWidth(100);
     m_add = new QPushButton(tr("&Add board"), manualBox);
     m_add->setObjectName(QStringLiteral("addBoard"));
-    form->addWidget(m_name, 3);
-    form->addWidget(m_ip, 3);
+    form->addWidget(m_name, 2);
+    form->addWidget(m_ip, 2);
     form->addWidget(m_model, 4);
-    form->addWidget(m_os, 4);
+    form->addWidget(m_os, 5);
     form->addWidget(m_add);
     manual->addLayout(form);
 
@@ -354,13 +359,11 @@ void DiscoverPage::refreshBoards()
     const Lab &lab = m_wizard->document()->lab();
     m_boards->clear();
     for (const Board &b : lab.boards) {
-        const BoardModelInfo *info = BoardCatalog::builtin().model(b.model);
         QString place = tr("not placed");
         if (const Rack *rack = lab.rack(b.rackId))
             place = tr("%1, slot %2").arg(rack->name).arg(b.slot + 1);
         auto *item = new QTreeWidgetItem(
-            {b.name, b.ip, info ? info->vendor + QLatin1Char(' ') + info->name : b.model, b.os,
-             place});
+            {b.name, b.ip, BoardCatalog::builtin().displayName(b.model), b.os, place});
         item->setData(0, Qt::UserRole, b.id);
         m_boards->addTopLevelItem(item);
     }
@@ -469,6 +472,15 @@ bool DiscoverPage::isComplete() const
     if (!scanProblem().isEmpty())
         return false;
     return !m_wizard->document()->lab().boards.isEmpty();
+}
+
+StepOutcome DiscoverPage::outcome() const
+{
+    const int boards = int(m_wizard->document()->lab().boards.size());
+    if (boards == 0)
+        return {StepOutcome::State::NotRun, tr("no boards yet")};
+    return {StepOutcome::State::Done,
+            plural(boards, tr("%1 board in the lab"), tr("%1 boards in the lab"))};
 }
 
 } // namespace Hivelab

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "stepoutcome.h"
+
 #include <QWizardPage>
 
 class QComboBox;
@@ -18,12 +20,14 @@ class SetupWizard;
 struct DiscoveredHost;
 
 /// Step 2: find the boards (network scan when this build has one) or add them by hand.
-class DiscoverPage : public QWizardPage
+class DiscoverPage : public QWizardPage, public WizardStep
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DiscoverPage)
 public:
     explicit DiscoverPage(SetupWizard *wizard);
+
+    StepOutcome outcome() const override;
 
     void initializePage() override;
     bool isComplete() const override;

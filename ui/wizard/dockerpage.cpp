@@ -71,4 +71,9 @@ QString DockerPage::instructionsHtml() const
     return html;
 }
 
+QString DockerPage::doneText() const
+{
+    return tr("%1 of %2 boards with Docker running");
+}
+
 } // namespace Hivelab

@@ -19,6 +19,7 @@ protected:
     QString instructionsHtml() const override;
     QString skipReason(const Board &board) const override;
     WorkflowJob *createJob() override;
+    QString doneText() const override;
 
 private:
     QCheckBox *m_install = nullptr;

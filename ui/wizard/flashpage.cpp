@@ -34,6 +34,14 @@ QString gatewayGuess(const QString &ip)
     return QHostAddress((a.toIPv4Address() & 0xFFFFFF00u) | 1u).toString();
 }
 
+// An http(s) address as a link the browser opens; anything else as plain text.
+QString link(const QString &url)
+{
+    if (!url.startsWith(QLatin1String("https://")) && !url.startsWith(QLatin1String("http://")))
+        return esc(url);
+    return QStringLiteral("<a href=\"%1\">%1</a>").arg(esc(url));
+}
+
 QString pre(const QString &text)
 {
     return QStringLiteral("<pre>%1</pre>").arg(esc(text));
@@ -56,6 +64,8 @@ FlashPage::FlashPage(SetupWizard *wizard)
         wizard->document(), [wizard](QUndoCommand *command) { wizard->pushEdit(command); },
         vertical);
     m_writer->setObjectName(QStringLiteral("cardWriter"));
+    // The sidebar reads outcome() again when a run ends.
+    connect(m_writer, &CardWriterWidget::finished, this, &QWizardPage::completeChanged);
     auto *guidance = new QWidget(vertical);
     auto *guidanceLayout = new QVBoxLayout(guidance);
     guidanceLayout->setContentsMargins(0, 0, 0, 0);
@@ -67,7 +77,9 @@ FlashPage::FlashPage(SetupWizard *wizard)
     m_text = new QTextBrowser(splitter);
     m_text->setObjectName(QStringLiteral("flashGuidance"));
     m_text->setAccessibleName(tr("Guidance for the board"));
-    m_text->setOpenLinks(false);
+    // Download links open in the browser; the text stays selectable.
+    m_text->setOpenLinks(true);
+    m_text->setOpenExternalLinks(true);
     m_text->setTextInteractionFlags(Qt::TextBrowserInteraction);
     splitter->addWidget(m_list);
     splitter->addWidget(m_text);
@@ -139,10 +151,10 @@ QString FlashPage::guidanceHtml(const Board &b)
     const auto row = [&html](const QString &k, const QString &v) {
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(esc(k), v);
     };
-    row(tr("Model"), info ? esc(info->vendor + QLatin1Char(' ') + info->name) : esc(b.model));
+    row(tr("Model"), esc(BoardCatalog::builtin().displayName(b.model)));
     row(tr("Recommended image"), img ? esc(img->name) : esc(b.os));
     if (img && !img->url.isEmpty())
-        row(tr("Download from"), esc(img->url));
+        row(tr("Download from"), link(img->url));
     if (info && !info->bootMedia.isEmpty())
         row(tr("Boot media"), esc(info->bootMedia.join(QStringLiteral(", "))));
     if (img) {
@@ -170,7 +182,8 @@ QString FlashPage::guidanceHtml(const Board &b)
                                "Rename-Computer -NewName %1 -Restart")
                     .arg(host));
         html += tr("<p>Windows Server 2016 has no built-in OpenSSH: install Win32-OpenSSH from "
-                   "github.com/PowerShell/Win32-OpenSSH first.</p>");
+                   "%1 first.</p>")
+                    .arg(link(QStringLiteral("https://github.com/PowerShell/Win32-OpenSSH")));
         return html;
     }
 
@@ -228,6 +241,19 @@ QString FlashPage::guidanceHtml(const Board &b)
                                              : b.sshUser,
                          ip));
     return html;
+}
+
+StepOutcome FlashPage::outcome() const
+{
+    // Ticked only for cards actually written; guidance alone ticks nothing.
+    const int tried = m_writer->cardsTried();
+    const int written = m_writer->cardsWritten();
+    if (tried == 0)
+        return {StepOutcome::State::NotRun, tr("no card written")};
+    const QString detail = tr("%1 of %2 cards written").arg(written).arg(tried);
+    if (written == tried)
+        return {StepOutcome::State::Done, detail};
+    return {written > 0 ? StepOutcome::State::Partial : StepOutcome::State::Failed, detail};
 }
 
 } // namespace Hivelab

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "stepoutcome.h"
+
 #include <QWizardPage>
 
 class QListWidget;
@@ -14,12 +16,14 @@ struct Board;
 
 /// Step 3: writes each board's card (image + first-boot identity) with CardWriterWidget, and
 /// keeps the by-hand guidance for what cannot be written (ISO installers, Windows).
-class FlashPage : public QWizardPage
+class FlashPage : public QWizardPage, public WizardStep
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FlashPage)
 public:
     explicit FlashPage(SetupWizard *wizard);
+
+    StepOutcome outcome() const override;
 
     void initializePage() override;
     /// Leaving the step while cards are written is refused (Cancel first).

@@ -84,4 +84,9 @@ QString FormSwarmPage::instructionsHtml() const
                .arg(formationCommands(m_wizard->document()->lab()).toHtmlEscaped());
 }
 
+QString FormSwarmPage::doneText() const
+{
+    return tr("%1 of %2 boards in the swarm");
+}
+
 } // namespace Hivelab

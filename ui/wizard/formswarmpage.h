@@ -20,6 +20,7 @@ protected:
     QString instructionsHtml() const override;
     QString skipReason(const Board &board) const override;
     WorkflowJob *createJob() override;
+    QString doneText() const override;
 };
 
 } // namespace Hivelab

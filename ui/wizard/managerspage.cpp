@@ -5,6 +5,7 @@
 #include "labcheck.h"
 #include "labcommands.h"
 #include "labdocument.h"
+#include "plural.h"
 #include "setupwizard.h"
 
 #include <QHeaderView>
@@ -109,8 +110,8 @@ void ManagersPage::initializePage()
         check->setData(Qt::UserRole, b.id);
         m_table->setItem(row, ManagerColumn, check);
         m_table->setItem(row, BoardColumn, new QTableWidgetItem(b.name));
-        const BoardModelInfo *info = BoardCatalog::builtin().model(b.model);
-        m_table->setItem(row, ModelColumn, new QTableWidgetItem(info ? info->name : b.model));
+        m_table->setItem(row, ModelColumn,
+                         new QTableWidgetItem(BoardCatalog::builtin().displayName(b.model)));
         const Rack *rack = lab.rack(b.rackId);
         m_table->setItem(row, RackColumn, new QTableWidgetItem(rack ? rack->name : tr("—")));
         const PowerSupply *psu = lab.powerSupply(b.psuId);
@@ -222,6 +223,14 @@ bool ManagersPage::validatePage()
     if (!after.isEmpty())
         m_wizard->pushEdit(new EditBoardsCommand(doc, before, after, tr("Choose managers")));
     return true;
+}
+
+StepOutcome ManagersPage::outcome() const
+{
+    const int managers = int(m_wizard->document()->lab().managers().size());
+    if (managers == 0)
+        return {StepOutcome::State::NotRun, tr("no manager chosen")};
+    return {StepOutcome::State::Done, plural(managers, tr("%1 manager"), tr("%1 managers"))};
 }
 
 } // namespace Hivelab

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "stepoutcome.h"
+
 #include <QStringList>
 #include <QWizardPage>
 
@@ -14,12 +16,14 @@ struct Lab;
 
 /// Step 6: which boards are managers, with the fault-domain check's suggestion and a live
 /// quorum / single-failure summary.
-class ManagersPage : public QWizardPage
+class ManagersPage : public QWizardPage, public WizardStep
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ManagersPage)
 public:
     explicit ManagersPage(SetupWizard *wizard);
+
+    StepOutcome outcome() const override;
 
     void initializePage() override;
     bool isComplete() const override;

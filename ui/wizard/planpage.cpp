@@ -2,6 +2,7 @@
 #include "planpage.h"
 
 #include "labdocument.h"
+#include "plural.h"
 #include "setupwizard.h"
 
 #include <QButtonGroup>
@@ -343,6 +344,14 @@ bool PlanPage::validatePage()
     }
     m_applied = sig;
     return true;
+}
+
+StepOutcome PlanPage::outcome() const
+{
+    const Lab &lab = m_wizard->document()->lab();
+    if (lab.racks.isEmpty())
+        return {};
+    return {StepOutcome::State::Done, plural(int(lab.racks.size()), tr("%1 rack"), tr("%1 racks"))};
 }
 
 } // namespace Hivelab

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "stepoutcome.h"
+
 #include <QWizardPage>
 
 class QButtonGroup;
@@ -18,12 +20,14 @@ class SetupWizard;
 struct Lab;
 
 /// Step 1: racks, power supplies and switches (or the demo / the current lab).
-class PlanPage : public QWizardPage
+class PlanPage : public QWizardPage, public WizardStep
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PlanPage)
 public:
     explicit PlanPage(SetupWizard *wizard);
+
+    StepOutcome outcome() const override;
 
     void initializePage() override;
     bool isComplete() const override;

@@ -26,7 +26,7 @@ RemoteStepPage::RemoteStepPage(SetupWizard *wizard, SetupWizard::PageId step,
     auto *splitter = new QSplitter(Qt::Vertical, this);
     m_instructions = new QTextBrowser(splitter);
     m_instructions->setObjectName(QStringLiteral("stepInstructions"));
-    m_instructions->setOpenLinks(false);
+    m_instructions->setOpenExternalLinks(true);
     m_table = new BoardStatusTable({}, splitter);
     m_table->setObjectName(QStringLiteral("stepTable"));
     splitter->addWidget(m_instructions);
@@ -163,6 +163,14 @@ void RemoteStepPage::updateButtons()
 bool RemoteStepPage::isComplete() const
 {
     return !isRunning();
+}
+
+StepOutcome RemoteStepPage::outcome() const
+{
+    QStringList ids;
+    for (const Board &b : m_wizard->document()->lab().boards)
+        ids << b.id;
+    return StepOutcome::fromBoards(ids, m_wizard->statuses(m_step), doneText());
 }
 
 } // namespace Hivelab

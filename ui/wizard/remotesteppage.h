@@ -3,6 +3,7 @@
 
 #include "boardstatus.h"
 #include "setupwizard.h"
+#include "stepoutcome.h"
 
 #include <QPointer>
 #include <QWizardPage>
@@ -20,7 +21,7 @@ struct Board;
 
 /// A wizard step that runs one workflow job on every signed-in board and shows
 /// per-board progress; cancelling keeps finished boards, starting again resumes the rest.
-class RemoteStepPage : public QWizardPage
+class RemoteStepPage : public QWizardPage, public WizardStep
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RemoteStepPage)
@@ -29,6 +30,7 @@ public:
 
     void initializePage() override;
     bool isComplete() const override;
+    StepOutcome outcome() const override;
 
     void start();
     void cancel();
@@ -41,6 +43,8 @@ protected:
     virtual QString skipReason(const Board &board) const;
     /// The provisioning workflow doing this step. A new job per run; the page owns it.
     virtual WorkflowJob *createJob() = 0;
+    /// How the sidebar counts this step's finished boards ("%1 of %2 boards …").
+    virtual QString doneText() const = 0;
 
     SetupWizard *m_wizard;
     SetupWizard::PageId m_step;

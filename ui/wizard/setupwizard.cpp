@@ -12,6 +12,7 @@
 #include "labdocument.h"
 #include "managerspage.h"
 #include "planpage.h"
+#include "stepoutcome.h"
 #include "summarypage.h"
 #include "wizardsidebar.h"
 
@@ -51,6 +52,12 @@ SetupWizard::SetupWizard(LabDocument *document, QWidget *parent, CredentialStore
     m_sidebar = new WizardSidebar(steps, this);
     setSideWidget(m_sidebar);
     connect(this, &QWizard::currentIdChanged, this, &SetupWizard::onCurrentIdChanged);
+    m_nextText = buttonText(QWizard::NextButton);
+    for (int id : pageIds())
+        connect(page(id), &QWizardPage::completeChanged, this, &SetupWizard::updateOutcomes);
+    connect(m_document, &LabDocument::changed, this, &SetupWizard::updateOutcomes);
+    connect(m_document, &LabDocument::reset, this, &SetupWizard::updateOutcomes);
+    updateOutcomes();
     resize(1000, 700);
 }
 
@@ -87,6 +94,24 @@ QString SetupWizard::stepTitle(PageId step)
 void SetupWizard::onCurrentIdChanged(int id)
 {
     m_sidebar->setCurrent(id);
+    updateOutcomes();
+}
+
+void SetupWizard::updateOutcomes()
+{
+    const bool hasBoards = !m_document->lab().boards.isEmpty();
+    for (int id : pageIds()) {
+        const auto *step = dynamic_cast<const WizardStep *>(page(id));
+        if (!step)
+            continue;
+        const StepOutcome outcome = step->outcome();
+        m_sidebar->setOutcome(id, outcome);
+        if (id == ConnectPageId || id == DockerPageId || id == FormSwarmPageId) {
+            // Going on without running the step is skipping it, and the button says so.
+            const bool skip = hasBoards && outcome.state == StepOutcome::State::NotRun;
+            page(id)->setButtonText(QWizard::NextButton, skip ? tr("&Skip >") : m_nextText);
+        }
+    }
 }
 
 void SetupWizard::setUndoStack(QUndoStack *stack)
@@ -121,6 +146,7 @@ QString SetupWizard::userFor(const QString &boardId) const
 void SetupWizard::setStatus(PageId step, const QString &boardId, const BoardStatus &status)
 {
     m_statuses[step][boardId] = status;
+    updateOutcomes();
 }
 
 bool SetupWizard::requestDemo()

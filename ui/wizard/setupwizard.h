@@ -67,6 +67,8 @@ public:
     bool advanceTo(int page);
 
     static QString stepTitle(PageId step);
+    /// The step list at the wizard's side, showing each page's outcome.
+    WizardSidebar *sidebar() const { return m_sidebar; }
 
     /// Replaces the lab with the demo: through demoRequested() when someone (the main window,
     /// which asks about unsaved changes first) handles it, else directly. True when the document
@@ -79,12 +81,16 @@ Q_SIGNALS:
 
 private:
     void onCurrentIdChanged(int id);
+    /// Asks every page for its outcome; a step that runs jobs and ran none offers Skip, not
+    /// Next.
+    void updateOutcomes();
 
     LabDocument *m_document;
     CredentialStore *m_credentials;
     QUndoStack *m_undoStack;
     WizardSidebar *m_sidebar;
     QString m_knownHostsPath;
+    QString m_nextText;
     QHash<QString, QString> m_passwords;
     QHash<int, QHash<QString, BoardStatus>> m_statuses;
 };

@@ -313,4 +313,9 @@ void SummaryPage::save()
     updateSaveState();
 }
 
+StepOutcome SummaryPage::outcome() const
+{
+    return {};
+}
+
 } // namespace Hivelab

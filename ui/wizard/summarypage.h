@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "stepoutcome.h"
+
 #include <QPointer>
 #include <QWizardPage>
 
@@ -20,12 +22,14 @@ class SetupWizard;
 struct Lab;
 
 /// Step 8: what was done and what failed per board, and how to use the swarm from the laptop.
-class SummaryPage : public QWizardPage
+class SummaryPage : public QWizardPage, public WizardStep
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SummaryPage)
 public:
     explicit SummaryPage(SetupWizard *wizard);
+
+    StepOutcome outcome() const override;
     ~SummaryPage() override;
 
     void initializePage() override;

@@ -11,6 +11,7 @@ namespace Hivelab {
 
 WizardSidebar::WizardSidebar(const QStringList &steps, QWidget *parent)
     : QWidget(parent)
+    , m_steps(steps)
 {
     setAutoFillBackground(true);
     QPalette pal = palette();
@@ -36,15 +37,25 @@ WizardSidebar::WizardSidebar(const QStringList &steps, QWidget *parent)
 
     auto *grid = new QGridLayout;
     grid->setHorizontalSpacing(8);
-    grid->setVerticalSpacing(10);
+    grid->setVerticalSpacing(2);
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
     for (int i = 0; i < steps.size(); ++i) {
         auto *icon = new QLabel(this);
         icon->setFixedSize(16, 16);
         auto *label = new QLabel(steps.at(i), this);
-        grid->addWidget(icon, i, 0);
-        grid->addWidget(label, i, 1);
+        auto *state = new QLabel(this);
+        state->setObjectName(QStringLiteral("stepState-%1").arg(i));
+        state->setFont(small);
+        state->setWordWrap(true);
+        grid->addWidget(icon, 2 * i, 0, Qt::AlignTop);
+        grid->addWidget(label, 2 * i, 1);
+        grid->addWidget(state, 2 * i + 1, 1);
+        grid->setRowMinimumHeight(2 * i + 1, 8);
         m_icons << icon;
         m_labels << label;
+        m_states << state;
+        m_outcomes << StepOutcome();
     }
     outer->addLayout(grid);
     outer->addStretch(1);
@@ -54,18 +65,73 @@ WizardSidebar::WizardSidebar(const QStringList &steps, QWidget *parent)
 void WizardSidebar::setCurrent(int index)
 {
     m_current = index;
+    m_reached = qMax(m_reached, index);
+    refresh();
+}
+
+void WizardSidebar::setOutcome(int index, const StepOutcome &outcome)
+{
+    if (index < 0 || index >= m_outcomes.size())
+        return;
+    m_outcomes[index] = outcome;
+    refresh();
+}
+
+QString WizardSidebar::stateText(int index) const
+{
+    if (index < 0 || index >= m_outcomes.size())
+        return {};
+    const StepOutcome &o = m_outcomes.at(index);
+    // A step not reached yet is "to do", whatever the lab already holds; the current one
+    // gets a verdict once something ran on it.
+    if (index > m_reached || (index == m_current && o.state == StepOutcome::State::NotRun))
+        return {};
+    QString text = StepOutcome::text(o.state);
+    if (!o.detail.isEmpty())
+        text += QStringLiteral(" · ") + o.detail;
+    return text;
+}
+
+void WizardSidebar::refresh()
+{
     for (int i = 0; i < m_labels.size(); ++i) {
         QFont f = font();
-        f.setBold(i == index);
+        f.setBold(i == m_current);
         m_labels[i]->setFont(f);
         QPalette pal = palette();
-        if (i > index)
+        if (i > m_reached)
             pal.setColor(QPalette::WindowText, pal.color(QPalette::PlaceholderText));
         m_labels[i]->setPalette(pal);
-        const QString icon = i < index    ? QStringLiteral(":/hivelab/wizard/ok.svg")
-                             : i == index ? QStringLiteral(":/hivelab/wizard/step-current.svg")
-                                          : QStringLiteral(":/hivelab/wizard/pending.svg");
-        m_icons[i]->setPixmap(QIcon(icon).pixmap(16, 16));
+        QPalette statePal = palette();
+        statePal.setColor(QPalette::WindowText, pal.color(QPalette::PlaceholderText));
+        m_states[i]->setPalette(statePal);
+
+        const StepOutcome &o = m_outcomes.at(i);
+        const QString state = stateText(i);
+        m_states[i]->setText(state);
+        m_states[i]->setVisible(!state.isEmpty());
+        QIcon icon;
+        QString where;
+        if (i == m_current) {
+            icon = QIcon(QStringLiteral(":/hivelab/wizard/step-current.svg"));
+            where = tr("current step");
+        } else if (state.isEmpty()) {
+            icon = QIcon(QStringLiteral(":/hivelab/wizard/pending.svg"));
+            where = tr("to do");
+        } else {
+            icon = StepOutcome::icon(o.state);
+        }
+        m_icons[i]->setPixmap(icon.pixmap(16, 16));
+        QString tip = m_steps.at(i);
+        for (const QString &part : {where, state}) {
+            if (!part.isEmpty())
+                tip += QStringLiteral(" — ") + part;
+        }
+        m_icons[i]->setToolTip(tip);
+        m_labels[i]->setToolTip(tip);
+        m_states[i]->setToolTip(tip);
+        m_labels[i]->setAccessibleName(tip);
+        m_icons[i]->setAccessibleName(tip);
     }
 }
 
