@@ -244,18 +244,13 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     }
     const CardFonts &cf = fonts();
     painter->setFont(cf.badge);
-    painter->setPen(m_role == Role::Unassigned ? roleColour : QColor(Qt::white));
+    painter->setPen(m_role == Role::Unassigned ? Theme::mutedText() : Theme::roleBadgeText(m_role));
     painter->drawText(QRectF(bc.x() - 12, bc.y() - 12, 24, 24), Qt::AlignCenter, letter);
 
-    // State LED with a soft ring so "unknown" grey still reads as a light.
-    const QPointF led(CardWidth - 14, 14);
-    QColor ring = Theme::stateColor(m_state);
-    ring.setAlpha(70);
-    painter->setPen(Qt::NoPen);
-    painter->setBrush(ring);
-    painter->drawEllipse(led, 7, 7);
-    painter->setBrush(Theme::stateColor(m_state));
-    painter->drawEllipse(led, 4.5, 4.5);
+    // State LED: a shape per state, not colour alone.
+    Theme::drawStateLed(painter, QPointF(CardWidth - 14, 14), 5.5, m_state,
+                        m_availability == QLatin1String("drain") ||
+                            m_availability == QLatin1String("pause"));
 
     qreal nameRight = CardWidth - 26;
     if (m_hasBadge) {
@@ -267,7 +262,7 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         tri.closeSubpath();
         painter->setBrush(Theme::severityColor(m_badge));
         painter->drawPath(tri);
-        painter->setPen(Qt::white);
+        painter->setPen(Theme::severityBadgeText(m_badge));
         painter->setFont(cf.bang);
         painter->drawText(QRectF(c.x() - 5, c.y() - 5, 10, 11), Qt::AlignCenter,
                           QStringLiteral("!"));
@@ -304,21 +299,21 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         painter->setPen(Qt::NoPen);
         painter->setBrush(colour);
         painter->drawRoundedRect(pr, 7.5, 7.5);
-        painter->setPen(Qt::white);
+        painter->setPen(Theme::pillText());
         painter->drawText(pr, Qt::AlignCenter, text);
         x += w + 5;
     };
     if (!m_arch.isEmpty())
         pill(m_arch, Theme::archColor(m_arch));
     if (!m_storage.isEmpty())
-        pill(m_storage, QColor(0x64, 0x74, 0x8b));
+        pill(m_storage, Theme::storageColor());
     if (m_leader)
-        pill(QCoreApplication::translate("BoardItem", "leader"), roleColour.darker(125));
+        pill(QCoreApplication::translate("BoardItem", "leader"), Theme::leaderColor());
     // Drained/paused: the swarm schedules nothing (new) here. Words, not colour alone.
     if (m_availability == QLatin1String("drain"))
-        pill(QCoreApplication::translate("BoardItem", "drained"), QColor(0xb4, 0x53, 0x09));
+        pill(QCoreApplication::translate("BoardItem", "drained"), Theme::availabilityColor());
     else if (m_availability == QLatin1String("pause"))
-        pill(QCoreApplication::translate("BoardItem", "paused"), QColor(0xb4, 0x53, 0x09));
+        pill(QCoreApplication::translate("BoardItem", "paused"), Theme::availabilityColor());
     if (!m_port.isEmpty() && x < CardWidth - 40) {
         painter->setFont(cf.small);
         painter->setPen(Theme::mutedText());
