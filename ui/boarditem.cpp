@@ -49,7 +49,9 @@ const CardFonts &fonts()
     return f;
 }
 
-QString stateText(NodeState state)
+} // namespace
+
+QString BoardItem::stateText(NodeState state)
 {
     switch (state) {
     case NodeState::SwarmReady:
@@ -67,6 +69,8 @@ QString stateText(NodeState state)
     }
     return QCoreApplication::translate("BoardItem", "not checked yet");
 }
+
+namespace {
 
 QString formatBytes(qint64 bytes)
 {
@@ -170,6 +174,44 @@ void BoardItem::setFindings(Severity worst, const QStringList &messages)
     update();
 }
 
+QString BoardItem::spokenExtras() const
+{
+    QStringList parts;
+    if (m_leader)
+        parts << QCoreApplication::translate("BoardItem", "swarm leader");
+    if (m_availability == QLatin1String("drain"))
+        parts << QCoreApplication::translate("BoardItem", "drained");
+    else if (m_availability == QLatin1String("pause"))
+        parts << QCoreApplication::translate("BoardItem", "paused");
+    if (m_hasBadge)
+        parts << (m_badge == Severity::Error ? QCoreApplication::translate("BoardItem", "has errors")
+                                             : QCoreApplication::translate("BoardItem", "has warnings"));
+    return parts.join(QStringLiteral(", "));
+}
+
+QString BoardItem::spokenDescription() const
+{
+    QStringList parts;
+    for (const QString &part : {m_modelName, m_os, m_arch, m_storage, m_address, m_port}) {
+        if (!part.isEmpty())
+            parts << part;
+    }
+    parts += m_findings;
+    return parts.join(QStringLiteral(". "));
+}
+
+void BoardItem::focusInEvent(QFocusEvent *event)
+{
+    QGraphicsItem::focusInEvent(event);
+    update(); // the cached card gains its focus ring
+}
+
+void BoardItem::focusOutEvent(QFocusEvent *event)
+{
+    QGraphicsItem::focusOutEvent(event);
+    update();
+}
+
 void BoardItem::updateToolTip()
 {
     QString tip = QStringLiteral("<b>%1</b> — %2<br>%3 · %4<br>%5: %6")
@@ -202,6 +244,12 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     painter->setPen(QPen(selected ? Theme::accent() : Theme::cardBorder(), selected ? 2.5 : 1));
     painter->setBrush(Theme::cardFill());
     painter->drawPath(card);
+    if (option->state & QStyle::State_HasFocus) {
+        // Keyboard focus: a dashed ring outside the card, besides the selection's border.
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(QPen(Theme::accent(), 1.2, Qt::DashLine));
+        painter->drawRoundedRect(r.adjusted(-2.5, -2.5, 2.5, 2.5), 9, 9);
+    }
 
     // Role stripe, clipped to the card's rounded corner.
     painter->save();
