@@ -40,6 +40,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
+#include <QTreeWidget>
 #include <QToolBar>
 #include <QToolButton>
 #include <QUndoStack>
@@ -423,6 +424,11 @@ void MainWindow::createMenus()
         if (auto *button = qobject_cast<QToolButton *>(tb->widgetForAction(a)))
             button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     }
+    // Icon-only buttons: a screen reader says the action's name, without its mnemonic.
+    for (QAction *a : tb->actions()) {
+        if (QWidget *button = tb->widgetForAction(a); button && !a->isSeparator())
+            button->setAccessibleName(a->text().remove(QLatin1Char('&')));
+    }
 }
 
 void MainWindow::createDocks()
@@ -456,6 +462,10 @@ void MainWindow::createDocks()
         m_inventoryView->setColumnWidth(c, widths[c]);
     connect(m_inventoryView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onTableSelection);
+    m_inventoryView->setAccessibleName(tr("Inventory"));
+    m_inventoryView->setAccessibleDescription(
+        tr("Every board with its role and state in words; selecting rows selects the boards on "
+           "the canvas"));
 
     m_inspector = new InspectorWidget(m_document, this);
     connect(m_inspector, &InspectorWidget::editRequested, this,
@@ -479,11 +489,16 @@ void MainWindow::createDocks()
     connect(m_checkResults, &CheckResultsWidget::findingActivated, this,
             &MainWindow::onFindingActivated);
     m_log = new LogConsole(this);
+    m_checkResults->setAccessibleName(tr("Check results"));
+    m_checkResults->tree()->setAccessibleName(tr("Findings"));
+    m_log->setAccessibleName(tr("Log"));
+    m_inspector->setAccessibleName(tr("Inspector"));
 
     auto dock = [this](const QString &name, const QString &title, QWidget *w,
                        Qt::DockWidgetArea area) {
         auto *d = new QDockWidget(title, this);
         d->setObjectName(name);
+        d->setAccessibleName(title);
         d->setWidget(w);
         d->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
                        QDockWidget::DockWidgetFloatable);
@@ -514,6 +529,8 @@ void MainWindow::createStatusBar()
     m_statusCheck = new QLabel(this);
     m_statusZoom = new QLabel(QStringLiteral("100 %"), this);
     m_statusZoom->setToolTip(tr("Canvas zoom (Ctrl+wheel; Ctrl+0 fits the lab)"));
+    m_statusZoom->setAccessibleName(tr("Zoom"));
+    m_statusCheckIcon->setAccessibleName(tr("Check status"));
     statusBar()->addPermanentWidget(m_statusBoards);
     statusBar()->addPermanentWidget(m_statusQuorum);
     statusBar()->addPermanentWidget(m_statusCheckIcon);
@@ -523,6 +540,7 @@ void MainWindow::createStatusBar()
     m_jobProgress->setObjectName(QStringLiteral("jobProgress"));
     m_jobProgress->setMaximumWidth(160);
     m_jobProgress->setFormat(tr("%v of %m boards"));
+    m_jobProgress->setAccessibleName(tr("Job progress"));
     m_jobProgress->hide();
     m_jobCancel = new QToolButton(this);
     m_jobCancel->setDefaultAction(m_cancelJob);
