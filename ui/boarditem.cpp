@@ -184,8 +184,9 @@ QString BoardItem::spokenExtras() const
     else if (m_availability == QLatin1String("pause"))
         parts << QCoreApplication::translate("BoardItem", "paused");
     if (m_hasBadge)
-        parts << (m_badge == Severity::Error ? QCoreApplication::translate("BoardItem", "has errors")
-                                             : QCoreApplication::translate("BoardItem", "has warnings"));
+        parts << (m_badge == Severity::Error
+                      ? QCoreApplication::translate("BoardItem", "has errors")
+                      : QCoreApplication::translate("BoardItem", "has warnings"));
     return parts.join(QStringLiteral(", "));
 }
 

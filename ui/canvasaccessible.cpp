@@ -21,15 +21,11 @@ public:
     BoardAccessible(TopologyView *view, const QString &boardId)
         : m_view(view)
         , m_id(boardId)
-    {
-    }
+    {}
 
     bool isValid() const override { return item() != nullptr; }
     QObject *object() const override { return nullptr; }
-    QWindow *window() const override
-    {
-        return m_view ? m_view->window()->windowHandle() : nullptr;
-    }
+    QWindow *window() const override { return m_view ? m_view->window()->windowHandle() : nullptr; }
     QAccessibleInterface *parent() const override
     {
         return m_view ? QAccessible::queryAccessibleInterface(m_view.data()) : nullptr;
@@ -83,10 +79,7 @@ public:
     }
 
 private:
-    BoardItem *item() const
-    {
-        return m_view ? m_view->topologyScene()->boardItem(m_id) : nullptr;
-    }
+    BoardItem *item() const { return m_view ? m_view->topologyScene()->boardItem(m_id) : nullptr; }
 
     QPointer<TopologyView> m_view;
     QString m_id;
@@ -105,8 +98,7 @@ QAccessibleInterface *canvasFactory(const QString &className, QObject *object)
 
 CanvasAccessible::CanvasAccessible(TopologyView *view)
     : QAccessibleWidget(view, QAccessible::List)
-{
-}
+{}
 
 CanvasAccessible::~CanvasAccessible()
 {

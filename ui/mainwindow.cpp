@@ -40,9 +40,9 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
-#include <QTreeWidget>
 #include <QToolBar>
 #include <QToolButton>
+#include <QTreeWidget>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -837,10 +837,10 @@ bool MainWindow::triggerBoardAction(const QString &objectName)
     if (!action)
         return false;
     if (!action->isEnabled()) {
-        statusBar()->showMessage(tr("%1: not available now. %2")
-                                     .arg(action->text().remove(QLatin1Char('&')),
-                                          action->toolTip()),
-                                 8000);
+        statusBar()->showMessage(
+            tr("%1: not available now. %2")
+                .arg(action->text().remove(QLatin1Char('&')), action->toolTip()),
+            8000);
         return false;
     }
     action->trigger();
@@ -901,12 +901,12 @@ void MainWindow::fillBoardMenu(QMenu *menu, const QStringList &boardIds)
     addSwarmMenuActions(menu, boardIds);
     menu->addSeparator();
     // Moving by keyboard: the same undoable move as a drag (swap, re-cabling).
-    QMenu *move = menu->addMenu(tr("Mo&ve"));
-    move->setObjectName(QStringLiteral("moveMenu"));
+    QMenu *moveMenu = menu->addMenu(tr("Mo&ve"));
+    moveMenu->setObjectName(QStringLiteral("moveMenu"));
     const QString mover = boardIds.size() == 1 ? boardIds.first() : QString();
-    auto addMove = [this, move, &mover](const char *name, const QString &text, int dRack,
-                                        int dSlot) {
-        QAction *a = move->addAction(text);
+    auto addMove = [this, moveMenu, &mover](const char *name, const QString &text, int dRack,
+                                            int dSlot) {
+        QAction *a = moveMenu->addAction(text);
         a->setObjectName(QLatin1String(name));
         QString rackId;
         int slot = -1;
@@ -924,15 +924,14 @@ void MainWindow::fillBoardMenu(QMenu *menu, const QStringList &boardIds)
             a->setToolTip(mover.isEmpty() ? tr("Select one board to move it")
                                           : tr("No slot there"));
         }
-        connect(a, &QAction::triggered, this, [this, mover, dRack, dSlot]() {
-            m_scene->moveBoardBy(mover, dRack, dSlot);
-        });
+        connect(a, &QAction::triggered, this,
+                [this, mover, dRack, dSlot]() { m_scene->moveBoardBy(mover, dRack, dSlot); });
     };
     addMove("moveUp", tr("Slot &Up"), 0, -1);
     addMove("moveDown", tr("Slot &Down"), 0, 1);
     addMove("movePreviousRack", tr("&Previous Rack"), -1, 0);
     addMove("moveNextRack", tr("&Next Rack"), 1, 0);
-    move->setToolTipsVisible(true);
+    moveMenu->setToolTipsVisible(true);
     QAction *remove = menu->addAction(Theme::icon(QStringLiteral("edit-delete")), tr("Re&move"));
     remove->setObjectName(QStringLiteral("remove"));
     connect(remove, &QAction::triggered, this,

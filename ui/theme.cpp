@@ -264,8 +264,8 @@ void Theme::drawStateLed(QPainter *painter, const QPointF &c, qreal r, NodeState
             painter->drawEllipse(c, r, r);
         break;
     case NodeState::DockerReady: {
-        const QPointF pts[] = {{c.x(), c.y() - r}, {c.x() + r, c.y()}, {c.x(), c.y() + r},
-                               {c.x() - r, c.y()}};
+        const QPointF pts[] = {
+            {c.x(), c.y() - r}, {c.x() + r, c.y()}, {c.x(), c.y() + r}, {c.x() - r, c.y()}};
         painter->drawPolygon(pts, 4);
         break;
     }
@@ -278,7 +278,8 @@ void Theme::drawStateLed(QPainter *painter, const QPointF &c, qreal r, NodeState
         painter->drawEllipse(c, r * 0.35, r * 0.35);
         break;
     case NodeState::SwarmDown: {
-        const QPointF pts[] = {{c.x(), c.y() - r * 1.05}, {c.x() + r * 1.1, c.y() + r * 0.85},
+        const QPointF pts[] = {{c.x(), c.y() - r * 1.05},
+                               {c.x() + r * 1.1, c.y() + r * 0.85},
                                {c.x() - r * 1.1, c.y() + r * 0.85}};
         painter->drawPolygon(pts, 3);
         break;
@@ -334,8 +335,9 @@ QColor Theme::severityBadgeText(Severity severity)
 QColor Theme::textOn(const QColor &background)
 {
     const QColor ink(0x1f, 0x29, 0x37);
-    return contrastRatio(Qt::white, background) >= contrastRatio(ink, background) ? QColor(Qt::white)
-                                                                                  : ink;
+    return contrastRatio(Qt::white, background) >= contrastRatio(ink, background)
+               ? QColor(Qt::white)
+               : ink;
 }
 
 } // namespace Hivelab

@@ -503,7 +503,8 @@ QStringList TopologyScene::boardsInVisualOrder() const
 
 BoardItem *TopologyScene::currentBoardItem() const
 {
-    if (auto *focused = qgraphicsitem_cast<BoardItem *>(focusItem()); focused && focused->isSelected())
+    if (auto *focused = qgraphicsitem_cast<BoardItem *>(focusItem());
+        focused && focused->isSelected())
         return focused;
     const QStringList selected = selectedBoardIds();
     return selected.isEmpty() ? nullptr : m_boards.value(selected.first());

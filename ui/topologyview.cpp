@@ -56,8 +56,10 @@ TopologyView::TopologyView(TopologyScene *scene, QWidget *parent)
         auto *board = qgraphicsitem_cast<BoardItem *>(item);
         if (!board || !hasFocus() || !QAccessible::isActive())
             return;
-        auto *canvas = dynamic_cast<CanvasAccessible *>(QAccessible::queryAccessibleInterface(this));
-        if (QAccessibleInterface *card = canvas ? canvas->boardInterface(board->boardId()) : nullptr) {
+        auto *canvas =
+            dynamic_cast<CanvasAccessible *>(QAccessible::queryAccessibleInterface(this));
+        if (QAccessibleInterface *card =
+                canvas ? canvas->boardInterface(board->boardId()) : nullptr) {
             QAccessibleEvent event(card, QAccessible::Focus);
             QAccessible::updateAccessibility(&event);
         }
@@ -170,8 +172,8 @@ void TopologyView::openContextMenuFromKeyboard()
     QPoint pos = viewport()->rect().center();
     if (item) {
         // Beside the card's badge, so the menu does not cover the card's name.
-        const QPointF anchor = item->mapToScene(QPointF(CanvasMetrics::CardWidth * 0.6,
-                                                        CanvasMetrics::CardHeight * 0.8));
+        const QPointF anchor = item->mapToScene(
+            QPointF(CanvasMetrics::CardWidth * 0.6, CanvasMetrics::CardHeight * 0.8));
         pos = mapFromScene(anchor);
         if (!viewport()->rect().contains(pos))
             pos = viewport()->rect().center();

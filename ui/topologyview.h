@@ -10,8 +10,8 @@ namespace Hivelab {
 class TopologyScene;
 
 /// View on the topology canvas: Ctrl+wheel zoom around the cursor, fit, pan with the middle
-/// button or Space+drag, rubber-band selection; arrow keys and Tab move between boards, Alt+arrows move the
-/// focused board, the context-menu key or Shift+F10 opens its menu. GUI thread.
+/// button or Space+drag, rubber-band selection; arrow keys and Tab move between boards, Alt+arrows
+/// move the focused board, the context-menu key or Shift+F10 opens its menu. GUI thread.
 class TopologyView : public QGraphicsView
 {
     Q_OBJECT

@@ -41,10 +41,10 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
-#include <QToolBar>
-#include <QToolButton>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QUndoStack>
 
@@ -542,8 +542,9 @@ void TestMainWindow::inspectorEditsRackPsuAndSwitch()
     amps->setValue(1);
     QVERIFY(inspector->commitObject());
     QCOMPARE(m_doc->lab().powerSupply(QStringLiteral("psu-1"))->ratingAmps, 1.0);
-    QTRY_VERIFY(!m_window->checkResults()->report().findingsWithCode(QStringLiteral(
-                                                                          "power.over-budget"))
+    QTRY_VERIFY(!m_window->checkResults()
+                     ->report()
+                     .findingsWithCode(QStringLiteral("power.over-budget"))
                      .isEmpty());
     m_window->undoStack()->undo();
     QCOMPARE(m_doc->lab().powerSupply(QStringLiteral("psu-1"))->ratingAmps, 16.0);
@@ -713,14 +714,15 @@ void TestMainWindow::keyboardReachesEveryBoardAction()
     QCOMPARE(m_window->scene()->selectedBoardIds(), QStringList{QStringLiteral("pine64-1")});
 
     const QStringList actions = {
-        QStringLiteral("promote"),        QStringLiteral("demote"),    QStringLiteral("copySsh"),
-        QStringLiteral("connect"),        QStringLiteral("identifyBoards"),
-        QStringLiteral("joinSwarm"),      QStringLiteral("leaveSwarm"), QStringLiteral("drain"),
-        QStringLiteral("activate"),       QStringLiteral("moveUp"),    QStringLiteral("moveDown"),
-        QStringLiteral("movePreviousRack"), QStringLiteral("moveNextRack"),
-        QStringLiteral("remove")};
-    for (const auto key : {QKeyCombination(Qt::ShiftModifier, Qt::Key_F10),
-                           QKeyCombination(Qt::Key_Menu)}) {
+        QStringLiteral("promote"),        QStringLiteral("demote"),
+        QStringLiteral("copySsh"),        QStringLiteral("connect"),
+        QStringLiteral("identifyBoards"), QStringLiteral("joinSwarm"),
+        QStringLiteral("leaveSwarm"),     QStringLiteral("drain"),
+        QStringLiteral("activate"),       QStringLiteral("moveUp"),
+        QStringLiteral("moveDown"),       QStringLiteral("movePreviousRack"),
+        QStringLiteral("moveNextRack"),   QStringLiteral("remove")};
+    for (const auto key :
+         {QKeyCombination(Qt::ShiftModifier, Qt::Key_F10), QKeyCombination(Qt::Key_Menu)}) {
         QTest::keyClick(view, key.key(), key.keyboardModifiers());
         QMenu *menu = nullptr;
         QTRY_VERIFY((menu = qobject_cast<QMenu *>(QApplication::activePopupWidget())));
@@ -801,7 +803,8 @@ void TestMainWindow::widgetsHaveAccessibleNames()
     const auto edits = m_window->inspector()->findChildren<QLineEdit *>();
     int named = 0;
     for (QLineEdit *edit : edits) {
-        if (!edit->isVisibleTo(m_window->inspector()) || qobject_cast<QComboBox *>(edit->parent()) ||
+        if (!edit->isVisibleTo(m_window->inspector()) ||
+            qobject_cast<QComboBox *>(edit->parent()) ||
             qobject_cast<QAbstractSpinBox *>(edit->parent()))
             continue;
         QVERIFY2(!name(edit).isEmpty(), qPrintable(edit->objectName()));

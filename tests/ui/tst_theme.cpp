@@ -61,10 +61,10 @@ void TestTheme::smallTextOnColourReadsInBothThemes()
     pairs.append({"card muted text", Theme::mutedText(), Theme::cardFill()});
     for (const Pair &p : pairs) {
         const double ratio = Theme::contrastRatio(p.text, p.background);
-        QVERIFY2(ratio >= 4.5, qPrintable(QStringLiteral("%1: %2 on %3 is %4:1")
-                                              .arg(QLatin1String(p.what), p.text.name(),
-                                                   p.background.name())
-                                              .arg(ratio, 0, 'f', 2)));
+        QVERIFY2(ratio >= 4.5,
+                 qPrintable(QStringLiteral("%1: %2 on %3 is %4:1")
+                                .arg(QLatin1String(p.what), p.text.name(), p.background.name())
+                                .arg(ratio, 0, 'f', 2)));
     }
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "boarditem.h"
-#include "canvasmetrics.h"
 #include "canvasaccessible.h"
+#include "canvasmetrics.h"
 #include "demolab.h"
 #include "dropwarningitem.h"
 #include "labdocument.h"
@@ -403,7 +403,8 @@ void TestTopologyScene::keyboardOpensTheBoardMenu()
         // Beside the focused card, on screen.
         const QPoint pos = m_view->viewport()->mapFromGlobal(args.at(1).toPoint());
         const QRect card =
-            m_view->mapFromScene(m_scene->boardItem(QStringLiteral("pine64-2"))->sceneBoundingRect())
+            m_view
+                ->mapFromScene(m_scene->boardItem(QStringLiteral("pine64-2"))->sceneBoundingRect())
                 .boundingRect();
         QVERIFY2(card.contains(pos), qPrintable(QStringLiteral("%1,%2").arg(pos.x()).arg(pos.y())));
     }
