@@ -764,6 +764,14 @@ void TestMainWindow::keyboardReachesEveryBoardAction()
     m_window->undoStack()->undo();
     QVERIFY(m_doc->lab().boards == original);
 
+    // No keyboard trap: Tab past the last card leaves the canvas for the docks.
+    view->setFocus();
+    QTRY_VERIFY(view->hasFocus());
+    m_window->scene()->focusBoard(QStringLiteral("pine64-7"));
+    QTest::keyClick(view, Qt::Key_Tab);
+    QTRY_VERIFY(!view->hasFocus());
+    QVERIFY(QApplication::focusWidget() && m_window->isAncestorOf(QApplication::focusWidget()));
+
     // The menu bar's Board menu offers the same for the selection.
     QMenu *bar = m_window->menuBar()->findChild<QMenu *>(QStringLiteral("boardBarMenu"));
     QVERIFY(bar);
