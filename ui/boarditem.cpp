@@ -49,7 +49,9 @@ const CardFonts &fonts()
     return f;
 }
 
-QString stateText(NodeState state)
+} // namespace
+
+QString BoardItem::stateText(NodeState state)
 {
     switch (state) {
     case NodeState::SwarmReady:
@@ -67,6 +69,8 @@ QString stateText(NodeState state)
     }
     return QCoreApplication::translate("BoardItem", "not checked yet");
 }
+
+namespace {
 
 QString formatBytes(qint64 bytes)
 {
@@ -170,6 +174,45 @@ void BoardItem::setFindings(Severity worst, const QStringList &messages)
     update();
 }
 
+QString BoardItem::spokenExtras() const
+{
+    QStringList parts;
+    if (m_leader)
+        parts << QCoreApplication::translate("BoardItem", "swarm leader");
+    if (m_availability == QLatin1String("drain"))
+        parts << QCoreApplication::translate("BoardItem", "drained");
+    else if (m_availability == QLatin1String("pause"))
+        parts << QCoreApplication::translate("BoardItem", "paused");
+    if (m_hasBadge)
+        parts << (m_badge == Severity::Error
+                      ? QCoreApplication::translate("BoardItem", "has errors")
+                      : QCoreApplication::translate("BoardItem", "has warnings"));
+    return parts.join(QStringLiteral(", "));
+}
+
+QString BoardItem::spokenDescription() const
+{
+    QStringList parts;
+    for (const QString &part : {m_modelName, m_os, m_arch, m_storage, m_address, m_port}) {
+        if (!part.isEmpty())
+            parts << part;
+    }
+    parts += m_findings;
+    return parts.join(QStringLiteral(". "));
+}
+
+void BoardItem::focusInEvent(QFocusEvent *event)
+{
+    QGraphicsItem::focusInEvent(event);
+    update(); // the cached card gains its focus ring
+}
+
+void BoardItem::focusOutEvent(QFocusEvent *event)
+{
+    QGraphicsItem::focusOutEvent(event);
+    update();
+}
+
 void BoardItem::updateToolTip()
 {
     QString tip = QStringLiteral("<b>%1</b> — %2<br>%3 · %4<br>%5: %6")
@@ -202,6 +245,12 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     painter->setPen(QPen(selected ? Theme::accent() : Theme::cardBorder(), selected ? 2.5 : 1));
     painter->setBrush(Theme::cardFill());
     painter->drawPath(card);
+    if (option->state & QStyle::State_HasFocus) {
+        // Keyboard focus: a dashed ring outside the card, besides the selection's border.
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(QPen(Theme::accent(), 1.2, Qt::DashLine));
+        painter->drawRoundedRect(r.adjusted(-2.5, -2.5, 2.5, 2.5), 9, 9);
+    }
 
     // Role stripe, clipped to the card's rounded corner.
     painter->save();
@@ -244,18 +293,13 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     }
     const CardFonts &cf = fonts();
     painter->setFont(cf.badge);
-    painter->setPen(m_role == Role::Unassigned ? roleColour : QColor(Qt::white));
+    painter->setPen(m_role == Role::Unassigned ? Theme::mutedText() : Theme::roleBadgeText(m_role));
     painter->drawText(QRectF(bc.x() - 12, bc.y() - 12, 24, 24), Qt::AlignCenter, letter);
 
-    // State LED with a soft ring so "unknown" grey still reads as a light.
-    const QPointF led(CardWidth - 14, 14);
-    QColor ring = Theme::stateColor(m_state);
-    ring.setAlpha(70);
-    painter->setPen(Qt::NoPen);
-    painter->setBrush(ring);
-    painter->drawEllipse(led, 7, 7);
-    painter->setBrush(Theme::stateColor(m_state));
-    painter->drawEllipse(led, 4.5, 4.5);
+    // State LED: a shape per state, not colour alone.
+    Theme::drawStateLed(painter, QPointF(CardWidth - 14, 14), 5.5, m_state,
+                        m_availability == QLatin1String("drain") ||
+                            m_availability == QLatin1String("pause"));
 
     qreal nameRight = CardWidth - 26;
     if (m_hasBadge) {
@@ -267,7 +311,7 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         tri.closeSubpath();
         painter->setBrush(Theme::severityColor(m_badge));
         painter->drawPath(tri);
-        painter->setPen(Qt::white);
+        painter->setPen(Theme::severityBadgeText(m_badge));
         painter->setFont(cf.bang);
         painter->drawText(QRectF(c.x() - 5, c.y() - 5, 10, 11), Qt::AlignCenter,
                           QStringLiteral("!"));
@@ -304,21 +348,21 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         painter->setPen(Qt::NoPen);
         painter->setBrush(colour);
         painter->drawRoundedRect(pr, 7.5, 7.5);
-        painter->setPen(Qt::white);
+        painter->setPen(Theme::pillText());
         painter->drawText(pr, Qt::AlignCenter, text);
         x += w + 5;
     };
     if (!m_arch.isEmpty())
         pill(m_arch, Theme::archColor(m_arch));
     if (!m_storage.isEmpty())
-        pill(m_storage, QColor(0x64, 0x74, 0x8b));
+        pill(m_storage, Theme::storageColor());
     if (m_leader)
-        pill(QCoreApplication::translate("BoardItem", "leader"), roleColour.darker(125));
+        pill(QCoreApplication::translate("BoardItem", "leader"), Theme::leaderColor());
     // Drained/paused: the swarm schedules nothing (new) here. Words, not colour alone.
     if (m_availability == QLatin1String("drain"))
-        pill(QCoreApplication::translate("BoardItem", "drained"), QColor(0xb4, 0x53, 0x09));
+        pill(QCoreApplication::translate("BoardItem", "drained"), Theme::availabilityColor());
     else if (m_availability == QLatin1String("pause"))
-        pill(QCoreApplication::translate("BoardItem", "paused"), QColor(0xb4, 0x53, 0x09));
+        pill(QCoreApplication::translate("BoardItem", "paused"), Theme::availabilityColor());
     if (!m_port.isEmpty() && x < CardWidth - 40) {
         painter->setFont(cf.small);
         painter->setPen(Theme::mutedText());

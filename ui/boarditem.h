@@ -35,9 +35,19 @@ public:
     void setFindings(Severity worst, const QStringList &messages);
 
     QString name() const { return m_name; }
+    /// The state in words ("in the swarm", "offline"), as the tooltip and screen readers say it.
+    static QString stateText(NodeState state);
+    /// What a screen reader says after the name, rack and state: leader, drained, findings;
+    /// and the description: model, OS, address, the findings' messages.
+    QString spokenExtras() const;
+    QString spokenDescription() const;
     Role role() const { return m_role; }
     NodeState state() const { return m_state; }
     bool hasBadge() const { return m_hasBadge; }
+
+protected:
+    void focusInEvent(QFocusEvent *event) override;
+    void focusOutEvent(QFocusEvent *event) override;
 
 private:
     void updateToolTip();

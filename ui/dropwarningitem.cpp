@@ -48,7 +48,7 @@ void DropWarningItem::paintSign(QPainter *painter, const QPointF &c, const QColo
     bang.setPointSizeF(8.5);
     bang.setBold(true);
     painter->setFont(bang);
-    painter->setPen(Qt::white);
+    painter->setPen(Theme::textOn(colour));
     painter->drawText(QRectF(c.x() - 6, c.y() - 5, 12, 13), Qt::AlignCenter, QStringLiteral("!"));
 }
 

@@ -22,6 +22,14 @@ QPixmap dot(const QColor &colour)
     p.drawEllipse(QRectF(1.5, 1.5, 9, 9));
     return pm;
 }
+QPixmap led(NodeState state, bool drainedOrPaused)
+{
+    QPixmap pm(12, 12);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    Theme::drawStateLed(&p, QPointF(6, 6), 4.5, state, drainedOrPaused);
+    return pm;
+}
 } // namespace
 
 InventoryProxyModel::InventoryProxyModel(LabDocument *document, QObject *parent)
@@ -50,7 +58,9 @@ QVariant InventoryProxyModel::data(const QModelIndex &index, int role) const
             if (const Board *b = m_document->lab().board(id))
                 return dot(Theme::roleColor(b->role));
         } else if (index.column() == BoardTableModel::StateColumn) {
-            return dot(Theme::stateColor(m_document->nodeState(id)));
+            const QString availability = m_document->nodeAvailability(id);
+            return led(m_document->nodeState(id), availability == QLatin1String("drain") ||
+                                                      availability == QLatin1String("pause"));
         }
     }
     return QSortFilterProxyModel::data(index, role);

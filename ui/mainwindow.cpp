@@ -42,15 +42,44 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QTreeWidget>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <iterator>
+#include <memory>
 
 namespace Hivelab {
 
 namespace {
 const char *const IconProperty = "hivelabIcon";
+
+// The board menu's keys. Delete is Edit ▸ Delete and Ctrl+I Lab ▸ Identify Boards; the
+// others are window-wide actions on the selected boards (createBoardShortcuts()).
+struct BoardKey
+{
+    const char *action; // the menu action's objectName
+    QKeyCombination key;
+};
+constexpr BoardKey BoardKeys[] = {
+    {"promote", Qt::CTRL | Qt::SHIFT | Qt::Key_M},
+    {"demote", Qt::CTRL | Qt::SHIFT | Qt::Key_K},
+    {"copySsh", Qt::CTRL | Qt::SHIFT | Qt::Key_C},
+    {"connect", Qt::CTRL | Qt::SHIFT | Qt::Key_L},
+    {"joinSwarm", Qt::CTRL | Qt::Key_J},
+    {"leaveSwarm", Qt::CTRL | Qt::SHIFT | Qt::Key_J},
+    {"drain", Qt::CTRL | Qt::Key_D},
+    {"activate", Qt::CTRL | Qt::SHIFT | Qt::Key_A},
+    {"moveUp", Qt::ALT | Qt::Key_Up},
+    {"moveDown", Qt::ALT | Qt::Key_Down},
+    {"movePreviousRack", Qt::ALT | Qt::Key_Left},
+    {"moveNextRack", Qt::ALT | Qt::Key_Right},
+};
+// Keys the canvas (Alt+arrows) or another window action already handles.
+bool keyHandledElsewhere(const char *action)
+{
+    return qstrncmp(action, "move", 4) == 0;
+}
 
 } // namespace
 
@@ -269,6 +298,7 @@ void MainWindow::createActions()
                           tr("Plan, discover and provision the lab step by step"));
     connect(m_wizard, &QAction::triggered, this, &MainWindow::onSetupWizard);
     createSwarmActions();
+    createBoardShortcuts();
     m_about =
         makeAction(QStringLiteral("help-about"), tr("&About Hivelab"), QKeySequence(), QString());
     m_about->setMenuRole(QAction::AboutRole);
@@ -321,6 +351,17 @@ void MainWindow::createMenus()
     edit->addAction(m_redo);
     edit->addSeparator();
     edit->addAction(m_delete);
+
+    // The board context menu for the selection, with its keys: every board action without a
+    // mouse (also Shift+F10 or the context-menu key on the canvas).
+    QMenu *board = menuBar()->addMenu(tr("&Board"));
+    board->setObjectName(QStringLiteral("boardBarMenu"));
+    connect(board, &QMenu::aboutToShow, this, [this, board]() {
+        // clear() leaves submenus (Move) alive: they go too.
+        qDeleteAll(board->findChildren<QMenu *>(QString(), Qt::FindDirectChildrenOnly));
+        board->clear();
+        fillBoardMenu(board, m_scene->selectedBoardIds());
+    });
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addAction(m_zoomIn);
@@ -382,6 +423,11 @@ void MainWindow::createMenus()
     tb->addAction(m_exportPng);
     // One style for every button: icons, each named by its tooltip (and in the menus).
     tb->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    // Icon-only buttons: a screen reader says the action's name, without its mnemonic.
+    for (QAction *a : tb->actions()) {
+        if (QWidget *button = tb->widgetForAction(a); button && !a->isSeparator())
+            button->setAccessibleName(a->text().remove(QLatin1Char('&')));
+    }
 }
 
 void MainWindow::createDocks()
@@ -441,6 +487,10 @@ void MainWindow::createDocks()
             &MainWindow::fitInventoryColumns);
     connect(m_inventoryView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onTableSelection);
+    m_inventoryView->setAccessibleName(tr("Inventory"));
+    m_inventoryView->setAccessibleDescription(
+        tr("Every board with its role and state in words; selecting rows selects the boards on "
+           "the canvas"));
 
     m_inspector = new InspectorWidget(m_document, this);
     connect(m_inspector, &InspectorWidget::editRequested, this,
@@ -464,11 +514,16 @@ void MainWindow::createDocks()
     connect(m_checkResults, &CheckResultsWidget::findingActivated, this,
             &MainWindow::onFindingActivated);
     m_log = new LogConsole(this);
+    m_checkResults->setAccessibleName(tr("Check results"));
+    m_checkResults->tree()->setAccessibleName(tr("Findings"));
+    m_log->setAccessibleName(tr("Log"));
+    m_inspector->setAccessibleName(tr("Inspector"));
 
     auto dock = [this](const QString &name, const QString &title, QWidget *w,
                        Qt::DockWidgetArea area) {
         auto *d = new QDockWidget(title, this);
         d->setObjectName(name);
+        d->setAccessibleName(title);
         d->setWidget(w);
         d->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
                        QDockWidget::DockWidgetFloatable);
@@ -509,6 +564,8 @@ void MainWindow::createStatusBar()
     m_statusCheck = new QLabel(this);
     m_statusZoom = new QLabel(QStringLiteral("100 %"), this);
     m_statusZoom->setToolTip(tr("Canvas zoom (Ctrl+wheel; Ctrl+0 fits the lab)"));
+    m_statusZoom->setAccessibleName(tr("Zoom"));
+    m_statusCheckIcon->setAccessibleName(tr("Check status"));
     statusBar()->addPermanentWidget(m_statusBoards);
     statusBar()->addPermanentWidget(m_statusQuorum);
     statusBar()->addPermanentWidget(m_statusCheckIcon);
@@ -518,6 +575,7 @@ void MainWindow::createStatusBar()
     m_jobProgress->setObjectName(QStringLiteral("jobProgress"));
     m_jobProgress->setMaximumWidth(160);
     m_jobProgress->setFormat(tr("%v of %m boards"));
+    m_jobProgress->setAccessibleName(tr("Job progress"));
     m_jobProgress->hide();
     m_jobCancel = new QToolButton(this);
     m_jobCancel->setDefaultAction(m_cancelJob);
@@ -787,6 +845,50 @@ void MainWindow::onContextMenu(const QStringList &boardIds, const QPoint &screen
 QMenu *MainWindow::createBoardMenu(const QStringList &boardIds)
 {
     auto *menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("boardMenu"));
+    fillBoardMenu(menu, boardIds);
+    return menu;
+}
+
+void MainWindow::createBoardShortcuts()
+{
+    for (const BoardKey &k : BoardKeys) {
+        if (keyHandledElsewhere(k.action))
+            continue;
+        auto *a = new QAction(this);
+        a->setObjectName(QStringLiteral("shortcut-%1").arg(QLatin1String(k.action)));
+        a->setShortcut(QKeySequence(k.key));
+        addAction(a);
+        connect(a, &QAction::triggered, this,
+                [this, name = QLatin1String(k.action)]() { triggerBoardAction(name); });
+    }
+}
+
+bool MainWindow::triggerBoardAction(const QString &objectName)
+{
+    const QStringList ids = m_scene->selectedBoardIds();
+    if (ids.isEmpty()) {
+        statusBar()->showMessage(tr("Select a board first (Tab or the arrow keys on the canvas)"),
+                                 5000);
+        return false;
+    }
+    const std::unique_ptr<QMenu> menu(createBoardMenu(ids));
+    auto *action = menu->findChild<QAction *>(objectName);
+    if (!action)
+        return false;
+    if (!action->isEnabled()) {
+        statusBar()->showMessage(
+            tr("%1: not available now. %2")
+                .arg(action->text().remove(QLatin1Char('&')), action->toolTip()),
+            8000);
+        return false;
+    }
+    action->trigger();
+    return true;
+}
+
+void MainWindow::fillBoardMenu(QMenu *menu, const QStringList &boardIds)
+{
     menu->setToolTipsVisible(true);
     const Lab &lab = m_document->lab();
     bool anyWorker = false;
@@ -838,11 +940,56 @@ QMenu *MainWindow::createBoardMenu(const QStringList &boardIds)
             [this]() { openSetupWizard(SetupWizard::ConnectPageId); });
     addSwarmMenuActions(menu, boardIds);
     menu->addSeparator();
+    // Moving by keyboard: the same undoable move as a drag (swap, re-cabling).
+    QMenu *moveMenu = menu->addMenu(tr("Mo&ve"));
+    moveMenu->setObjectName(QStringLiteral("moveMenu"));
+    const QString mover = boardIds.size() == 1 ? boardIds.first() : QString();
+    auto addMove = [this, moveMenu, &mover](const char *name, const QString &text, int dRack,
+                                            int dSlot) {
+        QAction *a = moveMenu->addAction(text);
+        a->setObjectName(QLatin1String(name));
+        QString rackId;
+        int slot = -1;
+        const bool possible =
+            !mover.isEmpty() && m_scene->neighbourSlot(mover, dRack, dSlot, &rackId, &slot);
+        a->setEnabled(possible);
+        if (possible) {
+            const Lab &current = m_document->lab();
+            const Board *there = current.boardAt(rackId, slot);
+            QString tip = tr("To %1, slot %2").arg(current.rack(rackId)->name).arg(slot + 1);
+            if (there && there->id != mover)
+                tip += tr(" (swaps with %1)").arg(there->name);
+            a->setToolTip(tip);
+        } else {
+            a->setToolTip(mover.isEmpty() ? tr("Select one board to move it")
+                                          : tr("No slot there"));
+        }
+        connect(a, &QAction::triggered, this,
+                [this, mover, dRack, dSlot]() { m_scene->moveBoardBy(mover, dRack, dSlot); });
+    };
+    addMove("moveUp", tr("Slot &Up"), 0, -1);
+    addMove("moveDown", tr("Slot &Down"), 0, 1);
+    addMove("movePreviousRack", tr("&Previous Rack"), -1, 0);
+    addMove("moveNextRack", tr("&Next Rack"), 1, 0);
+    moveMenu->setToolTipsVisible(true);
     QAction *remove = menu->addAction(Theme::icon(QStringLiteral("edit-delete")), tr("Re&move"));
     remove->setObjectName(QStringLiteral("remove"));
     connect(remove, &QAction::triggered, this,
             [this, boardIds]() { pushEdit(new RemoveBoardsCommand(m_document, boardIds)); });
-    return menu;
+    remove->setShortcut(QKeySequence::Delete);
+    // Shown here; the window's actions and the canvas act on them (WidgetShortcut: these
+    // copies never fire by themselves, not even from the menu bar's Board menu).
+    const auto actions = menu->findChildren<QAction *>();
+    for (QAction *a : actions) {
+        a->setShortcutContext(Qt::WidgetShortcut);
+        a->setShortcutVisibleInContextMenu(true);
+        for (const BoardKey &k : BoardKeys) {
+            if (a->objectName() == QLatin1String(k.action))
+                a->setShortcut(QKeySequence(k.key));
+        }
+        if (a->objectName() == QLatin1String("identifyBoards"))
+            a->setShortcut(m_identify->shortcut());
+    }
 }
 
 void MainWindow::log(const QString &text, const QStringList &boardIds, Severity severity)

@@ -81,6 +81,9 @@ public:
     void runCheckNow();
     /// Context menu for the given boards (caller owns it).
     QMenu *createBoardMenu(const QStringList &boardIds);
+    /// Runs the board menu's action objectName (e.g. "promote") on the selected boards, as its
+    /// keyboard shortcut does; false when it is disabled or nothing is selected.
+    bool triggerBoardAction(const QString &objectName);
     QAction *formSwarmAction() const { return m_formSwarm; }
     QAction *refreshSwarmAction() const { return m_refreshSwarm; }
     QAction *applyPlacementAction() const { return m_applyPlacement; }
@@ -150,6 +153,9 @@ private:
     void createSwarmActions();
     void wireControllers();
     void addSwarmMenuActions(QMenu *menu, const QStringList &boardIds);
+    void fillBoardMenu(QMenu *menu, const QStringList &boardIds);
+    /// Window-wide shortcuts for the board menu's actions (shown in the menus).
+    void createBoardShortcuts();
     void createMenus();
     void createDocks();
     void createStatusBar();

@@ -70,7 +70,7 @@ void MainWindow::createSwarmActions()
         connect(ask, &QMessageBox::accepted, this, [this, ids]() { setUpKeyLogin(ids); });
         ask->open();
     });
-    m_identify = makeAction(QString(), tr("&Identify Boards"), QKeySequence(),
+    m_identify = makeAction(QString(), tr("&Identify Boards"), QKeySequence(Qt::CTRL | Qt::Key_I),
                             tr("Sign in to the selected boards (none selected: all) and record "
                                "what they report: hostname, model, arch, OS, swarm role, node "
                                "ID and labels (one undo step)"));

@@ -109,7 +109,7 @@ void PsuItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget
         painter->setPen(Qt::NoPen);
         painter->setBrush(Theme::severityColor(m_badge));
         painter->drawEllipse(QPointF(CardWidth - 16, 13), 7.5, 7.5);
-        painter->setPen(Qt::white);
+        painter->setPen(Theme::severityBadgeText(m_badge));
         painter->drawText(QRectF(CardWidth - 22, 6, 12, 14), Qt::AlignCenter, QStringLiteral("!"));
     }
 

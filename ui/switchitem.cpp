@@ -102,7 +102,7 @@ void SwitchItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWid
         painter->setPen(Qt::NoPen);
         painter->setBrush(Theme::severityColor(m_badge));
         painter->drawEllipse(QPointF(CardWidth - 16 - countW, 13), 7, 7);
-        painter->setPen(Qt::white);
+        painter->setPen(Theme::severityBadgeText(m_badge));
         painter->setFont(f);
         painter->drawText(QRectF(CardWidth - 22 - countW, 6, 12, 14), Qt::AlignCenter,
                           QStringLiteral("!"));

@@ -10,6 +10,9 @@
 #include <QStyleFactory>
 #include <QSvgRenderer>
 
+#include <algorithm>
+#include <cmath>
+
 namespace Hivelab {
 
 bool Theme::s_dark = false;
@@ -175,54 +178,166 @@ QColor Theme::roleColor(Role role)
     case Role::Manager:
         return QColor(0xe0, 0x8a, 0x1e); // amber: the hive's queens
     case Role::Worker:
-        return QColor(0x3b, 0x82, 0xc4);
+        return QColor(0x2b, 0x6c, 0xb0);
     case Role::Unassigned:
         break;
     }
     return QColor(0x8a, 0x94, 0xa3);
 }
 
+QColor Theme::roleBadgeText(Role role)
+{
+    // White on amber is 2.7:1; dark ink reads at 5.5:1.
+    return role == Role::Manager ? QColor(0x1f, 0x29, 0x37) : QColor(Qt::white);
+}
+
+// Pill colours are dark enough for white 7.5 pt text at 4.5:1 or better (tst_theme).
 QColor Theme::archColor(const QString &arch)
 {
     if (arch == QLatin1String("arm64") || arch == QLatin1String("aarch64"))
         return QColor(0x7c, 0x4d, 0xc4);
     if (arch == QLatin1String("amd64") || arch == QLatin1String("x86_64"))
-        return QColor(0x0f, 0x8a, 0x7e);
+        return QColor(0x0d, 0x7a, 0x70);
     if (arch == QLatin1String("armhf"))
         return QColor(0xb4, 0x4c, 0x9a);
     return QColor(0x6b, 0x72, 0x80);
 }
 
+QColor Theme::storageColor()
+{
+    return QColor(0x64, 0x74, 0x8b);
+}
+
+QColor Theme::leaderColor()
+{
+    return QColor(0x9a, 0x5b, 0x0f);
+}
+
+QColor Theme::availabilityColor()
+{
+    return QColor(0xb4, 0x53, 0x09);
+}
+
+QColor Theme::pillText()
+{
+    return Qt::white;
+}
+
 QColor Theme::stateColor(NodeState state)
 {
+    // Ready, reachable and offline differ in lightness by 2:1 or more in either palette
+    // (tst_theme), not in hue alone; drawStateLed() adds a shape per state.
     switch (state) {
     case NodeState::SwarmReady:
-        return QColor(0x22, 0xc5, 0x5e);
+        return s_dark ? QColor(0x22, 0xc5, 0x5e) : QColor(0x16, 0x65, 0x34);
     case NodeState::DockerReady:
-        return QColor(0x38, 0xbd, 0xf8);
+        return s_dark ? QColor(0x38, 0xbd, 0xf8) : QColor(0x03, 0x69, 0xa1);
     case NodeState::Reachable:
-        return QColor(0xa3, 0xe6, 0x35);
+        return s_dark ? QColor(0xec, 0xfc, 0xcb) : QColor(0x65, 0xa3, 0x0d);
     case NodeState::SwarmDown:
-        return QColor(0xef, 0x44, 0x44);
+        return s_dark ? QColor(0xf8, 0x71, 0x71) : QColor(0xdc, 0x26, 0x26);
     case NodeState::Offline:
-        return QColor(0x78, 0x35, 0x0f);
+        return s_dark ? QColor(0x6b, 0x72, 0x80) : QColor(0x11, 0x18, 0x27);
     case NodeState::Unknown:
         break;
     }
-    return QColor(0x9c, 0xa3, 0xaf);
+    return s_dark ? QColor(0x9c, 0xa3, 0xaf) : QColor(0x6b, 0x72, 0x80);
+}
+
+void Theme::drawStateLed(QPainter *painter, const QPointF &c, qreal r, NodeState state,
+                         bool drainedOrPaused)
+{
+    const QColor colour = stateColor(state);
+    // A thin outline in the text colour keeps every shape visible on the card, whatever
+    // its fill.
+    QColor edge = text();
+    edge.setAlpha(150);
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setPen(QPen(edge, 1));
+    painter->setBrush(colour);
+    switch (state) {
+    case NodeState::SwarmReady:
+        if (drainedOrPaused)
+            painter->drawRect(QRectF(c.x() - r * 0.85, c.y() - r * 0.85, r * 1.7, r * 1.7));
+        else
+            painter->drawEllipse(c, r, r);
+        break;
+    case NodeState::DockerReady: {
+        const QPointF pts[] = {
+            {c.x(), c.y() - r}, {c.x() + r, c.y()}, {c.x(), c.y() + r}, {c.x() - r, c.y()}};
+        painter->drawPolygon(pts, 4);
+        break;
+    }
+    case NodeState::Reachable:
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(QPen(colour, r * 0.45));
+        painter->drawEllipse(c, r * 0.8, r * 0.8);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(colour);
+        painter->drawEllipse(c, r * 0.35, r * 0.35);
+        break;
+    case NodeState::SwarmDown: {
+        const QPointF pts[] = {{c.x(), c.y() - r * 1.05},
+                               {c.x() + r * 1.1, c.y() + r * 0.85},
+                               {c.x() - r * 1.1, c.y() + r * 0.85}};
+        painter->drawPolygon(pts, 3);
+        break;
+    }
+    case NodeState::Offline: {
+        painter->setPen(QPen(colour, r * 0.5, Qt::SolidLine, Qt::RoundCap));
+        const qreal d = r * 0.75;
+        painter->drawLine(QPointF(c.x() - d, c.y() - d), QPointF(c.x() + d, c.y() + d));
+        painter->drawLine(QPointF(c.x() - d, c.y() + d), QPointF(c.x() + d, c.y() - d));
+        break;
+    }
+    case NodeState::Unknown:
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(QPen(colour, r * 0.35));
+        painter->drawEllipse(c, r * 0.8, r * 0.8);
+        break;
+    }
+    painter->restore();
+}
+
+double Theme::contrastRatio(const QColor &a, const QColor &b)
+{
+    auto luminance = [](const QColor &c) {
+        auto channel = [](double v) {
+            return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) +
+               0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a);
+    const double lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
 QColor Theme::severityColor(Severity severity)
 {
     switch (severity) {
     case Severity::Error:
-        return QColor(0xd6, 0x45, 0x45);
+        return QColor(0xc5, 0x30, 0x30);
     case Severity::Warning:
         return QColor(0xe8, 0xa3, 0x17);
     case Severity::Info:
         break;
     }
-    return QColor(0x3b, 0x82, 0xc4);
+    return QColor(0x2b, 0x6c, 0xb0);
+}
+
+QColor Theme::severityBadgeText(Severity severity)
+{
+    return textOn(severityColor(severity));
+}
+
+QColor Theme::textOn(const QColor &background)
+{
+    const QColor ink(0x1f, 0x29, 0x37);
+    return contrastRatio(Qt::white, background) >= contrastRatio(ink, background)
+               ? QColor(Qt::white)
+               : ink;
 }
 
 } // namespace Hivelab

@@ -8,6 +8,9 @@
 #include <QIcon>
 #include <QString>
 
+class QPainter;
+class QPointF;
+
 namespace Hivelab {
 
 /// Light/dark palettes, canvas colours and tinted SVG icons. GUI thread.
@@ -33,10 +36,31 @@ public:
     static QColor mutedText();
     static QColor accent();
     static QColor roleColor(Role role);
+    /// The letter on a role badge (M, W; "?" is drawn on the card itself).
+    static QColor roleBadgeText(Role role);
     static QColor archColor(const QString &arch);
+    static QColor storageColor();
+    static QColor leaderColor();
+    /// The "drained" / "paused" pill.
+    static QColor availabilityColor();
+    /// Text on every pill above (arch, storage, leader, drained).
+    static QColor pillText();
     static QColor stateColor(NodeState state);
     static QColor severityColor(Severity severity);
+    /// The "!" on a severity badge.
+    static QColor severityBadgeText(Severity severity);
+    /// White or dark ink, whichever contrasts more with background.
+    static QColor textOn(const QColor &background);
     static QColor okColor();
+
+    /// The state LED: colour and a shape per state (filled circle = in the swarm, ring = not
+    /// checked, ring with a dot = reachable, diamond = Docker ready, triangle = down, cross =
+    /// offline, square = drained or paused), so it reads without colour. centre/radius in the
+    /// painter's coordinates.
+    static void drawStateLed(QPainter *painter, const QPointF &centre, qreal radius,
+                             NodeState state, bool drainedOrPaused);
+    /// WCAG 2 contrast ratio of two opaque colours, 1 to 21.
+    static double contrastRatio(const QColor &a, const QColor &b);
 
 private:
     static bool s_dark;

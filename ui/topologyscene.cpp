@@ -21,6 +21,7 @@
 #include <QPainter>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <cmath>
 
 namespace Hivelab {
@@ -449,8 +450,8 @@ void TopologyScene::setZooming(bool zooming)
 void TopologyScene::moveSelection(int dx, int dy)
 {
     const Lab &lab = m_document->lab();
-    const QStringList selected = selectedBoardIds();
-    const Board *current = selected.isEmpty() ? nullptr : lab.board(selected.first());
+    const BoardItem *currentItem = currentBoardItem();
+    const Board *current = currentItem ? lab.board(currentItem->boardId()) : nullptr;
     const Board *next = nullptr;
     if (!current) {
         next = lab.boards.isEmpty() ? nullptr : &lab.boards.first();
@@ -475,12 +476,145 @@ void TopologyScene::moveSelection(int dx, int dy)
     }
     if (!next)
         return;
-    selectBoards({next->id});
-    if (BoardItem *item = m_boards.value(next->id)) {
-        setFocusItem(item);
-        for (QGraphicsView *view : views())
-            view->ensureVisible(item, 40, 40);
+    focusBoard(next->id);
+}
+
+QStringList TopologyScene::boardsInVisualOrder() const
+{
+    const Lab &lab = m_document->lab();
+    QStringList ids;
+    for (const Rack &r : lab.racks) {
+        QList<const Board *> inRack;
+        for (const Board &b : lab.boards) {
+            if (b.rackId == r.id && b.slot >= 0)
+                inRack.append(&b);
+        }
+        std::sort(inRack.begin(), inRack.end(),
+                  [](const Board *a, const Board *b) { return a->slot < b->slot; });
+        for (const Board *b : std::as_const(inRack))
+            ids.append(b->id);
     }
+    for (const Board &b : lab.boards) {
+        if (!ids.contains(b.id))
+            ids.append(b.id);
+    }
+    return ids;
+}
+
+BoardItem *TopologyScene::currentBoardItem() const
+{
+    if (auto *focused = qgraphicsitem_cast<BoardItem *>(focusItem());
+        focused && focused->isSelected())
+        return focused;
+    const QStringList selected = selectedBoardIds();
+    return selected.isEmpty() ? nullptr : m_boards.value(selected.first());
+}
+
+void TopologyScene::focusBoard(const QString &boardId)
+{
+    BoardItem *item = m_boards.value(boardId);
+    if (!item)
+        return;
+    selectBoards({boardId});
+    setFocusItem(item, Qt::TabFocusReason);
+    for (QGraphicsView *view : views())
+        view->ensureVisible(item, 40, 40);
+}
+
+bool TopologyScene::focusNextPrevChild(bool next)
+{
+    const QStringList order = boardsInVisualOrder();
+    const BoardItem *current = currentBoardItem();
+    int i = current ? int(order.indexOf(current->boardId())) : -1;
+    if (i < 0)
+        i = next ? 0 : int(order.size()) - 1;
+    else
+        i += next ? 1 : -1;
+    if (i < 0 || i >= order.size())
+        return false; // no keyboard trap: Tab goes on to the docks
+    focusBoard(order.at(i));
+    return true;
+}
+
+bool TopologyScene::neighbourSlot(const QString &boardId, int dRack, int dSlot, QString *rackId,
+                                  int *slot) const
+{
+    const Lab &lab = m_document->lab();
+    const Board *b = lab.board(boardId);
+    if (!b || lab.racks.isEmpty())
+        return false;
+    const int ri = lab.rackIndex(b->rackId);
+    const bool placed = ri >= 0 && b->slot >= 0;
+    int targetRack = placed ? ri + dRack : (dRack < 0 ? int(lab.racks.size()) - 1 : 0);
+    if (!placed && dRack == 0)
+        return false;
+    if (targetRack < 0 || targetRack >= lab.racks.size())
+        return false;
+    const Rack &rack = lab.racks.at(targetRack);
+    if (rack.slotCount <= 0)
+        return false;
+    int targetSlot = -1;
+    if (placed) {
+        targetSlot = b->slot + dSlot;
+        if (dRack != 0)
+            targetSlot = qMin(targetSlot, rack.slotCount - 1);
+    } else {
+        for (int s = 0; s < rack.slotCount && targetSlot < 0; ++s) {
+            if (!lab.boardAt(rack.id, s))
+                targetSlot = s;
+        }
+        if (targetSlot < 0)
+            targetSlot = 0; // full: swaps with the first board, as a drop would
+    }
+    if (targetSlot < 0 || targetSlot >= rack.slotCount)
+        return false;
+    if (placed && targetRack == ri && targetSlot == b->slot)
+        return false;
+    *rackId = rack.id;
+    *slot = targetSlot;
+    return true;
+}
+
+bool TopologyScene::moveBoardBy(const QString &boardId, int dRack, int dSlot)
+{
+    BoardMove m;
+    m.boardId = boardId;
+    if (!neighbourSlot(boardId, dRack, dSlot, &m.rackId, &m.slot))
+        return false;
+    EditBoardsCommand *cmd = EditBoardsCommand::moves(m_document, {m});
+    if (!cmd)
+        return false;
+    m_undoStack->push(cmd);
+    focusBoard(boardId);
+    return true;
+}
+
+QString TopologyScene::spokenName(const QString &boardId) const
+{
+    const BoardItem *item = m_boards.value(boardId);
+    const Board *b = m_document->lab().board(boardId);
+    if (!item || !b)
+        return {};
+    const Rack *rack = m_document->lab().rack(b->rackId);
+    const QString place = !rack         ? tr("unplaced")
+                          : b->slot < 0 ? rack->name
+                                        : tr("%1 slot %2").arg(rack->name).arg(b->slot + 1);
+    QStringList parts{b->name, roleName(b->role), place, BoardItem::stateText(item->state())};
+    const QString extras = item->spokenExtras();
+    if (!extras.isEmpty())
+        parts << extras;
+    return parts.join(QStringLiteral(", "));
+}
+
+void TopologyScene::requestContextMenu(const QString &boardId, const QPoint &screenPos)
+{
+    if (m_boards.contains(boardId)) {
+        if (!m_boards.value(boardId)->isSelected())
+            selectBoards({boardId});
+        Q_EMIT boardContextMenuRequested(selectedBoardIds(), screenPos);
+        return;
+    }
+    Q_EMIT objectContextMenuRequested(ObjectKind::Board, QString(), screenPos);
 }
 
 void TopologyScene::clearDropIndicator()

@@ -55,6 +55,23 @@ public:
     void setZooming(bool zooming);
     /// Keyboard navigation: moves the selection to the neighbouring board.
     void moveSelection(int dx, int dy);
+    /// Boards as the canvas shows them: rack by rack, slot by slot, then the unplaced ones.
+    QStringList boardsInVisualOrder() const;
+    /// The board keyboard actions apply to: the focused card, else the first selected one.
+    BoardItem *currentBoardItem() const;
+    /// Focuses and selects one board and scrolls it into view.
+    void focusBoard(const QString &boardId);
+    /// The slot dRack racks and dSlot slots away from the board's (same slot in another rack,
+    /// clamped to its size; from the unplaced tray: the rack's first free slot); false when
+    /// there is none.
+    bool neighbourSlot(const QString &boardId, int dRack, int dSlot, QString *rackId,
+                       int *slot) const;
+    /// Moves a board there like a drag (same undoable command, swap and re-cabling rules).
+    bool moveBoardBy(const QString &boardId, int dRack, int dSlot);
+    /// A board as a screen reader says it: "pine64-3, manager, Rack 2 slot 3, in the swarm".
+    QString spokenName(const QString &boardId) const;
+    /// The board's context menu (or the canvas's when boardId is empty), e.g. from the keyboard.
+    void requestContextMenu(const QString &boardId, const QPoint &screenPos);
 
 Q_SIGNALS:
     void boardSelectionChanged(const QStringList &boardIds);
@@ -74,6 +91,8 @@ protected:
     void mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event) override;
     void contextMenuEvent(QGraphicsSceneContextMenuEvent *event) override;
     void drawBackground(QPainter *painter, const QRectF &rect) override;
+    /// Tab and Shift+Tab walk the boards; past the last one focus leaves the canvas.
+    bool focusNextPrevChild(bool next) override;
 
 private:
     void onObjectAdded(Hivelab::ObjectKind kind, const QString &id);

@@ -3,6 +3,11 @@
 
 #include "topologyscene.h"
 
+#include "boarditem.h"
+#include "canvasaccessible.h"
+#include "canvasmetrics.h"
+
+#include <QContextMenuEvent>
 #include <QKeyEvent>
 #include <QResizeEvent>
 #include <QScrollBar>
@@ -39,6 +44,26 @@ TopologyView::TopologyView(TopologyScene *scene, QWidget *parent)
     setOptimizationFlags(DontSavePainterState | DontAdjustForAntialiasing);
     setFrameShape(QFrame::NoFrame);
     setFocusPolicy(Qt::StrongFocus);
+
+    CanvasAccessible::install();
+    setAccessibleName(tr("Lab canvas"));
+    setAccessibleDescription(
+        tr("Racks with their boards. Tab or the arrow keys move between boards, Alt+arrow keys "
+           "move the focused board to another slot or rack, Shift+F10 or the menu key opens "
+           "its actions."));
+    // Screen readers follow the focused card (the items themselves have no widget).
+    connect(scene, &QGraphicsScene::focusItemChanged, this, [this](QGraphicsItem *item) {
+        auto *board = qgraphicsitem_cast<BoardItem *>(item);
+        if (!board || !hasFocus() || !QAccessible::isActive())
+            return;
+        auto *canvas =
+            dynamic_cast<CanvasAccessible *>(QAccessible::queryAccessibleInterface(this));
+        if (QAccessibleInterface *card =
+                canvas ? canvas->boardInterface(board->boardId()) : nullptr) {
+            QAccessibleEvent event(card, QAccessible::Focus);
+            QAccessible::updateAccessibility(&event);
+        }
+    });
 }
 
 void TopologyView::setZoom(qreal zoom)
@@ -141,8 +166,66 @@ void TopologyView::mouseReleaseEvent(QMouseEvent *event)
     QGraphicsView::mouseReleaseEvent(event);
 }
 
+void TopologyView::openContextMenuFromKeyboard()
+{
+    const BoardItem *item = m_scene->currentBoardItem();
+    QPoint pos = viewport()->rect().center();
+    if (item) {
+        // Beside the card's badge, so the menu does not cover the card's name.
+        const QPointF anchor = item->mapToScene(
+            QPointF(CanvasMetrics::CardWidth * 0.6, CanvasMetrics::CardHeight * 0.8));
+        pos = mapFromScene(anchor);
+        if (!viewport()->rect().contains(pos))
+            pos = viewport()->rect().center();
+    }
+    m_scene->requestContextMenu(item ? item->boardId() : QString(), viewport()->mapToGlobal(pos));
+}
+
+void TopologyView::contextMenuEvent(QContextMenuEvent *event)
+{
+    // A keyboard request carries no useful position: open it at the focused card.
+    if (event->reason() == QContextMenuEvent::Keyboard) {
+        openContextMenuFromKeyboard();
+        event->accept();
+        return;
+    }
+    QGraphicsView::contextMenuEvent(event);
+}
+
 void TopologyView::keyPressEvent(QKeyEvent *event)
 {
+    if (event->key() == Qt::Key_Menu ||
+        (event->key() == Qt::Key_F10 && event->modifiers() == Qt::ShiftModifier)) {
+        openContextMenuFromKeyboard();
+        event->accept();
+        return;
+    }
+    if (event->modifiers() == Qt::AltModifier) {
+        int dRack = 0;
+        int dSlot = 0;
+        switch (event->key()) {
+        case Qt::Key_Left:
+            dRack = -1;
+            break;
+        case Qt::Key_Right:
+            dRack = 1;
+            break;
+        case Qt::Key_Up:
+            dSlot = -1;
+            break;
+        case Qt::Key_Down:
+            dSlot = 1;
+            break;
+        default:
+            break;
+        }
+        if (dRack != 0 || dSlot != 0) {
+            if (const BoardItem *item = m_scene->currentBoardItem())
+                m_scene->moveBoardBy(item->boardId(), dRack, dSlot);
+            event->accept();
+            return;
+        }
+    }
     switch (event->key()) {
     case Qt::Key_Left:
         m_scene->moveSelection(-1, 0);

@@ -10,7 +10,8 @@ namespace Hivelab {
 class TopologyScene;
 
 /// View on the topology canvas: Ctrl+wheel zoom around the cursor, fit, pan with the middle
-/// button or Space+drag, rubber-band selection, arrow keys move the selection. GUI thread.
+/// button or Space+drag, rubber-band selection; arrow keys and Tab move between boards, Alt+arrows
+/// move the focused board, the context-menu key or Shift+F10 opens its menu. GUI thread.
 class TopologyView : public QGraphicsView
 {
     Q_OBJECT
@@ -18,12 +19,16 @@ class TopologyView : public QGraphicsView
 public:
     explicit TopologyView(TopologyScene *scene, QWidget *parent = nullptr);
 
+    TopologyScene *topologyScene() const { return m_scene; }
     qreal zoom() const { return transform().m11(); }
     void setZoom(qreal zoom);
 
     void zoomIn();
     void zoomOut();
     void fitAll();
+    /// Opens the focused board's menu (the canvas menu without one) beside its card: the
+    /// context-menu key and Shift+F10.
+    void openContextMenuFromKeyboard();
 
 Q_SIGNALS:
     void zoomChanged(qreal zoom);
@@ -35,6 +40,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void keyReleaseEvent(QKeyEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
 
 private:

@@ -26,10 +26,12 @@
 #include "topologyview.h"
 
 #include <QAbstractItemModelTester>
+#include <QAccessible>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QContextMenuEvent>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFontInfo>
 #include <QLabel>
@@ -79,6 +81,8 @@ private Q_SLOTS:
     void inspectorEditsRackPsuAndSwitch();
     void inspectorCablesBoard();
     void gearMenuAddsAndRemovesWithUndo();
+    void keyboardReachesEveryBoardAction();
+    void widgetsHaveAccessibleNames();
 
 private:
     void dragTo(const QString &boardId, const QString &rackId, int slot);
@@ -619,8 +623,9 @@ void TestMainWindow::inspectorEditsRackPsuAndSwitch()
     amps->setValue(1);
     QVERIFY(inspector->commitObject());
     QCOMPARE(m_doc->lab().powerSupply(QStringLiteral("psu-1"))->ratingAmps, 1.0);
-    QTRY_VERIFY(!m_window->checkResults()->report().findingsWithCode(QStringLiteral(
-                                                                          "power.over-budget"))
+    QTRY_VERIFY(!m_window->checkResults()
+                     ->report()
+                     .findingsWithCode(QStringLiteral("power.over-budget"))
                      .isEmpty());
     m_window->undoStack()->undo();
     QCOMPARE(m_doc->lab().powerSupply(QStringLiteral("psu-1"))->ratingAmps, 16.0);
@@ -778,3 +783,121 @@ void TestMainWindow::gearMenuAddsAndRemovesWithUndo()
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"
+
+void TestMainWindow::keyboardReachesEveryBoardAction()
+{
+    QApplication::setActiveWindow(m_window.get());
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    TopologyView *view = m_window->view();
+    view->setFocus();
+    QTRY_VERIFY(view->hasFocus());
+    QTest::keyClick(view, Qt::Key_Tab);
+    QCOMPARE(m_window->scene()->selectedBoardIds(), QStringList{QStringLiteral("pine64-1")});
+
+    const QStringList actions = {
+        QStringLiteral("promote"),        QStringLiteral("demote"),
+        QStringLiteral("copySsh"),        QStringLiteral("connect"),
+        QStringLiteral("identifyBoards"), QStringLiteral("joinSwarm"),
+        QStringLiteral("leaveSwarm"),     QStringLiteral("drain"),
+        QStringLiteral("activate"),       QStringLiteral("moveUp"),
+        QStringLiteral("moveDown"),       QStringLiteral("movePreviousRack"),
+        QStringLiteral("moveNextRack"),   QStringLiteral("remove")};
+    for (const auto key :
+         {QKeyCombination(Qt::ShiftModifier, Qt::Key_F10), QKeyCombination(Qt::Key_Menu)}) {
+        QTest::keyClick(view, key.key(), key.keyboardModifiers());
+        QMenu *menu = nullptr;
+        QTRY_VERIFY((menu = qobject_cast<QMenu *>(QApplication::activePopupWidget())));
+        // Every board action is there, and every one shows its key.
+        for (const QString &name : actions) {
+            auto *a = menu->findChild<QAction *>(name);
+            QVERIFY2(a, qPrintable(name));
+            QVERIFY2(!a->shortcut().isEmpty(), qPrintable(name));
+        }
+        QCOMPARE(menu->findChild<QAction *>(QStringLiteral("promote"))->shortcut(),
+                 QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+        QVERIFY(menu->findChild<QAction *>(QStringLiteral("moveDown"))
+                    ->toolTip()
+                    .contains(QStringLiteral("swaps with pine64-2")));
+        menu->close();
+        QTRY_VERIFY(!QApplication::activePopupWidget());
+    }
+
+    // The keys work without opening the menu: one undo step each, like the menu.
+    QTest::keyClick(view, Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-1"))->role, Role::Manager);
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-1"))->role, Role::Worker);
+    // A key whose action is off says why instead of doing nothing (a worker is not demoted).
+    QTest::keyClick(view, Qt::Key_K, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY2(m_window->statusBar()->currentMessage().contains(QStringLiteral("not available")),
+             qPrintable(m_window->statusBar()->currentMessage()));
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-1"))->role, Role::Worker);
+
+    // Move by keyboard = move by drag: same lab afterwards, one undo restores it.
+    const QList<Board> original = m_doc->lab().boards;
+    QVERIFY(m_window->triggerBoardAction(QStringLiteral("moveNextRack")));
+    const QList<Board> byKeyboard = m_doc->lab().boards;
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-1"))->rackId, QStringLiteral("rack-2"));
+    m_window->undoStack()->undo();
+    QVERIFY(m_doc->lab().boards == original);
+    dragTo(QStringLiteral("pine64-1"), QStringLiteral("rack-2"), 0);
+    QVERIFY(m_doc->lab().boards == byKeyboard);
+    m_window->undoStack()->undo();
+    QVERIFY(m_doc->lab().boards == original);
+
+    // No keyboard trap: Tab past the last card leaves the canvas for the docks.
+    view->setFocus();
+    QTRY_VERIFY(view->hasFocus());
+    m_window->scene()->focusBoard(QStringLiteral("pine64-7"));
+    QTest::keyClick(view, Qt::Key_Tab);
+    QTRY_VERIFY(!view->hasFocus());
+    QVERIFY(QApplication::focusWidget() && m_window->isAncestorOf(QApplication::focusWidget()));
+
+    // The menu bar's Board menu offers the same for the selection.
+    QMenu *bar = m_window->menuBar()->findChild<QMenu *>(QStringLiteral("boardBarMenu"));
+    QVERIFY(bar);
+    Q_EMIT bar->aboutToShow();
+    for (const QString &name : actions)
+        QVERIFY2(bar->findChild<QAction *>(name), qPrintable(name));
+    QVERIFY(bar->findChild<QAction *>(QStringLiteral("promote"))->isEnabled());
+}
+
+void TestMainWindow::widgetsHaveAccessibleNames()
+{
+    auto name = [](QObject *o) {
+        QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(o);
+        return iface ? iface->text(QAccessible::Name) : QString();
+    };
+    QCOMPARE(name(m_window->view()), QStringLiteral("Lab canvas"));
+    QCOMPARE(name(m_window->inventoryView()), QStringLiteral("Inventory"));
+    QCOMPARE(name(m_window->checkResults()->tree()), QStringLiteral("Findings"));
+    const auto docks = m_window->findChildren<QDockWidget *>();
+    QVERIFY(docks.size() >= 4);
+    for (QDockWidget *dock : docks)
+        QVERIFY2(!name(dock).isEmpty(), qPrintable(dock->objectName()));
+    auto *toolbar = m_window->findChild<QToolBar *>(QStringLiteral("MainToolBar"));
+    QVERIFY(toolbar);
+    int buttons = 0;
+    for (QAction *a : toolbar->actions()) {
+        auto *button = qobject_cast<QToolButton *>(toolbar->widgetForAction(a));
+        if (!button)
+            continue;
+        ++buttons;
+        QVERIFY2(!name(button).isEmpty(), qPrintable(a->text()));
+        QVERIFY2(!name(button).contains(QLatin1Char('&')), qPrintable(name(button)));
+    }
+    QVERIFY(buttons >= 10);
+    // The inspector's fields are named by their form labels.
+    m_window->scene()->selectBoards({QStringLiteral("pine64-1")});
+    const auto edits = m_window->inspector()->findChildren<QLineEdit *>();
+    int named = 0;
+    for (QLineEdit *edit : edits) {
+        if (!edit->isVisibleTo(m_window->inspector()) ||
+            qobject_cast<QComboBox *>(edit->parent()) ||
+            qobject_cast<QAbstractSpinBox *>(edit->parent()))
+            continue;
+        QVERIFY2(!name(edit).isEmpty(), qPrintable(edit->objectName()));
+        ++named;
+    }
+    QVERIFY(named >= 5);
+}

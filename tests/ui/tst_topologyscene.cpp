@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "boarditem.h"
+#include "canvasaccessible.h"
 #include "canvasmetrics.h"
 #include "demolab.h"
 #include "dropwarningitem.h"
@@ -10,6 +11,7 @@
 #include "topologyscene.h"
 #include "topologyview.h"
 
+#include <QAccessible>
 #include <QApplication>
 #include <QSignalSpy>
 #include <QTest>
@@ -43,6 +45,10 @@ private Q_SLOTS:
     void arrowKeysMoveSelection();
     void rubberBandSelects();
     void zoomDrawsDirectlyUntilItSettles();
+    void tabWalksBoardsRackByRack();
+    void altArrowsMoveLikeADrag();
+    void keyboardOpensTheBoardMenu();
+    void cardsAreAccessible();
 
 private:
     void drag(const QString &boardId, const QPointF &to, bool release = true);
@@ -321,3 +327,128 @@ void TestTopologyScene::zoomDrawsDirectlyUntilItSettles()
 
 QTEST_MAIN(TestTopologyScene)
 #include "tst_topologyscene.moc"
+
+void TestTopologyScene::tabWalksBoardsRackByRack()
+{
+    m_view->setFocus();
+    QTRY_VERIFY(m_view->hasFocus());
+    const QStringList order = {QStringLiteral("pine64-1"), QStringLiteral("pine64-2"),
+                               QStringLiteral("up-1"), QStringLiteral("pine64-3")};
+    for (const QString &id : order) {
+        QTest::keyClick(m_view, Qt::Key_Tab);
+        QCOMPARE(m_scene->selectedBoardIds(), QStringList{id});
+        QCOMPARE(m_scene->focusItem(), m_scene->boardItem(id));
+        QVERIFY(m_view->hasFocus());
+    }
+    QTest::keyClick(m_view, Qt::Key_Backtab);
+    QCOMPARE(m_scene->selectedBoardIds(), QStringList{QStringLiteral("up-1")});
+    // Arrow keys start from the focused card, not from an older selection.
+    QTest::keyClick(m_view, Qt::Key_Up);
+    QCOMPARE(m_scene->selectedBoardIds(), QStringList{QStringLiteral("pine64-2")});
+    QCOMPARE(m_scene->focusItem(), m_scene->boardItem(QStringLiteral("pine64-2")));
+}
+
+void TestTopologyScene::altArrowsMoveLikeADrag()
+{
+    const QList<Board> original = m_doc->lab().boards;
+    m_view->setFocus();
+    m_scene->focusBoard(QStringLiteral("up-1"));
+    // Next rack, same slot: up-2 is there, so they swap and both are re-cabled.
+    QTest::keyClick(m_view, Qt::Key_Right, Qt::AltModifier);
+    const QList<Board> byKeyboard = m_doc->lab().boards;
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->rackId, QStringLiteral("rack-2"));
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->slot, 2);
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-2"))->rackId, QStringLiteral("rack-1"));
+    QCOMPARE(m_stack->count(), 1);
+    // The moved card keeps focus, so the next key goes on from there.
+    QCOMPARE(m_scene->currentBoardItem(), m_scene->boardItem(QStringLiteral("up-1")));
+    m_stack->undo();
+    QVERIFY(m_doc->lab().boards == original);
+
+    drag(QStringLiteral("up-1"), m_scene->slotRect(QStringLiteral("rack-2"), 2).center());
+    QVERIFY(m_doc->lab().boards == byKeyboard);
+    m_stack->undo();
+    QVERIFY(m_doc->lab().boards == original);
+
+    // Down into the free slot 4 of rack 1; nothing below it: no move, no undo step.
+    m_scene->focusBoard(QStringLiteral("up-1"));
+    QTest::keyClick(m_view, Qt::Key_Down, Qt::AltModifier);
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->slot, 3);
+    const int steps = int(m_stack->count());
+    QTest::keyClick(m_view, Qt::Key_Down, Qt::AltModifier);
+    QCOMPARE(m_doc->lab().board(QStringLiteral("up-1"))->slot, 3);
+    QCOMPARE(int(m_stack->count()), steps);
+    // Left of the first rack there is none.
+    m_scene->focusBoard(QStringLiteral("pine64-1"));
+    QTest::keyClick(m_view, Qt::Key_Left, Qt::AltModifier);
+    QCOMPARE(m_doc->lab().board(QStringLiteral("pine64-1"))->rackId, QStringLiteral("rack-1"));
+    QCOMPARE(int(m_stack->count()), steps);
+}
+
+void TestTopologyScene::keyboardOpensTheBoardMenu()
+{
+    QSignalSpy boardMenu(m_scene, &TopologyScene::boardContextMenuRequested);
+    QSignalSpy canvasMenu(m_scene, &TopologyScene::objectContextMenuRequested);
+    m_view->setFocus();
+    QTest::keyClick(m_view, Qt::Key_F10, Qt::ShiftModifier); // nothing focused: the canvas menu
+    QCOMPARE(canvasMenu.count(), 1);
+    QCOMPARE(boardMenu.count(), 0);
+    QTest::keyClick(m_view, Qt::Key_Tab);
+    QTest::keyClick(m_view, Qt::Key_Tab);
+    QTest::keyClick(m_view, Qt::Key_F10, Qt::ShiftModifier);
+    QTest::keyClick(m_view, Qt::Key_Menu);
+    QCOMPARE(boardMenu.count(), 2);
+    for (const QList<QVariant> &args : std::as_const(boardMenu)) {
+        QCOMPARE(args.at(0).toStringList(), QStringList{QStringLiteral("pine64-2")});
+        // Beside the focused card, on screen.
+        const QPoint pos = m_view->viewport()->mapFromGlobal(args.at(1).toPoint());
+        const QRect card =
+            m_view
+                ->mapFromScene(m_scene->boardItem(QStringLiteral("pine64-2"))->sceneBoundingRect())
+                .boundingRect();
+        QVERIFY2(card.contains(pos), qPrintable(QStringLiteral("%1,%2").arg(pos.x()).arg(pos.y())));
+    }
+    // The platform's own keyboard request (the menu key, unhandled) lands there too.
+    QContextMenuEvent fromKeyboard(QContextMenuEvent::Keyboard, QPoint(0, 0), QPoint(0, 0));
+    QApplication::sendEvent(m_view, &fromKeyboard);
+    QCOMPARE(boardMenu.count(), 3);
+}
+
+void TestTopologyScene::cardsAreAccessible()
+{
+    m_doc->setNodeState(QStringLiteral("pine64-4"), NodeState::SwarmReady);
+    QAccessibleInterface *canvas = QAccessible::queryAccessibleInterface(m_view);
+    QVERIFY(canvas);
+    QVERIFY(dynamic_cast<CanvasAccessible *>(canvas));
+    QCOMPARE(canvas->role(), QAccessible::List);
+    QCOMPARE(canvas->text(QAccessible::Name), QStringLiteral("Lab canvas"));
+    QVERIFY(canvas->text(QAccessible::Description).contains(QStringLiteral("Shift+F10")));
+    QCOMPARE(canvas->childCount(), 10);
+    QAccessibleInterface *card = canvas->child(4); // rack by rack: the fifth is pine64-4
+    QVERIFY(card && card->isValid());
+    QCOMPARE(card->role(), QAccessible::ListItem);
+    QCOMPARE(card->text(QAccessible::Name),
+             QStringLiteral("pine64-4, manager, Rack 2 slot 2, in the swarm"));
+    QVERIFY(card->text(QAccessible::Description).contains(QStringLiteral("DietPi")));
+    QCOMPARE(canvas->indexOfChild(card), 4);
+    QCOMPARE(card->parent(), canvas);
+    QVERIFY(!card->state().selected);
+    // The same card, whichever way it is asked for; it follows focus and edits.
+    m_view->setFocus();
+    QTRY_VERIFY(m_view->hasFocus());
+    m_scene->focusBoard(QStringLiteral("pine64-4"));
+    QCOMPARE(canvas->focusChild(), card);
+    QVERIFY(card->state().selected);
+    QVERIFY(card->state().focused);
+    QCOMPARE(canvas->childAt(card->rect().center().x(), card->rect().center().y()), card);
+    m_doc->setNodeAvailability(QStringLiteral("pine64-4"), QStringLiteral("drain"));
+    m_doc->setNodeState(QStringLiteral("pine64-4"), NodeState::Offline);
+    QCOMPARE(card->text(QAccessible::Name),
+             QStringLiteral("pine64-4, manager, Rack 2 slot 2, offline, drained"));
+    QTest::keyClick(m_view, Qt::Key_Down, Qt::AltModifier);
+    QVERIFY(card->text(QAccessible::Name).contains(QStringLiteral("Rack 2 slot 3")));
+    // A removed board's card is no longer valid.
+    m_doc->removeBoard(QStringLiteral("pine64-4"));
+    QVERIFY(!card->isValid());
+    QCOMPARE(canvas->childCount(), 9);
+}

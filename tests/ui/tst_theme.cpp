@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "theme.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QPainter>
+#include <QtTest>
+
+using namespace Hivelab;
+
+class TestTheme : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void contrastRatioMatchesWcag();
+    void smallTextOnColourReadsInBothThemes_data();
+    void smallTextOnColourReadsInBothThemes();
+    void stateColoursDifferInLightness_data();
+    void stateColoursDifferInLightness();
+    void stateLedShapesDiffer();
+};
+
+void TestTheme::contrastRatioMatchesWcag()
+{
+    QCOMPARE(Theme::contrastRatio(Qt::black, Qt::white), 21.0);
+    QCOMPARE(Theme::contrastRatio(Qt::white, Qt::white), 1.0);
+    // Reference values from the WCAG 2 formula: #767676 on white is the classic 4.54:1.
+    QVERIFY(qAbs(Theme::contrastRatio(QColor(0x76, 0x76, 0x76), Qt::white) - 4.54) < 0.01);
+    QVERIFY(qAbs(Theme::contrastRatio(QColor(0x77, 0x77, 0x77), Qt::white) - 4.48) < 0.01);
+}
+
+void TestTheme::smallTextOnColourReadsInBothThemes_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::newRow("light") << false;
+    QTest::newRow("dark") << true;
+}
+
+void TestTheme::smallTextOnColourReadsInBothThemes()
+{
+    QFETCH(bool, dark);
+    Theme::apply(dark);
+    struct Pair
+    {
+        const char *what;
+        QColor text;
+        QColor background;
+    };
+    QList<Pair> pairs;
+    for (const char *arch : {"arm64", "aarch64", "amd64", "x86_64", "armhf", "riscv64", ""})
+        pairs.append({arch, Theme::pillText(), Theme::archColor(QLatin1String(arch))});
+    pairs.append({"storage", Theme::pillText(), Theme::storageColor()});
+    pairs.append({"leader", Theme::pillText(), Theme::leaderColor()});
+    pairs.append({"drained", Theme::pillText(), Theme::availabilityColor()});
+    pairs.append({"M badge", Theme::roleBadgeText(Role::Manager), Theme::roleColor(Role::Manager)});
+    pairs.append({"W badge", Theme::roleBadgeText(Role::Worker), Theme::roleColor(Role::Worker)});
+    pairs.append({"? badge", Theme::mutedText(), Theme::cardFill()});
+    for (Severity s : {Severity::Info, Severity::Warning, Severity::Error})
+        pairs.append({"! badge", Theme::severityBadgeText(s), Theme::severityColor(s)});
+    pairs.append({"card text", Theme::text(), Theme::cardFill()});
+    pairs.append({"card muted text", Theme::mutedText(), Theme::cardFill()});
+    for (const Pair &p : pairs) {
+        const double ratio = Theme::contrastRatio(p.text, p.background);
+        QVERIFY2(ratio >= 4.5,
+                 qPrintable(QStringLiteral("%1: %2 on %3 is %4:1")
+                                .arg(QLatin1String(p.what), p.text.name(), p.background.name())
+                                .arg(ratio, 0, 'f', 2)));
+    }
+}
+
+void TestTheme::stateColoursDifferInLightness_data()
+{
+    smallTextOnColourReadsInBothThemes_data();
+}
+
+void TestTheme::stateColoursDifferInLightness()
+{
+    QFETCH(bool, dark);
+    Theme::apply(dark);
+    // Red-green colour blindness leaves lightness: ready, reachable and offline must differ in it.
+    const NodeState states[] = {NodeState::SwarmReady, NodeState::Reachable, NodeState::Offline};
+    for (NodeState a : states) {
+        for (NodeState b : states) {
+            if (a >= b)
+                continue;
+            const double ratio = Theme::contrastRatio(Theme::stateColor(a), Theme::stateColor(b));
+            QVERIFY2(ratio >= 2.0, qPrintable(QStringLiteral("states %1 and %2: %3:1")
+                                                  .arg(int(a))
+                                                  .arg(int(b))
+                                                  .arg(ratio, 0, 'f', 2)));
+        }
+    }
+}
+
+void TestTheme::stateLedShapesDiffer()
+{
+    // Drawn in one colour, every state (and drained) still leaves a different mark.
+    Theme::apply(false);
+    QList<QImage> marks;
+    auto draw = [&marks](NodeState state, bool drained) {
+        QImage image(24, 24, QImage::Format_ARGB32);
+        image.fill(Qt::transparent);
+        QPainter p(&image);
+        Theme::drawStateLed(&p, QPointF(12, 12), 8, state, drained);
+        p.end();
+        // Alpha only: the shape without its colour.
+        QImage alpha = image.convertToFormat(QImage::Format_Alpha8);
+        for (const QImage &other : std::as_const(marks))
+            QVERIFY2(other != alpha, qPrintable(QStringLiteral("state %1").arg(int(state))));
+        marks.append(alpha);
+    };
+    for (NodeState s : {NodeState::Unknown, NodeState::Offline, NodeState::Reachable,
+                        NodeState::DockerReady, NodeState::SwarmReady, NodeState::SwarmDown})
+        draw(s, false);
+    draw(NodeState::SwarmReady, true);
+    QCOMPARE(marks.size(), 7);
+}
+
+QTEST_MAIN(TestTheme)
+#include "tst_theme.moc"

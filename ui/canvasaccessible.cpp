@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "canvasaccessible.h"
+
+#include "boarditem.h"
+#include "topologyscene.h"
+#include "topologyview.h"
+
+#include <QPointer>
+#include <QWidget>
+#include <QWindow>
+
+namespace Hivelab {
+
+namespace {
+
+// One board card. Like a table cell it has no QObject: the canvas makes it on demand and
+// registers it, so it lives in QAccessible's cache with an ID.
+class BoardAccessible : public QAccessibleInterface
+{
+public:
+    BoardAccessible(TopologyView *view, const QString &boardId)
+        : m_view(view)
+        , m_id(boardId)
+    {}
+
+    bool isValid() const override { return item() != nullptr; }
+    QObject *object() const override { return nullptr; }
+    QWindow *window() const override { return m_view ? m_view->window()->windowHandle() : nullptr; }
+    QAccessibleInterface *parent() const override
+    {
+        return m_view ? QAccessible::queryAccessibleInterface(m_view.data()) : nullptr;
+    }
+    QAccessibleInterface *child(int) const override { return nullptr; }
+    int childCount() const override { return 0; }
+    int indexOfChild(const QAccessibleInterface *) const override { return -1; }
+    QAccessibleInterface *childAt(int, int) const override { return nullptr; }
+
+    QString text(QAccessible::Text t) const override
+    {
+        const BoardItem *board = item();
+        if (!board)
+            return {};
+        switch (t) {
+        case QAccessible::Name:
+            return m_view->topologyScene()->spokenName(m_id);
+        case QAccessible::Description:
+            return board->spokenDescription();
+        default:
+            return {};
+        }
+    }
+    void setText(QAccessible::Text, const QString &) override {}
+
+    QRect rect() const override
+    {
+        const BoardItem *board = item();
+        if (!board)
+            return {};
+        const QRect inView = m_view->mapFromScene(board->sceneBoundingRect()).boundingRect();
+        return QRect(m_view->viewport()->mapToGlobal(inView.topLeft()), inView.size());
+    }
+    QAccessible::Role role() const override { return QAccessible::ListItem; }
+    QAccessible::State state() const override
+    {
+        QAccessible::State s;
+        const BoardItem *board = item();
+        if (!board) {
+            s.invalid = true;
+            return s;
+        }
+        s.focusable = true;
+        s.selectable = true;
+        s.multiSelectable = true;
+        s.selected = board->isSelected();
+        s.focused = board->hasFocus() && m_view->hasFocus();
+        const QRect inView = m_view->mapFromScene(board->sceneBoundingRect()).boundingRect();
+        s.offscreen = !m_view->viewport()->rect().intersects(inView);
+        return s;
+    }
+
+private:
+    BoardItem *item() const { return m_view ? m_view->topologyScene()->boardItem(m_id) : nullptr; }
+
+    QPointer<TopologyView> m_view;
+    QString m_id;
+};
+
+QAccessibleInterface *canvasFactory(const QString &className, QObject *object)
+{
+    if (className == QLatin1String(TopologyView::staticMetaObject.className())) {
+        if (auto *view = qobject_cast<TopologyView *>(object))
+            return new CanvasAccessible(view);
+    }
+    return nullptr;
+}
+
+} // namespace
+
+CanvasAccessible::CanvasAccessible(TopologyView *view)
+    : QAccessibleWidget(view, QAccessible::List)
+{}
+
+CanvasAccessible::~CanvasAccessible()
+{
+    for (QAccessible::Id id : std::as_const(m_boards))
+        QAccessible::deleteAccessibleInterface(id);
+}
+
+void CanvasAccessible::install()
+{
+    static bool installed = false;
+    if (installed)
+        return;
+    installed = true;
+    QAccessible::installFactory(canvasFactory);
+}
+
+TopologyView *CanvasAccessible::view() const
+{
+    return static_cast<TopologyView *>(widget());
+}
+
+QAccessibleInterface *CanvasAccessible::boardInterface(const QString &boardId) const
+{
+    if (!view()->topologyScene()->boardItem(boardId))
+        return nullptr;
+    if (QAccessibleInterface *known = QAccessible::accessibleInterface(m_boards.value(boardId)))
+        return known;
+    auto *iface = new BoardAccessible(view(), boardId);
+    m_boards.insert(boardId, QAccessible::registerAccessibleInterface(iface));
+    return iface;
+}
+
+int CanvasAccessible::childCount() const
+{
+    return int(view()->topologyScene()->boardsInVisualOrder().size());
+}
+
+QAccessibleInterface *CanvasAccessible::child(int index) const
+{
+    const QStringList order = view()->topologyScene()->boardsInVisualOrder();
+    return index >= 0 && index < order.size() ? boardInterface(order.at(index)) : nullptr;
+}
+
+int CanvasAccessible::indexOfChild(const QAccessibleInterface *child) const
+{
+    const QStringList order = view()->topologyScene()->boardsInVisualOrder();
+    for (int i = 0; i < order.size(); ++i) {
+        if (QAccessible::accessibleInterface(m_boards.value(order.at(i))) == child)
+            return i;
+    }
+    return -1;
+}
+
+QAccessibleInterface *CanvasAccessible::focusChild() const
+{
+    const BoardItem *item = view()->topologyScene()->currentBoardItem();
+    return item ? boardInterface(item->boardId()) : nullptr;
+}
+
+QAccessibleInterface *CanvasAccessible::childAt(int x, int y) const
+{
+    const QPoint local = view()->viewport()->mapFromGlobal(QPoint(x, y));
+    const auto items = view()->items(local);
+    for (QGraphicsItem *item : items) {
+        if (auto *board = qgraphicsitem_cast<BoardItem *>(item))
+            return boardInterface(board->boardId());
+    }
+    return nullptr;
+}
+
+} // namespace Hivelab
