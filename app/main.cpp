@@ -17,6 +17,7 @@
 #include <QTimer>
 #include <QWizard>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -125,6 +126,35 @@ QStringList withoutQtOptions(const QStringList &args)
     return out;
 }
 
+// Calls `then` on the event loop's turn after `widget`'s first paint: the window's first frame
+// is complete (children included) and nothing is guessed with a fixed delay.
+class FirstPaint : public QObject
+{
+public:
+    FirstPaint(QWidget *widget, std::function<void()> then)
+        : QObject(widget)
+        , m_then(std::move(then))
+    {
+        widget->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint) {
+            watched->removeEventFilter(this);
+            QTimer::singleShot(0, this, [this]() {
+                m_then();
+                deleteLater();
+            });
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    std::function<void()> m_then;
+};
+
 QStringList argumentList(int argc, char **argv)
 {
     QStringList args;
@@ -231,16 +261,15 @@ int main(int argc, char **argv)
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
         if (parser.isSet(live)) {
-            // After the first live answer (LEDs set), bounded in case no manager answers.
-            auto shoot = [shown, path, saveAndQuit]() {
-                QTimer::singleShot(500, shown, [=]() { saveAndQuit(shown, path); });
-            };
-            QObject::connect(&window, &MainWindow::liveStatusUpdated, shown, shoot,
-                             Qt::SingleShotConnection);
+            // After the first live answer (LEDs set; grab() paints the state as it is then),
+            // bounded in case no manager answers.
+            QObject::connect(
+                &window, &MainWindow::liveStatusUpdated, shown,
+                [=]() { QTimer::singleShot(0, shown, [=]() { saveAndQuit(shown, path); }); },
+                Qt::SingleShotConnection);
             QTimer::singleShot(30000, shown, [=]() { saveAndQuit(shown, path); });
         } else {
-            // Two event-loop turns: the first lays out, the second paints.
-            QTimer::singleShot(800, shown, [=]() { saveAndQuit(shown, path); });
+            new FirstPaint(shown, [=]() { saveAndQuit(shown, path); });
         }
     }
     if (parser.isSet(shotDrag)) {
