@@ -25,8 +25,6 @@ constexpr int ConfirmTimeoutMs = 8000;
 // Between two questions to the leader while the swarm settles (a fresh node turning Ready, a
 // promoted one reaching the Raft group): a fraction of Docker's own steps, bounded by a deadline.
 constexpr int PollMs = 100;
-// A promoted board's own engine takes control a moment after the leader lists it: 3 s at most.
-constexpr int ConfirmRetries = 30;
 
 // Ready, and a reachable manager (leader or follower) exactly when planned as one.
 bool hasPlannedRole(const SwarmNode &n, bool wantManager)
@@ -533,6 +531,7 @@ void SwarmFormation::verify(int attempt)
     if (attempt == 0) {
         m_verifyDeadline.setRemainingTime(qint64(m_verifySeconds) * 1000);
         m_confirming.clear();
+        m_confirmed.clear();
         m_confirmsPending = 0;
         m_verified = false;
     }
@@ -547,15 +546,16 @@ void SwarmFormation::verify(int attempt)
         m_nodes = SwarmNode::parseList(r.out);
         m_nodeBoards = matchNodes();
         m_byBoard = SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
-        // A board the leader lists as planned confirms at once, while the others settle.
         bool waiting = false;
         for (const QString &id : boardIds()) {
-            if (isBoardFinished(id) || m_confirming.contains(id))
+            if (isBoardFinished(id))
                 continue;
-            if (!hasPlannedRole(m_byBoard.value(id), m_members.value(id).wantManager)) {
-                waiting = true;
+            const SwarmNode n = m_byBoard.value(id);
+            waiting = waiting || !hasPlannedRole(n, m_members.value(id).wantManager);
+            // A board the leader lists Ready confirms at once, while promoted managers still
+            // reach the Raft group (which, later, is itself a sign of life).
+            if (n.id.isEmpty() || !n.isReady() || m_confirming.contains(id))
                 continue;
-            }
             m_confirming.insert(id);
             ++m_confirmsPending;
             confirmBoard(id, [this]() {
@@ -574,7 +574,6 @@ void SwarmFormation::verify(int attempt)
         }
         m_workerToken.fill('\0');
         m_workerToken.clear();
-        reportUnsettled();
         m_verified = true;
         finishWhenConfirmed();
     });
@@ -582,59 +581,55 @@ void SwarmFormation::verify(int attempt)
 
 void SwarmFormation::finishWhenConfirmed()
 {
-    if (m_verified && m_confirmsPending == 0) {
-        m_verified = false; // once
-        finishFormation();
-    }
-}
-
-void SwarmFormation::reportUnsettled()
-{
-    // Boards the leader still does not list Ready in their planned role at the deadline.
+    if (!m_verified || m_confirmsPending > 0)
+        return;
+    m_verified = false; // once
+    // Ready in its planned role on the leader's last list, and confirmed by the board itself.
     for (const QString &id : boardIds()) {
-        if (isBoardFinished(id) || m_confirming.contains(id))
+        if (isBoardFinished(id))
             continue;
         const Member m = m_members.value(id);
         const SwarmNode n = m_byBoard.value(id);
         const QString role = m.wantManager ? tr("manager") : tr("worker");
         if (n.id.isEmpty()) {
             finishBoard(id, false, tr("Not listed among the swarm's nodes after joining."));
-        } else {
+            document()->setNodeState(id, NodeState::SwarmDown);
+        } else if (!hasPlannedRole(n, m.wantManager) || !m_confirmed.contains(id)) {
             finishBoard(
                 id, false,
                 tr("%1 is %2 as %3, expected Ready as %4.")
                     .arg(n.hostname, n.status,
                          n.isManager() ? tr("manager (%1)").arg(n.managerStatus) : tr("worker"),
                          role));
+            document()->setNodeState(id, NodeState::SwarmDown);
+        } else {
+            const QString status = n.isLeader() ? tr("manager (leader)")
+                                   : m.wantManager ? tr("manager")
+                                                   : tr("worker");
+            finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));
+            changeBoard(id, [&n](Board *b) { b->nodeId = n.id; });
+            document()->setNodeState(id, NodeState::SwarmReady);
+            document()->setNodeAvailability(id, n.availability);
+            if (n.isLeader())
+                document()->setSwarmLeader(id);
         }
-        document()->setNodeState(id, NodeState::SwarmDown);
     }
+    finishFormation();
 }
 
-void SwarmFormation::confirmBoard(const QString &id, const std::function<void()> &done, int attempt)
+void SwarmFormation::confirmBoard(const QString &id, const std::function<void()> &done)
 {
     // The managers' "Ready" is only as fresh as the last heartbeat: a board whose link or power
     // went a moment ago stays Ready there for several seconds. Each board confirms its own
-    // membership right after the leader lists it, over its own connection, within a bound.
+    // membership as soon as the leader lists it, over its own connection, within a bound.
     RemoteOptions options;
     options.timeoutMs = ConfirmTimeoutMs;
     options.quiet = true;
     callEngine(
         id, engineGet("/info"),
-        [this, id, done, attempt](const Remote &r) {
-            const Member m = m_members.value(id);
+        [this, id, done](const Remote &r) {
             const SwarmNode n = m_byBoard.value(id);
             const DockerInfo info = DockerInfo::fromJson(r.out);
-            if (r.engineOk() && info.inSwarm() && info.nodeId == n.id &&
-                info.controlAvailable != m.wantManager && attempt < ConfirmRetries) {
-                // Just promoted: the leader lists the board a reachable manager a moment before
-                // the board's own engine says it has control. Ask it again, bounded.
-                QTimer::singleShot(PollMs, this, [this, id, done, attempt]() {
-                    if (!isCancelled())
-                        confirmBoard(id, done, attempt + 1);
-                });
-                return;
-            }
             if (!r.engineOk()) {
                 finishBoard(id, false,
                             tr("The swarm still lists %1 Ready, but the board stopped "
@@ -643,8 +638,7 @@ void SwarmFormation::confirmBoard(const QString &id, const std::function<void()>
                                 .arg(n.hostname, describe(r)));
                 document()->setNodeState(id, r.error.isError() ? NodeState::Offline
                                                                : NodeState::SwarmDown);
-            } else if (!info.inSwarm() || info.nodeId != n.id ||
-                       info.controlAvailable != m.wantManager) {
+            } else if (!info.inSwarm() || info.nodeId != n.id) {
                 finishBoard(id, false,
                             tr("The swarm lists %1 Ready, but the board itself says it is "
                                "%2%3.")
@@ -654,15 +648,9 @@ void SwarmFormation::confirmBoard(const QString &id, const std::function<void()>
                                          : QStringLiteral(" (%1)").arg(info.swarmError)));
                 document()->setNodeState(id, NodeState::SwarmDown);
             } else {
-                const QString status = n.isLeader()    ? tr("manager (leader)")
-                                       : m.wantManager ? tr("manager")
-                                                       : tr("worker");
-                finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));
-                changeBoard(id, [&n](Board *b) { b->nodeId = n.id; });
-                document()->setNodeState(id, NodeState::SwarmReady);
-                document()->setNodeAvailability(id, n.availability);
-                if (n.isLeader())
-                    document()->setSwarmLeader(id);
+                // Its role is the leader's word (a just-promoted board's own engine reports
+                // control a second or two after the leader lists it Reachable).
+                m_confirmed.insert(id);
             }
             done();
         },

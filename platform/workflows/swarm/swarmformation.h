@@ -107,10 +107,9 @@ private:
     /// Labels and promotions of the boards that joined, one node update each (bounded retries).
     void applyPlan(int attempt);
     void verify(int attempt);
-    /// Fails the boards still not listed as planned when verify() gives up.
-    void reportUnsettled();
-    void confirmBoard(const QString &id, const std::function<void()> &done, int attempt = 0);
-    /// finishFormation() once verify() is done and every confirmation is in.
+    void confirmBoard(const QString &id, const std::function<void()> &done);
+    /// Once verify() is done and every confirmation is in: each board's result, then
+    /// finishFormation().
     void finishWhenConfirmed();
     void finishFormation();
     void leaveBoards();
@@ -141,6 +140,7 @@ private:
     QDeadlineTimer m_planDeadline;   // applyPlan: fresh nodes to be listed Ready
     QDeadlineTimer m_verifyDeadline; // verify: every board Ready with its role
     QSet<QString> m_confirming;      // verify: boards asked to confirm their membership
+    QSet<QString> m_confirmed;       // verify: boards that did
     int m_confirmsPending = 0;
     bool m_verified = false; // verify: the leader's list is final
     QList<SwarmNode> m_nodes;
