@@ -233,8 +233,11 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         // snapshot (a plain block) is not stretched over a scale that shows the details.
         const bool detailed = m_snapshotScale / painter->device()->devicePixelRatioF() >= FarLod;
         if (sameLook && (detailed || lod < FarLod)) {
+            // Nearest-pixel scaling: the raster engine's bilinear path cost more than painting
+            // the card (measured with tests/bench/bench_canvas), and the frame is gone 250 ms
+            // later anyway.
             painter->save();
-            painter->setRenderHint(QPainter::SmoothPixmapTransform);
+            painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
             painter->drawPixmap(bounds, m_snapshot, QRectF(m_snapshot.rect()));
             painter->restore();
         } else {
