@@ -4,6 +4,7 @@
 // (rounded cards with a line of text) and two docks. Like `hivelab --screenshot FILE`, it saves
 // the window once its first frame is painted and quits.
 #include <QApplication>
+#include <QDateTime>
 #include <QDockWidget>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
@@ -36,6 +37,8 @@ protected:
         if (event->type() == QEvent::Paint && !m_done) {
             m_done = true;
             QTimer::singleShot(0, this, [this]() {
+                std::fprintf(stderr, "first frame painted at %lld ms since the epoch\n",
+                             QDateTime::currentMSecsSinceEpoch());
                 const bool ok = m_window->grab().save(m_path);
                 std::fprintf(stderr, ok ? "Screenshot saved\n" : "Could not save\n");
                 QCoreApplication::exit(ok ? 0 : 1);
