@@ -238,6 +238,7 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
             // later anyway.
             painter->save();
             painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
+            painter->setRenderHint(QPainter::Antialiasing, false);
             painter->drawPixmap(bounds, m_snapshot, QRectF(m_snapshot.rect()));
             painter->restore();
         } else {
