@@ -10,13 +10,16 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QFileInfo>
+#include <QLoggingCategory>
 #include <QMessageBox>
 #include <QScreen>
 #include <QSettings>
 #include <QTimer>
 #include <QWizard>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -125,6 +128,37 @@ QStringList withoutQtOptions(const QStringList &args)
     }
     return out;
 }
+
+Q_LOGGING_CATEGORY(lcStartup, "hivelab.startup", QtWarningMsg)
+
+// Calls `then` on the event loop's turn after `widget`'s first paint: the window's first frame
+// is complete (children included) and nothing is guessed with a fixed delay.
+class FirstPaint : public QObject
+{
+public:
+    FirstPaint(QWidget *widget, std::function<void()> then)
+        : QObject(widget)
+        , m_then(std::move(then))
+    {
+        widget->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint) {
+            watched->removeEventFilter(this);
+            QTimer::singleShot(0, this, [this]() {
+                m_then();
+                deleteLater();
+            });
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    std::function<void()> m_then;
+};
 
 QStringList argumentList(int argc, char **argv)
 {
@@ -254,16 +288,20 @@ int main(int argc, char **argv)
     if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
         if (parser.isSet(live)) {
-            // After the first live answer (LEDs set), bounded in case no manager answers.
-            auto shoot = [shown, path, saveAndQuit]() {
-                QTimer::singleShot(500, shown, [=]() { saveAndQuit(shown, path); });
-            };
-            QObject::connect(&window, &MainWindow::liveStatusUpdated, shown, shoot,
-                             Qt::SingleShotConnection);
+            // After the first live answer (LEDs set; grab() paints the state as it is then),
+            // bounded in case no manager answers.
+            QObject::connect(
+                &window, &MainWindow::liveStatusUpdated, shown,
+                [=]() { QTimer::singleShot(0, shown, [=]() { saveAndQuit(shown, path); }); },
+                Qt::SingleShotConnection);
             QTimer::singleShot(30000, shown, [=]() { saveAndQuit(shown, path); });
         } else {
-            // Two event-loop turns: the first lays out, the second paints.
-            QTimer::singleShot(800, shown, [=]() { saveAndQuit(shown, path); });
+            new FirstPaint(shown, [=]() {
+                // tests/bench/startup.sh: QT_LOGGING_RULES=hivelab.startup.debug=true
+                qCDebug(lcStartup, "first frame painted at %lld ms since the epoch",
+                        QDateTime::currentMSecsSinceEpoch());
+                saveAndQuit(shown, path);
+            });
         }
     }
     if (parser.isSet(shotDrag)) {

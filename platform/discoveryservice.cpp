@@ -18,6 +18,7 @@ namespace Hivelab {
 namespace {
 constexpr int MaxBannerBytes = 1024; // RFC 4253 caps the line at 255; pre-banner text is rarer
 constexpr qint64 ArpCacheMs = 50;    // re-read /proc/net/arp at most this often
+constexpr int StartsPerTurn = 16;    // new hosts probed per event-loop turn
 } // namespace
 
 DiscoveryService::DiscoveryService(QObject *parent)
@@ -58,6 +59,7 @@ bool DiscoveryService::start(const DiscoveryOptions &options, QString *error)
     m_absent.clear();
     m_unresolved.clear();
     m_nextHost = 0;
+    m_pumpQueued = false;
     m_inFlight = 0;
     m_peakInFlight = 0;
     m_done = 0;
@@ -202,6 +204,10 @@ bool DiscoveryService::isOnLink(const QHostAddress &address) const
 
 void DiscoveryService::pump()
 {
+    // New hosts start in batches, one per event-loop turn: opening all 254 connects of a /24 in
+    // one go kept the loop from seeing the first answers (and so from reporting the first board)
+    // for a few hundred milliseconds. Follow-up probes of live hosts are not counted.
+    int started = 0;
     while (m_running && !m_stopping && m_inFlight < m_options.maxInFlight) {
         if (!m_followUps.empty()) {
             const auto [hostIndex, port] = m_followUps.front();
@@ -220,6 +226,18 @@ void DiscoveryService::pump()
         }
         if (pick < 0)
             break;
+        if (started == StartsPerTurn) {
+            if (!m_pumpQueued) {
+                m_pumpQueued = true;
+                QTimer::singleShot(0, this, [this, gen = m_generation] {
+                    m_pumpQueued = false;
+                    if (gen == m_generation)
+                        pump();
+                });
+            }
+            break;
+        }
+        ++started;
         Host &h = m_hosts[pick];
         h.started = true;
         if (h.ports.empty()) { // unresolvable name

@@ -120,6 +120,7 @@ private:
     bool m_running = false;
     quint64 m_generation = 0; // bumps on start/stop so stale callbacks do nothing
     bool m_stopping = false;
+    bool m_pumpQueued = false; // pump() runs again on the next event-loop turn
     QSet<QString> m_localAddresses;
     QList<QPair<quint32, quint32>> m_onLinkNets; // (network, mask) of local IPv4 interfaces
     QList<DiscoveredHost> m_results;

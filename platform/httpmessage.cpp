@@ -14,12 +14,13 @@ QString tr(const char *text)
 
 } // namespace
 
-QByteArray HttpRequest::toBytes() const
+QByteArray HttpRequest::toBytes(bool keepAlive) const
 {
-    // "Connection: close" makes the engine end the stream after the response, so a
+    // "Connection: close" makes the engine end the stream after the (last) response, so a
     // dial-stdio command exits on its own.
-    QByteArray out = method + ' ' + path + " HTTP/1.1\r\nHost: docker\r\n"
-                     "User-Agent: Hivelab\r\nConnection: close\r\n";
+    QByteArray out = method + ' ' + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: Hivelab\r\n";
+    if (!keepAlive)
+        out += "Connection: close\r\n";
     if (!body.isEmpty() || method == "POST" || method == "PUT")
         out += "Content-Type: application/json\r\nContent-Length: " +
                QByteArray::number(body.size()) + "\r\n";
@@ -78,8 +79,7 @@ void HttpResponseParser::fail(const QString &why)
 void HttpResponseParser::complete()
 {
     m_phase = Phase::Done;
-    m_state = State::Complete;
-    m_buffer.clear();
+    m_state = State::Complete; // m_buffer keeps what follows: takeRemainder()
 }
 
 bool HttpResponseParser::parseHead(const QByteArray &head)

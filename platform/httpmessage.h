@@ -6,6 +6,8 @@
 #include <QPair>
 #include <QString>
 
+#include <utility>
+
 namespace Hivelab {
 
 /// One HTTP/1.1 request, as sent over a byte stream (e.g. the Docker engine's socket reached
@@ -18,8 +20,9 @@ struct HttpRequest
     /// Shown in logs instead of the body (a request body may carry a secret, e.g. a join token).
     QString bodyForLog;
 
-    /// The request on the wire: "Host: docker", Content-Length, "Connection: close".
-    QByteArray toBytes() const;
+    /// The request on the wire: "Host: docker", Content-Length, and "Connection: close" unless
+    /// `keepAlive` (more requests follow on the same connection).
+    QByteArray toBytes(bool keepAlive = false) const;
     /// "POST /swarm/join" and bodyForLog: for logs. Never the body itself.
     QString describe() const;
 };
@@ -59,6 +62,9 @@ public:
     const HttpResponse &response() const { return m_response; }
     /// Why the stream is Malformed or Incomplete, in words, for messages.
     QString errorString() const;
+    /// Once Complete: the bytes that came after the response (the next response of a
+    /// pipelined connection); they are no longer held.
+    QByteArray takeRemainder() { return std::exchange(m_buffer, QByteArray()); }
 
 private:
     enum class Phase { Head, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailer, UntilEof, Done };

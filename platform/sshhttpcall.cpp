@@ -20,9 +20,18 @@ QString SshHttpCall::dockerDialCommand()
 SshHttpCall::SshHttpCall(SshPool *pool, const SshConnectOptions &options, const SshAuth &auth,
                          const QString &command, const HttpRequest &request, SshExecOptions exec,
                          QObject *parent)
+    : SshHttpCall(pool, options, auth, command, QList<HttpRequest>{request}, std::move(exec),
+                  parent)
+{}
+
+SshHttpCall::SshHttpCall(SshPool *pool, const SshConnectOptions &options, const SshAuth &auth,
+                         const QString &command, const QList<HttpRequest> &requests,
+                         SshExecOptions exec, QObject *parent)
     : QObject(parent)
+    , m_expected(qMax<qsizetype>(1, requests.size()))
 {
-    exec.stdinData += request.toBytes();
+    for (qsizetype i = 0; i < requests.size(); ++i)
+        exec.stdinData += requests.at(i).toBytes(i + 1 < requests.size());
     exec.closeStdin = false;
     m_task = pool->run(options, auth, command, exec);
     connect(m_task, &SshPoolTask::stdoutData, this, &SshHttpCall::onStdout);
@@ -49,12 +58,31 @@ void SshHttpCall::cancel()
         m_task->cancel();
 }
 
+QList<HttpResponse> SshHttpCall::responses() const
+{
+    QList<HttpResponse> out = m_responses;
+    if (out.size() < m_expected)
+        out << m_parser.response();
+    while (out.size() < m_expected)
+        out << HttpResponse();
+    return out;
+}
+
 void SshHttpCall::onStdout(const QByteArray &chunk)
 {
+    QByteArray data = chunk;
+    while (m_parser.state() == HttpResponseParser::State::Incomplete) {
+        if (m_parser.feed(data) != HttpResponseParser::State::Complete)
+            break;
+        if (m_responses.size() + 1 >= m_expected)
+            break;
+        // Pipelined: the next answer starts right after this one.
+        data = m_parser.takeRemainder();
+        m_responses << m_parser.response();
+        m_parser = HttpResponseParser();
+    }
     if (m_parser.state() != HttpResponseParser::State::Incomplete)
-        return;
-    if (m_parser.feed(chunk) != HttpResponseParser::State::Incomplete)
-        m_task->closeStdin(); // answered (or garbage): let the command end
+        m_task->closeStdin(); // every request answered (or garbage): let the command end
 }
 
 void SshHttpCall::onFinished(int exitStatus, const SshErrorInfo &error)

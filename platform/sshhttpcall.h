@@ -31,6 +31,11 @@ public:
     SshHttpCall(SshPool *pool, const SshConnectOptions &options, const SshAuth &auth,
                 const QString &command, const HttpRequest &request, SshExecOptions exec,
                 QObject *parent = nullptr);
+    /// Several requests on one connection (HTTP/1.1 pipelining: all sent at once, answered in
+    /// order): one remote command and one SSH channel instead of one per request.
+    SshHttpCall(SshPool *pool, const SshConnectOptions &options, const SshAuth &auth,
+                const QString &command, const QList<HttpRequest> &requests, SshExecOptions exec,
+                QObject *parent = nullptr);
     ~SshHttpCall() override;
     Q_DISABLE_COPY_MOVE(SshHttpCall)
 
@@ -39,8 +44,13 @@ public:
     void cancel();
 
     bool isFinished() const { return m_finished; }
-    /// Complete when the engine answered (whatever its status).
-    const HttpResponse &response() const { return m_parser.response(); }
+    /// Complete when the engine answered (whatever its status); the first request's answer.
+    const HttpResponse &response() const
+    {
+        return m_responses.isEmpty() ? m_parser.response() : m_responses.first();
+    }
+    /// The answer to each request, in order (incomplete ones for requests not answered).
+    QList<HttpResponse> responses() const;
     /// Why there is no complete response ("" when there is one).
     QString responseError() const { return m_parser.errorString(); }
     /// The command's stderr (at most 64 KiB), e.g. "Cannot connect to the Docker daemon".
@@ -55,7 +65,9 @@ private:
     void onFinished(int exitStatus, const SshErrorInfo &error);
 
     QPointer<SshPoolTask> m_task;
-    HttpResponseParser m_parser;
+    HttpResponseParser m_parser;     // the answer being read
+    QList<HttpResponse> m_responses; // complete answers so far
+    qsizetype m_expected = 1;
     QByteArray m_stderr;
     bool m_finished = false;
 };

@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QFontMetricsF>
 #include <QMetaEnum>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
 #include <QStyleOptionGraphicsItem>
@@ -19,6 +20,9 @@ namespace Hivelab {
 using namespace CanvasMetrics;
 
 namespace {
+// Below this level of detail a card is a tinted block: its text would be unreadable.
+constexpr qreal FarLod = 0.4;
+
 // Fonts and metrics built once: constructing them per card per frame dominated zoom frames.
 struct CardFonts
 {
@@ -99,7 +103,9 @@ BoardItem::BoardItem(const QString &boardId)
     : m_id(boardId)
 {
     setFlags(ItemIsSelectable | ItemIsMovable | ItemIsFocusable);
-    setCacheMode(DeviceCoordinateCache);
+    // Caching is the card's own (paint()): Qt's DeviceCoordinateCache drops its pixmap at every
+    // new scale, so each zoom step repainted all 200 cards.
+    setCacheMode(NoCache);
     setZValue(1);
     setAcceptHoverEvents(false);
 }
@@ -132,7 +138,7 @@ void BoardItem::setBoard(const Board &board, const QString &modelName)
     m_storage = board.hasStorage() ? formatBytes(bytes) : QString();
     m_role = board.role;
     updateToolTip();
-    update();
+    changed();
 }
 
 void BoardItem::setState(NodeState state)
@@ -141,7 +147,7 @@ void BoardItem::setState(NodeState state)
         return;
     m_state = state;
     updateToolTip();
-    update();
+    changed();
 }
 
 void BoardItem::setAvailability(const QString &availability)
@@ -150,7 +156,7 @@ void BoardItem::setAvailability(const QString &availability)
         return;
     m_availability = availability;
     updateToolTip();
-    update();
+    changed();
 }
 
 void BoardItem::setLeader(bool leader)
@@ -159,7 +165,7 @@ void BoardItem::setLeader(bool leader)
         return;
     m_leader = leader;
     updateToolTip();
-    update();
+    changed();
 }
 
 void BoardItem::setFindings(Severity worst, const QStringList &messages)
@@ -171,6 +177,22 @@ void BoardItem::setFindings(Severity worst, const QStringList &messages)
     m_badge = worst;
     m_findings = messages;
     updateToolTip();
+    changed();
+}
+
+void BoardItem::changed()
+{
+    m_snapshot = QPixmap();
+    update();
+}
+
+void BoardItem::setRendering(Rendering rendering)
+{
+    if (m_rendering == rendering)
+        return;
+    m_rendering = rendering;
+    if (rendering == Rendering::Direct)
+        m_snapshot = QPixmap();
     update();
 }
 
@@ -234,7 +256,75 @@ void BoardItem::updateToolTip()
 
 void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
-    const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    const QTransform world = painter->worldTransform();
+    const qreal lod = option->levelOfDetailFromTransform(world);
+    // Snapshots only for plain scale + translate onto a pixel device (the view, grab()).
+    const bool simple =
+        world.type() <= QTransform::TxScale && qFuzzyCompare(world.m11(), world.m22());
+    if (m_rendering == Rendering::Direct || !simple || world.m11() <= 0 ||
+        painter->paintEngine()->type() != QPaintEngine::Raster) {
+        paintCard(painter, option, lod);
+        return;
+    }
+    const int state = int(option->state & (QStyle::State_Selected | QStyle::State_HasFocus |
+                                           QStyle::State_MouseOver));
+    const bool sameLook =
+        !m_snapshot.isNull() && m_snapshotState == state && m_snapshotDark == Theme::isDark();
+    const QRectF bounds = boundingRect();
+    if (m_rendering == Rendering::Zooming) {
+        // Mid-zoom: the last snapshot, scaled. Sharp again once the zoom settles. A far-zoom
+        // snapshot (a plain block) is not stretched over a scale that shows the details.
+        const bool detailed = m_snapshotScale / painter->device()->devicePixelRatioF() >= FarLod;
+        if (sameLook && (detailed || lod < FarLod)) {
+            // Nearest-pixel scaling: the raster engine's bilinear path cost more than painting
+            // the card (measured with tests/bench/bench_canvas), and the frame is gone 250 ms
+            // later anyway.
+            painter->save();
+            painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
+            painter->setRenderHint(QPainter::Antialiasing, false);
+            painter->drawPixmap(bounds, m_snapshot, QRectF(m_snapshot.rect()));
+            painter->restore();
+        } else {
+            // No snapshot to scale (e.g. zooming in from the overview): shapes and colours now,
+            // text once the zoom settles. Text at a new size every frame means new glyphs to
+            // rasterise every frame, most of a zoom frame's cost.
+            paintCard(painter, option, lod, false);
+        }
+        return;
+    }
+    const qreal dpr = painter->device()->devicePixelRatioF();
+    const qreal scale = world.m11() * dpr;
+    if (!sameLook || !qFuzzyCompare(scale, m_snapshotScale)) {
+        const QSize size = (bounds.size() * scale).toSize() + QSize(1, 1);
+        if (size.width() > 4096 || size.height() > 4096) { // zoomed far in: too big to keep
+            m_snapshot = QPixmap();
+            paintCard(painter, option, lod);
+            return;
+        }
+        QPixmap pixmap(size);
+        pixmap.fill(Qt::transparent);
+        QPainter p(&pixmap);
+        p.scale(scale, scale);
+        p.translate(-bounds.topLeft());
+        paintCard(&p, option, lod);
+        p.end();
+        pixmap.setDevicePixelRatio(dpr);
+        m_snapshot = pixmap;
+        m_snapshotScale = scale;
+        m_snapshotState = state;
+        m_snapshotDark = Theme::isDark();
+    }
+    // Blit at a whole device pixel: at most half a pixel off, never blurred.
+    const QPointF at = world.map(bounds.topLeft()) * dpr;
+    painter->save();
+    painter->setWorldTransform(QTransform());
+    painter->drawPixmap(QPointF(std::round(at.x()), std::round(at.y())) / dpr, m_snapshot);
+    painter->restore();
+}
+
+void BoardItem::paintCard(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                          bool withText)
+{
     const QRectF r(0, 0, CardWidth, CardHeight);
     const QColor roleColour = Theme::roleColor(m_role);
     const bool selected = option->state & QStyle::State_Selected;
@@ -258,7 +348,7 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     painter->fillRect(QRectF(0, 0, 5, CardHeight), roleColour);
     painter->restore();
 
-    if (lod < 0.4) {
+    if (lod < FarLod) {
         // Far zoom: a tinted block per board is all the eye can read.
         QColor tint = roleColour;
         tint.setAlpha(90);
@@ -294,7 +384,8 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     const CardFonts &cf = fonts();
     painter->setFont(cf.badge);
     painter->setPen(m_role == Role::Unassigned ? Theme::mutedText() : Theme::roleBadgeText(m_role));
-    painter->drawText(QRectF(bc.x() - 12, bc.y() - 12, 24, 24), Qt::AlignCenter, letter);
+    if (withText)
+        painter->drawText(QRectF(bc.x() - 12, bc.y() - 12, 24, 24), Qt::AlignCenter, letter);
 
     // State LED: a shape per state, not colour alone.
     Theme::drawStateLed(painter, QPointF(CardWidth - 14, 14), 5.5, m_state,
@@ -313,8 +404,9 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         painter->drawPath(tri);
         painter->setPen(Theme::severityBadgeText(m_badge));
         painter->setFont(cf.bang);
-        painter->drawText(QRectF(c.x() - 5, c.y() - 5, 10, 11), Qt::AlignCenter,
-                          QStringLiteral("!"));
+        if (withText)
+            painter->drawText(QRectF(c.x() - 5, c.y() - 5, 10, 11), Qt::AlignCenter,
+                              QStringLiteral("!"));
         nameRight -= 20;
     }
 
@@ -322,8 +414,9 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     painter->setFont(cf.name);
     painter->setPen(Theme::text());
     const QFontMetricsF &nfm = cf.nameMetrics;
-    painter->drawText(QRectF(textX, 5, nameRight - textX, 20), Qt::AlignLeft | Qt::AlignVCenter,
-                      nfm.elidedText(m_name, Qt::ElideRight, nameRight - textX));
+    if (withText)
+        painter->drawText(QRectF(textX, 5, nameRight - textX, 20), Qt::AlignLeft | Qt::AlignVCenter,
+                          nfm.elidedText(m_name, Qt::ElideRight, nameRight - textX));
 
     const QFontMetricsF &sfm = cf.smallMetrics;
     painter->setFont(cf.small);
@@ -334,9 +427,10 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
             subParts << part;
     }
     const QString sub = subParts.join(QStringLiteral(" · "));
-    painter->drawText(QRectF(textX, 24, CardWidth - textX - 8, 16),
-                      Qt::AlignLeft | Qt::AlignVCenter,
-                      sfm.elidedText(sub, Qt::ElideRight, CardWidth - textX - 8));
+    if (withText)
+        painter->drawText(QRectF(textX, 24, CardWidth - textX - 8, 16),
+                          Qt::AlignLeft | Qt::AlignVCenter,
+                          sfm.elidedText(sub, Qt::ElideRight, CardWidth - textX - 8));
 
     // Bottom row: arch pill, storage pill, switch port.
     const QFontMetricsF &pfm = cf.pillMetrics;
@@ -349,7 +443,8 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         painter->setBrush(colour);
         painter->drawRoundedRect(pr, 7.5, 7.5);
         painter->setPen(Theme::pillText());
-        painter->drawText(pr, Qt::AlignCenter, text);
+        if (withText)
+            painter->drawText(pr, Qt::AlignCenter, text);
         x += w + 5;
     };
     if (!m_arch.isEmpty())
@@ -366,8 +461,9 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     if (!m_port.isEmpty() && x < CardWidth - 40) {
         painter->setFont(cf.small);
         painter->setPen(Theme::mutedText());
-        painter->drawText(QRectF(x, 43, CardWidth - 10 - x, 17), Qt::AlignRight | Qt::AlignVCenter,
-                          m_port);
+        if (withText)
+            painter->drawText(QRectF(x, 43, CardWidth - 10 - x, 17),
+                              Qt::AlignRight | Qt::AlignVCenter, m_port);
     }
 }
 

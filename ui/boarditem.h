@@ -5,6 +5,7 @@
 #include "labtypes.h"
 
 #include <QGraphicsItem>
+#include <QPixmap>
 
 namespace Hivelab {
 
@@ -34,6 +35,16 @@ public:
     /// No badge when findings is empty.
     void setFindings(Severity worst, const QStringList &messages);
 
+    /// How paint() draws: Cached blits a device-pixel snapshot of the card (made again when
+    /// the card, its selection, the theme or the scale changes); Zooming draws the last snapshot
+    /// scaled (a zoom step costs a blit, not a repaint of every card); Direct always paints
+    /// (exports to SVG/PNG).
+    enum class Rendering { Cached, Zooming, Direct };
+    void setRendering(Rendering rendering);
+    Rendering rendering() const { return m_rendering; }
+    /// True when the card holds a snapshot (for tests).
+    bool hasSnapshot() const { return !m_snapshot.isNull(); }
+
     QString name() const { return m_name; }
     /// The state in words ("in the swarm", "offline"), as the tooltip and screen readers say it.
     static QString stateText(NodeState state);
@@ -51,6 +62,11 @@ protected:
 
 private:
     void updateToolTip();
+    /// The shown fields changed: the snapshot is stale, repaint.
+    void changed();
+    /// The card itself; `withText` false leaves out every text (a transient frame mid-zoom).
+    void paintCard(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                   bool withText = true);
 
     QString m_id;
     QString m_name;
@@ -67,6 +83,12 @@ private:
     bool m_hasBadge = false;
     Severity m_badge = Severity::Info;
     QStringList m_findings;
+
+    Rendering m_rendering = Rendering::Cached;
+    QPixmap m_snapshot;
+    qreal m_snapshotScale = 0; // device pixels per scene unit it was made at
+    int m_snapshotState = 0;   // the option's Selected/HasFocus/MouseOver bits it shows
+    bool m_snapshotDark = false;
 };
 
 } // namespace Hivelab

@@ -435,16 +435,16 @@ void TopologyScene::highlightObjects(const QStringList &ids)
 void TopologyScene::setItemCaching(bool enabled)
 {
     for (BoardItem *item : std::as_const(m_boards))
-        item->setCacheMode(enabled ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache);
+        item->setRendering(enabled ? BoardItem::Rendering::Cached : BoardItem::Rendering::Direct);
 }
 
 void TopologyScene::setZooming(bool zooming)
 {
-    // While zooming, cards are painted directly: rebuilding 200 device-pixel caches at every
-    // intermediate scale costs more. Scaled item caches (ItemCoordinateCache) were measured
-    // too (tests/bench/bench_canvas): cheaper frames in a long sweep, but building them makes
-    // the first frame, i.e. a single wheel notch, 2-3x slower.
-    setItemCaching(!zooming);
+    // While zooming, cards draw their last snapshot scaled (tests/bench/bench_canvas): painting
+    // 200 cards at every intermediate scale, or building Qt's item caches for each, cost a
+    // frame budget or more; a scaled blit is a fraction of a millisecond per card.
+    for (BoardItem *item : std::as_const(m_boards))
+        item->setRendering(zooming ? BoardItem::Rendering::Zooming : BoardItem::Rendering::Cached);
 }
 
 void TopologyScene::moveSelection(int dx, int dy)

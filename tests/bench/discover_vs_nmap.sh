@@ -30,7 +30,28 @@ timed() {
     sort -n "$tmp/times" | awk '{a[NR]=$1} END {printf "%.3f\n", a[int((NR+1)/2)]}'
 }
 
+# Time from the start to the first board on stdout (a JSON line per host, printed as found).
+first_board() {
+    : > "$tmp/first"
+    i=0
+    while [ $i -lt "$rounds" ]; do
+        /usr/bin/python3 -c '
+import subprocess, sys, time
+t0 = time.monotonic()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+first = None
+for line in p.stdout:
+    if first is None and b"\"sshPort\"" in line:
+        first = time.monotonic() - t0
+p.wait()
+print(first if first is not None else "nan")' "$@" >> "$tmp/first"
+        i=$((i + 1))
+    done
+    sort -n "$tmp/first" | awk '{a[NR]=$1} END {printf "%.3f\n", a[int((NR+1)/2)]}'
+}
+
 t_hl=$(timed "$tmp/hl" "$bin" discover "$subnet" ${ports:+--ports "$ports"} --no-dns --json)
+t_first=$(first_board "$bin" discover "$subnet" ${ports:+--ports "$ports"} --no-dns --json)
 t_sn=$(timed "$tmp/sn" nmap -sn -n "$subnet")
 t_22=$(timed "$tmp/p22" nmap -n -p22 --open "$subnet")
 t_ssh=$(timed "$tmp/pssh" nmap -n -p"22${ports:+,$ports}" --open "$subnet")
@@ -46,9 +67,10 @@ ratio() { /usr/bin/python3 -c "print(f'{$1 / $2:.1f}x')"; }
 same() { [ "$1" = "$2" ] && echo same || echo DIFFERENT; }
 echo "subnet $subnet, median of $rounds runs, extra SSH ports: ${ports:-none}"
 printf '%-34s %8s s  hosts: %s\n' "hivelab discover" "$t_hl" "$hosts_hl"
+printf '%-34s %8s s\n' "hivelab discover, first board out" "$t_first"
 printf '%-34s %8s s  hosts: %s\n' "nmap -sn" "$t_sn" "$hosts_sn"
 printf '%-34s %8s s  hosts: %s\n' "nmap -p22 --open" "$t_22" "$hosts_22"
 printf '%-34s %8s s  hosts: %s\n' "nmap -p22${ports:+,$ports} --open" "$t_ssh" "$hosts_ssh"
 echo "hivelab vs nmap -sn: $(ratio "$t_sn" "$t_hl") faster; live hosts: $(same "$hosts_hl" "$hosts_sn")"
-echo "hivelab vs nmap -p22 --open: $(ratio "$t_22" "$t_hl") faster"
+echo "hivelab vs nmap -p22 --open: $(ratio "$t_22" "$t_hl") faster ($(/usr/bin/python3 -c "print(f'{$t_hl / $t_22:.2f}')")x the time)"
 echo "hivelab vs nmap -p22${ports:+,$ports} --open: $(ratio "$t_ssh" "$t_hl") faster; SSH hosts: $(same "$ssh_hl" "$hosts_ssh")"

@@ -1,15 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Benchmark (not a test): forming a 3-manager + 2-worker swarm with `hivelab swarm form` vs a
-# sequential shell script of ssh + docker swarm init/join on the same boards. Runs inside a lab
-# whose first five powered-on boards all run Docker:
-#   tests/lab/hivelab-lab --name hlbench up 5 --replace
-#   tests/lab/hivelab-lab --name hlbench run --fresh-home -- tests/bench/swarm_form.sh build/app/hivelab [ROUNDS]
+# Benchmark (not a test): forming a 3-manager + 2-worker swarm (or with BOARDS=10, 5 managers +
+# 5 workers) with `hivelab swarm form` vs a sequential shell script of ssh + docker swarm
+# init/join on the same boards. Runs inside a lab whose first BOARDS powered-on boards all run
+# Docker:
+#   tests/lab/hivelab-lab --name hlbench up 10 --replace
+#   tests/lab/hivelab-lab --name hlbench run --fresh-home -- tests/bench/swarm_form.sh build/app/hivelab [ROUNDS] [BOARDS]
 #   tests/lab/hivelab-lab --name hlbench down
 # Both sides log in as root with the lab key; each round leaves the swarm again (not timed).
 set -euo pipefail
-hivelab=${1:?usage: swarm_form.sh HIVELAB_BINARY [ROUNDS]}
+hivelab=${1:?usage: swarm_form.sh HIVELAB_BINARY [ROUNDS] [BOARDS]}
 rounds=${2:-3}
+want=${3:-5}
+case $want in 5) mgrs=3 ;; 10) mgrs=5 ;; *) echo "BOARDS is 5 or 10" >&2; exit 2 ;; esac
 [ -n "${HIVELAB_LAB_BOARDS:-}" ] || { echo "run me through hivelab-lab run" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -21,17 +24,18 @@ for entry in $HIVELAB_LAB_BOARDS; do
     [ "$power" = on ] && [ "$docker" = docker ] || continue
     IP[n]=$ip PORT[n]=$port HOST[n]=$host
     n=$((n + 1))
-    [ $n -eq 5 ] && break
+    [ $n -eq "$want" ] && break
 done
-[ $n -eq 5 ] || { echo "need 5 powered-on boards with Docker, have $n" >&2; exit 2; }
+[ $n -eq "$want" ] || { echo "need $want powered-on boards with Docker, have $n" >&2; exit 2; }
+last=$((n - 1))
 
-# The lab file: boards 0-2 managers, 3-4 workers, root logins.
+# The lab file: the first $mgrs boards managers, the others workers, root logins.
 {
     printf '{"format":"hivelab-lab","schemaVersion":1,"name":"bench","racks":[],"powerSupplies":[],'
     printf '"switches":[],"swarm":{"advertiseNetwork":"","defaultLabels":{}},"boards":['
-    for i in 0 1 2 3 4; do
+    for i in $(seq 0 $last); do
         role=worker
-        [ $i -lt 3 ] && role=manager
+        [ $i -lt $mgrs ] && role=manager
         [ $i -gt 0 ] && printf ','
         printf '{"id":"%s","name":"%s","hostname":"%s","model":"","arch":"","os":"","mac":"",' \
             "${HOST[i]}" "${HOST[i]}" "${HOST[i]}"
@@ -48,7 +52,7 @@ ssh_opts=(-o StrictHostKeyChecking=accept-new -o "UserKnownHostsFile=$tmp/known_
 on() { local i=$1; shift; ssh "${ssh_opts[@]}" -p "${PORT[i]}" "root@${IP[i]}" "$@"; }
 now() { date +%s%N; }
 leave_all() {
-    for i in 4 3 2 1 0; do on "$i" docker swarm leave --force >/dev/null 2>&1 || true; done
+    for i in $(seq $last -1 0); do on "$i" docker swarm leave --force >/dev/null 2>&1 || true; done
 }
 
 sequential() {
@@ -56,10 +60,10 @@ sequential() {
     local mt wt
     mt=$(on 0 docker swarm join-token -q manager)
     wt=$(on 0 docker swarm join-token -q worker)
-    for i in 1 2; do
+    for i in $(seq 1 $((mgrs - 1))); do
         on "$i" docker swarm join --advertise-addr "${IP[i]}" --token "$mt" "${IP[0]}:2377" >/dev/null
     done
-    for i in 3 4; do
+    for i in $(seq $mgrs $last); do
         on "$i" docker swarm join --advertise-addr "${IP[i]}" --token "$wt" "${IP[0]}:2377" >/dev/null
     done
 }
@@ -70,10 +74,15 @@ hl() {
         { cat "$tmp/hl.out" "$tmp/hl.err" >&2; exit 1; }
 }
 
+# Every board Ready, exactly the planned managers Leader/Reachable.
 check() {
-    local lines
-    lines=$(on 0 "docker node ls --format '{{.Hostname}} {{.Status}}'" | grep -c ' Ready$')
-    [ "$lines" -eq 5 ] || { echo "expected 5 Ready nodes, got $lines" >&2; exit 1; }
+    local nodes ready managers planned
+    nodes=$(on 0 "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}'")
+    ready=$(grep -c ' Ready' <<<"$nodes" || true)
+    [ "$ready" -eq "$n" ] || { echo "expected $n Ready nodes: $nodes" >&2; exit 1; }
+    managers=$(awk '$3 == "Leader" || $3 == "Reachable" {print $1}' <<<"$nodes" | sort | paste -sd' ' -)
+    planned=$(printf '%s\n' "${HOST[@]:0:$mgrs}" | sort | paste -sd' ' -)
+    [ "$managers" = "$planned" ] || { echo "managers $managers, planned $planned" >&2; exit 1; }
 }
 
 leave_all
@@ -88,5 +97,5 @@ for r in $(seq 1 "$rounds"); do
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 s=$(median "${seq_ms[@]}") h=$(median "${hl_ms[@]}") a=$(median "${again_ms[@]}")
-echo "median over $rounds rounds: sequential ssh script $s ms, hivelab swarm form $h ms (verified, labelled), re-run $a ms"
-awk -v s="$s" -v h="$h" 'BEGIN {printf "ratio sequential/hivelab: %.2f\n", s / h}'
+echo "$n boards ($mgrs managers), median over $rounds rounds: sequential ssh script $s ms, hivelab swarm form $h ms (verified, labelled), re-run $a ms"
+awk -v s="$s" -v h="$h" 'BEGIN {printf "hivelab/script: %.2fx (script/hivelab %.2f)\n", h / s, s / h}'

@@ -82,6 +82,10 @@ done
 nodes=$(on "$m1" "docker node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}'")
 [ "$(grep -c ' Ready' <<<"$nodes")" -eq ${#boards[@]} ] || fail "not every node Ready: $nodes"
 [ "$(grep -cE 'Leader|Reachable' <<<"$nodes")" -eq 3 ] || fail "not 3 managers: $nodes"
+# The planned managers, no others (the workers joined, the planned managers were promoted).
+reachable=$(awk '$3 == "Leader" || $3 == "Reachable" {print $1}' <<<"$nodes" | sort | paste -sd' ' -)
+planned=$(tr ' ' '\n' <<<"$managers" | sort | paste -sd' ' -)
+[ "$reachable" = "$planned" ] || fail "managers $reachable, planned $planned"
 step "swarm form: $(json 'd["seconds"]' "$tmp/form.json") s, ${#boards[@]} nodes Ready, 3 managers"
 
 # 5. Drain a worker (and back): the swarm's own view changes.

@@ -39,6 +39,22 @@ private Q_SLOTS:
         HttpRequest get;
         get.path = "/info";
         QVERIFY(!get.toBytes().contains("Content-Length"));
+        QVERIFY(!get.toBytes(true).contains("Connection:")); // HTTP/1.1 keeps it open
+    }
+
+    void pipelinedResponses()
+    {
+        // Two answers in one stream: the first completes, the rest is the second's.
+        const QByteArray wire = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOKHTTP/1.1 500 Server "
+                                "Error\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nbad\r\n0\r\n\r\n";
+        HttpResponseParser first;
+        QCOMPARE(first.feed(wire), HttpResponseParser::State::Complete);
+        QCOMPARE(first.response().body, QByteArray("OK"));
+        HttpResponseParser second;
+        QCOMPARE(second.feed(first.takeRemainder()), HttpResponseParser::State::Complete);
+        QCOMPARE(second.response().status, 500);
+        QCOMPARE(second.response().body, QByteArray("bad"));
+        QVERIFY(first.takeRemainder().isEmpty());
     }
 
     void responses_data()

@@ -124,6 +124,40 @@ private Q_SLOTS:
         QVERIFY2(o.ms < 10000, qPrintable(QString::number(o.ms)));
     }
 
+    void pipelinedRequestsOnOneCommand()
+    {
+        // Three requests, one dial-stdio: each answered in order, then the command ends.
+        const HivelabTest::LabBoard b = m_boards.value(1);
+        SshConnectOptions options;
+        options.host = b.ip;
+        options.port = quint16(b.port);
+        options.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
+        options.acceptNewHostKey = true;
+        SshAuth auth;
+        auth.user = QStringLiteral("root");
+        auth.identityFiles << qEnvironmentVariable("HIVELAB_LAB_KEY");
+        auth.useAgent = false;
+        SshExecOptions exec;
+        exec.timeoutMs = 30000;
+        QList<HttpRequest> requests(3);
+        requests[0].path = "/_ping";
+        requests[1].path = "/no/such/endpoint";
+        requests[2].path = "/info";
+        SshHttpCall c(&m_pool, options, auth, SshHttpCall::dockerDialCommand(), requests, exec);
+        QSignalSpy finished(&c, &SshHttpCall::finished);
+        QVERIFY(finished.wait(40000));
+        QCOMPARE(finished.first().at(0).toInt(), 0);
+        const QList<HttpResponse> answers = c.responses();
+        QCOMPARE(answers.size(), 3);
+        QCOMPARE(answers.at(0).status, 200);
+        QCOMPARE(answers.at(0).body, QByteArray("OK"));
+        QCOMPARE(answers.at(1).status, 404);
+        QCOMPARE(answers.at(2).status, 200);
+        QCOMPARE(QJsonDocument::fromJson(answers.at(2).body).object().value(QLatin1String("Name")),
+                 QJsonValue(QStringLiteral("pine64-1")));
+        QCOMPARE(c.response().status, 200); // the first answer
+    }
+
     void wrongSudoPasswordEndsPromptly()
     {
         const Outcome o = call(2, "/info", false, QStringLiteral("not-the-password"));

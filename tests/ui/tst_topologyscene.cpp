@@ -44,11 +44,12 @@ private Q_SLOTS:
     void findingsBecomeBadges();
     void arrowKeysMoveSelection();
     void rubberBandSelects();
-    void zoomDrawsDirectlyUntilItSettles();
     void tabWalksBoardsRackByRack();
     void altArrowsMoveLikeADrag();
     void keyboardOpensTheBoardMenu();
     void cardsAreAccessible();
+    void zoomScalesSnapshotsUntilItSettles();
+    void snapshotFollowsTheCard();
 
 private:
     void drag(const QString &boardId, const QPointF &to, bool release = true);
@@ -313,16 +314,53 @@ void TestTopologyScene::rubberBandSelects()
     QCOMPARE(m_stack->count(), 0);
 }
 
-void TestTopologyScene::zoomDrawsDirectlyUntilItSettles()
+void TestTopologyScene::zoomScalesSnapshotsUntilItSettles()
 {
     BoardItem *card = m_scene->boardItem(QStringLiteral("pine64-1"));
     QVERIFY(card);
-    QCOMPARE(card->cacheMode(), QGraphicsItem::DeviceCoordinateCache);
+    QCOMPARE(card->cacheMode(), QGraphicsItem::NoCache); // the card caches itself
+    QCOMPARE(card->rendering(), BoardItem::Rendering::Cached);
+    m_view->viewport()->repaint();
+    QVERIFY(card->hasSnapshot());
     m_view->setZoom(m_view->zoom() * 1.2);
-    QCOMPARE(card->cacheMode(), QGraphicsItem::NoCache);
+    QCOMPARE(card->rendering(), BoardItem::Rendering::Zooming);
     m_view->setZoom(m_view->zoom() * 1.2); // still zooming: no switch back in between
-    QCOMPARE(card->cacheMode(), QGraphicsItem::NoCache);
-    QTRY_COMPARE(card->cacheMode(), QGraphicsItem::DeviceCoordinateCache);
+    QCOMPARE(card->rendering(), BoardItem::Rendering::Zooming);
+    QTRY_COMPARE(card->rendering(), BoardItem::Rendering::Cached);
+    m_scene->setItemCaching(false); // exports paint directly, without snapshots
+    QCOMPARE(card->rendering(), BoardItem::Rendering::Direct);
+    QVERIFY(!card->hasSnapshot());
+    m_scene->setItemCaching(true);
+    QCOMPARE(card->rendering(), BoardItem::Rendering::Cached);
+}
+
+void TestTopologyScene::snapshotFollowsTheCard()
+{
+    // A cached card shows what it holds now: its state LED changes colour on screen.
+    BoardItem *card = m_scene->boardItem(QStringLiteral("pine64-1"));
+    QVERIFY(card);
+    const QPoint led =
+        m_view->mapFromScene(card->mapToScene(QPointF(CanvasMetrics::CardWidth - 14, 14)));
+    auto ledColour = [this, led]() {
+        m_view->viewport()->repaint();
+        return m_view->viewport()->grab().toImage().pixelColor(led * m_view->devicePixelRatioF());
+    };
+    m_doc->setNodeState(QStringLiteral("pine64-1"), NodeState::Offline);
+    const QColor offline = ledColour();
+    QVERIFY(card->hasSnapshot());
+    m_doc->setNodeState(QStringLiteral("pine64-1"), NodeState::SwarmReady);
+    QVERIFY(!card->hasSnapshot()); // stale: dropped at once
+    const QColor ready = ledColour();
+    QVERIFY(card->hasSnapshot());
+    QVERIFY2(offline != ready, qPrintable(offline.name() + QLatin1Char(' ') + ready.name()));
+    // The same as the card painted directly.
+    m_scene->setItemCaching(false);
+    const QColor direct = ledColour();
+    m_scene->setItemCaching(true);
+    QVERIFY2(qAbs(direct.red() - ready.red()) + qAbs(direct.green() - ready.green()) +
+                     qAbs(direct.blue() - ready.blue()) <
+                 40,
+             qPrintable(direct.name() + QLatin1Char(' ') + ready.name()));
 }
 
 QTEST_MAIN(TestTopologyScene)

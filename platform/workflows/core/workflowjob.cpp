@@ -332,9 +332,9 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
             runOn(boardId, next.command, next.done, next.options);
         }
     };
-    if (options.request) {
+    if (!options.requests.isEmpty()) {
         auto *call = new SshHttpCall(pool(), login.options, login.auth, remoteCommand,
-                                     *options.request, exec, this);
+                                     options.requests, exec, this);
         SshPoolTask *task = call->task();
         m_tasks << task;
         connect(call, &SshHttpCall::finished, this,
@@ -342,6 +342,7 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
                     m_tasks.removeAll(task);
                     call->deleteLater();
                     result->response = call->response();
+                    result->responses = call->responses();
                     result->out = call->response().body;
                     result->err = call->stderrText();
                     if (!error.isError() && !result->response.isComplete() && result->err.isEmpty())
@@ -402,8 +403,39 @@ void WorkflowJob::callEngine(const QString &boardId, const HttpRequest &request,
 {
     if (options.logAs.isEmpty())
         options.logAs = request.describe();
-    options.request = request;
+    options.requests = {request};
     runOn(boardId, SshHttpCall::dockerDialCommand(), done, options);
+}
+
+void WorkflowJob::callEngine(const QString &boardId, const QList<HttpRequest> &requests,
+                             const RemotesCallback &done)
+{
+    if (requests.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this, [done]() { done({}); }, Qt::QueuedConnection);
+        return;
+    }
+    for (const HttpRequest &r : requests)
+        log(boardId, QStringLiteral("$ %1").arg(r.describe()));
+    RemoteOptions options;
+    options.quiet = true;
+    options.requests = requests;
+    runOn(
+        boardId, SshHttpCall::dockerDialCommand(),
+        [done, count = requests.size()](const Remote &r) {
+            QList<Remote> each;
+            for (qsizetype i = 0; i < count; ++i) {
+                Remote one = r;
+                one.response = r.responses.value(i);
+                one.out = one.response.body;
+                one.responses.clear();
+                if (!one.response.isComplete() && one.err.isEmpty())
+                    one.err = tr("The engine did not answer this request.").toUtf8();
+                each << one;
+            }
+            done(each);
+        },
+        options);
 }
 
 void WorkflowJob::log(const QString &boardId, const QString &line)

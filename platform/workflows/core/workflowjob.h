@@ -137,7 +137,8 @@ protected:
         QByteArray err;
         SshErrorInfo error;
         bool cancelled = false;
-        HttpResponse response; // callEngine(): the engine's answer (out holds its body)
+        HttpResponse response;         // callEngine(): the engine's answer (out holds its body)
+        QList<HttpResponse> responses; // callEngine() with several requests: each answer
         bool ok() const { return !error.isError() && exitStatus == 0; }
         /// callEngine(): the engine answered with a 2xx status.
         bool engineOk() const { return !error.isError() && response.isSuccess(); }
@@ -152,7 +153,7 @@ protected:
         int timeoutMs = 0;    // 0: the job's command timeout
         QString logAs;        // what to log instead of the command ("" = the command)
         bool quiet = false;   // do not log the command at all
-        std::optional<HttpRequest> request; // set by callEngine()
+        QList<HttpRequest> requests; // set by callEngine()
     };
 
     /// Subclasses pick their boards (lab order) and begin work; called from start().
@@ -189,6 +190,11 @@ protected:
     {
         callEngine(boardId, request, done, RemoteOptions{});
     }
+    /// Several requests in one call (pipelined on one connection, answered in order): `done`
+    /// gets one Remote per request, each with its own response and out. Logged one line each.
+    using RemotesCallback = std::function<void(const QList<Remote> &)>;
+    void callEngine(const QString &boardId, const QList<HttpRequest> &requests,
+                    const RemotesCallback &done);
 
     /// For jobs that drive a session themselves (file transfers, key setup): leases the
     /// board's pooled session (counted against the pool's parallelism) and calls `use` on this

@@ -22,6 +22,16 @@ constexpr int JoinTimeoutMs = 35000;
 // A board confirming its own membership answers in well under a second; silence for longer
 // than Docker's heartbeat period (5 s) means it is gone.
 constexpr int ConfirmTimeoutMs = 8000;
+// Between two questions to the leader while the swarm settles (a fresh node turning Ready, a
+// promoted one reaching the Raft group): a fraction of Docker's own steps, bounded by a deadline.
+constexpr int PollMs = 100;
+
+// Ready, and a reachable manager (leader or follower) exactly when planned as one.
+bool hasPlannedRole(const SwarmNode &n, bool wantManager)
+{
+    return !n.id.isEmpty() && n.isReady() &&
+           (wantManager ? n.isReachableManager() : !n.isManager());
+}
 
 HttpRequest engineGet(const char *path)
 {
@@ -180,7 +190,8 @@ void SwarmFormation::initSwarm()
             Member &leader = m_members[m_leader];
             leader.info.localNodeState = QStringLiteral("active");
             leader.info.controlAvailable = true;
-            readClusterNodes([this]() { fixRoles(); });
+            // A swarm this run made has no other members: nothing to promote or demote.
+            fetchTokens();
         },
         RemoteOptions{true, {}, JoinTimeoutMs, {}, false, {}});
 }
@@ -274,54 +285,45 @@ void SwarmFormation::fetchTokens()
         needed = needed || (m.probed && !m.member && id != m_leader && !isBoardFinished(id));
     }
     if (!needed) {
-        joinManagers(0);
+        joinAll();
         return;
     }
     RemoteOptions options;
-    options.logAs = QStringLiteral("GET /swarm (join tokens)");
+    options.logAs = QStringLiteral("GET /swarm (join token)");
     callEngine(
         m_leader, engineGet("/swarm"),
         [this](const Remote &r) {
-            const QJsonObject tokens =
-                QJsonDocument::fromJson(r.out).object().value(QLatin1String("JoinTokens")).toObject();
-            m_managerToken = tokens.value(QLatin1String("Manager")).toString().toLatin1();
+            const QJsonObject tokens = QJsonDocument::fromJson(r.out)
+                                           .object()
+                                           .value(QLatin1String("JoinTokens"))
+                                           .toObject();
             m_workerToken = tokens.value(QLatin1String("Worker")).toString().toLatin1();
-            if (!r.engineOk() || m_managerToken.isEmpty() || m_workerToken.isEmpty()) {
-                failJob(tr("Cannot read the join tokens on %1: %2")
+            if (!r.engineOk() || m_workerToken.isEmpty()) {
+                failJob(tr("Cannot read the join token on %1: %2")
                             .arg(board(m_leader)->name, describe(r)));
                 return;
             }
-            joinManagers(0);
+            joinAll();
         },
         options);
 }
 
-void SwarmFormation::joinManagers(int index)
+void SwarmFormation::joinAll()
 {
-    // Managers one at a time: every manager join is a Raft membership change, and the swarm
-    // must keep quorum between them.
-    const QStringList ids = boardIds();
-    for (int i = index; i < ids.size(); ++i) {
-        const QString id = ids.at(i);
-        const Member m = m_members.value(id);
-        if (!m.wantManager || m.member || !m.probed || id == m_leader || isBoardFinished(id))
-            continue;
-        joinBoard(id, [this, i](bool) { joinManagers(i + 1); });
-        return;
-    }
-    joinWorkers();
-}
-
-void SwarmFormation::joinWorkers()
-{
-    QStringList workers;
+    // Every board joins as a worker, all at once: a worker join is no Raft membership change,
+    // so none has to wait for another. The planned managers are promoted afterwards in one round
+    // (applyPlan), while the managers in place keep quorum.
+    QStringList joining;
     for (const QString &id : boardIds()) {
         const Member m = m_members.value(id);
-        if (!m.wantManager && !m.member && m.probed && id != m_leader && !isBoardFinished(id))
-            workers << id;
+        if (!m.member && m.probed && id != m_leader && !isBoardFinished(id))
+            joining << id;
     }
-    const auto done = afterAll(int(workers.size()), [this]() { applyLabels(); });
-    for (const QString &id : workers)
+    const auto done = afterAll(int(joining.size()), [this]() {
+        m_planDeadline.setRemainingTime(qint64(m_verifySeconds) * 1000);
+        applyPlan(0);
+    });
+    for (const QString &id : std::as_const(joining))
         joinBoard(id, [done](bool) { done(); });
 }
 
@@ -363,7 +365,6 @@ void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)
                           .arg(m.info.localNodeState));
         return;
     }
-    const bool manager = m.wantManager;
     // The token goes in the request body, inside the SSH channel: never an argument of any
     // process on the board (`docker swarm join --token` would show it in ps).
     const QString leaderAddr = advertiseAddress(m_leader) + QStringLiteral(":2377");
@@ -374,24 +375,25 @@ void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)
                     QJsonObject{{QStringLiteral("ListenAddr"), QStringLiteral("0.0.0.0:2377")},
                                 {QStringLiteral("AdvertiseAddr"), advertiseAddress(id)},
                                 {QStringLiteral("RemoteAddrs"), QJsonArray{leaderAddr}},
-                                {QStringLiteral("JoinToken"),
-                                 QString::fromLatin1(manager ? m_managerToken : m_workerToken)}})
+                                {QStringLiteral("JoinToken"), QString::fromLatin1(m_workerToken)}})
                     .toJson(QJsonDocument::Compact);
-    join.bodyForLog = QStringLiteral("(advertise %1, manager %2, <%3 token>)")
-                          .arg(advertiseAddress(id), leaderAddr,
-                               manager ? QStringLiteral("manager") : QStringLiteral("worker"));
+    join.bodyForLog = QStringLiteral("(advertise %1, manager %2, <worker token>)")
+                          .arg(advertiseAddress(id), leaderAddr);
     RemoteOptions options;
     options.timeoutMs = JoinTimeoutMs;
     callEngine(
         id, join,
-        [this, id, done, manager](const Remote &r) {
+        [this, id, done](const Remote &r) {
             if (!r.engineOk()) {
                 finishBoard(id, false, tr("docker swarm join failed: %1").arg(describe(r)));
                 done(false);
                 return;
             }
             m_members[id].member = true;
-            log(id, manager ? tr("Joined as manager.") : tr("Joined as worker."));
+            m_members[id].joinedNow = true;
+            log(id, m_members.value(id).wantManager
+                        ? tr("Joined as worker; to be promoted to manager.")
+                        : tr("Joined as worker."));
             done(true);
         },
         options);
@@ -426,12 +428,52 @@ QHash<QString, SwarmNode> SwarmFormation::liveNodes() const
     return SwarmNode::liveByBoard(m_nodes, matchNodes());
 }
 
-void SwarmFormation::applyLabels()
+void SwarmFormation::applyPlan(int attempt)
 {
-    // Labels through the engine API: the node's spec as read, with the planned labels set and
-    // stale hivelab.* ones removed (labels a user set by hand stay).
-    readClusterNodes([this]() {
+    // One node update per board through the leader: the planned labels (stale hivelab.* ones
+    // removed, labels set by hand kept) and, for a planned manager that joined as a worker in
+    // this run, the manager role. A node is promoted only once the leader lists it Ready (its
+    // agent is connected) and only while the managers in place have quorum.
+    readClusterNodes([this, attempt]() {
         const QHash<QString, SwarmNode> byBoard = liveNodes();
+        int managers = 0, reachable = 0;
+        for (const SwarmNode &n : std::as_const(m_nodes)) {
+            managers += n.isManager() ? 1 : 0;
+            reachable += n.isReachableManager() ? 1 : 0;
+        }
+        QStringList promote, notReady;
+        for (const QString &boardId : boardIds()) {
+            const Member m = m_members.value(boardId);
+            if (!m.joinedNow || !m.wantManager || isBoardFinished(boardId))
+                continue;
+            const SwarmNode n = byBoard.value(boardId);
+            if (n.isManager())
+                continue;
+            (n.isReady() ? promote : notReady) << boardId;
+        }
+        if (!notReady.isEmpty() && !m_planDeadline.hasExpired()) {
+            // The join answered; the leader lists the node Ready a moment later.
+            QTimer::singleShot(PollMs, this, [this, attempt]() {
+                if (!isCancelled())
+                    applyPlan(attempt);
+            });
+            return;
+        }
+        for (const QString &id : std::as_const(notReady))
+            finishBoard(id, false,
+                        tr("Joined, but not promoted to manager: the swarm did not list it Ready "
+                           "within %1 s.")
+                            .arg(m_verifySeconds));
+        if (!promote.isEmpty() && reachable * 2 <= managers) {
+            for (const QString &id : std::as_const(promote))
+                finishBoard(id, false,
+                            tr("Joined, but not promoted to manager: only %1 of the swarm's %2 "
+                               "managers are reachable, so a promotion could cost the swarm its "
+                               "quorum. Bring the others back, then run this again.")
+                                .arg(reachable)
+                                .arg(managers));
+            promote.clear();
+        }
         QList<QPair<QString, HttpRequest>> updates; // board ID, request
         for (const QString &boardId : boardIds()) {
             if (!byBoard.contains(boardId) || isBoardFinished(boardId))
@@ -439,25 +481,60 @@ void SwarmFormation::applyLabels()
             const SwarmNode n = byBoard.value(boardId);
             const NodeLabels::Diff diff = n.labelDiff(
                 document()->lab(), boardId, m_members.value(boardId).info.planArchitecture());
+            const bool promoting = promote.contains(boardId);
+            if (diff.isEmpty() && !promoting)
+                continue;
+            QJsonObject spec = n.spec;
             if (!diff.isEmpty()) {
                 log(boardId, tr("Labels: %1").arg(diff.describe()));
-                updates << qMakePair(boardId, n.labelsRequest(diff.applied(n.labels)));
+                spec = SwarmNode::withLabels(spec, diff.applied(n.labels));
             }
+            if (promoting) {
+                log(boardId, tr("Promoting to manager (%1 of %2 managers reachable).")
+                                 .arg(reachable)
+                                 .arg(managers));
+                spec.insert(QStringLiteral("Role"), QStringLiteral("manager"));
+            }
+            updates << qMakePair(boardId, n.updateRequest(spec));
         }
-        const auto done = afterAll(int(updates.size()), [this]() { verify(0); });
-        for (const auto &[boardId, request] : std::as_const(updates)) {
-            const QString id = boardId;
-            callEngine(m_leader, request, [this, id, done](const Remote &r) {
-                if (!r.engineOk())
-                    finishBoard(id, false, tr("Labels could not be set: %1").arg(describe(r)));
-                done();
-            });
+        if (updates.isEmpty()) {
+            verify(0);
+            return;
         }
+        // All through the leader in one call (pipelined): one command instead of one per node.
+        QList<HttpRequest> requests;
+        for (const auto &update : std::as_const(updates))
+            requests << update.second;
+        callEngine(m_leader, requests, [this, attempt, updates](const QList<Remote> &answers) {
+            bool retry = false;
+            for (qsizetype i = 0; i < updates.size(); ++i) {
+                const Remote &r = answers.at(i);
+                // The node changed between the read and the update (a fresh node's status
+                // settles right after its join): read it again and redo, bounded.
+                if (!r.engineOk() && describe(r).contains(QLatin1String("out of sequence")) &&
+                    attempt < 5)
+                    retry = true;
+                else if (!r.engineOk())
+                    finishBoard(updates.at(i).first, false,
+                                tr("The node could not be updated: %1").arg(describe(r)));
+            }
+            if (retry)
+                applyPlan(attempt + 1);
+            else
+                verify(0);
+        });
     });
 }
 
 void SwarmFormation::verify(int attempt)
 {
+    if (attempt == 0) {
+        m_verifyDeadline.setRemainingTime(qint64(m_verifySeconds) * 1000);
+        m_confirming.clear();
+        m_confirmed.clear();
+        m_confirmsPending = 0;
+        m_verified = false;
+    }
     callEngine(m_leader, engineGet("/nodes"), [this, attempt](const Remote &r) {
         if (!r.engineOk()) {
             if (waitForLeader(r, attempt, [this, attempt]() { verify(attempt + 1); }))
@@ -468,38 +545,46 @@ void SwarmFormation::verify(int attempt)
         }
         m_nodes = SwarmNode::parseList(r.out);
         m_nodeBoards = matchNodes();
-        const QHash<QString, SwarmNode> byBoard = SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
+        m_byBoard = SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
         bool waiting = false;
         for (const QString &id : boardIds()) {
             if (isBoardFinished(id))
                 continue;
-            const Member m = m_members.value(id);
-            const SwarmNode n = byBoard.value(id);
-            waiting = waiting || n.id.isEmpty() || !n.isReady() || n.isManager() != m.wantManager;
+            const SwarmNode n = m_byBoard.value(id);
+            waiting = waiting || !hasPlannedRole(n, m_members.value(id).wantManager);
+            // A board the leader lists Ready confirms at once, while promoted managers still
+            // reach the Raft group (which, later, is itself a sign of life).
+            if (n.id.isEmpty() || !n.isReady() || m_confirming.contains(id))
+                continue;
+            m_confirming.insert(id);
+            ++m_confirmsPending;
+            confirmBoard(id, [this]() {
+                --m_confirmsPending;
+                finishWhenConfirmed();
+            });
         }
-        if (waiting && attempt < m_verifySeconds) {
-            // The swarm needs a moment to mark fresh nodes Ready: ask again in a second.
-            QTimer::singleShot(1000, this, [this, attempt]() {
+        if (waiting && !m_verifyDeadline.hasExpired()) {
+            // The swarm needs a moment to mark fresh nodes Ready and to add promoted managers to
+            // its Raft group: ask again shortly, until the deadline.
+            QTimer::singleShot(PollMs, this, [this, attempt]() {
                 if (!isCancelled())
                     verify(attempt + 1);
             });
             return;
         }
-        m_byBoard = byBoard;
-        m_managerToken.fill('\0');
         m_workerToken.fill('\0');
-        m_managerToken.clear();
         m_workerToken.clear();
-        confirmBoards();
+        m_verified = true;
+        finishWhenConfirmed();
     });
 }
 
-void SwarmFormation::confirmBoards()
+void SwarmFormation::finishWhenConfirmed()
 {
-    // The managers' "Ready" is only as fresh as the last heartbeat: a board whose link or power
-    // went a moment ago stays Ready there for several seconds. Each board confirms its own
-    // membership now, over its own connection, within a bound.
-    QStringList confirm;
+    if (!m_verified || m_confirmsPending > 0)
+        return;
+    m_verified = false; // once
+    // Ready in its planned role on the leader's last list, and confirmed by the board itself.
     for (const QString &id : boardIds()) {
         if (isBoardFinished(id))
             continue;
@@ -509,60 +594,67 @@ void SwarmFormation::confirmBoards()
         if (n.id.isEmpty()) {
             finishBoard(id, false, tr("Not listed among the swarm's nodes after joining."));
             document()->setNodeState(id, NodeState::SwarmDown);
-        } else if (!n.isReady() || n.isManager() != m.wantManager) {
-            finishBoard(id, false,
-                        tr("%1 is %2 as %3, expected Ready as %4.")
-                            .arg(n.hostname, n.status,
-                                 n.isManager() ? tr("manager") : tr("worker"), role));
+        } else if (!hasPlannedRole(n, m.wantManager) || !m_confirmed.contains(id)) {
+            finishBoard(
+                id, false,
+                tr("%1 is %2 as %3, expected Ready as %4.")
+                    .arg(n.hostname, n.status,
+                         n.isManager() ? tr("manager (%1)").arg(n.managerStatus) : tr("worker"),
+                         role));
             document()->setNodeState(id, NodeState::SwarmDown);
         } else {
-            confirm << id;
+            const QString status = n.isLeader() ? tr("manager (leader)")
+                                   : m.wantManager ? tr("manager")
+                                                   : tr("worker");
+            finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));
+            changeBoard(id, [&n](Board *b) { b->nodeId = n.id; });
+            document()->setNodeState(id, NodeState::SwarmReady);
+            document()->setNodeAvailability(id, n.availability);
+            if (n.isLeader())
+                document()->setSwarmLeader(id);
         }
     }
-    const auto done = afterAll(int(confirm.size()), [this]() { finishFormation(); });
+    finishFormation();
+}
+
+void SwarmFormation::confirmBoard(const QString &id, const std::function<void()> &done)
+{
+    // The managers' "Ready" is only as fresh as the last heartbeat: a board whose link or power
+    // went a moment ago stays Ready there for several seconds. Each board confirms its own
+    // membership as soon as the leader lists it, over its own connection, within a bound.
     RemoteOptions options;
     options.timeoutMs = ConfirmTimeoutMs;
     options.quiet = true;
-    for (const QString &id : std::as_const(confirm)) {
-        callEngine(
-            id, engineGet("/info"),
-            [this, id, done](const Remote &r) {
-                const Member m = m_members.value(id);
-                const SwarmNode n = m_byBoard.value(id);
-                const DockerInfo info = DockerInfo::fromJson(r.out);
-                if (!r.engineOk()) {
-                    finishBoard(id, false,
-                                tr("The swarm still lists %1 Ready, but the board stopped "
-                                   "answering (%2): it probably lost its network or power "
-                                   "just now; Docker notices once its heartbeat expires.")
-                                    .arg(n.hostname, describe(r)));
-                    document()->setNodeState(id, r.error.isError() ? NodeState::Offline
-                                                                   : NodeState::SwarmDown);
-                } else if (!info.inSwarm() || info.nodeId != n.id ||
-                           info.controlAvailable != m.wantManager) {
-                    finishBoard(id, false,
-                                tr("The swarm lists %1 Ready, but the board itself says it is "
-                                   "%2%3.")
-                                    .arg(n.hostname, info.localNodeState,
-                                         info.swarmError.isEmpty()
-                                             ? QString()
-                                             : QStringLiteral(" (%1)").arg(info.swarmError)));
-                    document()->setNodeState(id, NodeState::SwarmDown);
-                } else {
-                    const QString status = n.isLeader() ? tr("manager (leader)")
-                                           : m.wantManager ? tr("manager")
-                                                           : tr("worker");
-                    finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));
-                    changeBoard(id, [&n](Board *b) { b->nodeId = n.id; });
-                    document()->setNodeState(id, NodeState::SwarmReady);
-                    document()->setNodeAvailability(id, n.availability);
-                    if (n.isLeader())
-                        document()->setSwarmLeader(id);
-                }
-                done();
-            },
-            options);
-    }
+    callEngine(
+        id, engineGet("/info"),
+        [this, id, done](const Remote &r) {
+            const SwarmNode n = m_byBoard.value(id);
+            const DockerInfo info = DockerInfo::fromJson(r.out);
+            if (!r.engineOk()) {
+                finishBoard(id, false,
+                            tr("The swarm still lists %1 Ready, but the board stopped "
+                               "answering (%2): it probably lost its network or power "
+                               "just now; Docker notices once its heartbeat expires.")
+                                .arg(n.hostname, describe(r)));
+                document()->setNodeState(id, r.error.isError() ? NodeState::Offline
+                                                               : NodeState::SwarmDown);
+            } else if (!info.inSwarm() || info.nodeId != n.id) {
+                finishBoard(id, false,
+                            tr("The swarm lists %1 Ready, but the board itself says it is "
+                               "%2%3.")
+                                .arg(n.hostname, info.localNodeState,
+                                     info.swarmError.isEmpty()
+                                         ? QString()
+                                         : QStringLiteral(" (%1)").arg(info.swarmError)));
+                document()->setNodeState(id, NodeState::SwarmDown);
+            } else {
+                // Its role is the leader's word (a just-promoted board's own engine reports
+                // control a second or two after the leader lists it Reachable).
+                m_confirmed.insert(id);
+            }
+            done();
+        },
+        options);
 }
 
 void SwarmFormation::finishFormation()
@@ -575,9 +667,8 @@ void SwarmFormation::finishFormation()
             continue;
         ++m_managerCount.planned;
         const SwarmNode n = m_byBoard.value(b.id);
-        const bool ready = boardIds().contains(b.id)
-                               ? result(b.id).ok
-                               : n.isReady() && n.isManager();
+        const bool ready =
+            boardIds().contains(b.id) ? result(b.id).ok : n.isReady() && n.isManager();
         m_managerCount.ready += ready ? 1 : 0;
     }
     if (m_managerCount.ready < m_managerCount.planned)
@@ -770,8 +861,7 @@ void SwarmFormation::leaveNext(int index, const QStringList &order)
           });
 }
 
-void SwarmFormation::whenDemoted(const QString &id, int attempt,
-                                 const std::function<void()> &then)
+void SwarmFormation::whenDemoted(const QString &id, int attempt, const std::function<void()> &then)
 {
     runOn(id, QStringLiteral("docker info --format '{{.Swarm.ControlAvailable}}'"),
           [this, id, attempt, then](const Remote &r) {

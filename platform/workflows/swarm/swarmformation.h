@@ -5,7 +5,9 @@
 #include "labcheck.h"
 #include "swarmjob.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
+#include <QSet>
 
 namespace Hivelab {
 
@@ -14,8 +16,10 @@ namespace Hivelab {
 /// Form (one click for the whole lab): every board with a role (Manager/Worker) unless
 /// filtered. Probes each engine (engine API `GET /info`), reuses a swarm some planned manager
 /// already runs (idempotent: running it twice changes nothing) or `docker swarm init`s on the first
-/// planned manager, joins the other managers one by one and the workers in parallel, promotes or
-/// demotes members whose role differs from the plan, brings node labels in line with the plan
+/// planned manager, promotes or demotes members whose role differs from the plan, joins every
+/// other board in parallel as a worker, then promotes the planned managers among them in one round
+/// (only Ready nodes, only while the managers in place have quorum) and brings node labels in
+/// line with the plan
 /// (NodeLabels: hivelab.* placement labels, swarm default labels, board labels, "arch"; stale
 /// hivelab.* labels removed, others never) through the engine API, then verifies with `GET /nodes`
 /// (bounded wait) that every board is Ready with its planned role, has each board confirm its
@@ -85,7 +89,8 @@ private:
         DockerInfo info;
         bool probed = false;
         bool wantManager = false;
-        bool member = false; // already in our swarm
+        bool member = false;    // already in our swarm
+        bool joinedNow = false; // joined (as a worker) in this run
     };
     void probeAll();
     void onProbesDone();
@@ -94,15 +99,18 @@ private:
     /// True when `r` says the swarm has no leader: schedules `again` (bounded) or fails the job.
     bool waitForLeader(const Remote &r, int attempt, const std::function<void()> &again);
     void fetchTokens();
-    void joinManagers(int index);
-    void joinWorkers();
+    void joinAll();
     void joinBoard(const QString &id, const std::function<void(bool)> &done);
     void leaveOtherSwarm(const QString &id, const QString &why,
                          const std::function<void(bool)> &done);
     void fixRoles();
-    void applyLabels();
+    /// Labels and promotions of the boards that joined, one node update each (bounded retries).
+    void applyPlan(int attempt);
     void verify(int attempt);
-    void confirmBoards();
+    void confirmBoard(const QString &id, const std::function<void()> &done);
+    /// Once verify() is done and every confirmation is in: each board's result, then
+    /// finishFormation().
+    void finishWhenConfirmed();
     void finishFormation();
     void leaveBoards();
     void leaveNext(int index, const QStringList &order);
@@ -128,8 +136,13 @@ private:
     QString m_leader;
     QString m_clusterId;
     bool m_initialised = false;
-    QByteArray m_managerToken; // secrets: cleared when the job finishes
-    QByteArray m_workerToken;
+    QByteArray m_workerToken;        // secret: cleared when the job finishes
+    QDeadlineTimer m_planDeadline;   // applyPlan: fresh nodes to be listed Ready
+    QDeadlineTimer m_verifyDeadline; // verify: every board Ready with its role
+    QSet<QString> m_confirming;      // verify: boards asked to confirm their membership
+    QSet<QString> m_confirmed;       // verify: boards that did
+    int m_confirmsPending = 0;
+    bool m_verified = false; // verify: the leader's list is final
     QList<SwarmNode> m_nodes;
     QHash<QString, SwarmNode> m_byBoard; // verify: node of each board
     QHash<QString, QString> m_nodeBoards; // verify: board of each node (stale ones too)

@@ -77,14 +77,18 @@ HttpRequest SwarmNode::updateRequest(const QJsonObject &newSpec) const
     return request;
 }
 
+QJsonObject SwarmNode::withLabels(QJsonObject spec, const QMap<QString, QString> &labels)
+{
+    QJsonObject json;
+    for (auto it = labels.begin(); it != labels.end(); ++it)
+        json.insert(it.key(), it.value());
+    spec.insert(QStringLiteral("Labels"), json);
+    return spec;
+}
+
 HttpRequest SwarmNode::labelsRequest(const QMap<QString, QString> &newLabels) const
 {
-    QJsonObject labels;
-    for (auto it = newLabels.begin(); it != newLabels.end(); ++it)
-        labels.insert(it.key(), it.value());
-    QJsonObject s = spec;
-    s.insert(QStringLiteral("Labels"), labels);
-    return updateRequest(s);
+    return updateRequest(withLabels(spec, newLabels));
 }
 
 HttpRequest SwarmNode::roleRequest(bool manager) const

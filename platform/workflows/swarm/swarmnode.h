@@ -32,6 +32,11 @@ struct SwarmNode
 
     bool isManager() const { return !managerStatus.isEmpty(); }
     bool isLeader() const { return managerStatus == QLatin1String("Leader"); }
+    /// A manager in the Raft group that the leader reaches (the leader itself included).
+    bool isReachableManager() const
+    {
+        return isLeader() || managerStatus == QLatin1String("Reachable");
+    }
     bool isReady() const { return status == QLatin1String("Ready"); }
 
     /// Parses the JSON array `GET /nodes` answers; entries that are not nodes are skipped.
@@ -39,6 +44,8 @@ struct SwarmNode
     /// The engine API request replacing this node's spec (`POST /nodes/{id}/update`) with
     /// `spec`, naming the version it was read at: the engine refuses it if the node changed since.
     HttpRequest updateRequest(const QJsonObject &newSpec) const;
+    /// `spec` with its labels replaced by `labels`.
+    static QJsonObject withLabels(QJsonObject spec, const QMap<QString, QString> &labels);
     /// updateRequest() with the labels replaced.
     HttpRequest labelsRequest(const QMap<QString, QString> &newLabels) const;
     /// updateRequest() with the role set ("manager" or "worker").
