@@ -75,11 +75,12 @@ int runDeploy(WorkflowCli &cli, const QCommandLineParser &parser, const QString 
         QJsonArray services;
         QStringList lines;
         for (const StackDeploy::ServicePlan &p : job.plans()) {
-            QJsonObject o{{QStringLiteral("service"), p.service},
-                          {QStringLiteral("image"), p.image},
-                          {QStringLiteral("platforms"), QJsonArray::fromStringList(p.platforms)},
-                          {QStringLiteral("spreadOverRacks"), p.spreadAdded},
-                          {QStringLiteral("constraintsAdded"), constraintsJson(p.constraintsAdded)}};
+            QJsonObject o{
+                {QStringLiteral("service"), p.service},
+                {QStringLiteral("image"), p.image},
+                {QStringLiteral("platforms"), QJsonArray::fromStringList(p.platforms)},
+                {QStringLiteral("spreadOverRacks"), p.spreadAdded},
+                {QStringLiteral("constraintsAdded"), constraintsJson(p.constraintsAdded)}};
             if (p.checked()) {
                 o.insert(QStringLiteral("runnableBoards"), p.fit.runnable);
                 o.insert(QStringLiteral("boards"), p.fit.total);
@@ -93,15 +94,17 @@ int runDeploy(WorkflowCli &cli, const QCommandLineParser &parser, const QString 
             added += p.constraintsAdded;
             lines << tr("  %1: %2 [%3]%4")
                          .arg(p.service, p.image,
-                              p.checked() ? p.platforms.join(QStringLiteral(", ")) : tr("not checked"),
-                              added.isEmpty() ? QString()
-                                              : tr("; added: %1").arg(added.join(QStringLiteral("; "))));
+                              p.checked() ? p.platforms.join(QStringLiteral(", "))
+                                          : tr("not checked"),
+                              added.isEmpty()
+                                  ? QString()
+                                  : tr("; added: %1").arg(added.join(QStringLiteral("; "))));
         }
         verdict.jsonKey = QStringLiteral("stack");
-        verdict.json = QJsonObject{{QStringLiteral("name"), job.stackName()},
-                                   {QStringLiteral("services"), services},
-                                   {QStringLiteral("warnings"),
-                                    QJsonArray::fromStringList(job.warnings())}};
+        verdict.json =
+            QJsonObject{{QStringLiteral("name"), job.stackName()},
+                        {QStringLiteral("services"), services},
+                        {QStringLiteral("warnings"), QJsonArray::fromStringList(job.warnings())}};
         if (dry && !job.amendedCompose().isEmpty()) {
             QJsonObject o = verdict.json.toObject();
             o.insert(QStringLiteral("compose"), QString::fromUtf8(job.amendedCompose()));
@@ -134,7 +137,8 @@ int runList(WorkflowCli &cli)
                                       {QStringLiteral("runningTasks"), s.runningTasks},
                                       {QStringLiteral("desiredTasks"), s.desiredTasks}});
             lines << QStringLiteral("%1 %2 %3/%4")
-                         .arg(s.name.leftJustified(24), QString::number(s.services).leftJustified(9))
+                         .arg(s.name.leftJustified(24),
+                              QString::number(s.services).leftJustified(9))
                          .arg(s.runningTasks)
                          .arg(s.desiredTasks);
         }
@@ -173,16 +177,17 @@ int runTasks(WorkflowCli &cli, const QString &stack)
                                      {QStringLiteral("desiredState"), t.desiredState},
                                      {QStringLiteral("message"), t.message},
                                      {QStringLiteral("image"), t.image}});
-            const QString task = t.slot > 0 ? QStringLiteral("%1.%2").arg(t.service).arg(t.slot)
-                                            : t.service;
+            const QString task =
+                t.slot > 0 ? QStringLiteral("%1.%2").arg(t.service).arg(t.slot) : t.service;
             QString state = t.state;
             if (!t.message.isEmpty() && !t.isRunning())
                 state += QStringLiteral(" (%1)").arg(t.message);
-            lines << QStringLiteral("%1 %2 %3 %4 %5")
-                         .arg(task.leftJustified(28),
-                              (b ? boardName(lab, t.boardId) : QStringLiteral("-")).leftJustified(16),
-                              job.nodeHostname(t.nodeId).leftJustified(16),
-                              t.desiredState.leftJustified(9), state);
+            lines
+                << QStringLiteral("%1 %2 %3 %4 %5")
+                       .arg(task.leftJustified(28),
+                            (b ? boardName(lab, t.boardId) : QStringLiteral("-")).leftJustified(16),
+                            job.nodeHostname(t.nodeId).leftJustified(16),
+                            t.desiredState.leftJustified(9), state);
         }
         verdict.jsonKey = QStringLiteral("tasks");
         verdict.json = tasks;
@@ -242,14 +247,13 @@ int cmdStack(const QStringList &args)
     else
         parser.addPositionalArgument(QStringLiteral("NAME"), tr("Stack name."),
                                      QStringLiteral("[NAME]"));
-    if (const auto done = parseOrFinish(parser, QStringList{args.first() + QLatin1Char(' ') + verb} +
-                                                     args.mid(2)))
+    if (const auto done = parseOrFinish(
+            parser, QStringList{args.first() + QLatin1Char(' ') + verb} + args.mid(2)))
         return *done;
     const QStringList positional = parser.positionalArguments();
-    const bool wrongCount =
-        positional.isEmpty() || positional.size() > 2 ||
-        ((deploy || verb == QLatin1String("rm")) && positional.size() != 2) ||
-        (verb == QLatin1String("ls") && positional.size() != 1);
+    const bool wrongCount = positional.isEmpty() || positional.size() > 2 ||
+                            ((deploy || verb == QLatin1String("rm")) && positional.size() != 2) ||
+                            (verb == QLatin1String("ls") && positional.size() != 1);
     if (wrongCount) {
         printErr(tr(Usage));
         return ExitUsage;

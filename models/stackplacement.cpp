@@ -209,8 +209,8 @@ QList<ServiceTask> parseTasks(const QByteArray &tasksJson, const QByteArray &ser
                                           .value(QLatin1String("ContainerSpec"))
                                           .toObject();
         t.image = str(container, "Image").section(QLatin1Char('@'), 0, 0);
-        t.stack = str(container.value(QLatin1String("Labels")).toObject(),
-                      "com.docker.stack.namespace");
+        t.stack =
+            str(container.value(QLatin1String("Labels")).toObject(), "com.docker.stack.namespace");
         tasks << t;
     }
     std::sort(tasks.begin(), tasks.end(), [](const ServiceTask &a, const ServiceTask &b) {

@@ -78,15 +78,15 @@ struct ServiceTask
 {
     QString id;
     QString serviceId;
-    QString service;  // the service's name ("web_nginx")
-    QString stack;    // com.docker.stack.namespace, empty outside a stack
-    int slot = 0;     // replica number, 0 for global services
+    QString service; // the service's name ("web_nginx")
+    QString stack;   // com.docker.stack.namespace, empty outside a stack
+    int slot = 0;    // replica number, 0 for global services
     QString nodeId;
-    QString boardId;  // the lab board the node is (empty: not a board of the lab)
-    QString state;    // Status.State: "running", "pending", "failed", …
+    QString boardId; // the lab board the node is (empty: not a board of the lab)
+    QString state;   // Status.State: "running", "pending", "failed", …
     QString desiredState;
-    QString message;  // Status.Err, else Status.Message
-    QString image;    // without the @sha256 pin
+    QString message; // Status.Err, else Status.Message
+    QString image;   // without the @sha256 pin
     QString updatedAt;
 
     bool isRunning() const { return state == QLatin1String("running"); }

@@ -166,8 +166,8 @@ bool ComposeFile::parse(const QByteArray &yaml, QString *error)
             return fail(QStringLiteral("service %1 is not a map").arg(qstr(kv.first.Scalar())));
         const YAML::Node deploy = kv.second["deploy"];
         if (deploy && !deploy.IsMap() && !deploy.IsNull())
-            return fail(QStringLiteral("service %1: deploy is not a map")
-                            .arg(qstr(kv.first.Scalar())));
+            return fail(
+                QStringLiteral("service %1: deploy is not a map").arg(qstr(kv.first.Scalar())));
         const YAML::Node placement = deploy && deploy.IsMap() ? deploy["placement"] : YAML::Node();
         if (placement && !placement.IsMap() && !placement.IsNull())
             return fail(QStringLiteral("service %1: deploy.placement is not a map")

@@ -290,9 +290,9 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
             subParts << part;
     }
     const QString sub = subParts.join(QStringLiteral(" · "));
-    painter->drawText(QRectF(textX, 24, CardWidth - textX - 8, 16),
-                      Qt::AlignLeft | Qt::AlignVCenter,
-                      sfm.elidedText(sub, Qt::ElideRight, CardWidth - textX - 8));
+    const qreal subWidth = CardWidth - textX - 8 - m_subtitleReserve;
+    painter->drawText(QRectF(textX, 24, subWidth, 16), Qt::AlignLeft | Qt::AlignVCenter,
+                      sfm.elidedText(sub, Qt::ElideRight, subWidth));
 
     // Bottom row: arch pill, storage pill, switch port.
     const QFontMetricsF &pfm = cf.pillMetrics;
@@ -325,6 +325,14 @@ void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         painter->drawText(QRectF(x, 43, CardWidth - 10 - x, 17), Qt::AlignRight | Qt::AlignVCenter,
                           m_port);
     }
+}
+
+void BoardItem::setSubtitleReserve(qreal width)
+{
+    if (qFuzzyCompare(1 + width, 1 + m_subtitleReserve))
+        return;
+    m_subtitleReserve = width;
+    update();
 }
 
 } // namespace Hivelab

@@ -89,6 +89,9 @@ public:
     /// Lab ▸ Set up Remote Access (TLS)…: asks, then switches the selected boards' engines (none
     /// selected: every board) to TLS on 2376 with client certificates (RemoteAccess).
     QAction *remoteAccessAction() const { return m_remoteAccess; }
+    /// Lab ▸ Deploy Stack…: asks for a Compose file and a stack name, then deploys it through
+    /// a manager (StackDeploy: spread over racks, architecture constraints).
+    QAction *deployStackAction() const { return m_deployStack; }
     /// Lab ▸ Live Status (checkable, off by default): asks the managers every
     /// liveIntervalMs() over SSH and keeps the LEDs current. Opening another lab turns it off.
     QAction *liveStatusAction() const { return m_liveStatus; }
@@ -123,6 +126,9 @@ public:
     /// Signs in to the boards (empty: all) and records what they report (IdentifyWorkflow) as
     /// one undoable edit, with LabMerge's rules.
     void identifyBoards(const QStringList &boardIds);
+    /// Deploys the Compose file at `composePath` as stack `name` (StackDeploy); async like
+    /// formSwarm(). False (and a log line saying why) when the file cannot be read or a job runs.
+    bool deployStack(const QString &composePath, const QString &name);
 Q_SIGNALS:
     /// A live status refresh ended (ok: a manager answered with the node list).
     void liveStatusUpdated(bool ok);
@@ -218,6 +224,7 @@ private:
     QAction *m_keyLogin = nullptr;
     QAction *m_identify = nullptr;
     QAction *m_remoteAccess = nullptr;
+    QAction *m_deployStack = nullptr;
     QAction *m_liveStatus = nullptr;
     QAction *m_cancelJob = nullptr;
     QAction *m_about = nullptr;

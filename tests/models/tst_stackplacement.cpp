@@ -31,8 +31,8 @@ private Q_SLOTS:
         QVERIFY(one.isValid());
         QVERIFY(!one.isIndex());
         QCOMPARE(one.platforms, QStringList{"linux/arm64"});
-        const ImagePlatforms missing =
-            ImagePlatforms::parseDistribution(R"({"message":"manifest unknown: manifest unknown"})");
+        const ImagePlatforms missing = ImagePlatforms::parseDistribution(
+            R"({"message":"manifest unknown: manifest unknown"})");
         QVERIFY(!missing.isValid());
         QCOMPARE(missing.error, QString("manifest unknown: manifest unknown"));
         QVERIFY(!ImagePlatforms::parseDistribution("<html>").isValid());
@@ -57,15 +57,14 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("platforms");
         QTest::addColumn<QStringList>("swarm");
         QTest::addColumn<QStringList>("expected");
-        QTest::newRow("single arch") << QStringList{"linux/arm64"}
-                                     << QStringList{"x86_64", "aarch64"}
-                                     << QStringList{"node.platform.arch == aarch64"};
+        QTest::newRow("single arch")
+            << QStringList{"linux/arm64"} << QStringList{"x86_64", "aarch64"}
+            << QStringList{"node.platform.arch == aarch64"};
         QTest::newRow("single arch, all boards fit")
             << QStringList{"linux/amd64"} << QStringList{"x86_64"}
             << QStringList{"node.platform.arch == x86_64"};
-        QTest::newRow("multi arch, all fit")
-            << QStringList{"linux/amd64", "linux/arm64"} << QStringList{"x86_64", "aarch64"}
-            << QStringList{};
+        QTest::newRow("multi arch, all fit") << QStringList{"linux/amd64", "linux/arm64"}
+                                             << QStringList{"x86_64", "aarch64"} << QStringList{};
         QTest::newRow("multi arch, armhf boards lack it")
             << QStringList{"linux/amd64", "linux/arm64"}
             << QStringList{"armv7l", "x86_64", "aarch64", "armv7l"}
@@ -82,9 +81,8 @@ private Q_SLOTS:
 
     void fitCountsBoards()
     {
-        const ArchitectureFit f =
-            fit({"linux/arm64"}, {"aarch64", "x86_64", "aarch64", "armv7l", "aarch64", "x86_64",
-                                  "x86_64"});
+        const ArchitectureFit f = fit({"linux/arm64"}, {"aarch64", "x86_64", "aarch64", "armv7l",
+                                                        "aarch64", "x86_64", "x86_64"});
         QCOMPARE(f.runnable, 3);
         QCOMPARE(f.total, 7);
         QCOMPARE(f.runnableArchs, QStringList{"arm64"});
@@ -116,9 +114,15 @@ private Q_SLOTS:
 
         Lab lab;
         Board a, b, c;
-        a.id = "a"; a.rackId = "rack-1"; a.psuId = "psu-1";
-        b.id = "b"; b.rackId = "rack-1"; b.psuId = "psu-2";
-        c.id = "c"; c.rackId = "rack-2"; c.psuId = "psu-2";
+        a.id = "a";
+        a.rackId = "rack-1";
+        a.psuId = "psu-1";
+        b.id = "b";
+        b.rackId = "rack-1";
+        b.psuId = "psu-2";
+        c.id = "c";
+        c.rackId = "rack-2";
+        c.psuId = "psu-2";
         lab.boards = {a, b, c};
         list[1].boardId = "a";
         list[2].boardId = "b";

@@ -18,10 +18,7 @@ private:
             qWarning() << error;
         return f;
     }
-    static ComposeFile reparsed(const ComposeFile &f)
-    {
-        return parsed(f.toYaml());
-    }
+    static ComposeFile reparsed(const ComposeFile &f) { return parsed(f.toYaml()); }
     static ComposeFile::Service service(const ComposeFile &f, const QString &name)
     {
         for (const ComposeFile::Service &s : f.services()) {
@@ -112,7 +109,8 @@ private Q_SLOTS:
         QTest::newRow("no services") << QByteArray("volumes: {}\n") << "no services";
         QTest::newRow("a list") << QByteArray("- a\n- b\n") << "top level";
         QTest::newRow("constraints not a list")
-            << QByteArray("services:\n  w:\n    deploy:\n      placement:\n        constraints: x\n")
+            << QByteArray(
+                   "services:\n  w:\n    deploy:\n      placement:\n        constraints: x\n")
             << "not a list";
     }
     void badInput()

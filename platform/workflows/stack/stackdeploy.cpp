@@ -114,9 +114,9 @@ void StackDeploy::inspect(int index)
             else
                 p.platforms = platforms.platforms;
             if (p.checked())
-                log(managerBoardId(), tr("%1: %2 is published for %3.")
-                                          .arg(p.service, p.image,
-                                               p.platforms.join(QStringLiteral(", "))));
+                log(managerBoardId(),
+                    tr("%1: %2 is published for %3.")
+                        .arg(p.service, p.image, p.platforms.join(QStringLiteral(", "))));
             inspect(index + 1);
         },
         options);
@@ -138,7 +138,8 @@ void StackDeploy::deploy()
             file.addSpreadPreference(plan.service, StackPlacement::rackSpreadDescriptor());
         if (!plan.checked()) {
             m_warnings << tr("Service %1: the architectures of %2 were not checked (%3).")
-                              .arg(plan.service, plan.image.isEmpty() ? tr("its image") : plan.image,
+                              .arg(plan.service,
+                                   plan.image.isEmpty() ? tr("its image") : plan.image,
                                    plan.checkError);
             continue;
         }
@@ -173,7 +174,8 @@ void StackDeploy::deploy()
     }
     if (m_dryRun) {
         setProgress(m_plans.size() + 1, m_plans.size() + 1);
-        finishBoard(managerBoardId(), true, tr("Checked; stack %1 not deployed (dry run).").arg(m_name));
+        finishBoard(managerBoardId(), true,
+                    tr("Checked; stack %1 not deployed (dry run).").arg(m_name));
         finishJob();
         return;
     }

@@ -37,8 +37,8 @@ public:
     {
         QString service;
         QString image;
-        QStringList platforms;  // the image's, empty when unknown
-        QString checkError;     // why the image could not be looked up
+        QStringList platforms; // the image's, empty when unknown
+        QString checkError;    // why the image could not be looked up
         bool spreadAdded = false;
         QStringList constraintsAdded;
         StackPlacement::ArchitectureFit fit; // over the swarm's active, Ready nodes
