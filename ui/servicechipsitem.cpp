@@ -89,7 +89,7 @@ qreal ServiceChipsItem::setTasks(const QList<StackPlacement::ServiceTask> &board
         width += fm.horizontalAdvance(text) + 10 + (width > 0 ? ChipGap : 0);
     }
     m_width = width;
-    setPos(CardWidth - 8 - width, ChipTop);
+    setPos(CanvasMetrics::CardWidth - 8 - width, ChipTop);
     setVisible(!m_chips.isEmpty());
     update();
     return width;
