@@ -93,16 +93,17 @@ assert s["idle"]["runnableBoards"] == 4 and s["idle"]["boards"] == 4, s["idle"]
 assert s["single"]["constraintsAdded"] == ["node.platform.arch == x86_64"], s["single"]
 assert s["pinned"]["constraintsAdded"] == [], s["pinned"]
 PYEOF
-on "$m" docker service inspect web_single --format '{{json .Spec.TaskTemplate.Placement}}' \
+# `on` hands its words to the board's shell: the format goes quoted.
+on "$m" "docker service inspect web_single --format '{{json .Spec.TaskTemplate.Placement}}'" \
     >"$tmp/single.json"
 grep -q '"node.platform.arch == x86_64"' "$tmp/single.json" || fail "web_single: $(cat "$tmp/single.json")"
 grep -q '"SpreadDescriptor":"node.labels.hivelab.rack"' "$tmp/single.json" ||
     fail "web_single: $(cat "$tmp/single.json")"
-on "$m" docker service inspect web_pinned --format '{{json .Spec.TaskTemplate.Placement.Constraints}}' \
+on "$m" "docker service inspect web_pinned --format '{{json .Spec.TaskTemplate.Placement.Constraints}}'" \
     >"$tmp/pinned.json"
 [ "$(cat "$tmp/pinned.json")" = '["node.platform.arch != s390x"]' ] || fail "web_pinned: $(cat "$tmp/pinned.json")"
-on "$m" docker service inspect web_single --format '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' \
-    | grep -q '"DEBUG=true"' || fail "web_single lost its environment"
+on "$m" "docker service inspect web_single --format '{{json .Spec.TaskTemplate.ContainerSpec.Env}}'" |
+    grep -q '"DEBUG=true"' || fail "web_single lost its environment"
 step "stack deploy: spread over racks added, web_single constrained to x86_64, web_pinned kept its own"
 
 # 4. stack ps until the 5 tasks run (bounded), then: the 3 replicas of idle sit in 3 racks.
