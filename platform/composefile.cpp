@@ -24,17 +24,25 @@ QString scalar(const YAML::Node &node)
     return node && node.IsScalar() ? qstr(node.Scalar()) : QString();
 }
 
+// Aliases expand into copies: nested ones can make a few lines into billions of nodes.
+constexpr int MaxNodes = 200000;
+struct TooLarge
+{
+};
+
 // A deep copy in which every `<<` merge key is resolved (keys of the map itself win over
 // merged ones) and aliases become copies of their own: amending one service can then never
-// change another that shared an anchor with it.
-YAML::Node resolved(const YAML::Node &node)
+// change another that shared an anchor with it. Throws TooLarge past MaxNodes nodes.
+YAML::Node resolved(const YAML::Node &node, int *budget)
 {
+    if (--*budget < 0)
+        throw TooLarge();
     switch (node.Type()) {
     case YAML::NodeType::Sequence: {
         YAML::Node out(YAML::NodeType::Sequence);
         out.SetTag(node.Tag());
         for (const YAML::Node &item : node)
-            out.push_back(resolved(item));
+            out.push_back(resolved(item, budget));
         return out;
     }
     case YAML::NodeType::Map: {
@@ -45,13 +53,13 @@ YAML::Node resolved(const YAML::Node &node)
             if (kv.first.IsScalar() && kv.first.Scalar() == "<<" && kv.first.Tag() != "!") {
                 if (kv.second.IsSequence()) {
                     for (const YAML::Node &m : kv.second)
-                        merged.push_back(resolved(m));
+                        merged.push_back(resolved(m, budget));
                 } else {
-                    merged.push_back(resolved(kv.second));
+                    merged.push_back(resolved(kv.second, budget));
                 }
                 continue;
             }
-            out[resolved(kv.first)] = resolved(kv.second);
+            out[resolved(kv.first, budget)] = resolved(kv.second, budget);
         }
         // Earlier maps of a merge sequence win over later ones, all lose to the map's own keys.
         for (const YAML::Node &m : merged) {
@@ -149,7 +157,11 @@ bool ComposeFile::parse(const QByteArray &yaml, QString *error)
     };
     YAML::Node root;
     try {
-        root = resolved(YAML::Load(yaml.toStdString()));
+        int budget = MaxNodes;
+        root = resolved(YAML::Load(yaml.toStdString()), &budget);
+    } catch (const TooLarge &) {
+        return fail(QStringLiteral("the file expands to more than %1 YAML nodes (nested aliases)")
+                        .arg(MaxNodes));
     } catch (const YAML::Exception &e) {
         return fail(QStringLiteral("line %1, column %2: %3")
                         .arg(e.mark.line + 1)

@@ -108,6 +108,13 @@ private Q_SLOTS:
         QTest::newRow("syntax") << QByteArray("services:\n  web: [\n") << "line ";
         QTest::newRow("no services") << QByteArray("volumes: {}\n") << "no services";
         QTest::newRow("a list") << QByteArray("- a\n- b\n") << "top level";
+        QByteArray bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+        for (char c = 'b'; c <= 'j'; ++c)
+            bomb += QByteArray(1, c) + ": &" + c + " [" + QByteArray("*") + char(c - 1) + ", *" +
+                    char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) +
+                    ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" +
+                    char(c - 1) + ", *" + char(c - 1) + "]\n";
+        QTest::newRow("alias bomb") << bomb << "nested aliases";
         QTest::newRow("constraints not a list")
             << QByteArray(
                    "services:\n  w:\n    deploy:\n      placement:\n        constraints: x\n")
