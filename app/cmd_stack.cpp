@@ -223,7 +223,7 @@ int cmdStack(const QStringList &args)
            "architectures its image is published for. A service that would run on no board "
            "stops the deploy (--force deploys anyway).\n"
            "  ls FILE          the swarm's stacks, their services and tasks\n"
-           "  ps FILE [NAME]   the tasks of a stack (all services without NAME): board, node, "
+           "  ps FILE [NAME]   the tasks of a stack (of every stack without NAME): board, node, "
            "state\n"
            "  rm FILE NAME     remove a stack\n"
            "Exits 1 when the manager refused or no manager answered."));
