@@ -69,6 +69,11 @@ const QList<Command> &commands()
         {"join",
          QT_TRANSLATE_NOOP("Cli", "Join boards to the swarm (FILE [BOARD…]; none: form it)"),
          &cmdJoin},
+        {"stack",
+         QT_TRANSLATE_NOOP("Cli", "Deploy Compose files on the lab's swarm, spread over racks "
+                                  "and matched to the images' architectures; list stacks and "
+                                  "their tasks, remove them (deploy|ls|ps|rm FILE)"),
+         &cmdStack},
         {"remote",
          QT_TRANSLATE_NOOP("Cli", "TLS remote access to the lab's engines: certificates, port "
                                   "2376 (setup|status|renew FILE)"),

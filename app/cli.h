@@ -139,6 +139,7 @@ int cmdCircuit(const QStringList &args);
 int cmdFlash(const QStringList &args);
 int cmdImage(const QStringList &args);
 int cmdRemote(const QStringList &args);
+int cmdStack(const QStringList &args);
 int cmdContext(const QStringList &args);
 int cmdCard(const QStringList &args);
 

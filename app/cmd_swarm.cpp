@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli.h"
+#include "labdocument.h"
 #include "nodeavailability.h"
 #include "swarmformation.h"
 #include "swarmlabels.h"
@@ -9,6 +10,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace Hivelab::Cli {
@@ -23,7 +25,8 @@ QString tr(const char *text)
 const char *const Usage =
     QT_TRANSLATE_NOOP("Cli", "Usage: hivelab swarm form|join|leave|drain|activate|status|labels|"
                              "promote|demote|remove FILE [BOARD…] [--boards LIST] [--force] "
-                             "[--check] [--accept-new-host-keys] [--password-stdin] [--json]");
+                             "[--check] [--tasks] [--accept-new-host-keys] [--password-stdin] "
+                             "[--json]");
 
 // `verb` is form, join, leave, drain, activate or status; args[0] is the word before it.
 int runSwarm(const QString &verb, const QStringList &args)
@@ -39,7 +42,8 @@ int runSwarm(const QString &verb, const QStringList &args)
            "  drain FILE BOARD…  move the boards' tasks to other nodes and schedule nothing new "
            "there (before maintenance)\n"
            "  activate FILE BOARD…  let drained boards take tasks again\n"
-           "  status FILE    ask a manager which boards are in the swarm and Ready\n"
+           "  status FILE    ask a manager which boards are in the swarm and Ready (--tasks: and "
+           "which service tasks each runs, as the desktop app's live status shows them)\n"
            "  labels FILE    bring the nodes' labels in line with the plan (hivelab.rack, "
            "hivelab.psu, hivelab.switch, hivelab.circuit, hivelab.storage, arch, your labels); "
            "stale hivelab.* labels are removed, labels set by hand stay; --check only reports "
@@ -68,8 +72,13 @@ int runSwarm(const QString &verb, const QStringList &args)
     const QCommandLineOption check(
         QStringLiteral("check"),
         tr("Only report boards whose labels differ from the plan (exit 1 if any)."));
+    const QCommandLineOption tasks(
+        QStringLiteral("tasks"),
+        tr("Also list the service tasks meant to run and the board each is on (status)."));
     if (labels)
         parser.addOption(check);
+    else if (verb == QLatin1String("status"))
+        parser.addOption(tasks);
     else if (verb != QLatin1String("status") && !availability)
         parser.addOption(force);
     parser.addPositionalArgument(QStringLiteral("FILE"), tr("Lab file."));
@@ -99,7 +108,35 @@ int runSwarm(const QString &verb, const QStringList &args)
         return prepared;
     if (verb == QLatin1String("status")) {
         SwarmStatus job(cli.document());
-        return cli.run(&job, QStringLiteral("swarm status"));
+        const bool withTasks = parser.isSet(tasks);
+        job.setWithTasks(withTasks);
+        const bool json = cli.json();
+        const Lab &lab = cli.document()->lab();
+        return cli.run(&job, QStringLiteral("swarm status"), [&job, withTasks, json, &lab]() {
+            WorkflowCli::Verdict verdict;
+            if (!withTasks)
+                return verdict;
+            QJsonArray list;
+            QStringList lines;
+            for (const StackPlacement::ServiceTask &t : job.tasks()) {
+                list.append(QJsonObject{{QStringLiteral("board"), t.boardId},
+                                        {QStringLiteral("service"), t.service},
+                                        {QStringLiteral("slot"), t.slot},
+                                        {QStringLiteral("state"), t.state}});
+                const Board *b = lab.board(t.boardId);
+                lines << QStringLiteral("  %1  %2  %3")
+                             .arg((b ? b->name : QStringLiteral("-")).leftJustified(16),
+                                  (t.slot > 0 ? QStringLiteral("%1.%2").arg(t.service).arg(t.slot)
+                                              : t.service)
+                                      .leftJustified(28),
+                                  t.state);
+            }
+            verdict.jsonKey = QStringLiteral("tasks");
+            verdict.json = list;
+            if (!json && !lines.isEmpty())
+                printOut(tr("tasks:\n%1").arg(lines.join(QLatin1Char('\n'))));
+            return verdict;
+        });
     }
     if (labels) {
         SwarmLabels job(cli.document());

@@ -811,4 +811,36 @@ QList<Finding> checkLiveManagers(const Lab &lab, const QStringList &liveManagers
     return {f};
 }
 
+QList<Finding> checkServiceReplicas(const Lab &lab, const QList<StackPlacement::ServiceTask> &tasks)
+{
+    QList<Finding> findings;
+    for (const StackPlacement::ReplicaConcentration &c :
+         StackPlacement::concentratedServices(lab, tasks)) {
+        const bool rack = c.kind == ObjectKind::Rack;
+        Finding f;
+        f.severity = Severity::Warning;
+        f.code = rack ? QStringLiteral("services.replicas-one-rack")
+                      : QStringLiteral("services.replicas-one-psu");
+        f.message = (rack ? tr("All %1 running replicas of service %2 are in %3: losing it stops "
+                               "the service.")
+                          : tr("All %1 running replicas of service %2 hang on %3: losing it "
+                               "stops the service."))
+                        .arg(c.replicas)
+                        .arg(c.service, objectDisplayName(lab, c.domainId));
+        f.objectIds = QStringList{c.domainId};
+        for (const StackPlacement::ServiceTask &t : tasks) {
+            if (t.service == c.service && t.isRunning() && !t.boardId.isEmpty() &&
+                !f.objectIds.contains(t.boardId))
+                f.objectIds << t.boardId;
+        }
+        f.suggestion = rack ? tr("Place boards in other racks and give the service a spread "
+                                 "preference over node.labels.hivelab.rack (hivelab stack deploy "
+                                 "adds it).")
+                            : tr("Feed the boards from more than one power supply, or spread the "
+                                 "service over node.labels.hivelab.psu.");
+        findings << f;
+    }
+    return findings;
+}
+
 } // namespace Hivelab

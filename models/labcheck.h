@@ -3,6 +3,7 @@
 
 #include "labindex.h"
 #include "labtypes.h"
+#include "stackplacement.h"
 
 #include <QJsonObject>
 
@@ -108,6 +109,13 @@ CheckReport checkLab(const Lab &lab, const BoardCatalog &catalog);
 /// (`liveManagers`, board IDs, e.g. after `swarm form` left one out) do not. Empty otherwise.
 /// Pure; any thread.
 QList<Finding> checkLiveManagers(const Lab &lab, const QStringList &liveManagers);
+
+/// The swarm's running services against the plan's fault domains: a Warning finding
+/// "services.replicas-one-rack" (or "services.replicas-one-psu") for each service whose
+/// running replicas (two or more) all sit in one rack (or, spread over racks, all hang on one
+/// power supply): losing it stops the service. `tasks` as the live status saw them
+/// (LabDocument::serviceTasks()). Pure; any thread.
+QList<Finding> checkServiceReplicas(const Lab &lab, const QList<StackPlacement::ServiceTask> &tasks);
 
 /// The report as one JSON object (for `hivelab check --json`). Pure; any thread.
 QJsonObject checkReportToJson(const CheckReport &report, const Lab &lab);

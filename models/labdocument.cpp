@@ -51,6 +51,7 @@ void LabDocument::setLab(const Lab &lab)
     m_states.clear();
     m_availability.clear();
     m_leader.clear();
+    m_tasks.clear();
     Q_EMIT reset();
     Q_EMIT changed();
     setModified(false);
@@ -287,6 +288,24 @@ void LabDocument::setNodeAvailability(const QString &boardId, const QString &ava
     else
         m_availability.insert(boardId, value);
     Q_EMIT nodeStateChanged(boardId, nodeState(boardId));
+}
+
+QList<StackPlacement::ServiceTask> LabDocument::serviceTasksOn(const QString &boardId) const
+{
+    QList<StackPlacement::ServiceTask> on;
+    for (const StackPlacement::ServiceTask &t : m_tasks) {
+        if (t.boardId == boardId)
+            on << t;
+    }
+    return on;
+}
+
+void LabDocument::setServiceTasks(const QList<StackPlacement::ServiceTask> &tasks)
+{
+    if (tasks == m_tasks)
+        return;
+    m_tasks = tasks;
+    Q_EMIT serviceTasksChanged();
 }
 
 } // namespace Hivelab

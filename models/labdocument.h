@@ -2,6 +2,7 @@
 #pragma once
 
 #include "labtypes.h"
+#include "stackplacement.h"
 
 #include <QHash>
 #include <QObject>
@@ -68,6 +69,12 @@ public:
     /// Runtime only; a change emits nodeStateChanged() for the old and the new leader.
     QString swarmLeader() const { return m_leader; }
     void setSwarmLeader(const QString &boardId);
+    /// The swarm's tasks as the live status last saw them, each with its board when the node
+    /// is one of the lab's. Runtime only; a change emits serviceTasksChanged().
+    QList<StackPlacement::ServiceTask> serviceTasks() const { return m_tasks; }
+    /// The tasks on one board (serviceTasks() order).
+    QList<StackPlacement::ServiceTask> serviceTasksOn(const QString &boardId) const;
+    void setServiceTasks(const QList<StackPlacement::ServiceTask> &tasks);
 
 Q_SIGNALS:
     void reset();
@@ -79,6 +86,7 @@ Q_SIGNALS:
     void changed();
     void modifiedChanged(bool modified);
     void filePathChanged(const QString &path);
+    void serviceTasksChanged();
 
 private:
     void touch();
@@ -90,6 +98,7 @@ private:
     QHash<QString, NodeState> m_states;
     QHash<QString, QString> m_availability;
     QString m_leader;
+    QList<StackPlacement::ServiceTask> m_tasks;
 };
 
 } // namespace Hivelab

@@ -8,7 +8,8 @@ status=0
 for planted in "models/a.h:#include <QWidget>" "platform/a.cpp:#include <QtGui/QColor>" \
     "platform/workflows/a.cpp:#include <QtWidgets/QLabel>" "models/b.cpp:#include <QTcpSocket>" \
     'ui/wizard/a.cpp:#include "sshsession.h"' 'ui/b.h:#include "sshcommand.h"' \
-    'ui/controllers/a.cpp:#include "sshpool.h"' 'ui/controllers/b.cpp:#include <QAction>'; do
+    'ui/controllers/a.cpp:#include "sshpool.h"' 'ui/controllers/b.cpp:#include <QAction>' \
+    'platform/workflows/b.cpp:#include <yaml-cpp/yaml.h>' 'platform/b.h:#include <yaml-cpp/yaml.h>'; do
     rm -rf "${tmp:?}"/*
     mkdir -p "$tmp/models" "$tmp/platform" "$tmp/platform/workflows" "$tmp/ui/wizard" "$tmp/ui/controllers"
     printf '%s\n' "${planted#*:}" >"$tmp/${planted%%:*}"
@@ -20,6 +21,7 @@ done
 rm -rf "${tmp:?}"/*
 mkdir -p "$tmp/models" "$tmp/platform" "$tmp/platform/workflows" "$tmp/ui/wizard" "$tmp/ui/controllers"
 printf '#include "workflowjob.h"\n' >"$tmp/ui/wizard/ok.cpp"
+printf '#include <yaml-cpp/yaml.h>\n' >"$tmp/platform/composefile.cpp"
 sh "$check" "$tmp" >/dev/null 2>&1 || status=1 # a clean tree passes
 [ $status -eq 0 ] && echo "check-layers rejects every planted include"
 exit $status

@@ -3,7 +3,8 @@
 # Fails when a layer includes what it must not: models/, platform/ and the workflows never see
 # QtGui/QtWidgets, models/ never sees QtNetwork or platform headers, nor OS headers outside
 # models/posix/; ui/ reaches boards through the workflows (WorkflowJob, SshPool), never through
-# the SSH layer's own headers; ui/controllers/ never sees widgets.
+# the SSH layer's own headers; ui/controllers/ never sees widgets; YAML (yaml-cpp) stays inside
+# platform/composefile.cpp.
 root=${1:-.}
 status=0
 if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QPainter|QColor|QPixmap|QImage|QIcon|QApplication)' \
@@ -28,6 +29,11 @@ if grep -rnE '#include <(QtWidgets|QtGui|QWidget|QAction|QMessageBox|QDialog|QUn
 fi
 if [ -d "$root/ui" ] && grep -rnE '#include [<"](platform/)?ssh[a-z]*\.h[>"]' "$root/ui"; then
     echo "error: ui/ includes SSH headers; run remote work through a workflow job" >&2
+    status=1
+fi
+if grep -rnE '#include [<"]yaml-cpp/' "$root/models" "$root/platform" "$root/ui" "$root/app" \
+    2>/dev/null | grep -v "^$root/platform/composefile\.cpp:"; then
+    echo "error: yaml-cpp is private to platform/composefile.cpp (ComposeFile)" >&2
     status=1
 fi
 [ $status -eq 0 ] && echo "layers ok"

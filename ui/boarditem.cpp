@@ -427,10 +427,10 @@ void BoardItem::paintCard(QPainter *painter, const QStyleOptionGraphicsItem *opt
             subParts << part;
     }
     const QString sub = subParts.join(QStringLiteral(" · "));
+    const qreal subWidth = CardWidth - textX - 8 - m_subtitleReserve;
     if (withText)
-        painter->drawText(QRectF(textX, 24, CardWidth - textX - 8, 16),
-                          Qt::AlignLeft | Qt::AlignVCenter,
-                          sfm.elidedText(sub, Qt::ElideRight, CardWidth - textX - 8));
+        painter->drawText(QRectF(textX, 24, subWidth, 16), Qt::AlignLeft | Qt::AlignVCenter,
+                          sfm.elidedText(sub, Qt::ElideRight, subWidth));
 
     // Bottom row: arch pill, storage pill, switch port.
     const QFontMetricsF &pfm = cf.pillMetrics;
@@ -465,6 +465,14 @@ void BoardItem::paintCard(QPainter *painter, const QStyleOptionGraphicsItem *opt
             painter->drawText(QRectF(x, 43, CardWidth - 10 - x, 17),
                               Qt::AlignRight | Qt::AlignVCenter, m_port);
     }
+}
+
+void BoardItem::setSubtitleReserve(qreal width)
+{
+    if (qFuzzyCompare(1 + width, 1 + m_subtitleReserve))
+        return;
+    m_subtitleReserve = width;
+    changed(); // the cached card is redrawn with the new width
 }
 
 } // namespace Hivelab

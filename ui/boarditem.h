@@ -32,6 +32,8 @@ public:
     /// The swarm's leading manager: a ring around the badge and a "leader" tag.
     void setLeader(bool leader);
     bool isLeader() const { return m_leader; }
+    /// Room kept free at the right end of the card's second line (service chips).
+    void setSubtitleReserve(qreal width);
     /// No badge when findings is empty.
     void setFindings(Severity worst, const QStringList &messages);
 
@@ -83,6 +85,7 @@ private:
     bool m_hasBadge = false;
     Severity m_badge = Severity::Info;
     QStringList m_findings;
+    qreal m_subtitleReserve = 0;
 
     Rendering m_rendering = Rendering::Cached;
     QPixmap m_snapshot;

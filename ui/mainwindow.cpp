@@ -134,6 +134,8 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     });
     connect(m_document, &LabDocument::changed, m_checkTimer, qOverload<>(&QTimer::start));
     connect(m_document, &LabDocument::nodeStateChanged, m_checkTimer, qOverload<>(&QTimer::start));
+    connect(m_document, &LabDocument::serviceTasksChanged, m_checkTimer,
+            qOverload<>(&QTimer::start));
     connect(m_document, &LabDocument::changed, this, &MainWindow::updateStatus);
     connect(m_document, &LabDocument::objectAdded, this, &MainWindow::refreshLogBoards);
     connect(m_document, &LabDocument::objectRemoved, this, &MainWindow::refreshLogBoards);
@@ -396,6 +398,7 @@ void MainWindow::createMenus()
     lab->addAction(m_identify);
     lab->addAction(m_keyLogin);
     lab->addAction(m_remoteAccess);
+    lab->addAction(m_deployStack);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_about);
@@ -705,6 +708,7 @@ void MainWindow::runCheckNow()
             liveManagers << b->id;
     }
     m_report.findings += checkLiveManagers(m_document->lab(), liveManagers);
+    m_report.findings += checkServiceReplicas(m_document->lab(), m_document->serviceTasks());
     m_scene->setCheckReport(m_report);
     m_checkResults->setReport(m_report, m_document->lab());
     updateStatus();
@@ -768,6 +772,7 @@ void MainWindow::updateActions()
     m_identify->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     m_remoteAccess->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     m_writeCards->setEnabled(!m_document->lab().boards.isEmpty());
+    m_deployStack->setEnabled(!busy && managers);
     QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "
                          "every planned board over SSH");
     QString refreshTip = tr("Ask the managers for the swarm's nodes and update the board LEDs");

@@ -99,6 +99,9 @@ public:
     QAction *writeCardsAction() const { return m_writeCards; }
     void openCardWriter();
     CardWriterWidget *cardWriter() const;
+    /// Lab ▸ Deploy Stack…: asks for a Compose file and a stack name, then deploys it through
+    /// a manager (StackDeploy: spread over racks, architecture constraints).
+    QAction *deployStackAction() const { return m_deployStack; }
     /// Lab ▸ Live Status (checkable, off by default): asks the managers every
     /// liveIntervalMs() over SSH and keeps the LEDs current. Opening another lab turns it off.
     QAction *liveStatusAction() const { return m_liveStatus; }
@@ -133,6 +136,9 @@ public:
     /// Signs in to the boards (empty: all) and records what they report (IdentifyWorkflow) as
     /// one undoable edit, with LabMerge's rules.
     void identifyBoards(const QStringList &boardIds);
+    /// Deploys the Compose file at `composePath` as stack `name` (StackDeploy); async like
+    /// formSwarm(). False (and a log line saying why) when the file cannot be read or a job runs.
+    bool deployStack(const QString &composePath, const QString &name);
 Q_SIGNALS:
     /// A live status refresh ended (ok: a manager answered with the node list).
     void liveStatusUpdated(bool ok);
@@ -234,6 +240,7 @@ private:
     QAction *m_remoteAccess = nullptr;
     QAction *m_writeCards = nullptr;
     QPointer<QDialog> m_cardWriter;
+    QAction *m_deployStack = nullptr;
     QAction *m_liveStatus = nullptr;
     QAction *m_cancelJob = nullptr;
     QAction *m_about = nullptr;

@@ -19,6 +19,10 @@
 #include "workflowjob.h"
 
 #include <QAction>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
 #include <QMenu>
 #include <QDialog>
 #include <QMessageBox>
@@ -102,6 +106,28 @@ void MainWindow::createSwarmActions()
                                  "address, user, SSH key) onto its card"));
     m_writeCards->setObjectName(QStringLiteral("writeCards"));
     connect(m_writeCards, &QAction::triggered, this, &MainWindow::openCardWriter);
+    m_deployStack = makeAction(QString(), tr("Deploy &Stack…"), QKeySequence(),
+                               tr("Deploy a Compose file on the swarm through a manager: "
+                                  "replicas spread over racks, services kept to the boards "
+                                  "their images run on"));
+    m_deployStack->setObjectName(QStringLiteral("deployStack"));
+    connect(m_deployStack, &QAction::triggered, this, [this]() {
+        auto *pick = new QFileDialog(this, tr("Deploy Stack"), QString(),
+                                     tr("Compose files (*.yml *.yaml);;All files (*)"));
+        pick->setAttribute(Qt::WA_DeleteOnClose);
+        pick->setFileMode(QFileDialog::ExistingFile);
+        connect(pick, &QFileDialog::fileSelected, this, [this](const QString &path) {
+            auto *ask = new QInputDialog(this);
+            ask->setAttribute(Qt::WA_DeleteOnClose);
+            ask->setWindowTitle(tr("Deploy Stack"));
+            ask->setLabelText(tr("Stack name:"));
+            ask->setTextValue(QFileInfo(path).completeBaseName().toLower());
+            connect(ask, &QInputDialog::textValueSelected, this,
+                    [this, path](const QString &name) { deployStack(path, name.trimmed()); });
+            ask->open();
+        });
+        pick->open();
+    });
     m_cancelJob = makeAction(QString(), tr("Cancel"), QKeySequence(),
                              tr("Stop the running swarm job; finished boards stay as they are"));
     m_cancelJob->setObjectName(QStringLiteral("cancelJob"));
@@ -160,6 +186,25 @@ void MainWindow::setUpKeyLogin(const QStringList &boardIds)
 void MainWindow::identifyBoards(const QStringList &boardIds)
 {
     m_jobs->start(SwarmJobController::Operation::Identify, boardIds);
+}
+
+bool MainWindow::deployStack(const QString &composePath, const QString &name)
+{
+    // A Compose file is small; this bound keeps a wrong pick from reading a disk image.
+    constexpr qint64 MaxComposeBytes = 4 * 1024 * 1024;
+    QFile file(composePath);
+    QString problem;
+    if (QFileInfo(composePath).size() > MaxComposeBytes)
+        problem = tr("larger than 4 MiB");
+    else if (!file.open(QIODevice::ReadOnly))
+        problem = file.errorString();
+    if (!problem.isEmpty()) {
+        log(tr("Deploy stack: cannot read %1 as a Compose file: %2").arg(composePath, problem), {},
+            Severity::Error);
+        return false;
+    }
+    m_jobs->setStackToDeploy(file.readAll(), name);
+    return m_jobs->start(SwarmJobController::Operation::DeployStack);
 }
 
 void MainWindow::applyIdentified(const WorkflowJob *job)
@@ -249,6 +294,7 @@ QString MainWindow::jobTitle(SwarmJobController::Operation operation)
         {Op::KeyLogin, QT_TR_NOOP("Key login")},
         {Op::Identify, QT_TR_NOOP("Identify")},
         {Op::RemoteAccess, QT_TR_NOOP("Remote access")},
+        {Op::DeployStack, QT_TR_NOOP("Deploy stack")},
     };
     for (const auto &t : titles) {
         if (t.operation == operation)
@@ -322,6 +368,12 @@ void MainWindow::onJobFinished(SwarmJobController::Operation operation, Workflow
                 .arg(m_document->filePath().isEmpty() ? tr("LABFILE") : m_document->filePath(),
                      DockerTls::contextName(m_document->lab().name), store->clientFolder())
                 .arg(DockerTls::Port));
+    }
+    if (operation == SwarmJobController::Operation::DeployStack && job->succeeded()) {
+        if (m_live->isEnabled())
+            m_live->refresh(); // its tasks onto the cards now, not at the next tick
+        else
+            log(tr("Lab ▸ Live Status shows the stack's tasks on the boards' cards."));
     }
     statusBar()->showMessage(summary, 15000);
     m_jobProgress->hide();

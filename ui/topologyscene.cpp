@@ -4,6 +4,7 @@
 
 #include "boardcatalog.h"
 #include "boarditem.h"
+#include "servicechipsitem.h"
 #include "boardplacement.h"
 #include "canvasmetrics.h"
 #include "dropwarningitem.h"
@@ -54,6 +55,8 @@ TopologyScene::TopologyScene(LabDocument *document, QUndoStack *undoStack, QObje
     connect(m_document, &LabDocument::objectChanged, this, &TopologyScene::onObjectChanged);
     connect(m_document, &LabDocument::objectRemoved, this, &TopologyScene::onObjectRemoved);
     connect(m_document, &LabDocument::nodeStateChanged, this, &TopologyScene::onNodeStateChanged);
+    connect(m_document, &LabDocument::serviceTasksChanged, this,
+            &TopologyScene::applyServiceTasks);
     connect(this, &QGraphicsScene::selectionChanged, this,
             [this]() { Q_EMIT boardSelectionChanged(selectedBoardIds()); });
     rebuild();
@@ -108,6 +111,7 @@ void TopologyScene::rebuild()
     layoutAll();
     refreshInfra();
     applyFindings();
+    applyServiceTasks();
     selectBoards(selected);
 }
 
@@ -166,6 +170,26 @@ void TopologyScene::onNodeStateChanged(const QString &boardId, NodeState state)
         item->setState(state);
         item->setAvailability(m_document->nodeAvailability(boardId));
         item->setLeader(m_document->swarmLeader() == boardId);
+    }
+}
+
+void TopologyScene::applyServiceTasks()
+{
+    const QList<StackPlacement::ServiceTask> all = m_document->serviceTasks();
+    for (auto it = m_boards.cbegin(); it != m_boards.cend(); ++it) {
+        BoardItem *card = it.value();
+        ServiceChipsItem *chips = nullptr;
+        for (QGraphicsItem *child : card->childItems()) {
+            if (child->type() == ServiceChipsItem::Type)
+                chips = static_cast<ServiceChipsItem *>(child);
+        }
+        const QList<StackPlacement::ServiceTask> here = m_document->serviceTasksOn(it.key());
+        if (!chips && here.isEmpty())
+            continue;
+        if (!chips)
+            chips = new ServiceChipsItem(card);
+        const qreal width = chips->setTasks(here, all);
+        card->setSubtitleReserve(width > 0 ? width + 6 : 0);
     }
 }
 

@@ -104,6 +104,8 @@ private:
     void refreshInfra();
     void updateBoardData(const Board &board);
     void applyFindings();
+    /// Service chips on every card from LabDocument::serviceTasks().
+    void applyServiceTasks();
     void clearDropIndicator();
     /// What dropping the dragged board at rack/slot would break, worded (empty: nothing).
     QString dropWarning(const QString &rackId, int slot);

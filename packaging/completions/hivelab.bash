@@ -60,6 +60,10 @@ _hivelab()
         [[ $cword -eq $((i + 1)) ]] &&
             COMPREPLY=($(compgen -W "add remove list" -- "$cur")) && return
         ;;
+    stack)
+        [[ $cword -eq $((i + 1)) ]] &&
+            COMPREPLY=($(compgen -W "deploy ls ps rm" -- "$cur")) && return
+        ;;
     remote)
         [[ $cword -eq $((i + 1)) ]] &&
             COMPREPLY=($(compgen -W "setup status renew" -- "$cur")) && return

@@ -69,6 +69,7 @@ void LiveStatusController::refresh()
     if ((m_job && m_job->isRunning()) || m_jobs->isBusy())
         return;
     auto *job = new SwarmStatus(m_document, this);
+    job->setWithTasks(true); // service chips on the cards, the replica check
     m_job = job;
     m_jobs->configure(job);
     connect(job, &WorkflowJob::finished, this, [this, job]() { onJobFinished(job); });

@@ -8,6 +8,7 @@
 #include "nodeavailability.h"
 #include "remoteaccess.h"
 #include "remoteaccessstore.h"
+#include "stackdeploy.h"
 #include "swarmformation.h"
 #include "swarmlabels.h"
 #include "swarmstatus.h"
@@ -66,6 +67,11 @@ WorkflowJob *SwarmJobController::createJob(Operation operation)
         return new IdentifyWorkflow(m_document, this);
     case Operation::RemoteAccess:
         return new RemoteAccess(m_document, remoteAccessStore(), this);
+    case Operation::DeployStack: {
+        auto *job = new StackDeploy(m_document, this);
+        job->setCompose(m_stackCompose, m_stackName);
+        return job;
+    }
     }
     return nullptr;
 }

@@ -39,6 +39,7 @@ public:
         KeyLogin,
         Identify, // IdentifyWorkflow: the window applies its facts as one undoable edit
         RemoteAccess, // TLS on 2376 (RemoteAccess::Mode::Setup)
+        DeployStack,  // StackDeploy of the file given to setStackToDeploy()
     };
     Q_ENUM(Operation)
 
@@ -48,6 +49,12 @@ public:
     /// Starts `operation` on the boards (started() follows at once) (empty: every board it applies to). Returns false and
     /// starts nothing while another job runs.
     bool start(Operation operation, const QStringList &boardIds = {});
+    /// The Compose file and stack name the next DeployStack job deploys.
+    void setStackToDeploy(const QByteArray &compose, const QString &name)
+    {
+        m_stackCompose = compose;
+        m_stackName = name;
+    }
     /// Cancels the running job (it still ends in finished()).
     void cancel();
     bool isBusy() const;
@@ -86,6 +93,8 @@ private:
     bool m_useKeychain = true;
     std::unique_ptr<RemoteAccessStore> m_remoteStore;
     QString m_remoteLab;
+    QByteArray m_stackCompose;
+    QString m_stackName;
 };
 
 } // namespace Hivelab

@@ -32,10 +32,11 @@ QList<SwarmNode> SwarmNode::parseList(const QByteArray &json)
             continue;
         n.status = word(status.value(QLatin1String("State")));
         n.address = status.value(QLatin1String("Addr")).toString();
-        n.architecture = DockerInfo::planArchitecture(description.value(QLatin1String("Platform"))
-                                                          .toObject()
-                                                          .value(QLatin1String("Architecture"))
-                                                          .toString());
+        n.platformArchitecture = description.value(QLatin1String("Platform"))
+                                     .toObject()
+                                     .value(QLatin1String("Architecture"))
+                                     .toString();
+        n.architecture = DockerInfo::planArchitecture(n.platformArchitecture);
         n.spec = o.value(QLatin1String("Spec")).toObject();
         const QJsonObject labels = n.spec.value(QLatin1String("Labels")).toObject();
         for (auto it = labels.begin(); it != labels.end(); ++it)

@@ -26,6 +26,7 @@ struct SwarmNode
     QString engineVersion;
     QString address; // the address the manager sees the node at
     QString architecture; // the plan's word ("arm64") for Description.Platform.Architecture
+    QString platformArchitecture; // as the engine says it ("aarch64"): node.platform.arch
     QMap<QString, QString> labels; // Spec.Labels: node labels
     qint64 version = -1;           // Version.Index: what an update must name
     QJsonObject spec;              // Spec as the engine gave it (updates send it back changed)

@@ -57,8 +57,42 @@ void SwarmStatus::ask(int index)
                       !live.value(b.id).labelDiff(document()->lab(), b.id).isEmpty())
                       m_labelsOutOfDate << b.id;
               }
-              report();
+              if (m_withTasks)
+                  askTasks();
+              else
+                  report();
           });
+}
+
+void SwarmStatus::askTasks()
+{
+    HttpRequest services;
+    services.path = "/services";
+    callEngine(m_manager, services, [this](const Remote &s) {
+        if (s.cancelled)
+            return;
+        if (!s.engineOk()) {
+            log(m_manager, tr("No service list from this manager: %1").arg(describe(s)));
+            report();
+            return;
+        }
+        HttpRequest tasks;
+        // {"desired-state":["running"]}: what should run now, not the history of old tasks.
+        tasks.path = "/tasks?filters=%7B%22desired-state%22%3A%5B%22running%22%5D%7D";
+        callEngine(m_manager, tasks, [this, serviceList = s.out](const Remote &t) {
+            if (t.cancelled)
+                return;
+            if (!t.engineOk()) {
+                log(m_manager, tr("No task list from this manager: %1").arg(describe(t)));
+            } else {
+                m_tasks = StackPlacement::parseTasks(t.out, serviceList);
+                for (StackPlacement::ServiceTask &task : m_tasks)
+                    task.boardId = m_nodeBoards.value(task.nodeId);
+                document()->setServiceTasks(m_tasks);
+            }
+            report();
+        });
+    });
 }
 
 QHash<QString, SwarmNode> SwarmStatus::nodeByBoard(bool logStrangers)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "stackplacement.h"
 #include "swarmjob.h"
 
 namespace Hivelab {
@@ -26,6 +27,13 @@ public:
     /// Boards (lab order) whose live node's labels differ from the plan's (NodeLabels): "Apply
     /// placement" would change them. Known once a manager answered.
     QStringList labelsOutOfDate() const { return m_labelsOutOfDate; }
+    /// Also ask the answering manager for the tasks meant to run (`GET /tasks` with desired
+    /// state running, `GET /services` for their names; each answer is bounded by the HTTP
+    /// parser's body limit) and put them into the document (LabDocument::setServiceTasks).
+    /// Before start(). A failed task list is logged; the node states still count.
+    void setWithTasks(bool withTasks) { m_withTasks = withTasks; }
+    /// With setWithTasks(): the tasks, each with its board (empty when they could not be read).
+    QList<StackPlacement::ServiceTask> tasks() const { return m_tasks; }
 
 protected:
     void begin() override;
@@ -37,12 +45,15 @@ protected:
 
 private:
     void ask(int index);
+    void askTasks();
 
     QStringList m_managers;
     QList<SwarmNode> m_nodes;
     QString m_manager;
     QHash<QString, QString> m_nodeBoards;
     QStringList m_labelsOutOfDate;
+    bool m_withTasks = false;
+    QList<StackPlacement::ServiceTask> m_tasks;
 };
 
 } // namespace Hivelab
