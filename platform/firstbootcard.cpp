@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "firstbootcard.h"
 
+#include "blockdevice.h"
 #include "cloudinitconfig.h"
 #include "dietpiconfig.h"
 
@@ -208,21 +209,6 @@ bool readFull(int fd, char *data, qint64 size, qint64 offset)
     return true;
 }
 
-bool writeFull(int fd, const char *data, qint64 size, qint64 offset)
-{
-    while (size > 0) {
-        const ssize_t n = ::pwrite(fd, data, size_t(size), offset);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        size -= n;
-        offset += n;
-    }
-    return true;
-}
-
 // Copies [offset, offset+length) from `from` to `to` block by block. With `onlyChanged`, a
 // block is read from `to` first and written only when it differs; *changed counts those.
 bool copyRange(int from, int to, qint64 offset, qint64 length, bool onlyChanged, qint64 *changed)
@@ -240,8 +226,10 @@ bool copyRange(int from, int to, qint64 offset, qint64 length, bool onlyChanged,
                 continue;
             ++*changed;
         }
-        if (!writeFull(to, a.constData(), n, at))
+        if (const int err = BlockDevice::writeAt(to, a.constData(), n, at); err != 0) {
+            errno = err;
             return false;
+        }
     }
     return true;
 }

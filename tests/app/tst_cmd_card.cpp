@@ -2,6 +2,7 @@
 // `hivelab card prepare` and `hivelab flash --lab` on real FAT boot partitions: an image file
 // (no root needed) and a loop device (root). Files are read back with mtools and the FAT is
 // checked with fsck.fat -n.
+#include "childprocess.h"
 #include "hivelabrun.h"
 
 #include <QFile>
@@ -21,23 +22,11 @@ namespace {
 
 constexpr qint64 BootOffset = 2048 * 512;
 
-struct Sh
-{
-    int exitCode = -1;
-    QByteArray out;
-};
+using Sh = HivelabTest::ShellRun;
 
 Sh sh(const QString &command)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("MTOOLS_SKIP_CHECK"), QStringLiteral("1"));
-    p.setProcessEnvironment(env);
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(QStringLiteral("sh"), {QStringLiteral("-c"), command});
-    if (!p.waitForFinished(60000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAll()};
+    return HivelabTest::cardShell(command);
 }
 
 const char *const kLab = R"({"format": "hivelab-lab", "schemaVersion": 1, "name": "cards",

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 
 namespace HivelabTest {
@@ -36,6 +37,28 @@ inline QHash<QString, QString> keyValueLines(const QByteArray &output)
             facts.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(line.mid(eq + 1)));
     }
     return facts;
+}
+
+/// A shell command's exit code (-1: crashed or late) and its merged output.
+struct ShellRun
+{
+    int exitCode = -1;
+    QByteArray out;
+};
+
+/// Runs `sh -c command` (bounded: 60 s) with mtools' geometry check off, as the card tests
+/// read and write FAT partitions of loop devices and image files with it.
+inline ShellRun cardShell(const QString &command)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("MTOOLS_SKIP_CHECK"), QStringLiteral("1"));
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral("sh"), {QStringLiteral("-c"), command});
+    if (!finishWithin(p, 60000))
+        return {};
+    return {exitCodeOf(p), p.readAll()};
 }
 
 } // namespace HivelabTest

@@ -3,6 +3,7 @@
 // cards written from one image with their boards' first-boot identities, read back with
 // mtools; the instance IDs and allocated address recorded as one undo step; bad choices
 // refused before anything is erased; cancel records nothing. Needs root (losetup).
+#include "childprocess.h"
 #include "blockdevice.h"
 #include "cardpreparation.h"
 #include "cardwriterwidget.h"
@@ -25,23 +26,11 @@ namespace {
 
 constexpr qint64 BootOffset = 2048 * 512;
 
-struct Sh
-{
-    int exitCode = -1;
-    QByteArray out;
-};
+using Sh = HivelabTest::ShellRun;
 
 Sh sh(const QString &command)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("MTOOLS_SKIP_CHECK"), QStringLiteral("1"));
-    p.setProcessEnvironment(env);
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(QStringLiteral("sh"), {QStringLiteral("-c"), command});
-    if (!p.waitForFinished(60000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAll()};
+    return HivelabTest::cardShell(command);
 }
 
 const char *const kLab = R"({"format": "hivelab-lab", "schemaVersion": 1, "name": "cards",
