@@ -26,17 +26,13 @@ namespace {
 
 constexpr qint64 BootOffset = 2048 * 512;
 
+using HivelabTest::cardShell;
 using Sh = HivelabTest::ShellRun;
 
-Sh sh(const QString &command)
-{
-    return HivelabTest::cardShell(command);
-}
-
-const char *const kLab = R"({"format": "hivelab-lab", "schemaVersion": 1, "name": "cards",
-    "network": {"subnet": "10.77.0.0/24", "gateway": "10.77.0.1", "dns": ["10.77.0.1"],
-                "poolStart": "10.77.0.10", "loginUser": "hive", "timezone": "Europe/Berlin",
-                "locale": "C.UTF-8"},
+// Two static boards; node-2's address is taken, so node-1 gets the next one of the pool.
+const char *const kLab = R"({"format": "hivelab-lab", "schemaVersion": 1, "name": "writer",
+    "network": {"subnet": "10.77.0.0/24", "gateway": "10.77.0.1", "poolStart": "10.77.0.10",
+                "loginUser": "hive", "dns": ["10.77.0.1"], "locale": "C.UTF-8"},
     "boards": [
         {"id": "node-1", "hostname": "node-1", "addressing": "static"},
         {"id": "node-2", "hostname": "node-2", "addressing": "static", "ip": "10.77.0.10"}]})";
@@ -58,7 +54,7 @@ class TestCardWriter : public QObject
 
     QByteArray mtype(const QString &device, const QString &file)
     {
-        return sh(QStringLiteral("mtype -i %1@@%2 ::/%3").arg(device).arg(BootOffset).arg(file)).out;
+        return cardShell(QStringLiteral("mtype -i %1@@%2 ::/%3").arg(device).arg(BootOffset).arg(file)).out;
     }
 
     std::unique_ptr<CardWriterWidget> makeWriter()
@@ -79,26 +75,26 @@ private Q_SLOTS:
             QSKIP("needs root for loop devices");
         QVERIFY(m_dir.isValid());
         for (const char *tool : {"mcopy", "mtype", "sfdisk", "mkfs.fat", "fsck.fat", "losetup"}) {
-            if (sh(QStringLiteral("command -v ") + QLatin1String(tool)).exitCode != 0)
+            if (cardShell(QStringLiteral("command -v ") + QLatin1String(tool)).exitCode != 0)
                 QSKIP("mtools, fdisk, dosfstools or losetup missing");
         }
         // No system bus here: asking UDisks2 must fail in words, never hang (set before Qt
         // first connects to the system bus).
         qputenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + path(QStringLiteral("no-bus")).toLocal8Bit());
         m_key = path(QStringLiteral("id_ed25519"));
-        QCOMPARE(sh(QStringLiteral("ssh-keygen -q -t ed25519 -N '' -C writer-test -f %1").arg(m_key))
+        QCOMPARE(cardShell(QStringLiteral("ssh-keygen -q -t ed25519 -N '' -C writer-test -f %1").arg(m_key))
                      .exitCode,
                  0);
         // The OS image: a 40 MiB card with a FAT16 boot partition at 1 MiB and a Linux one.
         m_source = path(QStringLiteral("os.img"));
-        QCOMPARE(sh(QStringLiteral("truncate -s 40M %1 && printf 'label: dos\\n2048,32768,c\\n,,83\\n' "
+        QCOMPARE(cardShell(QStringLiteral("truncate -s 40M %1 && printf 'label: dos\\n2048,32768,c\\n,,83\\n' "
                                    "| sfdisk -q %1 && mkfs.fat -F 16 -n BOOT --offset 2048 %1 16384")
                         .arg(m_source))
                      .exitCode,
                  0);
         for (int i = 0; i < 2; ++i) {
             const QString backing = path(QStringLiteral("card%1").arg(i));
-            const Sh r = sh(QStringLiteral("truncate -s 64M %1 && losetup -f --show %1").arg(backing));
+            const Sh r = cardShell(QStringLiteral("truncate -s 64M %1 && losetup -f --show %1").arg(backing));
             QCOMPARE(r.exitCode, 0);
             m_loops << QString::fromLatin1(r.out.trimmed());
             QVERIFY(m_loops.last().startsWith(QLatin1String("/dev/loop")));
@@ -108,7 +104,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         for (const QString &loop : std::as_const(m_loops))
-            sh(QStringLiteral("losetup -d ") + loop);
+            cardShell(QStringLiteral("losetup -d ") + loop);
     }
 
     void init()
@@ -185,7 +181,7 @@ private Q_SLOTS:
 
         // The system's own disk is never offered and refused when named.
         const QString root = QString::fromLatin1(
-            sh(QStringLiteral("lsblk -npo PKNAME $(findmnt -nvo SOURCE /) | head -n1")).out.trimmed());
+            cardShell(QStringLiteral("lsblk -npo PKNAME $(findmnt -nvo SOURCE /) | head -n1")).out.trimmed());
         if (root.startsWith(QLatin1String("/dev/"))) {
             auto *combo = w->findChild<QComboBox *>(QStringLiteral("card-node-1"));
             QVERIFY(combo);
@@ -219,7 +215,7 @@ private Q_SLOTS:
         QVERIFY(m_doc.lab().board(QStringLiteral("node-1"))->firstBoot.instanceId.isEmpty());
         QCOMPARE(m_undo.count(), 0);
         // A cancelled card does not boot half-written: its first MiB is zeros.
-        QCOMPARE(sh(QStringLiteral("head -c 1048576 %1 | tr -d '\\000' | wc -c").arg(m_loops.at(0)))
+        QCOMPARE(cardShell(QStringLiteral("head -c 1048576 %1 | tr -d '\\000' | wc -c").arg(m_loops.at(0)))
                      .out.trimmed(),
                  QByteArray("0"));
     }
@@ -229,14 +225,14 @@ private Q_SLOTS:
     // root with a descriptor opened directly; the FAT must stay clean.
     void throughADescriptorWritesOnlyTheBootPartition()
     {
-        QCOMPARE(sh(QStringLiteral("dd if=%1 of=%2 bs=1M conv=fsync status=none && "
+        QCOMPARE(cardShell(QStringLiteral("dd if=%1 of=%2 bs=1M conv=fsync status=none && "
                                    "printf 'rootfs-marker' | dd of=%2 bs=1 seek=%3 conv=notrunc,fsync "
                                    "status=none")
                         .arg(m_source, m_loops.at(1))
                         .arg(36 * 1024 * 1024))
                      .exitCode,
                  0);
-        const QByteArray pub = sh(QStringLiteral("cat %1.pub").arg(m_key)).out.trimmed();
+        const QByteArray pub = cardShell(QStringLiteral("cat %1.pub").arg(m_key)).out.trimmed();
         const CardPreparation::Result r =
             CardPreparation::prepare(m_doc.lab(), QStringLiteral("node-2"), m_loops.at(1),
                                      QString::fromUtf8(pub), CardPreparation::Access::Descriptor);
@@ -245,12 +241,12 @@ private Q_SLOTS:
                     .contains(r.lab.board(QStringLiteral("node-2"))->firstBoot.instanceId.toUtf8()));
         QVERIFY(mtype(m_loops.at(1), QStringLiteral("network-config")).contains("10.77.0.10"));
         // Outside the boot partition nothing moved.
-        QCOMPARE(sh(QStringLiteral("dd if=%1 bs=1 skip=%2 count=13 status=none")
+        QCOMPARE(cardShell(QStringLiteral("dd if=%1 bs=1 skip=%2 count=13 status=none")
                         .arg(m_loops.at(1))
                         .arg(36 * 1024 * 1024))
                      .out,
                  QByteArray("rootfs-marker"));
-        const Sh fsck = sh(QStringLiteral("p=$(losetup -f --show -r -o %1 --sizelimit %2 %3) && "
+        const Sh fsck = cardShell(QStringLiteral("p=$(losetup -f --show -r -o %1 --sizelimit %2 %3) && "
                                           "fsck.fat -n $p; rc=$?; losetup -d $p; exit $rc")
                                .arg(BootOffset)
                                .arg(32768 * 512)
