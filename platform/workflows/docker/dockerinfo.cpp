@@ -62,6 +62,7 @@ DockerInfo DockerInfo::fromJson(const QByteArray &json)
     info.clusterId =
         swarm.value(QLatin1String("Cluster")).toObject().value(QLatin1String("ID")).toString();
     info.managers = swarm.value(QLatin1String("Managers")).toInt();
+    info.nodes = swarm.value(QLatin1String("Nodes")).toInt();
     const QJsonArray remotes = swarm.value(QLatin1String("RemoteManagers")).toArray();
     for (const QJsonValue &r : remotes)
         info.remoteManagers << r.toObject().value(QLatin1String("Addr")).toString();

@@ -27,6 +27,7 @@ struct DockerInfo
     QString clusterId;          // only managers know it
     QStringList remoteManagers; // "10.77.0.11:2377", …
     int managers = 0;           // managers in the swarm (only managers know it)
+    int nodes = 0;              // nodes in the swarm (only managers know it)
     QString swarmError;
 
     bool inSwarm() const { return localNodeState == QLatin1String("active"); }

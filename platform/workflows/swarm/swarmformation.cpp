@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "swarmformation.h"
 
+#include <algorithm>
+
 #include "labdocument.h"
 #include "sshsession.h"
 
@@ -736,20 +738,37 @@ void SwarmFormation::leaveBoards()
     // Every manager of the swarm leaving dissolves it: no manager needs to keep quorum, so they
     // leave at once with --force instead of one by one through demotions (each of which Docker
     // takes seconds to apply).
+    // A board promoted a moment ago may still call itself a worker, so a swarm whose every
+    // node leaves is dissolved too (the late manager then joins the managers, below).
     bool dissolve = !managers.isEmpty();
     for (const QString &id : std::as_const(managers)) {
         const Member m = m_members.value(id);
-        int leaving = 0;
-        for (const QString &other : std::as_const(managers))
-            leaving += m_members.value(other).info.clusterId == m.info.clusterId;
-        if (m.info.managers <= 0 || leaving < m.info.managers)
+        int leavingManagers = 0;
+        int leavingNodes = 0;
+        for (const QString &other : std::as_const(order)) {
+            // Workers do not know the cluster's ID: they share its managers' addresses.
+            const DockerInfo &o = m_members.value(other).info;
+            const bool same = o.clusterId.isEmpty()
+                                  ? std::any_of(o.remoteManagers.cbegin(), o.remoteManagers.cend(),
+                                                [&m](const QString &a) {
+                                                    return m.info.remoteManagers.contains(a);
+                                                })
+                                  : o.clusterId == m.info.clusterId;
+            leavingNodes += same;
+            leavingManagers += same && managers.contains(other);
+        }
+        const bool allManagers = m.info.managers > 0 && leavingManagers >= m.info.managers;
+        const bool allNodes = m.info.nodes > 0 && leavingNodes >= m.info.nodes;
+        if (!allManagers && !allNodes)
             dissolve = false;
     }
+    m_lateManagers.clear();
     auto leaveManagers = [this, managers, dissolve]() {
+        const QStringList all = managers + m_lateManagers;
         if (dissolve)
-            dissolveSwarm(managers);
+            dissolveSwarm(all);
         else
-            leaveNext(0, managers);
+            leaveNext(0, all);
     };
     // A manager that stays in the swarm removes the nodes that left (they would stay listed as
     // Down, and a board joining again would show up twice).
@@ -764,6 +783,15 @@ void SwarmFormation::leaveBoards()
     const auto next = afterAll(int(workers.size()), leaveManagers);
     for (const QString &id : workers) {
         runOn(id, QStringLiteral("docker swarm leave"), [this, id, next, stayer](const Remote &r) {
+            if (!r.ok() && describe(r).contains(QLatin1String("participating as a manager"))) {
+                // Promoted after the probe (its engine learns it a moment after the leader):
+                // it leaves with the managers, keeping their quorum.
+                log(id, tr("It is a manager by now: it leaves with the managers."));
+                m_members[id].info.controlAvailable = true;
+                m_lateManagers << id;
+                next();
+                return;
+            }
             if (!r.ok()) {
                 finishBoard(id, false, tr("docker swarm leave failed: %1").arg(describe(r)));
                 next();

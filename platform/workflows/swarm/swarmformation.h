@@ -134,6 +134,9 @@ private:
     int m_verifySeconds = 30;
     QHash<QString, Member> m_members;
     QString m_leader;
+    // Boards that probed as workers but whose leave was refused as a manager's: a promotion
+    // reached them after the probe. They leave with the managers.
+    QStringList m_lateManagers;
     QString m_clusterId;
     bool m_initialised = false;
     QByteArray m_workerToken;        // secret: cleared when the job finishes
