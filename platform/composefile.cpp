@@ -26,6 +26,12 @@ QString scalar(const YAML::Node &node)
 
 // Aliases expand into copies: nested ones can make a few lines into billions of nodes.
 constexpr int MaxNodes = 200000;
+// Nesting deeper than any Compose file needs (or an alias inside itself) would exhaust the
+// stack of the recursive walks below.
+constexpr int MaxDepth = 64;
+struct TooDeep
+{
+};
 struct TooLarge
 {
 };
@@ -33,16 +39,18 @@ struct TooLarge
 // A deep copy in which every `<<` merge key is resolved (keys of the map itself win over
 // merged ones) and aliases become copies of their own: amending one service can then never
 // change another that shared an anchor with it. Throws TooLarge past MaxNodes nodes.
-YAML::Node resolved(const YAML::Node &node, int *budget)
+YAML::Node resolved(const YAML::Node &node, int *budget, int depth = 0)
 {
     if (--*budget < 0)
         throw TooLarge();
+    if (depth > MaxDepth)
+        throw TooDeep();
     switch (node.Type()) {
     case YAML::NodeType::Sequence: {
         YAML::Node out(YAML::NodeType::Sequence);
         out.SetTag(node.Tag());
         for (const YAML::Node &item : node)
-            out.push_back(resolved(item, budget));
+            out.push_back(resolved(item, budget, depth + 1));
         return out;
     }
     case YAML::NodeType::Map: {
@@ -53,13 +61,13 @@ YAML::Node resolved(const YAML::Node &node, int *budget)
             if (kv.first.IsScalar() && kv.first.Scalar() == "<<" && kv.first.Tag() != "!") {
                 if (kv.second.IsSequence()) {
                     for (const YAML::Node &m : kv.second)
-                        merged.push_back(resolved(m, budget));
+                        merged.push_back(resolved(m, budget, depth + 1));
                 } else {
-                    merged.push_back(resolved(kv.second, budget));
+                    merged.push_back(resolved(kv.second, budget, depth + 1));
                 }
                 continue;
             }
-            out[resolved(kv.first, budget)] = resolved(kv.second, budget);
+            out[resolved(kv.first, budget, depth + 1)] = resolved(kv.second, budget, depth + 1);
         }
         // Earlier maps of a merge sequence win over later ones, all lose to the map's own keys.
         for (const YAML::Node &m : merged) {
@@ -162,6 +170,10 @@ bool ComposeFile::parse(const QByteArray &yaml, QString *error)
     } catch (const TooLarge &) {
         return fail(QStringLiteral("the file expands to more than %1 YAML nodes (nested aliases)")
                         .arg(MaxNodes));
+    } catch (const TooDeep &) {
+        return fail(QStringLiteral("the file nests deeper than %1 levels (or an alias contains "
+                                   "itself)")
+                        .arg(MaxDepth));
     } catch (const YAML::Exception &e) {
         return fail(QStringLiteral("line %1, column %2: %3")
                         .arg(e.mark.line + 1)

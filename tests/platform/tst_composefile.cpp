@@ -115,6 +115,13 @@ private Q_SLOTS:
                     ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" +
                     char(c - 1) + ", *" + char(c - 1) + "]\n";
         QTest::newRow("alias bomb") << bomb << "nested aliases";
+        // Found by the fuzzer: an anchor merged into itself recursed until the stack ran out.
+        QTest::newRow("alias inside itself")
+            << QByteArray("x-d: &d\n  deploy:\n    <<: *d\nservices:\n  w:\n    image: a\n")
+            << "alias contains itself";
+        QByteArray deep = "services:\n  w:\n    image: a\n    labels: ";
+        deep += QByteArray(200, '[') + QByteArray(200, ']') + "\n";
+        QTest::newRow("deep nesting") << deep << "nests deeper than";
         QTest::newRow("constraints not a list")
             << QByteArray(
                    "services:\n  w:\n    deploy:\n      placement:\n        constraints: x\n")
