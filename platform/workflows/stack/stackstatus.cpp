@@ -78,90 +78,91 @@ void StackStatus::done(bool ok, const QString &message)
     finishJob();
 }
 
-void StackStatus::list()
+void StackStatus::servicesThenTasks(
+    const QJsonObject &serviceFilter, const QJsonObject &taskFilter,
+    std::function<bool(const QByteArray &services)> servicesUsable,
+    std::function<void(const QByteArray &services, const QByteArray &tasks)> then)
 {
     callEngine(
-        managerBoardId(), filtered("/services", labelFilter(QString())),
-        [this](const Remote &services) {
+        managerBoardId(), filtered("/services", serviceFilter),
+        [this, taskFilter, servicesUsable, then](const Remote &services) {
             if (services.cancelled)
                 return;
             if (!services.engineOk()) {
                 done(false, tr("No service list: %1").arg(describe(services)));
                 return;
             }
-            QJsonObject running = labelFilter(QString());
-            running.insert(QStringLiteral("desired-state"), QJsonArray{QStringLiteral("running")});
-            callEngine(managerBoardId(), filtered("/tasks", running),
-                       [this, serviceList = services.out](const Remote &tasks) {
+            if (!servicesUsable(services.out))
+                return;
+            callEngine(managerBoardId(), filtered("/tasks", taskFilter),
+                       [this, then, serviceList = services.out](const Remote &tasks) {
                            if (tasks.cancelled)
                                return;
                            if (!tasks.engineOk()) {
                                done(false, tr("No task list: %1").arg(describe(tasks)));
                                return;
                            }
-                           QMap<QString, StackInfo> byName;
-                           const QJsonArray array = QJsonDocument::fromJson(serviceList).array();
-                           for (const QJsonValue &v : array) {
-                               const QJsonObject spec =
-                                   v.toObject().value(QLatin1String("Spec")).toObject();
-                               const QString name = spec.value(QLatin1String("Labels"))
-                                                        .toObject()
-                                                        .value(QLatin1String(StackLabel))
-                                                        .toString();
-                               StackInfo &info = byName[name];
-                               info.name = name;
-                               ++info.services;
-                               info.desiredTasks += spec.value(QLatin1String("Mode"))
-                                                        .toObject()
-                                                        .value(QLatin1String("Replicated"))
-                                                        .toObject()
-                                                        .value(QLatin1String("Replicas"))
-                                                        .toInt();
-                           }
-                           for (const StackPlacement::ServiceTask &t :
-                                StackPlacement::parseTasks(tasks.out, serviceList)) {
-                               if (byName.contains(t.stack) && t.isRunning())
-                                   ++byName[t.stack].runningTasks;
-                           }
-                           m_stacks = byName.values();
-                           done(true, tr("%n stack(s).", nullptr, int(m_stacks.size())));
+                           then(serviceList, tasks.out);
                        });
+        });
+}
+
+void StackStatus::list()
+{
+    QJsonObject running = labelFilter(QString());
+    running.insert(QStringLiteral("desired-state"), QJsonArray{QStringLiteral("running")});
+    servicesThenTasks(
+        labelFilter(QString()), running, [](const QByteArray &) { return true; },
+        [this](const QByteArray &serviceList, const QByteArray &tasks) {
+            QMap<QString, StackInfo> byName;
+            const QJsonArray array = QJsonDocument::fromJson(serviceList).array();
+            for (const QJsonValue &v : array) {
+                const QJsonObject spec = v.toObject().value(QLatin1String("Spec")).toObject();
+                const QString name = spec.value(QLatin1String("Labels"))
+                                         .toObject()
+                                         .value(QLatin1String(StackLabel))
+                                         .toString();
+                StackInfo &info = byName[name];
+                info.name = name;
+                ++info.services;
+                info.desiredTasks += spec.value(QLatin1String("Mode"))
+                                         .toObject()
+                                         .value(QLatin1String("Replicated"))
+                                         .toObject()
+                                         .value(QLatin1String("Replicas"))
+                                         .toInt();
+            }
+            for (const StackPlacement::ServiceTask &t :
+                 StackPlacement::parseTasks(tasks, serviceList)) {
+                if (byName.contains(t.stack) && t.isRunning())
+                    ++byName[t.stack].runningTasks;
+            }
+            m_stacks = byName.values();
+            done(true, tr("%n stack(s).", nullptr, int(m_stacks.size())));
         });
 }
 
 void StackStatus::listTasks()
 {
     const QJsonObject filter = labelFilter(m_stack);
-    callEngine(
-        managerBoardId(), filtered("/services", filter), [this, filter](const Remote &services) {
-            if (services.cancelled)
-                return;
-            if (!services.engineOk()) {
-                done(false, tr("No service list: %1").arg(describe(services)));
-                return;
-            }
-            if (!m_stack.isEmpty() && QJsonDocument::fromJson(services.out).array().isEmpty()) {
+    servicesThenTasks(
+        filter, filter,
+        [this](const QByteArray &services) {
+            if (!m_stack.isEmpty() && QJsonDocument::fromJson(services).array().isEmpty()) {
                 done(false, tr("No stack named %1 on this swarm.").arg(m_stack));
-                return;
+                return false;
             }
-            callEngine(managerBoardId(), filtered("/tasks", filter),
-                       [this, serviceList = services.out](const Remote &tasks) {
-                           if (tasks.cancelled)
-                               return;
-                           if (!tasks.engineOk()) {
-                               done(false, tr("No task list: %1").arg(describe(tasks)));
-                               return;
-                           }
-                           m_tasks = StackPlacement::parseTasks(tasks.out, serviceList);
-                           const QHash<QString, QString> boards = nodeBoards();
-                           int running = 0;
-                           for (StackPlacement::ServiceTask &t : m_tasks) {
-                               t.boardId = boards.value(t.nodeId);
-                               running += t.isRunning();
-                           }
-                           done(true,
-                                tr("%1 task(s), %2 running.").arg(m_tasks.size()).arg(running));
-                       });
+            return true;
+        },
+        [this](const QByteArray &serviceList, const QByteArray &tasks) {
+            m_tasks = StackPlacement::parseTasks(tasks, serviceList);
+            const QHash<QString, QString> boards = nodeBoards();
+            int running = 0;
+            for (StackPlacement::ServiceTask &t : m_tasks) {
+                t.boardId = boards.value(t.nodeId);
+                running += t.isRunning();
+            }
+            done(true, tr("%1 task(s), %2 running.").arg(m_tasks.size()).arg(running));
         });
 }
 

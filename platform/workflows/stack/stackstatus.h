@@ -4,6 +4,10 @@
 #include "stackplacement.h"
 #include "swarmstatus.h"
 
+#include <QJsonObject>
+
+#include <functional>
+
 namespace Hivelab {
 
 /// `hivelab stack ls|ps|rm`: the swarm's stacks, a stack's tasks with the board each runs on,
@@ -44,6 +48,12 @@ protected:
 private:
     void list();
     void listTasks();
+    /// Services matching `serviceFilter`, then tasks matching `taskFilter`, from the manager's
+    /// engine; a failed call ends the job. `servicesUsable` may end it too (returns false).
+    void servicesThenTasks(const QJsonObject &serviceFilter, const QJsonObject &taskFilter,
+                           std::function<bool(const QByteArray &services)> servicesUsable,
+                           std::function<void(const QByteArray &services, const QByteArray &tasks)>
+                               then);
     void remove();
     void done(bool ok, const QString &message);
 
