@@ -34,19 +34,31 @@ private:
         QByteArray stderrText;
         qint64 ms = 0;
     };
-    Outcome call(int k, const QByteArray &path, bool asRoot, const QString &sudoPassword)
+    // Board k over SSH with the lab's key (and its known_hosts file of this test).
+    SshConnectOptions optionsFor(const HivelabTest::LabBoard &b) const
     {
-        const HivelabTest::LabBoard b = m_boards.value(k);
         SshConnectOptions options;
         options.host = b.ip;
         options.port = quint16(b.port);
         options.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
         options.acceptNewHostKey = true;
+        return options;
+    }
+    static SshAuth keyAuth(const QString &user)
+    {
         SshAuth auth;
-        auth.user = asRoot ? QStringLiteral("root") : b.user;
-        auth.password = m_password;
+        auth.user = user;
         auth.identityFiles << qEnvironmentVariable("HIVELAB_LAB_KEY");
         auth.useAgent = false;
+        return auth;
+    }
+
+    Outcome call(int k, const QByteArray &path, bool asRoot, const QString &sudoPassword)
+    {
+        const HivelabTest::LabBoard b = m_boards.value(k);
+        const SshConnectOptions options = optionsFor(b);
+        SshAuth auth = keyAuth(asRoot ? QStringLiteral("root") : b.user);
+        auth.password = m_password;
         SshExecOptions exec;
         exec.timeoutMs = 30000;
         QString command = SshHttpCall::dockerDialCommand();
@@ -127,16 +139,8 @@ private Q_SLOTS:
     void pipelinedRequestsOnOneCommand()
     {
         // Three requests, one dial-stdio: each answered in order, then the command ends.
-        const HivelabTest::LabBoard b = m_boards.value(1);
-        SshConnectOptions options;
-        options.host = b.ip;
-        options.port = quint16(b.port);
-        options.knownHostsPath = m_dir.filePath(QStringLiteral("known_hosts"));
-        options.acceptNewHostKey = true;
-        SshAuth auth;
-        auth.user = QStringLiteral("root");
-        auth.identityFiles << qEnvironmentVariable("HIVELAB_LAB_KEY");
-        auth.useAgent = false;
+        const SshConnectOptions options = optionsFor(m_boards.value(1));
+        const SshAuth auth = keyAuth(QStringLiteral("root"));
         SshExecOptions exec;
         exec.timeoutMs = 30000;
         QList<HttpRequest> requests(3);
