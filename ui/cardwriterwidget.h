@@ -68,7 +68,6 @@ Q_SIGNALS:
     void finished();
 
 private:
-    struct Row;
     void buildRows();
     void fillCardCombo(QComboBox *combo, const QString &keep);
     void onFinished();
