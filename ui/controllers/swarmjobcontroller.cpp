@@ -23,8 +23,7 @@ SwarmJobController::SwarmJobController(LabDocument *document, QObject *parent)
     : QObject(parent)
     , m_document(document)
     , m_pool(WorkflowJob::createSharedPool(MaxParallelBoards, this))
-{
-}
+{}
 
 SwarmJobController::~SwarmJobController()
 {
@@ -57,8 +56,12 @@ WorkflowJob *SwarmJobController::createJob(Operation operation)
                                  : NodeAvailability::Availability::Active);
         return job;
     }
-    case Operation::Status:
-        return new SwarmStatus(m_document, this);
+    case Operation::Status: {
+        // F5 updates the service chips too, as a live status tick does.
+        auto *job = new SwarmStatus(m_document, this);
+        job->setWithTasks(true);
+        return job;
+    }
     case Operation::ApplyPlacement:
         return new SwarmLabels(m_document, this);
     case Operation::KeyLogin:
