@@ -342,13 +342,14 @@ Change updateBoard(Lab *lab, int index, const DiscoveredHost &h, const QString &
     ch.matchedBy = by;
     ch.previousIp = b.ip;
     const bool byMarker = by == QLatin1String("instance-id");
+    const QString name = b.name.isEmpty() ? b.id : b.name; // plans may leave names out
     QStringList filled = fillMissing(&b, h, lab->swarm);
     if (placeByLabel(lab, b.id, h))
         filled << QStringLiteral("rack");
     if (!b.ip.isEmpty() && b.ip != h.ip) {
         ch.kind = Kind::IpChanged;
         ch.message =
-            tr("%1: address changed from %2 to %3 (matched by %4).").arg(b.name, b.ip, h.ip, by);
+            tr("%1: address changed from %2 to %3 (matched by %4).").arg(name, b.ip, h.ip, by);
     } else if (!filled.isEmpty() || b.ip.isEmpty()) {
         QStringList what = filled;
         if (b.ip.isEmpty())
@@ -356,13 +357,13 @@ Change updateBoard(Lab *lab, int index, const DiscoveredHost &h, const QString &
         ch.kind = Kind::Updated;
         ch.message = (byMarker ? tr("%1 at %2: recorded %3 (matched by its card's instance ID).")
                                : tr("%1 at %2: recorded %3."))
-                         .arg(b.name, h.ip, what.join(QStringLiteral(", ")));
+                         .arg(name, h.ip, what.join(QStringLiteral(", ")));
     } else {
         ch.kind = Kind::Unchanged;
         ch.message = (byMarker ? tr("%1 at %2: already in the lab (matched by its card's "
                                     "instance ID).")
                                : tr("%1 at %2: already in the lab."))
-                         .arg(b.name, h.ip);
+                         .arg(name, h.ip);
     }
     b.ip = h.ip;
     return ch;
