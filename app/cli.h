@@ -150,7 +150,8 @@ std::optional<QString> cardPublicKey(const QString &requestedKey);
 std::optional<QString> checkCardTarget(const QString &path, bool isImage);
 /// Writes the board's identity onto `target` (allocating its address if needed, a new
 /// instance ID); on success updates `lab` (caller saves) and fills `report`. Prints problems.
+/// `source`: the image written, when known (a catalog image names what its first boot reads).
 int prepareCard(Lab *lab, const QString &boardId, const QString &target, const QString &publicKey,
-                QJsonObject *report);
+                QJsonObject *report, const QString &source = QString());
 
 } // namespace Hivelab::Cli

@@ -333,7 +333,8 @@ int cmdFlash(const QStringList &args)
     if (lab && allOk && !guard.interrupted()) {
         for (int i = 0; i < results.size(); ++i) {
             QJsonObject report;
-            const int rc = prepareCard(&*lab, boardIds.at(i), results.at(i).target.path, publicKey, &report);
+            const int rc = prepareCard(&*lab, boardIds.at(i), results.at(i).target.path, publicKey,
+                                       &report, positional.first());
             if (rc != ExitOk) {
                 allOk = false;
                 break;

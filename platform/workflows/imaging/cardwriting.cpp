@@ -247,7 +247,9 @@ void CardWriting::prepareGroup()
         prepareGroup();
     });
     watcher->setFuture(QtConcurrent::run([lab, c, key]() {
-        return CardPreparation::prepare(lab, c.boardId, c.target.path, key);
+        return CardPreparation::prepare(lab, c.boardId, c.target.path, key,
+                                        CardPreparation::Access::Auto,
+                                        CardPreparation::catalogFlavour(c.source));
     }));
 }
 
