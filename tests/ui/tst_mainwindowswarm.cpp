@@ -3,6 +3,7 @@
 // a bound-but-not-listening port (refused), a silent listener (handshake hangs) or a real sshd.
 #include "boarditem.h"
 #include "demolab.h"
+#include "inspectorwidget.h"
 #include "labdocument.h"
 #include "labworkflow.h"
 #include "logconsole.h"
@@ -20,6 +21,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
@@ -52,6 +54,7 @@ private Q_SLOTS:
     void identifyRecordsWhatBoardsReportAsOneUndoStep();
     void remoteAccessAsksThenRunsOnTheSelectedBoards();
     void applyAddressesListsTheMovesThenRuns();
+    void inspectorChecksPlannedAddresses();
 
 private:
     quint16 closedPort() { return HivelabTest::closedPort(this); }
@@ -438,6 +441,37 @@ void TestMainWindowSwarm::applyAddressesListsTheMovesThenRuns()
     QVERIFY2(logText().contains(QStringLiteral("m1 failed:")), qPrintable(logText()));
     QCOMPARE(m_doc->lab().boards[0].ip, QStringLiteral("127.0.0.3"));
     QCOMPARE(m_doc->lab().boards[0].sshHost, QStringLiteral("127.0.0.1"));
+}
+
+// A planned static address is refused where cards and `network apply` would refuse it; a
+// board seen on the network keeps its old address as its SSH address until it is moved.
+void TestMainWindowSwarm::inspectorChecksPlannedAddresses()
+{
+    useLab(closedPort(), closedPort());
+    Lab lab = m_doc->lab();
+    lab.network.subnet = QStringLiteral("127.0.0.0/8");
+    lab.network.gateway = QStringLiteral("127.0.0.254");
+    lab.boards[0].addressing = Addressing::Static;
+    lab.boards[0].ip = QStringLiteral("127.0.0.3");
+    lab.boards[0].mac = QStringLiteral("02:00:00:00:00:01");
+    m_doc->setLab(lab);
+    m_window->scene()->selectBoards({QStringLiteral("m1")});
+    InspectorWidget *inspector = m_window->inspector();
+    QCOMPARE(inspector->boardId(), QStringLiteral("m1"));
+    for (const char *refused : {"127.0.0.1", "127.0.0.254", "10.0.0.3", "127.255.255.255"}) {
+        inspector->ipEdit()->setText(QLatin1String(refused));
+        QVERIFY2(!inspector->commit(), refused);
+    }
+    QCOMPARE(m_window->undoStack()->count(), 0);
+    QCOMPARE(m_doc->lab(), lab);
+
+    inspector->ipEdit()->setText(QStringLiteral("127.0.0.4"));
+    QVERIFY(inspector->commit());
+    QCOMPARE(m_doc->lab().boards[0].ip, QStringLiteral("127.0.0.4"));
+    QCOMPARE(m_doc->lab().boards[0].sshHost, QStringLiteral("127.0.0.3"));
+    QCOMPARE(m_window->undoStack()->count(), 1);
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab(), lab);
 }
 
 QTEST_MAIN(TestMainWindowSwarm)

@@ -23,12 +23,6 @@ constexpr int RetryMs = 1000;
 constexpr int RollbackCheckMs = 60000;
 constexpr int StepsPerBoard = 4;
 
-bool isAddressProblem(IdentityProblem::Code code)
-{
-    using C = IdentityProblem::Code;
-    return code != C::NoHostname && code != C::NoUser && code != C::HostnameTaken;
-}
-
 } // namespace
 
 AddressApply::AddressApply(LabDocument *document, QObject *parent)
@@ -49,7 +43,7 @@ QStringList AddressApply::applicableBoards(const Lab &lab, QHash<QString, QStrin
             reason = tr("No planned static address (addressing is DHCP or the address is empty).");
         } else {
             for (const IdentityProblem &p : FirstBootPlan::problems(lab, b)) {
-                if (isAddressProblem(p.code)) {
+                if (p.concernsAddress()) {
                     reason = p.message();
                     break;
                 }
