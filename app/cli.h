@@ -142,6 +142,7 @@ int cmdRemote(const QStringList &args);
 int cmdStack(const QStringList &args);
 int cmdContext(const QStringList &args);
 int cmdCard(const QStringList &args);
+int cmdNetwork(const QStringList &args);
 
 // First-boot identity onto written cards (cmd_card.cpp), shared by `card prepare` and `flash`.
 /// The public key line to authorize (`requestedKey` or the default key); prints why not.

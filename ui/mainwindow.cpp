@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
+#include "addressapply.h"
 #include "plural.h"
 
 #include "boardcatalog.h"
@@ -398,6 +399,7 @@ void MainWindow::createMenus()
     lab->addAction(m_identify);
     lab->addAction(m_keyLogin);
     lab->addAction(m_remoteAccess);
+    lab->addAction(m_applyAddresses);
     lab->addAction(m_deployStack);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -771,6 +773,8 @@ void MainWindow::updateActions()
     m_keyLogin->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     m_identify->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     m_remoteAccess->setEnabled(!busy && !m_document->lab().boards.isEmpty());
+    m_applyAddresses->setEnabled(!busy &&
+                                 !AddressApply::applicableBoards(m_document->lab()).isEmpty());
     m_writeCards->setEnabled(!m_document->lab().boards.isEmpty());
     m_deployStack->setEnabled(!busy && managers);
     QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "swarmjobcontroller.h"
 
+#include "addressapply.h"
 #include "credentialstore.h"
 #include "identifyworkflow.h"
 #include "keyloginsetup.h"
@@ -68,6 +69,8 @@ WorkflowJob *SwarmJobController::createJob(Operation operation)
         return new KeyLoginSetup(m_document, this);
     case Operation::Identify:
         return new IdentifyWorkflow(m_document, this);
+    case Operation::ApplyAddresses:
+        return new AddressApply(m_document, this);
     case Operation::RemoteAccess:
         return new RemoteAccess(m_document, remoteAccessStore(), this);
     case Operation::DeployStack: {
