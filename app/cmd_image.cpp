@@ -188,7 +188,8 @@ int cacheCommand(const QStringList &args)
                               {QStringLiteral("files"), files}});
         return ExitOk;
     }
-    printOut(tr("%1: %2 of %3").arg(c.directory(), dataSize(c.totalSize()), dataSize(c.sizeLimit())));
+    printOut(
+        tr("%1: %2 of %3").arg(c.directory(), dataSize(c.totalSize()), dataSize(c.sizeLimit())));
     for (const ImageCache::Entry &e : entries)
         printOut(QStringLiteral("  %1  %2  %3%4")
                      .arg(dataSize(e.size), 9)
@@ -276,6 +277,7 @@ std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &
     result.sha256 = QString::fromLatin1(download.sha256());
     result.verified = download.verified();
     result.fromCache = download.fromCache();
+    result.inUse = download.inUse();
     if (!quiet)
         printErr(
             result.fromCache

@@ -62,7 +62,8 @@ std::optional<ImageDownload::Request> ImageDownload::requestFor(const QString &s
         *label = QStringLiteral("%1 %2").arg(d->name, d->version);
         return request;
     }
-    if (source.startsWith(QLatin1String("https://")) || source.startsWith(QLatin1String("http://"))) {
+    if (source.startsWith(QLatin1String("https://")) ||
+        source.startsWith(QLatin1String("http://"))) {
         request.url = QUrl(source, QUrl::StrictMode);
         *label = source;
         return request;
@@ -117,6 +118,12 @@ void ImageDownload::start(const Request &request)
     }
     if (!QDir().mkpath(m_cache.directory())) {
         fail(Error::Disk, tr("Cannot create the image cache %1.").arg(m_cache.directory()));
+        return;
+    }
+    QString lockError;
+    m_inUse = m_cache.markInUse(m_path, &lockError);
+    if (!m_inUse) {
+        fail(Error::Disk, tr("Cannot lock %1 in the image cache: %2").arg(m_path, lockError));
         return;
     }
     if (m_request.sha256.isEmpty() && m_request.sha256Url.isValid() &&
@@ -614,6 +621,7 @@ void ImageDownload::fail(Error error, const QString &text)
     m_errorString = text;
     m_finished = true;
     m_path.clear();
+    m_inUse.reset();
     emit finished(false);
 }
 

@@ -17,8 +17,7 @@ namespace Hivelab {
 CardWriting::CardWriting(QObject *parent)
     : QObject(parent)
     , m_cancelled(std::make_shared<std::atomic_bool>(false))
-{
-}
+{}
 
 CardWriting::~CardWriting()
 {
@@ -33,15 +32,24 @@ CardWriting::~CardWriting()
 QString CardWriting::stageName(Stage stage)
 {
     switch (stage) {
-    case Stage::Waiting: return tr("waiting");
-    case Stage::Key: return tr("SSH key");
-    case Stage::Downloading: return tr("downloading");
-    case Stage::Writing: return tr("writing");
-    case Stage::Verifying: return tr("verifying");
-    case Stage::FirstBoot: return tr("first boot");
-    case Stage::Done: return tr("done");
-    case Stage::Failed: return tr("failed");
-    case Stage::Cancelled: return tr("cancelled");
+    case Stage::Waiting:
+        return tr("waiting");
+    case Stage::Key:
+        return tr("SSH key");
+    case Stage::Downloading:
+        return tr("downloading");
+    case Stage::Writing:
+        return tr("writing");
+    case Stage::Verifying:
+        return tr("verifying");
+    case Stage::FirstBoot:
+        return tr("first boot");
+    case Stage::Done:
+        return tr("done");
+    case Stage::Failed:
+        return tr("failed");
+    case Stage::Cancelled:
+        return tr("cancelled");
     }
     return {};
 }
@@ -87,7 +95,8 @@ void CardWriting::cancel()
 // when the user has none yet.
 void CardWriting::resolveKey()
 {
-    const QString path = KeyLoginSetup::chooseKey(m_keyPath, BoardConnection::defaultIdentityFiles());
+    const QString path =
+        KeyLoginSetup::chooseKey(m_keyPath, BoardConnection::defaultIdentityFiles());
     auto useKey = [this, path]() {
         QString error;
         const QByteArray line = SshKeySetup::publicKeyLine(path, &error);
@@ -165,6 +174,7 @@ void CardWriting::nextGroup()
             nextGroup();
             return;
         }
+        m_imageInUse = download->inUse(); // until the group is written
         flashGroup(download->path(), download->verified() ? download->sha256() : QByteArray());
     });
     for (int i : std::as_const(m_group))
@@ -178,20 +188,23 @@ void CardWriting::flashGroup(const QString &path, const QByteArray &sha256)
     options.source = path;
     options.bmapPath = FlashJob::siblingBmap(path);
     options.sha256 = sha256;
+    // Only a download passes a checksum, and it hashed every byte it stored a moment ago.
+    options.sha256Checked = !sha256.isEmpty();
     QList<BlockDevice::Target> targets;
     for (int i : std::as_const(m_group))
         targets << m_cards.at(i).target;
     m_flash = new FlashJob(this);
     connect(m_flash, &FlashJob::progressChanged, this,
             [this](int t, FlashJob::Phase phase, qint64 done, qint64 total) {
-                const Stage stage = phase == FlashJob::Phase::Verifying ? Stage::Verifying
-                                                                         : Stage::Writing;
+                const Stage stage =
+                    phase == FlashJob::Phase::Verifying ? Stage::Verifying : Stage::Writing;
                 if (phase == FlashJob::Phase::Writing || phase == FlashJob::Phase::Verifying)
                     Q_EMIT progressChanged(m_group.at(t), stage, done, total);
             });
     connect(m_flash, &FlashJob::finished, this, [this]() {
         FlashJob *job = m_flash;
         job->deleteLater();
+        m_imageInUse.reset(); // the image was read: another process may evict it now
         const QList<FlashJob::TargetResult> results = job->results();
         const QString sourceError = job->sourceError();
         QList<int> written;
@@ -246,9 +259,8 @@ void CardWriting::prepareGroup()
         }
         prepareGroup();
     });
-    watcher->setFuture(QtConcurrent::run([lab, c, key]() {
-        return CardPreparation::prepare(lab, c.boardId, c.target.path, key);
-    }));
+    watcher->setFuture(QtConcurrent::run(
+        [lab, c, key]() { return CardPreparation::prepare(lab, c.boardId, c.target.path, key); }));
 }
 
 void CardWriting::endCard(int card, Stage stage, const QString &message)

@@ -29,14 +29,24 @@ class CardWriting : public QObject
 {
     Q_OBJECT
 public:
-    enum class Stage { Waiting, Key, Downloading, Writing, Verifying, FirstBoot, Done, Failed, Cancelled };
+    enum class Stage {
+        Waiting,
+        Key,
+        Downloading,
+        Writing,
+        Verifying,
+        FirstBoot,
+        Done,
+        Failed,
+        Cancelled
+    };
     Q_ENUM(Stage)
 
     struct Card
     {
         QString boardId;
-        QString source;               // image file, catalog image ID or URL
-        BlockDevice::Target target;   // checked with BlockDevice::inspect(), no refusal
+        QString source;             // image file, catalog image ID or URL
+        BlockDevice::Target target; // checked with BlockDevice::inspect(), no refusal
     };
 
     explicit CardWriting(QObject *parent = nullptr);
@@ -89,6 +99,7 @@ private:
     QStringList m_prepared;
     QPointer<ImageDownload> m_download;
     QPointer<FlashJob> m_flash;
+    std::shared_ptr<ImageCache::InUse> m_imageInUse;
     QPointer<SshKeySetup> m_keygen;
     std::shared_ptr<std::atomic_bool> m_cancelled;
     bool m_running = false;
