@@ -25,10 +25,10 @@ namespace Hivelab::Cli {
 /// Exit codes shared by every subcommand.
 enum ExitCode {
     ExitOk = 0,
-    ExitFindings = 1,         // the command ran and found an error-level problem
-    ExitUsage = 2,            // bad arguments, unreadable input
+    ExitFindings = 1, // the command ran and found an error-level problem
+    ExitUsage = 2,    // bad arguments, unreadable input
     ExitNoFaultTolerance = 3, // swarm formed, but too few managers to survive a manager failure
-    ExitRemote = 255,         // connection/auth/host-key failure (like ssh)
+    ExitRemote = 255, // connection/auth/host-key failure (like ssh)
 };
 
 /// Upper bound of every --connect-timeout (seconds).
@@ -73,8 +73,8 @@ QString rangeText(int min, int max);
 /// exist: only Hivelab's own default folder is created on first use; unset: the default file)
 /// and -i (each a readable file) into `settings`. Prints what is wrong and returns false.
 bool readConnectionOptions(const QCommandLineParser &parser, const QCommandLineOption &timeout,
-                           const QCommandLineOption &knownHosts, const QCommandLineOption &identity,
-                           ConnectionSettings *settings);
+                           const QCommandLineOption &knownHosts,
+                           const QCommandLineOption &identity, ConnectionSettings *settings);
 /// Private key files named by the user (-i): each must be a readable file. Prints the first that
 /// is not, and why, and returns false.
 bool identityFilesReadable(const QStringList &files);
@@ -102,9 +102,9 @@ struct FetchedImage
 {
     QString path;
     QString sha256;
-    bool verified = false; // a checksum was known and matched
+    bool verified = false;  // a checksum was known and matched
     bool fromCache = false;
-    QString label; // catalog name and version, or the URL
+    QString label;          // catalog name and version, or the URL
     /// Keeps other Hivelab processes from evicting the file while it is used.
     std::shared_ptr<void> inUse;
 };

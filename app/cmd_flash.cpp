@@ -28,18 +28,12 @@ QString tr(const char *text)
 QString phaseName(FlashJob::Phase phase)
 {
     switch (phase) {
-    case FlashJob::Phase::Waiting:
-        return QStringLiteral("waiting");
-    case FlashJob::Phase::Writing:
-        return QStringLiteral("writing");
-    case FlashJob::Phase::Verifying:
-        return QStringLiteral("verifying");
-    case FlashJob::Phase::Done:
-        return QStringLiteral("done");
-    case FlashJob::Phase::Failed:
-        return QStringLiteral("failed");
-    case FlashJob::Phase::Cancelled:
-        return QStringLiteral("cancelled");
+    case FlashJob::Phase::Waiting: return QStringLiteral("waiting");
+    case FlashJob::Phase::Writing: return QStringLiteral("writing");
+    case FlashJob::Phase::Verifying: return QStringLiteral("verifying");
+    case FlashJob::Phase::Done: return QStringLiteral("done");
+    case FlashJob::Phase::Failed: return QStringLiteral("failed");
+    case FlashJob::Phase::Cancelled: return QStringLiteral("cancelled");
     }
     return {};
 }
@@ -76,16 +70,15 @@ int listDevices(bool all, bool json)
             continue;
         ++shown;
         if (json) {
-            out.append(QJsonObject{
-                {QStringLiteral("path"), d.path},
-                {QStringLiteral("size"), double(d.size)},
-                {QStringLiteral("model"), d.model},
-                {QStringLiteral("transport"), d.transport},
-                {QStringLiteral("type"), d.type},
-                {QStringLiteral("removable"), d.removable},
-                {QStringLiteral("mountpoints"), QJsonArray::fromStringList(d.mountpoints)},
-                {QStringLiteral("offered"), offered},
-                {QStringLiteral("refusal"), refusal}});
+            out.append(QJsonObject{{QStringLiteral("path"), d.path},
+                                   {QStringLiteral("size"), double(d.size)},
+                                   {QStringLiteral("model"), d.model},
+                                   {QStringLiteral("transport"), d.transport},
+                                   {QStringLiteral("type"), d.type},
+                                   {QStringLiteral("removable"), d.removable},
+                                   {QStringLiteral("mountpoints"), QJsonArray::fromStringList(d.mountpoints)},
+                                   {QStringLiteral("offered"), offered},
+                                   {QStringLiteral("refusal"), refusal}});
         } else {
             printOut(driveLine(d, refusal));
         }
@@ -93,9 +86,8 @@ int listDevices(bool all, bool json)
     if (json)
         printOut(QString::fromUtf8(QJsonDocument(out).toJson(QJsonDocument::Indented)).trimmed());
     else if (shown == 0)
-        printOut(all ? tr("No drives.")
-                     : tr("No card, USB drive or loop device to write to "
-                          "(--all lists every drive and why it is not offered)."));
+        printOut(all ? tr("No drives.") : tr("No card, USB drive or loop device to write to "
+                                             "(--all lists every drive and why it is not offered)."));
     return ExitOk;
 }
 
@@ -108,7 +100,7 @@ bool confirm(const QString &question, const QByteArray &answer)
 // Checks every --device, unmounts the desktop's mounts from it when allowed, and asks. Prints
 // why a target is refused and returns nothing.
 std::optional<QList<BlockDevice::Target>> vetTargets(const QStringList &paths, bool yes,
-                                                     bool allowLarge, bool unmount, bool dryRun)
+                                                    bool allowLarge, bool unmount, bool dryRun)
 {
     QList<BlockDevice::Target> targets;
     for (const QString &path : paths) {
@@ -152,20 +144,16 @@ std::optional<QList<BlockDevice::Target>> vetTargets(const QStringList &paths, b
     QStringList erased;
     for (const BlockDevice::Target &t : std::as_const(targets)) {
         if (t.isBlock || (t.exists && t.size > 0))
-            erased << QStringLiteral("%1 (%2%3)")
-                          .arg(t.path, dataSize(t.size),
-                               t.drive.model.isEmpty() ? QString()
-                                                       : QStringLiteral(", ") + t.drive.model);
+            erased << QStringLiteral("%1 (%2%3)").arg(t.path, dataSize(t.size),
+                                                       t.drive.model.isEmpty() ? QString()
+                                                                               : QStringLiteral(", ") + t.drive.model);
     }
     if (!erased.isEmpty() && !yes) {
         if (!interactive) {
-            printErr(tr("This erases %1. Pass --yes to confirm.")
-                         .arg(erased.join(QStringLiteral(", "))));
+            printErr(tr("This erases %1. Pass --yes to confirm.").arg(erased.join(QStringLiteral(", "))));
             return std::nullopt;
         }
-        if (!confirm(tr("This erases everything on %1. Type yes to go on:")
-                         .arg(erased.join(QStringLiteral(", "))),
-                     "yes")) {
+        if (!confirm(tr("This erases everything on %1. Type yes to go on:").arg(erased.join(QStringLiteral(", "))), "yes")) {
             printErr(tr("Nothing written."));
             return std::nullopt;
         }
@@ -188,70 +176,43 @@ std::optional<QList<BlockDevice::Target>> vetTargets(const QStringList &paths, b
 int cmdFlash(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr(
-        "Write an OS image to cards, USB drives or image files: decompressed on the fly "
-        "(.img .xz .gz .zst .bz2 .zip .7z), blocks a .bmap calls unused skipped, all-zero blocks "
-        "zeroed by the device instead of sent, the first MiB written last, then read back and "
-        "compared."));
+    parser.setApplicationDescription(
+        tr("Write an OS image to cards, USB drives or image files: decompressed on the fly "
+           "(.img .xz .gz .zst .bz2 .zip .7z), blocks a .bmap calls unused skipped, all-zero blocks "
+           "zeroed by the device instead of sent, the first MiB written last, then read back and "
+           "compared."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("SOURCE"),
-                                 tr("Image file, catalog image ID (hivelab image list) or "
-                                    "http(s):// URL (downloaded into the image cache first)"));
-    const QCommandLineOption device(QStringLiteral("device"),
-                                    tr("Target drive or image file (repeat for several)"),
-                                    QStringLiteral("DEV"));
-    const QCommandLineOption list(QStringLiteral("list-devices"),
-                                  tr("List the drives that can be written"));
-    const QCommandLineOption all(
-        QStringLiteral("all"), tr("With --list-devices: every drive, and why one is not offered"));
-    const QCommandLineOption bmap(QStringLiteral("bmap"),
-                                  tr("Block map (default: IMAGE.bmap next to the image, if any)"),
-                                  QStringLiteral("FILE"));
-    const QCommandLineOption noBmap(QStringLiteral("no-bmap"),
-                                    tr("Ignore a .bmap next to the image"));
-    const QCommandLineOption sha(QStringLiteral("sha256"), tr("Expected SHA-256 of the image file"),
-                                 QStringLiteral("HEX"));
-    const QCommandLineOption noVerify(QStringLiteral("no-verify"),
-                                      tr("Do not read the written data back"));
-    const QCommandLineOption writeAll(
-        QStringLiteral("write-all"),
-        tr("Send all-zero blocks as data instead of asking the device to zero them"));
-    const QCommandLineOption yes(QStringLiteral("yes"),
-                                 tr("Do not ask before erasing the targets"));
-    const QCommandLineOption large(QStringLiteral("allow-large"),
-                                   tr("Allow targets larger than 256 GiB"));
-    const QCommandLineOption unmount(QStringLiteral("unmount"),
-                                     tr("Unmount the targets' mounted partitions first"));
-    const QCommandLineOption dryRun(QStringLiteral("dry-run"),
-                                    tr("Check source and targets, write nothing"));
+    parser.addPositionalArgument(QStringLiteral("SOURCE"), tr("Image file, catalog image ID (hivelab image list) or http(s):// URL (downloaded into the image cache first)"));
+    const QCommandLineOption device(QStringLiteral("device"), tr("Target drive or image file (repeat for several)"), QStringLiteral("DEV"));
+    const QCommandLineOption list(QStringLiteral("list-devices"), tr("List the drives that can be written"));
+    const QCommandLineOption all(QStringLiteral("all"), tr("With --list-devices: every drive, and why one is not offered"));
+    const QCommandLineOption bmap(QStringLiteral("bmap"), tr("Block map (default: IMAGE.bmap next to the image, if any)"), QStringLiteral("FILE"));
+    const QCommandLineOption noBmap(QStringLiteral("no-bmap"), tr("Ignore a .bmap next to the image"));
+    const QCommandLineOption sha(QStringLiteral("sha256"), tr("Expected SHA-256 of the image file"), QStringLiteral("HEX"));
+    const QCommandLineOption noVerify(QStringLiteral("no-verify"), tr("Do not read the written data back"));
+    const QCommandLineOption writeAll(QStringLiteral("write-all"), tr("Send all-zero blocks as data instead of asking the device to zero them"));
+    const QCommandLineOption yes(QStringLiteral("yes"), tr("Do not ask before erasing the targets"));
+    const QCommandLineOption large(QStringLiteral("allow-large"), tr("Allow targets larger than 256 GiB"));
+    const QCommandLineOption unmount(QStringLiteral("unmount"), tr("Unmount the targets' mounted partitions first"));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"), tr("Check source and targets, write nothing"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Machine-readable output"));
-    const QCommandLineOption labFile(QStringLiteral("lab"),
-                                     tr("Lab file: after writing, give each card its board's "
-                                        "first-boot identity (as `hivelab card prepare`)"),
-                                     QStringLiteral("FILE"));
-    const QCommandLineOption board(QStringLiteral("board"),
-                                   tr("With --lab: the board of each --device, in the same order"),
-                                   QStringLiteral("BOARD"));
-    const QCommandLineOption key(QStringLiteral("key"),
-                                 tr("With --lab: private key whose .pub to authorize"),
-                                 QStringLiteral("PATH"));
-    parser.addOptions({device, list, all, bmap, noBmap, sha, noVerify, writeAll, yes, large,
-                       unmount, dryRun, json, labFile, board, key});
+    const QCommandLineOption labFile(QStringLiteral("lab"), tr("Lab file: after writing, give each card its board's first-boot identity (as `hivelab card prepare`)"), QStringLiteral("FILE"));
+    const QCommandLineOption board(QStringLiteral("board"), tr("With --lab: the board of each --device, in the same order"), QStringLiteral("BOARD"));
+    const QCommandLineOption key(QStringLiteral("key"), tr("With --lab: private key whose .pub to authorize"), QStringLiteral("PATH"));
+    parser.addOptions({device, list, all, bmap, noBmap, sha, noVerify, writeAll, yes, large, unmount, dryRun, json, labFile, board, key});
     if (auto done = parseOrFinish(parser, args))
         return *done;
     if (parser.isSet(list))
         return listDevices(parser.isSet(all), parser.isSet(json));
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1 || !parser.isSet(device)) {
-        printErr(
-            tr("Usage: hivelab flash SOURCE --device DEV [--device DEV…] (or --list-devices)"));
+        printErr(tr("Usage: hivelab flash SOURCE --device DEV [--device DEV…] (or --list-devices)"));
         return ExitUsage;
     }
     QString source = positional.first();
     const bool download = isImageDownload(source);
     if (!download && !QFileInfo(source).isFile()) {
-        printErr(tr("No image file or catalog image %1 (hivelab image list shows the catalog).")
-                     .arg(source));
+        printErr(tr("No image file or catalog image %1 (hivelab image list shows the catalog).").arg(source));
         return ExitUsage;
     }
     if (download && !imageDownloadProblem(source).isEmpty()) {
@@ -259,8 +220,7 @@ int cmdFlash(const QStringList &args)
         return ExitUsage;
     }
     QByteArray expected = parser.value(sha).trimmed().toLower().toLatin1();
-    if (!expected.isEmpty() &&
-        (expected.size() != 64 || QByteArray::fromHex(expected).toHex() != expected)) {
+    if (!expected.isEmpty() && (expected.size() != 64 || QByteArray::fromHex(expected).toHex() != expected)) {
         printErr(tr("--sha256 must be 64 hex digits."));
         return ExitUsage;
     }
@@ -299,8 +259,7 @@ int cmdFlash(const QStringList &args)
     std::optional<FetchedImage> image; // held to the end: its cache file is in use
     if (download && !parser.isSet(dryRun)) {
         int code = ExitOk;
-        image = fetchImage(source, expected, ImageDownload::DefaultStallTimeoutMs / 1000,
-                           parser.isSet(json), &code);
+        image = fetchImage(source, expected, ImageDownload::DefaultStallTimeoutMs / 1000, parser.isSet(json), &code);
         if (!image)
             return code;
         source = image->path;
@@ -320,10 +279,7 @@ int cmdFlash(const QStringList &args)
     options.zeroOut = !parser.isSet(writeAll);
     if (parser.isSet(dryRun)) {
         for (const BlockDevice::Target &t : *targets)
-            printOut(tr("Would write %1 to %2%3.")
-                         .arg(source, t.path,
-                              options.bmapPath.isEmpty() ? QString()
-                                                         : tr(" using %1").arg(options.bmapPath)));
+            printOut(tr("Would write %1 to %2%3.").arg(source, t.path, options.bmapPath.isEmpty() ? QString() : tr(" using %1").arg(options.bmapPath)));
         return ExitOk;
     }
 
@@ -333,22 +289,21 @@ int cmdFlash(const QStringList &args)
     clock.start();
     QList<FlashJob::Phase> lastPhase(targets->size(), FlashJob::Phase::Waiting);
     qint64 lastPrint = -10000;
-    QObject::connect(
-        &job, &FlashJob::progressChanged, &job,
-        [&](int i, FlashJob::Phase phase, qint64 done, qint64 total) {
-            const bool changed = phase != lastPhase.at(i);
-            lastPhase[i] = phase;
-            const bool due = clock.elapsed() - lastPrint >= 2000;
-            if (parser.isSet(json) || (!changed && !due))
-                return;
-            if (i == targets->size() - 1 || changed)
-                lastPrint = clock.elapsed();
-            const double seconds = qMax(0.001, clock.elapsed() / 1000.0);
-            printErr(QStringLiteral("%1  %2  %3 of %4  %5/s")
-                         .arg(targets->at(i).path, phaseName(phase))
-                         .arg(dataSize(done), total > 0 ? dataSize(total) : QStringLiteral("?"))
-                         .arg(dataSize(qint64(done / seconds))));
-        });
+    QObject::connect(&job, &FlashJob::progressChanged, &job,
+                     [&](int i, FlashJob::Phase phase, qint64 done, qint64 total) {
+                         const bool changed = phase != lastPhase.at(i);
+                         lastPhase[i] = phase;
+                         const bool due = clock.elapsed() - lastPrint >= 2000;
+                         if (parser.isSet(json) || (!changed && !due))
+                             return;
+                         if (i == targets->size() - 1 || changed)
+                             lastPrint = clock.elapsed();
+                         const double seconds = qMax(0.001, clock.elapsed() / 1000.0);
+                         printErr(QStringLiteral("%1  %2  %3 of %4  %5/s")
+                                      .arg(targets->at(i).path, phaseName(phase))
+                                      .arg(dataSize(done), total > 0 ? dataSize(total) : QStringLiteral("?"))
+                                      .arg(dataSize(qint64(done / seconds))));
+                     });
     QEventLoop loop;
     QObject::connect(&job, &FlashJob::finished, &loop, &QEventLoop::quit);
     job.start(options, *targets);
@@ -371,9 +326,7 @@ int cmdFlash(const QStringList &args)
             printOut(tr("%1: written %2 in %3 s%4.")
                          .arg(r.target.path, dataSize(r.written))
                          .arg(r.writeSeconds, 0, 'f', 1)
-                         .arg(options.verify
-                                  ? tr(", verified in %1 s").arg(r.verifySeconds, 0, 'f', 1)
-                                  : QString()));
+                         .arg(options.verify ? tr(", verified in %1 s").arg(r.verifySeconds, 0, 'f', 1) : QString()));
         } else {
             printErr(QStringLiteral("%1: %2").arg(r.target.path, r.error));
         }
@@ -382,8 +335,7 @@ int cmdFlash(const QStringList &args)
     if (lab && allOk && !guard.interrupted()) {
         for (int i = 0; i < results.size(); ++i) {
             QJsonObject report;
-            const int rc =
-                prepareCard(&*lab, boardIds.at(i), results.at(i).target.path, publicKey, &report);
+            const int rc = prepareCard(&*lab, boardIds.at(i), results.at(i).target.path, publicKey, &report);
             if (rc != ExitOk) {
                 allOk = false;
                 break;
@@ -391,10 +343,8 @@ int cmdFlash(const QStringList &args)
             prepared.append(report);
             if (!parser.isSet(json))
                 printOut(tr("%1: first boot as %2 (%3), instance %4.")
-                             .arg(results.at(i).target.path,
-                                  report.value(QLatin1String("hostname")).toString(),
-                                  report.value(QLatin1String("address")).toString(),
-                                  report.value(QLatin1String("instanceId")).toString()));
+                             .arg(results.at(i).target.path, report.value(QLatin1String("hostname")).toString(),
+                                  report.value(QLatin1String("address")).toString(), report.value(QLatin1String("instanceId")).toString()));
         }
         // What was prepared is recorded even when a later card failed.
         if (!prepared.isEmpty() && !saveLab(*lab, parser.value(labFile)))
@@ -402,30 +352,26 @@ int cmdFlash(const QStringList &args)
     }
     const QString sourceError = job.sourceError();
     if (parser.isSet(json)) {
-        printOut(
-            QString::fromUtf8(
-                QJsonDocument(
-                    QJsonObject{{QStringLiteral("source"), source},
-                                {QStringLiteral("verifiedDownload"), verifiedDownload},
-                                {QStringLiteral("format"), job.sourceDescription()},
-                                {QStringLiteral("sha256"), QString::fromLatin1(job.sourceSha256())},
-                                {QStringLiteral("imageSize"), double(job.imageSize())},
-                                {QStringLiteral("mappedBytes"), double(job.mappedBytes())},
-                                {QStringLiteral("zeroedBytes"), double(job.zeroedBytes())},
-                                {QStringLiteral("error"), sourceError},
-                                {QStringLiteral("targets"), out},
-                                {QStringLiteral("firstBoot"), prepared}})
-                    .toJson(QJsonDocument::Indented))
-                .trimmed());
+        printOut(QString::fromUtf8(QJsonDocument(QJsonObject{
+                                                     {QStringLiteral("source"), source},
+                                                     {QStringLiteral("verifiedDownload"), verifiedDownload},
+                                                     {QStringLiteral("format"), job.sourceDescription()},
+                                                     {QStringLiteral("sha256"), QString::fromLatin1(job.sourceSha256())},
+                                                     {QStringLiteral("imageSize"), double(job.imageSize())},
+                                                     {QStringLiteral("mappedBytes"), double(job.mappedBytes())},
+                                                     {QStringLiteral("zeroedBytes"), double(job.zeroedBytes())},
+                                                     {QStringLiteral("error"), sourceError},
+                                                     {QStringLiteral("targets"), out},
+                                                     {QStringLiteral("firstBoot"), prepared}})
+                                         .toJson(QJsonDocument::Indented))
+                     .trimmed());
     } else if (!sourceError.isEmpty()) {
         printErr(sourceError);
     } else if (allOk) {
-        const QString sha = job.sourceSha256().isEmpty()
-                                ? QString()
-                                : tr(", SHA-256 %1").arg(QString::fromLatin1(job.sourceSha256()));
+        const QString sha = job.sourceSha256().isEmpty() ? QString() : tr(", SHA-256 %1").arg(QString::fromLatin1(job.sourceSha256()));
         printOut(tr("Image %1 (%2, %3: %4 of data, %5 zeroed, the rest unused)%6.")
-                     .arg(source, job.sourceDescription(), dataSize(job.imageSize()),
-                          dataSize(job.mappedBytes()), dataSize(job.zeroedBytes()), sha));
+                     .arg(source, job.sourceDescription(), dataSize(job.imageSize()), dataSize(job.mappedBytes()),
+                          dataSize(job.zeroedBytes()), sha));
     }
     if (guard.interrupted())
         return ExitInterrupted;

@@ -188,8 +188,7 @@ int cacheCommand(const QStringList &args)
                               {QStringLiteral("files"), files}});
         return ExitOk;
     }
-    printOut(
-        tr("%1: %2 of %3").arg(c.directory(), dataSize(c.totalSize()), dataSize(c.sizeLimit())));
+    printOut(tr("%1: %2 of %3").arg(c.directory(), dataSize(c.totalSize()), dataSize(c.sizeLimit())));
     for (const ImageCache::Entry &e : entries)
         printOut(QStringLiteral("  %1  %2  %3%4")
                      .arg(dataSize(e.size), 9)

@@ -62,8 +62,7 @@ std::optional<ImageDownload::Request> ImageDownload::requestFor(const QString &s
         *label = QStringLiteral("%1 %2").arg(d->name, d->version);
         return request;
     }
-    if (source.startsWith(QLatin1String("https://")) ||
-        source.startsWith(QLatin1String("http://"))) {
+    if (source.startsWith(QLatin1String("https://")) || source.startsWith(QLatin1String("http://"))) {
         request.url = QUrl(source, QUrl::StrictMode);
         *label = source;
         return request;

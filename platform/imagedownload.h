@@ -12,8 +12,8 @@
 #include <QUrl>
 
 #include <functional>
-#include <memory>
 #include <optional>
+#include <memory>
 
 class QNetworkAccessManager;
 class QNetworkReply;

@@ -205,8 +205,7 @@ private slots:
         QVERIFY(!run(wrong, {other.url("/img.raw"), {}, other.url("/SHA256SUMS"), -1}));
         QCOMPARE(wrong.error(), ImageDownload::Error::ChecksumMismatch);
         QVERIFY(!QFileInfo::exists(cache().pathFor(other.url("/img.raw"))));
-        QVERIFY(
-            !QFileInfo::exists(ImageCache::partialPath(cache().pathFor(other.url("/img.raw")))));
+        QVERIFY(!QFileInfo::exists(ImageCache::partialPath(cache().pathFor(other.url("/img.raw")))));
 
         ImageDownload missing(cache());
         QVERIFY(!run(missing, {server.url("/img.raw"), {}, server.url("/WRONG"), -1}));

@@ -17,7 +17,8 @@ namespace Hivelab {
 CardWriting::CardWriting(QObject *parent)
     : QObject(parent)
     , m_cancelled(std::make_shared<std::atomic_bool>(false))
-{}
+{
+}
 
 CardWriting::~CardWriting()
 {
@@ -32,24 +33,15 @@ CardWriting::~CardWriting()
 QString CardWriting::stageName(Stage stage)
 {
     switch (stage) {
-    case Stage::Waiting:
-        return tr("waiting");
-    case Stage::Key:
-        return tr("SSH key");
-    case Stage::Downloading:
-        return tr("downloading");
-    case Stage::Writing:
-        return tr("writing");
-    case Stage::Verifying:
-        return tr("verifying");
-    case Stage::FirstBoot:
-        return tr("first boot");
-    case Stage::Done:
-        return tr("done");
-    case Stage::Failed:
-        return tr("failed");
-    case Stage::Cancelled:
-        return tr("cancelled");
+    case Stage::Waiting: return tr("waiting");
+    case Stage::Key: return tr("SSH key");
+    case Stage::Downloading: return tr("downloading");
+    case Stage::Writing: return tr("writing");
+    case Stage::Verifying: return tr("verifying");
+    case Stage::FirstBoot: return tr("first boot");
+    case Stage::Done: return tr("done");
+    case Stage::Failed: return tr("failed");
+    case Stage::Cancelled: return tr("cancelled");
     }
     return {};
 }
@@ -95,8 +87,7 @@ void CardWriting::cancel()
 // when the user has none yet.
 void CardWriting::resolveKey()
 {
-    const QString path =
-        KeyLoginSetup::chooseKey(m_keyPath, BoardConnection::defaultIdentityFiles());
+    const QString path = KeyLoginSetup::chooseKey(m_keyPath, BoardConnection::defaultIdentityFiles());
     auto useKey = [this, path]() {
         QString error;
         const QByteArray line = SshKeySetup::publicKeyLine(path, &error);
@@ -196,8 +187,8 @@ void CardWriting::flashGroup(const QString &path, const QByteArray &sha256)
     m_flash = new FlashJob(this);
     connect(m_flash, &FlashJob::progressChanged, this,
             [this](int t, FlashJob::Phase phase, qint64 done, qint64 total) {
-                const Stage stage =
-                    phase == FlashJob::Phase::Verifying ? Stage::Verifying : Stage::Writing;
+                const Stage stage = phase == FlashJob::Phase::Verifying ? Stage::Verifying
+                                                                         : Stage::Writing;
                 if (phase == FlashJob::Phase::Writing || phase == FlashJob::Phase::Verifying)
                     Q_EMIT progressChanged(m_group.at(t), stage, done, total);
             });
@@ -259,8 +250,9 @@ void CardWriting::prepareGroup()
         }
         prepareGroup();
     });
-    watcher->setFuture(QtConcurrent::run(
-        [lab, c, key]() { return CardPreparation::prepare(lab, c.boardId, c.target.path, key); }));
+    watcher->setFuture(QtConcurrent::run([lab, c, key]() {
+        return CardPreparation::prepare(lab, c.boardId, c.target.path, key);
+    }));
 }
 
 void CardWriting::endCard(int card, Stage stage, const QString &message)

@@ -29,24 +29,14 @@ class CardWriting : public QObject
 {
     Q_OBJECT
 public:
-    enum class Stage {
-        Waiting,
-        Key,
-        Downloading,
-        Writing,
-        Verifying,
-        FirstBoot,
-        Done,
-        Failed,
-        Cancelled
-    };
+    enum class Stage { Waiting, Key, Downloading, Writing, Verifying, FirstBoot, Done, Failed, Cancelled };
     Q_ENUM(Stage)
 
     struct Card
     {
         QString boardId;
-        QString source;             // image file, catalog image ID or URL
-        BlockDevice::Target target; // checked with BlockDevice::inspect(), no refusal
+        QString source;               // image file, catalog image ID or URL
+        BlockDevice::Target target;   // checked with BlockDevice::inspect(), no refusal
     };
 
     explicit CardWriting(QObject *parent = nullptr);
