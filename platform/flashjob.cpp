@@ -235,6 +235,20 @@ struct Classifier
     }
 };
 
+// A chunk's buffer was filled with the image bytes [offset, offset + n): pads its last sector
+// with zeros (buffers are reused) and sorts its blocks. False with *error on a range mismatch.
+bool fillChunk(Chunk &c, Classifier &classifier, qint64 offset, qint64 n, QString *error)
+{
+    char *data = c.buffer.get();
+    std::memset(data + n, 0, size_t(roundUp(n, Sector) - n));
+    c.offset = offset;
+    c.length = n;
+    classifier.add(c, data, offset, n);
+    if (!classifier.error.isEmpty())
+        *error = classifier.error;
+    return classifier.error.isEmpty();
+}
+
 // One stretch of a raw image file: read (and classified), or a hole zeroed without reading.
 struct Extent
 {
@@ -436,15 +450,8 @@ qint64 FlashJob::Shared::readStream(ImageSource &source, Classifier &classifier,
         }
         if (n == 0)
             break;
-        // A reused buffer: the sector padding of a short last block must read as zeros.
-        std::memset(data + n, 0, size_t(roundUp(n, Sector) - n));
-        chunk->offset = offset;
-        chunk->length = n;
-        classifier.add(*chunk, data, offset, n);
-        if (!classifier.error.isEmpty()) {
-            *error = classifier.error;
+        if (!fillChunk(*chunk, classifier, offset, n, error))
             break;
-        }
         if (offset == 0) {
             head = std::make_shared<AlignedBuffer>(HeadBytes);
             std::memcpy(head->data, data, size_t(qMin(n, HeadBytes)));
@@ -535,14 +542,8 @@ qint64 FlashJob::Shared::readRaw(const BlockMap &given, Classifier &classifier, 
                             : tr("%1 became shorter while it was read").arg(options.source);
                 break;
             }
-            std::memset(data + len, 0, size_t(roundUp(len, Sector) - len));
-            chunk->offset = pos;
-            chunk->length = len;
-            classifier.add(*chunk, data, pos, len);
-            if (!classifier.error.isEmpty()) {
-                *error = classifier.error;
+            if (!fillChunk(*chunk, classifier, pos, len, error))
                 break;
-            }
             pos += len;
             imageRead = pos;
             if (!push(chunk))
