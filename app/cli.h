@@ -5,6 +5,7 @@
 
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 
 class QCommandLineOption;
@@ -104,6 +105,8 @@ struct FetchedImage
     bool verified = false;  // a checksum was known and matched
     bool fromCache = false;
     QString label;          // catalog name and version, or the URL
+    /// Keeps other Hivelab processes from evicting the file while it is used.
+    std::shared_ptr<void> inUse;
 };
 /// Whether SOURCE names a download: an http(s):// URL or a catalog image ID (when no file of
 /// that name exists).
