@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Writes the package's machine-readable copyright file: the template, plus a paragraph for
 # libssh2 when it is linked into the binary (its COPYING as the licence text).
-#   make-copyright.sh TEMPLATE OUT HOMEPAGE [LIBSSH2_COPYING]
+#   make-copyright.sh TEMPLATE OUT HOMEPAGE [LIBSSH2_COPYING]   (HOMEPAGE may be empty)
 set -eu
 template=$1 out=$2 homepage=$3 libssh2=${4:-}
 embedded=""
@@ -17,6 +17,8 @@ $text
 "
 fi
 awk -v home="$homepage" -v embedded="$embedded" '
+    # No web address (none is published yet): no Source field rather than a made-up one.
+    /^Source: @PROJECT_HOMEPAGE_URL@$/ && home == "" { next }
     { gsub(/@PROJECT_HOMEPAGE_URL@/, home) }
     /^@HIVELAB_COPYRIGHT_EMBEDDED@$/ { printf "%s", embedded; next }
     { print }' "$template" >"$out.tmp"
