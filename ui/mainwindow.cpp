@@ -21,6 +21,7 @@
 #include "theme.h"
 #include "topologyscene.h"
 #include "topologyview.h"
+#include "wholerowsview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -443,7 +444,7 @@ void MainWindow::createDocks()
                 cmd->setAlreadyApplied();
                 pushEdit(cmd);
             });
-    m_inventoryView = new QTableView(this);
+    m_inventoryView = new WholeRowsView<QTableView>(this);
     m_inventoryView->setModel(m_inventoryModel);
     m_inventoryView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_inventoryView->setSelectionMode(QAbstractItemView::ExtendedSelection);
