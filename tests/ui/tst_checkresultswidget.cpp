@@ -30,12 +30,19 @@ private Q_SLOTS:
 };
 
 namespace {
-// The last row the viewport shows ends inside it (or no row reaches its bottom edge).
+// The last row the viewport shows ends inside it, or no row reaches its bottom edge, or the
+// row is taller than the whole view (then it shows from its top).
 bool bottomRowIsWhole(const QTreeWidget *tree)
 {
     const int height = tree->viewport()->height();
     const QModelIndex bottom = tree->indexAt(QPoint(1, height - 1));
-    return !bottom.isValid() || tree->visualRect(bottom).bottom() < height;
+    if (!bottom.isValid())
+        return true;
+    const QRect row = tree->visualRect(bottom);
+    if (row.bottom() >= height && row.top() > 0)
+        qWarning("row %d at %d..%d cut by a %d px viewport", bottom.row(), row.top(), row.bottom(),
+                 height);
+    return row.bottom() < height || row.top() <= 0;
 }
 } // namespace
 
