@@ -171,6 +171,8 @@ void CanvasAccessible::announceChanges(const QString &boardId)
         if (was == m_spoken.end() || !card || !card->isValid())
             continue;
         const Spoken now = spoken(card);
+        if (now.name.isEmpty())
+            continue; // its board left the lab: the card is about to go
         if (now.name != was->name)
             post(card, QAccessible::NameChanged);
         if (now.description != was->description)

@@ -126,6 +126,8 @@ void TestCanvasAccessible::changesAreAnnounced()
 
     // Selection and focus: a state change, and focus moves to the card.
     g_told.clear();
+    m_view->activateWindow(); // a real X server: focus needs the active window
+    QVERIFY(QTest::qWaitForWindowActive(m_view));
     m_view->setFocus();
     QTRY_VERIFY(m_view->hasFocus());
     m_scene->focusBoard(id);
