@@ -151,16 +151,27 @@ private Q_SLOTS:
         doc.setLab(demoLab());
         table.setBoards(&doc, {});
         QVERIFY(!table.showsEmptyHint());
-        // Discover: the scan results before any scan.
-        SetupWizard wizard(&doc);
+        // Discover on a new lab: the scan results before any scan, and the lab's boards.
+        LabDocument empty;
+        SetupWizard wizard(&empty);
         wizard.show();
         QVERIFY(wizard.advanceTo(SetupWizard::DiscoverPageId));
-        auto *found = dynamic_cast<WholeRowsView<QTableWidget> *>(
-            find<QTableWidget>(wizard.currentPage(), "scanResults"));
+        QWidget *page = wizard.currentPage();
+        auto *found =
+            dynamic_cast<WholeRowsView<QTableWidget> *>(find<QTableWidget>(page, "scanResults"));
         QVERIFY(found);
         QCOMPARE(found->rowCount(), 0);
         QVERIFY(found->showsEmptyHint());
         QVERIFY(found->emptyHint().contains(QLatin1String("scan")));
+        auto *boards =
+            dynamic_cast<WholeRowsView<QTreeWidget> *>(find<QTreeWidget>(page, "labBoards"));
+        QVERIFY(boards);
+        QVERIFY(boards->showsEmptyHint());
+        find<QLineEdit>(page, "boardName")->setText(QStringLiteral("pine-1"));
+        find<QLineEdit>(page, "boardIp")->setText(QStringLiteral("10.0.0.5"));
+        QTest::mouseClick(find<QPushButton>(page, "addBoard"), Qt::LeftButton);
+        QCOMPARE(boards->topLevelItemCount(), 1);
+        QVERIFY(!boards->showsEmptyHint());
     }
 
     void planValidationBlocksNext()

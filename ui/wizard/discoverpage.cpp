@@ -161,7 +161,10 @@ QGroupBox *DiscoverPage::createBoardsBox(QWidget *parent)
     form->addWidget(m_add);
     manual->addLayout(form);
 
-    m_boards = new QTreeWidget(manualBox);
+    auto *boards = new WholeRowsView<QTreeWidget>(manualBox);
+    boards->setEmptyHint(tr("No boards in the lab yet: add one above, or tick hosts a scan "
+                            "found and add them."));
+    m_boards = boards;
     m_boards->setObjectName(QStringLiteral("labBoards"));
     m_boards->setRootIsDecorated(false);
     m_boards->setAlternatingRowColors(true);
