@@ -128,6 +128,8 @@ private Q_SLOTS:
         QCOMPARE(table->rowCount(), 10);
         QScrollBar *bar = table->verticalScrollBar();
         QVERIFY(bar->maximum() > 0); // ten boards do not fit: where a row used to be cut
+        // At the top the bottom edge falls inside a row: that part is left out.
+        QVERIFY(table->trimmedHeight() > 0);
         for (int value = bar->minimum(); value <= bar->maximum(); ++value) {
             bar->setValue(value);
             const int height = table->viewport()->height();
@@ -137,7 +139,6 @@ private Q_SLOTS:
                          qPrintable(QStringLiteral("row %1 cut at %2 px").arg(row).arg(height)));
             }
         }
-        QVERIFY(table->trimmedHeight() > 0);
         QVERIFY(!table->showsEmptyHint());
     }
 
