@@ -22,6 +22,7 @@
 #include "theme.h"
 #include "topologyscene.h"
 #include "topologyview.h"
+#include "wholerowsview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -445,7 +446,7 @@ void MainWindow::createDocks()
                 cmd->setAlreadyApplied();
                 pushEdit(cmd);
             });
-    m_inventoryView = new QTableView(this);
+    m_inventoryView = new WholeRowsView<QTableView>(this);
     m_inventoryView->setModel(m_inventoryModel);
     m_inventoryView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_inventoryView->setSelectionMode(QAbstractItemView::ExtendedSelection);
