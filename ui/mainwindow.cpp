@@ -491,6 +491,19 @@ void MainWindow::createDocks()
     fitInventoryColumns();
     connect(m_inventoryModel, &QAbstractItemModel::modelReset, this,
             &MainWindow::fitInventoryColumns);
+    // Live state makes texts longer ("In swarm, drained"): a column grows to show them, never
+    // shrinks under the user's hands.
+    connect(m_inventoryModel, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) {
+                QHeaderView *header = m_inventoryView->horizontalHeader();
+                const int last = m_inventoryModel->columnCount() - 1;
+                for (int c = from.column(); c <= to.column() && c < last; ++c) {
+                    const auto *view = static_cast<QAbstractItemView *>(m_inventoryView);
+                    const int wanted = qMin(view->sizeHintForColumn(c) + 8, 220);
+                    if (header->sectionSize(c) < wanted)
+                        header->resizeSection(c, wanted);
+                }
+            });
     connect(m_inventoryView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onTableSelection);
     m_inventoryView->setAccessibleName(tr("Inventory"));
