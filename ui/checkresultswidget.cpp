@@ -10,6 +10,8 @@
 #include <QLabel>
 #include <QResizeEvent>
 #include <QStyledItemDelegate>
+#include <QTextDocument>
+#include <QtMath>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -175,7 +177,15 @@ void CheckResultsWidget::fitSummary()
     // The label's own width lags behind during a resize; derive it from ours (margins, icon,
     // spacing) instead.
     const int width = qMax(120, this->width() - 12 - 20 - 12);
-    m_summary->setMinimumHeight(m_summary->heightForWidth(width));
+    // QLabel::heightForWidth() answers for a narrower width than asked once the label has been
+    // laid out narrow (the dock's first layout), leaving a blank band above the findings;
+    // measure the rich text at the real width instead.
+    QTextDocument doc;
+    doc.setDefaultFont(m_summary->font());
+    doc.setDocumentMargin(0);
+    doc.setHtml(m_summary->text());
+    doc.setTextWidth(width);
+    m_summary->setFixedHeight(qCeil(doc.size().height()));
 }
 
 } // namespace Hivelab

@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QFontInfo>
 #include <QHeaderView>
+#include <QLabel>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStyle>
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void findingsWrapAndRowsAreWhole_data();
     void findingsWrapAndRowsAreWhole();
     void keyboardAndScreenReaderStillWork();
+    void noBlankBandAfterANarrowStart();
 };
 
 namespace {
@@ -178,6 +180,31 @@ void TestCheckResultsWidget::keyboardAndScreenReaderStillWork()
             read |= cell->text(QAccessible::Name) == item->text(0);
     }
     QVERIFY(read);
+}
+
+void TestCheckResultsWidget::noBlankBandAfterANarrowStart()
+{
+    // The dock is laid out narrow first; once wide, the summary takes only the lines its text
+    // needs and the findings start right below it (there was a blank band of two lines).
+    const Lab lab = demoLab();
+    CheckResultsWidget widget;
+    widget.resize(100, 230);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    widget.setReport(checkLab(lab, BoardCatalog::builtin()), lab);
+    widget.resize(515, 230);
+    QTRY_COMPARE(widget.width(), 515);
+    QLabel *summary = nullptr;
+    for (QLabel *label : widget.findChildren<QLabel *>())
+        summary = label->text().contains(QLatin1String("manager")) ? label : summary;
+    QVERIFY(summary);
+    QTRY_VERIFY2(widget.tree()->geometry().top() - summary->geometry().bottom() <= 12,
+                 qPrintable(QStringLiteral("summary ends at %1, findings start at %2")
+                                .arg(summary->geometry().bottom())
+                                .arg(widget.tree()->geometry().top())));
+    const int lineHeight = summary->fontMetrics().lineSpacing();
+    QVERIFY2(summary->height() <= 3 * lineHeight + 4,
+             qPrintable(QString::number(summary->height())));
 }
 
 QTEST_MAIN(TestCheckResultsWidget)
