@@ -3,6 +3,7 @@
 // technology is on, which takes an X server and an AT-SPI bus that says so.
 #include "canvasaccessible.h"
 
+#include "democanvas.h"
 #include "demolab.h"
 #include "labdocument.h"
 #include "topologyscene.h"
@@ -51,7 +52,7 @@ int toldCount(QAccessible::Event type, const QString &namePrefix)
 }
 } // namespace
 
-class TestCanvasAccessible : public QObject
+class TestCanvasAccessible : public QObject, public HivelabTest::DemoCanvasTest
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -61,10 +62,6 @@ private Q_SLOTS:
     void changesAreAnnounced();
 
 private:
-    LabDocument *m_doc = nullptr;
-    QUndoStack *m_stack = nullptr;
-    TopologyScene *m_scene = nullptr;
-    TopologyView *m_view = nullptr;
 };
 
 void TestCanvasAccessible::initTestCase()
@@ -77,23 +74,12 @@ void TestCanvasAccessible::initTestCase()
 
 void TestCanvasAccessible::init()
 {
-    m_doc = new LabDocument;
-    m_doc->setLab(demoLab());
-    m_stack = new QUndoStack;
-    m_scene = new TopologyScene(m_doc, m_stack);
-    m_view = new TopologyView(m_scene);
-    m_view->resize(1400, 900);
-    m_view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_view));
-    m_view->fitAll();
+    QVERIFY(createDemoCanvas());
 }
 
 void TestCanvasAccessible::cleanup()
 {
-    delete m_view;
-    delete m_scene;
-    delete m_stack;
-    delete m_doc;
+    destroyDemoCanvas();
 }
 
 void TestCanvasAccessible::changesAreAnnounced()
