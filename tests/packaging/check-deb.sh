@@ -47,6 +47,9 @@ for want in ./usr/bin/hivelab ./usr/share/applications/io.hivelab.Hivelab.deskto
     echo "$contents" | grep -q " $want\$" || fail "package lacks $want"
 done
 dpkg-deb -x "$deb" "$work/root"
+# One logo: the launcher shows the artwork the window and the wizard use.
+cmp -s "$work/root/usr/share/icons/hicolor/scalable/apps/io.hivelab.Hivelab.svg" \
+    "$src/resources/icons/hivelab.svg" || fail "the launcher icon is not the app's logo"
 if [ -n "$embedded" ]; then
     grep -q '^License: BSD-3-clause' "$work/root/usr/share/doc/hivelab/copyright" ||
         fail "copyright file lacks the embedded libssh2's licence"

@@ -99,6 +99,18 @@ class TestSetupWizard : public QObject
 private Q_SLOTS:
     void fontIsPresent() { QVERIFY(!QFontInfo(QApplication::font()).family().isEmpty()); }
 
+    void oneLogo()
+    {
+        // The wizard shows the app's logo, the artwork the launcher installs (check-deb.sh).
+        LabDocument doc;
+        SetupWizard wizard(&doc);
+        auto *logo = wizard.sidebar()->findChild<QLabel *>(QStringLiteral("wizardLogo"));
+        QVERIFY(logo);
+        const QImage shown = logo->pixmap().toImage();
+        QVERIFY(!shown.isNull());
+        QCOMPARE(shown, QIcon(QStringLiteral(":/icons/hivelab.svg")).pixmap(40, 40).toImage());
+    }
+
     void statusTablesShowWholeRows_data()
     {
         QTest::addColumn<QSize>("size");
