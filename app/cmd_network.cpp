@@ -27,17 +27,16 @@ bool applyFrom(LabDocument *document, const QStringList &specs)
         const qsizetype eq = spec.indexOf(QLatin1Char('='));
         const QString name = spec.left(eq);
         const QString host = spec.mid(eq + 1);
-        const Board *found = nullptr;
-        for (const Board &b : document->lab().boards) {
-            if (b.id == name || b.name == name || b.hostname == name)
-                found = &b;
-        }
-        if (eq <= 0 || !found || !ScanTargets::parseIPv4(host)) {
+        if (eq <= 0 || !ScanTargets::parseIPv4(host)) {
             printErr(
                 tr("--from %1: expected BOARD=IPV4-ADDRESS with a board of the lab.").arg(spec));
             return false;
         }
-        Board b = *found;
+        const std::optional<QStringList> ids =
+            resolveBoards(document->lab(), {name}, document->filePath());
+        if (!ids)
+            return false;
+        Board b = *document->lab().board(ids->first());
         b.sshHost = host;
         document->updateBoard(b);
     }
