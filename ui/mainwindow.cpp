@@ -488,21 +488,15 @@ void MainWindow::createDocks()
         for (int visual = 0; visual < int(std::size(order)); ++visual)
             header->moveSection(header->visualIndex(order[visual]), visual);
     }
-    fitInventoryColumns();
-    connect(m_inventoryModel, &QAbstractItemModel::modelReset, this,
-            &MainWindow::fitInventoryColumns);
+    fitInventoryColumns(0, m_inventoryModel->columnCount() - 1, false);
+    connect(m_inventoryModel, &QAbstractItemModel::modelReset, this, [this]() {
+        fitInventoryColumns(0, m_inventoryModel->columnCount() - 1, false);
+    });
     // Live state makes texts longer ("In swarm, drained"): a column grows to show them, never
     // shrinks under the user's hands.
     connect(m_inventoryModel, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &from, const QModelIndex &to) {
-                QHeaderView *header = m_inventoryView->horizontalHeader();
-                const int last = m_inventoryModel->columnCount() - 1;
-                for (int c = from.column(); c <= to.column() && c < last; ++c) {
-                    const auto *view = static_cast<QAbstractItemView *>(m_inventoryView);
-                    const int wanted = qMin(view->sizeHintForColumn(c) + 8, 220);
-                    if (header->sectionSize(c) < wanted)
-                        header->resizeSection(c, wanted);
-                }
+                fitInventoryColumns(from.column(), to.column(), true);
             });
     connect(m_inventoryView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onTableSelection);
@@ -565,13 +559,18 @@ void MainWindow::createDocks()
     resizeDocks({inspector}, {300}, Qt::Horizontal);
 }
 
-void MainWindow::fitInventoryColumns()
+void MainWindow::fitInventoryColumns(int from, int to, bool growOnly)
 {
+    // Content plus a margin, at most 220 px; the last column stretches.
     QHeaderView *header = m_inventoryView->horizontalHeader();
+    const auto *view = static_cast<const QAbstractItemView *>(m_inventoryView);
     const int last = m_inventoryModel->columnCount() - 1;
-    for (int c = 0; c < last; ++c) {
-        m_inventoryView->resizeColumnToContents(c);
-        header->resizeSection(c, qMin(header->sectionSize(c) + 8, 220));
+    for (int c = from; c <= to && c < last; ++c) {
+        const int content = qMax(view->sizeHintForColumn(c),
+                                 header->isHidden() ? 0 : header->sectionSizeHint(c));
+        const int wanted = qMin(content + 8, 220);
+        if (!growOnly || header->sectionSize(c) < wanted)
+            header->resizeSection(c, wanted);
     }
 }
 

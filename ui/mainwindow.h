@@ -179,7 +179,8 @@ private:
     void updateTitle();
     void updateStatus();
     void updateActions();
-    void fitInventoryColumns();
+    /// Columns from..to sized to their content (growOnly: only ever wider).
+    void fitInventoryColumns(int from, int to, bool growOnly);
     void rebuildRecentMenu();
     void onSave();
     void onSaveAs();
