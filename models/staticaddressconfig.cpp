@@ -185,7 +185,10 @@ bool StaticAddressConfig::parseProbe(const QByteArray &output, NetworkFacts *fac
     for (const QByteArray &raw : output.split('\n')) {
         const QByteArray line = raw.trimmed();
         if (line.startsWith("error=")) {
-            *error = QString::fromUtf8(line.mid(6));
+            // A failure always comes with a reason, even when the board gave none.
+            *error = QString::fromUtf8(line.mid(6)).trimmed();
+            if (error->isEmpty())
+                *error = tr("The board's network probe failed without saying why.");
             return false;
         }
         if (line.startsWith("interface=")) {

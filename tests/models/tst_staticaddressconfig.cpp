@@ -244,6 +244,10 @@ private slots:
         QVERIFY(!StaticAddressConfig::parseProbe("error=no interface holds 10.0.0.1\n", &facts,
                                                  &error));
         QCOMPARE(error, QStringLiteral("no interface holds 10.0.0.1"));
+        error.clear();
+        QVERIFY(!StaticAddressConfig::parseProbe("interface=eth0\nerror=\nstack=ifupdown\n", &facts,
+                                                 &error));
+        QVERIFY(!error.isEmpty()); // fuzz_networkprobe found a failure without a reason
         QVERIFY(!StaticAddressConfig::parseProbe("stack=ifupdown\n", &facts, &error));
         QVERIFY(
             !StaticAddressConfig::parseProbe("interface=a b\nstack=ifupdown\n", &facts, &error));
