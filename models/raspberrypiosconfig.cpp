@@ -63,19 +63,22 @@ bool RaspberryPiOsConfig::editCmdline(const QByteArray &original, const QString 
                     "line");
         return false;
     }
-    QString line = QString::fromUtf8(original.left(end));
+    // Latin-1 both ways: every byte comes back as it was, whatever the encoding.
+    QString line = QString::fromLatin1(original.left(end));
     if (line.trimmed().isEmpty()) {
         *error = tr("cmdline.txt is empty: write the OS image first");
         return false;
     }
-    // A card prepared before: its first-run entries go, the rest stays.
+    // A card prepared before: its first-run entries go, each with the blank after it, the rest
+    // (the blanks before them too) stays, so preparing it again gives the same bytes.
     static const QRegularExpression earlier(
-        QStringLiteral("[ \\t]+(systemd\\.run(_success_action)?=\\S*|"
-                       "systemd\\.unit=kernel-command-line\\.target)"));
+        QStringLiteral("(?<![^ \\t])(systemd\\.run(_success_action)?=\\S*|"
+                       "systemd\\.unit=kernel-command-line\\.target)([ \\t]|$)"));
     line.remove(earlier);
-    if (!line.isEmpty() && !line.back().isSpace())
+    // The same blanks the pattern above separates entries by.
+    if (!line.isEmpty() && line.back() != QLatin1Char(' ') && line.back() != QLatin1Char('\t'))
         line += QLatin1Char(' ');
-    *out = line.toUtf8() + cmdlineTokens(scriptPath).join(QLatin1Char(' ')).toUtf8() + rest;
+    *out = line.toLatin1() + cmdlineTokens(scriptPath).join(QLatin1Char(' ')).toUtf8() + rest;
     return true;
 }
 

@@ -94,6 +94,11 @@ private slots:
                               << QByteArray("root=/dev/x quiet ") + Tokens + "\r\n";
         QTest::newRow("trailing blank")
             << QByteArray("root=/dev/x \n\n") << QByteArray("root=/dev/x ") + Tokens + "\n\n";
+        // fuzz_cmdline: with two blanks at the end, preparing again dropped one of them.
+        QTest::newRow("two trailing blanks")
+            << QByteArray("root=/dev/x  \n") << QByteArray("root=/dev/x  ") + Tokens + "\n";
+        QTest::newRow("not UTF-8") << QByteArray("\xb4H root=/dev/x\f\n")
+                                   << QByteArray("\xb4H root=/dev/x\f ") + Tokens + "\n";
         QTest::newRow("prepared before")
             << QByteArray("root=/dev/x quiet systemd.run=/boot/firstrun.sh "
                           "systemd.run_success_action=reboot "
