@@ -120,9 +120,10 @@ struct DiscoverCommand
     const QCommandLineOption identityOpt{
         QStringList{QStringLiteral("i"), QStringLiteral("identity")},
         tr("Private key file for --login."), QStringLiteral("KEYFILE")};
-    const QCommandLineOption acceptOpt{QStringLiteral("accept-new-host-key"),
-                                       tr("With --login, trust host keys seen for the first time "
-                                          "(a changed key is always refused).")};
+    const QCommandLineOption acceptOpt{
+        QStringList{QStringLiteral("accept-new-host-key"), QStringLiteral("accept-new-host-keys")},
+        tr("With --login, trust host keys seen for the first time "
+           "(a changed key is always refused).")};
     const QCommandLineOption mdnsOpt{QStringLiteral("mdns"),
                                      tr("Also ask multicast DNS (on the scanned network's "
                                         "interface only).")};

@@ -67,7 +67,7 @@ struct ExecCommand
                                       tr("Private key file (may be repeated)."),
                                       QStringLiteral("KEYFILE")};
     const QCommandLineOption acceptNew{
-        QStringLiteral("accept-new-host-key"),
+        QStringList{QStringLiteral("accept-new-host-key"), QStringLiteral("accept-new-host-keys")},
         tr("Trust and store the host key of a host seen for the first time. A changed key is "
            "always refused.")};
     const QCommandLineOption passwordStdin{

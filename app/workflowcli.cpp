@@ -90,7 +90,8 @@ WorkflowCli::WorkflowCli()
     : m_boards(QStringLiteral("boards"),
                tr("Only these boards (IDs, names or hostnames, comma separated)."),
                QStringLiteral("LIST"))
-    , m_acceptNew(QStringLiteral("accept-new-host-keys"),
+    , m_acceptNew(QStringList{QStringLiteral("accept-new-host-keys"),
+                              QStringLiteral("accept-new-host-key")},
                   tr("Trust and store host keys of boards seen for the first time. A changed key "
                      "is always refused."))
     , m_passwordStdin(QStringLiteral("password-stdin"),

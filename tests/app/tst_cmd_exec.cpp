@@ -112,7 +112,8 @@ private Q_SLOTS:
 
     void sshConfigAliasAndStdin()
     {
-        const Run r = hivelab({QStringLiteral("--accept-new-host-key"), QStringLiteral("board1"),
+        // The workflow commands' spelling works here too.
+        const Run r = hivelab({QStringLiteral("--accept-new-host-keys"), QStringLiteral("board1"),
                                QStringLiteral("--"), QStringLiteral("tr"), QStringLiteral("a-z"),
                                QStringLiteral("A-Z")},
                               "forwarded stdin\n");

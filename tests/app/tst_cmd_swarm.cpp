@@ -77,6 +77,10 @@ private Q_SLOTS:
             << QStringList{"swarm", "join", "LAB"} << 2 << "Name the boards";
         QTest::newRow("unknown board")
             << QStringList{"swarm", "join", "LAB", "zz"} << 2 << "No board \"zz\"";
+        // One spelling for one host (exec, discover), the other for boards: both work everywhere.
+        QTest::newRow("--accept-new-host-key spelling")
+            << QStringList{"swarm", "join", "LAB", "zz", "--accept-new-host-key"} << 2
+            << "No board \"zz\"";
         QTest::newRow("bad --boards")
             << QStringList{"provision", "LAB", "--boards", "m1,zz"} << 2 << "No board \"zz\"";
         QTest::newRow("drain without board")
