@@ -20,6 +20,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFontInfo>
 #include <QFrame>
@@ -517,6 +518,45 @@ private Q_SLOTS:
         QCOMPARE(user->text(), QStringLiteral("pi"));
         QCOMPARE(doc.lab().board(id)->sshUser, QStringLiteral("pi"));
         QCOMPARE(wizard.password(id), QStringLiteral("s3cret"));
+    }
+
+    void connectResolvesUsersOffTheGuiThread()
+    {
+        // A slow ~/.ssh/config (a Match exec that takes a second) must not freeze the page:
+        // the user cell says it is being read and fills in when ssh has answered.
+        const QString sshDir = QDir::home().filePath(QStringLiteral(".ssh"));
+        QVERIFY(QDir().mkpath(sshDir));
+        QFile config(sshDir + QStringLiteral("/config"));
+        QVERIFY(!config.exists()); // the test session's own HOME
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("Match exec \"sleep 1\"\n    User slowpoke\n");
+        config.close();
+        const auto cleanup = qScopeGuard([&config]() { config.remove(); });
+
+        Lab lab = oneBoardLab(22);
+        lab.boards[0].sshUser.clear();
+        LabDocument doc;
+        doc.setLab(lab);
+        SetupWizard wizard(&doc);
+        wizard.setKnownHostsPath(QDir::temp().filePath(QStringLiteral("hivelab-unused")));
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::FlashPageId));
+        QElapsedTimer entering;
+        entering.start();
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(SetupWizard::ConnectPageId));
+        QVERIFY2(entering.elapsed() < 700, qPrintable(QString::number(entering.elapsed())));
+        auto *table = find<QTableWidget>(wizard.currentPage(), "connectTable");
+        auto *user = qobject_cast<QLineEdit *>(table->cellWidget(0, 2));
+        QVERIFY(user);
+        QVERIFY(wizard.loginUsersPending());
+        QVERIFY(user->text().isEmpty());
+        QVERIFY(user->placeholderText().contains(QLatin1String("~/.ssh/config")));
+        QTRY_COMPARE_WITH_TIMEOUT(user->text(), QStringLiteral("slowpoke"), 15000);
+        QVERIFY(user->placeholderText().isEmpty());
+        QCOMPARE(wizard.userFor(QStringLiteral("board-1")), QStringLiteral("slowpoke"));
+        // Nothing was pinned into the plan by merely showing the page.
+        QVERIFY(doc.lab().board(QStringLiteral("board-1"))->sshUser.isEmpty());
     }
 
     void summaryShowsDockerContext()

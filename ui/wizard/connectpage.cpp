@@ -132,7 +132,26 @@ ConnectPage::ConnectPage(SetupWizard *wizard)
                     }
                 }
             });
+    connect(m_wizard, &SetupWizard::loginUsersResolved, this, &ConnectPage::fillResolvedUsers);
     updateBackendLabel();
+}
+
+void ConnectPage::fillResolvedUsers()
+{
+    for (int row = 0; row < m_table->rowCount(); ++row) {
+        const QString id = m_table->boardIdAt(row);
+        auto *user = qobject_cast<QLineEdit *>(m_table->cellWidget(row, UserColumn));
+        auto *pw = qobject_cast<QLineEdit *>(m_table->cellWidget(row, PasswordColumn));
+        if (!user || !pw)
+            continue;
+        user->setPlaceholderText(QString());
+        // What someone typed meanwhile stays.
+        if (!user->text().isEmpty())
+            continue;
+        user->setText(m_wizard->userFor(id));
+        if (pw->text().isEmpty() && !user->text().isEmpty())
+            m_wizard->credentials()->read(keyFor(id));
+    }
 }
 
 QString ConnectPage::keyFor(const QString &boardId) const
@@ -146,11 +165,16 @@ QString ConnectPage::keyFor(const QString &boardId) const
 void ConnectPage::initializePage()
 {
     m_table->setBoards(m_wizard->document(), m_wizard->statuses(SetupWizard::ConnectPageId));
+    // Boards without a planned user get ~/.ssh/config's (or the image's) when ssh has
+    // answered, off the GUI thread; their cells say so meanwhile.
+    m_wizard->resolveLoginUsers();
     for (int row = 0; row < m_table->rowCount(); ++row) {
         const QString id = m_table->boardIdAt(row);
         auto *user = new QLineEdit(m_wizard->userFor(id), m_table);
         user->setObjectName(QStringLiteral("user-%1").arg(id));
         user->setFrame(false);
+        if (user->text().isEmpty() && m_wizard->loginUsersPending())
+            user->setPlaceholderText(tr("reading ~/.ssh/config…"));
         auto *pw = new QLineEdit(m_wizard->password(id), m_table);
         pw->setObjectName(QStringLiteral("password-%1").arg(id));
         pw->setEchoMode(QLineEdit::Password);

@@ -69,6 +69,8 @@ private:
     void updateButtons();
     void updateBackendLabel();
     QString keyFor(const QString &boardId) const;
+    /// Puts the users SetupWizard::resolveLoginUsers() found into the cells nobody typed in.
+    void fillResolvedUsers();
 
     SetupWizard *m_wizard;
     BoardStatusTable *m_table;

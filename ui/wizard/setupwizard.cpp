@@ -19,6 +19,7 @@
 #include <QIcon>
 #include <QMetaMethod>
 #include <QUndoStack>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace Hivelab {
 
@@ -140,7 +141,44 @@ QString SetupWizard::userFor(const QString &boardId) const
     if (!b)
         return {};
     // The jobs' rule: the plan's user, ~/.ssh/config's, else the catalog's for the image.
-    return BoardConnection::loginUser(*b, ConnectionSettings());
+    return b->sshUser.isEmpty() ? m_resolvedUsers.value(boardId) : b->sshUser;
+}
+
+void SetupWizard::resolveLoginUsers()
+{
+    QList<Board> boards;
+    for (const Board &b : m_document->lab().boards) {
+        if (b.sshUser.isEmpty())
+            boards << b;
+    }
+    if (m_userResolution) {
+        // A resolution already running answers for the lab as it was: let it finish unheard.
+        m_userResolution->disconnect(this);
+        m_userResolution->deleteLater();
+        m_userResolution = nullptr;
+    }
+    if (boards.isEmpty()) {
+        Q_EMIT loginUsersResolved();
+        return;
+    }
+    m_userResolution = new QFutureWatcher<QHash<QString, QString>>(this);
+    connect(m_userResolution, &QFutureWatcherBase::finished, this, [this]() {
+        m_resolvedUsers.insert(m_userResolution->result());
+        m_userResolution->deleteLater();
+        m_userResolution = nullptr;
+        Q_EMIT loginUsersResolved();
+    });
+    m_userResolution->setFuture(QtConcurrent::run([boards]() {
+        QHash<QString, QString> users;
+        for (const Board &b : boards)
+            users.insert(b.id, BoardConnection::loginUser(b, ConnectionSettings()));
+        return users;
+    }));
+}
+
+bool SetupWizard::loginUsersPending() const
+{
+    return m_userResolution != nullptr;
 }
 
 void SetupWizard::setStatus(PageId step, const QString &boardId, const BoardStatus &status)

@@ -3,6 +3,7 @@
 
 #include "boardstatus.h"
 
+#include <QFutureWatcher>
 #include <QHash>
 #include <QWizard>
 
@@ -53,8 +54,14 @@ public:
     QString password(const QString &boardId) const { return m_passwords.value(boardId); }
     void setPassword(const QString &boardId, const QString &password);
     /// Login name for a board as the jobs use it (BoardConnection::forBoard): its sshUser,
-    /// ~/.ssh/config's, else BoardCatalog::defaultLoginUser().
+    /// ~/.ssh/config's, else BoardCatalog::defaultLoginUser(). For a board without a planned
+    /// user it is known only once resolveLoginUsers() has finished (empty until then).
     QString userFor(const QString &boardId) const;
+    /// Asks `ssh -G` (through BoardConnection::loginUser) for the users of the boards that have
+    /// none in the plan, in a worker thread: ssh can take up to its timeout (a slow `Match exec`,
+    /// a config on a network share). loginUsersResolved() when the answers are in.
+    void resolveLoginUsers();
+    bool loginUsersPending() const;
     /// known_hosts used for every connection (empty: the app's default).
     QString knownHostsPath() const { return m_knownHostsPath; }
     void setKnownHostsPath(const QString &path) { m_knownHostsPath = path; }
@@ -78,6 +85,8 @@ public:
 Q_SIGNALS:
     /// The user chose "Start from the demo lab" on the plan page.
     void demoRequested();
+    /// resolveLoginUsers() has finished: userFor() knows every board's user.
+    void loginUsersResolved();
 
 private:
     void onCurrentIdChanged(int id);
@@ -92,6 +101,8 @@ private:
     QString m_knownHostsPath;
     QString m_nextText;
     QHash<QString, QString> m_passwords;
+    QHash<QString, QString> m_resolvedUsers; // board ID → user, for boards without sshUser
+    QFutureWatcher<QHash<QString, QString>> *m_userResolution = nullptr;
     QHash<int, QHash<QString, BoardStatus>> m_statuses;
 };
 
