@@ -49,6 +49,14 @@ expect "hivelab stack " deploy
 expect "hivelab stack p" ps
 expect "hivelab netw" network
 expect "hivelab network " apply
+# zsh offers the same subcommands as bash: each "compgen -W" list of hivelab.bash is a
+# "subs=(…)" list of _hivelab.
+while read -r words; do
+    grep -qF "subs=($words)" "$src/packaging/completions/_hivelab" ||
+        fail "_hivelab (zsh) does not offer the subcommands '$words'"
+done < <(sed -n 's/.*compgen -W "\([a-z ]*\)" -- "$cur")) &&.*/\1/p' "$src/packaging/completions/hivelab.bash")
+[ "$(sed -n 's/.*compgen -W "\([a-z ]*\)" -- "$cur")) &&.*/\1/p' "$src/packaging/completions/hivelab.bash" | wc -l)" -ge 7 ] ||
+    fail "hivelab.bash: subcommand lists not found"
 # Every command the binary lists is offered.
 for c in $("$bin" --help | sed -n '/^Commands:/,$ s/^  \([a-z][a-z-]*\) .*/\1/p'); do
     expect "hivelab ${c:0:2}" "$c"
