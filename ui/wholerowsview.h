@@ -26,11 +26,13 @@ public:
         this->setAutoFillBackground(true);
     }
 
-    /// Drawn in the middle of the view while it has no rows (empty: nothing).
+    /// Drawn in the middle of the view while it has no rows (empty: nothing), and the view's
+    /// accessible description meanwhile, so that a screen reader says it too.
     void setEmptyHint(const QString &hint)
     {
         m_emptyHint = hint;
         this->viewport()->update();
+        syncAccessibleHint();
     }
     QString emptyHint() const { return m_emptyHint; }
     /// Whether the hint shows now.
@@ -42,7 +44,27 @@ public:
     /// Pixels under the last whole row that the viewport leaves out (0: no row is cut).
     int trimmedHeight() const { return m_trim; }
 
+    void reset() override
+    {
+        View::reset();
+        syncAccessibleHint();
+    }
+
 protected:
+    void rowsInserted(const QModelIndex &parent, int start, int end) override
+    {
+        View::rowsInserted(parent, start, end);
+        syncAccessibleHint();
+    }
+
+    void rowsAboutToBeRemoved(const QModelIndex &parent, int start, int end) override
+    {
+        View::rowsAboutToBeRemoved(parent, start, end);
+        // The rows are still there: look once they are gone.
+        QMetaObject::invokeMethod(
+            this, [this]() { syncAccessibleHint(); }, Qt::QueuedConnection);
+    }
+
     void updateGeometries() override
     {
         // Our own margin change resizes the viewport, which lands here again: the view's
@@ -72,6 +94,19 @@ protected:
     }
 
 private:
+    /// The hint as accessible description while it shows; a description someone else set
+    /// stays as it is.
+    void syncAccessibleHint()
+    {
+        const QString want = showsEmptyHint() ? m_emptyHint : QString();
+        if (want == m_spokenHint)
+            return;
+        if (this->accessibleDescription() != m_spokenHint)
+            return;
+        m_spokenHint = want;
+        this->setAccessibleDescription(want);
+    }
+
     void trimPartialRow()
     {
         const QMargins margins = this->viewportMargins();
@@ -95,6 +130,7 @@ private:
     }
 
     QString m_emptyHint;
+    QString m_spokenHint; // the accessible description this view set
     int m_trim = 0;
     bool m_trimming = false;
 };

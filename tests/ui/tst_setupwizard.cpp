@@ -162,9 +162,15 @@ private Q_SLOTS:
         table.setBoards(&doc, {});
         QVERIFY(table.showsEmptyHint());
         QVERIFY(table.emptyHint().contains(QLatin1String("Discover")));
+        // Screen readers hear the hint: it is the accessible description while it shows.
+        QCOMPARE(table.accessibleDescription(), table.emptyHint());
         doc.setLab(demoLab());
         table.setBoards(&doc, {});
         QVERIFY(!table.showsEmptyHint());
+        QVERIFY(table.accessibleDescription().isEmpty());
+        const LabDocument none;
+        table.setBoards(&none, {});
+        QTRY_COMPARE(table.accessibleDescription(), table.emptyHint());
         // Discover on a new lab: the scan results before any scan, and the lab's boards.
         LabDocument empty;
         SetupWizard wizard(&empty);
