@@ -60,6 +60,14 @@ class TestCardWriter : public QObject
         return cardShell(QStringLiteral("mtype -i %1@@%2 ::/%3").arg(device).arg(BootOffset).arg(file)).out;
     }
 
+    /// node-2's identity onto the second card as a user who may not open it would write it.
+    CardPreparation::Result prepareNode2ThroughADescriptor()
+    {
+        const QByteArray pub = cardShell(QStringLiteral("cat %1.pub").arg(m_key)).out.trimmed();
+        return CardPreparation::prepare(m_doc.lab(), QStringLiteral("node-2"), m_loops.at(1),
+                                        QString::fromUtf8(pub), CardPreparation::Access::Descriptor);
+    }
+
     std::unique_ptr<CardWriterWidget> makeWriter()
     {
         auto w = std::make_unique<CardWriterWidget>(
@@ -235,10 +243,7 @@ private Q_SLOTS:
                         .arg(36 * 1024 * 1024))
                      .exitCode,
                  0);
-        const QByteArray pub = cardShell(QStringLiteral("cat %1.pub").arg(m_key)).out.trimmed();
-        const CardPreparation::Result r =
-            CardPreparation::prepare(m_doc.lab(), QStringLiteral("node-2"), m_loops.at(1),
-                                     QString::fromUtf8(pub), CardPreparation::Access::Descriptor);
+        const CardPreparation::Result r = prepareNode2ThroughADescriptor();
         QVERIFY2(r.ok, qPrintable(r.errors.join(QLatin1Char('\n'))));
         QVERIFY(mtype(m_loops.at(1), QStringLiteral("meta-data"))
                     .contains(r.lab.board(QStringLiteral("node-2"))->firstBoot.instanceId.toUtf8()));
@@ -276,10 +281,7 @@ private Q_SLOTS:
                                .arg(root, m_loops.at(1)))
                      .exitCode,
                  0);
-        const QByteArray pub = cardShell(QStringLiteral("cat %1.pub").arg(m_key)).out.trimmed();
-        const CardPreparation::Result r =
-            CardPreparation::prepare(m_doc.lab(), QStringLiteral("node-2"), m_loops.at(1),
-                                     QString::fromUtf8(pub), CardPreparation::Access::Descriptor);
+        const CardPreparation::Result r = prepareNode2ThroughADescriptor();
         QVERIFY2(r.ok, qPrintable(r.errors.join(QLatin1Char('\n'))));
         QCOMPARE(r.flavour, FirstBootCard::Flavour::DietPi);
         QCOMPARE(r.files, QStringList{QStringLiteral("/boot/dietpi.txt")});
