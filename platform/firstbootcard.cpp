@@ -413,8 +413,11 @@ FirstBootCard::write(const QString &target, const BoardIdentity &id,
     std::optional<ExtDietPi> onExt;
     if (!dietpi && (!flavour || *flavour == Flavour::DietPi)) {
         onExt = findDietPiOnExt(target, *table, error);
-        if (!onExt && !error->isEmpty())
+        // A card with a FAT can still be a cloud-init or Raspberry Pi OS one: an ext4 root that
+        // cannot be read (no debugfs, a damaged filesystem) only matters when it must be DietPi.
+        if (!onExt && !error->isEmpty() && (!boot || flavour == Flavour::DietPi))
             return std::nullopt;
+        error->clear();
         if (onExt)
             dietpi = onExt->file.data;
     }

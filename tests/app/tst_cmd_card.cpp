@@ -408,6 +408,57 @@ private Q_SLOTS:
         QCOMPARE(fileBytes(lab), labBefore);
     }
 
+    void withoutDebugfs()
+    {
+        // PATH with the partition and FAT tools only.
+        const QString bin = path(QStringLiteral("no-debugfs"));
+        QVERIFY(QDir().mkpath(bin));
+        for (const char *tool : {"sfdisk", "mcopy", "mtype"}) {
+            QCOMPARE(
+                sh(QStringLiteral("ln -s \"$(command -v %1)\" %2/%1").arg(QLatin1String(tool), bin))
+                    .exitCode,
+                0);
+        }
+        QProcessEnvironment env = m_env;
+        env.insert(QStringLiteral("PATH"), bin);
+
+        // A DietPi card on ext4 cannot be read: the error says what to install, nothing changes.
+        const QString dietpi =
+            makeExtImage(QStringLiteral("nodebugfs.img"), "AUTO_SETUP_GLOBAL_PASSWORD=dietpi\n");
+        QVERIFY(!dietpi.isEmpty());
+        const QByteArray before = fileSha(dietpi);
+        const QString lab = writeLab(QStringLiteral("nodebugfs.hivelab"));
+        CliRun r = HivelabTest::runHivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                                            QStringLiteral("node-1"), QStringLiteral("--image"),
+                                            dietpi, QStringLiteral("--key"), m_key},
+                                           env, {}, 60000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("install e2fsprogs"), r.err.constData());
+        QCOMPARE(fileSha(dietpi), before);
+
+        // A cloud-init card with an ext4 root needs no debugfs: written as before.
+        const QString cloud = makeImage(QStringLiteral("cloud-ext4.img"));
+        QVERIFY(!cloud.isEmpty());
+        QCOMPARE(sh(QStringLiteral("mkfs.ext4 -q -E offset=%1 %2 20M").arg(34816 * 512).arg(cloud))
+                     .exitCode,
+                 0);
+        r = HivelabTest::runHivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                                     QStringLiteral("node-1"), QStringLiteral("--image"), cloud,
+                                     QStringLiteral("--key"), m_key},
+                                    env, {}, 60000);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(mtype(cloud, QStringLiteral("user-data")).startsWith("#cloud-config\n"));
+        // With debugfs, its root (no dietpi.txt) is looked at and the card stays cloud-init.
+        r = hivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                     QStringLiteral("node-1"), QStringLiteral("--image"), cloud,
+                     QStringLiteral("--key"), m_key, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("\"flavour\": \"cloud-init\""), r.out.constData());
+        QCOMPARE(
+            sh(QStringLiteral("e2fsck -fn '%1?offset=%2'").arg(cloud).arg(34816 * 512)).exitCode,
+            0);
+    }
+
     void refusesDietPiWithoutAKeychain()
     {
         const QString img =
