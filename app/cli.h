@@ -155,7 +155,13 @@ std::optional<QString> checkCardTarget(const QString &path, bool isImage);
 /// Writes the board's identity onto `target` (allocating its address if needed, a new
 /// instance ID); on success updates `lab` (caller saves) and fills `report`. Prints problems.
 /// `source`: the image written, when known (a catalog image names what its first boot reads).
+/// A DietPi card gets a random console password for root and dietpi, kept in the keychain
+/// before the card is written (refused when there is no keychain), or with
+/// `keepConsolePassword` false one nobody is told.
 int prepareCard(Lab *lab, const QString &boardId, const QString &target, const QString &publicKey,
-                QJsonObject *report, const QString &source = QString());
+                QJsonObject *report, const QString &source = QString(),
+                bool keepConsolePassword = true);
+/// Where a prepared card's console password is, for a person (empty for cards without one).
+QString consolePasswordText(const QJsonObject &report);
 
 } // namespace Hivelab::Cli

@@ -3,6 +3,8 @@
 #include "boardconnection.h"
 #include "cardpreparation.h"
 #include "cli.h"
+#include "credentialstore.h"
+#include "dietpiconfig.h"
 #include "firstbootcard.h"
 #include "firstbootplan.h"
 #include "keyloginsetup.h"
@@ -16,6 +18,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSysInfo>
+#include <QTimer>
 
 namespace Hivelab::Cli {
 
@@ -24,6 +27,57 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("Cli", text);
+}
+
+// One keychain call, waited for (the store answers with exactly one signal), bounded in time.
+struct KeychainAnswer
+{
+    bool ok = false;
+    bool persistent = false;
+    bool found = false;
+    QString secret;
+    QString message;
+};
+
+KeychainAnswer keychainCall(CredentialStore &store, const std::function<void()> &start)
+{
+    constexpr int TimeoutMs = 30000;
+    KeychainAnswer a;
+    QEventLoop loop;
+    const QList<QMetaObject::Connection> connections = {
+        QObject::connect(&store, &CredentialStore::stored, &loop,
+                         [&](const QString &, bool persistent) {
+                             a.ok = true;
+                             a.persistent = persistent;
+                             loop.quit();
+                         }),
+        QObject::connect(&store, &CredentialStore::secretRead, &loop,
+                         [&](const QString &, const QString &secret) {
+                             a.ok = a.found = true;
+                             a.secret = secret;
+                             loop.quit();
+                         }),
+        QObject::connect(&store, &CredentialStore::removed, &loop,
+                         [&](const QString &) {
+                             a.ok = true;
+                             loop.quit();
+                         }),
+        QObject::connect(
+            &store, &CredentialStore::failed, &loop,
+            [&](const QString &, CredentialStore::Error error, const QString &message) {
+                a.ok = error == CredentialStore::Error::NotFound;
+                a.message = message;
+                loop.quit();
+            })};
+    QTimer::singleShot(TimeoutMs, &loop, [&] {
+        a.message = tr("the keychain did not answer within %1 s").arg(TimeoutMs / 1000);
+        loop.quit();
+    });
+    start();
+    loop.exec();
+    for (const QMetaObject::Connection &c : connections)
+        QObject::disconnect(c);
+    return a;
 }
 
 } // namespace
@@ -90,12 +144,43 @@ std::optional<QString> checkCardTarget(const QString &path, bool isImage)
 }
 
 int prepareCard(Lab *lab, const QString &boardId, const QString &target, const QString &publicKey,
-                QJsonObject *report, const QString &source)
+                QJsonObject *report, const QString &source, bool keepConsolePassword)
 {
+    // DietPi's image sets the well-known password "dietpi" for root and dietpi: every card gets
+    // its own, kept in the keychain before anything is written so the card never holds a
+    // password nobody can find, and put back as it was when the card is not written.
+    CredentialStore store;
+    const QString account = CredentialStore::secretKey(lab->name, boardId, QStringLiteral("root"));
+    FirstBootCard::ConsolePassword console;
+    std::optional<KeychainAnswer> previous;
+    if (keepConsolePassword) {
+        console.password = DietPiConfig::randomPassword();
+        console.keep = [&](QString *error) {
+            const KeychainAnswer old = keychainCall(store, [&] { store.read(account); });
+            const KeychainAnswer kept =
+                old.ok ? keychainCall(store, [&] { store.store(account, console.password); }) : old;
+            if (!kept.ok || !kept.persistent) {
+                *error = tr("No keychain to keep the DietPi console password in (%1); nothing "
+                            "was written. Pass --no-console-password to write a random password "
+                            "nobody is told (login by key only).")
+                             .arg(kept.ok ? store.backendMessage() : kept.message);
+                return false;
+            }
+            previous = old;
+            return true;
+        };
+    }
     const CardPreparation::Result r =
         CardPreparation::prepare(*lab, boardId, target, publicKey, CardPreparation::Access::Auto,
-                                 CardPreparation::catalogFlavour(source));
+                                 CardPreparation::catalogFlavour(source), console);
+    console.password.clear();
     if (!r.ok) {
+        if (previous) {
+            if (previous->found)
+                keychainCall(store, [&] { store.store(account, previous->secret); });
+            else
+                keychainCall(store, [&] { store.remove(account); });
+        }
         for (const QString &e : r.errors)
             printErr(e);
         // A card that could not be written is a finding; a plan that cannot be, a usage error.
@@ -110,7 +195,30 @@ int prepareCard(Lab *lab, const QString &boardId, const QString &target, const Q
                           {QStringLiteral("address"), r.addressText()},
                           {QStringLiteral("instanceId"), r.identity.instanceId},
                           {QStringLiteral("files"), QJsonArray::fromStringList(r.files)}};
+    if (r.flavour == FirstBootCard::Flavour::DietPi) {
+        QJsonObject password{
+            {QStringLiteral("users"), QJsonArray{QStringLiteral("root"), QStringLiteral("dietpi")}},
+            {QStringLiteral("kept"), previous.has_value()}};
+        if (previous) {
+            password.insert(QStringLiteral("keychainService"), store.service());
+            password.insert(QStringLiteral("keychainAccount"), account);
+        }
+        report->insert(QStringLiteral("consolePassword"), password);
+    }
     return ExitOk;
+}
+
+QString consolePasswordText(const QJsonObject &report)
+{
+    const QJsonObject p = report.value(QLatin1String("consolePassword")).toObject();
+    if (p.isEmpty())
+        return {};
+    if (!p.value(QLatin1String("kept")).toBool())
+        return tr(
+            "Console password for root and dietpi: random and not kept; log in with the key.");
+    return tr("Console password for root and dietpi: in the keychain, service %1, account %2.")
+        .arg(p.value(QLatin1String("keychainService")).toString(),
+             p.value(QLatin1String("keychainAccount")).toString());
 }
 
 int cmdCard(const QStringList &args)
@@ -136,14 +244,18 @@ int cmdCard(const QStringList &args)
                                     "keys`)."),
                                  QStringLiteral("PATH"));
     const QCommandLineOption json(QStringLiteral("json"), tr("Machine-readable output."));
-    parser.addOptions({device, image, key, json});
+    const QCommandLineOption noConsolePassword(
+        QStringLiteral("no-console-password"),
+        tr("DietPi: write a random root/dietpi password that is not kept in the keychain (login "
+           "by key only)."));
+    parser.addOptions({device, image, key, json, noConsolePassword});
     if (const auto done = parseOrFinish(parser, args))
         return *done;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 3 || positional.first() != QLatin1String("prepare") ||
         parser.isSet(device) == parser.isSet(image)) {
         printErr(tr("Usage: hivelab card prepare FILE BOARD --device DEV|--image IMG [--key PATH] "
-                    "[--json]"));
+                    "[--no-console-password] [--json]"));
         return ExitUsage;
     }
     const QString file = positional.at(1);
@@ -161,7 +273,8 @@ int cmdCard(const QStringList &args)
     if (!publicKey)
         return ExitUsage;
     QJsonObject report;
-    const int rc = prepareCard(&*lab, boards->first(), *target, *publicKey, &report);
+    const int rc = prepareCard(&*lab, boards->first(), *target, *publicKey, &report, QString(),
+                               !parser.isSet(noConsolePassword));
     if (rc != ExitOk)
         return rc;
     if (!saveLab(*lab, file))
@@ -178,6 +291,8 @@ int cmdCard(const QStringList &args)
                           report.value(QLatin1String("address")).toString(),
                           report.value(QLatin1String("user")).toString(),
                           report.value(QLatin1String("instanceId")).toString()));
+        if (const QString password = consolePasswordText(report); !password.isEmpty())
+            printOut(password);
     }
     return ExitOk;
 }

@@ -199,7 +199,9 @@ int cmdFlash(const QStringList &args)
     const QCommandLineOption labFile(QStringLiteral("lab"), tr("Lab file: after writing, give each card its board's first-boot identity (as `hivelab card prepare`)"), QStringLiteral("FILE"));
     const QCommandLineOption board(QStringLiteral("board"), tr("With --lab: the board of each --device, in the same order"), QStringLiteral("BOARD"));
     const QCommandLineOption key(QStringLiteral("key"), tr("With --lab: private key whose .pub to authorize"), QStringLiteral("PATH"));
-    parser.addOptions({device, list, all, bmap, noBmap, sha, noVerify, writeAll, yes, large, unmount, dryRun, json, labFile, board, key});
+    const QCommandLineOption noConsolePassword(QStringLiteral("no-console-password"), tr("With --lab, DietPi: a random root/dietpi password not kept in the keychain"));
+    parser.addOptions({device, list, all, bmap, noBmap, sha, noVerify, writeAll, yes, large, unmount, dryRun, json, labFile, board, key,
+                       noConsolePassword});
     if (auto done = parseOrFinish(parser, args))
         return *done;
     if (parser.isSet(list))
@@ -336,7 +338,7 @@ int cmdFlash(const QStringList &args)
         for (int i = 0; i < results.size(); ++i) {
             QJsonObject report;
             const int rc = prepareCard(&*lab, boardIds.at(i), results.at(i).target.path, publicKey,
-                                       &report, positional.first());
+                                       &report, positional.first(), !parser.isSet(noConsolePassword));
             if (rc != ExitOk) {
                 allOk = false;
                 break;
@@ -346,6 +348,8 @@ int cmdFlash(const QStringList &args)
                 printOut(tr("%1: first boot as %2 (%3), instance %4.")
                              .arg(results.at(i).target.path, report.value(QLatin1String("hostname")).toString(),
                                   report.value(QLatin1String("address")).toString(), report.value(QLatin1String("instanceId")).toString()));
+            if (!parser.isSet(json) && !consolePasswordText(report).isEmpty())
+                printOut(consolePasswordText(report));
         }
         // What was prepared is recorded even when a later card failed.
         if (!prepared.isEmpty() && !saveLab(*lab, parser.value(labFile)))

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QHash>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QRegularExpression>
 
@@ -90,6 +91,21 @@ QList<DietPiConfig::Setting> DietPiConfig::settings(const BoardIdentity &id,
         set("AUTO_SETUP_LOCALE", id.locale);
     set("AUTO_SETUP_AUTOMATED", QStringLiteral("1"));
     return s;
+}
+
+QList<DietPiConfig::Setting> DietPiConfig::loginSettings(const QString &password)
+{
+    return {{QStringLiteral("AUTO_SETUP_GLOBAL_PASSWORD"), password},
+            {QStringLiteral("SOFTWARE_DISABLE_SSH_PASSWORD_LOGINS"), QStringLiteral("1")}};
+}
+
+QString DietPiConfig::randomPassword()
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    QString password(24, Qt::Uninitialized);
+    for (QChar &c : password)
+        c = QLatin1Char(alphabet[QRandomGenerator::system()->bounded(62)]);
+    return password;
 }
 
 bool DietPiConfig::edit(const QByteArray &original, const QList<Setting> &settings,

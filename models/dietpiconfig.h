@@ -27,6 +27,14 @@ public:
     /// locale when planned.
     static QList<Setting> settings(const BoardIdentity &id, const QStringList &authorizedKeys,
                                    SshServer server);
+    /// Login: `password` as AUTO_SETUP_GLOBAL_PASSWORD (DietPi's first boot sets it for root
+    /// and dietpi, then dietpi-software encrypts it and blanks the line), and SSH password
+    /// logins off (SOFTWARE_DISABLE_SSH_PASSWORD_LOGINS=1): the keys are the way in over the
+    /// network, the password is for a console.
+    static QList<Setting> loginSettings(const QString &password);
+    /// 24 random letters and digits (about 143 bits) from the system's generator: none of the
+    /// characters DietPi warns about ($ " | \), well under Dropbear's 100 bytes.
+    static QString randomPassword();
     /// `original` with `settings` applied. A key given several times (the public keys) takes
     /// the first such line and lines inserted right after it. False with `error` when a value
     /// holds a line break or a key is not A-Z, 0-9 and '_' (nothing is changed then).

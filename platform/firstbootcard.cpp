@@ -9,12 +9,14 @@
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <cerrno>
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace Hivelab {
@@ -27,10 +29,20 @@ struct ToolRun
 {
     bool ok = false;
     QByteArray out;
+    QByteArray err;
     QString error; // the tool's stderr or why it did not run
 };
 
-ToolRun runTool(const QString &program, const QStringList &args)
+QString packageOf(const QString &program)
+{
+    if (program == QLatin1String("sfdisk"))
+        return QStringLiteral("fdisk");
+    if (program == QLatin1String("debugfs"))
+        return QStringLiteral("e2fsprogs");
+    return QStringLiteral("mtools");
+}
+
+ToolRun runTool(const QString &program, const QStringList &args, const QByteArray &input = {})
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -41,11 +53,11 @@ ToolRun runTool(const QString &program, const QStringList &args)
     p.start(program, args);
     ToolRun r;
     if (!p.waitForStarted(ToolTimeoutMs)) {
-        r.error = FirstBootCard::tr("cannot run %1 (install %2)")
-                      .arg(program, program == QLatin1String("sfdisk") ? QStringLiteral("fdisk")
-                                                                       : QStringLiteral("mtools"));
+        r.error = FirstBootCard::tr("cannot run %1 (install %2)").arg(program, packageOf(program));
         return r;
     }
+    p.write(input);
+    p.closeWriteChannel();
     if (!p.waitForFinished(ToolTimeoutMs)) {
         p.kill();
         p.waitForFinished(ToolTimeoutMs);
@@ -55,11 +67,46 @@ ToolRun runTool(const QString &program, const QStringList &args)
         return r;
     }
     r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
     r.ok = p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
     if (!r.ok)
-        r.error = QString::fromLocal8Bit(p.readAllStandardError()).trimmed();
+        r.error = QString::fromLocal8Bit(r.err).trimmed();
     return r;
 }
+
+// Bytes a tool reads by name without them touching a disk: an anonymous memory file (memfd),
+// opened by the tool as /proc/PID/fd/N, which only this user may open. dietpi.txt carries the
+// console password, so it never goes through a temporary folder.
+class MemoryFile
+{
+public:
+    explicit MemoryFile(const QByteArray &data)
+        : m_fd(::memfd_create("hivelab-card-file", MFD_CLOEXEC))
+    {
+        for (qsizetype done = 0; m_fd >= 0 && done < data.size();) {
+            const ssize_t n = ::write(m_fd, data.constData() + done, size_t(data.size() - done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                ::close(m_fd);
+                m_fd = -1;
+            } else {
+                done += n;
+            }
+        }
+    }
+    ~MemoryFile()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    Q_DISABLE_COPY_MOVE(MemoryFile)
+    bool isValid() const { return m_fd >= 0; }
+    QString path() const { return QStringLiteral("/proc/%1/fd/%2").arg(::getpid()).arg(m_fd); }
+
+private:
+    int m_fd = -1;
+};
 
 QString imageArg(const QString &target, qint64 offset)
 {
@@ -111,19 +158,6 @@ std::optional<PartitionTable> FirstBootCard::partitionTable(const QString &targe
     return table;
 }
 
-std::optional<qint64> FirstBootCard::bootPartitionOffset(const QString &target, QString *error)
-{
-    const auto table = partitionTable(target, error);
-    if (!table)
-        return std::nullopt;
-    const PartitionTable::Partition *boot = table->bootPartition();
-    if (!boot) {
-        *error = tr("%1 has no FAT boot partition: write the OS image first").arg(target);
-        return std::nullopt;
-    }
-    return table->byteOffset(*boot);
-}
-
 std::optional<QByteArray> FirstBootCard::readFile(const QString &target, qint64 offset,
                                                   const QString &name, QString *error)
 {
@@ -140,20 +174,163 @@ std::optional<QByteArray> FirstBootCard::readFile(const QString &target, qint64 
 bool FirstBootCard::writeFile(const QString &target, qint64 offset, const QString &name,
                               const QByteArray &data, QString *error)
 {
-    // mcopy copies files: the bytes go through a private temporary folder (public keys and
-    // settings only, never a secret).
-    QTemporaryDir dir;
-    QFile f(dir.filePath(name));
-    if (!dir.isValid() || !f.open(QIODevice::WriteOnly) || f.write(data) != data.size()) {
-        *error = tr("cannot stage %1 in a temporary folder").arg(name);
+    const MemoryFile file(data);
+    if (!file.isValid()) {
+        *error = tr("cannot stage %1 in memory: %2")
+                     .arg(name, QString::fromLocal8Bit(std::strerror(errno)));
         return false;
     }
-    f.close();
     const ToolRun r = runTool(QStringLiteral("mcopy"),
                               {QStringLiteral("-o"), QStringLiteral("-i"), imageArg(target, offset),
-                               f.fileName(), QStringLiteral("::/") + name});
+                               file.path(), QStringLiteral("::/") + name});
     if (!r.ok) {
         *error = tr("cannot write %1 onto the boot partition of %2: %3").arg(name, target, r.error);
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
+QString extImage(const QString &target, qint64 offset)
+{
+    // e2fsprogs' unix I/O manager takes options after a '?': the filesystem's byte offset.
+    return QStringLiteral("%1?offset=%2").arg(target).arg(offset);
+}
+
+// debugfs reports most failures on stderr and still exits 0; its first stderr line is its
+// version banner.
+QString debugfsMessage(const ToolRun &r)
+{
+    if (!r.error.isEmpty() && r.err.isEmpty())
+        return r.error;
+    QStringList lines;
+    for (const QByteArray &line : r.err.split('\n')) {
+        if (!line.trimmed().isEmpty() && !line.startsWith("debugfs "))
+            lines << QString::fromLocal8Bit(line).trimmed();
+    }
+    return lines.isEmpty() ? FirstBootCard::tr("debugfs failed without saying why")
+                           : lines.join(QStringLiteral("; "));
+}
+
+ToolRun debugfs(const QString &target, qint64 offset, const QString &request, bool writable = false)
+{
+    // Several requests go in on stdin (-f -): they run in one opening of the filesystem.
+    if (writable)
+        return runTool(QStringLiteral("debugfs"),
+                       {QStringLiteral("-w"), QStringLiteral("-f"), QStringLiteral("-"),
+                        extImage(target, offset)},
+                       request.toUtf8());
+    return runTool(QStringLiteral("debugfs"),
+                   {QStringLiteral("-R"), request, extImage(target, offset)});
+}
+
+} // namespace
+
+bool FirstBootCard::isExtFilesystem(const QString &target, qint64 offset)
+{
+    // The superblock starts 1024 bytes in; its magic number 0xEF53 (little-endian) 56 bytes later.
+    QFile f(target);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Unbuffered) || !f.seek(offset + 1024 + 56))
+        return false;
+    const QByteArray magic = f.read(2);
+    return magic.size() == 2 && quint8(magic.at(0)) == 0x53 && quint8(magic.at(1)) == 0xEF;
+}
+
+std::optional<FirstBootCard::ExtFile> FirstBootCard::readExtFile(const QString &target,
+                                                                 qint64 offset, const QString &path,
+                                                                 QString *error)
+{
+    error->clear();
+    if (target.contains(QLatin1Char('?'))) {
+        *error = tr("debugfs cannot open %1: its name holds a '?'").arg(target);
+        return std::nullopt;
+    }
+    const ToolRun stat = debugfs(target, offset, QStringLiteral("stat ") + path);
+    static const QRegularExpression typeMode(
+        QStringLiteral("Type:\\s+(\\S+)\\s+Mode:\\s+([0-7]+)"));
+    static const QRegularExpression owner(QStringLiteral("User:\\s+(\\d+)\\s+Group:\\s+(\\d+)"));
+    static const QRegularExpression size(QStringLiteral("\\bSize:\\s+(\\d+)"));
+    const QString text = QString::fromUtf8(stat.out);
+    const auto tm = typeMode.match(text);
+    const auto ug = owner.match(text);
+    const auto sz = size.match(text, ug.capturedEnd());
+    if (!tm.hasMatch() || !ug.hasMatch() || !sz.hasMatch()) {
+        if (stat.err.contains("File not found"))
+            return std::nullopt;
+        *error = tr("cannot read %1 on the ext4 filesystem at byte %2 of %3: %4")
+                     .arg(path)
+                     .arg(offset)
+                     .arg(target, debugfsMessage(stat));
+        return std::nullopt;
+    }
+    if (tm.captured(1) != QLatin1String("regular")) {
+        *error = tr("%1 on %2 is a %3, not a regular file").arg(path, target, tm.captured(1));
+        return std::nullopt;
+    }
+    ExtFile file;
+    file.mode = tm.captured(2).toUInt(nullptr, 8) & 07777;
+    file.uid = ug.captured(1).toUInt();
+    file.gid = ug.captured(2).toUInt();
+    const ToolRun cat = debugfs(target, offset, QStringLiteral("cat ") + path);
+    if (!cat.ok || cat.out.size() != sz.captured(1).toLongLong()) {
+        *error = tr("cannot read %1 on %2: %3").arg(path, target, debugfsMessage(cat));
+        return std::nullopt;
+    }
+    file.data = cat.out;
+    return file;
+}
+
+bool FirstBootCard::replaceExtFile(const QString &target, qint64 offset, const QString &path,
+                                   const QByteArray &data, const ExtFile &keep, QString *error)
+{
+    const ToolRun features = debugfs(target, offset, QStringLiteral("features"));
+    if (!features.out.contains("Filesystem features:")) {
+        *error = tr("cannot open the ext4 filesystem at byte %1 of %2: %3")
+                     .arg(offset)
+                     .arg(target, debugfsMessage(features));
+        return false;
+    }
+    if (features.out.contains("needs_recovery")) {
+        *error = tr("the ext4 filesystem at byte %1 of %2 was not cleanly unmounted (its journal "
+                    "needs recovery): check it with e2fsck first")
+                     .arg(offset)
+                     .arg(target);
+        return false;
+    }
+    const MemoryFile source(data);
+    if (!source.isValid()) {
+        *error = tr("cannot stage %1 in memory: %2")
+                     .arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    const qsizetype slash = path.lastIndexOf(QLatin1Char('/'));
+    const QString staged = path.left(slash + 1) + QStringLiteral(".hivelab-") + path.mid(slash + 1);
+    // debugfs' write takes the memory file's owner and mode: set the kept ones (uid and gid
+    // set both 16-bit halves).
+    const ToolRun write = debugfs(target, offset,
+                                  QStringLiteral("rm %1\nwrite %2 %1\nsif %1 mode 0%3\n"
+                                                 "sif %1 uid %4\nsif %1 gid %5\n")
+                                      .arg(staged, source.path())
+                                      .arg(0100000 | (keep.mode & 07777), 0, 8)
+                                      .arg(keep.uid)
+                                      .arg(keep.gid),
+                                  true);
+    QString why;
+    const auto back = readExtFile(target, offset, staged, &why);
+    if (!write.ok || !back || back->data != data || back->mode != (keep.mode & 07777) ||
+        back->uid != keep.uid || back->gid != keep.gid) {
+        debugfs(target, offset, QStringLiteral("rm %1\n").arg(staged), true);
+        *error = tr("cannot write %1 on %2: %3")
+                     .arg(path, target, why.isEmpty() ? debugfsMessage(write) : why);
+        return false;
+    }
+    // The staged file takes the old one's name: rm frees the old inode, link/unlink move the
+    // name without touching link counts (the staged inode keeps its one link).
+    const ToolRun swap = debugfs(
+        target, offset, QStringLiteral("rm %1\nlink %2 %1\nunlink %2\n").arg(path, staged), true);
+    if (!swap.ok) {
+        *error = tr("cannot write %1 on %2: %3").arg(path, target, debugfsMessage(swap));
         return false;
     }
     return true;
@@ -181,35 +358,91 @@ std::optional<FirstBootCard::Flavour> FirstBootCard::flavourFromName(const QStri
     return std::nullopt;
 }
 
-std::optional<FirstBootCard::Written> FirstBootCard::write(const QString &target,
-                                                           const BoardIdentity &id,
-                                                           const QStringList &authorizedKeys,
-                                                           QString *error,
-                                                           std::optional<Flavour> flavour)
+namespace {
+
+// Where a DietPi image without dietpi.txt on a FAT keeps it: /boot of its ext4 root (the images
+// for boards other than the Raspberry Pi), or the top of an ext4 /boot partition.
+struct ExtDietPi
 {
-    const auto offset = bootPartitionOffset(target, error);
-    if (!offset)
+    qint64 offset = 0;
+    QString path;
+    FirstBootCard::ExtFile file;
+};
+
+std::optional<ExtDietPi> findDietPiOnExt(const QString &target, const PartitionTable &table,
+                                         QString *error)
+{
+    error->clear();
+    for (const PartitionTable::Partition &p : table.partitions) {
+        const qint64 offset = table.byteOffset(p);
+        if (p.isFat() || !FirstBootCard::isExtFilesystem(target, offset))
+            continue;
+        for (const QString &path :
+             {QStringLiteral("/boot/dietpi.txt"), QStringLiteral("/dietpi.txt")}) {
+            auto file = FirstBootCard::readExtFile(target, offset, path, error);
+            if (file)
+                return ExtDietPi{offset, path, *file};
+            if (!error->isEmpty())
+                return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<FirstBootCard::Written>
+FirstBootCard::write(const QString &target, const BoardIdentity &id,
+                     const QStringList &authorizedKeys, QString *error,
+                     std::optional<Flavour> flavour, const ConsolePassword &console)
+{
+    const auto table = partitionTable(target, error);
+    if (!table)
         return std::nullopt;
+    const PartitionTable::Partition *boot = table->bootPartition();
+    const qint64 offset = boot ? table->byteOffset(*boot) : 0;
     Written written;
-    written.offset = *offset;
+    written.offset = offset;
     QList<QPair<QString, QByteArray>> files;
     QString why;
-    const auto dietpi = readFile(target, *offset, QStringLiteral("dietpi.txt"), &why);
-    const auto cmdline = readFile(target, *offset, QStringLiteral("cmdline.txt"), &why);
+    std::optional<QByteArray> dietpi, cmdline;
+    if (boot) {
+        dietpi = readFile(target, offset, QStringLiteral("dietpi.txt"), &why);
+        cmdline = readFile(target, offset, QStringLiteral("cmdline.txt"), &why);
+    }
+    std::optional<ExtDietPi> onExt;
+    if (!dietpi && (!flavour || *flavour == Flavour::DietPi)) {
+        onExt = findDietPiOnExt(target, *table, error);
+        // A card with a FAT can still be a cloud-init or Raspberry Pi OS one: an ext4 root that
+        // cannot be read (no debugfs, a damaged filesystem) only matters when it must be DietPi.
+        if (!onExt && !error->isEmpty() && (!boot || flavour == Flavour::DietPi))
+            return std::nullopt;
+        error->clear();
+        if (onExt)
+            dietpi = onExt->file.data;
+    }
+    if (!boot && !onExt && flavour != Flavour::DietPi) {
+        *error = tr("%1 has no FAT boot partition nor a DietPi dietpi.txt on an ext4 partition: "
+                    "write the OS image first")
+                     .arg(target);
+        return std::nullopt;
+    }
     if (!flavour) {
         // Raspberry Pi firmware's boot partition without a cloud-init seed: Raspberry Pi OS
         // before cloud-init (Debian 12 and earlier). Images with cloud-init ship user-data.
         flavour = dietpi ? Flavour::DietPi
-                  : cmdline && !readFile(target, *offset, QStringLiteral("user-data"), &why)
+                  : cmdline && !readFile(target, offset, QStringLiteral("user-data"), &why)
                       ? Flavour::RaspberryPiOs
                       : Flavour::CloudInit;
     }
     if ((*flavour == Flavour::DietPi && !dietpi) ||
         (*flavour == Flavour::RaspberryPiOs && !cmdline)) {
-        *error = tr("%1 holds no %2 on its boot partition: not a %3 image")
+        *error = tr("%1 holds no %2 on its boot partition%3: not a %4 image")
                      .arg(target,
                           *flavour == Flavour::DietPi ? QStringLiteral("dietpi.txt")
                                                       : QStringLiteral("cmdline.txt"),
+                          *flavour == Flavour::DietPi ? tr(" nor in /boot of an ext4 partition")
+                                                      : QString(),
                           flavourName(*flavour));
         return std::nullopt;
     }
@@ -222,18 +455,45 @@ std::optional<FirstBootCard::Written> FirstBootCard::write(const QString &target
                 DietPiConfig::settings(id, authorizedKeys, DietPiConfig::SshServer::OpenSsh),
                 &edited, error))
             return std::nullopt;
-        files.append({QStringLiteral("dietpi.txt"), edited});
+
+        // Never the image's well-known default password: the one given, else one nobody knows.
+        QByteArray withLogin;
+        if (!DietPiConfig::edit(edited,
+                                DietPiConfig::loginSettings(console.password.isEmpty()
+                                                                ? DietPiConfig::randomPassword()
+                                                                : console.password),
+                                &withLogin, error) ||
+            (console.keep && !console.keep(error)))
+            return std::nullopt;
+        if (onExt) {
+            if (!replaceExtFile(target, onExt->offset, onExt->path, withLogin, onExt->file,
+                                error) ||
+                !flush(target, error))
+                return std::nullopt;
+            const auto back = readExtFile(target, onExt->offset, onExt->path, &why);
+            if (!back || back->data != withLogin || back->mode != onExt->file.mode ||
+                back->uid != onExt->file.uid || back->gid != onExt->file.gid) {
+                *error = tr("%1 on %2 does not read back as written%3")
+                             .arg(onExt->path, target,
+                                  why.isEmpty() ? QString() : QStringLiteral(": ") + why);
+                return std::nullopt;
+            }
+            written.offset = onExt->offset;
+            written.files = QStringList{onExt->path};
+            return written;
+        }
+        files.append({QStringLiteral("dietpi.txt"), withLogin});
     } else if (*flavour == Flavour::RaspberryPiOs) {
-        const QString boot = RaspberryPiOsConfig::bootMountPoint(*cmdline);
+        const QString bootDir = RaspberryPiOsConfig::bootMountPoint(*cmdline);
         QByteArray edited;
-        if (!RaspberryPiOsConfig::editCmdline(*cmdline, boot + QStringLiteral("/firstrun.sh"),
+        if (!RaspberryPiOsConfig::editCmdline(*cmdline, bootDir + QStringLiteral("/firstrun.sh"),
                                               &edited, error))
             return std::nullopt;
         files.append({QStringLiteral("ssh"), QByteArray()});
         files.append({QStringLiteral("userconf.txt"),
                       RaspberryPiOsConfig::userconf(id.user, lockedPasswordHash())});
         files.append({QStringLiteral("firstrun.sh"),
-                      RaspberryPiOsConfig::firstRunScript(id, authorizedKeys, boot)});
+                      RaspberryPiOsConfig::firstRunScript(id, authorizedKeys, bootDir)});
         files.append({QStringLiteral("cmdline.txt"), edited});
     } else {
         files.append({QStringLiteral("user-data"), CloudInitConfig::userData(id, authorizedKeys)});
@@ -241,13 +501,13 @@ std::optional<FirstBootCard::Written> FirstBootCard::write(const QString &target
         files.append({QStringLiteral("network-config"), CloudInitConfig::networkConfig(id)});
     }
     for (const auto &[name, data] : std::as_const(files)) {
-        if (!writeFile(target, *offset, name, data, error))
+        if (!writeFile(target, offset, name, data, error))
             return std::nullopt;
     }
     if (!flush(target, error))
         return std::nullopt;
     for (const auto &[name, data] : std::as_const(files)) {
-        const auto back = readFile(target, *offset, name, &why);
+        const auto back = readFile(target, offset, name, &why);
         if (!back || *back != data) {
             *error = tr("%1 on %2 does not read back as written%3")
                          .arg(name, target, why.isEmpty() ? QString() : QStringLiteral(": ") + why);
@@ -307,7 +567,7 @@ bool copyRange(int from, int to, qint64 offset, qint64 length, bool onlyChanged,
 std::optional<FirstBootCard::Written>
 FirstBootCard::writeThrough(int fd, qint64 size, const QString &label, const BoardIdentity &id,
                             const QStringList &authorizedKeys, QString *error,
-                            std::optional<Flavour> flavour)
+                            std::optional<Flavour> flavour, const ConsolePassword &console)
 {
     // Plain reads and writes here: drop O_DIRECT, which wants aligned buffers.
     const int flags = ::fcntl(fd, F_GETFL);
@@ -335,38 +595,71 @@ FirstBootCard::writeThrough(int fd, qint64 size, const QString &label, const Boa
     const auto table = partitionTable(scratch.fileName(), error);
     if (!table)
         return std::nullopt;
+    // The partitions write() may change: the boot FAT, and for DietPi without dietpi.txt on a
+    // FAT, every ext2/3/4 partition (copied whole: which blocks debugfs reads is not known).
+    QList<QPair<qint64, qint64>> ranges;
+    auto copyIn = [&](const PartitionTable::Partition &p) {
+        const qint64 offset = table->byteOffset(p);
+        const qint64 length = p.size * table->sectorSize;
+        if (offset < 0 || length <= 0 || offset + length > size) {
+            *error = tr("%1's partition %2 lies outside the card").arg(label, p.node);
+            return false;
+        }
+        if (!copyRange(fd, copy, offset, length, false, &unused)) {
+            *error = tr("cannot read %1's partition %2: %3")
+                         .arg(label, p.node, QString::fromLocal8Bit(std::strerror(errno)));
+            return false;
+        }
+        ranges.append({offset, length});
+        return true;
+    };
     const PartitionTable::Partition *boot = table->bootPartition();
-    if (!boot) {
-        *error = tr("%1 has no FAT boot partition: write the OS image first").arg(label);
+    if (boot && !copyIn(*boot))
+        return std::nullopt;
+    QString why;
+    if ((!boot || flavour == Flavour::DietPi) &&
+        !(boot && readFile(scratch.fileName(), table->byteOffset(*boot),
+                           QStringLiteral("dietpi.txt"), &why))) {
+        for (const PartitionTable::Partition &p : table->partitions) {
+            char magic[2] = {};
+            const qint64 at = table->byteOffset(p) + 1024 + 56;
+            if (p.isFat() || at + 2 > size || !readFull(fd, magic, 2, at) ||
+                quint8(magic[0]) != 0x53 || quint8(magic[1]) != 0xEF)
+                continue;
+            if (!copyIn(p))
+                return std::nullopt;
+        }
+    }
+    if (ranges.isEmpty()) {
+        *error = tr("%1 has no FAT boot partition nor an ext4 partition: write the OS image first")
+                     .arg(label);
         return std::nullopt;
     }
-    const qint64 offset = table->byteOffset(*boot);
-    const qint64 length = boot->size * table->sectorSize;
-    if (offset < 0 || length <= 0 || offset + length > size) {
-        *error = tr("%1's boot partition lies outside the card").arg(label);
-        return std::nullopt;
-    }
-    if (!copyRange(fd, copy, offset, length, false, &unused)) {
-        *error = tr("cannot read %1's boot partition: %2")
-                     .arg(label, QString::fromLocal8Bit(std::strerror(errno)));
-        return std::nullopt;
-    }
-    std::optional<Written> written = write(scratch.fileName(), id, authorizedKeys, error, flavour);
+    std::optional<Written> written =
+        write(scratch.fileName(), id, authorizedKeys, error, flavour, console);
     if (!written)
         return std::nullopt;
-    qint64 changed = 0;
-    if (!copyRange(copy, fd, offset, length, true, &changed) || ::fsync(fd) != 0) {
-        *error = tr("cannot write %1's boot partition: %2")
-                     .arg(label, QString::fromLocal8Bit(std::strerror(errno)));
-        return std::nullopt;
+    for (const auto &[offset, length] : std::as_const(ranges)) {
+        qint64 changed = 0;
+        if (!copyRange(copy, fd, offset, length, true, &changed) || ::fsync(fd) != 0) {
+            *error = tr("cannot write %1's partition at byte %2: %3")
+                         .arg(label)
+                         .arg(offset)
+                         .arg(QString::fromLocal8Bit(std::strerror(errno)));
+            return std::nullopt;
+        }
     }
-    // Read back: the card's boot partition must now equal the scratch copy (a block that
-    // differs is counted; the scratch copy is discarded either way).
-    qint64 differing = 0;
+    // Read back: the card's partitions must now equal the scratch copy (a block that differs
+    // is counted; the scratch copy is discarded either way).
     BlockDevice::dropCaches(fd, true);
-    if (!copyRange(fd, copy, offset, length, true, &differing) || differing != 0) {
-        *error = tr("%1's boot partition does not read back as written").arg(label);
-        return std::nullopt;
+    for (const auto &[offset, length] : std::as_const(ranges)) {
+        qint64 differing = 0;
+        if (!copyRange(fd, copy, offset, length, true, &differing) || differing != 0) {
+            *error = tr("%1's partition at byte %2 does not read back as written")
+                         .arg(label)
+                         .arg(offset);
+            return std::nullopt;
+        }
     }
     return written;
 }

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `hivelab card prepare` and `hivelab flash --lab` on real FAT boot partitions: an image file
-// (no root needed) and a loop device (root). Files are read back with mtools and the FAT is
-// checked with fsck.fat -n.
+// `hivelab card prepare` and `hivelab flash --lab` on real FAT boot partitions and ext4 roots:
+// an image file (no root needed) and a loop device (root). Files are read back with mtools or
+// debugfs, the FAT is checked with fsck.fat -n, the ext4 with e2fsck -fn. DietPi's console
+// password is read back from the real keychain (gnome-keyring under tests/test-session.sh).
 #include "childprocess.h"
+#include "credentialstore.h"
 #include "hivelabrun.h"
 
+#include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +27,8 @@ using HivelabTest::CliRun;
 namespace {
 
 constexpr qint64 BootOffset = 2048 * 512;
+// DietPi's images for boards other than the Raspberry Pi: the root partition from 4 MiB.
+constexpr qint64 RootOffset = 8192 * 512;
 
 using Sh = HivelabTest::ShellRun;
 
@@ -48,6 +56,7 @@ class TestCmdCard : public QObject
     QProcessEnvironment m_env = QProcessEnvironment::systemEnvironment();
     QString m_key;
     QString m_loop;
+    bool m_keychain = false;
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
@@ -64,6 +73,92 @@ class TestCmdCard : public QObject
         if (withFat)
             r = sh(QStringLiteral("mkfs.fat -F 16 -n BOOT --offset 2048 %1 16384").arg(img));
         return r.exitCode == 0 ? img : QString();
+    }
+
+    /// A card shaped like DietPi's images for the Pine64 and other boards without a FAT boot
+    /// partition (DietPi's .build/images/dietpi-build: MBR, one ext4 root partition from 4 MiB):
+    /// /boot/other.txt, and /boot/dietpi.txt (mode 0640, owner 1234:4321) unless `dietpiTxt`
+    /// is null.
+    QString makeExtImage(const QString &name, const QByteArray &dietpiTxt)
+    {
+        const QString img = path(name);
+        const QString root = path(name + QStringLiteral(".root"));
+        if (!QDir().mkpath(root + QStringLiteral("/boot")))
+            return {};
+        QFile other(root + QStringLiteral("/boot/other.txt"));
+        if (!other.open(QIODevice::WriteOnly) || other.write("left alone\n") != 11)
+            return {};
+        other.close();
+        if (!dietpiTxt.isNull()) {
+            QFile f(root + QStringLiteral("/boot/dietpi.txt"));
+            if (!f.open(QIODevice::WriteOnly) || f.write(dietpiTxt) != dietpiTxt.size())
+                return {};
+        }
+        Sh r = sh(QStringLiteral("truncate -s 64M %1 && printf 'label: dos\\n8192,,83\\n' | "
+                                 "sfdisk -q %1 && mkfs.ext4 -q -E offset=%2 -d %3 %1 60M")
+                      .arg(img)
+                      .arg(RootOffset)
+                      .arg(root));
+        if (r.exitCode == 0 && !dietpiTxt.isNull()) {
+            for (const char *field : {"mode 0100640", "uid 1234", "gid 4321"}) {
+                r = sh(QStringLiteral("debugfs -w -R 'sif /boot/dietpi.txt %1' '%2?offset=%3'")
+                           .arg(QLatin1String(field), img)
+                           .arg(RootOffset));
+            }
+        }
+        if (r.exitCode != 0)
+            qWarning("%s", r.out.constData());
+        return r.exitCode == 0 ? img : QString();
+    }
+
+    QByteArray extCat(const QString &img, const QString &file)
+    {
+        return sh(QStringLiteral("debugfs -R 'cat %1' '%2?offset=%3' 2>/dev/null")
+                      .arg(file, img)
+                      .arg(RootOffset))
+            .out;
+    }
+
+    QByteArray fileSha(const QString &file)
+    {
+        QFile f(file);
+        QCryptographicHash h(QCryptographicHash::Sha256);
+        return f.open(QIODevice::ReadOnly) && h.addData(&f) ? h.result() : QByteArray();
+    }
+
+    QByteArray fileBytes(const QString &file)
+    {
+        QFile f(file);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+
+    /// What the keychain holds for `account` (the CLI's service, "Hivelab"); empty when nothing.
+    QString keychainSecret(const QString &account)
+    {
+        Hivelab::CredentialStore store;
+        QSignalSpy read(&store, &Hivelab::CredentialStore::secretRead);
+        QSignalSpy failed(&store, &Hivelab::CredentialStore::failed);
+        store.read(account);
+        if (!QTest::qWaitFor([&] { return read.count() + failed.count() > 0; }, 10000) ||
+            read.isEmpty())
+            return {};
+        return read.first().at(1).toString();
+    }
+
+    /// The keychain the CLI will use answers (gnome-keyring of tests/test-session.sh).
+    bool keychainWorks()
+    {
+        Hivelab::CredentialStore store;
+        QSignalSpy changed(&store, &Hivelab::CredentialStore::backendChanged);
+        store.probe();
+        return changed.wait(10000) && store.isPersistent();
+    }
+
+    static QString passwordIn(const QByteArray &dietpiTxt)
+    {
+        static const QRegularExpression line(
+            QStringLiteral("(?m)^[ \\t]*AUTO_SETUP_GLOBAL_PASSWORD=(.*)$"));
+        return line.match(QString::fromUtf8(dietpiTxt)).captured(1);
     }
 
     CliRun hivelab(const QStringList &args)
@@ -103,10 +198,12 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        for (const char *tool : {"mcopy", "mtype", "sfdisk", "mkfs.fat", "fsck.fat"}) {
+        for (const char *tool : {"mcopy", "mtype", "sfdisk", "mkfs.fat", "fsck.fat", "mkfs.ext4",
+                                 "debugfs", "e2fsck"}) {
             if (sh(QStringLiteral("command -v ") + QLatin1String(tool)).exitCode != 0)
-                QSKIP("mtools, fdisk or dosfstools missing");
+                QSKIP("mtools, fdisk, dosfstools or e2fsprogs missing");
         }
+        m_keychain = keychainWorks();
         m_key = path(QStringLiteral("id_ed25519"));
         QCOMPARE(sh(QStringLiteral("ssh-keygen -q -t ed25519 -N '' -C card-test -f %1").arg(m_key))
                      .exitCode,
@@ -184,6 +281,8 @@ private Q_SLOTS:
                         .arg(BootOffset))
                      .exitCode,
                  0);
+        if (!m_keychain)
+            QSKIP("no keychain: run under tests/test-session.sh (gnome-keyring)");
         const QString lab = writeLab(QStringLiteral("dietpi.hivelab"));
         const CliRun r = hivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
                                   QStringLiteral("node-2"), QStringLiteral("--image"), img,
@@ -195,7 +294,212 @@ private Q_SLOTS:
             txt.constData());
         QVERIFY(txt.contains("\nAUTO_SETUP_NET_STATIC_IP=10.77.0.10\n"));
         QVERIFY(txt.contains("\nAUTO_SETUP_SSH_PUBKEY=ssh-ed25519 "));
+        QVERIFY(txt.contains("\nSOFTWARE_DISABLE_SSH_PASSWORD_LOGINS=1\n"));
         QVERIFY(mtype(img, QStringLiteral("user-data")).contains("not found"));
+        // The console password on the card is the keychain's, and nowhere else.
+        const QString password = keychainSecret(Hivelab::CredentialStore::secretKey(
+            QStringLiteral("cards"), QStringLiteral("node-2"), QStringLiteral("root")));
+        QCOMPARE(password.size(), 24);
+        QCOMPARE(passwordIn(txt), password);
+        QVERIFY2(r.out.contains("Console password for root and dietpi: in the keychain, service "
+                                "Hivelab, account lab:cards/board:node-2/user:root/password."),
+                 r.out.constData());
+        for (const QByteArray &elsewhere : {r.out, r.err, fileBytes(lab)})
+            QVERIFY(!elsewhere.contains(password.toLatin1()));
+    }
+
+    void editsDietPiOnAnExt4Root()
+    {
+        if (!m_keychain)
+            QSKIP("no keychain: run under tests/test-session.sh (gnome-keyring)");
+        const QByteArray original = "# keep me\n"
+                                    "AUTO_SETUP_GLOBAL_PASSWORD=dietpi\n"
+                                    "  AUTO_SETUP_NET_HOSTNAME=DietPi\n"
+                                    "\t# an indented comment\n"
+                                    "AUTO_SETUP_AUTOMATED=0\n"
+                                    "SOFTWARE_DISABLE_SSH_PASSWORD_LOGINS=0\n"
+                                    "CONFIG_KEEP=two  blanks, trailing blank \n";
+        const QString img = makeExtImage(QStringLiteral("pine64.img"), original);
+        QVERIFY(!img.isEmpty());
+        const QString lab = writeLab(QStringLiteral("pine64.hivelab"));
+        const CliRun r = hivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                                  QStringLiteral("node-2"), QStringLiteral("--image"), img,
+                                  QStringLiteral("--key"), m_key, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(report.value(QLatin1String("flavour")).toString(), QStringLiteral("dietpi"));
+        QCOMPARE(report.value(QLatin1String("files")).toArray(),
+                 QJsonArray{QStringLiteral("/boot/dietpi.txt")});
+        const QJsonObject console = report.value(QLatin1String("consolePassword")).toObject();
+        QVERIFY(console.value(QLatin1String("kept")).toBool());
+        QCOMPARE(console.value(QLatin1String("keychainService")).toString(),
+                 QStringLiteral("Hivelab"));
+        const QString password =
+            keychainSecret(console.value(QLatin1String("keychainAccount")).toString());
+        QCOMPARE(password.size(), 24);
+
+        // Exactly the lines DietPi reads changed; every other byte as it was; the rest appended.
+        const QByteArray txt = extCat(img, QStringLiteral("/boot/dietpi.txt"));
+        const QByteArray expected = "# keep me\n"
+                                    "AUTO_SETUP_GLOBAL_PASSWORD=" +
+                                    password.toLatin1() +
+                                    "\n"
+                                    "  AUTO_SETUP_NET_HOSTNAME=node-2\n"
+                                    "\t# an indented comment\n"
+                                    "AUTO_SETUP_AUTOMATED=1\n"
+                                    "SOFTWARE_DISABLE_SSH_PASSWORD_LOGINS=1\n"
+                                    "CONFIG_KEEP=two  blanks, trailing blank \n";
+        QVERIFY2(txt.startsWith(expected), txt.constData());
+        QVERIFY(txt.mid(expected.size()).contains("AUTO_SETUP_NET_STATIC_IP=10.77.0.10\n"));
+        QVERIFY(txt.mid(expected.size()).contains("AUTO_SETUP_SSH_PUBKEY=ssh-ed25519 "));
+
+        // Owner and mode kept, the neighbour untouched, no staged file left, e2fsck clean.
+        const QByteArray stat = sh(QStringLiteral("debugfs -R 'stat /boot/dietpi.txt' "
+                                                  "'%1?offset=%2' 2>/dev/null")
+                                       .arg(img)
+                                       .arg(RootOffset))
+                                    .out;
+        QVERIFY2(stat.contains("Type: regular    Mode:  0640"), stat.constData());
+        QVERIFY2(QRegularExpression(QStringLiteral("User:\\s+1234\\s+Group:\\s+4321\\b"))
+                     .match(QString::fromLatin1(stat))
+                     .hasMatch(),
+                 stat.constData());
+        QCOMPARE(extCat(img, QStringLiteral("/boot/other.txt")), QByteArray("left alone\n"));
+        const QByteArray listing =
+            sh(QStringLiteral("debugfs -R 'ls /boot' '%1?offset=%2' 2>/dev/null")
+                   .arg(img)
+                   .arg(RootOffset))
+                .out;
+        QVERIFY2(listing.contains("dietpi.txt") && !listing.contains(".hivelab-"),
+                 listing.constData());
+        const Sh fsck = sh(QStringLiteral("e2fsck -fn '%1?offset=%2'").arg(img).arg(RootOffset));
+        QVERIFY2(fsck.exitCode == 0, fsck.out.constData());
+        for (const QByteArray &elsewhere : {r.out, r.err, fileBytes(lab)})
+            QVERIFY(!elsewhere.contains(password.toLatin1()));
+
+        // Prepared again: the file is replaced once more, still one inode, still clean.
+        const CliRun again = hivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                                      QStringLiteral("node-2"), QStringLiteral("--image"), img,
+                                      QStringLiteral("--key"), m_key});
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        const QString second =
+            keychainSecret(console.value(QLatin1String("keychainAccount")).toString());
+        QVERIFY(second != password);
+        QCOMPARE(passwordIn(extCat(img, QStringLiteral("/boot/dietpi.txt"))), second);
+        QCOMPARE(sh(QStringLiteral("e2fsck -fn '%1?offset=%2'").arg(img).arg(RootOffset)).exitCode,
+                 0);
+    }
+
+    void refusesAnExt4RootWithoutDietPiTxt()
+    {
+        // An ext4-only card that is not DietPi (e.g. Armbian without cloud-init).
+        const QString img = makeExtImage(QStringLiteral("armbian.img"), QByteArray());
+        QVERIFY(!img.isEmpty());
+        const QByteArray before = fileSha(img);
+        const QString lab = writeLab(QStringLiteral("armbian.hivelab"));
+        const QByteArray labBefore = fileBytes(lab);
+        const CliRun r = hivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                                  QStringLiteral("node-1"), QStringLiteral("--image"), img,
+                                  QStringLiteral("--key"), m_key});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no FAT boot partition") && r.err.contains("dietpi.txt"),
+                 r.err.constData());
+        QCOMPARE(fileSha(img), before);
+        QCOMPARE(fileBytes(lab), labBefore);
+    }
+
+    void withoutDebugfs()
+    {
+        // PATH with the partition and FAT tools only.
+        const QString bin = path(QStringLiteral("no-debugfs"));
+        QVERIFY(QDir().mkpath(bin));
+        for (const char *tool : {"sfdisk", "mcopy", "mtype"}) {
+            QCOMPARE(
+                sh(QStringLiteral("ln -s \"$(command -v %1)\" %2/%1").arg(QLatin1String(tool), bin))
+                    .exitCode,
+                0);
+        }
+        QProcessEnvironment env = m_env;
+        env.insert(QStringLiteral("PATH"), bin);
+
+        // A DietPi card on ext4 cannot be read: the error says what to install, nothing changes.
+        const QString dietpi =
+            makeExtImage(QStringLiteral("nodebugfs.img"), "AUTO_SETUP_GLOBAL_PASSWORD=dietpi\n");
+        QVERIFY(!dietpi.isEmpty());
+        const QByteArray before = fileSha(dietpi);
+        const QString lab = writeLab(QStringLiteral("nodebugfs.hivelab"));
+        CliRun r = HivelabTest::runHivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                                            QStringLiteral("node-1"), QStringLiteral("--image"),
+                                            dietpi, QStringLiteral("--key"), m_key},
+                                           env, {}, 60000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("install e2fsprogs"), r.err.constData());
+        QCOMPARE(fileSha(dietpi), before);
+
+        // A cloud-init card with an ext4 root needs no debugfs: written as before.
+        const QString cloud = makeImage(QStringLiteral("cloud-ext4.img"));
+        QVERIFY(!cloud.isEmpty());
+        QCOMPARE(sh(QStringLiteral("mkfs.ext4 -q -E offset=%1 %2 20M").arg(34816 * 512).arg(cloud))
+                     .exitCode,
+                 0);
+        r = HivelabTest::runHivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                                     QStringLiteral("node-1"), QStringLiteral("--image"), cloud,
+                                     QStringLiteral("--key"), m_key},
+                                    env, {}, 60000);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(mtype(cloud, QStringLiteral("user-data")).startsWith("#cloud-config\n"));
+        // With debugfs, its root (no dietpi.txt) is looked at and the card stays cloud-init.
+        r = hivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                     QStringLiteral("node-1"), QStringLiteral("--image"), cloud,
+                     QStringLiteral("--key"), m_key, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("\"flavour\": \"cloud-init\""), r.out.constData());
+        QCOMPARE(
+            sh(QStringLiteral("e2fsck -fn '%1?offset=%2'").arg(cloud).arg(34816 * 512)).exitCode,
+            0);
+    }
+
+    void refusesDietPiWithoutAKeychain()
+    {
+        const QString img =
+            makeExtImage(QStringLiteral("nokeychain.img"), "AUTO_SETUP_GLOBAL_PASSWORD=dietpi\n");
+        QVERIFY(!img.isEmpty());
+        const QByteArray before = fileSha(img);
+        const QString lab = writeLab(QStringLiteral("nokeychain.hivelab"));
+        const QByteArray labBefore = fileBytes(lab);
+        QProcessEnvironment env = m_env;
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                   QStringLiteral("unix:path=") + path(QStringLiteral("no-bus")));
+        const QStringList args = {QStringLiteral("card"),
+                                  QStringLiteral("prepare"),
+                                  lab,
+                                  QStringLiteral("node-1"),
+                                  QStringLiteral("--image"),
+                                  img,
+                                  QStringLiteral("--key"),
+                                  m_key,
+                                  QStringLiteral("--json")};
+        CliRun r = HivelabTest::runHivelab(args, env, {}, 60000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("No keychain") && r.err.contains("--no-console-password"),
+                 r.err.constData());
+        QCOMPARE(fileSha(img), before);
+        QCOMPARE(fileBytes(lab), labBefore);
+
+        // Asked for: a random password nobody is told, still never DietPi's default.
+        r = HivelabTest::runHivelab(args + QStringList{QStringLiteral("--no-console-password")},
+                                    env, {}, 60000);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject console = QJsonDocument::fromJson(r.out)
+                                        .object()
+                                        .value(QLatin1String("consolePassword"))
+                                        .toObject();
+        QCOMPARE(console.value(QLatin1String("kept")), QJsonValue(false));
+        QVERIFY(!console.contains(QLatin1String("keychainAccount")));
+        const QByteArray txt = extCat(img, QStringLiteral("/boot/dietpi.txt"));
+        const QString password = passwordIn(txt);
+        QCOMPARE(password.size(), 24);
+        QVERIFY(!r.out.contains(password.toLatin1()) && !r.err.contains(password.toLatin1()));
     }
 
     void writesRaspberryPiOsFirstRun()

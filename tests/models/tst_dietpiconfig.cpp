@@ -2,6 +2,7 @@
 #include "dietpiconfig.h"
 #include "testdata.h"
 
+#include <QRegularExpression>
 #include <QSet>
 #include <QTest>
 
@@ -146,6 +147,40 @@ private slots:
         QCOMPARE(edited, QByteArray("unchanged"));
         QVERIFY(!DietPiConfig::edit("A=1\n", {{QStringLiteral("bad key"), QStringLiteral("x")}},
                                     &edited, &error));
+    }
+
+    void loginReplacesTheImagePassword()
+    {
+        // As in DietPi's own dietpi.txt: the well-known default, SSH password logins on.
+        const QByteArray original = "# Initial user and default software installation password\n"
+                                    "AUTO_SETUP_GLOBAL_PASSWORD=dietpi\n"
+                                    "#AUTO_SETUP_GLOBAL_PASSWORD=commented\n"
+                                    "SOFTWARE_DISABLE_SSH_PASSWORD_LOGINS=0\n";
+        const QString password = DietPiConfig::randomPassword();
+        QByteArray edited;
+        QString error;
+        QVERIFY(
+            DietPiConfig::edit(original, DietPiConfig::loginSettings(password), &edited, &error));
+        QCOMPARE(edited, "# Initial user and default software installation password\n"
+                         "AUTO_SETUP_GLOBAL_PASSWORD=" +
+                             password.toLatin1() +
+                             "\n#AUTO_SETUP_GLOBAL_PASSWORD=commented\n"
+                             "SOFTWARE_DISABLE_SSH_PASSWORD_LOGINS=1\n");
+        // The way DietPi's first boot reads it: sed -n '/^[[:blank:]]*KEY=/{s/^[^=]*=//p;q}'.
+        QCOMPARE(DietPiConfig::value(edited, QStringLiteral("AUTO_SETUP_GLOBAL_PASSWORD")),
+                 password);
+    }
+
+    void randomPasswordsAreLongAndPlain()
+    {
+        static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9]{24}$"));
+        QSet<QString> seen;
+        for (int i = 0; i < 50; ++i) {
+            const QString p = DietPiConfig::randomPassword();
+            QVERIFY2(plain.match(p).hasMatch(), qPrintable(p));
+            seen.insert(p);
+        }
+        QCOMPARE(seen.size(), 50);
     }
 
     void commentedLinesDoNotCount()

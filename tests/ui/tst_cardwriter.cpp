@@ -12,7 +12,10 @@
 #include "mainwindow.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -55,6 +58,14 @@ class TestCardWriter : public QObject
     QByteArray mtype(const QString &device, const QString &file)
     {
         return cardShell(QStringLiteral("mtype -i %1@@%2 ::/%3").arg(device).arg(BootOffset).arg(file)).out;
+    }
+
+    /// node-2's identity onto the second card as a user who may not open it would write it.
+    CardPreparation::Result prepareNode2ThroughADescriptor()
+    {
+        const QByteArray pub = cardShell(QStringLiteral("cat %1.pub").arg(m_key)).out.trimmed();
+        return CardPreparation::prepare(m_doc.lab(), QStringLiteral("node-2"), m_loops.at(1),
+                                        QString::fromUtf8(pub), CardPreparation::Access::Descriptor);
     }
 
     std::unique_ptr<CardWriterWidget> makeWriter()
@@ -232,10 +243,7 @@ private Q_SLOTS:
                         .arg(36 * 1024 * 1024))
                      .exitCode,
                  0);
-        const QByteArray pub = cardShell(QStringLiteral("cat %1.pub").arg(m_key)).out.trimmed();
-        const CardPreparation::Result r =
-            CardPreparation::prepare(m_doc.lab(), QStringLiteral("node-2"), m_loops.at(1),
-                                     QString::fromUtf8(pub), CardPreparation::Access::Descriptor);
+        const CardPreparation::Result r = prepareNode2ThroughADescriptor();
         QVERIFY2(r.ok, qPrintable(r.errors.join(QLatin1Char('\n'))));
         QVERIFY(mtype(m_loops.at(1), QStringLiteral("meta-data"))
                     .contains(r.lab.board(QStringLiteral("node-2"))->firstBoot.instanceId.toUtf8()));
@@ -251,6 +259,44 @@ private Q_SLOTS:
                                .arg(BootOffset)
                                .arg(32768 * 512)
                                .arg(m_loops.at(1)));
+        QVERIFY2(fsck.exitCode == 0, fsck.out.constData());
+    }
+
+    // DietPi for the Pine64 and most other boards: no FAT, dietpi.txt in /boot of the ext4 root.
+    // Through a descriptor the ext4 partition goes through the scratch copy whole.
+    void throughADescriptorEditsDietPiOnAnExt4Root()
+    {
+        constexpr qint64 rootOffset = 8192 * 512;
+        const QString root = path(QStringLiteral("dietpi-root"));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/boot")));
+        QFile txt(root + QStringLiteral("/boot/dietpi.txt"));
+        QVERIFY(txt.open(QIODevice::WriteOnly));
+        txt.write("AUTO_SETUP_GLOBAL_PASSWORD=dietpi\nAUTO_SETUP_NET_HOSTNAME=DietPi\n");
+        txt.close();
+        QCOMPARE(cardShell(QStringLiteral("truncate -s 64M %1 && printf 'label: dos\\n8192,,83\\n' | sfdisk -q %1 && "
+                                          "mkfs.ext4 -q -E offset=%2 -d %3 %1 60M && dd if=%1 of=%4 bs=1M conv=fsync "
+                                          "status=none")
+                               .arg(path(QStringLiteral("dietpi-ext.img")))
+                               .arg(rootOffset)
+                               .arg(root, m_loops.at(1)))
+                     .exitCode,
+                 0);
+        const CardPreparation::Result r = prepareNode2ThroughADescriptor();
+        QVERIFY2(r.ok, qPrintable(r.errors.join(QLatin1Char('\n'))));
+        QCOMPARE(r.flavour, FirstBootCard::Flavour::DietPi);
+        QCOMPARE(r.files, QStringList{QStringLiteral("/boot/dietpi.txt")});
+        const QByteArray edited = cardShell(QStringLiteral("debugfs -R 'cat /boot/dietpi.txt' '%1?offset=%2' 2>/dev/null")
+                                                .arg(m_loops.at(1))
+                                                .arg(rootOffset))
+                                      .out;
+        QVERIFY2(edited.contains("\nAUTO_SETUP_NET_HOSTNAME=node-2\n") &&
+                     edited.contains("\nSOFTWARE_DISABLE_SSH_PASSWORD_LOGINS=1\n"),
+                 edited.constData());
+        // Never DietPi's default: a random password nobody is told (the GUI keeps none yet).
+        QVERIFY(QRegularExpression(QStringLiteral("^AUTO_SETUP_GLOBAL_PASSWORD=[A-Za-z0-9]{24}\n"))
+                    .match(QString::fromLatin1(edited))
+                    .hasMatch());
+        const Sh fsck = cardShell(QStringLiteral("e2fsck -fn '%1?offset=%2'").arg(m_loops.at(1)).arg(rootOffset));
         QVERIFY2(fsck.exitCode == 0, fsck.out.constData());
     }
 

@@ -47,12 +47,13 @@ namespace {
 std::optional<FirstBootCard::Written> writeCard(const QString &target, const BoardIdentity &id,
                                                 const QString &publicKey, Access access,
                                                 std::optional<FirstBootCard::Flavour> flavour,
+                                                const FirstBootCard::ConsolePassword &console,
                                                 QString *error)
 {
     const BlockDevice::Target t = BlockDevice::inspect(target);
     const bool direct = BlockDevice::canOpenDirectly(target);
     if (!t.isBlock || (access == Access::Auto && direct))
-        return FirstBootCard::write(target, id, {publicKey}, error, flavour);
+        return FirstBootCard::write(target, id, {publicKey}, error, flavour, console);
     bool odirect = false;
     const int fd = direct ? ::open(target.toLocal8Bit().constData(), O_RDWR | O_EXCL | O_CLOEXEC)
                           : BlockDevice::openAuthorized(target, true, &odirect, error);
@@ -63,7 +64,8 @@ std::optional<FirstBootCard::Written> writeCard(const QString &target, const Boa
         return std::nullopt;
     }
     const qint64 size = ::lseek(fd, 0, SEEK_END);
-    auto written = FirstBootCard::writeThrough(fd, size, target, id, {publicKey}, error, flavour);
+    auto written =
+        FirstBootCard::writeThrough(fd, size, target, id, {publicKey}, error, flavour, console);
     ::close(fd);
     return written;
 }
@@ -78,7 +80,8 @@ std::optional<FirstBootCard::Flavour> catalogFlavour(const QString &source)
 
 Result prepare(const Lab &lab, const QString &boardId, const QString &target,
                const QString &publicKey, Access access,
-               std::optional<FirstBootCard::Flavour> flavour)
+               std::optional<FirstBootCard::Flavour> flavour,
+               const FirstBootCard::ConsolePassword &console)
 {
     Result result;
     result.lab = lab;
@@ -105,7 +108,8 @@ Result prepare(const Lab &lab, const QString &boardId, const QString &target,
     // also when the plan took it from the lab-wide default.
     if (board->sshUser.isEmpty())
         board->sshUser = result.identity.user;
-    const auto written = writeCard(target, result.identity, publicKey, access, flavour, &error);
+    const auto written =
+        writeCard(target, result.identity, publicKey, access, flavour, console, &error);
     if (!written) {
         result.errors << error;
         return result;

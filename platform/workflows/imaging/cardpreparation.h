@@ -37,10 +37,12 @@ struct Result
 enum class Access { Auto, Descriptor };
 
 /// `lab` is not changed; the result carries the updated copy. `publicKey` is one OpenSSH
-/// public key line authorized for the login user.
+/// public key line authorized for the login user. `console`: DietPi's root/dietpi password
+/// (by default a random one nobody is told).
 Result prepare(const Lab &lab, const QString &boardId, const QString &target,
                const QString &publicKey, Access access = Access::Auto,
-               std::optional<FirstBootCard::Flavour> flavour = std::nullopt);
+               std::optional<FirstBootCard::Flavour> flavour = std::nullopt,
+               const FirstBootCard::ConsolePassword &console = {});
 /// The flavour the catalog names for `source` (a catalog image ID), if any.
 std::optional<FirstBootCard::Flavour> catalogFlavour(const QString &source);
 
