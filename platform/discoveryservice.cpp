@@ -291,6 +291,7 @@ void DiscoveryService::pump()
         }
         const int port = h.ports.front();
         h.ports.pop_front();
+        h.firstPort = port;
         startProbe(pick, port);
         if (last)
             qCDebug(lcDiscovery, "last host's first probe sent at %lld ms since the epoch",
@@ -378,6 +379,11 @@ void DiscoveryService::afterFirstProbe(int hostIndex)
         h.ports.clear();
         return;
     }
+    // The host answered ARP but not the first connect in time: on a cold neighbour entry that
+    // connect needed two round trips (ARP, then SYN), now it needs one. Ask the first port again
+    // so a slow board (300-600 ms) is found with its SSH banner, not only by a refused port.
+    if (!h.alive && h.onLink)
+        m_followUps.emplace_back(hostIndex, h.firstPort);
     for (int p : h.ports)
         m_followUps.emplace_back(hostIndex, p);
     h.ports.clear();

@@ -85,6 +85,7 @@ private:
         std::deque<int> ports; // not yet probed
         int inFlight = 0;
         int banners = 0;      // banner reads in progress
+        int firstPort = 0;    // port of the first probe
         bool started = false; // first probe launched
         bool alive = false;
         bool firstDone = false;
