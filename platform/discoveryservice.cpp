@@ -75,6 +75,7 @@ bool DiscoveryService::start(const DiscoveryOptions &options, QString *error)
     m_order.clear();
     m_pumpQueued = false;
     m_reportedFirst = false;
+    m_reportedConnect = false;
     m_startedHosts = 0;
     m_inFlight = 0;
     m_peakInFlight = 0;
@@ -338,6 +339,11 @@ void DiscoveryService::onProbeDone(int hostIndex, int port, QTcpSocket *socket, 
     if (connected || refused)
         h.alive = true;
     if (connected) {
+        if (!m_reportedConnect) {
+            m_reportedConnect = true;
+            qCDebug(lcDiscovery, "first connect (%s:%d) at %lld ms since the epoch",
+                    qPrintable(h.result.ip), port, epochMs());
+        }
         h.result.openPorts.append(port);
         std::sort(h.result.openPorts.begin(), h.result.openPorts.end());
         if (m_options.sshPorts.contains(port) && h.result.sshBanner.isEmpty() && !m_stopping) {

@@ -126,6 +126,7 @@ private:
     bool m_stopping = false;
     bool m_pumpQueued = false; // pump() runs again on the next event-loop turn
     bool m_reportedFirst = false;
+    bool m_reportedConnect = false;
     int m_startedHosts = 0;
     QSet<QString> m_localAddresses;
     QList<QPair<quint32, quint32>> m_onLinkNets; // (network, mask) of local IPv4 interfaces
