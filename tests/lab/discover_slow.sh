@@ -19,6 +19,7 @@ cleanup() {
 }
 
 coproc DELAY { exec "$tool" delay "$slow" 450 2>&1; }
+# shellcheck disable=SC2153 # DELAY_PID is set by coproc
 delay_pid=$DELAY_PID
 read -t 20 -r said <&"${DELAY[0]}" || true
 [ "${said:-}" = ready ] || fail "hivelab-lab delay did not start: ${said:-nothing said}"
@@ -31,8 +32,7 @@ step "discover: $(tail -1 "$tmp/err")"
 for k in "${lab_boards[@]}"; do
     line=$(grep -F "\"ip\":\"${IP[$k]}\"" "$tmp/found") || fail "board $k (${IP[$k]}) not found"
     grep -q "\"sshPort\":${PORT[$k]}" <<<"$line" || fail "board $k without its SSH port: $line"
-    grep -qi "\"sshBanner\":\"SSH-2.0-${SERVER[$k]}" <<<"$line" ||
-        grep -qi "\"sshBanner\":\"SSH-2.0-.*${SERVER[$k]}" <<<"$line" ||
+    grep -qi "\"sshBanner\":\"SSH-2.0-[^\"]*${SERVER[$k]}" <<<"$line" ||
         fail "board $k without its ${SERVER[$k]} banner: $line"
 done
 
