@@ -375,6 +375,8 @@ int cmdDiscover(const QStringList &args)
     Lab lab;
     if (!into.isEmpty() && !loadIntoLab(into, &lab))
         return ExitUsage;
+    for (const Board &b : std::as_const(lab.boards))
+        options.likely << b.ip; // its boards are probed first
 
     if (!identityFilesReadable(parser.values(cmd.identityOpt)))
         return ExitUsage;

@@ -22,6 +22,7 @@ class MdnsQuery;
 struct DiscoveryOptions
 {
     QStringList targets;     // expanded hosts (ScanTargets::parse); nothing else is ever probed
+    QStringList likely;      // targets probed first (a lab's planned boards); others are not added
     QList<int> sshPorts{22}; // 22 plus user-added SSH ports; banners are read on these
     QList<int> otherPorts{DiscoveredHost::DockerPlain, DiscoveredHost::DockerTls,
                           DiscoveredHost::WinRmHttp, DiscoveredHost::WinRmHttps,
@@ -84,6 +85,7 @@ private:
         std::deque<int> ports; // not yet probed
         int inFlight = 0;
         int banners = 0;      // banner reads in progress
+        int firstPort = 0;    // port of the first probe
         bool started = false; // first probe launched
         bool alive = false;
         bool firstDone = false;
@@ -107,11 +109,13 @@ private:
     void resolveNames();
     void stop(Outcome outcome);
     bool isOnLink(const QHostAddress &address) const;
-    QString neighbourMac(const QString &ip);
+    QString neighbourMac(const QString &ip, bool rereadIfMissing = false);
     void onMdnsFinished();
+    void orderHosts();
 
     DiscoveryOptions m_options;
     QList<Host> m_hosts;
+    QList<int> m_order; // host indices in probing order: likely answers first
     std::deque<std::pair<int, int>> m_followUps; // (host, port), served before new hosts
     int m_nextHost = 0;
     int m_inFlight = 0;
@@ -121,6 +125,9 @@ private:
     quint64 m_generation = 0; // bumps on start/stop so stale callbacks do nothing
     bool m_stopping = false;
     bool m_pumpQueued = false; // pump() runs again on the next event-loop turn
+    bool m_reportedFirst = false;
+    bool m_reportedConnect = false;
+    int m_startedHosts = 0;
     QSet<QString> m_localAddresses;
     QList<QPair<quint32, quint32>> m_onLinkNets; // (network, mask) of local IPv4 interfaces
     QList<DiscoveredHost> m_results;

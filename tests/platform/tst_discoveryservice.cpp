@@ -64,6 +64,7 @@ private Q_SLOTS:
     void initTestCase();
     void findsOpenPortsAndBanner();
     void manyHostsStreamWithProgress();
+    void likelyHostsAreProbedFirst();
     void cancelMidScan();
     void deadlineStopsAndReportsKnownHosts();
     void boundedInFlight();
@@ -169,6 +170,30 @@ void TestDiscoveryService::manyHostsStreamWithProgress()
     }
     QCOMPARE(ips.size(), 40);
     QVERIFY(service.absentHosts().isEmpty());
+}
+
+void TestDiscoveryService::likelyHostsAreProbedFirst()
+{
+    // One connect at a time: hosts are reported in the order they are probed. The lab's planned
+    // boards (likely) go first, in their scan order; the others follow in theirs; none is lost.
+    WatchedScan watched;
+    auto &[service, found, progress, finished] = watched;
+    QStringList targets;
+    for (int i = 1; i <= 30; ++i)
+        targets << QStringLiteral("127.0.2.%1").arg(i);
+    DiscoveryOptions o = scan(targets, {}, {m_closed});
+    o.maxInFlight = 1;
+    o.likely = {QStringLiteral("127.0.2.30"), QStringLiteral("127.0.2.17"),
+                QStringLiteral("10.9.9.9")}; // not a target: never probed
+    QVERIFY(service.start(o));
+    QVERIFY(finished.wait(10000));
+    QStringList order;
+    for (const auto &f : found)
+        order << f.first().value<DiscoveredHost>().ip;
+    QCOMPARE(order.size(), 30);
+    QCOMPARE(order.mid(0, 2), (QStringList{"127.0.2.17", "127.0.2.30"}));
+    QCOMPARE(order.at(2), QStringLiteral("127.0.2.1"));
+    QVERIFY(!order.contains(QStringLiteral("10.9.9.9")));
 }
 
 void TestDiscoveryService::cancelMidScan()

@@ -247,6 +247,8 @@ void DiscoverPage::startScan()
     options.targets = *targets;
     if (!ports->isEmpty())
         options.sshPorts = *ports;
+    for (const Board &b : m_wizard->document()->lab().boards)
+        options.likely << b.ip; // the lab's boards are probed first
     m_found->setRowCount(0);
     m_scanned = *targets;
     if (!m_scanner->start(options, &error)) {
