@@ -13,44 +13,11 @@ hivelab=${1:?usage: swarm_form.sh HIVELAB_BINARY [ROUNDS] [BOARDS]}
 rounds=${2:-3}
 want=${3:-5}
 case $want in 5) mgrs=3 ;; 10) mgrs=5 ;; *) echo "BOARDS is 5 or 10" >&2; exit 2 ;; esac
-[ -n "${HIVELAB_LAB_BOARDS:-}" ] || { echo "run me through hivelab-lab run" >&2; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
+bench_pick "$want" docker
+bench_lab_file "$tmp/bench.hivelab" "$mgrs"
 
-declare -a IP PORT HOST
-n=0
-for entry in $HIVELAB_LAB_BOARDS; do
-    IFS=: read -r ip port _server host _user docker _auth power <<<"${entry#*=}"
-    [ "$power" = on ] && [ "$docker" = docker ] || continue
-    IP[n]=$ip PORT[n]=$port HOST[n]=$host
-    n=$((n + 1))
-    [ $n -eq "$want" ] && break
-done
-[ $n -eq "$want" ] || { echo "need $want powered-on boards with Docker, have $n" >&2; exit 2; }
-last=$((n - 1))
-
-# The lab file: the first $mgrs boards managers, the others workers, root logins.
-{
-    printf '{"format":"hivelab-lab","schemaVersion":1,"name":"bench","racks":[],"powerSupplies":[],'
-    printf '"switches":[],"swarm":{"advertiseNetwork":"","defaultLabels":{}},"boards":['
-    for i in $(seq 0 $last); do
-        role=worker
-        [ $i -lt $mgrs ] && role=manager
-        [ $i -gt 0 ] && printf ','
-        printf '{"id":"%s","name":"%s","hostname":"%s","model":"","arch":"","os":"","mac":"",' \
-            "${HOST[i]}" "${HOST[i]}" "${HOST[i]}"
-        printf '"ip":"%s","addressing":"static","sshHost":"","sshPort":%s,"sshUser":"root",' \
-            "${IP[i]}" "${PORT[i]}"
-        printf '"role":"%s","rackId":"","slot":-1,"psuId":"","switchId":"","switchPort":-1,' "$role"
-        printf '"labels":{},"storage":[],"notes":""}'
-    done
-    printf ']}\n'
-} >"$tmp/bench.hivelab"
-
-ssh_opts=(-o StrictHostKeyChecking=accept-new -o "UserKnownHostsFile=$tmp/known_hosts"
-    -o ConnectTimeout=5 -o LogLevel=ERROR -o BatchMode=yes -i "$HIVELAB_LAB_KEY")
-on() { local i=$1; shift; ssh "${ssh_opts[@]}" -p "${PORT[i]}" "root@${IP[i]}" "$@"; }
-now() { date +%s%N; }
 leave_all() {
     for i in $(seq $last -1 0); do on "$i" docker swarm leave --force >/dev/null 2>&1 || true; done
 }
@@ -95,7 +62,6 @@ for r in $(seq 1 "$rounds"); do
     t=$(now); hl; again_ms+=($((($(now) - t) / 1000000))); leave_all
     echo "round $r: sequential ssh ${seq_ms[-1]} ms, hivelab swarm form ${hl_ms[-1]} ms, again (no change) ${again_ms[-1]} ms"
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 s=$(median "${seq_ms[@]}") h=$(median "${hl_ms[@]}") a=$(median "${again_ms[@]}")
 echo "$n boards ($mgrs managers), median over $rounds rounds: sequential ssh script $s ms, hivelab swarm form $h ms (verified, labelled), re-run $a ms"
 awk -v s="$s" -v h="$h" 'BEGIN {printf "hivelab/script: %.2fx (script/hivelab %.2f)\n", h / s, s / h}'

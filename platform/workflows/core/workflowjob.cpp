@@ -353,18 +353,35 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
     }
     SshPoolTask *task = pool()->run(login.options, login.auth, remoteCommand, exec);
     m_tasks << task;
-    connect(task, &SshPoolTask::stdoutData, this, [result](const QByteArray &chunk) {
-        if (result->out.size() < MaxOutputBytes)
-            result->out += chunk;
-    });
+    auto partial = std::make_shared<QByteArray>(); // stdout since its last newline
+    const auto outputLine = options.outputLine;
+    connect(task, &SshPoolTask::stdoutData, this,
+            [result, partial, outputLine](const QByteArray &chunk) {
+                if (result->out.size() < MaxOutputBytes)
+                    result->out += chunk;
+                if (!outputLine)
+                    return;
+                *partial += chunk;
+                qsizetype end;
+                while ((end = partial->indexOf('\n')) >= 0) {
+                    const QByteArray line = partial->left(end);
+                    partial->remove(0, end + 1);
+                    outputLine(line);
+                }
+                if (partial->size() > MaxOutputBytes) // a "line" that never ends
+                    partial->clear();
+            });
     connect(task, &SshPoolTask::stderrData, this, [result](const QByteArray &chunk) {
         if (result->err.size() < MaxOutputBytes)
             result->err += chunk;
     });
     connect(task, &SshPoolTask::finished, this,
-            [this, task, complete](int status, const QString &, const SshErrorInfo &error) {
+            [this, task, complete, partial, outputLine](int status, const QString &,
+                                                        const SshErrorInfo &error) {
                 m_tasks.removeAll(task);
                 task->deleteLater();
+                if (outputLine && !partial->isEmpty() && !isCancelled())
+                    outputLine(*partial);
                 complete(status, error);
             });
 }

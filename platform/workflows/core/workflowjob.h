@@ -36,7 +36,7 @@ struct BoardResult
 public:
     enum class Outcome {
         Ok,
-        Failed,            // the board's or the workflow's own reason is in message
+        Failed, // the board's or the workflow's own reason is in message
         Cancelled,
         Unreachable,       // name unknown, no route, refused, timed out, connection lost
         HostKeyUnknown,    // first contact: sshError.fingerprint / hostKeyType to confirm
@@ -154,6 +154,9 @@ protected:
         QString logAs;        // what to log instead of the command ("" = the command)
         bool quiet = false;   // do not log the command at all
         QList<HttpRequest> requests; // set by callEngine()
+        /// Each complete line of stdout as it arrives (then the rest at the end), on the job's
+        /// thread, before `done`; stdout is still collected in Remote::out. Not for callEngine().
+        std::function<void(const QByteArray &line)> outputLine = nullptr;
     };
 
     /// Subclasses pick their boards (lab order) and begin work; called from start().

@@ -8,6 +8,10 @@ namespace Hivelab {
 namespace {
 
 constexpr int InstallTimeoutMs = 20 * 60 * 1000; // apt on a slow SD card and a slow mirror
+constexpr int StartTimeoutMs = 60 * 1000;
+// Lines the board prints on stdout when it passed a step (see install()).
+constexpr char InstalledMarker[] = "hivelab-step:installed";
+constexpr char StartedMarker[] = "hivelab-step:started";
 
 } // namespace
 
@@ -135,66 +139,115 @@ void DockerSetup::install(const QString &id)
         finishJob();
         return;
     }
-    RemoteOptions options;
-    options.timeoutMs = InstallTimeoutMs;
-    options.logAs = QStringLiteral("apt-get install -y docker.io");
-    runOn(
-        id,
-        QStringLiteral("export DEBIAN_FRONTEND=noninteractive; apt-get update -q && "
-                       "apt-get install -y -q --no-install-recommends docker.io"),
-        [this, id](const Remote &r) {
-            if (endBoardIfFailed(id, r, tr("Installing docker.io failed: %1")))
-                return;
-            log(id, tr("docker.io installed."));
-            m_started.insert(id);
-            // Packages start the engine only where an init system runs (not in containers).
-            startEngine(id);
-        },
-        options);
+    // Install, start and wait in one command: no round trip between the steps. apt's progress
+    // (Status-Fd) comes on stdout, its messages on stderr (kept for the error message).
+    const QString command =
+        QStringLiteral("export DEBIAN_FRONTEND=noninteractive; "
+                       "apt-get update -q -o APT::Status-Fd=3 3>&1 1>&2 && "
+                       "apt-get install -y -q --no-install-recommends -o APT::Status-Fd=3 "
+                       "docker.io 3>&1 1>&2 && echo %1 && ")
+            .arg(QLatin1String(InstalledMarker)) +
+        engineUpScript(p.initSystem, m_engineWaitSeconds);
+    runEngineScript(id, command, QStringLiteral("apt-get install -y docker.io"), true);
 }
 
 void DockerSetup::startEngine(const QString &id)
 {
     const BoardProbe p = m_probes.value(id);
-    RemoteOptions options;
-    options.timeoutMs = 60000;
-    runOn(
-        id, startEngineCommand(p.initSystem),
-        [this, id](const Remote &r) {
-            if (endBoardIfFailed(id, r, tr("Starting the Docker engine failed: %1")))
-                return;
-            m_started.insert(id);
-            waitForEngine(id);
-        },
-        options);
+    runEngineScript(id, engineUpScript(p.initSystem, m_engineWaitSeconds),
+                    startEngineCommand(p.initSystem), false);
 }
 
-void DockerSetup::waitForEngine(const QString &id)
+void DockerSetup::runEngineScript(const QString &id, const QString &command, const QString &logAs,
+                                  bool installing)
 {
-    // A bounded poll on the board itself: one round trip instead of one per attempt.
-    const int tries = qMax(1, m_engineWaitSeconds * 2);
-    const QString command =
-        QStringLiteral("i=0; while [ $i -lt %1 ]; do "
-                       "if docker info >/dev/null 2>&1; then "
-                       "docker version --format '{{.Server.Version}}'; exit 0; fi; "
-                       "i=$((i+1)); sleep 0.5; done; "
-                       "echo 'the engine did not answer in time' >&2; "
-                       "tail -n 3 /var/log/dockerd.log >&2 2>/dev/null; exit 1")
-            .arg(tries);
+    // What the board reported so far: the steps it passed, apt's last progress step logged.
+    struct Seen
+    {
+        bool installed = false;
+        bool started = false;
+        int aptStep = -1;
+    };
+    auto seen = std::make_shared<Seen>();
     RemoteOptions options;
-    options.timeoutMs = m_engineWaitSeconds * 1000 + 15000;
-    options.logAs = tr("wait until `docker info` answers (at most %1 s)").arg(m_engineWaitSeconds);
+    options.timeoutMs =
+        (installing ? InstallTimeoutMs : StartTimeoutMs) + m_engineWaitSeconds * 1000;
+    options.logAs = tr("%1, then wait until `docker info` answers (at most %2 s)")
+                        .arg(logAs)
+                        .arg(m_engineWaitSeconds);
+    options.outputLine = [this, id, seen](const QByteArray &line) {
+        if (line == InstalledMarker) {
+            seen->installed = true;
+            m_started.insert(id);
+            log(id, tr("docker.io installed."));
+        } else if (line == StartedMarker) {
+            seen->started = true;
+            m_started.insert(id);
+            log(id, tr("Engine started, waiting until it answers."));
+        } else if (const AptStatus status = parseAptStatus(line); status.valid) {
+            // At most one line per tenth of each apt run (a fresh board installs ~100
+            // packages, five status lines each); a lower percentage starts the next run.
+            const int step = int(status.percent) / 10;
+            if (step == seen->aptStep)
+                return;
+            seen->aptStep = step;
+            log(id, tr("apt %1%: %2").arg(int(status.percent)).arg(status.text));
+        }
+    };
     runOn(
         id, command,
-        [this, id](const Remote &r) {
-            if (endBoardIfFailed(id, r, tr("The Docker engine did not come up: %1")))
+        [this, id, seen, installing](const Remote &r) {
+            const QString failed = seen->started ? tr("The Docker engine did not come up: %1")
+                                   : (seen->installed || !installing)
+                                       ? tr("Starting the Docker engine failed: %1")
+                                       : tr("Installing docker.io failed: %1");
+            if (endBoardIfFailed(id, r, failed))
                 return;
-            const QString version = QString::fromUtf8(r.out.trimmed());
+            const QList<QByteArray> lines = r.out.trimmed().split('\n');
+            const QString version = QString::fromUtf8(lines.last().trimmed());
             document()->setNodeState(id, NodeState::DockerReady);
             finishBoard(id, true, tr("Docker %1 started.").arg(version));
             finishJob();
         },
         options);
+}
+
+DockerSetup::AptStatus DockerSetup::parseAptStatus(const QByteArray &line)
+{
+    // pmstatus:PACKAGE:PERCENT:TEXT (dpkg), dlstatus:N:PERCENT:TEXT (downloads); TEXT may hold ':'.
+    AptStatus status;
+    if (!line.startsWith("pmstatus:") && !line.startsWith("dlstatus:"))
+        return status;
+    const QList<QByteArray> parts = line.split(':');
+    if (parts.size() < 4)
+        return status;
+    bool ok = false;
+    status.percent = parts.at(2).toDouble(&ok);
+    if (!ok || status.percent < 0 || status.percent > 100)
+        return status;
+    status.text = QString::fromUtf8(
+                      line.mid(parts.at(0).size() + parts.at(1).size() + parts.at(2).size() + 3))
+                      .trimmed();
+    status.valid = !status.text.isEmpty();
+    return status;
+}
+
+QString DockerSetup::engineUpScript(InitSystem::Kind init, int waitSeconds)
+{
+    // Start (its own exit status: 90 when it failed), then a bounded poll on the board itself:
+    // one round trip instead of one per attempt. `docker info` runs once the socket exists (a Go
+    // client start each 0.1 s would compete with dockerd for the CPU), and every second anyway
+    // for an engine configured to listen elsewhere.
+    const int tries = qMax(1, waitSeconds * 10);
+    return QStringLiteral("( %1 ) || exit 90; echo %2; "
+                          "i=0; while [ $i -lt %3 ]; do "
+                          "if { [ -S /var/run/docker.sock ] || [ $((i % 10)) -eq 9 ]; } && "
+                          "docker info >/dev/null 2>&1; then "
+                          "docker version --format '{{.Server.Version}}'; exit 0; fi; "
+                          "i=$((i+1)); sleep 0.1; done; "
+                          "echo 'the engine did not answer in time' >&2; "
+                          "tail -n 3 /var/log/dockerd.log >&2 2>/dev/null; exit 1")
+        .arg(startEngineCommand(init), QLatin1String(StartedMarker), QString::number(tries));
 }
 
 } // namespace Hivelab

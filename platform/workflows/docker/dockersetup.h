@@ -40,6 +40,18 @@ public:
 
     /// The root shell command that starts an installed engine on a board with this init system.
     static QString startEngineCommand(InitSystem::Kind init);
+    /// startEngineCommand() (exit status 90 when it fails), then a bounded wait on the board
+    /// until `docker info` answers; prints the engine's version last.
+    static QString engineUpScript(InitSystem::Kind init, int waitSeconds);
+
+    /// One progress line of apt's APT::Status-Fd (`pmstatus:` or `dlstatus:`).
+    struct AptStatus
+    {
+        bool valid = false;
+        double percent = 0; // of the whole apt run
+        QString text;       // e.g. "Unpacking docker.io (arm64)"
+    };
+    static AptStatus parseAptStatus(const QByteArray &line);
 
 protected:
     void begin() override;
@@ -49,7 +61,10 @@ private:
     void onProbed(const QString &id, const BoardProbe &probe);
     void install(const QString &id);
     void startEngine(const QString &id);
-    void waitForEngine(const QString &id);
+    /// Runs an engineUpScript() (after the install when `installing`), logs its steps and
+    /// apt's progress as they come, ends the board.
+    void runEngineScript(const QString &id, const QString &command, const QString &logAs,
+                         bool installing);
 
     Mode m_mode = Mode::Setup;
     bool m_allowInstall = true;

@@ -3,6 +3,7 @@
 #include "dockersetup.h"
 #include "testdata.h"
 
+#include <QProcess>
 #include <QTest>
 
 using namespace Hivelab;
@@ -120,6 +121,63 @@ private Q_SLOTS:
         QVERIFY(none.contains(QLatin1String("setsid -f dockerd")));
         QVERIFY(none.contains(QLatin1String("</dev/null")));
         QCOMPARE(DockerSetup::startEngineCommand(InitSystem::Unknown), none);
+    }
+
+    void engineUpScriptIsShell()
+    {
+        // Boards run it with their /bin/sh: it must parse (dash here, as on Debian boards).
+        for (const InitSystem::Kind init :
+             {InitSystem::Systemd, InitSystem::SysVInit, InitSystem::OpenRc, InitSystem::None}) {
+            const QString script = DockerSetup::engineUpScript(init, 30);
+            QVERIFY(script.contains(DockerSetup::startEngineCommand(init)));
+            QVERIFY2(script.contains(QLatin1String("-lt 300 ]")), qPrintable(script));
+            QProcess sh;
+            sh.start(QStringLiteral("/bin/sh"),
+                     {QStringLiteral("-n"), QStringLiteral("-c"), script});
+            QVERIFY(sh.waitForFinished(10000));
+            QVERIFY2(sh.exitCode() == 0, sh.readAllStandardError().constData());
+        }
+    }
+
+    void aptStatus_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<int>("percent");
+        QTest::addColumn<QString>("text");
+        // Captured from apt-get install -o APT::Status-Fd on the lab's bare boards.
+        QTest::newRow("unpacking")
+            << QByteArray("pmstatus:docker.io:20.0000:Unpacking docker.io (amd64)") << true << 20
+            << QStringLiteral("Unpacking docker.io (amd64)");
+        QTest::newRow("download") << QByteArray("dlstatus:1:42.5:Retrieving file 1 of 3") << true
+                                  << 42 << QStringLiteral("Retrieving file 1 of 3");
+        QTest::newRow("colons in text")
+            << QByteArray("pmstatus:dpkg-exec:40.0000:Running dpkg: triggers") << true << 40
+            << QStringLiteral("Running dpkg: triggers");
+        QTest::newRow("apt message")
+            << QByteArray("Reading package lists...") << false << 0 << QString();
+        QTest::newRow("error line")
+            << QByteArray("pmerror:foo.deb:10:trying to overwrite") << false << 0 << QString();
+        QTest::newRow("no percent")
+            << QByteArray("pmstatus:docker.io:abc:Unpacking") << false << 0 << QString();
+        QTest::newRow("over 100") << QByteArray("pmstatus:docker.io:250:Unpacking") << false << 0
+                                  << QString();
+        QTest::newRow("no text") << QByteArray("pmstatus:docker.io:20:") << false << 0 << QString();
+        QTest::newRow("too short") << QByteArray("pmstatus:docker.io") << false << 0 << QString();
+    }
+
+    void aptStatus()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(bool, valid);
+        QFETCH(int, percent);
+        QFETCH(QString, text);
+        const DockerSetup::AptStatus status = DockerSetup::parseAptStatus(line);
+        QCOMPARE(status.valid, valid);
+        if (!valid)
+            return;
+        QCOMPARE(int(status.percent), percent);
+        QCOMPARE(status.text, text);
     }
 };
 
