@@ -38,6 +38,8 @@ for k in 1 2; do
 done
 "$labtool" --name "$name" up 2 --card 1="${loops[0]}" --card 2="${loops[1]}" --replace \
     --timeout 150 >"$tmp/up.out" 2>&1 || { cat "$tmp/up.out" >&2; fail "lab up from the cards"; }
+grep -qE '^ *2 +dp-2 +10\.77\.0\.102:22 +dropbear ' "$tmp/up.out" ||
+    { cat "$tmp/up.out" >&2; fail "dp-2 is not up with Dropbear"; }
 step "card-1 (cloud-init) and dp-2 (DietPi stand-in, Dropbear) booted at .101 and .102"
 
 # Board K of the plan (K-1 in its boards) and of the lab.
