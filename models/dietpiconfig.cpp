@@ -82,7 +82,7 @@ QList<DietPiConfig::Setting> DietPiConfig::settings(const BoardIdentity &id,
     }
     // dietpi.txt: -1 Dropbear, -2 OpenSSH.
     set("AUTO_SETUP_SSH_SERVER_INDEX",
-        server == SshServer::OpenSsh ? QStringLiteral("-2") : QStringLiteral("-1"));
+        server == SshServer::Dropbear ? QStringLiteral("-1") : QStringLiteral("-2"));
     for (const QString &key : authorizedKeys)
         set("AUTO_SETUP_SSH_PUBKEY", key.trimmed());
     if (!id.timezone.isEmpty())

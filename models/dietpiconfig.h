@@ -20,11 +20,11 @@ class DietPiConfig
 {
 public:
     using Setting = QPair<QString, QString>;
-    enum class SshServer { Dropbear, OpenSsh };
+    using SshServer = Hivelab::SshServer; // Default: OpenSSH
 
     /// The settings that give a board its identity: hostname, static or DHCP networking,
-    /// SSH server, the keys (one AUTO_SETUP_SSH_PUBKEY each), unattended setup, time zone and
-    /// locale when planned.
+    /// SSH server (AUTO_SETUP_SSH_SERVER_INDEX: -1 Dropbear, -2 OpenSSH), the keys (one
+    /// AUTO_SETUP_SSH_PUBKEY each), unattended setup, time zone and locale when planned.
     static QList<Setting> settings(const BoardIdentity &id, const QStringList &authorizedKeys,
                                    SshServer server);
     /// Login: `password` as AUTO_SETUP_GLOBAL_PASSWORD (DietPi's first boot sets it for root

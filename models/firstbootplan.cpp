@@ -67,6 +67,7 @@ BoardIdentity FirstBootPlan::identity(const Lab &lab, const Board &board)
     id.timezone = !f.timezone.isEmpty() ? f.timezone : n.timezone;
     id.locale = !f.locale.isEmpty() ? f.locale : n.locale;
     id.instanceId = f.instanceId;
+    id.sshServer = f.sshServer == SshServer::Dropbear ? SshServer::Dropbear : SshServer::OpenSsh;
     if (board.addressing == Addressing::Static) {
         id.address = board.ip;
         id.prefixLength = prefixOf(lab, board);

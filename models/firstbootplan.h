@@ -24,6 +24,7 @@ struct BoardIdentity
     QString timezone; // empty: the image's default
     QString locale;   // empty: the image's default
     QString instanceId;
+    SshServer sshServer = SshServer::OpenSsh; // resolved: never Default
 };
 
 /// Why a board's identity cannot be written onto a card yet: a code plus the data it names.

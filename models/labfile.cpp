@@ -180,6 +180,11 @@ void writeBoard(JsonWriter &w, const Board &b)
         w.value(QStringLiteral("timezone"), f.timezone);
         w.value(QStringLiteral("locale"), f.locale);
         w.value(QStringLiteral("instanceId"), f.instanceId);
+        // Omitted when not chosen, so files from before the choice keep their bytes.
+        if (f.sshServer != SshServer::Default)
+            w.value(QStringLiteral("sshServer"), f.sshServer == SshServer::Dropbear
+                                                     ? QStringLiteral("dropbear")
+                                                     : QStringLiteral("openssh"));
         w.endObject();
     }
 }
@@ -321,14 +326,20 @@ void parseBoard(JsonStrictReader &r, const QJsonObject &o, const QString &p, Boa
     FirstBoot &f = out->firstBoot;
     r.checkKeys(fo, fp, {},
                 {QStringLiteral("prefixLength"), QStringLiteral("gateway"), QStringLiteral("dns"),
-                 QStringLiteral("timezone"), QStringLiteral("locale"),
-                 QStringLiteral("instanceId")});
+                 QStringLiteral("timezone"), QStringLiteral("locale"), QStringLiteral("instanceId"),
+                 QStringLiteral("sshServer")});
     r.readInt(fo, fp, QStringLiteral("prefixLength"), -1, 32, &f.prefixLength);
     r.readString(fo, fp, QStringLiteral("gateway"), &f.gateway);
     r.readStringList(fo, fp, QStringLiteral("dns"), &f.dns);
     r.readString(fo, fp, QStringLiteral("timezone"), &f.timezone);
     r.readString(fo, fp, QStringLiteral("locale"), &f.locale);
     r.readString(fo, fp, QStringLiteral("instanceId"), &f.instanceId);
+    QString server;
+    r.readEnum(fo, fp, QStringLiteral("sshServer"),
+               {QStringLiteral("openssh"), QStringLiteral("dropbear")}, &server);
+    f.sshServer = server == QLatin1String("dropbear")  ? SshServer::Dropbear
+                  : server == QLatin1String("openssh") ? SshServer::OpenSsh
+                                                       : SshServer::Default;
 }
 
 void parseNetwork(JsonStrictReader &r, const QJsonObject &o, const QString &p,

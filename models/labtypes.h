@@ -19,6 +19,11 @@ Q_ENUM_NS(Role)
 enum class Addressing { Dhcp, Static };
 Q_ENUM_NS(Addressing)
 
+/// The SSH server a board's first boot starts (DietPi images offer both). Default: the card
+/// writer's own choice, OpenSSH.
+enum class SshServer { Default, OpenSsh, Dropbear };
+Q_ENUM_NS(SshServer)
+
 enum class ObjectKind { Rack, PowerSupply, Switch, Board };
 Q_ENUM_NS(ObjectKind)
 
@@ -97,11 +102,13 @@ struct FirstBoot
     QString timezone;   // e.g. "Europe/Berlin"
     QString locale;     // e.g. "en_GB.UTF-8"
     QString instanceId; // marker on the last card prepared for this board (cloud-init meta-data)
+    SshServer sshServer = SshServer::Default; // DietPi cards only: "dropbear" or "openssh"
     bool isEmpty() const { return *this == FirstBoot(); }
     bool operator==(const FirstBoot &o) const
     {
         return prefixLength == o.prefixLength && gateway == o.gateway && dns == o.dns &&
-               timezone == o.timezone && locale == o.locale && instanceId == o.instanceId;
+               timezone == o.timezone && locale == o.locale && instanceId == o.instanceId &&
+               sshServer == o.sshServer;
     }
 };
 

@@ -447,13 +447,19 @@ FirstBootCard::write(const QString &target, const BoardIdentity &id,
         return std::nullopt;
     }
     written.flavour = *flavour;
+    // Only DietPi's first boot installs the server it is told; other images bring OpenSSH.
+    if (*flavour != Flavour::DietPi && id.sshServer == SshServer::Dropbear) {
+        *error = tr("%1: the plan asks for Dropbear, which only DietPi cards can be told to "
+                    "start; this is a %2 card (set the board's firstBoot.sshServer to "
+                    "\"openssh\" or remove it)")
+                     .arg(id.boardId, flavourName(*flavour));
+        return std::nullopt;
+    }
     if (*flavour == Flavour::DietPi) {
-        // OpenSSH: the server the rest of Hivelab (SFTP, sshd drop-ins) works best with.
+        // The plan's server; OpenSSH unless it says Dropbear (SFTP, sshd drop-ins).
         QByteArray edited;
-        if (!DietPiConfig::edit(
-                *dietpi,
-                DietPiConfig::settings(id, authorizedKeys, DietPiConfig::SshServer::OpenSsh),
-                &edited, error))
+        if (!DietPiConfig::edit(*dietpi, DietPiConfig::settings(id, authorizedKeys, id.sshServer),
+                                &edited, error))
             return std::nullopt;
 
         // Never the image's well-known default password: the one given, else one nobody knows.

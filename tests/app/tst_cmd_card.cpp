@@ -599,6 +599,57 @@ private Q_SLOTS:
         QVERIFY(mtype(img, QStringLiteral("user-data")).contains(pub.readAll().trimmed()));
     }
 
+    void sshServerChoice()
+    {
+        // The plan's firstBoot.sshServer reaches dietpi.txt; a card that cannot honour Dropbear
+        // (cloud-init) is refused, and neither the card nor the lab file changes.
+        QString lab = writeLab(QStringLiteral("dropbear.hivelab"));
+        QFile f(lab);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QByteArray json = f.readAll();
+        json.replace(R"("id": "node-2", "hostname": "node-2", "addressing": "static",)",
+                     R"("id": "node-2", "hostname": "node-2", "addressing": "static",
+                        "firstBoot": {"sshServer": "dropbear"},)");
+        QVERIFY(json.contains("dropbear"));
+        QVERIFY(f.resize(0));
+        QVERIFY(f.write(json) == json.size());
+        f.close();
+
+        const QString dietpi = makeImage(QStringLiteral("dropbear-dietpi.img"));
+        QCOMPARE(sh(QStringLiteral("printf 'AUTO_SETUP_SSH_SERVER_INDEX=-2\\n' > %1/d.txt && "
+                                   "mcopy -i %2@@%3 %1/d.txt ::/dietpi.txt")
+                        .arg(m_dir.path(), dietpi)
+                        .arg(BootOffset))
+                     .exitCode,
+                 0);
+        CliRun r = hivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                            QStringLiteral("node-2"), QStringLiteral("--image"), dietpi,
+                            QStringLiteral("--key"), m_key});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(mtype(dietpi, QStringLiteral("dietpi.txt"))
+                     .startsWith("AUTO_SETUP_SSH_SERVER_INDEX=-1\n"),
+                 mtype(dietpi, QStringLiteral("dietpi.txt")).constData());
+        QCOMPARE(board(lab, 1)
+                     .value(QLatin1String("firstBoot"))
+                     .toObject()
+                     .value(QLatin1String("sshServer"))
+                     .toString(),
+                 QStringLiteral("dropbear"));
+
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray before = f.readAll();
+        f.close();
+        const QString cloud = makeImage(QStringLiteral("dropbear-cloud.img"));
+        r = hivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                     QStringLiteral("node-2"), QStringLiteral("--image"), cloud,
+                     QStringLiteral("--key"), m_key});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("Dropbear") && r.err.contains("cloud-init"), r.err.constData());
+        QVERIFY(mtype(cloud, QStringLiteral("user-data")).contains("not found"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+    }
+
     void flashesALoopDeviceWithItsIdentity()
     {
         if (::geteuid() != 0)

@@ -183,6 +183,29 @@ private slots:
         QCOMPARE(seen.size(), 50);
     }
 
+    void sshServerIndex_data()
+    {
+        QTest::addColumn<SshServer>("server");
+        QTest::addColumn<QString>("index");
+        // dietpi.txt: 0 none, -1 Dropbear, -2 OpenSSH; a plan without a choice gets OpenSSH.
+        QTest::newRow("default") << SshServer::Default << QStringLiteral("-2");
+        QTest::newRow("openssh") << SshServer::OpenSsh << QStringLiteral("-2");
+        QTest::newRow("dropbear") << SshServer::Dropbear << QStringLiteral("-1");
+    }
+
+    void sshServerIndex()
+    {
+        QFETCH(SshServer, server);
+        QFETCH(QString, index);
+        QByteArray edited;
+        QString error;
+        QVERIFY(DietPiConfig::edit(HivelabTest::testData(QStringLiteral("firstboot/dietpi.txt")),
+                                   DietPiConfig::settings(identity(), {}, server), &edited,
+                                   &error));
+        QCOMPARE(DietPiConfig::value(edited, QStringLiteral("AUTO_SETUP_SSH_SERVER_INDEX")), index);
+        QCOMPARE(edited.count("AUTO_SETUP_SSH_SERVER_INDEX="), 1);
+    }
+
     void commentedLinesDoNotCount()
     {
         const QByteArray text = "#AUTO_SETUP_SSH_PUBKEY=commented\n AUTO_SETUP_SSH_PUBKEY=real\n";

@@ -64,6 +64,11 @@ private slots:
         QCOMPARE(id.dns, QStringList{QStringLiteral("1.1.1.1")});
         QCOMPARE(id.timezone, QStringLiteral("UTC"));
         QCOMPARE(id.locale, QStringLiteral("C.UTF-8"));
+        QCOMPARE(id.sshServer, SshServer::OpenSsh); // no choice in the plan: OpenSSH
+        b.firstBoot.sshServer = SshServer::Dropbear;
+        QCOMPARE(FirstBootPlan::identity(lab, b).sshServer, SshServer::Dropbear);
+        b.firstBoot.sshServer = SshServer::OpenSsh;
+        QCOMPARE(FirstBootPlan::identity(lab, b).sshServer, SshServer::OpenSsh);
 
         Board dhcp = b;
         dhcp.addressing = Addressing::Dhcp;
@@ -183,14 +188,21 @@ private slots:
         b.firstBoot.timezone = QStringLiteral("America/Argentina/Buenos_Aires");
         b.firstBoot.locale = QStringLiteral("de_DE.UTF-8@euro");
         b.firstBoot.instanceId = QStringLiteral("hivelab-a-00000001");
+        b.firstBoot.sshServer = SshServer::Dropbear;
         lab.boards.append(b);
+        Board openssh = staticBoard(QStringLiteral("o"), QStringLiteral("10.77.0.52"));
+        openssh.firstBoot.sshServer = SshServer::OpenSsh;
+        lab.boards.append(openssh);
         lab.boards.append(staticBoard(QStringLiteral("plain"), QStringLiteral("10.77.0.51")));
         const QByteArray json = LabFile::toJson(lab);
         LabFileError error;
         const std::optional<Lab> back = LabFile::fromJson(json, &error);
         QVERIFY2(back, qPrintable(error.toString()));
         QCOMPARE(*back, lab);
-        QCOMPARE(json.count("\"firstBoot\""), 1); // omitted for the board without one
+        QCOMPARE(json.count("\"firstBoot\""), 2); // omitted for the board without one
+        QCOMPARE(json.count("\"sshServer\": \"dropbear\""), 1);
+        QCOMPARE(json.count("\"sshServer\": \"openssh\""), 1);
+        QCOMPARE(json.count("\"sshServer\""), 2); // not written when not chosen
     }
 
     void labFileWithoutFirstBootKeepsItsBytes()
@@ -237,6 +249,12 @@ private slots:
             << QByteArray(R"("boards":[{"id":"a","firstBoot":{"instanceId":"i-1"}},)"
                           R"({"id":"b","firstBoot":{"instanceId":"i-1"}}])")
             << "$.boards[1].firstBoot.instanceId";
+        QTest::newRow("ssh server")
+            << QByteArray(R"("boards":[{"id":"a","firstBoot":{"sshServer":"OpenSSH"}}])")
+            << "$.boards[0].firstBoot.sshServer";
+        QTest::newRow("ssh server type")
+            << QByteArray(R"("boards":[{"id":"a","firstBoot":{"sshServer":-1}}])")
+            << "$.boards[0].firstBoot.sshServer";
     }
 
     void strictReaderRefuses()
@@ -248,6 +266,9 @@ private slots:
             R"({"format":"hivelab-lab","schemaVersion":1,"name":"x",)" + fragment + "}";
         QVERIFY(!LabFile::fromJson(json, &error));
         QVERIFY2(error.jsonPath.startsWith(path), qPrintable(error.toString()));
+        if (path.endsWith(QLatin1String("sshServer")) && fragment.contains("\"OpenSSH\""))
+            QVERIFY2(error.message.contains(QLatin1String("\"openssh\", \"dropbear\"")),
+                     qPrintable(error.toString()));
     }
 };
 
