@@ -304,10 +304,8 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
     }
     m_busyBoards.insert(boardId);
     // A second channel next to an idle kept-open one: close that (Dropbear, see above).
-    if (const auto link = m_links.constFind(boardId); options.requests.isEmpty() &&
-                                                      link != m_links.constEnd() && link->call &&
-                                                      link->waiting.isEmpty())
-        link->call->close();
+    if (options.requests.isEmpty() && m_links.contains(boardId))
+        closeIfIdle(m_links[boardId]);
     const QString password = m_passwords.value(boardId, m_defaultPassword);
     const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
 
@@ -476,11 +474,20 @@ void WorkflowJob::closeEngine(const QString &boardId)
         return;
     it->keep = false;
     if (it->waiting.isEmpty()) {
-        if (it->call)
-            it->call->close(); // endLink() follows once the command ended
-        else
-            m_links.erase(it);
+        closeIfIdle(*it);
+        m_links.erase(it);
     }
+}
+
+void WorkflowJob::closeIfIdle(EngineLink &link)
+{
+    // Detached at once: a request sent meanwhile opens a new connection instead of going to
+    // one whose stdin is already closed.
+    if (!link.call || !link.waiting.isEmpty())
+        return;
+    SshHttpCall *call = link.call;
+    link.call = nullptr;
+    call->close(); // its finished() then only cleans up
 }
 
 void WorkflowJob::sendOverLink(const QString &boardId, const QList<HttpRequest> &requests,
@@ -553,8 +560,11 @@ void WorkflowJob::onLinkAnswer(const QString &boardId, SshHttpCall *call,
     if (first.answers.size() < first.count)
         return;
     const EngineLink::Waiting answered = it->waiting.takeFirst();
-    if (it->waiting.isEmpty() && (!it->keep || pool()->queuedCount() > 0))
-        call->close();
+    if (it->waiting.isEmpty() && (!it->keep || pool()->queuedCount() > 0)) {
+        closeIfIdle(*it);
+        if (!it->keep)
+            m_links.erase(it);
+    }
     QList<Remote> remotes;
     for (const HttpResponse &a : answered.answers) {
         Remote r;
@@ -603,10 +613,8 @@ void WorkflowJob::endLink(const QString &boardId, SshHttpCall *call, int exitSta
 
 void WorkflowJob::closeIdleLinks()
 {
-    for (const EngineLink &link : std::as_const(m_links)) {
-        if (link.call && link.waiting.isEmpty())
-            link.call->close();
-    }
+    for (EngineLink &link : m_links)
+        closeIfIdle(link);
 }
 
 void WorkflowJob::log(const QString &boardId, const QString &line)
@@ -668,11 +676,11 @@ void WorkflowJob::finishJob()
     for (const BoardResult &r : std::as_const(m_results))
         ok = ok && r.ok;
     m_ok = ok;
-    for (auto it = m_links.begin(); it != m_links.end(); ++it) {
-        it->keep = false;
-        if (it->call)
-            it->call->close();
+    for (EngineLink &link : m_links) {
+        link.waiting.clear(); // nothing waits once the job is over
+        closeIfIdle(link);
     }
+    m_links.clear();
     m_finished = true;
     m_running = false;
     Q_EMIT finished(ok);

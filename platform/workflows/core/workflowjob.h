@@ -302,6 +302,7 @@ private:
                  const SshErrorInfo &error);
     /// Closes kept-open connections that wait for nothing (they hold slots of the pool).
     void closeIdleLinks();
+    void closeIfIdle(EngineLink &link);
     QHash<QString, EngineLink> m_links;
     quint64 m_linkSerial = 0;
     QSet<QString> m_busyBoards;
