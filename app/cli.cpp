@@ -94,6 +94,10 @@ const QList<Command> &commands()
          QT_TRANSLATE_NOOP("Cli", "Write a board's first-boot identity onto its written card "
                                   "(prepare FILE BOARD --device DEV|--image IMG)"),
          &cmdCard},
+        {"network",
+         QT_TRANSLATE_NOOP("Cli", "Move running boards to their planned static addresses, rolled "
+                                  "back on the board unless confirmed (apply FILE [BOARD…])"),
+         &cmdNetwork},
     };
     return list;
 }

@@ -5,6 +5,7 @@
 
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 
 class QCommandLineOption;
@@ -104,6 +105,8 @@ struct FetchedImage
     bool verified = false;  // a checksum was known and matched
     bool fromCache = false;
     QString label;          // catalog name and version, or the URL
+    /// Keeps other Hivelab processes from evicting the file while it is used.
+    std::shared_ptr<void> inUse;
 };
 /// Whether SOURCE names a download: an http(s):// URL or a catalog image ID (when no file of
 /// that name exists).
@@ -142,6 +145,7 @@ int cmdRemote(const QStringList &args);
 int cmdStack(const QStringList &args);
 int cmdContext(const QStringList &args);
 int cmdCard(const QStringList &args);
+int cmdNetwork(const QStringList &args);
 
 // First-boot identity onto written cards (cmd_card.cpp), shared by `card prepare` and `flash`.
 /// The public key line to authorize (`requestedKey` or the default key); prints why not.
@@ -150,7 +154,8 @@ std::optional<QString> cardPublicKey(const QString &requestedKey);
 std::optional<QString> checkCardTarget(const QString &path, bool isImage);
 /// Writes the board's identity onto `target` (allocating its address if needed, a new
 /// instance ID); on success updates `lab` (caller saves) and fills `report`. Prints problems.
+/// `source`: the image written, when known (a catalog image names what its first boot reads).
 int prepareCard(Lab *lab, const QString &boardId, const QString &target, const QString &publicKey,
-                QJsonObject *report);
+                QJsonObject *report, const QString &source = QString());
 
 } // namespace Hivelab::Cli

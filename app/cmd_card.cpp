@@ -90,9 +90,11 @@ std::optional<QString> checkCardTarget(const QString &path, bool isImage)
 }
 
 int prepareCard(Lab *lab, const QString &boardId, const QString &target, const QString &publicKey,
-                QJsonObject *report)
+                QJsonObject *report, const QString &source)
 {
-    const CardPreparation::Result r = CardPreparation::prepare(*lab, boardId, target, publicKey);
+    const CardPreparation::Result r =
+        CardPreparation::prepare(*lab, boardId, target, publicKey, CardPreparation::Access::Auto,
+                                 CardPreparation::catalogFlavour(source));
     if (!r.ok) {
         for (const QString &e : r.errors)
             printErr(e);

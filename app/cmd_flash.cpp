@@ -256,10 +256,10 @@ int cmdFlash(const QStringList &args)
     // Targets first, so a refused card costs no download; the download's own checksum check
     // comes before any byte is written, and the writer checks the same hash again as it reads.
     bool verifiedDownload = false;
+    std::optional<FetchedImage> image; // held to the end: its cache file is in use
     if (download && !parser.isSet(dryRun)) {
         int code = ExitOk;
-        const std::optional<FetchedImage> image =
-            fetchImage(source, expected, ImageDownload::DefaultStallTimeoutMs / 1000, parser.isSet(json), &code);
+        image = fetchImage(source, expected, ImageDownload::DefaultStallTimeoutMs / 1000, parser.isSet(json), &code);
         if (!image)
             return code;
         source = image->path;
@@ -273,6 +273,8 @@ int cmdFlash(const QStringList &args)
                        : parser.isSet(noBmap) ? QString()
                                               : FlashJob::siblingBmap(source);
     options.sha256 = expected;
+    // The download hashed every byte it stored (or re-hashed the cached copy) a moment ago.
+    options.sha256Checked = verifiedDownload;
     options.verify = !parser.isSet(noVerify);
     options.zeroOut = !parser.isSet(writeAll);
     if (parser.isSet(dryRun)) {
@@ -333,7 +335,8 @@ int cmdFlash(const QStringList &args)
     if (lab && allOk && !guard.interrupted()) {
         for (int i = 0; i < results.size(); ++i) {
             QJsonObject report;
-            const int rc = prepareCard(&*lab, boardIds.at(i), results.at(i).target.path, publicKey, &report);
+            const int rc = prepareCard(&*lab, boardIds.at(i), results.at(i).target.path, publicKey,
+                                       &report, positional.first());
             if (rc != ExitOk) {
                 allOk = false;
                 break;
@@ -366,9 +369,10 @@ int cmdFlash(const QStringList &args)
     } else if (!sourceError.isEmpty()) {
         printErr(sourceError);
     } else if (allOk) {
-        printOut(tr("Image %1 (%2, %3: %4 of data, %5 zeroed, the rest unused), SHA-256 %6.")
+        const QString sha = job.sourceSha256().isEmpty() ? QString() : tr(", SHA-256 %1").arg(QString::fromLatin1(job.sourceSha256()));
+        printOut(tr("Image %1 (%2, %3: %4 of data, %5 zeroed, the rest unused)%6.")
                      .arg(source, job.sourceDescription(), dataSize(job.imageSize()), dataSize(job.mappedBytes()),
-                          dataSize(job.zeroedBytes()), QString::fromLatin1(job.sourceSha256())));
+                          dataSize(job.zeroedBytes()), sha));
     }
     if (guard.interrupted())
         return ExitInterrupted;

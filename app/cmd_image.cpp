@@ -276,6 +276,7 @@ std::optional<FetchedImage> fetchImage(const QString &source, const QByteArray &
     result.sha256 = QString::fromLatin1(download.sha256());
     result.verified = download.verified();
     result.fromCache = download.fromCache();
+    result.inUse = download.inUse();
     if (!quiet)
         printErr(
             result.fromCache

@@ -110,7 +110,7 @@ ImageDownloadInfo parseDownload(JsonStrictReader &r, const QJsonObject &o, const
                 {QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("version"),
                  QStringLiteral("arch"), QStringLiteral("boards"), QStringLiteral("url")},
                 {QStringLiteral("size"), QStringLiteral("sha256"), QStringLiteral("sha256Url"),
-                 QStringLiteral("notes")});
+                 QStringLiteral("notes"), QStringLiteral("firstBoot")});
     r.readString(o, p, QStringLiteral("id"), &d.id);
     if (!r.failed() && !idPattern.match(d.id).hasMatch())
         r.fail(child(p, QStringLiteral("id")),
@@ -154,8 +154,17 @@ ImageDownloadInfo parseDownload(JsonStrictReader &r, const QJsonObject &o, const
                    .arg(JsonStrictReader::elided(d.sha256)));
     readHttps(QStringLiteral("sha256Url"), &d.sha256Url);
     r.readString(o, p, QStringLiteral("notes"), &d.notes);
+    r.readString(o, p, QStringLiteral("firstBoot"), &d.firstBoot);
+    static const QStringList firstBoots = {QStringLiteral("cloud-init"), QStringLiteral("dietpi"),
+                                           QStringLiteral("raspios-userconf")};
+    if (!r.failed() && !d.firstBoot.isEmpty() && !firstBoots.contains(d.firstBoot))
+        r.fail(
+            child(p, QStringLiteral("firstBoot")),
+            BoardCatalog::tr("expected one of %1, got \"%2\"")
+                .arg(firstBoots.join(QStringLiteral(", ")), JsonStrictReader::elided(d.firstBoot)));
     if (!r.failed() && (d.name.trimmed().isEmpty() || d.version.trimmed().isEmpty()))
-        r.fail(child(p, d.name.trimmed().isEmpty() ? QStringLiteral("name") : QStringLiteral("version")),
+        r.fail(child(p, d.name.trimmed().isEmpty() ? QStringLiteral("name")
+                                                   : QStringLiteral("version")),
                BoardCatalog::tr("an image needs a name and a version"));
     return d;
 }

@@ -37,6 +37,10 @@ struct ImageDownloadInfo
     QString sha256;      // lower-case hex of the file at url, when published
     QString sha256Url;   // the vendor's checksum file (sha256sum format), when published
     QString notes;
+    /// What `card prepare` / `flash --lab` write for a board's first boot on this image:
+    /// "cloud-init", "dietpi" or "raspios-userconf" (Raspberry Pi OS of Debian 12 and earlier);
+    /// empty: told by the files on the card's boot partition.
+    QString firstBoot;
 
     /// Neither a SHA-256 nor a checksum file: shown as "unverified", never silently trusted.
     bool isVerifiable() const { return !sha256.isEmpty() || !sha256Url.isEmpty(); }

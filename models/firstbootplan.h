@@ -46,6 +46,11 @@ struct IdentityProblem
     QString value;
     QString other;
     QString message() const;
+    /// The planned static address is at fault (not the hostname or user).
+    bool concernsAddress() const
+    {
+        return code != Code::NoHostname && code != Code::NoUser && code != Code::HostnameTaken;
+    }
 };
 
 /// First-boot plans: each board's identity, lab-wide defaults, clash-free address allocation.

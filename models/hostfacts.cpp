@@ -124,6 +124,7 @@ QJsonObject HostFacts::toJson() const
     put("swarmState", swarmState);
     put("swarmRole", swarmRole());
     put("swarmNodeId", swarmNodeId);
+    put("instanceId", instanceId);
     if (!swarmNodeLabels.isEmpty()) {
         QJsonObject labels;
         for (auto it = swarmNodeLabels.cbegin(); it != swarmNodeLabels.cend(); ++it)
@@ -150,6 +151,7 @@ QString HostFacts::compoundCommand()
         "echo '@@hl meminfo'; grep MemTotal /proc/meminfo; "
         "echo '@@hl osrelease'; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release; "
         "echo '@@hl lsblk'; lsblk -J -b -o NAME,SIZE,TYPE,TRAN,MODEL,RM,MOUNTPOINT 2>/dev/null; "
+        "echo '@@hl instanceid'; cat /var/lib/cloud/data/instance-id 2>/dev/null; "
         "echo '@@hl dockerinfo'; docker info --format '{{json .}}' 2>/dev/null; "
         "echo '@@hl end'");
 }
@@ -184,6 +186,7 @@ HostFacts HostFacts::parseCompound(const QByteArray &output)
     f.osId = os.value(QStringLiteral("ID"));
     f.osVersionId = os.value(QStringLiteral("VERSION_ID"));
     f.osPrettyName = os.value(QStringLiteral("PRETTY_NAME"), os.value(QStringLiteral("NAME")));
+    f.instanceId = text("instanceid").section(QLatin1Char('\n'), 0, 0);
     const QByteArray lsblk = sections.value(QStringLiteral("lsblk")).trimmed();
     if (!lsblk.isEmpty()) {
         QString err;

@@ -48,6 +48,9 @@ public:
     QString swarmState;        // "inactive", "active", "pending", "error", "locked"
     bool swarmManager = false; // Swarm.ControlAvailable
     QString swarmNodeId;
+    /// cloud-init's instance ID (/var/lib/cloud/data/instance-id): the marker a card prepared by
+    /// Hivelab carries (Board::firstBoot.instanceId); empty without cloud-init.
+    QString instanceId;
     /// The node's labels as a manager of its swarm lists them (the node itself cannot read
     /// them); empty when not read.
     QMap<QString, QString> swarmNodeLabels;

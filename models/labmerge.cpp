@@ -222,12 +222,13 @@ QStringList LabMerge::fillIn(const Lab &lab, Board *board, const DiscoveredHost 
 {
     QStringList changed = fillMissing(board, host, lab.swarm);
     const QString hostname = host.shortHostname();
-    const bool generatedName = board->name == board->id &&
-                               board->id.startsWith(QLatin1String("board-"));
+    const bool generatedName =
+        board->name == board->id && board->id.startsWith(QLatin1String("board-"));
     if (generatedName && !hostname.isEmpty()) {
         bool taken = false;
         for (const Board &other : lab.boards)
-            taken |= other.id != board->id && other.name.compare(hostname, Qt::CaseInsensitive) == 0;
+            taken |=
+                other.id != board->id && other.name.compare(hostname, Qt::CaseInsensitive) == 0;
         if (!taken) {
             board->name = hostname;
             changed << QStringLiteral("name");
@@ -276,8 +277,9 @@ namespace {
 using Change = LabMerge::Change;
 using Kind = LabMerge::Kind;
 
-// The board of `boards` (not in `matched`) a host is: by MAC, then hostname, then IP. index -1:
-// none; `sameName` > 1: that many boards share its hostname (a conflict, nothing is matched).
+// The board of `boards` (not in `matched`) a host is: by the marker of the card it booted from
+// (the instance ID `card prepare` recorded), then MAC, hostname, IP. index -1: none; `sameName`
+// > 1: that many boards share its hostname (a conflict, nothing is matched).
 struct Match
 {
     int index = -1;
@@ -297,6 +299,14 @@ Match matchHost(const QList<Board> &boards, const QSet<int> &matched, const Disc
         }
         return idx;
     };
+    // A card carries its planned board's identity into whatever hardware it is plugged in: its
+    // marker beats a hostname or address another board has, and a MAC recorded for another one.
+    if (const QString marker = h.facts ? h.facts->instanceId : QString(); !marker.isEmpty()) {
+        const QList<int> c =
+            unmatched([&](const Board &b) { return b.firstBoot.instanceId == marker; });
+        if (!c.isEmpty())
+            return {c.first(), QStringLiteral("instance-id"), 0};
+    }
     if (!mac.isEmpty()) {
         const QList<int> c = unmatched([&](const Board &b) { return normMac(b.mac) == mac; });
         if (!c.isEmpty())
@@ -331,23 +341,29 @@ Change updateBoard(Lab *lab, int index, const DiscoveredHost &h, const QString &
     ch.ip = h.ip;
     ch.matchedBy = by;
     ch.previousIp = b.ip;
+    const bool byMarker = by == QLatin1String("instance-id");
+    const QString name = b.name.isEmpty() ? b.id : b.name; // plans may leave names out
     QStringList filled = fillMissing(&b, h, lab->swarm);
     if (placeByLabel(lab, b.id, h))
         filled << QStringLiteral("rack");
     if (!b.ip.isEmpty() && b.ip != h.ip) {
         ch.kind = Kind::IpChanged;
         ch.message =
-            tr("%1: address changed from %2 to %3 (matched by %4).").arg(b.name, b.ip, h.ip, by);
+            tr("%1: address changed from %2 to %3 (matched by %4).").arg(name, b.ip, h.ip, by);
     } else if (!filled.isEmpty() || b.ip.isEmpty()) {
         QStringList what = filled;
         if (b.ip.isEmpty())
             what.prepend(QStringLiteral("IP"));
         ch.kind = Kind::Updated;
-        ch.message =
-            tr("%1 at %2: recorded %3.").arg(b.name, h.ip, what.join(QStringLiteral(", ")));
+        ch.message = (byMarker ? tr("%1 at %2: recorded %3 (matched by its card's instance ID).")
+                               : tr("%1 at %2: recorded %3."))
+                         .arg(name, h.ip, what.join(QStringLiteral(", ")));
     } else {
         ch.kind = Kind::Unchanged;
-        ch.message = tr("%1 at %2: already in the lab.").arg(b.name, h.ip);
+        ch.message = (byMarker ? tr("%1 at %2: already in the lab (matched by its card's "
+                                    "instance ID).")
+                               : tr("%1 at %2: already in the lab."))
+                         .arg(name, h.ip);
     }
     b.ip = h.ip;
     return ch;

@@ -8,7 +8,8 @@
 
 namespace Hivelab {
 
-/// Merges discovery results into a lab plan: matches known boards by MAC, then hostname, then IP;
+/// Merges discovery results into a lab plan: matches known boards by the marker of the card they
+/// booted from (cloud-init's instance ID, recorded by card preparation), then MAC, hostname, IP;
 /// never silently duplicates a board. New boards are added in address order and placed with
 /// place() (members of a running swarm: where their `hivelab.rack` label says, see fillIn()),
 /// so the same scan gives the same lab from the wizard and the CLI. Pure; any thread.
@@ -32,7 +33,7 @@ public:
         QString boardId;
         QString ip;         // where it was found (empty for Missing)
         QString previousIp; // IpChanged / Missing: the lab's address
-        QString matchedBy;  // "mac", "hostname", "ip"
+        QString matchedBy;  // "instance-id", "mac", "hostname", "ip"
         QString message;    // one user-facing sentence
     };
 

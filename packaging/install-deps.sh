@@ -12,7 +12,7 @@ build_pkgs="cmake ninja-build g++ pkg-config qt6-base-dev qt6-svg-dev qt6-tools-
   libssh2-1-dev qtkeychain-qt6-dev libgl-dev fonts-dejavu-core file dpkg-dev
   libssl-dev zlib1g-dev libarchive-dev libyaml-cpp-dev debian-archive-keyring"
 run_pkgs="xvfb xauth"
-test_pkgs="dbus dbus-x11 gnome-keyring openssh-server openssh-client dropbear-bin docker.io iproute2
+test_pkgs="dbus dbus-x11 at-spi2-core gnome-keyring openssh-server openssh-client dropbear-bin docker.io iproute2
   nmap procps util-linux mtools dosfstools fdisk desktop-file-utils appstream python3 openssl sudo
   time strace xz-utils zstd bzip2 zip p7zip-full bmap-tools lintian groff-base bash-completion python3-yaml debootstrap
   busybox-static docker-registry"

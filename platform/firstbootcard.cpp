@@ -4,9 +4,11 @@
 #include "blockdevice.h"
 #include "cloudinitconfig.h"
 #include "dietpiconfig.h"
+#include "raspberrypiosconfig.h"
 
 #include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 
 #include <cerrno>
@@ -78,6 +80,20 @@ bool flush(const QString &target, QString *error)
     return true;
 }
 
+// userconf.txt needs a password hash: that of a random password nobody is told and nothing
+// keeps, so login is by key only (the image's first user has sudo without a password).
+QByteArray lockedPasswordHash()
+{
+    static const char alphabet[] =
+        "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    QByteArray password(32, Qt::Uninitialized), salt(16, Qt::Uninitialized);
+    for (char &c : password)
+        c = alphabet[QRandomGenerator::system()->bounded(64)];
+    for (char &c : salt)
+        c = alphabet[QRandomGenerator::system()->bounded(64)];
+    return RaspberryPiOsConfig::cryptSha512(password, salt);
+}
+
 } // namespace
 
 std::optional<PartitionTable> FirstBootCard::partitionTable(const QString &target, QString *error)
@@ -111,9 +127,9 @@ std::optional<qint64> FirstBootCard::bootPartitionOffset(const QString &target, 
 std::optional<QByteArray> FirstBootCard::readFile(const QString &target, qint64 offset,
                                                   const QString &name, QString *error)
 {
-    const ToolRun r = runTool(QStringLiteral("mtype"),
-                              {QStringLiteral("-i"), imageArg(target, offset),
-                               QStringLiteral("::/") + name});
+    const ToolRun r =
+        runTool(QStringLiteral("mtype"),
+                {QStringLiteral("-i"), imageArg(target, offset), QStringLiteral("::/") + name});
     if (!r.ok) {
         *error = r.error;
         return std::nullopt;
@@ -134,9 +150,8 @@ bool FirstBootCard::writeFile(const QString &target, qint64 offset, const QStrin
     }
     f.close();
     const ToolRun r = runTool(QStringLiteral("mcopy"),
-                              {QStringLiteral("-o"), QStringLiteral("-i"),
-                               imageArg(target, offset), f.fileName(),
-                               QStringLiteral("::/") + name});
+                              {QStringLiteral("-o"), QStringLiteral("-i"), imageArg(target, offset),
+                               f.fileName(), QStringLiteral("::/") + name});
     if (!r.ok) {
         *error = tr("cannot write %1 onto the boot partition of %2: %3").arg(name, target, r.error);
         return false;
@@ -144,10 +159,33 @@ bool FirstBootCard::writeFile(const QString &target, qint64 offset, const QStrin
     return true;
 }
 
+QString FirstBootCard::flavourName(Flavour flavour)
+{
+    switch (flavour) {
+    case Flavour::DietPi:
+        return QStringLiteral("dietpi");
+    case Flavour::RaspberryPiOs:
+        return QStringLiteral("raspios-userconf");
+    case Flavour::CloudInit:
+        break;
+    }
+    return QStringLiteral("cloud-init");
+}
+
+std::optional<FirstBootCard::Flavour> FirstBootCard::flavourFromName(const QString &name)
+{
+    for (Flavour f : {Flavour::CloudInit, Flavour::DietPi, Flavour::RaspberryPiOs}) {
+        if (flavourName(f) == name)
+            return f;
+    }
+    return std::nullopt;
+}
+
 std::optional<FirstBootCard::Written> FirstBootCard::write(const QString &target,
                                                            const BoardIdentity &id,
                                                            const QStringList &authorizedKeys,
-                                                           QString *error)
+                                                           QString *error,
+                                                           std::optional<Flavour> flavour)
 {
     const auto offset = bootPartitionOffset(target, error);
     if (!offset)
@@ -157,16 +195,46 @@ std::optional<FirstBootCard::Written> FirstBootCard::write(const QString &target
     QList<QPair<QString, QByteArray>> files;
     QString why;
     const auto dietpi = readFile(target, *offset, QStringLiteral("dietpi.txt"), &why);
-    if (dietpi) {
-        written.flavour = Flavour::DietPi;
+    const auto cmdline = readFile(target, *offset, QStringLiteral("cmdline.txt"), &why);
+    if (!flavour) {
+        // Raspberry Pi firmware's boot partition without a cloud-init seed: Raspberry Pi OS
+        // before cloud-init (Debian 12 and earlier). Images with cloud-init ship user-data.
+        flavour = dietpi ? Flavour::DietPi
+                  : cmdline && !readFile(target, *offset, QStringLiteral("user-data"), &why)
+                      ? Flavour::RaspberryPiOs
+                      : Flavour::CloudInit;
+    }
+    if ((*flavour == Flavour::DietPi && !dietpi) ||
+        (*flavour == Flavour::RaspberryPiOs && !cmdline)) {
+        *error = tr("%1 holds no %2 on its boot partition: not a %3 image")
+                     .arg(target,
+                          *flavour == Flavour::DietPi ? QStringLiteral("dietpi.txt")
+                                                      : QStringLiteral("cmdline.txt"),
+                          flavourName(*flavour));
+        return std::nullopt;
+    }
+    written.flavour = *flavour;
+    if (*flavour == Flavour::DietPi) {
         // OpenSSH: the server the rest of Hivelab (SFTP, sshd drop-ins) works best with.
         QByteArray edited;
-        if (!DietPiConfig::edit(*dietpi,
-                                DietPiConfig::settings(id, authorizedKeys,
-                                                       DietPiConfig::SshServer::OpenSsh),
-                                &edited, error))
+        if (!DietPiConfig::edit(
+                *dietpi,
+                DietPiConfig::settings(id, authorizedKeys, DietPiConfig::SshServer::OpenSsh),
+                &edited, error))
             return std::nullopt;
         files.append({QStringLiteral("dietpi.txt"), edited});
+    } else if (*flavour == Flavour::RaspberryPiOs) {
+        const QString boot = RaspberryPiOsConfig::bootMountPoint(*cmdline);
+        QByteArray edited;
+        if (!RaspberryPiOsConfig::editCmdline(*cmdline, boot + QStringLiteral("/firstrun.sh"),
+                                              &edited, error))
+            return std::nullopt;
+        files.append({QStringLiteral("ssh"), QByteArray()});
+        files.append({QStringLiteral("userconf.txt"),
+                      RaspberryPiOsConfig::userconf(id.user, lockedPasswordHash())});
+        files.append({QStringLiteral("firstrun.sh"),
+                      RaspberryPiOsConfig::firstRunScript(id, authorizedKeys, boot)});
+        files.append({QStringLiteral("cmdline.txt"), edited});
     } else {
         files.append({QStringLiteral("user-data"), CloudInitConfig::userData(id, authorizedKeys)});
         files.append({QStringLiteral("meta-data"), CloudInitConfig::metaData(id)});
@@ -238,7 +306,8 @@ bool copyRange(int from, int to, qint64 offset, qint64 length, bool onlyChanged,
 
 std::optional<FirstBootCard::Written>
 FirstBootCard::writeThrough(int fd, qint64 size, const QString &label, const BoardIdentity &id,
-                            const QStringList &authorizedKeys, QString *error)
+                            const QStringList &authorizedKeys, QString *error,
+                            std::optional<Flavour> flavour)
 {
     // Plain reads and writes here: drop O_DIRECT, which wants aligned buffers.
     const int flags = ::fcntl(fd, F_GETFL);
@@ -282,7 +351,7 @@ FirstBootCard::writeThrough(int fd, qint64 size, const QString &label, const Boa
                      .arg(label, QString::fromLocal8Bit(std::strerror(errno)));
         return std::nullopt;
     }
-    std::optional<Written> written = write(scratch.fileName(), id, authorizedKeys, error);
+    std::optional<Written> written = write(scratch.fileName(), id, authorizedKeys, error, flavour);
     if (!written)
         return std::nullopt;
     qint64 changed = 0;

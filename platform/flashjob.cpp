@@ -16,7 +16,10 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace Hivelab {
@@ -28,8 +31,8 @@ QString tr(const char *text)
     return QCoreApplication::translate("FlashJob", text);
 }
 
-constexpr qint64 Align = 4096;  // buffer alignment
-constexpr qint64 Sector = 512;  // O_DIRECT transfer granularity (lengths are padded to it)
+constexpr qint64 Align = 4096;     // buffer alignment
+constexpr qint64 Sector = 512;     // O_DIRECT transfer granularity (lengths are padded to it)
 constexpr qint64 ZeroBlock = 4096; // granularity of the computed map
 constexpr int MaxQueued = 4;       // chunks waiting per writer (4 × 4 MiB)
 
@@ -54,11 +57,52 @@ struct AlignedBuffer
     AlignedBuffer &operator=(const AlignedBuffer &) = delete;
 };
 
+// Chunk buffers reused for the whole job: the reader takes one per chunk, the last writer done
+// with a chunk gives it back. A fresh 4 MiB allocation per chunk costs a thousand page faults
+// (and the kernel's zeroing) every time. Grows when every buffer is in use (the queues bound
+// that to MaxQueued + 2), so taking one never blocks.
+class BufferPool : public std::enable_shared_from_this<BufferPool>
+{
+public:
+    ~BufferPool()
+    {
+        for (char *p : m_free)
+            std::free(p);
+    }
+    std::shared_ptr<char> take()
+    {
+        char *p = nullptr;
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_free.empty()) {
+                p = m_free.back();
+                m_free.pop_back();
+            }
+        }
+        if (!p &&
+            posix_memalign(reinterpret_cast<void **>(&p), Align, size_t(FlashJob::ChunkBytes)) != 0)
+            return nullptr;
+        std::weak_ptr<BufferPool> pool = weak_from_this();
+        return std::shared_ptr<char>(p, [pool](char *q) {
+            if (const auto self = pool.lock()) {
+                std::lock_guard lock(self->m_mutex);
+                self->m_free.push_back(q);
+            } else {
+                std::free(q);
+            }
+        });
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<char *> m_free;
+};
+
 struct Chunk
 {
     qint64 offset = 0;
     qint64 length = 0;
-    AlignedBuffer buffer{FlashJob::ChunkBytes};
+    std::shared_ptr<char> buffer;          // null for a chunk that is all zeroed ranges
     QList<QPair<qint64, qint64>> segments; // image offset, length: the data to write
     QList<QPair<qint64, qint64>> zeros;    // all-zero runs: zeroed by the device, not sent
 };
@@ -107,6 +151,137 @@ QString writeError(int err, const QString &path)
     return tr("writing %1 failed: %2").arg(path, QString::fromLocal8Bit(std::strerror(err)));
 }
 
+// Sorts an image's blocks, in order, into data (sent, hashed for the read-back, recorded in the
+// map), zeros (zeroed by the device) and free space (a .bmap's unmapped blocks: skipped), and
+// checks the .bmap's per-range SHA-256 where it has them, as bmaptool does.
+struct Classifier
+{
+    Classifier(const BlockMap &map, bool zeroOutBlocks)
+        : given(map)
+        , block(map.isEmpty() ? ZeroBlock : map.blockSize())
+        , zeroOut(zeroOutBlocks)
+        , built(0, int(block))
+    {}
+    const BlockMap &given;
+    const qint64 block;
+    const bool zeroOut;
+    BlockMap built;
+    Sha256 mappedHash;
+    Sha256 rangeHash;
+    qint64 zeroBytes = 0;
+    int rangeIndex = 0;
+    QString error;
+
+    static void append(QList<QPair<qint64, qint64>> &list, qint64 offset, qint64 length)
+    {
+        if (!list.isEmpty() && list.last().first + list.last().second == offset)
+            list.last().second += length;
+        else
+            list.append({offset, length});
+    }
+
+    // `data` holds the image bytes [offset, offset + n); offset is a multiple of the block size
+    // and calls come in ascending order. Sets `error` when a range fails its checksum.
+    void add(Chunk &c, const char *data, qint64 offset, qint64 n)
+    {
+        for (qint64 b = 0; b < n && error.isEmpty(); b += block) {
+            const qint64 len = qMin(block, n - b);
+            const qint64 blockNo = (offset + b) / block;
+            const BlockMap::Range *range = nullptr;
+            Kind kind = Kind::Data;
+            if (!given.isEmpty()) {
+                const auto &ranges = given.ranges();
+                while (rangeIndex < ranges.size() && ranges.at(rangeIndex).last < blockNo)
+                    ++rangeIndex;
+                if (rangeIndex >= ranges.size() || ranges.at(rangeIndex).first > blockNo)
+                    kind = Kind::Free;
+                else
+                    range = &ranges.at(rangeIndex);
+            } else if (zeroOut && allZero(data + b, roundUp(len, 8))) {
+                kind = Kind::Zero;
+            }
+            if (kind == Kind::Free)
+                continue;
+            if (kind == Kind::Data) {
+                built.addBlock(blockNo);
+                mappedHash.add(data + b, len);
+                if (range && !range->sha256.isEmpty()) {
+                    rangeHash.add(data + b, len);
+                    if (blockNo == range->last)
+                        checkRange(*range);
+                }
+            } else {
+                zeroBytes += len;
+            }
+            append(kind == Kind::Data ? c.segments : c.zeros, offset + b, len);
+        }
+    }
+
+    void addZeros(Chunk &c, qint64 offset, qint64 n)
+    {
+        zeroBytes += n;
+        append(c.zeros, offset, n);
+    }
+
+    void checkRange(const BlockMap::Range &range)
+    {
+        const QByteArray got = rangeHash.hexDigest();
+        if (got != range.sha256)
+            error = tr("The image does not match its block map: blocks %1-%2 have SHA-256 %3, "
+                       "the map says %4 (a damaged image, or a map for another one)")
+                        .arg(range.first)
+                        .arg(range.last)
+                        .arg(QString::fromLatin1(got), QString::fromLatin1(range.sha256));
+    }
+};
+
+// A chunk's buffer was filled with the image bytes [offset, offset + n): pads its last sector
+// with zeros (buffers are reused) and sorts its blocks. False with *error on a range mismatch.
+bool fillChunk(Chunk &c, Classifier &classifier, qint64 offset, qint64 n, QString *error)
+{
+    char *data = c.buffer.get();
+    std::memset(data + n, 0, size_t(roundUp(n, Sector) - n));
+    c.offset = offset;
+    c.length = n;
+    classifier.add(c, data, offset, n);
+    if (!classifier.error.isEmpty())
+        *error = classifier.error;
+    return classifier.error.isEmpty();
+}
+
+// One stretch of a raw image file: read (and classified), or a hole zeroed without reading.
+struct Extent
+{
+    qint64 start = 0;
+    qint64 end = 0;
+    bool read = true;
+};
+
+// The data extents and holes of a file (SEEK_DATA/SEEK_HOLE), holes shrunk to whole ZeroBlocks.
+// A file system without them reports one data extent.
+QList<Extent> fileExtents(int fd, qint64 size)
+{
+    QList<Extent> out;
+    qint64 pos = 0;
+    while (pos < size) {
+        off_t data = ::lseek(fd, pos, SEEK_DATA);
+        if (data < 0)
+            data = errno == ENXIO ? size : pos;
+        const qint64 dataStart = qMax(pos, qMin(qint64(data) / ZeroBlock * ZeroBlock, size));
+        if (dataStart > pos)
+            out.append({pos, dataStart, false});
+        if (dataStart >= size)
+            break;
+        off_t hole = ::lseek(fd, data, SEEK_HOLE);
+        if (hole < 0 || hole <= data)
+            hole = size;
+        const qint64 dataEnd = qMin(roundUp(hole, ZeroBlock), size);
+        out.append({dataStart, dataEnd, true});
+        pos = dataEnd;
+    }
+    return out;
+}
+
 } // namespace
 
 struct FlashJob::Shared
@@ -134,6 +309,7 @@ struct FlashJob::Shared
     QByteArray mappedSha256;
     BlockMap map;
     std::shared_ptr<AlignedBuffer> head;
+    std::shared_ptr<BufferPool> pool = std::make_shared<BufferPool>();
     std::atomic<qint64> imageSize{-1};
     qint64 zeroedBytes = 0;
     std::atomic<qint64> sourceRead{0};
@@ -143,6 +319,12 @@ struct FlashJob::Shared
     std::thread reader;
 
     void read();
+    qint64 readStream(ImageSource &source, Classifier &classifier, QString *error);
+    qint64 readRaw(const BlockMap &given, Classifier &classifier, QByteArray *fileSha,
+                   QString *error);
+    void hashFile(int fd, qint64 size, const std::atomic<bool> &stop, QByteArray *hex,
+                  QString *error);
+    bool push(const std::shared_ptr<Chunk> &chunk);
     void write(Writer &w);
     void verify(Writer &w);
     void fail(Writer &w, const QString &why)
@@ -188,106 +370,222 @@ void FlashJob::Shared::read()
                                 ? source.kind()
                                 : source.kind() + QStringLiteral(": ") + source.entryName();
     }
-    const qint64 block = given.isEmpty() ? ZeroBlock : given.blockSize();
-    BlockMap built(0, int(block));
-    int rangeIndex = 0;
-    Sha256 mappedHash;
+    Classifier classifier(given, options.zeroOut);
+    qint64 size = 0;
+    QByteArray fileSha;
+    // A raw file is read where it matters only; a compressed one streams from its start.
+    const bool raw = source.kind() == QLatin1String("raw");
+    if (error.isEmpty() && raw) {
+        size = readRaw(given, classifier, &fileSha, &error);
+    } else if (error.isEmpty()) {
+        size = readStream(source, classifier, &error);
+        fileSha = source.fileSha256();
+        if (error.isEmpty() && !cancel && !given.isEmpty() && given.imageSize() != size)
+            error = tr("The block map is for another image (%1 bytes, the image has %2)")
+                        .arg(given.imageSize())
+                        .arg(size);
+    }
+    if (error.isEmpty() && !cancel) {
+        const QByteArray expected = options.sha256.trimmed().toLower();
+        if (!expected.isEmpty() && expected != fileSha)
+            error = tr("Checksum mismatch: %1 has SHA-256 %2, expected %3 (damaged or wrong "
+                       "download)")
+                        .arg(options.source, QString::fromLatin1(fileSha),
+                             QString::fromLatin1(expected));
+        if (size == 0 && error.isEmpty())
+            error = tr("%1 holds no data").arg(options.source);
+    }
+    classifier.built.setImageSize(size);
+    std::lock_guard lock(mutex);
+    if (!error.isEmpty() && sourceError.isEmpty())
+        sourceError = error;
+    imageSize = size;
+    map = classifier.built;
+    mappedSha256 = classifier.mappedHash.hexDigest();
+    zeroedBytes = classifier.zeroBytes;
+    sourceSha256 = fileSha;
+    readerDone = true;
+    changed.notify_all();
+}
+
+bool FlashJob::Shared::push(const std::shared_ptr<Chunk> &chunk)
+{
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] {
+        if (cancel)
+            return true;
+        for (const Writer &w : writers) {
+            if (w.alive && w.queue.size() >= MaxQueued)
+                return false;
+        }
+        return true;
+    });
+    bool anyAlive = false;
+    for (Writer &w : writers) {
+        if (w.alive)
+            w.queue.push_back(chunk);
+        anyAlive = anyAlive || w.alive;
+    }
+    changed.notify_all();
+    return anyAlive && !cancel; // every card failed: no reason to read the rest
+}
+
+// Compressed images: decompressed front to back (the file's SHA-256 comes along for free).
+qint64 FlashJob::Shared::readStream(ImageSource &source, Classifier &classifier, QString *error)
+{
     qint64 offset = 0;
-    qint64 zeroBytes = 0;
-    while (error.isEmpty() && !cancel) {
+    while (error->isEmpty() && !cancel) {
         auto chunk = std::make_shared<Chunk>();
-        if (!chunk->buffer.data) {
-            error = tr("Out of memory for write buffers");
+        chunk->buffer = pool->take();
+        if (!chunk->buffer) {
+            *error = tr("Out of memory for write buffers");
             break;
         }
-        const qint64 n = source.read(chunk->buffer.data, ChunkBytes);
+        char *data = chunk->buffer.get();
+        const qint64 n = source.read(data, ChunkBytes);
         sourceRead = source.fileBytesRead();
         if (n < 0) {
-            error = tr("Reading %1 failed: %2").arg(options.source, source.errorString());
+            *error = tr("Reading %1 failed: %2").arg(options.source, source.errorString());
             break;
         }
         if (n == 0)
             break;
-        chunk->offset = offset;
-        chunk->length = n;
-        for (qint64 b = 0; b < n; b += block) {
-            const qint64 len = qMin(block, n - b);
-            const qint64 blockNo = (offset + b) / block;
-            Kind kind = Kind::Data;
-            if (!given.isEmpty()) {
-                const auto &ranges = given.ranges();
-                while (rangeIndex < ranges.size() && ranges.at(rangeIndex).last < blockNo)
-                    ++rangeIndex;
-                if (rangeIndex >= ranges.size() || ranges.at(rangeIndex).first > blockNo)
-                    kind = Kind::Free;
-            } else if (options.zeroOut && allZero(chunk->buffer.data + b, roundUp(len, 8))) {
-                kind = Kind::Zero;
-            }
-            if (kind == Kind::Free)
-                continue;
-            if (kind == Kind::Data) {
-                built.addBlock(blockNo);
-                mappedHash.add(chunk->buffer.data + b, len);
-            } else {
-                zeroBytes += len;
-            }
-            auto &list = kind == Kind::Data ? chunk->segments : chunk->zeros;
-            if (!list.isEmpty() && list.last().first + list.last().second == offset + b)
-                list.last().second += len;
-            else
-                list.append({offset + b, len});
-        }
+        if (!fillChunk(*chunk, classifier, offset, n, error))
+            break;
         if (offset == 0) {
             head = std::make_shared<AlignedBuffer>(HeadBytes);
-            std::memcpy(head->data, chunk->buffer.data, size_t(qMin(n, HeadBytes)));
+            std::memcpy(head->data, data, size_t(qMin(n, HeadBytes)));
         }
         offset += n;
         imageRead = offset;
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] {
-            if (cancel)
-                return true;
-            for (const Writer &w : writers) {
-                if (w.alive && w.queue.size() >= MaxQueued)
-                    return false;
-            }
-            return true;
-        });
-        bool anyAlive = false;
-        for (Writer &w : writers) {
-            if (w.alive)
-                w.queue.push_back(chunk);
-            anyAlive = anyAlive || w.alive;
+        if (!push(chunk))
+            break;
+    }
+    return offset;
+}
+
+// A raw image file is read only where it has to be, as bmaptool does: with a .bmap its mapped
+// ranges (the rest is skipped); without, the file's data extents, its holes zeroed by the device
+// unread. The whole file is read only when its SHA-256 is to be checked, by a second thread
+// hashing it front to back while the writers write. Returns the image size.
+qint64 FlashJob::Shared::readRaw(const BlockMap &given, Classifier &classifier, QByteArray *fileSha,
+                                 QString *error)
+{
+    const int fd = ::open(QFile::encodeName(options.source).constData(), O_RDONLY | O_CLOEXEC);
+    struct stat st = {};
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
+        *error = tr("Cannot read %1: %2")
+                     .arg(options.source, QString::fromLocal8Bit(std::strerror(errno)));
+        if (fd >= 0)
+            ::close(fd);
+        return 0;
+    }
+    const qint64 size = st.st_size;
+    if (!given.isEmpty() && given.imageSize() != size) {
+        *error = tr("The block map is for another image (%1 bytes, the image has %2)")
+                     .arg(given.imageSize())
+                     .arg(size);
+        ::close(fd);
+        return 0;
+    }
+    QList<Extent> extents;
+    if (given.isEmpty()) {
+        extents = fileExtents(fd, size);
+        // --write-all: holes are sent as zeros like any data.
+        for (Extent &e : extents)
+            e.read = e.read || !options.zeroOut;
+    } else {
+        for (const BlockMap::Range &r : given.ranges())
+            extents.append(
+                {r.first * given.blockSize(), qMin((r.last + 1) * given.blockSize(), size), true});
+    }
+    const QByteArray expected = options.sha256.trimmed().toLower();
+    std::thread hasher;
+    QString hashError;
+    std::atomic<bool> stopHashing{false};
+    if (!expected.isEmpty() && !options.sha256Checked)
+        hasher = std::thread([&] { hashFile(fd, size, stopHashing, fileSha, &hashError); });
+    else if (!expected.isEmpty())
+        *fileSha = expected;
+
+    head = std::make_shared<AlignedBuffer>(HeadBytes);
+    if (!head->data || readAll(fd, head->data, qMin(size, HeadBytes), 0) < qMin(size, HeadBytes))
+        *error = tr("Reading %1 failed: %2")
+                     .arg(options.source, QString::fromLocal8Bit(std::strerror(errno)));
+    for (const Extent &e : std::as_const(extents)) {
+        if (!error->isEmpty() || cancel)
+            break;
+        if (!e.read) {
+            auto chunk = std::make_shared<Chunk>();
+            chunk->offset = e.start;
+            chunk->length = e.end - e.start;
+            classifier.addZeros(*chunk, e.start, e.end - e.start);
+            imageRead = e.end;
+            if (!push(chunk))
+                break;
+            continue;
         }
-        changed.notify_all();
-        if (!anyAlive)
-            break; // every card failed: no reason to decompress the rest
+        for (qint64 pos = e.start; pos < e.end && error->isEmpty() && !cancel;) {
+            auto chunk = std::make_shared<Chunk>();
+            chunk->buffer = pool->take();
+            if (!chunk->buffer) {
+                *error = tr("Out of memory for write buffers");
+                break;
+            }
+            char *data = chunk->buffer.get();
+            const qint64 len = qMin(ChunkBytes, e.end - pos);
+            const qint64 got = readAll(fd, data, len, pos);
+            if (got < len) {
+                *error =
+                    got < 0 ? tr("Reading %1 failed: %2")
+                                  .arg(options.source, QString::fromLocal8Bit(std::strerror(errno)))
+                            : tr("%1 became shorter while it was read").arg(options.source);
+                break;
+            }
+            if (!fillChunk(*chunk, classifier, pos, len, error))
+                break;
+            pos += len;
+            imageRead = pos;
+            if (!push(chunk))
+                break;
+        }
     }
-    if (error.isEmpty() && !cancel) {
-        if (!given.isEmpty() && given.imageSize() != offset)
-            error = tr("The block map is for another image (%1 bytes, the image has %2)")
-                        .arg(given.imageSize())
-                        .arg(offset);
-        const QByteArray expected = options.sha256.trimmed().toLower();
-        if (error.isEmpty() && !expected.isEmpty() && expected != source.fileSha256())
-            error = tr("Checksum mismatch: %1 has SHA-256 %2, expected %3 (damaged or wrong "
-                       "download)")
-                        .arg(options.source, QString::fromLatin1(source.fileSha256()),
-                             QString::fromLatin1(expected));
-        if (offset == 0 && error.isEmpty())
-            error = tr("%1 holds no data").arg(options.source);
+    stopHashing = !error->isEmpty(); // the source failed: its checksum no longer matters
+    if (hasher.joinable())
+        hasher.join();
+    if (error->isEmpty())
+        *error = hashError;
+    ::close(fd);
+    return size;
+}
+
+void FlashJob::Shared::hashFile(int fd, qint64 size, const std::atomic<bool> &stop, QByteArray *hex,
+                                QString *error)
+{
+    Sha256 hash;
+    AlignedBuffer buffer(ChunkBytes);
+    static const QByteArray zeros(int(HeadBytes), '\0');
+    if (!buffer.data) {
+        *error = tr("Out of memory for write buffers");
+        return;
     }
-    built.setImageSize(offset);
-    std::lock_guard lock(mutex);
-    if (!error.isEmpty() && sourceError.isEmpty())
-        sourceError = error;
-    imageSize = offset;
-    map = built;
-    mappedSha256 = mappedHash.hexDigest();
-    zeroedBytes = zeroBytes;
-    sourceSha256 = source.fileSha256();
-    readerDone = true;
-    changed.notify_all();
+    // Holes are hashed as the zeros they read as, without a system call per MiB.
+    for (const Extent &e : fileExtents(fd, size)) {
+        for (qint64 pos = e.start; pos < e.end && !cancel && !stop;) {
+            const qint64 len = qMin(e.read ? ChunkBytes : HeadBytes, e.end - pos);
+            if (!e.read) {
+                hash.add(zeros.constData(), len);
+            } else if (readAll(fd, buffer.data, len, pos) != len) {
+                *error = tr("Reading %1 failed: %2")
+                             .arg(options.source, QString::fromLocal8Bit(std::strerror(errno)));
+                return;
+            } else {
+                hash.add(buffer.data, len);
+            }
+            pos += len;
+        }
+    }
+    *hex = hash.hexDigest();
 }
 
 void FlashJob::Shared::write(Writer &w)
@@ -319,8 +617,8 @@ void FlashJob::Shared::write(Writer &w)
             if (start >= end)
                 continue;
             // O_DIRECT wants whole sectors: the image's last block is padded with zeros.
-            err = BlockDevice::writeAt(fd, c->buffer.data + (start - c->offset), roundUp(end - start, Sector),
-                           start);
+            err = BlockDevice::writeAt(fd, c->buffer.get() + (start - c->offset),
+                                       roundUp(end - start, Sector), start);
             if (err)
                 break;
             w.result.written += end - start;
@@ -426,8 +724,8 @@ void FlashJob::Shared::verify(Writer &w)
     w.result.verifySeconds = timer.elapsed() / 1000.0;
     if (cancel) {
         std::lock_guard lock(mutex);
-        w.result.error = tr("Verification cancelled; %1 was written but not checked")
-                             .arg(w.result.target.path);
+        w.result.error =
+            tr("Verification cancelled; %1 was written but not checked").arg(w.result.target.path);
         w.phase = int(FlashJob::Phase::Cancelled);
     } else if (!error.isEmpty()) {
         fail(w, error);

@@ -13,8 +13,10 @@
 namespace Hivelab {
 
 /// Writes one OS image to one or more cards at once: one decompression, one writer thread per
-/// card (O_DIRECT, 4 MiB aligned writes), blocks skipped that a .bmap calls unused, all-zero
-/// blocks zeroed by the device (not sent), SHA-256 of what is written computed while writing, the first MiB written
+/// card (O_DIRECT, 4 MiB aligned writes from a reused buffer pool), blocks skipped that a .bmap
+/// calls unused (a raw image's other blocks are not even read), all-zero blocks and a sparse
+/// file's holes zeroed by the device (not sent), SHA-256 of what is written computed while
+/// writing, the first MiB written
 /// last (zeroed first) so an interrupted or cancelled write never leaves a card that half-boots,
 /// then an O_DIRECT read-back of every written range compared by hash.
 /// Async: start() returns at once; signals come on the thread that owns the job.
@@ -27,9 +29,12 @@ public:
 
     struct Options
     {
-        QString source;          // image file (.img, .xz, .gz, .zst, .bz2, .zip, .7z)
-        QString bmapPath;        // optional bmaptool map
-        QByteArray sha256;       // optional expected hex SHA-256 of the source file
+        QString source;    // image file (.img, .xz, .gz, .zst, .bz2, .zip, .7z)
+        QString bmapPath;  // optional bmaptool map
+        QByteArray sha256; // optional expected hex SHA-256 of the source file
+        /// `sha256` was checked against the file moments ago (a download into the image cache
+        /// hashes every byte it stores): a raw image is then not read whole again to hash it.
+        bool sha256Checked = false;
         bool verify = true;
         /// All-zero blocks are zeroed by the device (a write-zeroes request: free on loop and
         /// NVMe, the kernel writes zeros on card readers) instead of sent. Never skipped: a
@@ -65,6 +70,8 @@ public:
     QList<TargetResult> results() const;
     /// Source problems (unreadable, damaged, checksum mismatch); empty when the image was fine.
     QString sourceError() const;
+    /// The image file's SHA-256: always for a compressed image (it is read whole anyway); for a
+    /// raw one only when Options::sha256 was given, so a .bmap's free space is never read.
     QByteArray sourceSha256() const;
     qint64 imageSize() const;
     /// Bytes written as data, and bytes zeroed by the device (known once the image was read).

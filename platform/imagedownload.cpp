@@ -119,6 +119,12 @@ void ImageDownload::start(const Request &request)
         fail(Error::Disk, tr("Cannot create the image cache %1.").arg(m_cache.directory()));
         return;
     }
+    QString lockError;
+    m_inUse = m_cache.markInUse(m_path, &lockError);
+    if (!m_inUse) {
+        fail(Error::Disk, tr("Cannot lock %1 in the image cache: %2").arg(m_path, lockError));
+        return;
+    }
     if (m_request.sha256.isEmpty() && m_request.sha256Url.isValid() &&
         !m_request.sha256Url.isEmpty())
         fetchChecksumFile();
@@ -614,6 +620,7 @@ void ImageDownload::fail(Error error, const QString &text)
     m_errorString = text;
     m_finished = true;
     m_path.clear();
+    m_inUse.reset();
     emit finished(false);
 }
 

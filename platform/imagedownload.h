@@ -85,6 +85,9 @@ public:
     bool verified() const { return m_verified; }
     /// The image was already in the cache: nothing downloaded.
     bool fromCache() const { return m_fromCache; }
+    /// The image's mark in the cache (taken at start): while anyone holds it, no other
+    /// process evicts the file being downloaded or used. Keep it until done with path().
+    std::shared_ptr<ImageCache::InUse> inUse() const { return m_inUse; }
     /// HTTP requests made for the image (checksum file not counted).
     int requests() const { return m_requests; }
 
@@ -123,6 +126,7 @@ private:
 
     Request m_request;
     QString m_path;
+    std::shared_ptr<ImageCache::InUse> m_inUse;
     QFile m_part;
     QFile m_hashing;
     std::function<void()> m_afterHash;

@@ -8,6 +8,7 @@
 #include "labcommands.h"
 #include "labdocument.h"
 #include "plural.h"
+#include "wholerowsview.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -96,7 +97,10 @@ CardWriterWidget::CardWriterWidget(LabDocument *document,
     m_confirm = [this](const QString &q, const QString &name) { return dialogConfirm(this, q, name); };
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_table = new QTableWidget(0, ColumnCount, this);
+    auto *table = new WholeRowsView<QTableWidget>(0, ColumnCount, this);
+    table->setEmptyHint(tr("No boards in the lab yet: their cards are listed here once the "
+                           "Discover step has added them."));
+    m_table = table;
     m_table->setObjectName(QStringLiteral("cardTable"));
     m_table->setAccessibleName(tr("Cards to write"));
     m_table->setHorizontalHeaderLabels(

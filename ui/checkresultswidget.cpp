@@ -3,11 +3,15 @@
 #include "plural.h"
 
 #include "theme.h"
+#include "wholerowsview.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QResizeEvent>
+#include <QStyledItemDelegate>
+#include <QTextDocument>
+#include <QtMath>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -15,6 +19,30 @@ namespace Hivelab {
 
 namespace {
 constexpr int ObjectIdsRole = Qt::UserRole + 1;
+
+// A tree asks for a row's height without saying how wide the column is, and the style then
+// measures wrapped text as one line: measure each cell at its column's width instead.
+class WrappingDelegate : public QStyledItemDelegate
+{
+public:
+    explicit WrappingDelegate(QTreeView *view)
+        : QStyledItemDelegate(view)
+        , m_view(view)
+    {}
+
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyleOptionViewItem cell(option);
+        cell.rect.setSize(
+            QSize(m_view->header()->sectionSize(index.column()), option.rect.height()));
+        if (cell.rect.height() <= 0)
+            cell.rect.setHeight(1);
+        return QStyledItemDelegate::sizeHint(cell, index);
+    }
+
+private:
+    QTreeView *m_view;
+};
 
 } // namespace
 
@@ -32,15 +60,18 @@ CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     header->addWidget(m_summaryIcon, 0, Qt::AlignTop);
     header->addWidget(m_summary, 1);
     layout->addLayout(header);
-    m_tree = new QTreeWidget(this);
+    m_tree = new WholeRowsView<QTreeWidget>(this);
     m_tree->setColumnCount(3);
     m_tree->setHeaderLabels({tr("Finding"), tr("Concerns"), tr("Suggested fix")});
     m_tree->setRootIsDecorated(false);
     m_tree->setAlternatingRowColors(true);
+    // Findings wrap: rows grow to show every word of the finding, what it concerns and its
+    // fix, re-measured whenever a column's width changes. Only a single word wider than its
+    // column is elided (each cell is in full in its tooltip too).
     m_tree->setWordWrap(true);
     m_tree->setUniformRowHeights(false);
-    // The finding takes the room; what it concerns and its fix get what is left. Where a
-    // narrow dock elides them, each is in full in its tooltip.
+    m_tree->setItemDelegate(new WrappingDelegate(m_tree));
+    m_tree->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
     m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->header()->setStretchLastSection(false);
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
@@ -49,6 +80,8 @@ CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     m_tree->header()->resizeSection(1, 120);
     m_tree->header()->resizeSection(2, 180);
     layout->addWidget(m_tree, 1);
+    connect(m_tree->header(), &QHeaderView::sectionResized, m_tree,
+            [this]() { m_tree->doItemsLayout(); });
     auto activate = [this](QTreeWidgetItem *item) {
         if (item)
             Q_EMIT findingActivated(item->data(0, ObjectIdsRole).toStringList());
@@ -144,7 +177,15 @@ void CheckResultsWidget::fitSummary()
     // The label's own width lags behind during a resize; derive it from ours (margins, icon,
     // spacing) instead.
     const int width = qMax(120, this->width() - 12 - 20 - 12);
-    m_summary->setMinimumHeight(m_summary->heightForWidth(width));
+    // QLabel::heightForWidth() answers for a narrower width than asked once the label has been
+    // laid out narrow (the dock's first layout), leaving a blank band above the findings;
+    // measure the rich text at the real width instead.
+    QTextDocument doc;
+    doc.setDefaultFont(m_summary->font());
+    doc.setDocumentMargin(0);
+    doc.setHtml(m_summary->text());
+    doc.setTextWidth(width);
+    m_summary->setFixedHeight(qCeil(doc.size().height()));
 }
 
 } // namespace Hivelab

@@ -5,6 +5,7 @@
 #include "addressrules.h"
 #include "boardcatalog.h"
 #include "boardplacement.h"
+#include "firstbootplan.h"
 #include "labdocument.h"
 #include "labindex.h"
 
@@ -547,6 +548,24 @@ bool InspectorWidget::commit()
     b.sshPort = m_sshPort->value();
     b.role = Role(m_role->currentData().toInt());
     b.notes = m_notes->text();
+    // A planned static address must fit the lab's network plan (inside the subnet, not the
+    // gateway's, not another board's): the same rules cards and `network apply` refuse.
+    if (b.addressing == Addressing::Static && !b.ip.isEmpty() &&
+        !m_document->lab().network.subnet.isEmpty() && b.ip != current->ip) {
+        Lab planned = m_document->lab();
+        *planned.board(b.id) = b;
+        for (const IdentityProblem &p : FirstBootPlan::problems(planned, b)) {
+            if (p.concernsAddress()) {
+                validate(m_ip, false, tr("IP address: %1").arg(p.message()));
+                return false;
+            }
+        }
+    }
+    // A board seen on the network keeps answering at its old address until Lab ▸ Apply Planned
+    // Addresses moves it (which then clears sshHost again).
+    if (b.addressing == Addressing::Static && !current->mac.isEmpty() && !current->ip.isEmpty() &&
+        !b.ip.isEmpty() && b.ip != current->ip && current->sshHost.isEmpty())
+        b.sshHost = current->ip;
     if (b != *current)
         Q_EMIT editRequested(b);
     return true;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
+#include "addressapply.h"
 #include "plural.h"
 
 #include "boardcatalog.h"
@@ -21,6 +22,7 @@
 #include "theme.h"
 #include "topologyscene.h"
 #include "topologyview.h"
+#include "wholerowsview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -398,6 +400,7 @@ void MainWindow::createMenus()
     lab->addAction(m_identify);
     lab->addAction(m_keyLogin);
     lab->addAction(m_remoteAccess);
+    lab->addAction(m_applyAddresses);
     lab->addAction(m_deployStack);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -443,7 +446,7 @@ void MainWindow::createDocks()
                 cmd->setAlreadyApplied();
                 pushEdit(cmd);
             });
-    m_inventoryView = new QTableView(this);
+    m_inventoryView = new WholeRowsView<QTableView>(this);
     m_inventoryView->setModel(m_inventoryModel);
     m_inventoryView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_inventoryView->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -485,9 +488,16 @@ void MainWindow::createDocks()
         for (int visual = 0; visual < int(std::size(order)); ++visual)
             header->moveSection(header->visualIndex(order[visual]), visual);
     }
-    fitInventoryColumns();
-    connect(m_inventoryModel, &QAbstractItemModel::modelReset, this,
-            &MainWindow::fitInventoryColumns);
+    fitInventoryColumns(0, m_inventoryModel->columnCount() - 1, false);
+    connect(m_inventoryModel, &QAbstractItemModel::modelReset, this, [this]() {
+        fitInventoryColumns(0, m_inventoryModel->columnCount() - 1, false);
+    });
+    // Live state makes texts longer ("In swarm, drained"): a column grows to show them, never
+    // shrinks under the user's hands.
+    connect(m_inventoryModel, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) {
+                fitInventoryColumns(from.column(), to.column(), true);
+            });
     connect(m_inventoryView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onTableSelection);
     m_inventoryView->setAccessibleName(tr("Inventory"));
@@ -549,13 +559,18 @@ void MainWindow::createDocks()
     resizeDocks({inspector}, {300}, Qt::Horizontal);
 }
 
-void MainWindow::fitInventoryColumns()
+void MainWindow::fitInventoryColumns(int from, int to, bool growOnly)
 {
+    // Content plus a margin, at most 220 px; the last column stretches.
     QHeaderView *header = m_inventoryView->horizontalHeader();
+    const auto *view = static_cast<const QAbstractItemView *>(m_inventoryView);
     const int last = m_inventoryModel->columnCount() - 1;
-    for (int c = 0; c < last; ++c) {
-        m_inventoryView->resizeColumnToContents(c);
-        header->resizeSection(c, qMin(header->sectionSize(c) + 8, 220));
+    for (int c = from; c <= to && c < last; ++c) {
+        const int content = qMax(view->sizeHintForColumn(c),
+                                 header->isHidden() ? 0 : header->sectionSizeHint(c));
+        const int wanted = qMin(content + 8, 220);
+        if (!growOnly || header->sectionSize(c) < wanted)
+            header->resizeSection(c, wanted);
     }
 }
 
@@ -771,6 +786,8 @@ void MainWindow::updateActions()
     m_keyLogin->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     m_identify->setEnabled(!busy && !m_document->lab().boards.isEmpty());
     m_remoteAccess->setEnabled(!busy && !m_document->lab().boards.isEmpty());
+    m_applyAddresses->setEnabled(!busy &&
+                                 !AddressApply::applicableBoards(m_document->lab()).isEmpty());
     m_writeCards->setEnabled(!m_document->lab().boards.isEmpty());
     m_deployStack->setEnabled(!busy && managers);
     QString formTip = tr("Start the swarm on the first manager (or reuse the running one) and join "

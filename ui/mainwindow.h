@@ -95,6 +95,10 @@ public:
     /// Lab ▸ Set up Remote Access (TLS)…: asks, then switches the selected boards' engines (none
     /// selected: every board) to TLS on 2376 with client certificates (RemoteAccess).
     QAction *remoteAccessAction() const { return m_remoteAccess; }
+    /// Lab ▸ Apply Planned Addresses…: lists each board's move (current address → planned static
+    /// one), asks, then runs AddressApply on the selected boards (none selected: every board
+    /// with a planned static address).
+    QAction *applyAddressesAction() const { return m_applyAddresses; }
     /// Lab ▸ Write Cards…: the card writer in a dialog (one at a time); nullptr when closed.
     QAction *writeCardsAction() const { return m_writeCards; }
     void openCardWriter();
@@ -139,6 +143,10 @@ public:
     /// Deploys the Compose file at `composePath` as stack `name` (StackDeploy); async like
     /// formSwarm(). False (and a log line saying why) when the file cannot be read or a job runs.
     bool deployStack(const QString &composePath, const QString &name);
+    /// Opens the confirmation of Apply Planned Addresses for these boards (empty: all with a
+    /// planned static address): each board's move, and why named boards cannot move. Accepted:
+    /// starts AddressApply. Async (a window-modal message box, objectName "applyAddressesAsk").
+    void confirmApplyAddresses(const QStringList &boardIds);
 Q_SIGNALS:
     /// A live status refresh ended (ok: a manager answered with the node list).
     void liveStatusUpdated(bool ok);
@@ -171,7 +179,8 @@ private:
     void updateTitle();
     void updateStatus();
     void updateActions();
-    void fitInventoryColumns();
+    /// Columns from..to sized to their content (growOnly: only ever wider).
+    void fitInventoryColumns(int from, int to, bool growOnly);
     void rebuildRecentMenu();
     void onSave();
     void onSaveAs();
@@ -238,6 +247,7 @@ private:
     QAction *m_keyLogin = nullptr;
     QAction *m_identify = nullptr;
     QAction *m_remoteAccess = nullptr;
+    QAction *m_applyAddresses = nullptr;
     QAction *m_writeCards = nullptr;
     QPointer<QDialog> m_cardWriter;
     QAction *m_deployStack = nullptr;

@@ -2,6 +2,7 @@
 // MainWindow: swarm actions, the board menu's swarm entries and job progress, over
 // SwarmJobController and LiveStatusController.
 #include "mainwindow.h"
+#include "addressapply.h"
 
 #include "cardwriterwidget.h"
 #include "plural.h"
@@ -101,6 +102,14 @@ void MainWindow::createSwarmActions()
         });
         ask->open();
     });
+    m_applyAddresses = makeAction(
+        QString(), tr("Apply Planned &Addresses…"), QKeySequence(),
+        tr("Move the selected boards (none selected: all with a planned static address) to "
+           "their planned address over SSH; a board that does not answer there restores its "
+           "old address by itself"));
+    m_applyAddresses->setObjectName(QStringLiteral("applyAddresses"));
+    connect(m_applyAddresses, &QAction::triggered, this,
+            [this]() { confirmApplyAddresses(m_scene->selectedBoardIds()); });
     m_writeCards = makeAction(QString(), tr("&Write Cards…"), QKeySequence(),
                               tr("Write each board's OS image and first-boot identity (hostname, "
                                  "address, user, SSH key) onto its card"));
@@ -181,6 +190,57 @@ void MainWindow::setBoardsDrained(const QStringList &boardIds, bool drain)
 void MainWindow::setUpKeyLogin(const QStringList &boardIds)
 {
     m_jobs->start(SwarmJobController::Operation::KeyLogin, boardIds);
+}
+
+void MainWindow::confirmApplyAddresses(const QStringList &boardIds)
+{
+    const Lab &lab = m_document->lab();
+    QHash<QString, QString> why;
+    const QStringList applicable = AddressApply::applicableBoards(lab, &why);
+    const QStringList ids = boardIds.isEmpty() ? applicable : boardIds;
+    QStringList moves;
+    QStringList refused;
+    QStringList run;
+    for (const QString &id : ids) {
+        const Board *b = lab.board(id);
+        if (!b)
+            continue;
+        if (!applicable.contains(id)) {
+            refused << tr("%1: %2").arg(b->name, why.value(id));
+            continue;
+        }
+        const BoardIdentity identity = FirstBootPlan::identity(lab, *b);
+        moves << tr("%1: %2 → %3/%4, gateway %5, DNS %6")
+                     .arg(b->name, b->sshTarget(), identity.address)
+                     .arg(identity.prefixLength)
+                     .arg(identity.gateway.isEmpty() ? tr("none") : identity.gateway,
+                          identity.dns.isEmpty() ? tr("none")
+                                                 : identity.dns.join(QStringLiteral(", ")));
+        run << id;
+    }
+    auto *ask = new QMessageBox(this);
+    ask->setObjectName(QStringLiteral("applyAddressesAsk"));
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    ask->setWindowTitle(tr("Apply Planned Addresses"));
+    ask->setIcon(run.isEmpty() ? QMessageBox::Information : QMessageBox::Question);
+    ask->setText(run.isEmpty()
+                     ? tr("No selected board has a planned static address to apply.")
+                     : tr("Move %n board(s) to the planned static address over SSH? Each board "
+                          "keeps its old settings and restores them by itself unless Hivelab "
+                          "reaches it at the new address, with the same host key, within 60 s.",
+                          nullptr, int(run.size())));
+    QStringList details = moves;
+    if (!refused.isEmpty())
+        details << QString() << tr("Not moved:") << refused;
+    ask->setInformativeText(details.join(QLatin1Char('\n')));
+    ask->setStandardButtons(run.isEmpty() ? QMessageBox::Close
+                                          : QMessageBox::Ok | QMessageBox::Cancel);
+    if (!run.isEmpty()) {
+        connect(ask, &QMessageBox::accepted, this, [this, run]() {
+            m_jobs->start(SwarmJobController::Operation::ApplyAddresses, run);
+        });
+    }
+    ask->open();
 }
 
 void MainWindow::identifyBoards(const QStringList &boardIds)
@@ -295,6 +355,7 @@ QString MainWindow::jobTitle(SwarmJobController::Operation operation)
         {Op::Identify, QT_TR_NOOP("Identify")},
         {Op::RemoteAccess, QT_TR_NOOP("Remote access")},
         {Op::DeployStack, QT_TR_NOOP("Deploy stack")},
+        {Op::ApplyAddresses, QT_TR_NOOP("Apply addresses")},
     };
     for (const auto &t : titles) {
         if (t.operation == operation)

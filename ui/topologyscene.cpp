@@ -20,6 +20,7 @@
 #include <QGraphicsSceneMouseEvent>
 #include <QGraphicsView>
 #include <QPainter>
+#include <QSet>
 #include <QUndoStack>
 
 #include <algorithm>
@@ -75,13 +76,21 @@ void TopologyScene::rebuild()
     clearSelection();
     m_dropRack = nullptr;
     m_dragPrimary.clear();
+    const Lab &lab = m_document->lab();
+    QSet<QString> before;
+    for (auto it = m_boards.cbegin(); it != m_boards.cend(); ++it)
+        before.insert(it.key());
+    QSet<QString> after;
+    for (const Board &b : lab.boards)
+        after.insert(b.id);
+    for (const QString &id : before - after)
+        Q_EMIT boardItemAboutToBeRemoved(id);
     clear();
     m_dropWarningItem = nullptr;
     m_racks.clear();
     m_boards.clear();
     m_psus.clear();
     m_switches.clear();
-    const Lab &lab = m_document->lab();
     for (const Rack &r : lab.racks) {
         auto *item = new RackItem(r.id);
         addItem(item);
@@ -113,6 +122,11 @@ void TopologyScene::rebuild()
     applyFindings();
     applyServiceTasks();
     selectBoards(selected);
+    for (const Board &b : lab.boards) {
+        if (!before.contains(b.id))
+            Q_EMIT boardItemAdded(b.id);
+    }
+    Q_EMIT boardItemChanged(QString());
 }
 
 void TopologyScene::onObjectAdded(ObjectKind kind, const QString &id)
@@ -134,6 +148,7 @@ void TopologyScene::onObjectAdded(ObjectKind kind, const QString &id)
     layoutAll();
     refreshInfra();
     applyFindings();
+    Q_EMIT boardItemAdded(id);
 }
 
 void TopologyScene::onObjectChanged(ObjectKind kind, const QString &id)
@@ -146,6 +161,7 @@ void TopologyScene::onObjectChanged(ObjectKind kind, const QString &id)
         updateBoardData(*b);
     layoutAll();
     refreshInfra();
+    Q_EMIT boardItemChanged(id);
 }
 
 void TopologyScene::onObjectRemoved(ObjectKind kind, const QString &id)
@@ -154,6 +170,8 @@ void TopologyScene::onObjectRemoved(ObjectKind kind, const QString &id)
         rebuild();
         return;
     }
+    if (m_boards.contains(id))
+        Q_EMIT boardItemAboutToBeRemoved(id);
     if (BoardItem *item = m_boards.take(id)) {
         if (m_dragPrimary == id)
             m_dragPrimary.clear();
@@ -170,6 +188,7 @@ void TopologyScene::onNodeStateChanged(const QString &boardId, NodeState state)
         item->setState(state);
         item->setAvailability(m_document->nodeAvailability(boardId));
         item->setLeader(m_document->swarmLeader() == boardId);
+        Q_EMIT boardItemChanged(boardId);
     }
 }
 
@@ -384,6 +403,7 @@ void TopologyScene::applyFindings()
     apply(m_psus);
     apply(m_switches);
     apply(m_boards);
+    Q_EMIT boardItemChanged(QString());
 }
 
 QRectF TopologyScene::slotRect(const QString &rackId, int slot) const

@@ -83,6 +83,13 @@ Q_SIGNALS:
     /// A right-click on a rack, power supply or switch, or (kind Board, empty ID) on nothing.
     void objectContextMenuRequested(Hivelab::ObjectKind kind, const QString &id,
                                     const QPoint &screenPos);
+    /// A board's card appeared on the canvas.
+    void boardItemAdded(const QString &boardId);
+    /// A board's card is about to go (still there while the signal runs).
+    void boardItemAboutToBeRemoved(const QString &boardId);
+    /// What a board's card says (name, role, place, state, findings) may have changed; an
+    /// empty ID: any card's.
+    void boardItemChanged(const QString &boardId);
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent *event) override;

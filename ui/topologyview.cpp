@@ -51,19 +51,6 @@ TopologyView::TopologyView(TopologyScene *scene, QWidget *parent)
         tr("Racks with their boards. Tab or the arrow keys move between boards, Alt+arrow keys "
            "move the focused board to another slot or rack, Shift+F10 or the menu key opens "
            "its actions."));
-    // Screen readers follow the focused card (the items themselves have no widget).
-    connect(scene, &QGraphicsScene::focusItemChanged, this, [this](QGraphicsItem *item) {
-        auto *board = qgraphicsitem_cast<BoardItem *>(item);
-        if (!board || !hasFocus() || !QAccessible::isActive())
-            return;
-        auto *canvas =
-            dynamic_cast<CanvasAccessible *>(QAccessible::queryAccessibleInterface(this));
-        if (QAccessibleInterface *card =
-                canvas ? canvas->boardInterface(board->boardId()) : nullptr) {
-            QAccessibleEvent event(card, QAccessible::Focus);
-            QAccessible::updateAccessibility(&event);
-        }
-    });
 }
 
 void TopologyView::setZoom(qreal zoom)

@@ -72,6 +72,10 @@ _hivelab()
         [[ $cword -eq $((i + 1)) ]] &&
             COMPREPLY=($(compgen -W "prepare" -- "$cur")) && return
         ;;
+    network)
+        [[ $cword -eq $((i + 1)) ]] &&
+            COMPREPLY=($(compgen -W "apply" -- "$cur")) && return
+        ;;
     image)
         [[ $cword -eq $((i + 1)) ]] &&
             COMPREPLY=($(compgen -W "list fetch cache" -- "$cur")) && return

@@ -55,8 +55,8 @@ class TestCmdCard : public QObject
     QString makeImage(const QString &name, bool withFat = true)
     {
         const QString img = path(name);
-        const QString table = withFat ? QStringLiteral("2048,32768,c\\n,,83")
-                                      : QStringLiteral("2048,,83");
+        const QString table =
+            withFat ? QStringLiteral("2048,32768,c\\n,,83") : QStringLiteral("2048,,83");
         Sh r = sh(QStringLiteral("truncate -s 40M %1 && printf 'label: dos\\n%2\\n' | sfdisk -q %1")
                       .arg(img, table));
         if (r.exitCode != 0)
@@ -131,7 +131,8 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject report = QJsonDocument::fromJson(r.out).object();
         // .10 is node-2's: the next free address from poolStart on.
-        QCOMPARE(report.value(QLatin1String("address")).toString(), QStringLiteral("10.77.0.11/24"));
+        QCOMPARE(report.value(QLatin1String("address")).toString(),
+                 QStringLiteral("10.77.0.11/24"));
         QCOMPARE(report.value(QLatin1String("flavour")).toString(), QStringLiteral("cloud-init"));
 
         const QJsonObject planned = board(lab, 0);
@@ -189,11 +190,58 @@ private Q_SLOTS:
                                   QStringLiteral("--key"), m_key});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QByteArray txt = mtype(img, QStringLiteral("dietpi.txt"));
-        QVERIFY2(txt.startsWith("# keep me\nAUTO_SETUP_NET_HOSTNAME=node-2\nAUTO_SETUP_AUTOMATED=1\n"),
-                 txt.constData());
+        QVERIFY2(
+            txt.startsWith("# keep me\nAUTO_SETUP_NET_HOSTNAME=node-2\nAUTO_SETUP_AUTOMATED=1\n"),
+            txt.constData());
         QVERIFY(txt.contains("\nAUTO_SETUP_NET_STATIC_IP=10.77.0.10\n"));
         QVERIFY(txt.contains("\nAUTO_SETUP_SSH_PUBKEY=ssh-ed25519 "));
         QVERIFY(mtype(img, QStringLiteral("user-data")).contains("not found"));
+    }
+
+    void writesRaspberryPiOsFirstRun()
+    {
+        // A Raspberry Pi OS 12 boot partition: cmdline.txt (one line), no cloud-init seed.
+        const QString img = makeImage(QStringLiteral("raspios.img"));
+        QVERIFY(!img.isEmpty());
+        const QByteArray cmdline = "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 "
+                                   "rootfstype=ext4 fsck.repair=yes rootwait quiet "
+                                   "init=/usr/lib/raspberrypi-sys-mods/firstboot\n";
+        QFile c(path(QStringLiteral("cmdline.txt")));
+        QVERIFY(c.open(QIODevice::WriteOnly));
+        c.write(cmdline);
+        c.close();
+        QCOMPARE(sh(QStringLiteral("mcopy -i %1@@%2 %3 ::/cmdline.txt")
+                        .arg(img)
+                        .arg(BootOffset)
+                        .arg(c.fileName()))
+                     .exitCode,
+                 0);
+        const QString lab = writeLab(QStringLiteral("raspios.hivelab"));
+        const CliRun r = hivelab({QStringLiteral("card"), QStringLiteral("prepare"), lab,
+                                  QStringLiteral("node-2"), QStringLiteral("--image"), img,
+                                  QStringLiteral("--key"), m_key, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("\"raspios-userconf\""), r.out.constData());
+        QCOMPARE(mtype(img, QStringLiteral("cmdline.txt")),
+                 cmdline.chopped(1) + " systemd.run=/boot/firmware/firstrun.sh "
+                                      "systemd.run_success_action=reboot "
+                                      "systemd.unit=kernel-command-line.target\n");
+        QCOMPARE(mtype(img, QStringLiteral("ssh")), QByteArray());
+        const QByteArray userconf = mtype(img, QStringLiteral("userconf.txt"));
+        QVERIFY2(userconf.startsWith("hive:$6$") && userconf.endsWith("\n") &&
+                     userconf.count(':') == 1,
+                 userconf.constData());
+        const QByteArray firstrun = mtype(img, QStringLiteral("firstrun.sh"));
+        QVERIFY(firstrun.contains("set_hostname 'node-2'"));
+        QVERIFY(firstrun.contains("address1=10.77.0.10/24,10.77.0.1\n"));
+        QFile pub(m_key + QStringLiteral(".pub"));
+        QVERIFY(pub.open(QIODevice::ReadOnly));
+        QVERIFY(firstrun.contains("'" + pub.readAll().trimmed() + "'"));
+        QVERIFY(mtype(img, QStringLiteral("user-data")).contains("not found"));
+        const Sh fsck = sh(QStringLiteral("dd if=%1 of=%1.p1 bs=1M skip=1 count=16 status=none && "
+                                          "fsck.fat -n %1.p1")
+                               .arg(img));
+        QVERIFY2(fsck.exitCode == 0, fsck.out.constData());
     }
 
     void refusesWithoutChangingAnything()
@@ -253,13 +301,15 @@ private Q_SLOTS:
             QSKIP("needs root for a loop device");
         const QString source = makeImage(QStringLiteral("os.img"));
         QVERIFY(!source.isEmpty());
-        QCOMPARE(sh(QStringLiteral("truncate -s 64M %1").arg(path(QStringLiteral("card")))).exitCode, 0);
+        QCOMPARE(
+            sh(QStringLiteral("truncate -s 64M %1").arg(path(QStringLiteral("card")))).exitCode, 0);
         m_loop = QString::fromLatin1(
-            sh(QStringLiteral("losetup -f --show %1").arg(path(QStringLiteral("card")))).out.trimmed());
+            sh(QStringLiteral("losetup -f --show %1").arg(path(QStringLiteral("card"))))
+                .out.trimmed());
         QVERIFY(m_loop.startsWith(QLatin1String("/dev/loop")));
         const QString lab = writeLab(QStringLiteral("flash.hivelab"));
-        const CliRun r = hivelab({QStringLiteral("flash"), source, QStringLiteral("--device"), m_loop,
-                                  QStringLiteral("--yes"), QStringLiteral("--lab"), lab,
+        const CliRun r = hivelab({QStringLiteral("flash"), source, QStringLiteral("--device"),
+                                  m_loop, QStringLiteral("--yes"), QStringLiteral("--lab"), lab,
                                   QStringLiteral("--board"), QStringLiteral("node-1"),
                                   QStringLiteral("--key"), m_key, QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());

@@ -197,6 +197,81 @@ private slots:
                  0);
         QCOMPARE(cacheFiles(), QStringList());
     }
+
+    // Two hivelab processes share the cache: one downloading (stalled half-way, its .part open),
+    // the other finishing a download that puts the cache over its limit. The second evicts the
+    // old unused file but never the first's .part, and the first then completes.
+    void evictionSparesAnotherProcessesDownload()
+    {
+        const auto randomBody = [](int size, quint32 seed) {
+            QByteArray b(size, Qt::Uninitialized);
+            QRandomGenerator gen(seed);
+            for (char &c : b)
+                c = char(gen.generate());
+            return b;
+        };
+        const QByteArray a = randomBody(3 * 1024 * 1024, 31);
+        const QByteArray b = randomBody(3 * 1024 * 1024, 32);
+        const auto sha = [](const QByteArray &d) {
+            return QString::fromLatin1(
+                QCryptographicHash::hash(d, QCryptographicHash::Sha256).toHex());
+        };
+        HttpTestServer server;
+        server.setFile("/a.img", a);
+        server.setFile("/b.img", b);
+        QCOMPARE(run({QStringLiteral("image"), QStringLiteral("cache"), QStringLiteral("--clear"),
+                      QStringLiteral("--limit"), QStringLiteral("3")})
+                     .exitCode,
+                 0);
+        // An old image nobody uses: the one eviction must take.
+        QVERIFY(QDir().mkpath(imageDir()));
+        QFile old(imageDir() + QStringLiteral("/0123456789-old.img"));
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write(QByteArray(1024 * 1024, 'o'));
+        QVERIFY(old.setFileTime(QDateTime::currentDateTimeUtc().addSecs(-3600),
+                                QFileDevice::FileModificationTime));
+        old.close();
+
+        server.setFault(HttpTestServer::Fault::Stall, 1024 * 1024);
+        QProcess first;
+        first.setProcessEnvironment(env());
+        QSignalSpy firstDone(&first, &QProcess::finished);
+        first.start(qEnvironmentVariable("HIVELAB_BIN"),
+                    {QStringLiteral("image"), QStringLiteral("fetch"),
+                     server.url("/a.img").toString(), QStringLiteral("--sha256"), sha(a),
+                     QStringLiteral("--stall-timeout"), QStringLiteral("60")});
+        first.closeWriteChannel();
+        const auto partOfA = [this] {
+            const QStringList parts =
+                QDir(imageDir()).entryList({QStringLiteral("*-a.img.part")}, QDir::Files);
+            return parts.isEmpty() ? QFileInfo()
+                                   : QFileInfo(imageDir() + QLatin1Char('/') + parts.first());
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(partOfA().size(), 1024 * 1024, 30000);
+        QVERIFY(firstDone.isEmpty());
+
+        // 1 MiB old + 1 MiB of a + 3 MiB of b > 3 MiB: the second process must make room.
+        const Run second =
+            run({QStringLiteral("image"), QStringLiteral("fetch"), server.url("/b.img").toString(),
+                 QStringLiteral("--sha256"), sha(b)});
+        QVERIFY2(second.exitCode == 0, second.err.constData());
+        QVERIFY2(!old.exists(), "the unused old image was not evicted");
+        QVERIFY2(partOfA().exists(), "the other process's download was evicted");
+        QCOMPARE(partOfA().size(), 1024 * 1024);
+
+        // The stalled connection drops: the first process resumes and completes.
+        server.closeAll();
+        QVERIFY(firstDone.wait(60000));
+        QVERIFY2(first.exitCode() == 0, first.readAllStandardError().constData());
+        const QString fileA = QString::fromUtf8(first.readAllStandardOutput()).trimmed();
+        QFile done(fileA);
+        QVERIFY2(done.open(QIODevice::ReadOnly), qPrintable(fileA));
+        QCOMPARE(sha(done.readAll()), sha(a));
+        QCOMPARE(run({QStringLiteral("image"), QStringLiteral("cache"), QStringLiteral("--limit"),
+                      QStringLiteral("0")})
+                     .exitCode,
+                 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCmdImage)

@@ -7,6 +7,7 @@
 # holding a file of random bytes, the rest zeros) is made once in a temporary folder. Every tool writes and
 # syncs; each side's figure is the median wall time of ROUNDS runs; ratios < 1 mean Hivelab is
 # faster. Hivelab's figures include its O_DIRECT read-back verification unless noted.
+# BASELINE=path/to/an/older/hivelab times that build's map rows too, for a before/after.
 set -euo pipefail
 hivelab=$(realpath "${1:?usage: flash_vs_dd.sh HIVELAB_BINARY [ROUNDS] [IMAGE_MIB] [DATA_MIB]}")
 rounds=${2:-3}
@@ -60,6 +61,14 @@ bmap=$(timeit "bmaptool copy (with .bmap)" bmaptool copy "$img" "$loop")
 hl_nomap=$(timeit "hivelab flash (no map, zeros zeroed)" "$hivelab" flash "$img" --no-bmap --device "$loop" --yes --no-verify)
 hl_map=$(timeit "hivelab flash (with .bmap)" "$hivelab" flash "$img" --device "$loop" --yes --no-verify)
 hl_map_v=$(timeit "hivelab flash (with .bmap, verified)" "$hivelab" flash "$img" --device "$loop" --yes)
+img_sha=$(sha256sum "$img" | cut -d' ' -f1)
+hl_map_sha=$(timeit "hivelab flash (with .bmap, --sha256)" "$hivelab" flash "$img" --device "$loop" --yes --no-verify --sha256 "$img_sha")
+if [ -n "${BASELINE:-}" ]; then
+    baseline=$(realpath "$BASELINE")
+    base_nomap=$(timeit "baseline flash (no map, zeros zeroed)" "$baseline" flash "$img" --no-bmap --device "$loop" --yes --no-verify)
+    base_map=$(timeit "baseline flash (with .bmap)" "$baseline" flash "$img" --device "$loop" --yes --no-verify)
+    base_map_v=$(timeit "baseline flash (with .bmap, verified)" "$baseline" flash "$img" --device "$loop" --yes)
+fi
 xz_dd=$(timeit "xzcat | dd bs=4M oflag=direct" sh -c "xzcat '$img.xz' | dd of='$loop' bs=4M iflag=fullblock oflag=direct")
 hl_xz=$(timeit "hivelab flash .xz (no map)" "$hivelab" flash "$img.xz" --device "$loop" --yes --no-verify)
 ratio() { echo "scale=2; $1 / $2" | bc; }
@@ -69,4 +78,8 @@ echo "  no map     vs dd conv=fsync:    $(ratio "$hl_nomap" "$dd_sync")"
 echo "  no map     vs dd oflag=direct:  $(ratio "$hl_nomap" "$dd_direct")"
 echo "  with .bmap vs bmaptool copy:    $(ratio "$hl_map" "$bmap")"
 echo "  .bmap + verify vs bmaptool:     $(ratio "$hl_map_v" "$bmap")"
+echo "  .bmap + --sha256 vs bmaptool:   $(ratio "$hl_map_sha" "$bmap")"
 echo "  .xz        vs xzcat | dd:       $(ratio "$hl_xz" "$xz_dd")"
+if [ -n "${BASELINE:-}" ]; then
+    echo "  this build vs baseline: no map $(ratio "$hl_nomap" "$base_nomap"), .bmap $(ratio "$hl_map" "$base_map"), .bmap verified $(ratio "$hl_map_v" "$base_map_v")"
+fi

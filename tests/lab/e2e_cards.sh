@@ -6,9 +6,11 @@
 # card image (tests/lab/make-card-image, cached) onto 3 loop devices with --lab/--board, each
 # card getting its board's identity -> the lab boots the 3 cards (real cloud-init in each
 # card's own root) -> `hivelab discover --login` finds them at their planned addresses with
-# their planned hostnames and merges them into the planned boards (no new board) -> key login
-# without a password as the planned user, passwordless sudo, and each board carries the
-# instance ID recorded for it.
+# their planned hostnames and merges them into the planned boards by the marker each card
+# carries (cloud-init's instance ID, recorded by the flash; no new board) -> key login without a
+# password as the planned user, passwordless sudo -> `hivelab provision` installs docker.io
+# (apt, from the lab's local repository: the card's only apt source) and starts it -> `hivelab
+# swarm form` -> 3 managers Ready, checked with docker on a board. Prints the whole time.
 set -euo pipefail
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -35,9 +37,9 @@ cat >"$plan" <<'LAB'
 {"format": "hivelab-lab", "schemaVersion": 1, "name": "cards",
  "network": {"subnet": "10.77.0.0/24", "gateway": "10.77.0.1", "dns": ["10.77.0.1"],
              "poolStart": "10.77.0.101", "loginUser": "hive", "timezone": "UTC"},
- "boards": [{"id": "card-1", "hostname": "card-1", "addressing": "static"},
-            {"id": "card-2", "hostname": "card-2", "addressing": "static"},
-            {"id": "card-3", "hostname": "card-3", "addressing": "static"}]}
+ "boards": [{"id": "card-1", "hostname": "card-1", "addressing": "static", "role": "manager"},
+            {"id": "card-2", "hostname": "card-2", "addressing": "static", "role": "manager"},
+            {"id": "card-3", "hostname": "card-3", "addressing": "static", "role": "manager"}]}
 LAB
 ssh-keygen -q -t ed25519 -N '' -C e2e-cards -f "$tmp/id_ed25519"
 size=$(stat -c %s "$image")
@@ -78,8 +80,13 @@ for k in (1, 2, 3):
     assert h["identification"]["hostname"] == f"card-{k}", h
     b = next(b for b in lab["boards"] if b["id"] == f"card-{k}")
     assert b["ip"] == ip and b["mac"], b  # matched to its planned board: the MAC is filled in
+    assert h["identification"]["instanceId"] == b["firstBoot"]["instanceId"], (h, b)
 PY
-step "each board at its planned address with its planned hostname, merged into its board"
+for k in 1 2 3; do
+    grep -q "card-$k at 10.77.0.$((100 + k)): .*(matched by its card's instance ID)" \
+        "$tmp/discover.err" || { cat "$tmp/discover.err" >&2; fail "card-$k not matched by its marker"; }
+done
+step "each board at its planned address with its planned hostname, matched by its card's marker"
 
 for k in 1 2 3; do
     ip=10.77.0.$((100 + k))
@@ -90,3 +97,28 @@ for k in 1 2 3; do
     [ "$got" = "$want" ] || fail "card-$k carries instance '$got', planned '$want'"
 done
 step "key login without password, passwordless sudo, instance IDs match the plan"
+
+# The rest of the chain with the key the cards carry (each run has a fresh HOME; the workflow
+# commands spell the option --accept-new-host-keys).
+hl_lab() {
+    "$labtool" --name "$name" run --fresh-home -- "$hl" "$@" -i "$tmp/id_ed25519" \
+        --accept-new-host-keys
+}
+hl_lab provision "$plan" --json >"$tmp/provision.json" 2>"$tmp/provision.err" ||
+    { cat "$tmp/provision.err" >&2; fail "provision"; }
+[ "$(grep -c "docker.io installed" "$tmp/provision.err")" -eq 3 ] ||
+    { cat "$tmp/provision.err" >&2; fail "provision did not install docker.io on the 3 cards"; }
+step "provision: docker.io installed and started on the 3 card-booted boards"
+
+hl_lab swarm form "$plan" --json >"$tmp/form.json" 2>"$tmp/form.err" ||
+    { cat "$tmp/form.err" >&2; fail "swarm form"; }
+nodes=$("$labtool" --name "$name" run --fresh-home -- "$hl" exec hive@10.77.0.101 \
+    -i "$tmp/id_ed25519" --accept-new-host-key -- \
+    sudo -n docker node ls --format "'{{.Hostname}} {{.Status}} {{.ManagerStatus}}'" 2>&1) ||
+    fail "docker node ls on card-1: $nodes"
+for k in 1 2 3; do
+    grep -qE "^card-$k Ready (Leader|Reachable)$" <<<"$nodes" || fail "card-$k not a Ready manager: $nodes"
+done
+[ "$(grep -c ' Ready ' <<<"$nodes")" -eq 3 ] || fail "not 3 nodes: $nodes"
+step "swarm form: 3 managers Ready"
+printf 'lab_e2e_cards: whole chain in %.1f s\n' "$(($(date +%s%N) - t0))e-9"

@@ -252,7 +252,8 @@ void TestBoardCatalog::downloads()
     for (const ImageDownloadInfo &d : c.downloads()) {
         QVERIFY2(d.url.startsWith(QLatin1String("https://")), qPrintable(d.id));
         for (const QString &b : d.boards)
-            QVERIFY2(c.model(b) && c.model(b)->arch == d.arch, qPrintable(d.id + QLatin1Char(' ') + b));
+            QVERIFY2(c.model(b) && c.model(b)->arch == d.arch,
+                     qPrintable(d.id + QLatin1Char(' ') + b));
         unverified += d.isVerifiable() ? 0 : 1;
     }
     QVERIFY(unverified > 0 && unverified < c.downloads().size());
@@ -261,11 +262,17 @@ void TestBoardCatalog::downloads()
     QVERIFY(c.downloadsForModel(QStringLiteral("rpi-4b")).contains(pi));
     QVERIFY(!c.downloadsForModel(QStringLiteral("pine64-a64")).contains(pi));
     QVERIFY(!c.download(QStringLiteral("nope")));
+    // Raspberry Pi OS 12 predates its cloud-init: its cards get ssh, userconf.txt, firstrun.sh.
+    QCOMPARE(pi->firstBoot, QStringLiteral("raspios-userconf"));
+    QCOMPARE(c.download(QStringLiteral("ubuntu-server-24.04-raspi"))->firstBoot,
+             QStringLiteral("cloud-init"));
+    QCOMPARE(c.download(QStringLiteral("dietpi-pine64"))->firstBoot, QStringLiteral("dietpi"));
     // A catalog without downloads (older files) still loads.
     QJsonObject root = QJsonDocument::fromJson(builtinJson()).object();
     root.remove(QStringLiteral("downloads"));
     QString error;
-    const std::optional<BoardCatalog> old = BoardCatalog::fromJson(QJsonDocument(root).toJson(), &error);
+    const std::optional<BoardCatalog> old =
+        BoardCatalog::fromJson(QJsonDocument(root).toJson(), &error);
     QVERIFY2(old, qPrintable(error));
     QVERIFY(old->downloads().isEmpty());
 }
@@ -325,12 +332,15 @@ void TestBoardCatalog::malformedCatalog_data()
     QTest::newRow("download sha upper case") << withFirstDownload([](QJsonObject &o) {
         o.insert(QStringLiteral("sha256"), QString(64, QLatin1Char('A')));
     }) << "at $.downloads[0].sha256: expected 64 lower-case hex digits";
+    QTest::newRow("download first boot typo") << withFirstDownload([](QJsonObject &o) {
+        o.insert(QStringLiteral("firstBoot"), QStringLiteral("cloudinit"));
+    }) << "at $.downloads[0].firstBoot: expected one of cloud-init, dietpi, raspios-userconf";
     QTest::newRow("download unknown board") << withFirstDownload([](QJsonObject &o) {
         o.insert(QStringLiteral("boards"), QJsonArray{QStringLiteral("rpi-9")});
     }) << "at $.downloads[0].boards[0]: no board model \"rpi-9\"";
-    QTest::newRow("download size zero") << withFirstDownload([](QJsonObject &o) {
-        o.insert(QStringLiteral("size"), 0);
-    }) << "at $.downloads[0].size:";
+    QTest::newRow("download size zero")
+        << withFirstDownload([](QJsonObject &o) { o.insert(QStringLiteral("size"), 0); })
+        << "at $.downloads[0].size:";
     QTest::newRow("download typo") << withFirstDownload([](QJsonObject &o) {
         o.insert(QStringLiteral("sha256url"), QStringLiteral("x"));
     }) << "at $.downloads[0].sha256url: unknown key";

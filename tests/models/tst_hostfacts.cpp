@@ -31,6 +31,7 @@ private Q_SLOTS:
     void compoundFromThisMachine();
     void compoundTruncated();
     void compoundFromLabBoards();
+    void compoundReadsTheCardMarker();
     void modelNameFallbacks();
 };
 
@@ -201,6 +202,24 @@ void TestHostFacts::compoundFromLabBoards()
     QVERIFY(b4.dockerVersion.isEmpty()); // engine installed but stopped
     QCOMPARE(b4.problems.size(), 1);
     QVERIFY(b4.problems.first().contains(QStringLiteral("not reachable")));
+}
+
+void TestHostFacts::compoundReadsTheCardMarker()
+{
+    // cloud-init's instance ID, as a card-booted lab board prints it (no Docker yet).
+    QVERIFY(HostFacts::compoundCommand().contains(
+        QStringLiteral("cat /var/lib/cloud/data/instance-id 2>/dev/null")));
+    const HostFacts f = HostFacts::parseCompound("@@hl hostname\ncard-1\n@@hl machine\nx86_64\n"
+                                                 "@@hl instanceid\nhivelab-card-1-5d1c0a9e\n"
+                                                 "@@hl dockerinfo\n@@hl end\n");
+    QCOMPARE(f.instanceId, QStringLiteral("hivelab-card-1-5d1c0a9e"));
+    QCOMPARE(f.toJson().value(QStringLiteral("instanceId")).toString(), f.instanceId);
+    QVERIFY(f.problems.isEmpty());
+    // Without cloud-init the section is empty, and so is the marker.
+    const HostFacts none =
+        HostFacts::parseCompound("@@hl hostname\npine64-1\n@@hl instanceid\n@@hl end\n");
+    QVERIFY(none.instanceId.isEmpty());
+    QVERIFY(!none.toJson().contains(QStringLiteral("instanceId")));
 }
 
 void TestHostFacts::modelNameFallbacks()

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void matchByMacReportsIpChange();
     void matchByHostnameFillsMac();
     void matchByIpOnlyWhenMacCompatible();
+    void matchByCardMarkerFirst();
     void newBoardIsUnassignedAndUnplaced();
     void newBoardsSpreadOverRacksInAddressOrder();
     void missingOnlyWithinScannedRange();
@@ -125,6 +126,56 @@ void TestLabMerge::matchByIpOnlyWhenMacCompatible()
     QCOMPARE(r.lab.boards.size(), 3);
     QCOMPARE(r.count(LabMerge::Kind::Added), 1);
     QCOMPARE(changeFor(r, "b2")->kind, LabMerge::Kind::Missing);
+}
+
+void TestLabMerge::matchByCardMarkerFirst()
+{
+    // Cards prepared for node-1 and node-2 (their instance IDs recorded), then the plan swapped
+    // the two boards' hostnames and addresses; old-1 was seen before with a MAC.
+    Lab lab;
+    lab.boards << board("node-1", "node-1", "10.0.0.101", QString())
+               << board("node-2", "node-2", "10.0.0.102", QString())
+               << board("old-1", "old-1", "10.0.0.50", "02:BA:00:00:00:07");
+    lab.boards[0].firstBoot.instanceId = QStringLiteral("hivelab-node-1-0000000a");
+    lab.boards[1].firstBoot.instanceId = QStringLiteral("hivelab-node-2-0000000b");
+    const auto booted = [](const QString &ip, const QString &mac, const QString &hostname,
+                           const QString &instanceId) {
+        DiscoveredHost h = host(ip, mac);
+        h.facts = HostFacts();
+        h.facts->hostname = hostname;
+        h.facts->instanceId = instanceId;
+        return h;
+    };
+    // node-1's card answers with node-2's name and address; node-2's card runs on old-1's
+    // hardware (its MAC).
+    const QList<DiscoveredHost> hosts = {
+        booted("10.0.0.102", "02:ba:00:00:00:01", "node-2", "hivelab-node-1-0000000a"),
+        booted("10.0.0.101", "02:ba:00:00:00:07", "node-1", "hivelab-node-2-0000000b")};
+    const auto r = LabMerge::merge(lab, hosts, {"10.0.0.50", "10.0.0.101", "10.0.0.102"});
+    QCOMPARE(r.lab.boards.size(), 3);
+    QCOMPARE(r.count(LabMerge::Kind::Added), 0);
+    QCOMPARE(changeFor(r, "node-1")->matchedBy, QStringLiteral("instance-id"));
+    QCOMPARE(changeFor(r, "node-1")->kind, LabMerge::Kind::IpChanged);
+    QCOMPARE(r.lab.board(QStringLiteral("node-1"))->ip, QStringLiteral("10.0.0.102"));
+    QCOMPARE(r.lab.board(QStringLiteral("node-1"))->mac, QStringLiteral("02:BA:00:00:00:01"));
+    QCOMPARE(changeFor(r, "node-2")->matchedBy, QStringLiteral("instance-id"));
+    QCOMPARE(r.lab.board(QStringLiteral("node-2"))->ip, QStringLiteral("10.0.0.101"));
+    QCOMPARE(changeFor(r, "old-1")->kind, LabMerge::Kind::Missing);
+
+    // Found where planned: recorded, and the message says how it was matched.
+    const auto same = LabMerge::merge(
+        lab, {booted("10.0.0.101", "02:ba:00:00:00:01", "node-1", "hivelab-node-1-0000000a")},
+        {"10.0.0.101"});
+    QCOMPARE(changeFor(same, "node-1")->kind, LabMerge::Kind::Updated);
+    QVERIFY(changeFor(same, "node-1")->message.contains(QStringLiteral("instance ID")));
+
+    // A marker no board recorded (another tool's cloud-init) falls back to MAC, hostname, IP.
+    const auto foreign = LabMerge::merge(
+        lab, {booted("10.0.0.60", "02:ba:00:00:00:07", "somebox", "i-0123456789")}, {});
+    QCOMPARE(changeFor(foreign, "old-1")->matchedBy, QStringLiteral("mac"));
+    const auto byName =
+        LabMerge::merge(lab, {booted("10.0.0.61", QString(), "node-2", "i-0123456789")}, {});
+    QCOMPARE(changeFor(byName, "node-2")->matchedBy, QStringLiteral("hostname"));
 }
 
 void TestLabMerge::newBoardIsUnassignedAndUnplaced()
@@ -319,7 +370,8 @@ void TestLabMerge::membersOfARunningSwarmAreAdopted()
     QCOMPARE(r.lab.boards.size(), 2);
     QCOMPARE(r.lab.boards[0].role, Role::Worker);
     QCOMPARE(r.lab.boards[0].nodeId, QStringLiteral("p1efijg1nwv8m2lkuttysba0k"));
-    QVERIFY(changeFor(r, QStringLiteral("board-1"))->message.contains(QLatin1String("swarm node ID")));
+    QVERIFY(
+        changeFor(r, QStringLiteral("board-1"))->message.contains(QLatin1String("swarm node ID")));
     QCOMPARE(r.lab.boards[1].role, Role::Worker);
     QCOMPARE(r.lab.boards[1].nodeId, QStringLiteral("nr3cb8y3wjigj2tpkz25f5j66"));
     QVERIFY2(r.changes.last().message.contains(QLatin1String("worker in its running swarm")),

@@ -47,6 +47,8 @@ expect "hivelab remote " renew
 expect "hivelab image " fetch
 expect "hivelab stack " deploy
 expect "hivelab stack p" ps
+expect "hivelab netw" network
+expect "hivelab network " apply
 # Every command the binary lists is offered.
 for c in $("$bin" --help | sed -n '/^Commands:/,$ s/^  \([a-z][a-z-]*\) .*/\1/p'); do
     expect "hivelab ${c:0:2}" "$c"

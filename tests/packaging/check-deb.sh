@@ -13,10 +13,16 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 desktop-file-validate "$src/packaging/io.hivelab.Hivelab.desktop" || fail "desktop file invalid"
 appstreamcli validate --no-net --pedantic "$src/packaging/io.hivelab.Hivelab.metainfo.xml" >/dev/null \
     || fail "metainfo invalid"
+# No web address is published yet: nothing may point at a made-up one (README, Package).
+if grep -nE 'https?://[^"<[:space:]]*example\.(invalid|com|org)' \
+    "$src/packaging/io.hivelab.Hivelab.metainfo.xml"; then
+    fail "metainfo links to a placeholder address"
+fi
 
 (cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack"; }
 deb=$(ls "$work"/out/hivelab_*.deb)
 deps=$(dpkg-deb -f "$deb" Depends)
+case $(dpkg-deb -f "$deb" Homepage) in *example.*) fail "Homepage is a placeholder" ;; esac
 # A private libssh2 >= 1.11 (docs/SSH-RSA.md) is linked statically: no libssh2-1 dependency then,
 # but its licence travels in the package.
 libssh2_dep=libssh2-1
@@ -41,6 +47,9 @@ for want in ./usr/bin/hivelab ./usr/share/applications/io.hivelab.Hivelab.deskto
     echo "$contents" | grep -q " $want\$" || fail "package lacks $want"
 done
 dpkg-deb -x "$deb" "$work/root"
+# One logo: the launcher shows the artwork the window and the wizard use.
+cmp -s "$work/root/usr/share/icons/hicolor/scalable/apps/io.hivelab.Hivelab.svg" \
+    "$src/resources/icons/hivelab.svg" || fail "the launcher icon is not the app's logo"
 if [ -n "$embedded" ]; then
     grep -q '^License: BSD-3-clause' "$work/root/usr/share/doc/hivelab/copyright" ||
         fail "copyright file lacks the embedded libssh2's licence"

@@ -50,6 +50,19 @@ bool writeAt(const QString &path, qint64 offset, const QByteArray &data)
     return f.write(data) == data.size();
 }
 
+// Bytes this process has read through read()/pread() so far, its threads included.
+qint64 bytesRead()
+{
+    QFile io(QStringLiteral("/proc/self/io"));
+    if (!io.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : io.readAll().split('\n')) {
+        if (line.startsWith("rchar:"))
+            return line.mid(6).trimmed().toLongLong();
+    }
+    return -1;
+}
+
 QByteArray readAt(const QString &path, qint64 offset, qint64 size)
 {
     QFile f(path);
@@ -95,7 +108,7 @@ class TestFlashJob : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QString m_image;       // raw image: MBR, a FAT partition with a file, random data, zeros
+    QString m_image; // raw image: MBR, a FAT partition with a file, random data, zeros
     QByteArray m_imageData;
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
@@ -136,14 +149,19 @@ private Q_SLOTS:
         sfdisk.write("label: dos\n,8M,c\n,,83\n");
         sfdisk.closeWriteChannel();
         QVERIFY(sfdisk.waitForFinished(30000) && sfdisk.exitCode() == 0);
-        run(QStringLiteral("mkfs.vfat"), {QStringLiteral("--offset"), QStringLiteral("2048"), m_image, QStringLiteral("8192")}, &code);
+        run(QStringLiteral("mkfs.vfat"),
+            {QStringLiteral("--offset"), QStringLiteral("2048"), m_image, QStringLiteral("8192")},
+            &code);
         QCOMPARE(code, 0);
         const QString hello = path(QStringLiteral("user-data"));
         QFile u(hello);
         QVERIFY(u.open(QIODevice::WriteOnly));
         u.write("#cloud-config\nhostname: pine64-1\n");
         u.close();
-        run(QStringLiteral("mcopy"), {QStringLiteral("-i"), m_image + QStringLiteral("@@1M"), hello, QStringLiteral("::/user-data")}, &code);
+        run(QStringLiteral("mcopy"),
+            {QStringLiteral("-i"), m_image + QStringLiteral("@@1M"), hello,
+             QStringLiteral("::/user-data")},
+            &code);
         QCOMPARE(code, 0);
         QVERIFY(writeAt(m_image, 12 * MiB, randomBytes(3 * MiB + 1234, 7)));
         m_imageData = readAt(m_image, 0, ImageBytes);
@@ -180,9 +198,14 @@ private Q_SLOTS:
         QVERIFY(!loop.device.isEmpty());
         const BlockDevice::Target t = target(loop.device);
         QVERIFY2(t.refusal.isEmpty(), qPrintable(t.refusal));
+        // The vendor's checksum is of the file itself.
+        QFile src(path(output));
+        QVERIFY(src.open(QIODevice::ReadOnly));
+        const QByteArray fileSha = sha256(src.readAll());
         FlashJob job;
         FlashJob::Options options;
         options.source = path(output);
+        options.sha256 = fileSha;
         const auto results = flash(job, options, {t});
         QCOMPARE(results.size(), 1);
         QVERIFY2(results.first().phase == FlashJob::Phase::Done, qPrintable(results.first().error));
@@ -193,37 +216,110 @@ private Q_SLOTS:
         QCOMPARE(sha256(loop.content(ImageBytes)), sha256(m_imageData));
         // The FAT is intact and its file reads back.
         int code = 0;
-        const QByteArray text = run(QStringLiteral("mtype"), {QStringLiteral("-i"), loop.device + QStringLiteral("@@1M"), QStringLiteral("::/user-data")}, &code);
+        const QByteArray text = run(QStringLiteral("mtype"),
+                                    {QStringLiteral("-i"), loop.device + QStringLiteral("@@1M"),
+                                     QStringLiteral("::/user-data")},
+                                    &code);
         QCOMPARE(code, 0);
         QVERIFY(text.contains("hostname: pine64-1"));
-        // The vendor's checksum is of the file itself.
-        QFile src(path(output));
-        QVERIFY(src.open(QIODevice::ReadOnly));
-        QCOMPARE(job.sourceSha256(), sha256(src.readAll()));
+        QCOMPARE(job.sourceSha256(), fileSha);
+    }
+
+    // bmaptool's map of the image (with its per-range SHA-256); empty without bmaptool.
+    QString bmapOfImage() const
+    {
+        const QString bmap = path(QStringLiteral("board.bmap"));
+        int code = 0;
+        if (!QFile::exists(bmap))
+            run(QStringLiteral("bmaptool"),
+                {QStringLiteral("create"), QStringLiteral("-o"), bmap, m_image}, &code);
+        return code == 0 && QFile::exists(bmap) ? bmap : QString();
     }
 
     void blockMapSkipsUnusedBlocks()
     {
-        // bmaptool's map of the image: only mapped ranges reach the card.
-        const QString bmap = path(QStringLiteral("board.bmap"));
-        int code = 0;
-        run(QStringLiteral("bmaptool"), {QStringLiteral("create"), QStringLiteral("-o"), bmap, m_image}, &code);
-        if (code != 0)
+        // bmaptool's map of the image: only mapped ranges are read and reach the card.
+        const QString bmap = bmapOfImage();
+        if (bmap.isEmpty())
             QSKIP("bmaptool is not installed");
         Loop loop(m_dir.path(), QStringLiteral("card-bmap"), 32 * MiB);
         FlashJob job;
         FlashJob::Options options;
         options.source = m_image;
         options.bmapPath = bmap;
+        const qint64 readBefore = bytesRead();
         const auto results = flash(job, options, {target(loop.device)});
+        const qint64 readDuring = bytesRead() - readBefore;
         QCOMPARE(results.size(), 1);
         QVERIFY2(results.first().phase == FlashJob::Phase::Done, qPrintable(results.first().error));
+        // The mapped ranges once from the image, once back from the card (plus the first MiB),
+        // never the image's free space; and no whole-file hash nobody asked for.
+        QVERIFY2(readBefore >= 0 && readDuring < 2 * job.mappedBytes() + 2 * MiB,
+                 qPrintable(QStringLiteral("%1 bytes read").arg(readDuring)));
+        QVERIFY(job.sourceSha256().isEmpty());
         QVERIFY(job.mappedBytes() < ImageBytes / 4);
         QCOMPARE(job.zeroedBytes(), 0);
         QVERIFY(results.first().written < ImageBytes / 4);
         const QByteArray card = loop.content(ImageBytes);
         QCOMPARE(card.mid(12 * MiB, 3 * MiB), m_imageData.mid(12 * MiB, 3 * MiB));
         QCOMPARE(card.left(MiB), m_imageData.left(MiB));
+    }
+
+    // A raw image is read by ranges, but every check still happens before the first MiB:
+    // the .bmap's per-range SHA-256 and a requested whole-file SHA-256 (hashed in parallel).
+    void rawImageChecks_data()
+    {
+        QTest::addColumn<bool>("withMap");
+        QTest::addColumn<bool>("damaged");
+        QTest::addColumn<bool>("wrongSha");
+        QTest::addColumn<QString>("word");
+        QTest::newRow("damaged range") << true << true << false << "does not match its block map";
+        QTest::newRow("wrong sha, map") << true << false << true << "Checksum mismatch";
+        QTest::newRow("wrong sha, no map") << false << false << true << "Checksum mismatch";
+    }
+
+    void rawImageChecks()
+    {
+        QFETCH(bool, withMap);
+        QFETCH(bool, damaged);
+        QFETCH(bool, wrongSha);
+        QFETCH(QString, word);
+        const QString bmap = bmapOfImage();
+        if (withMap && bmap.isEmpty())
+            QSKIP("bmaptool is not installed");
+        const QString image = path(QStringLiteral("checked.img"));
+        QFile::remove(image);
+        QVERIFY(QFile::copy(m_image, image));
+        if (damaged) { // one byte inside the mapped random data
+            QByteArray byte = readAt(image, 13 * MiB + 5, 1);
+            byte[0] = char(byte.at(0) ^ 0x01);
+            QVERIFY(writeAt(image, 13 * MiB + 5, byte));
+        }
+        Loop loop(m_dir.path(), QStringLiteral("card-checked"), 32 * MiB);
+        FlashJob job;
+        FlashJob::Options options;
+        options.source = image;
+        options.bmapPath = withMap ? bmap : QString();
+        if (wrongSha) {
+            options.sha256 = sha256(m_imageData);
+            options.sha256[0] = options.sha256.at(0) == '0' ? '1' : '0';
+        }
+        const auto results = flash(job, options, {target(loop.device)});
+        QCOMPARE(results.size(), 1);
+        QCOMPARE(results.first().phase, FlashJob::Phase::Failed);
+        QVERIFY2(job.sourceError().contains(word), qPrintable(job.sourceError()));
+        QCOMPARE(loop.content(MiB), QByteArray(int(MiB), '\0'));
+        // The right checksum passes on the same path.
+        if (wrongSha) {
+            FlashJob again;
+            options.sha256 = sha256(m_imageData);
+            const auto ok = flash(again, options, {target(loop.device)});
+            QCOMPARE(ok.size(), 1);
+            QVERIFY2(ok.first().phase == FlashJob::Phase::Done, qPrintable(ok.first().error));
+            QCOMPARE(again.sourceSha256(), sha256(m_imageData));
+            QCOMPARE(loop.content(MiB), m_imageData.left(MiB));
+        }
+        QFile::remove(image);
     }
 
     void severalCardsAtOnce()
@@ -235,7 +331,8 @@ private Q_SLOTS:
         FlashJob::Options options;
         options.source = path(QStringLiteral("board.img.xz"));
         QVERIFY(QFile::exists(options.source));
-        const auto results = flash(job, options, {target(a.device), target(b.device), target(file)});
+        const auto results =
+            flash(job, options, {target(a.device), target(b.device), target(file)});
         QCOMPARE(results.size(), 3);
         for (const auto &r : results)
             QVERIFY2(r.phase == FlashJob::Phase::Done, qPrintable(r.target.path + r.error));
@@ -264,16 +361,20 @@ private Q_SLOTS:
         const auto results = flash(job, options, {target(loop.device)});
         QCOMPARE(results.size(), 1);
         QCOMPARE(results.first().phase, FlashJob::Phase::Failed);
-        QVERIFY2(results.first().error.contains(QLatin1String("Verification failed")), qPrintable(results.first().error));
+        QVERIFY2(results.first().error.contains(QLatin1String("Verification failed")),
+                 qPrintable(results.first().error));
     }
 
     void badSourcesLeaveTheCardUnbootable_data()
     {
         QTest::addColumn<QString>("damage");
         QTest::addColumn<QString>("word");
-        QTest::newRow("corrupt xz") << "flip" << "damaged";
-        QTest::newRow("truncated xz") << "truncate" << "";
-        QTest::newRow("checksum mismatch") << "checksum" << "Checksum mismatch";
+        QTest::newRow("corrupt xz") << "flip"
+                                    << "damaged";
+        QTest::newRow("truncated xz") << "truncate"
+                                      << "";
+        QTest::newRow("checksum mismatch") << "checksum"
+                                           << "Checksum mismatch";
     }
 
     void badSourcesLeaveTheCardUnbootable()
@@ -342,7 +443,8 @@ private Q_SLOTS:
         const auto results = flash(job, options, {target(loop.device)});
         QCOMPARE(results.size(), 1);
         QCOMPARE(results.first().phase, FlashJob::Phase::Failed);
-        QVERIFY2(results.first().error.contains(QLatin1String("does not fit")), qPrintable(results.first().error));
+        QVERIFY2(results.first().error.contains(QLatin1String("does not fit")),
+                 qPrintable(results.first().error));
     }
 
     void protection()

@@ -272,11 +272,31 @@ private slots:
         QCOMPARE(cacheFiles(), expected);
         QVERIFY(cache().totalSize() <= 5 * Mib + Mib / 2);
 
-        // A limit below the image itself: everything else goes, never the file in use.
+        // A limit below the image itself: everything else goes, never the file in use — named
+        // in `keep`, or marked in use by a download still holding it (a lock any process sees).
         const QStringList removed = cache(Mib).evict(0, {d.path()});
         QCOMPARE(removed.size(), 2);
         QCOMPARE(cacheFiles(), QStringList{QFileInfo(d.path()).fileName()});
+        QVERIFY(d.inUse());
+        QCOMPARE(cache(Mib).evict(0, {}), QStringList());
         QString error;
+        QVERIFY(cache().clear({}, &error));
+        QCOMPARE(cacheFiles(), QStringList{QFileInfo(d.path()).fileName()});
+    }
+
+    void evictsOnceNoLongerInUse()
+    {
+        QFile f(m_dir->filePath(QStringLiteral("kept.img")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(Mib, 'x'));
+        f.close();
+        QString error;
+        std::shared_ptr<ImageCache::InUse> held = cache().markInUse(f.fileName(), &error);
+        QVERIFY2(held, qPrintable(error));
+        QCOMPARE(cache(Mib / 2).evict(0, {}), QStringList());
+        QVERIFY(f.exists());
+        held.reset();
+        QCOMPARE(cache(Mib / 2).evict(0, {}), QStringList{f.fileName()});
         QVERIFY(cache().clear({}, &error));
         QCOMPARE(cacheFiles(), QStringList());
     }

@@ -19,6 +19,7 @@
 #include "rackitem.h"
 #include "setupwizard.h"
 #include "switchitem.h"
+
 #include "testdata.h"
 #include "testsettings.h"
 #include "theme.h"
@@ -34,6 +35,7 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFontInfo>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -62,6 +64,7 @@ private Q_SLOTS:
     void inventoryIsAValidModel();
     void inventoryEditReachesCanvas();
     void inventoryRejectsInvalidInput();
+    void inventoryStateColumnGrowsWithLiveState();
     void inspectorValidatesAndEdits();
     void selectionIsShared();
     void secondManagerDraggedIntoRackUpdatesCheck();
@@ -151,6 +154,18 @@ void TestMainWindow::inventoryIsAValidModel()
     QCOMPARE(m_window->inventoryModel()->rowCount(), 9);
     m_window->undoStack()->undo();
     QCOMPARE(m_window->inventoryModel()->rowCount(), 10);
+}
+
+void TestMainWindow::inventoryStateColumnGrowsWithLiveState()
+{
+    // A live answer lengthens the state ("In swarm, drained"): the column shows it whole.
+    QTableView *view = m_window->inventoryView();
+    const int column = BoardTableModel::StateColumn;
+    const QString id = QStringLiteral("up-2");
+    m_doc->setNodeState(id, NodeState::SwarmReady);
+    m_doc->setNodeAvailability(id, QStringLiteral("drain"));
+    QVERIFY(view->horizontalHeader()->sectionSize(column) >=
+            qMin(static_cast<QAbstractItemView *>(view)->sizeHintForColumn(column), 220));
 }
 
 void TestMainWindow::inventoryEditReachesCanvas()

@@ -3,6 +3,7 @@
 // a bound-but-not-listening port (refused), a silent listener (handshake hangs) or a real sshd.
 #include "boarditem.h"
 #include "demolab.h"
+#include "inspectorwidget.h"
 #include "labdocument.h"
 #include "labworkflow.h"
 #include "logconsole.h"
@@ -20,6 +21,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
@@ -51,6 +53,8 @@ private Q_SLOTS:
     void keyLoginAsksThenRunsOnTheSelectedBoards();
     void identifyRecordsWhatBoardsReportAsOneUndoStep();
     void remoteAccessAsksThenRunsOnTheSelectedBoards();
+    void applyAddressesListsTheMovesThenRuns();
+    void inspectorChecksPlannedAddresses();
 
 private:
     quint16 closedPort() { return HivelabTest::closedPort(this); }
@@ -398,6 +402,76 @@ void TestMainWindowSwarm::remoteAccessAsksThenRunsOnTheSelectedBoards()
     // The lab's CA was made on this computer on the way (under the test's data folder).
     QVERIFY(QFile::exists(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
                           QStringLiteral("/remote/loopback/ca-key.pem")));
+}
+
+
+// The confirmation lists each move and the boards that cannot move; OK runs the job, which
+// fails at the (closed) current address and leaves the plan as it was.
+void TestMainWindowSwarm::applyAddressesListsTheMovesThenRuns()
+{
+    useLab(closedPort(), closedPort());
+    Lab lab = m_doc->lab();
+    lab.network.subnet = QStringLiteral("127.0.0.0/8");
+    lab.boards[0].addressing = Addressing::Static;
+    lab.boards[0].ip = QStringLiteral("127.0.0.3");
+    lab.boards[0].sshHost = QStringLiteral("127.0.0.1");
+    m_doc->setLab(lab);
+    QAction *action = m_window->applyAddressesAction();
+    QVERIFY(action->isEnabled());
+
+    m_window->confirmApplyAddresses({QStringLiteral("w1")});
+    QMessageBox *ask = nullptr;
+    QTRY_VERIFY((ask = m_window->findChild<QMessageBox *>(QStringLiteral("applyAddressesAsk"))));
+    QVERIFY(ask->text().contains(QStringLiteral("No selected board")));
+    QVERIFY2(ask->informativeText().contains(QStringLiteral("w1: No planned static address")),
+             qPrintable(ask->informativeText()));
+    QVERIFY(!ask->button(QMessageBox::Ok));
+    ask->button(QMessageBox::Close)->click();
+    QTRY_VERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("applyAddressesAsk")));
+
+    action->trigger(); // nothing selected: every board with a planned address
+    QTRY_VERIFY((ask = m_window->findChild<QMessageBox *>(QStringLiteral("applyAddressesAsk"))));
+    QVERIFY2(ask->informativeText().contains(QStringLiteral("m1: 127.0.0.1 → 127.0.0.3/8")),
+             qPrintable(ask->informativeText()));
+    QVERIFY(!ask->informativeText().contains(QStringLiteral("w1")));
+    QVERIFY(!m_window->currentJob());
+    ask->button(QMessageBox::Ok)->click();
+    QVERIFY(m_window->currentJob() && m_window->currentJob()->isRunning());
+    QTRY_VERIFY2_WITH_TIMEOUT(action->isEnabled(), qPrintable(logText()), 15000);
+    QVERIFY2(logText().contains(QStringLiteral("m1 failed:")), qPrintable(logText()));
+    QCOMPARE(m_doc->lab().boards[0].ip, QStringLiteral("127.0.0.3"));
+    QCOMPARE(m_doc->lab().boards[0].sshHost, QStringLiteral("127.0.0.1"));
+}
+
+// A planned static address is refused where cards and `network apply` would refuse it; a
+// board seen on the network keeps its old address as its SSH address until it is moved.
+void TestMainWindowSwarm::inspectorChecksPlannedAddresses()
+{
+    useLab(closedPort(), closedPort());
+    Lab lab = m_doc->lab();
+    lab.network.subnet = QStringLiteral("127.0.0.0/8");
+    lab.network.gateway = QStringLiteral("127.0.0.254");
+    lab.boards[0].addressing = Addressing::Static;
+    lab.boards[0].ip = QStringLiteral("127.0.0.3");
+    lab.boards[0].mac = QStringLiteral("02:00:00:00:00:01");
+    m_doc->setLab(lab);
+    m_window->scene()->selectBoards({QStringLiteral("m1")});
+    InspectorWidget *inspector = m_window->inspector();
+    QCOMPARE(inspector->boardId(), QStringLiteral("m1"));
+    for (const char *refused : {"127.0.0.1", "127.0.0.254", "10.0.0.3", "127.255.255.255"}) {
+        inspector->ipEdit()->setText(QLatin1String(refused));
+        QVERIFY2(!inspector->commit(), refused);
+    }
+    QCOMPARE(m_window->undoStack()->count(), 0);
+    QCOMPARE(m_doc->lab(), lab);
+
+    inspector->ipEdit()->setText(QStringLiteral("127.0.0.4"));
+    QVERIFY(inspector->commit());
+    QCOMPARE(m_doc->lab().boards[0].ip, QStringLiteral("127.0.0.4"));
+    QCOMPARE(m_doc->lab().boards[0].sshHost, QStringLiteral("127.0.0.3"));
+    QCOMPARE(m_window->undoStack()->count(), 1);
+    m_window->undoStack()->undo();
+    QCOMPARE(m_doc->lab(), lab);
 }
 
 QTEST_MAIN(TestMainWindowSwarm)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "boardcatalog.h"
+#include "boardstatustable.h"
 #include "connectpage.h"
 #include "demolab.h"
 #include "discoverpage.h"
@@ -28,13 +29,14 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QScopeGuard>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTcpServer>
-#include <QTextBrowser>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QUndoStack>
 
@@ -96,6 +98,94 @@ class TestSetupWizard : public QObject
 
 private Q_SLOTS:
     void fontIsPresent() { QVERIFY(!QFontInfo(QApplication::font()).family().isEmpty()); }
+
+    void oneLogo()
+    {
+        // The wizard shows the app's logo, the artwork the launcher installs (check-deb.sh).
+        LabDocument doc;
+        SetupWizard wizard(&doc);
+        auto *logo = wizard.sidebar()->findChild<QLabel *>(QStringLiteral("wizardLogo"));
+        QVERIFY(logo);
+        const QImage shown = logo->pixmap().toImage();
+        QVERIFY(!shown.isNull());
+        QCOMPARE(shown, QIcon(QStringLiteral(":/icons/hivelab.svg")).pixmap(40, 40).toImage());
+    }
+
+    void statusTablesShowWholeRows_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<int>("step");
+        // The steps whose tables a screenshot showed with a half-cut last row.
+        for (const QSize size : {QSize(1280, 800), QSize(1440, 900)}) {
+            const QString name = QStringLiteral("%1x%2 ").arg(size.width()).arg(size.height());
+            QTest::newRow(qPrintable(name + QStringLiteral("docker")))
+                << size << int(SetupWizard::DockerPageId);
+            QTest::newRow(qPrintable(name + QStringLiteral("swarm")))
+                << size << int(SetupWizard::FormSwarmPageId);
+        }
+    }
+    void statusTablesShowWholeRows()
+    {
+        QFETCH(QSize, size);
+        QFETCH(int, step);
+        LabDocument doc;
+        doc.setLab(demoLab());
+        SetupWizard wizard(&doc);
+        wizard.resize(size);
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        QVERIFY(wizard.advanceTo(step));
+        auto *table = wizard.currentPage()->findChild<BoardStatusTable *>();
+        QVERIFY(table && table->isVisible());
+        QCOMPARE(table->rowCount(), 10);
+        QScrollBar *bar = table->verticalScrollBar();
+        QVERIFY(bar->maximum() > 0); // ten boards do not fit: where a row used to be cut
+        // At the top the bottom edge falls inside a row: that part is left out.
+        QVERIFY(table->trimmedHeight() > 0);
+        for (int value = bar->minimum(); value <= bar->maximum(); ++value) {
+            bar->setValue(value);
+            const int height = table->viewport()->height();
+            const int row = table->rowAt(height - 1);
+            if (row >= 0) {
+                QVERIFY2(table->rowViewportPosition(row) + table->rowHeight(row) <= height,
+                         qPrintable(QStringLiteral("row %1 cut at %2 px").arg(row).arg(height)));
+            }
+        }
+        QVERIFY(!table->showsEmptyHint());
+    }
+
+    void emptyTablesSayWhy()
+    {
+        LabDocument doc; // a new lab: no boards
+        BoardStatusTable table;
+        table.setBoards(&doc, {});
+        QVERIFY(table.showsEmptyHint());
+        QVERIFY(table.emptyHint().contains(QLatin1String("Discover")));
+        doc.setLab(demoLab());
+        table.setBoards(&doc, {});
+        QVERIFY(!table.showsEmptyHint());
+        // Discover on a new lab: the scan results before any scan, and the lab's boards.
+        LabDocument empty;
+        SetupWizard wizard(&empty);
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::DiscoverPageId));
+        QWidget *page = wizard.currentPage();
+        auto *found =
+            dynamic_cast<WholeRowsView<QTableWidget> *>(find<QTableWidget>(page, "scanResults"));
+        QVERIFY(found);
+        QCOMPARE(found->rowCount(), 0);
+        QVERIFY(found->showsEmptyHint());
+        QVERIFY(found->emptyHint().contains(QLatin1String("scan")));
+        auto *boards =
+            dynamic_cast<WholeRowsView<QTreeWidget> *>(find<QTreeWidget>(page, "labBoards"));
+        QVERIFY(boards);
+        QVERIFY(boards->showsEmptyHint());
+        find<QLineEdit>(page, "boardName")->setText(QStringLiteral("pine-1"));
+        find<QLineEdit>(page, "boardIp")->setText(QStringLiteral("10.0.0.5"));
+        QTest::mouseClick(find<QPushButton>(page, "addBoard"), Qt::LeftButton);
+        QCOMPARE(boards->topLevelItemCount(), 1);
+        QVERIFY(!boards->showsEmptyHint());
+    }
 
     void planValidationBlocksNext()
     {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "swarmjobcontroller.h"
 
+#include "addressapply.h"
 #include "credentialstore.h"
 #include "identifyworkflow.h"
 #include "keyloginsetup.h"
@@ -23,8 +24,7 @@ SwarmJobController::SwarmJobController(LabDocument *document, QObject *parent)
     : QObject(parent)
     , m_document(document)
     , m_pool(WorkflowJob::createSharedPool(MaxParallelBoards, this))
-{
-}
+{}
 
 SwarmJobController::~SwarmJobController()
 {
@@ -57,14 +57,20 @@ WorkflowJob *SwarmJobController::createJob(Operation operation)
                                  : NodeAvailability::Availability::Active);
         return job;
     }
-    case Operation::Status:
-        return new SwarmStatus(m_document, this);
+    case Operation::Status: {
+        // F5 updates the service chips too, as a live status tick does.
+        auto *job = new SwarmStatus(m_document, this);
+        job->setWithTasks(true);
+        return job;
+    }
     case Operation::ApplyPlacement:
         return new SwarmLabels(m_document, this);
     case Operation::KeyLogin:
         return new KeyLoginSetup(m_document, this);
     case Operation::Identify:
         return new IdentifyWorkflow(m_document, this);
+    case Operation::ApplyAddresses:
+        return new AddressApply(m_document, this);
     case Operation::RemoteAccess:
         return new RemoteAccess(m_document, remoteAccessStore(), this);
     case Operation::DeployStack: {

@@ -40,6 +40,7 @@ public:
         Identify, // IdentifyWorkflow: the window applies its facts as one undoable edit
         RemoteAccess, // TLS on 2376 (RemoteAccess::Mode::Setup)
         DeployStack,  // StackDeploy of the file given to setStackToDeploy()
+        ApplyAddresses, // AddressApply: planned static addresses, rolled back on the board
     };
     Q_ENUM(Operation)
 

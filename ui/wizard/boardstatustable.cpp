@@ -8,7 +8,7 @@
 namespace Hivelab {
 
 BoardStatusTable::BoardStatusTable(const QStringList &extraColumns, QWidget *parent)
-    : QTableWidget(parent)
+    : WholeRowsView<QTableWidget>(parent)
     , m_extraColumns(int(extraColumns.size()))
 {
     QStringList headers{tr("Board"), tr("Address")};
@@ -23,6 +23,7 @@ BoardStatusTable::BoardStatusTable(const QStringList &extraColumns, QWidget *par
     setWordWrap(false);
     horizontalHeader()->setStretchLastSection(true);
     horizontalHeader()->setHighlightSections(false);
+    setEmptyHint(tr("No boards in the lab yet: add them on the Discover step."));
 }
 
 void BoardStatusTable::setBoards(const LabDocument *document,

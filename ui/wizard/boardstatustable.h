@@ -2,6 +2,7 @@
 #pragma once
 
 #include "boardstatus.h"
+#include "wholerowsview.h"
 
 #include <QStringList>
 #include <QTableWidget>
@@ -11,8 +12,9 @@ namespace Hivelab {
 class LabDocument;
 
 /// Per-board progress table shared by the long wizard steps: board, address, optional
-/// page-specific columns, status (icon + text) and details. GUI thread.
-class BoardStatusTable : public QTableWidget
+/// page-specific columns, status (icon + text) and details; whole rows only, and a word where
+/// the lab has no boards yet. GUI thread.
+class BoardStatusTable : public WholeRowsView<QTableWidget>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BoardStatusTable)

@@ -11,6 +11,7 @@
 #include "plural.h"
 #include "scantargets.h"
 #include "setupwizard.h"
+#include "wholerowsview.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -101,7 +102,9 @@ QGroupBox *DiscoverPage::createScanBox(QWidget *parent)
     m_scanNote->setText(tr("Hivelab only probes the addresses you enter, and only when you press "
                            "Scan. Scan only networks you own."));
     scanLayout->addWidget(m_scanNote);
-    m_found = new QTableWidget(scanBox);
+    auto *found = new WholeRowsView<QTableWidget>(scanBox);
+    found->setEmptyHint(tr("Hosts a scan finds appear here."));
+    m_found = found;
     m_found->setObjectName(QStringLiteral("scanResults"));
     m_found->setColumnCount(7);
     m_found->setHorizontalHeaderLabels(
@@ -158,7 +161,10 @@ QGroupBox *DiscoverPage::createBoardsBox(QWidget *parent)
     form->addWidget(m_add);
     manual->addLayout(form);
 
-    m_boards = new QTreeWidget(manualBox);
+    auto *boards = new WholeRowsView<QTreeWidget>(manualBox);
+    boards->setEmptyHint(tr("No boards in the lab yet: add one above, or tick hosts a scan "
+                            "found and add them."));
+    m_boards = boards;
     m_boards->setObjectName(QStringLiteral("labBoards"));
     m_boards->setRootIsDecorated(false);
     m_boards->setAlternatingRowColors(true);

@@ -76,9 +76,10 @@ WorkflowJob *FormSwarmPage::createJob()
 QString FormSwarmPage::instructionsHtml() const
 {
     return tr("<p>Press <i>Form swarm</i>: Hivelab starts the swarm on the first manager (or "
-              "reuses the one your managers already run), joins the other managers one by one "
-              "and the workers in parallel, and checks that every board is Ready in its planned "
-              "role. Join tokens never appear in logs. Running it again changes nothing that is "
+              "reuses the one your managers already run), joins every other board to it in "
+              "parallel, promotes the planned managers only while the swarm keeps its quorum, and "
+              "checks that every board is Ready in its planned role. Join tokens never appear in "
+              "logs or on the boards' command lines. Running it again changes nothing that is "
               "already right. By hand, the same steps are:</p>") +
            QStringLiteral("<pre>%1</pre>")
                .arg(formationCommands(m_wizard->document()->lab()).toHtmlEscaped());

@@ -7,6 +7,7 @@
 #include "labdocument.h"
 #include "plural.h"
 #include "setupwizard.h"
+#include "wholerowsview.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -40,7 +41,9 @@ ManagersPage::ManagersPage(SetupWizard *wizard)
     m_suggestion->setWordWrap(true);
     layout->addWidget(m_suggestion);
 
-    m_table = new QTableWidget(this);
+    auto *table = new WholeRowsView<QTableWidget>(this);
+    table->setEmptyHint(tr("No boards in the lab yet: the Discover step adds them."));
+    m_table = table;
     m_table->setObjectName(QStringLiteral("managersTable"));
     m_table->setColumnCount(6);
     m_table->setHorizontalHeaderLabels(

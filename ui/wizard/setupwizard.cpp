@@ -34,7 +34,7 @@ SetupWizard::SetupWizard(LabDocument *document, QWidget *parent, CredentialStore
     setOption(QWizard::NoBackButtonOnStartPage, true);
     setOption(QWizard::HaveFinishButtonOnEarlyPages, false);
     setPixmap(QWizard::LogoPixmap,
-              QIcon(QStringLiteral(":/hivelab/wizard/hive.svg")).pixmap(48, 48));
+              QIcon(QStringLiteral(":/icons/hivelab.svg")).pixmap(48, 48));
 
     setPage(PlanPageId, new PlanPage(this));
     setPage(DiscoverPageId, new DiscoverPage(this));

@@ -25,7 +25,8 @@ WizardSidebar::WizardSidebar(const QStringList &steps, QWidget *parent)
 
     auto *header = new QHBoxLayout;
     auto *logo = new QLabel(this);
-    logo->setPixmap(QIcon(QStringLiteral(":/hivelab/wizard/hive.svg")).pixmap(40, 40));
+    logo->setObjectName(QStringLiteral("wizardLogo"));
+    logo->setPixmap(QIcon(QStringLiteral(":/icons/hivelab.svg")).pixmap(40, 40));
     header->addWidget(logo);
     auto *title = new QLabel(tr("Hivelab setup"), this);
     QFont f = title->font();

@@ -2,6 +2,7 @@
 #include "cardpreparation.h"
 
 #include "blockdevice.h"
+#include "boardcatalog.h"
 #include "firstbootplan.h"
 
 #include <QRandomGenerator>
@@ -38,38 +39,46 @@ QString Result::addressText() const
 
 QString Result::flavourName() const
 {
-    return flavour == FirstBootCard::Flavour::DietPi ? QStringLiteral("dietpi")
-                                                     : QStringLiteral("cloud-init");
+    return FirstBootCard::flavourName(flavour);
 }
 
 namespace {
 
 std::optional<FirstBootCard::Written> writeCard(const QString &target, const BoardIdentity &id,
                                                 const QString &publicKey, Access access,
+                                                std::optional<FirstBootCard::Flavour> flavour,
                                                 QString *error)
 {
     const BlockDevice::Target t = BlockDevice::inspect(target);
     const bool direct = BlockDevice::canOpenDirectly(target);
     if (!t.isBlock || (access == Access::Auto && direct))
-        return FirstBootCard::write(target, id, {publicKey}, error);
+        return FirstBootCard::write(target, id, {publicKey}, error, flavour);
     bool odirect = false;
     const int fd = direct ? ::open(target.toLocal8Bit().constData(), O_RDWR | O_EXCL | O_CLOEXEC)
                           : BlockDevice::openAuthorized(target, true, &odirect, error);
     if (fd < 0) {
         if (direct)
-            *error = tr("cannot open %1: %2").arg(target, QString::fromLocal8Bit(std::strerror(errno)));
+            *error =
+                tr("cannot open %1: %2").arg(target, QString::fromLocal8Bit(std::strerror(errno)));
         return std::nullopt;
     }
     const qint64 size = ::lseek(fd, 0, SEEK_END);
-    auto written = FirstBootCard::writeThrough(fd, size, target, id, {publicKey}, error);
+    auto written = FirstBootCard::writeThrough(fd, size, target, id, {publicKey}, error, flavour);
     ::close(fd);
     return written;
 }
 
 } // namespace
 
+std::optional<FirstBootCard::Flavour> catalogFlavour(const QString &source)
+{
+    const ImageDownloadInfo *d = BoardCatalog::builtin().download(source);
+    return d ? FirstBootCard::flavourFromName(d->firstBoot) : std::nullopt;
+}
+
 Result prepare(const Lab &lab, const QString &boardId, const QString &target,
-               const QString &publicKey, Access access)
+               const QString &publicKey, Access access,
+               std::optional<FirstBootCard::Flavour> flavour)
 {
     Result result;
     result.lab = lab;
@@ -92,7 +101,11 @@ Result prepare(const Lab &lab, const QString &boardId, const QString &target,
     if (!problems.isEmpty())
         return result;
     result.identity = FirstBootPlan::identity(result.lab, *board);
-    const auto written = writeCard(target, result.identity, publicKey, access, &error);
+    // The user the card creates is the one the app logs in as from then on (provision, swarm),
+    // also when the plan took it from the lab-wide default.
+    if (board->sshUser.isEmpty())
+        board->sshUser = result.identity.user;
+    const auto written = writeCard(target, result.identity, publicKey, access, flavour, &error);
     if (!written) {
         result.errors << error;
         return result;

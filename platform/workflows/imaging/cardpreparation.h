@@ -19,11 +19,11 @@ namespace CardPreparation {
 struct Result
 {
     bool ok = false;
-    QStringList errors;        // why nothing was written, one line each
-    Lab lab;                   // the lab with the board's instance ID (and address) recorded
-    BoardIdentity identity;    // what was written
+    QStringList errors;     // why nothing was written, one line each
+    Lab lab;                // the lab with the board's instance ID (and address) recorded
+    BoardIdentity identity; // what was written
     FirstBootCard::Flavour flavour = FirstBootCard::Flavour::CloudInit;
-    QStringList files;         // names on the boot partition, written and read back
+    QStringList files; // names on the boot partition, written and read back
 
     /// "10.0.0.11/24" or "dhcp".
     QString addressText() const;
@@ -39,7 +39,10 @@ enum class Access { Auto, Descriptor };
 /// `lab` is not changed; the result carries the updated copy. `publicKey` is one OpenSSH
 /// public key line authorized for the login user.
 Result prepare(const Lab &lab, const QString &boardId, const QString &target,
-               const QString &publicKey, Access access = Access::Auto);
+               const QString &publicKey, Access access = Access::Auto,
+               std::optional<FirstBootCard::Flavour> flavour = std::nullopt);
+/// The flavour the catalog names for `source` (a catalog image ID), if any.
+std::optional<FirstBootCard::Flavour> catalogFlavour(const QString &source);
 
 /// What the card would boot as (hostname, address or "dhcp", user), without writing or
 /// allocating: for a preview next to the card. Empty address while none is planned yet.

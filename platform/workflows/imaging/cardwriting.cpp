@@ -165,6 +165,7 @@ void CardWriting::nextGroup()
             nextGroup();
             return;
         }
+        m_imageInUse = download->inUse(); // until the group is written
         flashGroup(download->path(), download->verified() ? download->sha256() : QByteArray());
     });
     for (int i : std::as_const(m_group))
@@ -178,6 +179,8 @@ void CardWriting::flashGroup(const QString &path, const QByteArray &sha256)
     options.source = path;
     options.bmapPath = FlashJob::siblingBmap(path);
     options.sha256 = sha256;
+    // Only a download passes a checksum, and it hashed every byte it stored a moment ago.
+    options.sha256Checked = !sha256.isEmpty();
     QList<BlockDevice::Target> targets;
     for (int i : std::as_const(m_group))
         targets << m_cards.at(i).target;
@@ -192,6 +195,7 @@ void CardWriting::flashGroup(const QString &path, const QByteArray &sha256)
     connect(m_flash, &FlashJob::finished, this, [this]() {
         FlashJob *job = m_flash;
         job->deleteLater();
+        m_imageInUse.reset(); // the image was read: another process may evict it now
         const QList<FlashJob::TargetResult> results = job->results();
         const QString sourceError = job->sourceError();
         QList<int> written;
@@ -247,7 +251,9 @@ void CardWriting::prepareGroup()
         prepareGroup();
     });
     watcher->setFuture(QtConcurrent::run([lab, c, key]() {
-        return CardPreparation::prepare(lab, c.boardId, c.target.path, key);
+        return CardPreparation::prepare(lab, c.boardId, c.target.path, key,
+                                        CardPreparation::Access::Auto,
+                                        CardPreparation::catalogFlavour(c.source));
     }));
 }
 

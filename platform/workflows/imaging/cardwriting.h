@@ -89,6 +89,7 @@ private:
     QStringList m_prepared;
     QPointer<ImageDownload> m_download;
     QPointer<FlashJob> m_flash;
+    std::shared_ptr<ImageCache::InUse> m_imageInUse;
     QPointer<SshKeySetup> m_keygen;
     std::shared_ptr<std::atomic_bool> m_cancelled;
     bool m_running = false;

@@ -32,6 +32,7 @@ public:
     /// parser's body limit) and put them into the document (LabDocument::setServiceTasks).
     /// Before start(). A failed task list is logged; the node states still count.
     void setWithTasks(bool withTasks) { m_withTasks = withTasks; }
+    bool withTasks() const { return m_withTasks; }
     /// With setWithTasks(): the tasks, each with its board (empty when they could not be read).
     QList<StackPlacement::ServiceTask> tasks() const { return m_tasks; }
 

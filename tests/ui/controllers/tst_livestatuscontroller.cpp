@@ -11,6 +11,7 @@
 #include "sshtesthelpers.h"
 #include "sshtestserver.h"
 #include "swarmjobcontroller.h"
+#include "swarmstatus.h"
 
 #include <QFile>
 #include <QSignalSpy>
@@ -36,8 +37,10 @@ public:
             while (QTcpSocket *in = nextPendingConnection()) {
                 ++accepted;
                 auto *out = new QTcpSocket(in);
-                connect(in, &QTcpSocket::readyRead, out, [in, out]() { out->write(in->readAll()); });
-                connect(out, &QTcpSocket::readyRead, in, [in, out]() { in->write(out->readAll()); });
+                connect(in, &QTcpSocket::readyRead, out,
+                        [in, out]() { out->write(in->readAll()); });
+                connect(out, &QTcpSocket::readyRead, in,
+                        [in, out]() { in->write(out->readAll()); });
                 connect(out, &QTcpSocket::disconnected, in, &QTcpSocket::disconnectFromHost);
                 connect(in, &QTcpSocket::disconnected, in, &QObject::deleteLater);
                 out->connectToHost(QHostAddress::LocalHost, m_target);
@@ -101,6 +104,29 @@ private Q_SLOTS:
         QVERIFY(!live.isEnabled());
         QCOMPARE(enabled.size(), 2);
         QCOMPARE(enabled.last().first().toBool(), false);
+    }
+
+    void refreshNowReadsTasksToo()
+    {
+        // Lab ▸ Refresh Swarm Status (F5) runs the job a live tick runs, service tasks included.
+        LabDocument doc;
+        Lab lab;
+        lab.boards << HivelabTest::loopbackBoard(QStringLiteral("m1"), m_server->port(),
+                                                 Role::Manager, QStringLiteral("root"));
+        doc.setLab(lab);
+        SwarmJobController jobs(&doc);
+        jobs.setKeychainEnabled(false);
+        jobs.setConnectionSettings(settings());
+        bool withTasks = false;
+        connect(&jobs, &SwarmJobController::started, this,
+                [&withTasks](SwarmJobController::Operation, WorkflowJob *job) {
+                    auto *status = qobject_cast<SwarmStatus *>(job);
+                    withTasks = status && status->withTasks();
+                });
+        QSignalSpy finished(&jobs, &SwarmJobController::finished);
+        jobs.start(SwarmJobController::Operation::Status);
+        QVERIFY(withTasks);
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 30000);
     }
 
 private:
