@@ -26,12 +26,13 @@ SshHttpCall::SshHttpCall(SshPool *pool, const SshConnectOptions &options, const 
 
 SshHttpCall::SshHttpCall(SshPool *pool, const SshConnectOptions &options, const SshAuth &auth,
                          const QString &command, const QList<HttpRequest> &requests,
-                         SshExecOptions exec, QObject *parent)
+                         SshExecOptions exec, QObject *parent, Connection connection)
     : QObject(parent)
     , m_expected(qMax<qsizetype>(1, requests.size()))
+    , m_keepOpen(connection == Connection::KeepOpen)
 {
     for (qsizetype i = 0; i < requests.size(); ++i)
-        exec.stdinData += requests.at(i).toBytes(i + 1 < requests.size());
+        exec.stdinData += requests.at(i).toBytes(m_keepOpen || i + 1 < requests.size());
     exec.closeStdin = false;
     m_task = pool->run(options, auth, command, exec);
     connect(m_task, &SshPoolTask::stdoutData, this, &SshHttpCall::onStdout);
@@ -58,6 +59,23 @@ void SshHttpCall::cancel()
         m_task->cancel();
 }
 
+void SshHttpCall::send(const QList<HttpRequest> &requests)
+{
+    if (!m_keepOpen || m_finished || !m_task)
+        return;
+    QByteArray bytes;
+    for (const HttpRequest &r : requests)
+        bytes += r.toBytes(true);
+    m_expected += requests.size();
+    m_task->writeStdin(bytes);
+}
+
+void SshHttpCall::close()
+{
+    if (m_task && !m_finished)
+        m_task->closeStdin();
+}
+
 QList<HttpResponse> SshHttpCall::responses() const
 {
     QList<HttpResponse> out = m_responses;
@@ -74,15 +92,25 @@ void SshHttpCall::onStdout(const QByteArray &chunk)
     while (m_parser.state() == HttpResponseParser::State::Incomplete) {
         if (m_parser.feed(data) != HttpResponseParser::State::Complete)
             break;
-        if (m_responses.size() + 1 >= m_expected)
+        if (!m_keepOpen && m_responses.size() + 1 >= m_expected)
             break;
         // Pipelined: the next answer starts right after this one.
         data = m_parser.takeRemainder();
-        m_responses << m_parser.response();
+        const HttpResponse answer = m_parser.response();
         m_parser = HttpResponseParser();
+        if (!m_keepOpen) {
+            m_responses << answer;
+            continue;
+        }
+        // Kept open: answers are handed on, not collected (a poll may ask hundreds of times).
+        Q_EMIT answered(answer);
+        if (m_finished)
+            return;
     }
-    if (m_parser.state() != HttpResponseParser::State::Incomplete)
-        m_task->closeStdin(); // every request answered (or garbage): let the command end
+    // Every request answered (or garbage): let the command end.
+    if (m_parser.state() == HttpResponseParser::State::Malformed ||
+        (!m_keepOpen && m_parser.state() != HttpResponseParser::State::Incomplete))
+        m_task->closeStdin();
 }
 
 void SshHttpCall::onFinished(int exitStatus, const SshErrorInfo &error)

@@ -33,15 +33,22 @@ public:
                 QObject *parent = nullptr);
     /// Several requests on one connection (HTTP/1.1 pipelining: all sent at once, answered in
     /// order): one remote command and one SSH channel instead of one per request.
+    /// With Connection::KeepOpen the command stays up after the answers: send() more requests
+    /// over it (answered() reports each answer) until close() or the command's deadline.
+    enum class Connection { Close, KeepOpen };
     SshHttpCall(SshPool *pool, const SshConnectOptions &options, const SshAuth &auth,
                 const QString &command, const QList<HttpRequest> &requests, SshExecOptions exec,
-                QObject *parent = nullptr);
+                QObject *parent = nullptr, Connection connection = Connection::Close);
     ~SshHttpCall() override;
     Q_DISABLE_COPY_MOVE(SshHttpCall)
 
     /// The pool task carrying the exchange (cancelling it cancels the call).
     SshPoolTask *task() const { return m_task; }
     void cancel();
+    /// KeepOpen: pipelines more requests on the connection (no-op once finished or closed).
+    void send(const QList<HttpRequest> &requests);
+    /// KeepOpen: ends stdin, so the command ends once the engine answered what was sent.
+    void close();
 
     bool isFinished() const { return m_finished; }
     /// Complete when the engine answered (whatever its status); the first request's answer.
@@ -59,6 +66,8 @@ public:
 Q_SIGNALS:
     /// exitStatus -1: the command did not run to completion (see error).
     void finished(int exitStatus, const Hivelab::SshErrorInfo &error);
+    /// KeepOpen: one complete answer, in the order of the requests.
+    void answered(const Hivelab::HttpResponse &response);
 
 private:
     void onStdout(const QByteArray &chunk);
@@ -70,6 +79,7 @@ private:
     qsizetype m_expected = 1;
     QByteArray m_stderr;
     bool m_finished = false;
+    bool m_keepOpen = false;
 };
 
 } // namespace Hivelab

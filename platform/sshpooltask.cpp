@@ -3,6 +3,8 @@
 
 #include "sshcommand.h"
 
+#include <utility>
+
 namespace Hivelab {
 
 SshPoolTask::SshPoolTask(const QString &target, const QString &command,
@@ -40,6 +42,16 @@ void SshPoolTask::closeStdin()
         m_job->closeStdin();
 }
 
+void SshPoolTask::writeStdin(const QByteArray &data)
+{
+    if (m_finished || m_closeStdin)
+        return;
+    if (m_job)
+        m_job->writeStdin(data);
+    else
+        m_stdin += data;
+}
+
 void SshPoolTask::release()
 {
     if (m_lease && !m_finished)
@@ -58,6 +70,8 @@ void SshPoolTask::attach(SshCommand *command)
 {
     m_job = command;
     m_running = true;
+    if (!m_stdin.isEmpty())
+        command->writeStdin(std::exchange(m_stdin, QByteArray()));
     if (m_closeStdin)
         command->closeStdin();
     connect(command, &SshCommand::started, this, &SshPoolTask::started);

@@ -33,6 +33,9 @@ public:
     /// Sends EOF on the command's stdin once its stdinData is written (for commands started
     /// with SshExecOptions::closeStdin false). No-op once finished.
     void closeStdin();
+    /// Queues more bytes for the command's stdin, after its stdinData (e.g. the next request
+    /// on a kept-open connection). No-op once finished or after closeStdin().
+    void writeStdin(const QByteArray &data);
     /// A lease: the holder is done with the session (finished() follows, status 0). No-op for
     /// commands and once finished.
     void release();
@@ -57,6 +60,7 @@ private:
     QString m_command;
     SshExecOptions m_options;
     QPointer<SshCommand> m_job;
+    QByteArray m_stdin; // writeStdin() before the command started
     bool m_closeStdin = false;
     bool m_lease = false;
     bool m_running = false;

@@ -182,6 +182,7 @@ struct SshWorker::Channel
     QByteArray pendingWrite;
     qint64 deadline = 0;
     qint64 zombieSince = 0; // when an unfinished channel was abandoned (cancel/timeout)
+    qint64 exitSince = 0;   // when its remote process was first seen about to exit
 };
 
 // ---- SshWorker -------------------------------------------------------------------------------
@@ -570,6 +571,7 @@ bool SshWorker::handshake()
     }
     const char *banner = libssh2_session_banner_get(m_session);
     m_banner = banner ? QString::fromUtf8(banner) : QString();
+    m_dropbear = m_banner.contains(QLatin1String("dropbear"), Qt::CaseInsensitive);
     if (rc == 0)
         return true;
     const QString detail = lastLibError();
@@ -1217,6 +1219,10 @@ std::optional<SshWorker::Step> SshWorker::sendStdinEof(Channel &c, bool *progres
         if (!c.state->stdinEof || !c.state->stdinBuffer.isEmpty())
             return std::nullopt;
     }
+    // A command that runs until its stdin ends exits on this EOF: on Dropbear, not while
+    // another channel waits for its command to start (see serveCommands()).
+    if (m_dropbear && !c.state->options.closeStdin && otherChannelStarting(c))
+        return std::nullopt;
     const int rc = libssh2_channel_send_eof(c.channel);
     if (rc == LIBSSH2_ERROR_EAGAIN) {
         if (blocked(c, Channel::Op::Eof) == Step::Pinned)
@@ -1259,6 +1265,9 @@ SshWorker::Step SshWorker::reapZombie(Channel &c)
 {
     if (!c.channel)
         return Step::Idle;
+    // Our close ends the command's stdin, so it may exit now (see serveCommands()).
+    if (m_dropbear && otherChannelStarting(c))
+        return Step::Blocked;
     // Cancelled: close our side; the remote close may come much later (or never).
     const int rc = libssh2_channel_close(c.channel);
     if (rc == LIBSSH2_ERROR_EAGAIN)
@@ -1266,6 +1275,50 @@ SshWorker::Step SshWorker::reapZombie(Channel &c)
     libssh2_channel_free(c.channel);
     c.channel = nullptr;
     return Step::Progress;
+}
+
+qint64 SshWorker::holdOpensUntil(Channel &c, qint64 now)
+{
+    constexpr qint64 HoldMs = 2000;
+    if (!c.channel)
+        return 0; // closed by the server too, or never opened
+    if (c.phase == Channel::Phase::Zombie)
+        return c.zombieSince ? c.zombieSince + HoldMs : 0;
+    if (!m_dropbear)
+        return 0;
+    bool exiting = c.phase == Channel::Phase::Closing || c.phase == Channel::Phase::WaitClosed;
+    if (c.phase == Channel::Phase::Running) {
+        exiting = c.outEof || c.errEof;
+        if (!exiting && !c.state->options.closeStdin) {
+            // Runs on its stdin (held open after start): ends once that is closed and written.
+            QMutexLocker lock(&c.state->mutex);
+            exiting = c.eofSent || (c.state->stdinEof && c.state->stdinBuffer.isEmpty() &&
+                                    c.pendingWrite.isEmpty());
+        }
+    }
+    if (!exiting)
+        return 0;
+    if (!c.exitSince)
+        c.exitSince = now;
+    return c.exitSince + HoldMs;
+}
+
+bool SshWorker::otherChannelStarting(const Channel &c) const
+{
+    for (const auto &other : m_channels) {
+        switch (other->phase) {
+        case Channel::Phase::Opening:
+        case Channel::Phase::Env:
+        case Channel::Phase::Pty:
+        case Channel::Phase::Exec:
+            if (other.get() != &c)
+                return true;
+            break;
+        default:
+            break;
+        }
+    }
+    return false;
 }
 
 SshWorker::Step SshWorker::readStreams(Channel &c, bool *progress)
@@ -1346,16 +1399,26 @@ void SshWorker::serveCommands()
         }
 
         // Only one channel may be opening at a time: libssh2 keeps that state per session.
-        // Also hold new channels back briefly while an abandoned one is still closing:
-        // Dropbear 2022.83 aborts the connection (assertion on sent_close) otherwise.
+        // Dropbear since 2022.82 (mkj/dropbear#321, fixed upstream in 2024 by its PR #326; the
+        // boards' 2022.83 has it): when a child process of the session exits, the server checks
+        // every channel for closing, and one whose exec request has not arrived yet counts as
+        // done: it is closed on the spot and the server then aborts the whole connection
+        // ("Failed assertion … !channel->sent_close"). That exit cannot be timed from here, but
+        // the ones we cause or see coming can: a channel does not start opening while another
+        // one's process is about to exit (its output ended, the stdin it runs on was closed, or
+        // it was abandoned) until the server closed that channel (it has reaped the process
+        // then) or 2 s passed; and such a stdin is not closed while another channel is starting
+        // (sendStdinEof(), reapZombie()).
         bool opening = false;
+        qint64 holdUntil = 0;
         const qint64 now = nowMs();
         for (auto &c : m_channels) {
-            opening = opening || c->phase == Channel::Phase::Opening ||
-                      (c->phase == Channel::Phase::Zombie && c->channel && c->zombieSince &&
-                       now - c->zombieSince < 2000);
+            opening = opening || c->phase == Channel::Phase::Opening;
+            const qint64 until = holdOpensUntil(*c, now);
+            if (until > now)
+                holdUntil = holdUntil ? qMin(holdUntil, until) : until;
         }
-        if (!opening) {
+        if (!opening && !holdUntil) {
             for (auto &c : m_channels) {
                 if (c->phase == Channel::Phase::Queued) {
                     c->phase = Channel::Phase::Opening;
@@ -1366,7 +1429,7 @@ void SshWorker::serveCommands()
 
         bool progress = false;
         bool wantSocket = false;
-        qint64 nextDeadline = 0;
+        qint64 nextDeadline = holdUntil; // a held-back channel may open then
         if (m_pinned) {
             const Step s = stepChannel(*m_pinned);
             if (s == Step::Pinned) {

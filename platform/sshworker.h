@@ -117,6 +117,11 @@ private:
     Step closeChannel(Channel &c);
     Step waitChannelClosed(Channel &c);
     Step reapZombie(Channel &c);
+    // Dropbear (see serveCommands()): until when new channels wait because the remote process
+    // of `c` is about to exit (0: they need not wait for it).
+    qint64 holdOpensUntil(Channel &c, qint64 now);
+    // Whether a channel other than `c` waits for the server to start its command.
+    bool otherChannelStarting(const Channel &c) const;
     // What a libssh2 call that did not complete means for the channel: wait for the socket
     // (Blocked, or Pinned when a half-sent packet must be retried first), a dead session
     // (Idle; serveCommands() reports it) or a refused request (the channel fails).
@@ -173,6 +178,7 @@ private:
     _LIBSSH2_SESSION *m_session = nullptr;
     SshErrorInfo m_error;
     QString m_banner;
+    bool m_dropbear = false; // the server's banner names Dropbear
     QString m_fingerprint;
     QStringList m_offered;
     QStringList m_tried;

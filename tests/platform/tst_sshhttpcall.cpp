@@ -162,6 +162,46 @@ private Q_SLOTS:
         QCOMPARE(c.response().status, 200); // the first answer
     }
 
+    void keptOpenAnswersRequestsSentLater()
+    {
+        // One dial-stdio (through sudo, password line first) kept open: requests sent after
+        // earlier answers are answered on it, and close() ends the command.
+        const HivelabTest::LabBoard b = m_boards.value(2);
+        SshAuth auth = keyAuth(b.user);
+        auth.password = m_password;
+        SshExecOptions exec;
+        exec.timeoutMs = 30000;
+        exec.stdinData = m_password.toUtf8() + '\n';
+        QList<HttpRequest> first(1);
+        first[0].path = "/_ping";
+        SshHttpCall c(&m_pool, optionsFor(b), auth,
+                      SshSession::asRootCommand(SshHttpCall::dockerDialCommand()), first, exec,
+                      nullptr, SshHttpCall::Connection::KeepOpen);
+        QSignalSpy answered(&c, &SshHttpCall::answered);
+        QSignalSpy finished(&c, &SshHttpCall::finished);
+        QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 1, 40000);
+        QCOMPARE(answered.at(0).at(0).value<HttpResponse>().body, QByteArray("OK"));
+        QVERIFY(finished.isEmpty()); // still open after its only request was answered
+        QList<HttpRequest> more(2);
+        more[0].path = "/info";
+        more[1].path = "/no/such/endpoint";
+        c.send(more);
+        QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 3, 20000);
+        const HttpResponse info = answered.at(1).at(0).value<HttpResponse>();
+        QCOMPARE(info.status, 200);
+        QCOMPARE(QJsonDocument::fromJson(info.body).object().value(QLatin1String("Name")),
+                 QJsonValue(QStringLiteral("pine64-2")));
+        QCOMPARE(answered.at(2).at(0).value<HttpResponse>().status, 404);
+        QVERIFY(finished.isEmpty());
+        c.send({first});
+        QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 4, 20000);
+        c.close();
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.first().at(0).toInt(), 0);
+        QVERIFY(!finished.first().at(1).value<SshErrorInfo>().isError());
+        QCOMPARE(answered.size(), 4);
+    }
+
     void wrongSudoPasswordEndsPromptly()
     {
         const Outcome o = call(2, "/info", false, QStringLiteral("not-the-password"));

@@ -602,6 +602,42 @@ private Q_SLOTS:
         }
     }
 
+    // Dropbear 2022.83 (mkj/dropbear#321): a child of the session exiting while another channel
+    // waits for its exec request made the server close that channel on the spot and then abort
+    // the connection ("Failed assertion … !channel->sent_close"). A command whose stdin we hold
+    // open (a kept-open engine connection) exits when we close it: the next command must not
+    // open in that moment, whichever of the two the worker sees first. (Before the fix, about
+    // one round in a hundred lost the Dropbear connection.)
+    void channelOpensWhileStdinCommandEnds_data() { password_data(); }
+
+    void channelOpensWhileStdinCommandEnds()
+    {
+        QFETCH(QString, serverName);
+        auto session = open(serverName);
+        for (int i = 0; i < 60; ++i) {
+            SshExecOptions held;
+            held.closeStdin = false;
+            SshCommand *reader = session->exec(QStringLiteral("cat >/dev/null"), held);
+            QSignalSpy started(reader, &SshCommand::started);
+            QVERIFY(started.wait(10000));
+            SshCommand *next = nullptr;
+            if (i % 2 == 0)
+                next = session->exec(QStringLiteral("echo next"));
+            reader->closeStdin();
+            if (i % 2)
+                next = session->exec(QStringLiteral("echo next"));
+            const SshRunResult r = waitCommand(next); // collects its output from the start
+            QVERIFY2(!r.error.isError() && r.status == 0 && r.out == "next\n",
+                     qPrintable(QStringLiteral("round %1: status %2, out \"%3\", %4")
+                                    .arg(i)
+                                    .arg(r.status)
+                                    .arg(QString::fromUtf8(r.out), r.error.message)));
+            const SshRunResult ended = waitCommand(reader);
+            QVERIFY2(!ended.error.isError() && ended.status == 0,
+                     qPrintable(QStringLiteral("round %1: %2").arg(i).arg(ended.error.message)));
+        }
+    }
+
     void largeOutputBoundedMemory_data() { password_data(); }
 
     void largeOutputBoundedMemory()

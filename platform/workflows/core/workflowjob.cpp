@@ -14,6 +14,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <utility>
 
 namespace Hivelab {
 
@@ -21,6 +22,9 @@ namespace {
 
 // Remote output kept per command: probes and node lists are small; anything larger is noise.
 constexpr qsizetype MaxOutputBytes = 4 * 1024 * 1024;
+
+// Upper bound of a kept-open engine connection's life (keepEngineOpen()).
+constexpr int LinkLifetimeMs = 10 * 60 * 1000;
 
 } // namespace
 
@@ -299,6 +303,9 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
         return;
     }
     m_busyBoards.insert(boardId);
+    // A second channel next to an idle kept-open one: close that (Dropbear, see above).
+    if (options.requests.isEmpty() && m_links.contains(boardId))
+        closeIfIdle(m_links[boardId]);
     const QString password = m_passwords.value(boardId, m_defaultPassword);
     const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
 
@@ -337,6 +344,8 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
                                      options.requests, exec, this);
         SshPoolTask *task = call->task();
         m_tasks << task;
+        if (pool()->queuedCount() > 0)
+            closeIdleLinks();
         connect(call, &SshHttpCall::finished, this,
                 [this, call, task, result, complete](int status, const SshErrorInfo &error) {
                     m_tasks.removeAll(task);
@@ -353,6 +362,8 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
     }
     SshPoolTask *task = pool()->run(login.options, login.auth, remoteCommand, exec);
     m_tasks << task;
+    if (pool()->queuedCount() > 0)
+        closeIdleLinks(); // a kept-open connection must not hold the slot this one waits for
     auto partial = std::make_shared<QByteArray>(); // stdout since its last newline
     const auto outputLine = options.outputLine;
     connect(task, &SshPoolTask::stdoutData, this,
@@ -420,12 +431,20 @@ void WorkflowJob::callEngine(const QString &boardId, const HttpRequest &request,
 {
     if (options.logAs.isEmpty())
         options.logAs = request.describe();
+    if (m_links.value(boardId).keep && !isCancelled() && board(boardId)) {
+        if (!options.quiet)
+            log(boardId, QStringLiteral("$ %1").arg(options.logAs));
+        sendOverLink(
+            boardId, {request}, [done](const QList<Remote> &answers) { done(answers.first()); },
+            options.timeoutMs);
+        return;
+    }
     options.requests = {request};
     runOn(boardId, SshHttpCall::dockerDialCommand(), done, options);
 }
 
 void WorkflowJob::callEngine(const QString &boardId, const QList<HttpRequest> &requests,
-                             const RemotesCallback &done)
+                             const RemotesCallback &done, int timeoutMs)
 {
     if (requests.isEmpty()) {
         QMetaObject::invokeMethod(
@@ -434,7 +453,12 @@ void WorkflowJob::callEngine(const QString &boardId, const QList<HttpRequest> &r
     }
     for (const HttpRequest &r : requests)
         log(boardId, QStringLiteral("$ %1").arg(r.describe()));
+    if (m_links.value(boardId).keep && !isCancelled() && board(boardId)) {
+        sendOverLink(boardId, requests, done, timeoutMs);
+        return;
+    }
     RemoteOptions options;
+    options.timeoutMs = timeoutMs;
     options.quiet = true;
     options.requests = requests;
     runOn(
@@ -453,6 +477,161 @@ void WorkflowJob::callEngine(const QString &boardId, const QList<HttpRequest> &r
             done(each);
         },
         options);
+}
+
+void WorkflowJob::keepEngineOpen(const QString &boardId)
+{
+    m_links[boardId].keep = true;
+}
+
+void WorkflowJob::closeEngine(const QString &boardId)
+{
+    auto it = m_links.find(boardId);
+    if (it == m_links.end())
+        return;
+    it->keep = false;
+    if (it->waiting.isEmpty()) {
+        closeIfIdle(*it);
+        m_links.erase(it);
+    }
+}
+
+void WorkflowJob::closeIfIdle(EngineLink &link)
+{
+    // Detached at once: a request sent meanwhile opens a new connection instead of going to
+    // one whose stdin is already closed.
+    if (!link.call || !link.waiting.isEmpty())
+        return;
+    SshHttpCall *call = link.call;
+    link.call = nullptr;
+    call->close(); // its finished() then only cleans up
+}
+
+void WorkflowJob::sendOverLink(const QString &boardId, const QList<HttpRequest> &requests,
+                               const RemotesCallback &done, int timeoutMs)
+{
+    EngineLink &link = m_links[boardId];
+    const quint64 serial = ++m_linkSerial;
+    link.waiting.append(EngineLink::Waiting{serial, requests.size(), done, {}});
+    if (link.call) {
+        link.call->send(requests);
+    } else {
+        const Board *b = board(boardId);
+        const QString password = m_passwords.value(boardId, m_defaultPassword);
+        const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
+        SshExecOptions exec;
+        // Each request has its own deadline (below); this only bounds an idle connection.
+        exec.timeoutMs = LinkLifetimeMs;
+        QString command = SshHttpCall::dockerDialCommand();
+        if (login.auth.user != QLatin1String("root")) {
+            command = SshSession::asRootCommand(command);
+            exec.stdinData = password.toUtf8() + '\n';
+        }
+        auto *call = new SshHttpCall(pool(), login.options, login.auth, command, requests, exec,
+                                     this, SshHttpCall::Connection::KeepOpen);
+        link.call = call;
+        QPointer<SshPoolTask> task = call->task();
+        m_tasks << task;
+        connect(call, &SshHttpCall::answered, this,
+                [this, boardId, call](const HttpResponse &r) { onLinkAnswer(boardId, call, r); });
+        connect(call, &SshHttpCall::finished, this,
+                [this, boardId, call, task](int status, const SshErrorInfo &error) {
+                    m_tasks.removeAll(task);
+                    call->deleteLater();
+                    endLink(boardId, call, status, error);
+                });
+        if (pool()->queuedCount() > 0)
+            closeIdleLinks();
+    }
+    const int ms = timeoutMs > 0 ? timeoutMs : m_commandTimeoutMs;
+    QTimer::singleShot(ms, this, [this, boardId, serial, ms]() {
+        const auto it = m_links.constFind(boardId);
+        if (it == m_links.constEnd() || it->waiting.isEmpty() ||
+            it->waiting.constFirst().serial > serial || !it->call)
+            return; // answered
+        SshHttpCall *call = it->call;
+        disconnect(call, nullptr, this, nullptr);
+        m_tasks.removeAll(QPointer<SshPoolTask>(call->task()));
+        call->cancel();
+        call->deleteLater();
+        endLink(boardId, call, -1,
+                SshErrorInfo{SshError::Timeout,
+                             tr("The engine did not answer within %1 s.").arg(ms / 1000.0),
+                             {},
+                             {},
+                             {},
+                             {},
+                             {},
+                             0});
+    });
+}
+
+void WorkflowJob::onLinkAnswer(const QString &boardId, SshHttpCall *call,
+                               const HttpResponse &response)
+{
+    auto it = m_links.find(boardId);
+    if (it == m_links.end() || it->call != call || it->waiting.isEmpty())
+        return;
+    EngineLink::Waiting &first = it->waiting.first();
+    first.answers << response;
+    if (first.answers.size() < first.count)
+        return;
+    const EngineLink::Waiting answered = it->waiting.takeFirst();
+    if (it->waiting.isEmpty() && (!it->keep || pool()->queuedCount() > 0)) {
+        closeIfIdle(*it);
+        if (!it->keep)
+            m_links.erase(it);
+    }
+    QList<Remote> remotes;
+    for (const HttpResponse &a : answered.answers) {
+        Remote r;
+        r.exitStatus = 0;
+        r.response = a;
+        r.out = a.body;
+        remotes << r;
+    }
+    m_lastRemote[boardId] = BoardResult{boardId, true, BoardResult::Outcome::Ok, QString(), {}};
+    if (!isCancelled())
+        answered.done(remotes);
+}
+
+void WorkflowJob::endLink(const QString &boardId, SshHttpCall *call, int exitStatus,
+                          const SshErrorInfo &error)
+{
+    auto it = m_links.find(boardId);
+    if (it == m_links.end() || it->call != call)
+        return;
+    const QList<EngineLink::Waiting> waiting = std::exchange(it->waiting, {});
+    const QByteArray err = call->stderrText();
+    if (it->keep)
+        it->call = nullptr; // the next request opens a new connection
+    else
+        m_links.erase(it);
+    if (isCancelled())
+        return;
+    for (const EngineLink::Waiting &w : waiting) {
+        QList<Remote> remotes;
+        for (qsizetype i = 0; i < w.count; ++i) {
+            Remote r;
+            r.exitStatus = exitStatus;
+            r.error = error;
+            r.cancelled = error.code == SshError::Cancelled;
+            r.response = w.answers.value(i);
+            r.out = r.response.body;
+            r.err = err;
+            if (!r.response.isComplete() && r.err.isEmpty() && !error.isError())
+                r.err = tr("The engine did not answer this request.").toUtf8();
+            m_lastRemote[boardId] = BoardResult{boardId, r.ok(), classify(r), QString(), error};
+            remotes << r;
+        }
+        w.done(remotes);
+    }
+}
+
+void WorkflowJob::closeIdleLinks()
+{
+    for (EngineLink &link : m_links)
+        closeIfIdle(link);
 }
 
 void WorkflowJob::log(const QString &boardId, const QString &line)
@@ -514,6 +693,11 @@ void WorkflowJob::finishJob()
     for (const BoardResult &r : std::as_const(m_results))
         ok = ok && r.ok;
     m_ok = ok;
+    for (EngineLink &link : m_links) {
+        link.waiting.clear(); // nothing waits once the job is over
+        closeIfIdle(link);
+    }
+    m_links.clear();
     m_finished = true;
     m_running = false;
     Q_EMIT finished(ok);

@@ -24,6 +24,7 @@ namespace Hivelab {
 class SshConfig;
 class SshPool;
 class SshPoolTask;
+class SshHttpCall;
 class SshSession;
 class CredentialStore;
 struct Board;
@@ -148,11 +149,11 @@ protected:
     using RemoteCallback = std::function<void(const Remote &)>;
     struct RemoteOptions
     {
-        bool asRoot = true;   // via sudo when the login user is not root
-        QByteArray stdinData; // e.g. a join token: never on the command line
-        int timeoutMs = 0;    // 0: the job's command timeout
-        QString logAs;        // what to log instead of the command ("" = the command)
-        bool quiet = false;   // do not log the command at all
+        bool asRoot = true;          // via sudo when the login user is not root
+        QByteArray stdinData;        // e.g. a join token: never on the command line
+        int timeoutMs = 0;           // 0: the job's command timeout
+        QString logAs;               // what to log instead of the command ("" = the command)
+        bool quiet = false;          // do not log the command at all
         QList<HttpRequest> requests; // set by callEngine()
         /// Each complete line of stdout as it arrives (then the rest at the end), on the job's
         /// thread, before `done`; stdout is still collected in Remote::out. Not for callEngine().
@@ -195,9 +196,19 @@ protected:
     }
     /// Several requests in one call (pipelined on one connection, answered in order): `done`
     /// gets one Remote per request, each with its own response and out. Logged one line each.
+    /// `timeoutMs` 0: the job's command timeout.
     using RemotesCallback = std::function<void(const QList<Remote> &)>;
     void callEngine(const QString &boardId, const QList<HttpRequest> &requests,
-                    const RemotesCallback &done);
+                    const RemotesCallback &done, int timeoutMs = 0);
+
+    /// Keeps one engine connection to the board (a single `docker system dial-stdio`) open for
+    /// the callEngine() calls that follow, until closeEngine() or the end of the job: a series
+    /// of requests (a swarm's leader asked for its node list until it settles) then costs no
+    /// SSH channel and no process start each. Each request keeps its own deadline; an idle
+    /// connection closes when other commands wait for a slot of the pool, and a lost one is
+    /// opened again by the next request.
+    void keepEngineOpen(const QString &boardId);
+    void closeEngine(const QString &boardId);
 
     /// For jobs that drive a session themselves (file transfers, key setup): leases the
     /// board's pooled session (counted against the pool's parallelism) and calls `use` on this
@@ -272,6 +283,31 @@ private:
         RemoteCallback done;
         RemoteOptions options;
     };
+    // keepEngineOpen(): per board, the kept-open call and the requests it has yet to answer.
+    struct EngineLink
+    {
+        struct Waiting
+        {
+            quint64 serial = 0;
+            qsizetype count = 0;
+            RemotesCallback done;
+            QList<HttpResponse> answers;
+        };
+        QPointer<SshHttpCall> call;
+        QList<Waiting> waiting;
+        bool keep = true; // false after closeEngine(): closes once idle
+    };
+    void sendOverLink(const QString &boardId, const QList<HttpRequest> &requests,
+                      const RemotesCallback &done, int timeoutMs);
+    void onLinkAnswer(const QString &boardId, SshHttpCall *call, const HttpResponse &response);
+    /// Ends the board's link: what it had yet to answer fails with `error`.
+    void endLink(const QString &boardId, SshHttpCall *call, int exitStatus,
+                 const SshErrorInfo &error);
+    /// Closes kept-open connections that wait for nothing (they hold slots of the pool).
+    void closeIdleLinks();
+    void closeIfIdle(EngineLink &link);
+    QHash<QString, EngineLink> m_links;
+    quint64 m_linkSerial = 0;
     QSet<QString> m_busyBoards;
     QHash<QString, QList<Queued>> m_waiting;
     std::atomic<bool> m_cancelled{false};

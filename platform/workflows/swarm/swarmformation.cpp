@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "labdocument.h"
-#include "sshsession.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -26,7 +25,8 @@ constexpr int JoinTimeoutMs = 35000;
 constexpr int ConfirmTimeoutMs = 8000;
 // Between two questions to the leader while the swarm settles (a fresh node turning Ready, a
 // promoted one reaching the Raft group): a fraction of Docker's own steps, bounded by a deadline.
-constexpr int PollMs = 100;
+// Each question goes over the leader's kept-open engine connection, so it costs milliseconds.
+constexpr int PollMs = 50;
 
 // Ready, and a reachable manager (leader or follower) exactly when planned as one.
 bool hasPlannedRole(const SwarmNode &n, bool wantManager)
@@ -89,6 +89,13 @@ void SwarmFormation::begin()
             m.wantManager = true;
             m_members.insert(b.id, m);
         }
+    }
+    // Form and join talk to every board's engine several times (probe, join, confirmation) and
+    // to the leader's many more (init, tokens, node updates, the wait for the swarm to settle):
+    // each board keeps one engine connection for all of it.
+    if (m_operation != Operation::Leave) {
+        for (auto it = m_members.cbegin(); it != m_members.cend(); ++it)
+            keepEngineOpen(it.key());
     }
     probeAll();
 }
@@ -174,18 +181,35 @@ void SwarmFormation::onProbesDone()
 
 void SwarmFormation::initSwarm()
 {
+    // Leaving (only with --force, checked above), init and reading the join tokens in one
+    // pipelined call: the engine answers them in order, so the joins start as soon as the
+    // swarm exists.
     const Member m = m_members.value(m_leader);
-    QString command = QStringLiteral("docker swarm init --advertise-addr %1")
-                          .arg(SshSession::shellQuote(advertiseAddress(m_leader)));
-    if (m.info.inSwarm()) // only with --force (checked above)
-        command = QStringLiteral("docker swarm leave --force >/dev/null && ") + command;
-    runOn(
-        m_leader, command,
-        [this](const Remote &r) {
-            if (!r.ok()) {
-                failJob(tr("docker swarm init failed on %1: %2")
-                            .arg(board(m_leader)->name, describe(r)));
-                return;
+    QList<HttpRequest> requests;
+    if (m.info.inSwarm()) {
+        HttpRequest leave;
+        leave.method = "POST";
+        leave.path = "/swarm/leave?force=1";
+        requests << leave;
+    }
+    HttpRequest init;
+    init.method = "POST";
+    init.path = "/swarm/init";
+    init.body =
+        QJsonDocument(QJsonObject{{QStringLiteral("ListenAddr"), QStringLiteral("0.0.0.0:2377")},
+                                  {QStringLiteral("AdvertiseAddr"), advertiseAddress(m_leader)},
+                                  {QStringLiteral("Availability"), QStringLiteral("active")}})
+            .toJson(QJsonDocument::Compact);
+    requests << init << engineGet("/swarm");
+    callEngine(
+        m_leader, requests,
+        [this](const QList<Remote> &answers) {
+            for (qsizetype i = 0; i + 1 < answers.size(); ++i) {
+                if (!answers.at(i).engineOk()) {
+                    failJob(tr("docker swarm init failed on %1: %2")
+                                .arg(board(m_leader)->name, describe(answers.at(i))));
+                    return;
+                }
             }
             m_initialised = true;
             log(m_leader, tr("Swarm initialised."));
@@ -193,9 +217,9 @@ void SwarmFormation::initSwarm()
             leader.info.localNodeState = QStringLiteral("active");
             leader.info.controlAvailable = true;
             // A swarm this run made has no other members: nothing to promote or demote.
-            fetchTokens();
+            takeTokens(answers.constLast());
         },
-        RemoteOptions{true, {}, JoinTimeoutMs, {}, false, {}});
+        JoinTimeoutMs);
 }
 
 bool SwarmFormation::waitForLeader(const Remote &r, int attempt, const std::function<void()> &again)
@@ -293,21 +317,19 @@ void SwarmFormation::fetchTokens()
     RemoteOptions options;
     options.logAs = QStringLiteral("GET /swarm (join token)");
     callEngine(
-        m_leader, engineGet("/swarm"),
-        [this](const Remote &r) {
-            const QJsonObject tokens = QJsonDocument::fromJson(r.out)
-                                           .object()
-                                           .value(QLatin1String("JoinTokens"))
-                                           .toObject();
-            m_workerToken = tokens.value(QLatin1String("Worker")).toString().toLatin1();
-            if (!r.engineOk() || m_workerToken.isEmpty()) {
-                failJob(tr("Cannot read the join token on %1: %2")
-                            .arg(board(m_leader)->name, describe(r)));
-                return;
-            }
-            joinAll();
-        },
-        options);
+        m_leader, engineGet("/swarm"), [this](const Remote &r) { takeTokens(r); }, options);
+}
+
+void SwarmFormation::takeTokens(const Remote &r)
+{
+    const QJsonObject tokens =
+        QJsonDocument::fromJson(r.out).object().value(QLatin1String("JoinTokens")).toObject();
+    m_workerToken = tokens.value(QLatin1String("Worker")).toString().toLatin1();
+    if (!r.engineOk() || m_workerToken.isEmpty()) {
+        failJob(tr("Cannot read the join token on %1: %2").arg(board(m_leader)->name, describe(r)));
+        return;
+    }
+    joinAll();
 }
 
 void SwarmFormation::joinAll()
@@ -438,11 +460,7 @@ void SwarmFormation::applyPlan(int attempt)
     // agent is connected) and only while the managers in place have quorum.
     readClusterNodes([this, attempt]() {
         const QHash<QString, SwarmNode> byBoard = liveNodes();
-        int managers = 0, reachable = 0;
-        for (const SwarmNode &n : std::as_const(m_nodes)) {
-            managers += n.isManager() ? 1 : 0;
-            reachable += n.isReachableManager() ? 1 : 0;
-        }
+        const SwarmNode::Managers managers = SwarmNode::managersOf(m_nodes);
         QStringList promote, notReady;
         for (const QString &boardId : boardIds()) {
             const Member m = m_members.value(boardId);
@@ -466,14 +484,14 @@ void SwarmFormation::applyPlan(int attempt)
                         tr("Joined, but not promoted to manager: the swarm did not list it Ready "
                            "within %1 s.")
                             .arg(m_verifySeconds));
-        if (!promote.isEmpty() && reachable * 2 <= managers) {
+        if (!promote.isEmpty() && !managers.haveQuorum()) {
             for (const QString &id : std::as_const(promote))
                 finishBoard(id, false,
                             tr("Joined, but not promoted to manager: only %1 of the swarm's %2 "
                                "managers are reachable, so a promotion could cost the swarm its "
                                "quorum. Bring the others back, then run this again.")
-                                .arg(reachable)
-                                .arg(managers));
+                                .arg(managers.reachable)
+                                .arg(managers.total));
             promote.clear();
         }
         QList<QPair<QString, HttpRequest>> updates; // board ID, request
@@ -493,8 +511,8 @@ void SwarmFormation::applyPlan(int attempt)
             }
             if (promoting) {
                 log(boardId, tr("Promoting to manager (%1 of %2 managers reachable).")
-                                 .arg(reachable)
-                                 .arg(managers));
+                                 .arg(managers.reachable)
+                                 .arg(managers.total));
                 spec.insert(QStringLiteral("Role"), QStringLiteral("manager"));
             }
             updates << qMakePair(boardId, n.updateRequest(spec));
@@ -605,7 +623,7 @@ void SwarmFormation::finishWhenConfirmed()
                          role));
             document()->setNodeState(id, NodeState::SwarmDown);
         } else {
-            const QString status = n.isLeader() ? tr("manager (leader)")
+            const QString status = n.isLeader()    ? tr("manager (leader)")
                                    : m.wantManager ? tr("manager")
                                                    : tr("worker");
             finishBoard(id, true, tr("%1: Ready, %2").arg(n.hostname, status));

@@ -99,6 +99,8 @@ private:
     /// True when `r` says the swarm has no leader: schedules `again` (bounded) or fails the job.
     bool waitForLeader(const Remote &r, int attempt, const std::function<void()> &again);
     void fetchTokens();
+    /// The worker token from the leader's `GET /swarm` answer, then the joins.
+    void takeTokens(const Remote &r);
     void joinAll();
     void joinBoard(const QString &id, const std::function<void(bool)> &done);
     void leaveOtherSwarm(const QString &id, const QString &why,
@@ -147,7 +149,7 @@ private:
     int m_confirmsPending = 0;
     bool m_verified = false; // verify: the leader's list is final
     QList<SwarmNode> m_nodes;
-    QHash<QString, SwarmNode> m_byBoard; // verify: node of each board
+    QHash<QString, SwarmNode> m_byBoard;  // verify: node of each board
     QHash<QString, QString> m_nodeBoards; // verify: board of each node (stale ones too)
     ManagerCount m_managerCount;
     int m_pending = 0;

@@ -100,6 +100,16 @@ HttpRequest SwarmNode::roleRequest(bool manager) const
     return updateRequest(s);
 }
 
+SwarmNode::Managers SwarmNode::managersOf(const QList<SwarmNode> &nodes)
+{
+    Managers m;
+    for (const SwarmNode &n : nodes) {
+        m.total += n.isManager() ? 1 : 0;
+        m.reachable += n.isReachableManager() ? 1 : 0;
+    }
+    return m;
+}
+
 HttpRequest SwarmNode::removeRequest() const
 {
     HttpRequest request;

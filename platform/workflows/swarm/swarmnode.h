@@ -24,8 +24,8 @@ struct SwarmNode
     QString availability;  // "Active", "Pause", "Drain"
     QString managerStatus; // "Leader", "Reachable", "Unreachable", "" for workers
     QString engineVersion;
-    QString address; // the address the manager sees the node at
-    QString architecture; // the plan's word ("arm64") for Description.Platform.Architecture
+    QString address;              // the address the manager sees the node at
+    QString architecture;         // the plan's word ("arm64") for Description.Platform.Architecture
     QString platformArchitecture; // as the engine says it ("aarch64"): node.platform.arch
     QMap<QString, QString> labels; // Spec.Labels: node labels
     qint64 version = -1;           // Version.Index: what an update must name
@@ -39,6 +39,17 @@ struct SwarmNode
         return isLeader() || managerStatus == QLatin1String("Reachable");
     }
     bool isReady() const { return status == QLatin1String("Ready"); }
+
+    /// The managers of a node list and how many of them the leader reaches (itself included).
+    /// A promotion changes the Raft group, so it is safe only while the managers in place have
+    /// quorum: a majority of them reachable.
+    struct Managers
+    {
+        int total = 0;
+        int reachable = 0;
+        bool haveQuorum() const { return reachable * 2 > total; }
+    };
+    static Managers managersOf(const QList<SwarmNode> &nodes);
 
     /// Parses the JSON array `GET /nodes` answers; entries that are not nodes are skipped.
     static QList<SwarmNode> parseList(const QByteArray &json);

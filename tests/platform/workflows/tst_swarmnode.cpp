@@ -54,6 +54,46 @@ private Q_SLOTS:
         }
     }
 
+    void promotionsOnlyWithQuorum_data()
+    {
+        QTest::addColumn<QByteArray>("first");  // pine64-1's manager status in the captured list
+        QTest::addColumn<QByteArray>("second"); // pine64-2's
+        QTest::addColumn<int>("total");
+        QTest::addColumn<int>("reachable");
+        QTest::addColumn<bool>("quorum");
+        QTest::newRow("leader and a reachable manager")
+            << QByteArray() << QByteArray() << 2 << 2 << true;
+        // The leader lists a manager it lost Unreachable until Raft removes it: one of two is
+        // no majority, and adding a member then could leave the swarm without quorum.
+        QTest::newRow("one of two unreachable")
+            << QByteArray() << QByteArray("unreachable") << 2 << 1 << false;
+        QTest::newRow("no leader listed")
+            << QByteArray("unreachable") << QByteArray("unreachable") << 2 << 0 << false;
+    }
+    void promotionsOnlyWithQuorum()
+    {
+        QFETCH(QByteArray, first);
+        QFETCH(QByteArray, second);
+        QFETCH(int, total);
+        QFETCH(int, reachable);
+        QFETCH(bool, quorum);
+        // The captured list (leader pine64-1, manager pine64-2, worker pine64-3), with the
+        // managers' reachability changed as a lost manager shows in it.
+        QByteArray text = nodeList();
+        const QByteArray r1 = "\"Leader\":true,\"Reachability\":\"reachable\"";
+        const QByteArray r2 = "\"Reachability\":\"reachable\",\"Addr\":\"10.77.0.12:2377\"";
+        QVERIFY(text.contains(r1));
+        QVERIFY(text.contains(r2));
+        if (!first.isEmpty())
+            text.replace(r1, "\"Reachability\":\"" + first + '"');
+        if (!second.isEmpty())
+            text.replace(r2, "\"Reachability\":\"" + second + "\",\"Addr\":\"10.77.0.12:2377\"");
+        const SwarmNode::Managers m = SwarmNode::managersOf(SwarmNode::parseList(text));
+        QCOMPARE(m.total, total);
+        QCOMPARE(m.reachable, reachable);
+        QCOMPARE(m.haveQuorum(), quorum);
+    }
+
     void skipsNoise()
     {
         const QByteArray text = R"([{"ID":"abc","Description":{"Hostname":"h"},
@@ -64,7 +104,8 @@ private Q_SLOTS:
         QCOMPARE(nodes.first().status, QStringLiteral("Down"));
         QCOMPARE(nodes.first().managerStatus, QStringLiteral("Unreachable"));
         QVERIFY(nodes.first().isManager());
-        QVERIFY(SwarmNode::parseList(R"({"message":"This node is not a swarm manager."})").isEmpty());
+        QVERIFY(
+            SwarmNode::parseList(R"({"message":"This node is not a swarm manager."})").isEmpty());
         QVERIFY(SwarmNode::parseList("[{broken").isEmpty());
     }
 
