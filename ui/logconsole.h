@@ -31,6 +31,9 @@ public:
     QString visibleText() const;
     void clear();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     struct Entry
     {

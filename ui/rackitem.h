@@ -33,6 +33,10 @@ public:
     void setDropSlot(int slot, bool swap, const QString &warning = {});
     QString dropWarning() const { return m_dropWarning; }
     void setHighlighted(bool highlighted);
+    /// While the zoom keeps changing (TopologyScene::setZooming), empty slots are drawn as a
+    /// plain outline without their "Slot N · empty" text; both come back when it settles.
+    void setZooming(bool zooming);
+    bool isZooming() const { return m_zooming; }
 
     int dropSlot() const { return m_dropSlot; }
     bool hasBadge() const { return !m_findings.isEmpty(); }
@@ -54,6 +58,7 @@ private:
     bool m_dropSwap = false;
     QString m_dropWarning;
     bool m_highlighted = false;
+    bool m_zooming = false;
 };
 
 } // namespace Hivelab

@@ -140,6 +140,7 @@ private:
     DropWarningItem *m_dropWarningItem = nullptr; // beside the target slot, while it warns
     QPixmap m_gridTile;
     QColor m_gridColour;
+    QColor m_gridBackground;
 };
 
 } // namespace Hivelab

@@ -308,11 +308,16 @@ void TestTopologyScene::zoomScalesSnapshotsUntilItSettles()
     QCOMPARE(card->rendering(), BoardItem::Rendering::Cached);
     m_view->viewport()->repaint();
     QVERIFY(card->hasSnapshot());
+    RackItem *rack = m_scene->rackItem(QStringLiteral("rack-4")); // with empty slots
+    QVERIFY(rack);
+    QVERIFY(!rack->isZooming());
     m_view->setZoom(m_view->zoom() * 1.2);
     QCOMPARE(card->rendering(), BoardItem::Rendering::Zooming);
+    QVERIFY(rack->isZooming()); // plain empty-slot outlines, no text, until it settles
     m_view->setZoom(m_view->zoom() * 1.2); // still zooming: no switch back in between
     QCOMPARE(card->rendering(), BoardItem::Rendering::Zooming);
     QTRY_COMPARE(card->rendering(), BoardItem::Rendering::Cached);
+    QVERIFY(!rack->isZooming());
     m_scene->setItemCaching(false); // exports paint directly, without snapshots
     QCOMPARE(card->rendering(), BoardItem::Rendering::Direct);
     QVERIFY(!card->hasSnapshot());
