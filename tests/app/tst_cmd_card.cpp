@@ -306,6 +306,10 @@ private Q_SLOTS:
                  r.out.constData());
         for (const QByteArray &elsewhere : {r.out, r.err, fileBytes(lab)})
             QVERIFY(!elsewhere.contains(password.toLatin1()));
+        // The plan's login user ("hive") does not exist on DietPi: the board logs in as dietpi.
+        const QJsonArray boards =
+            QJsonDocument::fromJson(fileBytes(lab)).object().value("boards").toArray();
+        QCOMPARE(boards.at(1).toObject().value("sshUser").toString(), QStringLiteral("dietpi"));
     }
 
     void editsDietPiOnAnExt4Root()

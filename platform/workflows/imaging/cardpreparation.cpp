@@ -115,6 +115,13 @@ Result prepare(const Lab &lab, const QString &boardId, const QString &target,
         return result;
     }
     result.flavour = written->flavour;
+    // DietPi has two logins, root and dietpi, and authorizes the key for both: a planned user
+    // of another name is never created on the board, so its user is dietpi.
+    if (written->flavour == FirstBootCard::Flavour::DietPi &&
+        board->sshUser != QLatin1String("root") && board->sshUser != QLatin1String("dietpi")) {
+        board->sshUser = QStringLiteral("dietpi");
+        result.identity.user = board->sshUser;
+    }
     result.files = written->files;
     result.ok = true;
     return result;
