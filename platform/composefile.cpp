@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 namespace Hivelab {
@@ -90,12 +92,37 @@ YAML::Node resolved(const YAML::Node &node, int *budget, int depth = 0)
     }
 }
 
+// An explicit tag as the source wrote it: `!reset` (local), `!!str` (the core schema's, which
+// the parser reports in full), `!<uri>` otherwise. A tag that cannot be written back in any
+// of these forms (the parser is more lenient than the emitter) is left out rather than
+// ending the emitter's output there.
+void emitTag(YAML::Emitter &out, const std::string &tag)
+{
+    static const std::string core = "tag:yaml.org,2002:";
+    auto only = [](const std::string &text, const char *extra) {
+        return !text.empty() && std::all_of(text.begin(), text.end(), [extra](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   std::strchr(extra, c) != nullptr;
+        });
+    };
+    static const char tagChars[] = "-#;/?:@&=+$_.~*'()%";
+    if (tag.front() == '!') {
+        if (only(tag.substr(1), tagChars))
+            out << YAML::LocalTag(tag.substr(1));
+    } else if (tag.compare(0, core.size(), core) == 0) {
+        if (only(tag.substr(core.size()), tagChars))
+            out << YAML::SecondaryTag(tag.substr(core.size()));
+    } else if (only(tag, "-#;/?:@&=+$,_.!~*'()[]%")) {
+        out << YAML::VerbatimTag(tag);
+    }
+}
+
 void emitNode(YAML::Emitter &out, const YAML::Node &node)
 {
     const std::string &tag = node.Tag();
     // "?" plain, "!" quoted in the source; anything else is an explicit tag (e.g. !reset).
     if (!tag.empty() && tag != "?" && tag != "!")
-        out << YAML::LocalTag(tag.substr(tag.front() == '!' ? 1 : 0));
+        emitTag(out, tag);
     switch (node.Type()) {
     case YAML::NodeType::Sequence:
         out << YAML::BeginSeq;
@@ -113,15 +140,28 @@ void emitNode(YAML::Emitter &out, const YAML::Node &node)
         }
         out << YAML::EndMap;
         break;
-    case YAML::NodeType::Scalar:
-        if (tag == "!") {
-            // Written in quotes: stays a string, whatever it looks like.
-            const bool multiLine = node.Scalar().find('\n') != std::string::npos;
-            out << (multiLine ? YAML::Literal : YAML::DoubleQuoted) << node.Scalar();
+    case YAML::NodeType::Scalar: {
+        const std::string &text = node.Scalar();
+        // A control character (a NUL, say) can only be written escaped, in double quotes: a
+        // literal block or a plain scalar would carry it raw and not read back.
+        const bool control = std::any_of(text.begin(), text.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t';
+        });
+        if (tag == "!" || control) {
+            // Written in quotes: stays a string, whatever it looks like. A literal block (as a
+            // `command: |` is written) only for what one reads back unchanged: no control
+            // character, no blank to start with (that needs an indentation indicator), one
+            // final line break (`|` keeps exactly one).
+            const bool literal = !control && text.size() > 1 && text.front() != ' ' &&
+                                 text.front() != '\t' && text.front() != '\n' &&
+                                 text.back() == '\n' && text[text.size() - 2] != '\n' &&
+                                 text.find('\n') != text.size() - 1;
+            out << (literal ? YAML::Literal : YAML::DoubleQuoted) << text;
         } else {
-            out << node.Scalar();
+            out << text;
         }
         break;
+    }
     default:
         out << YAML::Null;
         break;

@@ -78,6 +78,35 @@ private Q_SLOTS:
         QVERIFY2(yaml.contains("sh -c 'a\n"), yaml.constData());
     }
 
+    void controlCharactersReadBack()
+    {
+        // Found by fuzz_composefile: a quoted multi-line value holding a control character was
+        // written as a literal block with the raw byte, which does not read back.
+        ComposeFile f = parsed(QByteArray("services:\n  web:\n    image: nginx\n"
+                                          "    environment:\n      A: \"x\\x01y\\nz\"\n"
+                                          "      B: \"t\\x7f\"\n"));
+        f.addSpreadPreference("web", "node.labels.hivelab.rack");
+        const QByteArray yaml = f.toYaml();
+        QVERIFY2(!yaml.contains('\x01'), yaml.constData());
+        const ComposeFile again = reparsed(f);
+        QVERIFY(service(again, "web").hasPreferences);
+        QCOMPARE(again.toYaml(), yaml);
+        QVERIFY2(yaml.contains("A: \"x\\x01y\\nz\""), yaml.constData());
+    }
+
+    void tagsReadBack()
+    {
+        // Found by fuzz_composefile: `!!str` comes from the parser as tag:yaml.org,2002:str and
+        // was written as a local tag cut at its comma, which ended the output there.
+        ComposeFile f = parsed("services:\n  web:\n    image: !!str nginx\n"
+                               "    ports: !reset []\n");
+        f.addSpreadPreference("web", "node.labels.hivelab.rack");
+        const QByteArray yaml = f.toYaml();
+        QVERIFY2(yaml.contains("image: !!str nginx"), yaml.constData());
+        QVERIFY2(yaml.contains("ports: !reset"), yaml.constData());
+        QVERIFY(reparsed(f).services().size() == 1);
+    }
+
     void sharedAnchorsAreNotChangedTogether()
     {
         ComposeFile f = parsed("x-deploy: &d\n  replicas: 2\n"
