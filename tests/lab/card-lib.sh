@@ -5,7 +5,8 @@
 # Gives: fail/step; $labtool, $name, $hl (HIVELAB_BIN); the cached card image in $image; a
 # private $tmp with the test's key $tmp/id_ed25519; `cards N` (N loop devices over sparse files
 # of the image's size, in $loops); `json EXPR FILE`; `lab_run CMD…` (CMD on the lab's laptop
-# with a fresh HOME); `hl_lab ARGS…` (a hivelab workflow command there with the test's key).
+# with a fresh HOME); `hl_lab ARGS…` (a hivelab workflow command there with the test's key);
+# `provision_and_form PLAN USER PREFIX`.
 # On exit the lab goes down and the loop devices are detached (plus the script's own `cleanup`).
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -39,5 +40,28 @@ cards() {
 }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$2"; }
 lab_run() { "$labtool" --name "$name" run --fresh-home -- "$@"; }
-# (The workflow commands spell the option --accept-new-host-keys; exec and discover without s.)
 hl_lab() { lab_run "$hl" "$@" -i "$tmp/id_ed25519" --accept-new-host-keys; }
+
+# provision_and_form PLAN USER PREFIX: `provision` installs docker.io on the 3 boards of the
+# lab file PLAN, then `swarm form` makes them 3 Ready managers named PREFIX-1..3, checked on
+# 10.77.0.101 as USER.
+provision_and_form() {
+    local plan=$1 user=$2 prefix=$3 nodes k
+    hl_lab provision "$plan" --json >"$tmp/provision.json" 2>"$tmp/provision.err" ||
+        { cat "$tmp/provision.err" >&2; fail "provision"; }
+    [ "$(grep -c "docker.io installed" "$tmp/provision.err")" -eq 3 ] ||
+        { cat "$tmp/provision.err" >&2; fail "provision did not install docker.io on the 3 cards"; }
+    step "provision: docker.io installed and started on the 3 card-booted boards"
+
+    hl_lab swarm form "$plan" --json >"$tmp/form.json" 2>"$tmp/form.err" ||
+        { cat "$tmp/form.err" >&2; fail "swarm form"; }
+    nodes=$(lab_run "$hl" exec "$user@10.77.0.101" -i "$tmp/id_ed25519" --accept-new-host-key -- \
+        sudo -n docker node ls --format "'{{.Hostname}} {{.Status}} {{.ManagerStatus}}'" 2>&1) ||
+        fail "docker node ls on $prefix-1: $nodes"
+    for k in 1 2 3; do
+        grep -qE "^$prefix-$k Ready (Leader|Reachable)$" <<<"$nodes" ||
+            fail "$prefix-$k not a Ready manager: $nodes"
+    done
+    [ "$(grep -c ' Ready ' <<<"$nodes")" -eq 3 ] || fail "not 3 nodes: $nodes"
+    step "swarm form: 3 managers Ready"
+}

@@ -77,21 +77,5 @@ for k in 1 2 3; do
 done
 step "key login without password, passwordless sudo, instance IDs match the plan"
 
-hl_lab provision "$plan" --json >"$tmp/provision.json" 2>"$tmp/provision.err" ||
-    { cat "$tmp/provision.err" >&2; fail "provision"; }
-[ "$(grep -c "docker.io installed" "$tmp/provision.err")" -eq 3 ] ||
-    { cat "$tmp/provision.err" >&2; fail "provision did not install docker.io on the 3 cards"; }
-step "provision: docker.io installed and started on the 3 card-booted boards"
-
-hl_lab swarm form "$plan" --json >"$tmp/form.json" 2>"$tmp/form.err" ||
-    { cat "$tmp/form.err" >&2; fail "swarm form"; }
-nodes=$(lab_run "$hl" exec hive@10.77.0.101 \
-    -i "$tmp/id_ed25519" --accept-new-host-key -- \
-    sudo -n docker node ls --format "'{{.Hostname}} {{.Status}} {{.ManagerStatus}}'" 2>&1) ||
-    fail "docker node ls on card-1: $nodes"
-for k in 1 2 3; do
-    grep -qE "^card-$k Ready (Leader|Reachable)$" <<<"$nodes" || fail "card-$k not a Ready manager: $nodes"
-done
-[ "$(grep -c ' Ready ' <<<"$nodes")" -eq 3 ] || fail "not 3 nodes: $nodes"
-step "swarm form: 3 managers Ready"
+provision_and_form "$plan" hive card
 printf 'lab_e2e_cards: whole chain in %.1f s\n' "$(($(date +%s%N) - t0))e-9"

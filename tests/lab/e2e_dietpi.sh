@@ -88,20 +88,5 @@ for k in 1 2 3; do
 done
 step "key login without password as dietpi (Dropbear and OpenSSH), sudo, time zone, password"
 
-hl_lab provision "$plan" --json >"$tmp/provision.json" 2>"$tmp/provision.err" ||
-    { cat "$tmp/provision.err" >&2; fail "provision"; }
-[ "$(grep -c "docker.io installed" "$tmp/provision.err")" -eq 3 ] ||
-    { cat "$tmp/provision.err" >&2; fail "provision did not install docker.io on the 3 cards"; }
-step "provision: docker.io installed and started on the 3 boards"
-
-hl_lab swarm form "$plan" --json >"$tmp/form.json" 2>"$tmp/form.err" ||
-    { cat "$tmp/form.err" >&2; fail "swarm form"; }
-nodes=$(lab_run "$hl" exec dietpi@10.77.0.101 -i "$tmp/id_ed25519" --accept-new-host-key -- \
-    sudo -n docker node ls --format "'{{.Hostname}} {{.Status}} {{.ManagerStatus}}'" 2>&1) ||
-    fail "docker node ls on dp-1: $nodes"
-for k in 1 2 3; do
-    grep -qE "^dp-$k Ready (Leader|Reachable)$" <<<"$nodes" || fail "dp-$k not a Ready manager: $nodes"
-done
-[ "$(grep -c ' Ready ' <<<"$nodes")" -eq 3 ] || fail "not 3 nodes: $nodes"
-step "swarm form: 3 managers Ready"
+provision_and_form "$plan" dietpi dp
 printf 'lab_e2e_dietpi: whole chain in %.1f s\n' "$(($(date +%s%N) - t0))e-9"
