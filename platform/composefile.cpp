@@ -102,7 +102,7 @@ void emitTag(YAML::Emitter &out, const std::string &tag)
     auto only = [](const std::string &text, const char *extra) {
         return !text.empty() && std::all_of(text.begin(), text.end(), [extra](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   std::strchr(extra, c) != nullptr;
+                   (c != '\0' && std::strchr(extra, c) != nullptr);
         });
     };
     static const char tagChars[] = "-#;/?:@&=+$_.~*'()%";
