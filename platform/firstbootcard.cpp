@@ -82,12 +82,14 @@ class MemoryFile
 public:
     explicit MemoryFile(const QByteArray &data)
         : m_fd(::memfd_create("hivelab-card-file", MFD_CLOEXEC))
+        , m_errno(m_fd < 0 ? errno : 0)
     {
         for (qsizetype done = 0; m_fd >= 0 && done < data.size();) {
             const ssize_t n = ::write(m_fd, data.constData() + done, size_t(data.size() - done));
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0) {
+                m_errno = n < 0 ? errno : ENOSPC;
                 ::close(m_fd);
                 m_fd = -1;
             } else {
@@ -102,10 +104,13 @@ public:
     }
     Q_DISABLE_COPY_MOVE(MemoryFile)
     bool isValid() const { return m_fd >= 0; }
+    /// Why it is not valid (an errno: close() in the constructor may have changed errno).
+    QString errorString() const { return QString::fromLocal8Bit(std::strerror(m_errno)); }
     QString path() const { return QStringLiteral("/proc/%1/fd/%2").arg(::getpid()).arg(m_fd); }
 
 private:
     int m_fd = -1;
+    int m_errno = 0;
 };
 
 QString imageArg(const QString &target, qint64 offset)
@@ -176,8 +181,7 @@ bool FirstBootCard::writeFile(const QString &target, qint64 offset, const QStrin
 {
     const MemoryFile file(data);
     if (!file.isValid()) {
-        *error = tr("cannot stage %1 in memory: %2")
-                     .arg(name, QString::fromLocal8Bit(std::strerror(errno)));
+        *error = tr("cannot stage %1 in memory: %2").arg(name, file.errorString());
         return false;
     }
     const ToolRun r = runTool(QStringLiteral("mcopy"),
@@ -300,8 +304,7 @@ bool FirstBootCard::replaceExtFile(const QString &target, qint64 offset, const Q
     }
     const MemoryFile source(data);
     if (!source.isValid()) {
-        *error = tr("cannot stage %1 in memory: %2")
-                     .arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        *error = tr("cannot stage %1 in memory: %2").arg(path, source.errorString());
         return false;
     }
     const qsizetype slash = path.lastIndexOf(QLatin1Char('/'));
