@@ -223,7 +223,8 @@ DockerSetup::AptStatus DockerSetup::parseAptStatus(const QByteArray &line)
         return status;
     bool ok = false;
     status.percent = parts.at(2).toDouble(&ok);
-    if (!ok || status.percent < 0 || status.percent > 100)
+    // Written so that NaN ("nan" reads as a number) fails too.
+    if (!ok || !(status.percent >= 0 && status.percent <= 100))
         return status;
     status.text = QString::fromUtf8(
                       line.mid(parts.at(0).size() + parts.at(1).size() + parts.at(2).size() + 3))

@@ -162,6 +162,8 @@ private Q_SLOTS:
             << QByteArray("pmstatus:docker.io:abc:Unpacking") << false << 0 << QString();
         QTest::newRow("over 100") << QByteArray("pmstatus:docker.io:250:Unpacking") << false << 0
                                   << QString();
+        QTest::newRow("not a number")
+            << QByteArray("pmstatus:docker.io:nan:Unpacking") << false << 0 << QString();
         QTest::newRow("no text") << QByteArray("pmstatus:docker.io:20:") << false << 0 << QString();
         QTest::newRow("too short") << QByteArray("pmstatus:docker.io") << false << 0 << QString();
     }
