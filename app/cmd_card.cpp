@@ -2,9 +2,9 @@
 #include "blockdevice.h"
 #include "boardconnection.h"
 #include "cardpreparation.h"
+#include "cardpreparationjob.h"
 #include "cli.h"
 #include "credentialstore.h"
-#include "dietpiconfig.h"
 #include "firstbootcard.h"
 #include "firstbootplan.h"
 #include "keyloginsetup.h"
@@ -18,7 +18,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSysInfo>
-#include <QTimer>
 
 namespace Hivelab::Cli {
 
@@ -27,57 +26,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("Cli", text);
-}
-
-// One keychain call, waited for (the store answers with exactly one signal), bounded in time.
-struct KeychainAnswer
-{
-    bool ok = false;
-    bool persistent = false;
-    bool found = false;
-    QString secret;
-    QString message;
-};
-
-KeychainAnswer keychainCall(CredentialStore &store, const std::function<void()> &start)
-{
-    constexpr int TimeoutMs = 30000;
-    KeychainAnswer a;
-    QEventLoop loop;
-    const QList<QMetaObject::Connection> connections = {
-        QObject::connect(&store, &CredentialStore::stored, &loop,
-                         [&](const QString &, bool persistent) {
-                             a.ok = true;
-                             a.persistent = persistent;
-                             loop.quit();
-                         }),
-        QObject::connect(&store, &CredentialStore::secretRead, &loop,
-                         [&](const QString &, const QString &secret) {
-                             a.ok = a.found = true;
-                             a.secret = secret;
-                             loop.quit();
-                         }),
-        QObject::connect(&store, &CredentialStore::removed, &loop,
-                         [&](const QString &) {
-                             a.ok = true;
-                             loop.quit();
-                         }),
-        QObject::connect(
-            &store, &CredentialStore::failed, &loop,
-            [&](const QString &, CredentialStore::Error error, const QString &message) {
-                a.ok = error == CredentialStore::Error::NotFound;
-                a.message = message;
-                loop.quit();
-            })};
-    QTimer::singleShot(TimeoutMs, &loop, [&] {
-        a.message = tr("the keychain did not answer within %1 s").arg(TimeoutMs / 1000);
-        loop.quit();
-    });
-    start();
-    loop.exec();
-    for (const QMetaObject::Connection &c : connections)
-        QObject::disconnect(c);
-    return a;
 }
 
 } // namespace
@@ -148,39 +96,34 @@ int prepareCard(Lab *lab, const QString &boardId, const QString &target, const Q
 {
     // DietPi's image sets the well-known password "dietpi" for root and dietpi: every card gets
     // its own, kept in the keychain before anything is written so the card never holds a
-    // password nobody can find, and put back as it was when the card is not written.
+    // password nobody can find, and put back as it was when the card is not written. The GUI's
+    // card writer runs the same job.
     CredentialStore store;
-    const QString account = CredentialStore::secretKey(lab->name, boardId, QStringLiteral("root"));
-    FirstBootCard::ConsolePassword console;
-    std::optional<KeychainAnswer> previous;
-    if (keepConsolePassword) {
-        console.password = DietPiConfig::randomPassword();
-        console.keep = [&](QString *error) {
-            const KeychainAnswer old = keychainCall(store, [&] { store.read(account); });
-            const KeychainAnswer kept =
-                old.ok ? keychainCall(store, [&] { store.store(account, console.password); }) : old;
-            if (!kept.ok || !kept.persistent) {
-                *error = tr("No keychain to keep the DietPi console password in (%1); nothing "
-                            "was written. Pass --no-console-password to write a random password "
-                            "nobody is told (login by key only).")
-                             .arg(kept.ok ? store.backendMessage() : kept.message);
-                return false;
-            }
-            previous = old;
-            return true;
-        };
+    CardPreparationJob job(&store);
+    QEventLoop loop;
+    QObject::connect(&job, &CardPreparationJob::finished, &loop, &QEventLoop::quit);
+    CardPreparationJob::Request request;
+    request.lab = *lab;
+    request.boardId = boardId;
+    request.target = target;
+    request.publicKey = publicKey;
+    request.flavour = CardPreparation::catalogFlavour(source);
+    request.console = keepConsolePassword ? CardPreparationJob::ConsolePassword::Keychain
+                                          : CardPreparationJob::ConsolePassword::Random;
+    job.start(request);
+    if (job.isRunning())
+        loop.exec();
+    const CardPreparation::Result &r = job.result();
+    if (job.error() == CardPreparationJob::Error::NoKeychain) {
+        printErr(tr("No keychain to keep the DietPi console password in (%1); nothing was "
+                    "written. Pass --no-console-password to write a random password nobody is "
+                    "told (login by key only).")
+                     .arg(job.keychainMessage()));
+        for (const QString &e : r.errors)
+            printErr(e);
+        return ExitFindings;
     }
-    const CardPreparation::Result r =
-        CardPreparation::prepare(*lab, boardId, target, publicKey, CardPreparation::Access::Auto,
-                                 CardPreparation::catalogFlavour(source), console);
-    console.password.clear();
     if (!r.ok) {
-        if (previous) {
-            if (previous->found)
-                keychainCall(store, [&] { store.store(account, previous->secret); });
-            else
-                keychainCall(store, [&] { store.remove(account); });
-        }
         for (const QString &e : r.errors)
             printErr(e);
         // A card that could not be written is a finding; a plan that cannot be, a usage error.
@@ -198,10 +141,10 @@ int prepareCard(Lab *lab, const QString &boardId, const QString &target, const Q
     if (r.flavour == FirstBootCard::Flavour::DietPi) {
         QJsonObject password{
             {QStringLiteral("users"), QJsonArray{QStringLiteral("root"), QStringLiteral("dietpi")}},
-            {QStringLiteral("kept"), previous.has_value()}};
-        if (previous) {
-            password.insert(QStringLiteral("keychainService"), store.service());
-            password.insert(QStringLiteral("keychainAccount"), account);
+            {QStringLiteral("kept"), job.consolePasswordKept()}};
+        if (job.consolePasswordKept()) {
+            password.insert(QStringLiteral("keychainService"), job.keychainService());
+            password.insert(QStringLiteral("keychainAccount"), job.keychainAccount());
         }
         report->insert(QStringLiteral("consolePassword"), password);
     }

@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -143,6 +145,19 @@ class TestCmdCard : public QObject
             read.isEmpty())
             return {};
         return read.first().at(1).toString();
+    }
+
+    /// Stores or removes an entry of the CLI's service; true once the keychain said so.
+    bool keychainChange(const std::function<void(Hivelab::CredentialStore &)> &call)
+    {
+        Hivelab::CredentialStore store;
+        QSignalSpy stored(&store, &Hivelab::CredentialStore::stored);
+        QSignalSpy removed(&store, &Hivelab::CredentialStore::removed);
+        QSignalSpy failed(&store, &Hivelab::CredentialStore::failed);
+        call(store);
+        return QTest::qWaitFor(
+                   [&] { return stored.count() + removed.count() + failed.count() > 0; }, 30000) &&
+               failed.isEmpty() && (removed.count() == 1 || stored.value(0).value(1).toBool());
     }
 
     /// The keychain the CLI will use answers (gnome-keyring of tests/test-session.sh).
@@ -504,6 +519,50 @@ private Q_SLOTS:
         const QString password = passwordIn(txt);
         QCOMPARE(password.size(), 24);
         QVERIFY(!r.out.contains(password.toLatin1()) && !r.err.contains(password.toLatin1()));
+    }
+
+    // dietpi.txt cannot be written (a full FAT) after the new password went to the keychain:
+    // what was there before comes back, an entry or none, and the lab file is unchanged.
+    void aFailedDietPiCardGetsTheOldEntryBack()
+    {
+        if (!m_keychain)
+            QSKIP("no keychain: run under tests/test-session.sh (gnome-keyring)");
+        const QString img = makeImage(QStringLiteral("full-dietpi.img"));
+        QVERIFY(!img.isEmpty());
+        QFile txt(path(QStringLiteral("full-dietpi.txt")));
+        QVERIFY(txt.open(QIODevice::WriteOnly));
+        txt.write("AUTO_SETUP_GLOBAL_PASSWORD=dietpi\n# " + QByteArray(1900, 'x') + "\n");
+        txt.close();
+        QCOMPARE(sh(QStringLiteral("mcopy -i %1@@%2 %3 ::/dietpi.txt")
+                        .arg(img)
+                        .arg(BootOffset)
+                        .arg(txt.fileName()))
+                     .exitCode,
+                 0);
+        QVERIFY(HivelabTest::fillFat(img, BootOffset));
+        const QString lab = writeLab(QStringLiteral("full-dietpi.hivelab"));
+        const QByteArray labBefore = fileBytes(lab);
+        const QString account = Hivelab::CredentialStore::secretKey(
+            QStringLiteral("cards"), QStringLiteral("node-2"), QStringLiteral("root"));
+        const QStringList args = {QStringLiteral("card"),
+                                  QStringLiteral("prepare"),
+                                  lab,
+                                  QStringLiteral("node-2"),
+                                  QStringLiteral("--image"),
+                                  img,
+                                  QStringLiteral("--key"),
+                                  m_key};
+        QVERIFY(keychainChange([&](Hivelab::CredentialStore &s) { s.store(account, "old-one"); }));
+        CliRun r = hivelab(args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("Disk full"), r.err.constData());
+        QCOMPARE(keychainSecret(account), QStringLiteral("old-one"));
+        QCOMPARE(fileBytes(lab), labBefore);
+
+        QVERIFY(keychainChange([&](Hivelab::CredentialStore &s) { s.remove(account); }));
+        r = hivelab(args);
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(keychainSecret(account), QString());
     }
 
     void writesRaspberryPiOsFirstRun()

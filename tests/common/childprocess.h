@@ -61,4 +61,18 @@ inline ShellRun cardShell(const QString &command)
     return {exitCodeOf(p), p.readAll()};
 }
 
+/// Fills the FAT at byte `offset` of `target` to its last cluster (a file named "filler"): a
+/// file written there that needs one cluster more fails with mtools' "Disk full".
+inline bool fillFat(const QString &target, qint64 offset)
+{
+    const QString dir = QStringLiteral("%1.fill").arg(target);
+    return cardShell(QStringLiteral("mkdir -p '%1' && free=$(mdir -i '%2@@%3' :: 2>/dev/null | "
+                                    "grep 'bytes free' | tr -dc 0-9) && truncate -s \"$free\" "
+                                    "'%1/filler' && mcopy -i '%2@@%3' '%1/filler' ::/filler && "
+                                    "mdir -i '%2@@%3' :: 2>/dev/null | grep -q ' 0 bytes free'")
+                         .arg(dir, target)
+                         .arg(offset))
+               .exitCode == 0;
+}
+
 } // namespace HivelabTest

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cardpreparationjob.h"
+
+#include "credentialstore.h"
+#include "dietpiconfig.h"
+
+#include <QFutureWatcher>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
+#include <memory>
+
+namespace Hivelab {
+
+CardPreparationJob::CardPreparationJob(CredentialStore *store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+{}
+
+CardPreparationJob::~CardPreparationJob()
+{
+    // A card step still running finishes on its own; nothing reports to this job any more.
+    m_password.clear();
+}
+
+void CardPreparationJob::start(const Request &request)
+{
+    Q_ASSERT(!m_running);
+    m_running = true;
+    m_request = request;
+    m_service = m_store ? m_store->service() : QString();
+    m_account =
+        CredentialStore::secretKey(request.lab.name, request.boardId, QStringLiteral("root"));
+    m_result = {};
+    m_error = Error::None;
+    m_keychainMessage.clear();
+    m_kept = false;
+    m_previous.reset();
+    // Queued: finished() never comes from within start(), whatever the first step finds.
+    QMetaObject::invokeMethod(
+        this,
+        [this]() {
+            if (m_request.console == ConsolePassword::Keychain &&
+                m_request.flavour == FirstBootCard::Flavour::DietPi)
+                keepPassword();
+            else
+                runCard(false);
+        },
+        Qt::QueuedConnection);
+}
+
+// The card step on a worker thread. Without the password yet and a keychain to keep it in, a
+// DietPi card stops before anything is written (FirstBootCard calls `keep` once it knows).
+void CardPreparationJob::runCard(bool withPassword)
+{
+    const Request request = m_request;
+    FirstBootCard::ConsolePassword console;
+    auto foundDietPi = std::make_shared<std::atomic_bool>(false);
+    if (withPassword) {
+        console.password = m_password;
+    } else if (request.console == ConsolePassword::Keychain) {
+        console.keep = [foundDietPi](QString *error) {
+            foundDietPi->store(true);
+            error->clear();
+            return false;
+        };
+    }
+    auto *watcher = new QFutureWatcher<CardPreparation::Result>(this);
+    connect(
+        watcher, &QFutureWatcherBase::finished, this, [this, watcher, withPassword, foundDietPi]() {
+            watcher->deleteLater();
+            m_result = watcher->result();
+            if (!withPassword) {
+                if (foundDietPi->load()) {
+                    m_result.errors.clear();
+                    keepPassword();
+                    return;
+                }
+                finish(m_result.ok ? Error::None : Error::Preparation);
+                return;
+            }
+            if (m_result.ok && m_result.flavour == FirstBootCard::Flavour::DietPi) {
+                m_kept = true;
+                finish(Error::None);
+                return;
+            }
+            // Not written (or, named DietPi by its catalog entry, not a DietPi card after
+            // all): the keychain holds no password of this card.
+            restorePrevious([this]() { finish(m_result.ok ? Error::None : Error::Preparation); });
+        });
+    watcher->setFuture(QtConcurrent::run([request, console]() {
+        return CardPreparation::prepare(request.lab, request.boardId, request.target,
+                                        request.publicKey, request.access, request.flavour,
+                                        console);
+    }));
+}
+
+// Read what the keychain holds (to put it back if the card fails), store the new password,
+// then write the card with it.
+void CardPreparationJob::keepPassword()
+{
+    m_password = DietPiConfig::randomPassword();
+    callKeychain(Call::Read, QString(), [this](const Answer &old) {
+        if (!old.ok) {
+            m_keychainMessage = old.message;
+            finish(Error::NoKeychain);
+            return;
+        }
+        // From here on the entry may have changed: put back what was there unless the card
+        // gets this password.
+        m_previous = old;
+        callKeychain(Call::Store, m_password, [this](const Answer &kept) {
+            if (kept.ok && kept.persistent) {
+                runCard(true);
+                return;
+            }
+            // A refused write changed nothing; one that did not answer in time may still land.
+            if (!kept.ok && !kept.timedOut)
+                m_previous.reset();
+            // The memory store does not count: the password would be gone when this ends.
+            m_keychainMessage = kept.ok && m_store ? m_store->backendMessage() : kept.message;
+            restorePrevious([this]() { finish(Error::NoKeychain); });
+        });
+    });
+}
+
+void CardPreparationJob::restorePrevious(const std::function<void()> &then)
+{
+    if (!m_previous) {
+        then();
+        return;
+    }
+    const Answer old = *m_previous;
+    m_previous.reset();
+    auto done = [this, then](const Answer &answer) {
+        if (!answer.ok)
+            m_result.errors << tr("The keychain entry %1 (service %2) could not be put back as "
+                                  "it was: %3")
+                                   .arg(m_account, m_service, answer.message);
+        then();
+    };
+    if (old.found)
+        callKeychain(Call::Store, old.secret, done);
+    else
+        callKeychain(Call::Remove, QString(), done);
+}
+
+// One store call for this job's account: its answer (or a timeout) goes to `then` once; the
+// connections and the timer live in a context object deleted with the answer.
+void CardPreparationJob::callKeychain(Call call, const QString &secret,
+                                      const std::function<void(Answer)> &then)
+{
+    auto *context = new QObject(this);
+    m_call = context;
+    auto answer = [this, context, then](const Answer &a) {
+        if (m_call != context)
+            return;
+        m_call = nullptr;
+        context->deleteLater();
+        then(a);
+    };
+    if (!m_store) {
+        QMetaObject::invokeMethod(
+            context,
+            [answer]() {
+                answer({false, false, false, {}, tr("no keychain store")});
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    const QString key = m_account;
+    connect(m_store, &CredentialStore::stored, context,
+            [key, answer](const QString &k, bool persistent) {
+                if (k == key)
+                    answer({true, persistent, false, {}, {}});
+            });
+    connect(m_store, &CredentialStore::secretRead, context,
+            [key, answer](const QString &k, const QString &secret) {
+                if (k == key)
+                    answer({true, true, true, secret, {}});
+            });
+    connect(m_store, &CredentialStore::removed, context, [key, answer](const QString &k) {
+        if (k == key)
+            answer({true, true, false, {}, {}});
+    });
+    connect(m_store, &CredentialStore::failed, context,
+            [key, answer](const QString &k, CredentialStore::Error error, const QString &message) {
+                if (k == key)
+                    answer({error == CredentialStore::Error::NotFound, false, false, {}, message});
+            });
+    QTimer::singleShot(KeychainTimeoutMs, context, [answer]() {
+        answer({false,
+                false,
+                false,
+                {},
+                tr("the keychain did not answer within %1 s").arg(KeychainTimeoutMs / 1000),
+                true});
+    });
+    switch (call) {
+    case Call::Read:
+        m_store->read(key);
+        break;
+    case Call::Store:
+        m_store->store(key, secret);
+        break;
+    case Call::Remove:
+        m_store->remove(key);
+        break;
+    }
+}
+
+void CardPreparationJob::finish(Error error)
+{
+    m_error = error;
+    m_password.clear();
+    m_previous.reset();
+    m_running = false;
+    Q_EMIT finished(error == Error::None);
+}
+
+} // namespace Hivelab

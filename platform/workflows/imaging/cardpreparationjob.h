@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cardpreparation.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <optional>
+
+namespace Hivelab {
+
+class CredentialStore;
+
+/// One card's first-boot identity (CardPreparation::prepare, on a worker thread) with DietPi's
+/// console password kept in the OS keychain: `hivelab card prepare`, `hivelab flash --lab` and
+/// the GUI's CardWriting all run this job, so a DietPi card ends the same way from each.
+///
+/// ConsolePassword::Keychain (the default): a DietPi card gets a new random password for root
+/// and dietpi, stored under CredentialStore::secretKey(lab name, board, "root") **before**
+/// dietpi.txt is written; when the card is then not written, the entry that was there before
+/// is put back (or removed when there was none). With no keychain that keeps it (no Secret
+/// Service, a locked keyring: the memory store does not count) the card is refused
+/// (Error::NoKeychain) and nothing is written. ConsolePassword::Random: a random password
+/// nobody is told, the keychain is not touched. Other cards never touch the keychain.
+///
+/// Whether a card is DietPi shows only once it is read: unless the request names the flavour,
+/// the worker reads the card first and stops before writing when it finds dietpi.txt; the
+/// keychain steps run in between. Async; the keychain steps run on the thread that owns the
+/// job (and `store`, which must live there), the card steps on a worker thread, and nothing
+/// waits on the owning thread. Ends in exactly one finished(), never from within start().
+class CardPreparationJob : public QObject
+{
+    Q_OBJECT
+public:
+    enum class ConsolePassword { Keychain, Random };
+    Q_ENUM(ConsolePassword)
+    enum class Error { None, Preparation, NoKeychain };
+    Q_ENUM(Error)
+
+    struct Request
+    {
+        Lab lab;
+        QString boardId;
+        QString target; // device or image file holding the OS image
+        QString publicKey;
+        CardPreparation::Access access = CardPreparation::Access::Auto;
+        std::optional<FirstBootCard::Flavour> flavour; // from the image's catalog entry
+        ConsolePassword console = ConsolePassword::Keychain;
+    };
+
+    /// `store` answers the keychain steps (service and account as above); not owned.
+    explicit CardPreparationJob(CredentialStore *store, QObject *parent = nullptr);
+    ~CardPreparationJob() override;
+    Q_DISABLE_COPY_MOVE(CardPreparationJob)
+
+    void start(const Request &request);
+    bool isRunning() const { return m_running; }
+
+    /// What prepare() gave (errors as sentences; on NoKeychain nothing was written).
+    const CardPreparation::Result &result() const { return m_result; }
+    Error error() const { return m_error; }
+    /// NoKeychain: why the keychain could not keep the password (the keychain's own words).
+    QString keychainMessage() const { return m_keychainMessage; }
+    /// A DietPi card's console password is in the keychain under service()/account().
+    bool consolePasswordKept() const { return m_kept; }
+    QString keychainService() const { return m_service; }
+    QString keychainAccount() const { return m_account; }
+
+    /// How long one keychain call may take before it counts as no keychain.
+    static constexpr int KeychainTimeoutMs = 30000;
+
+Q_SIGNALS:
+    void finished(bool ok);
+
+private:
+    struct Answer
+    {
+        bool ok = false;
+        bool persistent = false;
+        bool found = false;
+        QString secret;
+        QString message;
+        bool timedOut = false;
+    };
+    enum class Call { Read, Store, Remove };
+
+    void runCard(bool withPassword);
+    void keepPassword();
+    void restorePrevious(const std::function<void()> &then);
+    void callKeychain(Call call, const QString &secret, const std::function<void(Answer)> &then);
+    void finish(Error error);
+
+    QPointer<CredentialStore> m_store;
+    Request m_request;
+    QString m_service;
+    QString m_account;
+    QString m_password;
+    std::optional<Answer> m_previous; // set once the new password is in the store
+    CardPreparation::Result m_result;
+    Error m_error = Error::None;
+    QString m_keychainMessage;
+    QObject *m_call = nullptr; // the keychain call in flight: its connections and timer
+    bool m_kept = false;
+    bool m_running = false;
+};
+
+} // namespace Hivelab
