@@ -10,6 +10,7 @@
 #include "plural.h"
 #include "wholerowsview.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -119,6 +120,16 @@ CardWriterWidget::CardWriterWidget(LabDocument *document,
     m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setWordWrap(false);
     layout->addWidget(m_table, 1);
+
+    m_keepPasswords = new QCheckBox(tr("&Keep DietPi console passwords in the keychain"), this);
+    m_keepPasswords->setObjectName(QStringLiteral("keepConsolePasswords"));
+    m_keepPasswords->setChecked(true);
+    m_keepPasswords->setToolTip(
+        tr("DietPi cards get a random password for root and dietpi (SSH takes keys only). "
+           "Ticked, it is kept in the keychain before the card is written, and a card is not "
+           "prepared when there is no keychain; unticked, nobody is told it (log in with the "
+           "key)."));
+    layout->addWidget(m_keepPasswords);
 
     auto *row = new QHBoxLayout;
     m_summary = new QLabel(this);
@@ -375,6 +386,9 @@ bool CardWriterWidget::writeCards()
     delete m_job;
     m_job = new CardWriting(this);
     m_job->setKeyPath(m_keyPath);
+    m_job->setConsolePassword(m_keepPasswords->isChecked()
+                                  ? CardPreparationJob::ConsolePassword::Keychain
+                                  : CardPreparationJob::ConsolePassword::Random);
     connect(m_job, &CardWriting::progressChanged, this,
             [this](int card, CardWriting::Stage stage, qint64 done, qint64 total) {
                 auto *bar = qobject_cast<QProgressBar *>(
@@ -461,6 +475,23 @@ void CardWriterWidget::onFinished()
                                           tr("%1 cards did not finish: see their rows."));
     else
         text += tr(" Put each card in its board and power it on.");
+    QString service;
+    bool noKeychain = false;
+    for (int card = 0; card < total; ++card) {
+        if (service.isEmpty())
+            service = m_job->consolePasswordPlace(card).first;
+        noKeychain = noKeychain || m_job->refusedForKeychain(card);
+    }
+    if (!service.isEmpty())
+        text += QLatin1Char(' ') + tr("DietPi console passwords (root and dietpi) are in the "
+                                      "keychain, service %1, one account per board (see its "
+                                      "row).")
+                                       .arg(service);
+    if (noKeychain)
+        text += QLatin1Char(' ') +
+                tr("No keychain could keep a DietPi console password: unlock or set up the "
+                   "keychain, or untick “Keep DietPi console passwords in the keychain” for a "
+                   "random password nobody is told (log in with the key), and write again.");
     setSummary(text);
     for (int r = 0; r < m_table->rowCount(); ++r)
         m_table->item(r, BootColumn)->setText(CardPreparation::preview(m_document->lab(), m_boardIds.at(r)));
@@ -485,6 +516,7 @@ void CardWriterWidget::updateButtons()
         m_table->cellWidget(r, ImageColumn)->setEnabled(!running);
     }
     m_write->setEnabled(!running && anyCard);
+    m_keepPasswords->setEnabled(!running);
     m_cancel->setEnabled(running);
     m_refresh->setEnabled(!running);
 }

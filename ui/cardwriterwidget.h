@@ -7,6 +7,7 @@
 
 #include <functional>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QProgressBar;
@@ -23,6 +24,8 @@ class LabDocument;
 /// catalog's images for its model, or a file), the card to write (cards, USB drives and loop
 /// devices the system offers — never its own disks) and what the board will boot as; Write runs
 /// CardWriting (download, write, verify, first-boot files) with progress per card and Cancel.
+/// A tick box (on by default) keeps DietPi console passwords in the keychain as the CLI does;
+/// off, they are random and nobody is told (the CLI's --no-console-password).
 /// The instance IDs and addresses the cards got are recorded in the lab as one undo step.
 /// Used by the wizard's Flash step and the main window's Lab ▸ Write Cards.
 class CardWriterWidget : public QWidget
@@ -84,6 +87,7 @@ private:
     QPushButton *m_refresh;
     QPushButton *m_write;
     QPushButton *m_cancel;
+    QCheckBox *m_keepPasswords;
     QList<Drive> m_drives;
     QStringList m_boardIds;          // per row
     QList<int> m_runRows;            // the rows being written, by card index

@@ -2,7 +2,9 @@
 // The GUI's card writer (wizard Flash step, Lab ▸ Write Cards) on real loop block devices: two
 // cards written from one image with their boards' first-boot identities, read back with
 // mtools; the instance IDs and allocated address recorded as one undo step; bad choices
-// refused before anything is erased; cancel records nothing. Needs root (losetup).
+// refused before anything is erased; cancel records nothing; with no keychain a DietPi card is
+// refused its first-boot files in words that say what to do, and the tick box for a random
+// console password then writes it. Needs root (losetup).
 #include "childprocess.h"
 #include "blockdevice.h"
 #include "cardpreparation.h"
@@ -11,6 +13,7 @@
 #include "labfile.h"
 #include "mainwindow.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -77,6 +80,14 @@ class TestCardWriter : public QObject
         w->reload();
         [&] { QVERIFY(listed.wait(20000)); }();
         return w;
+    }
+
+public:
+    /// No session bus in this process, so no keychain (the keychain path with one is
+    /// tst_cardwriting's): set before Qt or libsecret first looks for the bus.
+    static void initMain()
+    {
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/dev/null/no-session-bus");
     }
 
 private Q_SLOTS:
@@ -292,12 +303,73 @@ private Q_SLOTS:
         QVERIFY2(edited.contains("\nAUTO_SETUP_NET_HOSTNAME=node-2\n") &&
                      edited.contains("\nSOFTWARE_DISABLE_SSH_PASSWORD_LOGINS=1\n"),
                  edited.constData());
-        // Never DietPi's default: a random password nobody is told (the GUI keeps none yet).
+        // Never DietPi's default: prepare() alone writes a random password nobody is told (the
+        // keychain steps are CardPreparationJob's).
         QVERIFY(QRegularExpression(QStringLiteral("^AUTO_SETUP_GLOBAL_PASSWORD=[A-Za-z0-9]{24}\n"))
                     .match(QString::fromLatin1(edited))
                     .hasMatch());
         const Sh fsck = cardShell(QStringLiteral("e2fsck -fn '%1?offset=%2'").arg(m_loops.at(1)).arg(rootOffset));
         QVERIFY2(fsck.exitCode == 0, fsck.out.constData());
+    }
+
+    void dietPiWithoutAKeychain()
+    {
+        const QString source = path(QStringLiteral("dietpi.img"));
+        const QByteArray original =
+            "AUTO_SETUP_GLOBAL_PASSWORD=dietpi\nAUTO_SETUP_NET_HOSTNAME=DietPi\n";
+        QFile txt(path(QStringLiteral("dietpi.txt")));
+        QVERIFY(txt.open(QIODevice::WriteOnly));
+        txt.write(original);
+        txt.close();
+        QCOMPARE(cardShell(QStringLiteral(
+                               "truncate -s 40M %1 && printf 'label: dos\\n2048,32768,c\\n,,83\\n' "
+                               "| sfdisk -q %1 && mkfs.fat -F 16 -n BOOT --offset 2048 %1 16384 && "
+                               "mcopy -i %1@@%2 %3 ::/dietpi.txt")
+                               .arg(source)
+                               .arg(BootOffset)
+                               .arg(txt.fileName()))
+                     .exitCode,
+                 0);
+        auto w = makeWriter();
+        QVERIFY(w);
+        auto *keep = w->findChild<QCheckBox *>(QStringLiteral("keepConsolePasswords"));
+        QVERIFY(keep && keep->isChecked());
+        w->setImage(QStringLiteral("node-1"), source);
+        w->setCard(QStringLiteral("node-1"), m_loops.at(0));
+        w->setConfirmation([](const QString &, const QString &) { return true; });
+        QSignalSpy finished(w.get(), &CardWriterWidget::finished);
+        QVERIFY(w->writeCards());
+        QVERIFY(!keep->isEnabled());
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(w->summary().startsWith(QLatin1String("0 of 1 cards")) &&
+                     w->summary().contains(
+                         QStringLiteral("untick “Keep DietPi console passwords in the keychain”")),
+                 qPrintable(w->summary()));
+        QVERIFY2(w->resultFor(QStringLiteral("node-1"))
+                     .contains(QLatin1String("no keychain to keep the DietPi console password")),
+                 qPrintable(w->resultFor(QStringLiteral("node-1"))));
+        QVERIFY(m_doc.lab().board(QStringLiteral("node-1"))->firstBoot.instanceId.isEmpty());
+        QCOMPARE(m_undo.count(), 0);
+        // The image is on the card; its dietpi.txt is as the image had it.
+        // (mtype may put a warning about the loop device's geometry first.)
+        const QByteArray kept = mtype(m_loops.at(0), QStringLiteral("dietpi.txt"));
+        QVERIFY2(kept.endsWith(original), kept.constData());
+
+        keep->click();
+        QVERIFY(!keep->isChecked());
+        QVERIFY(w->writeCards());
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(w->summary().startsWith(QLatin1String("1 of 1 cards")), qPrintable(w->summary()));
+        QVERIFY2(w->resultFor(QStringLiteral("node-1"))
+                     .endsWith(QLatin1String("random and not kept; log in with the key.")),
+                 qPrintable(w->resultFor(QStringLiteral("node-1"))));
+        const QRegularExpressionMatch password =
+            QRegularExpression(QStringLiteral("(?m)AUTO_SETUP_GLOBAL_PASSWORD=([A-Za-z0-9]{24})$"))
+                .match(QString::fromLatin1(mtype(m_loops.at(0), QStringLiteral("dietpi.txt"))));
+        QVERIFY(password.hasMatch());
+        QVERIFY(!w->summary().contains(password.captured(1)));
+        QVERIFY(!w->resultFor(QStringLiteral("node-1")).contains(password.captured(1)));
+        QCOMPARE(m_undo.count(), 1);
     }
 
     void withoutUDisksTheReasonIsClear()

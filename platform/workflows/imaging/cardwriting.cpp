@@ -2,15 +2,14 @@
 #include "cardwriting.h"
 
 #include "boardconnection.h"
+#include "credentialstore.h"
 #include "flashjob.h"
 #include "imagedownload.h"
 #include "keyloginsetup.h"
 #include "sshkeysetup.h"
 
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QSysInfo>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace Hivelab {
 
@@ -56,6 +55,8 @@ void CardWriting::start(const Lab &lab, const QList<Card> &cards)
     m_stages = QList<Stage>(cards.size(), Stage::Waiting);
     m_messages = QStringList(cards.size(), QString());
     m_prepared.clear();
+    m_noKeychain.clear();
+    m_places.clear();
     m_groups.clear();
     QStringList sources;
     for (int i = 0; i < cards.size(); ++i) {
@@ -230,19 +231,35 @@ void CardWriting::prepareGroup()
         return;
     }
     Q_EMIT progressChanged(card, Stage::FirstBoot, 0, 0);
-    const Lab lab = m_lab;
-    const Card c = m_cards.at(card);
-    const QString key = m_publicKey;
-    auto *watcher = new QFutureWatcher<CardPreparation::Result>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, card]() {
-        watcher->deleteLater();
-        const CardPreparation::Result r = watcher->result();
-        if (r.ok) {
+    if (!m_credentials)
+        m_credentials = new CredentialStore(this);
+    const Card &c = m_cards.at(card);
+    auto *job = new CardPreparationJob(m_credentials, this);
+    connect(job, &CardPreparationJob::finished, this, [this, job, card]() {
+        job->deleteLater();
+        const CardPreparation::Result &r = job->result();
+        if (job->error() == CardPreparationJob::Error::NoKeychain) {
+            m_noKeychain.insert(card);
+            endCard(card, Stage::Failed,
+                    tr("Written, but not given its first-boot files: no keychain to keep the "
+                       "DietPi console password in (%1).")
+                        .arg(job->keychainMessage()));
+        } else if (r.ok) {
             m_lab = r.lab;
             m_prepared << m_cards.at(card).boardId;
-            endCard(card, Stage::Done,
-                    tr("Written and verified; first boot as %1 (%2), %3.")
-                        .arg(r.identity.hostname, r.addressText(), r.flavourName()));
+            QString message = tr("Written and verified; first boot as %1 (%2), %3.")
+                                  .arg(r.identity.hostname, r.addressText(), r.flavourName());
+            if (job->consolePasswordKept()) {
+                m_places.insert(card, {job->keychainService(), job->keychainAccount()});
+                message += QLatin1Char(' ') +
+                           tr("Console password for root and dietpi: in the keychain, service "
+                              "%1, account %2.")
+                               .arg(job->keychainService(), job->keychainAccount());
+            } else if (r.flavour == FirstBootCard::Flavour::DietPi) {
+                message += QLatin1Char(' ') + tr("Console password for root and dietpi: random "
+                                                 "and not kept; log in with the key.");
+            }
+            endCard(card, Stage::Done, message);
         } else {
             endCard(card, Stage::Failed,
                     tr("Written, but the first-boot files failed: %1")
@@ -250,11 +267,14 @@ void CardWriting::prepareGroup()
         }
         prepareGroup();
     });
-    watcher->setFuture(QtConcurrent::run([lab, c, key]() {
-        return CardPreparation::prepare(lab, c.boardId, c.target.path, key,
-                                        CardPreparation::Access::Auto,
-                                        CardPreparation::catalogFlavour(c.source));
-    }));
+    CardPreparationJob::Request request;
+    request.lab = m_lab;
+    request.boardId = c.boardId;
+    request.target = c.target.path;
+    request.publicKey = m_publicKey;
+    request.flavour = CardPreparation::catalogFlavour(c.source);
+    request.console = m_console;
+    job->start(request);
 }
 
 void CardWriting::endCard(int card, Stage stage, const QString &message)

@@ -3,17 +3,22 @@
 
 #include "blockdevice.h"
 #include "cardpreparation.h"
+#include "cardpreparationjob.h"
 #include "imagecache.h"
 #include "labtypes.h"
 
+#include <QHash>
 #include <QObject>
+#include <QPair>
 #include <QPointer>
+#include <QSet>
 
 #include <atomic>
 #include <memory>
 
 namespace Hivelab {
 
+class CredentialStore;
 class FlashJob;
 class ImageDownload;
 class SshKeySetup;
@@ -21,10 +26,12 @@ class SshKeySetup;
 /// The GUI's "write these cards" run, built from the pieces the CLI uses: an image per card (a
 /// file, a catalog image ID or an http(s) URL, downloaded into the ImageCache first), written
 /// with FlashJob — one decompression and one writer per card for all cards of the same image —
-/// then each written card given its board's first-boot identity (CardPreparation) off the
-/// GUI thread. The laptop's SSH key is the one `hivelab keys` uses, made (ed25519) when there
-/// is none. Cards of one image fail or succeed on their own; cancel() stops everything and
-/// every card keeps a zeroed first MiB. Async; signals on the thread that owns the job.
+/// then each written card given its board's first-boot identity by CardPreparationJob, as the
+/// CLI does (card steps off the GUI thread; a DietPi card's console password kept in the
+/// keychain first, on the thread that owns this job). The laptop's SSH key is the one `hivelab
+/// keys` uses, made (ed25519) when there is none. Cards of one image fail or succeed on their
+/// own; cancel() stops everything and every card keeps a zeroed first MiB. Async; signals on
+/// the thread that owns the job.
 class CardWriting : public QObject
 {
     Q_OBJECT
@@ -46,6 +53,9 @@ public:
     void setImageCache(const ImageCache &cache) { m_cache = cache; }
     /// The private key whose .pub the cards authorize (default: as `hivelab keys`).
     void setKeyPath(const QString &path) { m_keyPath = path; }
+    /// DietPi's console password: kept in the keychain (default; a card is refused when there
+    /// is none) or random and told to nobody (`--no-console-password`).
+    void setConsolePassword(CardPreparationJob::ConsolePassword mode) { m_console = mode; }
 
     /// `lab` is the plan the identities come from.
     void start(const Lab &lab, const QList<Card> &cards);
@@ -58,6 +68,12 @@ public:
     const QStringList &preparedBoards() const { return m_prepared; }
     Stage stage(int card) const { return m_stages.value(card, Stage::Waiting); }
     QString message(int card) const { return m_messages.value(card); }
+    /// The card was written but refused its first-boot files: no keychain could keep its
+    /// DietPi console password (ConsolePassword::Random would write it).
+    bool refusedForKeychain(int card) const { return m_noKeychain.contains(card); }
+    /// Where a prepared DietPi card's console password is (service, account); empty when it
+    /// was not kept.
+    QPair<QString, QString> consolePasswordPlace(int card) const { return m_places.value(card); }
 
     static QString stageName(Stage stage);
 
@@ -91,6 +107,10 @@ private:
     QPointer<FlashJob> m_flash;
     std::shared_ptr<ImageCache::InUse> m_imageInUse;
     QPointer<SshKeySetup> m_keygen;
+    CredentialStore *m_credentials = nullptr;
+    CardPreparationJob::ConsolePassword m_console = CardPreparationJob::ConsolePassword::Keychain;
+    QSet<int> m_noKeychain;
+    QHash<int, QPair<QString, QString>> m_places;
     std::shared_ptr<std::atomic_bool> m_cancelled;
     bool m_running = false;
 };

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The GUI's card writer (CardWriting) on DietPi images, written to image files (no root, no
+// loop device), with the real keychain (gnome-keyring under tests/test-session.sh): the console
+// password on the card is the one the keychain holds, and it is in no message, log line or lab
+// file; a card that fails after the password was stored gets the old entry back (or none).
+#include "cardwriting.h"
+#include "childprocess.h"
+#include "credentialstore.h"
+#include "labfile.h"
+
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <functional>
+
+using namespace Hivelab;
+using HivelabTest::cardShell;
+
+namespace {
+
+constexpr qint64 BootOffset = 2048 * 512;
+
+const char *const kLab = R"({"format": "hivelab-lab", "schemaVersion": 1, "name": "writing",
+    "network": {"subnet": "10.77.0.0/24", "gateway": "10.77.0.1", "poolStart": "10.77.0.10",
+                "loginUser": "hive", "dns": ["10.77.0.1"], "locale": "C.UTF-8"},
+    "boards": [
+        {"id": "node-1", "hostname": "node-1", "addressing": "static"},
+        {"id": "node-2", "hostname": "node-2", "addressing": "static", "ip": "10.77.0.10"}]})";
+
+// Every line Qt logs while the test runs (the password must be in none).
+QStringList g_log;
+QtMessageHandler g_previousHandler = nullptr;
+
+void collect(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    g_log << message;
+    g_previousHandler(type, context, message);
+}
+
+} // namespace
+
+class TestCardWriting : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_key;
+    Lab m_lab;
+
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+    /// A 40 MiB DietPi image for the Raspberry Pi: FAT16 boot partition at 1 MiB holding
+    /// dietpi.txt with DietPi's default password. `full`: dietpi.txt takes almost a whole
+    /// cluster and the FAT has no free one left, so the edited (longer) file cannot be written.
+    QString makeDietPiImage(const QString &name, bool full)
+    {
+        const QString img = path(name);
+        QByteArray txt = "AUTO_SETUP_GLOBAL_PASSWORD=dietpi\nAUTO_SETUP_NET_HOSTNAME=DietPi\n";
+        if (full)
+            txt += "# " + QByteArray(1900, 'x') + "\n";
+        QFile f(path(name + QStringLiteral(".dietpi.txt")));
+        if (!f.open(QIODevice::WriteOnly) || f.write(txt) != txt.size())
+            return {};
+        f.close();
+        const HivelabTest::ShellRun r = cardShell(
+            QStringLiteral("truncate -s 40M %1 && printf 'label: dos\\n2048,32768,c\\n,,83\\n' | "
+                           "sfdisk -q %1 && mkfs.fat -F 16 -n BOOT --offset 2048 %1 16384 && "
+                           "mcopy -i %1@@%2 %3 ::/dietpi.txt")
+                .arg(img)
+                .arg(BootOffset)
+                .arg(f.fileName()));
+        if (r.exitCode != 0) {
+            qWarning("%s", r.out.constData());
+            return {};
+        }
+        if (full && !HivelabTest::fillFat(img, BootOffset))
+            return {};
+        return img;
+    }
+
+    QByteArray mtype(const QString &target, const QString &file)
+    {
+        return cardShell(
+                   QStringLiteral("mtype -i %1@@%2 ::/%3").arg(target).arg(BootOffset).arg(file))
+            .out;
+    }
+
+    static QString passwordIn(const QByteArray &dietpiTxt)
+    {
+        static const QRegularExpression line(
+            QStringLiteral("(?m)^[ \\t]*AUTO_SETUP_GLOBAL_PASSWORD=(.*)$"));
+        return line.match(QString::fromUtf8(dietpiTxt)).captured(1);
+    }
+
+    static QString account(const QString &board)
+    {
+        return CredentialStore::secretKey(QStringLiteral("writing"), board, QStringLiteral("root"));
+    }
+
+    /// What the keychain holds for `key` (service "Hivelab"); nullopt when nothing.
+    std::optional<QString> keychainSecret(const QString &key)
+    {
+        CredentialStore store;
+        QSignalSpy read(&store, &CredentialStore::secretRead);
+        QSignalSpy failed(&store, &CredentialStore::failed);
+        store.read(key);
+        if (!QTest::qWaitFor([&] { return read.count() + failed.count() > 0; }, 30000) ||
+            read.isEmpty())
+            return std::nullopt;
+        return read.first().at(1).toString();
+    }
+
+    bool keychainDo(const std::function<void(CredentialStore &)> &call)
+    {
+        CredentialStore store;
+        QSignalSpy stored(&store, &CredentialStore::stored);
+        QSignalSpy removed(&store, &CredentialStore::removed);
+        QSignalSpy failed(&store, &CredentialStore::failed);
+        call(store);
+        return QTest::qWaitFor(
+                   [&] { return stored.count() + removed.count() + failed.count() > 0; }, 30000) &&
+               failed.isEmpty() && (removed.count() == 1 || stored.value(0).value(1).toBool());
+    }
+
+    /// Writes `source` to a new image file for `board` and prepares it; waits until done.
+    std::unique_ptr<CardWriting> write(const QString &board, const QString &source,
+                                       const QString &target)
+    {
+        auto job = std::make_unique<CardWriting>();
+        job->setKeyPath(m_key);
+        QSignalSpy finished(job.get(), &CardWriting::finished);
+        job->start(m_lab, {CardWriting::Card{board, source, BlockDevice::inspect(target)}});
+        [&] { QVERIFY(finished.wait(120000)); }();
+        return job;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        for (const char *tool : {"mcopy", "mtype", "mdir", "sfdisk", "mkfs.fat"}) {
+            if (cardShell(QStringLiteral("command -v ") + QLatin1String(tool)).exitCode != 0)
+                QSKIP("mtools, fdisk or dosfstools missing");
+        }
+        if (qgetenv("HIVELAB_TEST_KEYRING") != "1")
+            QSKIP("run under tests/test-session.sh: it starts a private gnome-keyring and sets "
+                  "HIVELAB_TEST_KEYRING=1 (never your own keyring)");
+        CredentialStore probe;
+        QSignalSpy changed(&probe, &CredentialStore::backendChanged);
+        probe.probe();
+        QVERIFY(changed.wait(30000));
+        QVERIFY2(probe.isPersistent(), qPrintable(probe.backendMessage()));
+        m_key = path(QStringLiteral("id_ed25519"));
+        QCOMPARE(
+            cardShell(
+                QStringLiteral("ssh-keygen -q -t ed25519 -N '' -C writing-test -f %1").arg(m_key))
+                .exitCode,
+            0);
+        LabFileError error;
+        const std::optional<Lab> lab = LabFile::fromJson(QByteArray(kLab), &error);
+        QVERIFY2(lab, qPrintable(error.toString()));
+        m_lab = *lab;
+        g_previousHandler = qInstallMessageHandler(collect);
+    }
+
+    void cleanupTestCase()
+    {
+        if (g_previousHandler)
+            qInstallMessageHandler(g_previousHandler);
+    }
+
+    void keepsTheDietPiPasswordInTheKeychain()
+    {
+        const QString source = makeDietPiImage(QStringLiteral("dietpi.img"), false);
+        QVERIFY(!source.isEmpty());
+        QVERIFY(keychainDo([&](CredentialStore &s) { s.store(account("node-2"), "old-one"); }));
+        const QString target = path(QStringLiteral("card-node-2.img"));
+        const auto job = write(QStringLiteral("node-2"), source, target);
+        QVERIFY(job);
+        QCOMPARE(job->stage(0), CardWriting::Stage::Done);
+        QCOMPARE(job->preparedBoards(), QStringList{QStringLiteral("node-2")});
+        QVERIFY2(job->message(0).endsWith(
+                     QLatin1String("Console password for root and dietpi: in the keychain, "
+                                   "service Hivelab, account "
+                                   "lab:writing/board:node-2/user:root/password.")),
+                 qPrintable(job->message(0)));
+        QCOMPARE(job->consolePasswordPlace(0),
+                 qMakePair(QStringLiteral("Hivelab"), account("node-2")));
+
+        // The keychain's password is the one on the card (the old entry replaced), and it is
+        // in no message, log line or lab file.
+        const std::optional<QString> password = keychainSecret(account("node-2"));
+        QVERIFY(password);
+        QCOMPARE(password->size(), 24);
+        const QByteArray txt = mtype(target, QStringLiteral("dietpi.txt"));
+        QCOMPARE(passwordIn(txt), *password);
+        QVERIFY(txt.contains("\nSOFTWARE_DISABLE_SSH_PASSWORD_LOGINS=1\n"));
+        QVERIFY(!job->message(0).contains(*password));
+        QVERIFY(!LabFile::toJson(job->lab()).contains(password->toUtf8()));
+        QVERIFY(!g_log.join(QLatin1Char('\n')).contains(*password));
+    }
+
+    // dietpi.txt cannot be written (a full FAT) after the new password went to the keychain:
+    // what was there before comes back, an entry or none.
+    void aFailedCardGetsTheOldEntryBack()
+    {
+        const QString source = makeDietPiImage(QStringLiteral("full.img"), true);
+        QVERIFY(!source.isEmpty());
+        QVERIFY(keychainDo([&](CredentialStore &s) { s.store(account("node-1"), "old-one"); }));
+        auto job = write(QStringLiteral("node-1"), source, path(QStringLiteral("card-full.img")));
+        QVERIFY(job);
+        QCOMPARE(job->stage(0), CardWriting::Stage::Failed);
+        QVERIFY2(job->message(0).contains(QLatin1String("first-boot files failed")) &&
+                     job->message(0).contains(QLatin1String("Disk full")),
+                 qPrintable(job->message(0)));
+        QVERIFY(!job->refusedForKeychain(0));
+        QCOMPARE(job->consolePasswordPlace(0), qMakePair(QString(), QString()));
+        QCOMPARE(keychainSecret(account("node-1")).value_or(QStringLiteral("(none)")),
+                 QStringLiteral("old-one"));
+
+        QVERIFY(keychainDo([&](CredentialStore &s) { s.remove(account("node-1")); }));
+        job = write(QStringLiteral("node-1"), source, path(QStringLiteral("card-full.img")));
+        QVERIFY(job);
+        QCOMPARE(job->stage(0), CardWriting::Stage::Failed);
+        QCOMPARE(keychainSecret(account("node-1")).value_or(QStringLiteral("(none)")),
+                 QStringLiteral("(none)"));
+        QVERIFY(job->preparedBoards().isEmpty());
+    }
+
+    // Told to (the GUI's unticked box, the CLI's --no-console-password): random, not kept.
+    void randomPasswordTouchesNoKeychain()
+    {
+        const QString source = makeDietPiImage(QStringLiteral("random.img"), false);
+        QVERIFY(!source.isEmpty());
+        QVERIFY(keychainDo([&](CredentialStore &s) { s.remove(account("node-1")); }));
+        CardWriting job;
+        job.setKeyPath(m_key);
+        job.setConsolePassword(CardPreparationJob::ConsolePassword::Random);
+        QSignalSpy finished(&job, &CardWriting::finished);
+        const QString target = path(QStringLiteral("card-random.img"));
+        job.start(m_lab, {CardWriting::Card{QStringLiteral("node-1"), source,
+                                            BlockDevice::inspect(target)}});
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(job.stage(0), CardWriting::Stage::Done);
+        QVERIFY2(
+            job.message(0).endsWith(QLatin1String("random and not kept; log in with the key.")),
+            qPrintable(job.message(0)));
+        QCOMPARE(passwordIn(mtype(target, QStringLiteral("dietpi.txt"))).size(), 24);
+        QCOMPARE(keychainSecret(account("node-1")).value_or(QStringLiteral("(none)")),
+                 QStringLiteral("(none)"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCardWriting)
+#include "tst_cardwriting.moc"
