@@ -83,6 +83,7 @@ private Q_SLOTS:
     void inspectorModelIsACatalogChoice();
     void inspectorEditsRackPsuAndSwitch();
     void inspectorCablesBoard();
+    void inspectorFormsBuiltOnFirstUse();
     void gearMenuAddsAndRemovesWithUndo();
     void keyboardReachesEveryBoardAction();
     void widgetsHaveAccessibleNames();
@@ -680,6 +681,62 @@ void TestMainWindow::inspectorEditsRackPsuAndSwitch()
     scene->selectBoards({QStringLiteral("pine64-1")});
     QVERIFY(inspector->objectId().isEmpty());
     QCOMPARE(inspector->boardId(), QStringLiteral("pine64-1"));
+}
+
+void TestMainWindow::inspectorFormsBuiltOnFirstUse()
+{
+    // Nothing selected at start: the hint only; the forms come with the first selection
+    // (start-up), each where the constructor used to build it in the Tab order: between the
+    // inventory and the check results.
+    InspectorWidget *inspector = m_window->inspector();
+    QVERIFY(inspector->findChildren<QLineEdit *>().isEmpty());
+    QWidget *inventory = m_window->inventoryView();
+    QWidget *findings = m_window->checkResults()->tree();
+    auto checkTabOrder = [&](QWidget *field) {
+        QList<QWidget *> stops;
+        for (QWidget *w = inventory->nextInFocusChain(); w != findings; w = w->nextInFocusChain()) {
+            QVERIFY2(w != inventory, "the findings are not after the inventory in the Tab order");
+            if ((w->focusPolicy() & Qt::TabFocus) && !w->focusProxy())
+                stops.append(w);
+        }
+        QVERIFY(stops.contains(field));
+        for (QWidget *w : std::as_const(stops))
+            QVERIFY2(inspector->isAncestorOf(w), qPrintable(w->metaObject()->className()));
+    };
+
+    m_window->scene()->selectBoards({QStringLiteral("pine64-4")});
+    QLineEdit *name = inspector->findChild<QLineEdit *>();
+    QVERIFY(name);
+    QCOMPARE(name, inspector->nameEdit());
+    QVERIFY(name->isVisibleTo(inspector));
+    QCOMPARE(name->text(), QStringLiteral("pine64-4"));
+    QCOMPARE(inspector->ipEdit()->text(), QStringLiteral("10.77.0.14"));
+    QCOMPARE(inspector->rackCombo()->currentData().toString(), QStringLiteral("rack-2"));
+    checkTabOrder(name);
+    const int boardFields = int(inspector->findChildren<QLineEdit *>().size());
+
+    // A power supply: its own form, built now; the board's stays as it was.
+    inspector->showObject(ObjectKind::PowerSupply, QStringLiteral("psu-2"));
+    QVERIFY(inspector->findChildren<QLineEdit *>().size() > boardFields);
+    QVERIFY(!name->isVisibleTo(inspector));
+    QVERIFY(inspector->infraNameEdit()->isVisibleTo(inspector));
+    QCOMPARE(inspector->infraNameEdit()->text(),
+             m_doc->lab().powerSupply(QStringLiteral("psu-2"))->name);
+    QVERIFY(inspector->psuAmpsSpin()->isVisibleTo(inspector)); // rated in amps at volts
+    QVERIFY(!inspector->rackSlotsSpin()->isVisibleTo(inspector));
+    checkTabOrder(inspector->infraNameEdit());
+
+    m_window->scene()->selectBoards({QStringLiteral("up-1")});
+    QVERIFY(name->isVisibleTo(inspector));
+    QVERIFY(!inspector->infraNameEdit()->isVisibleTo(inspector));
+    QCOMPARE(name->text(), QStringLiteral("up-1"));
+    checkTabOrder(name);
+
+    // Nothing selected: the hint again.
+    m_window->scene()->selectBoards({});
+    const auto edits = inspector->findChildren<QLineEdit *>();
+    for (QLineEdit *edit : edits)
+        QVERIFY(!edit->isVisibleTo(inspector));
 }
 
 void TestMainWindow::inspectorCablesBoard()
