@@ -39,6 +39,7 @@
 #include <QProgressBar>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
@@ -476,9 +477,11 @@ void MainWindow::createDocks()
     auto *inventoryHintLayout = new QVBoxLayout(m_inventoryView->viewport());
     inventoryHintLayout->addWidget(m_inventoryHint, 0, Qt::AlignCenter);
     // What tells boards apart and where they are first, so a half-width dock still shows the
-    // rack and slot; the host name (mostly the board's name) and the cabling last.
+    // rack and slot; the host name (mostly the board's name) and the cabling last. The view
+    // would lay itself out after each move (measuring every column's title): once is enough.
     {
         QHeaderView *header = m_inventoryView->horizontalHeader();
+        const QSignalBlocker quiet(header);
         const int order[] = {BoardTableModel::NameColumn,    BoardTableModel::RoleColumn,
                              BoardTableModel::StateColumn,   BoardTableModel::RackSlotColumn,
                              BoardTableModel::IpColumn,      BoardTableModel::ModelColumn,
@@ -488,6 +491,7 @@ void MainWindow::createDocks()
         for (int visual = 0; visual < int(std::size(order)); ++visual)
             header->moveSection(header->visualIndex(order[visual]), visual);
     }
+    m_inventoryView->doItemsLayout(); // what each move's signal did
     fitInventoryColumns(0, m_inventoryModel->columnCount() - 1, false);
     connect(m_inventoryModel, &QAbstractItemModel::modelReset, this, [this]() {
         fitInventoryColumns(0, m_inventoryModel->columnCount() - 1, false);

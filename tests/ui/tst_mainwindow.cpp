@@ -65,6 +65,7 @@ private Q_SLOTS:
     void inventoryEditReachesCanvas();
     void inventoryRejectsInvalidInput();
     void inventoryStateColumnGrowsWithLiveState();
+    void inventoryMarksFollowStateAndTheme();
     void inspectorValidatesAndEdits();
     void selectionIsShared();
     void secondManagerDraggedIntoRackUpdatesCheck();
@@ -167,6 +168,38 @@ void TestMainWindow::inventoryStateColumnGrowsWithLiveState()
     m_doc->setNodeAvailability(id, QStringLiteral("drain"));
     QVERIFY(view->horizontalHeader()->sectionSize(column) >=
             qMin(static_cast<QAbstractItemView *>(view)->sizeHintForColumn(column), 220));
+}
+
+void TestMainWindow::inventoryMarksFollowStateAndTheme()
+{
+    // The role dots and state LEDs are drawn once per look and reused: a new state, drain or
+    // palette still shows a new mark.
+    InventoryProxyModel *model = m_window->inventoryModel();
+    const auto mark = [model](const QString &id, int column) {
+        return model->indexOf(id, column).data(Qt::DecorationRole).value<QPixmap>().toImage();
+    };
+    const int state = BoardTableModel::StateColumn;
+    const int role = BoardTableModel::RoleColumn;
+    const QString a = QStringLiteral("up-1");
+    const QString b = QStringLiteral("up-2");
+    const QImage unknown = mark(a, state);
+    QVERIFY(!unknown.isNull());
+    QCOMPARE(mark(b, state), unknown);
+    m_doc->setNodeState(b, NodeState::SwarmReady);
+    const QImage ready = mark(b, state);
+    QVERIFY(ready != unknown);
+    m_doc->setNodeAvailability(b, QStringLiteral("drain"));
+    QVERIFY(mark(b, state) != ready);
+    QCOMPARE(mark(a, state), unknown);
+    const QImage manager = mark(QStringLiteral("pine64-2"), role);
+    const QImage worker = mark(a, role);
+    QVERIFY(manager != worker);
+    m_doc->setRole(a, Role::Manager);
+    QCOMPARE(mark(a, role), manager);
+    m_window->setDarkTheme(true); // the LED's colours and outline follow the palette
+    QVERIFY(mark(a, state) != unknown);
+    m_window->setDarkTheme(false);
+    QCOMPARE(mark(a, state), unknown);
 }
 
 void TestMainWindow::inventoryEditReachesCanvas()
