@@ -179,7 +179,11 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
 
     updateTitle();
     updateStatus();
-    runCheckNow();
+    // The first check runs on the event loop's first turn (before the first frame), as every
+    // later one does: a lab opened right after construction (FILE, --demo) is checked once,
+    // and the empty lab's report (its icons rendered, its text laid out) is not built only to
+    // be replaced before anything is painted.
+    m_checkTimer->start();
     m_view->setFocus(); // arrow keys walk the boards straight away
     statusBar()->showMessage(tr("Drag boards between racks · right-click a board for actions · "
                                 "Ctrl+wheel zooms"),
@@ -620,7 +624,8 @@ void MainWindow::setDarkTheme(bool dark)
     for (QGraphicsItem *item : items)
         item->update();
     m_scene->update();
-    m_checkResults->setReport(m_report, m_document->lab());
+    if (m_checked)
+        m_checkResults->setReport(m_report, m_document->lab());
     updateStatus();
 }
 
@@ -720,6 +725,7 @@ void MainWindow::onUndoIndexChanged(int index)
 void MainWindow::runCheckNow()
 {
     m_checkTimer->stop();
+    m_checked = true;
     m_report = checkLab(m_document->lab(), BoardCatalog::builtin());
     QStringList liveManagers; // what the last form/status saw
     for (const Board *b : m_document->lab().managers()) {
@@ -755,6 +761,9 @@ void MainWindow::updateStatus()
                                 ? plural(managers, tr("%1 manager"), tr("%1 managers")) +
                                       QStringLiteral(", ") + tr("quorum %1").arg(managers / 2 + 1)
                                 : tr("no managers"));
+    updateActions();
+    if (!m_checked)
+        return; // the check's part waits for the check
     const int errors = m_report.count(Severity::Error);
     const int warnings = m_report.count(Severity::Warning);
     QIcon icon;
@@ -776,7 +785,6 @@ void MainWindow::updateStatus()
     }
     m_statusCheckIcon->setPixmap(icon.pixmap(16, 16));
     m_statusCheck->setText(text);
-    updateActions();
 }
 
 void MainWindow::updateActions()

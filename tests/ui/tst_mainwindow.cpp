@@ -66,6 +66,7 @@ private Q_SLOTS:
     void inventoryRejectsInvalidInput();
     void inventoryStateColumnGrowsWithLiveState();
     void inventoryMarksFollowStateAndTheme();
+    void firstCheckRunsOnTheEventLoop();
     void inspectorValidatesAndEdits();
     void selectionIsShared();
     void secondManagerDraggedIntoRackUpdatesCheck();
@@ -200,6 +201,35 @@ void TestMainWindow::inventoryMarksFollowStateAndTheme()
     QVERIFY(mark(a, state) != unknown);
     m_window->setDarkTheme(false);
     QCOMPARE(mark(a, state), unknown);
+}
+
+void TestMainWindow::firstCheckRunsOnTheEventLoop()
+{
+    // Once, on the event loop's first turn: a lab opened right after the window is made (a
+    // FILE, --demo) is the first one checked; nothing of the empty lab's report is shown.
+    LabDocument doc;
+    MainWindow window(&doc);
+    window.openDemo();
+    QVERIFY(window.checkResults()->report().findings.isEmpty());
+    QVERIFY(window.checkResults()->tree()->topLevelItemCount() == 0);
+    const auto checkStatus = [&window]() {
+        QStringList texts;
+        for (const QLabel *label : window.statusBar()->findChildren<QLabel *>())
+            texts << label->text();
+        return texts;
+    };
+    QVERIFY(!checkStatus().contains(QStringLiteral("no boards yet")));
+    QVERIFY(!checkStatus().contains(QStringLiteral("check passed")));
+    QTRY_COMPARE(window.checkResults()->report().managerCount, 3);
+    QVERIFY(!window.checkResults()->report().isEmptyLab());
+    QVERIFY(window.checkResults()->tree()->topLevelItemCount() > 0);
+    QVERIFY(checkStatus().contains(QStringLiteral("1 warning")));
+
+    // An empty lab says so, also after one turn.
+    LabDocument empty;
+    MainWindow bare(&empty);
+    QTRY_VERIFY(bare.checkResults()->report().isEmptyLab());
+    QVERIFY(bare.checkResults()->summaryText().contains(QLatin1String("No boards yet")));
 }
 
 void TestMainWindow::inventoryEditReachesCanvas()
