@@ -88,7 +88,6 @@ CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     };
     connect(m_tree, &QTreeWidget::itemClicked, this, activate);
     connect(m_tree, &QTreeWidget::itemActivated, this, activate);
-    setReport(CheckReport(), Lab());
 }
 
 QString CheckResultsWidget::summaryText() const

@@ -10,8 +10,9 @@ class QTreeWidget;
 
 namespace Hivelab {
 
-/// Check results dock: quorum summary and the findings with severity icons. Clicking a
-/// finding announces the objects it concerns so the window can select them.
+/// Check results dock: quorum summary and the findings with severity icons (empty until the
+/// first setReport()). Clicking a finding announces the objects it concerns so the window can
+/// select them.
 class CheckResultsWidget : public QWidget
 {
     Q_OBJECT

@@ -49,6 +49,12 @@ void fillChoices(QComboBox *combo, const QString &none, const QList<T> &objects,
         combo->addItem(InspectorWidget::tr("(unknown: %1)").arg(current), current);
     combo->setCurrentIndex(combo->findData(current));
 }
+QFont titleFont(QFont font)
+{
+    font.setBold(true);
+    font.setPointSizeF(font.pointSizeF() * 1.15);
+    return font;
+}
 } // namespace
 
 InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
@@ -69,6 +75,17 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     m_placeholder->setForegroundRole(QPalette::PlaceholderText);
     m_stack->addWidget(m_placeholder);
 
+    connect(m_document, &LabDocument::reset, this, &InspectorWidget::onLabChanged);
+    connect(m_document, &LabDocument::objectChanged, this, &InspectorWidget::onLabChanged);
+    connect(m_document, &LabDocument::objectRemoved, this, &InspectorWidget::onLabChanged);
+    connect(m_document, &LabDocument::objectAdded, this, &InspectorWidget::onLabChanged);
+    setMinimumWidth(260);
+}
+
+QWidget *InspectorWidget::boardPage()
+{
+    if (m_boardPage)
+        return m_boardPage;
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -77,10 +94,7 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setContentsMargins(10, 8, 10, 8);
     m_title = new QLabel(page);
-    QFont tf = m_title->font();
-    tf.setBold(true);
-    tf.setPointSizeF(tf.pointSizeF() * 1.15);
-    m_title->setFont(tf);
+    m_title->setFont(titleFont(m_title->font()));
     form->addRow(m_title);
 
     m_name = new QLineEdit(page);
@@ -170,23 +184,21 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     connect(m_rack, &QComboBox::activated, this, requestMove);
     connect(m_slot, &QSpinBox::editingFinished, this, requestMove);
 
-    buildObjectPage();
-
-    connect(m_document, &LabDocument::reset, this, &InspectorWidget::onLabChanged);
-    connect(m_document, &LabDocument::objectChanged, this, &InspectorWidget::onLabChanged);
-    connect(m_document, &LabDocument::objectRemoved, this, &InspectorWidget::onLabChanged);
-    connect(m_document, &LabDocument::objectAdded, this, &InspectorWidget::onLabChanged);
-    setMinimumWidth(260);
+    m_boardPage = scroll;
+    placeInTabOrder(m_boardPage);
+    return m_boardPage;
 }
 
-void InspectorWidget::buildObjectPage()
+QWidget *InspectorWidget::objectPage()
 {
+    if (m_objectPage)
+        return m_objectPage;
     // One small form per kind in a stack (QFormLayout::setRowVisible corrupts memory in Qt 6.4).
     auto *page = new QWidget(this);
     auto *column = new QVBoxLayout(page);
     column->setContentsMargins(10, 8, 10, 8);
     m_infraTitle = new QLabel(page);
-    m_infraTitle->setFont(m_title->font());
+    m_infraTitle->setFont(titleFont(m_infraTitle->font()));
     column->addWidget(m_infraTitle);
     const auto newForm = [](QWidget *parent) {
         auto *form = new QFormLayout(parent);
@@ -250,6 +262,39 @@ void InspectorWidget::buildObjectPage()
          std::initializer_list<QAbstractSpinBox *>{m_rackSlots, m_psuWatts, m_psuAmps, m_psuVolts,
                                                    m_switchPorts})
         connect(s, &QAbstractSpinBox::editingFinished, this, &InspectorWidget::commitObject);
+    m_objectPage = page;
+    placeInTabOrder(m_objectPage);
+    return m_objectPage;
+}
+
+void InspectorWidget::placeInTabOrder(QWidget *page)
+{
+    // A new widget joins the end of its window's focus chain (after the status bar); Tab
+    // should reach a form between the inventory and the check results, as the constructor
+    // once built it. The inspector's own widgets before the forms take no focus.
+    const auto isStop = [](const QWidget *w) {
+        return (w->focusPolicy() & Qt::TabFocus) && !w->focusProxy();
+    };
+    QWidget *previous = nullptr;
+    for (QWidget *w = previousInFocusChain(); w != this; w = w->previousInFocusChain()) {
+        if (isStop(w) && w != page && !page->isAncestorOf(w)) {
+            previous = w;
+            break;
+        }
+    }
+    if (!previous)
+        return; // the inspector is alone in its window
+    QList<QWidget *> stops;
+    for (QWidget *w = page;; w = w->nextInFocusChain()) {
+        if ((w == page || page->isAncestorOf(w)) && isStop(w))
+            stops.append(w);
+        if (w->nextInFocusChain() == page)
+            break;
+    }
+    for (QWidget *w : std::as_const(stops)) {
+        setTabOrder(previous, w);
+        previous = w;
+    }
 }
 
 void InspectorWidget::setBoardIds(const QStringList &boardIds)
@@ -297,6 +342,7 @@ void InspectorWidget::reloadObject()
         reload();
         return;
     }
+    objectPage();
     m_loading = true;
     // A PSU planned as amps at volts is edited that way; one rated in watts in watts.
     m_psuInAmps = psu && psu->ratingWatts <= 0 && psu->ratingAmps > 0;
@@ -327,7 +373,7 @@ void InspectorWidget::reloadObject()
     }
     m_infraName->setStyleSheet(QString());
     m_infraError->hide();
-    m_stack->setCurrentIndex(2);
+    m_stack->setCurrentWidget(m_objectPage);
     m_loading = false;
 }
 
@@ -409,9 +455,10 @@ void InspectorWidget::reload()
                       .arg(m_boardIds.size())
                 : tr("Select a board on the canvas or in the inventory, or click a rack, power "
                      "supply or switch, to see and edit its details."));
-        m_stack->setCurrentIndex(0);
+        m_stack->setCurrentWidget(m_placeholder);
         return;
     }
+    boardPage();
     m_loading = true;
     m_title->setText(b->name);
     m_name->setText(b->name);
@@ -449,7 +496,7 @@ void InspectorWidget::reload()
     for (QLineEdit *e : {m_name, m_hostname, m_mac, m_ip})
         e->setStyleSheet(QString());
     m_error->hide();
-    m_stack->setCurrentIndex(1);
+    m_stack->setCurrentWidget(m_boardPage);
     m_loading = false;
 }
 

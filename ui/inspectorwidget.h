@@ -35,31 +35,31 @@ public:
     QString objectId() const { return m_infraId; }
     Hivelab::ObjectKind objectKind() const { return m_infraKind; }
 
-    /// Rack, PSU and switch editors, for tests.
-    QLineEdit *infraNameEdit() const { return m_infraName; }
-    QSpinBox *rackSlotsSpin() const { return m_rackSlots; }
-    QDoubleSpinBox *psuWattsSpin() const { return m_psuWatts; }
-    QDoubleSpinBox *psuAmpsSpin() const { return m_psuAmps; }
-    QSpinBox *switchPortsSpin() const { return m_switchPorts; }
-    QLabel *infraErrorLabel() const { return m_infraError; }
+    /// Rack, PSU and switch editors, for tests (built on first use, like their page).
+    QLineEdit *infraNameEdit() { return objectField(m_infraName); }
+    QSpinBox *rackSlotsSpin() { return objectField(m_rackSlots); }
+    QDoubleSpinBox *psuWattsSpin() { return objectField(m_psuWatts); }
+    QDoubleSpinBox *psuAmpsSpin() { return objectField(m_psuAmps); }
+    QSpinBox *switchPortsSpin() { return objectField(m_switchPorts); }
+    QLabel *infraErrorLabel() { return objectField(m_infraError); }
     /// Validates the rack/PSU/switch fields and requests the edit; false when invalid.
     bool commitObject();
 
-    /// Field editors, for tests and keyboard focus.
-    QLineEdit *nameEdit() const { return m_name; }
-    QLineEdit *ipEdit() const { return m_ip; }
-    QLineEdit *macEdit() const { return m_mac; }
-    QLineEdit *hostnameEdit() const { return m_hostname; }
+    /// Field editors, for tests and keyboard focus (built on first use, like their page).
+    QLineEdit *nameEdit() { return boardField(m_name); }
+    QLineEdit *ipEdit() { return boardField(m_ip); }
+    QLineEdit *macEdit() { return boardField(m_mac); }
+    QLineEdit *hostnameEdit() { return boardField(m_hostname); }
     /// The board's model: the catalog's models by their display names, or a typed-in ID.
-    QComboBox *modelCombo() const { return m_model; }
-    QComboBox *roleCombo() const { return m_role; }
-    QComboBox *rackCombo() const { return m_rack; }
-    QSpinBox *slotSpin() const { return m_slot; }
-    QComboBox *psuCombo() const { return m_psu; }
-    QComboBox *switchCombo() const { return m_switch; }
+    QComboBox *modelCombo() { return boardField(m_model); }
+    QComboBox *roleCombo() { return boardField(m_role); }
+    QComboBox *rackCombo() { return boardField(m_rack); }
+    QSpinBox *slotSpin() { return boardField(m_slot); }
+    QComboBox *psuCombo() { return boardField(m_psu); }
+    QComboBox *switchCombo() { return boardField(m_switch); }
     /// The board's switch port; 0 shows as "not known" (-1 in the lab).
-    QSpinBox *portSpin() const { return m_port; }
-    QLabel *errorLabel() const { return m_error; }
+    QSpinBox *portSpin() { return boardField(m_port); }
+    QLabel *errorLabel() { return boardField(m_error); }
     /// Validates all fields and requests the edit; false (nothing requested) when invalid.
     bool commit();
 
@@ -73,7 +73,24 @@ Q_SIGNALS:
 private:
     void reload();
     void reloadObject();
-    void buildObjectPage();
+    /// The board's and the rack/PSU/switch forms, built when first shown: the dock starts with
+    /// nothing selected, and two dozen fields cost a twentieth of the window's first frame.
+    QWidget *boardPage();
+    QWidget *objectPage();
+    // The field after its page is built (the reference is read after boardPage() sets it).
+    template <typename T> T *boardField(T *const &field)
+    {
+        boardPage();
+        return field;
+    }
+    template <typename T> T *objectField(T *const &field)
+    {
+        objectPage();
+        return field;
+    }
+    /// Puts a page built after the rest of the window where the constructor built it in the
+    /// Tab order: after the inspector's other fields, before the next dock's.
+    void placeInTabOrder(QWidget *page);
     void onLabChanged();
     void onSwitchChosen();
     void setPortRange(const QString &switchId);
@@ -86,6 +103,8 @@ private:
 
     QStackedWidget *m_stack = nullptr;
     QLabel *m_placeholder = nullptr;
+    QWidget *m_boardPage = nullptr;
+    QWidget *m_objectPage = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_error = nullptr;
     QLineEdit *m_name = nullptr;

@@ -55,12 +55,29 @@ QVariant InventoryProxyModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DecorationRole && index.isValid()) {
         const QString id = index.data(BoardTableModel::BoardIdRole).toString();
         if (index.column() == BoardTableModel::RoleColumn) {
-            if (const Board *b = m_document->lab().board(id))
-                return dot(Theme::roleColor(b->role));
+            if (const Board *b = m_document->lab().board(id)) {
+                const QColor colour = Theme::roleColor(b->role);
+                const QString key = QLatin1String("dot ") + colour.name(QColor::HexArgb);
+                auto it = m_decorations.constFind(key);
+                if (it == m_decorations.constEnd())
+                    it = m_decorations.insert(key, dot(colour));
+                return *it;
+            }
         } else if (index.column() == BoardTableModel::StateColumn) {
             const QString availability = m_document->nodeAvailability(id);
-            return led(m_document->nodeState(id), availability == QLatin1String("drain") ||
-                                                      availability == QLatin1String("pause"));
+            const NodeState state = m_document->nodeState(id);
+            const bool drained =
+                availability == QLatin1String("drain") || availability == QLatin1String("pause");
+            // drawStateLed() draws with the state's colour and the text colour.
+            const QString key = QStringLiteral("led %1 %2 %3 %4")
+                                    .arg(int(state))
+                                    .arg(int(drained))
+                                    .arg(Theme::stateColor(state).name(QColor::HexArgb),
+                                         Theme::text().name(QColor::HexArgb));
+            auto it = m_decorations.constFind(key);
+            if (it == m_decorations.constEnd())
+                it = m_decorations.insert(key, led(state, drained));
+            return *it;
         }
     }
     return QSortFilterProxyModel::data(index, role);

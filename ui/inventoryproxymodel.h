@@ -3,6 +3,8 @@
 
 #include "labtypes.h"
 
+#include <QHash>
+#include <QPixmap>
 #include <QSortFilterProxyModel>
 
 namespace Hivelab {
@@ -34,6 +36,9 @@ Q_SIGNALS:
 private:
     LabDocument *m_document;
     BoardTableModel *m_boards;
+    // The role dots and state LEDs, by what they are drawn from (colours, shape): the view
+    // asks for a cell's decoration at every paint and size hint.
+    mutable QHash<QString, QPixmap> m_decorations;
 };
 
 } // namespace Hivelab

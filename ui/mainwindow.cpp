@@ -39,6 +39,7 @@
 #include <QProgressBar>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
@@ -178,7 +179,11 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
 
     updateTitle();
     updateStatus();
-    runCheckNow();
+    // The first check runs on the event loop's first turn (before the first frame), as every
+    // later one does: a lab opened right after construction (FILE, --demo) is checked once,
+    // and the empty lab's report (its icons rendered, its text laid out) is not built only to
+    // be replaced before anything is painted.
+    m_checkTimer->start();
     m_view->setFocus(); // arrow keys walk the boards straight away
     statusBar()->showMessage(tr("Drag boards between racks · right-click a board for actions · "
                                 "Ctrl+wheel zooms"),
@@ -476,9 +481,11 @@ void MainWindow::createDocks()
     auto *inventoryHintLayout = new QVBoxLayout(m_inventoryView->viewport());
     inventoryHintLayout->addWidget(m_inventoryHint, 0, Qt::AlignCenter);
     // What tells boards apart and where they are first, so a half-width dock still shows the
-    // rack and slot; the host name (mostly the board's name) and the cabling last.
+    // rack and slot; the host name (mostly the board's name) and the cabling last. The view
+    // would lay itself out after each move (measuring every column's title): once is enough.
     {
         QHeaderView *header = m_inventoryView->horizontalHeader();
+        const QSignalBlocker quiet(header);
         const int order[] = {BoardTableModel::NameColumn,    BoardTableModel::RoleColumn,
                              BoardTableModel::StateColumn,   BoardTableModel::RackSlotColumn,
                              BoardTableModel::IpColumn,      BoardTableModel::ModelColumn,
@@ -488,6 +495,7 @@ void MainWindow::createDocks()
         for (int visual = 0; visual < int(std::size(order)); ++visual)
             header->moveSection(header->visualIndex(order[visual]), visual);
     }
+    m_inventoryView->doItemsLayout(); // what each move's signal did
     fitInventoryColumns(0, m_inventoryModel->columnCount() - 1, false);
     connect(m_inventoryModel, &QAbstractItemModel::modelReset, this, [this]() {
         fitInventoryColumns(0, m_inventoryModel->columnCount() - 1, false);
@@ -616,7 +624,8 @@ void MainWindow::setDarkTheme(bool dark)
     for (QGraphicsItem *item : items)
         item->update();
     m_scene->update();
-    m_checkResults->setReport(m_report, m_document->lab());
+    if (m_checked)
+        m_checkResults->setReport(m_report, m_document->lab());
     updateStatus();
 }
 
@@ -716,6 +725,7 @@ void MainWindow::onUndoIndexChanged(int index)
 void MainWindow::runCheckNow()
 {
     m_checkTimer->stop();
+    m_checked = true;
     m_report = checkLab(m_document->lab(), BoardCatalog::builtin());
     QStringList liveManagers; // what the last form/status saw
     for (const Board *b : m_document->lab().managers()) {
@@ -751,6 +761,9 @@ void MainWindow::updateStatus()
                                 ? plural(managers, tr("%1 manager"), tr("%1 managers")) +
                                       QStringLiteral(", ") + tr("quorum %1").arg(managers / 2 + 1)
                                 : tr("no managers"));
+    updateActions();
+    if (!m_checked)
+        return; // the check's part waits for the check
     const int errors = m_report.count(Severity::Error);
     const int warnings = m_report.count(Severity::Warning);
     QIcon icon;
@@ -772,7 +785,6 @@ void MainWindow::updateStatus()
     }
     m_statusCheckIcon->setPixmap(icon.pixmap(16, 16));
     m_statusCheck->setText(text);
-    updateActions();
 }
 
 void MainWindow::updateActions()

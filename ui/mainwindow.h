@@ -77,7 +77,8 @@ public:
     CheckResultsWidget *checkResults() const { return m_checkResults; }
     LogConsole *logConsole() const { return m_log; }
     QStringList recentFiles() const;
-    /// Runs the fault-domain check now instead of on the next event-loop turn.
+    /// Runs the fault-domain check now instead of on the next event-loop turn (the first one
+    /// too: the constructor leaves it to the event loop).
     void runCheckNow();
     /// Context menu for the given boards (caller owns it).
     QMenu *createBoardMenu(const QStringList &boardIds);
@@ -220,6 +221,7 @@ private:
     LogConsole *m_log = nullptr;
     QTimer *m_checkTimer;
     CheckReport m_report;
+    bool m_checked = false; // m_report is the lab's (the first check has run)
     bool m_syncingSelection = false;
     int m_lastUndoIndex = 0;
     UnsavedPrompt m_unsavedPrompt;

@@ -65,6 +65,8 @@ private Q_SLOTS:
     void inventoryEditReachesCanvas();
     void inventoryRejectsInvalidInput();
     void inventoryStateColumnGrowsWithLiveState();
+    void inventoryMarksFollowStateAndTheme();
+    void firstCheckRunsOnTheEventLoop();
     void inspectorValidatesAndEdits();
     void selectionIsShared();
     void secondManagerDraggedIntoRackUpdatesCheck();
@@ -83,6 +85,7 @@ private Q_SLOTS:
     void inspectorModelIsACatalogChoice();
     void inspectorEditsRackPsuAndSwitch();
     void inspectorCablesBoard();
+    void inspectorFormsBuiltOnFirstUse();
     void gearMenuAddsAndRemovesWithUndo();
     void keyboardReachesEveryBoardAction();
     void widgetsHaveAccessibleNames();
@@ -166,6 +169,67 @@ void TestMainWindow::inventoryStateColumnGrowsWithLiveState()
     m_doc->setNodeAvailability(id, QStringLiteral("drain"));
     QVERIFY(view->horizontalHeader()->sectionSize(column) >=
             qMin(static_cast<QAbstractItemView *>(view)->sizeHintForColumn(column), 220));
+}
+
+void TestMainWindow::inventoryMarksFollowStateAndTheme()
+{
+    // The role dots and state LEDs are drawn once per look and reused: a new state, drain or
+    // palette still shows a new mark.
+    InventoryProxyModel *model = m_window->inventoryModel();
+    const auto mark = [model](const QString &id, int column) {
+        return model->indexOf(id, column).data(Qt::DecorationRole).value<QPixmap>().toImage();
+    };
+    const int state = BoardTableModel::StateColumn;
+    const int role = BoardTableModel::RoleColumn;
+    const QString a = QStringLiteral("up-1");
+    const QString b = QStringLiteral("up-2");
+    const QImage unknown = mark(a, state);
+    QVERIFY(!unknown.isNull());
+    QCOMPARE(mark(b, state), unknown);
+    m_doc->setNodeState(b, NodeState::SwarmReady);
+    const QImage ready = mark(b, state);
+    QVERIFY(ready != unknown);
+    m_doc->setNodeAvailability(b, QStringLiteral("drain"));
+    QVERIFY(mark(b, state) != ready);
+    QCOMPARE(mark(a, state), unknown);
+    const QImage manager = mark(QStringLiteral("pine64-2"), role);
+    const QImage worker = mark(a, role);
+    QVERIFY(manager != worker);
+    m_doc->setRole(a, Role::Manager);
+    QCOMPARE(mark(a, role), manager);
+    m_window->setDarkTheme(true); // the LED's colours and outline follow the palette
+    QVERIFY(mark(a, state) != unknown);
+    m_window->setDarkTheme(false);
+    QCOMPARE(mark(a, state), unknown);
+}
+
+void TestMainWindow::firstCheckRunsOnTheEventLoop()
+{
+    // Once, on the event loop's first turn: a lab opened right after the window is made (a
+    // FILE, --demo) is the first one checked; nothing of the empty lab's report is shown.
+    LabDocument doc;
+    MainWindow window(&doc);
+    window.openDemo();
+    QVERIFY(window.checkResults()->report().findings.isEmpty());
+    QVERIFY(window.checkResults()->tree()->topLevelItemCount() == 0);
+    const auto checkStatus = [&window]() {
+        QStringList texts;
+        for (const QLabel *label : window.statusBar()->findChildren<QLabel *>())
+            texts << label->text();
+        return texts;
+    };
+    QVERIFY(!checkStatus().contains(QStringLiteral("no boards yet")));
+    QVERIFY(!checkStatus().contains(QStringLiteral("check passed")));
+    QTRY_COMPARE(window.checkResults()->report().managerCount, 3);
+    QVERIFY(!window.checkResults()->report().isEmptyLab());
+    QVERIFY(window.checkResults()->tree()->topLevelItemCount() > 0);
+    QVERIFY(checkStatus().contains(QStringLiteral("1 warning")));
+
+    // An empty lab says so, also after one turn.
+    LabDocument empty;
+    MainWindow bare(&empty);
+    QTRY_VERIFY(bare.checkResults()->report().isEmptyLab());
+    QVERIFY(bare.checkResults()->summaryText().contains(QLatin1String("No boards yet")));
 }
 
 void TestMainWindow::inventoryEditReachesCanvas()
@@ -680,6 +744,62 @@ void TestMainWindow::inspectorEditsRackPsuAndSwitch()
     scene->selectBoards({QStringLiteral("pine64-1")});
     QVERIFY(inspector->objectId().isEmpty());
     QCOMPARE(inspector->boardId(), QStringLiteral("pine64-1"));
+}
+
+void TestMainWindow::inspectorFormsBuiltOnFirstUse()
+{
+    // Nothing selected at start: the hint only; the forms come with the first selection
+    // (start-up), each where the constructor used to build it in the Tab order: between the
+    // inventory and the check results.
+    InspectorWidget *inspector = m_window->inspector();
+    QVERIFY(inspector->findChildren<QLineEdit *>().isEmpty());
+    QWidget *inventory = m_window->inventoryView();
+    QWidget *findings = m_window->checkResults()->tree();
+    auto checkTabOrder = [&](QWidget *field) {
+        QList<QWidget *> stops;
+        for (QWidget *w = inventory->nextInFocusChain(); w != findings; w = w->nextInFocusChain()) {
+            QVERIFY2(w != inventory, "the findings are not after the inventory in the Tab order");
+            if ((w->focusPolicy() & Qt::TabFocus) && !w->focusProxy())
+                stops.append(w);
+        }
+        QVERIFY(stops.contains(field));
+        for (QWidget *w : std::as_const(stops))
+            QVERIFY2(inspector->isAncestorOf(w), qPrintable(w->metaObject()->className()));
+    };
+
+    m_window->scene()->selectBoards({QStringLiteral("pine64-4")});
+    QLineEdit *name = inspector->findChild<QLineEdit *>();
+    QVERIFY(name);
+    QCOMPARE(name, inspector->nameEdit());
+    QVERIFY(name->isVisibleTo(inspector));
+    QCOMPARE(name->text(), QStringLiteral("pine64-4"));
+    QCOMPARE(inspector->ipEdit()->text(), QStringLiteral("10.77.0.14"));
+    QCOMPARE(inspector->rackCombo()->currentData().toString(), QStringLiteral("rack-2"));
+    checkTabOrder(name);
+    const int boardFields = int(inspector->findChildren<QLineEdit *>().size());
+
+    // A power supply: its own form, built now; the board's stays as it was.
+    inspector->showObject(ObjectKind::PowerSupply, QStringLiteral("psu-2"));
+    QVERIFY(inspector->findChildren<QLineEdit *>().size() > boardFields);
+    QVERIFY(!name->isVisibleTo(inspector));
+    QVERIFY(inspector->infraNameEdit()->isVisibleTo(inspector));
+    QCOMPARE(inspector->infraNameEdit()->text(),
+             m_doc->lab().powerSupply(QStringLiteral("psu-2"))->name);
+    QVERIFY(inspector->psuAmpsSpin()->isVisibleTo(inspector)); // rated in amps at volts
+    QVERIFY(!inspector->rackSlotsSpin()->isVisibleTo(inspector));
+    checkTabOrder(inspector->infraNameEdit());
+
+    m_window->scene()->selectBoards({QStringLiteral("up-1")});
+    QVERIFY(name->isVisibleTo(inspector));
+    QVERIFY(!inspector->infraNameEdit()->isVisibleTo(inspector));
+    QCOMPARE(name->text(), QStringLiteral("up-1"));
+    checkTabOrder(name);
+
+    // Nothing selected: the hint again.
+    m_window->scene()->selectBoards({});
+    const auto edits = inspector->findChildren<QLineEdit *>();
+    for (QLineEdit *edit : edits)
+        QVERIFY(!edit->isVisibleTo(inspector));
 }
 
 void TestMainWindow::inspectorCablesBoard()
