@@ -153,9 +153,9 @@ int main(int argc, char **argv)
           stats(repaintFrames(40 / div,
                               [&view, div](int i) { view.setZoom(0.3 + 0.02 * div * i); })));
     // Wheel zoom: one notch (1.2x) from settled caches, then the settle that re-caches cards.
-    scene.setZooming(false);
+    view.settleZoom();
     view.setZoom(0.5);
-    scene.setZooming(false);
+    view.settleZoom();
     view.viewport()->repaint();
     QList<double> notches;
     QList<double> settles;
@@ -166,8 +166,8 @@ int main(int argc, char **argv)
                            else
                                view.zoomOut();
                        }).first());
-        settles.append(repaintFrames(1, [&scene, &view](int) {
-                           scene.setZooming(false);
+        settles.append(repaintFrames(1, [&view](int) {
+                           view.settleZoom();
                            view.viewport()->update();
                        }).first());
     }
