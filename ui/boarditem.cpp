@@ -8,7 +8,6 @@
 #include <QCoreApplication>
 #include <QFontMetricsF>
 #include <QMetaEnum>
-#include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
 #include <QStyleOptionGraphicsItem>
@@ -100,12 +99,10 @@ QPainterPath hexagon(const QPointF &c, qreal r)
 } // namespace
 
 BoardItem::BoardItem(const QString &boardId)
-    : m_id(boardId)
+    : SnapshotItem(Alignment::Rounded)
+    , m_id(boardId)
 {
     setFlags(ItemIsSelectable | ItemIsMovable | ItemIsFocusable);
-    // Caching is the card's own (paint()): Qt's DeviceCoordinateCache drops its pixmap at every
-    // new scale, so each zoom step repainted all 200 cards.
-    setCacheMode(NoCache);
     setZValue(1);
     setAcceptHoverEvents(false);
 }
@@ -138,7 +135,7 @@ void BoardItem::setBoard(const Board &board, const QString &modelName)
     m_storage = board.hasStorage() ? formatBytes(bytes) : QString();
     m_role = board.role;
     updateToolTip();
-    changed();
+    contentChanged();
 }
 
 void BoardItem::setState(NodeState state)
@@ -147,7 +144,7 @@ void BoardItem::setState(NodeState state)
         return;
     m_state = state;
     updateToolTip();
-    changed();
+    contentChanged();
 }
 
 void BoardItem::setAvailability(const QString &availability)
@@ -156,7 +153,7 @@ void BoardItem::setAvailability(const QString &availability)
         return;
     m_availability = availability;
     updateToolTip();
-    changed();
+    contentChanged();
 }
 
 void BoardItem::setLeader(bool leader)
@@ -165,7 +162,7 @@ void BoardItem::setLeader(bool leader)
         return;
     m_leader = leader;
     updateToolTip();
-    changed();
+    contentChanged();
 }
 
 void BoardItem::setFindings(Severity worst, const QStringList &messages)
@@ -177,23 +174,7 @@ void BoardItem::setFindings(Severity worst, const QStringList &messages)
     m_badge = worst;
     m_findings = messages;
     updateToolTip();
-    changed();
-}
-
-void BoardItem::changed()
-{
-    m_snapshot = QPixmap();
-    update();
-}
-
-void BoardItem::setRendering(Rendering rendering)
-{
-    if (m_rendering == rendering)
-        return;
-    m_rendering = rendering;
-    if (rendering == Rendering::Direct)
-        m_snapshot = QPixmap();
-    update();
+    contentChanged();
 }
 
 QString BoardItem::spokenExtras() const
@@ -254,77 +235,18 @@ void BoardItem::updateToolTip()
     setToolTip(tip);
 }
 
-void BoardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+int BoardItem::detailClass(qreal lod) const
 {
-    const QTransform world = painter->worldTransform();
-    const qreal lod = option->levelOfDetailFromTransform(world);
-    // Snapshots only for plain scale + translate onto a pixel device (the view, grab()).
-    const bool simple =
-        world.type() <= QTransform::TxScale && qFuzzyCompare(world.m11(), world.m22());
-    if (m_rendering == Rendering::Direct || !simple || world.m11() <= 0 ||
-        painter->paintEngine()->type() != QPaintEngine::Raster) {
-        paintCard(painter, option, lod);
-        return;
-    }
-    const int state = int(option->state & (QStyle::State_Selected | QStyle::State_HasFocus |
-                                           QStyle::State_MouseOver));
-    const bool sameLook =
-        !m_snapshot.isNull() && m_snapshotState == state && m_snapshotDark == Theme::isDark();
-    const QRectF bounds = boundingRect();
-    if (m_rendering == Rendering::Zooming) {
-        // Mid-zoom: the last snapshot, scaled. Sharp again once the zoom settles. A far-zoom
-        // snapshot (a plain block) is not stretched over a scale that shows the details.
-        const bool detailed = m_snapshotScale / painter->device()->devicePixelRatioF() >= FarLod;
-        if (sameLook && (detailed || lod < FarLod)) {
-            // Nearest-pixel scaling: the raster engine's bilinear path cost more than painting
-            // the card (measured with tests/bench/bench_canvas), and the frame is gone 250 ms
-            // later anyway.
-            painter->save();
-            painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
-            painter->setRenderHint(QPainter::Antialiasing, false);
-            painter->drawPixmap(bounds, m_snapshot, QRectF(m_snapshot.rect()));
-            painter->restore();
-        } else {
-            // No snapshot to scale (e.g. zooming in from the overview): shapes and colours now,
-            // text once the zoom settles. Text at a new size every frame means new glyphs to
-            // rasterise every frame, most of a zoom frame's cost.
-            paintCard(painter, option, lod, false);
-        }
-        return;
-    }
-    const qreal dpr = painter->device()->devicePixelRatioF();
-    const qreal scale = world.m11() * dpr;
-    if (!sameLook || !qFuzzyCompare(scale, m_snapshotScale)) {
-        const QSize size = (bounds.size() * scale).toSize() + QSize(1, 1);
-        if (size.width() > 4096 || size.height() > 4096) { // zoomed far in: too big to keep
-            m_snapshot = QPixmap();
-            paintCard(painter, option, lod);
-            return;
-        }
-        QPixmap pixmap(size);
-        pixmap.fill(Qt::transparent);
-        QPainter p(&pixmap);
-        p.scale(scale, scale);
-        p.translate(-bounds.topLeft());
-        paintCard(&p, option, lod);
-        p.end();
-        pixmap.setDevicePixelRatio(dpr);
-        m_snapshot = pixmap;
-        m_snapshotScale = scale;
-        m_snapshotState = state;
-        m_snapshotDark = Theme::isDark();
-    }
-    // Blit at a whole device pixel: at most half a pixel off, never blurred.
-    const QPointF at = world.map(bounds.topLeft()) * dpr;
-    painter->save();
-    painter->setWorldTransform(QTransform());
-    painter->drawPixmap(QPointF(std::round(at.x()), std::round(at.y())) / dpr, m_snapshot);
-    painter->restore();
+    return lod < FarLod ? 0 : 1;
 }
 
-void BoardItem::paintCard(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
-                          bool withText)
+void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                             bool zooming)
 {
+    // Text at a new size every frame means new glyphs to rasterise every frame, most of a zoom
+    // frame's cost: mid-zoom without a snapshot (zooming in from the overview) the card is its
+    // shapes and colours, its text comes back when the zoom settles.
+    const bool withText = !zooming;
     const QRectF r(0, 0, CardWidth, CardHeight);
     const QColor roleColour = Theme::roleColor(m_role);
     const bool selected = option->state & QStyle::State_Selected;
@@ -472,7 +394,7 @@ void BoardItem::setSubtitleReserve(qreal width)
     if (qFuzzyCompare(1 + width, 1 + m_subtitleReserve))
         return;
     m_subtitleReserve = width;
-    changed(); // the cached card is redrawn with the new width
+    contentChanged(); // the cached card is redrawn with the new width
 }
 
 } // namespace Hivelab

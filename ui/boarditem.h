@@ -3,14 +3,12 @@
 
 #include "labcheck.h"
 #include "labtypes.h"
-
-#include <QGraphicsItem>
-#include <QPixmap>
+#include "snapshotitem.h"
 
 namespace Hivelab {
 
 /// A board card on the topology canvas. Holds a copy of what it draws, never model pointers.
-class BoardItem : public QGraphicsItem
+class BoardItem : public SnapshotItem
 {
 public:
     enum { Type = UserType + 2 };
@@ -21,7 +19,6 @@ public:
     QString boardId() const { return m_id; }
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
-    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
     /// Copies the displayed fields; modelName is the catalog's name (or the model ID).
     void setBoard(const Board &board, const QString &modelName);
@@ -37,16 +34,6 @@ public:
     /// No badge when findings is empty.
     void setFindings(Severity worst, const QStringList &messages);
 
-    /// How paint() draws: Cached blits a device-pixel snapshot of the card (made again when
-    /// the card, its selection, the theme or the scale changes); Zooming draws the last snapshot
-    /// scaled (a zoom step costs a blit, not a repaint of every card); Direct always paints
-    /// (exports to SVG/PNG).
-    enum class Rendering { Cached, Zooming, Direct };
-    void setRendering(Rendering rendering);
-    Rendering rendering() const { return m_rendering; }
-    /// True when the card holds a snapshot (for tests).
-    bool hasSnapshot() const { return !m_snapshot.isNull(); }
-
     QString name() const { return m_name; }
     /// The state in words ("in the swarm", "offline"), as the tooltip and screen readers say it.
     static QString stateText(NodeState state);
@@ -61,14 +48,14 @@ public:
 protected:
     void focusInEvent(QFocusEvent *event) override;
     void focusOutEvent(QFocusEvent *event) override;
+    /// Mid-zoom without a snapshot to scale: shapes and colours, no text.
+    void paintContent(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                      bool zooming) override;
+    /// A far-zoom snapshot (a plain block) is not stretched over a scale that shows details.
+    int detailClass(qreal lod) const override;
 
 private:
     void updateToolTip();
-    /// The shown fields changed: the snapshot is stale, repaint.
-    void changed();
-    /// The card itself; `withText` false leaves out every text (a transient frame mid-zoom).
-    void paintCard(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
-                   bool withText = true);
 
     QString m_id;
     QString m_name;
@@ -86,12 +73,6 @@ private:
     Severity m_badge = Severity::Info;
     QStringList m_findings;
     qreal m_subtitleReserve = 0;
-
-    Rendering m_rendering = Rendering::Cached;
-    QPixmap m_snapshot;
-    qreal m_snapshotScale = 0; // device pixels per scene unit it was made at
-    int m_snapshotState = 0;   // the option's Selected/HasFocus/MouseOver bits it shows
-    bool m_snapshotDark = false;
 };
 
 } // namespace Hivelab

@@ -15,7 +15,8 @@ namespace Hivelab {
 using namespace CanvasMetrics;
 
 PsuItem::PsuItem(const QString &psuId)
-    : m_id(psuId)
+    : SnapshotItem(Alignment::Exact)
+    , m_id(psuId)
 {
     setZValue(0.5);
 }
@@ -35,7 +36,7 @@ void PsuItem::setLoad(const QString &name, double loadWatts, double ratingWatts,
     m_rating = ratingWatts;
     m_unknown = unknownBoards;
     updateToolTip();
-    update();
+    contentChanged();
 }
 
 void PsuItem::setFindings(Severity worst, const QStringList &messages)
@@ -45,7 +46,7 @@ void PsuItem::setFindings(Severity worst, const QStringList &messages)
     m_badge = worst;
     m_findings = messages;
     updateToolTip();
-    update();
+    contentChanged();
 }
 
 void PsuItem::setHighlighted(bool highlighted)
@@ -53,7 +54,7 @@ void PsuItem::setHighlighted(bool highlighted)
     if (highlighted == m_highlighted)
         return;
     m_highlighted = highlighted;
-    update();
+    contentChanged();
 }
 
 void PsuItem::updateToolTip()
@@ -74,7 +75,7 @@ void PsuItem::updateToolTip()
     setToolTip(tip);
 }
 
-void PsuItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+void PsuItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *, qreal, bool)
 {
     painter->setRenderHint(QPainter::Antialiasing);
     const QRectF r(0, 0, CardWidth, PsuHeight);

@@ -2,13 +2,12 @@
 #pragma once
 
 #include "labcheck.h"
-
-#include <QGraphicsItem>
+#include "snapshotitem.h"
 
 namespace Hivelab {
 
 /// A power supply: name and a load-versus-rating bar (peak draw from the board catalog).
-class PsuItem : public QGraphicsItem
+class PsuItem : public SnapshotItem
 {
 public:
     enum { Type = UserType + 3 };
@@ -18,7 +17,6 @@ public:
     int type() const override { return Type; }
     QString psuId() const { return m_id; }
     QRectF boundingRect() const override;
-    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
     /// unknownBoards: fed boards whose model the catalog does not know (not in loadWatts).
     void setLoad(const QString &name, double loadWatts, double ratingWatts, int unknownBoards);
@@ -27,6 +25,10 @@ public:
 
     double loadWatts() const { return m_load; }
     bool hasBadge() const { return !m_findings.isEmpty(); }
+
+protected:
+    void paintContent(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                      bool zooming) override;
 
 private:
     void updateToolTip();

@@ -15,7 +15,8 @@ namespace Hivelab {
 using namespace CanvasMetrics;
 
 RackItem::RackItem(const QString &rackId)
-    : m_id(rackId)
+    : SnapshotItem(Alignment::Exact)
+    , m_id(rackId)
 {
     setZValue(0);
 }
@@ -33,7 +34,7 @@ void RackItem::setGeometry(qreal height, qreal slotsTop, int slotCount)
     m_height = height;
     m_slotsTop = slotsTop;
     m_slotCount = slotCount;
-    update();
+    contentChanged();
 }
 
 void RackItem::setTitle(const QString &title, const QString &subtitle)
@@ -42,7 +43,7 @@ void RackItem::setTitle(const QString &title, const QString &subtitle)
         return;
     m_title = title;
     m_subtitle = subtitle;
-    update();
+    contentChanged();
 }
 
 void RackItem::setOccupied(const QList<bool> &occupied)
@@ -50,7 +51,7 @@ void RackItem::setOccupied(const QList<bool> &occupied)
     if (occupied == m_occupied)
         return;
     m_occupied = occupied;
-    update();
+    contentChanged();
 }
 
 void RackItem::setFindings(Severity worst, const QStringList &messages)
@@ -61,7 +62,7 @@ void RackItem::setFindings(Severity worst, const QStringList &messages)
     m_findings = messages;
     setToolTip(messages.isEmpty() ? QString()
                                   : QStringLiteral("⚠ ") + messages.join(QStringLiteral("\n⚠ ")));
-    update();
+    contentChanged();
 }
 
 void RackItem::setDropSlot(int slot, bool swap, const QString &warning)
@@ -72,7 +73,7 @@ void RackItem::setDropSlot(int slot, bool swap, const QString &warning)
     m_dropSwap = swap;
     m_dropWarning = slot < 0 ? QString() : warning;
     setToolTip(m_dropWarning);
-    update();
+    contentChanged();
 }
 
 void RackItem::setHighlighted(bool highlighted)
@@ -80,18 +81,11 @@ void RackItem::setHighlighted(bool highlighted)
     if (highlighted == m_highlighted)
         return;
     m_highlighted = highlighted;
-    update();
+    contentChanged();
 }
 
-void RackItem::setZooming(bool zooming)
-{
-    if (zooming == m_zooming)
-        return;
-    m_zooming = zooming;
-    update();
-}
-
-void RackItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+void RackItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *, qreal,
+                            bool zooming)
 {
     painter->setRenderHint(QPainter::Antialiasing);
     const QRectF r(0, 0, RackWidth, m_height);
@@ -134,10 +128,10 @@ void RackItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
             // new size every frame were most of a rack's paint, and racks nearly half of what
             // a wheel notch painted. Both come back when the zoom settles.
             painter->setPen(
-                QPen(Theme::slotOutline(), 1.2, m_zooming ? Qt::SolidLine : Qt::DashLine));
+                QPen(Theme::slotOutline(), 1.2, zooming ? Qt::SolidLine : Qt::DashLine));
             painter->setBrush(Qt::NoBrush);
             painter->drawRoundedRect(slot, 7, 7);
-            if (m_zooming)
+            if (zooming)
                 continue;
             painter->setPen(Theme::mutedText());
             painter->drawText(

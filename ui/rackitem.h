@@ -2,14 +2,13 @@
 #pragma once
 
 #include "labcheck.h"
-
-#include <QGraphicsItem>
+#include "snapshotitem.h"
 
 namespace Hivelab {
 
 /// A rack column: header, empty-slot outlines and the drop indicator while a board is dragged.
 /// The "Unplaced" tray is a RackItem without slots.
-class RackItem : public QGraphicsItem
+class RackItem : public SnapshotItem
 {
 public:
     enum { Type = UserType + 1 };
@@ -20,7 +19,6 @@ public:
     QString rackId() const { return m_id; }
     bool isTray() const { return m_id.isEmpty(); }
     QRectF boundingRect() const override;
-    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
     void setGeometry(qreal height, qreal slotsTop, int slotCount);
     void setTitle(const QString &title, const QString &subtitle);
@@ -33,16 +31,18 @@ public:
     void setDropSlot(int slot, bool swap, const QString &warning = {});
     QString dropWarning() const { return m_dropWarning; }
     void setHighlighted(bool highlighted);
-    /// While the zoom keeps changing (TopologyScene::setZooming), empty slots are drawn as a
-    /// plain outline without their "Slot N · empty" text; both come back when it settles.
-    void setZooming(bool zooming);
-    bool isZooming() const { return m_zooming; }
 
     int dropSlot() const { return m_dropSlot; }
     bool hasBadge() const { return !m_findings.isEmpty(); }
     Severity badgeSeverity() const { return m_badge; }
     qreal slotsTop() const { return m_slotsTop; }
     int slotCount() const { return m_slotCount; }
+
+protected:
+    /// Mid-zoom without a snapshot to scale, empty slots are a plain outline without their
+    /// "Slot N · empty" text; both come back when the zoom settles.
+    void paintContent(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                      bool zooming) override;
 
 private:
     QString m_id;
@@ -58,7 +58,6 @@ private:
     bool m_dropSwap = false;
     QString m_dropWarning;
     bool m_highlighted = false;
-    bool m_zooming = false;
 };
 
 } // namespace Hivelab

@@ -13,7 +13,8 @@ namespace Hivelab {
 using namespace CanvasMetrics;
 
 SwitchItem::SwitchItem(const QString &switchId)
-    : m_id(switchId)
+    : SnapshotItem(Alignment::Exact)
+    , m_id(switchId)
 {
     setZValue(0.5);
 }
@@ -40,7 +41,7 @@ void SwitchItem::setPorts(const QString &name, int portCount, const QList<int> &
     for (const QString &m : m_findings)
         tip += QStringLiteral("\n⚠ ") + m;
     setToolTip(tip);
-    update();
+    contentChanged();
 }
 
 void SwitchItem::setFindings(Severity worst, const QStringList &messages)
@@ -59,10 +60,10 @@ void SwitchItem::setHighlighted(bool highlighted)
     if (highlighted == m_highlighted)
         return;
     m_highlighted = highlighted;
-    update();
+    contentChanged();
 }
 
-void SwitchItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+void SwitchItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *, qreal, bool)
 {
     painter->setRenderHint(QPainter::Antialiasing);
     const QRectF r(0, 0, CardWidth, SwitchHeight);

@@ -2,13 +2,12 @@
 #pragma once
 
 #include "labcheck.h"
-
-#include <QGraphicsItem>
+#include "snapshotitem.h"
 
 namespace Hivelab {
 
 /// A network switch: name, ports used / total and one indicator per port.
-class SwitchItem : public QGraphicsItem
+class SwitchItem : public SnapshotItem
 {
 public:
     enum { Type = UserType + 4 };
@@ -18,7 +17,6 @@ public:
     int type() const override { return Type; }
     QString switchId() const { return m_id; }
     QRectF boundingRect() const override;
-    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
     /// usedPorts: 1-based port numbers in use; boardsWithoutPort count boards on it, port unknown.
     void setPorts(const QString &name, int portCount, const QList<int> &usedPorts,
@@ -28,6 +26,10 @@ public:
 
     int usedCount() const { return int(m_used.size()) + m_withoutPort; }
     bool hasBadge() const { return !m_findings.isEmpty(); }
+
+protected:
+    void paintContent(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                      bool zooming) override;
 
 private:
     QString m_id;

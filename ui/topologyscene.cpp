@@ -478,21 +478,29 @@ void TopologyScene::highlightObjects(const QStringList &ids)
 
 void TopologyScene::setItemCaching(bool enabled)
 {
-    for (BoardItem *item : std::as_const(m_boards))
-        item->setRendering(enabled ? BoardItem::Rendering::Cached : BoardItem::Rendering::Direct);
+    setRendering(enabled ? SnapshotItem::Rendering::Cached : SnapshotItem::Rendering::Direct);
 }
 
 void TopologyScene::setZooming(bool zooming)
 {
-    // While zooming, cards draw their last snapshot scaled (tests/bench/bench_canvas): painting
-    // 200 cards at every intermediate scale, or building Qt's item caches for each, cost a
-    // frame budget or more; a scaled blit is a fraction of a millisecond per card.
+    // While zooming, items draw their last snapshot scaled (tests/bench/bench_canvas): painting
+    // 200 cards and 20 racks at every intermediate scale, or building Qt's item caches for each,
+    // cost a frame budget or more; a scaled blit is a fraction of a millisecond per item.
+    setRendering(zooming ? SnapshotItem::Rendering::Zooming : SnapshotItem::Rendering::Cached);
+}
+
+void TopologyScene::setRendering(SnapshotItem::Rendering rendering)
+{
     for (BoardItem *item : std::as_const(m_boards))
-        item->setRendering(zooming ? BoardItem::Rendering::Zooming : BoardItem::Rendering::Cached);
+        item->setRendering(rendering);
     for (RackItem *rack : std::as_const(m_racks))
-        rack->setZooming(zooming);
+        rack->setRendering(rendering);
     if (m_tray)
-        m_tray->setZooming(zooming);
+        m_tray->setRendering(rendering);
+    for (SwitchItem *item : std::as_const(m_switches))
+        item->setRendering(rendering);
+    for (PsuItem *item : std::as_const(m_psus))
+        item->setRendering(rendering);
 }
 
 void TopologyScene::moveSelection(int dx, int dy)

@@ -3,6 +3,7 @@
 
 #include "labcheck.h"
 #include "labtypes.h"
+#include "snapshotitem.h"
 
 #include <QGraphicsScene>
 #include <QHash>
@@ -49,9 +50,11 @@ public:
     /// Selects the boards among ids and outlines the racks, PSUs and switches among them.
     void highlightObjects(const QStringList &ids);
     void setCheckReport(const CheckReport &report);
-    /// Pixmap caching of cards: on for screens, off for vector/scaled export.
+    /// Snapshots of cards, racks, switches and supplies: on for screens, off for vector/scaled
+    /// export (every item paints directly).
     void setItemCaching(bool enabled);
-    /// No card caches during a zoom (they would be rebuilt every step); back when it settles.
+    /// During a zoom items draw their last snapshot scaled (new ones would be made at every
+    /// step); sharp snapshots again when it settles.
     void setZooming(bool zooming);
     /// Keyboard navigation: moves the selection to the neighbouring board.
     void moveSelection(int dx, int dy);
@@ -107,6 +110,7 @@ private:
     void onObjectRemoved(Hivelab::ObjectKind kind, const QString &id);
     void onNodeStateChanged(const QString &boardId, Hivelab::NodeState state);
     void rebuild();
+    void setRendering(Hivelab::SnapshotItem::Rendering rendering);
     void layoutAll();
     void refreshInfra();
     void updateBoardData(const Board &board);

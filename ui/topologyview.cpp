@@ -33,7 +33,7 @@ TopologyView::TopologyView(TopologyScene *scene, QWidget *parent)
     // draw directly until the zoom settles, then cache again.
     m_zoomSettle->setSingleShot(true);
     m_zoomSettle->setInterval(250);
-    connect(m_zoomSettle, &QTimer::timeout, this, [this]() { m_scene->setZooming(false); });
+    connect(m_zoomSettle, &QTimer::timeout, this, &TopologyView::settleZoom);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setDragMode(RubberBandDrag);
     setRubberBandSelectionMode(Qt::IntersectsItemShape);
@@ -64,6 +64,12 @@ void TopologyView::setZoom(qreal zoom)
     m_zoomSettle->start();
     setTransform(QTransform::fromScale(zoom, zoom));
     Q_EMIT zoomChanged(zoom);
+}
+
+void TopologyView::settleZoom()
+{
+    m_zoomSettle->stop();
+    m_scene->setZooming(false);
 }
 
 void TopologyView::zoomIn()

@@ -26,6 +26,8 @@ public:
     void zoomIn();
     void zoomOut();
     void fitAll();
+    /// Ends a zoom now instead of 250 ms after its last step: sharp snapshots again.
+    void settleZoom();
     /// Opens the focused board's menu (the canvas menu without one) beside its card: the
     /// context-menu key and Shift+F10.
     void openContextMenuFromKeyboard();

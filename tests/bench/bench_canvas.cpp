@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Canvas benchmark: 200 boards in 20 racks. Prints frame times for render, zoom and pan, and
 // the cost of a simulated drag (per mouse move, and the drop with its undo command).
+// --quick: a quarter of the frames, for instruction counts under valgrind --tool=callgrind
+// (--dump-before='*repaintFrames*' --dump-after='*repaintFrames*': one dump per phase).
 #include "boardcatalog.h"
 #include "boarditem.h"
 #include "canvasmetrics.h"
@@ -114,6 +116,7 @@ int main(int argc, char **argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     Theme::apply(false);
+    const int div = app.arguments().contains(QStringLiteral("--quick")) ? 4 : 1;
 
     const Lab lab = bigLab(20, 10);
     LabDocument doc;
@@ -144,37 +147,38 @@ int main(int argc, char **argv)
 
     view.fitAll();
     print("Full repaint, whole lab fitted (first: cold cache)",
-          stats(repaintFrames(30, [&view](int) { view.viewport()->update(); })));
+          stats(repaintFrames(30 / div, [&view](int) { view.viewport()->update(); })));
     // Zoom sweep: every frame at a new scale, so card caches are rebuilt each time.
     print("Frame while zooming (new scale every frame)",
-          stats(repaintFrames(40, [&view](int i) { view.setZoom(0.3 + 0.02 * i); })));
+          stats(repaintFrames(40 / div,
+                              [&view, div](int i) { view.setZoom(0.3 + 0.02 * div * i); })));
     // Wheel zoom: one notch (1.2x) from settled caches, then the settle that re-caches cards.
-    scene.setZooming(false);
+    view.settleZoom();
     view.setZoom(0.5);
-    scene.setZooming(false);
+    view.settleZoom();
     view.viewport()->repaint();
     QList<double> notches;
     QList<double> settles;
-    for (int i = 0; i < 12; ++i) {
+    for (int i = 0; i < 12 / (div > 1 ? 2 : 1); ++i) {
         notches.append(repaintFrames(1, [&view, i](int) {
                            if (i % 6 < 3)
                                view.zoomIn();
                            else
                                view.zoomOut();
                        }).first());
-        settles.append(repaintFrames(1, [&scene, &view](int) {
-                           scene.setZooming(false);
+        settles.append(repaintFrames(1, [&view](int) {
+                           view.settleZoom();
                            view.viewport()->update();
                        }).first());
     }
     print("Wheel notch: one 1.2x zoom step", stats(notches));
     print("Zoom settled: cards cached again", stats(settles));
     view.setZoom(1.0);
-    print("Frame while panning at 100 %", stats(repaintFrames(60, [&view](int i) {
+    print("Frame while panning at 100 %", stats(repaintFrames(60 / div, [&view, div](int i) {
               QScrollBar *h = view.horizontalScrollBar();
               QScrollBar *v = view.verticalScrollBar();
-              h->setValue(h->minimum() + (h->maximum() - h->minimum()) * i / 60);
-              v->setValue(v->minimum() + (v->maximum() - v->minimum()) * (i % 20) / 20);
+              h->setValue(h->minimum() + (h->maximum() - h->minimum()) * i * div / 60);
+              v->setValue(v->minimum() + (v->maximum() - v->minimum()) * (i * div % 20) / 20);
           })));
 
     // Drag: node-001 (rack 1) to rack 2, slot 11 (empty), 60 mouse moves.
@@ -190,10 +194,11 @@ int main(int argc, char **argv)
     const QPoint to = view.mapFromScene(target.center());
     QTest::mousePress(view.viewport(), Qt::LeftButton, Qt::NoModifier, from);
     QList<double> moves;
-    for (int i = 1; i <= 60; ++i) {
+    const int moveCount = 60 / div;
+    for (int i = 1; i <= moveCount; ++i) {
         QElapsedTimer mt;
         mt.start();
-        QTest::mouseMove(view.viewport(), from + (to - from) * i / 60);
+        QTest::mouseMove(view.viewport(), from + (to - from) * i / moveCount);
         QCoreApplication::processEvents();
         moves.append(msSince(mt));
     }

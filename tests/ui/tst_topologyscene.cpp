@@ -9,6 +9,7 @@
 #include "psuitem.h"
 #include "rackitem.h"
 #include "switchitem.h"
+#include "theme.h"
 #include "topologyscene.h"
 #include "topologyview.h"
 
@@ -17,6 +18,8 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QUndoStack>
+
+#include <algorithm>
 
 using namespace Hivelab;
 
@@ -51,6 +54,7 @@ private Q_SLOTS:
     void cardsAreAccessible();
     void zoomScalesSnapshotsUntilItSettles();
     void snapshotFollowsTheCard();
+    void cachedRackFollowsItsContent();
 
 private:
     void drag(const QString &boardId, const QPointF &to, bool release = true);
@@ -310,14 +314,14 @@ void TestTopologyScene::zoomScalesSnapshotsUntilItSettles()
     QVERIFY(card->hasSnapshot());
     RackItem *rack = m_scene->rackItem(QStringLiteral("rack-4")); // with empty slots
     QVERIFY(rack);
-    QVERIFY(!rack->isZooming());
+    QCOMPARE(rack->rendering(), RackItem::Rendering::Cached);
     m_view->setZoom(m_view->zoom() * 1.2);
     QCOMPARE(card->rendering(), BoardItem::Rendering::Zooming);
-    QVERIFY(rack->isZooming()); // plain empty-slot outlines, no text, until it settles
+    QCOMPARE(rack->rendering(), RackItem::Rendering::Zooming); // scaled until it settles
     m_view->setZoom(m_view->zoom() * 1.2); // still zooming: no switch back in between
     QCOMPARE(card->rendering(), BoardItem::Rendering::Zooming);
     QTRY_COMPARE(card->rendering(), BoardItem::Rendering::Cached);
-    QVERIFY(!rack->isZooming());
+    QCOMPARE(rack->rendering(), RackItem::Rendering::Cached);
     m_scene->setItemCaching(false); // exports paint directly, without snapshots
     QCOMPARE(card->rendering(), BoardItem::Rendering::Direct);
     QVERIFY(!card->hasSnapshot());
@@ -352,6 +356,80 @@ void TestTopologyScene::snapshotFollowsTheCard()
                      qAbs(direct.blue() - ready.blue()) <
                  40,
              qPrintable(direct.name() + QLatin1Char(' ') + ready.name()));
+}
+
+void TestTopologyScene::cachedRackFollowsItsContent()
+{
+    // A rack, like a card, keeps a snapshot: it must show the rack's content, its selection and
+    // the theme as they are now, and look the same as the rack painted directly.
+    RackItem *rack = m_scene->rackItem(QStringLiteral("rack-4")); // with empty slots
+    QVERIFY(rack);
+    QCOMPARE(rack->cacheMode(), QGraphicsItem::NoCache); // the rack caches itself
+    const QRect area = m_view->mapFromScene(rack->sceneBoundingRect())
+                           .boundingRect()
+                           .intersected(m_view->viewport()->rect());
+    QVERIFY(area.height() > 100);
+    auto shot = [this, area]() {
+        m_view->viewport()->repaint();
+        return m_view->viewport()->grab(area).toImage().convertToFormat(QImage::Format_RGB32);
+    };
+    // Cached and painted directly (as exports do): pixels at most a rounding step apart.
+    auto checkSameAsDirect = [this, rack, &shot](const QImage &cached) {
+        QVERIFY(rack->hasSnapshot());
+        m_scene->setItemCaching(false);
+        const QImage direct = shot();
+        QVERIFY(!rack->hasSnapshot());
+        m_scene->setItemCaching(true);
+        QCOMPARE(direct.size(), cached.size());
+        int worst = 0;
+        for (int y = 0; y < direct.height(); ++y) {
+            for (int x = 0; x < direct.width(); ++x) {
+                const QRgb a = direct.pixel(x, y);
+                const QRgb b = cached.pixel(x, y);
+                worst = std::max({worst, qAbs(qRed(a) - qRed(b)), qAbs(qGreen(a) - qGreen(b)),
+                                  qAbs(qBlue(a) - qBlue(b))});
+            }
+        }
+        QVERIFY2(worst <= 2, qPrintable(QString::number(worst)));
+        QCOMPARE(shot(), cached); // a snapshot again
+        QVERIFY(rack->hasSnapshot());
+    };
+    const QImage before = shot();
+    checkSameAsDirect(before);
+
+    // Content: a finding about the rack puts a warning sign on it at once, not the old snapshot.
+    CheckReport report;
+    Finding finding;
+    finding.severity = Severity::Warning;
+    finding.code = QStringLiteral("test.rack");
+    finding.message = QStringLiteral("Rack 4 has a problem");
+    finding.objectIds = {QStringLiteral("rack-4")};
+    report.findings.append(finding);
+    m_scene->setCheckReport(report);
+    QVERIFY(rack->hasBadge());
+    QVERIFY(!rack->hasSnapshot()); // stale: dropped at once
+    const QImage named = shot();
+    QVERIFY(named != before);
+    checkSameAsDirect(named);
+
+    // Selection: the rack outlined as selected (the inspector's or the check results' choice).
+    m_scene->highlightObjects({QStringLiteral("rack-4")});
+    const QImage highlighted = shot();
+    QVERIFY(highlighted != named);
+    checkSameAsDirect(highlighted);
+    m_scene->highlightObjects({});
+    QCOMPARE(shot(), named);
+
+    // Theme: the main window repaints every item after switching it.
+    Theme::apply(true);
+    rack->update();
+    const QImage dark = shot();
+    Theme::apply(false);
+    QVERIFY(dark != named);
+    QVERIFY(qGray(dark.pixel(area.width() / 2, area.height() / 2)) <
+            qGray(named.pixel(area.width() / 2, area.height() / 2)));
+    rack->update();
+    QCOMPARE(shot(), named);
 }
 
 QTEST_MAIN(TestTopologyScene)

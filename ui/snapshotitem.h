@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QGraphicsItem>
+#include <QPixmap>
+
+namespace Hivelab {
+
+/// A canvas item that keeps a device-pixel snapshot of its drawing (cards, racks, switches,
+/// power supplies): a repaint at the same scale and look is a blit. The snapshot is made again
+/// when the item's content changes (contentChanged()), its selection/focus, the theme or the
+/// scale. All snapshots share one memory budget; past it the least recently drawn are dropped.
+/// GUI thread.
+class SnapshotItem : public QGraphicsItem
+{
+public:
+    /// How paint() draws: Cached blits the snapshot; Zooming draws the last snapshot scaled (a
+    /// zoom step costs a blit, not a repaint of every item); Direct always paints (exports to
+    /// SVG/PNG).
+    enum class Rendering { Cached, Zooming, Direct };
+    /// How a snapshot lines up with device pixels. Exact keeps the item's sub-pixel offset, so
+    /// the blit is the same picture as painting it (for items that only move on a relayout);
+    /// Rounded blits at the nearest whole device pixel, at most half a pixel off, so an item
+    /// dragged at a fractional zoom is not drawn again at every mouse move.
+    enum class Alignment { Exact, Rounded };
+
+    explicit SnapshotItem(Alignment alignment, QGraphicsItem *parent = nullptr);
+    ~SnapshotItem() override;
+    Q_DISABLE_COPY_MOVE(SnapshotItem)
+
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) final;
+
+    void setRendering(Rendering rendering);
+    Rendering rendering() const { return m_rendering; }
+    /// True when the item holds a snapshot (for tests).
+    bool hasSnapshot() const { return !m_snapshot.isNull(); }
+
+protected:
+    /// Draws the item in item coordinates. `zooming`: a transient frame while the zoom keeps
+    /// changing and there is no snapshot to scale; leave out what is costly and not missed for
+    /// 250 ms (text at a new size every frame means new glyphs every frame).
+    virtual void paintContent(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                              bool zooming) = 0;
+    /// Detail classes by level of detail: a snapshot is not stretched over a scale of a higher
+    /// class (a far-zoom block is not a card). One class by default.
+    virtual int detailClass(qreal lod) const
+    {
+        Q_UNUSED(lod);
+        return 0;
+    }
+    /// What the item shows changed: the snapshot is stale, repaint.
+    void contentChanged();
+
+private:
+    friend class SnapshotBudget;
+    void dropSnapshot();
+
+    Alignment m_alignment;
+    Rendering m_rendering = Rendering::Cached;
+    QPixmap m_snapshot;
+    qreal m_snapshotScale = 0; // device pixels per item unit it was made at
+    QPointF m_snapshotPhase;   // sub-pixel offset of its top left corner (Exact)
+    int m_snapshotState = 0;   // the option's Selected/HasFocus/MouseOver bits it shows
+    bool m_snapshotDark = false;
+    bool m_paintedBefore = false;
+    // Least recently drawn order of all snapshots (SnapshotBudget).
+    SnapshotItem *m_newer = nullptr;
+    SnapshotItem *m_older = nullptr;
+};
+
+} // namespace Hivelab
