@@ -3,12 +3,16 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QMutex>
 #include <QProcess>
 #include <QStandardPaths>
+
+#include <memory>
+#include <vector>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -114,43 +118,52 @@ bool SshConfig::load(const QString &path, QString *error)
     return true;
 }
 
-SshHostConfig SshConfig::resolve(const QString &alias, const QString &localUser) const
+QString SshConfig::cacheKey(const QString &alias, const QString &localUser) const
 {
-    SshHostConfig plain;
-    plain.hostName = alias;
-    if (m_mode == Mode::None || alias.isEmpty() || alias.startsWith(QLatin1Char('-')))
-        return plain;
-    const QString key = QString::number(int(m_mode)) + m_path + QLatin1Char('\n') + alias +
-                        QLatin1Char('\n') + localUser;
-    {
-        QMutexLocker lock(&cacheMutex());
-        const auto cached = cache().constFind(key);
-        if (cached != cache().constEnd() &&
-            QDateTime::currentMSecsSinceEpoch() - cached->at < CacheMs)
-            return cached->config;
-    }
+    return QString::number(int(m_mode)) + m_path + QLatin1Char('\n') + alias + QLatin1Char('\n') +
+           localUser;
+}
 
+bool SshConfig::asksSsh(const QString &alias) const
+{
+    return m_mode != Mode::None && !alias.isEmpty() && !alias.startsWith(QLatin1Char('-'));
+}
+
+std::optional<SshHostConfig> SshConfig::cached(const QString &key)
+{
+    QMutexLocker lock(&cacheMutex());
+    const auto it = cache().constFind(key);
+    if (it != cache().constEnd() && QDateTime::currentMSecsSinceEpoch() - it->at < CacheMs)
+        return it->config;
+    return std::nullopt;
+}
+
+void SshConfig::startSsh(QProcess *ssh, const QString &alias) const
+{
     QStringList args{QStringLiteral("-G")};
     if (m_mode == Mode::File)
         args << QStringLiteral("-F") << m_path;
     else if (m_mode == Mode::Empty)
         args << QStringLiteral("-F") << QStringLiteral("/dev/null");
     args << QStringLiteral("--") << alias;
-    QProcess ssh;
-    ssh.setStandardInputFile(QProcess::nullDevice());
-    ssh.start(m_ssh, args);
+    ssh->setStandardInputFile(QProcess::nullDevice());
+    ssh->start(m_ssh, args);
+}
+
+SshHostConfig SshConfig::takeAnswer(QProcess *ssh, bool finished, const QString &alias,
+                                    const QString &localUser) const
+{
     SshHostConfig out;
-    if (!ssh.waitForFinished(ResolveTimeoutMs) || ssh.exitStatus() != QProcess::NormalExit ||
-        ssh.exitCode() != 0) {
-        ssh.kill();
-        ssh.waitForFinished(1000);
-        out = plain;
-        const QString why = QString::fromLocal8Bit(ssh.readAllStandardError()).trimmed();
+    if (!finished || ssh->exitStatus() != QProcess::NormalExit || ssh->exitCode() != 0) {
+        ssh->kill();
+        ssh->waitForFinished(1000);
+        out.hostName = alias;
+        const QString why = QString::fromLocal8Bit(ssh->readAllStandardError()).trimmed();
         out.error = why.isEmpty() ? QCoreApplication::translate(
                                         "SshConfig", "ssh -G %1 did not finish").arg(alias)
                                   : why;
     } else {
-        out = fromResolved(ssh.readAllStandardOutput(), alias, localUser);
+        out = fromResolved(ssh->readAllStandardOutput(), alias, localUser);
         if (!m_accountHome.isEmpty()) {
             for (QString &f : out.knownHostsFiles) {
                 if (f.startsWith(m_accountHome + QLatin1Char('/')))
@@ -161,8 +174,51 @@ SshHostConfig SshConfig::resolve(const QString &alias, const QString &localUser)
     QMutexLocker lock(&cacheMutex());
     if (cache().size() > 4096)
         cache().clear();
-    cache().insert(key, {QDateTime::currentMSecsSinceEpoch(), out});
+    cache().insert(cacheKey(alias, localUser), {QDateTime::currentMSecsSinceEpoch(), out});
     return out;
+}
+
+SshHostConfig SshConfig::resolve(const QString &alias, const QString &localUser) const
+{
+    if (!asksSsh(alias)) {
+        SshHostConfig plain;
+        plain.hostName = alias;
+        return plain;
+    }
+    if (const std::optional<SshHostConfig> known = cached(cacheKey(alias, localUser)))
+        return *known;
+    QProcess ssh;
+    startSsh(&ssh, alias);
+    const bool finished = ssh.waitForFinished(ResolveTimeoutMs);
+    return takeAnswer(&ssh, finished, alias, localUser);
+}
+
+void SshConfig::resolveAhead(const QList<QPair<QString, QString>> &hosts) const
+{
+    QList<QPair<QString, QString>> todo;
+    for (const auto &host : hosts) {
+        if (asksSsh(host.first) && !todo.contains(host) &&
+            !cached(cacheKey(host.first, host.second)))
+            todo << host;
+    }
+    // Side by side, a batch at a time: one `ssh -G` is mostly process start-up (20-40 ms, over
+    // 0.1 s on a loaded machine), so N boards cost about one start instead of N.
+    constexpr qsizetype Batch = 16;
+    for (qsizetype first = 0; first < todo.size(); first += Batch) {
+        std::vector<std::unique_ptr<QProcess>> running;
+        const qsizetype end = qMin(first + Batch, todo.size());
+        for (qsizetype i = first; i < end; ++i) {
+            running.push_back(std::make_unique<QProcess>());
+            startSsh(running.back().get(), todo.at(i).first);
+        }
+        const QDeadlineTimer deadline(ResolveTimeoutMs);
+        for (qsizetype i = first; i < end; ++i) {
+            QProcess *ssh = running.at(size_t(i - first)).get();
+            const bool finished =
+                ssh->waitForFinished(int(qMax<qint64>(1, deadline.remainingTime())));
+            takeAnswer(ssh, finished, todo.at(i).first, todo.at(i).second);
+        }
+    }
 }
 
 SshHostConfig SshConfig::fromResolved(const QByteArray &output, const QString &alias,

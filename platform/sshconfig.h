@@ -2,8 +2,14 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
+
+class QProcess;
 
 namespace Hivelab {
 
@@ -39,6 +45,11 @@ public:
     /// apart from a configured one.
     SshHostConfig resolve(const QString &alias, const QString &localUser = QString()) const;
 
+    /// Resolves several (alias, localUser) pairs at once, their `ssh -G` side by side, into the
+    /// answers resolve() reuses: a job about to log in to N boards waits for one process
+    /// instead of N in a row. Blocks until all answered (bounded like resolve()).
+    void resolveAhead(const QList<QPair<QString, QString>> &hosts) const;
+
     /// Reads `ssh -G` output (lower-case "key value" lines). Values that are only OpenSSH's
     /// defaults count as unset: the local user, port 22.
     static SshHostConfig fromResolved(const QByteArray &output, const QString &alias,
@@ -46,6 +57,13 @@ public:
 
 private:
     enum class Mode { None, SshDefaults, File, Empty };
+    QString cacheKey(const QString &alias, const QString &localUser) const;
+    bool asksSsh(const QString &alias) const;
+    static std::optional<SshHostConfig> cached(const QString &key);
+    void startSsh(QProcess *ssh, const QString &alias) const;
+    /// The answer of a started `ssh -G` (an error when it did not finish), cached.
+    SshHostConfig takeAnswer(QProcess *ssh, bool finished, const QString &alias,
+                             const QString &localUser) const;
     Mode m_mode = Mode::None;
     QString m_path;
     QString m_ssh;

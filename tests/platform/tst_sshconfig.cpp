@@ -114,6 +114,30 @@ private Q_SLOTS:
         QCOMPARE(config.resolve(QStringLiteral("10.8.0.4"), m_me).user, QString());
     }
 
+    void resolveAheadAnswersLaterLookups()
+    {
+        // Each `ssh -G` runs the Match exec once: resolveAhead() asks for every distinct pair,
+        // and resolve() then answers from that without another process.
+        const QString runs = path(QStringLiteral("runs"));
+        const SshConfig config =
+            loaded("Match exec \"echo %h >> " + runs.toUtf8() + "\"\n  User counted\n");
+        auto count = [&runs]() {
+            QFile f(runs);
+            return f.open(QIODevice::ReadOnly) ? f.readAll().count('\n') : 0;
+        };
+        config.resolveAhead({{QStringLiteral("ahead-1"), m_me},
+                             {QStringLiteral("ahead-2"), m_me},
+                             {QStringLiteral("ahead-1"), m_me},
+                             {QStringLiteral("ahead-2"), QString()}});
+        QCOMPARE(count(), 3);
+        QCOMPARE(config.resolve(QStringLiteral("ahead-1"), m_me).user, QStringLiteral("counted"));
+        QCOMPARE(config.resolve(QStringLiteral("ahead-2"), m_me).user, QStringLiteral("counted"));
+        QCOMPARE(config.resolve(QStringLiteral("ahead-2")).user, QStringLiteral("counted"));
+        QCOMPARE(count(), 3);
+        QCOMPARE(config.resolve(QStringLiteral("ahead-3"), m_me).user, QStringLiteral("counted"));
+        QCOMPARE(count(), 4);
+    }
+
     void knownHostsFiles()
     {
         const SshConfig config = loaded("Host board\n  UserKnownHostsFile " +

@@ -88,6 +88,21 @@ SshLogin BoardConnection::forBoard(const Board &board, const ConnectionSettings 
     return login;
 }
 
+void BoardConnection::resolveAhead(const QList<const Board *> &boards, const SshConfig *config)
+{
+    if (!config)
+        return;
+    // The lookups forBoard() makes: the plan's user question, then the login.
+    QList<QPair<QString, QString>> hosts;
+    const QString me = localUser();
+    for (const Board *b : boards) {
+        if (b->sshUser.isEmpty())
+            hosts << qMakePair(b->sshTarget(), QString());
+        hosts << qMakePair(b->sshTarget(), me);
+    }
+    config->resolveAhead(hosts);
+}
+
 QString BoardConnection::loginUser(const Board &board, const ConnectionSettings &settings)
 {
     SshConfig config;

@@ -68,6 +68,9 @@ public:
     static SshLogin forBoard(const Board &board, const ConnectionSettings &settings,
                              const QString &password, const SshConfig *config);
 
+    /// Resolves the ssh config of these boards at once (SshConfig::resolveAhead), so the
+    /// forBoard() calls that follow cost no process each. `config` may be null (nothing to do).
+    static void resolveAhead(const QList<const Board *> &boards, const SshConfig *config);
     /// Loads the ssh config named by settings (or nothing when ignored). On a read error the
     /// config is empty and `warning` says why.
     static bool loadConfig(const ConnectionSettings &settings, SshConfig *config, QString *warning);

@@ -140,6 +140,13 @@ void WorkflowJob::doStart()
     QString warning;
     if (!BoardConnection::loadConfig(m_settings, m_sshConfig, &warning))
         log(QString(), warning);
+    // Every board the run may log in to, at once: each later login then finds its answer.
+    QList<const Board *> boards;
+    for (const Board &b : m_document->lab().boards) {
+        if (m_filter.isEmpty() || m_filter.contains(b.id))
+            boards << &b;
+    }
+    BoardConnection::resolveAhead(boards, m_sshConfig);
     if (m_credentials)
         readCredentials();
     else
