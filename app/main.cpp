@@ -91,7 +91,7 @@ constexpr int deepBind = RTLD_DEEPBIND;
 #endif
 
 // The window module, found relative to this binary the same way in the build tree and in the
-// installed package (HIVELAB_GUI_MODULE_PATH: e.g. ../lib/hivelab/hivelab-gui.so); a copy
+// installed package (HIVELAB_GUI_MODULE_PATH: ../lib/hivelab/modules/hivelab-gui.so); a copy
 // of the binary elsewhere runs every command but opens no window. Loaded once and never
 // unloaded: the window's objects live until exit.
 int runWindow(int argc, char **argv)

@@ -71,7 +71,7 @@ fi
 # file searches its own folders for libraries (no RUNPATH: Debian's policy, and nothing needs one).
 module=$(cd "$work/root" && find . -name hivelab-gui.so)
 case $module in
-./usr/lib/hivelab/hivelab-gui.so | ./usr/lib/*/hivelab/hivelab-gui.so) ;;
+./usr/lib/hivelab/modules/hivelab-gui.so | ./usr/lib/*/hivelab/modules/hivelab-gui.so) ;;
 *) fail "window module not in a private folder of /usr/lib: $module" ;;
 esac
 for f in usr/bin/hivelab "$module"; do
