@@ -13,7 +13,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QTextStream>
 
 #include <algorithm>
 
@@ -156,29 +155,6 @@ std::optional<int> parseOrFinish(QCommandLineParser &parser, const QStringList &
     return std::nullopt;
 }
 
-std::optional<int> intOption(const QCommandLineParser &parser, const QCommandLineOption &option,
-                             int min, int max)
-{
-    const QString text = parser.value(option);
-    bool ok = false;
-    // Parsed wide, so that no huge value wraps around into the range.
-    const qlonglong value = text.trimmed().toLongLong(&ok);
-    if (ok && value >= min && value <= max)
-        return int(value);
-    printErr(QCoreApplication::translate("Cli", "--%1 must be a whole number from %2 to %3 (not "
-                                                "\"%4\").")
-                 .arg(option.names().constLast())
-                 .arg(min)
-                 .arg(max)
-                 .arg(text));
-    return std::nullopt;
-}
-
-QString rangeText(int min, int max)
-{
-    return QStringLiteral("%1-%2").arg(min).arg(max);
-}
-
 namespace {
 
 // A known_hosts file named by the user: its folder must exist.
@@ -289,18 +265,6 @@ bool saveLab(const Lab &lab, const QString &file)
         return true;
     printErr(error.toString());
     return false;
-}
-
-void printOut(const QString &text)
-{
-    QTextStream out(stdout);
-    out << text << Qt::endl;
-}
-
-void printErr(const QString &text)
-{
-    QTextStream err(stderr);
-    err << text << Qt::endl;
 }
 
 } // namespace Hivelab::Cli

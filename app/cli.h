@@ -47,6 +47,10 @@ struct Command
 const QList<Command> &commands();
 const Command *findCommand(const QString &name);
 
+/// The organisation and application names and version QSettings and the keychain go by; after
+/// the (Core) application object exists, for commands and the window alike.
+void setIdentity();
+
 /// Runs `hivelab SUBCOMMAND ARGS…` with a QCoreApplication already constructed.
 /// args[0] is the subcommand name. Returns the process exit code.
 int run(const QStringList &args);

@@ -74,6 +74,7 @@ bool DiscoveryService::start(const DiscoveryOptions &options, QString *error)
     m_nextHost = 0;
     m_order.clear();
     m_pumpQueued = false;
+    m_startedThisTurn = 0;
     m_reportedFirst = false;
     m_reportedConnect = false;
     m_startedHosts = 0;
@@ -159,6 +160,9 @@ bool DiscoveryService::start(const DiscoveryOptions &options, QString *error)
         resolveNames();
     // Leave start() before the first signal so callers can connect after starting.
     QTimer::singleShot(0, this, &DiscoveryService::pump);
+    // The vendor table is parsed (~1 ms) while the first probes are in flight, not when the
+    // first board has answered and waits to be reported.
+    QTimer::singleShot(0, this, [] { OuiTable::builtin(); });
     return true;
 }
 
@@ -247,8 +251,9 @@ void DiscoveryService::pump()
 {
     // New hosts start in batches, one per event-loop turn: opening all 254 connects of a /24 in
     // one go kept the loop from seeing the first answers (and so from reporting the first board)
-    // for a few hundred milliseconds. Follow-up probes of live hosts are not counted.
-    int started = 0;
+    // for a few hundred milliseconds. The batch is per turn, not per call: every answer calls
+    // pump(), and ten boards answering in one turn each started a batch of their own (160
+    // connects) before their banners were read. Follow-up probes of live hosts are not counted.
     while (m_running && !m_stopping && m_inFlight < m_options.maxInFlight) {
         if (!m_followUps.empty()) {
             const auto [hostIndex, port] = m_followUps.front();
@@ -268,18 +273,20 @@ void DiscoveryService::pump()
         }
         if (pick < 0)
             break;
-        if (started == StartsPerTurn) {
+        if (m_startedThisTurn == StartsPerTurn) {
             if (!m_pumpQueued) {
                 m_pumpQueued = true;
                 QTimer::singleShot(0, this, [this, gen = m_generation] {
+                    if (gen != m_generation)
+                        return; // start() resets both for a new scan
                     m_pumpQueued = false;
-                    if (gen == m_generation)
-                        pump();
+                    m_startedThisTurn = 0;
+                    pump();
                 });
             }
             break;
         }
-        ++started;
+        ++m_startedThisTurn;
         Host &h = m_hosts[pick];
         h.started = true;
         const bool last = ++m_startedHosts == m_hosts.size();

@@ -125,6 +125,7 @@ private:
     quint64 m_generation = 0; // bumps on start/stop so stale callbacks do nothing
     bool m_stopping = false;
     bool m_pumpQueued = false; // pump() runs again on the next event-loop turn
+    int m_startedThisTurn = 0; // new hosts started since the last queued pump()
     bool m_reportedFirst = false;
     bool m_reportedConnect = false;
     int m_startedHosts = 0;

@@ -40,6 +40,11 @@ private Q_SLOTS:
     void checkHelp();
     void windowUsageErrorsNeedNoDisplay_data();
     void windowUsageErrorsNeedNoDisplay();
+    void commandsLoadNoWindowLibraries_data();
+    void commandsLoadNoWindowLibraries();
+    void windowOpensFromItsModule();
+    void copyWithoutTheModuleRunsCommands();
+    void noLibraryFromTheCurrentFolder();
     void checkDemo();
     void checkDemoJson();
     void checkFiles();
@@ -188,6 +193,85 @@ void TestCli::windowUsageErrorsNeedNoDisplay()
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     QVERIFY2(p.exitCode() == 2, qPrintable(err));
     QVERIFY2(err.contains(message), qPrintable(err));
+}
+
+void TestCli::commandsLoadNoWindowLibraries_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("--version") << QStringList{QStringLiteral("--version")};
+    QTest::newRow("--help") << QStringList{QStringLiteral("--help")};
+    QTest::newRow("check") << QStringList{QStringLiteral("check"), QStringLiteral("--demo")};
+    QTest::newRow("discover usage error")
+        << QStringList{QStringLiteral("discover"), QStringLiteral("--timeout"), QStringLiteral("0"),
+                       QStringLiteral("127.0.0.1")};
+}
+
+void TestCli::commandsLoadNoWindowLibraries()
+{
+    // The window lives in a module loaded only when one is opened (app/main.cpp): loading Qt
+    // Widgets, Gui, X11 and fontconfig was half of every command's process start.
+    QFETCH(QStringList, args);
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("LD_DEBUG"), QStringLiteral("files"));
+    p.setProcessEnvironment(env);
+    p.start(m_bin, args);
+    QVERIFY(p.waitForFinished(30000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(QLatin1String("file=libQt6Core.so")), "LD_DEBUG=files printed nothing");
+    for (const char *lib : {"libQt6Widgets", "libQt6Gui", "libX11", "libfontconfig", "hivelab-gui"})
+        QVERIFY2(!err.contains(QLatin1String(lib)), lib);
+}
+
+void TestCli::windowOpensFromItsModule()
+{
+    // ctest runs this offscreen (QT_QPA_PLATFORM): the same start as a user's, window included.
+    const QString shot = m_dir.filePath(QStringLiteral("window.png"));
+    QProcess p;
+    p.start(m_bin, {QStringLiteral("--demo"), QStringLiteral("--screenshot"), shot});
+    QVERIFY(p.waitForFinished(60000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == 0, qPrintable(err));
+    QVERIFY2(QFileInfo(shot).size() > 0, qPrintable(err));
+}
+
+void TestCli::copyWithoutTheModuleRunsCommands()
+{
+    // A copy of the binary without its module runs commands and says why no window opens.
+    const QString copy = m_dir.filePath(QStringLiteral("alone/bin/hivelab"));
+    QVERIFY(QDir().mkpath(QFileInfo(copy).path()));
+    QVERIFY(QFile::copy(m_bin, copy));
+    QProcess p;
+    p.start(copy, {QStringLiteral("check"), QStringLiteral("--demo")});
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitCode(), 0);
+    p.start(copy, {QStringLiteral("--demo")});
+    QVERIFY(p.waitForFinished(30000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY2(err.startsWith(QLatin1String("hivelab: cannot open the window: ")), qPrintable(err));
+    QVERIFY2(err.contains(QLatin1String("hivelab-gui.so")), qPrintable(err));
+}
+
+void TestCli::noLibraryFromTheCurrentFolder()
+{
+    // The build tree's binary had a RUNPATH of empty entries (CMake's room for the install
+    // RPATH qt_standard_project_setup() sets): the current folder, searched for every library.
+    // A file named like one there stopped every command ("file too short").
+    QTemporaryDir folder;
+    QVERIFY(folder.isValid());
+    for (const char *name : {"libQt6Core.so.6", "libQt6Network.so.6", "libstdc++.so.6"}) {
+        QFile f(folder.filePath(QString::fromLatin1(name)));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    QProcess p;
+    p.setWorkingDirectory(folder.path());
+    p.start(m_bin, {QStringLiteral("--version")});
+    QVERIFY(p.waitForFinished(30000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    QVERIFY(p.readAllStandardOutput().startsWith("hivelab "));
 }
 
 void TestCli::checkDemo()

@@ -67,4 +67,17 @@ else
     echo "lintian not installed: package lint skipped"
 fi
 "$work/root/usr/bin/hivelab" --version | grep -q '^hivelab ' || fail "packaged binary does not start"
+# The window is a module the binary finds next to its libraries (app/CMakeLists.txt); neither
+# file searches its own folders for libraries (no RUNPATH: Debian's policy, and nothing needs one).
+module=$(cd "$work/root" && find . -name hivelab-gui.so)
+case $module in
+./usr/lib/hivelab/modules/hivelab-gui.so | ./usr/lib/*/hivelab/modules/hivelab-gui.so) ;;
+*) fail "window module not in a private folder of /usr/lib: $module" ;;
+esac
+for f in usr/bin/hivelab "$module"; do
+    if readelf -d "$work/root/$f" | grep -E 'R(UN)?PATH'; then fail "$f has a library search path"; fi
+done
+QT_QPA_PLATFORM=offscreen "$work/root/usr/bin/hivelab" --demo --screenshot "$work/window.png" \
+    >"$work/window.log" 2>&1 || { cat "$work/window.log"; fail "packaged binary opens no window"; }
+[ -s "$work/window.png" ] || fail "packaged window saved no screenshot"
 echo "package ok: $(basename "$deb")"
