@@ -51,7 +51,14 @@ provision_and_form() {
         { cat "$tmp/provision.err" >&2; fail "provision"; }
     [ "$(grep -c "docker.io installed" "$tmp/provision.err")" -eq 3 ] ||
         { cat "$tmp/provision.err" >&2; fail "provision did not install docker.io on the 3 cards"; }
-    step "provision: docker.io installed and started on the 3 card-booted boards"
+    # A minimal Debian has no CA certificates: provision installs them, or the engines could
+    # not pull from any registry over TLS (docs/SWARM.md).
+    for k in 1 2 3; do
+        n=$(lab_run "$hl" exec "$user@10.77.0.10$k" -i "$tmp/id_ed25519" --accept-new-host-key -- \
+            grep -c "'BEGIN CERTIFICATE'" /etc/ssl/certs/ca-certificates.crt 2>&1) || n=0
+        [ "$n" -gt 100 ] 2>/dev/null || fail "$prefix-$k: no CA certificates after provision: $n"
+    done
+    step "provision: docker.io installed and started on the 3 card-booted boards, CA roots there"
 
     hl_lab swarm form "$plan" --json >"$tmp/form.json" 2>"$tmp/form.err" ||
         { cat "$tmp/form.err" >&2; fail "swarm form"; }

@@ -62,6 +62,8 @@ step "roles: managers $managers"
 #    repository) on bare boards and starts it there.
 for k in "${bare[@]}"; do
     if on "$k" command -v dockerd >/dev/null; then fail "bare board $k has Docker already"; fi
+    # Like a minimal Debian, a bare board has no CA certificates (what the check below needs).
+    if on "$k" test -e /etc/ssl/certs/ca-certificates.crt; then fail "bare board $k has CA certificates"; fi
 done
 "$hl" provision "$lab" --json >"$tmp/provision.json" 2>"$tmp/provision.err" ||
     { cat "$tmp/provision.err" >&2; fail "provision"; }
@@ -69,6 +71,10 @@ for k in "${bare[@]}"; do
     grep -q "docker.io installed" "$tmp/provision.err" || fail "provision did not install on $k"
     [ "$(on "$k" docker info --format '{{.Name}}')" = "${HOST[$k]}" ] ||
         fail "board $k: no engine of its own after provision"
+    # The engine pulls over TLS with the system's roots: without them every pull from Docker
+    # Hub or another public registry fails (docs/SWARM.md, which recommends provision installs).
+    n=$(on "$k" grep -c "'BEGIN CERTIFICATE'" /etc/ssl/certs/ca-certificates.crt) || n=0
+    [ "$n" -gt 100 ] || fail "board $k: no CA certificates after provision ($n)"
 done
 step "provision: $(json 'd["seconds"]' "$tmp/provision.json") s, docker.io installed on ${#bare[@]} bare board(s): ${bare[*]}"
 

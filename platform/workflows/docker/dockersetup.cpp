@@ -141,14 +141,28 @@ void DockerSetup::install(const QString &id)
     }
     // Install, start and wait in one command: no round trip between the steps. apt's progress
     // (Status-Fd) comes on stdout, its messages on stderr (kept for the error message).
+    const QString packages = installPackages(p).join(QLatin1Char(' '));
     const QString command =
         QStringLiteral("export DEBIAN_FRONTEND=noninteractive; "
                        "apt-get update -q -o APT::Status-Fd=3 3>&1 1>&2 && "
                        "apt-get install -y -q --no-install-recommends -o APT::Status-Fd=3 "
-                       "docker.io 3>&1 1>&2 && echo %1 && ")
-            .arg(QLatin1String(InstalledMarker)) +
+                       "%1 3>&1 1>&2 && echo %2 && ")
+            .arg(packages, QLatin1String(InstalledMarker)) +
         engineUpScript(p.initSystem, m_engineWaitSeconds);
-    runEngineScript(id, command, QStringLiteral("apt-get install -y docker.io"), true);
+    runEngineScript(id, command, QStringLiteral("apt-get install -y %1").arg(packages), true);
+}
+
+QStringList DockerSetup::installPackages(const BoardProbe &probe)
+{
+    // Of docker.io's Recommends only what the swarm needs: without ca-certificates the engine has
+    // no roots (pulls and manifest reads from Docker Hub or any public registry fail with
+    // "x509: certificate signed by unknown authority"); with AppArmor enforced and no
+    // apparmor_parser, Docker 20.10 fails every container start ("the docker-default profile
+    // could not be loaded"). git, xz-utils, cgroupfs-mount and needrestart are not needed.
+    QStringList packages = {QStringLiteral("docker.io"), QStringLiteral("ca-certificates")};
+    if (probe.appArmorEnabled)
+        packages << QStringLiteral("apparmor");
+    return packages;
 }
 
 void DockerSetup::startEngine(const QString &id)

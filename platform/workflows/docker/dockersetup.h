@@ -44,6 +44,11 @@ public:
     /// until `docker info` answers; prints the engine's version last.
     static QString engineUpScript(InitSystem::Kind init, int waitSeconds);
 
+    /// The packages `apt-get install --no-install-recommends` installs on a board without
+    /// Docker: docker.io, ca-certificates (the engine pulls over TLS with the system's roots) and,
+    /// where the kernel enforces AppArmor, apparmor (docs/SWARM.md).
+    static QStringList installPackages(const BoardProbe &probe);
+
     /// One progress line of apt's APT::Status-Fd (`pmstatus:` or `dlstatus:`).
     struct AptStatus
     {

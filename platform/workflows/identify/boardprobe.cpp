@@ -72,6 +72,10 @@ QString BoardProbe::script()
         "if [ -x /etc/init.d/docker ]; then echo initscript=1; fi; "
         "if command -v rc-service >/dev/null 2>&1; then echo openrc=1; fi; "
         "if command -v apt-get >/dev/null 2>&1; then echo apt=1; fi; "
+        // runc's own test (libcontainer/apparmor IsEnabled).
+        "if [ -d /sys/kernel/security/apparmor ]; then "
+        "case $(cat /sys/module/apparmor/parameters/enabled 2>/dev/null) in Y*) echo apparmor=1;; "
+        "esac; fi; "
         "if command -v dockerd >/dev/null 2>&1; then echo dockerd=1; fi; "
         "if command -v docker >/dev/null 2>&1; then echo docker_cli=1; "
         "if command -v timeout >/dev/null 2>&1; then t='timeout 20'; else t=''; fi; "
@@ -121,6 +125,8 @@ BoardProbe BoardProbe::parse(const QByteArray &output)
             openRc = true;
         else if (key == "apt")
             p.haveAptGet = true;
+        else if (key == "apparmor")
+            p.appArmorEnabled = true;
         else if (key == "dockerd")
             p.haveDockerd = true;
         else if (key == "docker_cli")

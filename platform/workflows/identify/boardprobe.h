@@ -44,6 +44,9 @@ struct BoardProbe
     bool haveDockerCli = false;
     bool haveDockerd = false;
     bool engineRunning = false;
+    // The kernel enforces AppArmor (/sys/module/apparmor/parameters/enabled is Y, as on
+    // Debian's and Ubuntu's kernels): Docker 20.10 then needs apparmor_parser to start containers.
+    bool appArmorEnabled = false;
     DockerInfo docker; // valid when the CLI exists
 
     bool dockerInstalled() const { return haveDockerCli && haveDockerd; }

@@ -55,6 +55,40 @@ private Q_SLOTS:
         QCOMPARE(p.initSystem, InitSystem::OpenRc);
     }
 
+    void appArmor()
+    {
+        // Lab boards run a kernel without AppArmor: the captured probe says nothing.
+        QVERIFY(!BoardProbe::parse(testData(QStringLiteral("docker/probe-running.txt")))
+                     .appArmorEnabled);
+        const BoardProbe p = BoardProbe::parse("hl-probe 1\nuid=0\nos_id=debian\napparmor=1\n");
+        QVERIFY(p.appArmorEnabled);
+        // The probe script still parses with the boards' /bin/sh (dash here).
+        QProcess sh;
+        sh.start(QStringLiteral("/bin/sh"),
+                 {QStringLiteral("-n"), QStringLiteral("-c"), BoardProbe::script()});
+        QVERIFY(sh.waitForFinished(10000));
+        QVERIFY2(sh.exitCode() == 0, sh.readAllStandardError().constData());
+    }
+
+    void installPackages_data()
+    {
+        QTest::addColumn<QByteArray>("probe");
+        QTest::addColumn<QStringList>("packages");
+        const QStringList base = {QStringLiteral("docker.io"), QStringLiteral("ca-certificates")};
+        QTest::newRow("no AppArmor (Raspberry Pi OS kernel, the lab)")
+            << QByteArray("hl-probe 1\nuid=0\nos_id=raspbian\napt=1\n") << base;
+        QTest::newRow("AppArmor enforced (Debian, Ubuntu kernels)")
+            << QByteArray("hl-probe 1\nuid=0\nos_id=debian\napt=1\napparmor=1\n")
+            << (base + QStringList{QStringLiteral("apparmor")});
+    }
+
+    void installPackages()
+    {
+        QFETCH(QByteArray, probe);
+        QFETCH(QStringList, packages);
+        QCOMPARE(DockerSetup::installPackages(BoardProbe::parse(probe)), packages);
+    }
+
     void garbage() { QVERIFY(!BoardProbe::parse("sudo: a password is required\n").valid); }
 
     void family_data()
