@@ -184,10 +184,18 @@ bool FirstBootCard::writeFile(const QString &target, qint64 offset, const QStrin
         *error = tr("cannot stage %1 in memory: %2").arg(name, file.errorString());
         return false;
     }
-    const ToolRun r = runTool(QStringLiteral("mcopy"),
-                              {QStringLiteral("-o"), QStringLiteral("-i"), imageArg(target, offset),
-                               file.path(), QStringLiteral("::/") + name});
+    // `mcopy -o` deletes the old file before it writes the new one, so a full partition left
+    // the card without the file at all. The new one is written beside it and moved over it.
+    const QString image = imageArg(target, offset);
+    const QString path = QStringLiteral("::/") + name;
+    const QString staged = path + QStringLiteral(".hivelab-new");
+    ToolRun r = runTool(QStringLiteral("mcopy"),
+                        {QStringLiteral("-o"), QStringLiteral("-i"), image, file.path(), staged});
+    if (r.ok)
+        r = runTool(QStringLiteral("mmove"), {QStringLiteral("-D"), QStringLiteral("o"),
+                                              QStringLiteral("-i"), image, staged, path});
     if (!r.ok) {
+        runTool(QStringLiteral("mdel"), {QStringLiteral("-i"), image, staged});
         *error = tr("cannot write %1 onto the boot partition of %2: %3").arg(name, target, r.error);
         return false;
     }

@@ -213,8 +213,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        for (const char *tool : {"mcopy", "mtype", "sfdisk", "mkfs.fat", "fsck.fat", "mkfs.ext4",
-                                 "debugfs", "e2fsck"}) {
+        for (const char *tool : {"mcopy", "mtype", "mmove", "mdel", "sfdisk", "mkfs.fat",
+                                 "fsck.fat", "mkfs.ext4", "debugfs", "e2fsck"}) {
             if (sh(QStringLiteral("command -v ") + QLatin1String(tool)).exitCode != 0)
                 QSKIP("mtools, fdisk, dosfstools or e2fsprogs missing");
         }
@@ -432,7 +432,7 @@ private Q_SLOTS:
         // PATH with the partition and FAT tools only.
         const QString bin = path(QStringLiteral("no-debugfs"));
         QVERIFY(QDir().mkpath(bin));
-        for (const char *tool : {"sfdisk", "mcopy", "mtype"}) {
+        for (const char *tool : {"sfdisk", "mcopy", "mtype", "mmove", "mdel"}) {
             QCOMPARE(
                 sh(QStringLiteral("ln -s \"$(command -v %1)\" %2/%1").arg(QLatin1String(tool), bin))
                     .exitCode,
@@ -539,6 +539,7 @@ private Q_SLOTS:
                         .arg(txt.fileName()))
                      .exitCode,
                  0);
+        const QByteArray txtBefore = fileBytes(txt.fileName());
         QVERIFY(HivelabTest::fillFat(img, BootOffset));
         const QString lab = writeLab(QStringLiteral("full-dietpi.hivelab"));
         const QByteArray labBefore = fileBytes(lab);
@@ -558,6 +559,12 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("Disk full"), r.err.constData());
         QCOMPARE(keychainSecret(account), QStringLiteral("old-one"));
         QCOMPARE(fileBytes(lab), labBefore);
+        // The card keeps its dietpi.txt as it was (the new one did not fit beside it).
+        const Sh card = sh(QStringLiteral("mtype -i %1@@%2 ::/dietpi.txt; mdir -b -i %1@@%2 ::/")
+                               .arg(img)
+                               .arg(BootOffset));
+        QVERIFY2(card.out.startsWith(txtBefore), card.out.constData());
+        QVERIFY2(!card.out.contains(".hivelab-new"), card.out.constData());
 
         QVERIFY(keychainChange([&](Hivelab::CredentialStore &s) { s.remove(account); }));
         r = hivelab(args);

@@ -96,7 +96,8 @@ private Q_SLOTS:
         if (::geteuid() != 0)
             QSKIP("needs root for loop devices");
         QVERIFY(m_dir.isValid());
-        for (const char *tool : {"mcopy", "mtype", "sfdisk", "mkfs.fat", "fsck.fat", "losetup"}) {
+        for (const char *tool :
+             {"mcopy", "mtype", "mmove", "mdel", "sfdisk", "mkfs.fat", "fsck.fat", "losetup"}) {
             if (cardShell(QStringLiteral("command -v ") + QLatin1String(tool)).exitCode != 0)
                 QSKIP("mtools, fdisk, dosfstools or losetup missing");
         }

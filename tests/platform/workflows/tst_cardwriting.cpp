@@ -140,7 +140,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        for (const char *tool : {"mcopy", "mtype", "mdir", "sfdisk", "mkfs.fat"}) {
+        for (const char *tool : {"mcopy", "mtype", "mmove", "mdel", "mdir", "sfdisk", "mkfs.fat"}) {
             if (cardShell(QStringLiteral("command -v ") + QLatin1String(tool)).exitCode != 0)
                 QSKIP("mtools, fdisk or dosfstools missing");
         }
