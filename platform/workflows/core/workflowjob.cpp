@@ -143,7 +143,7 @@ void WorkflowJob::doStart()
     // Every board the run may log in to, at once: each later login then finds its answer.
     QList<const Board *> boards;
     for (const Board &b : m_document->lab().boards) {
-        if (m_filter.isEmpty() || m_filter.contains(b.id))
+        if (passesFilter(b.id))
             boards << &b;
     }
     BoardConnection::resolveAhead(boards, m_sshConfig);
@@ -156,7 +156,7 @@ void WorkflowJob::doStart()
 void WorkflowJob::readCredentials()
 {
     for (const Board &b : m_document->lab().boards) {
-        if (m_passwords.contains(b.id) || (!m_filter.isEmpty() && !m_filter.contains(b.id)))
+        if (m_passwords.contains(b.id) || !passesFilter(b.id))
             continue;
         const QString user = BoardConnection::forBoard(b, m_settings, {}, m_sshConfig).auth.user;
         m_pendingSecrets.insert(CredentialStore::secretKey(m_labId, b.id, user), b.id);
@@ -224,13 +224,16 @@ void WorkflowJob::doCancel()
         finishJob();
 }
 
+bool WorkflowJob::passesFilter(const QString &boardId) const
+{
+    return m_filter.isEmpty() || m_filter.contains(boardId);
+}
+
 QStringList WorkflowJob::filterBoards(const QStringList &candidates) const
 {
-    if (m_filter.isEmpty())
-        return candidates;
     QStringList out;
     for (const QString &id : candidates) {
-        if (m_filter.contains(id))
+        if (passesFilter(id))
             out << id;
     }
     return out;

@@ -164,6 +164,8 @@ protected:
     virtual void begin() = 0;
     /// Boards selected by the filter among `candidates`, in lab order.
     QStringList filterBoards(const QStringList &candidates) const;
+    /// No filter set, or the board is in it.
+    bool passesFilter(const QString &boardId) const;
     void setBoards(const QStringList &boardIds);
     /// Every board of the lab that passes the filter (and `applies`, if given), in lab order, set
     /// as this job's boards.
