@@ -233,8 +233,10 @@ int hivelab_gui_main(int argc, char **argv)
     }
     if (parser.isSet(shotWizard)) {
         const QString path = parser.value(shotWizard);
-        QTimer::singleShot(600, &window, [&window, path, saveAndQuit]() {
+        QTimer::singleShot(600, &window, [&window, path, saveAndQuit, windowSize]() {
             QWizard *wizard = window.openSetupWizard();
+            if (windowSize.isValid())
+                wizard->resize(windowSize); // as --wizard-page does
             wizard->next(); // discover
             wizard->next(); // flash guidance per board
             QTimer::singleShot(400, wizard,

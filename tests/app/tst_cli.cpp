@@ -4,8 +4,8 @@
 #include "labfile.h"
 #include "testdata.h"
 
-#include <QFile>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,6 +15,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtEndian>
 
 using namespace Hivelab;
 
@@ -43,6 +44,8 @@ private Q_SLOTS:
     void commandsLoadNoWindowLibraries_data();
     void commandsLoadNoWindowLibraries();
     void windowOpensFromItsModule();
+    void screenshotsHaveTheRequestedSize_data();
+    void screenshotsHaveTheRequestedSize();
     void copyWithoutTheModuleRunsCommands();
     void noLibraryFromTheCurrentFolder();
     void checkDemo();
@@ -234,6 +237,37 @@ void TestCli::windowOpensFromItsModule()
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     QVERIFY2(p.exitCode() == 0, qPrintable(err));
     QVERIFY2(QFileInfo(shot).size() > 0, qPrintable(err));
+}
+
+void TestCli::screenshotsHaveTheRequestedSize_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("window") << QStringList{QStringLiteral("--demo"),
+                                           QStringLiteral("--screenshot")};
+    QTest::newRow("wizard page") << QStringList{
+        QStringLiteral("--wizard-page"), QStringLiteral("2"), QStringLiteral("--screenshot")};
+    QTest::newRow("wizard") << QStringList{QStringLiteral("--demo"),
+                                           QStringLiteral("--screenshot-wizard")};
+}
+
+void TestCli::screenshotsHaveTheRequestedSize()
+{
+    // docs/screenshots/take.sh takes each screenshot at laptop sizes with --size.
+    QFETCH(QStringList, args);
+    const QString shot = m_dir.filePath(QStringLiteral("sized.png"));
+    QFile::remove(shot);
+    QProcess p;
+    p.start(m_bin, QStringList{QStringLiteral("--size"), QStringLiteral("1280x800")} + args +
+                       QStringList{shot});
+    QVERIFY(p.waitForFinished(60000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, qPrintable(err));
+    QFile png(shot);
+    QVERIFY2(png.open(QIODevice::ReadOnly), qPrintable(err));
+    const QByteArray header = png.read(24); // signature, IHDR length and type, width, height
+    QCOMPARE(header.size(), 24);
+    QCOMPARE(qFromBigEndian<quint32>(header.constData() + 16), 1280u);
+    QCOMPARE(qFromBigEndian<quint32>(header.constData() + 20), 800u);
 }
 
 void TestCli::copyWithoutTheModuleRunsCommands()
