@@ -24,7 +24,7 @@ CardPreparationJob::~CardPreparationJob()
     m_password.clear();
 }
 
-void CardPreparationJob::start(const Request &request)
+void CardPreparationJob::begin(const Request &request)
 {
     Q_ASSERT(!m_running);
     m_running = true;
@@ -37,6 +37,11 @@ void CardPreparationJob::start(const Request &request)
     m_keychainMessage.clear();
     m_kept = false;
     m_previous.reset();
+}
+
+void CardPreparationJob::start(const Request &request)
+{
+    begin(request);
     // Queued: finished() never comes from within start(), whatever the first step finds.
     QMetaObject::invokeMethod(
         this,
@@ -48,6 +53,67 @@ void CardPreparationJob::start(const Request &request)
                 runCard(false);
         },
         Qt::QueuedConnection);
+}
+
+void CardPreparationJob::check(const Request &request, const QString &image)
+{
+    begin(request);
+    QMetaObject::invokeMethod(
+        this,
+        [this, image]() {
+            if (m_request.console != ConsolePassword::Keychain) {
+                finish(Error::None);
+                return;
+            }
+            if (m_request.flavour || image.isEmpty()) {
+                checkKeychain();
+                return;
+            }
+            // Reading a compressed image's head takes a while: off this thread.
+            auto *watcher = new QFutureWatcher<std::optional<FirstBootCard::Flavour>>(this);
+            connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher]() {
+                watcher->deleteLater();
+                m_request.flavour = watcher->result();
+                checkKeychain();
+            });
+            watcher->setFuture(QtConcurrent::run([image]() {
+                QString unknown; // not told: the card is then read before it is written
+                return CardPreparation::imageFlavour(image, &unknown);
+            }));
+        },
+        Qt::QueuedConnection);
+}
+
+// The keychain is usable when a write to this card's account lands in it persistently; the
+// entry is left as it was (the same secret written back, or the new one removed).
+void CardPreparationJob::checkKeychain()
+{
+    if (m_request.flavour != FirstBootCard::Flavour::DietPi) {
+        finish(Error::None);
+        return;
+    }
+    callKeychain(Call::Read, QString(), [this](const Answer &old) {
+        if (!old.ok) {
+            m_keychainMessage = old.message;
+            finish(Error::NoKeychain);
+            return;
+        }
+        m_previous = old;
+        const QString probe = old.found ? old.secret : DietPiConfig::randomPassword();
+        callKeychain(Call::Store, probe, [this](const Answer &kept) {
+            const bool usable = kept.ok && kept.persistent;
+            // A refused write changed nothing, nor did writing back what was there.
+            if ((!kept.ok && !kept.timedOut) || (usable && m_previous->found))
+                m_previous.reset();
+            if (!usable)
+                m_keychainMessage = kept.ok && m_store ? m_store->backendMessage() : kept.message;
+            restorePrevious([this, usable]() {
+                finish(!usable                     ? Error::NoKeychain
+                       : m_result.errors.isEmpty() ? Error::None
+                                                   : Error::Preparation);
+            });
+        });
+    });
 }
 
 // The card step on a worker thread. Without the password yet and a keychain to keep it in, a
