@@ -81,6 +81,13 @@ std::optional<FirstBootCard::Flavour> catalogFlavour(const QString &source)
     return d ? FirstBootCard::flavourFromName(d->firstBoot) : std::nullopt;
 }
 
+bool isRawImage(const QString &image)
+{
+    ImageSource source;
+    QString error;
+    return source.open(image, &error) && source.kind() == QLatin1String("raw");
+}
+
 std::optional<FirstBootCard::Flavour> imageFlavour(const QString &image, QString *error)
 {
     ImageSource source;

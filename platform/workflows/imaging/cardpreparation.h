@@ -52,6 +52,8 @@ inline constexpr qint64 HeadLimit = qint64(1) << 30;
 /// there (a dietpi.txt in /boot of an ext4 root would need the whole image). Nothing, with
 /// `error`, when it cannot tell. Synchronous (blocking reads); a GUI calls it off its thread.
 std::optional<FirstBootCard::Flavour> imageFlavour(const QString &image, QString *error);
+/// Whether `image` opens as an uncompressed image (imageFlavour reads it in place).
+bool isRawImage(const QString &image);
 
 /// What the card would boot as (hostname, address or "dhcp", user), without writing or
 /// allocating: for a preview next to the card. Empty address while none is planned yet.

@@ -66,52 +66,88 @@ void CardPreparationJob::check(const Request &request, const QString &image)
                 return;
             }
             if (m_request.flavour || image.isEmpty()) {
-                checkKeychain();
+                if (m_request.flavour == FirstBootCard::Flavour::DietPi)
+                    probeKeychain([this](bool usable) { finishCheck(usable); });
+                else
+                    finish(Error::None);
                 return;
             }
-            // Reading a compressed image's head takes a while: off this thread.
-            auto *watcher = new QFutureWatcher<std::optional<FirstBootCard::Flavour>>(this);
-            connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher]() {
-                watcher->deleteLater();
-                m_request.flavour = watcher->result();
-                checkKeychain();
+            // A raw image is read in place (cheap, and start() then reads the card once); a
+            // compressed one only matters when the keychain cannot keep the password, so it is
+            // decompressed only then. Both off this thread: blocking reads.
+            detectFlavour(image, true, [this, image](bool known) {
+                if (known) {
+                    if (m_request.flavour == FirstBootCard::Flavour::DietPi)
+                        probeKeychain([this](bool usable) { finishCheck(usable); });
+                    else
+                        finish(Error::None);
+                    return;
+                }
+                probeKeychain([this, image](bool usable) {
+                    if (usable) {
+                        finishCheck(true);
+                        return;
+                    }
+                    detectFlavour(image, false, [this](bool) {
+                        finishCheck(m_request.flavour != FirstBootCard::Flavour::DietPi);
+                    });
+                });
             });
-            watcher->setFuture(QtConcurrent::run([image]() {
-                QString unknown; // not told: the card is then read before it is written
-                return CardPreparation::imageFlavour(image, &unknown);
-            }));
         },
         Qt::QueuedConnection);
 }
 
+void CardPreparationJob::detectFlavour(const QString &image, bool rawOnly,
+                                       const std::function<void(bool known)> &then)
+{
+    struct Found
+    {
+        bool looked = false;
+        std::optional<FirstBootCard::Flavour> flavour;
+    };
+    auto *watcher = new QFutureWatcher<Found>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, then]() {
+        watcher->deleteLater();
+        const Found found = watcher->result();
+        if (found.looked)
+            m_request.flavour = found.flavour;
+        then(found.looked);
+    });
+    watcher->setFuture(QtConcurrent::run([image, rawOnly]() {
+        QString unknown; // not told: the card is then read before it is written
+        if (rawOnly && !CardPreparation::isRawImage(image))
+            return Found{};
+        return Found{true, CardPreparation::imageFlavour(image, &unknown)};
+    }));
+}
+
+void CardPreparationJob::finishCheck(bool keychainUsable)
+{
+    finish(!keychainUsable             ? Error::NoKeychain
+           : m_result.errors.isEmpty() ? Error::None
+                                       : Error::Preparation);
+}
+
 // The keychain is usable when a write to this card's account lands in it persistently; the
 // entry is left as it was (the same secret written back, or the new one removed).
-void CardPreparationJob::checkKeychain()
+void CardPreparationJob::probeKeychain(const std::function<void(bool usable)> &then)
 {
-    if (m_request.flavour != FirstBootCard::Flavour::DietPi) {
-        finish(Error::None);
-        return;
-    }
-    callKeychain(Call::Read, QString(), [this](const Answer &old) {
+    callKeychain(Call::Read, QString(), [this, then](const Answer &old) {
         if (!old.ok) {
             m_keychainMessage = old.message;
-            finish(Error::NoKeychain);
+            then(false);
             return;
         }
         m_previous = old;
         const QString probe = old.found ? old.secret : DietPiConfig::randomPassword();
-        callKeychain(Call::Store, probe, [this](const Answer &kept) {
+        callKeychain(Call::Store, probe, [this, then](const Answer &kept) {
             const bool usable = kept.ok && kept.persistent;
             // A refused write changed nothing, nor did writing back what was there.
             if ((!kept.ok && !kept.timedOut) || (usable && m_previous->found))
                 m_previous.reset();
             if (!usable)
                 m_keychainMessage = kept.ok && m_store ? m_store->backendMessage() : kept.message;
-            restorePrevious([this, usable]() {
-                finish(!usable                     ? Error::NoKeychain
-                       : m_result.errors.isEmpty() ? Error::None
-                                                   : Error::Preparation);
-            });
+            restorePrevious([then, usable]() { then(usable); });
         });
     });
 }

@@ -269,7 +269,12 @@ private Q_SLOTS:
         QVERIFY(finished.wait(120000));
         QCOMPARE(finished.first().first().toBool(), true);
         QCOMPARE(job.error(), CardPreparationJob::Error::None);
-        QVERIFY(job.flavour() == FirstBootCard::Flavour::DietPi);
+        // A compressed image is decompressed to look at it only when the keychain cannot keep
+        // the password (tst_cmd_flash: refused up front); otherwise the card is read later.
+        if (compressed)
+            QVERIFY(!job.flavour());
+        else
+            QVERIFY(job.flavour() == FirstBootCard::Flavour::DietPi);
         QCOMPARE(keychainSecret(account("node-1")).value_or(QStringLiteral("(none)")),
                  entry ? QStringLiteral("old-one") : QStringLiteral("(none)"));
         QVERIFY(!QFile::exists(request.target));
