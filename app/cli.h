@@ -158,13 +158,21 @@ std::optional<QString> cardPublicKey(const QString &requestedKey);
 std::optional<QString> checkCardTarget(const QString &path, bool isImage);
 /// Writes the board's identity onto `target` (allocating its address if needed, a new
 /// instance ID); on success updates `lab` (caller saves) and fills `report`. Prints problems.
-/// `source`: the image written, when known (a catalog image names what its first boot reads).
+/// `source`: the image written, when known (a catalog image names what its first boot reads);
+/// `imageIsDietPi`: checkCardImage() found it DietPi (the card is then read once).
 /// A DietPi card gets a random console password for root and dietpi, kept in the keychain
 /// before the card is written (refused when there is no keychain), or with
 /// `keepConsolePassword` false one nobody is told.
 int prepareCard(Lab *lab, const QString &boardId, const QString &target, const QString &publicKey,
                 QJsonObject *report, const QString &source = QString(),
-                bool keepConsolePassword = true);
+                bool keepConsolePassword = true, bool imageIsDietPi = false);
+/// `flash --lab`, before anything is erased: a DietPi image (`source`'s catalog entry, else
+/// the file `imageFile`, empty before a download) with no keychain to keep the console
+/// password is refused, as `card prepare` refuses the card (ExitFindings, printed why).
+/// ExitOk otherwise, with `*imageIsDietPi` for prepareCard().
+int checkCardImage(const Lab &lab, const QString &boardId, const QString &target,
+                   const QString &source, const QString &imageFile, bool keepConsolePassword,
+                   bool *imageIsDietPi);
 /// Where a prepared card's console password is, for a person (empty for cards without one).
 QString consolePasswordText(const QJsonObject &report);
 

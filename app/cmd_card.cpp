@@ -91,8 +91,54 @@ std::optional<QString> checkCardTarget(const QString &path, bool isImage)
     return t.path;
 }
 
+namespace {
+
+int refuseForKeychain(const CardPreparationJob &job)
+{
+    printErr(tr("No keychain to keep the DietPi console password in (%1); nothing was "
+                "written. Pass --no-console-password to write a random password nobody is "
+                "told (login by key only).")
+                 .arg(job.keychainMessage()));
+    for (const QString &e : job.result().errors)
+        printErr(e);
+    return ExitFindings;
+}
+
+} // namespace
+
+int checkCardImage(const Lab &lab, const QString &boardId, const QString &target,
+                   const QString &source, const QString &imageFile, bool keepConsolePassword,
+                   bool *imageIsDietPi)
+{
+    *imageIsDietPi = false;
+    CredentialStore store;
+    CardPreparationJob job(&store);
+    QEventLoop loop;
+    QObject::connect(&job, &CardPreparationJob::finished, &loop, &QEventLoop::quit);
+    CardPreparationJob::Request request;
+    request.lab = lab;
+    request.boardId = boardId;
+    request.target = target;
+    request.flavour = CardPreparation::catalogFlavour(source);
+    request.console = keepConsolePassword ? CardPreparationJob::ConsolePassword::Keychain
+                                          : CardPreparationJob::ConsolePassword::Random;
+    job.check(request, imageFile);
+    if (job.isRunning())
+        loop.exec();
+    if (job.error() == CardPreparationJob::Error::NoKeychain)
+        return refuseForKeychain(job);
+    if (job.error() != CardPreparationJob::Error::None) {
+        for (const QString &e : job.result().errors)
+            printErr(e);
+        return ExitFindings;
+    }
+    *imageIsDietPi = job.flavour() == FirstBootCard::Flavour::DietPi;
+    return ExitOk;
+}
+
 int prepareCard(Lab *lab, const QString &boardId, const QString &target, const QString &publicKey,
-                QJsonObject *report, const QString &source, bool keepConsolePassword)
+                QJsonObject *report, const QString &source, bool keepConsolePassword,
+                bool imageIsDietPi)
 {
     // DietPi's image sets the well-known password "dietpi" for root and dietpi: every card gets
     // its own, kept in the keychain before anything is written so the card never holds a
@@ -107,22 +153,16 @@ int prepareCard(Lab *lab, const QString &boardId, const QString &target, const Q
     request.boardId = boardId;
     request.target = target;
     request.publicKey = publicKey;
-    request.flavour = CardPreparation::catalogFlavour(source);
+    request.flavour = imageIsDietPi ? std::optional(FirstBootCard::Flavour::DietPi)
+                                    : CardPreparation::catalogFlavour(source);
     request.console = keepConsolePassword ? CardPreparationJob::ConsolePassword::Keychain
                                           : CardPreparationJob::ConsolePassword::Random;
     job.start(request);
     if (job.isRunning())
         loop.exec();
     const CardPreparation::Result &r = job.result();
-    if (job.error() == CardPreparationJob::Error::NoKeychain) {
-        printErr(tr("No keychain to keep the DietPi console password in (%1); nothing was "
-                    "written. Pass --no-console-password to write a random password nobody is "
-                    "told (login by key only).")
-                     .arg(job.keychainMessage()));
-        for (const QString &e : r.errors)
-            printErr(e);
-        return ExitFindings;
-    }
+    if (job.error() == CardPreparationJob::Error::NoKeychain)
+        return refuseForKeychain(job);
     if (!r.ok) {
         for (const QString &e : r.errors)
             printErr(e);

@@ -255,6 +255,16 @@ int cmdFlash(const QStringList &args)
                                     parser.isSet(unmount), parser.isSet(dryRun));
     if (!targets)
         return ExitUsage;
+    // A DietPi image with no keychain for its console password is refused before a byte is
+    // erased (or downloaded: a catalog image's flavour is known without it).
+    bool imageIsDietPi = false;
+    if (lab && !parser.isSet(dryRun)) {
+        const int rc = checkCardImage(*lab, boardIds.first(), targets->first().path, source,
+                                      download ? QString() : source,
+                                      !parser.isSet(noConsolePassword), &imageIsDietPi);
+        if (rc != ExitOk)
+            return rc;
+    }
     // Targets first, so a refused card costs no download; the download's own checksum check
     // comes before any byte is written, and the writer checks the same hash again as it reads.
     bool verifiedDownload = false;
@@ -337,8 +347,9 @@ int cmdFlash(const QStringList &args)
     if (lab && allOk && !guard.interrupted()) {
         for (int i = 0; i < results.size(); ++i) {
             QJsonObject report;
-            const int rc = prepareCard(&*lab, boardIds.at(i), results.at(i).target.path, publicKey,
-                                       &report, positional.first(), !parser.isSet(noConsolePassword));
+            const int rc =
+                prepareCard(&*lab, boardIds.at(i), results.at(i).target.path, publicKey, &report,
+                            positional.first(), !parser.isSet(noConsolePassword), imageIsDietPi);
             if (rc != ExitOk) {
                 allOk = false;
                 break;

@@ -402,6 +402,34 @@ std::optional<ExtDietPi> findDietPiOnExt(const QString &target, const PartitionT
 
 } // namespace
 
+std::optional<FirstBootCard::Flavour> FirstBootCard::flavourOf(const QString &target,
+                                                               QString *error)
+{
+    const auto table = partitionTable(target, error);
+    if (!table)
+        return std::nullopt;
+    const PartitionTable::Partition *boot = table->bootPartition();
+    const qint64 offset = boot ? table->byteOffset(*boot) : 0;
+    QString why;
+    if (boot && readFile(target, offset, QStringLiteral("dietpi.txt"), &why))
+        return Flavour::DietPi;
+    const auto onExt = findDietPiOnExt(target, *table, error);
+    if (onExt)
+        return Flavour::DietPi;
+    if (!boot) {
+        if (error->isEmpty())
+            *error = tr("%1 has no FAT boot partition nor a DietPi dietpi.txt on an ext4 "
+                        "partition")
+                         .arg(target);
+        return std::nullopt;
+    }
+    error->clear();
+    return readFile(target, offset, QStringLiteral("cmdline.txt"), &why) &&
+                   !readFile(target, offset, QStringLiteral("user-data"), &why)
+               ? Flavour::RaspberryPiOs
+               : Flavour::CloudInit;
+}
+
 std::optional<FirstBootCard::Written>
 FirstBootCard::write(const QString &target, const BoardIdentity &id,
                      const QStringList &authorizedKeys, QString *error,

@@ -62,6 +62,10 @@ public:
 
     /// `sfdisk -J` of the device or image.
     static std::optional<PartitionTable> partitionTable(const QString &target, QString *error);
+    /// The flavour write() would find on `target` (a card or a raw image file), only reading
+    /// it: dietpi.txt on the boot FAT or in /boot of an ext4 partition, else Raspberry Pi OS or
+    /// cloud-init as write() tells them. Nothing, with `error`, when it cannot be read.
+    static std::optional<Flavour> flavourOf(const QString &target, QString *error);
     /// Writes `id` with `authorizedKeys` (public key lines) and reads every file back: a
     /// mismatch is an error. The device is flushed (fsync) before this returns. `flavour`
     /// (from the image's catalog entry) overrides what the card's files tell; a DietPi or

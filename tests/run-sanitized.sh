@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds a second tree with clang, AddressSanitizer + UndefinedBehaviorSanitizer and the libFuzzer
-# targets (HIVELAB_FUZZ=ON), then runs the unit tests and every fuzzer (its corpus plus a
-# time-boxed pass) in the same private D-Bus/keyring session as tests/run.sh. See docs/TESTING.md.
+# targets (HIVELAB_FUZZ=ON), then runs the unit tests and every fuzzer (its corpus plus a fixed
+# number of runs) in the same private D-Bus/keyring session as tests/run.sh. See docs/TESTING.md.
 #   tests/run-sanitized.sh [ctest args…]      default: -L 'unit|fuzz'
-# Environment: HIVELAB_SANITIZED_BUILD_DIR (default build-sanitized), HIVELAB_FUZZ_SECONDS.
+# Environment: HIVELAB_SANITIZED_BUILD_DIR (default build-sanitized), HIVELAB_FUZZ_RUNS_FACTOR
+# (multiplies every fuzzer's runs, default 1), HIVELAB_FUZZ_SECONDS (safety cap, default 60).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${HIVELAB_SANITIZED_BUILD_DIR:-$root/build-sanitized}
@@ -21,7 +22,8 @@ launcher=""
 command -v ccache >/dev/null 2>&1 && launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER=clang++ -DHIVELAB_WERROR=ON -DHIVELAB_FUZZ=ON \
-    -DHIVELAB_FUZZ_SECONDS="${HIVELAB_FUZZ_SECONDS:-15}" -DHIVELAB_LIBSSH2_PREFIX="$libssh2" \
+    -DHIVELAB_FUZZ_RUNS_FACTOR="${HIVELAB_FUZZ_RUNS_FACTOR:-1}" \
+    -DHIVELAB_FUZZ_SECONDS="${HIVELAB_FUZZ_SECONDS:-60}" -DHIVELAB_LIBSSH2_PREFIX="$libssh2" \
     $launcher >/dev/null
 
 [ $# -gt 0 ] || set -- -L 'unit|fuzz'

@@ -25,9 +25,11 @@ struct Run
     QByteArray err;
 };
 
-Run hivelab(const QStringList &args)
+Run hivelab(const QStringList &args,
+            const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(env);
     p.setStandardInputFile(QProcess::nullDevice()); // not a terminal: no questions asked
     p.start(qEnvironmentVariable("HIVELAB_BIN"), args);
     p.waitForFinished(120000);
@@ -160,6 +162,77 @@ private Q_SLOTS:
         const QJsonObject t = o.value(QLatin1String("targets")).toArray().first().toObject();
         QCOMPARE(t.value(QLatin1String("result")).toString(), QStringLiteral("done"));
         QCOMPARE(QCryptographicHash::hash(fileHead(m_loop, 6 * MiB), QCryptographicHash::Sha256), expected);
+    }
+
+    // A DietPi image (known from the file, raw or compressed) and no keychain for its console
+    // password: refused before a byte of the card is erased, as `card prepare` refuses.
+    void labRefusesDietPiWithoutAKeychainBeforeErasing_data()
+    {
+        QTest::addColumn<QString>("suffix");
+        QTest::newRow("raw") << QString();
+        QTest::newRow("xz") << QStringLiteral(".xz");
+    }
+
+    void labRefusesDietPiWithoutAKeychainBeforeErasing()
+    {
+        QFETCH(QString, suffix);
+        const QString dietpi = m_dir.filePath(QStringLiteral("dietpi.img"));
+        if (!QFile::exists(dietpi)) {
+            QFile txt(m_dir.filePath(QStringLiteral("dietpi.txt")));
+            QVERIFY(txt.open(QIODevice::WriteOnly));
+            txt.write("AUTO_SETUP_GLOBAL_PASSWORD=dietpi\nAUTO_SETUP_NET_HOSTNAME=DietPi\n");
+            txt.close();
+            sh(QStringLiteral("truncate -s 12M %1 && printf 'label: dos\\n2048,16384,c\\n,,83\\n' "
+                              "| sfdisk -q %1 && "
+                              "mkfs.fat --offset 2048 %1 8192 >/dev/null && mcopy -i %1@@1048576 "
+                              "%2 ::/dietpi.txt && xz -k -T2 %1")
+                   .arg(dietpi, txt.fileName()));
+            QVERIFY(QFile::exists(dietpi + QStringLiteral(".xz")));
+            QFile lab(m_dir.filePath(QStringLiteral("lab.hivelab")));
+            QVERIFY(lab.open(QIODevice::WriteOnly));
+            lab.write(R"({"format": "hivelab-lab", "schemaVersion": 1, "name": "flashlab",
+                "network": {"subnet": "10.77.0.0/24", "gateway": "10.77.0.1", "poolStart": "10.77.0.10",
+                            "loginUser": "hive", "dns": ["10.77.0.1"], "locale": "C.UTF-8"},
+                "boards": [{"id": "node-1", "hostname": "node-1", "addressing": "static"}]})");
+            lab.close();
+            sh(QStringLiteral("ssh-keygen -q -t ed25519 -N '' -C flash-test -f %1")
+                   .arg(m_dir.filePath(QStringLiteral("id_ed25519"))));
+        }
+        const QString labFile = m_dir.filePath(QStringLiteral("lab.hivelab"));
+        const QByteArray labBefore = fileHead(labFile, MiB);
+        const QByteArray before =
+            QCryptographicHash::hash(fileHead(m_loop, 16 * MiB), QCryptographicHash::Sha256);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                   QStringLiteral("unix:path=") + m_dir.filePath(QStringLiteral("no-bus")));
+        const QStringList args = {QStringLiteral("flash"),
+                                  dietpi + suffix,
+                                  QStringLiteral("--device"),
+                                  m_loop,
+                                  QStringLiteral("--yes"),
+                                  QStringLiteral("--lab"),
+                                  labFile,
+                                  QStringLiteral("--board"),
+                                  QStringLiteral("node-1"),
+                                  QStringLiteral("--key"),
+                                  m_dir.filePath(QStringLiteral("id_ed25519"))};
+        Run r = hivelab(args, env);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("No keychain") && r.err.contains("nothing was written") &&
+                     r.err.contains("--no-console-password"),
+                 r.err.constData());
+        QCOMPARE(QCryptographicHash::hash(fileHead(m_loop, 16 * MiB), QCryptographicHash::Sha256),
+                 before);
+        QCOMPARE(fileHead(labFile, MiB), labBefore);
+
+        // Asked for: a random password nobody is told; the card is written and prepared.
+        r = hivelab(args + QStringList{QStringLiteral("--no-console-password")}, env);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("random and not kept"), r.out.constData());
+        QVERIFY(fileHead(labFile, MiB) != labBefore);
+        QFile lab(labFile);
+        QVERIFY(lab.open(QIODevice::WriteOnly));
+        lab.write(labBefore);
     }
 };
 

@@ -4,8 +4,11 @@
 #include "blockdevice.h"
 #include "boardcatalog.h"
 #include "firstbootplan.h"
+#include "imagesource.h"
 
+#include <QFile>
 #include <QRandomGenerator>
+#include <QTemporaryDir>
 
 #include <cerrno>
 #include <cstring>
@@ -76,6 +79,73 @@ std::optional<FirstBootCard::Flavour> catalogFlavour(const QString &source)
 {
     const ImageDownloadInfo *d = BoardCatalog::builtin().download(source);
     return d ? FirstBootCard::flavourFromName(d->firstBoot) : std::nullopt;
+}
+
+bool isRawImage(const QString &image)
+{
+    ImageSource source;
+    QString error;
+    return source.open(image, &error) && source.kind() == QLatin1String("raw");
+}
+
+std::optional<FirstBootCard::Flavour> imageFlavour(const QString &image, QString *error)
+{
+    ImageSource source;
+    if (!source.open(image, error))
+        return std::nullopt;
+    if (source.kind() == QLatin1String("raw"))
+        return FirstBootCard::flavourOf(image, error);
+    QTemporaryDir dir;
+    QFile scratch(dir.filePath(QStringLiteral("head.img")));
+    if (!dir.isValid() || !scratch.open(QIODevice::ReadWrite)) {
+        *error = tr("cannot make a scratch file to look into %1").arg(image);
+        return std::nullopt;
+    }
+    // Decompressed bytes up to `end`; blocks of zeros stay holes, as on the card.
+    constexpr qint64 Block = 1024 * 1024;
+    QByteArray buffer(Block, Qt::Uninitialized);
+    const QByteArray zeros(Block, '\0');
+    qint64 copied = 0;
+    auto copyTo = [&](qint64 end) {
+        while (copied < end) {
+            const qint64 n = source.read(buffer.data(), qMin(Block, end - copied));
+            if (n < 0) {
+                *error = source.errorString();
+                return false;
+            }
+            if (n == 0)
+                break;
+            const bool hole = std::memcmp(buffer.constData(), zeros.constData(), size_t(n)) == 0;
+            if (!scratch.seek(copied) || (!hole && scratch.write(buffer.constData(), n) != n)) {
+                *error = scratch.errorString();
+                return false;
+            }
+            copied += n;
+        }
+        return scratch.resize(copied);
+    };
+    // The partition table (MBR, or GPT's header and entries) lies in the first MiB.
+    if (!copyTo(Block))
+        return std::nullopt;
+    const auto table = FirstBootCard::partitionTable(scratch.fileName(), error);
+    if (!table)
+        return std::nullopt;
+    const PartitionTable::Partition *boot = table->bootPartition();
+    const qint64 end = boot ? table->byteOffset(*boot) + boot->size * table->sectorSize : 0;
+    if (!boot || end > HeadLimit) {
+        *error = tr("%1 has no FAT boot partition within its first %2 MiB")
+                     .arg(image)
+                     .arg(HeadLimit >> 20);
+        return std::nullopt;
+    }
+    if (!copyTo(end))
+        return std::nullopt;
+    QString why;
+    if (FirstBootCard::readFile(scratch.fileName(), table->byteOffset(*boot),
+                                QStringLiteral("dietpi.txt"), &why))
+        return FirstBootCard::Flavour::DietPi;
+    *error = tr("%1 holds no dietpi.txt on its boot FAT").arg(image);
+    return std::nullopt;
 }
 
 Result prepare(const Lab &lab, const QString &boardId, const QString &target,

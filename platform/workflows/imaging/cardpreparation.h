@@ -45,6 +45,15 @@ Result prepare(const Lab &lab, const QString &boardId, const QString &target,
                const FirstBootCard::ConsolePassword &console = {});
 /// The flavour the catalog names for `source` (a catalog image ID), if any.
 std::optional<FirstBootCard::Flavour> catalogFlavour(const QString &source);
+inline constexpr qint64 HeadLimit = qint64(1) << 30;
+/// The flavour of the OS image file `image` before it is written (FirstBootCard::flavourOf):
+/// a raw image is read in place; a compressed one (ImageSource) is decompressed up to the end
+/// of its boot FAT (at most HeadLimit bytes) into a sparse scratch file, and tells only DietPi
+/// there (a dietpi.txt in /boot of an ext4 root would need the whole image). Nothing, with
+/// `error`, when it cannot tell. Synchronous (blocking reads); a GUI calls it off its thread.
+std::optional<FirstBootCard::Flavour> imageFlavour(const QString &image, QString *error);
+/// Whether `image` opens as an uncompressed image (imageFlavour reads it in place).
+bool isRawImage(const QString &image);
 
 /// What the card would boot as (hostname, address or "dhcp", user), without writing or
 /// allocating: for a preview next to the card. Empty address while none is planned yet.

@@ -24,7 +24,7 @@ CardPreparationJob::~CardPreparationJob()
     m_password.clear();
 }
 
-void CardPreparationJob::start(const Request &request)
+void CardPreparationJob::begin(const Request &request)
 {
     Q_ASSERT(!m_running);
     m_running = true;
@@ -37,6 +37,11 @@ void CardPreparationJob::start(const Request &request)
     m_keychainMessage.clear();
     m_kept = false;
     m_previous.reset();
+}
+
+void CardPreparationJob::start(const Request &request)
+{
+    begin(request);
     // Queued: finished() never comes from within start(), whatever the first step finds.
     QMetaObject::invokeMethod(
         this,
@@ -48,6 +53,103 @@ void CardPreparationJob::start(const Request &request)
                 runCard(false);
         },
         Qt::QueuedConnection);
+}
+
+void CardPreparationJob::check(const Request &request, const QString &image)
+{
+    begin(request);
+    QMetaObject::invokeMethod(
+        this,
+        [this, image]() {
+            if (m_request.console != ConsolePassword::Keychain) {
+                finish(Error::None);
+                return;
+            }
+            if (m_request.flavour || image.isEmpty()) {
+                if (m_request.flavour == FirstBootCard::Flavour::DietPi)
+                    probeKeychain([this](bool usable) { finishCheck(usable); });
+                else
+                    finish(Error::None);
+                return;
+            }
+            // A raw image is read in place (cheap, and start() then reads the card once); a
+            // compressed one only matters when the keychain cannot keep the password, so it is
+            // decompressed only then. Both off this thread: blocking reads.
+            detectFlavour(image, true, [this, image](bool known) {
+                if (known) {
+                    if (m_request.flavour == FirstBootCard::Flavour::DietPi)
+                        probeKeychain([this](bool usable) { finishCheck(usable); });
+                    else
+                        finish(Error::None);
+                    return;
+                }
+                probeKeychain([this, image](bool usable) {
+                    if (usable) {
+                        finishCheck(true);
+                        return;
+                    }
+                    detectFlavour(image, false, [this](bool) {
+                        finishCheck(m_request.flavour != FirstBootCard::Flavour::DietPi);
+                    });
+                });
+            });
+        },
+        Qt::QueuedConnection);
+}
+
+void CardPreparationJob::detectFlavour(const QString &image, bool rawOnly,
+                                       const std::function<void(bool known)> &then)
+{
+    struct Found
+    {
+        bool looked = false;
+        std::optional<FirstBootCard::Flavour> flavour;
+    };
+    auto *watcher = new QFutureWatcher<Found>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, then]() {
+        watcher->deleteLater();
+        const Found found = watcher->result();
+        if (found.looked)
+            m_request.flavour = found.flavour;
+        then(found.looked);
+    });
+    watcher->setFuture(QtConcurrent::run([image, rawOnly]() {
+        QString unknown; // not told: the card is then read before it is written
+        if (rawOnly && !CardPreparation::isRawImage(image))
+            return Found{};
+        return Found{true, CardPreparation::imageFlavour(image, &unknown)};
+    }));
+}
+
+void CardPreparationJob::finishCheck(bool keychainUsable)
+{
+    finish(!keychainUsable             ? Error::NoKeychain
+           : m_result.errors.isEmpty() ? Error::None
+                                       : Error::Preparation);
+}
+
+// The keychain is usable when a write to this card's account lands in it persistently; the
+// entry is left as it was (the same secret written back, or the new one removed).
+void CardPreparationJob::probeKeychain(const std::function<void(bool usable)> &then)
+{
+    callKeychain(Call::Read, QString(), [this, then](const Answer &old) {
+        if (!old.ok) {
+            m_keychainMessage = old.message;
+            then(false);
+            return;
+        }
+        m_previous = old;
+        const QString probe = old.found ? old.secret : DietPiConfig::randomPassword();
+        callKeychain(Call::Store, probe, [this, then](const Answer &kept) {
+            const bool usable = kept.ok && kept.persistent;
+            // A refused write changed nothing, nor did writing back what was there.
+            if ((!kept.ok && !kept.timedOut) || (usable && m_previous->found))
+                m_previous.reset();
+            if (!usable)
+                m_keychainMessage = kept.ok && m_store ? m_store->backendMessage() : kept.message;
+            restorePrevious([then, usable]() { then(usable); });
+        });
+    });
 }
 
 // The card step on a worker thread. Without the password yet and a keychain to keep it in, a

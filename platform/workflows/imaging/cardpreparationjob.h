@@ -56,6 +56,18 @@ public:
     Q_DISABLE_COPY_MOVE(CardPreparationJob)
 
     void start(const Request &request);
+    /// Before the OS image `image` (a file; empty for a download not fetched yet) is written to
+    /// the request's card: with ConsolePassword::Keychain and an image that is DietPi the
+    /// keychain must keep an entry under the card's account (it is read, written back as it
+    /// was, or written and removed when there was none; a locked keyring shows only on a
+    /// write). The flavour is the request's (catalog), else a raw image file is read in place
+    /// (CardPreparation::imageFlavour on a worker thread); a compressed one is decompressed for
+    /// it only when the keychain turned out unusable. Ends in one finished(): error()
+    /// NoKeychain refuses the card before anything is erased; otherwise flavour() is what
+    /// start() should be told, so the card is read once when it is known.
+    void check(const Request &request, const QString &image);
+    /// After check(): the image's flavour as known before writing (catalog or image file).
+    std::optional<FirstBootCard::Flavour> flavour() const { return m_request.flavour; }
     bool isRunning() const { return m_running; }
 
     /// What prepare() gave (errors as sentences; on NoKeychain nothing was written).
@@ -86,6 +98,11 @@ private:
     };
     enum class Call { Read, Store, Remove };
 
+    void begin(const Request &request);
+    void detectFlavour(const QString &image, bool rawOnly,
+                       const std::function<void(bool known)> &then);
+    void probeKeychain(const std::function<void(bool usable)> &then);
+    void finishCheck(bool keychainUsable);
     void runCard(bool withPassword);
     void keepPassword();
     void restorePrevious(const std::function<void()> &then);

@@ -139,9 +139,64 @@ void CardWriting::nextGroup()
     }
     const QString source = m_cards.at(m_group.first()).source;
     if (QFileInfo(source).isFile()) {
-        flashGroup(source, QByteArray());
+        checkGroup(source, [this, source]() { flashGroup(source, QByteArray()); });
         return;
     }
+    // A catalog image's flavour is known before the download: no keychain, no download.
+    checkGroup(QString(), [this, source]() { downloadGroup(source); });
+}
+
+// Whether the group's cards may be written at all: a DietPi image with no keychain to keep
+// its console password is refused here, before a byte is erased (the same check `hivelab
+// flash --lab` makes), and the flavour found tells each card's preparation what it is.
+void CardWriting::checkGroup(const QString &image, const std::function<void()> &then)
+{
+    const Card &first = m_cards.at(m_group.first());
+    m_groupFlavour = CardPreparation::catalogFlavour(first.source);
+    if (m_console != CardPreparationJob::ConsolePassword::Keychain) {
+        then();
+        return;
+    }
+    if (!m_credentials)
+        m_credentials = new CredentialStore(this);
+    auto *job = new CardPreparationJob(m_credentials, this);
+    connect(job, &CardPreparationJob::finished, this, [this, job, then]() {
+        job->deleteLater();
+        if (m_cancelled->load()) {
+            endGroup(Stage::Cancelled, tr("Cancelled before writing: the card is unchanged."));
+            nextGroup();
+            return;
+        }
+        if (job->error() == CardPreparationJob::Error::NoKeychain) {
+            for (int i : std::as_const(m_group))
+                m_noKeychain.insert(i);
+            endGroup(Stage::Failed, tr("Not written (the card is unchanged): no keychain to keep "
+                                       "the DietPi console password in (%1).")
+                                        .arg(job->keychainMessage()));
+            nextGroup();
+            return;
+        }
+        if (job->error() != CardPreparationJob::Error::None) {
+            endGroup(Stage::Failed, tr("Not written (the card is unchanged): %1")
+                                        .arg(job->result().errors.join(QLatin1Char(' '))));
+            nextGroup();
+            return;
+        }
+        if (job->flavour() == FirstBootCard::Flavour::DietPi)
+            m_groupFlavour = job->flavour();
+        then();
+    });
+    CardPreparationJob::Request request;
+    request.lab = m_lab;
+    request.boardId = first.boardId;
+    request.target = first.target.path;
+    request.flavour = m_groupFlavour;
+    request.console = m_console;
+    job->check(request, image);
+}
+
+void CardWriting::downloadGroup(const QString &source)
+{
     QString label;
     QString error;
     const std::optional<ImageDownload::Request> request =
@@ -214,6 +269,9 @@ void CardWriting::flashGroup(const QString &path, const QByteArray &sha256)
         prepareGroup();
     });
     m_flash->start(options, targets);
+    // The row says "writing" from here, not after the first buffer.
+    for (int i : std::as_const(m_group))
+        Q_EMIT progressChanged(i, Stage::Writing, 0, 0);
 }
 
 // The written cards of the group get their identities one after the other on a worker thread
@@ -272,7 +330,7 @@ void CardWriting::prepareGroup()
     request.boardId = c.boardId;
     request.target = c.target.path;
     request.publicKey = m_publicKey;
-    request.flavour = CardPreparation::catalogFlavour(c.source);
+    request.flavour = m_groupFlavour;
     request.console = m_console;
     job->start(request);
 }

@@ -14,7 +14,9 @@
 #include <QSet>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 
 namespace Hivelab {
 
@@ -68,8 +70,10 @@ public:
     const QStringList &preparedBoards() const { return m_prepared; }
     Stage stage(int card) const { return m_stages.value(card, Stage::Waiting); }
     QString message(int card) const { return m_messages.value(card); }
-    /// The card was written but refused its first-boot files: no keychain could keep its
-    /// DietPi console password (ConsolePassword::Random would write it).
+    /// The card was refused: no keychain could keep its DietPi console password
+    /// (ConsolePassword::Random would write it). An image known to be DietPi before it is
+    /// written (its catalog entry, or CardPreparation::imageFlavour of the file) is refused
+    /// before anything is erased; one that shows DietPi only on the written card, after.
     bool refusedForKeychain(int card) const { return m_noKeychain.contains(card); }
     /// Where a prepared DietPi card's console password is (service, account); empty when it
     /// was not kept.
@@ -87,6 +91,8 @@ Q_SIGNALS:
 private:
     void resolveKey();
     void nextGroup();
+    void checkGroup(const QString &image, const std::function<void()> &then);
+    void downloadGroup(const QString &source);
     void flashGroup(const QString &path, const QByteArray &sha256);
     void prepareGroup();
     void endCard(int card, Stage stage, const QString &message);
@@ -100,6 +106,7 @@ private:
     QList<Card> m_cards;
     QList<QList<int>> m_groups; // card indexes by source, in order
     QList<int> m_group;         // the group being worked on
+    std::optional<FirstBootCard::Flavour> m_groupFlavour; // known before it was written
     QList<Stage> m_stages;
     QStringList m_messages;
     QStringList m_prepared;

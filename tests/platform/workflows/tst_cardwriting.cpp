@@ -2,7 +2,9 @@
 // The GUI's card writer (CardWriting) on DietPi images, written to image files (no root, no
 // loop device), with the real keychain (gnome-keyring under tests/test-session.sh): the console
 // password on the card is the one the keychain holds, and it is in no message, log line or lab
-// file; a card that fails after the password was stored gets the old entry back (or none).
+// file; a card that fails after the password was stored gets the old entry back (or none); the
+// check before writing finds a DietPi image file (raw or compressed) and leaves the keychain's
+// entry as it was.
 #include "cardwriting.h"
 #include "childprocess.h"
 #include "credentialstore.h"
@@ -227,6 +229,55 @@ private Q_SLOTS:
         QCOMPARE(keychainSecret(account("node-1")).value_or(QStringLiteral("(none)")),
                  QStringLiteral("(none)"));
         QVERIFY(job->preparedBoards().isEmpty());
+    }
+
+    // Before the image is written (CardWriting, `flash --lab`): the image file tells DietPi,
+    // the keychain takes a write to the card's account, and its entry stays as it was.
+    void checkBeforeWritingLeavesTheKeychainAsItWas_data()
+    {
+        QTest::addColumn<bool>("compressed");
+        QTest::addColumn<bool>("entry");
+        QTest::newRow("raw, an entry") << false << true;
+        QTest::newRow("raw, none") << false << false;
+        QTest::newRow("xz, an entry") << true << true;
+    }
+
+    void checkBeforeWritingLeavesTheKeychainAsItWas()
+    {
+        QFETCH(bool, compressed);
+        QFETCH(bool, entry);
+        QString image = makeDietPiImage(QStringLiteral("check.img"), false);
+        QVERIFY(!image.isEmpty());
+        if (compressed) {
+            QCOMPARE(cardShell(QStringLiteral("xz -f -T2 %1").arg(image)).exitCode, 0);
+            image += QStringLiteral(".xz");
+        }
+        QVERIFY(keychainDo([&](CredentialStore &s) {
+            if (entry)
+                s.store(account("node-1"), "old-one");
+            else
+                s.remove(account("node-1"));
+        }));
+        CredentialStore store;
+        CardPreparationJob job(&store);
+        QSignalSpy finished(&job, &CardPreparationJob::finished);
+        CardPreparationJob::Request request;
+        request.lab = m_lab;
+        request.boardId = QStringLiteral("node-1");
+        request.target = path(QStringLiteral("never-written.img"));
+        job.check(request, image);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(job.error(), CardPreparationJob::Error::None);
+        // A compressed image is decompressed to look at it only when the keychain cannot keep
+        // the password (tst_cmd_flash: refused up front); otherwise the card is read later.
+        if (compressed)
+            QVERIFY(!job.flavour());
+        else
+            QVERIFY(job.flavour() == FirstBootCard::Flavour::DietPi);
+        QCOMPARE(keychainSecret(account("node-1")).value_or(QStringLiteral("(none)")),
+                 entry ? QStringLiteral("old-one") : QStringLiteral("(none)"));
+        QVERIFY(!QFile::exists(request.target));
     }
 
     // Told to (the GUI's unticked box, the CLI's --no-console-password): random, not kept.
