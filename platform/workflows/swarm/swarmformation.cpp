@@ -470,9 +470,13 @@ void SwarmFormation::onJoined(const QString &id)
                 return;
         }
         startPlan();
-    } else if (m_joining.isEmpty() && m_planWaiting) {
-        // Labels of the workers that joined after the managers' round.
+        return;
+    }
+    // Joined after the round read the node list: its labels need another round.
+    m_planStale = true;
+    if (m_joining.isEmpty() && m_planWaiting) {
         m_planWaiting = false;
+        m_planStale = false;
         applyPlan(0);
     }
 }
@@ -488,6 +492,11 @@ void SwarmFormation::afterPlan()
 {
     if (!m_joining.isEmpty()) {
         m_planWaiting = true; // onJoined() goes on
+        return;
+    }
+    if (m_planStale) {
+        m_planStale = false;
+        applyPlan(0);
         return;
     }
     verify(0);

@@ -181,6 +181,7 @@ private:
     QSet<QString> m_joining; // boards whose join has not ended (or not started: still probing)
     bool m_planStarted = false;
     bool m_planWaiting = false; // applyPlan() again once the last join ends
+    bool m_planStale = false;   // a join ended during a round: applyPlan() again
     QSet<QString> m_promoted;   // planned managers whose promotion was sent
 };
 
