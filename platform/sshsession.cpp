@@ -34,7 +34,7 @@ SshSession::~SshSession()
     // Never joins the worker: it may sit in getaddrinfo() or agent auth for seconds. It stops
     // posting here and deletes itself once its thread ends.
     if (m_worker)
-        m_worker.release()->abandon();
+        m_worker.release()->abandon(m_state == State::Ready);
 }
 
 void SshSession::connectToHost(const SshConnectOptions &options, const SshAuth &auth)

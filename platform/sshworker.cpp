@@ -292,13 +292,19 @@ void SshWorker::postToOwner(F call)
         QMetaObject::invokeMethod(owner, [owner, call]() { call(owner); }, Qt::QueuedConnection);
 }
 
-void SshWorker::abandon()
+void SshWorker::abandon(bool connected)
 {
     {
         QMutexLocker lock(&m_ownerMutex);
         m_owner = nullptr;
     }
-    requestCancel();
+    // A session that is up says goodbye (SSH_MSG_DISCONNECT, then the socket closes): the
+    // server ends its side at once and logs a normal disconnect, not a lost connection. Ending
+    // its commands costs no more than cancelling them.
+    if (connected)
+        requestStop();
+    else
+        requestCancel();
     connect(this, &QThread::finished, this, &QObject::deleteLater);
     // Already done before the connection existed: deleteLater() twice is harmless.
     if (isFinished())

@@ -75,10 +75,11 @@ public:
     void requestStop();
     /// Abort whatever stage we are in (connect, handshake, auth) with SshError::Cancelled.
     void requestCancel();
-    /// Owner thread, from ~SshSession: cancels, stops posting to the owner and lets the thread
-    /// finish on its own (it may sit in getaddrinfo() or a blocking agent call); the worker
-    /// object deletes itself on its thread's finished(). Never waits.
-    void abandon();
+    /// Owner thread, from ~SshSession: stops posting to the owner, ends the session (closed
+    /// with a disconnect message when `connected`, else cancelled) and lets the thread finish on
+    /// its own (it may sit in getaddrinfo() or a blocking agent call); the worker object deletes
+    /// itself on its thread's finished(). Never waits.
+    void abandon(bool connected);
 
     static constexpr qint64 kMaxInFlight = 4 * 1024 * 1024;
 

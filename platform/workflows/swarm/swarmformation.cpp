@@ -104,14 +104,21 @@ void SwarmFormation::probeAll()
 {
     const QStringList ids = m_members.keys();
     m_pending = int(ids.size());
+    m_managerProbes = 0;
+    for (const QString &id : ids)
+        m_managerProbes += m_members.value(id).wantManager ? 1 : 0;
     if (m_pending == 0) {
         finishJob();
         return;
     }
+    // The leader is chosen among the planned managers only, so forming starts as soon as they
+    // have all answered; workers join as their own answers come in.
+    m_decideEarly = m_operation != Operation::Leave && m_managerProbes > 0;
     for (const QString &id : ids) {
         callEngine(id, engineGet("/info"), [this, id](const Remote &r) {
             Member &m = m_members[id];
             m.info = DockerInfo::fromJson(r.out);
+            m.answered = true;
             if (r.engineOk() && m.info.engineAnswered) {
                 m.probed = true;
                 log(id, tr("Docker %1 on %2, swarm: %3")
@@ -126,10 +133,81 @@ void SwarmFormation::probeAll()
                 if (boardIds().contains(id))
                     finishBoard(id, false, why);
             }
-            if (--m_pending == 0)
-                onProbesDone();
+            --m_pending;
+            m_managerProbes -= m.wantManager ? 1 : 0;
+            onProbed(id);
         });
     }
+}
+
+void SwarmFormation::onProbed(const QString &id)
+{
+    if (!m_probesDecided) {
+        if (m_pending == 0 || (m_decideEarly && m_managerProbes == 0)) {
+            m_probesDecided = true;
+            onProbesDone();
+        } else if (m_operation == Operation::Form && m_earlyLeader.isEmpty() && !m_earlyUndone) {
+            initEarly();
+        }
+        return;
+    }
+    if (m_pending == 0 && m_reuseWaiting) {
+        m_reuseWaiting = false;
+        readClusterNodes([this]() { fixRoles(); });
+        return;
+    }
+    // A board that answered after the swarm was initialised joins now (or is done with).
+    if (m_joinsStarted && m_joining.contains(id)) {
+        if (m_members.value(id).probed && !isBoardFinished(id))
+            joinBoard(id, [this, id](bool) { onJoined(id); });
+        else
+            onJoined(id);
+    }
+}
+
+void SwarmFormation::initEarly()
+{
+    // A fresh swarm starts on the first planned manager (lab order) that answers and is in no
+    // swarm: once it has answered so, and every manager before it could not be reached, the
+    // init need not wait for the others. Nobody joins before they have all answered
+    // (onProbesDone): if one of them runs a swarm already, that one is used and this init undone.
+    for (const Board &b : document()->lab().boards) {
+        if (b.role != Role::Manager || !m_members.contains(b.id))
+            continue;
+        const Member m = m_members.value(b.id);
+        if (!m.answered)
+            return;
+        if (!m.probed)
+            continue;
+        if (m.info.localNodeState != QLatin1String("inactive"))
+            return;
+        m_earlyLeader = b.id;
+        m_leader = b.id;
+        initSwarm();
+        return;
+    }
+}
+
+void SwarmFormation::undoEarlyInit(const QString &running)
+{
+    // Queued behind the init on the board's engine connection, so it runs after it.
+    const QString early = std::exchange(m_earlyLeader, QString());
+    m_earlyUndone = true;
+    log(early, tr("%1 already runs a swarm: leaving the one just initialised here.")
+                   .arg(board(running)->name));
+    HttpRequest leave;
+    leave.method = "POST";
+    leave.path = "/swarm/leave?force=1";
+    callEngine(early, leave, [this, early](const Remote &r) {
+        if (!r.engineOk())
+            log(early, tr("Could not leave the swarm initialised here: %1").arg(describe(r)));
+        Member &m = m_members[early];
+        m.info.localNodeState = QStringLiteral("inactive");
+        m.info.controlAvailable = false;
+        m_initialised = false;
+        m_leader.clear();
+        onProbesDone();
+    });
 }
 
 void SwarmFormation::onProbesDone()
@@ -139,16 +217,37 @@ void SwarmFormation::onProbesDone()
         return;
     }
     // Our swarm: the one the first planned manager with control belongs to (lab order).
+    QString running;
     for (const Board &b : document()->lab().boards) {
         const Member m = m_members.value(b.id);
-        if (b.role == Role::Manager && m.probed && m.info.inSwarm() && m.info.controlAvailable) {
-            m_leader = b.id;
-            m_clusterId = m.info.clusterId;
+        if (b.role == Role::Manager && b.id != m_earlyLeader && m.probed && m.info.inSwarm() &&
+            m.info.controlAvailable) {
+            running = b.id;
             break;
         }
     }
+    if (!m_earlyLeader.isEmpty()) {
+        if (!running.isEmpty()) {
+            undoEarlyInit(running);
+            return;
+        }
+        // The swarm initialised early is ours: the joins start once it has its tokens.
+        m_earlyConfirmed = true;
+        if (!m_workerToken.isEmpty())
+            joinAll();
+        return;
+    }
+    if (!running.isEmpty()) {
+        m_leader = running;
+        m_clusterId = m_members.value(running).info.clusterId;
+    }
     if (!m_leader.isEmpty()) {
         log(m_leader, tr("Swarm %1 already runs here: reusing it.").arg(m_clusterId));
+        // Roles and joins in a running swarm depend on what every board is: all answers first.
+        if (m_pending > 0) {
+            m_reuseWaiting = true;
+            return;
+        }
         readClusterNodes([this]() { fixRoles(); });
         return;
     }
@@ -201,9 +300,12 @@ void SwarmFormation::initSwarm()
                                   {QStringLiteral("Availability"), QStringLiteral("active")}})
             .toJson(QJsonDocument::Compact);
     requests << init << engineGet("/swarm");
+    const bool early = !m_earlyLeader.isEmpty();
     callEngine(
         m_leader, requests,
-        [this](const QList<Remote> &answers) {
+        [this, early](const QList<Remote> &answers) {
+            if (early && m_earlyUndone)
+                return; // undoEarlyInit() goes on
             for (qsizetype i = 0; i + 1 < answers.size(); ++i) {
                 if (!answers.at(i).engineOk()) {
                     failJob(tr("docker swarm init failed on %1: %2")
@@ -329,26 +431,75 @@ void SwarmFormation::takeTokens(const Remote &r)
         failJob(tr("Cannot read the join token on %1: %2").arg(board(m_leader)->name, describe(r)));
         return;
     }
+    if (!m_earlyLeader.isEmpty() && !m_earlyConfirmed)
+        return; // onProbesDone() starts the joins once every planned manager has answered
     joinAll();
 }
 
 void SwarmFormation::joinAll()
 {
     // Every board joins as a worker, all at once: a worker join is no Raft membership change,
-    // so none has to wait for another. The planned managers are promoted afterwards in one round
-    // (applyPlan), while the managers in place keep quorum.
+    // so none has to wait for another. The planned managers are promoted as soon as they have
+    // joined (applyPlan), while the managers in place keep quorum; workers still joining get
+    // their labels afterwards.
+    m_joinsStarted = true;
+    m_joining.clear();
     QStringList joining;
     for (const QString &id : boardIds()) {
         const Member m = m_members.value(id);
-        if (!m.member && m.probed && id != m_leader && !isBoardFinished(id))
+        if (m.member || id == m_leader || isBoardFinished(id))
+            continue;
+        m_joining.insert(id); // a board still probing joins once it answers (onProbed)
+        if (m.probed)
             joining << id;
     }
-    const auto done = afterAll(int(joining.size()), [this]() {
-        m_planDeadline.setRemainingTime(qint64(m_verifySeconds) * 1000);
-        applyPlan(0);
-    });
+    if (m_joining.isEmpty()) {
+        startPlan();
+        return;
+    }
     for (const QString &id : std::as_const(joining))
-        joinBoard(id, [done](bool) { done(); });
+        joinBoard(id, [this, id](bool) { onJoined(id); });
+}
+
+void SwarmFormation::onJoined(const QString &id)
+{
+    m_joining.remove(id);
+    if (!m_planStarted) {
+        for (const QString &other : std::as_const(m_joining)) {
+            if (m_members.value(other).wantManager)
+                return;
+        }
+        startPlan();
+        return;
+    }
+    // Joined after the round read the node list: its labels need another round.
+    m_planStale = true;
+    if (m_joining.isEmpty() && m_planWaiting) {
+        m_planWaiting = false;
+        m_planStale = false;
+        applyPlan(0);
+    }
+}
+
+void SwarmFormation::startPlan()
+{
+    m_planStarted = true;
+    m_planDeadline.setRemainingTime(qint64(m_verifySeconds) * 1000);
+    applyPlan(0);
+}
+
+void SwarmFormation::afterPlan()
+{
+    if (!m_joining.isEmpty()) {
+        m_planWaiting = true; // onJoined() goes on
+        return;
+    }
+    if (m_planStale) {
+        m_planStale = false;
+        applyPlan(0);
+        return;
+    }
+    verify(0);
 }
 
 void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)> &done)
@@ -467,7 +618,7 @@ void SwarmFormation::applyPlan(int attempt)
             if (!m.joinedNow || !m.wantManager || isBoardFinished(boardId))
                 continue;
             const SwarmNode n = byBoard.value(boardId);
-            if (n.isManager())
+            if (n.isManager() || m_promoted.contains(boardId))
                 continue;
             (n.isReady() ? promote : notReady) << boardId;
         }
@@ -518,31 +669,35 @@ void SwarmFormation::applyPlan(int attempt)
             updates << qMakePair(boardId, n.updateRequest(spec));
         }
         if (updates.isEmpty()) {
-            verify(0);
+            afterPlan();
             return;
         }
         // All through the leader in one call (pipelined): one command instead of one per node.
         QList<HttpRequest> requests;
         for (const auto &update : std::as_const(updates))
             requests << update.second;
-        callEngine(m_leader, requests, [this, attempt, updates](const QList<Remote> &answers) {
-            bool retry = false;
-            for (qsizetype i = 0; i < updates.size(); ++i) {
-                const Remote &r = answers.at(i);
-                // The node changed between the read and the update (a fresh node's status
-                // settles right after its join): read it again and redo, bounded.
-                if (!r.engineOk() && describe(r).contains(QLatin1String("out of sequence")) &&
-                    attempt < 5)
-                    retry = true;
-                else if (!r.engineOk())
-                    finishBoard(updates.at(i).first, false,
-                                tr("The node could not be updated: %1").arg(describe(r)));
-            }
-            if (retry)
-                applyPlan(attempt + 1);
-            else
-                verify(0);
-        });
+        callEngine(
+            m_leader, requests, [this, attempt, updates, promote](const QList<Remote> &answers) {
+                bool retry = false;
+                for (qsizetype i = 0; i < updates.size(); ++i) {
+                    const Remote &r = answers.at(i);
+                    // Listed as a manager only once it reached the Raft group: not promoted twice.
+                    if (r.engineOk() && promote.contains(updates.at(i).first))
+                        m_promoted.insert(updates.at(i).first);
+                    // The node changed between the read and the update (a fresh node's status
+                    // settles right after its join): read it again and redo, bounded.
+                    if (!r.engineOk() && describe(r).contains(QLatin1String("out of sequence")) &&
+                        attempt < 5)
+                        retry = true;
+                    else if (!r.engineOk())
+                        finishBoard(updates.at(i).first, false,
+                                    tr("The node could not be updated: %1").arg(describe(r)));
+                }
+                if (retry)
+                    applyPlan(attempt + 1);
+                else
+                    afterPlan();
+            });
     });
 }
 

@@ -16,10 +16,12 @@ namespace Hivelab {
 /// Form (one click for the whole lab): every board with a role (Manager/Worker) unless
 /// filtered. Probes each engine (engine API `GET /info`), reuses a swarm some planned manager
 /// already runs (idempotent: running it twice changes nothing) or `docker swarm init`s on the first
-/// planned manager, promotes or demotes members whose role differs from the plan, joins every
-/// other board in parallel as a worker, then promotes the planned managers among them in one round
-/// (only Ready nodes, only while the managers in place have quorum) and brings node labels in
-/// line with the plan
+/// planned manager (as soon as that one has answered; undone if another planned manager turns
+/// out to run a swarm, and nobody joins before every planned manager has answered), promotes or
+/// demotes members whose role differs from the plan, joins every other board in parallel as a
+/// worker (each as soon as its own answer is in), then promotes the planned managers among them
+/// in one round once they have joined (only Ready nodes, only while the managers in place have
+/// quorum) and brings node labels in line with the plan
 /// (NodeLabels: hivelab.* placement labels, swarm default labels, board labels, "arch"; stale
 /// hivelab.* labels removed, others never) through the engine API, then verifies with `GET /nodes`
 /// (bounded wait) that every board is Ready with its planned role, has each board confirm its
@@ -87,12 +89,21 @@ private:
     struct Member
     {
         DockerInfo info;
+        bool answered = false; // the probe ended (probed: successfully)
         bool probed = false;
         bool wantManager = false;
         bool member = false;    // already in our swarm
         bool joinedNow = false; // joined (as a worker) in this run
     };
     void probeAll();
+    /// After each probe: the leader is decided once every planned manager answered (Form,
+    /// Join) or every board (Leave); a board answering after the joins started joins then.
+    void onProbed(const QString &id);
+    /// Form: `swarm init` on the first planned manager as soon as it has answered free (and
+    /// those before it unreachable), while the others still answer.
+    void initEarly();
+    /// Another planned manager turned out to run a swarm: the early one is left again.
+    void undoEarlyInit(const QString &running);
     void onProbesDone();
     void initSwarm();
     void readClusterNodes(const std::function<void()> &next, int attempt = 0);
@@ -102,6 +113,12 @@ private:
     /// The worker token from the leader's `GET /swarm` answer, then the joins.
     void takeTokens(const Remote &r);
     void joinAll();
+    /// A join ended (or the board will not join): the promotions start once no planned manager
+    /// is still joining, the workers' labels once nobody is.
+    void onJoined(const QString &id);
+    void startPlan();
+    /// applyPlan() is done: once every join ended, verify().
+    void afterPlan();
     void joinBoard(const QString &id, const std::function<void(bool)> &done);
     void leaveOtherSwarm(const QString &id, const QString &why,
                          const std::function<void(bool)> &done);
@@ -152,7 +169,20 @@ private:
     QHash<QString, SwarmNode> m_byBoard;  // verify: node of each board
     QHash<QString, QString> m_nodeBoards; // verify: board of each node (stale ones too)
     ManagerCount m_managerCount;
-    int m_pending = 0;
+    int m_pending = 0;       // probes outstanding
+    int m_managerProbes = 0; // of which planned managers
+    bool m_decideEarly = false;
+    bool m_probesDecided = false;
+    QString m_earlyLeader;         // initEarly(): init sent before every manager answered
+    bool m_earlyConfirmed = false; // no other manager runs a swarm: the early one stays
+    bool m_earlyUndone = false;
+    bool m_reuseWaiting = false; // a running swarm is reused once every board answered
+    bool m_joinsStarted = false;
+    QSet<QString> m_joining; // boards whose join has not ended (or not started: still probing)
+    bool m_planStarted = false;
+    bool m_planWaiting = false; // applyPlan() again once the last join ends
+    bool m_planStale = false;   // a join ended during a round: applyPlan() again
+    QSet<QString> m_promoted;   // planned managers whose promotion was sent
 };
 
 } // namespace Hivelab

@@ -2,7 +2,8 @@
 // End to end on a lab of its own (tests/platform/workflows/CMakeLists.txt): Docker setup starts the
 // stopped engine, the swarm forms (twice: idempotent), status, drain/activate (job and CLI),
 // single-board leave/join, a board
-// in another swarm is refused then forced, and everything is left as found.
+// in another swarm is refused then forced, a form whose first manager is free while the others
+// run the swarm, and everything is left as found.
 #include "credentialstore.h"
 #include "dockersetup.h"
 #include "labdocument.h"
@@ -514,6 +515,44 @@ private Q_SLOTS:
         QVERIFY(run(&form, 60000, "form again with the manager back"));
         QVERIFY2(form.succeeded(), qPrintable(form.result(board).message));
         QCOMPARE(nodeLines(), expectedNodes());
+    }
+
+    void formUsesTheSwarmALaterManagerRuns()
+    {
+        // The first planned manager is free, the others run the swarm. A run may initialise a
+        // swarm on the first one before the others have answered (to save time), but must then
+        // leave it again and use theirs: one swarm, with every board in it.
+        const QString first = m_managers.first();
+        const QString other = m_managers.at(1);
+        {
+            SwarmFormation leave(&m_doc);
+            leave.setOperation(SwarmFormation::Operation::Leave);
+            leave.setBoardFilter({first});
+            QVERIFY(run(&leave, 60000, "leave the first manager"));
+            QVERIFY2(leave.succeeded(), qPrintable(leave.result(first).message));
+            QCOMPARE(swarmState(first), QStringLiteral("inactive"));
+        }
+        SwarmFormation form(&m_doc);
+        QStringList logs;
+        connect(&form, &WorkflowJob::logMessage, this,
+                [&logs](const QString &, const QString &line) { logs << line; });
+        QVERIFY(run(&form, 60000, "form with the first manager free"));
+        QVERIFY2(form.succeeded(), qPrintable(form.result(first).message));
+        QVERIFY(!form.initialisedSwarm());
+        QVERIFY(form.leaderBoardId() != first);
+        qInfo("early swarm undone: %s",
+              logs.filter(QStringLiteral("leaving the one just initialised")).isEmpty() ? "no"
+                                                                                        : "yes");
+        const Output ls =
+            onBoard(other, QStringLiteral("docker node ls --format '{{.Hostname}} {{.Status}}'"));
+        QStringList lines = QString::fromUtf8(ls.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        for (QString &l : lines)
+            l = l.trimmed();
+        lines.sort();
+        QCOMPARE(lines, expectedNodes());
+        QCOMPARE(m_doc.lab().board(first)->nodeId.toUtf8(),
+                 onBoard(first, QStringLiteral("docker info --format '{{.Swarm.NodeID}}'"))
+                     .out.trimmed());
     }
 
     void leaveEverything()
