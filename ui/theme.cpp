@@ -8,6 +8,7 @@
 #include <QPainter>
 #include <QPalette>
 #include <QPixmap>
+#include <QProxyStyle>
 #include <QStyleFactory>
 #include <QSvgRenderer>
 
@@ -82,6 +83,31 @@ private:
     QHash<quint64, QPixmap> m_disabledPixmaps;
 };
 
+// Fusion, with the icons of the docks' title bar buttons made once: Fusion makes a new icon
+// from its XPM data on every call, and a dock's title bar asks for both each time it is
+// measured or laid out (dozens of times while the window is first laid out).
+class Style : public QProxyStyle
+{
+public:
+    Style()
+        : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion")))
+    {}
+
+    QIcon standardIcon(StandardPixmap icon, const QStyleOption *option,
+                       const QWidget *widget) const override
+    {
+        if (icon != SP_TitleBarCloseButton && icon != SP_TitleBarNormalButton)
+            return QProxyStyle::standardIcon(icon, option, widget);
+        auto it = m_titleBarIcons.constFind(icon);
+        if (it == m_titleBarIcons.constEnd())
+            it = m_titleBarIcons.insert(icon, QProxyStyle::standardIcon(icon, option, widget));
+        return *it;
+    }
+
+private:
+    mutable QHash<int, QIcon> m_titleBarIcons;
+};
+
 QPalette lightPalette()
 {
     QPalette p;
@@ -139,7 +165,7 @@ void Theme::apply(bool dark)
 {
     s_dark = dark;
     iconCache().clear();
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QApplication::setStyle(new Style);
     QApplication::setPalette(dark ? darkPalette() : lightPalette());
 }
 

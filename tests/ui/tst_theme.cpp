@@ -4,7 +4,11 @@
 #include <QApplication>
 #include <QImage>
 #include <QPainter>
+#include <QStyle>
+#include <QStyleFactory>
 #include <QtTest>
+
+#include <memory>
 
 using namespace Hivelab;
 
@@ -18,6 +22,7 @@ private Q_SLOTS:
     void stateColoursDifferInLightness_data();
     void stateColoursDifferInLightness();
     void stateLedShapesDiffer();
+    void dockTitleIconsMadeOnce();
 };
 
 void TestTheme::contrastRatioMatchesWcag()
@@ -114,6 +119,31 @@ void TestTheme::stateLedShapesDiffer()
         draw(s, false);
     draw(NodeState::SwarmReady, true);
     QCOMPARE(marks.size(), 7);
+}
+
+void TestTheme::dockTitleIconsMadeOnce()
+{
+    // The docks' close and float buttons: Fusion's own icons, made once per style, not once per
+    // title bar measurement.
+    std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    for (bool dark : {false, true}) {
+        Theme::apply(dark);
+        QStyle *style = QApplication::style();
+        for (QStyle::StandardPixmap icon :
+             {QStyle::SP_TitleBarCloseButton, QStyle::SP_TitleBarNormalButton}) {
+            const QIcon first = style->standardIcon(icon);
+            QVERIFY(!first.isNull());
+            QCOMPARE(style->standardIcon(icon).cacheKey(), first.cacheKey());
+            QCOMPARE(first.pixmap(16, 16).toImage(),
+                     fusion->standardIcon(icon).pixmap(16, 16).toImage());
+        }
+        // Everything else as Fusion has it.
+        QCOMPARE(style->pixelMetric(QStyle::PM_DockWidgetTitleMargin),
+                 fusion->pixelMetric(QStyle::PM_DockWidgetTitleMargin));
+        QCOMPARE(style->standardIcon(QStyle::SP_ArrowUp).pixmap(16, 16).toImage(),
+                 fusion->standardIcon(QStyle::SP_ArrowUp).pixmap(16, 16).toImage());
+    }
+    Theme::apply(false);
 }
 
 QTEST_MAIN(TestTheme)
