@@ -137,6 +137,22 @@ void TestTheme::dockTitleIconsMadeOnce()
             QCOMPARE(first.pixmap(16, 16).toImage(),
                      fusion->standardIcon(icon).pixmap(16, 16).toImage());
         }
+        // The tool and menu bars' extension buttons: made when first drawn, as Fusion's.
+        for (QStyle::StandardPixmap icon : {QStyle::SP_ToolBarHorizontalExtensionButton,
+                                            QStyle::SP_ToolBarVerticalExtensionButton}) {
+            const QIcon lazy = style->standardIcon(icon);
+            const QIcon own = fusion->standardIcon(icon);
+            QVERIFY(!lazy.isNull());
+            QCOMPARE(lazy.availableSizes(), own.availableSizes());
+            for (int size : {10, 16, 24}) {
+                QCOMPARE(lazy.actualSize(QSize(size, size)), own.actualSize(QSize(size, size)));
+                QCOMPARE(lazy.pixmap(size, size).toImage(), own.pixmap(size, size).toImage());
+                QCOMPARE(lazy.pixmap(QSize(size, size), 2.0).toImage(),
+                         own.pixmap(QSize(size, size), 2.0).toImage());
+                QCOMPARE(lazy.pixmap(size, size, QIcon::Disabled).toImage(),
+                         own.pixmap(size, size, QIcon::Disabled).toImage());
+            }
+        }
         // Everything else as Fusion has it.
         QCOMPARE(style->pixelMetric(QStyle::PM_DockWidgetTitleMargin),
                  fusion->pixelMetric(QStyle::PM_DockWidgetTitleMargin));
