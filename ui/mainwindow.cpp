@@ -98,7 +98,7 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     , m_checkTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/hivelab.svg")));
+    setWindowIcon(Theme::appIcon());
     setCentralWidget(m_view);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
 

@@ -85,6 +85,58 @@ private:
     QHash<quint64, QPixmap> m_disabledPixmaps;
 };
 
+// An SVG icon in its own colours, as Qt's SVG icon plugin draws it (every size scalable, no
+// list of sizes; other modes derived by the style), without loading that plugin.
+class PlainSvgIconEngine : public QIconEngine
+{
+public:
+    explicit PlainSvgIconEngine(const QByteArray &svg)
+        : m_svg(svg)
+    {}
+
+    QIconEngine *clone() const override { return new PlainSvgIconEngine(*this); }
+    QSize actualSize(const QSize &size, QIcon::Mode, QIcon::State) override
+    {
+        QSvgRenderer renderer(m_svg);
+        QSize actual = renderer.defaultSize();
+        if (!actual.isNull())
+            actual.scale(size, Qt::KeepAspectRatio);
+        return actual;
+    }
+    QPixmap pixmap(const QSize &size, QIcon::Mode mode, QIcon::State state) override
+    {
+        QSvgRenderer renderer(m_svg);
+        QSize actual = renderer.defaultSize();
+        if (!actual.isNull())
+            actual.scale(size, Qt::KeepAspectRatio);
+        if (!renderer.isValid() || actual.isEmpty())
+            return {};
+        QPixmap pm(actual);
+        pm.fill(Qt::transparent);
+        QPainter painter(&pm);
+        renderer.render(&painter);
+        painter.end();
+        if (mode != QIcon::Normal) {
+            QStyleOption option;
+            option.palette = QGuiApplication::palette();
+            pm = QApplication::style()->generatedIconPixmap(mode, pm, &option);
+        }
+        Q_UNUSED(state)
+        return pm;
+    }
+    void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State state) override
+    {
+        const qreal dpr = painter->device()->devicePixelRatioF();
+        QPixmap pm = pixmap(rect.size() * dpr, mode, state);
+        pm.setDevicePixelRatio(dpr);
+        painter->drawPixmap(rect, pm);
+    }
+    bool isNull() override { return m_svg.isEmpty(); }
+
+private:
+    QByteArray m_svg;
+};
+
 // An icon a hidden widget holds but may never draw, made when it is first measured or drawn.
 class LazyStyleIconEngine : public QIconEngine
 {
@@ -255,6 +307,14 @@ QIcon Theme::icon(const QString &name)
                                              mutedText().name().toLatin1()));
     iconCache().insert(name, icon);
     return icon;
+}
+
+QIcon Theme::appIcon()
+{
+    QFile file(QStringLiteral(":/icons/hivelab.svg"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QIcon(new PlainSvgIconEngine(file.readAll()));
 }
 
 QIcon Theme::severityIcon(Severity severity)

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void stateColoursDifferInLightness();
     void stateLedShapesDiffer();
     void dockTitleIconsMadeOnce();
+    void appIconAsQtDrawsIt();
 };
 
 void TestTheme::contrastRatioMatchesWcag()
@@ -160,6 +161,23 @@ void TestTheme::dockTitleIconsMadeOnce()
                  fusion->standardIcon(QStyle::SP_ArrowUp).pixmap(16, 16).toImage());
     }
     Theme::apply(false);
+}
+
+void TestTheme::appIconAsQtDrawsIt()
+{
+    // The window's icon, drawn without Qt's SVG icon plugin: the same pixels at the sizes the
+    // X11 window gets (no list of sizes: 16, 32, 64, 128) and a few more.
+    const QIcon own = Theme::appIcon();
+    const QIcon qt(QStringLiteral(":/icons/hivelab.svg"));
+    QVERIFY(!own.isNull());
+    QCOMPARE(own.availableSizes(), qt.availableSizes());
+    for (int size : {16, 20, 32, 48, 64, 128}) {
+        QCOMPARE(own.actualSize(QSize(size, size)), qt.actualSize(QSize(size, size)));
+        QCOMPARE(own.pixmap(size, size).toImage().convertToFormat(QImage::Format_ARGB32),
+                 qt.pixmap(size, size).toImage().convertToFormat(QImage::Format_ARGB32));
+    }
+    QCOMPARE(own.pixmap(32, 32, QIcon::Disabled).toImage().convertToFormat(QImage::Format_ARGB32),
+             qt.pixmap(32, 32, QIcon::Disabled).toImage().convertToFormat(QImage::Format_ARGB32));
 }
 
 QTEST_MAIN(TestTheme)
