@@ -20,9 +20,13 @@ namespace Hivelab {
 namespace {
 constexpr int ObjectIdsRole = Qt::UserRole + 1;
 
+} // namespace
+
 // A tree asks for a row's height without saying how wide the column is, and the style then
-// measures wrapped text as one line: measure each cell at its column's width instead.
-class WrappingDelegate : public QStyledItemDelegate
+// measures wrapped text as one line: measure each cell at its column's width instead. Every
+// column resize lays the rows out again (several times while the window is first laid out), so
+// each text is measured once per width and kept until the report or the look changes.
+class CheckResultsWidget::WrappingDelegate : public QStyledItemDelegate
 {
 public:
     explicit WrappingDelegate(QTreeView *view)
@@ -32,19 +36,26 @@ public:
 
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
     {
+        const QSize size(m_view->header()->sectionSize(index.column()),
+                         qMax(1, option.rect.height()));
+        const QString key =
+            QStringLiteral("%1 %2 %3 ").arg(index.column()).arg(size.width()).arg(size.height()) +
+            option.font.key() + (index.data(Qt::DecorationRole).isNull() ? u'-' : u'+') +
+            index.data(Qt::DisplayRole).toString();
+        auto it = m_sizes.constFind(key);
+        if (it != m_sizes.constEnd())
+            return *it;
         QStyleOptionViewItem cell(option);
-        cell.rect.setSize(
-            QSize(m_view->header()->sectionSize(index.column()), option.rect.height()));
-        if (cell.rect.height() <= 0)
-            cell.rect.setHeight(1);
-        return QStyledItemDelegate::sizeHint(cell, index);
+        cell.rect.setSize(size);
+        return *m_sizes.insert(key, QStyledItemDelegate::sizeHint(cell, index));
     }
+
+    void forgetSizes() { m_sizes.clear(); }
 
 private:
     QTreeView *m_view;
+    mutable QHash<QString, QSize> m_sizes;
 };
-
-} // namespace
 
 CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     : QWidget(parent)
@@ -70,7 +81,8 @@ CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     // column is elided (each cell is in full in its tooltip too).
     m_tree->setWordWrap(true);
     m_tree->setUniformRowHeights(false);
-    m_tree->setItemDelegate(new WrappingDelegate(m_tree));
+    m_delegate = new WrappingDelegate(m_tree);
+    m_tree->setItemDelegate(m_delegate);
     m_tree->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
     m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->header()->setStretchLastSection(false);
@@ -138,6 +150,7 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
                                              : Theme::icon(QStringLiteral("severity-ok"));
     m_summaryIcon->setPixmap(icon.pixmap(20, 20));
 
+    m_delegate->forgetSizes();
     m_tree->clear();
     QList<Finding> sorted = report.findings;
     std::stable_sort(sorted.begin(), sorted.end(), [](const Finding &a, const Finding &b) {
@@ -163,6 +176,13 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
         item->setText(0, tr("No findings."));
         item->setFlags(Qt::ItemIsEnabled);
     }
+}
+
+void CheckResultsWidget::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        m_delegate->forgetSizes();
 }
 
 void CheckResultsWidget::resizeEvent(QResizeEvent *event)

@@ -29,9 +29,11 @@ Q_SIGNALS:
     void findingActivated(const QStringList &objectIds);
 
 protected:
+    void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    class WrappingDelegate;
     /// Docks ignore a wrapped label's height-for-width: reserve the height its text needs.
     void fitSummary();
 
@@ -39,6 +41,7 @@ private:
     QLabel *m_summaryIcon;
     QLabel *m_summary;
     QTreeWidget *m_tree;
+    WrappingDelegate *m_delegate;
 };
 
 } // namespace Hivelab

@@ -46,7 +46,6 @@ LogConsole::LogConsole(QWidget *parent)
     layout->addLayout(bar);
     m_view = new QPlainTextEdit(this);
     m_view->setReadOnly(true);
-    m_view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_view->setMaximumBlockCount(MaxEntries);
     m_view->setLineWrapMode(QPlainTextEdit::NoWrap);
     layout->addWidget(m_view, 1);
@@ -79,8 +78,33 @@ void LogConsole::append(const QString &text, const QStringList &boardIds, Severi
     m_entries.append(e);
     if (m_entries.size() > MaxEntries)
         m_entries.removeFirst();
+    if (!m_onScreen) {
+        m_stale = true;
+        return;
+    }
+    prepareView();
     if (matches(e))
         m_view->appendPlainText(format(e));
+}
+
+void LogConsole::setOnScreen(bool onScreen)
+{
+    m_onScreen = onScreen;
+    if (!onScreen)
+        return;
+    prepareView();
+    if (m_stale)
+        refilter();
+}
+
+void LogConsole::prepareView()
+{
+    // The font is looked up (fontconfig) and the lines laid out only for a console on screen:
+    // the log starts as the tab behind the check results.
+    if (m_viewReady)
+        return;
+    m_viewReady = true;
+    m_view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
 }
 
 void LogConsole::setBoards(const QList<QPair<QString, QString>> &boards)
@@ -108,12 +132,13 @@ void LogConsole::setBoardFilter(const QString &boardId)
 
 QString LogConsole::visibleText() const
 {
-    return m_view->toPlainText();
+    return m_stale ? shownLines().join(QLatin1Char('\n')) : m_view->toPlainText();
 }
 
 void LogConsole::clear()
 {
     m_entries.clear();
+    m_stale = false;
     m_view->clear();
 }
 
@@ -134,14 +159,25 @@ QString LogConsole::format(const Entry &e) const
     return e.time.toString(QStringLiteral("HH:mm:ss ")) + level + e.text;
 }
 
-void LogConsole::refilter()
+QStringList LogConsole::shownLines() const
 {
     QStringList lines;
     for (const Entry &e : std::as_const(m_entries)) {
         if (matches(e))
             lines.append(format(e));
     }
-    m_view->setPlainText(lines.join(QLatin1Char('\n')));
+    return lines;
+}
+
+void LogConsole::refilter()
+{
+    if (!m_onScreen) {
+        m_stale = true;
+        return;
+    }
+    prepareView();
+    m_stale = false;
+    m_view->setPlainText(shownLines().join(QLatin1Char('\n')));
     m_view->moveCursor(QTextCursor::End);
 }
 

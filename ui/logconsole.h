@@ -30,6 +30,10 @@ public:
     /// The lines currently shown, as plain text.
     QString visibleText() const;
     void clear();
+    /// Whether the console is on screen (its dock's visibilityChanged). Off screen, as the tab
+    /// behind another, lines are only kept; the view gets its monospace font and lays them out
+    /// when it comes on screen. On screen until told otherwise.
+    void setOnScreen(bool onScreen);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -44,9 +48,14 @@ private:
     };
     bool matches(const Entry &e) const;
     QString format(const Entry &e) const;
+    QStringList shownLines() const;
+    void prepareView();
     void refilter();
 
     QList<Entry> m_entries;
+    bool m_onScreen = true;
+    bool m_stale = false;     // off screen: the view lags behind m_entries
+    bool m_viewReady = false; // the view has its font
     QLineEdit *m_filter;
     QComboBox *m_board;
     QPlainTextEdit *m_view;

@@ -98,7 +98,7 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     , m_checkTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/hivelab.svg")));
+    setWindowIcon(Theme::appIcon());
     setCentralWidget(m_view);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
 
@@ -562,6 +562,9 @@ void MainWindow::createDocks()
     splitDockWidget(inventory, check, Qt::Horizontal);
     tabifyDockWidget(check, logDock);
     check->raise();
+    // The log starts behind the check results: its lines are laid out once it is on screen.
+    m_log->setOnScreen(false);
+    connect(logDock, &QDockWidget::visibilityChanged, m_log, &LogConsole::setOnScreen);
     resizeDocks({inventory, check}, {760, 520}, Qt::Horizontal);
     resizeDocks({inventory}, {250}, Qt::Vertical);
     resizeDocks({inspector}, {300}, Qt::Horizontal);

@@ -8,7 +8,10 @@
 #include <QPainter>
 #include <QPalette>
 #include <QPixmap>
+#include <QPointer>
+#include <QProxyStyle>
 #include <QStyleFactory>
+#include <QStyleOption>
 #include <QSvgRenderer>
 
 #include <algorithm>
@@ -82,6 +85,149 @@ private:
     QHash<quint64, QPixmap> m_disabledPixmaps;
 };
 
+// An SVG icon in its own colours, as Qt's SVG icon plugin draws it (every size scalable, no
+// list of sizes; other modes derived by the style), without loading that plugin.
+class PlainSvgIconEngine : public QIconEngine
+{
+public:
+    explicit PlainSvgIconEngine(const QByteArray &svg)
+        : m_svg(svg)
+    {}
+
+    QIconEngine *clone() const override { return new PlainSvgIconEngine(*this); }
+    QSize actualSize(const QSize &size, QIcon::Mode, QIcon::State) override
+    {
+        QSvgRenderer renderer(m_svg);
+        QSize actual = renderer.defaultSize();
+        if (!actual.isNull())
+            actual.scale(size, Qt::KeepAspectRatio);
+        return actual;
+    }
+    QPixmap pixmap(const QSize &size, QIcon::Mode mode, QIcon::State state) override
+    {
+        QSvgRenderer renderer(m_svg);
+        QSize actual = renderer.defaultSize();
+        if (!actual.isNull())
+            actual.scale(size, Qt::KeepAspectRatio);
+        if (!renderer.isValid() || actual.isEmpty())
+            return {};
+        QPixmap pm(actual);
+        pm.fill(Qt::transparent);
+        QPainter painter(&pm);
+        renderer.render(&painter);
+        painter.end();
+        if (mode != QIcon::Normal) {
+            QStyleOption option;
+            option.palette = QGuiApplication::palette();
+            pm = QApplication::style()->generatedIconPixmap(mode, pm, &option);
+        }
+        Q_UNUSED(state)
+        return pm;
+    }
+    void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State state) override
+    {
+        const qreal dpr = painter->device()->devicePixelRatioF();
+        QPixmap pm = pixmap(rect.size() * dpr, mode, state);
+        pm.setDevicePixelRatio(dpr);
+        painter->drawPixmap(rect, pm);
+    }
+    bool isNull() override { return m_svg.isEmpty(); }
+
+private:
+    QByteArray m_svg;
+};
+
+// An icon a hidden widget holds but may never draw, made when it is first measured or drawn.
+class LazyStyleIconEngine : public QIconEngine
+{
+public:
+    LazyStyleIconEngine(QStyle *style, QStyle::StandardPixmap which, Qt::LayoutDirection direction)
+        : m_style(style)
+        , m_which(which)
+        , m_direction(direction)
+    {}
+
+    QIconEngine *clone() const override { return new LazyStyleIconEngine(*this); }
+    void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State state) override
+    {
+        icon().paint(painter, rect, Qt::AlignCenter, mode, state);
+    }
+    QPixmap pixmap(const QSize &size, QIcon::Mode mode, QIcon::State state) override
+    {
+        return icon().pixmap(size, 1.0, mode, state);
+    }
+    QPixmap scaledPixmap(const QSize &size, QIcon::Mode mode, QIcon::State state,
+                         qreal scale) override
+    {
+        return icon().pixmap((QSizeF(size) / scale).toSize(), scale, mode, state);
+    }
+    QSize actualSize(const QSize &size, QIcon::Mode mode, QIcon::State state) override
+    {
+        return icon().actualSize(size, mode, state);
+    }
+    QList<QSize> availableSizes(QIcon::Mode mode, QIcon::State state) override
+    {
+        return icon().availableSizes(mode, state);
+    }
+    bool isNull() override { return false; }
+
+private:
+    const QIcon &icon()
+    {
+        if (!m_made) {
+            m_made = true;
+            QStyleOption option;
+            option.direction = m_direction;
+            if (m_style)
+                m_icon = m_style->standardIcon(m_which, &option);
+            else if (auto *proxy = qobject_cast<QProxyStyle *>(QApplication::style()))
+                m_icon = proxy->baseStyle()->standardIcon(m_which, &option);
+        }
+        return m_icon;
+    }
+
+    QPointer<QStyle> m_style;
+    QStyle::StandardPixmap m_which;
+    Qt::LayoutDirection m_direction;
+    bool m_made = false;
+    QIcon m_icon;
+};
+
+// Fusion, with two kinds of icons made once or late:
+// - the docks' title bar buttons: Fusion makes a new icon from its XPM data on every call, and
+//   a dock's title bar asks for both each time it is measured or laid out (dozens of times
+//   while the window is first laid out);
+// - the menu bar's and the tool bar's extension buttons (shown only when they overflow): their
+//   icons are PNG files, and reading the first PNG starts Qt's image readers.
+class Style : public QProxyStyle
+{
+public:
+    Style()
+        : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion")))
+    {}
+
+    QIcon standardIcon(StandardPixmap icon, const QStyleOption *option,
+                       const QWidget *widget) const override
+    {
+        if (icon == SP_ToolBarHorizontalExtensionButton ||
+            icon == SP_ToolBarVerticalExtensionButton) {
+            // As QCommonStyle picks the left-to-right or right-to-left one.
+            const Qt::LayoutDirection direction =
+                option ? option->direction : QGuiApplication::layoutDirection();
+            return QIcon(new LazyStyleIconEngine(baseStyle(), icon, direction));
+        }
+        if (icon != SP_TitleBarCloseButton && icon != SP_TitleBarNormalButton)
+            return QProxyStyle::standardIcon(icon, option, widget);
+        auto it = m_titleBarIcons.constFind(icon);
+        if (it == m_titleBarIcons.constEnd())
+            it = m_titleBarIcons.insert(icon, QProxyStyle::standardIcon(icon, option, widget));
+        return *it;
+    }
+
+private:
+    mutable QHash<int, QIcon> m_titleBarIcons;
+};
+
 QPalette lightPalette()
 {
     QPalette p;
@@ -139,7 +285,7 @@ void Theme::apply(bool dark)
 {
     s_dark = dark;
     iconCache().clear();
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QApplication::setStyle(new Style);
     QApplication::setPalette(dark ? darkPalette() : lightPalette());
 }
 
@@ -161,6 +307,14 @@ QIcon Theme::icon(const QString &name)
                                              mutedText().name().toLatin1()));
     iconCache().insert(name, icon);
     return icon;
+}
+
+QIcon Theme::appIcon()
+{
+    QFile file(QStringLiteral(":/icons/hivelab.svg"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QIcon(new PlainSvgIconEngine(file.readAll()));
 }
 
 QIcon Theme::severityIcon(Severity severity)

@@ -24,6 +24,9 @@ public:
     /// Icon from resources/icons, its strokes tinted to the palette's text colour.
     static QIcon icon(const QString &name);
     static QIcon severityIcon(Severity severity);
+    /// The application's icon (resources/icons/hivelab.svg) in its own colours, drawn by the
+    /// SVG renderer Hivelab links anyway rather than Qt's SVG icon plugin.
+    static QIcon appIcon();
 
     // Canvas colours (follow the current palette).
     static QColor canvasBackground();

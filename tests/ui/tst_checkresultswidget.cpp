@@ -10,6 +10,7 @@
 #include <QFontInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QProxyStyle>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStyle>
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void findingsWrapAndRowsAreWhole();
     void keyboardAndScreenReaderStillWork();
     void noBlankBandAfterANarrowStart();
+    void eachTextMeasuredOncePerWidth();
 };
 
 namespace {
@@ -205,6 +207,68 @@ void TestCheckResultsWidget::noBlankBandAfterANarrowStart()
     const int lineHeight = summary->fontMetrics().lineSpacing();
     QVERIFY2(summary->height() <= 3 * lineHeight + 4,
              qPrintable(QString::number(summary->height())));
+}
+
+namespace {
+class MeasureCounter : public QProxyStyle
+{
+public:
+    using QProxyStyle::QProxyStyle;
+    QSize sizeFromContents(ContentsType type, const QStyleOption *option, const QSize &size,
+                           const QWidget *widget) const override
+    {
+        if (type == CT_ItemViewItem)
+            ++measured;
+        return QProxyStyle::sizeFromContents(type, option, size, widget);
+    }
+    mutable int measured = 0;
+};
+} // namespace
+
+void TestCheckResultsWidget::eachTextMeasuredOncePerWidth()
+{
+    // Every column resize lays the findings out again (several times during the window's first
+    // layout): a text already measured at its column's width is not measured again, until the
+    // width, the report or the look changes.
+    const Lab lab = demoLab();
+    const CheckReport report = checkLab(lab, BoardCatalog::builtin());
+    CheckResultsWidget widget;
+    QTreeWidget *tree = widget.tree();
+    MeasureCounter style(QApplication::style()->name());
+    tree->setStyle(&style);
+    widget.resize(515, 230);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    widget.setReport(report, lab);
+    QStyleOptionViewItem option;
+    option.initFrom(tree);
+    option.font = tree->font();
+    option.fontMetrics = tree->fontMetrics();
+    option.features = QStyleOptionViewItem::WrapText;
+    option.widget = tree; // measured with its style
+    const auto measureAll = [tree, &option]() {
+        QList<QSize> sizes;
+        for (int row = 0; row < tree->topLevelItemCount(); ++row) {
+            for (int column = 0; column < tree->columnCount(); ++column)
+                sizes << tree->itemDelegate()->sizeHint(option, tree->model()->index(row, column));
+        }
+        return sizes;
+    };
+    const QList<QSize> first = measureAll();
+    const int measured = style.measured;
+    QCOMPARE(measureAll(), first);
+    QCOMPARE(style.measured, measured);
+
+    tree->header()->resizeSection(2, tree->header()->sectionSize(2) + 60);
+    const QList<QSize> wider = measureAll();
+    QVERIFY(style.measured > measured);
+    QVERIFY(wider != first); // the suggested fixes need fewer lines
+
+    const int beforeReport = style.measured;
+    widget.setReport(report, lab);
+    QCOMPARE(measureAll(), wider);
+    QVERIFY(style.measured > beforeReport);
+    tree->setStyle(nullptr);
 }
 
 QTEST_MAIN(TestCheckResultsWidget)

@@ -34,14 +34,17 @@
 #include <QContextMenuEvent>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
+#include <QFontDatabase>
 #include <QFontInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -79,6 +82,7 @@ private Q_SLOTS:
     void openErrorLeavesLabAlone();
     void exportPngAndSvg();
     void logFiltersPerBoard();
+    void logLaidOutWhenItsTabIsChosen();
     void darkThemeToggles();
     void emptyLabShowsWhereToStart();
     void toolbarIsOneStyle();
@@ -575,6 +579,41 @@ void TestMainWindow::logFiltersPerBoard()
     log->setTextFilter(QStringLiteral("demo lab"));
     QVERIFY(log->visibleText().contains(QStringLiteral("Opened the demo lab")));
     QVERIFY(!log->visibleText().contains(QStringLiteral("Promote")));
+}
+
+void TestMainWindow::logLaidOutWhenItsTabIsChosen()
+{
+    // The log starts as the tab behind the check results: its lines are kept, not laid out,
+    // until its tab is chosen; then they are all there, in the monospace font.
+    LogConsole *log = m_window->logConsole();
+    auto *view = log->findChild<QPlainTextEdit *>();
+    QVERIFY(view);
+    QVERIFY(log->visibleText().contains(QStringLiteral("Opened the demo lab")));
+    QVERIFY(view->document()->isEmpty());
+    m_window->undoStack()->push(
+        EditBoardsCommand::setRole(m_doc.get(), {QStringLiteral("up-1")}, Role::Manager));
+    QVERIFY(view->document()->isEmpty());
+    const QString expected = log->visibleText();
+    QVERIFY(expected.contains(QStringLiteral("Promote up-1")));
+
+    QTabBar *tabs = nullptr;
+    int logTab = -1;
+    for (QTabBar *bar : m_window->findChildren<QTabBar *>()) {
+        for (int i = 0; i < bar->count(); ++i) {
+            if (bar->tabText(i) == QLatin1String("Log")) {
+                tabs = bar;
+                logTab = i;
+            }
+        }
+    }
+    QVERIFY(tabs);
+    QVERIFY(tabs->currentIndex() != logTab);
+    tabs->setCurrentIndex(logTab);
+    QCOMPARE(view->toPlainText(), expected);
+    QCOMPARE(view->font(), QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_window->undoStack()->undo(); // on screen: straight in
+    QVERIFY(view->toPlainText().contains(QStringLiteral("Undo: Promote up-1")));
+    QCOMPARE(log->visibleText(), view->toPlainText());
 }
 
 void TestMainWindow::darkThemeToggles()

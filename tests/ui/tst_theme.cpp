@@ -4,7 +4,11 @@
 #include <QApplication>
 #include <QImage>
 #include <QPainter>
+#include <QStyle>
+#include <QStyleFactory>
 #include <QtTest>
+
+#include <memory>
 
 using namespace Hivelab;
 
@@ -18,6 +22,8 @@ private Q_SLOTS:
     void stateColoursDifferInLightness_data();
     void stateColoursDifferInLightness();
     void stateLedShapesDiffer();
+    void dockTitleIconsMadeOnce();
+    void appIconAsQtDrawsIt();
 };
 
 void TestTheme::contrastRatioMatchesWcag()
@@ -114,6 +120,64 @@ void TestTheme::stateLedShapesDiffer()
         draw(s, false);
     draw(NodeState::SwarmReady, true);
     QCOMPARE(marks.size(), 7);
+}
+
+void TestTheme::dockTitleIconsMadeOnce()
+{
+    // The docks' close and float buttons: Fusion's own icons, made once per style, not once per
+    // title bar measurement.
+    std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    for (bool dark : {false, true}) {
+        Theme::apply(dark);
+        QStyle *style = QApplication::style();
+        for (QStyle::StandardPixmap icon :
+             {QStyle::SP_TitleBarCloseButton, QStyle::SP_TitleBarNormalButton}) {
+            const QIcon first = style->standardIcon(icon);
+            QVERIFY(!first.isNull());
+            QCOMPARE(style->standardIcon(icon).cacheKey(), first.cacheKey());
+            QCOMPARE(first.pixmap(16, 16).toImage(),
+                     fusion->standardIcon(icon).pixmap(16, 16).toImage());
+        }
+        // The tool and menu bars' extension buttons: made when first drawn, as Fusion's.
+        for (QStyle::StandardPixmap icon : {QStyle::SP_ToolBarHorizontalExtensionButton,
+                                            QStyle::SP_ToolBarVerticalExtensionButton}) {
+            const QIcon lazy = style->standardIcon(icon);
+            const QIcon own = fusion->standardIcon(icon);
+            QVERIFY(!lazy.isNull());
+            QCOMPARE(lazy.availableSizes(), own.availableSizes());
+            for (int size : {10, 16, 24}) {
+                QCOMPARE(lazy.actualSize(QSize(size, size)), own.actualSize(QSize(size, size)));
+                QCOMPARE(lazy.pixmap(size, size).toImage(), own.pixmap(size, size).toImage());
+                QCOMPARE(lazy.pixmap(QSize(size, size), 2.0).toImage(),
+                         own.pixmap(QSize(size, size), 2.0).toImage());
+                QCOMPARE(lazy.pixmap(size, size, QIcon::Disabled).toImage(),
+                         own.pixmap(size, size, QIcon::Disabled).toImage());
+            }
+        }
+        // Everything else as Fusion has it.
+        QCOMPARE(style->pixelMetric(QStyle::PM_DockWidgetTitleMargin),
+                 fusion->pixelMetric(QStyle::PM_DockWidgetTitleMargin));
+        QCOMPARE(style->standardIcon(QStyle::SP_ArrowUp).pixmap(16, 16).toImage(),
+                 fusion->standardIcon(QStyle::SP_ArrowUp).pixmap(16, 16).toImage());
+    }
+    Theme::apply(false);
+}
+
+void TestTheme::appIconAsQtDrawsIt()
+{
+    // The window's icon, drawn without Qt's SVG icon plugin: the same pixels at the sizes the
+    // X11 window gets (no list of sizes: 16, 32, 64, 128) and a few more.
+    const QIcon own = Theme::appIcon();
+    const QIcon qt(QStringLiteral(":/icons/hivelab.svg"));
+    QVERIFY(!own.isNull());
+    QCOMPARE(own.availableSizes(), qt.availableSizes());
+    for (int size : {16, 20, 32, 48, 64, 128}) {
+        QCOMPARE(own.actualSize(QSize(size, size)), qt.actualSize(QSize(size, size)));
+        QCOMPARE(own.pixmap(size, size).toImage().convertToFormat(QImage::Format_ARGB32),
+                 qt.pixmap(size, size).toImage().convertToFormat(QImage::Format_ARGB32));
+    }
+    QCOMPARE(own.pixmap(32, 32, QIcon::Disabled).toImage().convertToFormat(QImage::Format_ARGB32),
+             qt.pixmap(32, 32, QIcon::Disabled).toImage().convertToFormat(QImage::Format_ARGB32));
 }
 
 QTEST_MAIN(TestTheme)
