@@ -3,12 +3,14 @@
 
 #include "theme.h"
 
+#include <QBackingStore>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QPaintEngine>
 #include <QPointer>
 #include <QStyleOptionGraphicsItem>
 #include <QTimer>
+#include <QWidget>
 
 #include <algorithm>
 #include <cmath>
@@ -256,7 +258,7 @@ void SnapshotItem::setRendering(Rendering rendering)
     update();
 }
 
-void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
 {
     const QTransform world = painter->worldTransform();
     const qreal lod = option->levelOfDetailFromTransform(world);
@@ -316,7 +318,11 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         paintContent(painter, option, lod, false);
         return;
     }
-    if (m_pending && SnapshotQueue::frameHasTime(this)) {
+    // grab() or render() of the view (not into the window's backing store): one picture, not
+    // a frame on screen; snapshots made at once, so it is the same picture whenever taken.
+    QBackingStore *screen = widget ? widget->window()->backingStore() : nullptr;
+    const bool grabbed = screen && painter->paintEngine()->paintDevice() != screen->paintDevice();
+    if (grabbed || (m_pending && SnapshotQueue::frameHasTime(this))) {
         // Painted directly in an earlier frame with no idle turn since (frames back to back):
         // made now, a few milliseconds of them a frame.
         SnapshotQueue::remove(this);
