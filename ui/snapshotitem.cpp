@@ -91,10 +91,12 @@ public:
         ++s_frame;
         s_frameSpent = 0;
     }
-    /// Whether an item waiting since an earlier frame makes its snapshot in this one.
+    /// Whether an item waiting since an earlier frame, for longer than idle turns take when
+    /// there are any, makes its snapshot in this one.
     static bool frameHasTime(const SnapshotItem *item)
     {
-        return item->m_pendingFrame != s_frame && s_frameSpent < InFrameNs;
+        return item->m_pendingFrame != s_frame && s_frameSpent < InFrameNs &&
+               s_clock.nsecsElapsed() - item->m_pendingSince > MaxWaitNs / 2;
     }
     static void spentInFrame(qint64 ns) { s_frameSpent += ns; }
 
@@ -111,6 +113,7 @@ public:
         if (!item->m_pending) {
             item->m_pending = true;
             item->m_pendingFrame = s_frame;
+            item->m_pendingSince = s_clock.nsecsElapsed();
             s_items.append(item);
         }
         if (!s_timer) {

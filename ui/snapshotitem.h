@@ -43,8 +43,8 @@ public:
     /// How many items wait for their snapshot (tests/bench).
     static int pendingSnapshots();
     /// The view starts painting a frame: an item painted directly in an earlier frame and
-    /// still waiting (frames came back to back, no idle turn) makes its snapshot in this one,
-    /// a few milliseconds of them a frame.
+    /// still waiting after 50 ms (frames came back to back, no idle turn) makes its snapshot in
+    /// this one, a few milliseconds of them a frame.
     static void frameStarting();
 
 protected:
@@ -88,6 +88,7 @@ private:
     int m_pendingState = 0;      // the option's state
     qreal m_pendingDistance = 0; // from the middle of the painted device, squared
     quint64 m_pendingFrame = 0;  // the frame that painted it directly first
+    qint64 m_pendingSince = 0;   // when, on SnapshotQueue's clock (ns)
 };
 
 } // namespace Hivelab
