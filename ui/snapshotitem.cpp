@@ -81,7 +81,7 @@ private:
 class SnapshotQueue
 {
 public:
-    static constexpr int IdleGapMs = 5;
+    static constexpr int IdleGapMs = 2;
     static constexpr qint64 MaxWaitNs = 100'000'000;
     static constexpr qint64 SliceNs = 5'000'000;
     static constexpr qint64 InFrameNs = 3'000'000;
@@ -96,7 +96,7 @@ public:
     static bool frameHasTime(const SnapshotItem *item)
     {
         return item->m_pendingFrame != s_frame && s_frameSpent < InFrameNs &&
-               s_clock.nsecsElapsed() - item->m_pendingSince > MaxWaitNs / 2;
+               s_clock.nsecsElapsed() - item->m_pendingSince > MaxWaitNs / 5;
     }
     static void spentInFrame(qint64 ns) { s_frameSpent += ns; }
 

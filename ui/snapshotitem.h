@@ -43,7 +43,7 @@ public:
     /// How many items wait for their snapshot (tests/bench).
     static int pendingSnapshots();
     /// The view starts painting a frame: an item painted directly in an earlier frame and
-    /// still waiting after 50 ms (frames came back to back, no idle turn) makes its snapshot in
+    /// still waiting after 20 ms (frames came back to back, no idle turn) makes its snapshot in
     /// this one, a few milliseconds of them a frame.
     static void frameStarting();
 
