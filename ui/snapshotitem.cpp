@@ -3,10 +3,16 @@
 
 #include "theme.h"
 
+#include <QBackingStore>
+#include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QPaintEngine>
-#include <QPainter>
+#include <QPointer>
 #include <QStyleOptionGraphicsItem>
+#include <QTimer>
+#include <QWidget>
 
+#include <algorithm>
 #include <cmath>
 
 namespace Hivelab {
@@ -66,6 +72,141 @@ private:
     static inline qint64 s_bytes = 0;
 };
 
+/// Items painted directly that wait for their snapshot. Snapshots are made on a turn of the
+/// event loop with no canvas paint for IdleGapMs (between the frames of a pan or a drag, after
+/// a zoom settles, after the window's first frame), or after MaxWaitMs when frames come back
+/// to back, nearest the middle of the view first, for at most about SliceNs a turn: making the
+/// 20 racks' and 200 cards' snapshots of tests/bench/bench_canvas in the frame that settled a
+/// zoom took 27-30 ms.
+class SnapshotQueue
+{
+public:
+    static constexpr int IdleGapMs = 2;
+    static constexpr qint64 MaxWaitNs = 100'000'000;
+    static constexpr qint64 SliceNs = 5'000'000;
+    static constexpr qint64 InFrameNs = 3'000'000;
+
+    static void frameStarting()
+    {
+        ++s_frame;
+        s_frameSpent = 0;
+    }
+    /// Whether an item waiting since an earlier frame, for longer than idle turns take when
+    /// there are any, makes its snapshot in this one.
+    static bool frameHasTime(const SnapshotItem *item)
+    {
+        return item->m_pendingFrame != s_frame && s_frameSpent < InFrameNs &&
+               s_clock.nsecsElapsed() - item->m_pendingSince > MaxWaitNs / 5;
+    }
+    static void spentInFrame(qint64 ns) { s_frameSpent += ns; }
+
+    static void painted()
+    {
+        if (!s_clock.isValid())
+            s_clock.start();
+        s_lastPaint = s_clock.nsecsElapsed();
+    }
+    static void add(SnapshotItem *item)
+    {
+        if (s_items.isEmpty())
+            s_waitingSince = s_clock.nsecsElapsed();
+        if (!item->m_pending) {
+            item->m_pending = true;
+            item->m_pendingFrame = s_frame;
+            item->m_pendingSince = s_clock.nsecsElapsed();
+            s_items.append(item);
+        }
+        if (!s_timer) {
+            s_timer = new QTimer(QCoreApplication::instance());
+            s_timer->setSingleShot(true);
+            s_timer->setTimerType(Qt::PreciseTimer);
+            QObject::connect(s_timer, &QTimer::timeout, s_timer, &SnapshotQueue::runSlice);
+        }
+        if (!s_timer->isActive())
+            s_timer->start(IdleGapMs);
+    }
+    static void remove(SnapshotItem *item)
+    {
+        if (!item->m_pending)
+            return;
+        item->m_pending = false;
+        s_items.removeOne(item);
+    }
+    static int size() { return int(s_items.size()); }
+
+private:
+    static void runSlice()
+    {
+        const qint64 now = s_clock.nsecsElapsed();
+        const qint64 quiet = now - s_lastPaint;
+        if (quiet < qint64(IdleGapMs) * 1'000'000 && now - s_waitingSince < MaxWaitNs) {
+            s_timer->start(IdleGapMs - int(quiet / 1'000'000));
+            return;
+        }
+        std::stable_sort(s_items.begin(), s_items.end(),
+                         [](const SnapshotItem *a, const SnapshotItem *b) {
+                             return a->m_pendingDistance < b->m_pendingDistance;
+                         });
+        QElapsedTimer slice;
+        slice.start();
+        qint64 slowest = 0;
+        while (!s_items.isEmpty()) {
+            const qint64 before = slice.nsecsElapsed();
+            if (before > 0 && before + slowest > SliceNs)
+                break;
+            SnapshotItem *item = s_items.takeFirst();
+            item->m_pending = false;
+            item->makePendingSnapshot();
+            slowest = std::max(slowest, slice.nsecsElapsed() - before);
+        }
+        s_waitingSince = s_clock.nsecsElapsed();
+        if (!s_items.isEmpty())
+            s_timer->start(IdleGapMs);
+    }
+
+    static inline QList<SnapshotItem *> s_items;
+    static inline QPointer<QTimer> s_timer;
+    static inline QElapsedTimer s_clock;
+    static inline qint64 s_lastPaint = 0;
+    static inline qint64 s_waitingSince = 0;
+    static inline quint64 s_frame = 0;
+    static inline qint64 s_frameSpent = 0;
+};
+
+namespace {
+/// Where a snapshot goes for an item drawn with `world` onto a device of `dpr`.
+struct Placement
+{
+    qreal scale = 0; // device pixels per item unit
+    QPointF exact;   // the item's top left corner in device pixels
+    QPointF whole;   // the snapshot's top left corner in device pixels
+    QPointF phase;   // exact - whole when the snapshot keeps the sub-pixel offset
+    QSize size;      // of the snapshot
+    bool tooBig = false;
+};
+
+Placement placementOf(const QTransform &world, qreal dpr, const QRectF &bounds,
+                      SnapshotItem::Alignment alignment)
+{
+    Placement at;
+    at.scale = world.m11() * dpr;
+    at.exact = world.map(bounds.topLeft()) * dpr;
+    at.whole = QPointF(std::floor(at.exact.x()), std::floor(at.exact.y()));
+    if (alignment == SnapshotItem::Alignment::Rounded)
+        at.whole = QPointF(std::round(at.exact.x()), std::round(at.exact.y()));
+    if (alignment == SnapshotItem::Alignment::Exact)
+        at.phase = at.exact - at.whole;
+    at.size = QSize(int(std::ceil(bounds.width() * at.scale + at.phase.x())),
+                    int(std::ceil(bounds.height() * at.scale + at.phase.y())));
+    // Zoomed far in: too big to keep (and few items on screen to paint).
+    at.tooBig = at.size.width() > 4096 || at.size.height() > 4096 ||
+                qint64(at.size.width()) * at.size.height() * 4 > SnapshotBudget::Bytes / 8;
+    return at;
+}
+
+constexpr int LookBits = QStyle::State_Selected | QStyle::State_HasFocus | QStyle::State_MouseOver;
+} // namespace
+
 SnapshotItem::SnapshotItem(Alignment alignment, QGraphicsItem *parent)
     : QGraphicsItem(parent)
     , m_alignment(alignment)
@@ -77,7 +218,18 @@ SnapshotItem::SnapshotItem(Alignment alignment, QGraphicsItem *parent)
 
 SnapshotItem::~SnapshotItem()
 {
+    SnapshotQueue::remove(this);
     dropSnapshot();
+}
+
+int SnapshotItem::pendingSnapshots()
+{
+    return SnapshotQueue::size();
+}
+
+void SnapshotItem::frameStarting()
+{
+    SnapshotQueue::frameStarting();
 }
 
 void SnapshotItem::dropSnapshot()
@@ -90,6 +242,7 @@ void SnapshotItem::dropSnapshot()
 
 void SnapshotItem::contentChanged()
 {
+    SnapshotQueue::remove(this);
     dropSnapshot();
     update();
 }
@@ -99,12 +252,16 @@ void SnapshotItem::setRendering(Rendering rendering)
     if (m_rendering == rendering)
         return;
     m_rendering = rendering;
+    // A new zoom or an export: the snapshot waiting for an idle turn would be for a scale or
+    // a device no longer drawn (the next direct paint asks again).
+    if (rendering != Rendering::Cached)
+        SnapshotQueue::remove(this);
     if (rendering == Rendering::Direct)
         dropSnapshot();
     update();
 }
 
-void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
 {
     const QTransform world = painter->worldTransform();
     const qreal lod = option->levelOfDetailFromTransform(world);
@@ -116,8 +273,8 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         paintContent(painter, option, lod, false);
         return;
     }
-    const int state = int(option->state & (QStyle::State_Selected | QStyle::State_HasFocus |
-                                           QStyle::State_MouseOver));
+    SnapshotQueue::painted();
+    const int state = int(option->state & LookBits);
     const bool sameLook =
         !m_snapshot.isNull() && m_snapshotState == state && m_snapshotDark == Theme::isDark();
     const QRectF bounds = boundingRect();
@@ -140,54 +297,98 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         }
         return;
     }
-    if (!m_paintedBefore) {
-        // The first paint (the window's first frame) draws directly: a snapshot pays off from
-        // the second paint on, and making one costs a fill and a blit on top of the drawing.
-        m_paintedBefore = true;
+    const Placement at = placementOf(world, dpr, bounds, m_alignment);
+    const bool samePhase = qAbs(at.phase.x() - m_snapshotPhase.x()) < 1.0 / 512 &&
+                           qAbs(at.phase.y() - m_snapshotPhase.y()) < 1.0 / 512;
+    if (sameLook && samePhase && qFuzzyCompare(at.scale, m_snapshotScale)) {
+        SnapshotBudget::touch(this);
+        painter->save();
+        painter->setWorldTransform(QTransform());
+        painter->drawPixmap(at.whole / dpr, m_snapshot);
+        painter->restore();
+        return;
+    }
+    // No snapshot of this look at this scale: paint directly, and make one on an idle turn
+    // (a stale one stays until then, for a zoom to scale). Making them in the frame that
+    // needs them cost that frame a fill and a blit per item on top of the drawing: 27-30 ms
+    // for the frame that settles a zoom of tests/bench/bench_canvas.
+    m_pendingWorld = world;
+    m_pendingDpr = dpr;
+    m_pendingHints = painter->renderHints();
+    m_pendingState = int(option->state);
+    if (at.tooBig) {
+        SnapshotQueue::remove(this);
         paintContent(painter, option, lod, false);
         return;
     }
-    const qreal scale = world.m11() * dpr;
-    const QPointF at = world.map(bounds.topLeft()) * dpr; // in device pixels
-    QPointF whole(std::floor(at.x()), std::floor(at.y()));
-    if (m_alignment == Alignment::Rounded)
-        whole = QPointF(std::round(at.x()), std::round(at.y()));
-    const QPointF phase = m_alignment == Alignment::Exact ? at - whole : QPointF();
-    const bool samePhase = qAbs(phase.x() - m_snapshotPhase.x()) < 1.0 / 512 &&
-                           qAbs(phase.y() - m_snapshotPhase.y()) < 1.0 / 512;
-    if (!sameLook || !samePhase || !qFuzzyCompare(scale, m_snapshotScale)) {
-        dropSnapshot();
-        const QSize size(int(std::ceil(bounds.width() * scale + phase.x())),
-                         int(std::ceil(bounds.height() * scale + phase.y())));
-        // Zoomed far in: too big to keep (and few items on screen to paint).
-        if (size.width() > 4096 || size.height() > 4096 ||
-            qint64(size.width()) * size.height() * 4 > SnapshotBudget::Bytes / 8) {
-            paintContent(painter, option, lod, false);
+    // grab() or render() of the view (not into the window's backing store): one picture, not
+    // a frame on screen; snapshots made at once, so it is the same picture whenever taken.
+    QBackingStore *screen = widget ? widget->window()->backingStore() : nullptr;
+    const bool grabbed = screen && painter->paintEngine()->paintDevice() != screen->paintDevice();
+    if (grabbed || (m_pending && SnapshotQueue::frameHasTime(this))) {
+        // Painted directly in an earlier frame with no idle turn since (frames back to back):
+        // made now, a few milliseconds of them a frame.
+        SnapshotQueue::remove(this);
+        QElapsedTimer spent;
+        spent.start();
+        const bool made = makePendingSnapshot();
+        SnapshotQueue::spentInFrame(spent.nsecsElapsed());
+        if (made) {
+            painter->save();
+            painter->setWorldTransform(QTransform());
+            painter->drawPixmap(at.whole / dpr, m_snapshot);
+            painter->restore();
             return;
         }
-        QPixmap pixmap(size);
-        pixmap.fill(Qt::transparent);
-        QPainter p(&pixmap);
-        p.setRenderHints(painter->renderHints());
-        p.translate(phase);
-        p.scale(scale, scale);
-        p.translate(-bounds.topLeft());
-        paintContent(&p, option, lod, false);
-        p.end();
-        pixmap.setDevicePixelRatio(dpr);
-        m_snapshot = pixmap;
-        m_snapshotScale = scale;
-        m_snapshotPhase = phase;
-        m_snapshotState = state;
-        m_snapshotDark = Theme::isDark();
-        SnapshotBudget::add(this);
-    } else {
-        SnapshotBudget::touch(this);
     }
-    painter->save();
-    painter->setWorldTransform(QTransform());
-    painter->drawPixmap(whole / dpr, m_snapshot);
-    painter->restore();
+    if (m_alignment == Alignment::Rounded && at.exact != at.whole) {
+        // Where its snapshot will be blitted, so the blit lines up with no repaint.
+        painter->save();
+        painter->setWorldTransform(world *
+                                   QTransform::fromTranslate((at.whole.x() - at.exact.x()) / dpr,
+                                                             (at.whole.y() - at.exact.y()) / dpr));
+        paintContent(painter, option, lod, false);
+        painter->restore();
+    } else {
+        paintContent(painter, option, lod, false);
+    }
+    const QPointF fromMiddle = world.map(bounds.center()) -
+                               QPointF(painter->device()->width(), painter->device()->height()) / 2;
+    m_pendingDistance = QPointF::dotProduct(fromMiddle, fromMiddle);
+    SnapshotQueue::add(this);
+}
+
+bool SnapshotItem::makePendingSnapshot()
+{
+    if (!scene() || m_rendering != Rendering::Cached)
+        return false;
+    const QRectF bounds = boundingRect();
+    const Placement at = placementOf(m_pendingWorld, m_pendingDpr, bounds, m_alignment);
+    if (at.tooBig)
+        return false;
+    QStyleOptionGraphicsItem option;
+    option.state = QStyle::State(m_pendingState);
+    option.rect = bounds.toAlignedRect();
+    option.exposedRect = bounds;
+    QPixmap pixmap(at.size);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHints(m_pendingHints);
+    p.translate(at.phase);
+    p.scale(at.scale, at.scale);
+    p.translate(-bounds.topLeft());
+    paintContent(&p, &option, option.levelOfDetailFromTransform(m_pendingWorld), false);
+    p.end();
+    pixmap.setDevicePixelRatio(m_pendingDpr);
+    dropSnapshot();
+    m_snapshot = pixmap;
+    m_snapshotScale = at.scale;
+    m_snapshotPhase = at.phase;
+    m_snapshotState = m_pendingState & LookBits;
+    m_snapshotDark = Theme::isDark();
+    // No repaint: what the direct paint left on screen is this picture to a rounding step.
+    SnapshotBudget::add(this);
+    return true;
 }
 
 } // namespace Hivelab

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QGraphicsItem>
+#include <QPainter>
 #include <QPixmap>
 
 namespace Hivelab {
@@ -9,8 +10,10 @@ namespace Hivelab {
 /// A canvas item that keeps a device-pixel snapshot of its drawing (cards, racks, switches,
 /// power supplies): a repaint at the same scale and look is a blit. The snapshot is made again
 /// when the item's content changes (contentChanged()), its selection/focus, the theme or the
-/// scale. All snapshots share one memory budget; past it the least recently drawn are dropped.
-/// GUI thread.
+/// scale: until then the item paints directly, and the new snapshot is made on an idle turn of
+/// the event loop (visible items nearest the middle first, a few milliseconds per turn), or
+/// when frames come back to back, a few milliseconds' worth in each. All snapshots share one
+/// memory budget; past it the least recently drawn are dropped. GUI thread.
 class SnapshotItem : public QGraphicsItem
 {
 public:
@@ -30,10 +33,19 @@ public:
 
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) final;
 
+    /// Zooming and Direct cancel a snapshot waiting to be made.
     void setRendering(Rendering rendering);
     Rendering rendering() const { return m_rendering; }
-    /// True when the item holds a snapshot (for tests).
+    /// True when the item holds a snapshot, current or not (for tests).
     bool hasSnapshot() const { return !m_snapshot.isNull(); }
+    /// True when the item was painted directly and waits for its snapshot (for tests).
+    bool snapshotPending() const { return m_pending; }
+    /// How many items wait for their snapshot (tests/bench).
+    static int pendingSnapshots();
+    /// The view starts painting a frame: an item painted directly in an earlier frame and
+    /// still waiting after 20 ms (frames came back to back, no idle turn) makes its snapshot in
+    /// this one, a few milliseconds of them a frame.
+    static void frameStarting();
 
 protected:
     /// Draws the item in item coordinates. `zooming`: a transient frame while the zoom keeps
@@ -53,7 +65,10 @@ protected:
 
 private:
     friend class SnapshotBudget;
+    friend class SnapshotQueue;
     void dropSnapshot();
+    /// Makes the snapshot the last direct paint asked for; false when it cannot be kept.
+    bool makePendingSnapshot();
 
     Alignment m_alignment;
     Rendering m_rendering = Rendering::Cached;
@@ -62,10 +77,18 @@ private:
     QPointF m_snapshotPhase;   // sub-pixel offset of its top left corner (Exact)
     int m_snapshotState = 0;   // the option's Selected/HasFocus/MouseOver bits it shows
     bool m_snapshotDark = false;
-    bool m_paintedBefore = false;
     // Least recently drawn order of all snapshots (SnapshotBudget).
     SnapshotItem *m_newer = nullptr;
     SnapshotItem *m_older = nullptr;
+    // The snapshot to make on idle, as the last direct paint drew the item (SnapshotQueue).
+    bool m_pending = false;
+    QTransform m_pendingWorld;
+    qreal m_pendingDpr = 1;
+    QPainter::RenderHints m_pendingHints;
+    int m_pendingState = 0;      // the option's state
+    qreal m_pendingDistance = 0; // from the middle of the painted device, squared
+    quint64 m_pendingFrame = 0;  // the frame that painted it directly first
+    qint64 m_pendingSince = 0;   // when, on SnapshotQueue's clock (ns)
 };
 
 } // namespace Hivelab

@@ -6,6 +6,7 @@
 #include "boarditem.h"
 #include "canvasaccessible.h"
 #include "canvasmetrics.h"
+#include "snapshotitem.h"
 
 #include <QContextMenuEvent>
 #include <QKeyEvent>
@@ -93,6 +94,12 @@ void TopologyView::resizeEvent(QResizeEvent *event)
     QGraphicsView::resizeEvent(event);
     if (m_autoFit)
         fitAll();
+}
+
+void TopologyView::paintEvent(QPaintEvent *event)
+{
+    SnapshotItem::frameStarting();
+    QGraphicsView::paintEvent(event);
 }
 
 void TopologyView::fitAll()

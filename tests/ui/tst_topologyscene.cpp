@@ -15,11 +15,14 @@
 
 #include <QAccessible>
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 #include <QUndoStack>
 
 #include <algorithm>
+#include <limits>
 
 using namespace Hivelab;
 
@@ -27,6 +30,59 @@ namespace {
 QPointF centreOf(const BoardItem *item)
 {
     return item->pos() + QPointF(CanvasMetrics::CardWidth / 2, CanvasMetrics::CardHeight / 2);
+}
+
+// tests/bench/bench_canvas's lab: 20 racks of 10 boards, each with a supply and a switch.
+Lab twentyRacks()
+{
+    Lab lab;
+    int n = 0;
+    for (int r = 1; r <= 20; ++r) {
+        const QString rackId = QStringLiteral("rack-%1").arg(r);
+        lab.racks.append({rackId, QStringLiteral("Rack %1").arg(r), 12});
+        PowerSupply psu;
+        psu.id = QStringLiteral("psu-%1").arg(r);
+        psu.name = QStringLiteral("PSU %1").arg(r);
+        psu.rackId = rackId;
+        psu.ratingWatts = 120;
+        lab.powerSupplies.append(psu);
+        NetworkSwitch sw;
+        sw.id = QStringLiteral("switch-%1").arg(r);
+        sw.name = QStringLiteral("Switch %1").arg(r);
+        sw.rackId = rackId;
+        sw.psuId = psu.id;
+        sw.ports = 16;
+        lab.switches.append(sw);
+        for (int s = 0; s < 10; ++s) {
+            Board b;
+            b.id = QStringLiteral("board-%1").arg(++n);
+            b.name = QStringLiteral("node-%1").arg(n, 3, 10, QLatin1Char('0'));
+            b.model = QStringLiteral("pine64-a64-lts");
+            b.role = s == 0 ? Role::Manager : Role::Worker;
+            b.rackId = rackId;
+            b.slot = s;
+            b.psuId = psu.id;
+            b.switchId = sw.id;
+            b.switchPort = s + 1;
+            lab.boards.append(b);
+        }
+    }
+    return lab;
+}
+
+// Runs the event loop until `done`, one turn at a time (bounded: false after 20 s).
+template <typename Done> bool turnUntil(Done done)
+{
+    QElapsedTimer waited;
+    waited.start();
+    QTimer wake; // so that a turn comes even when nothing else is due
+    wake.start(100);
+    while (!done()) {
+        if (waited.elapsed() > 20000)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+    return true;
 }
 } // namespace
 
@@ -55,6 +111,7 @@ private Q_SLOTS:
     void zoomScalesSnapshotsUntilItSettles();
     void snapshotFollowsTheCard();
     void cachedRackFollowsItsContent();
+    void settledZoomSnapshotsOnIdleTurns();
 
 private:
     void drag(const QString &boardId, const QPointF &to, bool release = true);
@@ -311,7 +368,8 @@ void TestTopologyScene::zoomScalesSnapshotsUntilItSettles()
     QCOMPARE(card->cacheMode(), QGraphicsItem::NoCache); // the card caches itself
     QCOMPARE(card->rendering(), BoardItem::Rendering::Cached);
     m_view->viewport()->repaint();
-    QVERIFY(card->hasSnapshot());
+    // The first paint is direct, the snapshot made on an idle turn.
+    QTRY_VERIFY(card->hasSnapshot());
     RackItem *rack = m_scene->rackItem(QStringLiteral("rack-4")); // with empty slots
     QVERIFY(rack);
     QCOMPARE(rack->rendering(), RackItem::Rendering::Cached);
@@ -337,6 +395,10 @@ void TestTopologyScene::snapshotFollowsTheCard()
     const QPoint led =
         m_view->mapFromScene(card->mapToScene(QPointF(CanvasMetrics::CardWidth - 14, 14)));
     auto ledColour = [this, led]() {
+        // Painted directly, then on an idle turn snapshotted: a blit from then on.
+        m_view->viewport()->repaint();
+        if (!QTest::qWaitFor([] { return SnapshotItem::pendingSnapshots() == 0; }))
+            qWarning("snapshots still waiting");
         m_view->viewport()->repaint();
         return m_view->viewport()->grab().toImage().pixelColor(led * m_view->devicePixelRatioF());
     };
@@ -370,6 +432,9 @@ void TestTopologyScene::cachedRackFollowsItsContent()
                            .intersected(m_view->viewport()->rect());
     QVERIFY(area.height() > 100);
     auto shot = [this, area]() {
+        m_view->viewport()->repaint();
+        if (!QTest::qWaitFor([] { return SnapshotItem::pendingSnapshots() == 0; }))
+            qWarning("snapshots still waiting");
         m_view->viewport()->repaint();
         return m_view->viewport()->grab(area).toImage().convertToFormat(QImage::Format_RGB32);
     };
@@ -430,6 +495,74 @@ void TestTopologyScene::cachedRackFollowsItsContent()
             qGray(named.pixel(area.width() / 2, area.height() / 2)));
     rack->update();
     QCOMPARE(shot(), named);
+}
+
+void TestTopologyScene::settledZoomSnapshotsOnIdleTurns()
+{
+    // The frame that settles a zoom paints every item directly; idle turns of the event loop
+    // make their snapshots, a few milliseconds' worth a turn, nearest the middle first; a new
+    // zoom cancels what is left. All 260 items of the benchmark's lab on screen.
+    LabDocument doc;
+    doc.setLab(twentyRacks());
+    QUndoStack stack;
+    TopologyScene scene(&doc, &stack);
+    TopologyView view(&scene);
+    view.resize(2400, 1500);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.fitAll();
+    view.setZoom(view.zoom() / 1.2); // every item well inside the view
+    view.settleZoom();
+    QList<SnapshotItem *> items;
+    const QRectF shown = view.mapToScene(view.viewport()->rect()).boundingRect();
+    for (QGraphicsItem *item : scene.items()) {
+        auto *snapshotItem = dynamic_cast<SnapshotItem *>(item);
+        if (snapshotItem && snapshotItem->isVisible()) {
+            QVERIFY(shown.contains(item->sceneBoundingRect()));
+            items.append(snapshotItem);
+        }
+    }
+    QCOMPARE(items.size(), 260);
+    // The first frames paint directly too; their snapshots come on idle turns.
+    QTRY_COMPARE(SnapshotItem::pendingSnapshots(), 0);
+    for (const SnapshotItem *item : std::as_const(items))
+        QVERIFY(item->hasSnapshot());
+
+    view.setZoom(view.zoom() * 1.1);
+    view.settleZoom();
+    // The frame that settles: painted directly, no snapshot made.
+    QVERIFY(turnUntil([] { return SnapshotItem::pendingSnapshots() > 0; }));
+    QCOMPARE(SnapshotItem::pendingSnapshots(), int(items.size()));
+    // One idle turn: some, not all (all at once took 27-30 ms), the nearest the middle first.
+    QVERIFY(turnUntil([&items] { return SnapshotItem::pendingSnapshots() < items.size(); }));
+    const int left = SnapshotItem::pendingSnapshots();
+    QVERIFY2(left > 0, "every snapshot made in one turn");
+    const QPointF middle = view.viewportTransform().inverted().map(
+        QPointF(view.viewport()->width(), view.viewport()->height()) / 2);
+    qreal farthestMade = 0;
+    qreal nearestLeft = std::numeric_limits<qreal>::max();
+    for (const SnapshotItem *item : std::as_const(items)) {
+        const QPointF d = item->sceneBoundingRect().center() - middle;
+        const qreal distance = QPointF::dotProduct(d, d);
+        if (item->snapshotPending())
+            nearestLeft = std::min(nearestLeft, distance);
+        else
+            farthestMade = std::max(farthestMade, distance);
+    }
+    QVERIFY2(farthestMade <= nearestLeft + 1,
+             qPrintable(QStringLiteral("%1 > %2").arg(farthestMade).arg(nearestLeft)));
+
+    // Zooming again cancels the rest; the next settle starts over and gets to the end.
+    view.setZoom(view.zoom() * 1.1);
+    QCOMPARE(SnapshotItem::pendingSnapshots(), 0);
+    view.settleZoom();
+    QVERIFY(turnUntil([] { return SnapshotItem::pendingSnapshots() > 0; }));
+    QTRY_COMPARE(SnapshotItem::pendingSnapshots(), 0);
+    for (const SnapshotItem *item : std::as_const(items))
+        QVERIFY(item->hasSnapshot() && !item->snapshotPending());
+    // Made for this scale and look: the next frame is blits only, nothing asked again.
+    view.viewport()->repaint();
+    QCOMPARE(SnapshotItem::pendingSnapshots(), 0);
 }
 
 QTEST_MAIN(TestTopologyScene)
