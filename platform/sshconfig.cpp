@@ -3,16 +3,12 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QMutex>
 #include <QProcess>
 #include <QStandardPaths>
-
-#include <memory>
-#include <vector>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -52,8 +48,6 @@ QString expandTokens(QString value, const QString &host, const QString &remoteUs
     return out;
 }
 
-// Bounds one `ssh -G` (it runs Match exec commands of the user's config).
-constexpr int ResolveTimeoutMs = 10000;
 // Answers are reused this long (many boards, repeated lookups), then asked again, so an edit
 // of ~/.ssh/config counts without a restart.
 constexpr qint64 CacheMs = 10000;
@@ -129,8 +123,11 @@ bool SshConfig::asksSsh(const QString &alias) const
     return m_mode != Mode::None && !alias.isEmpty() && !alias.startsWith(QLatin1Char('-'));
 }
 
-std::optional<SshHostConfig> SshConfig::cached(const QString &key)
+std::optional<SshHostConfig> SshConfig::known(const QString &key) const
 {
+    const auto mine = m_answers.constFind(key);
+    if (mine != m_answers.constEnd())
+        return *mine;
     QMutexLocker lock(&cacheMutex());
     const auto it = cache().constFind(key);
     if (it != cache().constEnd() && QDateTime::currentMSecsSinceEpoch() - it->at < CacheMs)
@@ -138,7 +135,12 @@ std::optional<SshHostConfig> SshConfig::cached(const QString &key)
     return std::nullopt;
 }
 
-void SshConfig::startSsh(QProcess *ssh, const QString &alias) const
+bool SshConfig::answered(const QString &alias, const QString &localUser) const
+{
+    return !asksSsh(alias) || known(cacheKey(alias, localUser)).has_value();
+}
+
+QStringList SshConfig::arguments(const QString &alias) const
 {
     QStringList args{QStringLiteral("-G")};
     if (m_mode == Mode::File)
@@ -146,24 +148,21 @@ void SshConfig::startSsh(QProcess *ssh, const QString &alias) const
     else if (m_mode == Mode::Empty)
         args << QStringLiteral("-F") << QStringLiteral("/dev/null");
     args << QStringLiteral("--") << alias;
-    ssh->setStandardInputFile(QProcess::nullDevice());
-    ssh->start(m_ssh, args);
+    return args;
 }
 
-SshHostConfig SshConfig::takeAnswer(QProcess *ssh, bool finished, const QString &alias,
-                                    const QString &localUser) const
+SshHostConfig SshConfig::answer(bool ok, const QByteArray &output, const QString &alias,
+                                const QString &localUser) const
 {
     SshHostConfig out;
-    if (!finished || ssh->exitStatus() != QProcess::NormalExit || ssh->exitCode() != 0) {
-        ssh->kill();
-        ssh->waitForFinished(1000);
+    if (!ok) {
         out.hostName = alias;
-        const QString why = QString::fromLocal8Bit(ssh->readAllStandardError()).trimmed();
+        const QString why = QString::fromLocal8Bit(output).trimmed();
         out.error = why.isEmpty() ? QCoreApplication::translate(
                                         "SshConfig", "ssh -G %1 did not finish").arg(alias)
                                   : why;
     } else {
-        out = fromResolved(ssh->readAllStandardOutput(), alias, localUser);
+        out = fromResolved(output, alias, localUser);
         if (!m_accountHome.isEmpty()) {
             for (QString &f : out.knownHostsFiles) {
                 if (f.startsWith(m_accountHome + QLatin1Char('/')))
@@ -185,40 +184,19 @@ SshHostConfig SshConfig::resolve(const QString &alias, const QString &localUser)
         plain.hostName = alias;
         return plain;
     }
-    if (const std::optional<SshHostConfig> known = cached(cacheKey(alias, localUser)))
-        return *known;
+    if (const std::optional<SshHostConfig> answer = known(cacheKey(alias, localUser)))
+        return *answer;
     QProcess ssh;
-    startSsh(&ssh, alias);
-    const bool finished = ssh.waitForFinished(ResolveTimeoutMs);
-    return takeAnswer(&ssh, finished, alias, localUser);
-}
-
-void SshConfig::resolveAhead(const QList<QPair<QString, QString>> &hosts) const
-{
-    QList<QPair<QString, QString>> todo;
-    for (const auto &host : hosts) {
-        if (asksSsh(host.first) && !todo.contains(host) &&
-            !cached(cacheKey(host.first, host.second)))
-            todo << host;
+    ssh.setStandardInputFile(QProcess::nullDevice());
+    ssh.start(program(), arguments(alias));
+    const bool finished = ssh.waitForFinished(TimeoutMs);
+    const bool ok = finished && ssh.exitStatus() == QProcess::NormalExit && ssh.exitCode() == 0;
+    if (!finished) {
+        ssh.kill();
+        ssh.waitForFinished(1000);
     }
-    // Side by side, a batch at a time: one `ssh -G` is mostly process start-up (20-40 ms, over
-    // 0.1 s on a loaded machine), so N boards cost about one start instead of N.
-    constexpr qsizetype Batch = 16;
-    for (qsizetype first = 0; first < todo.size(); first += Batch) {
-        std::vector<std::unique_ptr<QProcess>> running;
-        const qsizetype end = qMin(first + Batch, todo.size());
-        for (qsizetype i = first; i < end; ++i) {
-            running.push_back(std::make_unique<QProcess>());
-            startSsh(running.back().get(), todo.at(i).first);
-        }
-        const QDeadlineTimer deadline(ResolveTimeoutMs);
-        for (qsizetype i = first; i < end; ++i) {
-            QProcess *ssh = running.at(size_t(i - first)).get();
-            const bool finished =
-                ssh->waitForFinished(int(qMax<qint64>(1, deadline.remainingTime())));
-            takeAnswer(ssh, finished, todo.at(i).first, todo.at(i).second);
-        }
-    }
+    return answer(ok, ok ? ssh.readAllStandardOutput() : ssh.readAllStandardError(), alias,
+                  localUser);
 }
 
 SshHostConfig SshConfig::fromResolved(const QByteArray &output, const QString &alias,

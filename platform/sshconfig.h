@@ -2,14 +2,11 @@
 #pragma once
 
 #include <QByteArray>
-#include <QList>
-#include <QPair>
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
 #include <optional>
-
-class QProcess;
 
 namespace Hivelab {
 
@@ -27,12 +24,17 @@ struct SshHostConfig
 
 /// The client configuration as OpenSSH itself resolves it: `ssh -G [-F FILE] HOST`, so
 /// Include, Match, CanonicalizeHostname and /etc/ssh/ssh_config count exactly as they do for
-/// `ssh HOST`. One short process per host, its answer reused for a few seconds. Any thread.
-/// Without load() nothing is configured and no process runs. "~" is $HOME, as everywhere in
-/// Hivelab: when $HOME is not the account's home, $HOME/.ssh/config is passed with -F.
+/// `ssh HOST`. One short process per host, its answer reused for a few seconds. Any thread;
+/// the answers an SshConfigLookup gets are kept by the object it was made for (so use that
+/// object on the lookup's thread). Without load() nothing is configured and no process runs.
+/// "~" is $HOME, as everywhere in Hivelab: when $HOME is not the account's home,
+/// $HOME/.ssh/config is passed with -F.
 class SshConfig
 {
 public:
+    /// Bounds one `ssh -G` (it runs Match exec commands of the user's config).
+    static constexpr int TimeoutMs = 10000;
+
     /// ~/.ssh/config
     static QString defaultPath();
 
@@ -42,13 +44,12 @@ public:
     bool load(const QString &path, QString *error = nullptr);
 
     /// Resolves an alias like `ssh ALIAS` would. localUser fills %u and tells ssh's default user
-    /// apart from a configured one.
+    /// apart from a configured one. Blocks for one `ssh -G` (bounded) unless answered() is
+    /// true: code on the GUI thread asks an SshConfigLookup first.
     SshHostConfig resolve(const QString &alias, const QString &localUser = QString()) const;
-
-    /// Resolves several (alias, localUser) pairs at once, their `ssh -G` side by side, into the
-    /// answers resolve() reuses: a job about to log in to N boards waits for one process
-    /// instead of N in a row. Blocks until all answered (bounded like resolve()).
-    void resolveAhead(const QList<QPair<QString, QString>> &hosts) const;
+    /// resolve() would answer at once: no process is needed (not loaded, an option-looking
+    /// alias), or this object or the recent shared answers have it.
+    bool answered(const QString &alias, const QString &localUser = QString()) const;
 
     /// Reads `ssh -G` output (lower-case "key value" lines). Values that are only OpenSSH's
     /// defaults count as unset: the local user, port 22.
@@ -56,18 +57,24 @@ public:
                                       const QString &localUser);
 
 private:
+    friend class SshConfigLookup;
     enum class Mode { None, SshDefaults, File, Empty };
     QString cacheKey(const QString &alias, const QString &localUser) const;
     bool asksSsh(const QString &alias) const;
-    static std::optional<SshHostConfig> cached(const QString &key);
-    void startSsh(QProcess *ssh, const QString &alias) const;
-    /// The answer of a started `ssh -G` (an error when it did not finish), cached.
-    SshHostConfig takeAnswer(QProcess *ssh, bool finished, const QString &alias,
-                             const QString &localUser) const;
+    std::optional<SshHostConfig> known(const QString &key) const;
+    /// `ssh -G` with its arguments for this alias.
+    QString program() const { return m_ssh; }
+    QStringList arguments(const QString &alias) const;
+    /// The answer for one local user from what `ssh -G` printed, or its error when `ok` is
+    /// false (`output` is then its stderr); stored in the shared answers.
+    SshHostConfig answer(bool ok, const QByteArray &output, const QString &alias,
+                         const QString &localUser) const;
     Mode m_mode = Mode::None;
     QString m_path;
     QString m_ssh;
     QString m_accountHome; // the password database's home when it is not $HOME
+    // What lookups answered for this object, kept for its life (a job's run sees one config).
+    QHash<QString, SshHostConfig> m_answers;
 };
 
 } // namespace Hivelab

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SshConfig asks the real OpenSSH client (`ssh -G`), so these cases are what `ssh` itself does.
 #include "sshconfig.h"
+#include "sshconfiglookup.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -114,28 +117,61 @@ private Q_SLOTS:
         QCOMPARE(config.resolve(QStringLiteral("10.8.0.4"), m_me).user, QString());
     }
 
-    void resolveAheadAnswersLaterLookups()
+    void lookupAnswersLaterLookups()
     {
-        // Each `ssh -G` runs the Match exec once: resolveAhead() asks for every distinct pair,
-        // and resolve() then answers from that without another process.
+        // Each `ssh -G` runs the Match exec once: a lookup runs one per alias (whatever local
+        // users are asked), and resolve() then answers from that without another process.
         const QString runs = path(QStringLiteral("runs"));
-        const SshConfig config =
+        SshConfig config =
             loaded("Match exec \"echo %h >> " + runs.toUtf8() + "\"\n  User counted\n");
         auto count = [&runs]() {
             QFile f(runs);
             return f.open(QIODevice::ReadOnly) ? f.readAll().count('\n') : 0;
         };
-        config.resolveAhead({{QStringLiteral("ahead-1"), m_me},
-                             {QStringLiteral("ahead-2"), m_me},
-                             {QStringLiteral("ahead-1"), m_me},
-                             {QStringLiteral("ahead-2"), QString()}});
-        QCOMPARE(count(), 3);
+        SshConfigLookup lookup(&config);
+        QSignalSpy resolved(&lookup, &SshConfigLookup::resolved);
+        lookup.start({{QStringLiteral("ahead-1"), m_me},
+                      {QStringLiteral("ahead-2"), m_me},
+                      {QStringLiteral("ahead-1"), m_me},
+                      {QStringLiteral("ahead-2"), QString()},
+                      {QStringLiteral("-oProxyCommand=x"), m_me}});
+        QVERIFY(!config.answered(QStringLiteral("ahead-1"), m_me));
+        QTRY_COMPARE_WITH_TIMEOUT(resolved.size(), 2, 20000);
+        QVERIFY(!lookup.isBusy());
+        QCOMPARE(count(), 2);
+        QVERIFY(config.answered(QStringLiteral("ahead-1"), m_me));
         QCOMPARE(config.resolve(QStringLiteral("ahead-1"), m_me).user, QStringLiteral("counted"));
         QCOMPARE(config.resolve(QStringLiteral("ahead-2"), m_me).user, QStringLiteral("counted"));
         QCOMPARE(config.resolve(QStringLiteral("ahead-2")).user, QStringLiteral("counted"));
-        QCOMPARE(count(), 3);
+        QCOMPARE(count(), 2);
+        // Answered already: nothing runs, nothing is reported again.
+        lookup.start({{QStringLiteral("ahead-1"), m_me}});
+        QVERIFY(!lookup.isBusy());
         QCOMPARE(config.resolve(QStringLiteral("ahead-3"), m_me).user, QStringLiteral("counted"));
-        QCOMPARE(count(), 4);
+        QCOMPARE(count(), 3);
+        QCOMPARE(resolved.size(), 2);
+    }
+
+    void lookupReportsFailuresAndCancels()
+    {
+        SshConfig bad = loaded("Host x\n  NoSuchOption yes\n");
+        SshConfigLookup lookup(&bad);
+        QSignalSpy resolved(&lookup, &SshConfigLookup::resolved);
+        lookup.start({{QStringLiteral("x"), m_me}, {QStringLiteral("y"), m_me}});
+        QTRY_COMPARE_WITH_TIMEOUT(resolved.size(), 2, 20000);
+        QVERIFY(bad.resolve(QStringLiteral("x"), m_me)
+                    .error.contains(QLatin1String("Bad configuration option")));
+
+        SshConfig config = loaded("Host z\n  User zed\n");
+        SshConfigLookup cancelled(&config);
+        QSignalSpy none(&cancelled, &SshConfigLookup::resolved);
+        cancelled.start({{QStringLiteral("z"), m_me}});
+        QVERIFY(cancelled.isBusy());
+        cancelled.cancel();
+        QVERIFY(!cancelled.isBusy());
+        QCoreApplication::processEvents();
+        QCOMPARE(none.size(), 0);
+        QVERIFY(!config.answered(QStringLiteral("z"), m_me));
     }
 
     void knownHostsFiles()

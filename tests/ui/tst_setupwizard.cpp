@@ -98,6 +98,29 @@ class TestSetupWizard : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void sidebarRedrawsOnlyForANewOutcome()
+    {
+        // Pages report after each change of theirs (a scan's every row); redrawing the step
+        // icons from their SVGs each time held the scan table's rows back.
+        WizardSidebar sidebar({QStringLiteral("Plan"), QStringLiteral("Discover")});
+        sidebar.setCurrent(1);
+        const StepOutcome done{StepOutcome::State::Done, QStringLiteral("1 rack")};
+        sidebar.setOutcome(0, done);
+        auto icons = [&sidebar]() {
+            QList<qint64> keys;
+            for (const QLabel *l : sidebar.findChildren<QLabel *>())
+                keys << l->pixmap().cacheKey();
+            return keys;
+        };
+        const QList<qint64> before = icons();
+        sidebar.setOutcome(0, done);
+        sidebar.setOutcome(1, sidebar.outcome(1));
+        QCOMPARE(icons(), before);
+        sidebar.setOutcome(0, {StepOutcome::State::Failed, QStringLiteral("no racks")});
+        QVERIFY(icons() != before);
+        QVERIFY(sidebar.stateText(0).contains(QLatin1String("no racks")));
+    }
+
     void fontIsPresent() { QVERIFY(!QFontInfo(QApplication::font()).family().isEmpty()); }
 
     void oneLogo()

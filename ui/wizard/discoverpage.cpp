@@ -14,12 +14,14 @@
 #include "wholerowsview.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLoggingCategory>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSplitter>
@@ -30,6 +32,9 @@
 namespace Hivelab {
 
 namespace {
+
+// QT_LOGGING_RULES="hivelab.wizard.debug=true": when the scan's first row reaches the table.
+Q_LOGGING_CATEGORY(lcWizard, "hivelab.wizard", QtWarningMsg)
 
 QString statusHtml(const QString &icon, const QString &text)
 {
@@ -251,6 +256,8 @@ void DiscoverPage::startScan()
         options.likely << b.ip; // the lab's boards are probed first
     m_found->setRowCount(0);
     m_scanned = *targets;
+    m_sinceScan.start();
+    m_firstRowPainted = false;
     if (!m_scanner->start(options, &error)) {
         m_scanNote->setText(error);
         return;
@@ -274,6 +281,11 @@ void DiscoverPage::onHostFound(const DiscoveredHost &host)
             inLab = b.ip == host.ip ? b.name : tr("%1 (was %2)").arg(b.name, b.ip);
     }
     const int row = m_found->rowCount();
+    if (row == 0 && lcWizard().isDebugEnabled()) {
+        qCDebug(lcWizard, "first scan row (%s) inserted %lld ms after Scan", qPrintable(host.ip),
+                m_sinceScan.elapsed());
+        m_found->viewport()->installEventFilter(this);
+    }
     m_found->insertRow(row);
     auto *ip = new QTableWidgetItem(host.ip);
     ip->setFlags(ip->flags() | Qt::ItemIsUserCheckable);
@@ -297,8 +309,21 @@ void DiscoverPage::onHostFound(const DiscoveredHost &host)
     updateScanButtons();
 }
 
+bool DiscoverPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_found->viewport() && event->type() == QEvent::Paint && !m_firstRowPainted &&
+        m_found->rowCount() > 0) {
+        m_firstRowPainted = true;
+        m_found->viewport()->removeEventFilter(this);
+        qCDebug(lcWizard, "first scan row painted %lld ms after Scan", m_sinceScan.elapsed());
+    }
+    return QWizardPage::eventFilter(watched, event);
+}
+
 void DiscoverPage::onScanFinished()
 {
+    qCDebug(lcWizard, "scan finished %lld ms after Scan, %d rows", m_sinceScan.elapsed(),
+            m_found->rowCount());
     m_scanNote->setText(tr("Scan finished: %1 hosts answered, %2 addresses silent. Tick the "
                            "boards to add and press “Add ticked hosts”.")
                             .arg(m_found->rowCount())

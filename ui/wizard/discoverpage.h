@@ -3,6 +3,7 @@
 
 #include "stepoutcome.h"
 
+#include <QElapsedTimer>
 #include <QWizardPage>
 
 class QComboBox;
@@ -54,6 +55,7 @@ private:
     QString manualProblem() const;
     void onHostFound(const DiscoveredHost &host);
     void onScanFinished();
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void updateScanButtons();
 
     SetupWizard *m_wizard;
@@ -66,6 +68,9 @@ private:
     QTableWidget *m_found;
     QStringList m_scanned;
     DiscoveryService *m_scanner;
+    // Since Scan, for the hivelab.wizard debug lines (first row inserted, then painted).
+    QElapsedTimer m_sinceScan;
+    bool m_firstRowPainted = false;
     QLabel *m_scanNote;
     QLineEdit *m_name;
     QLineEdit *m_ip;

@@ -24,6 +24,12 @@ struct StepOutcome
     State state = State::NotRun;
     QString detail; // "3 of 10 boards signed in"
 
+    bool operator==(const StepOutcome &other) const
+    {
+        return state == other.state && detail == other.detail;
+    }
+    bool operator!=(const StepOutcome &other) const { return !(*this == other); }
+
     /// Distinct shapes per state (tick, triangle, cross, dash), never colour alone.
     static QIcon icon(State state);
     /// A glyph and a word: "✓ done", "! partly", "✕ failed", "– not run", "– skipped".

@@ -72,7 +72,9 @@ void WizardSidebar::setCurrent(int index)
 
 void WizardSidebar::setOutcome(int index, const StepOutcome &outcome)
 {
-    if (index < 0 || index >= m_outcomes.size())
+    // Pages report on every change of theirs (a scan's each row): a refresh rebuilds every
+    // step's icon from its SVG (about 30M instructions), so only for a new outcome.
+    if (index < 0 || index >= m_outcomes.size() || m_outcomes.at(index) == outcome)
         return;
     m_outcomes[index] = outcome;
     refresh();

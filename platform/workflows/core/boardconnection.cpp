@@ -80,7 +80,9 @@ SshLogin BoardConnection::forBoard(const Board &board, const ConnectionSettings 
 {
     QString user = board.sshUser;
     // A plan without a user: ~/.ssh/config's for that host, else the catalog's for its image.
-    if (user.isEmpty() && !(config && !config->resolve(board.sshTarget()).user.isEmpty()))
+    // Asked with the local user, which is what `ssh -G` prints when nothing sets one.
+    if (user.isEmpty() &&
+        !(config && !config->resolve(board.sshTarget(), localUser()).user.isEmpty()))
         user = BoardCatalog::builtin().defaultLoginUser(board);
     const quint16 port = board.sshPort > 0 && board.sshPort <= 65535 ? quint16(board.sshPort) : 0;
     SshLogin login = forDestination(board.sshTarget(), user, port, settings, config);
@@ -88,19 +90,9 @@ SshLogin BoardConnection::forBoard(const Board &board, const ConnectionSettings 
     return login;
 }
 
-void BoardConnection::resolveAhead(const QList<const Board *> &boards, const SshConfig *config)
+QPair<QString, QString> BoardConnection::configLookup(const Board &board)
 {
-    if (!config)
-        return;
-    // The lookups forBoard() makes: the plan's user question, then the login.
-    QList<QPair<QString, QString>> hosts;
-    const QString me = localUser();
-    for (const Board *b : boards) {
-        if (b->sshUser.isEmpty())
-            hosts << qMakePair(b->sshTarget(), QString());
-        hosts << qMakePair(b->sshTarget(), me);
-    }
-    config->resolveAhead(hosts);
+    return qMakePair(board.sshTarget(), localUser());
 }
 
 QString BoardConnection::loginUser(const Board &board, const ConnectionSettings &settings)

@@ -5,6 +5,7 @@
 #include "sshoptions.h"
 
 #include <QCoreApplication>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
@@ -44,7 +45,7 @@ struct SshLogin
 /// Turns "[user@]host [-p port]" or a planned Board into SSH options the way OpenSSH would:
 /// ~/.ssh/config (Host aliases, HostName, User, Port, IdentityFile, IdentitiesOnly), the agent
 /// and the default identities ~/.ssh/id_ed25519, id_ecdsa, id_rsa. Synchronous (reads small
-/// files), any thread.
+/// files; runs `ssh -G` unless the config already answered, see SshConfigLookup), any thread.
 class BoardConnection
 {
     Q_DECLARE_TR_FUNCTIONS(BoardConnection)
@@ -68,9 +69,9 @@ public:
     static SshLogin forBoard(const Board &board, const ConnectionSettings &settings,
                              const QString &password, const SshConfig *config);
 
-    /// Resolves the ssh config of these boards at once (SshConfig::resolveAhead), so the
-    /// forBoard() calls that follow cost no process each. `config` may be null (nothing to do).
-    static void resolveAhead(const QList<const Board *> &boards, const SshConfig *config);
+    /// The ssh config lookup forBoard() needs (alias, local user): once an SshConfigLookup
+    /// answered it, forBoard() runs no process.
+    static QPair<QString, QString> configLookup(const Board &board);
     /// Loads the ssh config named by settings (or nothing when ignored). On a read error the
     /// config is empty and `warning` says why.
     static bool loadConfig(const ConnectionSettings &settings, SshConfig *config, QString *warning);

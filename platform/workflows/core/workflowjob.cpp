@@ -4,6 +4,7 @@
 #include "credentialstore.h"
 #include "labdocument.h"
 #include "sshconfig.h"
+#include "sshconfiglookup.h"
 #include "sshhttpcall.h"
 #include "sshpool.h"
 #include "sshpooltask.h"
@@ -32,7 +33,10 @@ WorkflowJob::WorkflowJob(LabDocument *document, QObject *parent)
     : QObject(parent)
     , m_document(document)
     , m_sshConfig(new SshConfig)
-{}
+    , m_sshLookup(new SshConfigLookup(m_sshConfig, this))
+{
+    connect(m_sshLookup, &SshConfigLookup::resolved, this, &WorkflowJob::onSshConfigResolved);
+}
 
 WorkflowJob::~WorkflowJob()
 {
@@ -40,6 +44,7 @@ WorkflowJob::~WorkflowJob()
         if (t)
             disconnect(t, nullptr, this, nullptr);
     }
+    delete m_sshLookup; // before the config it writes to
     delete m_sshConfig;
 }
 
@@ -140,33 +145,63 @@ void WorkflowJob::doStart()
     QString warning;
     if (!BoardConnection::loadConfig(m_settings, m_sshConfig, &warning))
         log(QString(), warning);
-    // Every board the run may log in to, at once: each later login then finds its answer.
-    QList<const Board *> boards;
+    // Every board the run may log in to, side by side and without waiting: each board's
+    // login goes ahead once its own answer is in (sshConfigReady()).
+    QList<QPair<QString, QString>> lookups;
     for (const Board &b : m_document->lab().boards) {
         if (passesFilter(b.id))
-            boards << &b;
+            lookups << BoardConnection::configLookup(b);
     }
-    BoardConnection::resolveAhead(boards, m_sshConfig);
+    m_sshLookup->start(lookups);
     if (m_credentials)
         readCredentials();
     else
         startWork();
 }
 
+bool WorkflowJob::sshConfigReady(const Board &board, const std::function<void()> &retry)
+{
+    const QPair<QString, QString> lookup = BoardConnection::configLookup(board);
+    if (m_sshConfig->answered(lookup.first, lookup.second))
+        return true;
+    m_afterLookup[lookup.first] << retry;
+    m_sshLookup->start({lookup}); // no-op while it runs already
+    return false;
+}
+
+QString WorkflowJob::sshConfigError(const Board &board) const
+{
+    const QPair<QString, QString> lookup = BoardConnection::configLookup(board);
+    const QString error = m_sshConfig->resolve(lookup.first, lookup.second).error;
+    if (error.isEmpty())
+        return error;
+    return tr("ssh could not resolve the settings for %1: %2").arg(lookup.first, error);
+}
+
+void WorkflowJob::onSshConfigResolved(const QString &alias)
+{
+    const QList<std::function<void()>> calls = m_afterLookup.take(alias);
+    for (const std::function<void()> &call : calls) {
+        if (m_finished)
+            return;
+        call();
+    }
+}
+
 void WorkflowJob::readCredentials()
 {
+    QStringList due;
     for (const Board &b : m_document->lab().boards) {
-        if (m_passwords.contains(b.id) || !passesFilter(b.id))
-            continue;
-        const QString user = BoardConnection::forBoard(b, m_settings, {}, m_sshConfig).auth.user;
-        m_pendingSecrets.insert(CredentialStore::secretKey(m_labId, b.id, user), b.id);
+        if (!m_passwords.contains(b.id) && passesFilter(b.id))
+            due << b.id;
     }
-    if (m_pendingSecrets.isEmpty()) {
+    if (due.isEmpty()) {
         startWork();
         return;
     }
+    m_credentialsDue = int(due.size());
     auto answered = [this](const QString &key) {
-        if (!m_pendingSecrets.remove(key) || !m_pendingSecrets.isEmpty() || m_running == false)
+        if (!m_pendingSecrets.remove(key) || --m_credentialsDue > 0 || m_running == false)
             return;
         disconnect(m_credentials, nullptr, this, nullptr);
         startWork();
@@ -182,18 +217,34 @@ void WorkflowJob::readCredentials()
             [answered](const QString &key, CredentialStore::Error, const QString &) {
                 answered(key); // not stored (or no keychain): the default password is used
             });
-    // The keychain answers within milliseconds, but a job must never hang on it.
-    QTimer::singleShot(10000, this, [this]() {
-        if (m_pendingSecrets.isEmpty() || m_finished)
+    // The keychain answers within milliseconds, but a job must never hang on it (nor on the
+    // ssh config lookups that name the login users, bounded themselves).
+    QTimer::singleShot(10000 + SshConfig::TimeoutMs, this, [this]() {
+        if (m_credentialsDue <= 0 || m_finished)
             return;
         log(QString(), tr("The keychain did not answer; continuing without stored passwords."));
         m_pendingSecrets.clear();
+        m_credentialsDue = 0;
         disconnect(m_credentials, nullptr, this, nullptr);
         startWork();
     });
-    const QStringList keys = m_pendingSecrets.keys();
-    for (const QString &key : keys)
-        m_credentials->read(key);
+    // The key names the login user, which the ssh config may set: read once it answered.
+    for (const QString &id : std::as_const(due)) {
+        const Board *b = board(id);
+        if (sshConfigReady(*b, [this, id]() { readCredential(id); }))
+            readCredential(id);
+    }
+}
+
+void WorkflowJob::readCredential(const QString &boardId)
+{
+    const Board *b = board(boardId);
+    if (!b || !m_credentials || m_credentialsDue <= 0)
+        return;
+    const QString user = BoardConnection::forBoard(*b, m_settings, {}, m_sshConfig).auth.user;
+    const QString key = CredentialStore::secretKey(m_labId, boardId, user);
+    m_pendingSecrets.insert(key, boardId);
+    m_credentials->read(key);
 }
 
 void WorkflowJob::startWork()
@@ -212,6 +263,8 @@ void WorkflowJob::doCancel()
     if (m_finished)
         return;
     m_cancelled = true;
+    m_sshLookup->cancel();
+    m_afterLookup.clear();
     cancelWork();
     const QList<QPointer<SshPoolTask>> tasks = m_tasks; // cancel() may finish synchronously
     for (const QPointer<SshPoolTask> &t : tasks) {
@@ -301,6 +354,20 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
                                {},
                                {},
                                0};
+        QMetaObject::invokeMethod(
+            this, [done, r]() { done(r); }, Qt::QueuedConnection);
+        return;
+    }
+    const auto retry = [this, boardId, command, done, options]() {
+        runOn(boardId, command, done, options);
+    };
+    if (!sshConfigReady(*b, retry))
+        return;
+    if (const QString error = sshConfigError(*b); !error.isEmpty()) {
+        Remote r;
+        r.error = SshErrorInfo{SshError::Internal, error, {}, {}, {}, {}, {}, 0};
+        m_lastRemote[boardId] =
+            BoardResult{boardId, false, BoardResult::Outcome::Failed, QString(), r.error};
         QMetaObject::invokeMethod(
             this, [done, r]() { done(r); }, Qt::QueuedConnection);
         return;
@@ -412,6 +479,13 @@ void WorkflowJob::withSession(const QString &boardId, const SessionCallback &use
     const Board *b = board(boardId);
     if (isCancelled() || !b)
         return;
+    if (!sshConfigReady(*b, [this, boardId, use]() { withSession(boardId, use); }))
+        return;
+    if (const QString error = sshConfigError(*b); !error.isEmpty()) {
+        finishBoard(boardId, BoardResult::Outcome::Failed, error);
+        finishJob();
+        return;
+    }
     const QString password = m_passwords.value(boardId, m_defaultPassword);
     const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
     SshPoolTask *task = pool()->lease(login.options, login.auth);
@@ -441,7 +515,14 @@ void WorkflowJob::callEngine(const QString &boardId, const HttpRequest &request,
 {
     if (options.logAs.isEmpty())
         options.logAs = request.describe();
-    if (m_links.value(boardId).keep && !isCancelled() && board(boardId)) {
+    const Board *b = board(boardId);
+    const auto retry = [this, boardId, request, done, options]() {
+        callEngine(boardId, request, done, options);
+    };
+    if (b && !isCancelled() && !sshConfigReady(*b, retry))
+        return;
+    // A board ssh cannot resolve fails in runOn().
+    if (m_links.value(boardId).keep && !isCancelled() && b && sshConfigError(*b).isEmpty()) {
         if (!options.quiet)
             log(boardId, QStringLiteral("$ %1").arg(options.logAs));
         sendOverLink(
@@ -461,9 +542,15 @@ void WorkflowJob::callEngine(const QString &boardId, const QList<HttpRequest> &r
             this, [done]() { done({}); }, Qt::QueuedConnection);
         return;
     }
+    const Board *b = board(boardId);
+    const auto retry = [this, boardId, requests, done, timeoutMs]() {
+        callEngine(boardId, requests, done, timeoutMs);
+    };
+    if (b && !isCancelled() && !sshConfigReady(*b, retry))
+        return;
     for (const HttpRequest &r : requests)
         log(boardId, QStringLiteral("$ %1").arg(r.describe()));
-    if (m_links.value(boardId).keep && !isCancelled() && board(boardId)) {
+    if (m_links.value(boardId).keep && !isCancelled() && b && sshConfigError(*b).isEmpty()) {
         sendOverLink(boardId, requests, done, timeoutMs);
         return;
     }
@@ -708,6 +795,8 @@ void WorkflowJob::finishJob()
         closeIfIdle(link);
     }
     m_links.clear();
+    m_sshLookup->cancel();
+    m_afterLookup.clear();
     m_finished = true;
     m_running = false;
     Q_EMIT finished(ok);

@@ -22,6 +22,7 @@
 namespace Hivelab {
 
 class SshConfig;
+class SshConfigLookup;
 class SshPool;
 class SshPoolTask;
 class SshHttpCall;
@@ -258,6 +259,13 @@ public:
 private:
     void doStart();
     void readCredentials();
+    void readCredential(const QString &boardId);
+    /// True when the board's ssh config is answered; otherwise starts its lookup (if not
+    /// running yet), queues `retry` until it answers and returns false. Never waits.
+    bool sshConfigReady(const Board &board, const std::function<void()> &retry);
+    /// Why ssh could not resolve the board's settings (empty: it could). sshConfigReady() first.
+    QString sshConfigError(const Board &board) const;
+    void onSshConfigResolved(const QString &alias);
     void startWork();
     void doCancel();
 
@@ -267,6 +275,9 @@ private:
     int m_maxParallel = 8;
     ConnectionSettings m_settings;
     SshConfig *m_sshConfig = nullptr;
+    SshConfigLookup *m_sshLookup = nullptr;
+    QHash<QString, QList<std::function<void()>>> m_afterLookup; // alias -> calls waiting for it
+    int m_credentialsDue = 0; // boards whose keychain read has not answered yet
     QString m_defaultPassword;
     QPointer<CredentialStore> m_credentials;
     QString m_labId;

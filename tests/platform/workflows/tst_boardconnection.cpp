@@ -118,6 +118,14 @@ private Q_SLOTS:
         Board b;
         b.sshHost = QStringLiteral("rack1-a");
         QCOMPARE(BoardConnection::forBoard(b, {}, {}, &config).auth.user, QStringLiteral("admin"));
+        // A host the config sets no user for: the image's default, as without a config (ssh's
+        // own default, the local user, is not a configured one).
+        Board ubuntu;
+        ubuntu.sshHost = QStringLiteral("elsewhere");
+        ubuntu.model = QStringLiteral("rpi-4b");
+        ubuntu.os = QStringLiteral("Ubuntu 24.04.1 LTS");
+        QCOMPARE(BoardConnection::forBoard(ubuntu, {}, {}, &config).auth.user,
+                 QStringLiteral("ubuntu"));
         // Told to ignore ssh's settings: nothing read, no ssh files trusted.
         s.ignoreSshConfig = true;
         QVERIFY(BoardConnection::forDestination(QStringLiteral("rack1-a"), {}, 0, s, nullptr)

@@ -7,11 +7,16 @@
 #include "swarmformation.h"
 #include "swarmstatus.h"
 
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace Hivelab;
 
@@ -26,6 +31,48 @@ private:
     }
     ConnectionSettings settings() { return HivelabTest::loopbackSettings(m_dir.path(), 10000); }
     QTemporaryDir m_dir;
+
+    // Boards board-1..N that only the ssh config at `configPath` points at 127.0.0.1:port.
+    static Lab aliasedLab(int boards)
+    {
+        Lab lab;
+        for (int i = 1; i <= boards; ++i) {
+            Board b;
+            b.id = b.name = b.hostname = QStringLiteral("board-%1").arg(i);
+            b.sshUser = QStringLiteral("nobody");
+            lab.boards << b;
+        }
+        return lab;
+    }
+    QString writeConfig(const QString &name, const QByteArray &text)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size())
+            qFatal("cannot write %s", qPrintable(path));
+        return path;
+    }
+    /// An `ssh` first in PATH that answers `delay` seconds late (a loaded machine, a slow
+    /// Match exec): the real one behind a wrapper. Restores PATH when it goes.
+    struct SlowSsh
+    {
+        QByteArray oldPath = qgetenv("PATH");
+        bool ok = false;
+        SlowSsh(const QString &dir, const char *delay)
+        {
+            const QString real = QStandardPaths::findExecutable(QStringLiteral("ssh"));
+            if (real.isEmpty() || !QDir().mkpath(dir))
+                return;
+            QFile f(dir + QStringLiteral("/ssh"));
+            ok = f.open(QIODevice::WriteOnly) &&
+                 f.write("#!/bin/sh\nsleep " + QByteArray(delay) + "\nexec " + real.toUtf8() +
+                         " \"$@\"\n") > 0 &&
+                 f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+            qputenv("PATH", dir.toUtf8() + ':' + oldPath);
+        }
+        ~SlowSsh() { qputenv("PATH", oldPath); }
+        Q_DISABLE_COPY_MOVE(SlowSsh)
+    };
 
 private Q_SLOTS:
     void unreachableBoardFailsClearly()
@@ -118,6 +165,91 @@ private Q_SLOTS:
         join.start();
         QVERIFY(joined.wait(5000));
         QVERIFY(join.errorString().contains(QLatin1String("nope")));
+    }
+
+    void sshConfigLookupsNeverBlock()
+    {
+        // Each board's settings come from `ssh -G`, here 2 s late: the job's thread keeps
+        // turning meanwhile (it used to sit in waitForFinished), and each board still logs in
+        // where ssh says (127.0.0.1 and a closed port: refused, not "host not found").
+        SlowSsh slow(m_dir.filePath(QStringLiteral("slow-bin")), "2");
+        QVERIFY(slow.ok);
+        LabDocument doc;
+        doc.setLab(aliasedLab(4));
+        DockerSetup job(&doc);
+        ConnectionSettings s = settings();
+        s.ignoreSshConfig = false;
+        s.sshConfigPath = writeConfig(QStringLiteral("slow-config"),
+                                      "Host board-*\n  HostName 127.0.0.1\n  Port " +
+                                          QByteArray::number(closedPort()) + "\n");
+        job.setConnectionSettings(s);
+        QSignalSpy finished(&job, &WorkflowJob::finished);
+        QElapsedTimer sinceTick;
+        qint64 longestGap = 0;
+        QTimer probe;
+        probe.setInterval(20);
+        connect(&probe, &QTimer::timeout, this,
+                [&]() { longestGap = qMax(longestGap, sinceTick.restart()); });
+        QElapsedTimer clock;
+        clock.start();
+        sinceTick.start();
+        probe.start();
+        job.start();
+        QVERIFY(finished.wait(30000));
+        probe.stop();
+        longestGap = qMax(longestGap, sinceTick.elapsed());
+        QVERIFY2(clock.elapsed() >= 2000, "the slow ssh was not the one asked");
+        QVERIFY2(longestGap < 1000,
+                 qPrintable(QStringLiteral("event loop stood still %1 ms").arg(longestGap)));
+        QCOMPARE(job.results().size(), 4);
+        for (const BoardResult &r : job.results())
+            QCOMPARE(r.sshError.code, SshError::ConnectionRefused);
+    }
+
+    void cancelWhileSshConfigResolves()
+    {
+        SlowSsh slow(m_dir.filePath(QStringLiteral("slower-bin")), "30");
+        QVERIFY(slow.ok);
+        LabDocument doc;
+        doc.setLab(aliasedLab(2));
+        DockerSetup job(&doc);
+        ConnectionSettings s = settings();
+        s.ignoreSshConfig = false;
+        s.sshConfigPath = writeConfig(QStringLiteral("slower-config"), "Host board-*\n  Port 1\n");
+        job.setConnectionSettings(s);
+        QSignalSpy started(&job, &WorkflowJob::started);
+        QSignalSpy finished(&job, &WorkflowJob::finished);
+        job.start();
+        QVERIFY(started.wait(5000));
+        QElapsedTimer clock;
+        clock.start();
+        job.cancel();
+        QVERIFY(finished.wait(5000));
+        QVERIFY(clock.elapsed() < 5000);
+        for (const BoardResult &r : job.results())
+            QCOMPARE(r.outcome, BoardResult::Outcome::Cancelled);
+    }
+
+    void sshConfigErrorEndsTheBoard()
+    {
+        // `ssh board-1` would refuse this config too: the board ends with ssh's own reason.
+        if (QStandardPaths::findExecutable(QStringLiteral("ssh")).isEmpty())
+            QSKIP("OpenSSH's ssh (openssh-client) is missing");
+        LabDocument doc;
+        doc.setLab(aliasedLab(1));
+        DockerSetup job(&doc);
+        ConnectionSettings s = settings();
+        s.ignoreSshConfig = false;
+        s.sshConfigPath =
+            writeConfig(QStringLiteral("bad-config"), "Host board-*\n  NoSuchOption yes\n");
+        job.setConnectionSettings(s);
+        QSignalSpy finished(&job, &WorkflowJob::finished);
+        job.start();
+        QVERIFY(finished.wait(15000));
+        const BoardResult r = job.result(QStringLiteral("board-1"));
+        QCOMPARE(r.outcome, BoardResult::Outcome::Failed);
+        QVERIFY2(r.message.contains(QLatin1String("Bad configuration option")),
+                 qPrintable(r.message));
     }
 
     void emptyLabFinishesOk()
