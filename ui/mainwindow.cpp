@@ -98,7 +98,9 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     , m_checkTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/hivelab.svg")));
+    // The icons' own engine: a QIcon of an .svg file loads Qt's SVG icon engine plugin, for this
+    // one icon, before the first frame (docs/GUI.md, Start-up).
+    setWindowIcon(Theme::icon(QStringLiteral("hivelab")));
     setCentralWidget(m_view);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
 
