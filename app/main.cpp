@@ -94,12 +94,17 @@ constexpr int deepBind = RTLD_DEEPBIND;
 // installed package (HIVELAB_GUI_MODULE_PATH: ../lib/hivelab/modules/hivelab-gui.so); a copy
 // of the binary elsewhere runs every command but opens no window. Loaded once and never
 // unloaded: the window's objects live until exit.
+// RTLD_LAZY binds the libraries it brings the way a program linked to them is bound at start:
+// each by its own flags (Qt's and the module's are bound now, -z now; X11, xcb, fontconfig…
+// on first call). RTLD_NOW bound all of them up front (1.7 M instructions of 240 M to the first
+// frame, callgrind). The module's own references are still all resolved here (-z now, except
+// in sanitized builds), so a missing symbol still fails this dlopen, not a later call.
 int runWindow(int argc, char **argv)
 {
     // /proc/self/exe, not argv[0]: found through $PATH or a symlink, argv[0] names no folder.
     const QString module = QFileInfo(QStringLiteral("/proc/self/exe")).canonicalPath() +
                            QStringLiteral("/" HIVELAB_GUI_MODULE_PATH);
-    void *handle = dlopen(QFile::encodeName(module).constData(), RTLD_NOW | RTLD_LOCAL | deepBind);
+    void *handle = dlopen(QFile::encodeName(module).constData(), RTLD_LAZY | RTLD_LOCAL | deepBind);
     const auto entry =
         handle ? reinterpret_cast<decltype(&hivelab_gui_main)>(dlsym(handle, HIVELAB_GUI_ENTRY))
                : nullptr;

@@ -7,6 +7,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 
 namespace Hivelab {
 
@@ -18,6 +19,58 @@ QString tr(const char *text)
 }
 
 constexpr qint64 FileChunk = 1 << 20;
+
+// libarchive is opened when the first compressed image is read, not linked: with what it brings
+// (libxml2, nettle, libacl, libbz2) it cost 2.4 M instructions at every start of `hivelab`, the
+// window's and every command's (docs/GUI.md, Start-up). packaging/ names it in Depends.
+#define HIVELAB_LIBARCHIVE_FUNCTIONS(F)                                                            \
+    F(archive_read_new)                                                                            \
+    F(archive_read_free)                                                                           \
+    F(archive_read_support_format_zip)                                                             \
+    F(archive_read_support_format_7zip)                                                            \
+    F(archive_read_support_format_raw)                                                             \
+    F(archive_read_support_filter_all)                                                             \
+    F(archive_read_set_seek_callback)                                                              \
+    F(archive_read_open)                                                                           \
+    F(archive_read_next_header)                                                                    \
+    F(archive_read_data)                                                                           \
+    F(archive_error_string)                                                                        \
+    F(archive_entry_pathname)                                                                      \
+    F(archive_entry_pathname_utf8)                                                                 \
+    F(archive_entry_filetype)                                                                      \
+    F(archive_entry_size)                                                                          \
+    F(archive_entry_size_is_set)
+
+struct LibArchive
+{
+#define HIVELAB_LIBARCHIVE_POINTER(name) decltype(&::name) name = nullptr;
+    HIVELAB_LIBARCHIVE_FUNCTIONS(HIVELAB_LIBARCHIVE_POINTER)
+#undef HIVELAB_LIBARCHIVE_POINTER
+    QString error; // why it could not be loaded; empty when every function was found
+};
+
+// Loaded once (any thread: a function-local static) and never unloaded.
+const LibArchive &libArchive()
+{
+    static const LibArchive lib = [] {
+        LibArchive l;
+        void *handle = dlopen(HIVELAB_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
+        if (!handle) {
+            l.error = QString::fromLocal8Bit(dlerror());
+            return l;
+        }
+#define HIVELAB_LIBARCHIVE_RESOLVE(name)                                                           \
+    l.name = reinterpret_cast<decltype(l.name)>(dlsym(handle, #name));                             \
+    if (!l.name) {                                                                                 \
+        l.error = QStringLiteral(HIVELAB_LIBARCHIVE_SONAME " has no " #name);                      \
+        return l;                                                                                  \
+    }
+        HIVELAB_LIBARCHIVE_FUNCTIONS(HIVELAB_LIBARCHIVE_RESOLVE)
+#undef HIVELAB_LIBARCHIVE_RESOLVE
+        return l;
+    }();
+    return lib;
+}
 
 QString kindFromMagic(const QByteArray &head)
 {
@@ -63,7 +116,7 @@ struct ImageSource::Archive
     ~Archive()
     {
         if (a)
-            archive_read_free(a);
+            libArchive().archive_read_free(a);
     }
 
     qint64 readFile(char *to, qint64 max)
@@ -119,43 +172,50 @@ bool ImageSource::open(const QString &path, QString *error)
         m_imageSize = m_fileSize;
         return true;
     }
-    s.a = archive_read_new();
+    const LibArchive &la = libArchive();
+    if (!la.error.isEmpty()) {
+        *error = tr("Cannot read %1: libarchive cannot be loaded (%2)").arg(path, la.error);
+        return false;
+    }
+    s.a = la.archive_read_new();
     const bool container = m_kind == QLatin1String("zip") || m_kind == QLatin1String("7z");
     // Raw-only for compressed disk images: with every format on, libarchive would read an ISO
     // or a tar-shaped image as its contents instead of as bytes.
     if (container) {
-        archive_read_support_format_zip(s.a);
-        archive_read_support_format_7zip(s.a); // reads its header at the end: needs seeking
-        archive_read_set_seek_callback(s.a, &Archive::seekCallback);
+        la.archive_read_support_format_zip(s.a);
+        la.archive_read_support_format_7zip(s.a); // reads its header at the end: needs seeking
+        la.archive_read_set_seek_callback(s.a, &Archive::seekCallback);
     } else {
-        archive_read_support_format_raw(s.a);
+        la.archive_read_support_format_raw(s.a);
     }
-    archive_read_support_filter_all(s.a);
-    if (archive_read_open(s.a, &s, nullptr, &Archive::readCallback, nullptr) != ARCHIVE_OK) {
+    la.archive_read_support_filter_all(s.a);
+    if (la.archive_read_open(s.a, &s, nullptr, &Archive::readCallback, nullptr) != ARCHIVE_OK) {
         *error = tr("%1 is not a readable %2 file: %3")
-                     .arg(path, m_kind, QString::fromUtf8(archive_error_string(s.a)));
+                     .arg(path, m_kind, QString::fromUtf8(la.archive_error_string(s.a)));
         return false;
     }
     struct archive_entry *entry = nullptr;
     for (;;) {
-        const int r = archive_read_next_header(s.a, &entry);
+        const int r = la.archive_read_next_header(s.a, &entry);
         if (r == ARCHIVE_EOF) {
             *error = tr("%1 holds no disk image (no .img, .raw or .iso entry)").arg(path);
             return false;
         }
         if (r < ARCHIVE_WARN) {
-            *error = tr("%1 is damaged: %2").arg(path, QString::fromUtf8(archive_error_string(s.a)));
+            *error =
+                tr("%1 is damaged: %2").arg(path, QString::fromUtf8(la.archive_error_string(s.a)));
             return false;
         }
         if (!container)
             break;
-        m_entry = QString::fromUtf8(archive_entry_pathname_utf8(entry) ? archive_entry_pathname_utf8(entry)
-                                                                      : archive_entry_pathname(entry));
-        if (archive_entry_filetype(entry) == AE_IFREG && isDiskImageName(m_entry))
+        m_entry = QString::fromUtf8(la.archive_entry_pathname_utf8(entry)
+                                        ? la.archive_entry_pathname_utf8(entry)
+                                        : la.archive_entry_pathname(entry));
+        if (la.archive_entry_filetype(entry) == AE_IFREG && isDiskImageName(m_entry))
             break;
     }
-    if (container && archive_entry_size_is_set(entry))
-        m_imageSize = archive_entry_size(entry);
+    if (container && la.archive_entry_size_is_set(entry))
+        m_imageSize = la.archive_entry_size(entry);
     return true;
 }
 
@@ -194,11 +254,12 @@ qint64 ImageSource::read(char *buffer, qint64 size)
         n = readRaw(buffer, size);
     } else {
         // libarchive may hand back less than asked; fill the buffer so callers see whole blocks.
+        const LibArchive &la = libArchive();
         while (n < size) {
-            const la_ssize_t got = archive_read_data(m_archive->a, buffer + n, size_t(size - n));
+            const la_ssize_t got = la.archive_read_data(m_archive->a, buffer + n, size_t(size - n));
             if (got < 0) {
                 m_error = tr("the image is damaged: %1")
-                              .arg(QString::fromUtf8(archive_error_string(m_archive->a)));
+                              .arg(QString::fromUtf8(la.archive_error_string(m_archive->a)));
                 return -1;
             }
             if (got == 0)
