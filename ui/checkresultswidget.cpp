@@ -47,12 +47,15 @@ public:
             return *it;
         QStyleOptionViewItem cell(option);
         cell.rect.setSize(size);
+        if (m_sizes.size() >= MaxSizes) // a window edge dragged: every width seen once
+            m_sizes.clear();
         return *m_sizes.insert(key, QStyledItemDelegate::sizeHint(cell, index));
     }
 
     void forgetSizes() { m_sizes.clear(); }
 
 private:
+    static constexpr qsizetype MaxSizes = 1024;
     QTreeView *m_view;
     mutable QHash<QString, QSize> m_sizes;
 };

@@ -65,22 +65,22 @@ void CardPreparationJob::check(const Request &request, const QString &image)
                 finish(Error::None);
                 return;
             }
-            if (m_request.flavour || image.isEmpty()) {
+            auto checkKnownFlavour = [this]() {
                 if (m_request.flavour == FirstBootCard::Flavour::DietPi)
                     probeKeychain([this](bool usable) { finishCheck(usable); });
                 else
                     finish(Error::None);
+            };
+            if (m_request.flavour || image.isEmpty()) {
+                checkKnownFlavour();
                 return;
             }
             // A raw image is read in place (cheap, and start() then reads the card once); a
             // compressed one only matters when the keychain cannot keep the password, so it is
             // decompressed only then. Both off this thread: blocking reads.
-            detectFlavour(image, true, [this, image](bool known) {
-                if (known) {
-                    if (m_request.flavour == FirstBootCard::Flavour::DietPi)
-                        probeKeychain([this](bool usable) { finishCheck(usable); });
-                    else
-                        finish(Error::None);
+            detectFlavour(image, true, [this, image, checkKnownFlavour](bool known) {
+                if (known && m_request.flavour) { // a raw image that could be read
+                    checkKnownFlavour();
                     return;
                 }
                 probeKeychain([this, image](bool usable) {

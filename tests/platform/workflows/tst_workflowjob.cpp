@@ -226,6 +226,7 @@ private Q_SLOTS:
         job.cancel();
         QVERIFY(finished.wait(5000));
         QVERIFY(clock.elapsed() < 5000);
+        QCOMPARE(job.results().size(), 2);
         for (const BoardResult &r : job.results())
             QCOMPARE(r.outcome, BoardResult::Outcome::Cancelled);
     }
