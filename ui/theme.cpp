@@ -28,10 +28,23 @@ QHash<QString, QIcon> &iconCache()
     return cache;
 }
 
+// An icon engine that paints the pixmap it makes for the device's pixel ratio.
+class PixmapIconEngine : public QIconEngine
+{
+public:
+    void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State state) override
+    {
+        const qreal dpr = painter->device()->devicePixelRatioF();
+        QPixmap pm = pixmap(rect.size() * dpr, mode, state);
+        pm.setDevicePixelRatio(dpr);
+        painter->drawPixmap(rect, pm);
+    }
+};
+
 // An SVG icon tinted with the theme's text colours, rendered at a size only when a widget asks
 // for it (and kept): rendering every icon at five sizes in two colours up front was a fifth of
 // the start-up's work.
-class TintedSvgIconEngine : public QIconEngine
+class TintedSvgIconEngine : public PixmapIconEngine
 {
 public:
     TintedSvgIconEngine(const QByteArray &svg, const QByteArray &normal, const QByteArray &disabled)
@@ -62,14 +75,6 @@ public:
         return pm;
     }
 
-    void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State state) override
-    {
-        const qreal dpr = painter->device()->devicePixelRatioF();
-        QPixmap pm = pixmap(rect.size() * dpr, mode, state);
-        pm.setDevicePixelRatio(dpr);
-        painter->drawPixmap(rect, pm);
-    }
-
     QSize actualSize(const QSize &size, QIcon::Mode, QIcon::State) override { return size; }
     QList<QSize> availableSizes(QIcon::Mode, QIcon::State) override
     {
@@ -87,7 +92,7 @@ private:
 
 // An SVG icon in its own colours, as Qt's SVG icon plugin draws it (every size scalable, no
 // list of sizes; other modes derived by the style), without loading that plugin.
-class PlainSvgIconEngine : public QIconEngine
+class PlainSvgIconEngine : public PixmapIconEngine
 {
 public:
     explicit PlainSvgIconEngine(const QByteArray &svg)
@@ -123,13 +128,6 @@ public:
         }
         Q_UNUSED(state)
         return pm;
-    }
-    void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State state) override
-    {
-        const qreal dpr = painter->device()->devicePixelRatioF();
-        QPixmap pm = pixmap(rect.size() * dpr, mode, state);
-        pm.setDevicePixelRatio(dpr);
-        painter->drawPixmap(rect, pm);
     }
     bool isNull() override { return m_svg.isEmpty(); }
 
