@@ -186,13 +186,19 @@ void CardWriting::checkGroup(const QString &image, const std::function<void()> &
             m_groupFlavour = job->flavour();
         then();
     });
+    job->check(preparationRequest(first), image);
+}
+
+// What the card's preparation (its check before writing, then its first-boot files) is told.
+CardPreparationJob::Request CardWriting::preparationRequest(const Card &card) const
+{
     CardPreparationJob::Request request;
     request.lab = m_lab;
-    request.boardId = first.boardId;
-    request.target = first.target.path;
+    request.boardId = card.boardId;
+    request.target = card.target.path;
     request.flavour = m_groupFlavour;
     request.console = m_console;
-    job->check(request, image);
+    return request;
 }
 
 void CardWriting::downloadGroup(const QString &source)
@@ -325,13 +331,8 @@ void CardWriting::prepareGroup()
         }
         prepareGroup();
     });
-    CardPreparationJob::Request request;
-    request.lab = m_lab;
-    request.boardId = c.boardId;
-    request.target = c.target.path;
+    CardPreparationJob::Request request = preparationRequest(c);
     request.publicKey = m_publicKey;
-    request.flavour = m_groupFlavour;
-    request.console = m_console;
     job->start(request);
 }
 

@@ -95,6 +95,7 @@ private:
     void downloadGroup(const QString &source);
     void flashGroup(const QString &path, const QByteArray &sha256);
     void prepareGroup();
+    CardPreparationJob::Request preparationRequest(const Card &card) const;
     void endCard(int card, Stage stage, const QString &message);
     void endGroup(Stage stage, const QString &message);
     void finish();
