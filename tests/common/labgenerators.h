@@ -104,4 +104,49 @@ inline Hivelab::Lab manyRacksLab(int racks)
     return lab;
 }
 
+/// The canvas benchmark's lab (tests/bench/bench_canvas, tst_topologyscene): `racks` racks of
+/// `boardsPerRack` boards and two spare slots, each with a 120 W supply and a 16-port switch;
+/// every third board an amd64 UP board; managers in the first slot of racks 1 to 5.
+inline Hivelab::Lab canvasBenchLab(int racks, int boardsPerRack)
+{
+    using namespace Hivelab;
+    Lab lab;
+    lab.name = QStringLiteral("Benchmark lab");
+    int n = 0;
+    for (int r = 1; r <= racks; ++r) {
+        const QString rackId = QStringLiteral("rack-%1").arg(r);
+        lab.racks.append({rackId, QStringLiteral("Rack %1").arg(r), boardsPerRack + 2});
+        PowerSupply psu;
+        psu.id = QStringLiteral("psu-%1").arg(r);
+        psu.name = QStringLiteral("PSU %1").arg(r);
+        psu.rackId = rackId;
+        psu.ratingWatts = 120;
+        lab.powerSupplies.append(psu);
+        NetworkSwitch sw;
+        sw.id = QStringLiteral("switch-%1").arg(r);
+        sw.name = QStringLiteral("Switch %1 (16-port)").arg(r);
+        sw.rackId = rackId;
+        sw.psuId = psu.id;
+        sw.ports = 16;
+        lab.switches.append(sw);
+        for (int s = 0; s < boardsPerRack; ++s) {
+            Board b;
+            b.id = QStringLiteral("board-%1").arg(++n);
+            b.name = QStringLiteral("node-%1").arg(n, 3, 10, QLatin1Char('0'));
+            b.model = (n % 3 == 0) ? QStringLiteral("up-board") : QStringLiteral("pine64-a64-lts");
+            b.arch = (n % 3 == 0) ? QStringLiteral("amd64") : QStringLiteral("arm64");
+            b.os = QStringLiteral("Debian 12");
+            b.role = (s == 0 && r <= 5) ? Role::Manager : Role::Worker;
+            b.rackId = rackId;
+            b.slot = s;
+            b.psuId = psu.id;
+            b.switchId = sw.id;
+            b.switchPort = s + 1;
+            b.ip = QStringLiteral("10.77.%1.%2").arg(r).arg(s + 10);
+            lab.boards.append(b);
+        }
+    }
+    return lab;
+}
+
 } // namespace HivelabTest

@@ -6,6 +6,7 @@
 #include "demolab.h"
 #include "dropwarningitem.h"
 #include "labdocument.h"
+#include "labgenerators.h"
 #include "psuitem.h"
 #include "rackitem.h"
 #include "switchitem.h"
@@ -30,44 +31,6 @@ namespace {
 QPointF centreOf(const BoardItem *item)
 {
     return item->pos() + QPointF(CanvasMetrics::CardWidth / 2, CanvasMetrics::CardHeight / 2);
-}
-
-// tests/bench/bench_canvas's lab: 20 racks of 10 boards, each with a supply and a switch.
-Lab twentyRacks()
-{
-    Lab lab;
-    int n = 0;
-    for (int r = 1; r <= 20; ++r) {
-        const QString rackId = QStringLiteral("rack-%1").arg(r);
-        lab.racks.append({rackId, QStringLiteral("Rack %1").arg(r), 12});
-        PowerSupply psu;
-        psu.id = QStringLiteral("psu-%1").arg(r);
-        psu.name = QStringLiteral("PSU %1").arg(r);
-        psu.rackId = rackId;
-        psu.ratingWatts = 120;
-        lab.powerSupplies.append(psu);
-        NetworkSwitch sw;
-        sw.id = QStringLiteral("switch-%1").arg(r);
-        sw.name = QStringLiteral("Switch %1").arg(r);
-        sw.rackId = rackId;
-        sw.psuId = psu.id;
-        sw.ports = 16;
-        lab.switches.append(sw);
-        for (int s = 0; s < 10; ++s) {
-            Board b;
-            b.id = QStringLiteral("board-%1").arg(++n);
-            b.name = QStringLiteral("node-%1").arg(n, 3, 10, QLatin1Char('0'));
-            b.model = QStringLiteral("pine64-a64-lts");
-            b.role = s == 0 ? Role::Manager : Role::Worker;
-            b.rackId = rackId;
-            b.slot = s;
-            b.psuId = psu.id;
-            b.switchId = sw.id;
-            b.switchPort = s + 1;
-            lab.boards.append(b);
-        }
-    }
-    return lab;
 }
 
 // Runs the event loop until `done`, one turn at a time (bounded: false after 20 s).
@@ -503,7 +466,7 @@ void TestTopologyScene::settledZoomSnapshotsOnIdleTurns()
     // make their snapshots, a few milliseconds' worth a turn, nearest the middle first; a new
     // zoom cancels what is left. All 260 items of the benchmark's lab on screen.
     LabDocument doc;
-    doc.setLab(twentyRacks());
+    doc.setLab(HivelabTest::canvasBenchLab(20, 10));
     QUndoStack stack;
     TopologyScene scene(&doc, &stack);
     TopologyView view(&scene);
