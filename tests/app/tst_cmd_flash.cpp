@@ -246,11 +246,14 @@ private Q_SLOTS:
         const QString labFile = m_dir.filePath(QStringLiteral("lab.hivelab"));
         if (!QFile::exists(labFile))
             QSKIP("needs labRefusesDietPiWithoutAKeychainBeforeErasing's lab and key");
-        // A boot FAT of 488 MiB: seconds to decompress, the check polls between MiBs.
+        // A boot FAT of 1016 MiB (just under the check's 1 GiB limit) holding 300 MiB of data:
+        // the decompression takes a while, and the check polls between MiBs.
         const QString big = m_dir.filePath(QStringLiteral("big-dietpi.img"));
-        sh(QStringLiteral("truncate -s 512M %1 && printf 'label: dos\n2048,1000000,c\n,,83\n' "
-                          "| sfdisk -q %1 && mkfs.fat -F 32 --offset 2048 %1 500000 >/dev/null && "
-                          "mcopy -i %1@@1048576 %2 ::/dietpi.txt && gzip -1 %1")
+        sh(QStringLiteral("truncate -s 1020M %1 && printf 'label: dos\\n2048,2080768,c\\n,,83\\n' "
+                          "| sfdisk -q %1 && mkfs.fat -F 32 --offset 2048 %1 1040384 >/dev/null "
+                          "2>&1 && export MTOOLS_SKIP_CHECK=1 && mcopy -i %1@@1048576 %2 "
+                          "::/dietpi.txt && yes hivelab | head -c 300M | mcopy -i %1@@1048576 - "
+                          "::/fill && gzip -1 %1")
                .arg(big, m_dir.filePath(QStringLiteral("dietpi.txt"))));
         QVERIFY(QFile::exists(big + QStringLiteral(".gz")));
         const QString scratch = m_dir.filePath(QStringLiteral("tmp"));
