@@ -169,7 +169,8 @@ int prepareCard(Lab *lab, const QString &boardId, const QString &target, const Q
 /// `flash --lab`, before anything is erased: a DietPi image (`source`'s catalog entry, else
 /// the file `imageFile`, empty before a download) with no keychain to keep the console
 /// password is refused, as `card prepare` refuses the card (ExitFindings, printed why).
-/// ExitOk otherwise, with `*imageIsDietPi` for prepareCard().
+/// Ctrl-C stops the check (ExitInterrupted). ExitOk otherwise, with `*imageIsDietPi` for
+/// prepareCard().
 int checkCardImage(const Lab &lab, const QString &boardId, const QString &target,
                    const QString &source, const QString &imageFile, bool keepConsolePassword,
                    bool *imageIsDietPi);

@@ -7,6 +7,7 @@
 #include "credentialstore.h"
 #include "firstbootcard.h"
 #include "firstbootplan.h"
+#include "interruptguard.h"
 #include "keyloginsetup.h"
 #include "sshkeysetup.h"
 
@@ -122,9 +123,16 @@ int checkCardImage(const Lab &lab, const QString &boardId, const QString &target
     request.flavour = CardPreparation::catalogFlavour(source);
     request.console = keepConsolePassword ? CardPreparationJob::ConsolePassword::Keychain
                                           : CardPreparationJob::ConsolePassword::Random;
+    // Ctrl-C stops the check (a decompression at its next MiB, the keychain probe once its
+    // throwaway entry is removed) before anything is erased.
+    InterruptGuard guard([&job] { job.cancel(); });
     job.check(request, imageFile);
     if (job.isRunning())
         loop.exec();
+    if (job.error() == CardPreparationJob::Error::Cancelled) {
+        printErr(tr("Interrupted before writing: nothing was erased."));
+        return ExitInterrupted;
+    }
     if (job.error() == CardPreparationJob::Error::NoKeychain)
         return refuseForKeychain(job);
     if (job.error() != CardPreparationJob::Error::None) {

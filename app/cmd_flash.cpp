@@ -255,6 +255,11 @@ int cmdFlash(const QStringList &args)
                                     parser.isSet(unmount), parser.isSet(dryRun));
     if (!targets)
         return ExitUsage;
+    // From here Ctrl-C stops the step running (the check, the download and the writer each
+    // cancel their own job) and the command ends with ExitInterrupted; nothing is left half
+    // done in the keychain.
+    FlashJob job;
+    InterruptGuard guard([&job] { job.cancel(); });
     // A DietPi image with no keychain for its console password is refused before a byte is
     // erased (or downloaded: a catalog image's flavour is known without it).
     bool imageIsDietPi = false;
@@ -265,6 +270,8 @@ int cmdFlash(const QStringList &args)
         if (rc != ExitOk)
             return rc;
     }
+    if (guard.interrupted())
+        return ExitInterrupted;
     // Targets first, so a refused card costs no download; the download's own checksum check
     // comes before any byte is written, and the writer checks the same hash again as it reads.
     bool verifiedDownload = false;
@@ -274,6 +281,8 @@ int cmdFlash(const QStringList &args)
         image = fetchImage(source, expected, ImageDownload::DefaultStallTimeoutMs / 1000, parser.isSet(json), &code);
         if (!image)
             return code;
+        if (guard.interrupted())
+            return ExitInterrupted;
         source = image->path;
         verifiedDownload = image->verified;
         if (image->verified)
@@ -295,8 +304,6 @@ int cmdFlash(const QStringList &args)
         return ExitOk;
     }
 
-    FlashJob job;
-    InterruptGuard guard([&job] { job.cancel(); });
     QElapsedTimer clock;
     clock.start();
     QList<FlashJob::Phase> lastPhase(targets->size(), FlashJob::Phase::Waiting);

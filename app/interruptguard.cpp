@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "interruptguard.h"
 
+#include <QList>
 #include <QSocketNotifier>
 
 #ifdef Q_OS_UNIX
@@ -12,9 +13,11 @@
 
 namespace Hivelab::Cli {
 
-#ifdef Q_OS_UNIX
 namespace {
+QList<InterruptGuard *> g_guards; // outermost first
+#ifdef Q_OS_UNIX
 int g_pipe[2] = {-1, -1};
+QSocketNotifier *g_notifier = nullptr;
 struct sigaction g_oldInt;
 struct sigaction g_oldTerm;
 
@@ -28,21 +31,25 @@ extern "C" void onInterruptSignal(int signo)
     }
     errno = saved;
 }
-} // namespace
 #endif
+} // namespace
 
 InterruptGuard::InterruptGuard(std::function<void()> onInterrupt)
     : m_onInterrupt(std::move(onInterrupt))
 {
+    // Inside an interrupted guard the command is already stopping: a second signal ends it.
+    m_interrupted = !g_guards.isEmpty() && g_guards.last()->m_interrupted;
+    g_guards.append(this);
 #ifdef Q_OS_UNIX
-    if (g_pipe[0] >= 0 || ::pipe(g_pipe) != 0) // one guard at a time
+    if (g_guards.size() > 1 || ::pipe(g_pipe) != 0) // the outermost guard owns the handlers
         return;
     for (int fd : g_pipe) {
         ::fcntl(fd, F_SETFD, FD_CLOEXEC);
         ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     }
-    m_notifier = new QSocketNotifier(g_pipe[0], QSocketNotifier::Read, this);
-    connect(m_notifier, &QSocketNotifier::activated, this, &InterruptGuard::onSignal);
+    g_notifier = new QSocketNotifier(g_pipe[0], QSocketNotifier::Read);
+    QObject::connect(g_notifier, &QSocketNotifier::activated, g_notifier,
+                     &InterruptGuard::onSignal);
     struct sigaction sa = {};
     sa.sa_handler = onInterruptSignal;
     sigemptyset(&sa.sa_mask);
@@ -54,12 +61,15 @@ InterruptGuard::InterruptGuard(std::function<void()> onInterrupt)
 
 InterruptGuard::~InterruptGuard()
 {
+    Q_ASSERT(!g_guards.isEmpty() && g_guards.last() == this);
+    g_guards.removeOne(this);
 #ifdef Q_OS_UNIX
-    if (!m_notifier)
+    if (!g_guards.isEmpty() || !g_notifier)
         return;
     ::sigaction(SIGINT, &g_oldInt, nullptr);
     ::sigaction(SIGTERM, &g_oldTerm, nullptr);
-    delete m_notifier;
+    delete g_notifier;
+    g_notifier = nullptr;
     ::close(g_pipe[0]);
     ::close(g_pipe[1]);
     g_pipe[0] = g_pipe[1] = -1;
@@ -74,16 +84,20 @@ void InterruptGuard::onSignal()
     ssize_t n = 0;
     while ((n = ::read(g_pipe[0], bytes, sizeof bytes)) > 0)
         signo = bytes[n - 1];
-    if (m_interrupted) {
+    if (g_guards.isEmpty())
+        return;
+    InterruptGuard *guard = g_guards.last();
+    if (guard->m_interrupted) {
         // Second time: the user means it. Default action, right now.
         ::signal(SIGINT, SIG_DFL);
         ::signal(SIGTERM, SIG_DFL);
         ::raise(signo == SIGTERM ? SIGTERM : SIGINT);
         return;
     }
-    m_interrupted = true;
-    if (m_onInterrupt)
-        m_onInterrupt();
+    for (InterruptGuard *g : std::as_const(g_guards))
+        g->m_interrupted = true;
+    if (guard->m_onInterrupt)
+        guard->m_onInterrupt();
 #endif
 }
 

@@ -5,14 +5,15 @@
 
 #include <functional>
 
-class QSocketNotifier;
-
 namespace Hivelab::Cli {
 
 /// Ctrl-C (SIGINT) and SIGTERM for a long-running subcommand: the first one calls `onInterrupt`
 /// on the main thread (the command cancels its job and finishes normally: remote commands are
 /// stopped, partial results printed); a second one ends the process the default way. The
-/// previous handlers come back when the guard is destroyed. One guard at a time; main thread.
+/// previous handlers come back when the last guard is destroyed. Guards nest: a command
+/// guarding all its steps may call a helper with a guard of its own (the image download);
+/// the innermost guard's `onInterrupt` is called and every guard reads interrupted() from
+/// then on. Main thread; destroyed in the reverse order of construction.
 class InterruptGuard : public QObject
 {
     Q_OBJECT
@@ -24,10 +25,9 @@ public:
     bool interrupted() const { return m_interrupted; }
 
 private:
-    void onSignal();
+    static void onSignal();
 
     std::function<void()> m_onInterrupt;
-    QSocketNotifier *m_notifier = nullptr;
     bool m_interrupted = false;
 };
 

@@ -2,6 +2,7 @@
 // `hivelab flash` as users run it, on real loop devices (root). The system-disk check runs with
 // --dry-run on top of the refusal: nothing here ever opens this machine's disk for writing.
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,6 +11,8 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -233,6 +236,61 @@ private Q_SLOTS:
         QFile lab(labFile);
         QVERIFY(lab.open(QIODevice::WriteOnly));
         lab.write(labBefore);
+    }
+
+    // Ctrl-C while the check before erasing decompresses a DietPi image (no keychain: it looks
+    // whether the image needs one): the check stops, the command ends as interrupted (130),
+    // the card and the lab file are unchanged and the scratch file is gone.
+    void labCheckStopsOnCtrlC()
+    {
+        const QString labFile = m_dir.filePath(QStringLiteral("lab.hivelab"));
+        if (!QFile::exists(labFile))
+            QSKIP("needs labRefusesDietPiWithoutAKeychainBeforeErasing's lab and key");
+        // A boot FAT of 1016 MiB (just under the check's 1 GiB limit) holding 300 MiB of data:
+        // the decompression takes a while, and the check polls between MiBs.
+        const QString big = m_dir.filePath(QStringLiteral("big-dietpi.img"));
+        sh(QStringLiteral("truncate -s 1020M %1 && printf 'label: dos\\n2048,2080768,c\\n,,83\\n' "
+                          "| sfdisk -q %1 && mkfs.fat -F 32 --offset 2048 %1 1040384 >/dev/null "
+                          "2>&1 && export MTOOLS_SKIP_CHECK=1 && mcopy -i %1@@1048576 %2 "
+                          "::/dietpi.txt && yes hivelab | head -c 300M | mcopy -i %1@@1048576 - "
+                          "::/fill && gzip -1 %1")
+               .arg(big, m_dir.filePath(QStringLiteral("dietpi.txt"))));
+        QVERIFY(QFile::exists(big + QStringLiteral(".gz")));
+        const QString scratch = m_dir.filePath(QStringLiteral("tmp"));
+        QVERIFY(QDir().mkpath(scratch));
+        const QByteArray labBefore = fileHead(labFile, MiB);
+        const QByteArray before =
+            QCryptographicHash::hash(fileHead(m_loop, 16 * MiB), QCryptographicHash::Sha256);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                   QStringLiteral("unix:path=") + m_dir.filePath(QStringLiteral("no-bus")));
+        env.insert(QStringLiteral("TMPDIR"), scratch);
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.setStandardInputFile(QProcess::nullDevice());
+        p.start(qEnvironmentVariable("HIVELAB_BIN"),
+                {QStringLiteral("flash"), big + QStringLiteral(".gz"), QStringLiteral("--device"),
+                 m_loop, QStringLiteral("--yes"), QStringLiteral("--lab"), labFile,
+                 QStringLiteral("--board"), QStringLiteral("node-1"), QStringLiteral("--key"),
+                 m_dir.filePath(QStringLiteral("id_ed25519"))});
+        QVERIFY(p.waitForStarted());
+        // The decompression has made its scratch file: the check is unpacking.
+        const auto unpacking = [&] {
+            const QStringList dirs = QDir(scratch).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+            return !dirs.isEmpty() && QFile::exists(scratch + '/' + dirs.first() + "/head.img");
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(unpacking() || p.state() == QProcess::NotRunning, 120000);
+        QCOMPARE(p.state(), QProcess::Running);
+        QCOMPARE(::kill(pid_t(p.processId()), SIGINT), 0);
+        QVERIFY(p.waitForFinished(60000));
+        const QByteArray err = p.readAllStandardError();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(p.exitCode() == 130, err.constData());
+        QVERIFY2(err.contains("Interrupted before writing"), err.constData());
+        QCOMPARE(QDir(scratch).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList());
+        QCOMPARE(QCryptographicHash::hash(fileHead(m_loop, 16 * MiB), QCryptographicHash::Sha256),
+                 before);
+        QCOMPARE(fileHead(labFile, MiB), labBefore);
     }
 };
 

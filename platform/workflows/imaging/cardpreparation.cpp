@@ -88,7 +88,8 @@ bool isRawImage(const QString &image)
     return source.open(image, &error) && source.kind() == QLatin1String("raw");
 }
 
-std::optional<FirstBootCard::Flavour> imageFlavour(const QString &image, QString *error)
+std::optional<FirstBootCard::Flavour> imageFlavour(const QString &image, QString *error,
+                                                   const std::atomic_bool *cancelled)
 {
     ImageSource source;
     if (!source.open(image, error))
@@ -108,6 +109,10 @@ std::optional<FirstBootCard::Flavour> imageFlavour(const QString &image, QString
     qint64 copied = 0;
     auto copyTo = [&](qint64 end) {
         while (copied < end) {
+            if (cancelled && cancelled->load()) {
+                *error = tr("cancelled while decompressing %1").arg(image);
+                return false;
+            }
             const qint64 n = source.read(buffer.data(), qMin(Block, end - copied));
             if (n < 0) {
                 *error = source.errorString();

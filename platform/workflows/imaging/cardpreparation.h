@@ -7,6 +7,8 @@
 #include <QCoreApplication>
 #include <QStringList>
 
+#include <atomic>
+
 namespace Hivelab {
 
 /// Gives one card, which already holds its OS image, its board's first-boot identity: an
@@ -50,8 +52,11 @@ inline constexpr qint64 HeadLimit = qint64(1) << 30;
 /// a raw image is read in place; a compressed one (ImageSource) is decompressed up to the end
 /// of its boot FAT (at most HeadLimit bytes) into a sparse scratch file, and tells only DietPi
 /// there (a dietpi.txt in /boot of an ext4 root would need the whole image). Nothing, with
-/// `error`, when it cannot tell. Synchronous (blocking reads); a GUI calls it off its thread.
-std::optional<FirstBootCard::Flavour> imageFlavour(const QString &image, QString *error);
+/// `error`, when it cannot tell. `cancelled`, when given, is polled between the 1 MiB blocks of
+/// the decompression: once set it stops there (nothing, `error` says so) and the scratch file
+/// is removed. Synchronous (blocking reads); a GUI calls it off its thread.
+std::optional<FirstBootCard::Flavour> imageFlavour(const QString &image, QString *error,
+                                                   const std::atomic_bool *cancelled = nullptr);
 /// Whether `image` opens as an uncompressed image (imageFlavour reads it in place).
 bool isRawImage(const QString &image);
 

@@ -5,6 +5,7 @@
 #include "dietpiconfig.h"
 
 #include <QFutureWatcher>
+#include <QRandomGenerator>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -16,12 +17,29 @@ namespace Hivelab {
 CardPreparationJob::CardPreparationJob(CredentialStore *store, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_cancelled(std::make_shared<std::atomic_bool>(false))
 {}
 
 CardPreparationJob::~CardPreparationJob()
 {
-    // A card step still running finishes on its own; nothing reports to this job any more.
+    // A card step still running finishes on its own (a decompression stops at its next MiB);
+    // nothing reports to this job any more.
+    m_cancelled->store(true);
     m_password.clear();
+}
+
+void CardPreparationJob::cancel()
+{
+    m_cancelled->store(true);
+}
+
+// At a step boundary on the owning thread: ends the job when cancel() came.
+bool CardPreparationJob::stopIfCancelled()
+{
+    if (!m_cancelled->load())
+        return false;
+    finish(Error::Cancelled);
+    return true;
 }
 
 void CardPreparationJob::begin(const Request &request)
@@ -37,6 +55,7 @@ void CardPreparationJob::begin(const Request &request)
     m_keychainMessage.clear();
     m_kept = false;
     m_previous.reset();
+    m_cancelled->store(false);
 }
 
 void CardPreparationJob::start(const Request &request)
@@ -46,6 +65,8 @@ void CardPreparationJob::start(const Request &request)
     QMetaObject::invokeMethod(
         this,
         [this]() {
+            if (stopIfCancelled())
+                return;
             if (m_request.console == ConsolePassword::Keychain &&
                 m_request.flavour == FirstBootCard::Flavour::DietPi)
                 keepPassword();
@@ -61,6 +82,8 @@ void CardPreparationJob::check(const Request &request, const QString &image)
     QMetaObject::invokeMethod(
         this,
         [this, image]() {
+            if (stopIfCancelled())
+                return;
             if (m_request.console != ConsolePassword::Keychain) {
                 finish(Error::None);
                 return;
@@ -79,16 +102,22 @@ void CardPreparationJob::check(const Request &request, const QString &image)
             // compressed one only matters when the keychain cannot keep the password, so it is
             // decompressed only then. Both off this thread: blocking reads.
             detectFlavour(image, true, [this, image, checkKnownFlavour](bool known) {
+                if (stopIfCancelled())
+                    return;
                 if (known && m_request.flavour) { // a raw image that could be read
                     checkKnownFlavour();
                     return;
                 }
                 probeKeychain([this, image](bool usable) {
+                    if (stopIfCancelled())
+                        return;
                     if (usable) {
                         finishCheck(true);
                         return;
                     }
                     detectFlavour(image, false, [this](bool) {
+                        if (stopIfCancelled())
+                            return;
                         finishCheck(m_request.flavour != FirstBootCard::Flavour::DietPi);
                     });
                 });
@@ -109,47 +138,55 @@ void CardPreparationJob::detectFlavour(const QString &image, bool rawOnly,
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, then]() {
         watcher->deleteLater();
         const Found found = watcher->result();
-        if (found.looked)
+        if (found.looked && !m_cancelled->load())
             m_request.flavour = found.flavour;
         then(found.looked);
     });
-    watcher->setFuture(QtConcurrent::run([image, rawOnly]() {
+    watcher->setFuture(QtConcurrent::run([image, rawOnly, cancelled = m_cancelled]() {
         QString unknown; // not told: the card is then read before it is written
         if (rawOnly && !CardPreparation::isRawImage(image))
             return Found{};
-        return Found{true, CardPreparation::imageFlavour(image, &unknown)};
+        return Found{true, CardPreparation::imageFlavour(image, &unknown, cancelled.get())};
     }));
 }
 
 void CardPreparationJob::finishCheck(bool keychainUsable)
 {
+    if (stopIfCancelled())
+        return;
     finish(!keychainUsable             ? Error::NoKeychain
            : m_result.errors.isEmpty() ? Error::None
                                        : Error::Preparation);
 }
 
-// The keychain is usable when a write to this card's account lands in it persistently; the
-// entry is left as it was (the same secret written back, or the new one removed).
+// The keychain is usable when a write lands in it persistently. The write goes to a throwaway
+// account of the same service, removed at once, so the card's own entry is never touched: an
+// interruption between the two steps leaves at most a probe entry, never a changed password.
 void CardPreparationJob::probeKeychain(const std::function<void(bool usable)> &then)
 {
-    callKeychain(Call::Read, QString(), [this, then](const Answer &old) {
-        if (!old.ok) {
-            m_keychainMessage = old.message;
-            then(false);
-            return;
-        }
-        m_previous = old;
-        const QString probe = old.found ? old.secret : DietPiConfig::randomPassword();
-        callKeychain(Call::Store, probe, [this, then](const Answer &kept) {
+    const QString key = QLatin1String(ProbeAccountPrefix) +
+                        QStringLiteral("%1").arg(QRandomGenerator::system()->generate64(), 16, 16,
+                                                 QLatin1Char('0'));
+    callKeychain(
+        Call::Store, key, DietPiConfig::randomPassword(), [this, then, key](const Answer &kept) {
             const bool usable = kept.ok && kept.persistent;
-            // A refused write changed nothing, nor did writing back what was there.
-            if ((!kept.ok && !kept.timedOut) || (usable && m_previous->found))
-                m_previous.reset();
             if (!usable)
                 m_keychainMessage = kept.ok && m_store ? m_store->backendMessage() : kept.message;
-            restorePrevious([then, usable]() { then(usable); });
+            // A refused write changed nothing; one that did not answer in time may
+            // still land (QtKeychain runs calls in order: the removal comes after it).
+            if (!kept.ok && !kept.timedOut) {
+                then(usable);
+                return;
+            }
+            callKeychain(Call::Remove, key, QString(),
+                         [this, then, key, usable](const Answer &removed) {
+                             if (!removed.ok)
+                                 m_result.errors << tr("The keychain's probe entry %1 (service %2) "
+                                                       "could not be removed: %3")
+                                                        .arg(key, m_service, removed.message);
+                             then(usable);
+                         });
         });
-    });
 }
 
 // The card step on a worker thread. Without the password yet and a keychain to keep it in, a
@@ -174,6 +211,8 @@ void CardPreparationJob::runCard(bool withPassword)
             watcher->deleteLater();
             m_result = watcher->result();
             if (!withPassword) {
+                if (stopIfCancelled()) // nothing was written
+                    return;
                 if (foundDietPi->load()) {
                     m_result.errors.clear();
                     keepPassword();
@@ -203,7 +242,9 @@ void CardPreparationJob::runCard(bool withPassword)
 void CardPreparationJob::keepPassword()
 {
     m_password = DietPiConfig::randomPassword();
-    callKeychain(Call::Read, QString(), [this](const Answer &old) {
+    callKeychain(Call::Read, m_account, QString(), [this](const Answer &old) {
+        if (stopIfCancelled())
+            return;
         if (!old.ok) {
             m_keychainMessage = old.message;
             finish(Error::NoKeychain);
@@ -212,7 +253,14 @@ void CardPreparationJob::keepPassword()
         // From here on the entry may have changed: put back what was there unless the card
         // gets this password.
         m_previous = old;
-        callKeychain(Call::Store, m_password, [this](const Answer &kept) {
+        callKeychain(Call::Store, m_account, m_password, [this](const Answer &kept) {
+            if (m_cancelled->load()) {
+                // Not written: what was there comes back (a refused write changed nothing).
+                if (!kept.ok && !kept.timedOut)
+                    m_previous.reset();
+                restorePrevious([this]() { finish(Error::Cancelled); });
+                return;
+            }
             if (kept.ok && kept.persistent) {
                 runCard(true);
                 return;
@@ -243,14 +291,14 @@ void CardPreparationJob::restorePrevious(const std::function<void()> &then)
         then();
     };
     if (old.found)
-        callKeychain(Call::Store, old.secret, done);
+        callKeychain(Call::Store, m_account, old.secret, done);
     else
-        callKeychain(Call::Remove, QString(), done);
+        callKeychain(Call::Remove, m_account, QString(), done);
 }
 
-// One store call for this job's account: its answer (or a timeout) goes to `then` once; the
-// connections and the timer live in a context object deleted with the answer.
-void CardPreparationJob::callKeychain(Call call, const QString &secret,
+// One store call for `key`: its answer (or a timeout) goes to `then` once; the connections and
+// the timer live in a context object deleted with the answer.
+void CardPreparationJob::callKeychain(Call call, const QString &key, const QString &secret,
                                       const std::function<void(Answer)> &then)
 {
     auto *context = new QObject(this);
@@ -271,7 +319,6 @@ void CardPreparationJob::callKeychain(Call call, const QString &secret,
             Qt::QueuedConnection);
         return;
     }
-    const QString key = m_account;
     connect(m_store, &CredentialStore::stored, context,
             [key, answer](const QString &k, bool persistent) {
                 if (k == key)

@@ -6,7 +6,9 @@
 #include <QObject>
 #include <QPointer>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace Hivelab {
@@ -30,13 +32,18 @@ class CredentialStore;
 /// keychain steps run in between. Async; the keychain steps run on the thread that owns the
 /// job (and `store`, which must live there), the card steps on a worker thread, and nothing
 /// waits on the owning thread. Ends in exactly one finished(), never from within start().
+///
+/// cancel() (any thread) stops at the next step: a decompression at its next MiB, a keychain
+/// call once it answered (at most KeychainTimeoutMs); whatever the job wrote to the keychain
+/// is put back first, then finished(false) with Error::Cancelled. A card being written when
+/// cancel() comes is finished as usual (those steps are short and bounded).
 class CardPreparationJob : public QObject
 {
     Q_OBJECT
 public:
     enum class ConsolePassword { Keychain, Random };
     Q_ENUM(ConsolePassword)
-    enum class Error { None, Preparation, NoKeychain };
+    enum class Error { None, Preparation, NoKeychain, Cancelled };
     Q_ENUM(Error)
 
     struct Request
@@ -58,14 +65,18 @@ public:
     void start(const Request &request);
     /// Before the OS image `image` (a file; empty for a download not fetched yet) is written to
     /// the request's card: with ConsolePassword::Keychain and an image that is DietPi the
-    /// keychain must keep an entry under the card's account (it is read, written back as it
-    /// was, or written and removed when there was none; a locked keyring shows only on a
-    /// write). The flavour is the request's (catalog), else a raw image file is read in place
+    /// keychain must keep an entry in its service (a locked keyring shows only on a write).
+    /// The probe writes a random secret under a throwaway account (ProbeAccountPrefix and 16
+    /// random hex digits) and removes it: the card's own account is never read or written, so
+    /// an interrupted check cannot leave it changed. The flavour is the request's (catalog),
+    /// else a raw image file is read in place
     /// (CardPreparation::imageFlavour on a worker thread); a compressed one is decompressed for
     /// it only when the keychain turned out unusable. Ends in one finished(): error()
     /// NoKeychain refuses the card before anything is erased; otherwise flavour() is what
     /// start() should be told, so the card is read once when it is known.
     void check(const Request &request, const QString &image);
+    /// Thread-safe; see the class comment. Nothing when the job is not running.
+    void cancel();
     /// After check(): the image's flavour as known before writing (catalog or image file).
     std::optional<FirstBootCard::Flavour> flavour() const { return m_request.flavour; }
     bool isRunning() const { return m_running; }
@@ -82,6 +93,8 @@ public:
 
     /// How long one keychain call may take before it counts as no keychain.
     static constexpr int KeychainTimeoutMs = 30000;
+    /// The account name of check()'s keychain probe starts with this.
+    static constexpr const char *ProbeAccountPrefix = "hivelab-probe-";
 
 Q_SIGNALS:
     void finished(bool ok);
@@ -103,10 +116,12 @@ private:
                        const std::function<void(bool known)> &then);
     void probeKeychain(const std::function<void(bool usable)> &then);
     void finishCheck(bool keychainUsable);
+    bool stopIfCancelled();
     void runCard(bool withPassword);
     void keepPassword();
     void restorePrevious(const std::function<void()> &then);
-    void callKeychain(Call call, const QString &secret, const std::function<void(Answer)> &then);
+    void callKeychain(Call call, const QString &key, const QString &secret,
+                      const std::function<void(Answer)> &then);
     void finish(Error error);
 
     QPointer<CredentialStore> m_store;
@@ -119,6 +134,8 @@ private:
     Error m_error = Error::None;
     QString m_keychainMessage;
     QObject *m_call = nullptr; // the keychain call in flight: its connections and timer
+    // Shared with the worker thread, which may outlive the job.
+    std::shared_ptr<std::atomic_bool> m_cancelled;
     bool m_kept = false;
     bool m_running = false;
 };

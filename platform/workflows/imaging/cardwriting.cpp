@@ -82,6 +82,8 @@ void CardWriting::cancel()
         m_flash->cancel();
     if (m_keygen)
         m_keygen->cancel();
+    if (m_preparation)
+        m_preparation->cancel();
 }
 
 // The key the cards authorize: the requested one, else the one `hivelab keys` would use, made
@@ -160,6 +162,7 @@ void CardWriting::checkGroup(const QString &image, const std::function<void()> &
     if (!m_credentials)
         m_credentials = new CredentialStore(this);
     auto *job = new CardPreparationJob(m_credentials, this);
+    m_preparation = job;
     connect(job, &CardPreparationJob::finished, this, [this, job, then]() {
         job->deleteLater();
         if (m_cancelled->load()) {
@@ -299,10 +302,14 @@ void CardWriting::prepareGroup()
         m_credentials = new CredentialStore(this);
     const Card &c = m_cards.at(card);
     auto *job = new CardPreparationJob(m_credentials, this);
+    m_preparation = job;
     connect(job, &CardPreparationJob::finished, this, [this, job, card]() {
         job->deleteLater();
         const CardPreparation::Result &r = job->result();
-        if (job->error() == CardPreparationJob::Error::NoKeychain) {
+        if (job->error() == CardPreparationJob::Error::Cancelled) {
+            endCard(card, Stage::Cancelled,
+                    tr("Written, but cancelled before its first-boot files."));
+        } else if (job->error() == CardPreparationJob::Error::NoKeychain) {
             m_noKeychain.insert(card);
             endCard(card, Stage::Failed,
                     tr("Written, but not given its first-boot files: no keychain to keep the "

@@ -32,8 +32,9 @@ class SshKeySetup;
 /// CLI does (card steps off the GUI thread; a DietPi card's console password kept in the
 /// keychain first, on the thread that owns this job). The laptop's SSH key is the one `hivelab
 /// keys` uses, made (ed25519) when there is none. Cards of one image fail or succeed on their
-/// own; cancel() stops everything and every card keeps a zeroed first MiB. Async; signals on
-/// the thread that owns the job.
+/// own; cancel() stops everything and every card keeps a zeroed first MiB (one not written yet
+/// is unchanged: the check before writing, which may decompress the image, stops at its next
+/// MiB). Async; signals on the thread that owns the job.
 class CardWriting : public QObject
 {
     Q_OBJECT
@@ -115,6 +116,7 @@ private:
     QPointer<FlashJob> m_flash;
     std::shared_ptr<ImageCache::InUse> m_imageInUse;
     QPointer<SshKeySetup> m_keygen;
+    QPointer<CardPreparationJob> m_preparation; // the check or the first-boot step running
     CredentialStore *m_credentials = nullptr;
     CardPreparationJob::ConsolePassword m_console = CardPreparationJob::ConsolePassword::Keychain;
     QSet<int> m_noKeychain;

@@ -3,8 +3,9 @@
 // loop device), with the real keychain (gnome-keyring under tests/test-session.sh): the console
 // password on the card is the one the keychain holds, and it is in no message, log line or lab
 // file; a card that fails after the password was stored gets the old entry back (or none); the
-// check before writing finds a DietPi image file (raw or compressed) and leaves the keychain's
-// entry as it was.
+// check before writing finds a DietPi image file (raw or compressed) and probes the keychain
+// with a throwaway account, never reading or writing the card's own entry, also when it is
+// cancelled between writing the probe entry and removing it.
 #include "cardwriting.h"
 #include "childprocess.h"
 #include "credentialstore.h"
@@ -259,6 +260,10 @@ private Q_SLOTS:
                 s.remove(account("node-1"));
         }));
         CredentialStore store;
+        QSignalSpy stored(&store, &CredentialStore::stored);
+        QSignalSpy read(&store, &CredentialStore::secretRead);
+        QSignalSpy failed(&store, &CredentialStore::failed);
+        QSignalSpy removed(&store, &CredentialStore::removed);
         CardPreparationJob job(&store);
         QSignalSpy finished(&job, &CardPreparationJob::finished);
         CardPreparationJob::Request request;
@@ -269,6 +274,16 @@ private Q_SLOTS:
         QVERIFY(finished.wait(120000));
         QCOMPARE(finished.first().first().toBool(), true);
         QCOMPARE(job.error(), CardPreparationJob::Error::None);
+        // One write and one removal, both of a throwaway account; the card's own account is
+        // neither read nor written (an interruption could not leave it changed).
+        QCOMPARE(stored.count(), 1);
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(read.count() + failed.count(), 0);
+        const QString probe = stored.first().first().toString();
+        QVERIFY2(probe.startsWith(QLatin1String(CardPreparationJob::ProbeAccountPrefix)),
+                 qPrintable(probe));
+        QCOMPARE(removed.first().first().toString(), probe);
+        QVERIFY(!keychainSecret(probe));
         // A compressed image is decompressed to look at it only when the keychain cannot keep
         // the password (tst_cmd_flash: refused up front); otherwise the card is read later.
         if (compressed)
@@ -277,6 +292,40 @@ private Q_SLOTS:
             QVERIFY(job.flavour() == FirstBootCard::Flavour::DietPi);
         QCOMPARE(keychainSecret(account("node-1")).value_or(QStringLiteral("(none)")),
                  entry ? QStringLiteral("old-one") : QStringLiteral("(none)"));
+        QVERIFY(!QFile::exists(request.target));
+    }
+
+    // Cancelled (Ctrl-C in `flash --lab`, the GUI's Cancel) just after the probe entry was
+    // written: it is removed before the job ends, and the card's entry was never touched.
+    void cancelDuringTheProbeLeavesNoEntry()
+    {
+        QVERIFY(keychainDo([&](CredentialStore &s) { s.store(account("node-1"), "old-one"); }));
+        CredentialStore store;
+        CardPreparationJob job(&store);
+        QStringList keys;
+        // Connected before the job's own handler: cancel() comes between the write's answer
+        // and the job's next step.
+        connect(&store, &CredentialStore::stored, &job, [&](const QString &key) {
+            keys << key;
+            job.cancel();
+        });
+        QSignalSpy removed(&store, &CredentialStore::removed);
+        QSignalSpy finished(&job, &CardPreparationJob::finished);
+        CardPreparationJob::Request request;
+        request.lab = m_lab;
+        request.boardId = QStringLiteral("node-1");
+        request.target = path(QStringLiteral("never-written.img"));
+        request.flavour = FirstBootCard::Flavour::DietPi; // straight to the probe
+        job.check(request, QString());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(job.error(), CardPreparationJob::Error::Cancelled);
+        QCOMPARE(keys.size(), 1);
+        QVERIFY(keys.first().startsWith(QLatin1String(CardPreparationJob::ProbeAccountPrefix)));
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(removed.first().first().toString(), keys.first());
+        QVERIFY(!keychainSecret(keys.first()));
+        QCOMPARE(keychainSecret(account("node-1")).value_or(QStringLiteral("(none)")),
+                 QStringLiteral("old-one"));
         QVERIFY(!QFile::exists(request.target));
     }
 
