@@ -179,6 +179,10 @@ void CheckResultsWidget::setReport(const CheckReport &report, const Lab &lab)
         item->setText(0, tr("No findings."));
         item->setFlags(Qt::ItemIsEnabled);
     }
+    // The summary's new height moves the findings now, not on the layout request it posts: a
+    // report set on the turn the window is first painted (the first check) had its findings
+    // painted at the old height, then again at the new one before the window was whole.
+    layout()->activate();
 }
 
 void CheckResultsWidget::changeEvent(QEvent *event)

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace Hivelab {
 
@@ -102,24 +103,23 @@ public:
     QIconEngine *clone() const override { return new PlainSvgIconEngine(*this); }
     QSize actualSize(const QSize &size, QIcon::Mode, QIcon::State) override
     {
-        QSvgRenderer renderer(m_svg);
-        QSize actual = renderer.defaultSize();
+        QSize actual = renderer().defaultSize();
         if (!actual.isNull())
             actual.scale(size, Qt::KeepAspectRatio);
         return actual;
     }
     QPixmap pixmap(const QSize &size, QIcon::Mode mode, QIcon::State state) override
     {
-        QSvgRenderer renderer(m_svg);
-        QSize actual = renderer.defaultSize();
+        QSvgRenderer &svg = renderer();
+        QSize actual = svg.defaultSize();
         if (!actual.isNull())
             actual.scale(size, Qt::KeepAspectRatio);
-        if (!renderer.isValid() || actual.isEmpty())
+        if (!svg.isValid() || actual.isEmpty())
             return {};
         QPixmap pm(actual);
         pm.fill(Qt::transparent);
         QPainter painter(&pm);
-        renderer.render(&painter);
+        svg.render(&painter);
         painter.end();
         if (mode != QIcon::Normal) {
             QStyleOption option;
@@ -132,7 +132,18 @@ public:
     bool isNull() override { return m_svg.isEmpty(); }
 
 private:
+    // Parsed once for all sizes and shared with clones: the window icon is asked for its size
+    // and its pixmap at four sizes for X11 before the first frame, and each asking parsed the
+    // file again (docs/GUI.md, Start-up).
+    QSvgRenderer &renderer()
+    {
+        if (!m_renderer)
+            m_renderer = std::make_shared<QSvgRenderer>(m_svg);
+        return *m_renderer;
+    }
+
     QByteArray m_svg;
+    std::shared_ptr<QSvgRenderer> m_renderer;
 };
 
 // An icon a hidden widget holds but may never draw, made when it is first measured or drawn.

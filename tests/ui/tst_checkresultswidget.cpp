@@ -31,6 +31,7 @@ private Q_SLOTS:
     void keyboardAndScreenReaderStillWork();
     void noBlankBandAfterANarrowStart();
     void eachTextMeasuredOncePerWidth();
+    void findingsPlacedWhenTheReportIsSet();
 };
 
 namespace {
@@ -269,6 +270,25 @@ void TestCheckResultsWidget::eachTextMeasuredOncePerWidth()
     QCOMPARE(measureAll(), wider);
     QVERIFY(style.measured > beforeReport);
     tree->setStyle(nullptr);
+}
+
+// The window's first check sets its report on the turn the window is first painted: the
+// findings must already be where the new summary's height puts them, or that frame shows them
+// at the old place and the next one moves them (docs/GUI.md, Start-up).
+void TestCheckResultsWidget::findingsPlacedWhenTheReportIsSet()
+{
+    const Lab lab = demoLab();
+    const CheckReport report = checkLab(lab, BoardCatalog::builtin());
+    CheckResultsWidget widget;
+    widget.resize(560, 300);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+    const QRect before = widget.tree()->geometry();
+    widget.setReport(report, lab);
+    const QRect placed = widget.tree()->geometry();
+    QVERIFY2(placed != before, "the demo's summary is taller than the empty one");
+    QCoreApplication::sendPostedEvents(); // the layout requests the report posted
+    QCOMPARE(widget.tree()->geometry(), placed);
 }
 
 QTEST_MAIN(TestCheckResultsWidget)
