@@ -27,10 +27,6 @@ constexpr int ConfirmTimeoutMs = 8000;
 // promoted one reaching the Raft group): a fraction of Docker's own steps, bounded by a deadline.
 // Each question goes over the leader's kept-open engine connection, so it costs milliseconds.
 constexpr int PollMs = 50;
-// Workers join once the planned managers have (their joins then get the leader and the CPU to
-// themselves, and the promotions start sooner), or after this long: a manager whose join hangs
-// (its link went) holds nobody up for its whole timeout.
-constexpr int WorkerHoldMs = 2000;
 
 // Ready, and a reachable manager (leader or follower) exactly when planned as one.
 bool hasPlannedRole(const SwarmNode &n, bool wantManager)
@@ -163,7 +159,7 @@ void SwarmFormation::onProbed(const QString &id)
     // A board that answered after the swarm was initialised joins now (or is done with).
     if (m_joinsStarted && m_joining.contains(id)) {
         if (m_members.value(id).probed && !isBoardFinished(id))
-            startJoin(id);
+            joinBoard(id, [this, id](bool) { onJoined(id); });
         else
             onJoined(id);
     }
@@ -442,61 +438,27 @@ void SwarmFormation::takeTokens(const Remote &r)
 
 void SwarmFormation::joinAll()
 {
-    // Every board joins as a worker: a worker join is no Raft membership change, so none has
-    // to wait for another. The planned managers join first and are promoted as soon as they
-    // have joined (applyPlan), while the managers in place keep quorum; the workers join once
-    // the managers have (or after WorkerHoldMs), while the promotion runs, and get their
-    // labels afterwards.
+    // Every board joins as a worker, all at once: a worker join is no Raft membership change,
+    // so none has to wait for another. The planned managers are promoted as soon as they have
+    // joined (applyPlan), while the managers in place keep quorum; workers still joining get
+    // their labels afterwards.
     m_joinsStarted = true;
     m_joining.clear();
-    m_heldWorkers.clear();
-    bool managersJoining = false;
+    QStringList joining;
     for (const QString &id : boardIds()) {
         const Member m = m_members.value(id);
         if (m.member || id == m_leader || isBoardFinished(id))
             continue;
         m_joining.insert(id); // a board still probing joins once it answers (onProbed)
-        managersJoining = managersJoining || m.wantManager;
+        if (m.probed)
+            joining << id;
     }
     if (m_joining.isEmpty()) {
         startPlan();
         return;
     }
-    m_holdWorkers = managersJoining;
-    if (m_holdWorkers) {
-        QTimer::singleShot(WorkerHoldMs, this, [this]() {
-            if (!m_holdWorkers || isCancelled())
-                return;
-            log(QString(), tr("Planned managers still joining after %1 s: the workers join now.")
-                               .arg(WorkerHoldMs / 1000));
-            releaseWorkers();
-        });
-    }
-    for (const QString &id : boardIds()) {
-        if (m_joining.contains(id) && m_members.value(id).probed)
-            startJoin(id);
-    }
-}
-
-void SwarmFormation::startJoin(const QString &id)
-{
-    if (m_holdWorkers && !m_members.value(id).wantManager) {
-        m_heldWorkers << id;
-        return;
-    }
-    joinBoard(id, [this, id](bool) { onJoined(id); });
-}
-
-void SwarmFormation::releaseWorkers()
-{
-    if (!m_holdWorkers || isCancelled())
-        return;
-    m_holdWorkers = false;
-    for (const QString &id : boardIds()) {
-        if (m_heldWorkers.contains(id) && !isBoardFinished(id))
-            startJoin(id);
-    }
-    m_heldWorkers.clear();
+    for (const QString &id : std::as_const(joining))
+        joinBoard(id, [this, id](bool) { onJoined(id); });
 }
 
 void SwarmFormation::onJoined(const QString &id)
@@ -507,9 +469,7 @@ void SwarmFormation::onJoined(const QString &id)
             if (m_members.value(other).wantManager)
                 return;
         }
-        // Plan first: a held worker whose join fails at once comes back here.
         startPlan();
-        releaseWorkers();
         return;
     }
     // Joined after the round read the node list: its labels need another round.

@@ -18,18 +18,18 @@ namespace Hivelab {
 /// already runs (idempotent: running it twice changes nothing) or `docker swarm init`s on the first
 /// planned manager (as soon as that one has answered; undone if another planned manager turns
 /// out to run a swarm, and nobody joins before every planned manager has answered), promotes or
-/// demotes members whose role differs from the plan, joins every other board as a worker (the
-/// planned managers first, in parallel; the workers once they have joined, at most 2 s later),
-/// then promotes the planned managers among them in one round once they have joined (only Ready
-/// nodes, only while the managers in place have quorum) and brings node labels in line with the
-/// plan (NodeLabels: hivelab.* placement labels, swarm default labels, board labels, "arch";
-/// stale hivelab.* labels removed, others never) through the engine API, then verifies with
-/// `GET /nodes` (bounded wait) that every board is Ready with its planned role, has each board
-/// confirm its membership itself (a board lost a moment ago still looks Ready to the managers
-/// until its heartbeat expires), and sets NodeState SwarmReady / SwarmDown. Each confirmed
-/// board's swarm node ID is recorded in the plan (Board::nodeId). A swarm without a leader (a
-/// manager was just lost) is given a bounded wait for an election. managerCount() tells whether
-/// the swarm ended with fewer managers than planned.
+/// demotes members whose role differs from the plan, joins every other board in parallel as a
+/// worker (each as soon as its own answer is in), then promotes the planned managers among them
+/// in one round once they have joined (only Ready nodes, only while the managers in place have
+/// quorum) and brings node labels in line with the plan
+/// (NodeLabels: hivelab.* placement labels, swarm default labels, board labels, "arch"; stale
+/// hivelab.* labels removed, others never) through the engine API, then verifies with `GET /nodes`
+/// (bounded wait) that every board is Ready with its planned role, has each board confirm its
+/// membership itself (a board lost a moment ago still looks Ready to the managers until its
+/// heartbeat expires), and sets NodeState SwarmReady / SwarmDown. Each confirmed board's swarm node
+/// ID is recorded in the plan (Board::nodeId). A swarm without a leader (a manager was just lost)
+/// is given a bounded wait for an election. managerCount() tells whether the swarm ended with fewer
+/// managers than planned.
 ///
 /// A board that joined again (reflashed) replaces its old node: once the new node is confirmed,
 /// the old Down one of the same board (recorded node ID or hostname) is removed.
@@ -113,10 +113,6 @@ private:
     /// The worker token from the leader's `GET /swarm` answer, then the joins.
     void takeTokens(const Remote &r);
     void joinAll();
-    /// Joins the board now, or, while planned managers are still joining, once they have.
-    void startJoin(const QString &id);
-    /// The workers held back by startJoin() join now.
-    void releaseWorkers();
     /// A join ended (or the board will not join): the promotions start once no planned manager
     /// is still joining, the workers' labels once nobody is.
     void onJoined(const QString &id);
@@ -183,8 +179,6 @@ private:
     bool m_reuseWaiting = false; // a running swarm is reused once every board answered
     bool m_joinsStarted = false;
     QSet<QString> m_joining; // boards whose join has not ended (or not started: still probing)
-    bool m_holdWorkers = false;  // planned managers join first
-    QSet<QString> m_heldWorkers; // workers waiting for that
     bool m_planStarted = false;
     bool m_planWaiting = false; // applyPlan() again once the last join ends
     bool m_planStale = false;   // a join ended during a round: applyPlan() again
