@@ -120,8 +120,9 @@ int run(const QStringList &args)
     }
     const int code = cmd->run(args);
     // Sessions a job dropped end on their own threads; returning from main() under them runs
-    // OpenSSL's exit handler while they still use libcrypto (seen as heap corruption at exit).
-    // They were cancelled, so this is quick; the bound is for a board stuck in DNS or auth.
+    // OpenSSL's exit handler while they still use libcrypto (seen as heap corruption at exit),
+    // so this waits until those threads have ended, not only their work. They were cancelled,
+    // so this is quick; the bound is for a board stuck in DNS or auth.
     SshSession::waitForWorkers(15000);
     return code;
 }

@@ -49,9 +49,11 @@ public:
     /// that exec through something else (SshPool).
     static QString asRootCommand(const QString &command);
     /// For command-line tools before they return from main(): waits up to `msecs` until every
-    /// SSH worker thread has ended, abandoned ones included (they were cancelled and close their
-    /// connections). A process that exits while one still runs tears libcrypto down under it
-    /// (OpenSSL's exit handler), which can corrupt the heap. Never call it on a GUI thread.
+    /// SSH worker thread has ended (QThread::wait(), with libcrypto's per-thread state already
+    /// freed), abandoned ones included (they were cancelled and close their connections). A
+    /// process that exits while one still runs tears libcrypto and Qt down under it (OpenSSL's
+    /// exit handler, static destructors), which can corrupt the heap. Call it on the thread that
+    /// owns the sessions, never on a GUI thread.
     static bool waitForWorkers(int msecs);
 
     /// Async, any stage: aborts connecting/auth and every command (finished with Cancelled).

@@ -3,7 +3,6 @@
 
 #include <QDeadlineTimer>
 #include <QMutex>
-#include <QWaitCondition>
 
 #include "knownhosts.h"
 #include "sshcommand.h"
@@ -16,7 +15,9 @@
 #include <QRegularExpression>
 
 #include <libssh2.h>
+#include <openssl/crypto.h>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdlib>
@@ -187,18 +188,44 @@ struct SshWorker::Channel
 
 // ---- SshWorker -------------------------------------------------------------------------------
 
+namespace {
+
+// Every SshWorker object, for SshSession::waitForWorkers(): created and deleted on the owner's
+// thread (abandoned ones on their thread's finished()), never on a worker thread.
+struct LiveWorkers
+{
+    QMutex mutex;
+    std::vector<SshWorker *> workers;
+};
+
+LiveWorkers &liveWorkers()
+{
+    static LiveWorkers live;
+    return live;
+}
+
+} // namespace
+
 SshWorker::SshWorker(SshSession *owner, const SshConnectOptions &options, const SshAuth &auth,
                      std::shared_ptr<SshWake> wake)
     : m_owner(owner)
     , m_options(options)
     , m_auth(auth)
     , m_wake(std::move(wake))
-{}
+{
+    QMutexLocker lock(&liveWorkers().mutex);
+    liveWorkers().workers.push_back(this);
+}
 
 SshWorker::~SshWorker()
 {
     requestCancel();
     wait();
+    // Not before its thread ended: waitForAll() holds this lock while it waits for the thread,
+    // so the object stays whole until then.
+    QMutexLocker lock(&liveWorkers().mutex);
+    std::vector<SshWorker *> &all = liveWorkers().workers;
+    all.erase(std::remove(all.begin(), all.end(), this), all.end());
 }
 
 void SshWorker::enqueue(const std::shared_ptr<SshCommandState> &command)
@@ -333,45 +360,16 @@ void SshWorker::postClosed()
     postToOwner([](SshSession *owner) { owner->onWorkerClosed(); });
 }
 
-namespace {
-
-// Worker threads still inside run(), for SshSession::waitForWorkers().
-struct RunningWorkers
-{
-    QMutex mutex;
-    QWaitCondition idle;
-    int count = 0;
-};
-
-RunningWorkers &runningWorkers()
-{
-    static RunningWorkers workers;
-    return workers;
-}
-
-struct RunningGuard
-{
-    RunningGuard()
-    {
-        QMutexLocker lock(&runningWorkers().mutex);
-        ++runningWorkers().count;
-    }
-    ~RunningGuard()
-    {
-        QMutexLocker lock(&runningWorkers().mutex);
-        if (--runningWorkers().count == 0)
-            runningWorkers().idle.wakeAll();
-    }
-};
-
-} // namespace
-
 bool SshWorker::waitForAll(int msecs)
 {
-    QDeadlineTimer deadline(msecs);
-    QMutexLocker lock(&runningWorkers().mutex);
-    while (runningWorkers().count > 0) {
-        if (!runningWorkers().idle.wait(&runningWorkers().mutex, deadline))
+    // QThread::wait(), not only the end of run(): after run() the thread still emits finished()
+    // (posting to the owner's thread) and deletes its event dispatcher, and a process that
+    // exits meanwhile destroys what that code uses. Abandoned workers are waited for as well;
+    // they delete themselves on the owner's thread, so none can go while the lock is held.
+    const QDeadlineTimer deadline(msecs);
+    QMutexLocker lock(&liveWorkers().mutex);
+    for (SshWorker *worker : std::as_const(liveWorkers().workers)) {
+        if (!worker->wait(deadline))
             return false;
     }
     return true;
@@ -379,7 +377,17 @@ bool SshWorker::waitForAll(int msecs)
 
 void SshWorker::run()
 {
-    const RunningGuard running;
+    // libcrypto keeps state per thread (the DRBGs libssh2's key exchange and padding draw from,
+    // the error queue) and frees it from a destructor of the thread's exit, after run() and
+    // after QThread::wait() returns. A process that exits then runs OPENSSL_cleanup() (atexit)
+    // under that destructor: use after free, seen as a crash after a command's last line. Freed
+    // here instead, on every way out of run(); nothing in this thread uses libcrypto after.
+    struct CryptoThreadStop
+    {
+        CryptoThreadStop() = default;
+        Q_DISABLE_COPY_MOVE(CryptoThreadStop)
+        ~CryptoThreadStop() { OPENSSL_thread_stop(); }
+    } cryptoThreadStop;
     postState(int(SshSession::State::Connecting));
     bool ok = connectSocket() && handshake() && verifyHostKey();
     if (ok) {

@@ -67,7 +67,7 @@ public:
     Q_DISABLE_COPY_MOVE(SshWorker)
 
     std::shared_ptr<SshWake> wake() const { return m_wake; }
-    /// Waits up to `msecs` until no worker thread runs (abandoned ones included); see
+    /// Waits up to `msecs` until every worker's thread has ended (abandoned ones included); see
     /// SshSession::waitForWorkers().
     static bool waitForAll(int msecs);
     void enqueue(const std::shared_ptr<SshCommandState> &command);

@@ -27,6 +27,10 @@ constexpr qsizetype MaxOutputBytes = 4 * 1024 * 1024;
 // Upper bound of a kept-open engine connection's life (keepEngineOpen()).
 constexpr int LinkLifetimeMs = 10 * 60 * 1000;
 
+// How long one keychain read may take. Counted from the read itself: the wait for the board's
+// `ssh -G` before it (the key names the login user) has its own bound, SshConfig::TimeoutMs.
+constexpr int KeychainTimeoutMs = 10000;
+
 } // namespace
 
 WorkflowJob::WorkflowJob(LabDocument *document, QObject *parent)
@@ -146,7 +150,7 @@ void WorkflowJob::doStart()
     if (!BoardConnection::loadConfig(m_settings, m_sshConfig, &warning))
         log(QString(), warning);
     // Every board the run may log in to, side by side and without waiting: each board's
-    // login goes ahead once its own answer is in (sshConfigReady()).
+    // login goes ahead once its own answer is in (withLogin()).
     QList<QPair<QString, QString>> lookups;
     for (const Board &b : m_document->lab().boards) {
         if (passesFilter(b.id))
@@ -159,23 +163,41 @@ void WorkflowJob::doStart()
         startWork();
 }
 
-bool WorkflowJob::sshConfigReady(const Board &board, const std::function<void()> &retry)
+void WorkflowJob::withLogin(const QString &boardId, const LoginCallback &use,
+                            const LoginFailed &failed)
 {
-    const QPair<QString, QString> lookup = BoardConnection::configLookup(board);
-    if (m_sshConfig->answered(lookup.first, lookup.second))
-        return true;
-    m_afterLookup[lookup.first] << retry;
-    m_sshLookup->start({lookup}); // no-op while it runs already
-    return false;
-}
-
-QString WorkflowJob::sshConfigError(const Board &board) const
-{
-    const QPair<QString, QString> lookup = BoardConnection::configLookup(board);
-    const QString error = m_sshConfig->resolve(lookup.first, lookup.second).error;
-    if (error.isEmpty())
-        return error;
-    return tr("ssh could not resolve the settings for %1: %2").arg(lookup.first, error);
+    if (isCancelled())
+        return; // doCancel() reports every unfinished board
+    const auto fail = [this, failed](const QString &message) {
+        const SshErrorInfo error{SshError::Internal, message, {}, {}, {}, {}, {}, 0};
+        QMetaObject::invokeMethod(
+            this,
+            [this, failed, error]() {
+                if (!isCancelled())
+                    failed(error);
+            },
+            Qt::QueuedConnection);
+    };
+    const Board *b = board(boardId);
+    if (!b) {
+        fail(tr("Board %1 is not in the lab.").arg(boardId));
+        return;
+    }
+    const QPair<QString, QString> lookup = BoardConnection::configLookup(*b);
+    if (!m_sshConfig->answered(lookup.first, lookup.second)) {
+        m_afterLookup[lookup.first]
+            << [this, boardId, use, failed]() { withLogin(boardId, use, failed); };
+        m_sshLookup->start({lookup}); // no-op while it runs already
+        return;
+    }
+    // An answered lookup resolves without a process; its error includes ssh's own timeout.
+    if (const QString error = m_sshConfig->resolve(lookup.first, lookup.second).error;
+        !error.isEmpty()) {
+        fail(tr("ssh could not resolve the settings for %1: %2").arg(lookup.first, error));
+        return;
+    }
+    const QString password = m_passwords.value(boardId, m_defaultPassword);
+    use(BoardConnection::forBoard(*b, m_settings, password, m_sshConfig));
 }
 
 void WorkflowJob::onSshConfigResolved(const QString &alias)
@@ -200,51 +222,63 @@ void WorkflowJob::readCredentials()
         return;
     }
     m_credentialsDue = int(due.size());
-    auto answered = [this](const QString &key) {
-        if (!m_pendingSecrets.remove(key) || --m_credentialsDue > 0 || m_running == false)
-            return;
-        disconnect(m_credentials, nullptr, this, nullptr);
-        startWork();
-    };
     connect(m_credentials, &CredentialStore::secretRead, this,
-            [this, answered](const QString &key, const QString &secret) {
+            [this](const QString &key, const QString &secret) {
                 const QString board = m_pendingSecrets.value(key);
                 if (!board.isEmpty())
                     m_passwords.insert(board, secret);
-                answered(key);
+                credentialAnswered(key);
             });
     connect(m_credentials, &CredentialStore::failed, this,
-            [answered](const QString &key, CredentialStore::Error, const QString &) {
-                answered(key); // not stored (or no keychain): the default password is used
+            [this](const QString &key, CredentialStore::Error, const QString &) {
+                // Not stored (or no keychain): the default password is used.
+                credentialAnswered(key);
             });
-    // The keychain answers within milliseconds, but a job must never hang on it (nor on the
-    // ssh config lookups that name the login users, bounded themselves).
-    QTimer::singleShot(10000 + SshConfig::TimeoutMs, this, [this]() {
-        if (m_credentialsDue <= 0 || m_finished)
-            return;
-        log(QString(), tr("The keychain did not answer; continuing without stored passwords."));
-        m_pendingSecrets.clear();
-        m_credentialsDue = 0;
-        disconnect(m_credentials, nullptr, this, nullptr);
-        startWork();
-    });
-    // The key names the login user, which the ssh config may set: read once it answered.
+    // The key names the login user, which the ssh config may set: read once it answered. A
+    // board ssh cannot resolve needs no password (it fails at its first command with why).
     for (const QString &id : std::as_const(due)) {
-        const Board *b = board(id);
-        if (sshConfigReady(*b, [this, id]() { readCredential(id); }))
-            readCredential(id);
+        withLogin(
+            id, [this, id](const SshLogin &login) { readCredential(id, login.auth.user); },
+            [this](const SshErrorInfo &) { credentialAnswered(QString()); });
     }
 }
 
-void WorkflowJob::readCredential(const QString &boardId)
+void WorkflowJob::readCredential(const QString &boardId, const QString &user)
 {
-    const Board *b = board(boardId);
-    if (!b || !m_credentials || m_credentialsDue <= 0)
+    if (m_credentialsDue <= 0)
         return;
-    const QString user = BoardConnection::forBoard(*b, m_settings, {}, m_sshConfig).auth.user;
+    if (!m_credentials) {
+        credentialAnswered(QString());
+        return;
+    }
     const QString key = CredentialStore::secretKey(m_labId, boardId, user);
     m_pendingSecrets.insert(key, boardId);
+    // The keychain answers within milliseconds, but a job must never hang on it.
+    QTimer::singleShot(KeychainTimeoutMs, this, [this, key]() { onKeychainTimeout(key); });
     m_credentials->read(key);
+}
+
+void WorkflowJob::credentialAnswered(const QString &key)
+{
+    if (m_credentialsDue <= 0 || (!key.isEmpty() && !m_pendingSecrets.remove(key)))
+        return;
+    if (--m_credentialsDue > 0 || !m_running)
+        return;
+    if (m_credentials)
+        disconnect(m_credentials, nullptr, this, nullptr);
+    startWork();
+}
+
+void WorkflowJob::onKeychainTimeout(const QString &key)
+{
+    if (m_credentialsDue <= 0 || m_finished || !m_pendingSecrets.contains(key))
+        return;
+    log(QString(), tr("The keychain did not answer; continuing without stored passwords."));
+    m_pendingSecrets.clear();
+    m_credentialsDue = 0;
+    if (m_credentials)
+        disconnect(m_credentials, nullptr, this, nullptr);
+    startWork();
 }
 
 void WorkflowJob::startWork()
@@ -341,10 +375,9 @@ void WorkflowJob::changeBoard(const QString &boardId, const std::function<void(B
 void WorkflowJob::runOn(const QString &boardId, const QString &command, const RemoteCallback &done,
                         const RemoteOptions &options)
 {
-    const Board *b = board(boardId);
     if (isCancelled())
         return; // doCancel() reports every unfinished board
-    if (!b) {
+    if (!board(boardId)) {
         Remote r;
         r.error = SshErrorInfo{SshError::Internal,
                                tr("Board %1 is not in the lab.").arg(boardId),
@@ -358,20 +391,6 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
             this, [done, r]() { done(r); }, Qt::QueuedConnection);
         return;
     }
-    const auto retry = [this, boardId, command, done, options]() {
-        runOn(boardId, command, done, options);
-    };
-    if (!sshConfigReady(*b, retry))
-        return;
-    if (const QString error = sshConfigError(*b); !error.isEmpty()) {
-        Remote r;
-        r.error = SshErrorInfo{SshError::Internal, error, {}, {}, {}, {}, {}, 0};
-        m_lastRemote[boardId] =
-            BoardResult{boardId, false, BoardResult::Outcome::Failed, QString(), r.error};
-        QMetaObject::invokeMethod(
-            this, [done, r]() { done(r); }, Qt::QueuedConnection);
-        return;
-    }
     // One command per board at a time: commands on a board are steps that depend on each
     // other anyway, and several channels at once on one connection proved fragile (a Dropbear
     // board dropped the connection under five parallel `docker node update`).
@@ -380,26 +399,6 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
         return;
     }
     m_busyBoards.insert(boardId);
-    // A second channel next to an idle kept-open one: close that (Dropbear, see above).
-    if (options.requests.isEmpty() && m_links.contains(boardId))
-        closeIfIdle(m_links[boardId]);
-    const QString password = m_passwords.value(boardId, m_defaultPassword);
-    const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
-
-    SshExecOptions exec;
-    exec.timeoutMs = options.timeoutMs > 0 ? options.timeoutMs : m_commandTimeoutMs;
-    exec.closeStdin = true;
-    QString remoteCommand = command;
-    if (options.asRoot && login.auth.user != QLatin1String("root")) {
-        // SshPool has no execAsRoot(): same wrapper, password line first on stdin.
-        remoteCommand = SshSession::asRootCommand(command);
-        exec.stdinData = password.toUtf8() + '\n' + options.stdinData;
-    } else {
-        exec.stdinData = options.stdinData;
-    }
-    if (!options.quiet)
-        log(boardId, QStringLiteral("$ %1").arg(options.logAs.isEmpty() ? command : options.logAs));
-
     auto result = std::make_shared<Remote>();
     auto complete = [this, result, done, boardId](int status, const SshErrorInfo &error) {
         m_busyBoards.remove(boardId);
@@ -416,6 +415,38 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
             runOn(boardId, next.command, next.done, next.options);
         }
     };
+    // A board ssh cannot resolve fails like a command that could not start: with ssh's reason.
+    withLogin(
+        boardId,
+        [this, boardId, command, options, result, complete](const SshLogin &login) {
+            startRemote(boardId, command, options, login, result, complete);
+        },
+        [complete](const SshErrorInfo &error) { complete(-1, error); });
+}
+
+void WorkflowJob::startRemote(const QString &boardId, const QString &command,
+                              const RemoteOptions &options, const SshLogin &login,
+                              const std::shared_ptr<Remote> &result,
+                              const std::function<void(int, const SshErrorInfo &)> &complete)
+{
+    // A second channel next to an idle kept-open one: close that (Dropbear, see runOn()).
+    if (options.requests.isEmpty() && m_links.contains(boardId))
+        closeIfIdle(m_links[boardId]);
+    const QString &password = login.auth.password;
+    SshExecOptions exec;
+    exec.timeoutMs = options.timeoutMs > 0 ? options.timeoutMs : m_commandTimeoutMs;
+    exec.closeStdin = true;
+    QString remoteCommand = command;
+    if (options.asRoot && login.auth.user != QLatin1String("root")) {
+        // SshPool has no execAsRoot(): same wrapper, password line first on stdin.
+        remoteCommand = SshSession::asRootCommand(command);
+        exec.stdinData = password.toUtf8() + '\n' + options.stdinData;
+    } else {
+        exec.stdinData = options.stdinData;
+    }
+    if (!options.quiet)
+        log(boardId, QStringLiteral("$ %1").arg(options.logAs.isEmpty() ? command : options.logAs));
+
     if (!options.requests.isEmpty()) {
         auto *call = new SshHttpCall(pool(), login.options, login.auth, remoteCommand,
                                      options.requests, exec, this);
@@ -476,29 +507,28 @@ void WorkflowJob::runOn(const QString &boardId, const QString &command, const Re
 
 void WorkflowJob::withSession(const QString &boardId, const SessionCallback &use)
 {
-    const Board *b = board(boardId);
-    if (isCancelled() || !b)
+    if (isCancelled() || !board(boardId))
         return;
-    if (!sshConfigReady(*b, [this, boardId, use]() { withSession(boardId, use); }))
-        return;
-    if (const QString error = sshConfigError(*b); !error.isEmpty()) {
-        finishBoard(boardId, BoardResult::Outcome::Failed, error);
-        finishJob();
-        return;
-    }
-    const QString password = m_passwords.value(boardId, m_defaultPassword);
-    const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
-    SshPoolTask *task = pool()->lease(login.options, login.auth);
-    m_tasks << task;
-    m_leases.insert(boardId, task);
-    connect(task, &SshPoolTask::sessionReady, this, [this, use, login](SshSession *session) {
-        if (!isCancelled())
-            use(session, login);
-    });
-    connect(task, &SshPoolTask::finished, this, [this, task]() {
-        m_tasks.removeAll(task);
-        task->deleteLater();
-    });
+    withLogin(
+        boardId,
+        [this, boardId, use](const SshLogin &login) {
+            SshPoolTask *task = pool()->lease(login.options, login.auth);
+            m_tasks << task;
+            m_leases.insert(boardId, task);
+            connect(task, &SshPoolTask::sessionReady, this,
+                    [this, use, login](SshSession *session) {
+                        if (!isCancelled())
+                            use(session, login);
+                    });
+            connect(task, &SshPoolTask::finished, this, [this, task]() {
+                m_tasks.removeAll(task);
+                task->deleteLater();
+            });
+        },
+        [this, boardId](const SshErrorInfo &error) {
+            finishBoard(boardId, BoardResult::Outcome::Failed, error.message);
+            finishJob();
+        });
 }
 
 void WorkflowJob::releaseSession(const QString &boardId, const SshErrorInfo &error)
@@ -515,23 +545,26 @@ void WorkflowJob::callEngine(const QString &boardId, const HttpRequest &request,
 {
     if (options.logAs.isEmpty())
         options.logAs = request.describe();
-    const Board *b = board(boardId);
-    const auto retry = [this, boardId, request, done, options]() {
-        callEngine(boardId, request, done, options);
-    };
-    if (b && !isCancelled() && !sshConfigReady(*b, retry))
-        return;
-    // A board ssh cannot resolve fails in runOn().
-    if (m_links.value(boardId).keep && !isCancelled() && b && sshConfigError(*b).isEmpty()) {
-        if (!options.quiet)
-            log(boardId, QStringLiteral("$ %1").arg(options.logAs));
-        sendOverLink(
-            boardId, {request}, [done](const QList<Remote> &answers) { done(answers.first()); },
-            options.timeoutMs);
-        return;
-    }
     options.requests = {request};
-    runOn(boardId, SshHttpCall::dockerDialCommand(), done, options);
+    // The kept-open connection is opened with the board's login; a board ssh cannot resolve
+    // (or that left the lab) fails in runOn() like any command.
+    const auto asCommand = [this, boardId, done, options]() {
+        runOn(boardId, SshHttpCall::dockerDialCommand(), done, options);
+    };
+    withLogin(
+        boardId,
+        [this, boardId, done, options, asCommand](const SshLogin &login) {
+            if (!m_links.value(boardId).keep) {
+                asCommand();
+                return;
+            }
+            if (!options.quiet)
+                log(boardId, QStringLiteral("$ %1").arg(options.logAs));
+            sendOverLink(
+                boardId, login, options.requests,
+                [done](const QList<Remote> &answers) { done(answers.first()); }, options.timeoutMs);
+        },
+        [asCommand](const SshErrorInfo &) { asCommand(); });
 }
 
 void WorkflowJob::callEngine(const QString &boardId, const QList<HttpRequest> &requests,
@@ -542,18 +575,27 @@ void WorkflowJob::callEngine(const QString &boardId, const QList<HttpRequest> &r
             this, [done]() { done({}); }, Qt::QueuedConnection);
         return;
     }
-    const Board *b = board(boardId);
-    const auto retry = [this, boardId, requests, done, timeoutMs]() {
-        callEngine(boardId, requests, done, timeoutMs);
-    };
-    if (b && !isCancelled() && !sshConfigReady(*b, retry))
-        return;
-    for (const HttpRequest &r : requests)
-        log(boardId, QStringLiteral("$ %1").arg(r.describe()));
-    if (m_links.value(boardId).keep && !isCancelled() && b && sshConfigError(*b).isEmpty()) {
-        sendOverLink(boardId, requests, done, timeoutMs);
-        return;
-    }
+    withLogin(
+        boardId,
+        [this, boardId, requests, done, timeoutMs](const SshLogin &login) {
+            for (const HttpRequest &r : requests)
+                log(boardId, QStringLiteral("$ %1").arg(r.describe()));
+            if (m_links.value(boardId).keep)
+                sendOverLink(boardId, login, requests, done, timeoutMs);
+            else
+                callEngineAsCommand(boardId, requests, done, timeoutMs);
+        },
+        // A board ssh cannot resolve (or that left the lab) fails in runOn() like any command.
+        [this, boardId, requests, done, timeoutMs](const SshErrorInfo &) {
+            for (const HttpRequest &r : requests)
+                log(boardId, QStringLiteral("$ %1").arg(r.describe()));
+            callEngineAsCommand(boardId, requests, done, timeoutMs);
+        });
+}
+
+void WorkflowJob::callEngineAsCommand(const QString &boardId, const QList<HttpRequest> &requests,
+                                      const RemotesCallback &done, int timeoutMs)
+{
     RemoteOptions options;
     options.timeoutMs = timeoutMs;
     options.quiet = true;
@@ -604,8 +646,9 @@ void WorkflowJob::closeIfIdle(EngineLink &link)
     call->close(); // its finished() then only cleans up
 }
 
-void WorkflowJob::sendOverLink(const QString &boardId, const QList<HttpRequest> &requests,
-                               const RemotesCallback &done, int timeoutMs)
+void WorkflowJob::sendOverLink(const QString &boardId, const SshLogin &login,
+                               const QList<HttpRequest> &requests, const RemotesCallback &done,
+                               int timeoutMs)
 {
     EngineLink &link = m_links[boardId];
     const quint64 serial = ++m_linkSerial;
@@ -613,16 +656,13 @@ void WorkflowJob::sendOverLink(const QString &boardId, const QList<HttpRequest> 
     if (link.call) {
         link.call->send(requests);
     } else {
-        const Board *b = board(boardId);
-        const QString password = m_passwords.value(boardId, m_defaultPassword);
-        const SshLogin login = BoardConnection::forBoard(*b, m_settings, password, m_sshConfig);
         SshExecOptions exec;
         // Each request has its own deadline (below); this only bounds an idle connection.
         exec.timeoutMs = LinkLifetimeMs;
         QString command = SshHttpCall::dockerDialCommand();
         if (login.auth.user != QLatin1String("root")) {
             command = SshSession::asRootCommand(command);
-            exec.stdinData = password.toUtf8() + '\n';
+            exec.stdinData = login.auth.password.toUtf8() + '\n';
         }
         auto *call = new SshHttpCall(pool(), login.options, login.auth, command, requests, exec,
                                      this, SshHttpCall::Connection::KeepOpen);

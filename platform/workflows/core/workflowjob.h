@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace Hivelab {
@@ -259,13 +260,25 @@ public:
 private:
     void doStart();
     void readCredentials();
-    void readCredential(const QString &boardId);
-    /// True when the board's ssh config is answered; otherwise starts its lookup (if not
-    /// running yet), queues `retry` until it answers and returns false. Never waits.
-    bool sshConfigReady(const Board &board, const std::function<void()> &retry);
-    /// Why ssh could not resolve the board's settings (empty: it could). sshConfigReady() first.
-    QString sshConfigError(const Board &board) const;
+    void readCredential(const QString &boardId, const QString &user);
+    /// One board's keychain read answered (or, with an empty key, will not be made).
+    void credentialAnswered(const QString &key);
+    void onKeychainTimeout(const QString &key);
+
+    /// The only way to a board's login, and so to its session (the pool takes an SshLogin):
+    /// calls `use` on this thread once `ssh -G` answered for the board, at once when it has,
+    /// else when its lookup does (started if needed; each bounded by SshConfig::TimeoutMs).
+    /// Never waits. When the board left the lab or ssh could not resolve it (its timeout
+    /// included), `failed` gets why on a later event-loop turn. Neither is called once the
+    /// job is cancelled (nor `use` after a lookup that answers once the job finished).
+    using LoginCallback = std::function<void(const SshLogin &login)>;
+    using LoginFailed = std::function<void(const SshErrorInfo &error)>;
+    void withLogin(const QString &boardId, const LoginCallback &use, const LoginFailed &failed);
     void onSshConfigResolved(const QString &alias);
+    /// runOn() once the board is free and its login known; `complete` ends the command.
+    void startRemote(const QString &boardId, const QString &command, const RemoteOptions &options,
+                     const SshLogin &login, const std::shared_ptr<Remote> &result,
+                     const std::function<void(int status, const SshErrorInfo &error)> &complete);
     void startWork();
     void doCancel();
 
@@ -310,8 +323,13 @@ private:
         QList<Waiting> waiting;
         bool keep = true; // false after closeEngine(): closes once idle
     };
-    void sendOverLink(const QString &boardId, const QList<HttpRequest> &requests,
-                      const RemotesCallback &done, int timeoutMs);
+    /// callEngine() with several requests as one `docker system dial-stdio` command (runOn()).
+    void callEngineAsCommand(const QString &boardId, const QList<HttpRequest> &requests,
+                             const RemotesCallback &done, int timeoutMs);
+    /// Over the board's kept-open connection (opened with `login` when there is none).
+    void sendOverLink(const QString &boardId, const SshLogin &login,
+                      const QList<HttpRequest> &requests, const RemotesCallback &done,
+                      int timeoutMs);
     void onLinkAnswer(const QString &boardId, SshHttpCall *call, const HttpResponse &response);
     /// Ends the board's link: what it had yet to answer fails with `error`.
     void endLink(const QString &boardId, SshHttpCall *call, int exitStatus,

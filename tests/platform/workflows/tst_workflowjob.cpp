@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Job mechanics without boards: loopback only (a closed port, a server that never speaks).
+#include "credentialstore.h"
 #include "dockersetup.h"
+#include "filepush.h"
 #include "labdocument.h"
 #include "labworkflow.h"
 #include "loopback.h"
+#include "sshconfig.h"
+#include "sshconfiglookup.h"
 #include "swarmformation.h"
 #include "swarmstatus.h"
 
@@ -17,6 +21,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+
+#include <memory>
 
 using namespace Hivelab;
 
@@ -53,20 +59,22 @@ private:
         return path;
     }
     /// An `ssh` first in PATH that answers `delay` seconds late (a loaded machine, a slow
-    /// Match exec): the real one behind a wrapper. Restores PATH when it goes.
+    /// Match exec): the real one behind a wrapper; with `answers` false it only sleeps that
+    /// long. Restores PATH when it goes.
     struct SlowSsh
     {
         QByteArray oldPath = qgetenv("PATH");
         bool ok = false;
-        SlowSsh(const QString &dir, const char *delay)
+        SlowSsh(const QString &dir, const char *delay, bool answers = true)
         {
             const QString real = QStandardPaths::findExecutable(QStringLiteral("ssh"));
             if (real.isEmpty() || !QDir().mkpath(dir))
                 return;
             QFile f(dir + QStringLiteral("/ssh"));
-            ok = f.open(QIODevice::WriteOnly) &&
-                 f.write("#!/bin/sh\nsleep " + QByteArray(delay) + "\nexec " + real.toUtf8() +
-                         " \"$@\"\n") > 0 &&
+            const QByteArray script = answers ? "#!/bin/sh\nsleep " + QByteArray(delay) +
+                                                    "\nexec " + real.toUtf8() + " \"$@\"\n"
+                                              : "#!/bin/sh\nexec sleep " + QByteArray(delay) + "\n";
+            ok = f.open(QIODevice::WriteOnly) && f.write(script) > 0 &&
                  f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
             qputenv("PATH", dir.toUtf8() + ':' + oldPath);
         }
@@ -204,6 +212,96 @@ private Q_SLOTS:
         QCOMPARE(job.results().size(), 4);
         for (const BoardResult &r : job.results())
             QCOMPARE(r.sshError.code, SshError::ConnectionRefused);
+    }
+
+    void everyWayToABoardWaitsForSshConfig_data()
+    {
+        QTest::addColumn<QString>("workflow");
+        QTest::newRow("runOn") << QStringLiteral("docker");
+        QTest::newRow("callEngine") << QStringLiteral("status");
+        QTest::newRow("withSession") << QStringLiteral("push");
+    }
+
+    void everyWayToABoardWaitsForSshConfig()
+    {
+        // A command, an engine call and a leased session each log in where `ssh -G` says, 1 s
+        // late here: 127.0.0.1 and a closed port (refused), never the bare alias (not found).
+        QFETCH(QString, workflow);
+        SlowSsh slow(m_dir.filePath(QStringLiteral("slow1-bin")), "1");
+        QVERIFY(slow.ok);
+        LabDocument doc;
+        Lab lab = aliasedLab(2);
+        for (Board &b : lab.boards)
+            b.role = Role::Manager;
+        doc.setLab(lab);
+        std::unique_ptr<WorkflowJob> job;
+        if (workflow == QLatin1String("docker")) {
+            job = std::make_unique<DockerSetup>(&doc);
+        } else if (workflow == QLatin1String("status")) {
+            job = std::make_unique<SwarmStatus>(&doc);
+        } else {
+            const QString local = writeConfig(QStringLiteral("pushed.txt"), "hello\n");
+            auto push = std::make_unique<FilePush>(&doc);
+            push->setFiles({FileCopy{local, QStringLiteral("pushed.txt"), 0644, false}});
+            job = std::move(push);
+        }
+        ConnectionSettings s = settings();
+        s.ignoreSshConfig = false;
+        s.sshConfigPath = writeConfig(QStringLiteral("slow1-config"),
+                                      "Host board-*\n  HostName 127.0.0.1\n  Port " +
+                                          QByteArray::number(closedPort()) + "\n");
+        job->setConnectionSettings(s);
+        QSignalSpy finished(job.get(), &WorkflowJob::finished);
+        job->start();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(job->results().size(), 2);
+        for (const BoardResult &r : job->results()) {
+            QVERIFY2(r.sshError.code == SshError::ConnectionRefused,
+                     qPrintable(r.boardId + QStringLiteral(": ") + r.message));
+        }
+    }
+
+    void slowSshConfigIsNotAKeychainTimeout()
+    {
+        // `ssh -G` never answers: each lookup ends after its own bound, SshConfig::TimeoutMs,
+        // 16 at a time, so the last of 33 boards waits three bounds. Its board fails with
+        // ssh's timeout, and the keychain (never asked: a board ssh cannot resolve needs no
+        // password) is not blamed. The keychain's bound used to include this wait (20 s).
+        if (QStandardPaths::findExecutable(QStringLiteral("sleep")).isEmpty())
+            QSKIP("no sleep(1)");
+        SlowSsh hang(m_dir.filePath(QStringLiteral("hang-bin")), "60", false);
+        QVERIFY(hang.ok);
+        const int boards = 2 * SshConfigLookup::MaxRunning + 1;
+        LabDocument doc;
+        doc.setLab(aliasedLab(boards));
+        DockerSetup job(&doc);
+        ConnectionSettings s = settings();
+        s.ignoreSshConfig = false;
+        s.sshConfigPath = writeConfig(QStringLiteral("hang-config"), "Host board-*\n  Port 1\n");
+        job.setConnectionSettings(s);
+        CredentialStore store(QStringLiteral("hivelab-test-workflowjob"));
+        job.setCredentialStore(&store, QStringLiteral("lab-keychain-test"));
+        QStringList lines;
+        connect(&job, &WorkflowJob::logMessage, this,
+                [&lines](const QString &, const QString &line) { lines << line; });
+        QSignalSpy finished(&job, &WorkflowJob::finished);
+        QElapsedTimer clock;
+        clock.start();
+        job.start();
+        QVERIFY(finished.wait(5 * SshConfig::TimeoutMs + 60000));
+        QVERIFY2(clock.elapsed() >= 2 * SshConfig::TimeoutMs,
+                 qPrintable(QStringLiteral("finished after %1 ms").arg(clock.elapsed())));
+        for (const QString &line : std::as_const(lines))
+            QVERIFY2(!line.contains(QLatin1String("keychain"), Qt::CaseInsensitive),
+                     qPrintable(line));
+        QCOMPARE(job.results().size(), boards);
+        const QString last = QStringLiteral("board-%1").arg(boards);
+        const BoardResult r = job.result(last);
+        QCOMPARE(r.outcome, BoardResult::Outcome::Failed);
+        QVERIFY2(r.message.contains(QStringLiteral("ssh -G %1 did not answer within %2 s")
+                                        .arg(last)
+                                        .arg(SshConfig::TimeoutMs / 1000)),
+                 qPrintable(r.message));
     }
 
     void cancelWhileSshConfigResolves()
