@@ -173,9 +173,8 @@ private:
     static inline qint64 s_frameSpent = 0;
 };
 
-namespace {
 /// Where a snapshot goes for an item drawn with `world` onto a device of `dpr`.
-struct Placement
+struct SnapshotItem::Placement
 {
     qreal scale = 0; // device pixels per item unit
     QPointF exact;   // the item's top left corner in device pixels
@@ -184,6 +183,9 @@ struct Placement
     QSize size;      // of the snapshot
     bool tooBig = false;
 };
+
+namespace {
+using Placement = SnapshotItem::Placement;
 
 Placement placementOf(const QTransform &world, qreal dpr, const QRectF &bounds,
                       SnapshotItem::Alignment alignment)
@@ -293,7 +295,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
                                 QRectF(m_snapshotPhase, bounds.size() * m_snapshotScale));
             painter->restore();
         } else {
-            paintContent(painter, option, lod, true);
+            paintAligned(painter, option, lod, true, placementOf(world, dpr, bounds, m_alignment));
         }
         return;
     }
@@ -341,21 +343,30 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
             return;
         }
     }
-    if (m_alignment == Alignment::Rounded && at.exact != at.whole) {
-        // Where its snapshot will be blitted, so the blit lines up with no repaint.
-        painter->save();
-        painter->setWorldTransform(world *
-                                   QTransform::fromTranslate((at.whole.x() - at.exact.x()) / dpr,
-                                                             (at.whole.y() - at.exact.y()) / dpr));
-        paintContent(painter, option, lod, false);
-        painter->restore();
-    } else {
-        paintContent(painter, option, lod, false);
-    }
+    paintAligned(painter, option, lod, false, at);
     const QPointF fromMiddle = world.map(bounds.center()) -
                                QPointF(painter->device()->width(), painter->device()->height()) / 2;
     m_pendingDistance = QPointF::dotProduct(fromMiddle, fromMiddle);
     SnapshotQueue::add(this);
+}
+
+void SnapshotItem::paintAligned(QPainter *painter, const QStyleOptionGraphicsItem *option,
+                                qreal lod, bool zooming, const Placement &at)
+{
+    if (m_alignment == Alignment::Rounded && at.exact != at.whole) {
+        // Where its snapshot will be blitted, so the blit lines up with no repaint (and mid-zoom,
+        // at whole device pixels, where BoardItem's shared pictures line up).
+        const QTransform world = painter->worldTransform();
+        const qreal dpr = painter->device()->devicePixelRatioF();
+        painter->save();
+        painter->setWorldTransform(world *
+                                   QTransform::fromTranslate((at.whole.x() - at.exact.x()) / dpr,
+                                                             (at.whole.y() - at.exact.y()) / dpr));
+        paintContent(painter, option, lod, zooming);
+        painter->restore();
+    } else {
+        paintContent(painter, option, lod, zooming);
+    }
 }
 
 bool SnapshotItem::makePendingSnapshot()

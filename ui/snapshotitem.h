@@ -63,7 +63,13 @@ protected:
     /// What the item shows changed: the snapshot is stale, repaint.
     void contentChanged();
 
+public:
+    struct Placement;
+
 private:
+    /// paintContent() where the snapshot would go: Rounded items at whole device pixels.
+    void paintAligned(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                      bool zooming, const Placement &at);
     friend class SnapshotBudget;
     friend class SnapshotQueue;
     void dropSnapshot();
