@@ -326,7 +326,9 @@ void BoardItem::paintShapes(QPainter *painter, bool selected, bool far,
         tri.lineTo(c.x() + 7.5, c.y() + 6);
         tri.lineTo(c.x() - 7.5, c.y() + 6);
         tri.closeSubpath();
-        painter->setPen(Qt::NoPen);
+        // Outlined in the badge letter's colour (the pen the letter left behind, as before).
+        painter->setPen(m_role == Role::Unassigned ? Theme::mutedText()
+                                                   : Theme::roleBadgeText(m_role));
         painter->setBrush(Theme::severityColor(m_badge));
         painter->drawPath(tri);
     }
@@ -346,7 +348,10 @@ bool BoardItem::paintCachedShapes(QPainter *painter, bool selected, bool far,
     // of one look at one scale, and cards are drawn at whole device pixels (SnapshotItem's
     // Rounded alignment): one picture per look and scale, blitted. Stroking the rounded border
     // alone cost half a card's paint (valgrind --tool=callgrind on tests/bench/bench_canvas).
-    const QTransform device = painter->deviceTransform();
+    // World, not device, transform: a grab of part of a widget adds a redirection offset
+    // that the identity world transform below keeps.
+    const qreal dpr = painter->device()->devicePixelRatioF();
+    const QTransform device = painter->worldTransform() * QTransform::fromScale(dpr, dpr);
     if (device.type() > QTransform::TxScale || device.m11() <= 0 ||
         !qFuzzyCompare(device.m11(), device.m22()))
         return false;
@@ -387,7 +392,6 @@ bool BoardItem::paintCachedShapes(QPainter *painter, bool selected, bool far,
         p.end();
         it = cache.insert(key, picture);
     }
-    const qreal dpr = painter->device()->devicePixelRatioF();
     QPixmap picture = *it;
     picture.setDevicePixelRatio(dpr);
     painter->save();
