@@ -432,15 +432,15 @@ void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *
     const QString letter = m_role == Role::Manager  ? QStringLiteral("M")
                            : m_role == Role::Worker ? QStringLiteral("W")
                                                     : QStringLiteral("?");
-    painter->drawText(QRectF(bc.x() - 12, bc.y() - 12, 24, 24), Qt::AlignCenter, letter);
+    drawText(painter, QRectF(bc.x() - 12, bc.y() - 12, 24, 24), Qt::AlignCenter, letter);
 
     qreal nameRight = CardWidth - 26;
     if (m_hasBadge) {
         const QPointF c(CardWidth - 34, 14);
         painter->setPen(Theme::severityBadgeText(m_badge));
         painter->setFont(cf.bang);
-        painter->drawText(QRectF(c.x() - 5, c.y() - 5, 10, 11), Qt::AlignCenter,
-                          QStringLiteral("!"));
+        drawText(painter, QRectF(c.x() - 5, c.y() - 5, 10, 11), Qt::AlignCenter,
+                 QStringLiteral("!"));
         nameRight -= 20;
     }
 
@@ -448,8 +448,8 @@ void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *
     painter->setFont(cf.name);
     painter->setPen(Theme::text());
     const QFontMetricsF &nfm = cf.nameMetrics;
-    painter->drawText(QRectF(textX, 5, nameRight - textX, 20), Qt::AlignLeft | Qt::AlignVCenter,
-                      nfm.elidedText(m_name, Qt::ElideRight, nameRight - textX));
+    drawText(painter, QRectF(textX, 5, nameRight - textX, 20), Qt::AlignLeft | Qt::AlignVCenter,
+             nfm.elidedText(m_name, Qt::ElideRight, nameRight - textX));
 
     const QFontMetricsF &sfm = cf.smallMetrics;
     painter->setFont(cf.small);
@@ -461,21 +461,21 @@ void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *
     }
     const QString sub = subParts.join(QStringLiteral(" · "));
     const qreal subWidth = CardWidth - textX - 8 - m_subtitleReserve;
-    painter->drawText(QRectF(textX, 24, subWidth, 16), Qt::AlignLeft | Qt::AlignVCenter,
-                      sfm.elidedText(sub, Qt::ElideRight, subWidth));
+    drawText(painter, QRectF(textX, 24, subWidth, 16), Qt::AlignLeft | Qt::AlignVCenter,
+             sfm.elidedText(sub, Qt::ElideRight, subWidth));
 
     painter->setFont(cf.pill);
     painter->setPen(Theme::pillText());
     qreal x = textX;
     for (const Pill &pill : pillList) {
-        painter->drawText(pill.rect, Qt::AlignCenter, pill.text);
+        drawText(painter, pill.rect, Qt::AlignCenter, pill.text);
         x = pill.rect.right() + 5;
     }
     if (!m_port.isEmpty() && x < CardWidth - 40) {
         painter->setFont(cf.small);
         painter->setPen(Theme::mutedText());
-        painter->drawText(QRectF(x, 43, CardWidth - 10 - x, 17), Qt::AlignRight | Qt::AlignVCenter,
-                          m_port);
+        drawText(painter, QRectF(x, 43, CardWidth - 10 - x, 17), Qt::AlignRight | Qt::AlignVCenter,
+                 m_port);
     }
 }
 

@@ -6,14 +6,17 @@
 #include <QBackingStore>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QPaintEngine>
 #include <QPointer>
 #include <QStyleOptionGraphicsItem>
+#include <QTextLayout>
 #include <QTimer>
 #include <QWidget>
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace Hivelab {
 
@@ -367,6 +370,78 @@ void SnapshotItem::paintAligned(QPainter *painter, const QStyleOptionGraphicsIte
     } else {
         paintContent(painter, option, lod, zooming);
     }
+}
+
+namespace {
+struct TextKey
+{
+    QFont font;
+    int dpi = 0;
+    QString text;
+    bool operator==(const TextKey &other) const
+    {
+        return dpi == other.dpi && text == other.text && font == other.font;
+    }
+};
+
+size_t qHash(const TextKey &key, size_t seed = 0)
+{
+    return qHashMulti(seed, key.font, key.dpi, key.text);
+}
+} // namespace
+
+void SnapshotItem::drawText(QPainter *painter, const QRectF &r, int flags, const QString &text)
+{
+    constexpr int Plain = Qt::AlignHorizontal_Mask | Qt::AlignVertical_Mask;
+    if (text.isEmpty() || (flags & ~Plain) || painter->layoutDirection() != Qt::LeftToRight ||
+        text.contains(QLatin1Char('\n')) || text.contains(QChar::LineSeparator)) {
+        painter->drawText(r, flags, text);
+        return;
+    }
+    static QHash<TextKey, std::shared_ptr<QTextLayout>> layouts;
+    TextKey key{painter->font(), painter->device()->logicalDpiY(), text};
+    std::shared_ptr<QTextLayout> &layout = layouts[key];
+    if (!layout) {
+        if (layouts.size() > 4096) {
+            layouts.clear(); // bounded: names come and go with labs
+            layout = layouts[key];
+        }
+        // As QPainter lays out one line: painter's (device) font, no wrap, left aligned.
+        layout = std::make_shared<QTextLayout>(text, key.font);
+        layout->setCacheEnabled(true);
+        layout->beginLayout();
+        QTextLine line = layout->createLine();
+        line.setLineWidth(0x01000000);
+        line.setPosition(QPointF(0, 0));
+        layout->endLayout();
+    }
+    const QTextLine line = layout->lineAt(0);
+    const qreal height = line.ascent() + line.descent();
+    const qreal width = line.naturalTextWidth();
+    qreal yoff = 0;
+    if (flags & Qt::AlignBottom)
+        yoff = r.height() - height;
+    else if (flags & Qt::AlignVCenter)
+        yoff = (r.height() - height) / 2;
+    qreal xoff = 0;
+    if (flags & Qt::AlignRight)
+        xoff = r.width() - width;
+    else if (flags & Qt::AlignHCenter)
+        xoff = (r.width() - width) / 2;
+    const bool clip = !r.contains(QRectF(r.x() + xoff, r.y() + yoff, width, height));
+    if (clip) {
+        painter->save();
+        painter->setClipRect(r, Qt::IntersectClip);
+    }
+    const qreal advance = line.horizontalAdvance();
+    xoff = 0;
+    if (flags & Qt::AlignRight)
+        xoff = r.width() - advance;
+    else if (flags & Qt::AlignHCenter)
+        xoff = (r.width() - advance) / 2;
+    line.draw(painter, QPointF(r.x() + xoff, r.y() + yoff));
+    if (clip)
+        painter->restore();
 }
 
 bool SnapshotItem::makePendingSnapshot()

@@ -62,6 +62,10 @@ protected:
     }
     /// What the item shows changed: the snapshot is stale, repaint.
     void contentChanged();
+    /// QPainter::drawText(rect, flags, text) for one line of plain text, from a layout shaped
+    /// once per font and text (placed and clipped as QPainter places and clips it): shaping
+    /// the text again at every paint was a third of the frame that settles a zoom.
+    static void drawText(QPainter *painter, const QRectF &rect, int flags, const QString &text);
 
 public:
     struct Placement;
