@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QFontMetricsF>
+#include <QHash>
 #include <QMetaEnum>
 #include <QPainter>
 #include <QPainterPath>
@@ -240,16 +241,35 @@ int BoardItem::detailClass(qreal lod) const
     return lod < FarLod ? 0 : 1;
 }
 
-void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
-                             bool zooming)
+QList<BoardItem::Pill> BoardItem::pills() const
 {
-    // Text at a new size every frame means new glyphs to rasterise every frame, most of a zoom
-    // frame's cost: mid-zoom without a snapshot (zooming in from the overview) the card is its
-    // shapes and colours, its text comes back when the zoom settles.
-    const bool withText = !zooming;
+    QList<Pill> out;
+    const QFontMetricsF &pfm = fonts().pillMetrics;
+    qreal x = 48;
+    auto add = [&](const QString &text, const QColor &colour) {
+        const qreal w = pfm.horizontalAdvance(text) + 12;
+        out.append({text, colour, QRectF(x, 44, w, 15)});
+        x += w + 5;
+    };
+    if (!m_arch.isEmpty())
+        add(m_arch, Theme::archColor(m_arch));
+    if (!m_storage.isEmpty())
+        add(m_storage, Theme::storageColor());
+    if (m_leader)
+        add(QCoreApplication::translate("BoardItem", "leader"), Theme::leaderColor());
+    // Drained/paused: the swarm schedules nothing (new) here. Words, not colour alone.
+    if (m_availability == QLatin1String("drain"))
+        add(QCoreApplication::translate("BoardItem", "drained"), Theme::availabilityColor());
+    else if (m_availability == QLatin1String("pause"))
+        add(QCoreApplication::translate("BoardItem", "paused"), Theme::availabilityColor());
+    return out;
+}
+
+void BoardItem::paintShapes(QPainter *painter, bool selected, bool far,
+                            const QList<Pill> &pills) const
+{
     const QRectF r(0, 0, CardWidth, CardHeight);
     const QColor roleColour = Theme::roleColor(m_role);
-    const bool selected = option->state & QStyle::State_Selected;
     painter->setRenderHint(QPainter::Antialiasing);
 
     QPainterPath card;
@@ -257,12 +277,6 @@ void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *
     painter->setPen(QPen(selected ? Theme::accent() : Theme::cardBorder(), selected ? 2.5 : 1));
     painter->setBrush(Theme::cardFill());
     painter->drawPath(card);
-    if (option->state & QStyle::State_HasFocus) {
-        // Keyboard focus: a dashed ring outside the card, besides the selection's border.
-        painter->setBrush(Qt::NoBrush);
-        painter->setPen(QPen(Theme::accent(), 1.2, Qt::DashLine));
-        painter->drawRoundedRect(r.adjusted(-2.5, -2.5, 2.5, 2.5), 9, 9);
-    }
 
     // Role stripe, clipped to the card's rounded corner.
     painter->save();
@@ -270,7 +284,7 @@ void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *
     painter->fillRect(QRectF(0, 0, 5, CardHeight), roleColour);
     painter->restore();
 
-    if (lod < FarLod) {
+    if (far) {
         // Far zoom: a tinted block per board is all the eye can read.
         QColor tint = roleColour;
         tint.setAlpha(90);
@@ -282,7 +296,6 @@ void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *
     const QPointF bc(27, 22);
     painter->setPen(Qt::NoPen);
     painter->setBrush(roleColour);
-    QString letter;
     if (m_role == Role::Manager) {
         if (m_leader) {
             // Leader: a second, outer ring (shape, not colour alone) plus the tag below.
@@ -293,28 +306,19 @@ void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *
             painter->restore();
         }
         painter->drawPath(hexagon(bc, 13));
-        letter = QStringLiteral("M");
     } else if (m_role == Role::Worker) {
         painter->drawEllipse(bc, 11.5, 11.5);
-        letter = QStringLiteral("W");
     } else {
         painter->setBrush(Qt::NoBrush);
         painter->setPen(QPen(roleColour, 1.5, Qt::DashLine));
         painter->drawRoundedRect(QRectF(bc.x() - 11, bc.y() - 11, 22, 22), 4, 4);
-        letter = QStringLiteral("?");
     }
-    const CardFonts &cf = fonts();
-    painter->setFont(cf.badge);
-    painter->setPen(m_role == Role::Unassigned ? Theme::mutedText() : Theme::roleBadgeText(m_role));
-    if (withText)
-        painter->drawText(QRectF(bc.x() - 12, bc.y() - 12, 24, 24), Qt::AlignCenter, letter);
 
     // State LED: a shape per state, not colour alone.
     Theme::drawStateLed(painter, QPointF(CardWidth - 14, 14), 5.5, m_state,
                         m_availability == QLatin1String("drain") ||
                             m_availability == QLatin1String("pause"));
 
-    qreal nameRight = CardWidth - 26;
     if (m_hasBadge) {
         const QPointF c(CardWidth - 34, 14);
         QPainterPath tri;
@@ -322,13 +326,121 @@ void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *
         tri.lineTo(c.x() + 7.5, c.y() + 6);
         tri.lineTo(c.x() - 7.5, c.y() + 6);
         tri.closeSubpath();
+        // Outlined in the badge letter's colour (the pen the letter left behind, as before).
+        painter->setPen(m_role == Role::Unassigned ? Theme::mutedText()
+                                                   : Theme::roleBadgeText(m_role));
         painter->setBrush(Theme::severityColor(m_badge));
         painter->drawPath(tri);
+    }
+
+    // Bottom row: arch pill, storage pill, leader and availability tags.
+    painter->setPen(Qt::NoPen);
+    for (const Pill &pill : pills) {
+        painter->setBrush(pill.colour);
+        painter->drawRoundedRect(pill.rect, 7.5, 7.5);
+    }
+}
+
+bool BoardItem::paintCachedShapes(QPainter *painter, bool selected, bool far,
+                                  const QList<Pill> &pills) const
+{
+    // The card's shapes (border, stripe, badge, LED, pills) are the same picture for every card
+    // of one look at one scale, and cards are drawn at whole device pixels (SnapshotItem's
+    // Rounded alignment): one picture per look and scale, blitted. Stroking the rounded border
+    // alone cost half a card's paint (valgrind --tool=callgrind on tests/bench/bench_canvas).
+    // World, not device, transform: a grab of part of a widget adds a redirection offset
+    // that the identity world transform below keeps.
+    const qreal dpr = painter->device()->devicePixelRatioF();
+    const QTransform device = painter->worldTransform() * QTransform::fromScale(dpr, dpr);
+    if (device.type() > QTransform::TxScale || device.m11() <= 0 ||
+        !qFuzzyCompare(device.m11(), device.m22()))
+        return false;
+    const QRectF bounds = boundingRect();
+    const QPointF origin = device.map(bounds.topLeft());
+    const QPointF whole(std::round(origin.x()), std::round(origin.y()));
+    if (qAbs(origin.x() - whole.x()) > 1.0 / 512 || qAbs(origin.y() - whole.y()) > 1.0 / 512)
+        return false;
+    const qreal scale = device.m11();
+    const QSize size(int(std::ceil(bounds.width() * scale)),
+                     int(std::ceil(bounds.height() * scale)));
+    if (size.width() > 1024 || size.height() > 1024)
+        return false; // zoomed far in: few cards on screen, not worth keeping
+
+    QString key;
+    key.reserve(64);
+    key += QString::number(scale, 'g', 10);
+    key += QLatin1Char('|') + QString::number(int(m_role)) + QString::number(int(m_state)) +
+           QString::number(int(m_badge)) + QLatin1Char(m_hasBadge ? 'b' : '-') +
+           QLatin1Char(m_leader ? 'l' : '-') + QLatin1Char(selected ? 's' : '-') +
+           QLatin1Char(far ? 'f' : '-') + QLatin1Char(Theme::isDark() ? 'd' : '-') +
+           QLatin1Char('|') + m_availability;
+    for (const Pill &pill : pills)
+        key += QLatin1Char('|') + pill.text;
+
+    static QHash<QString, QPixmap> cache;
+    auto it = cache.constFind(key);
+    if (it == cache.constEnd()) {
+        if (cache.size() >= 64)
+            cache.clear(); // another scale: the old ones are not drawn again soon
+        QPixmap picture(size);
+        picture.fill(Qt::transparent);
+        QPainter p(&picture);
+        p.setRenderHints(painter->renderHints());
+        p.scale(scale, scale);
+        p.translate(-bounds.topLeft());
+        paintShapes(&p, selected, far, pills);
+        p.end();
+        it = cache.insert(key, picture);
+    }
+    QPixmap picture = *it;
+    picture.setDevicePixelRatio(dpr);
+    painter->save();
+    painter->setWorldTransform(QTransform());
+    painter->drawPixmap(whole / dpr, picture);
+    painter->restore();
+    return true;
+}
+
+void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                             bool zooming)
+{
+    // Text at a new size every frame means new glyphs to rasterise every frame, most of a zoom
+    // frame's cost: mid-zoom without a snapshot (zooming in from the overview) the card is its
+    // shapes and colours, its text comes back when the zoom settles.
+    const bool withText = !zooming;
+    const QRectF r(0, 0, CardWidth, CardHeight);
+    const bool selected = option->state & QStyle::State_Selected;
+    const bool far = lod < FarLod;
+    const QList<Pill> pillList = far ? QList<Pill>() : pills();
+    if (!paintCachedShapes(painter, selected, far, pillList))
+        paintShapes(painter, selected, far, pillList);
+    painter->setRenderHint(QPainter::Antialiasing);
+    if (option->state & QStyle::State_HasFocus) {
+        // Keyboard focus: a dashed ring outside the card, besides the selection's border.
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(QPen(Theme::accent(), 1.2, Qt::DashLine));
+        painter->drawRoundedRect(r.adjusted(-2.5, -2.5, 2.5, 2.5), 9, 9);
+    }
+    if (far || !withText)
+        return;
+
+    // The text, over the shapes (no text is covered by a shape drawn after it).
+    const CardFonts &cf = fonts();
+    const QPointF bc(27, 22);
+    painter->setFont(cf.badge);
+    painter->setPen(m_role == Role::Unassigned ? Theme::mutedText() : Theme::roleBadgeText(m_role));
+    const QString letter = m_role == Role::Manager  ? QStringLiteral("M")
+                           : m_role == Role::Worker ? QStringLiteral("W")
+                                                    : QStringLiteral("?");
+    drawText(painter, QRectF(bc.x() - 12, bc.y() - 12, 24, 24), Qt::AlignCenter, letter);
+
+    qreal nameRight = CardWidth - 26;
+    if (m_hasBadge) {
+        const QPointF c(CardWidth - 34, 14);
         painter->setPen(Theme::severityBadgeText(m_badge));
         painter->setFont(cf.bang);
-        if (withText)
-            painter->drawText(QRectF(c.x() - 5, c.y() - 5, 10, 11), Qt::AlignCenter,
-                              QStringLiteral("!"));
+        drawText(painter, QRectF(c.x() - 5, c.y() - 5, 10, 11), Qt::AlignCenter,
+                 QStringLiteral("!"));
         nameRight -= 20;
     }
 
@@ -336,9 +448,8 @@ void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *
     painter->setFont(cf.name);
     painter->setPen(Theme::text());
     const QFontMetricsF &nfm = cf.nameMetrics;
-    if (withText)
-        painter->drawText(QRectF(textX, 5, nameRight - textX, 20), Qt::AlignLeft | Qt::AlignVCenter,
-                          nfm.elidedText(m_name, Qt::ElideRight, nameRight - textX));
+    drawText(painter, QRectF(textX, 5, nameRight - textX, 20), Qt::AlignLeft | Qt::AlignVCenter,
+             nfm.elidedText(m_name, Qt::ElideRight, nameRight - textX));
 
     const QFontMetricsF &sfm = cf.smallMetrics;
     painter->setFont(cf.small);
@@ -350,42 +461,21 @@ void BoardItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *
     }
     const QString sub = subParts.join(QStringLiteral(" · "));
     const qreal subWidth = CardWidth - textX - 8 - m_subtitleReserve;
-    if (withText)
-        painter->drawText(QRectF(textX, 24, subWidth, 16), Qt::AlignLeft | Qt::AlignVCenter,
-                          sfm.elidedText(sub, Qt::ElideRight, subWidth));
+    drawText(painter, QRectF(textX, 24, subWidth, 16), Qt::AlignLeft | Qt::AlignVCenter,
+             sfm.elidedText(sub, Qt::ElideRight, subWidth));
 
-    // Bottom row: arch pill, storage pill, switch port.
-    const QFontMetricsF &pfm = cf.pillMetrics;
     painter->setFont(cf.pill);
+    painter->setPen(Theme::pillText());
     qreal x = textX;
-    auto pill = [&](const QString &text, const QColor &colour) {
-        const qreal w = pfm.horizontalAdvance(text) + 12;
-        const QRectF pr(x, 44, w, 15);
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(colour);
-        painter->drawRoundedRect(pr, 7.5, 7.5);
-        painter->setPen(Theme::pillText());
-        if (withText)
-            painter->drawText(pr, Qt::AlignCenter, text);
-        x += w + 5;
-    };
-    if (!m_arch.isEmpty())
-        pill(m_arch, Theme::archColor(m_arch));
-    if (!m_storage.isEmpty())
-        pill(m_storage, Theme::storageColor());
-    if (m_leader)
-        pill(QCoreApplication::translate("BoardItem", "leader"), Theme::leaderColor());
-    // Drained/paused: the swarm schedules nothing (new) here. Words, not colour alone.
-    if (m_availability == QLatin1String("drain"))
-        pill(QCoreApplication::translate("BoardItem", "drained"), Theme::availabilityColor());
-    else if (m_availability == QLatin1String("pause"))
-        pill(QCoreApplication::translate("BoardItem", "paused"), Theme::availabilityColor());
+    for (const Pill &pill : pillList) {
+        drawText(painter, pill.rect, Qt::AlignCenter, pill.text);
+        x = pill.rect.right() + 5;
+    }
     if (!m_port.isEmpty() && x < CardWidth - 40) {
         painter->setFont(cf.small);
         painter->setPen(Theme::mutedText());
-        if (withText)
-            painter->drawText(QRectF(x, 43, CardWidth - 10 - x, 17),
-                              Qt::AlignRight | Qt::AlignVCenter, m_port);
+        drawText(painter, QRectF(x, 43, CardWidth - 10 - x, 17), Qt::AlignRight | Qt::AlignVCenter,
+                 m_port);
     }
 }
 

@@ -5,6 +5,8 @@
 #include "labtypes.h"
 #include "snapshotitem.h"
 
+#include <QColor>
+
 namespace Hivelab {
 
 /// A board card on the topology canvas. Holds a copy of what it draws, never model pointers.
@@ -55,7 +57,21 @@ protected:
     int detailClass(qreal lod) const override;
 
 private:
+    struct Pill
+    {
+        QString text;
+        QColor colour;
+        QRectF rect;
+    };
     void updateToolTip();
+    /// The bottom row's tags (arch, storage, leader, drained/paused) and where they go.
+    QList<Pill> pills() const;
+    /// Everything but the text and the focus ring.
+    void paintShapes(QPainter *painter, bool selected, bool far, const QList<Pill> &pills) const;
+    /// paintShapes() from a picture shared by the cards of one look at the painter's scale;
+    /// false when the painter is not at a plain scale and whole device pixels.
+    bool paintCachedShapes(QPainter *painter, bool selected, bool far,
+                           const QList<Pill> &pills) const;
 
     QString m_id;
     QString m_name;

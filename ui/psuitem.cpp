@@ -104,14 +104,14 @@ void PsuItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *, 
     painter->setFont(f);
     painter->setPen(Theme::text());
     const qreal right = m_findings.isEmpty() ? CardWidth - 8 : CardWidth - 28;
-    painter->drawText(QRectF(30, 4, right - 30, 18), Qt::AlignLeft | Qt::AlignVCenter,
-                      painter->fontMetrics().elidedText(m_name, Qt::ElideRight, int(right - 30)));
+    drawText(painter, QRectF(30, 4, right - 30, 18), Qt::AlignLeft | Qt::AlignVCenter,
+             painter->fontMetrics().elidedText(m_name, Qt::ElideRight, int(right - 30)));
     if (!m_findings.isEmpty()) {
         painter->setPen(Qt::NoPen);
         painter->setBrush(Theme::severityColor(m_badge));
         painter->drawEllipse(QPointF(CardWidth - 16, 13), 7.5, 7.5);
         painter->setPen(Theme::severityBadgeText(m_badge));
-        painter->drawText(QRectF(CardWidth - 22, 6, 12, 14), Qt::AlignCenter, QStringLiteral("!"));
+        drawText(painter, QRectF(CardWidth - 22, 6, 12, 14), Qt::AlignCenter, QStringLiteral("!"));
     }
 
     const double ratio = m_rating > 0 ? m_load / m_rating : 0;
@@ -141,8 +141,8 @@ void PsuItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *, 
                                       .arg(m_load, 0, 'f', 1);
     if (m_unknown > 0)
         text += QCoreApplication::translate("PsuItem", " · %1 unrated").arg(m_unknown);
-    painter->drawText(QRectF(30, 35, CardWidth - 38, 16), Qt::AlignLeft | Qt::AlignVCenter,
-                      painter->fontMetrics().elidedText(text, Qt::ElideRight, int(CardWidth - 38)));
+    drawText(painter, QRectF(30, 35, CardWidth - 38, 16), Qt::AlignLeft | Qt::AlignVCenter,
+             painter->fontMetrics().elidedText(text, Qt::ElideRight, int(CardWidth - 38)));
 }
 
 } // namespace Hivelab

@@ -110,14 +110,14 @@ void RackItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *,
         painter->setPen(Theme::text());
         titleRight -= 26;
     }
-    painter->drawText(QRectF(12, 4, titleRight - 12, 22), Qt::AlignLeft | Qt::AlignVCenter,
-                      m_title);
+    drawText(painter, QRectF(12, 4, titleRight - 12, 22), Qt::AlignLeft | Qt::AlignVCenter,
+             m_title);
     QFont sub = QApplication::font();
     sub.setPointSizeF(8);
     painter->setFont(sub);
     painter->setPen(Theme::mutedText());
-    painter->drawText(QRectF(12, 24, RackWidth - 24, 16), Qt::AlignLeft | Qt::AlignVCenter,
-                      m_subtitle);
+    drawText(painter, QRectF(12, 24, RackWidth - 24, 16), Qt::AlignLeft | Qt::AlignVCenter,
+             m_subtitle);
 
     // Slots
     for (int s = 0; s < m_slotCount; ++s) {
@@ -134,9 +134,8 @@ void RackItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *,
             if (zooming)
                 continue;
             painter->setPen(Theme::mutedText());
-            painter->drawText(
-                slot, Qt::AlignCenter,
-                QCoreApplication::translate("RackItem", "Slot %1 · empty").arg(s + 1));
+            drawText(painter, slot, Qt::AlignCenter,
+                     QCoreApplication::translate("RackItem", "Slot %1 · empty").arg(s + 1));
         }
     }
     if (m_dropSlot >= 0 && m_dropSlot < m_slotCount) {
@@ -157,8 +156,8 @@ void RackItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem *,
         painter->setPen(warn ? Theme::text() : Theme::accent());
         const QString action = m_dropSwap ? QCoreApplication::translate("RackItem", "⇅ swap")
                                           : QCoreApplication::translate("RackItem", "drop here");
-        painter->drawText(slot.adjusted(0, 0, -8, -3), Qt::AlignRight | Qt::AlignBottom,
-                          warn ? QStringLiteral("⚠ ") + action : action);
+        drawText(painter, slot.adjusted(0, 0, -8, -3), Qt::AlignRight | Qt::AlignBottom,
+                 warn ? QStringLiteral("⚠ ") + action : action);
     }
 }
 

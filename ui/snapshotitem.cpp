@@ -6,14 +6,17 @@
 #include <QBackingStore>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QPaintEngine>
 #include <QPointer>
 #include <QStyleOptionGraphicsItem>
+#include <QTextLayout>
 #include <QTimer>
 #include <QWidget>
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace Hivelab {
 
@@ -173,9 +176,8 @@ private:
     static inline qint64 s_frameSpent = 0;
 };
 
-namespace {
 /// Where a snapshot goes for an item drawn with `world` onto a device of `dpr`.
-struct Placement
+struct SnapshotItem::Placement
 {
     qreal scale = 0; // device pixels per item unit
     QPointF exact;   // the item's top left corner in device pixels
@@ -184,6 +186,9 @@ struct Placement
     QSize size;      // of the snapshot
     bool tooBig = false;
 };
+
+namespace {
+using Placement = SnapshotItem::Placement;
 
 Placement placementOf(const QTransform &world, qreal dpr, const QRectF &bounds,
                       SnapshotItem::Alignment alignment)
@@ -293,7 +298,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
                                 QRectF(m_snapshotPhase, bounds.size() * m_snapshotScale));
             painter->restore();
         } else {
-            paintContent(painter, option, lod, true);
+            paintAligned(painter, option, lod, true, placementOf(world, dpr, bounds, m_alignment));
         }
         return;
     }
@@ -341,21 +346,102 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
             return;
         }
     }
-    if (m_alignment == Alignment::Rounded && at.exact != at.whole) {
-        // Where its snapshot will be blitted, so the blit lines up with no repaint.
-        painter->save();
-        painter->setWorldTransform(world *
-                                   QTransform::fromTranslate((at.whole.x() - at.exact.x()) / dpr,
-                                                             (at.whole.y() - at.exact.y()) / dpr));
-        paintContent(painter, option, lod, false);
-        painter->restore();
-    } else {
-        paintContent(painter, option, lod, false);
-    }
+    paintAligned(painter, option, lod, false, at);
     const QPointF fromMiddle = world.map(bounds.center()) -
                                QPointF(painter->device()->width(), painter->device()->height()) / 2;
     m_pendingDistance = QPointF::dotProduct(fromMiddle, fromMiddle);
     SnapshotQueue::add(this);
+}
+
+void SnapshotItem::paintAligned(QPainter *painter, const QStyleOptionGraphicsItem *option,
+                                qreal lod, bool zooming, const Placement &at)
+{
+    if (m_alignment == Alignment::Rounded && at.exact != at.whole) {
+        // Where its snapshot will be blitted, so the blit lines up with no repaint (and mid-zoom,
+        // at whole device pixels, where BoardItem's shared pictures line up).
+        const QTransform world = painter->worldTransform();
+        const qreal dpr = painter->device()->devicePixelRatioF();
+        painter->save();
+        painter->setWorldTransform(world *
+                                   QTransform::fromTranslate((at.whole.x() - at.exact.x()) / dpr,
+                                                             (at.whole.y() - at.exact.y()) / dpr));
+        paintContent(painter, option, lod, zooming);
+        painter->restore();
+    } else {
+        paintContent(painter, option, lod, zooming);
+    }
+}
+
+namespace {
+struct TextKey
+{
+    QFont font;
+    int dpi = 0;
+    QString text;
+    bool operator==(const TextKey &other) const
+    {
+        return dpi == other.dpi && text == other.text && font == other.font;
+    }
+};
+
+size_t qHash(const TextKey &key, size_t seed = 0)
+{
+    return qHashMulti(seed, key.font, key.dpi, key.text);
+}
+} // namespace
+
+void SnapshotItem::drawText(QPainter *painter, const QRectF &r, int flags, const QString &text)
+{
+    constexpr int Plain = Qt::AlignHorizontal_Mask | Qt::AlignVertical_Mask;
+    if (text.isEmpty() || (flags & ~Plain) || painter->layoutDirection() != Qt::LeftToRight ||
+        text.contains(QLatin1Char('\n')) || text.contains(QChar::LineSeparator)) {
+        painter->drawText(r, flags, text);
+        return;
+    }
+    static QHash<TextKey, std::shared_ptr<QTextLayout>> layouts;
+    TextKey key{painter->font(), painter->device()->logicalDpiY(), text};
+    std::shared_ptr<QTextLayout> &layout = layouts[key];
+    if (!layout) {
+        if (layouts.size() > 4096) {
+            layouts.clear(); // bounded: names come and go with labs
+            layout = layouts[key];
+        }
+        // As QPainter lays out one line: painter's (device) font, no wrap, left aligned.
+        layout = std::make_shared<QTextLayout>(text, key.font);
+        layout->setCacheEnabled(true);
+        layout->beginLayout();
+        QTextLine line = layout->createLine();
+        line.setLineWidth(0x01000000);
+        line.setPosition(QPointF(0, 0));
+        layout->endLayout();
+    }
+    const QTextLine line = layout->lineAt(0);
+    const qreal height = line.ascent() + line.descent();
+    const qreal width = line.naturalTextWidth();
+    qreal yoff = 0;
+    if (flags & Qt::AlignBottom)
+        yoff = r.height() - height;
+    else if (flags & Qt::AlignVCenter)
+        yoff = (r.height() - height) / 2;
+    qreal xoff = 0;
+    if (flags & Qt::AlignRight)
+        xoff = r.width() - width;
+    else if (flags & Qt::AlignHCenter)
+        xoff = (r.width() - width) / 2;
+    const bool clip = !r.contains(QRectF(r.x() + xoff, r.y() + yoff, width, height));
+    if (clip) {
+        painter->save();
+        painter->setClipRect(r, Qt::IntersectClip);
+    }
+    const qreal advance = line.horizontalAdvance();
+    xoff = 0;
+    if (flags & Qt::AlignRight)
+        xoff = r.width() - advance;
+    else if (flags & Qt::AlignHCenter)
+        xoff = (r.width() - advance) / 2;
+    line.draw(painter, QPointF(r.x() + xoff, r.y() + yoff));
+    if (clip)
+        painter->restore();
 }
 
 bool SnapshotItem::makePendingSnapshot()

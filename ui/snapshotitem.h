@@ -62,8 +62,18 @@ protected:
     }
     /// What the item shows changed: the snapshot is stale, repaint.
     void contentChanged();
+    /// QPainter::drawText(rect, flags, text) for one line of plain text, from a layout shaped
+    /// once per font and text (placed and clipped as QPainter places and clips it): shaping
+    /// the text again at every paint was a third of the frame that settles a zoom.
+    static void drawText(QPainter *painter, const QRectF &rect, int flags, const QString &text);
+
+public:
+    struct Placement;
 
 private:
+    /// paintContent() where the snapshot would go: Rounded items at whole device pixels.
+    void paintAligned(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
+                      bool zooming, const Placement &at);
     friend class SnapshotBudget;
     friend class SnapshotQueue;
     void dropSnapshot();

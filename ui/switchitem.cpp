@@ -92,21 +92,21 @@ void SwitchItem::paintContent(QPainter *painter, const QStyleOptionGraphicsItem 
     s.setPointSizeF(8);
     const qreal countW = QFontMetricsF(s).horizontalAdvance(count) + 4;
     const qreal right = CardWidth - 8 - countW - (m_findings.isEmpty() ? 0 : 20);
-    painter->drawText(QRectF(30, 4, right - 30, 18), Qt::AlignLeft | Qt::AlignVCenter,
-                      painter->fontMetrics().elidedText(m_name, Qt::ElideRight, int(right - 30)));
+    drawText(painter, QRectF(30, 4, right - 30, 18), Qt::AlignLeft | Qt::AlignVCenter,
+             painter->fontMetrics().elidedText(m_name, Qt::ElideRight, int(right - 30)));
     painter->setFont(s);
     painter->setPen(usedCount() > m_ports ? Theme::severityColor(Severity::Error)
                                           : Theme::mutedText());
-    painter->drawText(QRectF(CardWidth - 8 - countW, 4, countW, 18),
-                      Qt::AlignRight | Qt::AlignVCenter, count);
+    drawText(painter, QRectF(CardWidth - 8 - countW, 4, countW, 18),
+             Qt::AlignRight | Qt::AlignVCenter, count);
     if (!m_findings.isEmpty()) {
         painter->setPen(Qt::NoPen);
         painter->setBrush(Theme::severityColor(m_badge));
         painter->drawEllipse(QPointF(CardWidth - 16 - countW, 13), 7, 7);
         painter->setPen(Theme::severityBadgeText(m_badge));
         painter->setFont(f);
-        painter->drawText(QRectF(CardWidth - 22 - countW, 6, 12, 14), Qt::AlignCenter,
-                          QStringLiteral("!"));
+        drawText(painter, QRectF(CardWidth - 22 - countW, 6, 12, 14), Qt::AlignCenter,
+                 QStringLiteral("!"));
     }
 
     // Port indicators (skipped on very large switches; the count says it all there).

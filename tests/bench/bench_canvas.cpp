@@ -6,6 +6,8 @@
 // the longest of those turns is printed too (what it adds to the next frame's latency at worst).
 // --quick: a quarter of the frames, for instruction counts under valgrind --tool=callgrind
 // (--dump-before='*repaintFrames*' --dump-after='*repaintFrames*': one dump per phase).
+// --grab DIR: also saves the view as PNGs (fitted, mid-zoom, settled, 100 %) to compare the
+// canvas's look before and after a change (grabbing makes snapshots: timings are not comparable).
 #include "boardcatalog.h"
 #include "boarditem.h"
 #include "canvasmetrics.h"
@@ -102,6 +104,15 @@ QList<double> repaintFrames(int frames, const std::function<void(int)> &step)
     }
     return out;
 }
+
+// The viewport as the user sees it now, when --grab was given.
+void grab(QGraphicsView &view, const QString &dir, const char *name)
+{
+    if (dir.isEmpty())
+        return;
+    view.viewport()->grab().save(dir + QLatin1Char('/') + QLatin1String(name) +
+                                 QStringLiteral(".png"));
+}
 } // namespace
 
 int main(int argc, char **argv)
@@ -111,6 +122,8 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     Theme::apply(false);
     const int div = app.arguments().contains(QStringLiteral("--quick")) ? 4 : 1;
+    const int grabAt = int(app.arguments().indexOf(QStringLiteral("--grab")));
+    const QString grabDir = grabAt > 0 ? app.arguments().value(grabAt + 1) : QString();
 
     const Lab lab = HivelabTest::canvasBenchLab(20, 10);
     LabDocument doc;
@@ -143,10 +156,14 @@ int main(int argc, char **argv)
     print("Full repaint, whole lab fitted (first: cold cache)",
           stats(repaintFrames(30 / div, [&view](int) { view.viewport()->update(); })));
     printIdleTurns();
+    grab(view, grabDir, "fitted");
     // Zoom sweep: every frame at a new scale, so card caches are rebuilt each time.
     print("Frame while zooming (new scale every frame)",
-          stats(repaintFrames(40 / div,
-                              [&view, div](int i) { view.setZoom(0.3 + 0.02 * div * i); })));
+          stats(repaintFrames(40 / div, [&view, div, &grabDir](int i) {
+              view.setZoom(0.3 + 0.02 * div * i);
+              if (i == 20 / div)
+                  grab(view, grabDir, "zooming-70");
+          })));
     printIdleTurns();
     // Wheel zoom: one notch (1.2x) from settled caches, then the settle that re-caches cards.
     view.settleZoom();
@@ -177,6 +194,7 @@ int main(int argc, char **argv)
     print("Wheel notch: one 1.2x zoom step", stats(notches));
     print("Zoom settled: the frame after the last step", stats(settles));
     printIdleTurns();
+    grab(view, grabDir, "settled-50");
     view.setZoom(1.0);
     print("Frame while panning at 100 %", stats(repaintFrames(60 / div, [&view, div](int i) {
               QScrollBar *h = view.horizontalScrollBar();
@@ -185,6 +203,7 @@ int main(int argc, char **argv)
               v->setValue(v->minimum() + (v->maximum() - v->minimum()) * (i * div % 20) / 20);
           })));
     printIdleTurns();
+    grab(view, grabDir, "panned-100");
 
     // Drag: node-001 (rack 1) to rack 2, slot 11 (empty), 60 mouse moves.
     view.setZoom(0.6);
