@@ -49,9 +49,20 @@ void SshConfigLookup::cancel()
     m_running.clear();
     for (QProcess *ssh : running) {
         disconnect(ssh, nullptr, this, nullptr);
-        ssh->kill();
-        ssh->deleteLater(); // reaps it once it is gone
+        dispose(ssh);
     }
+}
+
+void SshConfigLookup::dispose(QProcess *ssh)
+{
+    if (ssh->state() == QProcess::NotRunning) {
+        ssh->deleteLater();
+        return;
+    }
+    // Deleted once reaped: a QProcess destroyed while its process runs warns and blocks until
+    // the kill lands. If the lookup goes first, the child's destructor does that wait.
+    connect(ssh, &QProcess::finished, ssh, &QObject::deleteLater);
+    ssh->kill();
 }
 
 void SshConfigLookup::startNext()
@@ -90,9 +101,7 @@ void SshConfigLookup::onDone(QProcess *ssh, bool ok, const QByteArray &output)
     const QString alias = *it;
     m_running.erase(it);
     disconnect(ssh, nullptr, this, nullptr);
-    if (ssh->state() != QProcess::NotRunning)
-        ssh->kill();
-    ssh->deleteLater();
+    dispose(ssh);
     const QStringList users = m_users.take(alias);
     for (const QString &localUser : users) {
         const QString key = m_config->cacheKey(alias, localUser);

@@ -50,6 +50,8 @@ private:
     };
     void startNext();
     void onDone(QProcess *ssh, bool ok, const QByteArray &output);
+    /// Kills `ssh` if it still runs and deletes it once it has ended.
+    void dispose(QProcess *ssh);
 
     SshConfig *m_config;
     QList<QString> m_queue;               // aliases waiting for a free slot
