@@ -17,10 +17,12 @@
 #include <QAccessible>
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
 #include <QUndoStack>
+#include <QtMath>
 
 #include <algorithm>
 #include <limits>
@@ -75,6 +77,7 @@ private Q_SLOTS:
     void snapshotFollowsTheCard();
     void cachedRackFollowsItsContent();
     void settledZoomSnapshotsOnIdleTurns();
+    void fitShowsALabThatFitsAtItsNaturalSize();
 
 private:
     void drag(const QString &boardId, const QPointF &to, bool release = true);
@@ -458,6 +461,29 @@ void TestTopologyScene::cachedRackFollowsItsContent()
             qGray(named.pixel(area.width() / 2, area.height() / 2)));
     rack->update();
     QCOMPARE(shot(), named);
+}
+
+void TestTopologyScene::fitShowsALabThatFitsAtItsNaturalSize()
+{
+    // fitInView() keeps 2 px from each edge: a lab 1 px too tall for those margins was shown at
+    // 99.8 %, every text drawn from glyphs at that scale and the dot grid resampled. A lab that
+    // fits the view (its scene's own margins included) is shown at its natural size, whole.
+    const QSizeF lab = m_scene->sceneRect().size();
+    const auto fitTo = [this](const QSize &viewport) {
+        m_view->resize(viewport);
+        QCoreApplication::processEvents();
+        QCOMPARE(m_view->viewport()->size(), viewport);
+        m_view->fitAll();
+    };
+    fitTo(QSize(qCeil(lab.width()) + 1, qCeil(lab.height()) + 1));
+    QCOMPARE(m_view->zoom(), 1.0);
+    QVERIFY(!m_view->horizontalScrollBar()->isVisible());
+    QVERIFY(!m_view->verticalScrollBar()->isVisible());
+    QVERIFY(m_view->viewport()->rect().contains(
+        m_view->mapFromScene(m_scene->sceneRect()).boundingRect()));
+    // Smaller than the lab: fitted below 100 %.
+    fitTo(QSize(qCeil(lab.width()) + 1, qCeil(lab.height()) - 8));
+    QVERIFY(m_view->zoom() < 1.0);
 }
 
 void TestTopologyScene::settledZoomSnapshotsOnIdleTurns()
