@@ -34,8 +34,8 @@ QRectF RackItem::boundingRect() const
 // instructions a slot, 8 M of the demo's first frame for its 6 empty slots (valgrind
 // --tool=callgrind). On the raster engine the outline is blitted from a picture of it over the
 // rack's fill, made at the same scale and sub-pixel phase: the same pixels as stroking it there.
-// A picture is made for a look seen before (racks and slots at a fractional zoom each have their
-// own phase: a picture for each would cost more than stroking them).
+// At a fractional zoom a picture is made for a look seen before (racks and slots then each have
+// their own phase: a picture for each would cost more than stroking them).
 void RackItem::paintEmptySlotOutline(QPainter *painter, const QRectF &slot)
 {
     const auto stroke = [painter, &slot]() {
@@ -88,8 +88,13 @@ void RackItem::paintEmptySlotOutline(QPainter *painter, const QRectF &slot)
         if (looks.size() >= 32)
             looks.removeFirst();
         looks.append({device.m11(), device.m22(), phase, slot.size(), fill, outline, QImage()});
-        stroke();
-        return;
+        // At 100 % every slot has the same phase (racks and slots sit at whole units): the
+        // picture pays off from the second slot.
+        if (device.m11() != 1.0 || device.m22() != 1.0) {
+            stroke();
+            return;
+        }
+        it = looks.end() - 1;
     }
     if (it->picture.isNull()) {
         QImage picture(size, QImage::Format_ARGB32_Premultiplied);

@@ -521,7 +521,8 @@ void TestTopologyScene::emptySlotOutlinesAsDrawn()
                                           .arg(scale)
                                           .arg(phase.x())
                                           .arg(phase.y());
-                // Seen first (stroked), then seen again (picture made), then blitted.
+                // Seen first (stroked; at 100 % pictured at once), then again (pictured), then
+                // blitted.
                 for (int time = 0; time < 3; ++time)
                     QVERIFY2(draw(false) == stroked, qPrintable(where));
             }
