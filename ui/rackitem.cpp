@@ -32,82 +32,62 @@ QRectF RackItem::boundingRect() const
 
 // Stroking a 1.2 px dashed rounded rectangle is about 80 antialiased dashes to rasterise: 1.4 M
 // instructions a slot, 8 M of the demo's first frame for its 6 empty slots (valgrind
-// --tool=callgrind). On the raster engine the outline is blitted from a picture of it over the
-// rack's fill, made at the same scale and sub-pixel phase: the same pixels as stroking it there.
-// At a fractional zoom a picture is made for a look seen before (racks and slots then each have
-// their own phase: a picture for each would cost more than stroking them).
+// --tool=callgrind). At 100 % on the raster engine the outline is blitted from a picture of it
+// over the rack's fill, made at the same sub-pixel phase: the same pixels as stroking it there.
+// Racks and slots sit at whole units, so at 100 % they share one phase; at other zooms each has
+// its own, a picture would rarely be drawn twice, and the racks' snapshots keep what they drew.
 void RackItem::paintEmptySlotOutline(QPainter *painter, const QRectF &slot)
 {
-    const auto stroke = [painter, &slot]() {
-        painter->setPen(QPen(Theme::slotOutline(), 1.2, Qt::DashLine));
-        painter->setBrush(Qt::NoBrush);
-        painter->drawRoundedRect(slot, 7, 7);
-    };
-    // Where a picture cannot stand in: another engine (SVG export), opacity, a rotation…
-    if (painter->paintEngine()->type() != QPaintEngine::Raster || painter->opacity() < 1.0 ||
-        painter->compositionMode() != QPainter::CompositionMode_SourceOver ||
-        !painter->testRenderHint(QPainter::Antialiasing)) {
-        stroke();
-        return;
-    }
     // World, not device, transform: a grab of part of a widget adds a redirection offset that
     // the identity world transform below keeps (as BoardItem::paintCachedShapes).
     const qreal dpr = painter->device()->devicePixelRatioF();
     const QTransform device = painter->worldTransform() * QTransform::fromScale(dpr, dpr);
+    // Where a picture cannot stand in: another engine (SVG export), opacity, another scale…
+    if (painter->paintEngine()->type() != QPaintEngine::Raster || painter->opacity() < 1.0 ||
+        painter->compositionMode() != QPainter::CompositionMode_SourceOver ||
+        !painter->testRenderHint(QPainter::Antialiasing) ||
+        device.type() > QTransform::TxTranslate) {
+        painter->setPen(QPen(Theme::slotOutline(), 1.2, Qt::DashLine));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(slot, 7, 7);
+        return;
+    }
     const QRectF area = slot.adjusted(-2, -2, 2, 2); // the pen's width and antialiasing
     const QPointF origin = device.map(area.topLeft());
     const QPointF whole(std::floor(origin.x()), std::floor(origin.y()));
     const QPointF phase = origin - whole;
-    const QSize size(int(std::ceil(area.width() * device.m11() + phase.x())),
-                     int(std::ceil(area.height() * device.m22() + phase.y())));
-    if (device.type() > QTransform::TxScale || device.m11() <= 0 || device.m22() <= 0 ||
-        size.width() > 1024 || size.height() > 1024) { // zoomed far in: a few slots on screen
-        stroke();
-        return;
-    }
 
     struct Look
     {
-        qreal sx, sy;
         QPointF phase;
         QSizeF slot;
         QRgb fill, outline;
-        QImage picture; // null: seen once
+        QImage picture;
     };
     static QList<Look> looks;
     const QRgb fill = Theme::rackFill().rgba();
     const QRgb outline = Theme::slotOutline().rgba();
     const auto same = [&](const Look &look) {
         constexpr qreal Tiny = 1e-6;
-        return qFuzzyCompare(look.sx, device.m11()) && qFuzzyCompare(look.sy, device.m22()) &&
-               qAbs(look.phase.x() - phase.x()) < Tiny && qAbs(look.phase.y() - phase.y()) < Tiny &&
+        return qAbs(look.phase.x() - phase.x()) < Tiny && qAbs(look.phase.y() - phase.y()) < Tiny &&
                look.slot == slot.size() && look.fill == fill && look.outline == outline;
     };
     auto it = std::find_if(looks.begin(), looks.end(), same);
     if (it == looks.end()) {
-        if (looks.size() >= 32)
-            looks.removeFirst();
-        looks.append({device.m11(), device.m22(), phase, slot.size(), fill, outline, QImage()});
-        // At 100 % every slot has the same phase (racks and slots sit at whole units): the
-        // picture pays off from the second slot.
-        if (device.m11() != 1.0 || device.m22() != 1.0) {
-            stroke();
-            return;
-        }
-        it = looks.end() - 1;
-    }
-    if (it->picture.isNull()) {
-        QImage picture(size, QImage::Format_ARGB32_Premultiplied);
+        if (looks.size() >= 4)
+            looks.removeFirst(); // panned by part of a pixel, or the other theme
+        QImage picture(QSize(int(std::ceil(area.width() + phase.x())),
+                             int(std::ceil(area.height() + phase.y()))),
+                       QImage::Format_ARGB32_Premultiplied);
         picture.fill(Theme::rackFill());
         QPainter p(&picture);
         p.setRenderHint(QPainter::Antialiasing);
-        p.setTransform(QTransform(device.m11(), 0, 0, device.m22(), phase.x(), phase.y()));
-        p.translate(-area.topLeft());
+        p.translate(phase - area.topLeft());
         p.setPen(QPen(Theme::slotOutline(), 1.2, Qt::DashLine));
-        p.setBrush(Qt::NoBrush);
         p.drawRoundedRect(slot, 7, 7);
         p.end();
-        it->picture = picture;
+        looks.append({phase, slot.size(), fill, outline, picture});
+        it = looks.end() - 1;
     }
     QImage picture = it->picture;
     picture.setDevicePixelRatio(dpr);
