@@ -112,7 +112,7 @@ void TopologyView::fitAll()
     // fits the view at its natural size is shown at it: fitInView() keeps 2 px from each edge,
     // and the 99.8 % it gave the demo in a 1440x900 window (1 px too tall for those margins;
     // the scene's own margins are 32 px) drew every text with glyphs rendered at that scale and
-    // the dot grid as a resampled texture, 18 M instructions of the first frame's 208 M.
+    // the dot grid as a resampled texture: 10 M instructions of the first frame's 208 M.
     const QSize view = viewport()->size();
     if (bounds.width() <= view.width() && bounds.height() <= view.height()) {
         setTransform(QTransform());
