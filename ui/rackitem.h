@@ -38,6 +38,10 @@ public:
     qreal slotsTop() const { return m_slotsTop; }
     int slotCount() const { return m_slotCount; }
 
+    /// An empty slot's dashed outline (QPen(Theme::slotOutline(), 1.2, Qt::DashLine), radius 7)
+    /// over a rack's fill: the same pixels as stroking it.
+    static void paintEmptySlotOutline(QPainter *painter, const QRectF &slot);
+
 protected:
     /// Mid-zoom without a snapshot to scale, empty slots are a plain outline without their
     /// "Slot N · empty" text; both come back when the zoom settles.

@@ -108,12 +108,21 @@ void TopologyView::fitAll()
     const QRectF bounds = m_scene->sceneRect();
     if (bounds.isEmpty())
         return;
-    fitInView(bounds, Qt::KeepAspectRatio);
-    // Never blow small labs up beyond their natural size: text would look bloated.
-    if (zoom() > 1.0)
+    // Never blow small labs up beyond their natural size: text would look bloated. A lab that
+    // fits the view at its natural size is shown at it: fitInView() keeps 2 px from each edge,
+    // and the 99.8 % it gave the demo in a 1440x900 window (1 px too tall for those margins;
+    // the scene's own margins are 32 px) drew every text with glyphs rendered at that scale and
+    // the dot grid as a resampled texture: 10 M instructions of the first frame's 208 M.
+    const QSize view = viewport()->size();
+    if (bounds.width() <= view.width() && bounds.height() <= view.height()) {
         setTransform(QTransform());
-    else if (zoom() < MinZoom)
-        setTransform(QTransform::fromScale(MinZoom, MinZoom));
+    } else {
+        fitInView(bounds, Qt::KeepAspectRatio);
+        if (zoom() > 1.0)
+            setTransform(QTransform());
+        else if (zoom() < MinZoom)
+            setTransform(QTransform::fromScale(MinZoom, MinZoom));
+    }
     centerOn(bounds.center());
     Q_EMIT zoomChanged(zoom());
 }

@@ -17,10 +17,12 @@
 #include <QAccessible>
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
 #include <QUndoStack>
+#include <QtMath>
 
 #include <algorithm>
 #include <limits>
@@ -75,6 +77,8 @@ private Q_SLOTS:
     void snapshotFollowsTheCard();
     void cachedRackFollowsItsContent();
     void settledZoomSnapshotsOnIdleTurns();
+    void fitShowsALabThatFitsAtItsNaturalSize();
+    void emptySlotOutlinesAsDrawn();
 
 private:
     void drag(const QString &boardId, const QPointF &to, bool release = true);
@@ -460,6 +464,73 @@ void TestTopologyScene::cachedRackFollowsItsContent()
     QCOMPARE(shot(), named);
 }
 
+void TestTopologyScene::fitShowsALabThatFitsAtItsNaturalSize()
+{
+    // fitInView() keeps 2 px from each edge: a lab 1 px too tall for those margins was shown at
+    // 99.8 %, every text drawn from glyphs at that scale and the dot grid resampled. A lab that
+    // fits the view (its scene's own margins included) is shown at its natural size, whole.
+    const QSizeF lab = m_scene->sceneRect().size();
+    const auto fitTo = [this](const QSize &viewport) {
+        m_view->resize(viewport);
+        QCoreApplication::processEvents();
+        QCOMPARE(m_view->viewport()->size(), viewport);
+        m_view->fitAll();
+    };
+    fitTo(QSize(qCeil(lab.width()) + 1, qCeil(lab.height()) + 1));
+    QCOMPARE(m_view->zoom(), 1.0);
+    QVERIFY(!m_view->horizontalScrollBar()->isVisible());
+    QVERIFY(!m_view->verticalScrollBar()->isVisible());
+    QVERIFY(m_view->viewport()->rect().contains(
+        m_view->mapFromScene(m_scene->sceneRect()).boundingRect()));
+    // Smaller than the lab: fitted below 100 %.
+    fitTo(QSize(qCeil(lab.width()) + 1, qCeil(lab.height()) - 8));
+    QVERIFY(m_view->zoom() < 1.0);
+}
+
+void TestTopologyScene::emptySlotOutlinesAsDrawn()
+{
+    // At 100 % a rack blits its empty slots' dashed outlines from a picture made over its fill:
+    // the same pixels as stroking them, in both themes and at any sub-pixel phase (and other
+    // zooms stroke them). (A slot reaching past the paint device's edge is stroked
+    // with its dashes outside skipped, which moves the pattern; the picture, like the rack's
+    // snapshot, has the whole slot.)
+    const QRectF slot(CanvasMetrics::RackPadding, 60, CanvasMetrics::CardWidth,
+                      CanvasMetrics::CardHeight);
+    for (const bool dark : {false, true}) {
+        Theme::apply(dark);
+        for (const qreal scale : {1.0, 0.998233, 1.37}) {
+            for (const QPointF phase : {QPointF(0, 0), QPointF(0.3, 0.55), QPointF(0.71, 0.125),
+                                        QPointF(0.5, 0.5), QPointF(0.999, 0.001)}) {
+                const auto draw = [&](bool stroke) {
+                    QImage image(QSize(400, 300), QImage::Format_ARGB32_Premultiplied);
+                    image.fill(Theme::rackFill());
+                    QPainter painter(&image);
+                    painter.setRenderHint(QPainter::Antialiasing);
+                    painter.translate(phase);
+                    painter.scale(scale, scale);
+                    if (stroke) {
+                        painter.setPen(QPen(Theme::slotOutline(), 1.2, Qt::DashLine));
+                        painter.drawRoundedRect(slot, 7, 7);
+                    } else {
+                        RackItem::paintEmptySlotOutline(&painter, slot);
+                    }
+                    return image;
+                };
+                const QImage stroked = draw(true);
+                const QString where = QStringLiteral("dark %1, scale %2, phase %3,%4")
+                                          .arg(dark)
+                                          .arg(scale)
+                                          .arg(phase.x())
+                                          .arg(phase.y());
+                // The picture made, then the picture again.
+                for (int time = 0; time < 2; ++time)
+                    QVERIFY2(draw(false) == stroked, qPrintable(where));
+            }
+        }
+    }
+    Theme::apply(false);
+}
+
 void TestTopologyScene::settledZoomSnapshotsOnIdleTurns()
 {
     // The frame that settles a zoom paints every item directly; idle turns of the event loop
@@ -486,7 +557,10 @@ void TestTopologyScene::settledZoomSnapshotsOnIdleTurns()
         }
     }
     QCOMPARE(items.size(), 260);
-    // The first frames paint directly too; their snapshots come on idle turns.
+    // The first frame at this zoom paints directly; the snapshots come on idle turns. (Painted
+    // here: a check before the view's first paint at this zoom found nothing waiting yet.)
+    view.viewport()->repaint();
+    QVERIFY(SnapshotItem::pendingSnapshots() > 0);
     QTRY_COMPARE(SnapshotItem::pendingSnapshots(), 0);
     for (const SnapshotItem *item : std::as_const(items))
         QVERIFY(item->hasSnapshot());
