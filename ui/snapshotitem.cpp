@@ -20,6 +20,10 @@
 
 namespace Hivelab {
 
+namespace {
+SnapshotItem::PaintCounts counts;
+} // namespace
+
 /// All snapshots, least recently drawn last. At 100 % the 200-board benchmark lab holds about
 /// 36 MiB (racks 21, cards 13); zoomed in, the ones not drawn lately go first, so the budget
 /// only has to hold what one screen shows.
@@ -159,7 +163,7 @@ private:
                 break;
             SnapshotItem *item = s_items.takeFirst();
             item->m_pending = false;
-            item->makePendingSnapshot();
+            counts.madeOnIdle += item->makePendingSnapshot() ? 1 : 0;
             slowest = std::max(slowest, slice.nsecsElapsed() - before);
         }
         s_waitingSince = s_clock.nsecsElapsed();
@@ -232,6 +236,11 @@ int SnapshotItem::pendingSnapshots()
     return SnapshotQueue::size();
 }
 
+SnapshotItem::PaintCounts SnapshotItem::paintCounts()
+{
+    return counts;
+}
+
 void SnapshotItem::frameStarting()
 {
     SnapshotQueue::frameStarting();
@@ -288,6 +297,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         // Mid-zoom: the last snapshot, scaled. Sharp again once the zoom settles.
         if (sameLook && detailClass(m_snapshotScale / dpr) >= detailClass(lod)) {
             SnapshotBudget::touch(this);
+            ++counts.scaled;
             // Nearest-pixel scaling: the raster engine's bilinear path cost more than painting
             // a card (measured with tests/bench/bench_canvas), and the frame is gone 250 ms
             // later anyway.
@@ -298,6 +308,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
                                 QRectF(m_snapshotPhase, bounds.size() * m_snapshotScale));
             painter->restore();
         } else {
+            ++counts.direct;
             paintAligned(painter, option, lod, true, placementOf(world, dpr, bounds, m_alignment));
         }
         return;
@@ -307,6 +318,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
                            qAbs(at.phase.y() - m_snapshotPhase.y()) < 1.0 / 512;
     if (sameLook && samePhase && qFuzzyCompare(at.scale, m_snapshotScale)) {
         SnapshotBudget::touch(this);
+        ++counts.blits;
         painter->save();
         painter->setWorldTransform(QTransform());
         painter->drawPixmap(at.whole / dpr, m_snapshot);
@@ -323,6 +335,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     m_pendingState = int(option->state);
     if (at.tooBig) {
         SnapshotQueue::remove(this);
+        ++counts.direct;
         paintContent(painter, option, lod, false);
         return;
     }
@@ -339,6 +352,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         const bool made = makePendingSnapshot();
         SnapshotQueue::spentInFrame(spent.nsecsElapsed());
         if (made) {
+            ++counts.madeInFrame;
             painter->save();
             painter->setWorldTransform(QTransform());
             painter->drawPixmap(at.whole / dpr, m_snapshot);
@@ -346,6 +360,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
             return;
         }
     }
+    ++counts.direct;
     paintAligned(painter, option, lod, false, at);
     const QPointF fromMiddle = world.map(bounds.center()) -
                                QPointF(painter->device()->width(), painter->device()->height()) / 2;

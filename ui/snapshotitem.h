@@ -46,6 +46,16 @@ public:
     /// still waiting after 20 ms (frames came back to back, no idle turn) makes its snapshot in
     /// this one, a few milliseconds of them a frame.
     static void frameStarting();
+    /// What paint() did, counted since the program started (tests/bench).
+    struct PaintCounts
+    {
+        int blits = 0;       // snapshot at the painted scale
+        int scaled = 0;      // a snapshot of another scale, scaled (zooming)
+        int direct = 0;      // painted directly
+        int madeInFrame = 0; // snapshots made inside a paint
+        int madeOnIdle = 0;  // snapshots made on an idle turn
+    };
+    static PaintCounts paintCounts();
 
 protected:
     /// Draws the item in item coordinates. `zooming`: a transient frame while the zoom keeps
