@@ -62,7 +62,8 @@ struct Frame
     double cpu = 0;
     qint64 painted = 0; // viewport pixels painted
     SnapshotItem::PaintCounts items;
-    int madeAfter = 0; // snapshots made on the idle turns before the next frame
+    int madeAfter = 0;   // snapshots made on the idle turns before the next frame
+    bool onIdle = false; // painted by an event-loop turn between the paced frames
 };
 
 // Viewport pixels painted since the last call.
@@ -128,10 +129,11 @@ void printFrames(const char *what)
     if (perFrame) {
         for (int i = 0; i < frames.size(); ++i) {
             const Frame &f = frames.at(i);
-            std::printf("|   frame %3d: wall %6.2f cpu %6.2f, painted %4lld kpx; blit %3d scaled "
+            std::printf("|   %s %3d: wall %6.2f cpu %6.2f, painted %4lld kpx; blit %3d scaled "
                         "%3d direct %3d made in frame %3d, after %3d\n",
-                        i, f.wall, f.cpu, f.painted / 1000, f.items.blits, f.items.scaled,
-                        f.items.direct, f.items.madeInFrame, f.madeAfter);
+                        f.onIdle ? "idle " : "frame", i, f.wall, f.cpu, f.painted / 1000,
+                        f.items.blits, f.items.scaled, f.items.direct, f.items.madeInFrame,
+                        f.madeAfter);
         }
     }
     frames.clear();
@@ -154,14 +156,28 @@ double msSince(QElapsedTimer &t)
 
 constexpr qint64 FrameNs = 16'666'667;
 
-// Runs the event loop until `ns` after `since`, timing each turn.
+// Runs the event loop until `ns` after `since`, timing each turn. A turn that repaints the
+// viewport (a timer's work: a zoom settling, snapshots made on idle) is a frame on screen too,
+// and counted with the phase's frames.
 void idleUntil(const QElapsedTimer &since, qint64 ns)
 {
     while (since.nsecsElapsed() < ns) {
+        paintedArea.take();
+        const SnapshotItem::PaintCounts before = SnapshotItem::paintCounts();
+        const double cpu = threadCpuMs();
         QElapsedTimer turn;
         turn.start();
         QCoreApplication::processEvents();
         const qint64 took = turn.nsecsElapsed();
+        if (const qint64 painted = paintedArea.take()) {
+            Frame f;
+            f.wall = took / 1e6;
+            f.cpu = threadCpuMs() - cpu;
+            f.painted = painted;
+            f.items = SnapshotItem::paintCounts() - before;
+            f.onIdle = true;
+            frames.append(f);
+        }
         if (took > 100'000)
             idleTurns.append(took / 1e6);
         else
@@ -188,9 +204,10 @@ QList<double> repaintFrames(int count, const std::function<void(int)> &step)
         const SnapshotItem::PaintCounts after = SnapshotItem::paintCounts();
         f.items = after - before;
         out.append(f.wall);
-        idleUntil(t, FrameNs);
-        f.madeAfter = SnapshotItem::paintCounts().madeOnIdle - after.madeOnIdle;
         frames.append(f);
+        const qsizetype at = frames.size() - 1;
+        idleUntil(t, FrameNs);
+        frames[at].madeAfter = SnapshotItem::paintCounts().madeOnIdle - after.madeOnIdle;
     }
     return out;
 }
@@ -277,15 +294,15 @@ int main(int argc, char **argv)
             else
                 view.zoomOut();
         });
-        notches.append(frames.takeLast());
+        notches.append(std::exchange(frames, {}));
         repaintFrames(1, [&view](int) {
             view.settleZoom();
             view.viewport()->update();
         });
-        settles.append(frames.takeLast());
         // A pause before the next notch, as a user's.
         pause.start();
         idleUntil(pause, 20 * FrameNs);
+        settles.append(std::exchange(frames, {}));
     }
     frames = notches;
     printFrames("Wheel notch: one 1.2x zoom step");
@@ -293,13 +310,39 @@ int main(int argc, char **argv)
     printFrames("Zoom settled: the frame after the last step");
     printIdleTurns();
     grab(view, grabDir, "settled-50");
+    // Pans as a user drags with the middle button: 30 px right and 12 px down a frame (1800 px/s),
+    // then 30 px right and 12 px up. The first starts at once after a zoom to 80 %, so that zoom
+    // settles mid-pan; the second at 100 %, the zoom settled and the window idle a while.
+    const auto pan = [&view, div]() {
+        const QPoint start = view.viewport()->rect().center();
+        QTest::mousePress(view.viewport(), Qt::MiddleButton, Qt::NoModifier, start);
+        repaintFrames(60 / div, [&view, div, start](int i) {
+            const int step = (i + 1) * div;
+            const int down = step <= 30 ? step : 60 - step;
+            QTest::mouseMove(view.viewport(), start - QPoint(30 * step, 12 * down));
+        });
+        QTest::mouseRelease(view.viewport(), Qt::MiddleButton, Qt::NoModifier,
+                            start - QPoint(30 * 60, 0));
+    };
+    view.setZoom(0.4);
+    view.settleZoom();
+    view.centerOn(view.sceneRect().topLeft());
+    pause.start();
+    idleUntil(pause, 20 * FrameNs);
+    frames.clear();
+    idleTurns.clear();
+    view.setZoom(0.8);
+    pan();
+    printFrames("Frame while panning at 80 %, zoom settling");
+    printIdleTurns();
     view.setZoom(1.0);
-    repaintFrames(60 / div, [&view, div](int i) {
-        QScrollBar *h = view.horizontalScrollBar();
-        QScrollBar *v = view.verticalScrollBar();
-        h->setValue(h->minimum() + (h->maximum() - h->minimum()) * i * div / 60);
-        v->setValue(v->minimum() + (v->maximum() - v->minimum()) * (i * div % 20) / 20);
-    });
+    view.settleZoom();
+    view.centerOn(view.sceneRect().topLeft());
+    pause.start();
+    idleUntil(pause, 20 * FrameNs);
+    frames.clear();
+    idleTurns.clear();
+    pan();
     printFrames("Frame while panning at 100 %");
     printIdleTurns();
     grab(view, grabDir, "panned-100");
