@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <utility>
 
 namespace Hivelab {
 
@@ -102,7 +103,8 @@ public:
     /// there are any, makes its snapshot in this one.
     static bool frameHasTime(const SnapshotItem *item)
     {
-        return item->m_pendingFrame != s_frame && s_frameSpent < InFrameNs &&
+        return !item->m_pendingRepaint && item->m_pendingFrame != s_frame &&
+               s_frameSpent < InFrameNs &&
                s_clock.nsecsElapsed() - item->m_pendingSince > MaxWaitNs / 5;
     }
     static void spentInFrame(qint64 ns) { s_frameSpent += ns; }
@@ -265,6 +267,7 @@ void SnapshotItem::setRendering(Rendering rendering)
 {
     if (m_rendering == rendering)
         return;
+    const bool wasZooming = m_rendering == Rendering::Zooming;
     m_rendering = rendering;
     // A new zoom or an export: the snapshot waiting for an idle turn would be for a scale or
     // a device no longer drawn (the next direct paint asks again).
@@ -272,7 +275,49 @@ void SnapshotItem::setRendering(Rendering rendering)
         SnapshotQueue::remove(this);
     if (rendering == Rendering::Direct)
         dropSnapshot();
-    update();
+    // A zoom settling: an item on screen as its last snapshot, scaled, stays so until its
+    // snapshot at the new scale is made (the view asks for it); repainting them all directly
+    // in one frame took 11-16 ms (tests/bench/bench_canvas). One drawn without its text
+    // while zooming is painted again now.
+    if (!wasZooming || m_zoomPaintedDirect)
+        update();
+}
+
+void SnapshotItem::prepareSnapshot(const QTransform &world, qreal dpr, QPainter::RenderHints hints,
+                                   qreal distance)
+{
+    if (m_rendering != Rendering::Cached || !scene() || !isVisible())
+        return;
+    const QRectF bounds = boundingRect();
+    const Placement at = placementOf(world, dpr, bounds, m_alignment);
+    if (at.tooBig)
+        return;
+    int state = QStyle::State_None;
+    if (isEnabled())
+        state |= QStyle::State_Enabled;
+    if (isSelected())
+        state |= QStyle::State_Selected;
+    if (hasFocus())
+        state |= QStyle::State_HasFocus;
+    // Hover is left as painted: a snapshot under the mouse is not asked again without it.
+    constexpr int Look = QStyle::State_Selected | QStyle::State_HasFocus;
+    const bool sameLook = !m_snapshot.isNull() && ((m_snapshotState ^ state) & Look) == 0 &&
+                          m_snapshotDark == Theme::isDark();
+    const bool samePhase = qAbs(at.phase.x() - m_snapshotPhase.x()) < 1.0 / 512 &&
+                           qAbs(at.phase.y() - m_snapshotPhase.y()) < 1.0 / 512;
+    if (sameLook && samePhase && qFuzzyCompare(at.scale, m_snapshotScale)) {
+        SnapshotBudget::touch(this); // on screen or about to be: not the first to go
+        return;
+    }
+    m_pendingDistance = distance;
+    if (m_pending)
+        return; // painted and waiting: made as painted
+    m_pendingWorld = world;
+    m_pendingDpr = dpr;
+    m_pendingHints = hints;
+    m_pendingState = state;
+    m_pendingRepaint = true;
+    SnapshotQueue::add(this);
 }
 
 void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
@@ -298,17 +343,11 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         if (sameLook && detailClass(m_snapshotScale / dpr) >= detailClass(lod)) {
             SnapshotBudget::touch(this);
             ++counts.scaled;
-            // Nearest-pixel scaling: the raster engine's bilinear path cost more than painting
-            // a card (measured with tests/bench/bench_canvas), and the frame is gone 250 ms
-            // later anyway.
-            painter->save();
-            painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
-            painter->setRenderHint(QPainter::Antialiasing, false);
-            painter->drawPixmap(bounds, m_snapshot,
-                                QRectF(m_snapshotPhase, bounds.size() * m_snapshotScale));
-            painter->restore();
+            m_zoomPaintedDirect = false;
+            drawScaled(painter);
         } else {
             ++counts.direct;
+            m_zoomPaintedDirect = true;
             paintAligned(painter, option, lod, true, placementOf(world, dpr, bounds, m_alignment));
         }
         return;
@@ -360,12 +399,34 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
             return;
         }
     }
-    ++counts.direct;
-    paintAligned(painter, option, lod, false, at);
+    if (sameLook && !grabbed && detailClass(m_snapshotScale / dpr) >= detailClass(lod)) {
+        // A snapshot of another scale (a zoom settled, or the item scrolled in after one before
+        // its new snapshot was made): scaled, as while zooming, until that is made.
+        ++counts.scaled;
+        drawScaled(painter);
+        m_pendingRepaint = true;
+    } else {
+        ++counts.direct;
+        paintAligned(painter, option, lod, false, at);
+        m_pendingRepaint = false;
+    }
     const QPointF fromMiddle = world.map(bounds.center()) -
                                QPointF(painter->device()->width(), painter->device()->height()) / 2;
     m_pendingDistance = QPointF::dotProduct(fromMiddle, fromMiddle);
     SnapshotQueue::add(this);
+}
+
+void SnapshotItem::drawScaled(QPainter *painter) const
+{
+    // Nearest-pixel scaling: the raster engine's bilinear path cost more than painting a card
+    // (measured with tests/bench/bench_canvas), and the picture is replaced soon anyway.
+    const QRectF bounds = boundingRect();
+    painter->save();
+    painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    painter->drawPixmap(bounds, m_snapshot,
+                        QRectF(m_snapshotPhase, bounds.size() * m_snapshotScale));
+    painter->restore();
 }
 
 void SnapshotItem::paintAligned(QPainter *painter, const QStyleOptionGraphicsItem *option,
@@ -487,8 +548,11 @@ bool SnapshotItem::makePendingSnapshot()
     m_snapshotPhase = at.phase;
     m_snapshotState = m_pendingState & LookBits;
     m_snapshotDark = Theme::isDark();
-    // No repaint: what the direct paint left on screen is this picture to a rounding step.
     SnapshotBudget::add(this);
+    // After a direct paint no repaint: what it left on screen is this picture to a rounding
+    // step. After a scaled one (or none), the sharp picture goes on screen.
+    if (std::exchange(m_pendingRepaint, false))
+        update();
     return true;
 }
 

@@ -46,6 +46,13 @@ public:
     /// still waiting after 20 ms (frames came back to back, no idle turn) makes its snapshot in
     /// this one, a few milliseconds of them a frame.
     static void frameStarting();
+    /// Asks for this item's snapshot as `world` (its device transform in a view) would show it,
+    /// made on an idle turn unless the item holds it already: the view asks for the items on
+    /// screen when a zoom settles (they keep their last snapshot, scaled, until then) and for
+    /// the ones around the screen as it scrolls, so an item scrolling in is a blit, not a
+    /// paint. `distance`: from the middle of the view, squared (the nearest are made first).
+    void prepareSnapshot(const QTransform &world, qreal dpr, QPainter::RenderHints hints,
+                         qreal distance);
     /// What paint() did, counted since the program started (tests/bench).
     struct PaintCounts
     {
@@ -84,6 +91,8 @@ private:
     /// paintContent() where the snapshot would go: Rounded items at whole device pixels.
     void paintAligned(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
                       bool zooming, const Placement &at);
+    /// The snapshot, whatever its scale, stretched over the item (nearest pixel).
+    void drawScaled(QPainter *painter) const;
     friend class SnapshotBudget;
     friend class SnapshotQueue;
     void dropSnapshot();
@@ -97,6 +106,7 @@ private:
     QPointF m_snapshotPhase;   // sub-pixel offset of its top left corner (Exact)
     int m_snapshotState = 0;   // the option's Selected/HasFocus/MouseOver bits it shows
     bool m_snapshotDark = false;
+    bool m_zoomPaintedDirect = false; // the last paint while zooming had no snapshot to scale
     // Least recently drawn order of all snapshots (SnapshotBudget).
     SnapshotItem *m_newer = nullptr;
     SnapshotItem *m_older = nullptr;
@@ -109,6 +119,7 @@ private:
     qreal m_pendingDistance = 0; // from the middle of the painted device, squared
     quint64 m_pendingFrame = 0;  // the frame that painted it directly first
     qint64 m_pendingSince = 0;   // when, on SnapshotQueue's clock (ns)
+    bool m_pendingRepaint = false; // the screen shows no direct paint of it: repaint once made
 };
 
 } // namespace Hivelab

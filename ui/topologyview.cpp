@@ -29,12 +29,16 @@ TopologyView::TopologyView(TopologyScene *scene, QWidget *parent)
     : QGraphicsView(scene, parent)
     , m_scene(scene)
     , m_zoomSettle(new QTimer(this))
+    , m_prepare(new QTimer(this))
 {
     // While the scale keeps changing, card caches would be rebuilt every frame for nothing:
     // draw directly until the zoom settles, then cache again.
     m_zoomSettle->setSingleShot(true);
     m_zoomSettle->setInterval(250);
     connect(m_zoomSettle, &QTimer::timeout, this, &TopologyView::settleZoom);
+    // Once per turn of scrolling, after its frame.
+    m_prepare->setSingleShot(true);
+    connect(m_prepare, &QTimer::timeout, this, &TopologyView::prepareSnapshots);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setDragMode(RubberBandDrag);
     setRubberBandSelectionMode(Qt::IntersectsItemShape);
@@ -71,6 +75,42 @@ void TopologyView::settleZoom()
 {
     m_zoomSettle->stop();
     m_scene->setZooming(false);
+    prepareSnapshots();
+}
+
+void TopologyView::scrollContentsBy(int dx, int dy)
+{
+    QGraphicsView::scrollContentsBy(dx, dy);
+    if (!m_prepare->isActive())
+        m_prepare->start(0);
+}
+
+void TopologyView::prepareSnapshots()
+{
+    m_prepare->stop();
+    if (m_zoomSettle->isActive() || !isVisible())
+        return;
+    // Half a screen around it: about 0.4 s of a fast pan (30 px a frame) to make them in.
+    const QRect shown = viewport()->rect();
+    const QRect around = shown.adjusted(-shown.width() / 2, -shown.height() / 2, shown.width() / 2,
+                                        shown.height() / 2);
+    const QTransform view = viewportTransform();
+    const qreal dpr = viewport()->devicePixelRatioF();
+    const QPointF middle = QRectF(shown).center();
+    const QList<QGraphicsItem *> items =
+        m_scene->items(mapToScene(around).boundingRect(), Qt::IntersectsItemBoundingRect);
+    for (QGraphicsItem *item : items) {
+        auto *snapshotItem = dynamic_cast<SnapshotItem *>(item);
+        if (!snapshotItem)
+            continue;
+        const QTransform world = item->deviceTransform(view);
+        const QRectF at = world.mapRect(item->boundingRect());
+        const QPointF fromMiddle = at.center() - middle;
+        qreal distance = QPointF::dotProduct(fromMiddle, fromMiddle);
+        if (!at.intersects(shown))
+            distance += 1e12; // after every one on screen
+        snapshotItem->prepareSnapshot(world, dpr, renderHints(), distance);
+    }
 }
 
 void TopologyView::zoomIn()
