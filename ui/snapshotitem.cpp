@@ -92,6 +92,10 @@ public:
     static constexpr int IdleGapMs = 2;
     static constexpr qint64 MaxWaitNs = 100'000'000;
     static constexpr qint64 SliceNs = 5'000'000;
+    // While the user pans, drags or zooms (an input step in the last 50 ms), shorter turns: the
+    // next frame may be waiting for this one (5 ms turns made frames of a pan 9 ms).
+    static constexpr qint64 BusySliceNs = 2'000'000;
+    static constexpr qint64 BusyNs = 50'000'000;
     static constexpr qint64 InFrameNs = 3'000'000;
 
     static void frameStarting()
@@ -114,6 +118,12 @@ public:
         if (!s_clock.isValid())
             s_clock.start();
         s_lastPaint = s_clock.nsecsElapsed();
+    }
+    static void interacting()
+    {
+        if (!s_clock.isValid())
+            s_clock.start();
+        s_lastInput = s_clock.nsecsElapsed();
     }
     static void add(SnapshotItem *item)
     {
@@ -156,12 +166,13 @@ private:
                          [](const SnapshotItem *a, const SnapshotItem *b) {
                              return a->m_pendingDistance < b->m_pendingDistance;
                          });
+        const qint64 budget = now - s_lastInput < BusyNs ? BusySliceNs : SliceNs;
         QElapsedTimer slice;
         slice.start();
         qint64 slowest = 0;
         while (!s_items.isEmpty()) {
             const qint64 before = slice.nsecsElapsed();
-            if (before > 0 && before + slowest > SliceNs)
+            if (before > 0 && before + slowest > budget)
                 break;
             SnapshotItem *item = s_items.takeFirst();
             item->m_pending = false;
@@ -177,6 +188,7 @@ private:
     static inline QPointer<QTimer> s_timer;
     static inline QElapsedTimer s_clock;
     static inline qint64 s_lastPaint = 0;
+    static inline qint64 s_lastInput = -BusyNs;
     static inline qint64 s_waitingSince = 0;
     static inline quint64 s_frame = 0;
     static inline qint64 s_frameSpent = 0;
@@ -241,6 +253,11 @@ int SnapshotItem::pendingSnapshots()
 SnapshotItem::PaintCounts SnapshotItem::paintCounts()
 {
     return counts;
+}
+
+void SnapshotItem::interacting()
+{
+    SnapshotQueue::interacting();
 }
 
 void SnapshotItem::frameStarting()

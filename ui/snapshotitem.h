@@ -46,6 +46,9 @@ public:
     /// still waiting after 20 ms (frames came back to back, no idle turn) makes its snapshot in
     /// this one, a few milliseconds of them a frame.
     static void frameStarting();
+    /// The user moves something (a pan, a drag, a zoom step): for a while, idle turns make
+    /// snapshots in shorter slices, so the next frame waits less for one.
+    static void interacting();
     /// Asks for this item's snapshot as `world` (its device transform in a view) would show it,
     /// made on an idle turn unless the item holds it already: the view asks for the items on
     /// screen when a zoom settles (they keep their last snapshot, scaled, until then) and for
