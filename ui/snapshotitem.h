@@ -10,10 +10,12 @@ namespace Hivelab {
 /// A canvas item that keeps a device-pixel snapshot of its drawing (cards, racks, switches,
 /// power supplies): a repaint at the same scale and look is a blit. The snapshot is made again
 /// when the item's content changes (contentChanged()), its selection/focus, the theme or the
-/// scale: until then the item paints directly, and the new snapshot is made on an idle turn of
-/// the event loop (visible items nearest the middle first, a few milliseconds per turn), or
-/// when frames come back to back, a few milliseconds' worth in each. All snapshots share one
-/// memory budget; past it the least recently drawn are dropped. GUI thread.
+/// scale: until then the item paints directly (after a new scale: shows its last snapshot,
+/// scaled), and the new snapshot is made on an idle turn of the event loop (visible items
+/// nearest the middle first, a few milliseconds per turn), or when frames come back to back, a
+/// few milliseconds' worth in each. The view also asks ahead for the items around the screen
+/// (prepareSnapshot()). All snapshots share one memory budget; past it the least recently
+/// drawn are dropped. GUI thread.
 class SnapshotItem : public QGraphicsItem
 {
 public:
