@@ -17,8 +17,13 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <utility>
 
 namespace Hivelab {
+
+namespace {
+SnapshotItem::PaintCounts counts;
+} // namespace
 
 /// All snapshots, least recently drawn last. At 100 % the 200-board benchmark lab holds about
 /// 36 MiB (racks 21, cards 13); zoomed in, the ones not drawn lately go first, so the budget
@@ -87,6 +92,10 @@ public:
     static constexpr int IdleGapMs = 2;
     static constexpr qint64 MaxWaitNs = 100'000'000;
     static constexpr qint64 SliceNs = 5'000'000;
+    // While the user pans, drags or zooms (an input step in the last 50 ms), shorter turns: the
+    // next frame may be waiting for this one (5 ms turns made frames of a pan 9 ms).
+    static constexpr qint64 BusySliceNs = 2'000'000;
+    static constexpr qint64 BusyNs = 50'000'000;
     static constexpr qint64 InFrameNs = 3'000'000;
 
     static void frameStarting()
@@ -98,7 +107,8 @@ public:
     /// there are any, makes its snapshot in this one.
     static bool frameHasTime(const SnapshotItem *item)
     {
-        return item->m_pendingFrame != s_frame && s_frameSpent < InFrameNs &&
+        return !item->m_pendingRepaint && item->m_pendingFrame != s_frame &&
+               s_frameSpent < InFrameNs &&
                s_clock.nsecsElapsed() - item->m_pendingSince > MaxWaitNs / 5;
     }
     static void spentInFrame(qint64 ns) { s_frameSpent += ns; }
@@ -108,6 +118,12 @@ public:
         if (!s_clock.isValid())
             s_clock.start();
         s_lastPaint = s_clock.nsecsElapsed();
+    }
+    static void interacting()
+    {
+        if (!s_clock.isValid())
+            s_clock.start();
+        s_lastInput = s_clock.nsecsElapsed();
     }
     static void add(SnapshotItem *item)
     {
@@ -150,16 +166,17 @@ private:
                          [](const SnapshotItem *a, const SnapshotItem *b) {
                              return a->m_pendingDistance < b->m_pendingDistance;
                          });
+        const qint64 budget = now - s_lastInput < BusyNs ? BusySliceNs : SliceNs;
         QElapsedTimer slice;
         slice.start();
         qint64 slowest = 0;
         while (!s_items.isEmpty()) {
             const qint64 before = slice.nsecsElapsed();
-            if (before > 0 && before + slowest > SliceNs)
+            if (before > 0 && before + slowest > budget)
                 break;
             SnapshotItem *item = s_items.takeFirst();
             item->m_pending = false;
-            item->makePendingSnapshot();
+            counts.madeOnIdle += item->makePendingSnapshot() ? 1 : 0;
             slowest = std::max(slowest, slice.nsecsElapsed() - before);
         }
         s_waitingSince = s_clock.nsecsElapsed();
@@ -171,6 +188,7 @@ private:
     static inline QPointer<QTimer> s_timer;
     static inline QElapsedTimer s_clock;
     static inline qint64 s_lastPaint = 0;
+    static inline qint64 s_lastInput = -BusyNs;
     static inline qint64 s_waitingSince = 0;
     static inline quint64 s_frame = 0;
     static inline qint64 s_frameSpent = 0;
@@ -232,6 +250,16 @@ int SnapshotItem::pendingSnapshots()
     return SnapshotQueue::size();
 }
 
+SnapshotItem::PaintCounts SnapshotItem::paintCounts()
+{
+    return counts;
+}
+
+void SnapshotItem::interacting()
+{
+    SnapshotQueue::interacting();
+}
+
 void SnapshotItem::frameStarting()
 {
     SnapshotQueue::frameStarting();
@@ -256,6 +284,7 @@ void SnapshotItem::setRendering(Rendering rendering)
 {
     if (m_rendering == rendering)
         return;
+    const bool wasZooming = m_rendering == Rendering::Zooming;
     m_rendering = rendering;
     // A new zoom or an export: the snapshot waiting for an idle turn would be for a scale or
     // a device no longer drawn (the next direct paint asks again).
@@ -263,7 +292,49 @@ void SnapshotItem::setRendering(Rendering rendering)
         SnapshotQueue::remove(this);
     if (rendering == Rendering::Direct)
         dropSnapshot();
-    update();
+    // A zoom settling: an item on screen as its last snapshot, scaled, stays so until its
+    // snapshot at the new scale is made (the view asks for it); repainting them all directly
+    // in one frame took 11-16 ms (tests/bench/bench_canvas). One drawn without its text
+    // while zooming is painted again now.
+    if (!wasZooming || m_zoomPaintedDirect)
+        update();
+}
+
+void SnapshotItem::prepareSnapshot(const QTransform &world, qreal dpr, QPainter::RenderHints hints,
+                                   qreal distance)
+{
+    if (m_rendering != Rendering::Cached || !scene() || !isVisible())
+        return;
+    const QRectF bounds = boundingRect();
+    const Placement at = placementOf(world, dpr, bounds, m_alignment);
+    if (at.tooBig)
+        return;
+    int state = QStyle::State_None;
+    if (isEnabled())
+        state |= QStyle::State_Enabled;
+    if (isSelected())
+        state |= QStyle::State_Selected;
+    if (hasFocus())
+        state |= QStyle::State_HasFocus;
+    // Hover is left as painted: a snapshot under the mouse is not asked again without it.
+    constexpr int Look = QStyle::State_Selected | QStyle::State_HasFocus;
+    const bool sameLook = !m_snapshot.isNull() && ((m_snapshotState ^ state) & Look) == 0 &&
+                          m_snapshotDark == Theme::isDark();
+    const bool samePhase = qAbs(at.phase.x() - m_snapshotPhase.x()) < 1.0 / 512 &&
+                           qAbs(at.phase.y() - m_snapshotPhase.y()) < 1.0 / 512;
+    if (sameLook && samePhase && qFuzzyCompare(at.scale, m_snapshotScale)) {
+        SnapshotBudget::touch(this); // on screen or about to be: not the first to go
+        return;
+    }
+    m_pendingDistance = distance;
+    if (m_pending)
+        return; // painted and waiting: made as painted
+    m_pendingWorld = world;
+    m_pendingDpr = dpr;
+    m_pendingHints = hints;
+    m_pendingState = state;
+    m_pendingRepaint = true;
+    SnapshotQueue::add(this);
 }
 
 void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
@@ -288,16 +359,12 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         // Mid-zoom: the last snapshot, scaled. Sharp again once the zoom settles.
         if (sameLook && detailClass(m_snapshotScale / dpr) >= detailClass(lod)) {
             SnapshotBudget::touch(this);
-            // Nearest-pixel scaling: the raster engine's bilinear path cost more than painting
-            // a card (measured with tests/bench/bench_canvas), and the frame is gone 250 ms
-            // later anyway.
-            painter->save();
-            painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
-            painter->setRenderHint(QPainter::Antialiasing, false);
-            painter->drawPixmap(bounds, m_snapshot,
-                                QRectF(m_snapshotPhase, bounds.size() * m_snapshotScale));
-            painter->restore();
+            ++counts.scaled;
+            m_zoomPaintedDirect = false;
+            drawScaled(painter);
         } else {
+            ++counts.direct;
+            m_zoomPaintedDirect = true;
             paintAligned(painter, option, lod, true, placementOf(world, dpr, bounds, m_alignment));
         }
         return;
@@ -307,6 +374,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
                            qAbs(at.phase.y() - m_snapshotPhase.y()) < 1.0 / 512;
     if (sameLook && samePhase && qFuzzyCompare(at.scale, m_snapshotScale)) {
         SnapshotBudget::touch(this);
+        ++counts.blits;
         painter->save();
         painter->setWorldTransform(QTransform());
         painter->drawPixmap(at.whole / dpr, m_snapshot);
@@ -323,6 +391,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     m_pendingState = int(option->state);
     if (at.tooBig) {
         SnapshotQueue::remove(this);
+        ++counts.direct;
         paintContent(painter, option, lod, false);
         return;
     }
@@ -339,6 +408,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         const bool made = makePendingSnapshot();
         SnapshotQueue::spentInFrame(spent.nsecsElapsed());
         if (made) {
+            ++counts.madeInFrame;
             painter->save();
             painter->setWorldTransform(QTransform());
             painter->drawPixmap(at.whole / dpr, m_snapshot);
@@ -346,11 +416,34 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
             return;
         }
     }
-    paintAligned(painter, option, lod, false, at);
+    if (sameLook && !grabbed && detailClass(m_snapshotScale / dpr) >= detailClass(lod)) {
+        // A snapshot of another scale (a zoom settled, or the item scrolled in after one before
+        // its new snapshot was made): scaled, as while zooming, until that is made.
+        ++counts.scaled;
+        drawScaled(painter);
+        m_pendingRepaint = true;
+    } else {
+        ++counts.direct;
+        paintAligned(painter, option, lod, false, at);
+        m_pendingRepaint = false;
+    }
     const QPointF fromMiddle = world.map(bounds.center()) -
                                QPointF(painter->device()->width(), painter->device()->height()) / 2;
     m_pendingDistance = QPointF::dotProduct(fromMiddle, fromMiddle);
     SnapshotQueue::add(this);
+}
+
+void SnapshotItem::drawScaled(QPainter *painter) const
+{
+    // Nearest-pixel scaling: the raster engine's bilinear path cost more than painting a card
+    // (measured with tests/bench/bench_canvas), and the picture is replaced soon anyway.
+    const QRectF bounds = boundingRect();
+    painter->save();
+    painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    painter->drawPixmap(bounds, m_snapshot,
+                        QRectF(m_snapshotPhase, bounds.size() * m_snapshotScale));
+    painter->restore();
 }
 
 void SnapshotItem::paintAligned(QPainter *painter, const QStyleOptionGraphicsItem *option,
@@ -472,8 +565,11 @@ bool SnapshotItem::makePendingSnapshot()
     m_snapshotPhase = at.phase;
     m_snapshotState = m_pendingState & LookBits;
     m_snapshotDark = Theme::isDark();
-    // No repaint: what the direct paint left on screen is this picture to a rounding step.
     SnapshotBudget::add(this);
+    // After a direct paint no repaint: what it left on screen is this picture to a rounding
+    // step. After a scaled one (or none), the sharp picture goes on screen.
+    if (std::exchange(m_pendingRepaint, false))
+        update();
     return true;
 }
 

@@ -10,10 +10,12 @@ namespace Hivelab {
 /// A canvas item that keeps a device-pixel snapshot of its drawing (cards, racks, switches,
 /// power supplies): a repaint at the same scale and look is a blit. The snapshot is made again
 /// when the item's content changes (contentChanged()), its selection/focus, the theme or the
-/// scale: until then the item paints directly, and the new snapshot is made on an idle turn of
-/// the event loop (visible items nearest the middle first, a few milliseconds per turn), or
-/// when frames come back to back, a few milliseconds' worth in each. All snapshots share one
-/// memory budget; past it the least recently drawn are dropped. GUI thread.
+/// scale: until then the item paints directly (after a new scale: shows its last snapshot,
+/// scaled), and the new snapshot is made on an idle turn of the event loop (visible items
+/// nearest the middle first, a few milliseconds per turn), or when frames come back to back, a
+/// few milliseconds' worth in each. The view also asks ahead for the items around the screen
+/// (prepareSnapshot()). All snapshots share one memory budget; past it the least recently
+/// drawn are dropped. GUI thread.
 class SnapshotItem : public QGraphicsItem
 {
 public:
@@ -46,6 +48,26 @@ public:
     /// still waiting after 20 ms (frames came back to back, no idle turn) makes its snapshot in
     /// this one, a few milliseconds of them a frame.
     static void frameStarting();
+    /// The user moves something (a pan, a drag, a zoom step): for a while, idle turns make
+    /// snapshots in shorter slices, so the next frame waits less for one.
+    static void interacting();
+    /// Asks for this item's snapshot as `world` (its device transform in a view) would show it,
+    /// made on an idle turn unless the item holds it already: the view asks for the items on
+    /// screen when a zoom settles (they keep their last snapshot, scaled, until then) and for
+    /// the ones around the screen as it scrolls, so an item scrolling in is a blit, not a
+    /// paint. `distance`: from the middle of the view, squared (the nearest are made first).
+    void prepareSnapshot(const QTransform &world, qreal dpr, QPainter::RenderHints hints,
+                         qreal distance);
+    /// What paint() did, counted since the program started (tests/bench).
+    struct PaintCounts
+    {
+        int blits = 0;       // snapshot at the painted scale
+        int scaled = 0;      // a snapshot of another scale, scaled (zooming)
+        int direct = 0;      // painted directly
+        int madeInFrame = 0; // snapshots made inside a paint
+        int madeOnIdle = 0;  // snapshots made on an idle turn
+    };
+    static PaintCounts paintCounts();
 
 protected:
     /// Draws the item in item coordinates. `zooming`: a transient frame while the zoom keeps
@@ -74,6 +96,8 @@ private:
     /// paintContent() where the snapshot would go: Rounded items at whole device pixels.
     void paintAligned(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
                       bool zooming, const Placement &at);
+    /// The snapshot, whatever its scale, stretched over the item (nearest pixel).
+    void drawScaled(QPainter *painter) const;
     friend class SnapshotBudget;
     friend class SnapshotQueue;
     void dropSnapshot();
@@ -87,6 +111,7 @@ private:
     QPointF m_snapshotPhase;   // sub-pixel offset of its top left corner (Exact)
     int m_snapshotState = 0;   // the option's Selected/HasFocus/MouseOver bits it shows
     bool m_snapshotDark = false;
+    bool m_zoomPaintedDirect = false; // the last paint while zooming had no snapshot to scale
     // Least recently drawn order of all snapshots (SnapshotBudget).
     SnapshotItem *m_newer = nullptr;
     SnapshotItem *m_older = nullptr;
@@ -99,6 +124,7 @@ private:
     qreal m_pendingDistance = 0; // from the middle of the painted device, squared
     quint64 m_pendingFrame = 0;  // the frame that painted it directly first
     qint64 m_pendingSince = 0;   // when, on SnapshotQueue's clock (ns)
+    bool m_pendingRepaint = false; // the screen shows no direct paint of it: repaint once made
 };
 
 } // namespace Hivelab

@@ -9,6 +9,7 @@
 #include "snapshotitem.h"
 
 #include <QContextMenuEvent>
+#include <QCoreApplication>
 #include <QKeyEvent>
 #include <QResizeEvent>
 #include <QScrollBar>
@@ -29,12 +30,16 @@ TopologyView::TopologyView(TopologyScene *scene, QWidget *parent)
     : QGraphicsView(scene, parent)
     , m_scene(scene)
     , m_zoomSettle(new QTimer(this))
+    , m_prepare(new QTimer(this))
 {
     // While the scale keeps changing, card caches would be rebuilt every frame for nothing:
     // draw directly until the zoom settles, then cache again.
     m_zoomSettle->setSingleShot(true);
     m_zoomSettle->setInterval(250);
     connect(m_zoomSettle, &QTimer::timeout, this, &TopologyView::settleZoom);
+    // Once per turn of scrolling, after its frame.
+    m_prepare->setSingleShot(true);
+    connect(m_prepare, &QTimer::timeout, this, &TopologyView::prepareSnapshots);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setDragMode(RubberBandDrag);
     setRubberBandSelectionMode(Qt::IntersectsItemShape);
@@ -62,8 +67,14 @@ void TopologyView::setZoom(qreal zoom)
         return;
     if (!m_zoomSettle->isActive())
         m_scene->setZooming(true);
+    SnapshotItem::interacting();
     m_zoomSettle->start();
     setTransform(QTransform::fromScale(zoom, zoom));
+    // A scroll bar the new scale shows or hides resizes the viewport on a later turn, and that
+    // repainted the whole viewport once more after this step's frame (the frame settling a
+    // wheel notch of tests/bench/bench_canvas, half the time): lay them out before it.
+    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+    QCoreApplication::sendPostedEvents(this, QEvent::LayoutRequest);
     Q_EMIT zoomChanged(zoom);
 }
 
@@ -71,6 +82,43 @@ void TopologyView::settleZoom()
 {
     m_zoomSettle->stop();
     m_scene->setZooming(false);
+    prepareSnapshots();
+}
+
+void TopologyView::scrollContentsBy(int dx, int dy)
+{
+    QGraphicsView::scrollContentsBy(dx, dy);
+    SnapshotItem::interacting();
+    if (!m_prepare->isActive())
+        m_prepare->start(0);
+}
+
+void TopologyView::prepareSnapshots()
+{
+    m_prepare->stop();
+    if (m_zoomSettle->isActive() || !isVisible())
+        return;
+    // Half a screen around it: about 0.4 s of a fast pan (30 px a frame) to make them in.
+    const QRect shown = viewport()->rect();
+    const QRect around = shown.adjusted(-shown.width() / 2, -shown.height() / 2, shown.width() / 2,
+                                        shown.height() / 2);
+    const QTransform view = viewportTransform();
+    const qreal dpr = viewport()->devicePixelRatioF();
+    const QPointF middle = QRectF(shown).center();
+    const QList<QGraphicsItem *> items =
+        m_scene->items(mapToScene(around).boundingRect(), Qt::IntersectsItemBoundingRect);
+    for (QGraphicsItem *item : items) {
+        auto *snapshotItem = dynamic_cast<SnapshotItem *>(item);
+        if (!snapshotItem)
+            continue;
+        const QTransform world = item->deviceTransform(view);
+        const QRectF at = world.mapRect(item->boundingRect());
+        const QPointF fromMiddle = at.center() - middle;
+        qreal distance = QPointF::dotProduct(fromMiddle, fromMiddle);
+        if (!at.intersects(shown))
+            distance += 1e12; // after every one on screen
+        snapshotItem->prepareSnapshot(world, dpr, renderHints(), distance);
+    }
 }
 
 void TopologyView::zoomIn()
@@ -152,6 +200,8 @@ void TopologyView::mousePressEvent(QMouseEvent *event)
 
 void TopologyView::mouseMoveEvent(QMouseEvent *event)
 {
+    if (event->buttons() != Qt::NoButton)
+        SnapshotItem::interacting(); // a pan, a drag, a rubber band
     if (m_panning) {
         const QPoint p = event->position().toPoint();
         const QPoint delta = p - m_panLast;

@@ -45,14 +45,20 @@ protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
 
 private:
+    /// Asks the items on screen, and within half a screen around it, for their snapshot at
+    /// this scale (made on idle turns, the ones on screen first).
+    void prepareSnapshots();
+
     TopologyScene *m_scene;
     bool m_panning = false;
     bool m_spaceHeld = false;
     bool m_autoFit = true; // keep fitting on resize until the user zooms
     QPoint m_panLast;
     QTimer *m_zoomSettle;
+    QTimer *m_prepare;
 };
 
 } // namespace Hivelab

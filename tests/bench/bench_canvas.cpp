@@ -8,6 +8,11 @@
 // (--dump-before='*repaintFrames*' --dump-after='*repaintFrames*': one dump per phase).
 // --grab DIR: also saves the view as PNGs (fitted, mid-zoom, settled, 100 %) to compare the
 // canvas's look before and after a change (grabbing makes snapshots: timings are not comparable).
+// Next to each wall-clock figure: the GUI thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which the
+// machine's load changes less (not Qt's raster worker threads, whose fills the GUI thread waits
+// for). --frames: one line per frame of the zoom, settle and pan phases (wall and CPU ms, the
+// viewport area painted, and what the items did: blits, scaled blits, direct paints, snapshots
+// made in the frame, snapshots made on the idle turns after it).
 #include "boardcatalog.h"
 #include "boarditem.h"
 #include "canvasmetrics.h"
@@ -18,16 +23,20 @@
 #include "topologyscene.h"
 #include "topologyview.h"
 
+#include "snapshotitem.h"
+
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QPaintEvent>
 #include <QScrollBar>
 #include <QTest>
 #include <QThread>
 #include <QUndoStack>
 
 #include <algorithm>
-#include <functional>
 #include <cstdio>
+#include <ctime>
+#include <functional>
 
 using namespace Hivelab;
 
@@ -38,6 +47,55 @@ struct Stats
     double p95 = 0;
     double max = 0;
 };
+
+// CPU time of the calling thread (ms): what a frame cost the GUI thread, descheduling aside.
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+struct Frame
+{
+    double wall = 0;
+    double cpu = 0;
+    qint64 painted = 0; // viewport pixels painted
+    SnapshotItem::PaintCounts items;
+    int madeAfter = 0;   // snapshots made on the idle turns before the next frame
+    bool onIdle = false; // painted by an event-loop turn between the paced frames
+};
+
+// Viewport pixels painted since the last call.
+class PaintedArea : public QObject
+{
+public:
+    qint64 take() { return std::exchange(m_pixels, 0); }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint) {
+            for (const QRect &r : static_cast<QPaintEvent *>(event)->region())
+                m_pixels += qint64(r.width()) * r.height();
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    qint64 m_pixels = 0;
+};
+PaintedArea paintedArea;
+bool perFrame = false;
+
+SnapshotItem::PaintCounts operator-(const SnapshotItem::PaintCounts &a,
+                                    const SnapshotItem::PaintCounts &b)
+{
+    return {a.blits - b.blits, a.scaled - b.scaled, a.direct - b.direct,
+            a.madeInFrame - b.madeInFrame, a.madeOnIdle - b.madeOnIdle};
+}
+
+QList<Frame> frames; // of the phase printed next
 
 Stats stats(QList<double> ms)
 {
@@ -51,9 +109,34 @@ Stats stats(QList<double> ms)
     return s;
 }
 
-void print(const char *what, const Stats &s)
+void print(const char *what, const Stats &s, const Stats &cpu = {})
 {
-    std::printf("| %-44s | %8.2f | %8.2f | %8.2f |\n", what, s.median, s.p95, s.max);
+    std::printf("| %-44s | %8.2f | %8.2f | %8.2f | %8.2f | %8.2f | %8.2f |\n", what, s.median,
+                s.p95, s.max, cpu.median, cpu.p95, cpu.max);
+}
+
+// A phase measured with repaintFrames(): wall clock, GUI thread CPU and, with --frames, each
+// frame.
+void printFrames(const char *what)
+{
+    QList<double> wall;
+    QList<double> cpu;
+    for (const Frame &f : std::as_const(frames)) {
+        wall.append(f.wall);
+        cpu.append(f.cpu);
+    }
+    print(what, stats(wall), stats(cpu));
+    if (perFrame) {
+        for (int i = 0; i < frames.size(); ++i) {
+            const Frame &f = frames.at(i);
+            std::printf("|   %s %3d: wall %6.2f cpu %6.2f, painted %4lld kpx; blit %3d scaled "
+                        "%3d direct %3d made in frame %3d, after %3d\n",
+                        f.onIdle ? "idle " : "frame", i, f.wall, f.cpu, f.painted / 1000,
+                        f.items.blits, f.items.scaled, f.items.direct, f.items.madeInFrame,
+                        f.madeAfter);
+        }
+    }
+    frames.clear();
 }
 
 QList<double> idleTurns; // event-loop turns between frames that did something (ms)
@@ -61,10 +144,8 @@ QList<double> idleTurns; // event-loop turns between frames that did something (
 // The turns between the frames of the phase printed last.
 void printIdleTurns()
 {
-    std::printf("| %-44s | %8.2f | %8.2f | %8.2f |\n", "  turns between those frames (> 0.1 ms)",
-                idleTurns.isEmpty() ? 0.0 : stats(idleTurns).median,
-                idleTurns.isEmpty() ? 0.0 : stats(idleTurns).p95,
-                idleTurns.isEmpty() ? 0.0 : stats(idleTurns).max);
+    print("  turns between those frames (> 0.1 ms)",
+          idleTurns.isEmpty() ? Stats() : stats(idleTurns));
     idleTurns.clear();
 }
 
@@ -75,14 +156,28 @@ double msSince(QElapsedTimer &t)
 
 constexpr qint64 FrameNs = 16'666'667;
 
-// Runs the event loop until `ns` after `since`, timing each turn.
+// Runs the event loop until `ns` after `since`, timing each turn. A turn that repaints the
+// viewport (a timer's work: a zoom settling, snapshots made on idle) is a frame on screen too,
+// and counted with the phase's frames.
 void idleUntil(const QElapsedTimer &since, qint64 ns)
 {
     while (since.nsecsElapsed() < ns) {
+        paintedArea.take();
+        const SnapshotItem::PaintCounts before = SnapshotItem::paintCounts();
+        const double cpu = threadCpuMs();
         QElapsedTimer turn;
         turn.start();
         QCoreApplication::processEvents();
         const qint64 took = turn.nsecsElapsed();
+        if (const qint64 painted = paintedArea.take()) {
+            Frame f;
+            f.wall = took / 1e6;
+            f.cpu = threadCpuMs() - cpu;
+            f.painted = painted;
+            f.items = SnapshotItem::paintCounts() - before;
+            f.onIdle = true;
+            frames.append(f);
+        }
         if (took > 100'000)
             idleTurns.append(took / 1e6);
         else
@@ -90,17 +185,29 @@ void idleUntil(const QElapsedTimer &since, qint64 ns)
     }
 }
 
-QList<double> repaintFrames(int frames, const std::function<void(int)> &step)
+QList<double> repaintFrames(int count, const std::function<void(int)> &step)
 {
     QList<double> out;
-    for (int i = 0; i < frames; ++i) {
+    for (int i = 0; i < count; ++i) {
+        paintedArea.take();
+        const SnapshotItem::PaintCounts before = SnapshotItem::paintCounts();
+        const double cpu = threadCpuMs();
         QElapsedTimer t;
         t.start();
         step(i);
         // The view's own update path: dirty regions only, as on a real screen.
         QCoreApplication::processEvents();
-        out.append(msSince(t));
+        Frame f;
+        f.wall = msSince(t);
+        f.cpu = threadCpuMs() - cpu;
+        f.painted = paintedArea.take();
+        const SnapshotItem::PaintCounts after = SnapshotItem::paintCounts();
+        f.items = after - before;
+        out.append(f.wall);
+        frames.append(f);
+        const qsizetype at = frames.size() - 1;
         idleUntil(t, FrameNs);
+        frames[at].madeAfter = SnapshotItem::paintCounts().madeOnIdle - after.madeOnIdle;
     }
     return out;
 }
@@ -122,6 +229,7 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     Theme::apply(false);
     const int div = app.arguments().contains(QStringLiteral("--quick")) ? 4 : 1;
+    perFrame = app.arguments().contains(QStringLiteral("--frames"));
     const int grabAt = int(app.arguments().indexOf(QStringLiteral("--grab")));
     const QString grabDir = grabAt > 0 ? app.arguments().value(grabAt + 1) : QString();
 
@@ -131,6 +239,7 @@ int main(int argc, char **argv)
     TopologyScene scene(&doc, &stack);
     TopologyView view(&scene);
     view.resize(1600, 1000);
+    view.viewport()->installEventFilter(&paintedArea);
     view.show();
     if (!QTest::qWaitForWindowExposed(&view))
         return 1;
@@ -146,24 +255,25 @@ int main(int argc, char **argv)
     std::printf("Canvas benchmark: %d boards in %d racks, viewport %dx%d, platform %s\n\n",
                 int(lab.boards.size()), int(lab.racks.size()), view.viewport()->width(),
                 view.viewport()->height(), qPrintable(QGuiApplication::platformName()));
-    std::printf("| %-44s | %8s | %8s | %8s |\n", "What (ms)", "median", "p95", "max");
-    std::printf("|%s|%s|%s|%s|\n", "----------------------------------------------", "----------",
-                "----------", "----------");
+    std::printf("| %-44s | %8s | %8s | %8s | %8s | %8s | %8s |\n", "What (ms)", "median", "p95",
+                "max", "cpu med", "cpu p95", "cpu max");
+    std::printf("|%s|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------",
+                "----------", "----------", "----------", "----------", "----------", "----------");
     print("Build scene from the lab (once)", {buildMs, buildMs, buildMs});
     print("Fault-domain check of the lab (once)", {checkMs, checkMs, checkMs});
 
     view.fitAll();
-    print("Full repaint, whole lab fitted (first: cold cache)",
-          stats(repaintFrames(30 / div, [&view](int) { view.viewport()->update(); })));
+    repaintFrames(30 / div, [&view](int) { view.viewport()->update(); });
+    printFrames("Full repaint, whole lab fitted (first: cold cache)");
     printIdleTurns();
     grab(view, grabDir, "fitted");
     // Zoom sweep: every frame at a new scale, so card caches are rebuilt each time.
-    print("Frame while zooming (new scale every frame)",
-          stats(repaintFrames(40 / div, [&view, div, &grabDir](int i) {
-              view.setZoom(0.3 + 0.02 * div * i);
-              if (i == 20 / div)
-                  grab(view, grabDir, "zooming-70");
-          })));
+    repaintFrames(40 / div, [&view, div, &grabDir](int i) {
+        view.setZoom(0.3 + 0.02 * div * i);
+        if (i == 20 / div)
+            grab(view, grabDir, "zooming-70");
+    });
+    printFrames("Frame while zooming (new scale every frame)");
     printIdleTurns();
     // Wheel zoom: one notch (1.2x) from settled caches, then the settle that re-caches cards.
     view.settleZoom();
@@ -174,34 +284,64 @@ int main(int argc, char **argv)
     pause.start();
     idleUntil(pause, 20 * FrameNs);
     idleTurns.clear();
-    QList<double> notches;
-    QList<double> settles;
+    frames.clear();
+    QList<Frame> notches;
+    QList<Frame> settles;
     for (int i = 0; i < 12 / (div > 1 ? 2 : 1); ++i) {
-        notches.append(repaintFrames(1, [&view, i](int) {
-                           if (i % 6 < 3)
-                               view.zoomIn();
-                           else
-                               view.zoomOut();
-                       }).first());
-        settles.append(repaintFrames(1, [&view](int) {
-                           view.settleZoom();
-                           view.viewport()->update();
-                       }).first());
+        repaintFrames(1, [&view, i](int) {
+            if (i % 6 < 3)
+                view.zoomIn();
+            else
+                view.zoomOut();
+        });
+        notches.append(std::exchange(frames, {}));
+        // What the settle timer does, 250 ms after the step (the view repaints what it needs).
+        repaintFrames(1, [&view](int) { view.settleZoom(); });
         // A pause before the next notch, as a user's.
         pause.start();
         idleUntil(pause, 20 * FrameNs);
+        settles.append(std::exchange(frames, {}));
     }
-    print("Wheel notch: one 1.2x zoom step", stats(notches));
-    print("Zoom settled: the frame after the last step", stats(settles));
+    frames = notches;
+    printFrames("Wheel notch: one 1.2x zoom step");
+    frames = settles;
+    printFrames("Zoom settled: the frame after the last step");
     printIdleTurns();
     grab(view, grabDir, "settled-50");
+    // Pans as a user drags with the middle button: 30 px right and 12 px down a frame (1800 px/s),
+    // then 30 px right and 12 px up. The first starts at once after a zoom to 80 %, so that zoom
+    // settles mid-pan; the second at 100 %, the zoom settled and the window idle a while.
+    const auto pan = [&view, div]() {
+        const QPoint start = view.viewport()->rect().center();
+        QTest::mousePress(view.viewport(), Qt::MiddleButton, Qt::NoModifier, start);
+        repaintFrames(60 / div, [&view, div, start](int i) {
+            const int step = (i + 1) * div;
+            const int down = step <= 30 ? step : 60 - step;
+            QTest::mouseMove(view.viewport(), start - QPoint(30 * step, 12 * down));
+        });
+        QTest::mouseRelease(view.viewport(), Qt::MiddleButton, Qt::NoModifier,
+                            start - QPoint(30 * 60, 0));
+    };
+    view.setZoom(0.4);
+    view.settleZoom();
+    view.centerOn(view.sceneRect().topLeft());
+    pause.start();
+    idleUntil(pause, 20 * FrameNs);
+    frames.clear();
+    idleTurns.clear();
+    view.setZoom(0.8);
+    pan();
+    printFrames("Frame while panning at 80 %, zoom settling");
+    printIdleTurns();
     view.setZoom(1.0);
-    print("Frame while panning at 100 %", stats(repaintFrames(60 / div, [&view, div](int i) {
-              QScrollBar *h = view.horizontalScrollBar();
-              QScrollBar *v = view.verticalScrollBar();
-              h->setValue(h->minimum() + (h->maximum() - h->minimum()) * i * div / 60);
-              v->setValue(v->minimum() + (v->maximum() - v->minimum()) * (i * div % 20) / 20);
-          })));
+    view.settleZoom();
+    view.centerOn(view.sceneRect().topLeft());
+    pause.start();
+    idleUntil(pause, 20 * FrameNs);
+    frames.clear();
+    idleTurns.clear();
+    pan();
+    printFrames("Frame while panning at 100 %");
     printIdleTurns();
     grab(view, grabDir, "panned-100");
 

@@ -17,6 +17,7 @@
 #include <QAccessible>
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QScreen>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
@@ -49,6 +50,31 @@ template <typename Done> bool turnUntil(Done done)
     }
     return true;
 }
+// How far (the largest difference of a colour channel) what the window's backing store holds for
+// the view's viewport (what is on screen, not painted again) is from what grab() paints now,
+// every item's snapshot made for this scale and look; 255 when they cannot be compared.
+int onScreenUnlikeSharp(TopologyView &view)
+{
+    const QRect area(view.viewport()->mapTo(&view, QPoint()), view.viewport()->size());
+    const QImage shown =
+        view.screen()
+            ->grabWindow(view.winId(), area.x(), area.y(), area.width(), area.height())
+            .toImage()
+            .convertToFormat(QImage::Format_RGB32);
+    const QImage sharp = view.viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    if (shown.isNull() || shown.size() != sharp.size())
+        return 255;
+    int worst = 0;
+    for (int y = 0; y < shown.height(); ++y) {
+        const auto *a = reinterpret_cast<const QRgb *>(shown.constScanLine(y));
+        const auto *b = reinterpret_cast<const QRgb *>(sharp.constScanLine(y));
+        for (int x = 0; x < shown.width(); ++x) {
+            worst = std::max({worst, qAbs(qRed(a[x]) - qRed(b[x])),
+                              qAbs(qGreen(a[x]) - qGreen(b[x])), qAbs(qBlue(a[x]) - qBlue(b[x]))});
+        }
+    }
+    return worst;
+}
 } // namespace
 
 class TestTopologyScene : public QObject, public HivelabTest::DemoCanvasTest
@@ -79,6 +105,7 @@ private Q_SLOTS:
     void settledZoomSnapshotsOnIdleTurns();
     void fitShowsALabThatFitsAtItsNaturalSize();
     void emptySlotOutlinesAsDrawn();
+    void panShowsSnapshotsMadeAhead();
 
 private:
     void drag(const QString &boardId, const QPointF &to, bool release = true);
@@ -533,9 +560,10 @@ void TestTopologyScene::emptySlotOutlinesAsDrawn()
 
 void TestTopologyScene::settledZoomSnapshotsOnIdleTurns()
 {
-    // The frame that settles a zoom paints every item directly; idle turns of the event loop
-    // make their snapshots, a few milliseconds' worth a turn, nearest the middle first; a new
-    // zoom cancels what is left. All 260 items of the benchmark's lab on screen.
+    // A zoom settling paints no item directly: each keeps its last snapshot, scaled, until
+    // idle turns of the event loop make the new ones, a few milliseconds' worth a turn, nearest
+    // the middle first, and blit them; a new zoom cancels what is left. What is then on screen
+    // is the sharp picture. All 260 items of the benchmark's lab on screen.
     LabDocument doc;
     doc.setLab(HivelabTest::canvasBenchLab(20, 10));
     QUndoStack stack;
@@ -566,9 +594,9 @@ void TestTopologyScene::settledZoomSnapshotsOnIdleTurns()
         QVERIFY(item->hasSnapshot());
 
     view.setZoom(view.zoom() * 1.1);
+    view.viewport()->repaint();
     view.settleZoom();
-    // The frame that settles: painted directly, no snapshot made.
-    QVERIFY(turnUntil([] { return SnapshotItem::pendingSnapshots() > 0; }));
+    // Settling: every item asks for its snapshot, none made yet.
     QCOMPARE(SnapshotItem::pendingSnapshots(), int(items.size()));
     // One idle turn: some, not all (all at once took 27-30 ms), the nearest the middle first.
     QVERIFY(turnUntil([&items] { return SnapshotItem::pendingSnapshots() < items.size(); }));
@@ -592,14 +620,64 @@ void TestTopologyScene::settledZoomSnapshotsOnIdleTurns()
     // Zooming again cancels the rest; the next settle starts over and gets to the end.
     view.setZoom(view.zoom() * 1.1);
     QCOMPARE(SnapshotItem::pendingSnapshots(), 0);
+    view.viewport()->repaint();
     view.settleZoom();
-    QVERIFY(turnUntil([] { return SnapshotItem::pendingSnapshots() > 0; }));
+    QVERIFY(SnapshotItem::pendingSnapshots() > 0);
     QTRY_COMPARE(SnapshotItem::pendingSnapshots(), 0);
     for (const SnapshotItem *item : std::as_const(items))
         QVERIFY(item->hasSnapshot() && !item->snapshotPending());
     // Made for this scale and look: the next frame is blits only, nothing asked again.
     view.viewport()->repaint();
     QCOMPARE(SnapshotItem::pendingSnapshots(), 0);
+
+    // Every item with a snapshot of this level of detail: settling the next zoom paints none
+    // directly, and what is then on screen, not painted again, is the sharp picture.
+    view.setZoom(view.zoom() * 1.1);
+    view.viewport()->repaint(); // a frame mid-zoom: scaled snapshots
+    const SnapshotItem::PaintCounts before = SnapshotItem::paintCounts();
+    view.settleZoom();
+    QCOMPARE(SnapshotItem::pendingSnapshots(), int(items.size()));
+    QTRY_COMPARE(SnapshotItem::pendingSnapshots(), 0);
+    QCoreApplication::processEvents();
+    QCOMPARE(SnapshotItem::paintCounts().direct, before.direct);
+    QVERIFY(SnapshotItem::paintCounts().blits > before.blits);
+    QCOMPARE(onScreenUnlikeSharp(view), 0);
+}
+
+void TestTopologyScene::panShowsSnapshotsMadeAhead()
+{
+    // The items around the view get their snapshots on idle turns, so the ones a pan brings
+    // in are blitted, not painted, and what the pan leaves on screen is the sharp picture.
+    LabDocument doc;
+    doc.setLab(HivelabTest::canvasBenchLab(20, 10));
+    QUndoStack stack;
+    TopologyScene scene(&doc, &stack);
+    TopologyView view(&scene);
+    view.resize(1200, 800);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setZoom(1.0);
+    view.settleZoom();
+    view.centerOn(scene.sceneRect().topLeft());
+    view.viewport()->repaint();
+    QCoreApplication::processEvents();
+    QTRY_COMPARE(SnapshotItem::pendingSnapshots(), 0);
+    const SnapshotItem::PaintCounts before = SnapshotItem::paintCounts();
+    QScrollBar *h = view.horizontalScrollBar();
+    QVERIFY(h->maximum() - h->value() >= 500);
+    // Less than half a screen, in 20 px steps (a drag), a frame each.
+    for (int i = 0; i < 25; ++i) {
+        h->setValue(h->value() + 20);
+        QCoreApplication::processEvents();
+    }
+    const SnapshotItem::PaintCounts after = SnapshotItem::paintCounts();
+    QVERIFY(after.blits > before.blits);
+    QCOMPARE(after.direct, before.direct);
+    QCOMPARE(after.scaled, before.scaled);
+    QTRY_COMPARE(SnapshotItem::pendingSnapshots(), 0); // the next half screen
+    QCoreApplication::processEvents();
+    // What the first frames painted directly is the snapshot to a rounding step.
+    QVERIFY(onScreenUnlikeSharp(view) <= 2);
 }
 
 QTEST_MAIN(TestTopologyScene)
