@@ -323,6 +323,8 @@ private:
         QList<Waiting> waiting;
         bool keep = true; // false after closeEngine(): closes once idle
     };
+    /// The outcome of an engine call whose login failed (recorded as the board's last command).
+    Remote loginFailed(const QString &boardId, const SshErrorInfo &error);
     /// callEngine() with several requests as one `docker system dial-stdio` command (runOn()).
     void callEngineAsCommand(const QString &boardId, const QList<HttpRequest> &requests,
                              const RemotesCallback &done, int timeoutMs);

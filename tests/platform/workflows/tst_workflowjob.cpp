@@ -26,6 +26,51 @@
 
 using namespace Hivelab;
 
+namespace {
+
+/// Engine calls (one request, then two in one call) to `target`, made once the login gate has
+/// answered for it (after a command there), then a mark one event-loop turn later: `events`
+/// holds what came in which order, `answers` what the calls reported.
+class FailingEngineCalls : public WorkflowJob
+{
+public:
+    FailingEngineCalls(LabDocument *document, const QString &target)
+        : WorkflowJob(document)
+        , m_target(target)
+    {}
+    QStringList events;
+    QList<Remote> answers;
+
+protected:
+    void begin() override
+    {
+        const QString own = document()->lab().boards.constFirst().id;
+        setBoards({own});
+        runOn(m_target, QStringLiteral("true"), [this, own](const Remote &) {
+            HttpRequest ping;
+            ping.path = "/_ping";
+            callEngine(m_target, ping, [this](const Remote &r) {
+                events << QStringLiteral("one request");
+                answers << r;
+            });
+            callEngine(m_target, QList<HttpRequest>{ping, ping},
+                       [this, own](const QList<Remote> &each) {
+                           events << QStringLiteral("two requests");
+                           answers << each;
+                           finishBoard(own, false, describe(each.constFirst()));
+                           finishJob();
+                       });
+            QMetaObject::invokeMethod(
+                this, [this]() { events << QStringLiteral("next turn"); }, Qt::QueuedConnection);
+        });
+    }
+
+private:
+    QString m_target;
+};
+
+} // namespace
+
 class TestWorkflowJob : public QObject
 {
     Q_OBJECT
@@ -349,6 +394,45 @@ private Q_SLOTS:
         QCOMPARE(r.outcome, BoardResult::Outcome::Failed);
         QVERIFY2(r.message.contains(QLatin1String("Bad configuration option")),
                  qPrintable(r.message));
+    }
+
+    void engineCallReportsAFailedLoginOnce_data()
+    {
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("ssh cannot resolve it")
+            << QStringLiteral("board-1") << QStringLiteral("Bad configuration option");
+        QTest::newRow("not in the lab")
+            << QStringLiteral("gone") << QStringLiteral("not in the lab");
+    }
+
+    void engineCallReportsAFailedLoginOnce()
+    {
+        // Each call reports the gate's answer once, on the next turn: it used to fall back to a
+        // command (runOn()) that passed the gate a second time and failed a turn later.
+        QFETCH(QString, target);
+        QFETCH(QString, reason);
+        if (QStandardPaths::findExecutable(QStringLiteral("ssh")).isEmpty())
+            QSKIP("OpenSSH's ssh (openssh-client) is missing");
+        LabDocument doc;
+        doc.setLab(aliasedLab(1));
+        FailingEngineCalls job(&doc, target);
+        ConnectionSettings s = settings();
+        s.ignoreSshConfig = false;
+        s.sshConfigPath =
+            writeConfig(QStringLiteral("refused-config"), "Host board-*\n  NoSuchOption yes\n");
+        job.setConnectionSettings(s);
+        QSignalSpy finished(&job, &WorkflowJob::finished);
+        job.start();
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(job.events,
+                 (QStringList{QStringLiteral("one request"), QStringLiteral("two requests"),
+                              QStringLiteral("next turn")}));
+        QCOMPARE(job.answers.size(), 3);
+        for (const auto &r : std::as_const(job.answers)) {
+            QVERIFY(!r.ok());
+            QVERIFY2(r.error.message.contains(reason), qPrintable(r.error.message));
+        }
     }
 
     void emptyLabFinishesOk()
