@@ -180,6 +180,15 @@ class TestCmdCard : public QObject
         return line.match(QString::fromUtf8(dietpiTxt)).captured(1);
     }
 
+    /// The CLI's environment without a D-Bus session: no keychain.
+    QProcessEnvironment withoutKeychain() const
+    {
+        QProcessEnvironment env = m_env;
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                   QStringLiteral("unix:path=") + path(QStringLiteral("no-bus")));
+        return env;
+    }
+
     CliRun hivelab(const QStringList &args)
     {
         return HivelabTest::runHivelab(args, m_env, {}, 60000);
@@ -237,11 +246,9 @@ class TestCmdCard : public QObject
             !script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
             return r;
         script.close();
-        QProcessEnvironment env = m_env;
+        QProcessEnvironment env = withoutKeychain();
         env.insert(QStringLiteral("PATH"), dir + ':' + env.value(QStringLiteral("PATH")));
         env.insert(QStringLiteral("TMPDIR"), dir + QStringLiteral("/tmp"));
-        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-                   QStringLiteral("unix:path=") + path(QStringLiteral("no-bus")));
         QProcess p;
         p.setProcessEnvironment(env);
         p.setStandardInputFile(QProcess::nullDevice());
@@ -580,9 +587,7 @@ private Q_SLOTS:
         const QByteArray before = fileSha(img);
         const QString lab = writeLab(QStringLiteral("nokeychain.hivelab"));
         const QByteArray labBefore = fileBytes(lab);
-        QProcessEnvironment env = m_env;
-        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-                   QStringLiteral("unix:path=") + path(QStringLiteral("no-bus")));
+        const QProcessEnvironment env = withoutKeychain();
         const QStringList args = {QStringLiteral("card"),
                                   QStringLiteral("prepare"),
                                   lab,

@@ -103,6 +103,21 @@ private:
             qFatal("cannot write %s", qPrintable(path));
         return path;
     }
+    /// Settings that ask `ssh -G` with the config `text` (written to the file `name`).
+    ConnectionSettings sshConfigSettings(const QString &name, const QByteArray &text)
+    {
+        ConnectionSettings s = settings();
+        s.ignoreSshConfig = false;
+        s.sshConfigPath = writeConfig(name, text);
+        return s;
+    }
+    /// An ssh config sending every board-N to 127.0.0.1 and a closed port: refused, never the
+    /// bare alias (not found).
+    QByteArray closedPortConfig()
+    {
+        return "Host board-*\n  HostName 127.0.0.1\n  Port " + QByteArray::number(closedPort()) +
+               "\n";
+    }
     /// An `ssh` first in PATH that answers `delay` seconds late (a loaded machine, a slow
     /// Match exec): the real one behind a wrapper; with `answers` false it only sleeps that
     /// long. Restores PATH when it goes.
@@ -230,12 +245,8 @@ private Q_SLOTS:
         LabDocument doc;
         doc.setLab(aliasedLab(4));
         DockerSetup job(&doc);
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath = writeConfig(QStringLiteral("slow-config"),
-                                      "Host board-*\n  HostName 127.0.0.1\n  Port " +
-                                          QByteArray::number(closedPort()) + "\n");
-        job.setConnectionSettings(s);
+        job.setConnectionSettings(
+            sshConfigSettings(QStringLiteral("slow-config"), closedPortConfig()));
         QSignalSpy finished(&job, &WorkflowJob::finished);
         QElapsedTimer sinceTick;
         qint64 longestGap = 0;
@@ -290,12 +301,8 @@ private Q_SLOTS:
             push->setFiles({FileCopy{local, QStringLiteral("pushed.txt"), 0644, false}});
             job = std::move(push);
         }
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath = writeConfig(QStringLiteral("slow1-config"),
-                                      "Host board-*\n  HostName 127.0.0.1\n  Port " +
-                                          QByteArray::number(closedPort()) + "\n");
-        job->setConnectionSettings(s);
+        job->setConnectionSettings(
+            sshConfigSettings(QStringLiteral("slow1-config"), closedPortConfig()));
         QSignalSpy finished(job.get(), &WorkflowJob::finished);
         job->start();
         QVERIFY(finished.wait(30000));
@@ -320,10 +327,8 @@ private Q_SLOTS:
         LabDocument doc;
         doc.setLab(aliasedLab(boards));
         DockerSetup job(&doc);
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath = writeConfig(QStringLiteral("hang-config"), "Host board-*\n  Port 1\n");
-        job.setConnectionSettings(s);
+        job.setConnectionSettings(
+            sshConfigSettings(QStringLiteral("hang-config"), "Host board-*\n  Port 1\n"));
         CredentialStore store(QStringLiteral("hivelab-test-workflowjob"));
         job.setCredentialStore(&store, QStringLiteral("lab-keychain-test"));
         QStringList lines;
@@ -356,10 +361,8 @@ private Q_SLOTS:
         LabDocument doc;
         doc.setLab(aliasedLab(2));
         DockerSetup job(&doc);
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath = writeConfig(QStringLiteral("slower-config"), "Host board-*\n  Port 1\n");
-        job.setConnectionSettings(s);
+        job.setConnectionSettings(
+            sshConfigSettings(QStringLiteral("slower-config"), "Host board-*\n  Port 1\n"));
         QSignalSpy started(&job, &WorkflowJob::started);
         QSignalSpy finished(&job, &WorkflowJob::finished);
         job.start();
@@ -382,11 +385,8 @@ private Q_SLOTS:
         LabDocument doc;
         doc.setLab(aliasedLab(1));
         DockerSetup job(&doc);
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath =
-            writeConfig(QStringLiteral("bad-config"), "Host board-*\n  NoSuchOption yes\n");
-        job.setConnectionSettings(s);
+        job.setConnectionSettings(
+            sshConfigSettings(QStringLiteral("bad-config"), "Host board-*\n  NoSuchOption yes\n"));
         QSignalSpy finished(&job, &WorkflowJob::finished);
         job.start();
         QVERIFY(finished.wait(15000));
@@ -417,11 +417,8 @@ private Q_SLOTS:
         LabDocument doc;
         doc.setLab(aliasedLab(1));
         FailingEngineCalls job(&doc, target);
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath =
-            writeConfig(QStringLiteral("refused-config"), "Host board-*\n  NoSuchOption yes\n");
-        job.setConnectionSettings(s);
+        job.setConnectionSettings(sshConfigSettings(QStringLiteral("refused-config"),
+                                                    "Host board-*\n  NoSuchOption yes\n"));
         QSignalSpy finished(&job, &WorkflowJob::finished);
         job.start();
         QVERIFY(finished.wait(15000));
