@@ -20,6 +20,8 @@
 #include <QJsonObject>
 #include <QSysInfo>
 
+#include <utility>
+
 namespace Hivelab::Cli {
 
 namespace {
@@ -124,8 +126,9 @@ int checkCardImage(const Lab &lab, const QString &boardId, const QString &target
     request.console = keepConsolePassword ? CardPreparationJob::ConsolePassword::Keychain
                                           : CardPreparationJob::ConsolePassword::Random;
     // Ctrl-C stops the check (a decompression at its next MiB, the keychain probe once its
-    // throwaway entry is removed) before anything is erased.
-    InterruptGuard guard([&job] { job.cancel(); });
+    // throwaway entry is removed) before anything is erased; a second one too: ending the
+    // process would leave the decompression's scratch file behind.
+    InterruptGuard guard([&job] { job.cancel(); }, InterruptGuard::Again::Interrupts);
     job.check(request, imageFile);
     if (job.isRunning())
         loop.exec();
@@ -165,10 +168,27 @@ int prepareCard(Lab *lab, const QString &boardId, const QString &target, const Q
                                     : CardPreparation::catalogFlavour(source);
     request.console = keepConsolePassword ? CardPreparationJob::ConsolePassword::Keychain
                                           : CardPreparationJob::ConsolePassword::Random;
+    // Ctrl-C stops at the next step (a keychain call once it answered; the card's own step is
+    // finished, a card is never left half written), and a second one as well: ending the
+    // process would leave the card's scratch copy behind, or a keychain entry changed.
+    bool told = false;
+    InterruptGuard guard(
+        [&job, &told] {
+            job.cancel();
+            printErr(std::exchange(told, true)
+                         ? tr("Still stopping: the step running now ends on its own.")
+                         : tr("Interrupted: stopping after the step running now (a card is "
+                              "never left half written)."));
+        },
+        InterruptGuard::Again::Interrupts);
     job.start(request);
     if (job.isRunning())
         loop.exec();
     const CardPreparation::Result &r = job.result();
+    if (job.error() == CardPreparationJob::Error::Cancelled) {
+        printErr(tr("Interrupted before writing: nothing was written."));
+        return ExitInterrupted;
+    }
     if (job.error() == CardPreparationJob::Error::NoKeychain)
         return refuseForKeychain(job);
     if (!r.ok) {

@@ -34,8 +34,9 @@ extern "C" void onInterruptSignal(int signo)
 #endif
 } // namespace
 
-InterruptGuard::InterruptGuard(std::function<void()> onInterrupt)
+InterruptGuard::InterruptGuard(std::function<void()> onInterrupt, Again again)
     : m_onInterrupt(std::move(onInterrupt))
+    , m_again(again)
 {
     // Inside an interrupted guard the command is already stopping: a second signal ends it.
     m_interrupted = !g_guards.isEmpty() && g_guards.last()->m_interrupted;
@@ -87,7 +88,7 @@ void InterruptGuard::onSignal()
     if (g_guards.isEmpty())
         return;
     InterruptGuard *guard = g_guards.last();
-    if (guard->m_interrupted) {
+    if (guard->m_interrupted && guard->m_again == Again::EndsTheProcess) {
         // Second time: the user means it. Default action, right now.
         ::signal(SIGINT, SIG_DFL);
         ::signal(SIGTERM, SIG_DFL);

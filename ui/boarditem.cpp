@@ -378,6 +378,16 @@ bool BoardItem::paintCachedShapes(QPainter *painter, bool selected, bool far,
         key += QLatin1Char('|') + pill.text;
 
     static QHash<QString, QPixmap> cache;
+    static bool dropArmed = false;
+    if (!dropArmed) {
+        // Pixmaps must go before QGuiApplication does (statics go after it): dropped in its
+        // destructor; the next application arms it again.
+        qAddPostRoutine([] {
+            cache = {};
+            dropArmed = false;
+        });
+        dropArmed = true;
+    }
     auto it = cache.constFind(key);
     if (it == cache.constEnd()) {
         if (cache.size() >= 64)

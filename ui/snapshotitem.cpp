@@ -492,6 +492,16 @@ void SnapshotItem::drawText(QPainter *painter, const QRectF &r, int flags, const
         return;
     }
     static QHash<TextKey, std::shared_ptr<QTextLayout>> layouts;
+    static bool dropArmed = false;
+    if (!dropArmed) {
+        // Shaped with this application's fonts: dropped in QGuiApplication's destructor, before
+        // it tears the fonts down (statics go after it); the next application arms it again.
+        qAddPostRoutine([] {
+            layouts = {};
+            dropArmed = false;
+        });
+        dropArmed = true;
+    }
     TextKey key{painter->font(), painter->device()->logicalDpiY(), text};
     std::shared_ptr<QTextLayout> &layout = layouts[key];
     if (!layout) {

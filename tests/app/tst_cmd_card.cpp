@@ -16,11 +16,14 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <functional>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,6 +61,7 @@ class TestCmdCard : public QObject
     QProcessEnvironment m_env = QProcessEnvironment::systemEnvironment();
     QString m_key;
     QString m_loop;
+    QStringList m_loops; // attachLoop()
     bool m_keychain = false;
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
@@ -176,6 +180,15 @@ class TestCmdCard : public QObject
         return line.match(QString::fromUtf8(dietpiTxt)).captured(1);
     }
 
+    /// The CLI's environment without a D-Bus session: no keychain.
+    QProcessEnvironment withoutKeychain() const
+    {
+        QProcessEnvironment env = m_env;
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                   QStringLiteral("unix:path=") + path(QStringLiteral("no-bus")));
+        return env;
+    }
+
     CliRun hivelab(const QStringList &args)
     {
         return HivelabTest::runHivelab(args, m_env, {}, 60000);
@@ -198,6 +211,92 @@ class TestCmdCard : public QObject
             .toArray()
             .at(i)
             .toObject();
+    }
+
+    /// A loop device over `img`, detached by cleanupTestCase(); empty without root.
+    QString attachLoop(const QString &img)
+    {
+        if (::geteuid() != 0)
+            return {};
+        const QString loop =
+            QString::fromLatin1(sh(QStringLiteral("losetup -f --show ") + img).out.trimmed());
+        if (!loop.startsWith(QLatin1String("/dev/loop")))
+            return {};
+        m_loops << loop;
+        return loop;
+    }
+
+    /// Runs `args` with `sfdisk` (the card step's first read of the card) held at a gate in
+    /// `dir`, no keychain and a TMPDIR of its own (dir/tmp). While sfdisk waits there, Ctrl-C
+    /// (SIGINT), and once the command said it stops, Ctrl-C again; once it said so again, or
+    /// ended, the gate opens.
+    CliRun interruptWhileReading(const QStringList &args, const QString &dir)
+    {
+        CliRun r;
+        const QString sfdisk = QStandardPaths::findExecutable(QStringLiteral("sfdisk"));
+        const QString gate = dir + QStringLiteral("/go");
+        QFile script(dir + QStringLiteral("/sfdisk"));
+        if (sfdisk.isEmpty() || !QDir().mkpath(dir + QStringLiteral("/tmp")) ||
+            ::mkfifo(QFile::encodeName(gate).constData(), 0600) != 0 ||
+            !script.open(QIODevice::WriteOnly) ||
+            script.write(QStringLiteral("#!/bin/sh\nif [ ! -e %1/reading ]; then : >%1/reading; "
+                                        "read _ <%2; fi\nexec %3 \"$@\"\n")
+                             .arg(dir, gate, sfdisk)
+                             .toUtf8()) < 0 ||
+            !script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+            return r;
+        script.close();
+        QProcessEnvironment env = withoutKeychain();
+        env.insert(QStringLiteral("PATH"), dir + ':' + env.value(QStringLiteral("PATH")));
+        env.insert(QStringLiteral("TMPDIR"), dir + QStringLiteral("/tmp"));
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.setStandardInputFile(QProcess::nullDevice());
+        p.start(qEnvironmentVariable("HIVELAB_BIN"), args);
+        if (!p.waitForStarted())
+            return r;
+        const pid_t pid = pid_t(p.processId());
+        const auto ended = [&p] { return p.state() == QProcess::NotRunning; };
+        const auto said = [&](const char *what) {
+            return QTest::qWaitFor(
+                [&] {
+                    r.err += p.readAllStandardError();
+                    return r.err.contains(what) || ended();
+                },
+                60000);
+        };
+        const bool held = QTest::qWaitFor(
+            [&] { return QFile::exists(dir + QStringLiteral("/reading")) || ended(); }, 60000);
+        if (held && !ended()) {
+            ::kill(pid, SIGINT);
+            if (said("Interrupted") && !ended()) {
+                ::kill(pid, SIGINT);
+                said("Still stopping");
+            }
+        }
+        // Open the gate, whatever happened (a held sfdisk would wait for ever): a writer opens
+        // without blocking once sfdisk's shell has the FIFO open for reading.
+        const bool opened = QTest::qWaitFor(
+            [&] {
+                const int fd = ::open(QFile::encodeName(gate).constData(), O_WRONLY | O_NONBLOCK);
+                if (fd < 0)
+                    return !QFile::exists(dir + QStringLiteral("/reading"));
+                const bool sent = ::write(fd, "\n", 1) == 1;
+                ::close(fd);
+                return sent;
+            },
+            60000);
+        if (!opened)
+            qWarning("the gate at %s did not open", qPrintable(gate));
+        if (!p.waitForFinished(120000)) {
+            p.kill();
+            p.waitForFinished();
+            return r;
+        }
+        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = p.readAllStandardOutput();
+        r.err += p.readAllStandardError();
+        return r;
     }
 
     QString writeLab(const QString &name)
@@ -230,6 +329,8 @@ private Q_SLOTS:
     {
         if (!m_loop.isEmpty())
             sh(QStringLiteral("losetup -d ") + m_loop);
+        for (const QString &loop : std::as_const(m_loops))
+            sh(QStringLiteral("losetup -d ") + loop);
     }
 
     void preparesAnImageForCloudInit()
@@ -486,9 +587,7 @@ private Q_SLOTS:
         const QByteArray before = fileSha(img);
         const QString lab = writeLab(QStringLiteral("nokeychain.hivelab"));
         const QByteArray labBefore = fileBytes(lab);
-        QProcessEnvironment env = m_env;
-        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-                   QStringLiteral("unix:path=") + path(QStringLiteral("no-bus")));
+        const QProcessEnvironment env = withoutKeychain();
         const QStringList args = {QStringLiteral("card"),
                                   QStringLiteral("prepare"),
                                   lab,
@@ -718,6 +817,74 @@ private Q_SLOTS:
         QVERIFY(mtype(cloud, QStringLiteral("user-data")).contains("not found"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), before);
+    }
+
+    // Ctrl-C while a DietPi card is read (to tell its flavour, before the keychain is asked),
+    // and again meanwhile: the job is cancelled, the command stops before writing (130), and
+    // the card and the lab file are unchanged.
+    void prepareStopsOnCtrlC()
+    {
+        if (::geteuid() != 0)
+            QSKIP("needs root for a loop device");
+        const QString img = makeImage(QStringLiteral("ctrlc-dietpi.img"));
+        QVERIFY(!img.isEmpty());
+        QCOMPARE(sh(QStringLiteral("printf 'AUTO_SETUP_GLOBAL_PASSWORD=dietpi\\n' | "
+                                   "mcopy -i %1@@%2 - ::/dietpi.txt")
+                        .arg(img)
+                        .arg(BootOffset))
+                     .exitCode,
+                 0);
+        const QString card = attachLoop(img);
+        QVERIFY(!card.isEmpty());
+        const QByteArray before = fileSha(img);
+        const QString lab = writeLab(QStringLiteral("ctrlc.hivelab"));
+        const QByteArray labBefore = fileBytes(lab);
+        const QString dir = path(QStringLiteral("ctrlc"));
+        const CliRun r = interruptWhileReading(
+            {QStringLiteral("card"), QStringLiteral("prepare"), lab, QStringLiteral("node-1"),
+             QStringLiteral("--device"), card, QStringLiteral("--key"), m_key},
+            dir);
+        QVERIFY2(r.exitCode == 130, r.err.constData());
+        QVERIFY2(r.err.contains("Still stopping") &&
+                     r.err.contains("Interrupted before writing: nothing was written."),
+                 r.err.constData());
+        QCOMPARE(
+            QDir(dir + QStringLiteral("/tmp")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot),
+            QStringList());
+        QCOMPARE(fileSha(img), before);
+        QCOMPARE(fileBytes(lab), labBefore);
+    }
+
+    // Ctrl-C while a cloud-init card is read before it is written, and again meanwhile: the
+    // card is finished, never half written, and the lab file records its instance.
+    void prepareFinishesTheCardOnCtrlC()
+    {
+        if (::geteuid() != 0)
+            QSKIP("needs root for a loop device");
+        const QString img = makeImage(QStringLiteral("ctrlc-cloud.img"));
+        QVERIFY(!img.isEmpty());
+        const QString card = attachLoop(img);
+        QVERIFY(!card.isEmpty());
+        const QString lab = writeLab(QStringLiteral("ctrlc-cloud.hivelab"));
+        const QString dir = path(QStringLiteral("ctrlc-cloud"));
+        const CliRun r = interruptWhileReading(
+            {QStringLiteral("card"), QStringLiteral("prepare"), lab, QStringLiteral("node-1"),
+             QStringLiteral("--device"), card, QStringLiteral("--key"), m_key},
+            dir);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("Interrupted: stopping after the step running now") &&
+                     r.err.contains("Still stopping"),
+                 r.err.constData());
+        QCOMPARE(
+            QDir(dir + QStringLiteral("/tmp")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot),
+            QStringList());
+        const QString instance = board(lab, 0)
+                                     .value(QLatin1String("firstBoot"))
+                                     .toObject()
+                                     .value(QLatin1String("instanceId"))
+                                     .toString();
+        QVERIFY(instance.startsWith(QLatin1String("hivelab-node-1-")));
+        QVERIFY(mtype(card, QStringLiteral("meta-data")).contains(instance.toUtf8()));
     }
 
     void flashesALoopDeviceWithItsIdentity()

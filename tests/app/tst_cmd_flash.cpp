@@ -64,6 +64,21 @@ class TestCmdFlash : public QObject
     QString m_image;
     QString m_loop;
 
+    /// The card's first 16 MiB hashed: a refused or interrupted run leaves them as they were.
+    QByteArray cardHash() const
+    {
+        return QCryptographicHash::hash(fileHead(m_loop, 16 * MiB), QCryptographicHash::Sha256);
+    }
+
+    /// This process's environment without a D-Bus session: no keychain.
+    QProcessEnvironment withoutKeychain() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                   QStringLiteral("unix:path=") + m_dir.filePath(QStringLiteral("no-bus")));
+        return env;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -203,11 +218,8 @@ private Q_SLOTS:
         }
         const QString labFile = m_dir.filePath(QStringLiteral("lab.hivelab"));
         const QByteArray labBefore = fileHead(labFile, MiB);
-        const QByteArray before =
-            QCryptographicHash::hash(fileHead(m_loop, 16 * MiB), QCryptographicHash::Sha256);
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-                   QStringLiteral("unix:path=") + m_dir.filePath(QStringLiteral("no-bus")));
+        const QByteArray before = cardHash();
+        QProcessEnvironment env = withoutKeychain();
         const QStringList args = {QStringLiteral("flash"),
                                   dietpi + suffix,
                                   QStringLiteral("--device"),
@@ -224,8 +236,7 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("No keychain") && r.err.contains("nothing was written") &&
                      r.err.contains("--no-console-password"),
                  r.err.constData());
-        QCOMPARE(QCryptographicHash::hash(fileHead(m_loop, 16 * MiB), QCryptographicHash::Sha256),
-                 before);
+        QCOMPARE(cardHash(), before);
         QCOMPARE(fileHead(labFile, MiB), labBefore);
 
         // Asked for: a random password nobody is told; the card is written and prepared.
@@ -259,11 +270,8 @@ private Q_SLOTS:
         const QString scratch = m_dir.filePath(QStringLiteral("tmp"));
         QVERIFY(QDir().mkpath(scratch));
         const QByteArray labBefore = fileHead(labFile, MiB);
-        const QByteArray before =
-            QCryptographicHash::hash(fileHead(m_loop, 16 * MiB), QCryptographicHash::Sha256);
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-                   QStringLiteral("unix:path=") + m_dir.filePath(QStringLiteral("no-bus")));
+        const QByteArray before = cardHash();
+        QProcessEnvironment env = withoutKeychain();
         env.insert(QStringLiteral("TMPDIR"), scratch);
         QProcess p;
         p.setProcessEnvironment(env);
@@ -288,8 +296,7 @@ private Q_SLOTS:
         QVERIFY2(p.exitCode() == 130, err.constData());
         QVERIFY2(err.contains("Interrupted before writing"), err.constData());
         QCOMPARE(QDir(scratch).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList());
-        QCOMPARE(QCryptographicHash::hash(fileHead(m_loop, 16 * MiB), QCryptographicHash::Sha256),
-                 before);
+        QCOMPARE(cardHash(), before);
         QCOMPARE(fileHead(labFile, MiB), labBefore);
     }
 };

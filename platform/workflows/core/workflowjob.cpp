@@ -546,16 +546,11 @@ void WorkflowJob::callEngine(const QString &boardId, const HttpRequest &request,
     if (options.logAs.isEmpty())
         options.logAs = request.describe();
     options.requests = {request};
-    // The kept-open connection is opened with the board's login; a board ssh cannot resolve
-    // (or that left the lab) fails in runOn() like any command.
-    const auto asCommand = [this, boardId, done, options]() {
-        runOn(boardId, SshHttpCall::dockerDialCommand(), done, options);
-    };
     withLogin(
         boardId,
-        [this, boardId, done, options, asCommand](const SshLogin &login) {
+        [this, boardId, done, options](const SshLogin &login) {
             if (!m_links.value(boardId).keep) {
-                asCommand();
+                runOn(boardId, SshHttpCall::dockerDialCommand(), done, options);
                 return;
             }
             if (!options.quiet)
@@ -564,7 +559,7 @@ void WorkflowJob::callEngine(const QString &boardId, const HttpRequest &request,
                 boardId, login, options.requests,
                 [done](const QList<Remote> &answers) { done(answers.first()); }, options.timeoutMs);
         },
-        [asCommand](const SshErrorInfo &) { asCommand(); });
+        [this, boardId, done](const SshErrorInfo &error) { done(loginFailed(boardId, error)); });
 }
 
 void WorkflowJob::callEngine(const QString &boardId, const QList<HttpRequest> &requests,
@@ -585,12 +580,21 @@ void WorkflowJob::callEngine(const QString &boardId, const QList<HttpRequest> &r
             else
                 callEngineAsCommand(boardId, requests, done, timeoutMs);
         },
-        // A board ssh cannot resolve (or that left the lab) fails in runOn() like any command.
-        [this, boardId, requests, done, timeoutMs](const SshErrorInfo &) {
+        [this, boardId, requests, done](const SshErrorInfo &error) {
             for (const HttpRequest &r : requests)
                 log(boardId, QStringLiteral("$ %1").arg(r.describe()));
-            callEngineAsCommand(boardId, requests, done, timeoutMs);
+            done(QList<Remote>(requests.size(), loginFailed(boardId, error)));
         });
+}
+
+// A board ssh cannot resolve (or that left the lab) fails like a command that could not start,
+// with the gate's own answer: going through runOn() would only pass the gate a second time.
+WorkflowJob::Remote WorkflowJob::loginFailed(const QString &boardId, const SshErrorInfo &error)
+{
+    Remote r;
+    r.error = error;
+    m_lastRemote[boardId] = BoardResult{boardId, false, classify(r), QString(), error};
+    return r;
 }
 
 void WorkflowJob::callEngineAsCommand(const QString &boardId, const QList<HttpRequest> &requests,

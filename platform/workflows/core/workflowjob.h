@@ -210,7 +210,8 @@ protected:
     /// of requests (a swarm's leader asked for its node list until it settles) then costs no
     /// SSH channel and no process start each. Each request keeps its own deadline; an idle
     /// connection closes when other commands wait for a slot of the pool, and a lost one is
-    /// opened again by the next request.
+    /// opened again by the next request. Without it, each callEngine() is one `docker system
+    /// dial-stdio` command that ends with its answers.
     void keepEngineOpen(const QString &boardId);
     void closeEngine(const QString &boardId);
 
@@ -321,8 +322,12 @@ private:
         };
         QPointer<SshHttpCall> call;
         QList<Waiting> waiting;
-        bool keep = true; // false after closeEngine(): closes once idle
+        // True from keepEngineOpen() on, false after closeEngine() (closes once idle). A board
+        // with no entry gets one dial-stdio command per callEngine().
+        bool keep = false;
     };
+    /// The outcome of an engine call whose login failed (recorded as the board's last command).
+    Remote loginFailed(const QString &boardId, const SshErrorInfo &error);
     /// callEngine() with several requests as one `docker system dial-stdio` command (runOn()).
     void callEngineAsCommand(const QString &boardId, const QList<HttpRequest> &requests,
                              const RemotesCallback &done, int timeoutMs);

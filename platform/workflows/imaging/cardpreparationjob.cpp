@@ -211,9 +211,11 @@ void CardPreparationJob::runCard(bool withPassword)
             watcher->deleteLater();
             m_result = watcher->result();
             if (!withPassword) {
-                if (stopIfCancelled()) // nothing was written
-                    return;
+                // A DietPi card stopped before writing; any other card was written (or failed)
+                // whatever cancel() said meanwhile: its outcome stands, the lab must record it.
                 if (foundDietPi->load()) {
+                    if (stopIfCancelled()) // nothing was written
+                        return;
                     m_result.errors.clear();
                     keepPassword();
                     return;

@@ -26,6 +26,51 @@
 
 using namespace Hivelab;
 
+namespace {
+
+/// Engine calls (one request, then two in one call) to `target`, made once the login gate has
+/// answered for it (after a command there), then a mark one event-loop turn later: `events`
+/// holds what came in which order, `answers` what the calls reported.
+class FailingEngineCalls : public WorkflowJob
+{
+public:
+    FailingEngineCalls(LabDocument *document, const QString &target)
+        : WorkflowJob(document)
+        , m_target(target)
+    {}
+    QStringList events;
+    QList<Remote> answers;
+
+protected:
+    void begin() override
+    {
+        const QString own = document()->lab().boards.constFirst().id;
+        setBoards({own});
+        runOn(m_target, QStringLiteral("true"), [this, own](const Remote &) {
+            HttpRequest ping;
+            ping.path = "/_ping";
+            callEngine(m_target, ping, [this](const Remote &r) {
+                events << QStringLiteral("one request");
+                answers << r;
+            });
+            callEngine(m_target, QList<HttpRequest>{ping, ping},
+                       [this, own](const QList<Remote> &each) {
+                           events << QStringLiteral("two requests");
+                           answers << each;
+                           finishBoard(own, false, describe(each.constFirst()));
+                           finishJob();
+                       });
+            QMetaObject::invokeMethod(
+                this, [this]() { events << QStringLiteral("next turn"); }, Qt::QueuedConnection);
+        });
+    }
+
+private:
+    QString m_target;
+};
+
+} // namespace
+
 class TestWorkflowJob : public QObject
 {
     Q_OBJECT
@@ -57,6 +102,21 @@ private:
         if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size())
             qFatal("cannot write %s", qPrintable(path));
         return path;
+    }
+    /// Settings that ask `ssh -G` with the config `text` (written to the file `name`).
+    ConnectionSettings sshConfigSettings(const QString &name, const QByteArray &text)
+    {
+        ConnectionSettings s = settings();
+        s.ignoreSshConfig = false;
+        s.sshConfigPath = writeConfig(name, text);
+        return s;
+    }
+    /// An ssh config sending every board-N to 127.0.0.1 and a closed port: refused, never the
+    /// bare alias (not found).
+    QByteArray closedPortConfig()
+    {
+        return "Host board-*\n  HostName 127.0.0.1\n  Port " + QByteArray::number(closedPort()) +
+               "\n";
     }
     /// An `ssh` first in PATH that answers `delay` seconds late (a loaded machine, a slow
     /// Match exec): the real one behind a wrapper; with `answers` false it only sleeps that
@@ -185,12 +245,8 @@ private Q_SLOTS:
         LabDocument doc;
         doc.setLab(aliasedLab(4));
         DockerSetup job(&doc);
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath = writeConfig(QStringLiteral("slow-config"),
-                                      "Host board-*\n  HostName 127.0.0.1\n  Port " +
-                                          QByteArray::number(closedPort()) + "\n");
-        job.setConnectionSettings(s);
+        job.setConnectionSettings(
+            sshConfigSettings(QStringLiteral("slow-config"), closedPortConfig()));
         QSignalSpy finished(&job, &WorkflowJob::finished);
         QElapsedTimer sinceTick;
         qint64 longestGap = 0;
@@ -245,12 +301,8 @@ private Q_SLOTS:
             push->setFiles({FileCopy{local, QStringLiteral("pushed.txt"), 0644, false}});
             job = std::move(push);
         }
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath = writeConfig(QStringLiteral("slow1-config"),
-                                      "Host board-*\n  HostName 127.0.0.1\n  Port " +
-                                          QByteArray::number(closedPort()) + "\n");
-        job->setConnectionSettings(s);
+        job->setConnectionSettings(
+            sshConfigSettings(QStringLiteral("slow1-config"), closedPortConfig()));
         QSignalSpy finished(job.get(), &WorkflowJob::finished);
         job->start();
         QVERIFY(finished.wait(30000));
@@ -275,10 +327,8 @@ private Q_SLOTS:
         LabDocument doc;
         doc.setLab(aliasedLab(boards));
         DockerSetup job(&doc);
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath = writeConfig(QStringLiteral("hang-config"), "Host board-*\n  Port 1\n");
-        job.setConnectionSettings(s);
+        job.setConnectionSettings(
+            sshConfigSettings(QStringLiteral("hang-config"), "Host board-*\n  Port 1\n"));
         CredentialStore store(QStringLiteral("hivelab-test-workflowjob"));
         job.setCredentialStore(&store, QStringLiteral("lab-keychain-test"));
         QStringList lines;
@@ -311,10 +361,8 @@ private Q_SLOTS:
         LabDocument doc;
         doc.setLab(aliasedLab(2));
         DockerSetup job(&doc);
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath = writeConfig(QStringLiteral("slower-config"), "Host board-*\n  Port 1\n");
-        job.setConnectionSettings(s);
+        job.setConnectionSettings(
+            sshConfigSettings(QStringLiteral("slower-config"), "Host board-*\n  Port 1\n"));
         QSignalSpy started(&job, &WorkflowJob::started);
         QSignalSpy finished(&job, &WorkflowJob::finished);
         job.start();
@@ -337,11 +385,8 @@ private Q_SLOTS:
         LabDocument doc;
         doc.setLab(aliasedLab(1));
         DockerSetup job(&doc);
-        ConnectionSettings s = settings();
-        s.ignoreSshConfig = false;
-        s.sshConfigPath =
-            writeConfig(QStringLiteral("bad-config"), "Host board-*\n  NoSuchOption yes\n");
-        job.setConnectionSettings(s);
+        job.setConnectionSettings(
+            sshConfigSettings(QStringLiteral("bad-config"), "Host board-*\n  NoSuchOption yes\n"));
         QSignalSpy finished(&job, &WorkflowJob::finished);
         job.start();
         QVERIFY(finished.wait(15000));
@@ -349,6 +394,42 @@ private Q_SLOTS:
         QCOMPARE(r.outcome, BoardResult::Outcome::Failed);
         QVERIFY2(r.message.contains(QLatin1String("Bad configuration option")),
                  qPrintable(r.message));
+    }
+
+    void engineCallReportsAFailedLoginOnce_data()
+    {
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("ssh cannot resolve it")
+            << QStringLiteral("board-1") << QStringLiteral("Bad configuration option");
+        QTest::newRow("not in the lab")
+            << QStringLiteral("gone") << QStringLiteral("not in the lab");
+    }
+
+    void engineCallReportsAFailedLoginOnce()
+    {
+        // Each call reports the gate's answer once, on the next turn: it used to fall back to a
+        // command (runOn()) that passed the gate a second time and failed a turn later.
+        QFETCH(QString, target);
+        QFETCH(QString, reason);
+        if (QStandardPaths::findExecutable(QStringLiteral("ssh")).isEmpty())
+            QSKIP("OpenSSH's ssh (openssh-client) is missing");
+        LabDocument doc;
+        doc.setLab(aliasedLab(1));
+        FailingEngineCalls job(&doc, target);
+        job.setConnectionSettings(sshConfigSettings(QStringLiteral("refused-config"),
+                                                    "Host board-*\n  NoSuchOption yes\n"));
+        QSignalSpy finished(&job, &WorkflowJob::finished);
+        job.start();
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(job.events,
+                 (QStringList{QStringLiteral("one request"), QStringLiteral("two requests"),
+                              QStringLiteral("next turn")}));
+        QCOMPARE(job.answers.size(), 3);
+        for (const auto &r : std::as_const(job.answers)) {
+            QVERIFY(!r.ok());
+            QVERIFY2(r.error.message.contains(reason), qPrintable(r.error.message));
+        }
     }
 
     void emptyLabFinishesOk()
