@@ -337,6 +337,24 @@ bool SwarmFormation::waitForLeader(const Remote &r, int attempt, const std::func
     if (!noLeader)
         return false;
     if (attempt >= m_verifySeconds) {
+        if (!m_managerJoinsFailed.isEmpty()) {
+            // A manager join that failed after Docker added the node to the Raft group: the
+            // swarm counts a manager that does not run, and 1 of 2 is no majority.
+            QStringList names;
+            for (const QString &id : std::as_const(m_managerJoinsFailed))
+                names << board(id)->name;
+            failJob(tr("The swarm has no leader: %1 waited %2 s after the join of %3 as manager "
+                       "failed. The swarm counts it as a manager but it does not run, so too "
+                       "few managers are reachable to elect a leader. Bring %3 back (power, "
+                       "network: its engine keeps trying the join), then run this again; if it "
+                       "is gone for good, run `docker swarm init --force-new-cluster` on %1 "
+                       "(keeps the swarm's state, with %1 as its only manager), then run this "
+                       "again.")
+                        .arg(board(m_leader)->name)
+                        .arg(m_verifySeconds)
+                        .arg(names.join(QStringLiteral(", "))));
+            return true;
+        }
         failJob(tr("The swarm has no leader: %1 waited %2 s, but too few of its managers are "
                    "reachable to elect one. Bring the lost managers back (power, network), then "
                    "run this again.")
@@ -427,6 +445,7 @@ void SwarmFormation::takeTokens(const Remote &r)
     const QJsonObject tokens =
         QJsonDocument::fromJson(r.out).object().value(QLatin1String("JoinTokens")).toObject();
     m_workerToken = tokens.value(QLatin1String("Worker")).toString().toLatin1();
+    m_managerToken = tokens.value(QLatin1String("Manager")).toString().toLatin1();
     if (!r.engineOk() || m_workerToken.isEmpty()) {
         failJob(tr("Cannot read the join token on %1: %2").arg(board(m_leader)->name, describe(r)));
         return;
@@ -438,10 +457,22 @@ void SwarmFormation::takeTokens(const Remote &r)
 
 void SwarmFormation::joinAll()
 {
-    // Every board joins as a worker, all at once: a worker join is no Raft membership change,
-    // so none has to wait for another. The planned managers are promoted as soon as they have
-    // joined (applyPlan), while the managers in place keep quorum; workers still joining get
-    // their labels afterwards.
+    // Every board joins at once: workers with the worker token, planned managers with the
+    // manager token while the managers in place have quorum (a swarm this run initialised has
+    // its one manager). A manager join gets its manager certificate during the join and returns
+    // once the node is a Raft member; a worker promoted afterwards first has to notice its new
+    // role, renew its certificate and restart as a manager (0.7-1.7 s more on the lab). Joins at
+    // once stay one Raft membership change after the other: the leader takes them one at a time,
+    // and each change commits only with a majority of the managers before it, so a third manager
+    // cannot be added before the second runs. Workers still joining get their labels
+    // afterwards (applyPlan). Without quorum, planned managers join as workers and are not
+    // promoted (applyPlan says so).
+    const bool managerJoins =
+        !m_managerToken.isEmpty() && (m_initialised || SwarmNode::managersOf(m_nodes).haveQuorum());
+    if (!managerJoins) {
+        m_managerToken.fill('\0');
+        m_managerToken.clear();
+    }
     m_joinsStarted = true;
     m_joining.clear();
     QStringList joining;
@@ -542,6 +573,7 @@ void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)
     }
     // The token goes in the request body, inside the SSH channel: never an argument of any
     // process on the board (`docker swarm join --token` would show it in ps).
+    const bool asManager = m.wantManager && !m_managerToken.isEmpty();
     const QString leaderAddr = advertiseAddress(m_leader) + QStringLiteral(":2377");
     HttpRequest join;
     join.method = "POST";
@@ -550,25 +582,38 @@ void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)
                     QJsonObject{{QStringLiteral("ListenAddr"), QStringLiteral("0.0.0.0:2377")},
                                 {QStringLiteral("AdvertiseAddr"), advertiseAddress(id)},
                                 {QStringLiteral("RemoteAddrs"), QJsonArray{leaderAddr}},
-                                {QStringLiteral("JoinToken"), QString::fromLatin1(m_workerToken)}})
+                                {QStringLiteral("JoinToken"),
+                                 QString::fromLatin1(asManager ? m_managerToken : m_workerToken)}})
                     .toJson(QJsonDocument::Compact);
-    join.bodyForLog = QStringLiteral("(advertise %1, manager %2, <worker token>)")
-                          .arg(advertiseAddress(id), leaderAddr);
+    join.bodyForLog =
+        QStringLiteral("(advertise %1, manager %2, %3)")
+            .arg(advertiseAddress(id), leaderAddr,
+                 asManager ? QStringLiteral("<manager token>") : QStringLiteral("<worker token>"));
     RemoteOptions options;
     options.timeoutMs = JoinTimeoutMs;
     callEngine(
         id, join,
-        [this, id, done](const Remote &r) {
+        [this, id, done, asManager](const Remote &r) {
             if (!r.engineOk()) {
-                finishBoard(id, false, tr("docker swarm join failed: %1").arg(describe(r)));
+                // Docker may have added the node to the Raft group before the join failed (a
+                // board lost in the middle): the verification then finds the swarm without a
+                // leader and names this board.
+                if (asManager)
+                    m_managerJoinsFailed << id;
+                finishBoard(id, false,
+                            asManager
+                                ? tr("docker swarm join (as manager) failed: %1").arg(describe(r))
+                                : tr("docker swarm join failed: %1").arg(describe(r)));
                 done(false);
                 return;
             }
-            m_members[id].member = true;
-            m_members[id].joinedNow = true;
-            log(id, m_members.value(id).wantManager
-                        ? tr("Joined as worker; to be promoted to manager.")
-                        : tr("Joined as worker."));
+            Member &joined = m_members[id];
+            joined.member = true;
+            joined.joinedNow = true;
+            joined.joinedAsManager = asManager;
+            log(id, asManager            ? tr("Joined as manager.")
+                    : joined.wantManager ? tr("Joined as worker; to be promoted to manager.")
+                                         : tr("Joined as worker."));
             done(true);
         },
         options);
@@ -615,7 +660,7 @@ void SwarmFormation::applyPlan(int attempt)
         QStringList promote, notReady;
         for (const QString &boardId : boardIds()) {
             const Member m = m_members.value(boardId);
-            if (!m.joinedNow || !m.wantManager || isBoardFinished(boardId))
+            if (!m.joinedNow || !m.wantManager || m.joinedAsManager || isBoardFinished(boardId))
                 continue;
             const SwarmNode n = byBoard.value(boardId);
             if (n.isManager() || m_promoted.contains(boardId))
@@ -749,6 +794,8 @@ void SwarmFormation::verify(int attempt)
         }
         m_workerToken.fill('\0');
         m_workerToken.clear();
+        m_managerToken.fill('\0');
+        m_managerToken.clear();
         m_verified = true;
         finishWhenConfirmed();
     });

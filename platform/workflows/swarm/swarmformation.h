@@ -93,7 +93,8 @@ private:
         bool probed = false;
         bool wantManager = false;
         bool member = false;    // already in our swarm
-        bool joinedNow = false; // joined (as a worker) in this run
+        bool joinedNow = false; // joined in this run
+        bool joinedAsManager = false; // with the manager token: nothing to promote
     };
     void probeAll();
     /// After each probe: the leader is decided once every planned manager answered (Form,
@@ -159,6 +160,8 @@ private:
     QString m_clusterId;
     bool m_initialised = false;
     QByteArray m_workerToken;        // secret: cleared when the job finishes
+    QByteArray m_managerToken;       // secret, likewise; empty: planned managers join as workers
+    QStringList m_managerJoinsFailed; // planned managers whose join with the manager token failed
     QDeadlineTimer m_planDeadline;   // applyPlan: fresh nodes to be listed Ready
     QDeadlineTimer m_verifyDeadline; // verify: every board Ready with its role
     QSet<QString> m_confirming;      // verify: boards asked to confirm their membership
