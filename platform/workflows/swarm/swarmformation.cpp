@@ -337,22 +337,26 @@ bool SwarmFormation::waitForLeader(const Remote &r, int attempt, const std::func
     if (!noLeader)
         return false;
     if (attempt >= m_verifySeconds) {
-        if (!m_managerJoinsFailed.isEmpty()) {
-            // A manager join that failed after Docker added the node to the Raft group: the
-            // swarm counts a manager that does not run, and 1 of 2 is no majority.
-            QStringList names;
-            for (const QString &id : std::as_const(m_managerJoinsFailed))
-                names << board(id)->name;
-            failJob(tr("The swarm has no leader: %1 waited %2 s after the join of %3 as manager "
-                       "failed. The swarm counts it as a manager but it does not run, so too "
-                       "few managers are reachable to elect a leader. Bring %3 back (power, "
-                       "network: its engine keeps trying the join), then run this again; if it "
-                       "is gone for good, run `docker swarm init --force-new-cluster` on %1 "
-                       "(keeps the swarm's state, with %1 as its only manager), then run this "
-                       "again.")
+        // A manager this run added that does not run (lost right after its join or promotion, or a
+        // join that failed after Docker had added the node to the Raft group) still counts: going
+        // from 1 to 2 managers, that is 1 of 2, no majority. Say which, and the way out.
+        QStringList added;
+        for (const QString &id : boardIds()) {
+            if (m_members.value(id).joinedAsManager || m_managerJoinsFailed.contains(id) ||
+                m_promoted.contains(id))
+                added << board(id)->name;
+        }
+        if (!added.isEmpty()) {
+            failJob(tr("The swarm has no leader: %1 waited %2 s, but too few of its managers are "
+                       "reachable to elect one. This run added %3 as manager (a manager that "
+                       "joined, or began to join, still counts when it stops). Bring the lost "
+                       "managers back (power, network; a board whose join failed keeps trying "
+                       "it), then run this again. If one of them is gone for good, `docker swarm "
+                       "init --force-new-cluster` on %1 makes %1 the only manager of the same "
+                       "swarm (services and state kept); then run this again.")
                         .arg(board(m_leader)->name)
                         .arg(m_verifySeconds)
-                        .arg(names.join(QStringLiteral(", "))));
+                        .arg(added.join(QStringLiteral(", "))));
             return true;
         }
         failJob(tr("The swarm has no leader: %1 waited %2 s, but too few of its managers are "
