@@ -647,11 +647,6 @@ QHash<QString, QString> SwarmFormation::matchNodes() const
     return SwarmNode::matchBoards(document()->lab(), m_nodes, hostnames);
 }
 
-QHash<QString, SwarmNode> SwarmFormation::liveNodes() const
-{
-    return SwarmNode::liveByBoard(m_nodes, matchNodes());
-}
-
 void SwarmFormation::applyPlan(int attempt)
 {
     // One node update per board through the leader: the planned labels (stale hivelab.* ones
@@ -659,7 +654,10 @@ void SwarmFormation::applyPlan(int attempt)
     // this run, the manager role. A node is promoted only once the leader lists it Ready (its
     // agent is connected) and only while the managers in place have quorum.
     readClusterNodes([this, attempt]() {
-        const QHash<QString, SwarmNode> byBoard = liveNodes();
+        m_nodeBoards = matchNodes();
+        m_byBoard = SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
+        const QHash<QString, SwarmNode> byBoard = m_byBoard;
+        confirmListed();
         const SwarmNode::Managers managers = SwarmNode::managersOf(m_nodes);
         QStringList promote, notReady;
         for (const QString &boardId : boardIds()) {
@@ -754,9 +752,6 @@ void SwarmFormation::verify(int attempt)
 {
     if (attempt == 0) {
         m_verifyDeadline.setRemainingTime(qint64(m_verifySeconds) * 1000);
-        m_confirming.clear();
-        m_confirmed.clear();
-        m_confirmsPending = 0;
         m_verified = false;
     }
     callEngine(m_leader, engineGet("/nodes"), [this, attempt](const Remote &r) {
@@ -772,21 +767,11 @@ void SwarmFormation::verify(int attempt)
         m_byBoard = SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
         bool waiting = false;
         for (const QString &id : boardIds()) {
-            if (isBoardFinished(id))
-                continue;
-            const SwarmNode n = m_byBoard.value(id);
-            waiting = waiting || !hasPlannedRole(n, m_members.value(id).wantManager);
-            // A board the leader lists Ready confirms at once, while promoted managers still
-            // reach the Raft group (which, later, is itself a sign of life).
-            if (n.id.isEmpty() || !n.isReady() || m_confirming.contains(id))
-                continue;
-            m_confirming.insert(id);
-            ++m_confirmsPending;
-            confirmBoard(id, [this]() {
-                --m_confirmsPending;
-                finishWhenConfirmed();
-            });
+            if (!isBoardFinished(id))
+                waiting = waiting ||
+                          !hasPlannedRole(m_byBoard.value(id), m_members.value(id).wantManager);
         }
+        confirmListed();
         if (waiting && !m_verifyDeadline.hasExpired()) {
             // The swarm needs a moment to mark fresh nodes Ready and to add promoted managers to
             // its Raft group: ask again shortly, until the deadline.
@@ -803,6 +788,23 @@ void SwarmFormation::verify(int attempt)
         m_verified = true;
         finishWhenConfirmed();
     });
+}
+
+void SwarmFormation::confirmListed()
+{
+    // A board the leader lists Ready confirms at once: while the node updates go out and
+    // promoted managers still reach the Raft group (which, later, is itself a sign of life).
+    for (const QString &id : boardIds()) {
+        const SwarmNode n = m_byBoard.value(id);
+        if (isBoardFinished(id) || n.id.isEmpty() || !n.isReady() || m_confirming.contains(id))
+            continue;
+        m_confirming.insert(id);
+        ++m_confirmsPending;
+        confirmBoard(id, [this]() {
+            --m_confirmsPending;
+            finishWhenConfirmed();
+        });
+    }
 }
 
 void SwarmFormation::finishWhenConfirmed()

@@ -128,6 +128,9 @@ private:
     void applyPlan(int attempt);
     void verify(int attempt);
     void confirmBoard(const QString &id, const std::function<void()> &done);
+    /// Starts the confirmation of every board m_byBoard lists Ready that has none yet (from the
+    /// plan's node list on: they run while the node updates go out).
+    void confirmListed();
     /// Once verify() is done and every confirmation is in: each board's result, then
     /// finishFormation().
     void finishWhenConfirmed();
@@ -143,8 +146,6 @@ private:
     QString advertiseAddress(const QString &id) const;
     /// Board of each node in m_nodes (engine hostnames of probed boards win over the plan's).
     QHash<QString, QString> matchNodes() const;
-    /// The live node of each board in m_nodes.
-    QHash<QString, SwarmNode> liveNodes() const;
     /// Removes Down nodes of boards this run confirmed under a newer node, then finishes.
     void removeStaleNodes();
     QString nodeIdOf(const QString &boardId) const;
