@@ -18,10 +18,10 @@ namespace Hivelab {
 /// already runs (idempotent: running it twice changes nothing) or `docker swarm init`s on the first
 /// planned manager (as soon as that one has answered; undone if another planned manager turns
 /// out to run a swarm, and nobody joins before every planned manager has answered), promotes or
-/// demotes members whose role differs from the plan, joins every other board in parallel as a
-/// worker (each as soon as its own answer is in), then promotes the planned managers among them
-/// in one round once they have joined (only Ready nodes, only while the managers in place have
-/// quorum) and brings node labels in line with the plan
+/// demotes members whose role differs from the plan, joins every other board in parallel (each
+/// as soon as its own answer is in): planned managers with the manager token while the managers
+/// in place have quorum, else as workers promoted in one round once they have joined (only Ready
+/// nodes, only with quorum), and brings node labels in line with the plan
 /// (NodeLabels: hivelab.* placement labels, swarm default labels, board labels, "arch"; stale
 /// hivelab.* labels removed, others never) through the engine API, then verifies with `GET /nodes`
 /// (bounded wait) that every board is Ready with its planned role, has each board confirm its
