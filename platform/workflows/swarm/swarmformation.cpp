@@ -337,6 +337,28 @@ bool SwarmFormation::waitForLeader(const Remote &r, int attempt, const std::func
     if (!noLeader)
         return false;
     if (attempt >= m_verifySeconds) {
+        // A manager this run added that does not run (lost right after its join or promotion, or a
+        // join that failed after Docker had added the node to the Raft group) still counts: going
+        // from 1 to 2 managers, that is 1 of 2, no majority. Say which, and the way out.
+        QStringList added;
+        for (const QString &id : boardIds()) {
+            if (m_members.value(id).joinedAsManager || m_managerJoinsFailed.contains(id) ||
+                m_promoted.contains(id))
+                added << board(id)->name;
+        }
+        if (!added.isEmpty()) {
+            failJob(tr("The swarm has no leader: %1 waited %2 s, but too few of its managers are "
+                       "reachable to elect one. This run added %3 as manager (a manager that "
+                       "joined, or began to join, still counts when it stops). Bring the lost "
+                       "managers back (power, network; a board whose join failed keeps trying "
+                       "it), then run this again. If one of them is gone for good, `docker swarm "
+                       "init --force-new-cluster` on %1 makes %1 the only manager of the same "
+                       "swarm (services and state kept); then run this again.")
+                        .arg(board(m_leader)->name)
+                        .arg(m_verifySeconds)
+                        .arg(added.join(QStringLiteral(", "))));
+            return true;
+        }
         failJob(tr("The swarm has no leader: %1 waited %2 s, but too few of its managers are "
                    "reachable to elect one. Bring the lost managers back (power, network), then "
                    "run this again.")
@@ -427,6 +449,7 @@ void SwarmFormation::takeTokens(const Remote &r)
     const QJsonObject tokens =
         QJsonDocument::fromJson(r.out).object().value(QLatin1String("JoinTokens")).toObject();
     m_workerToken = tokens.value(QLatin1String("Worker")).toString().toLatin1();
+    m_managerToken = tokens.value(QLatin1String("Manager")).toString().toLatin1();
     if (!r.engineOk() || m_workerToken.isEmpty()) {
         failJob(tr("Cannot read the join token on %1: %2").arg(board(m_leader)->name, describe(r)));
         return;
@@ -438,10 +461,22 @@ void SwarmFormation::takeTokens(const Remote &r)
 
 void SwarmFormation::joinAll()
 {
-    // Every board joins as a worker, all at once: a worker join is no Raft membership change,
-    // so none has to wait for another. The planned managers are promoted as soon as they have
-    // joined (applyPlan), while the managers in place keep quorum; workers still joining get
-    // their labels afterwards.
+    // Every board joins at once: workers with the worker token, planned managers with the
+    // manager token while the managers in place have quorum (a swarm this run initialised has
+    // its one manager). A manager join gets its manager certificate during the join and returns
+    // once the node is a Raft member; a worker promoted afterwards first has to notice its new
+    // role, renew its certificate and restart as a manager (0.7-1.7 s more on the lab). Joins at
+    // once stay one Raft membership change after the other: the leader takes them one at a time,
+    // and each change commits only with a majority of the managers before it, so a third manager
+    // cannot be added before the second runs. Workers still joining get their labels
+    // afterwards (applyPlan). Without quorum, planned managers join as workers and are not
+    // promoted (applyPlan says so).
+    const bool managerJoins =
+        !m_managerToken.isEmpty() && (m_initialised || SwarmNode::managersOf(m_nodes).haveQuorum());
+    if (!managerJoins) {
+        m_managerToken.fill('\0');
+        m_managerToken.clear();
+    }
     m_joinsStarted = true;
     m_joining.clear();
     QStringList joining;
@@ -542,6 +577,7 @@ void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)
     }
     // The token goes in the request body, inside the SSH channel: never an argument of any
     // process on the board (`docker swarm join --token` would show it in ps).
+    const bool asManager = m.wantManager && !m_managerToken.isEmpty();
     const QString leaderAddr = advertiseAddress(m_leader) + QStringLiteral(":2377");
     HttpRequest join;
     join.method = "POST";
@@ -550,25 +586,38 @@ void SwarmFormation::joinBoard(const QString &id, const std::function<void(bool)
                     QJsonObject{{QStringLiteral("ListenAddr"), QStringLiteral("0.0.0.0:2377")},
                                 {QStringLiteral("AdvertiseAddr"), advertiseAddress(id)},
                                 {QStringLiteral("RemoteAddrs"), QJsonArray{leaderAddr}},
-                                {QStringLiteral("JoinToken"), QString::fromLatin1(m_workerToken)}})
+                                {QStringLiteral("JoinToken"),
+                                 QString::fromLatin1(asManager ? m_managerToken : m_workerToken)}})
                     .toJson(QJsonDocument::Compact);
-    join.bodyForLog = QStringLiteral("(advertise %1, manager %2, <worker token>)")
-                          .arg(advertiseAddress(id), leaderAddr);
+    join.bodyForLog =
+        QStringLiteral("(advertise %1, manager %2, %3)")
+            .arg(advertiseAddress(id), leaderAddr,
+                 asManager ? QStringLiteral("<manager token>") : QStringLiteral("<worker token>"));
     RemoteOptions options;
     options.timeoutMs = JoinTimeoutMs;
     callEngine(
         id, join,
-        [this, id, done](const Remote &r) {
+        [this, id, done, asManager](const Remote &r) {
             if (!r.engineOk()) {
-                finishBoard(id, false, tr("docker swarm join failed: %1").arg(describe(r)));
+                // Docker may have added the node to the Raft group before the join failed (a
+                // board lost in the middle): the verification then finds the swarm without a
+                // leader and names this board.
+                if (asManager)
+                    m_managerJoinsFailed << id;
+                finishBoard(id, false,
+                            asManager
+                                ? tr("docker swarm join (as manager) failed: %1").arg(describe(r))
+                                : tr("docker swarm join failed: %1").arg(describe(r)));
                 done(false);
                 return;
             }
-            m_members[id].member = true;
-            m_members[id].joinedNow = true;
-            log(id, m_members.value(id).wantManager
-                        ? tr("Joined as worker; to be promoted to manager.")
-                        : tr("Joined as worker."));
+            Member &joined = m_members[id];
+            joined.member = true;
+            joined.joinedNow = true;
+            joined.joinedAsManager = asManager;
+            log(id, asManager            ? tr("Joined as manager.")
+                    : joined.wantManager ? tr("Joined as worker; to be promoted to manager.")
+                                         : tr("Joined as worker."));
             done(true);
         },
         options);
@@ -598,11 +647,6 @@ QHash<QString, QString> SwarmFormation::matchNodes() const
     return SwarmNode::matchBoards(document()->lab(), m_nodes, hostnames);
 }
 
-QHash<QString, SwarmNode> SwarmFormation::liveNodes() const
-{
-    return SwarmNode::liveByBoard(m_nodes, matchNodes());
-}
-
 void SwarmFormation::applyPlan(int attempt)
 {
     // One node update per board through the leader: the planned labels (stale hivelab.* ones
@@ -610,12 +654,15 @@ void SwarmFormation::applyPlan(int attempt)
     // this run, the manager role. A node is promoted only once the leader lists it Ready (its
     // agent is connected) and only while the managers in place have quorum.
     readClusterNodes([this, attempt]() {
-        const QHash<QString, SwarmNode> byBoard = liveNodes();
+        m_nodeBoards = matchNodes();
+        m_byBoard = SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
+        const QHash<QString, SwarmNode> byBoard = m_byBoard;
+        confirmListed();
         const SwarmNode::Managers managers = SwarmNode::managersOf(m_nodes);
         QStringList promote, notReady;
         for (const QString &boardId : boardIds()) {
             const Member m = m_members.value(boardId);
-            if (!m.joinedNow || !m.wantManager || isBoardFinished(boardId))
+            if (!m.joinedNow || !m.wantManager || m.joinedAsManager || isBoardFinished(boardId))
                 continue;
             const SwarmNode n = byBoard.value(boardId);
             if (n.isManager() || m_promoted.contains(boardId))
@@ -705,9 +752,6 @@ void SwarmFormation::verify(int attempt)
 {
     if (attempt == 0) {
         m_verifyDeadline.setRemainingTime(qint64(m_verifySeconds) * 1000);
-        m_confirming.clear();
-        m_confirmed.clear();
-        m_confirmsPending = 0;
         m_verified = false;
     }
     callEngine(m_leader, engineGet("/nodes"), [this, attempt](const Remote &r) {
@@ -723,21 +767,11 @@ void SwarmFormation::verify(int attempt)
         m_byBoard = SwarmNode::liveByBoard(m_nodes, m_nodeBoards);
         bool waiting = false;
         for (const QString &id : boardIds()) {
-            if (isBoardFinished(id))
-                continue;
-            const SwarmNode n = m_byBoard.value(id);
-            waiting = waiting || !hasPlannedRole(n, m_members.value(id).wantManager);
-            // A board the leader lists Ready confirms at once, while promoted managers still
-            // reach the Raft group (which, later, is itself a sign of life).
-            if (n.id.isEmpty() || !n.isReady() || m_confirming.contains(id))
-                continue;
-            m_confirming.insert(id);
-            ++m_confirmsPending;
-            confirmBoard(id, [this]() {
-                --m_confirmsPending;
-                finishWhenConfirmed();
-            });
+            if (!isBoardFinished(id))
+                waiting = waiting ||
+                          !hasPlannedRole(m_byBoard.value(id), m_members.value(id).wantManager);
         }
+        confirmListed();
         if (waiting && !m_verifyDeadline.hasExpired()) {
             // The swarm needs a moment to mark fresh nodes Ready and to add promoted managers to
             // its Raft group: ask again shortly, until the deadline.
@@ -749,9 +783,28 @@ void SwarmFormation::verify(int attempt)
         }
         m_workerToken.fill('\0');
         m_workerToken.clear();
+        m_managerToken.fill('\0');
+        m_managerToken.clear();
         m_verified = true;
         finishWhenConfirmed();
     });
+}
+
+void SwarmFormation::confirmListed()
+{
+    // A board the leader lists Ready confirms at once: while the node updates go out and
+    // promoted managers still reach the Raft group (which, later, is itself a sign of life).
+    for (const QString &id : boardIds()) {
+        const SwarmNode n = m_byBoard.value(id);
+        if (isBoardFinished(id) || n.id.isEmpty() || !n.isReady() || m_confirming.contains(id))
+            continue;
+        m_confirming.insert(id);
+        ++m_confirmsPending;
+        confirmBoard(id, [this]() {
+            --m_confirmsPending;
+            finishWhenConfirmed();
+        });
+    }
 }
 
 void SwarmFormation::finishWhenConfirmed()

@@ -18,10 +18,10 @@ namespace Hivelab {
 /// already runs (idempotent: running it twice changes nothing) or `docker swarm init`s on the first
 /// planned manager (as soon as that one has answered; undone if another planned manager turns
 /// out to run a swarm, and nobody joins before every planned manager has answered), promotes or
-/// demotes members whose role differs from the plan, joins every other board in parallel as a
-/// worker (each as soon as its own answer is in), then promotes the planned managers among them
-/// in one round once they have joined (only Ready nodes, only while the managers in place have
-/// quorum) and brings node labels in line with the plan
+/// demotes members whose role differs from the plan, joins every other board in parallel (each
+/// as soon as its own answer is in): planned managers with the manager token while the managers
+/// in place have quorum, else as workers promoted in one round once they have joined (only Ready
+/// nodes, only with quorum), and brings node labels in line with the plan
 /// (NodeLabels: hivelab.* placement labels, swarm default labels, board labels, "arch"; stale
 /// hivelab.* labels removed, others never) through the engine API, then verifies with `GET /nodes`
 /// (bounded wait) that every board is Ready with its planned role, has each board confirm its
@@ -93,7 +93,8 @@ private:
         bool probed = false;
         bool wantManager = false;
         bool member = false;    // already in our swarm
-        bool joinedNow = false; // joined (as a worker) in this run
+        bool joinedNow = false; // joined in this run
+        bool joinedAsManager = false; // with the manager token: nothing to promote
     };
     void probeAll();
     /// After each probe: the leader is decided once every planned manager answered (Form,
@@ -127,6 +128,9 @@ private:
     void applyPlan(int attempt);
     void verify(int attempt);
     void confirmBoard(const QString &id, const std::function<void()> &done);
+    /// Starts the confirmation of every board m_byBoard lists Ready that has none yet (from the
+    /// plan's node list on: they run while the node updates go out).
+    void confirmListed();
     /// Once verify() is done and every confirmation is in: each board's result, then
     /// finishFormation().
     void finishWhenConfirmed();
@@ -142,8 +146,6 @@ private:
     QString advertiseAddress(const QString &id) const;
     /// Board of each node in m_nodes (engine hostnames of probed boards win over the plan's).
     QHash<QString, QString> matchNodes() const;
-    /// The live node of each board in m_nodes.
-    QHash<QString, SwarmNode> liveNodes() const;
     /// Removes Down nodes of boards this run confirmed under a newer node, then finishes.
     void removeStaleNodes();
     QString nodeIdOf(const QString &boardId) const;
@@ -159,6 +161,8 @@ private:
     QString m_clusterId;
     bool m_initialised = false;
     QByteArray m_workerToken;        // secret: cleared when the job finishes
+    QByteArray m_managerToken;       // secret, likewise; empty: planned managers join as workers
+    QStringList m_managerJoinsFailed; // planned managers whose join with the manager token failed
     QDeadlineTimer m_planDeadline;   // applyPlan: fresh nodes to be listed Ready
     QDeadlineTimer m_verifyDeadline; // verify: every board Ready with its role
     QSet<QString> m_confirming;      // verify: boards asked to confirm their membership
