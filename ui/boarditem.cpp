@@ -2,6 +2,7 @@
 #include "boarditem.h"
 
 #include "canvasmetrics.h"
+#include "perapplication.h"
 #include "theme.h"
 
 #include <QApplication>
@@ -46,11 +47,12 @@ QFont font(qreal pointSize, bool bold = false)
 
 const CardFonts &fonts()
 {
-    static const CardFonts f{font(10, true),         font(8),
-                             font(7.5, true),        font(9.5, true),
-                             font(7, true),          QFontMetricsF(font(10, true)),
-                             QFontMetricsF(font(8)), QFontMetricsF(font(7.5, true))};
-    return f;
+    return perApplication([] {
+        return CardFonts{font(10, true),         font(8),
+                         font(7.5, true),        font(9.5, true),
+                         font(7, true),          QFontMetricsF(font(10, true)),
+                         QFontMetricsF(font(8)), QFontMetricsF(font(7.5, true))};
+    });
 }
 
 } // namespace
@@ -377,17 +379,7 @@ bool BoardItem::paintCachedShapes(QPainter *painter, bool selected, bool far,
     for (const Pill &pill : pills)
         key += QLatin1Char('|') + pill.text;
 
-    static QHash<QString, QPixmap> cache;
-    static bool dropArmed = false;
-    if (!dropArmed) {
-        // Pixmaps must go before QGuiApplication does (statics go after it): dropped in its
-        // destructor; the next application arms it again.
-        qAddPostRoutine([] {
-            cache = {};
-            dropArmed = false;
-        });
-        dropArmed = true;
-    }
+    auto &cache = perApplication([] { return QHash<QString, QPixmap>(); });
     auto it = cache.constFind(key);
     if (it == cache.constEnd()) {
         if (cache.size() >= 64)

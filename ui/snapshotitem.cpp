@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "snapshotitem.h"
 
+#include "perapplication.h"
 #include "theme.h"
 
 #include <QBackingStore>
@@ -491,17 +492,8 @@ void SnapshotItem::drawText(QPainter *painter, const QRectF &r, int flags, const
         painter->drawText(r, flags, text);
         return;
     }
-    static QHash<TextKey, std::shared_ptr<QTextLayout>> layouts;
-    static bool dropArmed = false;
-    if (!dropArmed) {
-        // Shaped with this application's fonts: dropped in QGuiApplication's destructor, before
-        // it tears the fonts down (statics go after it); the next application arms it again.
-        qAddPostRoutine([] {
-            layouts = {};
-            dropArmed = false;
-        });
-        dropArmed = true;
-    }
+    // Shaped with this application's fonts.
+    auto &layouts = perApplication([] { return QHash<TextKey, std::shared_ptr<QTextLayout>>(); });
     TextKey key{painter->font(), painter->device()->logicalDpiY(), text};
     std::shared_ptr<QTextLayout> &layout = layouts[key];
     if (!layout) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "theme.h"
 
+#include "perapplication.h"
+
 #include <QApplication>
 #include <QFile>
 #include <QHash>
@@ -25,8 +27,7 @@ bool Theme::s_dark = false;
 namespace {
 QHash<QString, QIcon> &iconCache()
 {
-    static QHash<QString, QIcon> cache;
-    return cache;
+    return perApplication([] { return QHash<QString, QIcon>(); });
 }
 
 // An icon engine that paints the pixmap it makes for the device's pixel ratio.
