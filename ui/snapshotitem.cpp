@@ -321,9 +321,7 @@ void SnapshotItem::prepareSnapshot(const QTransform &world, qreal dpr, QPainter:
     constexpr int Look = QStyle::State_Selected | QStyle::State_HasFocus;
     const bool sameLook = !m_snapshot.isNull() && ((m_snapshotState ^ state) & Look) == 0 &&
                           m_snapshotDark == Theme::isDark();
-    const bool samePhase = qAbs(at.phase.x() - m_snapshotPhase.x()) < 1.0 / 512 &&
-                           qAbs(at.phase.y() - m_snapshotPhase.y()) < 1.0 / 512;
-    if (sameLook && samePhase && qFuzzyCompare(at.scale, m_snapshotScale)) {
+    if (sameLook && snapshotFits(at)) {
         SnapshotBudget::touch(this); // on screen or about to be: not the first to go
         return;
     }
@@ -371,9 +369,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         return;
     }
     const Placement at = placementOf(world, dpr, bounds, m_alignment);
-    const bool samePhase = qAbs(at.phase.x() - m_snapshotPhase.x()) < 1.0 / 512 &&
-                           qAbs(at.phase.y() - m_snapshotPhase.y()) < 1.0 / 512;
-    if (sameLook && samePhase && qFuzzyCompare(at.scale, m_snapshotScale)) {
+    if (sameLook && snapshotFits(at)) {
         SnapshotBudget::touch(this);
         ++counts.blits;
         painter->save();
@@ -432,6 +428,13 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
                                QPointF(painter->device()->width(), painter->device()->height()) / 2;
     m_pendingDistance = QPointF::dotProduct(fromMiddle, fromMiddle);
     SnapshotQueue::add(this);
+}
+
+bool SnapshotItem::snapshotFits(const Placement &at) const
+{
+    return qAbs(at.phase.x() - m_snapshotPhase.x()) < 1.0 / 512 &&
+           qAbs(at.phase.y() - m_snapshotPhase.y()) < 1.0 / 512 &&
+           qFuzzyCompare(at.scale, m_snapshotScale);
 }
 
 void SnapshotItem::drawScaled(QPainter *painter) const

@@ -96,6 +96,8 @@ private:
     /// paintContent() where the snapshot would go: Rounded items at whole device pixels.
     void paintAligned(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
                       bool zooming, const Placement &at);
+    /// The snapshot is at `at`'s scale and sub-pixel phase (its look is checked apart).
+    bool snapshotFits(const Placement &at) const;
     /// The snapshot, whatever its scale, stretched over the item (nearest pixel).
     void drawScaled(QPainter *painter) const;
     friend class SnapshotBudget;

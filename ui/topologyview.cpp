@@ -165,10 +165,8 @@ void TopologyView::fitAll()
     if (bounds.width() <= view.width() && bounds.height() <= view.height()) {
         setTransform(QTransform());
     } else {
-        fitInView(bounds, Qt::KeepAspectRatio);
-        if (zoom() > 1.0)
-            setTransform(QTransform());
-        else if (zoom() < MinZoom)
+        fitInView(bounds, Qt::KeepAspectRatio); // under 100 %: the lab is larger than the view
+        if (zoom() < MinZoom)
             setTransform(QTransform::fromScale(MinZoom, MinZoom));
     }
     centerOn(bounds.center());
