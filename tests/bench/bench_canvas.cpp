@@ -322,24 +322,22 @@ int main(int argc, char **argv)
         QTest::mouseRelease(view.viewport(), Qt::MiddleButton, Qt::NoModifier,
                             start - QPoint(30 * 60, 0));
     };
-    view.setZoom(0.4);
-    view.settleZoom();
-    view.centerOn(view.sceneRect().topLeft());
-    pause.start();
-    idleUntil(pause, 20 * FrameNs);
-    frames.clear();
-    idleTurns.clear();
+    // Settled at `zoom` in the top left corner, the window idle a while, nothing counted yet.
+    const auto restAt = [&view, &pause](qreal zoom) {
+        view.setZoom(zoom);
+        view.settleZoom();
+        view.centerOn(view.sceneRect().topLeft());
+        pause.start();
+        idleUntil(pause, 20 * FrameNs);
+        frames.clear();
+        idleTurns.clear();
+    };
+    restAt(0.4);
     view.setZoom(0.8);
     pan();
     printFrames("Frame while panning at 80 %, zoom settling");
     printIdleTurns();
-    view.setZoom(1.0);
-    view.settleZoom();
-    view.centerOn(view.sceneRect().topLeft());
-    pause.start();
-    idleUntil(pause, 20 * FrameNs);
-    frames.clear();
-    idleTurns.clear();
+    restAt(1.0);
     pan();
     printFrames("Frame while panning at 100 %");
     printIdleTurns();
