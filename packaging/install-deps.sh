@@ -9,7 +9,7 @@ set -eu
 what=${1:-all}
 
 build_pkgs="cmake ninja-build g++ pkg-config qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools
-  libssh2-1-dev qtkeychain-qt6-dev libgl-dev fonts-dejavu-core file dpkg-dev
+  libssh2-1-dev qtkeychain-qt6-dev libgl-dev libfontconfig-dev fonts-dejavu-core file dpkg-dev
   libssl-dev zlib1g-dev libarchive-dev libyaml-cpp-dev debian-archive-keyring"
 run_pkgs="xvfb xauth"
 test_pkgs="dbus dbus-x11 at-spi2-core gnome-keyring openssh-server openssh-client dropbear-bin docker.io iproute2
