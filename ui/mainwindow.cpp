@@ -98,7 +98,6 @@ MainWindow::MainWindow(LabDocument *document, QWidget *parent)
     , m_checkTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
-    setWindowIcon(Theme::appIcon());
     setCentralWidget(m_view);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
 
@@ -1040,6 +1039,20 @@ void MainWindow::refreshLogBoards()
     for (const Board &b : m_document->lab().boards)
         boards.append({b.id, b.name});
     m_log->setBoards(boards);
+}
+
+bool MainWindow::event(QEvent *event)
+{
+    // The window's icon is the window manager's (task bar, switcher), never drawn in the window:
+    // set at construction, the window system's plugin rendered it from SVG at four sizes before
+    // the first frame (2.4 M instructions under callgrind). It is set on the turn after the
+    // first paint instead.
+    if (m_iconPending && event->type() == QEvent::Paint) {
+        m_iconPending = false;
+        QMetaObject::invokeMethod(
+            this, [this]() { setWindowIcon(Theme::appIcon()); }, Qt::QueuedConnection);
+    }
+    return QMainWindow::event(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

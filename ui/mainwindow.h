@@ -162,6 +162,8 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    /// Sets the window's icon after its first frame (see the definition).
+    bool event(QEvent *event) override;
 
 private:
     void createActions();
@@ -222,6 +224,7 @@ private:
     QTimer *m_checkTimer;
     CheckReport m_report;
     bool m_checked = false; // m_report is the lab's (the first check has run)
+    bool m_iconPending = true; // the window icon waits for the first frame
     bool m_syncingSelection = false;
     int m_lastUndoIndex = 0;
     UnsavedPrompt m_unsavedPrompt;

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void inventoryStateColumnGrowsWithLiveState();
     void inventoryMarksFollowStateAndTheme();
     void firstCheckRunsOnTheEventLoop();
+    void windowIconComesAfterTheFirstFrame();
     void inspectorValidatesAndEdits();
     void selectionIsShared();
     void secondManagerDraggedIntoRackUpdatesCheck();
@@ -234,6 +235,38 @@ void TestMainWindow::firstCheckRunsOnTheEventLoop()
     MainWindow bare(&empty);
     QTRY_VERIFY(bare.checkResults()->report().isEmptyLab());
     QVERIFY(bare.checkResults()->summaryText().contains(QLatin1String("No boards yet")));
+}
+
+void TestMainWindow::windowIconComesAfterTheFirstFrame()
+{
+    // The icon is the window manager's, never drawn in the window: its sizes are rendered on
+    // the turn after the first paint, not before it.
+    LabDocument doc;
+    MainWindow window(&doc);
+    QVERIFY(!window.testAttribute(Qt::WA_SetWindowIcon));
+    struct FirstPaint : QObject
+    {
+        bool painted = false;
+        bool iconAtFirstPaint = false;
+        bool eventFilter(QObject *watched, QEvent *event) override
+        {
+            if (event->type() == QEvent::Paint && !painted) {
+                painted = true;
+                iconAtFirstPaint =
+                    static_cast<QWidget *>(watched)->testAttribute(Qt::WA_SetWindowIcon);
+            }
+            return false;
+        }
+    } firstPaint;
+    window.installEventFilter(&firstPaint);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(window.testAttribute(Qt::WA_SetWindowIcon));
+    QVERIFY(firstPaint.painted);
+    QVERIFY(!firstPaint.iconAtFirstPaint);
+    QCOMPARE(window.windowIcon().pixmap(32, 32).toImage(),
+             Theme::appIcon().pixmap(32, 32).toImage());
+    window.removeEventFilter(&firstPaint);
 }
 
 void TestMainWindow::inventoryEditReachesCanvas()
