@@ -19,6 +19,7 @@ class QProgressBar;
 class QTableView;
 class QTimer;
 class QUndoCommand;
+class QToolBar;
 class QToolButton;
 class QUndoStack;
 
@@ -162,6 +163,8 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    /// Starts drawing the toolbar's icons on the thread pool (first show).
+    void showEvent(QShowEvent *event) override;
     /// Sets the window's icon after its first frame (see the definition).
     bool event(QEvent *event) override;
 
@@ -225,6 +228,8 @@ private:
     CheckReport m_report;
     bool m_checked = false; // m_report is the lab's (the first check has run)
     bool m_iconPending = true; // the window icon waits for the first frame
+    bool m_toolBarIconsPending = true; // drawn ahead at the first show
+    QToolBar *m_toolBar = nullptr;
     bool m_syncingSelection = false;
     int m_lastUndoIndex = 0;
     UnsavedPrompt m_unsavedPrompt;

@@ -15,6 +15,7 @@
 #include <QStyleFactory>
 #include <QStyleOption>
 #include <QSvgRenderer>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -28,6 +29,41 @@ namespace {
 QHash<QString, QIcon> &iconCache()
 {
     return perApplication([] { return QHash<QString, QIcon>(); });
+}
+
+// A tinted icon as Theme::renderAhead() started it on the thread pool, by aheadKey().
+QHash<QString, QFuture<QImage>> &renderedAhead()
+{
+    return perApplication([] { return QHash<QString, QFuture<QImage>>(); });
+}
+
+int s_takenAhead = 0;
+
+QString aheadKey(const QString &name, const QByteArray &colour, const QSize &size)
+{
+    return QStringLiteral("%1 %2 %3x%4")
+        .arg(name, QLatin1String(colour))
+        .arg(size.width())
+        .arg(size.height());
+}
+
+QByteArray iconSvg(const QString &name)
+{
+    QFile file(QStringLiteral(":/icons/%1.svg").arg(name));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// The SVG with its `currentColor` strokes in `colour`, at `size` device pixels. Any thread.
+QImage renderTinted(const QByteArray &svg, const QByteArray &colour, const QSize &size)
+{
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    if (!size.isEmpty()) {
+        QSvgRenderer renderer(QByteArray(svg).replace("currentColor", colour));
+        QPainter painter(&image);
+        renderer.render(&painter);
+    }
+    return image;
 }
 
 // An icon engine that paints the pixmap it makes for the device's pixel ratio.
@@ -49,8 +85,10 @@ public:
 class TintedSvgIconEngine : public PixmapIconEngine
 {
 public:
-    TintedSvgIconEngine(const QByteArray &svg, const QByteArray &normal, const QByteArray &disabled)
-        : m_svg(svg)
+    TintedSvgIconEngine(const QString &name, const QByteArray &svg, const QByteArray &normal,
+                        const QByteArray &disabled)
+        : m_name(name)
+        , m_svg(svg)
         , m_normal(normal)
         , m_disabled(disabled)
     {}
@@ -65,14 +103,12 @@ public:
         const auto it = cache.constFind(key);
         if (it != cache.constEnd())
             return *it;
-        QPixmap pm(size);
-        pm.fill(Qt::transparent);
-        if (!size.isEmpty()) {
-            QSvgRenderer renderer(
-                QByteArray(m_svg).replace("currentColor", disabled ? m_disabled : m_normal));
-            QPainter painter(&pm);
-            renderer.render(&painter);
-        }
+        const QByteArray &colour = disabled ? m_disabled : m_normal;
+        const QFuture<QImage> ahead = renderedAhead().take(aheadKey(m_name, colour, size));
+        if (ahead.isValid())
+            ++s_takenAhead;
+        const QPixmap pm = QPixmap::fromImage(ahead.isValid() ? ahead.result()
+                                                              : renderTinted(m_svg, colour, size));
         cache.insert(key, pm);
         return pm;
     }
@@ -85,6 +121,7 @@ public:
     bool isNull() override { return m_svg.isEmpty(); }
 
 private:
+    QString m_name;
     QByteArray m_svg;
     QByteArray m_normal;
     QByteArray m_disabled;
@@ -295,6 +332,7 @@ void Theme::apply(bool dark)
 {
     s_dark = dark;
     iconCache().clear();
+    renderedAhead().clear();
     QApplication::setStyle(new Style);
     QApplication::setPalette(dark ? darkPalette() : lightPalette());
 }
@@ -309,14 +347,30 @@ QIcon Theme::icon(const QString &name)
     auto it = iconCache().constFind(name);
     if (it != iconCache().constEnd())
         return *it;
-    QFile file(QStringLiteral(":/icons/%1.svg").arg(name));
+    const QByteArray svg = iconSvg(name);
     QIcon icon;
     // Rendered at the size asked for, so icons stay crisp on high-DPI screens.
-    if (file.open(QIODevice::ReadOnly))
-        icon = QIcon(new TintedSvgIconEngine(file.readAll(), text().name().toLatin1(),
+    if (!svg.isEmpty())
+        icon = QIcon(new TintedSvgIconEngine(name, svg, text().name().toLatin1(),
                                              mutedText().name().toLatin1()));
     iconCache().insert(name, icon);
     return icon;
+}
+
+void Theme::renderAhead(const QString &name, const QSize &size, QIcon::Mode mode)
+{
+    const QByteArray colour = (mode == QIcon::Disabled ? mutedText() : text()).name().toLatin1();
+    const QString key = aheadKey(name, colour, size);
+    if (renderedAhead().contains(key))
+        return;
+    const QByteArray svg = iconSvg(name);
+    if (!svg.isEmpty())
+        renderedAhead().insert(key, QtConcurrent::run(renderTinted, svg, colour, size));
+}
+
+int Theme::iconsTakenFromAhead()
+{
+    return s_takenAhead;
 }
 
 QIcon Theme::appIcon()

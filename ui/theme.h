@@ -23,6 +23,13 @@ public:
 
     /// Icon from resources/icons, its strokes tinted to the palette's text colour.
     static QIcon icon(const QString &name);
+    /// Starts drawing icon(name) at `size` device pixels in `mode` (Normal or Disabled) on the
+    /// thread pool; the icon's first pixmap of that size and mode takes the picture. The main
+    /// window's toolbar, in the first frame, is drawn while the rest of the window is built.
+    static void renderAhead(const QString &name, const QSize &size,
+                            QIcon::Mode mode = QIcon::Normal);
+    /// How many icon pixmaps came from renderAhead() (tests).
+    static int iconsTakenFromAhead();
     static QIcon severityIcon(Severity severity);
     /// The application's icon (resources/icons/hivelab.svg) in its own colours, drawn by the
     /// SVG renderer Hivelab links anyway rather than Qt's SVG icon plugin.

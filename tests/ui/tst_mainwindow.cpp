@@ -70,7 +70,7 @@ private Q_SLOTS:
     void inventoryStateColumnGrowsWithLiveState();
     void inventoryMarksFollowStateAndTheme();
     void firstCheckRunsOnTheEventLoop();
-    void windowIconComesAfterTheFirstFrame();
+    void windowIconComesAfterTheFirstFrameAndToolbarIconsAhead();
     void inspectorValidatesAndEdits();
     void selectionIsShared();
     void secondManagerDraggedIntoRackUpdatesCheck();
@@ -129,7 +129,7 @@ void TestMainWindow::init()
 
 void TestMainWindow::cleanup()
 {
-    m_doc->setModified(false); // no prompt on teardown
+    m_doc->setModified(false); // no prompt on teardown (a test may have closed its window)
     m_window.reset();
     m_doc.reset();
 }
@@ -237,12 +237,16 @@ void TestMainWindow::firstCheckRunsOnTheEventLoop()
     QVERIFY(bare.checkResults()->summaryText().contains(QLatin1String("No boards yet")));
 }
 
-void TestMainWindow::windowIconComesAfterTheFirstFrame()
+void TestMainWindow::windowIconComesAfterTheFirstFrameAndToolbarIconsAhead()
 {
     // The icon is the window manager's, never drawn in the window: its sizes are rendered on
     // the turn after the first paint, not before it.
+    m_window.reset();    // init()'s window would draw the new icons too
+    Theme::apply(false); // fresh icons: no pixmap drawn by an earlier window
+    const int takenBefore = Theme::iconsTakenFromAhead();
     LabDocument doc;
     MainWindow window(&doc);
+    window.openDemo(); // as `hivelab --demo`: the actions' states change before the first show
     QVERIFY(!window.testAttribute(Qt::WA_SetWindowIcon));
     struct FirstPaint : QObject
     {
@@ -264,6 +268,13 @@ void TestMainWindow::windowIconComesAfterTheFirstFrame()
     QTRY_VERIFY(window.testAttribute(Qt::WA_SetWindowIcon));
     QVERIFY(firstPaint.painted);
     QVERIFY(!firstPaint.iconAtFirstPaint);
+    // The toolbar's icons were drawn ahead, at the size and in the mode it paints them.
+    const auto *toolBar = window.findChild<QToolBar *>(QStringLiteral("MainToolBar"));
+    QVERIFY(toolBar);
+    int iconButtons = 0;
+    for (QAction *a : toolBar->actions())
+        iconButtons += a->isSeparator() ? 0 : 1;
+    QCOMPARE(Theme::iconsTakenFromAhead() - takenBefore, iconButtons);
     QCOMPARE(window.windowIcon().pixmap(32, 32).toImage(),
              Theme::appIcon().pixmap(32, 32).toImage());
     window.removeEventFilter(&firstPaint);

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void stateLedShapesDiffer();
     void dockTitleIconsMadeOnce();
     void appIconAsQtDrawsIt();
+    void iconsDrawnAheadAreTheSame();
 };
 
 void TestTheme::contrastRatioMatchesWcag()
@@ -178,6 +179,29 @@ void TestTheme::appIconAsQtDrawsIt()
     }
     QCOMPARE(own.pixmap(32, 32, QIcon::Disabled).toImage().convertToFormat(QImage::Format_ARGB32),
              qt.pixmap(32, 32, QIcon::Disabled).toImage().convertToFormat(QImage::Format_ARGB32));
+}
+
+void TestTheme::iconsDrawnAheadAreTheSame()
+{
+    for (const bool dark : {false, true}) {
+        Theme::apply(dark);
+        for (const QIcon::Mode mode : {QIcon::Normal, QIcon::Disabled}) {
+            const QImage direct =
+                Theme::icon(QStringLiteral("zoom-in")).pixmap(QSize(20, 20), mode).toImage();
+            Theme::apply(dark); // a fresh icon: nothing drawn yet
+            const int taken = Theme::iconsTakenFromAhead();
+            Theme::renderAhead(QStringLiteral("zoom-in"), QSize(20, 20), mode);
+            const QImage ahead =
+                Theme::icon(QStringLiteral("zoom-in")).pixmap(QSize(20, 20), mode).toImage();
+            QCOMPARE(Theme::iconsTakenFromAhead(), taken + 1);
+            QCOMPARE(ahead, direct);
+            // Another size is drawn when asked, as before.
+            QCOMPARE(Theme::icon(QStringLiteral("zoom-in")).pixmap(QSize(32, 32), mode).size(),
+                     QSize(32, 32));
+            QCOMPARE(Theme::iconsTakenFromAhead(), taken + 1);
+        }
+    }
+    Theme::apply(false);
 }
 
 QTEST_MAIN(TestTheme)
