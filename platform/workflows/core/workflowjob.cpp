@@ -627,18 +627,6 @@ void WorkflowJob::keepEngineOpen(const QString &boardId)
     m_links[boardId].keep = true;
 }
 
-void WorkflowJob::closeEngine(const QString &boardId)
-{
-    auto it = m_links.find(boardId);
-    if (it == m_links.end())
-        return;
-    it->keep = false;
-    if (it->waiting.isEmpty()) {
-        closeIfIdle(*it);
-        m_links.erase(it);
-    }
-}
-
 void WorkflowJob::closeIfIdle(EngineLink &link)
 {
     // Detached at once: a request sent meanwhile opens a new connection instead of going to

@@ -206,14 +206,13 @@ protected:
                     const RemotesCallback &done, int timeoutMs = 0);
 
     /// Keeps one engine connection to the board (a single `docker system dial-stdio`) open for
-    /// the callEngine() calls that follow, until closeEngine() or the end of the job: a series
+    /// the callEngine() calls that follow, until the end of the job: a series
     /// of requests (a swarm's leader asked for its node list until it settles) then costs no
     /// SSH channel and no process start each. Each request keeps its own deadline; an idle
     /// connection closes when other commands wait for a slot of the pool, and a lost one is
     /// opened again by the next request. Without it, each callEngine() is one `docker system
     /// dial-stdio` command that ends with its answers.
     void keepEngineOpen(const QString &boardId);
-    void closeEngine(const QString &boardId);
 
     /// For jobs that drive a session themselves (file transfers, key setup): leases the
     /// board's pooled session (counted against the pool's parallelism) and calls `use` on this
@@ -322,7 +321,7 @@ private:
         };
         QPointer<SshHttpCall> call;
         QList<Waiting> waiting;
-        // True from keepEngineOpen() on, false after closeEngine() (closes once idle). A board
+        // True from keepEngineOpen() on, to the end of the job. A board
         // with no entry gets one dial-stdio command per callEngine().
         bool keep = false;
     };
