@@ -14,14 +14,14 @@ WrappedLabel::WrappedLabel(const QString &text, QWidget *parent)
 bool WrappedLabel::Look::operator==(const Look &other) const
 {
     return text == other.text && alignment == other.alignment && format == other.format &&
-           contents == other.contents && margin == other.margin && indent == other.indent &&
-           wordWrap == other.wordWrap && font == other.font;
+           contents == other.contents && frame == other.frame && margin == other.margin &&
+           indent == other.indent && wordWrap == other.wordWrap && font == other.font;
 }
 
 WrappedLabel::Look WrappedLabel::look() const
 {
-    return Look{text(),   font(),   alignment(), textFormat(), contentsMargins(),
-                margin(), indent(), wordWrap()};
+    return Look{text(),       font(),   alignment(), textFormat(), contentsMargins(),
+                frameWidth(), margin(), indent(),    wordWrap()};
 }
 
 int WrappedLabel::heightForWidth(int width) const

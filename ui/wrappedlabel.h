@@ -11,8 +11,9 @@ namespace Hivelab {
 /// QLabel::heightForWidth() lays the whole text out again at every call, and a layout asks
 /// the same width several times while a window is first laid out (the box layout's height and
 /// minimum height for a width, a stacked layout for each of its pages): the answer is kept per
-/// width until the text, font, alignment or margins change. The answers are QLabel's own, as
-/// a layout sees them: a label of fixed height (setFixedHeight) is that height at every width.
+/// width until the text, font, alignment, frame or margins change. The answers are QLabel's
+/// own, as a layout sees them: a label of fixed height (setFixedHeight) is that height at every
+/// width.
 class WrappedLabel : public QLabel
 {
     Q_OBJECT
@@ -35,6 +36,7 @@ private:
         Qt::Alignment alignment;
         Qt::TextFormat format = Qt::AutoText;
         QMargins contents;
+        int frame = 0;
         int margin = 0;
         int indent = 0;
         bool wordWrap = false;

@@ -67,6 +67,11 @@ void TestWrappedLabel::heightsAreQLabels()
     for (QLabel *label : {static_cast<QLabel *>(&wrapped), &plain})
         label->setMargin(margin + 10);
     sameEverywhere();
+    for (QLabel *label : {static_cast<QLabel *>(&wrapped), &plain}) {
+        label->setFrameStyle(QFrame::Box | QFrame::Plain);
+        label->setLineWidth(6);
+    }
+    sameEverywhere();
     for (QLabel *label : {static_cast<QLabel *>(&wrapped), &plain})
         label->setText(text);
     for (QLabel *label : {static_cast<QLabel *>(&wrapped), &plain})
