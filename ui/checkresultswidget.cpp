@@ -4,6 +4,7 @@
 
 #include "theme.h"
 #include "wholerowsview.h"
+#include "wrappedlabel.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -67,8 +68,7 @@ CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     layout->setContentsMargins(6, 6, 6, 6);
     auto *header = new QHBoxLayout;
     m_summaryIcon = new QLabel(this);
-    m_summary = new QLabel(this);
-    m_summary->setWordWrap(true);
+    m_summary = new WrappedLabel(QString(), this);
     m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     header->addWidget(m_summaryIcon, 0, Qt::AlignTop);

@@ -10,6 +10,8 @@ class QTreeWidget;
 
 namespace Hivelab {
 
+class WrappedLabel;
+
 /// Check results dock: quorum summary and the findings with severity icons (empty until the
 /// first setReport()). Clicking a finding announces the objects it concerns so the window can
 /// select them.
@@ -39,7 +41,7 @@ private:
 
     CheckReport m_report;
     QLabel *m_summaryIcon;
-    QLabel *m_summary;
+    WrappedLabel *m_summary;
     QTreeWidget *m_tree;
     WrappingDelegate *m_delegate;
 };

@@ -8,6 +8,7 @@
 #include "firstbootplan.h"
 #include "labdocument.h"
 #include "labindex.h"
+#include "wrappedlabel.h"
 
 #include <QComboBox>
 #include <QCompleter>
@@ -66,10 +67,10 @@ InspectorWidget::InspectorWidget(LabDocument *document, QWidget *parent)
     m_stack = new QStackedWidget(this);
     outer->addWidget(m_stack);
 
-    m_placeholder = new QLabel(tr("Select a board on the canvas or in the inventory, or click a "
-                                  "rack, power supply or switch, to see and edit its details."),
-                               this);
-    m_placeholder->setWordWrap(true);
+    m_placeholder =
+        new WrappedLabel(tr("Select a board on the canvas or in the inventory, or click a "
+                            "rack, power supply or switch, to see and edit its details."),
+                         this);
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setMargin(16);
     m_placeholder->setForegroundRole(QPalette::PlaceholderText);

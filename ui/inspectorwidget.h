@@ -17,6 +17,7 @@ class QStackedWidget;
 namespace Hivelab {
 
 class LabDocument;
+class WrappedLabel;
 
 /// Inspector dock: edits the selected board, or the rack, power supply or switch clicked on the
 /// canvas, with validation. Changes are requested through signals (the window turns them into
@@ -102,7 +103,7 @@ private:
     bool m_loading = false;
 
     QStackedWidget *m_stack = nullptr;
-    QLabel *m_placeholder = nullptr;
+    WrappedLabel *m_placeholder = nullptr;
     QWidget *m_boardPage = nullptr;
     QWidget *m_objectPage = nullptr;
     QLabel *m_title = nullptr;
