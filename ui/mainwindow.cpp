@@ -18,6 +18,7 @@
 #include "logconsole.h"
 #include "rackitem.h"
 #include "setupwizard.h"
+#include "shapedtextdelegate.h"
 #include "workflowjob.h"
 #include "theme.h"
 #include "topologyscene.h"
@@ -452,6 +453,9 @@ void MainWindow::createDocks()
                 pushEdit(cmd);
             });
     m_inventoryView = new WholeRowsView<QTableView>(this);
+    // Each text shaped once for the column fitting and the paints (the style shapes it again
+    // for each of them, three times a paint).
+    m_inventoryView->setItemDelegate(new ShapedTextDelegate(m_inventoryView));
     m_inventoryView->setModel(m_inventoryModel);
     m_inventoryView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_inventoryView->setSelectionMode(QAbstractItemView::ExtendedSelection);
