@@ -18,6 +18,8 @@
 #include "logconsole.h"
 #include "rackitem.h"
 #include "setupwizard.h"
+#include "shapedtextdelegate.h"
+#include "sizecachedheaderview.h"
 #include "workflowjob.h"
 #include "theme.h"
 #include "topologyscene.h"
@@ -453,6 +455,15 @@ void MainWindow::createDocks()
                 pushEdit(cmd);
             });
     m_inventoryView = new WholeRowsView<QTableView>(this);
+    // Each text shaped once for the column fitting and the paints (the style shapes it again
+    // for each of them, three times a paint).
+    m_inventoryView->setItemDelegate(new ShapedTextDelegate(m_inventoryView));
+    // Its titles measured once, not at each change of the table's geometry.
+    auto *inventoryHeader = new SizeCachedHeaderView(Qt::Horizontal, m_inventoryView);
+    inventoryHeader->setSectionsClickable(true); // as QTableView's own
+    m_inventoryView->setHorizontalHeader(inventoryHeader);
+    // Measured with room for the sort indicator from the start (the view sorts, below).
+    inventoryHeader->setSortIndicatorShown(true);
     m_inventoryView->setModel(m_inventoryModel);
     m_inventoryView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_inventoryView->setSelectionMode(QAbstractItemView::ExtendedSelection);

@@ -2,16 +2,15 @@
 #include "snapshotitem.h"
 
 #include "perapplication.h"
+#include "shapedtextcache.h"
 #include "theme.h"
 
 #include <QBackingStore>
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QHash>
 #include <QPaintEngine>
 #include <QPointer>
 #include <QStyleOptionGraphicsItem>
-#include <QTextLayout>
 #include <QTimer>
 #include <QWidget>
 
@@ -469,24 +468,6 @@ void SnapshotItem::paintAligned(QPainter *painter, const QStyleOptionGraphicsIte
     }
 }
 
-namespace {
-struct TextKey
-{
-    QFont font;
-    int dpi = 0;
-    QString text;
-    bool operator==(const TextKey &other) const
-    {
-        return dpi == other.dpi && text == other.text && font == other.font;
-    }
-};
-
-size_t qHash(const TextKey &key, size_t seed = 0)
-{
-    return qHashMulti(seed, key.font, key.dpi, key.text);
-}
-} // namespace
-
 void SnapshotItem::drawText(QPainter *painter, const QRectF &r, int flags, const QString &text)
 {
     constexpr int Plain = Qt::AlignHorizontal_Mask | Qt::AlignVertical_Mask;
@@ -495,24 +476,11 @@ void SnapshotItem::drawText(QPainter *painter, const QRectF &r, int flags, const
         painter->drawText(r, flags, text);
         return;
     }
-    // Shaped with this application's fonts.
-    auto &layouts = perApplication([] { return QHash<TextKey, std::shared_ptr<QTextLayout>>(); });
-    TextKey key{painter->font(), painter->device()->logicalDpiY(), text};
-    std::shared_ptr<QTextLayout> &layout = layouts[key];
-    if (!layout) {
-        if (layouts.size() > 4096) {
-            layouts.clear(); // bounded: names come and go with labs
-            layout = layouts[key];
-        }
-        // As QPainter lays out one line: painter's (device) font, no wrap, left aligned.
-        layout = std::make_shared<QTextLayout>(text, key.font);
-        layout->setCacheEnabled(true);
-        layout->beginLayout();
-        QTextLine line = layout->createLine();
-        line.setLineWidth(0x01000000);
-        line.setPosition(QPointF(0, 0));
-        layout->endLayout();
-    }
+    // Shaped with this application's fonts, as QPainter lays out one line: the painter's
+    // (device) font, no wrap, left aligned.
+    auto &layouts = perApplication([] { return ShapedTextCache(); });
+    const std::shared_ptr<const QTextLayout> layout =
+        layouts.line(painter->font(), painter->device()->logicalDpiY(), QTextOption(), text);
     const QTextLine line = layout->lineAt(0);
     const qreal height = line.ascent() + line.descent();
     const qreal width = line.naturalTextWidth();
