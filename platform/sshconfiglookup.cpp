@@ -17,6 +17,12 @@ SshConfigLookup::SshConfigLookup(SshConfig *config, QObject *parent)
 SshConfigLookup::~SshConfigLookup()
 {
     cancel();
+    // A process killed and not reaped yet is reaped here (the kill lands within milliseconds):
+    // QProcess's destructor waits the same way, and warns that it was destroyed running.
+    for (QProcess *ssh : findChildren<QProcess *>(Qt::FindDirectChildrenOnly)) {
+        if (ssh->state() != QProcess::NotRunning)
+            ssh->waitForFinished(1000);
+    }
 }
 
 void SshConfigLookup::start(const QList<QPair<QString, QString>> &hosts)
