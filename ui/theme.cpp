@@ -375,10 +375,10 @@ int Theme::iconsTakenFromAhead()
 
 QIcon Theme::appIcon()
 {
-    QFile file(QStringLiteral(":/icons/hivelab.svg"));
-    if (!file.open(QIODevice::ReadOnly))
+    const QByteArray svg = iconSvg(QStringLiteral("hivelab"));
+    if (svg.isEmpty())
         return {};
-    return QIcon(new PlainSvgIconEngine(file.readAll()));
+    return QIcon(new PlainSvgIconEngine(svg));
 }
 
 QIcon Theme::severityIcon(Severity severity)
