@@ -7,7 +7,10 @@
 namespace Hivelab {
 
 /// A rack column: header, empty-slot outlines and the drop indicator while a board is dragged.
-/// The "Unplaced" tray is a RackItem without slots.
+/// The "Unplaced" tray is a RackItem without slots. From 100 % up its snapshot keeps the header
+/// (title, subtitle, warning sign) and the body, a fill, a border and the empty slots' shared
+/// pictures with cards over most of it, is painted at every paint: a snapshot of the whole rack
+/// was 470 KB at 100 %, two thirds of the demo's snapshots.
 class RackItem : public SnapshotItem
 {
 public:
@@ -43,12 +46,17 @@ public:
     static void paintEmptySlotOutline(QPainter *painter, const QRectF &slot);
 
 protected:
+    QRectF snapshotBounds(qreal scale) const override;
     /// Mid-zoom without a snapshot to scale, empty slots are a plain outline without their
-    /// "Slot N · empty" text; both come back when the zoom settles.
+    /// "Slot N · empty" text, and the body has no antialiasing; all come back when the zoom
+    /// settles.
     void paintContent(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
                       bool zooming) override;
 
 private:
+    /// Title, subtitle and warning sign.
+    void paintHeader(QPainter *painter);
+
     QString m_id;
     QString m_title;
     QString m_subtitle;

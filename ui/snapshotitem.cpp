@@ -295,8 +295,10 @@ void SnapshotItem::setRendering(Rendering rendering)
     // A zoom settling: an item on screen as its last snapshot, scaled, stays so until its
     // snapshot at the new scale is made (the view asks for it); repainting them all directly
     // in one frame took 11-16 ms (tests/bench/bench_canvas). One drawn without its text
-    // while zooming is painted again now.
-    if (!wasZooming || m_zoomPaintedDirect)
+    // while zooming is painted again now, and so is one whose part below its snapshot was
+    // painted as mid-zoom.
+    if (!wasZooming || m_zoomPaintedDirect ||
+        (!m_snapshot.isNull() && m_snapshotBounds != boundingRect()))
         update();
 }
 
@@ -305,8 +307,7 @@ void SnapshotItem::prepareSnapshot(const QTransform &world, qreal dpr, QPainter:
 {
     if (m_rendering != Rendering::Cached || !scene() || !isVisible())
         return;
-    const QRectF bounds = boundingRect();
-    const Placement at = placementOf(world, dpr, bounds, m_alignment);
+    const Placement at = placementOf(world, dpr, snapshotBounds(world.m11() * dpr), m_alignment);
     if (at.tooBig)
         return;
     int state = QStyle::State_None;
@@ -359,7 +360,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
             SnapshotBudget::touch(this);
             ++counts.scaled;
             m_zoomPaintedDirect = false;
-            drawScaled(painter);
+            drawScaled(painter, option, lod, true);
         } else {
             ++counts.direct;
             m_zoomPaintedDirect = true;
@@ -367,14 +368,11 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         }
         return;
     }
-    const Placement at = placementOf(world, dpr, bounds, m_alignment);
+    const Placement at = placementOf(world, dpr, snapshotBounds(world.m11() * dpr), m_alignment);
     if (sameLook && snapshotFits(at)) {
         SnapshotBudget::touch(this);
         ++counts.blits;
-        painter->save();
-        painter->setWorldTransform(QTransform());
-        painter->drawPixmap(at.whole / dpr, m_snapshot);
-        painter->restore();
+        drawSnapshot(painter, option, lod, at);
         return;
     }
     // No snapshot of this look at this scale: paint directly, and make one on an idle turn
@@ -405,18 +403,16 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         SnapshotQueue::spentInFrame(spent.nsecsElapsed());
         if (made) {
             ++counts.madeInFrame;
-            painter->save();
-            painter->setWorldTransform(QTransform());
-            painter->drawPixmap(at.whole / dpr, m_snapshot);
-            painter->restore();
+            drawSnapshot(painter, option, lod, at);
             return;
         }
     }
     if (sameLook && !grabbed && detailClass(m_snapshotScale / dpr) >= detailClass(lod)) {
         // A snapshot of another scale (a zoom settled, or the item scrolled in after one before
-        // its new snapshot was made): scaled, as while zooming, until that is made.
+        // its new snapshot was made): scaled, and the part below it painted as while zooming,
+        // until that is made.
         ++counts.scaled;
-        drawScaled(painter);
+        drawScaled(painter, option, lod, true);
         m_pendingRepaint = true;
     } else {
         ++counts.direct;
@@ -436,16 +432,56 @@ bool SnapshotItem::snapshotFits(const Placement &at) const
            qFuzzyCompare(at.scale, m_snapshotScale);
 }
 
-void SnapshotItem::drawScaled(QPainter *painter) const
+void SnapshotItem::drawScaled(QPainter *painter, const QStyleOptionGraphicsItem *option,
+                              qreal lod, bool zooming)
 {
     // Nearest-pixel scaling: the raster engine's bilinear path cost more than painting a card
     // (measured with tests/bench/bench_canvas), and the picture is replaced soon anyway.
-    const QRectF bounds = boundingRect();
+    const QRectF bounds = m_snapshotBounds;
     painter->save();
     painter->setRenderHint(QPainter::SmoothPixmapTransform, false);
     painter->setRenderHint(QPainter::Antialiasing, false);
     painter->drawPixmap(bounds, m_snapshot,
                         QRectF(m_snapshotPhase, bounds.size() * m_snapshotScale));
+    painter->restore();
+    if (bounds.bottom() < boundingRect().bottom())
+        paintBelowSnapshot(painter, option, lod, zooming, bounds.bottom(), false);
+}
+
+void SnapshotItem::drawSnapshot(QPainter *painter, const QStyleOptionGraphicsItem *option,
+                                qreal lod, const Placement &at)
+{
+    const qreal dpr = painter->device()->devicePixelRatioF();
+    painter->save();
+    painter->setWorldTransform(QTransform());
+    painter->drawPixmap(at.whole / dpr, m_snapshot);
+    painter->restore();
+    if (m_snapshotBounds.bottom() < boundingRect().bottom())
+        paintBelowSnapshot(painter, option, lod, false, at.whole.y() + at.size.height(), true);
+}
+
+void SnapshotItem::paintBelowSnapshot(QPainter *painter, const QStyleOptionGraphicsItem *option,
+                                      qreal lod, bool zooming, qreal top, bool deviceRow)
+{
+    // Clipped at the snapshot's last device row: every pixel is the snapshot's or painted, as
+    // the whole item painted directly (the clip is on whole pixels, so the edges' antialiasing
+    // is the same on both sides).
+    painter->save();
+    if (deviceRow) {
+        const QTransform world = painter->worldTransform();
+        const qreal dpr = painter->device()->devicePixelRatioF();
+        constexpr qreal Far = 1 << 20;
+        painter->setWorldTransform(QTransform());
+        painter->setClipRect(QRectF(-Far, top / dpr, 2 * Far, Far), Qt::IntersectClip);
+        painter->setWorldTransform(world);
+    } else {
+        const QRectF bounds = boundingRect();
+        painter->setClipRect(QRectF(bounds.left(), top, bounds.width(), bounds.bottom() - top),
+                             Qt::IntersectClip);
+    }
+    paintAligned(painter, option, lod, zooming,
+                 placementOf(painter->worldTransform(), painter->device()->devicePixelRatioF(),
+                             boundingRect(), m_alignment));
     painter->restore();
 }
 
@@ -515,7 +551,8 @@ bool SnapshotItem::makePendingSnapshot()
     if (!scene() || m_rendering != Rendering::Cached)
         return false;
     const QRectF bounds = boundingRect();
-    const Placement at = placementOf(m_pendingWorld, m_pendingDpr, bounds, m_alignment);
+    const QRectF kept = snapshotBounds(m_pendingWorld.m11() * m_pendingDpr);
+    const Placement at = placementOf(m_pendingWorld, m_pendingDpr, kept, m_alignment);
     if (at.tooBig)
         return false;
     QStyleOptionGraphicsItem option;
@@ -535,6 +572,7 @@ bool SnapshotItem::makePendingSnapshot()
     dropSnapshot();
     m_snapshot = pixmap;
     m_snapshotScale = at.scale;
+    m_snapshotBounds = kept;
     m_snapshotPhase = at.phase;
     m_snapshotState = m_pendingState & LookBits;
     m_snapshotDark = Theme::isDark();

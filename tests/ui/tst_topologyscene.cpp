@@ -102,6 +102,7 @@ private Q_SLOTS:
     void zoomScalesSnapshotsUntilItSettles();
     void snapshotFollowsTheCard();
     void cachedRackFollowsItsContent();
+    void rackKeepsItsHeaderFromFullSize();
     void settledZoomSnapshotsOnIdleTurns();
     void fitShowsALabThatFitsAtItsNaturalSize();
     void emptySlotOutlinesAsDrawn();
@@ -556,6 +557,37 @@ void TestTopologyScene::emptySlotOutlinesAsDrawn()
         }
     }
     Theme::apply(false);
+}
+
+void TestTopologyScene::rackKeepsItsHeaderFromFullSize()
+{
+    // From 100 % up a rack's snapshot is its header; its body (a fill, a border, the empty
+    // slots' pictures, cards over most of it) is painted. Below, it is the whole rack.
+    RackItem *rack = m_scene->rackItem(QStringLiteral("rack-4")); // with empty slots
+    QVERIFY(rack);
+    const auto zoomTo = [this](qreal zoom) {
+        m_view->setZoom(zoom);
+        m_view->settleZoom();
+        m_view->viewport()->repaint();
+        return QTest::qWaitFor([] { return SnapshotItem::pendingSnapshots() == 0; });
+    };
+    const qreal dpr = m_view->devicePixelRatioF();
+    const int whole = int(std::floor(rack->boundingRect().height() * dpr));
+    const int header = int(std::ceil((CanvasMetrics::HeaderHeight + 4) * dpr));
+    QCOMPARE(m_view->zoom(), 1.0);
+    QVERIFY(zoomTo(1.0));
+    QVERIFY(rack->hasSnapshot());
+    QCOMPARE(rack->snapshotSize().height(), header);
+    QCOMPARE(rack->snapshotSize().width(), int(std::ceil((CanvasMetrics::RackWidth + 8) * dpr)));
+    QVERIFY(zoomTo(0.8));
+    QVERIFY(rack->snapshotSize().height() >= int(whole * 0.8));
+    QVERIFY(zoomTo(1.5));
+    QVERIFY(rack->snapshotSize().height() <= int(std::ceil(header * 1.5)) + 1);
+    QVERIFY(zoomTo(1.0));
+    QCOMPARE(rack->snapshotSize().height(), header);
+    // On screen once the repaints the snapshots asked for are done: the picture as painted
+    // in one go, body and header alike.
+    QTRY_COMPARE(onScreenUnlikeSharp(*m_view), 0);
 }
 
 void TestTopologyScene::settledZoomSnapshotsOnIdleTurns()
