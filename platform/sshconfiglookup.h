@@ -43,11 +43,6 @@ Q_SIGNALS:
     void resolved(const QString &alias);
 
 private:
-    struct Running
-    {
-        QString alias;
-        QStringList localUsers;
-    };
     void startNext();
     void onDone(QProcess *ssh, bool ok, const QByteArray &output);
     /// Kills `ssh` if it still runs and deletes it once it has ended.

@@ -48,9 +48,8 @@ int WrappedLabel::heightForWidth(int width) const
 void WrappedLabel::changeEvent(QEvent *event)
 {
     QLabel::changeEvent(event);
-    // The style decides the frame and the font's metrics the lines; the look above does not
-    // see them.
-    if (event->type() == QEvent::StyleChange || event->type() == QEvent::FontChange)
+    // The style decides the frame; the look above does not see it (the font is in the look).
+    if (event->type() == QEvent::StyleChange)
         m_heights.clear();
 }
 
