@@ -110,7 +110,9 @@ void RackItem::paintEmptySlotOutline(QPainter *painter, const QRectF &slot)
         p.setPen(QPen(Theme::slotOutline(), 1.2, Qt::DashLine));
         p.drawRoundedRect(slot, 7, 7);
         p.end();
-        looks.append({phase, scale, slot.size(), fill, outline, picture});
+        // A copy: an image keeps the engine that painted it, and the dashed stroke left 55 KB
+        // of the stroker's buffers in it (massif).
+        looks.append({phase, scale, slot.size(), fill, outline, picture.copy()});
     } else if (it != looks.end() - 1) {
         looks.append(looks.takeAt(it - looks.begin()));
     }
