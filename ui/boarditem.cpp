@@ -13,14 +13,44 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QStyleOptionGraphicsItem>
+#include <QTimer>
 
 #include <cmath>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <memory>
 
 namespace Hivelab {
 
 using namespace CanvasMetrics;
 
 namespace {
+// The pictures of card shapes (paintCachedShapes) serve cards painted directly; a card otherwise
+// blits its own snapshot. They go once none has been drawn for a while (every card on screen
+// blitted, the window idle): up to 64 card-sized pictures, 4 MB at 100 %, were kept for good.
+struct ShapePictures
+{
+    QHash<QString, QPixmap> byLook;
+    QTimer unused;
+};
+
+ShapePictures &shapePictures()
+{
+    return *perApplication([] {
+        auto pictures = std::make_unique<ShapePictures>();
+        pictures->unused.setSingleShot(true);
+        pictures->unused.setInterval(2000);
+        QObject::connect(&pictures->unused, &QTimer::timeout, [byLook = &pictures->byLook] {
+            byLook->clear();
+#ifdef __GLIBC__
+            malloc_trim(0); // freed in the middle of the heap: returned to the system
+#endif
+        });
+        return pictures;
+    });
+}
+
 // Below this level of detail a card is a tinted block: its text would be unreadable.
 constexpr qreal FarLod = 0.4;
 
@@ -56,6 +86,11 @@ const CardFonts &fonts()
 }
 
 } // namespace
+
+int BoardItem::shapePictureCount()
+{
+    return int(shapePictures().byLook.size());
+}
 
 QString BoardItem::stateText(NodeState state)
 {
@@ -379,7 +414,9 @@ bool BoardItem::paintCachedShapes(QPainter *painter, bool selected, bool far,
     for (const Pill &pill : pills)
         key += QLatin1Char('|') + pill.text;
 
-    auto &cache = perApplication([] { return QHash<QString, QPixmap>(); });
+    ShapePictures &pictures = shapePictures();
+    pictures.unused.start();
+    auto &cache = pictures.byLook;
     auto it = cache.constFind(key);
     if (it == cache.constEnd()) {
         if (cache.size() >= 64)

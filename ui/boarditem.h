@@ -39,6 +39,8 @@ public:
     QString name() const { return m_name; }
     /// The state in words ("in the swarm", "offline"), as the tooltip and screen readers say it.
     static QString stateText(NodeState state);
+    /// Pictures of card shapes kept for cards painted directly (tests).
+    static int shapePictureCount();
     /// What a screen reader says after the name, rack and state: leader, drained, findings;
     /// and the description: model, OS, address, the findings' messages.
     QString spokenExtras() const;

@@ -101,6 +101,7 @@ private Q_SLOTS:
     void cardsAreAccessible();
     void zoomScalesSnapshotsUntilItSettles();
     void snapshotFollowsTheCard();
+    void cardShapePicturesGoWhenUnused();
     void cachedRackFollowsItsContent();
     void rackKeepsItsHeaderFromFullSize();
     void settledZoomSnapshotsOnIdleTurns();
@@ -413,6 +414,21 @@ void TestTopologyScene::snapshotFollowsTheCard()
                      qAbs(direct.blue() - ready.blue()) <
                  40,
              qPrintable(direct.name() + QLatin1Char(' ') + ready.name()));
+}
+
+void TestTopologyScene::cardShapePicturesGoWhenUnused()
+{
+    // Cards painted directly blit their shapes from pictures shared by look; once every card
+    // blits its own snapshot and none is painted for a while, the pictures go.
+    m_doc->setNodeState(QStringLiteral("pine64-1"), NodeState::Offline); // a look not seen yet
+    m_view->viewport()->repaint();
+    QVERIFY(BoardItem::shapePictureCount() > 0);
+    QTRY_COMPARE(SnapshotItem::pendingSnapshots(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(BoardItem::shapePictureCount(), 0, 10000);
+    // A card that changes is painted directly again, from a picture made again.
+    m_doc->setNodeState(QStringLiteral("pine64-1"), NodeState::SwarmReady);
+    m_view->viewport()->repaint();
+    QVERIFY(BoardItem::shapePictureCount() > 0);
 }
 
 void TestTopologyScene::cachedRackFollowsItsContent()
