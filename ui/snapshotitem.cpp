@@ -360,7 +360,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
             SnapshotBudget::touch(this);
             ++counts.scaled;
             m_zoomPaintedDirect = false;
-            drawScaled(painter, option, lod, true);
+            drawScaled(painter, option, lod);
         } else {
             ++counts.direct;
             m_zoomPaintedDirect = true;
@@ -412,7 +412,7 @@ void SnapshotItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
         // its new snapshot was made): scaled, and the part below it painted as while zooming,
         // until that is made.
         ++counts.scaled;
-        drawScaled(painter, option, lod, true);
+        drawScaled(painter, option, lod);
         m_pendingRepaint = true;
     } else {
         ++counts.direct;
@@ -433,7 +433,7 @@ bool SnapshotItem::snapshotFits(const Placement &at) const
 }
 
 void SnapshotItem::drawScaled(QPainter *painter, const QStyleOptionGraphicsItem *option,
-                              qreal lod, bool zooming)
+                              qreal lod)
 {
     // Nearest-pixel scaling: the raster engine's bilinear path cost more than painting a card
     // (measured with tests/bench/bench_canvas), and the picture is replaced soon anyway.
@@ -445,7 +445,7 @@ void SnapshotItem::drawScaled(QPainter *painter, const QStyleOptionGraphicsItem 
                         QRectF(m_snapshotPhase, bounds.size() * m_snapshotScale));
     painter->restore();
     if (bounds.bottom() < boundingRect().bottom())
-        paintBelowSnapshot(painter, option, lod, zooming, bounds.bottom(), false);
+        paintBelowSnapshot(painter, option, lod, true, bounds.bottom(), false);
 }
 
 void SnapshotItem::drawSnapshot(QPainter *painter, const QStyleOptionGraphicsItem *option,

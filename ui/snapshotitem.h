@@ -112,9 +112,8 @@ private:
     /// The snapshot is at `at`'s scale and sub-pixel phase (its look is checked apart).
     bool snapshotFits(const Placement &at) const;
     /// The snapshot, whatever its scale, stretched over the item (nearest pixel), and the
-    /// part below it painted.
-    void drawScaled(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
-                    bool zooming);
+    /// part below it painted as mid-zoom (repainted once the snapshot at this scale is made).
+    void drawScaled(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod);
     /// The snapshot blitted at `at`, and the part below it painted.
     void drawSnapshot(QPainter *painter, const QStyleOptionGraphicsItem *option, qreal lod,
                       const Placement &at);
