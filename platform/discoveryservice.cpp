@@ -315,7 +315,7 @@ void DiscoveryService::startProbe(int hostIndex, int port)
     // proxy configuration (libproxy, in a thread of its own that parses /etc/services) for every
     // connect, about half the CPU time of a /24 scan.
     socket->setProxy(QNetworkProxy::NoProxy);
-    m_sockets.insert(socket);
+    m_sockets.insert(socket, Probe{hostIndex, port, {}});
     ++m_inFlight;
     m_peakInFlight = qMax(m_peakInFlight, m_inFlight);
     ++h.inFlight;
@@ -323,15 +323,39 @@ void DiscoveryService::startProbe(int hostIndex, int port)
     timer->setSingleShot(true);
     connect(timer, &QTimer::timeout, this,
             [=] { onProbeDone(hostIndex, port, socket, false, false); });
-    connect(socket, &QTcpSocket::connected, this,
-            [=] { onProbeDone(hostIndex, port, socket, true, false); });
-    connect(socket, &QTcpSocket::errorOccurred, this, [=](QAbstractSocket::SocketError e) {
-        onProbeDone(hostIndex, port, socket, false, e == QAbstractSocket::ConnectionRefusedError);
-    });
+    connect(socket, SIGNAL(connected()), this, SLOT(onSocketConnected()));
+    connect(socket, SIGNAL(errorOccurred(QAbstractSocket::SocketError)), this,
+            SLOT(onSocketError()));
     // Exactly the timeout: a coarse timer may fire 5 % early and cut a slow board short.
     timer->setTimerType(Qt::PreciseTimer);
     timer->start(m_options.probeTimeoutMs);
     socket->connectToHost(h.address, quint16(port));
+}
+
+void DiscoveryService::onSocketConnected()
+{
+    auto *socket = static_cast<QTcpSocket *>(sender());
+    const auto it = m_sockets.constFind(socket);
+    if (it != m_sockets.cend())
+        onProbeDone(it->hostIndex, it->port, socket, true, false);
+}
+
+void DiscoveryService::onSocketError()
+{
+    auto *socket = static_cast<QTcpSocket *>(sender());
+    const auto it = m_sockets.constFind(socket);
+    if (it != m_sockets.cend())
+        onProbeDone(it->hostIndex, it->port, socket, false,
+                    socket->error() == QAbstractSocket::ConnectionRefusedError);
+}
+
+void DiscoveryService::onSocketDisconnected()
+{
+    const auto it = m_sockets.constFind(static_cast<QTcpSocket *>(sender()));
+    if (it != m_sockets.cend() && it->bannerDone) {
+        const std::function<void()> done = it->bannerDone; // it removes the socket
+        done();
+    }
 }
 
 void DiscoveryService::onProbeDone(int hostIndex, int port, QTcpSocket *socket, bool connected,
@@ -430,7 +454,8 @@ void DiscoveryService::readBanner(int hostIndex, int port, QTcpSocket *socket)
         }
     };
     connect(timer, &QTimer::timeout, this, done);
-    connect(socket, &QTcpSocket::disconnected, this, done);
+    m_sockets[socket].bannerDone = done;
+    connect(socket, SIGNAL(disconnected()), this, SLOT(onSocketDisconnected()));
     connect(socket, &QTcpSocket::readyRead, this, [=] {
         if (socket->property("hl_banner_done").toBool())
             return;
@@ -569,7 +594,8 @@ void DiscoveryService::stop(Outcome outcome)
     m_stopping = true;
     ++m_generation; // callbacks still queued from this scan become no-ops
     m_deadline.stop();
-    for (QTcpSocket *s : std::as_const(m_sockets)) {
+    for (auto it = m_sockets.keyBegin(); it != m_sockets.keyEnd(); ++it) {
+        QTcpSocket *s = *it;
         s->disconnect(this);
         s->abort();
         s->deleteLater();

@@ -12,6 +12,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
 
 class QTcpSocket;
 
@@ -77,6 +78,14 @@ Q_SIGNALS:
     void message(const QString &text);
     void finished(Hivelab::DiscoveryService::Outcome outcome);
 
+private Q_SLOTS:
+    // A probe's socket signals. They are connected by name, SIGNAL()/SLOT(): a member-pointer
+    // connect makes the binary refer to QAbstractSocket's meta-object, which would load Qt
+    // Network before the window's first frame (app/lazyload/lazyload.cpp).
+    void onSocketConnected();
+    void onSocketError();
+    void onSocketDisconnected();
+
 private:
     struct Host
     {
@@ -134,7 +143,13 @@ private:
     QList<DiscoveredHost> m_results;
     QStringList m_absent;
     QStringList m_unresolved;
-    QSet<QTcpSocket *> m_sockets;
+    struct Probe
+    {
+        int hostIndex = -1;
+        int port = 0;
+        std::function<void()> bannerDone; // while its SSH banner is read
+    };
+    QHash<QTcpSocket *, Probe> m_sockets; // probes in flight
     QTimer m_deadline;
     QElapsedTimer m_clock;
     QElapsedTimer m_arpAge;

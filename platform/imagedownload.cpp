@@ -159,8 +159,8 @@ void ImageDownload::fetchChecksumFile()
     emit message(tr("Fetching the checksum from %1").arg(m_request.sha256Url.toDisplayString()));
     m_reply = m_manager->get(makeRequest(m_request.sha256Url));
     m_reply->setReadBufferSize(MaxChecksumFileBytes + 1);
-    connect(m_reply, &QNetworkReply::finished, this, &ImageDownload::onChecksumFileDone);
-    connect(m_reply, &QNetworkReply::readyRead, this, [this] {
+    connect(m_reply, SIGNAL(finished()), this, SLOT(onChecksumFileDone()));
+    connect(m_reply, &QIODevice::readyRead, this, [this] {
         m_stallTimer.start(m_stallTimeoutMs);
         if (m_reply && m_reply->bytesAvailable() > MaxChecksumFileBytes)
             m_reply->abort();
@@ -345,9 +345,9 @@ void ImageDownload::sendRequest()
     m_resumeRequested = false;
     m_reply = m_manager->get(req);
     m_reply->setReadBufferSize(ReadBufferBytes);
-    connect(m_reply, &QNetworkReply::metaDataChanged, this, &ImageDownload::onMetaData);
-    connect(m_reply, &QNetworkReply::readyRead, this, &ImageDownload::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &ImageDownload::onReplyFinished);
+    connect(m_reply, SIGNAL(metaDataChanged()), this, SLOT(onMetaData()));
+    connect(m_reply, &QIODevice::readyRead, this, &ImageDownload::onReadyRead);
+    connect(m_reply, SIGNAL(finished()), this, SLOT(onReplyFinished()));
     m_stallTimer.start(m_stallTimeoutMs);
 }
 

@@ -98,15 +98,20 @@ signals:
     void message(const QString &text);
     void finished(bool ok);
 
+private Q_SLOTS:
+    // QNetworkReply's own signals, connected by name, SIGNAL()/SLOT(): a member-pointer connect
+    // makes the binary refer to QNetworkReply's meta-object, which would load Qt Network before
+    // the window's first frame (app/lazyload/lazyload.cpp).
+    void onChecksumFileDone();
+    void onMetaData();
+    void onReplyFinished();
+
 private:
     void fetchChecksumFile();
-    void onChecksumFileDone();
     void checkCachedFile();
     void preparePartial();
     void sendRequest();
-    void onMetaData();
     void onReadyRead();
-    void onReplyFinished();
     void onStalled();
     void complete();
     void fail(Error error, const QString &text);

@@ -11,7 +11,9 @@
 namespace Hivelab {
 
 namespace {
-const QHostAddress MdnsGroup(QStringLiteral("224.0.0.251"));
+// 224.0.0.251, made where it is sent: a QHostAddress built at start-up would load Qt Network
+// with every command and window (app/lazyload/lazyload.cpp).
+constexpr quint32 MdnsGroup = 0xe00000fb;
 constexpr quint16 MdnsPort = 5353;
 constexpr int MaxDatagrams = 512; // per query, whatever responders send
 constexpr int MaxFollowUps = 64;  // A questions for SRV targets
@@ -58,7 +60,8 @@ bool MdnsQuery::start(const QHostAddress &localAddress, const QStringList &servi
 
 void MdnsQuery::send(const QStringList &names, quint16 type)
 {
-    m_socket->writeDatagram(DnsMessage::query(m_id, names, type), MdnsGroup, MdnsPort);
+    m_socket->writeDatagram(DnsMessage::query(m_id, names, type), QHostAddress(MdnsGroup),
+                           MdnsPort);
 }
 
 void MdnsQuery::onReadyRead()
