@@ -44,6 +44,8 @@ private Q_SLOTS:
     void commandsLoadNoWindowLibraries_data();
     void commandsLoadNoWindowLibraries();
     void windowOpensFromItsModule();
+    void networkLibrariesLoadOnFirstUse_data();
+    void networkLibrariesLoadOnFirstUse();
     void screenshotsHaveTheRequestedSize_data();
     void screenshotsHaveTheRequestedSize();
     void copyWithoutTheModuleRunsCommands();
@@ -224,6 +226,49 @@ void TestCli::commandsLoadNoWindowLibraries()
     QVERIFY2(err.contains(QLatin1String("file=libQt6Core.so")), "LD_DEBUG=files printed nothing");
     for (const char *lib : {"libQt6Widgets", "libQt6Gui", "libX11", "libfontconfig", "hivelab-gui"})
         QVERIFY2(!err.contains(QLatin1String(lib)), lib);
+}
+
+void TestCli::networkLibrariesLoadOnFirstUse_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("network"); // the command connects somewhere
+    QTest::newRow("window") << QStringList{QStringLiteral("--demo"), QStringLiteral("--screenshot"),
+                                           m_dir.filePath(QStringLiteral("lazy.png"))}
+                            << false;
+    QTest::newRow("check") << QStringList{QStringLiteral("check"), QStringLiteral("--demo")} << false;
+    // One board on loopback, port 9 (discard; nothing listens): a scan that sockets run.
+    QTest::newRow("discover") << QStringList{QStringLiteral("discover"), QStringLiteral("--timeout"),
+                                             QStringLiteral("300"), QStringLiteral("127.0.0.1"),
+                                             QStringLiteral("--ports"), QStringLiteral("9")}
+                              << true;
+}
+
+void TestCli::networkLibrariesLoadOnFirstUse()
+{
+    // app/lazyload: libcrypto and Qt Network (with Kerberos and libproxy behind it) load on the
+    // first call into them. The window's first frame and commands that stay local load neither;
+    // a command that opens a socket loads Qt Network when it does, and works.
+#ifndef HIVELAB_LAZY_LIBRARIES
+    QSKIP("libcrypto and Qt Network are linked as usual in this build (sanitizers, not x86-64)");
+#endif
+    QFETCH(QStringList, args);
+    QFETCH(bool, network);
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("LD_DEBUG"), QStringLiteral("files"));
+    p.setProcessEnvironment(env);
+    p.start(m_bin, args);
+    QVERIFY(p.waitForFinished(60000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(QLatin1String("file=libQt6Core.so")), "LD_DEBUG=files printed nothing");
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() <= 1, qPrintable(err.right(2000)));
+    const auto loaded = [&err](const char *library) {
+        return err.contains(QRegularExpression(QStringLiteral("file=\\S*%1\\.so")
+                                                   .arg(QLatin1String(library))));
+    };
+    QCOMPARE(loaded("libQt6Network"), network);
+    QVERIFY2(!loaded("libcrypto"), "libcrypto was loaded");
+    QCOMPARE(loaded("libkrb5"), network);
 }
 
 void TestCli::windowOpensFromItsModule()
