@@ -188,10 +188,17 @@ void CredentialStore::startJob(Op op, const QString &key, const QString &secret)
     std::shared_ptr<PendingSecret> pending;
     if (op == Op::Store)
         pending = std::make_shared<PendingSecret>(secret);
-    connect(job, &QKeychain::Job::finished, this, [this, op, key, pending](QKeychain::Job *done) {
-        onJobFinished(op, key, done, pending ? pending->text() : QString());
+    m_running.insert(job, [this, op, key, pending, job] {
+        onJobFinished(op, key, job, pending ? pending->text() : QString());
     });
+    connect(job, SIGNAL(finished(QKeychain::Job *)), this, SLOT(onKeychainJobFinished()));
     job->start();
+}
+
+void CredentialStore::onKeychainJobFinished()
+{
+    if (const std::function<void()> done = m_running.take(sender()))
+        done();
 }
 
 void CredentialStore::onJobFinished(Op op, const QString &key, QKeychain::Job *job,

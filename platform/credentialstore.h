@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+
 namespace QKeychain {
 class Job;
 }
@@ -74,6 +76,12 @@ Q_SIGNALS:
     void removed(const QString &key);
     void failed(const QString &key, Hivelab::CredentialStore::Error error, const QString &message);
 
+private Q_SLOTS:
+    // QKeychain::Job::finished, connected by name, SIGNAL()/SLOT(): a member-pointer connect
+    // makes the binary refer to QKeychain::Job's meta-object, which would load QtKeychain before
+    // the window's first frame (app/lazyload/lazyload.cpp).
+    void onKeychainJobFinished();
+
 private:
     enum class Op { Probe, Store, Read, Remove };
     void startJob(Op op, const QString &key, const QString &secret);
@@ -92,6 +100,7 @@ private:
     QString m_backendMessage;
     // Each value is a private, unshared allocation so wiping it really clears the only copy.
     QHash<QString, QByteArray> m_memory;
+    QHash<QObject *, std::function<void()>> m_running; // what each keychain job does when done
 };
 
 } // namespace Hivelab

@@ -44,8 +44,8 @@ private Q_SLOTS:
     void commandsLoadNoWindowLibraries_data();
     void commandsLoadNoWindowLibraries();
     void windowOpensFromItsModule();
-    void networkLibrariesLoadOnFirstUse_data();
-    void networkLibrariesLoadOnFirstUse();
+    void ioLibrariesLoadOnFirstUse_data();
+    void ioLibrariesLoadOnFirstUse();
     void screenshotsHaveTheRequestedSize_data();
     void screenshotsHaveTheRequestedSize();
     void copyWithoutTheModuleRunsCommands();
@@ -228,7 +228,7 @@ void TestCli::commandsLoadNoWindowLibraries()
         QVERIFY2(!err.contains(QLatin1String(lib)), lib);
 }
 
-void TestCli::networkLibrariesLoadOnFirstUse_data()
+void TestCli::ioLibrariesLoadOnFirstUse_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<bool>("network"); // the command connects somewhere
@@ -243,13 +243,13 @@ void TestCli::networkLibrariesLoadOnFirstUse_data()
                               << true;
 }
 
-void TestCli::networkLibrariesLoadOnFirstUse()
+void TestCli::ioLibrariesLoadOnFirstUse()
 {
-    // app/lazyload: libcrypto and Qt Network (with Kerberos and libproxy behind it) load on the
-    // first call into them. The window's first frame and commands that stay local load neither;
-    // a command that opens a socket loads Qt Network when it does, and works.
+    // app/lazyload: libcrypto, QtKeychain and Qt Network (with Kerberos and libproxy behind it)
+    // load on the first call into them. The window's first frame and commands that stay local
+    // load none; a command that opens a socket loads Qt Network when it does, and works.
 #ifndef HIVELAB_LAZY_LIBRARIES
-    QSKIP("libcrypto and Qt Network are linked as usual in this build (sanitizers, not x86-64)");
+    QSKIP("The libraries are linked as usual in this build (sanitizers, not x86-64)");
 #endif
     QFETCH(QStringList, args);
     QFETCH(bool, network);
@@ -268,6 +268,7 @@ void TestCli::networkLibrariesLoadOnFirstUse()
     };
     QCOMPARE(loaded("libQt6Network"), network);
     QVERIFY2(!loaded("libcrypto"), "libcrypto was loaded");
+    QVERIFY2(!loaded("libqt6keychain"), "QtKeychain was loaded");
     QCOMPARE(loaded("libkrb5"), network);
 }
 

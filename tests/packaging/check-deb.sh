@@ -34,7 +34,7 @@ if [ "${HIVELAB_LIBSSH2_PRIVATE:-OFF}" = ON ]; then
 fi
 case $deps in *nmap*) fail "nmap is only for a benchmark: $deps" ;; esac
 [ "$(dpkg-deb -f "$deb" Description | wc -l)" -gt 3 ] || fail "no extended description" 
-for want in libqt6widgets6 $libssh2_dep openssh-client libarchive13 libssl3 libqt6network6; do
+for want in libqt6widgets6 $libssh2_dep openssh-client libarchive13 libssl3 libqt6network6 libqt6keychain1; do
     echo "$deps" | grep -q "$want" || fail "Depends lacks $want: $deps"
 done
 contents=$(dpkg-deb -c "$deb")
