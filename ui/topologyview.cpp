@@ -70,11 +70,13 @@ void TopologyView::setZoom(qreal zoom)
     SnapshotItem::interacting();
     m_zoomSettle->start();
     setTransform(QTransform::fromScale(zoom, zoom));
-    // A scroll bar the new scale shows or hides resizes the viewport on a later turn, and that
-    // repainted the whole viewport once more after this step's frame (the frame settling a
-    // wheel notch of tests/bench/bench_canvas, half the time): lay them out before it.
-    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
-    QCoreApplication::sendPostedEvents(this, QEvent::LayoutRequest);
+    // A scroll bar the new scale shows or hides resizes the viewport on a later turn (the scroll
+    // area's queued reaction to a range change), and that repainted the whole viewport once more
+    // after this step's frame (the frame settling a wheel notch of tests/bench/bench_canvas,
+    // half the time): lay them out now. A layout request is what the queued call does; it finds
+    // nothing left to move when it runs.
+    QEvent layout(QEvent::LayoutRequest);
+    QCoreApplication::sendEvent(this, &layout);
     Q_EMIT zoomChanged(zoom);
 }
 

@@ -100,6 +100,7 @@ private Q_SLOTS:
     void keyboardOpensTheBoardMenu();
     void cardsAreAccessible();
     void zoomScalesSnapshotsUntilItSettles();
+    void zoomLaysOutScrollBarsAtOnce();
     void snapshotFollowsTheCard();
     void cardShapePicturesGoWhenUnused();
     void cachedRackFollowsItsContent();
@@ -381,6 +382,29 @@ void TestTopologyScene::zoomScalesSnapshotsUntilItSettles()
     QVERIFY(!card->hasSnapshot());
     m_scene->setItemCaching(true);
     QCOMPARE(card->rendering(), BoardItem::Rendering::Cached);
+}
+
+void TestTopologyScene::zoomLaysOutScrollBarsAtOnce()
+{
+    // The scroll bars a zoom step shows or hides take their room before the step's frame: the
+    // scroll area would move them on a later turn, and the whole canvas was painted once more.
+    QScrollBar *bar = m_view->verticalScrollBar();
+    QWidget *viewport = m_view->viewport();
+    QVERIFY(!bar->isVisible()); // the demo lab fits
+    const QSize fitted = viewport->size();
+    const double fit = m_view->zoom();
+    m_view->setZoom(fit * 3);
+    QVERIFY(bar->isVisible());
+    const QSize zoomed = viewport->size();
+    QCOMPARE_LT(zoomed.width(), fitted.width());
+    QCOMPARE_LT(zoomed.height(), fitted.height());
+    QCoreApplication::processEvents(); // what the step posted
+    QCOMPARE(viewport->size(), zoomed);
+    m_view->setZoom(fit);
+    QVERIFY(!bar->isVisible());
+    QCOMPARE(viewport->size(), fitted);
+    QCoreApplication::processEvents();
+    QCOMPARE(viewport->size(), fitted);
 }
 
 void TestTopologyScene::snapshotFollowsTheCard()
