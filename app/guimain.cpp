@@ -15,8 +15,10 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QDBusConnection>
 #include <QLoggingCategory>
 #include <QMessageBox>
+#include <QScopeGuard>
 #include <QScreen>
 #include <QSettings>
 #include <QTimer>
@@ -104,6 +106,20 @@ private:
     std::function<void()> m_then;
 };
 
+// The platform plugin QApplication is going to load: -platform NAME, else $QT_QPA_PLATFORM, else
+// (empty) the session's own, xcb or wayland.
+QByteArray platformName(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if ((arg == "-platform" || arg == "--platform") && i + 1 < argc)
+            return QByteArray(argv[i + 1]);
+        if (arg.startsWith("-platform=") || arg.startsWith("--platform="))
+            return arg.mid(arg.indexOf('=') + 1);
+    }
+    return qgetenv("QT_QPA_PLATFORM");
+}
+
 QStringList argumentList(int argc, char **argv)
 {
     QStringList args;
@@ -181,6 +197,20 @@ int hivelab_gui_main(int argc, char **argv)
     std::thread preload([] {
         FcInit();
         BoardCatalog::builtin();
+    });
+    // On a display, Qt's accessibility bridge connects to the session bus the first time a
+    // widget reports a change (the window's constructor names its canvas), and the GUI thread
+    // waits for that: a connect and a round trip, or, where no session bus runs (a bare X
+    // server, xvfb-run), D-Bus starting one (8 ms under tests/bench/startup.sh). Asked for on a
+    // third thread now, the connection is made while QApplication starts; the bridge finds it
+    // made. (QtDBus connects from any thread; the window would use the same connection anyway.)
+    const QByteArray platform = platformName(argc, argv);
+    std::thread sessionBus;
+    if (platform.isEmpty() || platform.startsWith("xcb") || platform.startsWith("wayland"))
+        sessionBus = std::thread([] { QDBusConnection::sessionBus(); });
+    const auto joinSessionBus = qScopeGuard([&sessionBus] {
+        if (sessionBus.joinable())
+            sessionBus.join();
     });
     QApplication app(argc, argv);
     preload.join();
