@@ -10,6 +10,10 @@
 #   tests/bench/startup.sh [BUILD_DIR] [ROUNDS]
 # Under a display-less shell it runs in `xvfb-run` (QT_QPA_PLATFORM=xcb); set
 # QT_QPA_PLATFORM=offscreen to skip the X server.
+# Two series when dbus-run-session is there: with a session bus of its own, as on a desktop,
+# and with none, as under a bare X server, where libdbus runs dbus-launch in every start that
+# uses the bus (Qt's accessibility bridge on xcb, in both programs). Without it, one series in
+# whatever session the script finds.
 set -euo pipefail
 build=${1:-build}
 rounds=${2:-15}
@@ -18,6 +22,13 @@ base=$build/tests/bench/bench_startup_baseline
 for b in "$hl" "$base"; do
     [ -x "$b" ] || { echo "no $b (ninja -C $build hivelab bench_startup_baseline)" >&2; exit 2; }
 done
+if [ -z "${HIVELAB_STARTUP_BUS:-}" ] && command -v dbus-run-session >/dev/null; then
+    HIVELAB_STARTUP_BUS="own session bus (dbus-run-session)" dbus-run-session -- "$0" "$@"
+    echo
+    env -u DBUS_SESSION_BUS_ADDRESS HIVELAB_STARTUP_BUS="no session bus (dbus-launch at each start)" \
+        "$0" "$@"
+    exit
+fi
 if [ -z "${QT_QPA_PLATFORM:-}" ] && [ -z "${DISPLAY:-}" ]; then
     exec xvfb-run -a -s "-screen 0 1600x1000x24" "$0" "$@"
 fi
@@ -54,7 +65,8 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1
 bf=$(median "${base_first[@]}") hf=$(median "${hl_first[@]}")
 bm=$(median "${base_ms[@]}") hm=$(median "${hl_ms[@]}")
 bk=$(median "${base_kb[@]}") hk=$(median "${hl_kb[@]}")
-echo "platform ${QT_QPA_PLATFORM:-xcb (xvfb-run)}, median of $rounds alternating runs"
+echo "platform ${QT_QPA_PLATFORM:-xcb (xvfb-run)}, ${HIVELAB_STARTUP_BUS:-session as found}," \
+    "median of $rounds alternating runs"
 printf '%-30s %12s %10s %10s\n' "" "first frame" "whole run" "peak RSS"
 printf '%-30s %9s ms %7s ms %6.1f MiB\n' "baseline (50 items, 2 docks)" "$bf" "$bm" "$(echo "$bk / 1024" | bc -l)"
 printf '%-30s %9s ms %7s ms %6.1f MiB\n' "hivelab --demo" "$hf" "$hm" "$(echo "$hk / 1024" | bc -l)"
