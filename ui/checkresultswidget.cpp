@@ -87,6 +87,11 @@ CheckResultsWidget::CheckResultsWidget(QWidget *parent)
     m_delegate = new WrappingDelegate(m_tree);
     m_tree->setItemDelegate(m_delegate);
     m_tree->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
+    // The scroll bar stays: shown only when the findings overflow, it came on a turn after the
+    // report was painted (the view's reaction to a new range is queued), and the rows were then
+    // measured again at the narrower width and the frame painted again, the window's first one
+    // included. A report that fits shows it empty.
+    m_tree->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->header()->setStretchLastSection(false);
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);

@@ -289,6 +289,14 @@ void TestCheckResultsWidget::findingsPlacedWhenTheReportIsSet()
     QVERIFY2(placed != before, "the demo's summary is taller than the empty one");
     QCoreApplication::sendPostedEvents(); // the layout requests the report posted
     QCOMPARE(widget.tree()->geometry(), placed);
+    // And its scroll bar: shown with the report, not on a later turn that lays the rows out and
+    // paints them again at a narrower width.
+    QTreeWidget *tree = widget.tree();
+    QVERIFY2(tree->verticalScrollBar()->isVisible(), "the demo's findings overflow 300 px");
+    const QSize viewport = tree->viewport()->size();
+    QCoreApplication::sendPostedEvents();
+    QCOMPARE(tree->viewport()->size(), viewport);
+    QVERIFY(tree->verticalScrollBar()->isVisible());
 }
 
 QTEST_MAIN(TestCheckResultsWidget)
