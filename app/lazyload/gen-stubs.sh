@@ -58,8 +58,8 @@ END {
     print "\t.data\n\t.p2align 3"
     printf "hl_lazy_%s_slots:\n", tag
     for (i = 0; i < n; i++) printf "\t.quad .Lthunk_%d\n", i
-    # struct LazyLibrary (lazyload.cpp): soname, names, slots, handle, count
-    printf "hl_lazy_%s_lib:\n\t.quad .Lsoname, .Lnames, hl_lazy_%s_slots, 0, %d\n", tag, tag, n
+    # struct LazyLibrary (lazyload.cpp): soname, names, slots, handle
+    printf "hl_lazy_%s_lib:\n\t.quad .Lsoname, .Lnames, hl_lazy_%s_slots, 0\n", tag, tag
     print "\t.section .data.rel.ro,\"aw\"\n\t.p2align 3\n.Lnames:"
     for (i = 0; i < n; i++) printf "\t.quad .Lname_%d\n", i
     print "\t.section .rodata.str1.1,\"aMS\",@progbits,1"

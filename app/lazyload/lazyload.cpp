@@ -24,7 +24,6 @@ struct LazyLibrary
     const char *const *names;
     void **slots;
     void *handle;
-    std::size_t count;
 };
 
 [[noreturn]] void fail(const char *what, const char *name)

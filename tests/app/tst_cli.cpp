@@ -287,17 +287,12 @@ void TestCli::windowOnAnXServer()
     if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
         QSKIP("No private session bus: run through tests/run.sh (tests/test-session.sh)");
     const QString shot = m_dir.filePath(QStringLiteral("xcb.png"));
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
-    p.setProcessEnvironment(env);
-    p.start(xvfb, {QStringLiteral("-a"), QStringLiteral("-s"),
-                   QStringLiteral("-screen 0 1600x1000x24"), m_bin, QStringLiteral("--demo"),
-                   QStringLiteral("--screenshot"), shot});
-    QVERIFY(p.waitForFinished(60000));
-    const QString err = QString::fromUtf8(p.readAllStandardError());
-    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-    QVERIFY2(p.exitCode() == 0, qPrintable(err));
+    const Run r = runUnder({QStringLiteral("env"), QStringLiteral("QT_QPA_PLATFORM=xcb"), xvfb,
+                            QStringLiteral("-a"), QStringLiteral("-s"),
+                            QStringLiteral("-screen 0 1600x1000x24")},
+                           {QStringLiteral("--demo"), QStringLiteral("--screenshot"), shot});
+    const QString &err = r.err;
+    QVERIFY2(r.exitCode == 0, qPrintable(err));
     QVERIFY2(QFileInfo(shot).size() > 0, qPrintable(err));
     for (const char *complaint : {"QDBus", "QObject:", "QThread", "QSocketNotifier", "atspi"})
         QVERIFY2(!err.contains(QLatin1String(complaint), Qt::CaseInsensitive), qPrintable(err));
