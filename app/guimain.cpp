@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QGraphicsView>
 #include <QDBusConnection>
 #include <QLoggingCategory>
 #include <QMessageBox>
@@ -267,26 +268,33 @@ int hivelab_gui_main(int argc, char **argv)
             });
         }
     }
+    // The drag and wizard pictures are taken on the turn after the first paint that shows them,
+    // as --screenshot is: each step waits for the paint before it, not for a fixed time.
     if (parser.isSet(shotDrag)) {
         const QString path = parser.value(shotDrag);
-        QTimer::singleShot(600, &window, [&window, path, saveAndQuit]() {
+        new FirstPaint(&window, [&window, path, saveAndQuit]() {
             // A second manager dragged towards rack 1: the drop indicator shows the target.
-            window.startDragPreview(QStringLiteral("pine64-4"), QStringLiteral("rack-1"), 3);
-            QTimer::singleShot(300, &window,
-                               [&window, path, saveAndQuit]() { saveAndQuit(&window, path); });
+            if (!window.startDragPreview(QStringLiteral("pine64-4"), QStringLiteral("rack-1"), 3)) {
+                Cli::printErr(QStringLiteral("--screenshot-drag needs the demo lab (--demo)"));
+                QCoreApplication::exit(Cli::ExitUsage);
+                return;
+            }
+            const auto *view = window.findChild<QGraphicsView *>();
+            Q_ASSERT(view); // the canvas
+            new FirstPaint(view->viewport(), [&window, path, saveAndQuit]() {
+                saveAndQuit(&window, path);
+            });
         });
     }
     if (parser.isSet(shotWizard)) {
+        // Opened from the menu's way, as --wizard-page opens it: before the first frame.
         const QString path = parser.value(shotWizard);
-        QTimer::singleShot(600, &window, [&window, path, saveAndQuit, windowSize]() {
-            QWizard *wizard = window.openSetupWizard();
-            if (windowSize.isValid())
-                wizard->resize(windowSize); // as --wizard-page does
-            wizard->next(); // discover
-            wizard->next(); // flash guidance per board
-            QTimer::singleShot(400, wizard,
-                               [wizard, path, saveAndQuit]() { saveAndQuit(wizard, path); });
-        });
+        QWizard *wizard = window.openSetupWizard();
+        if (windowSize.isValid())
+            wizard->resize(windowSize); // as --wizard-page does
+        wizard->next(); // discover
+        wizard->next(); // flash guidance per board
+        new FirstPaint(wizard, [wizard, path, saveAndQuit]() { saveAndQuit(wizard, path); });
     }
     return QApplication::exec();
 }

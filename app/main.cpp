@@ -32,7 +32,7 @@ QString topLevelHelp()
         "  --dark              Use the dark palette.\n"
         "  --live              Turn on Live Status: ask the lab's managers over SSH every 15 s\n"
         "                      (with --screenshot: after the first answer).\n"
-        "  --screenshot-drag PNG    Screenshot with a board being dragged, then quit.\n"
+        "  --screenshot-drag PNG    With --demo: screenshot with a board being dragged, then quit.\n"
         "  --screenshot-wizard PNG  Screenshot of the setup wizard, then quit.\n"
         "  --wizard            Open the setup wizard over the main window.\n"
         "  --wizard-page N     Open the wizard at step N (1-8; with --screenshot).\n"

@@ -307,6 +307,9 @@ void TestCli::screenshotsHaveTheRequestedSize_data()
         QStringLiteral("--wizard-page"), QStringLiteral("2"), QStringLiteral("--screenshot")};
     QTest::newRow("wizard") << QStringList{QStringLiteral("--demo"),
                                            QStringLiteral("--screenshot-wizard")};
+    // Taken after the paint that shows the card moved: a paint that never came would hang.
+    QTest::newRow("drag") << QStringList{QStringLiteral("--demo"),
+                                         QStringLiteral("--screenshot-drag")};
 }
 
 void TestCli::screenshotsHaveTheRequestedSize()
