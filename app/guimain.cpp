@@ -14,9 +14,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDBusConnection>
 #include <QDateTime>
 #include <QGraphicsView>
-#include <QDBusConnection>
 #include <QLoggingCategory>
 #include <QMessageBox>
 #include <QScopeGuard>

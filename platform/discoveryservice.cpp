@@ -321,8 +321,7 @@ void DiscoveryService::startProbe(int hostIndex, int port)
     ++h.inFlight;
     auto *timer = new QTimer(socket);
     timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, this,
-            [=] { onProbeDone(hostIndex, port, socket, false, false); });
+    connect(timer, &QTimer::timeout, this, [this, socket] { onProbeDone(socket, false, false); });
     connect(socket, SIGNAL(connected()), this, SLOT(onSocketConnected()));
     connect(socket, SIGNAL(errorOccurred(QAbstractSocket::SocketError)), this,
             SLOT(onSocketError()));
@@ -334,19 +333,13 @@ void DiscoveryService::startProbe(int hostIndex, int port)
 
 void DiscoveryService::onSocketConnected()
 {
-    auto *socket = static_cast<QTcpSocket *>(sender());
-    const auto it = m_sockets.constFind(socket);
-    if (it != m_sockets.cend())
-        onProbeDone(it->hostIndex, it->port, socket, true, false);
+    onProbeDone(static_cast<QTcpSocket *>(sender()), true, false);
 }
 
 void DiscoveryService::onSocketError()
 {
     auto *socket = static_cast<QTcpSocket *>(sender());
-    const auto it = m_sockets.constFind(socket);
-    if (it != m_sockets.cend())
-        onProbeDone(it->hostIndex, it->port, socket, false,
-                    socket->error() == QAbstractSocket::ConnectionRefusedError);
+    onProbeDone(socket, false, socket->error() == QAbstractSocket::ConnectionRefusedError);
 }
 
 void DiscoveryService::onSocketDisconnected()
@@ -358,11 +351,13 @@ void DiscoveryService::onSocketDisconnected()
     }
 }
 
-void DiscoveryService::onProbeDone(int hostIndex, int port, QTcpSocket *socket, bool connected,
-                                   bool refused)
+void DiscoveryService::onProbeDone(QTcpSocket *socket, bool connected, bool refused)
 {
-    if (!m_sockets.contains(socket) || socket->property("hl_done").toBool())
+    const auto probe = m_sockets.constFind(socket);
+    if (probe == m_sockets.cend() || socket->property("hl_done").toBool())
         return;
+    const int hostIndex = probe->hostIndex;
+    const int port = probe->port;
     socket->setProperty("hl_done", true);
     --m_inFlight;
     Host &h = m_hosts[hostIndex];

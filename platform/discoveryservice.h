@@ -108,7 +108,7 @@ private:
 
     void pump();
     void startProbe(int hostIndex, int port);
-    void onProbeDone(int hostIndex, int port, QTcpSocket *socket, bool connected, bool refused);
+    void onProbeDone(QTcpSocket *socket, bool connected, bool refused);
     void readBanner(int hostIndex, int port, QTcpSocket *socket);
     void afterFirstProbe(int hostIndex);
     void maybeFinishHost(int hostIndex);
