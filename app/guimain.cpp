@@ -22,6 +22,7 @@
 #include <QScopeGuard>
 #include <QScreen>
 #include <QSettings>
+#include <QThreadPool>
 #include <QTimer>
 #include <QWizard>
 
@@ -244,6 +245,13 @@ int hivelab_gui_main(int argc, char **argv)
     }
 
     auto saveAndQuit = [](QWidget *widget, const QString &path) {
+        // The picture shows the window once the work its first frame started is in: a page's
+        // drive listing and the toolbar's icons run on the thread pool (waited for, at most
+        // 5 s), and what they post (new text, then its layout) is handled before the grab. Taken
+        // earlier, a wizard page came out in one of four pictures, depending on the machine's load.
+        QThreadPool::globalInstance()->waitForDone(5000);
+        for (int turn = 0; turn < 3; ++turn)
+            QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
         const bool ok = widget->grab().save(path);
         Cli::printErr(ok ? QStringLiteral("Screenshot saved to %1").arg(path)
                          : QStringLiteral("Could not save screenshot to %1").arg(path));
