@@ -70,10 +70,26 @@ private:
     }
     static void unlink(SnapshotItem *item)
     {
-        (item->m_newer ? item->m_newer->m_older : s_oldest) = item->m_older;
-        (item->m_older ? item->m_older->m_newer : s_newest) = item->m_newer;
+        // The newest has no newer item, the oldest no older one.
+        (item->m_newer ? item->m_newer->m_older : s_newest) = item->m_older;
+        (item->m_older ? item->m_older->m_newer : s_oldest) = item->m_newer;
         item->m_newer = item->m_older = nullptr;
     }
+
+public:
+    static QList<const SnapshotItem *> order(bool newestFirst)
+    {
+        QList<const SnapshotItem *> out;
+        for (const SnapshotItem *i = newestFirst ? s_newest : s_oldest; i;
+             i = newestFirst ? i->m_older : i->m_newer) {
+            out.append(i);
+            if (out.size() > 100000)
+                break; // a loop: the test says so
+        }
+        return out;
+    }
+
+private:
 
     static inline SnapshotItem *s_newest = nullptr;
     static inline SnapshotItem *s_oldest = nullptr;
@@ -253,6 +269,11 @@ int SnapshotItem::pendingSnapshots()
 SnapshotItem::PaintCounts SnapshotItem::paintCounts()
 {
     return counts;
+}
+
+QList<const SnapshotItem *> SnapshotItem::snapshotsByLastDrawn(bool newestFirst)
+{
+    return SnapshotBudget::order(newestFirst);
 }
 
 void SnapshotItem::interacting()

@@ -70,6 +70,9 @@ public:
         int madeOnIdle = 0;  // snapshots made on an idle turn
     };
     static PaintCounts paintCounts();
+    /// The items holding a snapshot, least recently drawn first (the first to go past the
+    /// memory budget), or most recently drawn first, walked from that end (tests).
+    static QList<const SnapshotItem *> snapshotsByLastDrawn(bool newestFirst = false);
 
 protected:
     /// Draws the item in item coordinates. `zooming`: a transient frame while the zoom keeps

@@ -102,6 +102,7 @@ private Q_SLOTS:
     void zoomScalesSnapshotsUntilItSettles();
     void zoomLaysOutScrollBarsAtOnce();
     void snapshotFollowsTheCard();
+    void snapshotsKeepTheirLastDrawnOrder();
     void cardShapePicturesGoWhenUnused();
     void cachedRackFollowsItsContent();
     void rackKeepsItsHeaderFromFullSize();
@@ -405,6 +406,48 @@ void TestTopologyScene::zoomLaysOutScrollBarsAtOnce()
     QCOMPARE(viewport->size(), fitted);
     QCoreApplication::processEvents();
     QCOMPARE(viewport->size(), fitted);
+}
+
+void TestTopologyScene::snapshotsKeepTheirLastDrawnOrder()
+{
+    // Past the snapshots' memory budget the least recently drawn go first. Their list holds
+    // every item with a snapshot once, the same walked from either end, with the item drawn last
+    // at the newest end: after all are drawn again, after one is, and after items are deleted.
+    // (Items drawn again from the oldest end used to break it: the window's close then read
+    // a deleted item, which the sanitizers caught in a --screenshot-drag run.)
+    const auto consistent = [this]() {
+        const QList<const SnapshotItem *> oldestFirst = SnapshotItem::snapshotsByLastDrawn();
+        QList<const SnapshotItem *> newestFirst = SnapshotItem::snapshotsByLastDrawn(true);
+        std::reverse(newestFirst.begin(), newestFirst.end());
+        qsizetype held = 0;
+        const auto items = m_scene->items();
+        for (const QGraphicsItem *item : items) {
+            const auto *snapshot = dynamic_cast<const SnapshotItem *>(item);
+            held += snapshot && snapshot->hasSnapshot() ? 1 : 0;
+        }
+        if (oldestFirst != newestFirst || oldestFirst.size() != held || held == 0) {
+            qWarning("list %lld from the oldest, %lld from the newest, %lld items hold one",
+                     qlonglong(oldestFirst.size()), qlonglong(newestFirst.size()),
+                     qlonglong(held));
+            return false;
+        }
+        return true;
+    };
+    m_view->viewport()->repaint();
+    QVERIFY(QTest::qWaitFor([] { return SnapshotItem::pendingSnapshots() == 0; }));
+    QVERIFY(consistent());
+    m_view->viewport()->repaint(); // every item a blit now: each drawn again, in paint order
+    QVERIFY(consistent());
+    const BoardItem *card = m_scene->boardItem(QStringLiteral("pine64-1"));
+    QVERIFY(card);
+    m_view->viewport()->repaint(m_view->mapFromScene(card->sceneBoundingRect()).boundingRect());
+    QVERIFY(consistent());
+    QCOMPARE(SnapshotItem::snapshotsByLastDrawn(true).constFirst(), card); // over its rack
+    QVERIFY(m_doc->removeBoard(QStringLiteral("pine64-1")));
+    QVERIFY(m_doc->removeBoard(QStringLiteral("up-2")));
+    QVERIFY(consistent());
+    m_view->viewport()->repaint();
+    QVERIFY(consistent());
 }
 
 void TestTopologyScene::snapshotFollowsTheCard()
