@@ -5,6 +5,7 @@
 // boards finish, every failure has its reason, the 2-of-3-managers swarm is reported as such,
 // and a second run completes the swarm. Then the leader's link is cut and the command line
 // forms again at once: it waits for the managers' election and exits 3 (no fault tolerance).
+// Last, two managers' links go and the job says the swarm has no leader, and what to do.
 #include "labdocument.h"
 #include "labfile.h"
 #include "labworkflow.h"
@@ -190,6 +191,33 @@ private Q_SLOTS:
         QCOMPARE(managers.value(QLatin1String("planned")).toInt(), 3);
         QCOMPARE(managers.value(QLatin1String("ready")).toInt(), 2);
         QCOMPARE(managers.value(QLatin1String("faultTolerant")).toBool(true), false);
+    }
+
+    void noLeaderSaysWhyAndTheWayOut()
+    {
+        // Two of the three managers' links go: the one left cannot elect itself (1 of 3). The
+        // job waits, bounded, for an election that cannot come, then says why and what to do.
+        link(2, false);
+        link(3, false);
+        QVERIFY(linksDone());
+        SwarmFormation job(&m_doc);
+        job.setBoardFilter({QStringLiteral("pine64-1"), QStringLiteral("pine64-2"),
+                            QStringLiteral("pine64-3"), QStringLiteral("pine64-4"),
+                            QStringLiteral("pine64-5")});
+        job.setVerifySeconds(3);
+        const bool finished = form(&job, 90000);
+        link(2, true);
+        link(3, true);
+        QVERIFY(linksDone());
+        QVERIFY(finished);
+        QVERIFY(!job.succeeded());
+        const QString error = job.errorString();
+        QVERIFY2(error.startsWith(QLatin1String("The swarm has no leader: pine64-1 waited 3 s, "
+                                                "but too few of its managers are reachable")),
+                 qPrintable(error));
+        // Nothing this run added: the way out is the lost managers, not a new cluster.
+        QVERIFY2(error.contains(QLatin1String("Bring the lost managers back")), qPrintable(error));
+        QVERIFY2(!error.contains(QLatin1String("force-new-cluster")), qPrintable(error));
     }
 };
 
