@@ -305,6 +305,12 @@ void TestCli::screenshotsHaveTheRequestedSize_data()
                                            QStringLiteral("--screenshot")};
     QTest::newRow("wizard page") << QStringList{
         QStringLiteral("--wizard-page"), QStringLiteral("2"), QStringLiteral("--screenshot")};
+    // Every step on the demo lab, as take.sh shows them (the sanitized run builds and closes
+    // each page's widgets here).
+    for (int page = 1; page <= 8; ++page)
+        QTest::addRow("demo, wizard page %d", page)
+            << QStringList{QStringLiteral("--demo"), QStringLiteral("--wizard-page"),
+                           QString::number(page), QStringLiteral("--screenshot")};
     QTest::newRow("wizard") << QStringList{QStringLiteral("--demo"),
                                            QStringLiteral("--screenshot-wizard")};
     // Taken after the paint that shows the card moved: a paint that never came would hang.
