@@ -22,6 +22,7 @@
 #include <QScopeGuard>
 #include <QScreen>
 #include <QSettings>
+#include <QThread>
 #include <QThreadPool>
 #include <QTimer>
 #include <QWizard>
@@ -189,6 +190,14 @@ int hivelab_gui_main(int argc, char **argv)
             return Cli::ExitUsage;
         }
     }
+
+    // Qt takes the first thread that uses it (creates a QObject, asks for its QThread) for its
+    // main thread. The helper threads below use it at once (the session bus's objects, the
+    // catalogue's files): half the window's starts on a display began with "WARNING: QApplication
+    // was not created in the main() thread", and one of several hundred hung at exit, in the
+    // window's QWindow::close() waiting for a flush of window-system events. Asked here, this
+    // thread is Qt's first.
+    QThread::currentThread();
 
     // Two things the window needs before its first frame that need no QApplication: fontconfig's
     // configuration and font caches (read the first time Qt asks for a font: 24 M instructions,

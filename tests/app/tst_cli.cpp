@@ -280,7 +280,8 @@ void TestCli::windowOnAnXServer()
 {
     // On a display (xcb here) the window connects to the session bus on a thread of its own
     // while QApplication starts, for Qt's accessibility bridge (guimain.cpp): it still comes up,
-    // paints and quits cleanly, and neither Qt D-Bus nor the bridge complains.
+    // paints and quits cleanly, and neither Qt D-Bus nor the bridge complains. Six starts: that
+    // thread once raced the window's own to be Qt's main thread, in half of them.
     const QString xvfb = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
     if (xvfb.isEmpty())
         QSKIP("xvfb-run missing (packaging/install-deps.sh run)");
@@ -289,12 +290,15 @@ void TestCli::windowOnAnXServer()
     const QString shot = m_dir.filePath(QStringLiteral("xcb.png"));
     const Run r = runUnder({QStringLiteral("env"), QStringLiteral("QT_QPA_PLATFORM=xcb"), xvfb,
                             QStringLiteral("-a"), QStringLiteral("-s"),
-                            QStringLiteral("-screen 0 1600x1000x24")},
+                            QStringLiteral("-screen 0 1600x1000x24"), QStringLiteral("sh"),
+                            QStringLiteral("-c"),
+                            QStringLiteral("for i in 1 2 3 4 5 6; do \"$0\" \"$@\" || exit; done")},
                            {QStringLiteral("--demo"), QStringLiteral("--screenshot"), shot});
     const QString &err = r.err;
     QVERIFY2(r.exitCode == 0, qPrintable(err));
     QVERIFY2(QFileInfo(shot).size() > 0, qPrintable(err));
-    for (const char *complaint : {"QDBus", "QObject:", "QThread", "QSocketNotifier", "atspi"})
+    for (const char *complaint :
+         {"QDBus", "QObject:", "QThread", "QSocketNotifier", "atspi", "main() thread"})
         QVERIFY2(!err.contains(QLatin1String(complaint), Qt::CaseInsensitive), qPrintable(err));
 }
 
