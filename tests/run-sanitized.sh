@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds a second tree with clang, AddressSanitizer + UndefinedBehaviorSanitizer and the libFuzzer
-# targets (HIVELAB_FUZZ=ON), then runs the unit tests and every fuzzer (its corpus plus a fixed
-# number of runs) in the same private D-Bus/keyring session as tests/run.sh. See docs/TESTING.md.
-#   tests/run-sanitized.sh [ctest args…]      default: -L 'unit|fuzz'
+# targets (HIVELAB_FUZZ=ON), then runs the unit and GUI tests and every fuzzer (its corpus plus a
+# fixed number of runs) in the same private D-Bus/keyring session as tests/run.sh.
+# See docs/TESTING.md.
+#   tests/run-sanitized.sh [ctest args…]      default: -L 'unit|gui|fuzz'
 # Environment: HIVELAB_SANITIZED_BUILD_DIR (default build-sanitized), HIVELAB_FUZZ_RUNS_FACTOR
 # (multiplies every fuzzer's runs, default 1), HIVELAB_FUZZ_SECONDS (safety cap, default 60).
 set -eu
@@ -26,7 +27,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DHIVELAB_FUZZ_SECONDS="${HIVELAB_FUZZ_SECONDS:-60}" -DHIVELAB_LIBSSH2_PREFIX="$libssh2" \
     $launcher >/dev/null
 
-[ $# -gt 0 ] || set -- -L 'unit|fuzz'
+[ $# -gt 0 ] || set -- -L 'unit|gui|fuzz'
 # packaging_deb checks the .deb's contents, not memory: it stays in tests/run.sh.
 set -- -E '^packaging_deb$' "$@"
 # Build only what the selected tests run (the GUI tests' targets are left out); tests depend on

@@ -1076,8 +1076,9 @@ bool MainWindow::event(QEvent *event)
     // The window's icon is the window manager's (task bar, switcher), never drawn in the window:
     // set at construction, the window system's plugin rendered it from SVG at four sizes before
     // the first frame (2.4 M instructions under callgrind). It is set on the turn after the
-    // first paint instead.
-    if (m_iconPending && event->type() == QEvent::Paint) {
+    // first paint instead. The type first: events come during construction (children added),
+    // before m_iconPending is set.
+    if (event->type() == QEvent::Paint && m_iconPending) {
         m_iconPending = false;
         QMetaObject::invokeMethod(
             this, [this]() { setWindowIcon(Theme::appIcon()); }, Qt::QueuedConnection);
