@@ -259,7 +259,7 @@ int hivelab_gui_main(int argc, char **argv)
         // 5 s); what they post (new text, then its layout) and the window system's news (the
         // window activated: focus frames) are handled before the grab, timers are not (the
         // canvas's snapshots are not in the picture). Taken earlier, a wizard page came out in
-        // one of four pictures, depending on the machine's load. Costs a whole --demo run 3-4 ms.
+        // one of four pictures, depending on the machine's load.
         QThreadPool::globalInstance()->waitForDone(5000);
         for (int turn = 0; turn < 3; ++turn)
             QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents |

@@ -90,7 +90,6 @@ public:
     }
 
 private:
-
     static inline SnapshotItem *s_newest = nullptr;
     static inline SnapshotItem *s_oldest = nullptr;
     static inline qint64 s_bytes = 0;
