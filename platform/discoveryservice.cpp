@@ -315,7 +315,7 @@ void DiscoveryService::startProbe(int hostIndex, int port)
     // proxy configuration (libproxy, in a thread of its own that parses /etc/services) for every
     // connect, about half the CPU time of a /24 scan.
     socket->setProxy(QNetworkProxy::NoProxy);
-    m_sockets.insert(socket, Probe{hostIndex, port, {}});
+    m_sockets.insert(socket, Probe{hostIndex, port, false, {}});
     ++m_inFlight;
     m_peakInFlight = qMax(m_peakInFlight, m_inFlight);
     ++h.inFlight;
@@ -353,12 +353,12 @@ void DiscoveryService::onSocketDisconnected()
 
 void DiscoveryService::onProbeDone(QTcpSocket *socket, bool connected, bool refused)
 {
-    const auto probe = m_sockets.constFind(socket);
-    if (probe == m_sockets.cend() || socket->property("hl_done").toBool())
+    const auto probe = m_sockets.find(socket);
+    if (probe == m_sockets.end() || probe->done)
         return;
+    probe->done = true;
     const int hostIndex = probe->hostIndex;
     const int port = probe->port;
-    socket->setProperty("hl_done", true);
     --m_inFlight;
     Host &h = m_hosts[hostIndex];
     --h.inFlight;
@@ -430,9 +430,8 @@ void DiscoveryService::readBanner(int hostIndex, int port, QTcpSocket *socket)
     auto *timer = new QTimer(socket);
     timer->setSingleShot(true);
     const auto done = [=] {
-        if (gen != m_generation || socket->property("hl_banner_done").toBool())
-            return;
-        socket->setProperty("hl_banner_done", true);
+        if (gen != m_generation || !m_sockets.contains(socket))
+            return; // read already, or the scan stopped
         Host &host = m_hosts[hostIndex];
         --host.banners;
         const SshBanner b = SshBanner::parse(*buffer);
@@ -452,7 +451,7 @@ void DiscoveryService::readBanner(int hostIndex, int port, QTcpSocket *socket)
     m_sockets[socket].bannerDone = done;
     connect(socket, SIGNAL(disconnected()), this, SLOT(onSocketDisconnected()));
     connect(socket, &QTcpSocket::readyRead, this, [=] {
-        if (socket->property("hl_banner_done").toBool())
+        if (!m_sockets.contains(socket))
             return;
         buffer->append(socket->read(MaxBannerBytes - buffer->size()));
         const int ssh = buffer->indexOf("SSH-");

@@ -147,7 +147,8 @@ private:
     {
         int hostIndex = -1;
         int port = 0;
-        std::function<void()> bannerDone; // while its SSH banner is read
+        bool done = false;                // its connect answered, was refused or timed out
+        std::function<void()> bannerDone; // while its SSH banner is read; then it leaves
     };
     QHash<QTcpSocket *, Probe> m_sockets; // probes in flight
     QTimer m_deadline;
