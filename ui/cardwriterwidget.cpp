@@ -136,6 +136,8 @@ CardWriterWidget::CardWriterWidget(LabDocument *document,
     m_summary->setObjectName(QStringLiteral("cardSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    reserveSummaryLines();
     row->addWidget(m_summary, 1);
     m_refresh = new QPushButton(tr("&Refresh drives"), this);
     m_refresh->setObjectName(QStringLiteral("refreshDrives"));
@@ -503,6 +505,21 @@ void CardWriterWidget::onFinished()
 void CardWriterWidget::setSummary(const QString &text)
 {
     m_summary->setText(text);
+}
+
+void CardWriterWidget::reserveSummaryLines()
+{
+    // Two lines whatever the text says: the introduction takes two, the drive listing's answer
+    // a moment after the page shows takes one, and the table above grew by a line when it came.
+    const QMargins m = m_summary->contentsMargins();
+    m_summary->setMinimumHeight(2 * m_summary->fontMetrics().lineSpacing() + m.top() + m.bottom());
+}
+
+void CardWriterWidget::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        reserveSummaryLines();
 }
 
 void CardWriterWidget::updateButtons()

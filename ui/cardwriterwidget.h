@@ -70,11 +70,15 @@ Q_SIGNALS:
     void drivesListed();
     void finished();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void buildRows();
     void fillCardCombo(QComboBox *combo, const QString &keep);
     void onFinished();
     void setSummary(const QString &text);
+    void reserveSummaryLines();
     void updateButtons();
     int rowOf(const QString &boardId) const;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "boardcatalog.h"
 #include "boardstatustable.h"
+#include "cardwriterwidget.h"
 #include "connectpage.h"
 #include "demolab.h"
 #include "discoverpage.h"
@@ -25,6 +26,7 @@
 #include <QFontInfo>
 #include <QFrame>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -33,6 +35,7 @@
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QSignalSpy>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -710,6 +713,43 @@ private Q_SLOTS:
         QVERIFY(text->openLinks());
         QVERIFY2(text->toHtml().contains(QLatin1String("<a href=\"https://")),
                  qPrintable(text->toHtml()));
+    }
+
+    void flashTableStaysPutWhenTheSummaryChanges()
+    {
+        // The introduction under the card table is two lines at this size; the drive listing's
+        // answer, or a refusal, one. The table above must not grow when it changes.
+        LabDocument doc;
+        doc.setLab(demoLab());
+        SetupWizard wizard(&doc);
+        wizard.resize(1066, 700);
+        wizard.show();
+        QVERIFY(wizard.advanceTo(SetupWizard::FlashPageId));
+        auto *writer = wizard.currentPage()->findChild<CardWriterWidget *>();
+        QVERIFY(writer);
+        auto *table = find<QTableWidget>(writer, "cardTable");
+        auto *summary = find<QLabel>(writer, "cardSummary");
+        QVERIFY(table && summary);
+        QSignalSpy listed(writer, &CardWriterWidget::drivesListed);
+        writer->layout()->activate();
+        const QString intro = summary->text();
+        QVERIFY2(intro.startsWith(QLatin1String("Choose an image")), qPrintable(intro));
+        const auto lines = [summary]() {
+            return summary->fontMetrics()
+                       .boundingRect(QRect(0, 0, summary->contentsRect().width(), 10000),
+                                     Qt::TextWordWrap, summary->text())
+                       .height() /
+                   summary->fontMetrics().lineSpacing();
+        };
+        QVERIFY2(lines() == 2, "the introduction is expected on two lines at this size");
+        const QRect before = table->geometry();
+        QVERIFY(!writer->writeCards()); // no card chosen: refused, one line
+        QVERIFY2(writer->summary().startsWith(QLatin1String("Choose a card")),
+                 qPrintable(writer->summary()));
+        QCOMPARE(lines(), 1);
+        writer->layout()->activate();
+        QCOMPARE(table->geometry(), before);
+        QVERIFY(listed.count() > 0 || listed.wait(10000)); // the listing's thread is done
     }
 
     void connectAsksForUnknownHostKey()
