@@ -742,6 +742,52 @@ private Q_SLOTS:
         qDeleteAll(agentClients);
     }
 
+    void waitForWorkersIsBoundedAndWaitsForAbandonedThreads()
+    {
+        // What the CLI does before returning from main() (cli.cpp): a session a job dropped
+        // ends on its own thread, and the process must not exit under it. An agent that never
+        // answers holds the abandoned worker in libssh2's agent read, which has no timeout.
+        QTemporaryDir agentDir;
+        QVERIFY(agentDir.isValid());
+        QLocalServer agent;
+        QVERIFY(agent.listen(agentDir.filePath(QStringLiteral("agent.sock"))));
+        QList<QLocalSocket *> agentClients;
+        connect(&agent, &QLocalServer::newConnection, &agent, [&]() {
+            while (QLocalSocket *c = agent.nextPendingConnection())
+                agentClients << c;
+        });
+        const QByteArray oldSock = qgetenv("SSH_AUTH_SOCK");
+        qputenv("SSH_AUTH_SOCK", agent.fullServerName().toLocal8Bit());
+        const auto restore = qScopeGuard([&]() {
+            if (oldSock.isEmpty())
+                qunsetenv("SSH_AUTH_SOCK");
+            else
+                qputenv("SSH_AUTH_SOCK", oldSock);
+            qDeleteAll(agentClients);
+        });
+        QVERIFY(SshSession::waitForWorkers(15000)); // none left from earlier cases
+        SshAuth auth;
+        auth.user = m_ssh.user->name();
+        auth.useAgent = true;
+        auto session = std::make_unique<SshSession>();
+        session->connectToHost(options(m_ssh.openssh.get()), auth);
+        QTRY_VERIFY_WITH_TIMEOUT(!agentClients.isEmpty(), 10000);
+        session.reset(); // abandoned while its thread waits for the agent
+
+        QElapsedTimer t;
+        t.start();
+        QVERIFY(!SshSession::waitForWorkers(300)); // still running: false, after its bound
+        QVERIFY2(t.elapsed() >= 250 && t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+
+        // The agent answers "no identities": the worker can end, and the wait sees its thread end.
+        agentClients.first()->write(QByteArray("\0\0\0\x05\x0c\0\0\0\0", 9));
+        QVERIFY(agentClients.first()->waitForBytesWritten(5000));
+        t.restart();
+        QVERIFY(SshSession::waitForWorkers(10000));
+        QVERIFY2(t.elapsed() < 5000, qPrintable(QString::number(t.elapsed())));
+        QVERIFY(SshSession::waitForWorkers(0));
+    }
+
     void cancelWhileConnecting()
     {
         QTcpServer silent;
