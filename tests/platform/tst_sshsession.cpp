@@ -50,6 +50,49 @@ bool resetPeakRss()
     return f.open(QIODevice::WriteOnly) && f.write("5") == 1;
 }
 
+/// An SSH agent (SSH_AUTH_SOCK while it lives) that takes connections and answers nothing until
+/// told: libssh2 reads the agent socket without a timeout, so a worker in agent auth waits.
+class SilentAgent
+{
+public:
+    SilentAgent()
+        : m_oldSock(qgetenv("SSH_AUTH_SOCK"))
+    {
+        if (!m_dir.isValid() || !m_server.listen(m_dir.filePath(QStringLiteral("agent.sock"))))
+            return;
+        QObject::connect(&m_server, &QLocalServer::newConnection, &m_server, [this]() {
+            while (QLocalSocket *c = m_server.nextPendingConnection())
+                m_clients << c;
+        });
+        qputenv("SSH_AUTH_SOCK", m_server.fullServerName().toLocal8Bit());
+    }
+    ~SilentAgent()
+    {
+        if (m_oldSock.isEmpty())
+            qunsetenv("SSH_AUTH_SOCK");
+        else
+            qputenv("SSH_AUTH_SOCK", m_oldSock);
+        qDeleteAll(m_clients);
+    }
+    Q_DISABLE_COPY_MOVE(SilentAgent)
+
+    bool isListening() const { return m_server.isListening(); }
+    qsizetype clients() const { return m_clients.size(); }
+    /// Client `k` is told "no identities": its worker can go on (and end).
+    bool answerNoIdentities(qsizetype k)
+    {
+        QLocalSocket *c = m_clients.at(k);
+        c->write(QByteArray("\0\0\0\x05\x0c\0\0\0\0", 9));
+        return c->waitForBytesWritten(5000);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QLocalServer m_server;
+    QList<QLocalSocket *> m_clients; // held open
+    QByteArray m_oldSock;
+};
+
 } // namespace
 
 class TestSshSession : public QObject
@@ -696,23 +739,8 @@ private Q_SLOTS:
     // HIVELAB_TEST_ROUNDS raises the number of rounds for a soak run by hand.
     void destroyDuringAgentAuthDoesNotBlock()
     {
-        QTemporaryDir agentDir;
-        QVERIFY(agentDir.isValid());
-        QLocalServer agent;
-        QVERIFY(agent.listen(agentDir.filePath(QStringLiteral("agent.sock"))));
-        QList<QLocalSocket *> agentClients; // held open, never answered
-        connect(&agent, &QLocalServer::newConnection, &agent, [&]() {
-            while (QLocalSocket *c = agent.nextPendingConnection())
-                agentClients << c;
-        });
-        const QByteArray oldSock = qgetenv("SSH_AUTH_SOCK");
-        qputenv("SSH_AUTH_SOCK", agent.fullServerName().toLocal8Bit());
-        const auto restore = qScopeGuard([&]() {
-            if (oldSock.isEmpty())
-                qunsetenv("SSH_AUTH_SOCK");
-            else
-                qputenv("SSH_AUTH_SOCK", oldSock);
-        });
+        SilentAgent agent;
+        QVERIFY(agent.isListening());
         const int threadsBefore = threadCount();
         const int rounds = qMax(1, qEnvironmentVariableIntValue("HIVELAB_TEST_ROUNDS")) * 5;
         qint64 slowest = 0;
@@ -723,8 +751,8 @@ private Q_SLOTS:
             auth.useAgent = true;
             auto session = std::make_unique<SshSession>();
             session->connectToHost(o, auth);
-            const qsizetype seen = agentClients.size();
-            QTRY_VERIFY_WITH_TIMEOUT(agentClients.size() > seen, 10000);
+            const qsizetype seen = agent.clients();
+            QTRY_VERIFY_WITH_TIMEOUT(agent.clients() > seen, 10000);
             QElapsedTimer t;
             t.start();
             session.reset();
@@ -732,14 +760,13 @@ private Q_SLOTS:
             // libssh2 reads the agent socket without a timeout (and spins if it hangs up):
             // the agent now answers "no identities", so the abandoned worker can end (and
             // sshd is not left with hundreds of connections in pre-auth on a soak run).
-            for (qsizetype k = seen; k < agentClients.size(); ++k)
-                agentClients.at(k)->write(QByteArray("\0\0\0\x05\x0c\0\0\0\0", 9));
+            for (qsizetype k = seen; k < agent.clients(); ++k)
+                QVERIFY(agent.answerNoIdentities(k));
         }
         qInfo("slowest ~SshSession during agent auth: %lld ms over %d rounds", slowest, rounds);
         QVERIFY2(slowest < 50, qPrintable(QString::number(slowest)));
         // Every abandoned worker ends and is deleted: no thread is left behind.
         QTRY_COMPARE_WITH_TIMEOUT(threadCount(), threadsBefore, 15000);
-        qDeleteAll(agentClients);
     }
 
     void waitForWorkersIsBoundedAndWaitsForAbandonedThreads()
@@ -747,31 +774,15 @@ private Q_SLOTS:
         // What the CLI does before returning from main() (cli.cpp): a session a job dropped
         // ends on its own thread, and the process must not exit under it. An agent that never
         // answers holds the abandoned worker in libssh2's agent read, which has no timeout.
-        QTemporaryDir agentDir;
-        QVERIFY(agentDir.isValid());
-        QLocalServer agent;
-        QVERIFY(agent.listen(agentDir.filePath(QStringLiteral("agent.sock"))));
-        QList<QLocalSocket *> agentClients;
-        connect(&agent, &QLocalServer::newConnection, &agent, [&]() {
-            while (QLocalSocket *c = agent.nextPendingConnection())
-                agentClients << c;
-        });
-        const QByteArray oldSock = qgetenv("SSH_AUTH_SOCK");
-        qputenv("SSH_AUTH_SOCK", agent.fullServerName().toLocal8Bit());
-        const auto restore = qScopeGuard([&]() {
-            if (oldSock.isEmpty())
-                qunsetenv("SSH_AUTH_SOCK");
-            else
-                qputenv("SSH_AUTH_SOCK", oldSock);
-            qDeleteAll(agentClients);
-        });
+        SilentAgent agent;
+        QVERIFY(agent.isListening());
         QVERIFY(SshSession::waitForWorkers(15000)); // none left from earlier cases
         SshAuth auth;
         auth.user = m_ssh.user->name();
         auth.useAgent = true;
         auto session = std::make_unique<SshSession>();
         session->connectToHost(options(m_ssh.openssh.get()), auth);
-        QTRY_VERIFY_WITH_TIMEOUT(!agentClients.isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(agent.clients() > 0, 10000);
         session.reset(); // abandoned while its thread waits for the agent
 
         QElapsedTimer t;
@@ -780,8 +791,7 @@ private Q_SLOTS:
         QVERIFY2(t.elapsed() >= 250 && t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
 
         // The agent answers "no identities": the worker can end, and the wait sees its thread end.
-        agentClients.first()->write(QByteArray("\0\0\0\x05\x0c\0\0\0\0", 9));
-        QVERIFY(agentClients.first()->waitForBytesWritten(5000));
+        QVERIFY(agent.answerNoIdentities(0));
         t.restart();
         QVERIFY(SshSession::waitForWorkers(10000));
         QVERIFY2(t.elapsed() < 5000, qPrintable(QString::number(t.elapsed())));
