@@ -195,10 +195,10 @@ private Q_SLOTS:
     void waitForWorkersIsBoundedAndWaitsForAbandonedThreads()
     {
         // What the CLI does before returning from main() (cli.cpp): a session a job dropped
-        // ends on its own thread, and the process must not exit under it. First of the cases:
-        // no worker another case abandoned is still ending (under the sanitizers and load, one
-        // was, after 15 s). An agent that never
+        // ends on its own thread, and the process must not exit under it. An agent that never
         // answers holds the abandoned worker in libssh2's agent read, which has no timeout.
+        // First of the cases: no worker another case abandoned is still ending (under the
+        // sanitizers and load, one was, after 15 s).
         SilentAgent agent;
         QVERIFY(agent.isListening());
         SshAuth auth;
